@@ -57,6 +57,7 @@ export function parseOutputFile(text) {
  * @param {Record<string, string>} [options.env]  added to the environment
  * @param {string} [options.node]  the node binary; this process's by default
  * @param {string} [options.entry]  the script to run; dist/index.js by default
+ * @param {string[]} [options.nodeArgs]  flags for node before the script
  * @param {number} [options.killAfterMs]  kill the child if it runs longer
  * @returns {Promise<ActionRun>}
  */
@@ -65,6 +66,7 @@ export async function runAction({
   env = {},
   node = process.execPath,
   entry,
+  nodeArgs = [],
   killAfterMs = 60_000
 }) {
   const work = mkdtempSync(join(tmpdir(), 'certcentral-action-'))
@@ -94,7 +96,7 @@ export async function runAction({
     ...env
   })
   const started = performance.now()
-  const child = spawn(node, [entry ?? join(ROOT, 'dist', 'index.js')], {
+  const child = spawn(node, [...nodeArgs, entry ?? join(ROOT, 'dist', 'index.js')], {
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe']
   })
