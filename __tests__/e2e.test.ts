@@ -278,3 +278,32 @@ describe('node 24', () => {
     expect(execFileSync(node24(), ['-p', 'process.versions.node']).toString()).toMatch(/^24\./)
   })
 })
+
+describe('a batch on one connection pool', () => {
+  it('opens at most 4 connections for 24 IDs, keeps input order, and exits as soon as it is done', async () => {
+    const pooled = await startStandIn({ latencyMs: 20 })
+    try {
+      const ids = Array.from({ length: 24 }, (_, i) => String(700 + i))
+      const result = await runAction({
+        inputs: {
+          operation: 'send-certificate',
+          'api-key': pooled.apiKey,
+          'api-url': pooled.baseUrl,
+          'certificate-id': ids.join(','),
+          emails: 'ops@example.com'
+        }
+      })
+      expect(result.code).toBe(0)
+      expect(pooled.connections()).toBeLessThanOrEqual(4)
+      expect(pooled.connections()).toBeGreaterThan(1)
+      const results = JSON.parse(result.outputs.results ?? '') as { id: string; ok: boolean }[]
+      expect(results.map(r => r.id)).toEqual(ids)
+      expect(results.every(r => r.ok)).toBe(true)
+      // 24 requests at 20 ms, 4 at a time, is about 120 ms of work: nothing kept alive may hold
+      // the process open afterwards (the server would keep idle connections for 5 s).
+      expect(result.durationMs).toBeLessThan(2500)
+    } finally {
+      await pooled.close()
+    }
+  })
+})

@@ -1,0 +1,225 @@
+// npm run bench: startup, a 300-ID batch under DigiCert's rate windows, and peak RSS, all against
+// the stand-in on loopback. Prints one table, each figure with how it was measured, and exits 1
+// when a target is missed. Not part of npm test.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startStandIn } from '../standin/certcentral-standin.js'
+import { ROOT, runAction } from '../standin/run-action.js'
+
+const STARTUP_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30)
+const BATCH_IDS = 300
+const LATENCY_MS = 50
+const IN_FLIGHT = 4
+/** DigiCert's documented windows, as the stand-in enforces them (certcentral-notes.md). */
+const DIGICERT_WINDOWS = [
+  { limit: 100, windowMs: 5_000 },
+  { limit: 1000, windowMs: 180_000 }
+]
+
+const median = (/** @type {number[]} */ values) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return /** @type {number} */ (sorted[Math.floor(sorted.length / 2)])
+}
+
+/**
+ * The finish time of an ideal client: each request starts the instant the in-flight cap and every
+ * rate window allow, and takes exactly `latencyMs`. No real client can beat it.
+ * @param {number} count @param {number} latencyMs @param {number} inFlight
+ * @param {{ limit: number, windowMs: number }[]} windows
+ */
+export function idealFinishMs(count, latencyMs, inFlight, windows) {
+  /** @type {number[]} */
+  const starts = []
+  const slots = Array.from({ length: inFlight }, () => 0)
+  let finish = 0
+  for (let i = 0; i < count; i++) {
+    const slot = slots.indexOf(Math.min(...slots))
+    let start = /** @type {number} */ (slots[slot])
+    for (const { limit, windowMs } of windows) {
+      if (i >= limit) start = Math.max(start, /** @type {number} */ (starts[i - limit]) + windowMs)
+    }
+    starts.push(start)
+    slots[slot] = start + latencyMs
+    finish = Math.max(finish, start + latencyMs)
+  }
+  return finish
+}
+
+/** @param {{ apiKey: string, baseUrl: string }} standIn */
+async function startup(standIn) {
+  const work = mkdtempSync(join(tmpdir(), 'bench-minimal-'))
+  execFileSync(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js'),
+      'build',
+      join(ROOT, 'script/bench/minimal-action.js'),
+      '-o',
+      work,
+      '-q'
+    ],
+    { stdio: 'inherit' }
+  )
+  const dryRun = {
+    operation: 'send-certificate',
+    'api-key': standIn.apiKey,
+    'api-url': standIn.baseUrl,
+    'certificate-id': '1234567',
+    emails: 'ops@example.com',
+    'dry-run': 'true'
+  }
+  const noSummary = { GITHUB_STEP_SUMMARY: '' }
+  const cases = {
+    'node -e 0': { inputs: {}, nodeArgs: ['-e', '0'], env: noSummary },
+    'minimal action': { inputs: { operation: 'x' }, entry: join(work, 'index.js'), env: noSummary },
+    'action dry-run': { inputs: dryRun, env: noSummary },
+    'action dry-run + summary': { inputs: dryRun, env: {} }
+  }
+  /** @type {Record<string, number[]>} */
+  const times = Object.fromEntries(Object.keys(cases).map(name => [name, []]))
+  // Interleaved rounds, so drift in the machine's load hits every case alike.
+  for (let round = 0; round < STARTUP_ROUNDS + 2; round++) {
+    for (const [name, options] of Object.entries(cases)) {
+      const run = await runAction(options)
+      if (run.code !== 0) throw new Error(`${name} exited ${run.code}: ${run.stdout}${run.stderr}`)
+      if (round >= 2) times[name]?.push(run.durationMs) // two warm-up rounds
+    }
+  }
+  rmSync(work, { recursive: true, force: true })
+  return Object.fromEntries(Object.entries(times).map(([name, values]) => [name, median(values)]))
+}
+
+async function batch() {
+  const standIn = await startStandIn({ latencyMs: LATENCY_MS, rateLimits: DIGICERT_WINDOWS })
+  const probe = join(mkdtempSync(join(tmpdir(), 'bench-rss-')), 'rss')
+  const ids = Array.from({ length: BATCH_IDS }, (_, i) => String(5_000_000 + i))
+  try {
+    const run = await runAction({
+      inputs: {
+        operation: 'send-certificate',
+        'api-key': standIn.apiKey,
+        'api-url': standIn.baseUrl,
+        'certificate-id': ids.join('\n'),
+        emails: 'ops@example.com'
+      },
+      nodeArgs: ['--import', join(ROOT, 'script/bench/rss-probe.js')],
+      env: { RSS_PROBE_FILE: probe },
+      killAfterMs: 120_000
+    })
+    const results = JSON.parse(run.outputs.results ?? '[]')
+    return {
+      code: run.code,
+      wallMs: run.durationMs,
+      sent: results.filter((/** @type {{ ok: boolean }} */ r) => r.ok).length,
+      tooMany: standIn.requests.filter(r => r.status === 429).length,
+      received: standIn.requests.length,
+      connections: standIn.connections(),
+      rssMb: Number(readFileSync(probe, 'utf8')) / 1024
+    }
+  } finally {
+    await standIn.close()
+  }
+}
+
+const standIn = await startStandIn()
+console.error(`startup: ${STARTUP_ROUNDS} interleaved rounds of each case …`)
+const start = await startup(standIn)
+await standIn.close()
+console.error(
+  `batch: ${BATCH_IDS} IDs, ${LATENCY_MS} ms per request, DigiCert's rate windows enforced …`
+)
+const b = await batch()
+
+const rateFloorMs = idealFinishMs(BATCH_IDS, LATENCY_MS, IN_FLIGHT, DIGICERT_WINDOWS)
+const plainFloorMs = Math.max(
+  (Math.ceil(BATCH_IDS / 100) - 1) * 5_000 + LATENCY_MS,
+  (BATCH_IDS * LATENCY_MS) / IN_FLIGHT
+)
+const floorMs = Math.max(rateFloorMs, (BATCH_IDS * LATENCY_MS) / IN_FLIGHT)
+const startupRatio =
+  /** @type {number} */ (start['action dry-run']) / /** @type {number} */ (start['minimal action'])
+const summaryRatio =
+  /** @type {number} */ (start['action dry-run + summary']) /
+  /** @type {number} */ (start['minimal action'])
+const batchRatio = b.wallMs / floorMs
+
+const ms = (/** @type {number | undefined} */ v) => `${(v ?? NaN).toFixed(1)} ms`
+const rows = [
+  [
+    'startup: node -e 0',
+    ms(start['node -e 0']),
+    '',
+    '',
+    `median wall time of ${STARTUP_ROUNDS} spawns`
+  ],
+  [
+    'startup: minimal action',
+    ms(start['minimal action']),
+    '',
+    '',
+    'imports only @actions/core + http-client, ncc-bundled'
+  ],
+  [
+    'startup: action dry-run',
+    `${ms(start['action dry-run'])} = ${startupRatio.toFixed(3)}× minimal`,
+    '≤ 1.15×',
+    startupRatio <= 1.15,
+    'dist/index.js, dry-run, no GITHUB_STEP_SUMMARY (neither writes one)'
+  ],
+  [
+    'startup: dry-run + summary',
+    `${ms(start['action dry-run + summary'])} = ${summaryRatio.toFixed(3)}× minimal`,
+    '(information)',
+    '',
+    'as above, writing the job summary (loads @actions/github for the run link)'
+  ],
+  [
+    'batch: wall time',
+    `${(b.wallMs / 1000).toFixed(2)} s = ${batchRatio.toFixed(3)}× floor`,
+    '≤ 1.15×',
+    batchRatio <= 1.15,
+    `spawn to exit; floor ${(floorMs / 1000).toFixed(2)} s = ideal client under both windows and ${IN_FLIGHT} in flight ` +
+      `(plain max(rate floor, ${BATCH_IDS}×${LATENCY_MS} ms/${IN_FLIGHT}) = ${(plainFloorMs / 1000).toFixed(2)} s)`
+  ],
+  [
+    'batch: 429s received',
+    String(b.tooMany),
+    '0',
+    b.tooMany === 0,
+    `stand-in counts 429 answers (${b.received} requests, ${b.sent} sent)`
+  ],
+  [
+    'batch: connections opened',
+    String(b.connections),
+    `≤ ${IN_FLIGHT}`,
+    b.connections <= IN_FLIGHT,
+    "stand-in's server 'connection' events"
+  ],
+  [
+    'batch: peak RSS',
+    `${b.rssMb.toFixed(1)} MB`,
+    '≤ 80 MB',
+    b.rssMb <= 80,
+    'process.resourceUsage().maxRSS at exit, via node --import probe'
+  ]
+]
+
+const header = ['figure', 'measured', 'target', 'met', 'how']
+const table = [
+  header,
+  ['---', '---', '---', '---', '---'],
+  ...rows.map(r => r.map(c => (c === true ? 'yes' : c === false ? 'NO' : String(c))))
+]
+console.log(`\nnode ${process.version}, ${new Date().toISOString().slice(0, 10)}\n`)
+for (const row of table) console.log(`| ${row.join(' | ')} |`)
+const missed = rows.filter(r => r[3] === false)
+if (b.code !== 0 || b.sent !== BATCH_IDS) {
+  console.error(`\nbench: the batch did not send every ID (exit ${b.code}, ${b.sent} sent)`)
+  process.exit(1)
+}
+if (missed.length) {
+  console.error(`\nbench: missed ${missed.map(r => r[0]).join(', ')}`)
+  process.exit(1)
+}
