@@ -283,6 +283,15 @@ describe('CertCentralClient against the stand-in', () => {
     expect(error.message).toContain('HTTP 500 arrived, its body did not')
   })
 
+  it('holds a deadline, not an idle timeout, against a body that trickles forever', async () => {
+    const id = freshId()
+    standIn.setFault(id, { kind: 'trickle', intervalMs: 50 })
+    const started = Date.now()
+    const error = await failure(client({ timeoutMs: 400 }).send('send-certificate', id, sendBody))
+    expect(Date.now() - started).toBeLessThan(1500)
+    expect(error).toMatchObject({ kind: 'timeout', status: 500 })
+  })
+
   it.each(['reset-before-body', 'reset-after-body'] as const)(
     'names the system error on %s',
     async kind => {

@@ -275,6 +275,12 @@ describe('parsePlan', () => {
   ])('rejects %s = %j', (field, value, why) => {
     expect(problemsOf({ ...send, [field]: value }).join('\n')).toContain(why)
   })
+  it('warns that a seal ignores a format other than the default', () => {
+    expect(parsePlan({ ...seal, format: 'plaintext' }).warnings).toEqual([
+      'format: "plaintext" applies to send-certificate only; email-site-seal ignores it'
+    ])
+    expect(parsePlan(seal).warnings).toEqual([])
+  })
   it('rejects send-only inputs on a seal and seal-only inputs on a send', () => {
     expect(problemsOf({ ...seal, message: 'hi' })).toContain(
       'message: applies to send-certificate only; a site-seal email has no custom message'

@@ -38,9 +38,9 @@ const outcome: RunOutcome = {
   rateLimited: true
 }
 
-let summaryFile: string
+// core.summary remembers the first file it wrote to, so every test shares one, emptied first.
+const summaryFile = join(mkdtempSync(join(tmpdir(), 'report-')), 'summary.md')
 beforeEach(() => {
-  summaryFile = join(mkdtempSync(join(tmpdir(), 'report-')), 'summary.md')
   writeFileSync(summaryFile, '')
   vi.stubEnv('GITHUB_STEP_SUMMARY', summaryFile)
   vi.stubEnv('GITHUB_REPOSITORY', 'acme/certs')
@@ -115,6 +115,28 @@ describe('report', () => {
       '<a href="https://ghe.example.com/acme/certs/actions/runs/77">Workflow run</a>'
     )
     expect(summary).not.toContain('<b>')
+  })
+
+  it("writes a dry-run summary of a seal to the key's owner, without a link outside a run", async () => {
+    vi.stubEnv('GITHUB_REPOSITORY', '')
+    const seal: Plan = {
+      ...plan,
+      operation: 'email-site-seal',
+      emails: [],
+      format: undefined,
+      dryRun: true
+    }
+    await writeSummary(seal, {
+      ...outcome,
+      results: [{ id: '5', ok: true, status: null, attempts: 0 }]
+    })
+    const summary = readFileSync(summaryFile, 'utf8')
+    expect(summary).toContain('<h2>DigiCert CertCentral: email-site-seal (dry run)</h2>')
+    expect(summary).toContain('1 request(s) validated, none sent.')
+    expect(summary).toContain(
+      '<td>email-site-seal</td><td>5</td><td>the key&#39;s owner</td><td>—</td><td>—</td><td>dry run: not sent</td>'
+    )
+    expect(summary).not.toContain('<a href')
   })
 
   it('writes no summary without GITHUB_STEP_SUMMARY', async () => {

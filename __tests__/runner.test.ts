@@ -6,6 +6,7 @@ import {
   RATE_MARGIN_MS,
   RateLimiter,
   backoffMs,
+  realClock,
   runPlan,
   type Clock,
   type Sender
@@ -219,6 +220,31 @@ describe('runPlan', () => {
       ['4', false, 0],
       ['5', false, 0]
     ])
+  })
+})
+
+describe('runPlan with an unexpected failure', () => {
+  it('reports a sender that throws something else as that ID failing, and goes on', async () => {
+    const sender: Sender = {
+      send: async (_op, id) => {
+        if (id === '1') throw new TypeError('boom')
+        return { status: 204 }
+      }
+    }
+    const outcome = await runPlan({ ...base, ids: ['1', '2'] }, sender, fakeClock())
+    expect(outcome.results).toEqual([
+      { id: '1', ok: false, status: null, error: 'unexpected failure: boom', attempts: 1 },
+      { id: '2', ok: true, status: 204, attempts: 1 }
+    ])
+  })
+})
+
+describe('realClock', () => {
+  it('sleeps for real and tells the time', async () => {
+    const started = realClock.now()
+    await realClock.sleep(20)
+    expect(realClock.now() - started).toBeGreaterThanOrEqual(19)
+    expect(realClock.random()).toBeLessThan(1)
   })
 })
 

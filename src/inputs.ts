@@ -359,6 +359,11 @@ export function parsePlan(raw: RawInputs): Plan {
           "run the step once per recipient, or leave emails empty to mail the key's owner"
       )
     }
+    if (raw.format.trim() !== '' && raw.format.trim().toLowerCase() !== 'attachment') {
+      warnings.push(
+        `format: ${quote(raw.format)} applies to send-certificate only; email-site-seal ignores it`
+      )
+    }
     const seal = collect(problems, () => parseSealSettings(raw.sealSettings))
     warnings.push(...(seal?.warnings ?? []))
     body = { ...(emails[0] ? { recipient_email: emails[0] } : {}), ...seal?.settings }

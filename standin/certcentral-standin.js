@@ -33,6 +33,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
  *   | { kind: 'redirect', location: string, status?: number }
  *   | { kind: 'hang' }
  *   | { kind: 'hang-mid-body' }
+ *   | { kind: 'trickle', intervalMs?: number }
  *   | { kind: 'reset-before-body' }
  *   | { kind: 'reset-after-body' }
  *   | { kind: 'big-body', bytes: number }
@@ -240,6 +241,14 @@ export async function startStandIn(options = {}) {
       case 'reset-after-body':
         req.socket.destroy()
         return
+      case 'trickle': {
+        // one byte at a time, never finishing: an idle timeout never fires, only a deadline does
+        entry.status = 500
+        res.writeHead(500, { 'Content-Type': 'text/plain' })
+        const timer = setInterval(() => res.write('.'), fault.intervalMs ?? 50)
+        res.on('close', () => clearInterval(timer))
+        return
+      }
       case 'big-body': {
         entry.status = 500
         res.writeHead(500, { 'Content-Type': 'text/plain', 'Content-Length': String(fault.bytes) })
@@ -392,7 +401,14 @@ export function parseFaultSpec(spec) {
   else if (kind === 'redirect') fault = { kind, location: arg ?? 'https://example.invalid/' }
   else if (kind === 'big-body') fault = { kind, bytes: Number(arg ?? 5 * 1024 * 1024) }
   else if (
-    ['hang', 'hang-mid-body', 'reset-before-body', 'reset-after-body', 'not-found'].includes(kind)
+    [
+      'hang',
+      'hang-mid-body',
+      'trickle',
+      'reset-before-body',
+      'reset-after-body',
+      'not-found'
+    ].includes(kind)
   ) {
     fault = /** @type {Fault} */ ({ kind })
   } else throw new Error(`--fault ${spec}: unknown kind ${kind}`)
