@@ -164,6 +164,15 @@ describe('parseSealSettings', () => {
     expect(settings).toEqual({ seal_colour: 'red' })
     expect(warnings[0]).toContain('"seal_colour" is not a site-seal setting')
   })
+  it('treats names that exist on every object as unknown settings, not as rules', () => {
+    const { settings, warnings } = parseSealSettings(
+      '{"toString": false, "__proto__": {"x": 1}, "constructor": 1}'
+    )
+    expect(Object.keys(settings)).toEqual(['toString', '__proto__', 'constructor'])
+    expect(Object.getPrototypeOf(settings)).toBe(Object.prototype)
+    expect(JSON.stringify(settings)).toBe('{"toString":false,"__proto__":{"x":1},"constructor":1}')
+    expect(warnings).toHaveLength(3)
+  })
   it.each([
     ['[1]', 'must be a JSON object'],
     ['null', 'must be a JSON object'],

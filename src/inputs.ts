@@ -249,9 +249,10 @@ export function parseSealSettings(value: string): {
   }
   const problems: string[] = []
   const warnings: string[] = []
-  const settings: Record<string, unknown> = {}
+  // A Map, not an object: names like "__proto__" or "toString" come from the user.
+  const settings = new Map<string, unknown>()
   for (const [name, setting] of Object.entries(parsed)) {
-    const rule = SEAL_SETTINGS[name]
+    const rule = Object.hasOwn(SEAL_SETTINGS, name) ? SEAL_SETTINGS[name] : undefined
     if (SEND_CERTIFICATE_FIELDS.includes(name)) {
       problems.push(
         `seal-settings: ${name} belongs to send-certificate, not to a site seal; remove it`
@@ -264,22 +265,22 @@ export function parseSealSettings(value: string): {
       warnings.push(
         `seal-settings: ${quote(name)} is not a site-seal setting this action knows; it is sent as given`
       )
-      settings[name] = setting
+      settings.set(name, setting)
     } else if (!rule.check(setting)) {
       problems.push(
         `seal-settings: ${name} is ${JSON.stringify(setting)}; expected ${rule.expected}`
       )
     } else {
-      settings[name] = rule.normalize ? rule.normalize(setting) : setting
+      settings.set(name, rule.normalize ? rule.normalize(setting) : setting)
     }
   }
   for (const feature of ['seal_autoplay', 'seal_use_logo']) {
-    if (settings[feature] === true && settings.seal_hover === false) {
+    if (settings.get(feature) === true && settings.get('seal_hover') === false) {
       problems.push(`seal-settings: ${feature} needs seal_hover: true`)
     }
   }
   if (problems.length) throw new InputError(problems)
-  return { settings, warnings }
+  return { settings: Object.fromEntries(settings), warnings }
 }
 
 /** Collects the problems of every part, so one run reports them all. */
