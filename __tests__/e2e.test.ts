@@ -13,6 +13,7 @@ let standIn: StandIn
 beforeAll(async () => {
   if (!existsSync('dist/index.js'))
     throw new Error('dist/index.js is missing: run npm run bundle first')
+  node24() // the first call may download node@24 through npx: under the hook's longer timeout
   standIn = await startStandIn()
 })
 afterAll(() => standIn.close())

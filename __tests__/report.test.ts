@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('@actions/core', async importOriginal => {
   const actual = await importOriginal<typeof import('@actions/core')>()
-  return { ...actual, setOutput: vi.fn(), error: vi.fn(), info: vi.fn() }
+  return { ...actual, setOutput: vi.fn(), error: vi.fn(), info: vi.fn(), warning: vi.fn() }
 })
 const core = await import('@actions/core')
 const { annotateFailures, failureMessage, logDryRun, setOutputs, writeSummary } =
@@ -137,6 +137,16 @@ describe('report', () => {
       '<td>email-site-seal</td><td>5</td><td>the key&#39;s owner</td><td>—</td><td>—</td><td>dry run: not sent</td>'
     )
     expect(summary).not.toContain('<a href')
+  })
+
+  it('warns, and does not throw, when the summary cannot be written', async () => {
+    vi.mocked(core.warning).mockClear()
+    const unwritable = join(summaryFile, '..', 'no-such-dir', 'summary.md')
+    vi.spyOn(core.summary, 'write').mockRejectedValueOnce(new Error(`ENOENT: ${unwritable}`))
+    await expect(writeSummary(plan, outcome)).resolves.toBeUndefined()
+    expect(vi.mocked(core.warning).mock.calls[0]?.[0]).toMatch(
+      /^could not write the job summary: ENOENT/
+    )
   })
 
   it('writes no summary without GITHUB_STEP_SUMMARY', async () => {

@@ -31997,9 +31997,21 @@ async function runLink() {
     const { owner, repo } = context.repo;
     return `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}`;
 }
+/** Writes the job summary; a summary that cannot be written is a warning, never a failed send. */
 async function writeSummary(plan, outcome) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
+    try {
+        await composeSummary(plan, outcome);
+    }
+    catch (error) {
+        core_warning(`could not write the job summary: ${error instanceof Error ? error.message : error}`);
+    }
+    finally {
+        summary_summary.emptyBuffer();
+    }
+}
+async function composeSummary(plan, outcome) {
     const recipients = plan.emails.length ? plan.emails.join(', ') : "the key's owner";
     const format = plan.format ?? '—';
     const rows = outcome.results.map(result => [

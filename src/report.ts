@@ -78,8 +78,21 @@ async function runLink(): Promise<string | undefined> {
   return `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}`
 }
 
+/** Writes the job summary; a summary that cannot be written is a warning, never a failed send. */
 export async function writeSummary(plan: Plan, outcome: RunOutcome): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
+  try {
+    await composeSummary(plan, outcome)
+  } catch (error) {
+    core.warning(
+      `could not write the job summary: ${error instanceof Error ? error.message : error}`
+    )
+  } finally {
+    core.summary.emptyBuffer()
+  }
+}
+
+async function composeSummary(plan: Plan, outcome: RunOutcome): Promise<void> {
   const recipients = plan.emails.length ? plan.emails.join(', ') : "the key's owner"
   const format = plan.format ?? '—'
   const rows = outcome.results.map(result =>
