@@ -13,6 +13,7 @@ import {
   parseSealSettings,
   splitList
 } from '../src/inputs.js'
+import { sendInputs } from './support/inputs.js'
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
@@ -88,23 +89,7 @@ describe('parsers on arbitrary strings', () => {
   it('accept whole plans whose URL path parts are digits only', () => {
     fc.assert(
       fc.property(anyText, anyText, (ids, emails) => {
-        const result = outcome(() =>
-          parsePlan({
-            operation: 'send-certificate',
-            apiKey: 'k',
-            certificateId: ids,
-            orderId: '',
-            emails,
-            format: 'attachment',
-            message: '',
-            sealSettings: '',
-            region: 'us',
-            apiUrl: '',
-            timeoutSeconds: '30',
-            maxRetries: '0',
-            dryRun: false
-          })
-        )
+        const result = outcome(() => parsePlan({ ...sendInputs, certificateId: ids, emails }))
         if ('value' in result) expect(result.value.ids.every(id => /^\d+$/.test(id))).toBe(true)
       })
     )

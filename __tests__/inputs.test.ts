@@ -11,22 +11,9 @@ import {
   splitList,
   type RawInputs
 } from '../src/inputs.js'
+import { sendInputs } from './support/inputs.js'
 
-const send: RawInputs = {
-  operation: 'send-certificate',
-  apiKey: 'k3y',
-  certificateId: '123',
-  orderId: '',
-  emails: 'ops@example.com',
-  format: 'attachment',
-  message: '',
-  sealSettings: '',
-  region: 'us',
-  apiUrl: '',
-  timeoutSeconds: '30',
-  maxRetries: '0',
-  dryRun: false
-}
+const send = sendInputs
 const seal: RawInputs = {
   ...send,
   operation: 'email-site-seal',
