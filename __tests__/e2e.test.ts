@@ -53,6 +53,7 @@ describe.each(runtimes)('dist/index.js under %s', (_, nodePath) => {
       message: 'Renewed today.\nPlease install.\n'
     })
     expect(result.code).toBe(0)
+    expect(result.stderr).toBe('') // no deprecation or other warnings from the runtime
     // the key is masked before anything else is printed
     expect(result.stdout.startsWith(`::add-mask::${standIn.apiKey}\n`)).toBe(true)
     expectNoKey(result)
@@ -205,6 +206,21 @@ describe.each(runtimes)('dist/index.js under %s', (_, nodePath) => {
     })
     expect(result.code).toBe(1)
     expect(result.stdout).toMatch(/::error::api-key: no API key.*DIGICERT_API_KEY/)
+  })
+
+  it('masks every line of a multi-line key and rejects it without printing it', async () => {
+    const result = await run({
+      operation: 'send-certificate',
+      'certificate-id': '1',
+      emails: 'a@example.com',
+      'api-key': 'first-half-of-key\nsecond-half-of-key'
+    })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(
+      /^::add-mask::first-half-of-key\n::add-mask::second-half-of-key\n/
+    )
+    expect(result.stdout.split('\n').slice(2).join('\n')).not.toMatch(/half-of-key/)
+    expect(result.stdout).toContain('api-key: the key contains whitespace or control characters')
   })
 
   it('refuses plain HTTP beyond loopback', async () => {
