@@ -31,7 +31,8 @@ function client(
     baseUrl: options.baseUrl ?? standIn.baseUrl,
     apiKey: options.apiKey ?? standIn.apiKey,
     timeoutMs: options.timeoutMs ?? 5000,
-    userAgent: 'certcentral-email-action/test'
+    userAgent: 'certcentral-email-action/test',
+    maxSockets: 4
   })
   clients.push(c)
   return c
@@ -290,6 +291,15 @@ describe('CertCentralClient against the stand-in', () => {
     const error = await failure(client({ timeoutMs: 400 }).send('send-certificate', id, sendBody))
     expect(Date.now() - started).toBeLessThan(1500)
     expect(error).toMatchObject({ kind: 'timeout', status: 500 })
+  })
+
+  it('holds a deadline against headers that trickle in forever', async () => {
+    const id = freshId()
+    standIn.setFault(id, { kind: 'trickle-headers', intervalMs: 50 })
+    const started = Date.now()
+    const error = await failure(client({ timeoutMs: 400 }).send('send-certificate', id, sendBody))
+    expect(Date.now() - started).toBeLessThan(1500)
+    expect(error).toMatchObject({ kind: 'timeout', status: null })
   })
 
   it.each(['reset-before-body', 'reset-after-body'] as const)(

@@ -31454,7 +31454,7 @@ class CertCentralClient {
             allowRedirects: false,
             allowRetries: false,
             keepAlive: true,
-            maxSockets: options.maxSockets ?? 4,
+            maxSockets: options.maxSockets,
             socketTimeout: options.timeoutMs
         });
     }
@@ -32239,7 +32239,8 @@ async function run(clock = realClock) {
             baseUrl: plan.baseUrl,
             apiKey: plan.apiKey,
             timeoutMs: plan.timeoutMs,
-            userAgent: USER_AGENT
+            userAgent: USER_AGENT,
+            maxSockets: MAX_IN_FLIGHT
         });
         try {
             if (plan.dryRun) {

@@ -111,8 +111,8 @@ export interface ClientOptions {
   apiKey: string
   timeoutMs: number
   userAgent: string
-  /** Connections kept open to CertCentral at most. */
-  maxSockets?: number
+  /** Connections open to CertCentral at most: the runner's requests in flight. */
+  maxSockets: number
 }
 
 export interface Success {
@@ -137,7 +137,7 @@ export class CertCentralClient {
       allowRedirects: false,
       allowRetries: false,
       keepAlive: true,
-      maxSockets: options.maxSockets ?? 4,
+      maxSockets: options.maxSockets,
       socketTimeout: options.timeoutMs
     })
   }

@@ -4,7 +4,7 @@ import pkg from '../package.json' with { type: 'json' }
 import { CertCentralClient } from './certcentral.js'
 import { parsePlan, type RawInputs } from './inputs.js'
 import { annotateFailures, failureMessage, logDryRun, setOutputs, writeSummary } from './report.js'
-import { realClock, runPlan, type Clock } from './runner.js'
+import { MAX_IN_FLIGHT, realClock, runPlan, type Clock } from './runner.js'
 
 export const USER_AGENT = `${pkg.name}/${pkg.version} (GitHub Action; node ${process.version})`
 
@@ -47,7 +47,8 @@ export async function run(clock: Clock = realClock): Promise<void> {
       baseUrl: plan.baseUrl,
       apiKey: plan.apiKey,
       timeoutMs: plan.timeoutMs,
-      userAgent: USER_AGENT
+      userAgent: USER_AGENT,
+      maxSockets: MAX_IN_FLIGHT
     })
     try {
       if (plan.dryRun) {

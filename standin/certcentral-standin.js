@@ -34,6 +34,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
  *   | { kind: 'hang' }
  *   | { kind: 'hang-mid-body' }
  *   | { kind: 'trickle', intervalMs?: number }
+ *   | { kind: 'trickle-headers', intervalMs?: number }
  *   | { kind: 'reset-before-body' }
  *   | { kind: 'reset-after-body' }
  *   | { kind: 'big-body', bytes: number }
@@ -241,6 +242,14 @@ export async function startStandIn(options = {}) {
       case 'reset-after-body':
         req.socket.destroy()
         return
+      case 'trickle-headers': {
+        // a status line, then one header line at a time, never ending the headers
+        entry.status = 200
+        req.socket.write('HTTP/1.1 200 OK\r\n')
+        const timer = setInterval(() => req.socket.write('X-Slow: .\r\n'), fault.intervalMs ?? 50)
+        req.socket.on('close', () => clearInterval(timer))
+        return
+      }
       case 'trickle': {
         // one byte at a time, never finishing: an idle timeout never fires, only a deadline does
         entry.status = 500
