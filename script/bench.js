@@ -9,6 +9,8 @@ import { startStandIn } from '../standin/certcentral-standin.js'
 import { ROOT, runAction } from '../standin/run-action.js'
 
 const STARTUP_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30)
+/** The runtime measured: this process's node, or BENCH_NODE (e.g. a Node 24 binary). */
+const NODE = process.env.BENCH_NODE || process.execPath
 const BATCH_IDS = 300
 const LATENCY_MS = 50
 const IN_FLIGHT = 4
@@ -82,7 +84,7 @@ async function startup(standIn) {
   // Interleaved rounds, so drift in the machine's load hits every case alike.
   for (let round = 0; round < STARTUP_ROUNDS + 2; round++) {
     for (const [name, options] of Object.entries(cases)) {
-      const run = await runAction(options)
+      const run = await runAction({ ...options, node: NODE })
       if (run.code !== 0) throw new Error(`${name} exited ${run.code}: ${run.stdout}${run.stderr}`)
       if (round >= 2) times[name]?.push(run.durationMs) // two warm-up rounds
     }
@@ -104,6 +106,7 @@ async function batch() {
         'certificate-id': ids.join('\n'),
         emails: 'ops@example.com'
       },
+      node: NODE,
       nodeArgs: ['--import', join(ROOT, 'script/bench/rss-probe.js')],
       env: { RSS_PROBE_FILE: probe },
       killAfterMs: 120_000
@@ -212,7 +215,8 @@ const table = [
   ['---', '---', '---', '---', '---'],
   ...rows.map(r => r.map(c => (c === true ? 'yes' : c === false ? 'NO' : String(c))))
 ]
-console.log(`\nnode ${process.version}, ${new Date().toISOString().slice(0, 10)}\n`)
+const version = execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim()
+console.log(`\nnode ${version}, ${new Date().toISOString().slice(0, 10)}\n`)
 for (const row of table) console.log(`| ${row.join(' | ')} |`)
 const missed = rows.filter(r => r[3] === false)
 if (b.code !== 0 || b.sent !== BATCH_IDS) {
