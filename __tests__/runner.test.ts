@@ -170,6 +170,25 @@ describe('runPlan', () => {
     expect(outcome.results[1]?.error).toMatch(/^not attempted/)
   })
 
+  it('does not retry an ID once another has stopped the run', async () => {
+    const clock = fakeClock()
+    // 1 is rate-limited with retries left; while it waits, 2 runs out of its (zero) retries...
+    const { sender, calls } = scriptedSender(
+      { '1': [rateLimited(10), 204], '2': [rateLimited(3600)] },
+      clock
+    )
+    const outcome = await runPlan(
+      { ...base, ids: ['1', '2'], maxRetries: 1, concurrency: 2 },
+      sender,
+      clock
+    )
+    // ...so 1 is not sent again: the run stopped at 2
+    expect(calls.map(c => c.id)).toEqual(['1', '2'])
+    expect(outcome.results[0]).toMatchObject({ id: '1', ok: false, status: 429, attempts: 1 })
+    expect(outcome.results[1]?.error).toContain('longer than the 300 s this action waits')
+    expect(outcome.rateLimited).toBe(true)
+  })
+
   it('does not wait longer than the cap a Retry-After asks for', async () => {
     const clock = fakeClock()
     const { sender, calls } = scriptedSender({ '1': [rateLimited(3600)] }, clock)

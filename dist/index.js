@@ -32127,8 +32127,12 @@ async function runPlan(options, sender, clock = realClock) {
     let stoppedBy;
     let next = 0;
     const sendOne = async (id) => {
+        let rateLimited;
         for (let attempt = 1;; attempt++) {
             await limiter.acquire();
+            // Another ID stopped the run while this one waited to retry: no new request starts.
+            if (rateLimited && stoppedBy !== undefined)
+                return rateLimited;
             try {
                 const { status } = await sender.send(operation, id, body);
                 outcome.lastStatus = status;
@@ -32164,6 +32168,7 @@ async function runPlan(options, sender, clock = realClock) {
                 const waitMs = seconds !== undefined ? seconds * 1000 : backoffMs(attempt, clock.random());
                 options.onRetry?.(id, attempt, waitMs, failure.message);
                 limiter.pause(clock.now() + waitMs);
+                rateLimited = failed;
             }
         }
     };

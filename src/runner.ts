@@ -135,8 +135,11 @@ export async function runPlan(
   let next = 0
 
   const sendOne = async (id: string): Promise<IdResult> => {
+    let rateLimited: IdResult | undefined
     for (let attempt = 1; ; attempt++) {
       await limiter.acquire()
+      // Another ID stopped the run while this one waited to retry: no new request starts.
+      if (rateLimited && stoppedBy !== undefined) return rateLimited
       try {
         const { status } = await sender.send(operation, id, body)
         outcome.lastStatus = status
@@ -168,6 +171,7 @@ export async function runPlan(
         const waitMs = seconds !== undefined ? seconds * 1000 : backoffMs(attempt, clock.random())
         options.onRetry?.(id, attempt, waitMs, failure.message)
         limiter.pause(clock.now() + waitMs)
+        rateLimited = failed
       }
     }
   }
