@@ -128,10 +128,18 @@ describe('parseBaseUrl', () => {
     ['http://127.0.0.1.example.com/', 'plain HTTP'],
     ['ftp://example.com/', 'https://'],
     ['not a url', 'is not a URL'],
-    ['https://user:pw@example.com/', 'credentials'],
+    ['https://user:pw@example.com/', 'api-url: the URL for example.com must not carry credentials'],
     ['https://example.com/v2?x=1', 'query']
   ])('rejects %s', (url, why) => {
     expect(() => parseBaseUrl('us', url)).toThrow(why)
+  })
+})
+
+describe('parseBaseUrl with credentials', () => {
+  it('never echoes the password', () => {
+    expect(() => parseBaseUrl('us', 'https://user:s3cr3t-pw@proxy.example.com/v2')).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('s3cr3t-pw') })
+    )
   })
 })
 

@@ -31738,18 +31738,20 @@ function parseBaseUrl(region, apiUrl) {
             `api-url: ${quote(override)} is not a URL (e.g. https://www.digicert.com/services/v2)`
         ]);
     }
-    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new InputError([`api-url: ${quote(override)} must start with https://`]);
+    }
+    if (!mayCarryKey(url)) {
         throw new InputError([
             `api-url: ${quote(override)} uses plain HTTP; the API key only travels over https: (http: is allowed for loopback only: 127.0.0.0/8, localhost, ::1)`
         ]);
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError([`api-url: ${quote(override)} must start with https://`]);
+    if (url.username || url.password) {
+        // Not quoted: the value holds a password.
+        throw new InputError([`api-url: the URL for ${url.host} must not carry credentials`]);
     }
-    if (url.username || url.password || url.search || url.hash) {
-        throw new InputError([
-            `api-url: ${quote(override)} must not carry credentials, a query or a fragment`
-        ]);
+    if (url.search || url.hash) {
+        throw new InputError([`api-url: ${quote(override)} must not carry a query or a fragment`]);
     }
     return url.href.replace(/\/+$/, '');
 }

@@ -1,6 +1,6 @@
 // Turns the step's raw inputs into a typed plan, or into one InputError that lists every problem.
 // Pure: no I/O, no @actions/core; main.ts reads the inputs and hands them here.
-import { OPERATIONS, REGION_BASE_URLS, isLoopbackHost, type Operation } from './certcentral.js'
+import { OPERATIONS, REGION_BASE_URLS, mayCarryKey, type Operation } from './certcentral.js'
 
 export const FORMATS = ['attachment', 'plaintext', 'downloadlink'] as const
 export type Format = (typeof FORMATS)[number]
@@ -172,18 +172,20 @@ export function parseBaseUrl(region: string, apiUrl: string): string {
       `api-url: ${quote(override)} is not a URL (e.g. https://www.digicert.com/services/v2)`
     ])
   }
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError([`api-url: ${quote(override)} must start with https://`])
+  }
+  if (!mayCarryKey(url)) {
     throw new InputError([
       `api-url: ${quote(override)} uses plain HTTP; the API key only travels over https: (http: is allowed for loopback only: 127.0.0.0/8, localhost, ::1)`
     ])
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError([`api-url: ${quote(override)} must start with https://`])
+  if (url.username || url.password) {
+    // Not quoted: the value holds a password.
+    throw new InputError([`api-url: the URL for ${url.host} must not carry credentials`])
   }
-  if (url.username || url.password || url.search || url.hash) {
-    throw new InputError([
-      `api-url: ${quote(override)} must not carry credentials, a query or a fragment`
-    ])
+  if (url.search || url.hash) {
+    throw new InputError([`api-url: ${quote(override)} must not carry a query or a fragment`])
   }
   return url.href.replace(/\/+$/, '')
 }
