@@ -221,8 +221,11 @@ describe('runPlan', () => {
   it('lets in-flight requests finish after a 429 and starts no new one', async () => {
     const later = (status: number) => () =>
       new Promise<number>(resolve => setTimeout(() => resolve(status), 20))
+    // 1's 429 arrives while 2 and 3 are already on the wire
+    const rateLimitedLater = () =>
+      new Promise<number>((_, reject) => setTimeout(() => reject(rateLimited()), 5))
     const { sender, calls } = scriptedSender({
-      '1': [rateLimited()],
+      '1': [rateLimitedLater],
       '2': [later(204)],
       '3': [later(204)]
     })
@@ -239,6 +242,59 @@ describe('runPlan', () => {
       ['4', false, 0],
       ['5', false, 0]
     ])
+  })
+})
+
+describe('runPlan pacing', () => {
+  /** Virtual time, but sleeps yield to real timers so answers in flight are handled first. */
+  function steppingClock(): Clock & { time: number } {
+    const clock = {
+      time: 0,
+      now: () => clock.time,
+      sleep: (ms: number) =>
+        new Promise<void>(resolve =>
+          setTimeout(() => {
+            clock.time += ms
+            resolve()
+          }, 5)
+        ),
+      random: () => 0
+    }
+    return clock
+  }
+
+  it('reports pacing waits and each result as it finishes', async () => {
+    const clock = steppingClock()
+    const paced: number[] = []
+    const finished: string[] = []
+    const { sender } = scriptedSender({})
+    await runPlan(
+      {
+        ...base,
+        ids: ['1', '2', '3'],
+        concurrency: 1,
+        limits: [{ limit: 2, windowMs: 1000 }],
+        onPace: ms => paced.push(ms),
+        onResult: r => finished.push(`${r.id}:${r.ok}`)
+      },
+      sender,
+      clock
+    )
+    expect(paced).toEqual([1000 + RATE_MARGIN_MS])
+    expect(finished).toEqual(['1:true', '2:true', '3:true'])
+  })
+
+  it('starts no request held back by pacing once a 429 has stopped the run', async () => {
+    const clock = steppingClock()
+    const { sender, calls } = scriptedSender({ '1': [rateLimited()] })
+    const outcome = await runPlan(
+      { ...base, ids: ['1', '2', '3'], concurrency: 2, limits: [{ limit: 1, windowMs: 1000 }] },
+      sender,
+      clock
+    )
+    expect(calls.map(c => c.id)).toEqual(['1'])
+    expect(outcome.results.map(r => r.attempts)).toEqual([1, 0, 0])
+    expect(outcome.results[1]?.error).toMatch(/^not attempted/)
   })
 })
 

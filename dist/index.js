@@ -32077,13 +32077,15 @@ class RateLimiter {
     windows;
     clock;
     marginMs;
+    onWait;
     starts = [];
     queue = Promise.resolve();
     pausedUntil = 0;
-    constructor(windows, clock, marginMs = RATE_MARGIN_MS) {
+    constructor(windows, clock, marginMs = RATE_MARGIN_MS, onWait) {
         this.windows = windows;
         this.clock = clock;
         this.marginMs = marginMs;
+        this.onWait = onWait;
     }
     /** Resolves when one more request may start without breaking any window. */
     acquire() {
@@ -32108,6 +32110,9 @@ class RateLimiter {
     }
     async waitForRoom() {
         for (let delay = this.delayMs(this.clock.now()); delay > 0; delay = this.delayMs(this.clock.now())) {
+            // A 429's pause is announced with its retry; only pacing is reported here.
+            if (this.clock.now() >= this.pausedUntil)
+                this.onWait?.(delay);
             await this.clock.sleep(delay);
         }
         this.starts.push(this.clock.now());
@@ -32118,7 +32123,7 @@ class RateLimiter {
 }
 async function runPlan(options, sender, clock = realClock) {
     const { operation, ids, body, maxRetries } = options;
-    const limiter = new RateLimiter(options.limits ?? RATE_LIMITS, clock);
+    const limiter = new RateLimiter(options.limits ?? RATE_LIMITS, clock, RATE_MARGIN_MS, options.onPace);
     const results = ids.map(() => undefined);
     const outcome = {
         results: [],
@@ -32128,12 +32133,13 @@ async function runPlan(options, sender, clock = realClock) {
     };
     let stoppedBy;
     let next = 0;
+    /** One ID to its end; undefined when the run stopped before its first request started. */
     const sendOne = async (id) => {
         let rateLimited;
         for (let attempt = 1;; attempt++) {
             await limiter.acquire();
-            // Another ID stopped the run while this one waited to retry: no new request starts.
-            if (rateLimited && stoppedBy !== undefined)
+            // The run stopped while this ID waited for its turn or its retry: no new request starts.
+            if (stoppedBy !== undefined)
                 return rateLimited;
             try {
                 const { status } = await sender.send(operation, id, body);
@@ -32177,7 +32183,10 @@ async function runPlan(options, sender, clock = realClock) {
     const worker = async () => {
         while (next < ids.length && stoppedBy === undefined) {
             const index = next++;
-            results[index] = await sendOne(ids[index]);
+            const result = await sendOne(ids[index]);
+            if (result)
+                options.onResult?.(result);
+            results[index] = result;
         }
     };
     const concurrency = Math.max(1, Math.min(options.concurrency ?? MAX_IN_FLIGHT, ids.length));
@@ -32207,6 +32216,8 @@ function asCertCentralError(error) {
 
 
 
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const limits = `DigiCert's rate limits (${RATE_LIMITS.map(w => `${w.limit} requests per ${w.windowMs / 1000} s`).join(', ')})`;
 const USER_AGENT = `${package_namespaceObject.UU}/${package_namespaceObject.rE} (GitHub Action; node ${process.version})`;
 /** Masks every line of a secret, trimmed and as given: setSecret masks one line. */
 function maskSecret(value) {
@@ -32268,12 +32279,19 @@ async function run(clock = realClock) {
                 ids: plan.ids,
                 body: plan.body,
                 maxRetries: plan.maxRetries,
-                onRetry: (id, attempt, waitMs, reason) => core_warning(`${id}: ${reason}; retry ${attempt} of ${plan.maxRetries} in ${(waitMs / 1000).toFixed(1)} s`)
+                onRetry: (id, attempt, waitMs, reason) => core_warning(`${id}: ${reason}; retry ${attempt} of ${plan.maxRetries} in ${seconds(waitMs)}`),
+                onResult: result => {
+                    if (result.ok)
+                        info(`${result.id}: sent (HTTP ${result.status})`);
+                    else
+                        info(`${result.id}: failed: ${result.error}`);
+                },
+                onPace: waitMs => {
+                    // Short waits are routine at full speed; long ones would look like a hang.
+                    if (waitMs >= 1000)
+                        info(`pacing: waiting ${seconds(waitMs)} to stay under ${limits}`);
+                }
             }, client, clock);
-            for (const result of outcome.results) {
-                if (result.ok)
-                    info(`${result.id}: sent (HTTP ${result.status})`);
-            }
             setOutputs(outcome);
             annotateFailures(plan, outcome.results);
             await writeSummary(plan, outcome);

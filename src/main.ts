@@ -4,7 +4,10 @@ import pkg from '../package.json' with { type: 'json' }
 import { CertCentralClient } from './certcentral.js'
 import { parsePlan, type RawInputs } from './inputs.js'
 import { annotateFailures, failureMessage, logDryRun, setOutputs, writeSummary } from './report.js'
-import { MAX_IN_FLIGHT, realClock, runPlan, type Clock } from './runner.js'
+import { MAX_IN_FLIGHT, RATE_LIMITS, realClock, runPlan, type Clock } from './runner.js'
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
+const limits = `DigiCert's rate limits (${RATE_LIMITS.map(w => `${w.limit} requests per ${w.windowMs / 1000} s`).join(', ')})`
 
 export const USER_AGENT = `${pkg.name}/${pkg.version} (GitHub Action; node ${process.version})`
 
@@ -76,15 +79,21 @@ export async function run(clock: Clock = realClock): Promise<void> {
           maxRetries: plan.maxRetries,
           onRetry: (id, attempt, waitMs, reason) =>
             core.warning(
-              `${id}: ${reason}; retry ${attempt} of ${plan.maxRetries} in ${(waitMs / 1000).toFixed(1)} s`
-            )
+              `${id}: ${reason}; retry ${attempt} of ${plan.maxRetries} in ${seconds(waitMs)}`
+            ),
+          onResult: result => {
+            if (result.ok) core.info(`${result.id}: sent (HTTP ${result.status})`)
+            else core.info(`${result.id}: failed: ${result.error}`)
+          },
+          onPace: waitMs => {
+            // Short waits are routine at full speed; long ones would look like a hang.
+            if (waitMs >= 1000)
+              core.info(`pacing: waiting ${seconds(waitMs)} to stay under ${limits}`)
+          }
         },
         client,
         clock
       )
-      for (const result of outcome.results) {
-        if (result.ok) core.info(`${result.id}: sent (HTTP ${result.status})`)
-      }
       setOutputs(outcome)
       annotateFailures(plan, outcome.results)
       await writeSummary(plan, outcome)

@@ -60,6 +60,10 @@ export interface RunOptions {
   concurrency?: number
   limits?: readonly RateWindow[]
   onRetry?: (id: string, attempt: number, waitMs: number, reason: string) => void
+  /** Called as each ID finishes, in completion order. */
+  onResult?: (result: IdResult) => void
+  /** Called when pacing holds the next request back. */
+  onPace?: (waitMs: number) => void
 }
 
 /** Exponential backoff from BACKOFF_BASE_MS with up to 50 % jitter; `retry` counts from 1. */
@@ -77,7 +81,8 @@ export class RateLimiter {
   constructor(
     private readonly windows: readonly RateWindow[],
     private readonly clock: Pick<Clock, 'now' | 'sleep'>,
-    private readonly marginMs = RATE_MARGIN_MS
+    private readonly marginMs = RATE_MARGIN_MS,
+    private readonly onWait?: (waitMs: number) => void
   ) {}
 
   /** Resolves when one more request may start without breaking any window. */
@@ -109,6 +114,8 @@ export class RateLimiter {
       delay > 0;
       delay = this.delayMs(this.clock.now())
     ) {
+      // A 429's pause is announced with its retry; only pacing is reported here.
+      if (this.clock.now() >= this.pausedUntil) this.onWait?.(delay)
       await this.clock.sleep(delay)
     }
     this.starts.push(this.clock.now())
@@ -123,7 +130,12 @@ export async function runPlan(
   clock: Clock = realClock
 ): Promise<RunOutcome> {
   const { operation, ids, body, maxRetries } = options
-  const limiter = new RateLimiter(options.limits ?? RATE_LIMITS, clock)
+  const limiter = new RateLimiter(
+    options.limits ?? RATE_LIMITS,
+    clock,
+    RATE_MARGIN_MS,
+    options.onPace
+  )
   const results: (IdResult | undefined)[] = ids.map(() => undefined)
   const outcome: RunOutcome = {
     results: [],
@@ -134,12 +146,13 @@ export async function runPlan(
   let stoppedBy: string | undefined
   let next = 0
 
-  const sendOne = async (id: string): Promise<IdResult> => {
+  /** One ID to its end; undefined when the run stopped before its first request started. */
+  const sendOne = async (id: string): Promise<IdResult | undefined> => {
     let rateLimited: IdResult | undefined
     for (let attempt = 1; ; attempt++) {
       await limiter.acquire()
-      // Another ID stopped the run while this one waited to retry: no new request starts.
-      if (rateLimited && stoppedBy !== undefined) return rateLimited
+      // The run stopped while this ID waited for its turn or its retry: no new request starts.
+      if (stoppedBy !== undefined) return rateLimited
       try {
         const { status } = await sender.send(operation, id, body)
         outcome.lastStatus = status
@@ -179,7 +192,9 @@ export async function runPlan(
   const worker = async (): Promise<void> => {
     while (next < ids.length && stoppedBy === undefined) {
       const index = next++
-      results[index] = await sendOne(ids[index] as string)
+      const result = await sendOne(ids[index] as string)
+      if (result) options.onResult?.(result)
+      results[index] = result
     }
   }
   const concurrency = Math.max(1, Math.min(options.concurrency ?? MAX_IN_FLIGHT, ids.length))
