@@ -10,7 +10,7 @@ import {
   retryAfterSeconds,
   showable
 } from '../src/certcentral.js'
-import { startStandIn } from '../standin/certcentral-standin.js'
+import { SIMPLE_FAULT_KINDS, parseFaultSpec, startStandIn } from '../standin/certcentral-standin.js'
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>
 let standIn: StandIn
@@ -337,5 +337,19 @@ describe('CertCentralClient against the stand-in', () => {
     const c = client()
     for (let i = 0; i < 5; i++) await c.send('send-certificate', freshId(), sendBody)
     expect(standIn.connections() - before).toBe(1)
+  })
+})
+
+describe('the stand-in command line', () => {
+  it.each(SIMPLE_FAULT_KINDS)('accepts --fault 42=%s', kind => {
+    expect(parseFaultSpec(`42=${kind}`)).toEqual(['42', { kind }])
+  })
+  it('accepts faults with an argument and refuses unknown kinds', () => {
+    expect(parseFaultSpec('7=rate-limit:30')).toEqual([
+      '7',
+      { kind: 'rate-limit', retryAfter: '30' }
+    ])
+    expect(parseFaultSpec('9=status:503')).toEqual(['9', { kind: 'status', status: 503 }])
+    expect(() => parseFaultSpec('9=explode')).toThrow('unknown kind explode')
   })
 })

@@ -392,6 +392,17 @@ function send(res, status, body, headers = {}) {
   res.end(body)
 }
 
+/** Fault kinds that take no argument: `--fault ID=KIND`. */
+export const SIMPLE_FAULT_KINDS = [
+  'hang',
+  'hang-mid-body',
+  'trickle',
+  'trickle-headers',
+  'reset-before-body',
+  'reset-after-body',
+  'not-found'
+]
+
 /**
  * `ID=KIND[:ARG]`, e.g. `404=not-found`, `7=rate-limit:30`, `9=status:500`, `5=redirect:https://x/`.
  * @param {string} spec
@@ -409,16 +420,7 @@ export function parseFaultSpec(spec) {
   else if (kind === 'rate-limit') fault = arg === undefined ? { kind } : { kind, retryAfter: arg }
   else if (kind === 'redirect') fault = { kind, location: arg ?? 'https://example.invalid/' }
   else if (kind === 'big-body') fault = { kind, bytes: Number(arg ?? 5 * 1024 * 1024) }
-  else if (
-    [
-      'hang',
-      'hang-mid-body',
-      'trickle',
-      'reset-before-body',
-      'reset-after-body',
-      'not-found'
-    ].includes(kind)
-  ) {
+  else if (SIMPLE_FAULT_KINDS.includes(kind)) {
     fault = /** @type {Fault} */ ({ kind })
   } else throw new Error(`--fault ${spec}: unknown kind ${kind}`)
   return [id, fault]
