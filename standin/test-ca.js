@@ -1,0 +1,126 @@
+// A throwaway certificate authority made at test time: a CA certificate and one server
+// certificate for the names asked for, signed by it, so that an HTTPS stand-in can be verified for
+// real (no NODE_TLS_REJECT_UNAUTHORIZED=0). Nothing is written unless asked, and then only to a
+// fresh temporary directory.
+//
+//   const ca = await makeTestCa(['certcentral.test'])
+//   const standIn = await startStandIn({ tls: { key: ca.keyPem, cert: ca.certPem }, hostname: 'certcentral.test' })
+//   const caFile = ca.writeCaFile()   // for NODE_EXTRA_CA_CERTS in a child process
+//   ...
+//   ca.cleanup()
+//
+// Keys are RSA 2048 made by node:crypto (native, both at once on the thread pool: a few hundred
+// milliseconds); node-forge only builds and signs the certificates, since it has no ECDSA.
+import { generateKeyPair } from 'node:crypto'
+import { isIP } from 'node:net'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import forge from 'node-forge'
+
+/**
+ * @typedef {object} TestCa
+ * @property {string} caCertPem  the CA's certificate: what a client must trust
+ * @property {string} certPem  the server certificate for the names asked for
+ * @property {string} keyPem  the server certificate's private key (PKCS#8)
+ * @property {() => string} writeCaFile  writes caCertPem to a file in a fresh temporary directory
+ *   (once; later calls return the same path) and returns its path, for NODE_EXTRA_CA_CERTS
+ * @property {() => void} cleanup  removes what writeCaFile wrote
+ */
+
+/** @returns {Promise<{ publicKey: string, privateKey: string }>} */
+function rsaKeyPair() {
+  return new Promise((resolve, reject) =>
+    generateKeyPair(
+      'rsa',
+      {
+        modulusLength: 2048,
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem' }
+      },
+      (error, publicKey, privateKey) => (error ? reject(error) : resolve({ publicKey, privateKey }))
+    )
+  )
+}
+
+/** A random positive serial number, as hex. */
+function serial() {
+  // the first hex digit below 8 keeps the DER integer positive
+  return '1' + forge.util.bytesToHex(forge.random.getBytesSync(15))
+}
+
+/**
+ * @param {string[]} names  DNS names (e.g. `certcentral.test`) or IP literals (`127.0.0.1`, `::1`)
+ * @param {object} [options]
+ * @param {number} [options.days]  how long both certificates are valid; 1 by default
+ * @returns {Promise<TestCa>}
+ */
+export async function makeTestCa(names, options = {}) {
+  if (names.length === 0) throw new Error('makeTestCa: give at least one name')
+  const days = options.days ?? 1
+  const notBefore = new Date(Date.now() - 60 * 60 * 1000) // an hour back: clock skew
+  const notAfter = new Date(Date.now() + days * 24 * 60 * 60 * 1000)
+  const [caKeys, serverKeys] = await Promise.all([rsaKeyPair(), rsaKeyPair()])
+  const caKey = forge.pki.privateKeyFromPem(caKeys.privateKey)
+
+  const caCert = forge.pki.createCertificate()
+  caCert.publicKey = forge.pki.publicKeyFromPem(caKeys.publicKey)
+  caCert.serialNumber = serial()
+  caCert.validity.notBefore = notBefore
+  caCert.validity.notAfter = notAfter
+  const caName = [
+    { name: 'commonName', value: 'CertCentral stand-in test CA (throwaway)' },
+    { name: 'organizationName', value: 'certcentral-email-action tests' }
+  ]
+  caCert.setSubject(caName)
+  caCert.setIssuer(caName)
+  caCert.setExtensions([
+    { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    { name: 'subjectKeyIdentifier' }
+  ])
+  caCert.sign(caKey, forge.md.sha256.create())
+
+  const cert = forge.pki.createCertificate()
+  cert.publicKey = forge.pki.publicKeyFromPem(serverKeys.publicKey)
+  cert.serialNumber = serial()
+  cert.validity.notBefore = notBefore
+  cert.validity.notAfter = notAfter
+  cert.setSubject([{ name: 'commonName', value: /** @type {string} */ (names[0]) }])
+  cert.setIssuer(caCert.subject.attributes)
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false, critical: true },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: 'extKeyUsage', serverAuth: true },
+    {
+      name: 'subjectAltName',
+      // type 2: dNSName, type 7: iPAddress
+      altNames: names.map(name => (isIP(name) ? { type: 7, ip: name } : { type: 2, value: name }))
+    },
+    { name: 'subjectKeyIdentifier' },
+    {
+      name: 'authorityKeyIdentifier',
+      keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes()
+    }
+  ])
+  cert.sign(caKey, forge.md.sha256.create())
+
+  const caCertPem = forge.pki.certificateToPem(caCert)
+  /** @type {string | undefined} */
+  let dir
+  return {
+    caCertPem,
+    certPem: forge.pki.certificateToPem(cert),
+    keyPem: serverKeys.privateKey,
+    writeCaFile() {
+      dir ??= mkdtempSync(join(tmpdir(), 'certcentral-test-ca-'))
+      const file = join(dir, 'ca.pem')
+      writeFileSync(file, caCertPem)
+      return file
+    },
+    cleanup() {
+      if (dir) rmSync(dir, { recursive: true, force: true })
+      dir = undefined
+    }
+  }
+}
