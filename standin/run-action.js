@@ -41,6 +41,15 @@ export function parseOutputFile(text) {
 }
 
 /**
+ * Proxy and TLS-trust settings a developer's or CI's environment may carry (any case). Never
+ * inherited by the child: a proxy out there must not receive test traffic (or a key), and a test
+ * of certificate checks must not pass because NODE_TLS_REJECT_UNAUTHORIZED=0 leaked in. A test
+ * that wants one passes it in `env`, e.g. `{ https_proxy: proxy.url, NODE_EXTRA_CA_CERTS: caFile }`.
+ */
+export const NOT_INHERITED =
+  /^(https?_proxy|no_proxy|all_proxy|node_use_env_proxy|node_extra_ca_certs|node_tls_reject_unauthorized)$/i
+
+/**
  * @typedef {object} ActionRun
  * @property {number | null} code
  * @property {string | null} signal
@@ -54,7 +63,8 @@ export function parseOutputFile(text) {
 /**
  * @param {object} options
  * @param {Record<string, string>} options.inputs  by the names in action.yml
- * @param {Record<string, string>} [options.env]  added to the environment
+ * @param {Record<string, string>} [options.env]  added to the environment (after the inherited
+ *   one is cleared of INPUT_*, GITHUB_*, RUNNER_*, DIGICERT_* and NOT_INHERITED)
  * @param {string} [options.node]  the node binary; this process's by default
  * @param {string} [options.entry]  the script to run; dist/index.js by default
  * @param {string[]} [options.nodeArgs]  flags for node before the script
@@ -77,7 +87,11 @@ export async function runAction({
   /** @type {Record<string, string>} */
   const childEnv = {}
   for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !/^(INPUT_|GITHUB_|RUNNER_|DIGICERT_)/.test(name))
+    if (
+      value !== undefined &&
+      !/^(INPUT_|GITHUB_|RUNNER_|DIGICERT_)/.test(name) &&
+      !NOT_INHERITED.test(name)
+    )
       childEnv[name] = value
   }
   for (const [name, spec] of Object.entries(actionInputs())) {
