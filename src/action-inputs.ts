@@ -1,0 +1,20 @@
+// Generated from action.yml by `npm run docs`: do not edit. The inputs' names and defaults live
+// in action.yml alone; this copy lets the bundle know them without reading YAML at run time.
+export const ACTION_INPUTS = {
+  operation: { default: '', required: true },
+  'api-key': { default: '', required: false },
+  'certificate-id': { default: '', required: false },
+  'order-id': { default: '', required: false },
+  'wait-for-issuance': { default: '0', required: false },
+  emails: { default: '', required: false },
+  format: { default: 'attachment', required: false },
+  message: { default: '', required: false },
+  'seal-settings': { default: '', required: false },
+  region: { default: 'us', required: false },
+  'api-url': { default: '', required: false },
+  'timeout-seconds': { default: '30', required: false },
+  'max-retries': { default: '0', required: false },
+  'dry-run': { default: 'false', required: false }
+} as const
+
+export type InputName = keyof typeof ACTION_INPUTS

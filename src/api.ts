@@ -1,0 +1,217 @@
+// What CertCentral is, apart from how we talk to it: base URLs, the key header, rate limits, the
+// Order info call, the shape of error bodies and what each DigiCert error code asks the user to do.
+// Pure: no HTTP, no @actions/core.
+//
+// Sources: DigiCert's CertCentral Services API v2 reference,
+// https://dev.digicert.com/en/certcentral-apis/services-api.html (Send certificate via email, Email
+// site seal, Order info, Errors, Rate limits).
+import { isIP } from 'node:net'
+import { asText } from './sanitize.js'
+
+export const REGION_BASE_URLS = {
+  us: 'https://www.digicert.com/services/v2',
+  eu: 'https://certcentral.digicert.eu/services/v2'
+} as const
+
+export const API_KEY_HEADER = 'X-DC-DEVKEY'
+
+/** DigiCert's documented limits per API key (Rate limits page); they may change without notice. */
+export const RATE_LIMITS: readonly RateWindow[] = [
+  { limit: 100, windowMs: 5_000 },
+  { limit: 1000, windowMs: 180_000 }
+]
+
+export interface RateWindow {
+  limit: number
+  windowMs: number
+}
+
+/** Order info: `GET {base}/order/certificate/{order_id}`. */
+export function orderInfoPath(orderId: string): string {
+  return `/order/certificate/${digits(orderId)}`
+}
+
+/** Refuses anything but digits in a path segment: the last line of defence against splicing. */
+export function digits(id: string): string {
+  if (!/^\d+$/.test(id))
+    throw new Error(`refusing to build a URL with the ID ${JSON.stringify(id)}`)
+  return id
+}
+
+// ---- Order info -------------------------------------------------------------------------------
+
+/** The status in which an order's certificate can be sent. */
+export const ISSUED = 'issued'
+/** Statuses that end without a certificate: an order in one of these is never polled again. */
+export const FINAL_WITHOUT_CERTIFICATE = [
+  'rejected',
+  'canceled',
+  'cancelled',
+  'revoked',
+  'expired'
+] as const
+
+export interface OrderInfo {
+  status: string
+  /** The certificate ID `sendemail` takes; read only when the order is issued. */
+  certificateId: string | undefined
+  commonName: string | undefined
+  validTill: string | undefined
+}
+
+/** Reads the fields this action uses from an Order info body; undefined when it is not one. */
+export function parseOrderInfo(body: string): OrderInfo | undefined {
+  const parsed = parseJson(body)
+  if (!isRecord(parsed) || typeof parsed.status !== 'string' || parsed.status === '')
+    return undefined
+  const certificate = isRecord(parsed.certificate) ? parsed.certificate : {}
+  const id = certificate.id
+  return {
+    status: parsed.status.toLowerCase(),
+    certificateId:
+      (typeof id === 'number' && Number.isSafeInteger(id) && id > 0) ||
+      (typeof id === 'string' && /^[1-9]\d{0,19}$/.test(id))
+        ? String(id)
+        : undefined,
+    commonName: typeof certificate.common_name === 'string' ? certificate.common_name : undefined,
+    validTill: typeof certificate.valid_till === 'string' ? certificate.valid_till : undefined
+  }
+}
+
+export function isFinalWithoutCertificate(status: string): boolean {
+  return (FINAL_WITHOUT_CERTIFICATE as readonly string[]).includes(status)
+}
+
+// ---- Errors -----------------------------------------------------------------------------------
+
+/** One entry of DigiCert's `errors`, as text not yet sanitized (the caller shows it). */
+export interface DigiCertError {
+  code: string
+  message: string
+}
+
+/** Entries read from one body at most: a hostile body may list thousands. */
+export const MAX_ERRORS_READ = 5
+
+/**
+ * DigiCert's errors, read tolerantly: `errors` as an array or a single object, text from
+ * `message`, else `description`; non-string fields as JSON. Undefined when the body has none.
+ */
+export function parseDigiCertErrors(body: string): DigiCertError[] | undefined {
+  const parsed = parseJson(body)
+  if (!isRecord(parsed)) return undefined
+  const errors = parsed.errors
+  const entries = Array.isArray(errors) ? errors : isRecord(errors) ? [errors] : []
+  if (entries.length === 0) return undefined
+  return entries.slice(0, MAX_ERRORS_READ).map(entry => {
+    const e: Record<string, unknown> = isRecord(entry) ? entry : { message: entry }
+    const code = e.code === undefined || e.code === null ? '(no code)' : asText(e.code)
+    const text = e.message ?? e.description
+    return { code, message: text === undefined || text === null ? '' : asText(text) }
+  })
+}
+
+export interface HintContext {
+  /** The input that held the ID: `certificate-id` or `order-id`. */
+  idInput: string
+}
+
+/**
+ * One short, actionable sentence per DigiCert code this action can meet (DigiCert's Errors page).
+ * The README's troubleshooting table is tested against this table.
+ */
+export const HINTS: Record<string, (context: HintContext) => string> = {
+  'access_denied|access_denied_invalid_key': () =>
+    'the API key is wrong, revoked or expired: create one in CertCentral (Automation › API keys) and update the secret',
+  'access_denied|invalid_auth': () =>
+    'the API key was not accepted: check that the secret holds the whole key and nothing else',
+  'access_denied|missing_permission': () =>
+    'a View Only key, or a user without the role: use a key without the View Only restriction whose user may manage this certificate or order',
+  not_found: ({ idInput }) =>
+    `check ${idInput}, and region if the account is on CertCentral Europe`,
+  'not_found|order': () => 'check order-id, and region if the account is on CertCentral Europe',
+  'not_found|route': () => 'the URL is wrong: check that api-url ends in /services/v2',
+  bad_request_format: () =>
+    'DigiCert could not read the request: check emails, format, message and seal-settings',
+  request_limit_exceeded: () =>
+    'the key is over 100 requests per 5 s or 1000 per 3 min (other jobs using it count too): wait retry-after seconds and send unsent-ids again, or set max-retries'
+}
+
+/** Hints for codes of a family, e.g. `invalid_value:emails` (DigiCert's older API; unconfirmed here). */
+const HINT_FAMILIES: [RegExp, (field: string) => string][] = [
+  [
+    /^invalid_value:(.+)$/,
+    field => `DigiCert rejected the value of ${field}: fix the input behind it`
+  ],
+  [/^required_param:(.+)$/, field => `DigiCert expected ${field}: set the input behind it`]
+]
+
+/** The hint for the first code that has one, or undefined. */
+export function hintFor(codes: readonly string[], context: HintContext): string | undefined {
+  for (const code of codes) {
+    if (Object.hasOwn(HINTS, code)) return (HINTS[code] as (c: HintContext) => string)(context)
+    for (const [pattern, hint] of HINT_FAMILIES) {
+      const match = pattern.exec(code)
+      if (match) return hint(match[1] as string)
+    }
+  }
+  return undefined
+}
+
+/**
+ * Whether an answer refuses the key itself, so every other ID would be refused the same way:
+ * any 401, and a 403 whose codes are `access_denied|…` (the key or its user's permissions).
+ */
+export function refusesKey(status: number, codes: readonly string[]): boolean {
+  return status === 401 || (status === 403 && codes.some(code => code.startsWith('access_denied')))
+}
+
+// ---- Retry-After ------------------------------------------------------------------------------
+
+/** `Retry-After` values above this are absurd: the output shows none and a warning says why. */
+export const MAX_RETRY_AFTER_SECONDS = 86_400
+
+const HTTP_DATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/
+
+/**
+ * `Retry-After` as whole seconds from `nowMs`: delta-seconds, or an IMF-fixdate (RFC 9110). Any
+ * other text counts as absent, as does a number too long to be meant.
+ */
+export function parseRetryAfter(header: string | undefined, nowMs: number): number | undefined {
+  if (header === undefined) return undefined
+  const value = header.trim()
+  if (/^\d{1,15}$/.test(value)) return Number(value)
+  if (!HTTP_DATE.test(value)) return undefined
+  const date = Date.parse(value)
+  if (Number.isNaN(date)) return undefined
+  return Math.max(0, Math.ceil((date - nowMs) / 1000))
+}
+
+// ---- Where the key may go ---------------------------------------------------------------------
+
+/** Loopback means loopback: 127.0.0.0/8, ::1 and the name `localhost`, never `*.localhost`. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
+  if (host === 'localhost') return true
+  if (isIP(host) === 4) return host.startsWith('127.')
+  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1'
+  return false
+}
+
+/** Whether the key may travel to this URL at all: HTTPS anywhere, plain HTTP only to loopback. */
+export function mayCarryKey(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

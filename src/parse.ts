@@ -1,0 +1,187 @@
+// Pure parsers of single input values, shared by the plan (inputs.ts) and the operations'
+// own input rules (operations.ts). Each throws an InputError naming the input and the fix.
+
+export class InputError extends Error {
+  override readonly name = 'InputError'
+  constructor(readonly problems: string[]) {
+    super(
+      problems.length === 1
+        ? problems[0]
+        : `${problems.length} input problems:\n${problems.map(p => `- ${p}`).join('\n')}`
+    )
+  }
+}
+
+/** Collects the problems of a part, so one run reports them all. */
+export function collect<T>(problems: string[], parse: () => T): T | undefined {
+  try {
+    return parse()
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error
+    problems.push(...error.problems)
+    return undefined
+  }
+}
+
+// eslint-disable-next-line no-control-regex
+export const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+
+/** Splits on commas, semicolons and whitespace; drops empties and duplicates (first kept). */
+export function splitList(value: string): string[] {
+  return [...new Set(value.split(/[\s,;]+/).filter(item => item !== ''))]
+}
+
+/** Shows a user's value inside a message without letting it break the line. */
+export function quote(value: string): string {
+  const shown = JSON.stringify(value)
+  return shown.length > 80 ? `${shown.slice(0, 77)}…"` : shown
+}
+
+/** Edit distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1)
+      )
+    }
+    previous = current
+  }
+  return previous[b.length] as number
+}
+
+/** `; did you mean "x"?` for a near miss (at most 2 edits, or a prefix), else ''. */
+export function didYouMean(value: string, choices: readonly string[]): string {
+  const given = value.trim().toLowerCase()
+  if (given === '') return ''
+  const scored = choices
+    .map(choice => ({
+      choice,
+      score: choice.startsWith(given) && given.length >= 2 ? 0 : distance(given, choice)
+    }))
+    .filter(({ score }) => score <= 2)
+    .sort((a, b) => a.score - b.score)
+  return scored[0] ? `; did you mean ${JSON.stringify(scored[0].choice)}?` : ''
+}
+
+export function parseChoice<T extends string>(
+  input: string,
+  value: string,
+  choices: readonly T[]
+): T {
+  const normalized = value.trim().toLowerCase()
+  const match = choices.find(choice => choice === normalized)
+  if (match) return match
+  throw new InputError([
+    `${input}: ${quote(value)} is not one of ${choices.join(', ')}${didYouMean(value, choices)}`
+  ])
+}
+
+/** IDs are positive whole numbers without leading zeros, at most 20 digits. */
+export const ID_PATTERN = /^[1-9]\d{0,19}$/
+
+export function parseIds(input: string, value: string, noun: string): string[] {
+  const ids = splitList(value)
+  const bad = ids.filter(id => !ID_PATTERN.test(id))
+  if (bad.length) {
+    throw new InputError(
+      bad
+        .slice(0, 10)
+        .map(
+          id =>
+            `${input}: ${quote(id)} is not a valid ${noun} ID (a positive whole number without leading zeros, e.g. 1234567)`
+        )
+        .concat(bad.length > 10 ? [`${input}: and ${bad.length - 10} more values like these`] : [])
+    )
+  }
+  return ids
+}
+
+/**
+ * A decimal number from min to max: digits with an optional fraction when `integer` is false.
+ * No hex, exponents, signs or spaces inside: `0x10` is not 16.
+ */
+export function parseNumber(
+  input: string,
+  value: string,
+  { min, max, integer }: { min: number; max: number; integer: boolean }
+): number {
+  const text = value.trim()
+  const pattern = integer ? /^\d{1,10}$/ : /^\d{1,10}(?:\.\d{1,6})?$/
+  const number = pattern.test(text) ? Number(text) : NaN
+  if (!(number >= min && number <= max)) {
+    const kind = integer ? 'a whole number' : 'a decimal number'
+    throw new InputError([`${input}: ${quote(value)} must be ${kind} from ${min} to ${max}`])
+  }
+  return number
+}
+
+/** `true`/`false` in the spellings the YAML 1.2 core schema knows, as the toolkit reads them. */
+export function parseBoolean(input: string, value: string): boolean {
+  const text = value.trim()
+  if (['true', 'True', 'TRUE'].includes(text)) return true
+  if (['false', 'False', 'FALSE'].includes(text)) return false
+  throw new InputError([`${input}: ${quote(value)} must be true or false`])
+}
+
+export const MAX_EMAIL_LENGTH = 254
+
+const DOMAIN =
+  /^(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?$/u
+
+/** A practical address check: one @, a dotted domain, no spaces or control characters. */
+export function emailProblem(address: string): string | undefined {
+  if (address.length > MAX_EMAIL_LENGTH) return `is longer than ${MAX_EMAIL_LENGTH} characters`
+  if (CONTROL.test(address) || /\s/.test(address)) return 'contains a space or control character'
+  const parts = address.split('@')
+  if (parts.length !== 2) return 'is not an email address (it needs exactly one @)'
+  const [local, domain] = parts as [string, string]
+  if (local === '' || local.length > 64)
+    return 'is not an email address (the part before @ is empty or longer than 64 characters)'
+  if (/[<>()[\]\\",:]/.test(local))
+    return 'is not an email address (quotes, brackets and the like are not accepted)'
+  if (!DOMAIN.test(domain)) return 'is not an email address (the domain must look like example.com)'
+  return undefined
+}
+
+export function parseEmails(input: string, value: string): string[] {
+  const emails = splitList(value)
+  const problems = emails.flatMap(address => {
+    const problem = emailProblem(address)
+    return problem ? [`${input}: ${quote(address)} ${problem}`] : []
+  })
+  if (problems.length) throw new InputError(problems)
+  return emails
+}
+
+const UNITS = { s: 1, m: 60, h: 3600 } as const
+
+/** A duration: `0`, whole seconds, or a number with `s`, `m` or `h` (`90s`, `15m`, `2h`). */
+export function parseDuration(input: string, value: string, maxSeconds: number): number {
+  const match = /^(\d{1,6})\s*([smh]?)$/i.exec(value.trim())
+  const seconds = match
+    ? Number(match[1]) * UNITS[((match[2] as string).toLowerCase() || 's') as keyof typeof UNITS]
+    : NaN
+  if (!(seconds >= 0 && seconds <= maxSeconds)) {
+    throw new InputError([
+      `${input}: ${quote(value)} must be 0, a number of seconds, or a duration such as 90s, 15m or 2h, at most ${formatDuration(maxSeconds)}`
+    ])
+  }
+  return seconds
+}
+
+/** `45 s`, `1 min 30 s`, `2 h 30 min`: for messages. */
+export function formatDuration(seconds: number): string {
+  const total = Math.round(seconds)
+  const parts: [number, string][] = [
+    [Math.floor(total / 3600), 'h'],
+    [Math.floor((total % 3600) / 60), 'min'],
+    [total % 60, 's']
+  ]
+  const shown = parts.filter(([amount]) => amount > 0).map(([amount, unit]) => `${amount} ${unit}`)
+  return shown.length ? shown.join(' ') : '0 s'
+}

@@ -1,0 +1,61 @@
+// The one way out for text that came from the network (DigiCert codes and messages, raw bodies,
+// headers, system error text): every such string reaches logs, annotations, outputs and the job
+// summary through `Sanitizer.text`, which never throws and returns one bounded line without the key.
+
+/** Characters a field keeps unless the caller asks for fewer. */
+export const DEFAULT_FIELD_CHARS = 300
+
+// C0 and C1 controls, DEL, and the Unicode line and paragraph separators: anything a log viewer or
+// the runner's command parser could read as the end of a line.
+// eslint-disable-next-line no-control-regex
+const LINE_BREAKERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g
+
+/** Shows any value as text without letting it throw: strings as they are, the rest as JSON. */
+export function asText(value: unknown): string {
+  if (typeof value === 'string') return value
+  if (value === undefined) return ''
+  try {
+    return JSON.stringify(value) ?? String(typeof value)
+  } catch {
+    // A cycle or a getter that throws: say what it was, not what it contains.
+    return `(${typeof value})`
+  }
+}
+
+/** `\uXXXX` (either case of hex) or the character itself, for matching a JSON-escaped secret. */
+function escapedOrPlain(char: string): string {
+  const hex = char.charCodeAt(0).toString(16).padStart(4, '0')
+  const plain = char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+  return `(?:${plain}|\\\\u${hex.replace(/[a-f]/g, c => `[${c}${c.toUpperCase()}]`)})`
+}
+
+export class Sanitizer {
+  private readonly secrets: RegExp[]
+
+  /** @param secrets  values never shown: the API key (each line of it) */
+  constructor(secrets: readonly string[]) {
+    this.secrets = secrets
+      .filter(secret => secret.length >= 3)
+      .map(secret => new RegExp([...secret].map(escapedOrPlain).join(''), 'g'))
+  }
+
+  /** Replaces every secret, as given or JSON-escaped, with `***`. */
+  redact(text: string): string {
+    return this.secrets.reduce((shown, secret) => shown.replace(secret, '***'), text)
+  }
+
+  /**
+   * One line of at most `max` characters: secrets redacted (before and after control characters
+   * are folded, so a key split by a newline is still found), control characters and line breaks
+   * folded into one space, and no leading `::` that the runner could take for a command.
+   */
+  text(value: unknown, max = DEFAULT_FIELD_CHARS): string {
+    const flat = this.redact(this.redact(asText(value)).replace(LINE_BREAKERS, ' '))
+      .trim()
+      .replace(/^:+/, match => match.split('').join(' '))
+    if (flat.length <= max) return flat
+    // Cut on a code point, not inside a surrogate pair.
+    const cut = [...flat.slice(0, max)].slice(0, -1).join('')
+    return `${cut}… (${flat.length} characters in all)`
+  }
+}
