@@ -1,0 +1,324 @@
+// HTTP for the CertCentral client: one request with a deadline that covers all of it (proxy
+// CONNECT, TLS, headers, body), a bounded body, no redirects, and keep-alive connections that
+// dispose() closes so the process can exit. It knows nothing of DigiCert.
+//
+// Why not HttpClient.request() from @actions/http-client, or fetch: http-client follows redirects
+// with the key, its socketTimeout is idle-only, its readBody() stays pending when a connection
+// resets mid-body, and its proxy tunnel sends CONNECT with no timeout at all; fetch (undici)
+// ignores the runner's proxy variables. We keep @actions/http-client for what it is the reference
+// for: the runner's https_proxy / no_proxy conventions (getProxyUrl), so self-hosted runners behind
+// a proxy work as with every other action.
+import * as http from 'node:http'
+import * as https from 'node:https'
+import { isIP } from 'node:net'
+import type { Duplex } from 'node:stream'
+import * as tls from 'node:tls'
+import { getProxyUrl } from '@actions/http-client/lib/proxy'
+
+/** Bytes of a response body kept; the rest is dropped unread and the connection closed. */
+export const MAX_BODY_BYTES = 64 * 1024
+
+export interface RawResponse {
+  status: number
+  headers: http.IncomingHttpHeaders
+  /** The body as UTF-8, at most MAX_BODY_BYTES of it. */
+  text: string
+  truncated: boolean
+}
+
+export type TransportFailure = 'timeout' | 'network' | 'cancelled' | 'protocol'
+
+/** A request that ended without a complete answer. `detail` is system text: sanitize it. */
+export class TransportError extends Error {
+  override readonly name = 'TransportError'
+  constructor(
+    readonly kind: TransportFailure,
+    /** The status, when headers arrived before the failure. */
+    readonly status: number | null,
+    /** The system error code, e.g. ECONNRESET. */
+    readonly code: string,
+    readonly detail: string
+  ) {
+    super(`${kind}: ${code}: ${detail}`)
+  }
+}
+
+export interface TransportOptions {
+  timeoutMs: number
+  userAgent: string
+  /** Connections open at most: the runner's requests in flight. */
+  maxSockets: number
+  /** The proxy for a URL under the runner's conventions; getProxyUrl by default. */
+  proxyFor?: (url: URL) => URL | undefined
+}
+
+/** The runner's proxy conventions (https_proxy, no_proxy, loopback bypass) as http-client reads them. */
+export function runnerProxyFor(url: URL): URL | undefined {
+  const proxy = getProxyUrl(url)
+  return proxy?.hostname ? proxy : undefined
+}
+
+export class Transport {
+  private readonly proxyFor: (url: URL) => URL | undefined
+  private readonly agents = new Map<string, http.Agent>()
+
+  constructor(private readonly options: TransportOptions) {
+    this.proxyFor = options.proxyFor ?? runnerProxyFor
+  }
+
+  /** The proxy a request to this URL goes through, for the log. */
+  proxyOf(url: URL): URL | undefined {
+    return this.proxyFor(url)
+  }
+
+  /**
+   * One request. Settles within timeoutMs whatever the peer does (silence, a trickle, 101, a
+   * reset), or when `cancel` aborts; never follows a redirect.
+   */
+  request(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: string | undefined,
+    cancel?: AbortSignal
+  ): Promise<RawResponse> {
+    return new Promise<RawResponse>((resolve, reject) => {
+      let status: number | null = null
+      let settled = false
+      let request: http.ClientRequest | undefined
+      const settle = (outcome: RawResponse | TransportError): void => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        cancel?.removeEventListener('abort', onCancel)
+        if (outcome instanceof TransportError) {
+          request?.destroy()
+          reject(outcome)
+        } else {
+          resolve(outcome)
+        }
+      }
+      const timer = setTimeout(
+        () =>
+          settle(
+            new TransportError(
+              'timeout',
+              status,
+              'ETIMEDOUT',
+              `no complete answer in ${this.options.timeoutMs} ms`
+            )
+          ),
+        this.options.timeoutMs
+      )
+      const onCancel = (): void =>
+        settle(new TransportError('cancelled', status, 'ECANCELED', 'the run was cancelled'))
+      if (cancel?.aborted) return onCancel()
+      cancel?.addEventListener('abort', onCancel, { once: true })
+
+      try {
+        const module = url.protocol === 'https:' ? https : http
+        request = module.request(url, {
+          method,
+          agent: this.agentFor(url),
+          headers: {
+            ...headers,
+            'User-Agent': this.options.userAgent,
+            ...(body === undefined
+              ? method === 'GET'
+                ? {}
+                : { 'Content-Length': '0' }
+              : { 'Content-Length': String(Buffer.byteLength(body)) })
+          }
+        })
+      } catch (error) {
+        return settle(systemFailure(error, null))
+      }
+      request.on('error', error => settle(systemFailure(error, status)))
+      // A 101 (or any protocol switch) is never an answer to these calls: drop the connection.
+      request.on('upgrade', (response: http.IncomingMessage, socket: Duplex) => {
+        socket.destroy()
+        settle(
+          new TransportError(
+            'protocol',
+            response.statusCode ?? 101,
+            'EPROTO',
+            'the server switched protocols instead of answering'
+          )
+        )
+      })
+      request.on('response', response => {
+        status = response.statusCode ?? 0
+        readBody(response).then(
+          ({ text, truncated }) =>
+            settle({ status: status as number, headers: response.headers, text, truncated }),
+          error => settle(systemFailure(error, status))
+        )
+      })
+      request.end(body)
+    })
+  }
+
+  /** Closes every connection, kept-alive or still tunnelling, so the process can exit. */
+  dispose(): void {
+    for (const agent of this.agents.values()) agent.destroy()
+    this.agents.clear()
+  }
+
+  private agentFor(url: URL): http.Agent {
+    const proxy = this.proxyFor(url)
+    if (proxy && url.protocol !== 'https:') {
+      // inputs.ts refuses this already; the transport does not rely on it.
+      throw new Error(`refusing to send plain HTTP to ${url.host} through the proxy ${proxy.host}`)
+    }
+    const key = proxy ? `proxy ${proxy.href}` : url.protocol
+    let agent = this.agents.get(key)
+    if (!agent) {
+      const options = { keepAlive: true, maxSockets: this.options.maxSockets }
+      agent = proxy
+        ? new TunnelAgent(proxy, this.options.timeoutMs, options)
+        : url.protocol === 'https:'
+          ? new https.Agent(options)
+          : new http.Agent(options)
+      this.agents.set(key, agent)
+    }
+    return agent
+  }
+}
+
+function systemFailure(error: unknown, status: number | null): TransportError {
+  if (error instanceof TransportError) return error
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'no error code'
+  const detail = error instanceof Error ? error.message : String(error)
+  return new TransportError('network', status, String(code), detail)
+}
+
+/**
+ * Reads at most MAX_BODY_BYTES. Settles on end, on error, and on a close before the end (a reset
+ * mid-body), so it can never stay pending; the request's deadline covers a body that trickles.
+ */
+function readBody(message: http.IncomingMessage): Promise<{ text: string; truncated: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    let done = false
+    const finish = (error?: unknown, truncated = false): void => {
+      if (done) return
+      done = true
+      if (error) reject(error)
+      else resolve({ text: Buffer.concat(chunks).toString('utf8'), truncated })
+    }
+    message.on('data', (chunk: Buffer) => {
+      const room = MAX_BODY_BYTES - size
+      chunks.push(chunk.subarray(0, room))
+      size += Math.min(room, chunk.length)
+      if (chunk.length > room) {
+        // Enough to explain an error; drop the connection rather than download the rest.
+        finish(undefined, true)
+        message.destroy()
+      }
+    })
+    message.on('end', () => finish())
+    message.on('error', error => finish(error))
+    message.on('close', () => {
+      if (!message.complete)
+        finish(
+          Object.assign(new Error('the connection closed before the body ended'), {
+            code: 'ECONNRESET'
+          })
+        )
+    })
+  })
+}
+
+/**
+ * HTTPS through an HTTP(S) proxy's CONNECT tunnel, with keep-alive. Each CONNECT is bounded by
+ * the request deadline and destroyed with the agent: a proxy that never answers cannot hold the
+ * step or keep the process alive.
+ */
+class TunnelAgent extends https.Agent {
+  private readonly connecting = new Set<http.ClientRequest>()
+
+  constructor(
+    private readonly proxy: URL,
+    private readonly timeoutMs: number,
+    options: https.AgentOptions
+  ) {
+    super(options)
+  }
+
+  override createConnection(
+    options: tls.ConnectionOptions & { host?: string; port?: number; servername?: string },
+    callback: (error: Error | null, socket?: Duplex) => void
+  ): undefined {
+    const target = `${options.host}:${options.port ?? 443}`
+    const auth =
+      this.proxy.username || this.proxy.password
+        ? {
+            'Proxy-Authorization': `Basic ${Buffer.from(
+              `${decodeURIComponent(this.proxy.username)}:${decodeURIComponent(this.proxy.password)}`
+            ).toString('base64')}`
+          }
+        : {}
+    const module = this.proxy.protocol === 'https:' ? https : http
+    const connect = module.request({
+      host: this.proxy.hostname,
+      port: this.proxy.port || (this.proxy.protocol === 'https:' ? 443 : 80),
+      method: 'CONNECT',
+      path: target,
+      headers: { Host: target, ...auth },
+      agent: false
+    })
+    this.connecting.add(connect)
+    let done = false
+    const finish = (error: Error | null, socket?: Duplex): void => {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      this.connecting.delete(connect)
+      if (error) connect.destroy()
+      callback(error, socket)
+    }
+    const timer = setTimeout(
+      () =>
+        finish(
+          Object.assign(
+            new Error(`the proxy ${this.proxy.host} did not open a tunnel to ${target} in time`),
+            {
+              code: 'ETIMEDOUT'
+            }
+          )
+        ),
+      this.timeoutMs
+    )
+    connect.on('error', error => finish(error))
+    connect.on('connect', (response, socket) => {
+      if (response.statusCode !== 200) {
+        socket.destroy()
+        return finish(
+          Object.assign(
+            new Error(
+              `the proxy ${this.proxy.host} refused the tunnel to ${target} (HTTP ${response.statusCode})`
+            ),
+            { code: 'EPROXY' }
+          )
+        )
+      }
+      finish(
+        null,
+        tls.connect({
+          ...options,
+          socket,
+          servername: options.servername ?? (isIP(options.host ?? '') ? undefined : options.host)
+        })
+      )
+    })
+    connect.end()
+    return undefined
+  }
+
+  override destroy(): void {
+    for (const connect of this.connecting) connect.destroy()
+    this.connecting.clear()
+    super.destroy()
+  }
+}
