@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(803);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3750);
 // The action's entry point: awaited, so a pending request can never end the process as a success.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -28382,7 +28382,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 803:
+/***/ 3750:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28391,7 +28391,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: USER_AGENT, maskSecret
+// UNUSED EXPORTS: USER_AGENT, readInputs, secretLines
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -28566,10 +28566,8 @@ function file_command_prepareKeyValueMessage(key, value) {
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
-var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
-var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -28662,7 +28660,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
+var node_modules_tunnel = __nccwpck_require__(770);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
@@ -28740,7 +28738,7 @@ const HttpResponseRetryCodes = [
     HttpCodes.ServiceUnavailable,
     HttpCodes.GatewayTimeout
 ];
-const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
 const ExponentialBackoffCeiling = 10;
 const ExponentialBackoffTimeSlice = 5;
 class HttpClientError extends Error {
@@ -29089,7 +29087,7 @@ class lib_HttpClient {
     }
     getAgentDispatcher(serverUrl) {
         const parsedUrl = new URL(serverUrl);
-        const proxyUrl = getProxyUrl(parsedUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
             return;
@@ -29100,7 +29098,7 @@ class lib_HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
+        info.httpModule = usingSsl ? https : http;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -29199,7 +29197,7 @@ class lib_HttpClient {
     }
     _getAgent(parsedUrl) {
         let agent;
-        const proxyUrl = getProxyUrl(parsedUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (this._keepAlive && useProxy) {
             agent = this._proxyAgent;
@@ -29214,7 +29212,7 @@ class lib_HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -29239,7 +29237,7 @@ class lib_HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -29262,7 +29260,7 @@ class lib_HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -29791,7 +29789,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary_summary = _summary;
+const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -31222,7 +31220,7 @@ function isDebug() {
  * @param message debug message
  */
 function core_debug(message) {
-    issueCommand('debug', {}, message);
+    command_issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -31263,13 +31261,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    issue('group', name);
+    command_issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    issue('endgroup');
+    command_issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.
@@ -31342,34 +31340,237 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = /*#__PURE__*/JSON.parse('{"UU":"certcentral-email-action","rE":"1.0.0"}');
+;// CONCATENATED MODULE: ./src/action-inputs.ts
+// Generated from action.yml by `npm run docs`: do not edit. The inputs' names and defaults live
+// in action.yml alone; this copy lets the bundle know them without reading YAML at run time.
+const ACTION_INPUTS = {
+    operation: { default: '', required: true },
+    'api-key': { default: '', required: false },
+    'certificate-id': { default: '', required: false },
+    'order-id': { default: '', required: false },
+    'wait-for-issuance': { default: '0', required: false },
+    emails: { default: '', required: false },
+    format: { default: 'attachment', required: false },
+    message: { default: '', required: false },
+    'seal-settings': { default: '', required: false },
+    region: { default: 'us', required: false },
+    'api-url': { default: '', required: false },
+    'timeout-seconds': { default: '30', required: false },
+    'max-retries': { default: '0', required: false },
+    'dry-run': { default: 'false', required: false }
+};
+
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/certcentral.ts
+;// CONCATENATED MODULE: ./src/sanitize.ts
+// The one way out for text that came from the network (DigiCert codes and messages, raw bodies,
+// headers, system error text): every such string reaches logs, annotations, outputs and the job
+// summary through `Sanitizer.text`, which never throws and returns one bounded line without the key.
+/** Characters a field keeps unless the caller asks for fewer. */
+const DEFAULT_FIELD_CHARS = 300;
+// C0 and C1 controls, DEL, and the Unicode line and paragraph separators: anything a log viewer or
+// the runner's command parser could read as the end of a line.
+// eslint-disable-next-line no-control-regex
+const LINE_BREAKERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+/** Shows any value as text without letting it throw: strings as they are, the rest as JSON. */
+function asText(value) {
+    if (typeof value === 'string')
+        return value;
+    if (value === undefined)
+        return '';
+    try {
+        return JSON.stringify(value) ?? String(typeof value);
+    }
+    catch {
+        // A cycle or a getter that throws: say what it was, not what it contains.
+        return `(${typeof value})`;
+    }
+}
+/** `\uXXXX` (either case of hex) or the character itself, for matching a JSON-escaped secret. */
+function escapedOrPlain(char) {
+    const hex = char.charCodeAt(0).toString(16).padStart(4, '0');
+    const plain = char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    return `(?:${plain}|\\\\u${hex.replace(/[a-f]/g, c => `[${c}${c.toUpperCase()}]`)})`;
+}
+class Sanitizer {
+    secrets;
+    /** @param secrets  values never shown: the API key (each line of it) */
+    constructor(secrets) {
+        this.secrets = secrets
+            .filter(secret => secret.length >= 3)
+            .map(secret => new RegExp([...secret].map(escapedOrPlain).join(''), 'g'));
+    }
+    /** Replaces every secret, as given or JSON-escaped, with `***`. */
+    redact(text) {
+        return this.secrets.reduce((shown, secret) => shown.replace(secret, '***'), text);
+    }
+    /**
+     * One line of at most `max` characters: secrets redacted (before and after control characters
+     * are folded, so a key split by a newline is still found), control characters and line breaks
+     * folded into one space, and no leading `::` that the runner could take for a command.
+     */
+    text(value, max = DEFAULT_FIELD_CHARS) {
+        const flat = this.redact(this.redact(asText(value)).replace(LINE_BREAKERS, ' '))
+            .trim()
+            .replace(/^:+/, match => match.split('').join(' '));
+        if (flat.length <= max)
+            return flat;
+        // Cut on a code point, not inside a surrogate pair.
+        const cut = [...flat.slice(0, max)].slice(0, -1).join('');
+        return `${cut}… (${flat.length} characters in all)`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/api.ts
+// What CertCentral is, apart from how we talk to it: base URLs, the key header, rate limits, the
+// Order info call, the shape of error bodies and what each DigiCert error code asks the user to do.
+// Pure: no HTTP, no @actions/core.
+//
+// Sources: DigiCert's CertCentral Services API v2 reference,
+// https://dev.digicert.com/en/certcentral-apis/services-api.html (Send certificate via email, Email
+// site seal, Order info, Errors, Rate limits).
 
 
 const REGION_BASE_URLS = {
     us: 'https://www.digicert.com/services/v2',
     eu: 'https://certcentral.digicert.eu/services/v2'
 };
-const OPERATIONS = ['send-certificate', 'email-site-seal'];
 const API_KEY_HEADER = 'X-DC-DEVKEY';
-/** Bytes of a response body kept for error messages; the rest is dropped unread. */
-const MAX_BODY_BYTES = 64 * 1024;
-/** Characters of a non-DigiCert body shown in a message. */
-const MAX_SHOWN_BODY_CHARS = 1024;
-/** The method and path (below the base URL) of an operation for one ID. */
-function endpointFor(operation, id) {
-    // IDs are validated as digits before they get here; this is the last line of defence
-    // against anything being spliced into the path.
-    if (!/^\d+$/.test(id))
-        throw new Error(`refusing to build a URL with the ID "${id}"`);
-    return operation === 'send-certificate'
-        ? { method: 'PUT', path: `/certificate/${id}/sendemail` }
-        : { method: 'POST', path: `/order/certificate/${id}/site-seal/email-seal` };
+/** DigiCert's documented limits per API key (Rate limits page); they may change without notice. */
+const RATE_LIMITS = [
+    { limit: 100, windowMs: 5_000 },
+    { limit: 1000, windowMs: 180_000 }
+];
+/** Order info: `GET {base}/order/certificate/{order_id}`. */
+function orderInfoPath(orderId) {
+    return `/order/certificate/${digits(orderId)}`;
 }
+/** Refuses anything but digits in a path segment: the last line of defence against splicing. */
+function digits(id) {
+    if (!/^\d+$/.test(id))
+        throw new Error(`refusing to build a URL with the ID ${JSON.stringify(id)}`);
+    return id;
+}
+// ---- Order info -------------------------------------------------------------------------------
+/** The status in which an order's certificate can be sent. */
+const ISSUED = 'issued';
+/** Statuses that end without a certificate: an order in one of these is never polled again. */
+const FINAL_WITHOUT_CERTIFICATE = [
+    'rejected',
+    'canceled',
+    'cancelled',
+    'revoked',
+    'expired'
+];
+/** Reads the fields this action uses from an Order info body; undefined when it is not one. */
+function parseOrderInfo(body) {
+    const parsed = parseJson(body);
+    if (!isRecord(parsed) || typeof parsed.status !== 'string' || parsed.status === '')
+        return undefined;
+    const certificate = isRecord(parsed.certificate) ? parsed.certificate : {};
+    const id = certificate.id;
+    return {
+        status: parsed.status.toLowerCase(),
+        certificateId: (typeof id === 'number' && Number.isSafeInteger(id) && id > 0) ||
+            (typeof id === 'string' && /^[1-9]\d{0,19}$/.test(id))
+            ? String(id)
+            : undefined,
+        commonName: typeof certificate.common_name === 'string' ? certificate.common_name : undefined,
+        validTill: typeof certificate.valid_till === 'string' ? certificate.valid_till : undefined
+    };
+}
+function isFinalWithoutCertificate(status) {
+    return FINAL_WITHOUT_CERTIFICATE.includes(status);
+}
+/** Entries read from one body at most: a hostile body may list thousands. */
+const MAX_ERRORS_READ = 5;
+/**
+ * DigiCert's errors, read tolerantly: `errors` as an array or a single object, text from
+ * `message`, else `description`; non-string fields as JSON. Undefined when the body has none.
+ */
+function parseDigiCertErrors(body) {
+    const parsed = parseJson(body);
+    if (!isRecord(parsed))
+        return undefined;
+    const errors = parsed.errors;
+    const entries = Array.isArray(errors) ? errors : isRecord(errors) ? [errors] : [];
+    if (entries.length === 0)
+        return undefined;
+    return entries.slice(0, MAX_ERRORS_READ).map(entry => {
+        const e = isRecord(entry) ? entry : { message: entry };
+        const code = e.code === undefined || e.code === null ? '(no code)' : asText(e.code);
+        const text = e.message ?? e.description;
+        return { code, message: text === undefined || text === null ? '' : asText(text) };
+    });
+}
+/**
+ * One short, actionable sentence per DigiCert code this action can meet (DigiCert's Errors page).
+ * The README's troubleshooting table is tested against this table.
+ */
+const HINTS = {
+    'access_denied|access_denied_invalid_key': () => 'the API key is wrong, revoked or expired: create one in CertCentral (Automation › API keys) and update the secret',
+    'access_denied|invalid_auth': () => 'the API key was not accepted: check that the secret holds the whole key and nothing else',
+    'access_denied|missing_permission': () => 'a View Only key, or a user without the role: use a key without the View Only restriction whose user may manage this certificate or order',
+    not_found: ({ idInput }) => `check ${idInput}, and region if the account is on CertCentral Europe`,
+    'not_found|order': () => 'check order-id, and region if the account is on CertCentral Europe',
+    'not_found|route': () => 'the URL is wrong: check that api-url ends in /services/v2',
+    bad_request_format: () => 'DigiCert could not read the request: check emails, format, message and seal-settings',
+    request_limit_exceeded: () => 'the key is over 100 requests per 5 s or 1000 per 3 min (other jobs using it count too): wait retry-after seconds and send unsent-ids again, or set max-retries'
+};
+/** Hints for codes of a family, e.g. `invalid_value:emails` (DigiCert's older API; unconfirmed here). */
+const HINT_FAMILIES = [
+    [
+        /^invalid_value:(.+)$/,
+        field => `DigiCert rejected the value of ${field}: fix the input behind it`
+    ],
+    [/^required_param:(.+)$/, field => `DigiCert expected ${field}: set the input behind it`]
+];
+/** The hint for the first code that has one, or undefined. */
+function hintFor(codes, context) {
+    for (const code of codes) {
+        if (Object.hasOwn(HINTS, code))
+            return HINTS[code](context);
+        for (const [pattern, hint] of HINT_FAMILIES) {
+            const match = pattern.exec(code);
+            if (match)
+                return hint(match[1]);
+        }
+    }
+    return undefined;
+}
+/**
+ * Whether an answer refuses the key itself, so every other ID would be refused the same way:
+ * any 401, and a 403 whose codes are `access_denied|…` (the key or its user's permissions).
+ */
+function refusesKey(status, codes) {
+    return status === 401 || (status === 403 && codes.some(code => code.startsWith('access_denied')));
+}
+// ---- Retry-After ------------------------------------------------------------------------------
+/** `Retry-After` values above this are absurd: the output shows none and a warning says why. */
+const MAX_RETRY_AFTER_SECONDS = 86_400;
+const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+/**
+ * `Retry-After` as whole seconds from `nowMs`: delta-seconds, or an IMF-fixdate (RFC 9110). Any
+ * other text counts as absent, as does a number too long to be meant.
+ */
+function parseRetryAfter(header, nowMs) {
+    if (header === undefined)
+        return undefined;
+    const value = header.trim();
+    if (/^\d{1,15}$/.test(value))
+        return Number(value);
+    if (!HTTP_DATE.test(value))
+        return undefined;
+    const date = Date.parse(value);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, Math.ceil((date - nowMs) / 1000));
+}
+// ---- Where the key may go ---------------------------------------------------------------------
+/** Loopback means loopback: 127.0.0.0/8, ::1 and the name `localhost`, never `*.localhost`. */
 function isLoopbackHost(hostname) {
     const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (host === 'localhost' || host.endsWith('.localhost'))
+    if (host === 'localhost')
         return true;
     if ((0,external_node_net_.isIP)(host) === 4)
         return host.startsWith('127.');
@@ -31377,256 +31578,25 @@ function isLoopbackHost(hostname) {
         return host === '::1' || host === '0:0:0:0:0:0:0:1';
     return false;
 }
-/** Whether the key may travel to this URL: HTTPS anywhere, plain HTTP only to loopback. */
+/** Whether the key may travel to this URL at all: HTTPS anywhere, plain HTTP only to loopback. */
 function mayCarryKey(url) {
     return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
 }
-class CertCentralError extends Error {
-    kind;
-    status;
-    errors;
-    retryAfterSeconds;
-    name = 'CertCentralError';
-    constructor(message, kind, status = null, errors = [], retryAfterSeconds) {
-        super(message);
-        this.kind = kind;
-        this.status = status;
-        this.errors = errors;
-        this.retryAfterSeconds = retryAfterSeconds;
-    }
-}
-/** Parses `Retry-After` (delta-seconds or an HTTP date) into whole seconds from `nowMs`. */
-function retryAfterSeconds(header, nowMs) {
-    if (header === undefined)
-        return undefined;
-    const value = header.trim();
-    if (/^\d+$/.test(value))
-        return Number(value);
-    const date = Date.parse(value);
-    if (Number.isNaN(date) || !/[a-z]/i.test(value))
-        return undefined;
-    return Math.max(0, Math.ceil((date - nowMs) / 1000));
-}
-/** DigiCert's `{"errors":[{"code","message"}]}`, or undefined when the body is anything else. */
-function parseDigiCertErrors(body) {
-    let parsed;
+function parseJson(text) {
     try {
-        parsed = JSON.parse(body);
+        return JSON.parse(text);
     }
     catch {
         return undefined;
     }
-    if (typeof parsed !== 'object' || parsed === null)
-        return undefined;
-    const errors = parsed.errors;
-    if (!Array.isArray(errors) || errors.length === 0)
-        return undefined;
-    return errors.map(entry => {
-        const e = (typeof entry === 'object' && entry !== null ? entry : {});
-        return {
-            code: typeof e.code === 'string' ? e.code : String(e.code ?? '(no code)'),
-            message: typeof e.message === 'string' ? e.message : String(e.message ?? '')
-        };
-    });
 }
-/** Makes server text safe for one log line: no control characters, bounded length. */
-function showable(text, max = MAX_SHOWN_BODY_CHARS) {
-    // eslint-disable-next-line no-control-regex
-    const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
-    return flat.length > max ? `${flat.slice(0, max)}… (${flat.length} characters in all)` : flat;
-}
-/**
- * One `@actions/http-client` per run, with redirects off (so the key never follows a 30x),
- * keep-alive on, and a deadline of our own on every call.
- */
-class CertCentralClient {
-    options;
-    http;
-    signals = new SignalHandler();
-    base;
-    constructor(options) {
-        this.options = options;
-        this.base = new URL(options.baseUrl);
-        if (!mayCarryKey(this.base)) {
-            throw new Error(`refusing to send the API key to ${this.base.origin} over plain HTTP`);
-        }
-        this.http = new lib_HttpClient(options.userAgent, [this.signals], {
-            allowRedirects: false,
-            allowRetries: false,
-            keepAlive: true,
-            maxSockets: options.maxSockets,
-            socketTimeout: options.timeoutMs
-        });
-    }
-    /** The method and full URL of an operation for one ID. */
-    requestFor(operation, id) {
-        const { method, path } = endpointFor(operation, id);
-        return { method, url: this.options.baseUrl.replace(/\/+$/, '') + path };
-    }
-    /** Sends one request; resolves on 2xx, throws a CertCentralError on anything else. */
-    async send(operation, id, body) {
-        const { method, url } = this.requestFor(operation, id);
-        const deadline = new AbortController();
-        const timer = setTimeout(() => deadline.abort(), this.options.timeoutMs);
-        try {
-            const response = await this.exchange(method, url, JSON.stringify(body), deadline.signal);
-            return this.judge(response);
-        }
-        catch (error) {
-            throw this.explain(error, deadline.signal.aborted);
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-    /** Closes kept-alive connections so the process can exit. */
-    dispose() {
-        this.http.dispose();
-    }
-    async exchange(method, url, data, signal) {
-        // prepareRequest runs synchronously inside request(), so the signal reaches this request only.
-        this.signals.next = signal;
-        const pending = this.http.request(method, url, data, {
-            [API_KEY_HEADER]: this.options.apiKey,
-            'Content-Type': 'application/json',
-            Accept: 'application/json'
-        });
-        this.signals.next = undefined;
-        const response = await pending;
-        const body = await readBody(response.message, signal);
-        return { status: response.message.statusCode ?? 0, headers: response.message.headers, ...body };
-    }
-    judge(response) {
-        const { status, headers } = response;
-        if (status >= 200 && status < 300)
-            return { status };
-        const text = this.redact(response.text);
-        const errors = parseDigiCertErrors(text) ?? [];
-        const detail = errors.length
-            ? errors.map(e => `${e.code}: ${showable(e.message, 300)}`).join('; ')
-            : text.trim()
-                ? `body: ${showable(text)}${response.truncated ? ' (cut off)' : ''}`
-                : 'empty body';
-        if (status >= 300 && status < 400) {
-            const location = headers.location ? showable(this.redact(headers.location), 300) : '(none)';
-            return fail(`HTTP ${status}: CertCentral answered with a redirect to ${location}, which is not followed ` +
-                `so the API key stays with ${this.base.host}; check api-url`, 'redirect', status, errors);
-        }
-        if (status === 429) {
-            const wait = retryAfterSeconds(first(headers['retry-after']), Date.now());
-            return fail(`HTTP 429: DigiCert rate-limited this API key (${detail})` +
-                (wait !== undefined ? `; it asked to wait ${wait} s` : ''), 'rate-limited', status, errors, wait);
-        }
-        return fail(`HTTP ${status}: ${detail}`, 'http', status, errors);
-    }
-    explain(error, timedOut) {
-        if (error instanceof CertCentralError)
-            return error;
-        const seconds = this.options.timeoutMs / 1000;
-        const status = error instanceof BodyError ? error.status : null;
-        if (timedOut || (error instanceof Error && error.message.startsWith('Request timeout'))) {
-            return new CertCentralError(`timed out after ${seconds} s waiting for ${this.base.host}` +
-                (status ? ` (HTTP ${status} arrived, its body did not)` : '') +
-                '; DigiCert may still have sent the email: check before running again, or raise timeout-seconds', 'timeout', status);
-        }
-        const cause = error instanceof BodyError ? error.cause : error;
-        const code = cause?.code ?? 'no error code';
-        const reason = cause instanceof Error ? cause.message : String(cause);
-        const where = status === null
-            ? `could not complete the request to ${this.base.host}`
-            : `HTTP ${status} from ${this.base.host}, then the connection failed while reading its body`;
-        return new CertCentralError(`${where} (${code}: ${showable(this.redact(reason), 300)})`, 'network', status);
-    }
-    redact(text) {
-        const key = this.options.apiKey;
-        return key ? text.split(key).join('***') : text;
-    }
-}
-function fail(message, kind, status, errors, retryAfter) {
-    throw new CertCentralError(message, kind, status, errors, retryAfter);
-}
-function first(value) {
-    return Array.isArray(value) ? value[0] : value;
-}
-class BodyError extends Error {
-    status;
-    cause;
-    constructor(status, cause) {
-        super('failed while reading the response body');
-        this.status = status;
-        this.cause = cause;
-    }
-}
-/**
- * Reads at most MAX_BODY_BYTES of a response. Unlike HttpClientResponse.readBody() it settles
- * when the connection is reset mid-body or the deadline passes, and it never buffers a huge body.
- */
-function readBody(message, signal) {
-    return new Promise((resolve, reject) => {
-        const chunks = [];
-        let size = 0;
-        let truncated = false;
-        const status = message.statusCode ?? null;
-        const settle = (error) => {
-            signal.removeEventListener('abort', onAbort);
-            if (error)
-                reject(new BodyError(status, error));
-            else
-                resolve({ text: Buffer.concat(chunks).toString('utf8'), truncated });
-        };
-        const onAbort = () => {
-            message.destroy();
-            settle(new Error('deadline passed'));
-        };
-        if (signal.aborted)
-            return onAbort();
-        signal.addEventListener('abort', onAbort, { once: true });
-        message.on('data', (chunk) => {
-            if (truncated)
-                return;
-            const room = MAX_BODY_BYTES - size;
-            chunks.push(chunk.subarray(0, room));
-            size += Math.min(room, chunk.length);
-            if (chunk.length > room) {
-                truncated = true;
-                // Enough to explain the error; drop the connection rather than download the rest.
-                message.destroy();
-                settle();
-            }
-        });
-        message.on('end', () => settle());
-        message.on('error', error => settle(error));
-        message.on('close', () => {
-            if (!message.complete && !truncated)
-                settle(Object.assign(new Error('connection closed before the body ended'), {
-                    code: 'ECONNRESET'
-                }));
-        });
-    });
-}
-/** Hands one AbortSignal to the next request http-client prepares. */
-class SignalHandler {
-    next;
-    prepareRequest(options) {
-        if (this.next)
-            options.signal = this.next;
-    }
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return Promise.reject(new Error('not supported'));
-    }
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
-// Turns the step's raw inputs into a typed plan, or into one InputError that lists every problem.
-// Pure: no I/O, no @actions/core; main.ts reads the inputs and hands them here.
-
-const FORMATS = ['attachment', 'plaintext', 'downloadlink'];
-const MAX_EMAIL_LENGTH = 254;
-const MAX_RETRIES = 10;
-const MAX_TIMEOUT_SECONDS = 600;
+;// CONCATENATED MODULE: ./src/parse.ts
+// Pure parsers of single input values, shared by the plan (inputs.ts) and the operations'
+// own input rules (operations.ts). Each throws an InputError naming the input and the fix.
 class InputError extends Error {
     problems;
     name = 'InputError';
@@ -31637,10 +31607,20 @@ class InputError extends Error {
         this.problems = problems;
     }
 }
+/** Collects the problems of a part, so one run reports them all. */
+function collect(problems, parse) {
+    try {
+        return parse();
+    }
+    catch (error) {
+        if (!(error instanceof InputError))
+            throw error;
+        problems.push(...error.problems);
+        return undefined;
+    }
+}
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-// eslint-disable-next-line no-control-regex
-const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 /** Splits on commas, semicolons and whitespace; drops empties and duplicates (first kept). */
 function splitList(value) {
     return [...new Set(value.split(/[\s,;]+/).filter(item => item !== ''))];
@@ -31650,14 +31630,78 @@ function quote(value) {
     const shown = JSON.stringify(value);
     return shown.length > 80 ? `${shown.slice(0, 77)}…"` : shown;
 }
+/** Edit distance, for "did you mean". */
+function distance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+/** `; did you mean "x"?` for a near miss (at most 2 edits, or a prefix), else ''. */
+function didYouMean(value, choices) {
+    const given = value.trim().toLowerCase();
+    if (given === '')
+        return '';
+    const scored = choices
+        .map(choice => ({
+        choice,
+        score: choice.startsWith(given) && given.length >= 2 ? 0 : distance(given, choice)
+    }))
+        .filter(({ score }) => score <= 2)
+        .sort((a, b) => a.score - b.score);
+    return scored[0] ? `; did you mean ${JSON.stringify(scored[0].choice)}?` : '';
+}
+function parseChoice(input, value, choices) {
+    const normalized = value.trim().toLowerCase();
+    const match = choices.find(choice => choice === normalized);
+    if (match)
+        return match;
+    throw new InputError([
+        `${input}: ${quote(value)} is not one of ${choices.join(', ')}${didYouMean(value, choices)}`
+    ]);
+}
+/** IDs are positive whole numbers without leading zeros, at most 20 digits. */
+const ID_PATTERN = /^[1-9]\d{0,19}$/;
 function parseIds(input, value, noun) {
     const ids = splitList(value);
-    const bad = ids.filter(id => !/^\d{1,20}$/.test(id));
+    const bad = ids.filter(id => !ID_PATTERN.test(id));
     if (bad.length) {
-        throw new InputError(bad.map(id => `${input}: ${quote(id)} is not ${noun} ID (digits only, e.g. 1234567)`));
+        throw new InputError(bad
+            .slice(0, 10)
+            .map(id => `${input}: ${quote(id)} is not a valid ${noun} ID (a positive whole number without leading zeros, e.g. 1234567)`)
+            .concat(bad.length > 10 ? [`${input}: and ${bad.length - 10} more values like these`] : []));
     }
     return ids;
 }
+/**
+ * A decimal number from min to max: digits with an optional fraction when `integer` is false.
+ * No hex, exponents, signs or spaces inside: `0x10` is not 16.
+ */
+function parseNumber(input, value, { min, max, integer }) {
+    const text = value.trim();
+    const pattern = integer ? /^\d{1,10}$/ : /^\d{1,10}(?:\.\d{1,6})?$/;
+    const number = pattern.test(text) ? Number(text) : NaN;
+    if (!(number >= min && number <= max)) {
+        const kind = integer ? 'a whole number' : 'a decimal number';
+        throw new InputError([`${input}: ${quote(value)} must be ${kind} from ${min} to ${max}`]);
+    }
+    return number;
+}
+/** `true`/`false` in the spellings the YAML 1.2 core schema knows, as the toolkit reads them. */
+function parseBoolean(input, value) {
+    const text = value.trim();
+    if (['true', 'True', 'TRUE'].includes(text))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(text))
+        return false;
+    throw new InputError([`${input}: ${quote(value)} must be true or false`]);
+}
+const MAX_EMAIL_LENGTH = 254;
 const DOMAIN = /^(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?$/u;
 /** A practical address check: one @, a dotted domain, no spaces or control characters. */
 function emailProblem(address) {
@@ -31670,7 +31714,7 @@ function emailProblem(address) {
         return 'is not an email address (it needs exactly one @)';
     const [local, domain] = parts;
     if (local === '' || local.length > 64)
-        return 'is not an email address (the part before @ is empty or too long)';
+        return 'is not an email address (the part before @ is empty or longer than 64 characters)';
     if (/[<>()[\]\\",:]/.test(local))
         return 'is not an email address (quotes, brackets and the like are not accepted)';
     if (!DOMAIN.test(domain))
@@ -31687,74 +31731,129 @@ function parseEmails(input, value) {
         throw new InputError(problems);
     return emails;
 }
-function parseChoice(input, value, choices) {
-    const normalized = value.trim().toLowerCase();
-    const match = choices.find(choice => choice === normalized);
-    if (match)
-        return match;
-    throw new InputError([`${input}: ${quote(value)} is not one of ${choices.join(', ')}`]);
-}
-function parseNumber(input, value, { min, max, integer }) {
-    const text = value.trim();
-    const number = integer
-        ? /^\d+$/.test(text)
-            ? Number(text)
-            : NaN
-        : text === ''
-            ? NaN
-            : Number(text);
-    if (!Number.isFinite(number) || number < min || number > max) {
-        const kind = integer ? 'a whole number' : 'a number';
-        throw new InputError([`${input}: ${quote(value)} must be ${kind} from ${min} to ${max}`]);
-    }
-    return number;
-}
-function parseApiKey(value) {
-    const key = value.trim();
-    // Never echo the key, not even in part.
-    if (key === '') {
+const UNITS = { s: 1, m: 60, h: 3600 };
+/** A duration: `0`, whole seconds, or a number with `s`, `m` or `h` (`90s`, `15m`, `2h`). */
+function parseDuration(input, value, maxSeconds) {
+    const match = /^(\d{1,6})\s*([smh]?)$/i.exec(value.trim());
+    const seconds = match
+        ? Number(match[1]) * UNITS[(match[2].toLowerCase() || 's')]
+        : NaN;
+    if (!(seconds >= 0 && seconds <= maxSeconds)) {
         throw new InputError([
-            'api-key: no API key; pass api-key: ${{ secrets.DIGICERT_API_KEY }} or set the DIGICERT_API_KEY environment variable'
+            `${input}: ${quote(value)} must be 0, a number of seconds, or a duration such as 90s, 15m or 2h, at most ${formatDuration(maxSeconds)}`
         ]);
     }
-    if (CONTROL.test(key) || /\s/.test(key)) {
-        throw new InputError([
-            'api-key: the key contains whitespace or control characters (several lines in the secret?); store the key alone'
-        ]);
-    }
-    return key;
+    return seconds;
 }
-function parseBaseUrl(region, apiUrl) {
-    const chosen = parseChoice('region', region, Object.keys(REGION_BASE_URLS));
-    const override = apiUrl.trim();
-    if (override === '')
-        return REGION_BASE_URLS[chosen];
-    let url;
-    try {
-        url = new URL(override);
-    }
-    catch {
-        throw new InputError([
-            `api-url: ${quote(override)} is not a URL (e.g. https://www.digicert.com/services/v2)`
-        ]);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError([`api-url: ${quote(override)} must start with https://`]);
-    }
-    if (!mayCarryKey(url)) {
-        throw new InputError([
-            `api-url: ${quote(override)} uses plain HTTP; the API key only travels over https: (http: is allowed for loopback only: 127.0.0.0/8, localhost, ::1)`
-        ]);
-    }
-    if (url.username || url.password) {
-        // Not quoted: the value holds a password.
-        throw new InputError([`api-url: the URL for ${url.host} must not carry credentials`]);
-    }
-    if (url.search || url.hash) {
-        throw new InputError([`api-url: ${quote(override)} must not carry a query or a fragment`]);
-    }
-    return url.href.replace(/\/+$/, '');
+/** `45 s`, `1 min 30 s`, `2 h 30 min`: for messages. */
+function formatDuration(seconds) {
+    const total = Math.round(seconds);
+    const parts = [
+        [Math.floor(total / 3600), 'h'],
+        [Math.floor((total % 3600) / 60), 'min'],
+        [total % 60, 's']
+    ];
+    const shown = parts.filter(([amount]) => amount > 0).map(([amount, unit]) => `${amount} ${unit}`);
+    return shown.length ? shown.join(' ') : '0 s';
 }
+
+;// CONCATENATED MODULE: ./src/operations.ts
+
+/** Inputs that hold IDs: a certificate ID goes straight to the call, an order ID is looked up. */
+const ID_INPUTS = ['certificate-id', 'order-id'];
+/** Inputs that belong to one operation or another; the rest apply to all. */
+const OPERATION_INPUTS = [
+    'emails',
+    'format',
+    'message',
+    'seal-settings'
+];
+const FORMATS = ['attachment', 'plaintext', 'downloadlink'];
+const sendCertificate = {
+    summary: 'emails a certificate: attachment, plain text or download link, with an optional message',
+    method: 'PUT',
+    path: '/certificate/{id}/sendemail',
+    idInputs: ['certificate-id', 'order-id'],
+    orderTarget: 'certificate',
+    uses: ['emails', 'format', 'message'],
+    prepare(inputs) {
+        const problems = [];
+        const emails = collect(problems, () => parseEmails('emails', inputs.emails)) ?? [];
+        if (inputs.emails.trim() === '') {
+            problems.push('emails: required for send-certificate (one or more recipients)');
+        }
+        const format = collect(problems, () => parseChoice('format', inputs.format, FORMATS));
+        const message = collect(problems, () => parseMessage(inputs.message));
+        if (problems.length)
+            throw new InputError(problems);
+        const details = [
+            ['Recipients', emails.join(', ')],
+            ['Format', format]
+        ];
+        if (message !== undefined)
+            details.push(['Message', message]);
+        return {
+            body: {
+                emails,
+                certificate_collect_format: format,
+                ...(message === undefined ? {} : { custom_message: message })
+            },
+            details,
+            warnings: []
+        };
+    }
+};
+const emailSiteSeal = {
+    summary: "emails an order's site-seal code to one address, or to the key's owner",
+    method: 'POST',
+    path: '/order/certificate/{id}/site-seal/email-seal',
+    idInputs: ['order-id'],
+    orderTarget: 'order',
+    uses: ['emails', 'seal-settings'],
+    prepare(inputs) {
+        const problems = [];
+        const emails = collect(problems, () => parseEmails('emails', inputs.emails)) ?? [];
+        if (emails.length > 1) {
+            problems.push(`emails: email-site-seal sends to one recipient only, got ${emails.length} (${emails.slice(0, 5).join(', ')}${emails.length > 5 ? ', …' : ''}); ` +
+                "run the step once per recipient, or leave emails empty to mail the key's owner");
+        }
+        const seal = collect(problems, () => parseSealSettings(inputs['seal-settings']));
+        if (problems.length || !seal)
+            throw new InputError(problems);
+        const body = { ...(emails[0] ? { recipient_email: emails[0] } : {}), ...seal.settings };
+        return {
+            // DigiCert's own examples send no body when nothing is set.
+            body: Object.keys(body).length ? body : undefined,
+            details: [
+                ['Recipient', emails[0] ?? "the API key's owner"],
+                [
+                    'Seal settings',
+                    Object.keys(seal.settings).length
+                        ? JSON.stringify(seal.settings)
+                        : 'as set in CertCentral'
+                ]
+            ],
+            warnings: seal.warnings
+        };
+    }
+};
+/** Every operation the action performs. The input `operation` takes these names. */
+const OPERATIONS = {
+    'send-certificate': sendCertificate,
+    'email-site-seal': emailSiteSeal
+};
+const OPERATION_NAMES = Object.keys(OPERATIONS);
+/** The word for an ID from this input, in messages: "certificate 123", "order 456". */
+function idNoun(idInput) {
+    return idInput === 'certificate-id' ? 'certificate' : 'order';
+}
+/** Inputs any operation uses, each with the operations that use it. */
+function operationsUsing(input) {
+    return OPERATION_NAMES.filter(name => OPERATIONS[name].uses.includes(input));
+}
+// ---- send-certificate: message --------------------------------------------------------------
+// eslint-disable-next-line no-control-regex
+const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 function parseMessage(value) {
     if (value.trim() === '')
         return undefined;
@@ -31769,10 +31868,13 @@ const BOOLEAN = {
     check: v => typeof v === 'boolean',
     expected: 'true or false (a JSON boolean)'
 };
+/** "Update site seal settings" parameters, which the email-seal call honours too. */
 const SEAL_SETTINGS = {
     seal_size: { check: v => v === 's' || v === 'm' || v === 'l', expected: '"s", "m" or "l"' },
     seal_number: {
-        check: v => [16, 17, 18].includes(Number(v)) && (typeof v === 'number' || /^\d+$/.test(String(v))),
+        // 16, 17 or 18, as a JSON number or a string of those digits: not "0x10" or "1.6e1".
+        check: v => (typeof v === 'number' && [16, 17, 18].includes(v)) ||
+            (typeof v === 'string' && ['16', '17', '18'].includes(v)),
         expected: '16 (GeoTrust), 17 (Thawte) or 18 (DigiCert)',
         normalize: v => Number(v)
     },
@@ -31785,6 +31887,7 @@ const SEAL_SETTINGS = {
     display_blocklist_check: BOOLEAN,
     display_verified_customer: BOOLEAN
 };
+/** Body fields of the other call, which a seal-settings object must not carry. */
 const SEND_CERTIFICATE_FIELDS = ['emails', 'certificate_collect_format', 'custom_message'];
 /** Parses seal-settings into the fields added to the seal body, plus warnings. */
 function parseSealSettings(value) {
@@ -31816,12 +31919,15 @@ function parseSealSettings(value) {
         else if (name === 'recipient_email') {
             problems.push('seal-settings: recipient_email is set by the emails input; remove it from seal-settings');
         }
+        else if (CONTROL.test(name)) {
+            problems.push(`seal-settings: the name ${quote(name)} contains control characters`);
+        }
         else if (!rule) {
-            warnings.push(`seal-settings: ${quote(name)} is not a site-seal setting this action knows; it is sent as given`);
+            warnings.push(`seal-settings: ${quote(name)} is not a site-seal setting this action knows; it is sent as given${didYouMean(name, Object.keys(SEAL_SETTINGS))}`);
             settings.set(name, setting);
         }
         else if (!rule.check(setting)) {
-            problems.push(`seal-settings: ${name} is ${JSON.stringify(setting)}; expected ${rule.expected}`);
+            problems.push(`seal-settings: ${name} is ${quote(JSON.stringify(setting) ?? String(setting))}; expected ${rule.expected}`);
         }
         else {
             settings.set(name, rule.normalize ? rule.normalize(setting) : setting);
@@ -31836,159 +31942,831 @@ function parseSealSettings(value) {
         throw new InputError(problems);
     return { settings: Object.fromEntries(settings), warnings };
 }
-/** Collects the problems of every part, so one run reports them all. */
-function collect(problems, parse) {
-    try {
-        return parse();
-    }
-    catch (error) {
-        if (!(error instanceof InputError))
-            throw error;
-        problems.push(...error.problems);
-        return undefined;
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./src/transport.ts
+// HTTP for the CertCentral client: one request with a deadline that covers all of it (proxy
+// CONNECT, TLS, headers, body), a bounded body, no redirects, and keep-alive connections that
+// dispose() closes so the process can exit. It knows nothing of DigiCert.
+//
+// Why not HttpClient.request() from @actions/http-client, or fetch: http-client follows redirects
+// with the key, its socketTimeout is idle-only, its readBody() stays pending when a connection
+// resets mid-body, and its proxy tunnel sends CONNECT with no timeout at all; fetch (undici)
+// ignores the runner's proxy variables. We keep @actions/http-client for what it is the reference
+// for: the runner's https_proxy / no_proxy conventions (getProxyUrl), so self-hosted runners behind
+// a proxy work as with every other action.
+
+
+
+
+
+/** Bytes of a response body kept; the rest is dropped unread and the connection closed. */
+const MAX_BODY_BYTES = 64 * 1024;
+/** A request that ended without a complete answer. `detail` is system text: sanitize it. */
+class TransportError extends Error {
+    kind;
+    status;
+    code;
+    detail;
+    name = 'TransportError';
+    constructor(kind, 
+    /** The status, when headers arrived before the failure. */
+    status, 
+    /** The system error code, e.g. ECONNRESET. */
+    code, detail) {
+        super(`${kind}: ${code}: ${detail}`);
+        this.kind = kind;
+        this.status = status;
+        this.code = code;
+        this.detail = detail;
     }
 }
-function parsePlan(raw) {
+/** The runner's proxy conventions (https_proxy, no_proxy, loopback bypass) as http-client reads them. */
+function runnerProxyFor(url) {
+    const proxy = getProxyUrl(url);
+    return proxy?.hostname ? proxy : undefined;
+}
+class Transport {
+    options;
+    proxyFor;
+    agents = new Map();
+    constructor(options) {
+        this.options = options;
+        this.proxyFor = options.proxyFor ?? runnerProxyFor;
+    }
+    /** The proxy a request to this URL goes through, for the log. */
+    proxyOf(url) {
+        return this.proxyFor(url);
+    }
+    /**
+     * One request. Settles within timeoutMs whatever the peer does (silence, a trickle, 101, a
+     * reset), or when `cancel` aborts; never follows a redirect.
+     */
+    request(method, url, headers, body, cancel) {
+        return new Promise((resolve, reject) => {
+            let status = null;
+            let settled = false;
+            let request;
+            const settle = (outcome) => {
+                if (settled)
+                    return;
+                settled = true;
+                clearTimeout(timer);
+                cancel?.removeEventListener('abort', onCancel);
+                if (outcome instanceof TransportError) {
+                    request?.destroy();
+                    reject(outcome);
+                }
+                else {
+                    resolve(outcome);
+                }
+            };
+            const timer = setTimeout(() => settle(new TransportError('timeout', status, 'ETIMEDOUT', `no complete answer in ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
+            const onCancel = () => settle(new TransportError('cancelled', status, 'ECANCELED', 'the run was cancelled'));
+            if (cancel?.aborted)
+                return onCancel();
+            cancel?.addEventListener('abort', onCancel, { once: true });
+            try {
+                const module = url.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_;
+                request = module.request(url, {
+                    method,
+                    agent: this.agentFor(url),
+                    headers: {
+                        ...headers,
+                        'User-Agent': this.options.userAgent,
+                        ...(body === undefined
+                            ? method === 'GET'
+                                ? {}
+                                : { 'Content-Length': '0' }
+                            : { 'Content-Length': String(Buffer.byteLength(body)) })
+                    }
+                });
+            }
+            catch (error) {
+                return settle(systemFailure(error, null));
+            }
+            request.on('error', error => settle(systemFailure(error, status)));
+            // A 101 (or any protocol switch) is never an answer to these calls: drop the connection.
+            request.on('upgrade', (response, socket) => {
+                socket.destroy();
+                settle(new TransportError('protocol', response.statusCode ?? 101, 'EPROTO', 'the server switched protocols instead of answering'));
+            });
+            request.on('response', response => {
+                status = response.statusCode ?? 0;
+                readBody(response).then(({ text, truncated }) => settle({ status: status, headers: response.headers, text, truncated }), error => settle(systemFailure(error, status)));
+            });
+            request.end(body);
+        });
+    }
+    /** Closes every connection, kept-alive or still tunnelling, so the process can exit. */
+    dispose() {
+        for (const agent of this.agents.values())
+            agent.destroy();
+        this.agents.clear();
+    }
+    agentFor(url) {
+        const proxy = this.proxyFor(url);
+        if (proxy && url.protocol !== 'https:') {
+            // inputs.ts refuses this already; the transport does not rely on it.
+            throw new Error(`refusing to send plain HTTP to ${url.host} through the proxy ${proxy.host}`);
+        }
+        const key = proxy ? `proxy ${proxy.href}` : url.protocol;
+        let agent = this.agents.get(key);
+        if (!agent) {
+            const options = { keepAlive: true, maxSockets: this.options.maxSockets };
+            agent = proxy
+                ? new TunnelAgent(proxy, this.options.timeoutMs, options)
+                : url.protocol === 'https:'
+                    ? new external_node_https_namespaceObject.Agent(options)
+                    : new external_node_http_.Agent(options);
+            this.agents.set(key, agent);
+        }
+        return agent;
+    }
+}
+function systemFailure(error, status) {
+    if (error instanceof TransportError)
+        return error;
+    const code = error?.code ?? 'no error code';
+    const detail = error instanceof Error ? error.message : String(error);
+    return new TransportError('network', status, String(code), detail);
+}
+/**
+ * Reads at most MAX_BODY_BYTES. Settles on end, on error, and on a close before the end (a reset
+ * mid-body), so it can never stay pending; the request's deadline covers a body that trickles.
+ */
+function readBody(message) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let size = 0;
+        let done = false;
+        const finish = (error, truncated = false) => {
+            if (done)
+                return;
+            done = true;
+            if (error)
+                reject(error);
+            else
+                resolve({ text: Buffer.concat(chunks).toString('utf8'), truncated });
+        };
+        message.on('data', (chunk) => {
+            const room = MAX_BODY_BYTES - size;
+            chunks.push(chunk.subarray(0, room));
+            size += Math.min(room, chunk.length);
+            if (chunk.length > room) {
+                // Enough to explain an error; drop the connection rather than download the rest.
+                finish(undefined, true);
+                message.destroy();
+            }
+        });
+        message.on('end', () => finish());
+        message.on('error', error => finish(error));
+        message.on('close', () => {
+            if (!message.complete)
+                finish(Object.assign(new Error('the connection closed before the body ended'), {
+                    code: 'ECONNRESET'
+                }));
+        });
+    });
+}
+/**
+ * HTTPS through an HTTP(S) proxy's CONNECT tunnel, with keep-alive. Each CONNECT is bounded by
+ * the request deadline and destroyed with the agent: a proxy that never answers cannot hold the
+ * step or keep the process alive.
+ */
+class TunnelAgent extends external_node_https_namespaceObject.Agent {
+    proxy;
+    timeoutMs;
+    connecting = new Set();
+    constructor(proxy, timeoutMs, options) {
+        super(options);
+        this.proxy = proxy;
+        this.timeoutMs = timeoutMs;
+    }
+    createConnection(options, callback) {
+        const target = `${options.host}:${options.port ?? 443}`;
+        const auth = this.proxy.username || this.proxy.password
+            ? {
+                'Proxy-Authorization': `Basic ${Buffer.from(`${decodeURIComponent(this.proxy.username)}:${decodeURIComponent(this.proxy.password)}`).toString('base64')}`
+            }
+            : {};
+        const module = this.proxy.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_;
+        const connect = module.request({
+            host: this.proxy.hostname,
+            port: this.proxy.port || (this.proxy.protocol === 'https:' ? 443 : 80),
+            method: 'CONNECT',
+            path: target,
+            headers: { Host: target, ...auth },
+            agent: false
+        });
+        this.connecting.add(connect);
+        let done = false;
+        const finish = (error, socket) => {
+            if (done)
+                return;
+            done = true;
+            clearTimeout(timer);
+            this.connecting.delete(connect);
+            if (error)
+                connect.destroy();
+            callback(error, socket);
+        };
+        const timer = setTimeout(() => finish(Object.assign(new Error(`the proxy ${this.proxy.host} did not open a tunnel to ${target} in time`), {
+            code: 'ETIMEDOUT'
+        })), this.timeoutMs);
+        connect.on('error', error => finish(error));
+        connect.on('connect', (response, socket) => {
+            if (response.statusCode !== 200) {
+                socket.destroy();
+                return finish(Object.assign(new Error(`the proxy ${this.proxy.host} refused the tunnel to ${target} (HTTP ${response.statusCode})`), { code: 'EPROXY' }));
+            }
+            finish(null, external_node_tls_.connect({
+                ...options,
+                socket,
+                servername: options.servername ?? ((0,external_node_net_.isIP)(options.host ?? '') ? undefined : options.host)
+            }));
+        });
+        connect.end();
+        return undefined;
+    }
+    destroy() {
+        for (const connect of this.connecting)
+            connect.destroy();
+        this.connecting.clear();
+        super.destroy();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/certcentral.ts
+// The CertCentral client: an operation's call or an Order info look-up for one ID, over the
+// transport, judged into success or a CertCentralError whose message is safe to show (every byte
+// of the answer passes through the sanitizer) and carries DigiCert's codes and a hint.
+
+
+
+/** Errors of one answer listed in a message; the rest are counted. */
+const MAX_ERRORS_SHOWN = 3;
+/** Characters of a body that is not DigiCert's error shape shown in a message. */
+const MAX_SHOWN_BODY_CHARS = 1024;
+class CertCentralError extends Error {
+    kind;
+    status;
+    codes;
+    hint;
+    retryAfterSeconds;
+    name = 'CertCentralError';
+    constructor(
+    /** Safe to show: built from sanitized parts only. */
+    message, kind, status = null, codes = [], hint, 
+    /** Seconds from a usable Retry-After header. */
+    retryAfterSeconds) {
+        super(message);
+        this.kind = kind;
+        this.status = status;
+        this.codes = codes;
+        this.hint = hint;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+}
+class CertCentralClient {
+    options;
+    host;
+    constructor(options) {
+        this.options = options;
+        this.host = new URL(options.baseUrl).host;
+    }
+    /** The method and full URL of an operation's call for the ID it takes. */
+    requestFor(operation, id) {
+        const spec = OPERATIONS[operation];
+        return {
+            method: spec.method,
+            url: this.options.baseUrl + spec.path.replace('{id}', digits(id))
+        };
+    }
+    /** The requests one ID takes, for the dry run: with an order ID, the look-up first. */
+    plannedFor(operation, id) {
+        if (this.options.idInput === 'certificate-id')
+            return [this.requestFor(operation, id)];
+        const spec = OPERATIONS[operation];
+        const call = spec.orderTarget === 'order'
+            ? this.requestFor(operation, id)
+            : {
+                method: spec.method,
+                url: this.options.baseUrl + spec.path.replace('{id}', '{certificate.id}')
+            };
+        return [this.lookupFor(id), call];
+    }
+    /** The Order info look-up of an order. */
+    lookupFor(orderId) {
+        return { method: 'GET', url: this.options.baseUrl + orderInfoPath(orderId) };
+    }
+    /** Makes an operation's call; resolves on 2xx, throws a CertCentralError on anything else. */
+    async call(operation, id, body, attempt, cancel) {
+        const response = await this.exchange(this.requestFor(operation, id), body, attempt, cancel);
+        return { status: response.status };
+    }
+    /** Reads an order's status and certificate; throws a CertCentralError on anything but 2xx. */
+    async lookup(orderId, attempt, cancel) {
+        const response = await this.exchange(this.lookupFor(orderId), undefined, attempt, cancel);
+        const order = parseOrderInfo(response.text);
+        if (!order) {
+            throw new CertCentralError(`HTTP ${response.status}: the Order info of order ${orderId} has no status (${this.bodyShown(response)}); check api-url`, 'http', response.status);
+        }
+        return { status: response.status, order };
+    }
+    async exchange({ method, url }, body, attempt, cancel) {
+        const now = this.options.now ?? Date.now;
+        const started = now();
+        const headers = {
+            [API_KEY_HEADER]: this.options.apiKey,
+            Accept: 'application/json',
+            ...(body === undefined ? {} : { 'Content-Type': 'application/json' })
+        };
+        const text = body === undefined ? undefined : JSON.stringify(body);
+        let response;
+        try {
+            response = await this.options.transport.request(method, new URL(url), headers, text, cancel);
+        }
+        catch (error) {
+            const failure = this.explainFailure(error);
+            this.options.log.debug(`${method} ${url} attempt ${attempt}: ${failure.kind} after ${now() - started} ms${failure.status ? ` (HTTP ${failure.status})` : ''}`);
+            throw failure;
+        }
+        const retryAfter = first(response.headers['retry-after']);
+        this.options.log.debug(`${method} ${url} attempt ${attempt}: HTTP ${response.status} in ${now() - started} ms` +
+            (retryAfter !== undefined
+                ? `, Retry-After: ${this.options.sanitizer.text(retryAfter, 80)}`
+                : ''));
+        if (response.status >= 200 && response.status < 300)
+            return response;
+        throw this.judge(response);
+    }
+    judge(response) {
+        const { status, headers } = response;
+        const safe = this.options.sanitizer;
+        const errors = parseDigiCertErrors(response.text) ?? [];
+        const codes = errors.map(e => safe.text(e.code, 100));
+        const listed = errors
+            .slice(0, MAX_ERRORS_SHOWN)
+            .map((e, i) => `${codes[i]}: ${safe.text(e.message, 300)}`)
+            .join('; ');
+        const detail = errors.length
+            ? listed +
+                (errors.length > MAX_ERRORS_SHOWN
+                    ? `; and ${errors.length - MAX_ERRORS_SHOWN} more errors`
+                    : '')
+            : this.bodyShown(response);
+        const hint = hintFor(codes, { idInput: this.options.idInput });
+        const withHint = (text) => (hint ? `${text}; ${hint}` : text);
+        if (status >= 300 && status < 400) {
+            const location = headers.location ? safe.text(headers.location, 300) : '(none)';
+            return new CertCentralError(`HTTP ${status}: CertCentral answered with a redirect to ${location}, which is not followed ` +
+                `so the API key stays with ${this.host}; check api-url`, 'redirect', status, codes);
+        }
+        if (status === 429) {
+            const header = first(headers['retry-after']);
+            const wait = parseRetryAfter(header, (this.options.now ?? Date.now)());
+            const asked = wait !== undefined
+                ? `; it asked to wait ${wait} s`
+                : header !== undefined
+                    ? `; its Retry-After ${JSON.stringify(safe.text(header, 60))} is not a number of seconds or a date, so it counts as absent`
+                    : '';
+            return new CertCentralError(`HTTP 429: DigiCert rate-limited this API key (${detail})${asked}`, 'rate-limited', status, codes, hintFor(['request_limit_exceeded'], { idInput: this.options.idInput }), wait);
+        }
+        if (refusesKey(status, codes)) {
+            return new CertCentralError(withHint(`HTTP ${status}: ${detail}`), 'key-refused', status, codes, hint);
+        }
+        return new CertCentralError(withHint(`HTTP ${status}: ${detail}`), 'http', status, codes, hint);
+    }
+    bodyShown(response) {
+        if (response.text.trim() === '')
+            return 'empty body';
+        return `body: ${this.options.sanitizer.text(response.text, MAX_SHOWN_BODY_CHARS)}${response.truncated ? ' (cut off)' : ''}`;
+    }
+    explainFailure(error) {
+        if (!(error instanceof TransportError)) {
+            // A bug of ours, not the network's: say so rather than blame the connection.
+            const text = this.options.sanitizer.text(error instanceof Error ? error.message : error);
+            return new CertCentralError(`unexpected failure: ${text}`, 'network');
+        }
+        const { status } = error;
+        const detail = this.options.sanitizer.text(error.detail, 300);
+        const code = this.options.sanitizer.text(error.code, 40);
+        switch (error.kind) {
+            case 'timeout': {
+                const seconds = this.options.timeoutMs / 1000;
+                return new CertCentralError(`timed out after ${seconds} s waiting for ${this.host}` +
+                    (status ? ` (HTTP ${status} arrived, its body did not)` : '') +
+                    '; DigiCert may still have acted on it: check before running again, or raise timeout-seconds', 'timeout', status);
+            }
+            case 'cancelled':
+                return new CertCentralError('cancelled while the request was in flight; DigiCert may still have acted on it', 'cancelled', status);
+            case 'protocol':
+                return new CertCentralError(`HTTP ${status}: ${this.host} switched protocols instead of answering; check api-url`, 'network', status);
+            case 'network':
+                return new CertCentralError(status === null
+                    ? `could not complete the request to ${this.host} (${code}: ${detail}); check the runner's network, proxy and api-url`
+                    : `HTTP ${status} from ${this.host}, then the connection failed while reading its body (${code}: ${detail})`, 'network', status);
+        }
+    }
+}
+function first(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+// Turns the step's raw inputs into a typed plan, or into one InputError that lists every problem.
+// Pure: no I/O, no @actions/core; main.ts reads the inputs (defaults from action.yml applied) and
+// hands them here with what it needs of the environment.
+
+
+
+
+const MAX_RETRIES = 10;
+const MAX_TIMEOUT_SECONDS = 600;
+/** The longest wait-for-issuance: a GitHub-hosted job ends after 6 h anyway. */
+const MAX_WAIT_SECONDS = 6 * 3600;
+/** The inputs with action.yml's defaults where a value is empty or whitespace only. */
+function withDefaults(given) {
+    const inputs = {};
+    for (const name of Object.keys(ACTION_INPUTS)) {
+        const value = given[name] ?? '';
+        inputs[name] = value.trim() === '' ? ACTION_INPUTS[name].default : value;
+    }
+    return inputs;
+}
+function parseApiKey(value) {
+    const key = value.trim();
+    // Never echo the key, not even in part.
+    if (key === '') {
+        throw new InputError([
+            'api-key: no API key; pass api-key: ${{ secrets.DIGICERT_API_KEY }} or set the DIGICERT_API_KEY environment variable'
+        ]);
+    }
+    if (!/^[\x21-\x7e]+$/.test(key)) {
+        throw new InputError([
+            'api-key: the key must be printable ASCII without spaces (several lines or a stray character in the secret?); store the key alone'
+        ]);
+    }
+    return key;
+}
+function parseBaseUrl(region, apiUrl, env) {
+    const chosen = parseChoice('region', region, Object.keys(REGION_BASE_URLS));
+    const override = apiUrl.trim();
+    if (override === '')
+        return REGION_BASE_URLS[chosen];
+    let url;
+    try {
+        url = new URL(override);
+    }
+    catch {
+        // Not quoted: an unparsable value may still hold a token.
+        throw new InputError(['api-url: not a URL (e.g. https://www.digicert.com/services/v2)']);
+    }
+    // Before anything that quotes the URL: credentials and queries are never echoed.
+    if (url.username || url.password) {
+        throw new InputError([
+            `api-url: the URL for ${url.host} must not carry a user name or password; the API key is the only credential`
+        ]);
+    }
+    if (url.search || url.hash) {
+        throw new InputError([
+            `api-url: the URL for ${url.host} must not carry a query or a fragment; give the base URL only`
+        ]);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new InputError([`api-url: ${quote(url.href)} must start with https://`]);
+    }
+    if (!mayCarryKey(url)) {
+        throw new InputError([
+            `api-url: ${quote(url.href)} uses plain HTTP; the API key only travels over https: (http: is allowed for loopback only: 127.0.0.0/8, localhost, ::1)`
+        ]);
+    }
+    const proxy = url.protocol === 'http:' ? env.proxyFor(url) : undefined;
+    if (proxy && isLoopbackHost(url.hostname)) {
+        throw new InputError([
+            `api-url: plain HTTP to ${url.host} would pass the API key through the proxy ${proxy.host} in clear; add ${url.hostname} to no_proxy or use https`
+        ]);
+    }
+    return url.href.replace(/\/+$/, '');
+}
+/** Whether an input was given a value other than action.yml's default. */
+function given(inputs, name) {
+    return inputs[name].trim() !== ACTION_INPUTS[name].default;
+}
+function parsePlan(inputs, env) {
     const problems = [];
     const operation = collect(problems, () => {
-        if (raw.operation.trim() === '') {
-            throw new InputError([`operation: required; use one of ${OPERATIONS.join(', ')}`]);
+        if (inputs.operation.trim() === '') {
+            throw new InputError([`operation: required; use one of ${OPERATION_NAMES.join(', ')}`]);
         }
-        return parseChoice('operation', raw.operation, OPERATIONS);
+        return parseChoice('operation', inputs.operation, OPERATION_NAMES);
     });
-    const apiKey = collect(problems, () => parseApiKey(raw.apiKey));
-    const baseUrl = collect(problems, () => parseBaseUrl(raw.region, raw.apiUrl));
-    const timeoutSeconds = collect(problems, () => parseNumber('timeout-seconds', raw.timeoutSeconds, {
+    const apiKey = collect(problems, () => parseApiKey(inputs['api-key']));
+    const baseUrl = collect(problems, () => parseBaseUrl(inputs.region, inputs['api-url'], env));
+    const timeoutSeconds = collect(problems, () => parseNumber('timeout-seconds', inputs['timeout-seconds'], {
         min: 0.1,
         max: MAX_TIMEOUT_SECONDS,
         integer: false
     }));
-    const maxRetries = collect(problems, () => parseNumber('max-retries', raw.maxRetries, { min: 0, max: MAX_RETRIES, integer: true }));
-    const emails = collect(problems, () => parseEmails('emails', raw.emails)) ?? [];
-    const message = collect(problems, () => parseMessage(raw.message));
-    const warnings = [];
+    const maxRetries = collect(problems, () => parseNumber('max-retries', inputs['max-retries'], { min: 0, max: MAX_RETRIES, integer: true }));
+    const dryRun = collect(problems, () => parseBoolean('dry-run', inputs['dry-run']));
+    const waitSeconds = collect(problems, () => parseDuration('wait-for-issuance', inputs['wait-for-issuance'], MAX_WAIT_SECONDS));
+    let idInput;
     let ids = [];
-    let format;
-    let body = {};
-    if (operation === 'send-certificate') {
-        if (raw.orderId.trim() !== '') {
-            problems.push('order-id: is for email-site-seal; send-certificate takes certificate-id');
+    let prepared;
+    if (operation !== undefined) {
+        const spec = OPERATIONS[operation];
+        // Inputs of another operation are a mistake, not something to ignore silently.
+        for (const input of OPERATION_INPUTS) {
+            if (!spec.uses.includes(input) && given(inputs, input)) {
+                problems.push(`${input}: applies to ${operationsUsing(input).join(', ')} only; remove it for ${operation}`);
+            }
         }
-        if (raw.sealSettings.trim() !== '') {
-            problems.push('seal-settings: applies to email-site-seal only; remove it for send-certificate');
+        for (const input of ID_INPUTS) {
+            if (!spec.idInputs.includes(input) && given(inputs, input)) {
+                problems.push(`${input}: ${operation} takes ${spec.idInputs.join(' or ')}, not ${input}`);
+            }
         }
-        ids =
-            collect(problems, () => parseIds('certificate-id', raw.certificateId, 'a certificate')) ?? [];
-        if (raw.certificateId.trim() === '') {
-            problems.push('certificate-id: required for send-certificate (one or more certificate IDs)');
+        const present = spec.idInputs.filter(input => given(inputs, input));
+        if (present.length === 0) {
+            problems.push(`${spec.idInputs.join(' or ')}: required for ${operation} (one or more ${spec.idInputs.map(i => `${idNoun(i)} IDs`).join(' or ')})`);
         }
-        if (raw.emails.trim() === '') {
-            problems.push('emails: required for send-certificate (one or more recipients)');
+        else if (present.length > 1) {
+            problems.push(`${present.join(' and ')}: give one of them, not both`);
         }
-        format = collect(problems, () => parseChoice('format', raw.format || 'attachment', FORMATS));
-        body = { emails, certificate_collect_format: format };
-        if (message !== undefined)
-            body.custom_message = message;
+        else {
+            idInput = present[0];
+            const input = idInput;
+            ids = collect(problems, () => parseIds(input, inputs[input], idNoun(input))) ?? [];
+        }
+        prepared = collect(problems, () => spec.prepare(inputs));
     }
-    else if (operation === 'email-site-seal') {
-        if (raw.certificateId.trim() !== '') {
-            problems.push('certificate-id: is for send-certificate; email-site-seal takes order-id');
-        }
-        if (raw.message.trim() !== '') {
-            problems.push('message: applies to send-certificate only; a site-seal email has no custom message');
-        }
-        ids = collect(problems, () => parseIds('order-id', raw.orderId, 'an order')) ?? [];
-        if (raw.orderId.trim() === '') {
-            problems.push('order-id: required for email-site-seal (one or more order IDs)');
-        }
-        if (emails.length > 1) {
-            problems.push(`emails: email-site-seal sends to one recipient only, got ${emails.length} (${emails.join(', ')}); ` +
-                "run the step once per recipient, or leave emails empty to mail the key's owner");
-        }
-        if (raw.format.trim() !== '' && raw.format.trim().toLowerCase() !== 'attachment') {
-            warnings.push(`format: ${quote(raw.format)} applies to send-certificate only; email-site-seal ignores it`);
-        }
-        const seal = collect(problems, () => parseSealSettings(raw.sealSettings));
-        warnings.push(...(seal?.warnings ?? []));
-        body = { ...(emails[0] ? { recipient_email: emails[0] } : {}), ...seal?.settings };
+    if (waitSeconds && idInput === 'certificate-id') {
+        problems.push('wait-for-issuance: needs order IDs (order-id); a certificate ID is issued already');
     }
     if (problems.length ||
         operation === undefined ||
         apiKey === undefined ||
         baseUrl === undefined ||
         timeoutSeconds === undefined ||
-        maxRetries === undefined) {
+        maxRetries === undefined ||
+        dryRun === undefined ||
+        waitSeconds === undefined ||
+        idInput === undefined ||
+        prepared === undefined) {
         throw new InputError(problems);
     }
     return {
         operation,
         apiKey,
         baseUrl,
+        idInput,
         ids,
-        emails,
-        format,
-        body,
+        body: prepared.body,
+        details: prepared.details,
+        waitSeconds,
         timeoutMs: Math.round(timeoutSeconds * 1000),
         maxRetries,
-        dryRun: raw.dryRun,
-        warnings
+        dryRun,
+        warnings: prepared.warnings
     };
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
-// Reports a run: outputs, one annotation per failed ID, the job summary and the dry-run listing.
+// Reports a run: outputs, annotations, the verdict, the job summary and the dry-run listing.
+// It sees only what it shows (never the key), passes every string through the sanitizer, and
+// keeps within GitHub's limits: 10 error annotations a step, 1 MiB of job summary, 1 MiB an output.
 
-function setOutputs(outcome) {
-    setOutput('status-code', outcome.lastStatus ?? '');
-    setOutput('results', JSON.stringify(outcome.results));
-    setOutput('retry-after', outcome.retryAfter ?? '');
-}
-function idNoun(plan) {
-    return plan.operation === 'send-certificate' ? 'certificate' : 'order';
-}
-function annotateFailures(plan, results) {
-    for (const result of results) {
-        if (result.ok)
-            continue;
-        error(`${idNoun(plan)} ${result.id}: ${result.error ?? 'failed'}`, {
-            title: `CertCentral ${plan.operation} failed for ${idNoun(plan)} ${result.id}`
-        });
+
+
+/** GitHub shows 10 error annotations a step; the verdict (setFailed) is one of them. */
+const MAX_ID_ANNOTATIONS = 9;
+/** GitHub refuses a job summary over 1 MiB; this leaves room for the parts after the table. */
+const SUMMARY_BUDGET_BYTES = 900 * 1024;
+/** GitHub refuses an output over 1 MiB. */
+const OUTPUT_BUDGET_BYTES = 1000 * 1024;
+/** Characters of an error a summary cell or an annotation shows. */
+const SHOWN_ERROR_CHARS = 600;
+/** Rows the summary table shows at most; the rest are counted and in `results`. */
+const MAX_SUMMARY_ROWS = 1000;
+class Reporter {
+    context;
+    safe;
+    constructor(context, safe) {
+        this.context = context;
+        this.safe = safe;
+    }
+    get noun() {
+        return idNoun(this.context.idInput);
+    }
+    /** Every output, always: a follow-up step can read them whatever happened. */
+    setOutputs(outcome) {
+        const results = outcome.results;
+        setOutput('status-code', verdictStatus(outcome) ?? '');
+        setOutput('results', this.resultsJson(results));
+        setOutput('sent-ids', idsOf(results, 'sent'));
+        setOutput('failed-ids', idsOf(results, 'failed'));
+        setOutput('unsent-ids', idsOf(results, 'unsent'));
+        const wait = outcome.retryAfter;
+        if (wait !== undefined && wait > MAX_RETRY_AFTER_SECONDS) {
+            core_warning(`DigiCert asked to wait ${wait} s (over ${MAX_RETRY_AFTER_SECONDS} s, a day): the retry-after output is left empty`);
+        }
+        setOutput('retry-after', wait !== undefined && wait <= MAX_RETRY_AFTER_SECONDS ? wait : '');
+    }
+    /** The results as JSON under GitHub's output limit: error texts shortened only if needed. */
+    resultsJson(results) {
+        for (const max of [SHOWN_ERROR_CHARS, 120, 40]) {
+            const json = JSON.stringify(results.map(result => this.shownResult(result, max)));
+            if (Buffer.byteLength(json) <= OUTPUT_BUDGET_BYTES) {
+                if (max !== SHOWN_ERROR_CHARS) {
+                    core_warning(`results: error texts are cut to ${max} characters to keep the output under GitHub's 1 MiB limit`);
+                }
+                return json;
+            }
+        }
+        core_warning("results: too many IDs for GitHub's 1 MiB output limit; errors are left out, see sent-ids, failed-ids and unsent-ids");
+        return JSON.stringify(results.map(result => {
+            const bare = this.shownResult(result, 0);
+            delete bare.error;
+            delete bare.hint;
+            return bare;
+        }));
+    }
+    shownResult(result, maxError) {
+        const shown = { ...result };
+        for (const field of [
+            'error',
+            'hint',
+            'common_name',
+            'valid_till',
+            'order_status',
+            'certificate_id'
+        ]) {
+            const value = result[field];
+            if (value !== undefined)
+                shown[field] = this.safe.text(value, field === 'error' ? maxError : 200);
+        }
+        return shown;
+    }
+    /**
+     * The verdict goes to setFailed and carries the first failure in full; the next failures get an
+     * annotation each, up to GitHub's limit; the rest are counted in the verdict.
+     */
+    fail(outcome) {
+        const verdict = this.verdict(outcome);
+        if (verdict === undefined)
+            return;
+        const tried = outcome.results.filter(r => !r.ok && r.attempts > 0);
+        for (const result of tried.slice(1, 1 + MAX_ID_ANNOTATIONS)) {
+            error(`${this.noun} ${this.safe.text(result.id, 30)}: ${this.safe.text(result.error, SHOWN_ERROR_CHARS)}`, {
+                title: `${this.context.operation} failed for ${this.noun} ${this.safe.text(result.id, 30)}`
+            });
+        }
+        setFailed(verdict);
+    }
+    /** The one-line verdict, or undefined when every ID went through. */
+    verdict(outcome) {
+        const { results, stop } = outcome;
+        const notOk = results.filter(r => !r.ok);
+        if (notOk.length === 0)
+            return undefined;
+        const { operation } = this.context;
+        const noun = this.noun;
+        const tried = notOk.filter(r => r.attempts > 0);
+        const first = tried[0] ?? notOk[0];
+        const firstText = first
+            ? `${noun} ${this.safe.text(first.id, 30)}: ${this.safe.text(first.error, SHOWN_ERROR_CHARS)}`
+            : '';
+        if (results.length === 1)
+            return `${operation} failed for ${firstText}`;
+        const unsent = results.filter(r => r.outcome === 'unsent').length;
+        const failed = results.filter(r => r.outcome === 'failed').length;
+        const counts = [
+            failed ? `${failed} failed` : '',
+            unsent ? `${unsent} not sent (unsent-ids)` : ''
+        ].filter(Boolean);
+        const why = stop ? `; the run stopped: ${this.safe.text(stop.message, 300)}` : '';
+        const annotated = Math.min(MAX_ID_ANNOTATIONS, Math.max(0, tried.length - 1));
+        const rest = tried.length - 1 - annotated;
+        const more = annotated
+            ? `; ${annotated} more failure${annotated === 1 ? ' is' : 's are'} annotated${rest > 0 ? `, ${rest} more are only in the results output` : ''}`
+            : '';
+        return `${operation}: ${counts.join(', ')} of ${results.length} ${noun}s${why}. First: ${firstText}${more}`;
+    }
+    /** The dry run: one line per request inside a log group, the body once. */
+    logDryRun(requests, body) {
+        info(`dry-run: nothing is sent; ${requests.length} ${this.noun} ID(s) validated`);
+        info(`each request carries X-DC-DEVKEY (the API key, not shown) and Accept: application/json`);
+        info(body === undefined
+            ? 'each call is sent without a body'
+            : `each call sends Content-Type: application/json and this body:\n${JSON.stringify(body, null, 2)}`);
+        startGroup(`the requests that would be made (${requests.length})`);
+        for (const { steps } of requests)
+            info(steps.map(s => `${s.method} ${s.url}`).join(' → then '));
+        endGroup();
+    }
+    /** Writes the job summary; a summary that cannot be written is a warning, never a failed send. */
+    async writeSummary(outcome, plannedRequests) {
+        await writeSummaryHtml(() => this.summaryHtml(outcome, plannedRequests));
+    }
+    summaryHtml(outcome, planned) {
+        const { operation, dryRun, details, warnings } = this.context;
+        const results = outcome.results;
+        const parts = [
+            `<h2>DigiCert CertCentral: ${report_escape(operation)}${dryRun ? ' (dry run)' : ''}</h2>`
+        ];
+        const count = (fate) => results.filter(r => r.outcome === fate).length;
+        parts.push(`<p>${report_escape(dryRun
+            ? `${results.length} ${this.noun} ID(s) validated, nothing sent.`
+            : `${results.length} ${this.noun}(s): ✅ ${count('sent')} sent · ❌ ${count('failed')} failed · ⏸ ${count('unsent')} not sent`)}</p>`);
+        if (outcome.stop)
+            parts.push(`<p>${report_escape(`The run stopped: ${this.safe.text(outcome.stop.message, SHOWN_ERROR_CHARS)}`)}</p>`);
+        parts.push(`<ul>${[['IDs from', this.context.idInput], ...details]
+            .map(([label, value]) => `<li><strong>${report_escape(label)}</strong>: ${report_escape(this.safe.text(value, 500))}</li>`)
+            .join('')}</ul>`);
+        if (warnings.length) {
+            parts.push(`<p><strong>Warnings</strong></p><ul>${warnings.map(w => `<li>${report_escape(this.safe.text(w, 500))}</li>`).join('')}</ul>`);
+        }
+        parts.push(this.table(results, planned));
+        return parts.join('\n');
+    }
+    table(results, planned) {
+        // Failures first: on a large batch they are what the reader came for.
+        const rank = { failed: 0, unsent: 1, sent: 2, validated: 3 };
+        const ordered = this.context.dryRun
+            ? results
+            : [...results].sort((a, b) => rank[a.outcome] - rank[b.outcome]);
+        const withOrder = results.some(r => r.common_name !== undefined || r.valid_till !== undefined || r.certificate_id !== undefined);
+        const stepsById = new Map((planned ?? []).map(p => [p.id, p.steps]));
+        const headers = [
+            this.noun === 'order' ? 'Order' : 'Certificate',
+            ...(withOrder ? ['Certificate', 'Common name', 'Expires'] : []),
+            ...(this.context.dryRun ? ['Requests'] : ['HTTP status', 'Outcome'])
+        ];
+        const rows = [`<tr>${headers.map(h => `<th>${report_escape(h)}</th>`).join('')}</tr>`];
+        let bytes = 0;
+        let shown = 0;
+        for (const result of ordered) {
+            if (shown >= MAX_SUMMARY_ROWS || bytes > SUMMARY_BUDGET_BYTES)
+                break;
+            const cells = [
+                result.id,
+                ...(withOrder
+                    ? [result.certificate_id ?? '—', result.common_name ?? '—', result.valid_till ?? '—']
+                    : []),
+                ...(this.context.dryRun
+                    ? [(stepsById.get(result.id) ?? []).map(s => `${s.method} ${s.url}`).join(' → ')]
+                    : [result.status === null ? '—' : String(result.status), outcomeText(result)])
+            ];
+            const row = `<tr>${cells.map(c => `<td>${report_escape(this.safe.text(c, SHOWN_ERROR_CHARS))}</td>`).join('')}</tr>`;
+            bytes += Buffer.byteLength(row);
+            rows.push(row);
+            shown++;
+        }
+        const more = shown < ordered.length
+            ? `\n<p>${report_escape(`${ordered.length - shown} more ${this.noun}(s) are not shown here; every ID is in the results output (and in sent-ids, failed-ids, unsent-ids).`)}</p>`
+            : '';
+        return `<table>${rows.join('')}</table>${more}`;
     }
 }
-/** The one-line verdict setFailed gets, or undefined when every ID went through. */
-function failureMessage(plan, outcome) {
-    const failed = outcome.results.filter(r => !r.ok);
-    if (failed.length === 0)
-        return undefined;
-    const first = failed[0];
-    const total = outcome.results.length;
-    if (total === 1)
-        return `${plan.operation} failed for ${idNoun(plan)} ${first.id}: ${first.error}`;
-    const rateLimited = outcome.rateLimited
-        ? '; DigiCert rate-limited the key and the run stopped'
-        : '';
-    return (`${plan.operation} failed for ${failed.length} of ${total} ${idNoun(plan)}s ` +
-        `(${failed.map(r => r.id).join(', ')})${rateLimited}; first error: ${first.error}`);
+/** The verdict as an HTTP status: 429 when a 429 stopped the run, else the first failure's, else success's. */
+function verdictStatus(outcome) {
+    if (outcome.stop?.reason === 'rate-limited')
+        return 429;
+    const failure = outcome.results.find(r => !r.ok && r.status !== null && r.attempts > 0);
+    if (failure)
+        return failure.status;
+    return outcome.results.find(r => r.ok && r.status !== null)?.status ?? undefined;
 }
-function logDryRun(plan, requests) {
-    info(`dry-run: nothing is sent; ${requests.length} request(s) would be made:`);
-    const body = JSON.stringify(plan.body, null, 2);
-    for (const request of requests) {
-        info(`${request.method} ${request.url}`);
-        info('  X-DC-DEVKEY: (the API key, not shown)');
-        info('  Content-Type: application/json');
-        info(body.replace(/^/gm, '  '));
-    }
+function idsOf(results, fate) {
+    return results
+        .filter(r => r.outcome === fate)
+        .map(r => r.id)
+        .join(',');
 }
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
-}
-function outcomeText(result, dryRun) {
-    if (dryRun)
-        return 'dry run: not sent';
+function outcomeText(result) {
     if (result.ok)
-        return result.attempts > 1 ? `✅ sent (after ${result.attempts} attempts)` : '✅ sent';
-    return `❌ ${result.error ?? 'failed'}`;
+        return result.attempts > 1 ? `✅ sent (after ${result.attempts} requests)` : '✅ sent';
+    return `${result.outcome === 'unsent' ? '⏸' : '❌'} ${result.error ?? 'failed'}`;
+}
+function report_escape(text) {
+    return text.replace(/[&<>"'|`*_[\]\\]/g, c => `&#${c.charCodeAt(0)};`);
+}
+/** Reports input problems: every output (results is []), the problems in the summary, the step failed. */
+async function reportInputProblems(problems, safe) {
+    for (const name of ['status-code', 'sent-ids', 'failed-ids', 'unsent-ids', 'retry-after'])
+        setOutput(name, '');
+    setOutput('results', '[]');
+    await writeSummaryHtml(() => [
+        '<h2>DigiCert CertCentral: invalid inputs, nothing sent</h2>',
+        `<ul>${problems.map(p => `<li>${report_escape(safe.text(p, 1000))}</li>`).join('')}</ul>`
+    ].join('\n'));
 }
 /** Link to this workflow run, when the run's context names one. */
 async function runLink() {
@@ -31999,206 +32777,400 @@ async function runLink() {
     const { owner, repo } = context.repo;
     return `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}`;
 }
-/** Writes the job summary; a summary that cannot be written is a warning, never a failed send. */
-async function writeSummary(plan, outcome) {
+async function writeSummaryHtml(compose) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
     try {
-        await composeSummary(plan, outcome);
+        const link = await runLink();
+        summary.addRaw(compose(), true);
+        if (link)
+            summary.addLink('Workflow run', link);
+        await summary.write();
     }
     catch (error) {
-        core_warning(`could not write the job summary: ${error instanceof Error ? error.message : error}`);
+        core_warning(`could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
     }
     finally {
-        summary_summary.emptyBuffer();
+        summary.emptyBuffer();
     }
-}
-async function composeSummary(plan, outcome) {
-    const recipients = plan.emails.length ? plan.emails.join(', ') : "the key's owner";
-    const format = plan.format ?? '—';
-    const rows = outcome.results.map(result => [
-        plan.operation,
-        result.id,
-        recipients,
-        format,
-        result.status === null ? '—' : String(result.status),
-        outcomeText(result, plan.dryRun)
-    ].map(escapeHtml));
-    const sent = outcome.results.filter(r => r.ok).length;
-    const summary = summary_summary
-        .addHeading(`DigiCert CertCentral: ${plan.operation}${plan.dryRun ? ' (dry run)' : ''}`, 2)
-        .addRaw(escapeHtml(plan.dryRun
-        ? `${outcome.results.length} request(s) validated, none sent.`
-        : `${sent} of ${outcome.results.length} sent.`), true)
-        .addTable([
-        [
-            { data: 'Operation', header: true },
-            { data: 'ID', header: true },
-            { data: 'Recipients', header: true },
-            { data: 'Format', header: true },
-            { data: 'HTTP status', header: true },
-            { data: 'Outcome', header: true }
-        ],
-        ...rows
-    ]);
-    const link = await runLink();
-    if (link)
-        summary.addLink('Workflow run', link);
-    await summary.write();
 }
 
 ;// CONCATENATED MODULE: ./src/runner.ts
-// Runs a plan: which ID goes when, how many at once, pacing under DigiCert's rate limits, and
-// retries of 429. Time is injected so tests of waits and windows run in milliseconds.
+// Runs a plan: which request goes when, how many at once, pacing under DigiCert's rate limits,
+// retries of 429, waiting for orders to be issued, and stopping the run. Time and the CertCentral
+// calls are injected, so tests of waits, windows and polls run in milliseconds.
 
-/** DigiCert's documented limits per API key (certcentral-notes.md); they may change without notice. */
-const RATE_LIMITS = [
-    { limit: 100, windowMs: 5_000 },
-    { limit: 1000, windowMs: 180_000 }
-];
+
+
+
 /** Added to every window: DigiCert counts arrivals, we count departures. */
 const RATE_MARGIN_MS = 250;
 const MAX_IN_FLIGHT = 4;
 const BACKOFF_BASE_MS = 5_000;
-/** The longest a single 429 wait may be before the action gives up on that ID instead. */
-const MAX_WAIT_SECONDS = 300;
+/** The longest any single wait may be (a 429's Retry-After or backoff); longer stops the run. */
+const runner_MAX_WAIT_SECONDS = 300;
+/** Order polling: the first re-check after about 5 s, doubling, at most every 2 minutes. */
+const FIRST_POLL_MS = 5_000;
+const MAX_POLL_MS = 120_000;
+/** The waiting line in the log comes at most this often. */
+const WAITING_LOG_MS = 60_000;
 const realClock = {
     now: () => Date.now(),
-    sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+    sleep: (ms, halt) => new Promise(resolve => {
+        if (halt?.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            halt?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        halt?.addEventListener('abort', done, { once: true });
+    }),
     random: () => Math.random()
 };
-/** Exponential backoff from BACKOFF_BASE_MS with up to 50 % jitter; `retry` counts from 1. */
+const silent = { info: () => { }, warning: () => { }, debug: () => { } };
+/** Exponential backoff from BACKOFF_BASE_MS with up to 50 % jitter, capped at MAX_WAIT_SECONDS. */
 function backoffMs(retry, random) {
     const base = BACKOFF_BASE_MS * 2 ** (retry - 1);
-    return Math.round(base + base * 0.5 * random);
+    return Math.min(runner_MAX_WAIT_SECONDS * 1000, Math.round(base + base * 0.5 * random));
 }
-/** A sliding-window limiter over several windows; callers queue in order. */
-class RateLimiter {
+/** The wait before re-checking an order after `check` checks: 5 s doubling to 2 min, ±10 % jitter. */
+function pollDelayMs(check, random) {
+    const base = Math.min(MAX_POLL_MS, FIRST_POLL_MS * 2 ** Math.max(0, check - 1));
+    return Math.min(MAX_POLL_MS, Math.round(base * (0.9 + 0.2 * random)));
+}
+/**
+ * A sliding-window limiter over several windows, shared by sends and look-ups. Look-ups also keep
+ * under half of every window, so sends always have the other half. Callers queue in order per kind.
+ */
+class Pacer {
     windows;
     clock;
+    halt;
+    log;
     marginMs;
-    onWait;
     starts = [];
-    queue = Promise.resolve();
+    lookupStarts = [];
+    tails = {
+        send: Promise.resolve(),
+        lookup: Promise.resolve()
+    };
     pausedUntil = 0;
-    constructor(windows, clock, marginMs = RATE_MARGIN_MS, onWait) {
+    constructor(windows, clock, halt, log = silent, marginMs = RATE_MARGIN_MS) {
         this.windows = windows;
         this.clock = clock;
+        this.halt = halt;
+        this.log = log;
         this.marginMs = marginMs;
-        this.onWait = onWait;
     }
-    /** Resolves when one more request may start without breaking any window. */
-    acquire() {
-        const turn = this.queue.then(() => this.waitForRoom());
-        this.queue = turn;
+    /** Resolves when one more request of this kind may start, or when the run halts. */
+    acquire(kind) {
+        const turn = this.tails[kind].then(() => this.waitForRoom(kind));
+        this.tails[kind] = turn;
         return turn;
     }
     /** Holds every new start until `until` (after a 429, nobody should knock sooner). */
     pause(until) {
         this.pausedUntil = Math.max(this.pausedUntil, until);
     }
-    /** Milliseconds until a request may start, 0 when it may start now. */
-    delayMs(now) {
+    /** Milliseconds until a request of this kind may start, 0 or less when it may start now. */
+    delayMs(kind, now) {
         let delay = this.pausedUntil - now;
+        const margin = this.marginMs;
+        const check = (starts, limit, windowMs) => {
+            if (starts.length < limit)
+                return;
+            delay = Math.max(delay, starts[starts.length - limit] + windowMs + margin - now);
+        };
         for (const { limit, windowMs } of this.windows) {
-            if (this.starts.length < limit)
-                continue;
-            const oldestInWindow = this.starts[this.starts.length - limit];
-            delay = Math.max(delay, oldestInWindow + windowMs + this.marginMs - now);
+            check(this.starts, limit, windowMs);
+            if (kind === 'lookup')
+                check(this.lookupStarts, Math.max(1, Math.floor(limit / 2)), windowMs);
         }
         return delay;
     }
-    async waitForRoom() {
-        for (let delay = this.delayMs(this.clock.now()); delay > 0; delay = this.delayMs(this.clock.now())) {
-            // A 429's pause is announced with its retry; only pacing is reported here.
-            if (this.clock.now() >= this.pausedUntil)
-                this.onWait?.(delay);
-            await this.clock.sleep(delay);
+    async waitForRoom(kind) {
+        for (let delay = this.delayMs(kind, this.clock.now()); delay > 0; delay = this.delayMs(kind, this.clock.now())) {
+            if (this.halt.aborted)
+                return;
+            const paused = this.clock.now() < this.pausedUntil;
+            const why = paused ? 'after a 429' : "to stay under DigiCert's rate limits";
+            this.log.debug(`pacing: the next ${kind} waits ${delay} ms ${why}`);
+            // Short waits are routine at full speed; long ones would look like a hang. A 429's pause is
+            // announced with its retry.
+            if (!paused && delay >= 1000) {
+                this.log.info(`pacing: waiting ${seconds(delay)} to stay under ${describeLimits(this.windows)}`);
+            }
+            await this.clock.sleep(delay, this.halt);
         }
-        this.starts.push(this.clock.now());
+        if (this.halt.aborted)
+            return;
+        const now = this.clock.now();
+        this.starts.push(now);
+        if (kind === 'lookup')
+            this.lookupStarts.push(now);
         const longest = Math.max(...this.windows.map(w => w.limit));
-        if (this.starts.length > longest)
-            this.starts.splice(0, this.starts.length - longest);
+        for (const starts of [this.starts, this.lookupStarts]) {
+            if (starts.length > longest)
+                starts.splice(0, starts.length - longest);
+        }
     }
 }
-async function runPlan(options, sender, clock = realClock) {
-    const { operation, ids, body, maxRetries } = options;
-    const limiter = new RateLimiter(options.limits ?? RATE_LIMITS, clock, RATE_MARGIN_MS, options.onPace);
-    const results = ids.map(() => undefined);
-    const outcome = {
-        results: [],
-        lastStatus: undefined,
-        retryAfter: undefined,
-        rateLimited: false
-    };
-    let stoppedBy;
-    let next = 0;
-    /** One ID to its end; undefined when the run stopped before its first request started. */
-    const sendOne = async (id) => {
-        let rateLimited;
-        for (let attempt = 1;; attempt++) {
-            await limiter.acquire();
-            // The run stopped while this ID waited for its turn or its retry: no new request starts.
-            if (stoppedBy !== undefined)
-                return rateLimited;
+/** Requests in flight at most, with look-ups holding at most half of them. */
+class Slots {
+    size;
+    inUse = 0;
+    lookupsInUse = 0;
+    waiting = { send: [], lookup: [] };
+    constructor(size) {
+        this.size = size;
+    }
+    acquire(kind) {
+        return new Promise(resolve => {
+            this.waiting[kind].push(() => resolve(() => this.release(kind)));
+            this.grant();
+        });
+    }
+    release(kind) {
+        this.inUse--;
+        if (kind === 'lookup')
+            this.lookupsInUse--;
+        this.grant();
+    }
+    grant() {
+        while (this.inUse < this.size) {
+            const lookupRoom = this.lookupsInUse < Math.max(1, Math.floor(this.size / 2));
+            const kind = this.waiting.send.length
+                ? 'send'
+                : this.waiting.lookup.length && lookupRoom
+                    ? 'lookup'
+                    : undefined;
+            if (!kind)
+                return;
+            this.inUse++;
+            if (kind === 'lookup')
+                this.lookupsInUse++;
+            this.waiting[kind].shift()();
+        }
+    }
+}
+function describeLimits(windows) {
+    return `DigiCert's rate limits (${windows.map(w => `${w.limit} requests per ${w.windowMs / 1000} s`).join(', ')})`;
+}
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+async function runPlan(options, api, clock = realClock) {
+    const { operation, idInput, ids, body, maxRetries, waitSeconds } = options;
+    const log = options.log ?? silent;
+    const noun = idNoun(idInput);
+    const spec = OPERATIONS[operation];
+    // Halts every wait at once on a stop (429, refused key) or the runner's cancellation. Requests in
+    // flight see only the runner's cancellation: after a 429 they finish and are reported.
+    const halt = new AbortController();
+    const onCancel = () => stopRun('cancelled', undefined, 'the run was cancelled');
+    options.cancel?.addEventListener('abort', onCancel, { once: true });
+    const limits = options.limits ?? RATE_LIMITS;
+    const pacer = new Pacer(limits, clock, halt.signal, log);
+    /** The steady pace of look-ups their half of the budget allows, as ms between two. */
+    const lookupSpacingMs = Math.max(...limits.map(w => w.windowMs / Math.max(1, Math.floor(w.limit / 2))));
+    const slots = new Slots(Math.max(1, options.concurrency ?? MAX_IN_FLIGHT));
+    const outcome = { results: [], stop: undefined, retryAfter: undefined };
+    const started = clock.now();
+    const waitUntil = started + waitSeconds * 1000;
+    /** Orders still waiting to be issued, with their last status and next check. */
+    const waiting = new Map();
+    let sent = 0;
+    let lastWaitingLog = -Infinity;
+    let pausedMs = 0;
+    let pauseEnd = 0;
+    function stopRun(reason, id, message) {
+        if (outcome.stop)
+            return;
+        outcome.stop = { reason, id, message };
+        log.debug(`stopping the run: ${reason}${id ? ` (${noun} ${id})` : ''}`);
+        halt.abort();
+    }
+    if (options.cancel?.aborted)
+        onCancel();
+    function reportWaiting() {
+        const now = clock.now();
+        if (waiting.size === 0 || now - lastWaitingLog < WAITING_LOG_MS)
+            return;
+        lastWaitingLog = now;
+        const byStatus = new Map();
+        for (const { status } of waiting.values())
+            byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+        const next = Math.min(...[...waiting.values()].map(w => w.nextCheck));
+        log.info(`waiting for ${waiting.size} of ${ids.length} orders (${[...byStatus].map(([s, n]) => `${n} ${s}`).join(', ')}); ` +
+            `next check in ${Math.max(0, Math.round((next - now) / 1000))} s; ${sent} sent`);
+    }
+    /**
+     * One request with its slot, its turn under the rate limits and its 429 retries. Resolves with
+     * the answer, a CertCentralError, or undefined when the run stopped before it could start.
+     */
+    async function request(kind, id, progress, send) {
+        for (let retry = 0;; retry++) {
+            const release = await slots.acquire(kind);
+            let failure;
             try {
-                const { status } = await sender.send(operation, id, body);
-                outcome.lastStatus = status;
-                return { id, ok: true, status, attempts: attempt };
-            }
-            catch (error) {
-                const failure = asCertCentralError(error);
-                if (failure.status !== null)
-                    outcome.lastStatus = failure.status;
-                if (failure.retryAfterSeconds !== undefined)
-                    outcome.retryAfter = failure.retryAfterSeconds;
-                const failed = {
-                    id,
-                    ok: false,
-                    status: failure.status,
-                    error: failure.message,
-                    attempts: attempt
-                };
-                if (failure.kind !== 'rate-limited')
-                    return failed;
-                if (attempt > maxRetries || stoppedBy !== undefined) {
-                    stoppedBy ??= id;
-                    return failed;
+                await pacer.acquire(kind);
+                // The run stopped while this request waited for its turn: nothing new starts.
+                if (outcome.stop)
+                    return undefined;
+                progress.attempts++;
+                try {
+                    return await send(progress.attempts);
                 }
-                const seconds = failure.retryAfterSeconds;
-                if (seconds !== undefined && seconds > MAX_WAIT_SECONDS) {
-                    stoppedBy ??= id;
-                    return {
-                        ...failed,
-                        error: `${failure.message}, longer than the ${MAX_WAIT_SECONDS} s this action waits`
-                    };
+                catch (error) {
+                    failure = asCertCentralError(error);
                 }
-                const waitMs = seconds !== undefined ? seconds * 1000 : backoffMs(attempt, clock.random());
-                options.onRetry?.(id, attempt, waitMs, failure.message);
-                limiter.pause(clock.now() + waitMs);
-                rateLimited = failed;
             }
+            finally {
+                release();
+            }
+            progress.status = failure.status ?? progress.status;
+            if (failure.kind === 'key-refused')
+                stopRun('key-refused', id, failure.message);
+            if (failure.kind !== 'rate-limited')
+                return failure;
+            if (failure.retryAfterSeconds !== undefined)
+                outcome.retryAfter = failure.retryAfterSeconds;
+            if (retry >= maxRetries || outcome.stop) {
+                stopRun('rate-limited', id, failure.message);
+                return failure;
+            }
+            const asked = failure.retryAfterSeconds;
+            const waitMs = asked !== undefined ? asked * 1000 : backoffMs(retry + 1, clock.random());
+            if (waitMs > runner_MAX_WAIT_SECONDS * 1000) {
+                const message = `${failure.message}, longer than the ${runner_MAX_WAIT_SECONDS} s this action waits`;
+                stopRun('rate-limited', id, message);
+                return new CertCentralError(message, 'rate-limited', failure.status, failure.codes, failure.hint, asked);
+            }
+            // Waits overlap when several requests meet the same 429: only what extends the pause counts.
+            const until = clock.now() + waitMs;
+            pausedMs += Math.max(0, until - Math.max(clock.now(), pauseEnd));
+            pauseEnd = Math.max(pauseEnd, until);
+            if (pausedMs > maxRetries * runner_MAX_WAIT_SECONDS * 1000) {
+                const message = `${failure.message}; the run already waited ${formatDuration(pausedMs / 1000)} for 429s, the most max-retries allows`;
+                stopRun('rate-limited', id, message);
+                return new CertCentralError(message, 'rate-limited', failure.status, failure.codes, failure.hint, asked);
+            }
+            log.warning(`${noun} ${id}: ${failure.message}; retry ${retry + 1} of ${maxRetries} in ${seconds(waitMs)}`);
+            pacer.pause(until);
         }
-    };
-    const worker = async () => {
-        while (next < ids.length && stoppedBy === undefined) {
-            const index = next++;
-            const result = await sendOne(ids[index]);
-            if (result)
-                options.onResult?.(result);
-            results[index] = result;
-        }
-    };
-    const concurrency = Math.max(1, Math.min(options.concurrency ?? MAX_IN_FLIGHT, ids.length));
-    await Promise.all(Array.from({ length: concurrency }, worker));
-    outcome.rateLimited = stoppedBy !== undefined;
-    outcome.results = ids.map((id, index) => results[index] ?? {
+    }
+    const failed = (id, progress, failure, fate = 'failed') => ({
         id,
         ok: false,
-        status: null,
-        error: `not attempted: DigiCert rate-limited the key while sending ${stoppedBy}; run again later for this ID`,
-        attempts: 0
+        outcome: failure.kind === 'rate-limited' ? 'unsent' : fate,
+        ...progress,
+        status: failure.status ?? progress.status,
+        error: failure.message,
+        ...(failure.hint ? { hint: failure.hint } : {})
     });
+    const failedWith = (id, progress, error, hint) => ({
+        id,
+        ok: false,
+        outcome: 'failed',
+        ...progress,
+        error,
+        ...(hint ? { hint } : {})
+    });
+    /** Looks an order up until it is issued; the ID the call takes, or the ID's final result. */
+    async function awaitIssued(id, progress) {
+        for (let check = 1;; check++) {
+            const answer = await request('lookup', id, progress, attempt => api.lookup(id, attempt, options.cancel));
+            if (answer === undefined)
+                return undefined;
+            if (answer instanceof CertCentralError)
+                return failed(id, progress, answer);
+            const { order } = answer;
+            progress.status = answer.status;
+            if (order.commonName !== undefined)
+                progress.common_name = order.commonName;
+            if (order.validTill !== undefined)
+                progress.valid_till = order.validTill;
+            if (order.status === ISSUED) {
+                waiting.delete(id);
+                delete progress.order_status;
+                if (spec.orderTarget === 'order')
+                    return id;
+                if (order.certificateId === undefined) {
+                    return failedWith(id, progress, `order ${id} is issued but its Order info names no certificate.id; check api-url`);
+                }
+                progress.certificate_id = order.certificateId;
+                return order.certificateId;
+            }
+            progress.order_status = order.status;
+            if (isFinalWithoutCertificate(order.status)) {
+                waiting.delete(id);
+                return failedWith(id, progress, `order ${id} is ${order.status}: it ended without a certificate, so there is nothing to send`, 'check the order in CertCentral; a new order is needed');
+            }
+            const now = clock.now();
+            if (waitSeconds === 0) {
+                return failedWith(id, progress, `order ${id} is not issued yet (status ${order.status}); set wait-for-issuance to wait for it`);
+            }
+            if (now >= waitUntil) {
+                waiting.delete(id);
+                return failedWith(id, progress, `order ${id} still ${order.status} after ${formatDuration(waitSeconds)}`, 'raise wait-for-issuance, or run again once the order is issued');
+            }
+            waiting.set(id, { status: order.status, nextCheck: now });
+            // Many orders waiting at once share the look-up budget: checking one sooner than its share
+            // allows would only queue behind the others. The last check falls on the deadline, so
+            // "still pending" is said when the wait is over.
+            const delay = Math.min(Math.max(pollDelayMs(check, clock.random()), Math.round(waiting.size * lookupSpacingMs)), waitUntil - now);
+            waiting.set(id, { status: order.status, nextCheck: now + delay });
+            log.debug(`order ${id}: ${order.status}; check ${check + 1} in ${delay} ms`);
+            reportWaiting();
+            await clock.sleep(delay, halt.signal);
+            if (outcome.stop)
+                return undefined;
+        }
+    }
+    async function handle(id) {
+        const progress = { attempts: 0, status: null };
+        let target = id;
+        if (idInput === 'order-id') {
+            const issued = await awaitIssued(id, progress);
+            if (typeof issued !== 'string')
+                return issued ?? stopped(id, progress);
+            target = issued;
+        }
+        const answer = await request('send', id, progress, attempt => api.call(operation, target, body, attempt, options.cancel));
+        if (answer === undefined)
+            return stopped(id, progress);
+        if (answer instanceof CertCentralError)
+            return failed(id, progress, answer);
+        sent++;
+        return { id, ok: true, outcome: 'sent', ...progress, status: answer.status };
+    }
+    /** The result of an ID the run stopped before it was sent. */
+    function stopped(id, progress) {
+        waiting.delete(id);
+        const stop = outcome.stop;
+        const why = stop?.reason === 'cancelled'
+            ? 'cancelled'
+            : stop?.reason === 'key-refused'
+                ? `CertCentral refused the API key (${noun} ${stop.id})`
+                : `DigiCert rate-limited the key while sending ${noun} ${stop?.id}; run again later for this ID`;
+        return {
+            id,
+            ok: false,
+            outcome: 'unsent',
+            ...progress,
+            error: progress.attempts === 0 ? `not attempted: ${why}` : `not sent: ${why}`
+        };
+    }
+    const results = await Promise.all(ids.map(async (id) => {
+        const result = (await handle(id)) ?? stopped(id, { attempts: 0, status: null });
+        if (result.ok)
+            log.info(`${noun} ${id}: sent (HTTP ${result.status})`);
+        else if (result.attempts > 0)
+            log.info(`${noun} ${id}: ${result.error}`);
+        return result;
+    }));
+    options.cancel?.removeEventListener('abort', onCancel);
+    outcome.results = results;
     return outcome;
 }
 function asCertCentralError(error) {
@@ -32209,102 +33181,152 @@ function asCertCentralError(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
-// Inputs → plan → requests → report. The one place that talks to the runner's environment.
+// Inputs → plan → requests → report. The one place that talks to the runner's environment:
+// inputs, the key's masking, signals, and the wiring of transport, client, runner and reporter.
 
 
 
 
 
 
-const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
-const limits = `DigiCert's rate limits (${RATE_LIMITS.map(w => `${w.limit} requests per ${w.windowMs / 1000} s`).join(', ')})`;
+
+
+
+
 const USER_AGENT = `${package_namespaceObject.UU}/${package_namespaceObject.rE} (GitHub Action; node ${process.version})`;
-/** Masks every line of a secret, trimmed and as given: setSecret masks one line. */
-function maskSecret(value) {
-    for (const line of value.split(/\r?\n/)) {
+/** Each non-blank line of a secret, trimmed and as given: setSecret masks one line. */
+function secretLines(value) {
+    const lines = new Set();
+    for (const line of value.split(/\r?\n|\r/)) {
         if (line.trim() !== '')
-            core_setSecret(line.trim());
-        if (line !== line.trim() && line !== '')
-            core_setSecret(line);
+            lines.add(line.trim());
+        if (line !== line.trim() && line.trim() !== '')
+            lines.add(line);
     }
+    return [...lines];
 }
+/** Reads every input of action.yml, the key first and masked before anything can be logged. */
 function readInputs() {
-    // The key first: masked before anything can be logged.
-    const apiKey = getInput('api-key', { trimWhitespace: false }) || process.env.DIGICERT_API_KEY || '';
-    maskSecret(apiKey);
-    return {
-        operation: getInput('operation'),
-        apiKey,
-        certificateId: getInput('certificate-id'),
-        orderId: getInput('order-id'),
-        emails: getInput('emails'),
-        format: getInput('format'),
-        message: getInput('message', { trimWhitespace: false }),
-        sealSettings: getInput('seal-settings'),
-        region: getInput('region') || 'us',
-        apiUrl: getInput('api-url'),
-        timeoutSeconds: getInput('timeout-seconds') || '30',
-        maxRetries: getInput('max-retries') || '0',
-        dryRun: getInput('dry-run') !== '' && getBooleanInput('dry-run')
-    };
+    const given = getInput('api-key', { trimWhitespace: false });
+    // Whitespace only counts as empty: the environment variable is used then.
+    const apiKey = given.trim() !== '' ? given : (process.env.DIGICERT_API_KEY ?? '');
+    for (const line of secretLines(apiKey))
+        core_setSecret(line);
+    const raw = { 'api-key': apiKey };
+    for (const name of Object.keys(ACTION_INPUTS)) {
+        if (name !== 'api-key')
+            raw[name] = getInput(name, { trimWhitespace: false });
+    }
+    return withDefaults(raw);
+}
+/** The plan as the debug log shows it: everything but the key. */
+function describePlan(plan) {
+    const shown = { ...plan };
+    delete shown.apiKey;
+    return JSON.stringify({
+        ...shown,
+        ids: plan.ids.length > 20 ? [...plan.ids.slice(0, 20), `… ${plan.ids.length} in all`] : plan.ids
+    });
 }
 async function run(clock = realClock) {
+    const inputs = readInputs();
+    const safe = new Sanitizer(secretLines(inputs['api-key']));
+    // The runner sends SIGINT, then SIGTERM, on cancellation: finish the report in time.
+    const cancel = new AbortController();
+    const onSignal = (signal) => () => {
+        core_warning(`${signal}: the run was cancelled; reporting what was done`);
+        cancel.abort();
+    };
+    const handlers = { SIGINT: onSignal('SIGINT'), SIGTERM: onSignal('SIGTERM') };
+    for (const [signal, handler] of Object.entries(handlers))
+        process.once(signal, handler);
+    let transport;
     try {
-        const plan = parsePlan(readInputs());
+        let plan;
+        try {
+            plan = parsePlan(inputs, { proxyFor: runnerProxyFor });
+        }
+        catch (error) {
+            if (!(error instanceof InputError))
+                throw error;
+            await reportInputProblems(error.problems, safe);
+            setFailed(error.message);
+            return;
+        }
+        core_debug(`plan: ${describePlan(plan)}`);
+        const reporter = new Reporter({
+            operation: plan.operation,
+            idInput: plan.idInput,
+            details: plan.details,
+            dryRun: plan.dryRun,
+            warnings: plan.warnings
+        }, safe);
         for (const warning of plan.warnings)
             core_warning(warning);
-        const client = new CertCentralClient({
-            baseUrl: plan.baseUrl,
-            apiKey: plan.apiKey,
+        transport = new Transport({
             timeoutMs: plan.timeoutMs,
             userAgent: USER_AGENT,
             maxSockets: MAX_IN_FLIGHT
         });
-        try {
-            if (plan.dryRun) {
-                logDryRun(plan, plan.ids.map(id => ({ id, ...client.requestFor(plan.operation, id) })));
-                const outcome = {
-                    results: plan.ids.map(id => ({ id, ok: true, status: null, attempts: 0 })),
-                    lastStatus: undefined,
-                    retryAfter: undefined,
-                    rateLimited: false
-                };
-                setOutputs(outcome);
-                await writeSummary(plan, outcome);
-                return;
+        const client = new CertCentralClient({
+            baseUrl: plan.baseUrl,
+            apiKey: plan.apiKey,
+            idInput: plan.idInput,
+            timeoutMs: plan.timeoutMs,
+            transport,
+            sanitizer: safe,
+            log: { debug: message => core_debug(message) },
+            now: () => clock.now()
+        });
+        if (plan.dryRun) {
+            const planned = plan.ids.map(id => ({ id, steps: client.plannedFor(plan.operation, id) }));
+            reporter.logDryRun(planned, plan.body);
+            const outcome = {
+                results: plan.ids.map(id => ({
+                    id,
+                    ok: true,
+                    outcome: 'validated',
+                    status: null,
+                    attempts: 0
+                })),
+                stop: undefined,
+                retryAfter: undefined
+            };
+            reporter.setOutputs(outcome);
+            await reporter.writeSummary(outcome, planned);
+            return;
+        }
+        const proxy = transport.proxyOf(new URL(plan.baseUrl));
+        info(`${plan.operation}: ${plan.ids.length} ${plan.idInput === 'order-id' ? 'order' : 'certificate'} ID(s) via ${new URL(plan.baseUrl).host}` +
+            (proxy ? ` through the proxy ${proxy.host}` : '') +
+            (plan.waitSeconds
+                ? `, waiting up to ${plan.waitSeconds} s for each order to be issued`
+                : ''));
+        const outcome = await runPlan({
+            operation: plan.operation,
+            idInput: plan.idInput,
+            ids: plan.ids,
+            body: plan.body,
+            maxRetries: plan.maxRetries,
+            waitSeconds: plan.waitSeconds,
+            cancel: cancel.signal,
+            log: {
+                info: message => info(safe.text(message, 2000)),
+                warning: message => core_warning(safe.text(message, 2000)),
+                debug: message => core_debug(safe.text(message, 2000))
             }
-            info(`${plan.operation}: ${plan.ids.length} ID(s) via ${new URL(plan.baseUrl).host}`);
-            const outcome = await runPlan({
-                operation: plan.operation,
-                ids: plan.ids,
-                body: plan.body,
-                maxRetries: plan.maxRetries,
-                onRetry: (id, attempt, waitMs, reason) => core_warning(`${id}: ${reason}; retry ${attempt} of ${plan.maxRetries} in ${seconds(waitMs)}`),
-                onResult: result => {
-                    if (result.ok)
-                        info(`${result.id}: sent (HTTP ${result.status})`);
-                    else
-                        info(`${result.id}: failed: ${result.error}`);
-                },
-                onPace: waitMs => {
-                    // Short waits are routine at full speed; long ones would look like a hang.
-                    if (waitMs >= 1000)
-                        info(`pacing: waiting ${seconds(waitMs)} to stay under ${limits}`);
-                }
-            }, client, clock);
-            setOutputs(outcome);
-            annotateFailures(plan, outcome.results);
-            await writeSummary(plan, outcome);
-            const failure = failureMessage(plan, outcome);
-            if (failure)
-                setFailed(failure);
-        }
-        finally {
-            client.dispose();
-        }
+        }, client, clock);
+        reporter.setOutputs(outcome);
+        await reporter.writeSummary(outcome);
+        reporter.fail(outcome);
     }
     catch (error) {
-        setFailed(error instanceof Error ? error.message : String(error));
+        setFailed(safe.text(error instanceof Error ? error.message : error, 2000));
+    }
+    finally {
+        transport?.dispose();
+        for (const [signal, handler] of Object.entries(handlers))
+            process.off(signal, handler);
     }
 }
 
@@ -32629,36 +33651,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/create fake namespace object */
-/******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
-/******/ 	};
-/******/ })();
-/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -32696,17 +33688,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/make namespace object */
-/******/ (() => {
-/******/ 	// define __esModule on exports
-/******/ 	__nccwpck_require__.r = (exports) => {
-/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
-/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
-/******/ 		}
-/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
-/******/ 	};
 /******/ })();
 /******/ 
 /******/ /* webpack/runtime/import chunk loading */

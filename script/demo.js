@@ -1,10 +1,21 @@
 // npm run demo: runs the bundled action for real, the way the runner does, against the
-// CertCentral stand-in on loopback: one send-certificate and one email-site-seal. Prints what the
-// stand-in received, the step's outputs and its job summary. Nothing leaves this machine.
+// CertCentral stand-in on loopback: a send-certificate, a send by order ID that waits for a
+// pending order to be issued, and an email-site-seal. Prints what the stand-in received, the
+// step's outputs and its job summary. Nothing leaves this machine.
 import { startStandIn } from '../standin/certcentral-standin.js'
 import { runAction } from '../standin/run-action.js'
 
-const standIn = await startStandIn()
+const standIn = await startStandIn({
+  // The renewal's order: pending at the first look-up, issued at the next (about 5 s later).
+  orders: {
+    7000123: {
+      statuses: ['pending', 'issued'],
+      certificateId: 1234569,
+      commonName: 'www.example.com',
+      validTill: '2027-06-01'
+    }
+  }
+})
 console.log(`CertCentral stand-in listening on ${standIn.baseUrl}\n`)
 
 /** @type {{ title: string, inputs: Record<string, string> }[]} */
@@ -17,6 +28,15 @@ const steps = [
       emails: 'ops@example.com; web-team@example.com',
       format: 'downloadlink',
       message: 'Renewed by the nightly renewal job.\nPlease install before Friday.'
+    }
+  },
+  {
+    title: 'send-certificate by order ID: waits for the pending order, then sends its certificate',
+    inputs: {
+      operation: 'send-certificate',
+      'order-id': '7000123',
+      'wait-for-issuance': '15m',
+      emails: 'ops@example.com'
     }
   },
   {
@@ -61,4 +81,4 @@ if (failed) {
   console.error('demo: a step failed; see its log above')
   process.exit(1)
 }
-console.log('demo: both operations went through the stand-in')
+console.log('demo: every step went through the stand-in')

@@ -1,108 +1,154 @@
-// Inputs → plan → requests → report. The one place that talks to the runner's environment.
+// Inputs → plan → requests → report. The one place that talks to the runner's environment:
+// inputs, the key's masking, signals, and the wiring of transport, client, runner and reporter.
 import * as core from '@actions/core'
 import pkg from '../package.json' with { type: 'json' }
+import { ACTION_INPUTS, type InputName } from './action-inputs.js'
 import { CertCentralClient } from './certcentral.js'
-import { parsePlan, type RawInputs } from './inputs.js'
-import { annotateFailures, failureMessage, logDryRun, setOutputs, writeSummary } from './report.js'
-import { MAX_IN_FLIGHT, RATE_LIMITS, realClock, runPlan, type Clock } from './runner.js'
-
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
-const limits = `DigiCert's rate limits (${RATE_LIMITS.map(w => `${w.limit} requests per ${w.windowMs / 1000} s`).join(', ')})`
+import { parsePlan, withDefaults, type Plan, type RawInputs } from './inputs.js'
+import { InputError, formatDuration } from './parse.js'
+import { Reporter, reportInputProblems } from './report.js'
+import { MAX_IN_FLIGHT, realClock, runPlan, type Clock } from './runner.js'
+import { Sanitizer } from './sanitize.js'
+import { Transport, runnerProxyFor } from './transport.js'
 
 export const USER_AGENT = `${pkg.name}/${pkg.version} (GitHub Action; node ${process.version})`
 
-/** Masks every line of a secret, trimmed and as given: setSecret masks one line. */
-export function maskSecret(value: string): void {
-  for (const line of value.split(/\r?\n/)) {
-    if (line.trim() !== '') core.setSecret(line.trim())
-    if (line !== line.trim() && line !== '') core.setSecret(line)
+/** Each non-blank line of a secret, trimmed and as given: setSecret masks one line. */
+export function secretLines(value: string): string[] {
+  const lines = new Set<string>()
+  for (const line of value.split(/\r?\n|\r/)) {
+    if (line.trim() !== '') lines.add(line.trim())
+    if (line !== line.trim() && line.trim() !== '') lines.add(line)
   }
+  return [...lines]
 }
 
-function readInputs(): RawInputs {
-  // The key first: masked before anything can be logged.
-  const apiKey =
-    core.getInput('api-key', { trimWhitespace: false }) || process.env.DIGICERT_API_KEY || ''
-  maskSecret(apiKey)
-  return {
-    operation: core.getInput('operation'),
-    apiKey,
-    certificateId: core.getInput('certificate-id'),
-    orderId: core.getInput('order-id'),
-    emails: core.getInput('emails'),
-    format: core.getInput('format'),
-    message: core.getInput('message', { trimWhitespace: false }),
-    sealSettings: core.getInput('seal-settings'),
-    region: core.getInput('region') || 'us',
-    apiUrl: core.getInput('api-url'),
-    timeoutSeconds: core.getInput('timeout-seconds') || '30',
-    maxRetries: core.getInput('max-retries') || '0',
-    dryRun: core.getInput('dry-run') !== '' && core.getBooleanInput('dry-run')
+/** Reads every input of action.yml, the key first and masked before anything can be logged. */
+export function readInputs(): RawInputs {
+  const given = core.getInput('api-key', { trimWhitespace: false })
+  // Whitespace only counts as empty: the environment variable is used then.
+  const apiKey = given.trim() !== '' ? given : (process.env.DIGICERT_API_KEY ?? '')
+  for (const line of secretLines(apiKey)) core.setSecret(line)
+  const raw: Partial<Record<InputName, string>> = { 'api-key': apiKey }
+  for (const name of Object.keys(ACTION_INPUTS) as InputName[]) {
+    if (name !== 'api-key') raw[name] = core.getInput(name, { trimWhitespace: false })
   }
+  return withDefaults(raw)
+}
+
+/** The plan as the debug log shows it: everything but the key. */
+function describePlan(plan: Plan): string {
+  const shown: Partial<Plan> = { ...plan }
+  delete shown.apiKey
+  return JSON.stringify({
+    ...shown,
+    ids: plan.ids.length > 20 ? [...plan.ids.slice(0, 20), `… ${plan.ids.length} in all`] : plan.ids
+  })
 }
 
 export async function run(clock: Clock = realClock): Promise<void> {
+  const inputs = readInputs()
+  const safe = new Sanitizer(secretLines(inputs['api-key']))
+  // The runner sends SIGINT, then SIGTERM, on cancellation: finish the report in time.
+  const cancel = new AbortController()
+  const onSignal = (signal: string) => (): void => {
+    core.warning(`${signal}: the run was cancelled; reporting what was done`)
+    cancel.abort()
+  }
+  const handlers = { SIGINT: onSignal('SIGINT'), SIGTERM: onSignal('SIGTERM') }
+  for (const [signal, handler] of Object.entries(handlers)) process.once(signal, handler)
+  let transport: Transport | undefined
   try {
-    const plan = parsePlan(readInputs())
+    let plan: Plan
+    try {
+      plan = parsePlan(inputs, { proxyFor: runnerProxyFor })
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error
+      await reportInputProblems(error.problems, safe)
+      core.setFailed(error.message)
+      return
+    }
+    core.debug(`plan: ${describePlan(plan)}`)
+    const reporter = new Reporter(
+      {
+        operation: plan.operation,
+        idInput: plan.idInput,
+        details: plan.details,
+        dryRun: plan.dryRun,
+        warnings: plan.warnings
+      },
+      safe
+    )
     for (const warning of plan.warnings) core.warning(warning)
 
-    const client = new CertCentralClient({
-      baseUrl: plan.baseUrl,
-      apiKey: plan.apiKey,
+    transport = new Transport({
       timeoutMs: plan.timeoutMs,
       userAgent: USER_AGENT,
       maxSockets: MAX_IN_FLIGHT
     })
-    try {
-      if (plan.dryRun) {
-        logDryRun(
-          plan,
-          plan.ids.map(id => ({ id, ...client.requestFor(plan.operation, id) }))
-        )
-        const outcome = {
-          results: plan.ids.map(id => ({ id, ok: true, status: null, attempts: 0 })),
-          lastStatus: undefined,
-          retryAfter: undefined,
-          rateLimited: false
-        }
-        setOutputs(outcome)
-        await writeSummary(plan, outcome)
-        return
-      }
+    const client = new CertCentralClient({
+      baseUrl: plan.baseUrl,
+      apiKey: plan.apiKey,
+      idInput: plan.idInput,
+      timeoutMs: plan.timeoutMs,
+      transport,
+      sanitizer: safe,
+      log: { debug: message => core.debug(message) },
+      now: () => clock.now()
+    })
 
-      core.info(`${plan.operation}: ${plan.ids.length} ID(s) via ${new URL(plan.baseUrl).host}`)
-      const outcome = await runPlan(
-        {
-          operation: plan.operation,
-          ids: plan.ids,
-          body: plan.body,
-          maxRetries: plan.maxRetries,
-          onRetry: (id, attempt, waitMs, reason) =>
-            core.warning(
-              `${id}: ${reason}; retry ${attempt} of ${plan.maxRetries} in ${seconds(waitMs)}`
-            ),
-          onResult: result => {
-            if (result.ok) core.info(`${result.id}: sent (HTTP ${result.status})`)
-            else core.info(`${result.id}: failed: ${result.error}`)
-          },
-          onPace: waitMs => {
-            // Short waits are routine at full speed; long ones would look like a hang.
-            if (waitMs >= 1000)
-              core.info(`pacing: waiting ${seconds(waitMs)} to stay under ${limits}`)
-          }
-        },
-        client,
-        clock
-      )
-      setOutputs(outcome)
-      annotateFailures(plan, outcome.results)
-      await writeSummary(plan, outcome)
-      const failure = failureMessage(plan, outcome)
-      if (failure) core.setFailed(failure)
-    } finally {
-      client.dispose()
+    if (plan.dryRun) {
+      const planned = plan.ids.map(id => ({ id, steps: client.plannedFor(plan.operation, id) }))
+      reporter.logDryRun(planned, plan.body)
+      const outcome = {
+        results: plan.ids.map(id => ({
+          id,
+          ok: true,
+          outcome: 'validated' as const,
+          status: null,
+          attempts: 0
+        })),
+        stop: undefined,
+        retryAfter: undefined
+      }
+      reporter.setOutputs(outcome)
+      await reporter.writeSummary(outcome, planned)
+      return
     }
+
+    const proxy = transport.proxyOf(new URL(plan.baseUrl))
+    core.info(
+      `${plan.operation}: ${plan.ids.length} ${plan.idInput === 'order-id' ? 'order' : 'certificate'} ID(s) via ${new URL(plan.baseUrl).host}` +
+        (proxy ? ` through the proxy ${proxy.host}` : '') +
+        (plan.waitSeconds
+          ? `, waiting up to ${formatDuration(plan.waitSeconds)} for each order to be issued`
+          : '')
+    )
+    const outcome = await runPlan(
+      {
+        operation: plan.operation,
+        idInput: plan.idInput,
+        ids: plan.ids,
+        body: plan.body,
+        maxRetries: plan.maxRetries,
+        waitSeconds: plan.waitSeconds,
+        cancel: cancel.signal,
+        log: {
+          info: message => core.info(safe.text(message, 2000)),
+          warning: message => core.warning(safe.text(message, 2000)),
+          debug: message => core.debug(safe.text(message, 2000))
+        }
+      },
+      client,
+      clock
+    )
+    reporter.setOutputs(outcome)
+    await reporter.writeSummary(outcome)
+    reporter.fail(outcome)
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error))
+    core.setFailed(safe.text(error instanceof Error ? error.message : error, 2000))
+  } finally {
+    transport?.dispose()
+    for (const [signal, handler] of Object.entries(handlers)) process.off(signal, handler)
   }
 }

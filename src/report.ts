@@ -1,72 +1,296 @@
-// Reports a run: outputs, one annotation per failed ID, the job summary and the dry-run listing.
+// Reports a run: outputs, annotations, the verdict, the job summary and the dry-run listing.
+// It sees only what it shows (never the key), passes every string through the sanitizer, and
+// keeps within GitHub's limits: 10 error annotations a step, 1 MiB of job summary, 1 MiB an output.
 import * as core from '@actions/core'
-import type { Plan } from './inputs.js'
+import { MAX_RETRY_AFTER_SECONDS } from './api.js'
+import type { PlannedRequest } from './certcentral.js'
+import { idNoun, type IdInput, type Operation } from './operations.js'
 import type { IdResult, RunOutcome } from './runner.js'
+import type { Sanitizer } from './sanitize.js'
 
-export interface PlannedRequest {
-  id: string
-  method: string
-  url: string
+/** What the report shows of the plan. */
+export interface ReportContext {
+  operation: Operation
+  idInput: IdInput
+  /** Label and value pairs shown once above the table: recipients, format, settings. */
+  details: [string, string][]
+  dryRun: boolean
+  warnings: string[]
 }
 
-export function setOutputs(outcome: RunOutcome): void {
-  core.setOutput('status-code', outcome.lastStatus ?? '')
-  core.setOutput('results', JSON.stringify(outcome.results))
-  core.setOutput('retry-after', outcome.retryAfter ?? '')
-}
+/** GitHub shows 10 error annotations a step; the verdict (setFailed) is one of them. */
+export const MAX_ID_ANNOTATIONS = 9
+/** GitHub refuses a job summary over 1 MiB; this leaves room for the parts after the table. */
+export const SUMMARY_BUDGET_BYTES = 900 * 1024
+/** GitHub refuses an output over 1 MiB. */
+export const OUTPUT_BUDGET_BYTES = 1000 * 1024
+/** Characters of an error a summary cell or an annotation shows. */
+export const SHOWN_ERROR_CHARS = 600
+/** Rows the summary table shows at most; the rest are counted and in `results`. */
+export const MAX_SUMMARY_ROWS = 1000
 
-export function idNoun(plan: Pick<Plan, 'operation'>): string {
-  return plan.operation === 'send-certificate' ? 'certificate' : 'order'
-}
+export class Reporter {
+  constructor(
+    private readonly context: ReportContext,
+    private readonly safe: Sanitizer
+  ) {}
 
-export function annotateFailures(plan: Pick<Plan, 'operation'>, results: IdResult[]): void {
-  for (const result of results) {
-    if (result.ok) continue
-    core.error(`${idNoun(plan)} ${result.id}: ${result.error ?? 'failed'}`, {
-      title: `CertCentral ${plan.operation} failed for ${idNoun(plan)} ${result.id}`
-    })
+  private get noun(): string {
+    return idNoun(this.context.idInput)
+  }
+
+  /** Every output, always: a follow-up step can read them whatever happened. */
+  setOutputs(outcome: RunOutcome): void {
+    const results = outcome.results
+    core.setOutput('status-code', verdictStatus(outcome) ?? '')
+    core.setOutput('results', this.resultsJson(results))
+    core.setOutput('sent-ids', idsOf(results, 'sent'))
+    core.setOutput('failed-ids', idsOf(results, 'failed'))
+    core.setOutput('unsent-ids', idsOf(results, 'unsent'))
+    const wait = outcome.retryAfter
+    if (wait !== undefined && wait > MAX_RETRY_AFTER_SECONDS) {
+      core.warning(
+        `DigiCert asked to wait ${wait} s (over ${MAX_RETRY_AFTER_SECONDS} s, a day): the retry-after output is left empty`
+      )
+    }
+    core.setOutput('retry-after', wait !== undefined && wait <= MAX_RETRY_AFTER_SECONDS ? wait : '')
+  }
+
+  /** The results as JSON under GitHub's output limit: error texts shortened only if needed. */
+  resultsJson(results: IdResult[]): string {
+    for (const max of [SHOWN_ERROR_CHARS, 120, 40]) {
+      const json = JSON.stringify(results.map(result => this.shownResult(result, max)))
+      if (Buffer.byteLength(json) <= OUTPUT_BUDGET_BYTES) {
+        if (max !== SHOWN_ERROR_CHARS) {
+          core.warning(
+            `results: error texts are cut to ${max} characters to keep the output under GitHub's 1 MiB limit`
+          )
+        }
+        return json
+      }
+    }
+    core.warning(
+      "results: too many IDs for GitHub's 1 MiB output limit; errors are left out, see sent-ids, failed-ids and unsent-ids"
+    )
+    return JSON.stringify(
+      results.map(result => {
+        const bare = this.shownResult(result, 0)
+        delete bare.error
+        delete bare.hint
+        return bare
+      })
+    )
+  }
+
+  private shownResult(result: IdResult, maxError: number): IdResult {
+    const shown: IdResult = { ...result }
+    for (const field of [
+      'error',
+      'hint',
+      'common_name',
+      'valid_till',
+      'order_status',
+      'certificate_id'
+    ] as const) {
+      const value = result[field]
+      if (value !== undefined)
+        shown[field] = this.safe.text(value, field === 'error' ? maxError : 200)
+    }
+    return shown
+  }
+
+  /**
+   * The verdict goes to setFailed and carries the first failure in full; the next failures get an
+   * annotation each, up to GitHub's limit; the rest are counted in the verdict.
+   */
+  fail(outcome: RunOutcome): void {
+    const verdict = this.verdict(outcome)
+    if (verdict === undefined) return
+    const tried = outcome.results.filter(r => !r.ok && r.attempts > 0)
+    for (const result of tried.slice(1, 1 + MAX_ID_ANNOTATIONS)) {
+      core.error(
+        `${this.noun} ${this.safe.text(result.id, 30)}: ${this.safe.text(result.error, SHOWN_ERROR_CHARS)}`,
+        {
+          title: `${this.context.operation} failed for ${this.noun} ${this.safe.text(result.id, 30)}`
+        }
+      )
+    }
+    core.setFailed(verdict)
+  }
+
+  /** The one-line verdict, or undefined when every ID went through. */
+  verdict(outcome: RunOutcome): string | undefined {
+    const { results, stop } = outcome
+    const notOk = results.filter(r => !r.ok)
+    if (notOk.length === 0) return undefined
+    const { operation } = this.context
+    const noun = this.noun
+    const tried = notOk.filter(r => r.attempts > 0)
+    const first = tried[0] ?? notOk[0]
+    const firstText = first
+      ? `${noun} ${this.safe.text(first.id, 30)}: ${this.safe.text(first.error, SHOWN_ERROR_CHARS)}`
+      : ''
+    if (results.length === 1) return `${operation} failed for ${firstText}`
+    const unsent = results.filter(r => r.outcome === 'unsent').length
+    const failed = results.filter(r => r.outcome === 'failed').length
+    const counts = [
+      failed ? `${failed} failed` : '',
+      unsent ? `${unsent} not sent (unsent-ids)` : ''
+    ].filter(Boolean)
+    const why = stop ? `; the run stopped: ${this.safe.text(stop.message, 300)}` : ''
+    const annotated = Math.min(MAX_ID_ANNOTATIONS, Math.max(0, tried.length - 1))
+    const rest = tried.length - 1 - annotated
+    const more = annotated
+      ? `; ${annotated} more failure${annotated === 1 ? ' is' : 's are'} annotated${rest > 0 ? `, ${rest} more are only in the results output` : ''}`
+      : ''
+    return `${operation}: ${counts.join(', ')} of ${results.length} ${noun}s${why}. First: ${firstText}${more}`
+  }
+
+  /** The dry run: one line per request inside a log group, the body once. */
+  logDryRun(requests: { id: string; steps: PlannedRequest[] }[], body: object | undefined): void {
+    core.info(`dry-run: nothing is sent; ${requests.length} ${this.noun} ID(s) validated`)
+    core.info(
+      `each request carries X-DC-DEVKEY (the API key, not shown) and Accept: application/json`
+    )
+    core.info(
+      body === undefined
+        ? 'each call is sent without a body'
+        : `each call sends Content-Type: application/json and this body:\n${JSON.stringify(body, null, 2)}`
+    )
+    core.startGroup(`the requests that would be made (${requests.length})`)
+    for (const { steps } of requests)
+      core.info(steps.map(s => `${s.method} ${s.url}`).join(' → then '))
+    core.endGroup()
+  }
+
+  /** Writes the job summary; a summary that cannot be written is a warning, never a failed send. */
+  async writeSummary(
+    outcome: RunOutcome,
+    plannedRequests?: { id: string; steps: PlannedRequest[] }[]
+  ): Promise<void> {
+    await writeSummaryHtml(() => this.summaryHtml(outcome, plannedRequests))
+  }
+
+  summaryHtml(outcome: RunOutcome, planned?: { id: string; steps: PlannedRequest[] }[]): string {
+    const { operation, dryRun, details, warnings } = this.context
+    const results = outcome.results
+    const parts: string[] = [
+      `<h2>DigiCert CertCentral: ${escape(operation)}${dryRun ? ' (dry run)' : ''}</h2>`
+    ]
+    const count = (fate: IdResult['outcome']): number =>
+      results.filter(r => r.outcome === fate).length
+    parts.push(
+      `<p>${escape(
+        dryRun
+          ? `${results.length} ${this.noun} ID(s) validated, nothing sent.`
+          : `${results.length} ${this.noun}(s): ✅ ${count('sent')} sent · ❌ ${count('failed')} failed · ⏸ ${count('unsent')} not sent`
+      )}</p>`
+    )
+    if (outcome.stop)
+      parts.push(
+        `<p>${escape(`The run stopped: ${this.safe.text(outcome.stop.message, SHOWN_ERROR_CHARS)}`)}</p>`
+      )
+    parts.push(
+      `<ul>${[['IDs from', this.context.idInput], ...details]
+        .map(
+          ([label, value]) =>
+            `<li><strong>${escape(label)}</strong>: ${escape(this.safe.text(value, 500))}</li>`
+        )
+        .join('')}</ul>`
+    )
+    if (warnings.length) {
+      parts.push(
+        `<p><strong>Warnings</strong></p><ul>${warnings.map(w => `<li>${escape(this.safe.text(w, 500))}</li>`).join('')}</ul>`
+      )
+    }
+    parts.push(this.table(results, planned))
+    return parts.join('\n')
+  }
+
+  private table(results: IdResult[], planned?: { id: string; steps: PlannedRequest[] }[]): string {
+    // Failures first: on a large batch they are what the reader came for.
+    const rank = { failed: 0, unsent: 1, sent: 2, validated: 3 } as const
+    const ordered = this.context.dryRun
+      ? results
+      : [...results].sort((a, b) => rank[a.outcome] - rank[b.outcome])
+    const withOrder = results.some(
+      r =>
+        r.common_name !== undefined || r.valid_till !== undefined || r.certificate_id !== undefined
+    )
+    const stepsById = new Map((planned ?? []).map(p => [p.id, p.steps]))
+    const headers = [
+      this.noun === 'order' ? 'Order' : 'Certificate',
+      ...(withOrder ? ['Certificate', 'Common name', 'Expires'] : []),
+      ...(this.context.dryRun ? ['Requests'] : ['HTTP status', 'Outcome'])
+    ]
+    const rows: string[] = [`<tr>${headers.map(h => `<th>${escape(h)}</th>`).join('')}</tr>`]
+    let bytes = 0
+    let shown = 0
+    for (const result of ordered) {
+      if (shown >= MAX_SUMMARY_ROWS || bytes > SUMMARY_BUDGET_BYTES) break
+      const cells = [
+        result.id,
+        ...(withOrder
+          ? [result.certificate_id ?? '—', result.common_name ?? '—', result.valid_till ?? '—']
+          : []),
+        ...(this.context.dryRun
+          ? [(stepsById.get(result.id) ?? []).map(s => `${s.method} ${s.url}`).join(' → ')]
+          : [
+              result.status === null ? '—' : String(result.status),
+              outcomeText(result, this.context.idInput)
+            ])
+      ]
+      const row = `<tr>${cells.map(c => `<td>${escape(this.safe.text(c, SHOWN_ERROR_CHARS))}</td>`).join('')}</tr>`
+      bytes += Buffer.byteLength(row)
+      rows.push(row)
+      shown++
+    }
+    const more =
+      shown < ordered.length
+        ? `\n<p>${escape(`${ordered.length - shown} more ${this.noun}(s) are not shown here; every ID is in the results output (and in sent-ids, failed-ids, unsent-ids).`)}</p>`
+        : ''
+    return `<table>${rows.join('')}</table>${more}`
   }
 }
 
-/** The one-line verdict setFailed gets, or undefined when every ID went through. */
-export function failureMessage(
-  plan: Pick<Plan, 'operation'>,
-  outcome: RunOutcome
-): string | undefined {
-  const failed = outcome.results.filter(r => !r.ok)
-  if (failed.length === 0) return undefined
-  const first = failed[0] as IdResult
-  const total = outcome.results.length
-  if (total === 1) return `${plan.operation} failed for ${idNoun(plan)} ${first.id}: ${first.error}`
-  const rateLimited = outcome.rateLimited
-    ? '; DigiCert rate-limited the key and the run stopped'
-    : ''
-  return (
-    `${plan.operation} failed for ${failed.length} of ${total} ${idNoun(plan)}s ` +
-    `(${failed.map(r => r.id).join(', ')})${rateLimited}; first error: ${first.error}`
-  )
+/** The verdict as an HTTP status: 429 when a 429 stopped the run, else the first failure's, else success's. */
+export function verdictStatus(outcome: RunOutcome): number | undefined {
+  if (outcome.stop?.reason === 'rate-limited') return 429
+  const failure = outcome.results.find(r => !r.ok && r.status !== null && r.attempts > 0)
+  if (failure) return failure.status as number
+  return outcome.results.find(r => r.ok && r.status !== null)?.status ?? undefined
 }
 
-export function logDryRun(plan: Plan, requests: PlannedRequest[]): void {
-  core.info(`dry-run: nothing is sent; ${requests.length} request(s) would be made:`)
-  const body = JSON.stringify(plan.body, null, 2)
-  for (const request of requests) {
-    core.info(`${request.method} ${request.url}`)
-    core.info('  X-DC-DEVKEY: (the API key, not shown)')
-    core.info('  Content-Type: application/json')
-    core.info(body.replace(/^/gm, '  '))
-  }
+function idsOf(results: IdResult[], fate: IdResult['outcome']): string {
+  return results
+    .filter(r => r.outcome === fate)
+    .map(r => r.id)
+    .join(',')
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`)
-}
-
-function outcomeText(result: IdResult, dryRun: boolean): string {
-  if (dryRun) return 'dry run: not sent'
+function outcomeText(result: IdResult, idInput: IdInput): string {
+  // An order costs a look-up before its call: more requests than that were polls or retries.
+  const fewest = idInput === 'order-id' ? 2 : 1
   if (result.ok)
-    return result.attempts > 1 ? `✅ sent (after ${result.attempts} attempts)` : '✅ sent'
-  return `❌ ${result.error ?? 'failed'}`
+    return result.attempts > fewest ? `✅ sent (${result.attempts} requests)` : '✅ sent'
+  return `${result.outcome === 'unsent' ? '⏸' : '❌'} ${result.error ?? 'failed'}`
+}
+
+function escape(text: string): string {
+  return text.replace(/[&<>"'|`*_[\]\\]/g, c => `&#${c.charCodeAt(0)};`)
+}
+
+/** Reports input problems: every output (results is []), the problems in the summary, the step failed. */
+export async function reportInputProblems(problems: string[], safe: Sanitizer): Promise<void> {
+  for (const name of ['status-code', 'sent-ids', 'failed-ids', 'unsent-ids', 'retry-after'])
+    core.setOutput(name, '')
+  core.setOutput('results', '[]')
+  await writeSummaryHtml(() =>
+    [
+      '<h2>DigiCert CertCentral: invalid inputs, nothing sent</h2>',
+      `<ul>${problems.map(p => `<li>${escape(safe.text(p, 1000))}</li>`).join('')}</ul>`
+    ].join('\n')
+  )
 }
 
 /** Link to this workflow run, when the run's context names one. */
@@ -78,56 +302,18 @@ async function runLink(): Promise<string | undefined> {
   return `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}`
 }
 
-/** Writes the job summary; a summary that cannot be written is a warning, never a failed send. */
-export async function writeSummary(plan: Plan, outcome: RunOutcome): Promise<void> {
+async function writeSummaryHtml(compose: () => string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   try {
-    await composeSummary(plan, outcome)
+    const link = await runLink()
+    core.summary.addRaw(compose(), true)
+    if (link) core.summary.addLink('Workflow run', link)
+    await core.summary.write()
   } catch (error) {
     core.warning(
-      `could not write the job summary: ${error instanceof Error ? error.message : error}`
+      `could not write the job summary: ${error instanceof Error ? error.message : String(error)}`
     )
   } finally {
     core.summary.emptyBuffer()
   }
-}
-
-async function composeSummary(plan: Plan, outcome: RunOutcome): Promise<void> {
-  const recipients = plan.emails.length ? plan.emails.join(', ') : "the key's owner"
-  const format = plan.format ?? '—'
-  const rows = outcome.results.map(result =>
-    [
-      plan.operation,
-      result.id,
-      recipients,
-      format,
-      result.status === null ? '—' : String(result.status),
-      outcomeText(result, plan.dryRun)
-    ].map(escapeHtml)
-  )
-  const sent = outcome.results.filter(r => r.ok).length
-  const summary = core.summary
-    .addHeading(`DigiCert CertCentral: ${plan.operation}${plan.dryRun ? ' (dry run)' : ''}`, 2)
-    .addRaw(
-      escapeHtml(
-        plan.dryRun
-          ? `${outcome.results.length} request(s) validated, none sent.`
-          : `${sent} of ${outcome.results.length} sent.`
-      ),
-      true
-    )
-    .addTable([
-      [
-        { data: 'Operation', header: true },
-        { data: 'ID', header: true },
-        { data: 'Recipients', header: true },
-        { data: 'Format', header: true },
-        { data: 'HTTP status', header: true },
-        { data: 'Outcome', header: true }
-      ],
-      ...rows
-    ])
-  const link = await runLink()
-  if (link) summary.addLink('Workflow run', link)
-  await summary.write()
 }
