@@ -146,6 +146,8 @@ export class Pacer {
     lookup: Promise.resolve()
   }
   private pausedUntil = 0
+  /** Sends waiting for their turn: look-ups leave them that much room in every window. */
+  private sendsWaiting = 0
 
   constructor(
     private readonly windows: readonly RateWindow[],
@@ -157,6 +159,7 @@ export class Pacer {
 
   /** Resolves when one more request of this kind may start, or when the run halts. */
   acquire(kind: Kind): Promise<void> {
+    if (kind === 'send') this.sendsWaiting++
     const turn = this.tails[kind].then(() => this.waitForRoom(kind))
     this.tails[kind] = turn
     return turn
@@ -175,14 +178,23 @@ export class Pacer {
       if (starts.length < limit) return
       delay = Math.max(delay, (starts[starts.length - limit] as number) + windowMs + margin - now)
     }
+    const reserve = kind === 'lookup' ? this.sendsWaiting : 0
     for (const { limit, windowMs } of this.windows) {
-      check(this.starts, limit, windowMs)
+      check(this.starts, Math.max(1, limit - reserve), windowMs)
       if (kind === 'lookup') check(this.lookupStarts, Math.max(1, Math.floor(limit / 2)), windowMs)
     }
     return delay
   }
 
   private async waitForRoom(kind: Kind): Promise<void> {
+    try {
+      await this.takeRoom(kind)
+    } finally {
+      if (kind === 'send') this.sendsWaiting--
+    }
+  }
+
+  private async takeRoom(kind: Kind): Promise<void> {
     for (
       let delay = this.delayMs(kind, this.clock.now());
       delay > 0;
@@ -324,59 +336,61 @@ export async function runPlan(
     progress: Progress,
     send: (attempt: number) => Promise<T>
   ): Promise<T | CertCentralError | undefined> {
-    for (let retry = 0; ; retry++) {
-      const release = await slots.acquire(kind)
-      let failure: CertCentralError
-      try {
+    // The slot is held through the retries: a retry goes when the pause ends, not behind every ID
+    // not yet started (nothing starts during the pause anyway).
+    const release = await slots.acquire(kind)
+    try {
+      for (let retry = 0; ; retry++) {
         await pacer.acquire(kind)
         // The run stopped while this request waited for its turn: nothing new starts.
         if (outcome.stop) return undefined
         progress.attempts++
+        let failure: CertCentralError
         try {
           return await send(progress.attempts)
         } catch (error) {
           failure = asCertCentralError(error)
         }
-      } finally {
-        release()
-      }
-      progress.status = failure.status ?? progress.status
-      if (failure.kind === 'key-refused') stopRun('key-refused', id, failure.message)
-      if (failure.kind !== 'rate-limited') return failure
-      if (failure.retryAfterSeconds !== undefined) outcome.retryAfter = failure.retryAfterSeconds
-      const asked = failure.retryAfterSeconds
-      /** Stops the run at this 429, saying why it is not retried. */
-      const giveUp = (why = ''): CertCentralError => {
-        const message = failure.message + why
-        stopRun('rate-limited', id, message)
-        return new CertCentralError(
-          message,
-          'rate-limited',
-          failure.status,
-          failure.codes,
-          failure.hint,
-          asked
+        progress.status = failure.status ?? progress.status
+        if (failure.kind === 'key-refused') stopRun('key-refused', id, failure.message)
+        if (failure.kind !== 'rate-limited') return failure
+        if (failure.retryAfterSeconds !== undefined) outcome.retryAfter = failure.retryAfterSeconds
+        const asked = failure.retryAfterSeconds
+        /** Stops the run at this 429, saying why it is not retried. */
+        const giveUp = (why = ''): CertCentralError => {
+          const message = failure.message + why
+          stopRun('rate-limited', id, message)
+          return new CertCentralError(
+            message,
+            'rate-limited',
+            failure.status,
+            failure.codes,
+            failure.hint,
+            asked
+          )
+        }
+        if (retry >= maxRetries || outcome.stop) return giveUp()
+        const waitMs = asked !== undefined ? asked * 1000 : backoffMs(retry + 1, clock.random())
+        if (waitMs > MAX_WAIT_SECONDS * 1000) {
+          return giveUp(`, longer than the ${MAX_WAIT_SECONDS} s this action waits`)
+        }
+        // Waits overlap when several requests meet the same 429: only what extends the pause counts.
+        const until = clock.now() + waitMs
+        const extension = Math.max(0, until - Math.max(clock.now(), pauseEnd))
+        if (pausedMs + extension > maxRetries * MAX_WAIT_SECONDS * 1000) {
+          return giveUp(
+            `; the run already waited ${formatDuration(pausedMs / 1000)} for 429s, the most max-retries allows`
+          )
+        }
+        pausedMs += extension
+        pauseEnd = Math.max(pauseEnd, until)
+        log.warning(
+          `${noun} ${id}: ${failure.message}; retry ${retry + 1} of ${maxRetries} in ${seconds(waitMs)}`
         )
+        pacer.pause(until)
       }
-      if (retry >= maxRetries || outcome.stop) return giveUp()
-      const waitMs = asked !== undefined ? asked * 1000 : backoffMs(retry + 1, clock.random())
-      if (waitMs > MAX_WAIT_SECONDS * 1000) {
-        return giveUp(`, longer than the ${MAX_WAIT_SECONDS} s this action waits`)
-      }
-      // Waits overlap when several requests meet the same 429: only what extends the pause counts.
-      const until = clock.now() + waitMs
-      const extension = Math.max(0, until - Math.max(clock.now(), pauseEnd))
-      if (pausedMs + extension > maxRetries * MAX_WAIT_SECONDS * 1000) {
-        return giveUp(
-          `; the run already waited ${formatDuration(pausedMs / 1000)} for 429s, the most max-retries allows`
-        )
-      }
-      pausedMs += extension
-      pauseEnd = Math.max(pauseEnd, until)
-      log.warning(
-        `${noun} ${id}: ${failure.message}; retry ${retry + 1} of ${maxRetries} in ${seconds(waitMs)}`
-      )
-      pacer.pause(until)
+    } finally {
+      release()
     }
   }
 
@@ -413,7 +427,10 @@ export async function runPlan(
         api.lookup(id, attempt, options.cancel)
       )
       if (answer === undefined) return undefined
-      if (answer instanceof CertCentralError) return failed(id, progress, answer)
+      if (answer instanceof CertCentralError) {
+        waiting.delete(id)
+        return failed(id, progress, answer)
+      }
       const { order } = answer
       progress.status = answer.status
       if (order.commonName !== undefined) progress.common_name = order.commonName
