@@ -104,7 +104,8 @@ export function parseBaseUrl(region: string, apiUrl: string, env: Environment): 
       `api-url: the URL for ${url.host} must not carry a user name or password; the API key is the only credential`
     ])
   }
-  if (url.search || url.hash) {
+  // An empty `?` or `#` leaves search and hash empty but would still end up in every path.
+  if (url.search || url.hash || /[?#]/.test(url.href)) {
     throw new InputError([
       `api-url: the URL for ${url.host} must not carry a query or a fragment; give the base URL only`
     ])
@@ -128,7 +129,7 @@ export function parseBaseUrl(region: string, apiUrl: string, env: Environment): 
 
 /** Whether an input was given a value other than action.yml's default. */
 function given(inputs: RawInputs, name: InputName): boolean {
-  return inputs[name].trim() !== ACTION_INPUTS[name].default
+  return inputs[name].trim().toLowerCase() !== ACTION_INPUTS[name].default
 }
 
 export function parsePlan(inputs: RawInputs, env: Environment): Plan {

@@ -192,6 +192,15 @@ export const SEAL_SETTINGS: Record<string, SealRule> = {
   display_verified_customer: BOOLEAN
 }
 
+/** A user's JSON value inside a message: once, bounded, without a line separator. */
+function showJson(value: unknown): string {
+  const shown = (JSON.stringify(value) ?? String(value)).replace(
+    /[\u2028\u2029]/g,
+    c => `\\u${c.charCodeAt(0).toString(16)}`
+  )
+  return shown.length > 80 ? `${shown.slice(0, 77)}…` : shown
+}
+
 /** Body fields of the other call, which a seal-settings object must not carry. */
 const SEND_CERTIFICATE_FIELDS = ['emails', 'certificate_collect_format', 'custom_message']
 
@@ -236,9 +245,7 @@ export function parseSealSettings(value: string): {
       )
       settings.set(name, setting)
     } else if (!rule.check(setting)) {
-      problems.push(
-        `seal-settings: ${name} is ${quote(JSON.stringify(setting) ?? String(setting))}; expected ${rule.expected}`
-      )
+      problems.push(`seal-settings: ${name} is ${showJson(setting)}; expected ${rule.expected}`)
     } else {
       settings.set(name, rule.normalize ? rule.normalize(setting) : setting)
     }

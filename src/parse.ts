@@ -33,7 +33,11 @@ export function splitList(value: string): string[] {
 
 /** Shows a user's value inside a message without letting it break the line. */
 export function quote(value: string): string {
-  const shown = JSON.stringify(value)
+  // JSON.stringify leaves the line and paragraph separators as they are.
+  const shown = JSON.stringify(value).replace(
+    /[\u2028\u2029]/g,
+    c => `\\u${c.charCodeAt(0).toString(16)}`
+  )
   return shown.length > 80 ? `${shown.slice(0, 77)}…"` : shown
 }
 

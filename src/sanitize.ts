@@ -22,11 +22,22 @@ export function asText(value: unknown): string {
   }
 }
 
-/** `\uXXXX` (either case of hex) or the character itself, for matching a JSON-escaped secret. */
+/** JSON's short escapes, which JSON.stringify writes for these characters of a key. */
+const SHORT_ESCAPES: Record<string, string> = {
+  '"': String.raw`\\"`,
+  '\\': String.raw`\\\\`,
+  '/': String.raw`\\/`
+}
+
+/** Between two characters of a secret: line breakers, raw or JSON-escaped, that folding removes. */
+const GAP = String.raw`(?:[\u0000-\u001f\u007f-\u009f\u2028\u2029]|\\[nrt]|\\u00[01][0-9a-fA-F]|\\u202[89])*`
+
+/** The character, `\uXXXX` (either case of hex) or a short escape: a JSON-escaped secret. */
 function escapedOrPlain(char: string): string {
   const hex = char.charCodeAt(0).toString(16).padStart(4, '0')
   const plain = char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-  return `(?:${plain}|\\\\u${hex.replace(/[a-f]/g, c => `[${c}${c.toUpperCase()}]`)})`
+  const short = Object.hasOwn(SHORT_ESCAPES, char) ? `|${SHORT_ESCAPES[char]}` : ''
+  return `(?:${plain}|\\\\u${hex.replace(/[a-f]/g, c => `[${c}${c.toUpperCase()}]`)}${short})`
 }
 
 export class Sanitizer {
@@ -36,7 +47,7 @@ export class Sanitizer {
   constructor(secrets: readonly string[]) {
     this.secrets = secrets
       .filter(secret => secret.length >= 3)
-      .map(secret => new RegExp([...secret].map(escapedOrPlain).join(''), 'g'))
+      .map(secret => new RegExp([...secret].map(escapedOrPlain).join(GAP), 'g'))
   }
 
   /** Replaces every secret, as given or JSON-escaped, with `***`. */
