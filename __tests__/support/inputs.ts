@@ -1,18 +1,53 @@
-import type { RawInputs } from '../../src/inputs.js'
+// Shared raw-inputs fixtures for the input tests: the step's inputs as main.ts hands them to
+// parsePlan (every input of action.yml present, defaults applied), and environments to parse in.
+import type { Environment, RawInputs } from '../../src/inputs.js'
+import { InputError } from '../../src/parse.js'
 
-/** Valid raw inputs of a send-certificate step, the way the runner would hand them over. */
-export const sendInputs: RawInputs = {
+/** A valid send-certificate step: one certificate ID, one recipient, action.yml's defaults. */
+export const sendInputs: RawInputs = Object.freeze({
   operation: 'send-certificate',
-  apiKey: 'k3y',
-  certificateId: '123',
-  orderId: '',
+  'api-key': 'K3yForTests0001',
+  'certificate-id': '123',
+  'order-id': '',
+  'wait-for-issuance': '0',
   emails: 'ops@example.com',
   format: 'attachment',
   message: '',
-  sealSettings: '',
+  'seal-settings': '',
   region: 'us',
-  apiUrl: '',
-  timeoutSeconds: '30',
-  maxRetries: '0',
-  dryRun: false
+  'api-url': '',
+  'timeout-seconds': '30',
+  'max-retries': '0',
+  'dry-run': 'false'
+})
+
+/** A valid email-site-seal step: one order ID, no recipient, no settings. */
+export const sealInputs: RawInputs = Object.freeze({
+  ...sendInputs,
+  operation: 'email-site-seal',
+  'certificate-id': '',
+  'order-id': '77',
+  emails: ''
+})
+
+/** No proxy for anything: the runner has no proxy variables. */
+export const noProxy: Environment = { proxyFor: () => undefined }
+
+/** Every request goes through this proxy, loopback included (no no_proxy entry for it). */
+export function proxyEverything(proxy = 'http://proxy.corp.example:3128'): Environment {
+  return { proxyFor: () => new URL(proxy) }
+}
+
+/**
+ * Runs `run` and returns the InputError it throws. Throws (failing the test) when nothing is
+ * thrown, and rethrows anything that is not an InputError.
+ */
+export function inputErrorOf(run: () => unknown): InputError {
+  try {
+    run()
+  } catch (error) {
+    if (error instanceof InputError) return error
+    throw error
+  }
+  throw new Error('expected an InputError, but nothing was thrown')
 }

@@ -1,0 +1,348 @@
+// The operations' own inputs and bodies (src/operations.ts).
+import { describe, expect, it } from 'vitest'
+import {
+  FORMATS,
+  OPERATIONS,
+  OPERATION_NAMES,
+  SEAL_SETTINGS,
+  idNoun,
+  operationsUsing,
+  parseMessage,
+  parseSealSettings,
+  type OperationInput
+} from '../src/operations.js'
+import { inputErrorOf } from './support/inputs.js'
+
+const noOwnInputs: Record<OperationInput, string> = {
+  emails: '',
+  format: 'attachment',
+  message: '',
+  'seal-settings': ''
+}
+const send = OPERATIONS['send-certificate']
+const seal = OPERATIONS['email-site-seal']
+
+describe('the operations', () => {
+  it('are send-certificate and email-site-seal', () => {
+    expect(OPERATION_NAMES).toEqual(['send-certificate', 'email-site-seal'])
+  })
+
+  it('call the documented CertCentral endpoints', () => {
+    expect([send.method, send.path]).toEqual(['PUT', '/certificate/{id}/sendemail'])
+    expect([seal.method, seal.path]).toEqual([
+      'POST',
+      '/order/certificate/{id}/site-seal/email-seal'
+    ])
+  })
+
+  it('take certificate or order IDs for a send, order IDs only for a seal', () => {
+    expect(send.idInputs).toEqual(['certificate-id', 'order-id'])
+    expect(seal.idInputs).toEqual(['order-id'])
+    expect(idNoun('certificate-id')).toBe('certificate')
+    expect(idNoun('order-id')).toBe('order')
+  })
+
+  it('say which operations use an input', () => {
+    expect(operationsUsing('emails')).toEqual(['send-certificate', 'email-site-seal'])
+    expect(operationsUsing('format')).toEqual(['send-certificate'])
+    expect(operationsUsing('message')).toEqual(['send-certificate'])
+    expect(operationsUsing('seal-settings')).toEqual(['email-site-seal'])
+  })
+})
+
+describe('send-certificate prepare', () => {
+  it('builds the body from recipients, format and message', () => {
+    expect(
+      send.prepare({
+        ...noOwnInputs,
+        emails: 'a@example.com;b@example.com a@example.com',
+        format: ' DownloadLink ',
+        message: 'Line one\nline two\n'
+      })
+    ).toEqual({
+      body: {
+        emails: ['a@example.com', 'b@example.com'],
+        certificate_collect_format: 'downloadlink',
+        custom_message: 'Line one\nline two\n'
+      },
+      details: [
+        ['Recipients', 'a@example.com, b@example.com'],
+        ['Format', 'downloadlink'],
+        ['Message', 'Line one\nline two\n']
+      ],
+      warnings: []
+    })
+  })
+
+  it('leaves custom_message out when the message is blank', () => {
+    const { body } = send.prepare({ ...noOwnInputs, emails: 'a@example.com', message: ' \n ' })
+    expect(body).toEqual({ emails: ['a@example.com'], certificate_collect_format: 'attachment' })
+  })
+
+  it.each(FORMATS)('accepts the format %s', format => {
+    expect(send.prepare({ ...noOwnInputs, emails: 'a@example.com', format }).body).toMatchObject({
+      certificate_collect_format: format
+    })
+  })
+
+  it('suggests the format meant', () => {
+    expect(() =>
+      send.prepare({ ...noOwnInputs, emails: 'a@example.com', format: 'atachment' })
+    ).toThrow(
+      'format: "atachment" is not one of attachment, plaintext, downloadlink; did you mean "attachment"?'
+    )
+  })
+
+  it('requires recipients and lists every problem together', () => {
+    expect(
+      inputErrorOf(() => send.prepare({ ...noOwnInputs, format: 'pdf', message: 'bell\u0007' }))
+        .problems
+    ).toEqual([
+      'emails: required for send-certificate (one or more recipients)',
+      'format: "pdf" is not one of attachment, plaintext, downloadlink',
+      'message: contains control characters other than tabs and line breaks; remove them'
+    ])
+  })
+})
+
+describe('parseMessage', () => {
+  it('keeps tabs and line breaks verbatim', () => {
+    expect(parseMessage('  Hello,\r\n\tthe certificate is attached.\n')).toBe(
+      '  Hello,\r\n\tthe certificate is attached.\n'
+    )
+  })
+
+  it('is undefined when blank', () => {
+    expect(parseMessage('')).toBeUndefined()
+    expect(parseMessage(' \n\t')).toBeUndefined()
+  })
+
+  it.each(['\u0000', '\u0007', '\u001b[2J', '\u007f', '\u0085', '\u009b'])(
+    'rejects the control character %j',
+    control => {
+      expect(() => parseMessage(`hi ${control} there`)).toThrow(
+        'message: contains control characters other than tabs and line breaks'
+      )
+    }
+  )
+})
+
+describe('email-site-seal prepare', () => {
+  it('sends no body without a recipient or settings', () => {
+    expect(seal.prepare(noOwnInputs)).toEqual({
+      body: undefined,
+      details: [
+        ['Recipient', "the API key's owner"],
+        ['Seal settings', 'as set in CertCentral']
+      ],
+      warnings: []
+    })
+  })
+
+  it('sends no body for an empty settings object', () => {
+    expect(seal.prepare({ ...noOwnInputs, 'seal-settings': ' {} ' }).body).toBeUndefined()
+  })
+
+  it('sends the recipient and settings', () => {
+    const prepared = seal.prepare({
+      ...noOwnInputs,
+      emails: ' web@example.com ',
+      'seal-settings': '{"seal_size":"l","seal_number":"18"}'
+    })
+    expect(prepared.body).toEqual({
+      recipient_email: 'web@example.com',
+      seal_size: 'l',
+      seal_number: 18
+    })
+    expect(prepared.details).toEqual([
+      ['Recipient', 'web@example.com'],
+      ['Seal settings', '{"seal_size":"l","seal_number":18}']
+    ])
+  })
+
+  it('sends settings alone to the key owner', () => {
+    expect(seal.prepare({ ...noOwnInputs, 'seal-settings': '{"seal_hover":true}' }).body).toEqual({
+      seal_hover: true
+    })
+  })
+
+  it('takes one recipient only', () => {
+    expect(() => seal.prepare({ ...noOwnInputs, emails: 'a@example.com b@example.com' })).toThrow(
+      'emails: email-site-seal sends to one recipient only, got 2'
+    )
+  })
+
+  it('lists bad recipients and bad settings together', () => {
+    const problems = inputErrorOf(() =>
+      seal.prepare({ ...noOwnInputs, emails: 'nope', 'seal-settings': '{"seal_size":"xl"}' })
+    ).problems
+    expect(problems).toHaveLength(2)
+    expect(problems[0]).toBe('emails: "nope" is not an email address (it needs exactly one @)')
+    expect(problems[1]).toMatch(/^seal-settings: seal_size is .*xl.*; expected "s", "m" or "l"$/)
+  })
+})
+
+describe('parseSealSettings', () => {
+  it('is empty when blank', () => {
+    expect(parseSealSettings('  ')).toEqual({ settings: {}, warnings: [] })
+  })
+
+  it('accepts every known setting with a value of the right type', () => {
+    const all = {
+      seal_size: 's',
+      seal_number: 17,
+      seal_hover: true,
+      seal_autoplay: true,
+      seal_use_logo: false,
+      display_malware_scan: true,
+      display_ct_log: false,
+      display_pci_scan: true,
+      display_blocklist_check: false,
+      display_verified_customer: true
+    }
+    expect(Object.keys(all).sort()).toEqual(Object.keys(SEAL_SETTINGS).sort())
+    expect(parseSealSettings(JSON.stringify(all))).toEqual({ settings: all, warnings: [] })
+  })
+
+  it.each([
+    ['16', 16],
+    ['17', 17],
+    ['18', 18],
+    ['"16"', 16],
+    ['"18"', 18],
+    ['16.0', 16],
+    ['1.6e1', 16]
+  ])('reads seal_number %s as %d', (json, number) => {
+    expect(parseSealSettings(`{"seal_number": ${json}}`).settings).toEqual({ seal_number: number })
+  })
+
+  it.each(['"0x10"', '"1.6e1"', '"16.0"', '" 16"', '19', '15', '"19"', 'true', 'null', '[16]'])(
+    'rejects seal_number %s',
+    json => {
+      expect(() => parseSealSettings(`{"seal_number": ${json}}`)).toThrow(
+        'seal-settings: seal_number is '
+      )
+      expect(() => parseSealSettings(`{"seal_number": ${json}}`)).toThrow(
+        'expected 16 (GeoTrust), 17 (Thawte) or 18 (DigiCert)'
+      )
+    }
+  )
+
+  it.each(['seal_hover', 'seal_autoplay', 'seal_use_logo', 'display_ct_log'])(
+    'wants a JSON boolean for %s',
+    name => {
+      for (const value of ['"true"', '1', '0', 'null', '"false"']) {
+        expect(() => parseSealSettings(`{"${name}": ${value}}`)).toThrow(
+          `seal-settings: ${name} is `
+        )
+      }
+    }
+  )
+
+  it('rejects an unknown seal size', () => {
+    expect(() => parseSealSettings('{"seal_size":"xl"}')).toThrow('expected "s", "m" or "l"')
+    expect(() => parseSealSettings('{"seal_size":"M"}')).toThrow('expected "s", "m" or "l"')
+  })
+
+  it.each([
+    ['{"seal_size":"xl"}', 'seal-settings: seal_size is "xl"; expected "s", "m" or "l"'],
+    ['{"seal_number":19}', 'seal-settings: seal_number is 19; expected 16 (GeoTrust)'],
+    ['{"seal_hover":"true"}', 'seal-settings: seal_hover is "true"; expected true or false'],
+    ['{"seal_hover":null}', 'seal-settings: seal_hover is null; expected true or false']
+  ])('shows the bad value of %s once, as JSON', (json, message) => {
+    expect(() => parseSealSettings(json)).toThrow(message)
+  })
+
+  it('passes an unknown setting through with a warning that suggests the name meant', () => {
+    const { settings, warnings } = parseSealSettings('{"seal_sise":"m"}')
+    expect(settings).toEqual({ seal_sise: 'm' })
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain('"seal_sise" is not a site-seal setting this action knows')
+    expect(warnings[0]).toContain('did you mean "seal_size"?')
+  })
+
+  it('treats names every object has as unknown settings, without pollution or a crash', () => {
+    const { settings, warnings } = parseSealSettings(
+      '{"toString": false, "__proto__": {"polluted": 1}, "constructor": 1, "hasOwnProperty": 2}'
+    )
+    expect(Object.keys(settings)).toEqual([
+      'toString',
+      '__proto__',
+      'constructor',
+      'hasOwnProperty'
+    ])
+    expect(Object.getPrototypeOf(settings)).toBe(Object.prototype)
+    expect(JSON.stringify(settings)).toBe(
+      '{"toString":false,"__proto__":{"polluted":1},"constructor":1,"hasOwnProperty":2}'
+    )
+    expect(warnings).toHaveLength(4)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect(Object.prototype).not.toHaveProperty('polluted')
+  })
+
+  it('keeps a __proto__ setting as data in the seal body', () => {
+    const { body } = seal.prepare({
+      ...noOwnInputs,
+      'seal-settings': '{"__proto__": {"polluted": 1}, "seal_size": "m"}'
+    })
+    expect(JSON.parse(JSON.stringify(body))).toEqual(
+      JSON.parse('{"__proto__": {"polluted": 1}, "seal_size": "m"}')
+    )
+    expect(Object.getPrototypeOf(body)).toBe(Object.prototype)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  it.each(['emails', 'certificate_collect_format', 'custom_message'])(
+    'refuses the send-certificate field %s',
+    name => {
+      expect(() => parseSealSettings(`{"${name}": "x"}`)).toThrow(
+        `seal-settings: ${name} belongs to send-certificate, not to a site seal; remove it`
+      )
+    }
+  )
+
+  it('refuses recipient_email, which the emails input sets', () => {
+    expect(() => parseSealSettings('{"recipient_email":"a@example.com"}')).toThrow(
+      'seal-settings: recipient_email is set by the emails input'
+    )
+  })
+
+  it('refuses a name with control characters, without breaking the line', () => {
+    const problems = inputErrorOf(() => parseSealSettings('{"a\\nb": 1}')).problems
+    expect(problems).toEqual(['seal-settings: the name "a\\nb" contains control characters'])
+  })
+
+  it.each(['seal_autoplay', 'seal_use_logo'])('%s needs seal_hover not false', feature => {
+    expect(() => parseSealSettings(`{"${feature}": true, "seal_hover": false}`)).toThrow(
+      `seal-settings: ${feature} needs seal_hover: true`
+    )
+    expect(parseSealSettings(`{"${feature}": true, "seal_hover": true}`).settings).toEqual({
+      [feature]: true,
+      seal_hover: true
+    })
+    expect(parseSealSettings(`{"${feature}": true}`).settings).toEqual({ [feature]: true })
+    expect(parseSealSettings(`{"${feature}": false, "seal_hover": false}`).settings).toEqual({
+      [feature]: false,
+      seal_hover: false
+    })
+  })
+
+  it('lists every bad setting together', () => {
+    expect(
+      inputErrorOf(() =>
+        parseSealSettings('{"seal_size":"xl","seal_number":19,"emails":[],"seal_hover":"yes"}')
+      ).problems
+    ).toHaveLength(4)
+  })
+
+  it.each([
+    ['[1]', 'must be a JSON object'],
+    ['null', 'must be a JSON object'],
+    ['"text"', 'must be a JSON object'],
+    ['42', 'must be a JSON object'],
+    ['{oops', 'seal-settings: not valid JSON'],
+    ["{'seal_size':'m'}", 'seal-settings: not valid JSON']
+  ])('rejects %s', (json, why) => {
+    expect(() => parseSealSettings(json)).toThrow(why)
+  })
+})

@@ -1,0 +1,340 @@
+// The single-value parsers shared by the plan and the operations (src/parse.ts).
+import { describe, expect, it } from 'vitest'
+import {
+  InputError,
+  MAX_EMAIL_LENGTH,
+  collect,
+  didYouMean,
+  emailProblem,
+  formatDuration,
+  parseBoolean,
+  parseChoice,
+  parseDuration,
+  parseEmails,
+  parseIds,
+  parseNumber,
+  quote,
+  splitList
+} from '../src/parse.js'
+import { inputErrorOf } from './support/inputs.js'
+
+describe('InputError', () => {
+  it('shows a single problem alone', () => {
+    const error = new InputError(['timeout-seconds: "x" must be a decimal number from 0.1 to 600'])
+    expect(error.message).toBe('timeout-seconds: "x" must be a decimal number from 0.1 to 600')
+    expect(error.problems).toEqual([
+      'timeout-seconds: "x" must be a decimal number from 0.1 to 600'
+    ])
+    expect(error.name).toBe('InputError')
+    expect(error).toBeInstanceOf(Error)
+  })
+
+  it('counts and bullets several problems', () => {
+    expect(new InputError(['a', 'b']).message).toBe('2 input problems:\n- a\n- b')
+    expect(new InputError(['a', 'b', 'c']).message).toBe('3 input problems:\n- a\n- b\n- c')
+  })
+})
+
+describe('collect', () => {
+  it('returns the value when the parser succeeds', () => {
+    const problems: string[] = []
+    expect(collect(problems, () => 5)).toBe(5)
+    expect(problems).toEqual([])
+  })
+
+  it('gathers the problems of an InputError and returns undefined', () => {
+    const problems = ['earlier']
+    expect(
+      collect(problems, () => {
+        throw new InputError(['x', 'y'])
+      })
+    ).toBeUndefined()
+    expect(problems).toEqual(['earlier', 'x', 'y'])
+  })
+
+  it('lets any other error through', () => {
+    expect(() =>
+      collect([], () => {
+        throw new TypeError('bug')
+      })
+    ).toThrow(TypeError)
+  })
+})
+
+describe('splitList', () => {
+  it('splits on commas, semicolons, spaces and newlines, dropping empties and duplicates', () => {
+    expect(splitList(' 1,2;3 4\n5\r\n\t6,,1 ; 2 ')).toEqual(['1', '2', '3', '4', '5', '6'])
+  })
+
+  it('keeps the first occurrence of a duplicate', () => {
+    expect(splitList('b a b c a')).toEqual(['b', 'a', 'c'])
+  })
+
+  it('yields nothing for separators only', () => {
+    expect(splitList(' ,;\n ')).toEqual([])
+  })
+})
+
+describe('quote', () => {
+  it('shows a value as a JSON string on one line', () => {
+    expect(quote('a\nb')).toBe('"a\\nb"')
+  })
+
+  it('shortens a long value', () => {
+    const shown = quote('x'.repeat(500))
+    expect(shown.length).toBeLessThanOrEqual(80)
+    expect(shown.endsWith('…"')).toBe(true)
+  })
+})
+
+describe('didYouMean', () => {
+  const operations = ['send-certificate', 'email-site-seal']
+
+  it.each([
+    ['send-certificat', operations, 'send-certificate'],
+    ['email-site-sael', operations, 'email-site-seal'],
+    ['atachment', ['attachment', 'plaintext', 'downloadlink'], 'attachment'],
+    ['plaintxt', ['attachment', 'plaintext', 'downloadlink'], 'plaintext'],
+    ['uss', ['us', 'eu'], 'us'],
+    ['seal_sise', ['seal_size', 'seal_number', 'seal_hover'], 'seal_size']
+  ])('suggests the near miss of %j', (value, choices, expected) => {
+    expect(didYouMean(value, choices)).toBe(`; did you mean ${JSON.stringify(expected)}?`)
+  })
+
+  it('suggests a choice that the value starts', () => {
+    expect(didYouMean('down', ['attachment', 'plaintext', 'downloadlink'])).toBe(
+      '; did you mean "downloadlink"?'
+    )
+  })
+
+  it('ignores case and surrounding spaces', () => {
+    expect(didYouMean('  SEND-CERTIFICAT ', operations)).toBe('; did you mean "send-certificate"?')
+  })
+
+  it('prefers the closest choice', () => {
+    expect(didYouMean('abd', ['xyz', 'abc', 'abx'])).toBe('; did you mean "abc"?')
+    expect(didYouMean('abcd', ['abxy', 'abce'])).toBe('; did you mean "abce"?')
+  })
+
+  it.each(['', '   ', 'pdf', 'completely-different'])('suggests nothing for %j', value => {
+    expect(didYouMean(value, ['attachment', 'plaintext', 'downloadlink'])).toBe('')
+  })
+})
+
+describe('parseChoice', () => {
+  it('accepts a choice in any case, with spaces around', () => {
+    expect(parseChoice('format', ' PlainText ', ['attachment', 'plaintext'])).toBe('plaintext')
+  })
+
+  it('names the input, the value, the choices and the near miss', () => {
+    expect(() => parseChoice('format', 'atachment', ['attachment', 'plaintext'])).toThrow(
+      'format: "atachment" is not one of attachment, plaintext; did you mean "attachment"?'
+    )
+  })
+})
+
+describe('parseIds', () => {
+  it('accepts positive whole numbers, dropping duplicates', () => {
+    expect(parseIds('certificate-id', '12, 345;12\n6789 345', 'certificate')).toEqual([
+      '12',
+      '345',
+      '6789'
+    ])
+  })
+
+  it('accepts up to 20 digits', () => {
+    const twenty = '9'.repeat(20)
+    expect(parseIds('order-id', twenty, 'order')).toEqual([twenty])
+    expect(
+      inputErrorOf(() => parseIds('order-id', `1${'0'.repeat(20)}`, 'order')).message
+    ).toContain('order-id:')
+  })
+
+  it.each(['0', '007', '-1', '1.5', '12a', '+1', '1e3', '0x1F', '../1', '1%2F2', '１２'])(
+    'rejects %j, naming the input and the value',
+    bad => {
+      expect(() => parseIds('order-id', `5 ${bad}`, 'order')).toThrow(
+        `order-id: ${JSON.stringify(bad)} is not a valid order ID`
+      )
+    }
+  )
+
+  it('lists every bad ID (at most 10, then a count)', () => {
+    expect(
+      inputErrorOf(() => parseIds('certificate-id', 'a b 1 c', 'certificate')).problems
+    ).toEqual([
+      'certificate-id: "a" is not a valid certificate ID (a positive whole number without leading zeros, e.g. 1234567)',
+      'certificate-id: "b" is not a valid certificate ID (a positive whole number without leading zeros, e.g. 1234567)',
+      'certificate-id: "c" is not a valid certificate ID (a positive whole number without leading zeros, e.g. 1234567)'
+    ])
+    const many = Array.from({ length: 13 }, (_, i) => `x${i}`).join(' ')
+    const problems = inputErrorOf(() => parseIds('order-id', many, 'order')).problems
+    expect(problems).toHaveLength(11)
+    expect(problems[10]).toBe('order-id: and 3 more values like these')
+  })
+})
+
+describe('parseNumber', () => {
+  const timeout = { min: 0.1, max: 600, integer: false }
+  const retries = { min: 0, max: 10, integer: true }
+
+  it.each([
+    ['0.1', 0.1],
+    ['600', 600],
+    ['30', 30],
+    [' 2.5 ', 2.5],
+    ['599.999999', 599.999999]
+  ])('accepts the decimal %j', (text, value) => {
+    expect(parseNumber('timeout-seconds', text, timeout)).toBe(value)
+  })
+
+  it.each([
+    '0x10',
+    '1e1',
+    '-1',
+    '600.5',
+    '600.000001',
+    '0.09',
+    '0',
+    ' ',
+    '',
+    'abc',
+    '.5',
+    '5.',
+    '1 0',
+    'Infinity',
+    'NaN'
+  ])('rejects %j as a timeout', text => {
+    expect(() => parseNumber('timeout-seconds', text, timeout)).toThrow(
+      `timeout-seconds: ${JSON.stringify(text)} must be a decimal number from 0.1 to 600`
+    )
+  })
+
+  it('accepts whole numbers from 0 to 10 for an integer', () => {
+    expect(parseNumber('max-retries', '0', retries)).toBe(0)
+    expect(parseNumber('max-retries', '10', retries)).toBe(10)
+  })
+
+  it.each(['11', '1.5', '-1', '1e1', '0x1', ''])('rejects %j as a whole number', text => {
+    expect(() => parseNumber('max-retries', text, retries)).toThrow(
+      `max-retries: ${JSON.stringify(text)} must be a whole number from 0 to 10`
+    )
+  })
+})
+
+describe('parseBoolean', () => {
+  it.each(['true', 'True', 'TRUE', ' true '])('reads %j as true', text => {
+    expect(parseBoolean('dry-run', text)).toBe(true)
+  })
+
+  it.each(['false', 'False', 'FALSE', '\nfalse'])('reads %j as false', text => {
+    expect(parseBoolean('dry-run', text)).toBe(false)
+  })
+
+  it.each(['yes', 'no', '1', '0', 'on', 'tRUE', ''])('rejects %j', text => {
+    expect(() => parseBoolean('dry-run', text)).toThrow(
+      `dry-run: ${JSON.stringify(text)} must be true or false`
+    )
+  })
+})
+
+describe('emails', () => {
+  /** An address of exactly `length` characters with a valid domain. */
+  function addressOf(length: number): string {
+    const local = 'a'.repeat(60)
+    let domain = 'example.com'
+    while (local.length + 1 + domain.length < length) domain = `b${domain}`
+    return `${local}@${domain}`
+  }
+
+  it.each([
+    'a@example.com',
+    'first.last+tag@sub.example.co.uk',
+    'o@xn--bcher-kva.example',
+    'ü@bücher.de'
+  ])('accepts %s', address => expect(emailProblem(address)).toBeUndefined())
+
+  it('accepts a local part of exactly 64 characters and rejects 65', () => {
+    expect(emailProblem(`${'l'.repeat(64)}@example.com`)).toBeUndefined()
+    expect(emailProblem(`${'l'.repeat(65)}@example.com`)).toContain('longer than 64 characters')
+  })
+
+  it(`accepts an address of exactly ${MAX_EMAIL_LENGTH} characters and rejects one more`, () => {
+    expect(addressOf(254)).toHaveLength(254)
+    expect(emailProblem(addressOf(254))).toBeUndefined()
+    expect(addressOf(255)).toHaveLength(255)
+    expect(emailProblem(addressOf(255))).toBe('is longer than 254 characters')
+  })
+
+  it.each([
+    ['x', 'exactly one @'],
+    ['a@b@example.com', 'exactly one @'],
+    ['@example.com', 'before @'],
+    ['a@localhost', 'example.com'],
+    ['a@-bad.com', 'example.com'],
+    ['a@exa mple.com', 'space'],
+    ['a\u0000b@example.com', 'control'],
+    ['a\u2028b@example.com', 'control'],
+    ['"a"@example.com', 'quotes']
+  ])('rejects %j (%s)', (address, why) => {
+    expect(emailProblem(address)).toContain(why)
+  })
+
+  it('names the input and the offending value', () => {
+    expect(() => parseEmails('emails', 'ok@example.com, x')).toThrow(
+      'emails: "x" is not an email address'
+    )
+  })
+
+  it('reports every bad address at once', () => {
+    expect(inputErrorOf(() => parseEmails('emails', 'x y@ z@example.com')).problems).toHaveLength(2)
+  })
+
+  it('splits and deduplicates addresses', () => {
+    expect(parseEmails('emails', 'a@example.com; b@example.com\na@example.com')).toEqual([
+      'a@example.com',
+      'b@example.com'
+    ])
+  })
+})
+
+describe('parseDuration', () => {
+  const sixHours = 6 * 3600
+
+  it.each([
+    ['0', 0],
+    ['90', 90],
+    ['90s', 90],
+    ['15m', 900],
+    ['2h', 7200],
+    ['6h', sixHours],
+    ['21600', sixHours],
+    [' 15 m ', 900],
+    ['2H', 7200]
+  ])('reads %j as %d seconds', (text, seconds) => {
+    expect(parseDuration('wait-for-issuance', text, sixHours)).toBe(seconds)
+  })
+
+  it.each(['7h', '361m', '21601', '-1', '1.5h', 'abc', '', '2d', '1h30m', '0x10'])(
+    'rejects %j, naming the input and the maximum',
+    text => {
+      expect(() => parseDuration('wait-for-issuance', text, sixHours)).toThrow(
+        `wait-for-issuance: ${JSON.stringify(text)} must be 0, a number of seconds, or a duration such as 90s, 15m or 2h, at most 6 h`
+      )
+    }
+  )
+})
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0 s'],
+    [45, '45 s'],
+    [90, '1 min 30 s'],
+    [3600, '1 h'],
+    [9000, '2 h 30 min'],
+    [3661, '1 h 1 min 1 s'],
+    [29.6, '30 s']
+  ])('shows %d seconds as %j', (seconds, shown) => {
+    expect(formatDuration(seconds)).toBe(shown)
+  })
+})
