@@ -31386,11 +31386,20 @@ function asText(value) {
         return `(${typeof value})`;
     }
 }
-/** `\uXXXX` (either case of hex) or the character itself, for matching a JSON-escaped secret. */
+/** JSON's short escapes, which JSON.stringify writes for these characters of a key. */
+const SHORT_ESCAPES = {
+    '"': String.raw `\\"`,
+    '\\': String.raw `\\\\`,
+    '/': String.raw `\\/`
+};
+/** Between two characters of a secret: line breakers, raw or JSON-escaped, that folding removes. */
+const GAP = String.raw `(?:[\u0000-\u001f\u007f-\u009f\u2028\u2029]|\\[nrt]|\\u00[01][0-9a-fA-F]|\\u202[89])*`;
+/** The character, `\uXXXX` (either case of hex) or a short escape: a JSON-escaped secret. */
 function escapedOrPlain(char) {
     const hex = char.charCodeAt(0).toString(16).padStart(4, '0');
     const plain = char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    return `(?:${plain}|\\\\u${hex.replace(/[a-f]/g, c => `[${c}${c.toUpperCase()}]`)})`;
+    const short = Object.hasOwn(SHORT_ESCAPES, char) ? `|${SHORT_ESCAPES[char]}` : '';
+    return `(?:${plain}|\\\\u${hex.replace(/[a-f]/g, c => `[${c}${c.toUpperCase()}]`)}${short})`;
 }
 class Sanitizer {
     secrets;
@@ -31398,7 +31407,7 @@ class Sanitizer {
     constructor(secrets) {
         this.secrets = secrets
             .filter(secret => secret.length >= 3)
-            .map(secret => new RegExp([...secret].map(escapedOrPlain).join(''), 'g'));
+            .map(secret => new RegExp([...secret].map(escapedOrPlain).join(GAP), 'g'));
     }
     /** Replaces every secret, as given or JSON-escaped, with `***`. */
     redact(text) {
@@ -31627,7 +31636,8 @@ function splitList(value) {
 }
 /** Shows a user's value inside a message without letting it break the line. */
 function quote(value) {
-    const shown = JSON.stringify(value);
+    // JSON.stringify leaves the line and paragraph separators as they are.
+    const shown = JSON.stringify(value).replace(/[\u2028\u2029]/g, c => `\\u${c.charCodeAt(0).toString(16)}`);
     return shown.length > 80 ? `${shown.slice(0, 77)}…"` : shown;
 }
 /** Edit distance, for "did you mean". */
@@ -31887,6 +31897,11 @@ const SEAL_SETTINGS = {
     display_blocklist_check: BOOLEAN,
     display_verified_customer: BOOLEAN
 };
+/** A user's JSON value inside a message: once, bounded, without a line separator. */
+function showJson(value) {
+    const shown = (JSON.stringify(value) ?? String(value)).replace(/[\u2028\u2029]/g, c => `\\u${c.charCodeAt(0).toString(16)}`);
+    return shown.length > 80 ? `${shown.slice(0, 77)}…` : shown;
+}
 /** Body fields of the other call, which a seal-settings object must not carry. */
 const SEND_CERTIFICATE_FIELDS = ['emails', 'certificate_collect_format', 'custom_message'];
 /** Parses seal-settings into the fields added to the seal body, plus warnings. */
@@ -31927,7 +31942,7 @@ function parseSealSettings(value) {
             settings.set(name, setting);
         }
         else if (!rule.check(setting)) {
-            problems.push(`seal-settings: ${name} is ${quote(JSON.stringify(setting) ?? String(setting))}; expected ${rule.expected}`);
+            problems.push(`seal-settings: ${name} is ${showJson(setting)}; expected ${rule.expected}`);
         }
         else {
             settings.set(name, rule.normalize ? rule.normalize(setting) : setting);
@@ -32344,9 +32359,11 @@ class CertCentralClient {
         return new CertCentralError(withHint(`HTTP ${status}: ${detail}`), 'http', status, codes, hint);
     }
     bodyShown(response) {
+        // The marker goes first, so that shortening the message later cannot drop it.
+        const label = response.truncated ? `body (cut off after ${MAX_BODY_BYTES / 1024} KiB)` : 'body';
         if (response.text.trim() === '')
-            return 'empty body';
-        return `body: ${this.options.sanitizer.text(response.text, MAX_SHOWN_BODY_CHARS)}${response.truncated ? ' (cut off)' : ''}`;
+            return response.truncated ? `${label}: empty` : 'empty body';
+        return `${label}: ${this.options.sanitizer.text(response.text, MAX_SHOWN_BODY_CHARS)}`;
     }
     explainFailure(error) {
         if (!(error instanceof TransportError)) {
@@ -32434,7 +32451,8 @@ function parseBaseUrl(region, apiUrl, env) {
             `api-url: the URL for ${url.host} must not carry a user name or password; the API key is the only credential`
         ]);
     }
-    if (url.search || url.hash) {
+    // An empty `?` or `#` leaves search and hash empty but would still end up in every path.
+    if (url.search || url.hash || /[?#]/.test(url.href)) {
         throw new InputError([
             `api-url: the URL for ${url.host} must not carry a query or a fragment; give the base URL only`
         ]);
@@ -32457,7 +32475,7 @@ function parseBaseUrl(region, apiUrl, env) {
 }
 /** Whether an input was given a value other than action.yml's default. */
 function given(inputs, name) {
-    return inputs[name].trim() !== ACTION_INPUTS[name].default;
+    return inputs[name].trim().toLowerCase() !== ACTION_INPUTS[name].default;
 }
 function parsePlan(inputs, env) {
     const problems = [];
@@ -32622,10 +32640,12 @@ class Reporter {
         const verdict = this.verdict(outcome);
         if (verdict === undefined)
             return;
-        const tried = outcome.results.filter(r => !r.ok && r.attempts > 0);
-        for (const result of tried.slice(1, 1 + MAX_ID_ANNOTATIONS)) {
-            error(`${this.noun} ${this.safe.text(result.id, 30)}: ${this.safe.text(result.error, SHOWN_ERROR_CHARS)}`, {
-                title: `${this.context.operation} failed for ${this.noun} ${this.safe.text(result.id, 30)}`
+        // Unsent IDs (a 429, a refused key, a stop) share the verdict's reason: no annotation each.
+        const failed = outcome.results.filter(r => r.outcome === 'failed');
+        for (const result of failed.slice(1, 1 + MAX_ID_ANNOTATIONS)) {
+            const id = this.safe.text(result.id, 30);
+            error(`${this.noun} ${id}: ${this.safe.text(result.error, SHOWN_ERROR_CHARS)}`, {
+                title: `${this.context.operation} failed for ${this.noun} ${id}`
             });
         }
         setFailed(verdict);
@@ -32638,26 +32658,24 @@ class Reporter {
             return undefined;
         const { operation } = this.context;
         const noun = this.noun;
-        const tried = notOk.filter(r => r.attempts > 0);
-        const first = tried[0] ?? notOk[0];
-        const firstText = first
-            ? `${noun} ${this.safe.text(first.id, 30)}: ${this.safe.text(first.error, SHOWN_ERROR_CHARS)}`
-            : '';
+        const failed = notOk.filter(r => r.outcome === 'failed');
+        const first = failed[0] ?? notOk.find(r => r.attempts > 0) ?? notOk[0];
+        const firstText = `${noun} ${this.safe.text(first?.id, 30)}: ${this.safe.text(first?.error, SHOWN_ERROR_CHARS)}`;
         if (results.length === 1)
             return `${operation} failed for ${firstText}`;
-        const unsent = results.filter(r => r.outcome === 'unsent').length;
-        const failed = results.filter(r => r.outcome === 'failed').length;
+        const unsent = notOk.length - failed.length;
         const counts = [
-            failed ? `${failed} failed` : '',
+            failed.length ? `${failed.length} failed` : '',
             unsent ? `${unsent} not sent (unsent-ids)` : ''
         ].filter(Boolean);
         const why = stop ? `; the run stopped: ${this.safe.text(stop.message, 300)}` : '';
-        const annotated = Math.min(MAX_ID_ANNOTATIONS, Math.max(0, tried.length - 1));
-        const rest = tried.length - 1 - annotated;
+        const annotated = Math.min(MAX_ID_ANNOTATIONS, Math.max(0, failed.length - 1));
+        const rest = failed.length - 1 - annotated;
         const more = annotated
             ? `; ${annotated} more failure${annotated === 1 ? ' is' : 's are'} annotated${rest > 0 ? `, ${rest} more are only in the results output` : ''}`
             : '';
-        return `${operation}: ${counts.join(', ')} of ${results.length} ${noun}s${why}. First: ${firstText}${more}`;
+        const lead = failed.length ? 'First failure' : 'First';
+        return `${operation}: ${counts.join(', ')} of ${results.length} ${noun}s${why}. ${lead}: ${firstText}${more}`;
     }
     /** The dry run: one line per request inside a log group, the body once. */
     logDryRun(requests, body) {
@@ -32722,7 +32740,10 @@ class Reporter {
                     : []),
                 ...(this.context.dryRun
                     ? [(stepsById.get(result.id) ?? []).map(s => `${s.method} ${s.url}`).join(' → ')]
-                    : [result.status === null ? '—' : String(result.status), outcomeText(result)])
+                    : [
+                        result.status === null ? '—' : String(result.status),
+                        outcomeText(result, this.context.idInput)
+                    ])
             ];
             const row = `<tr>${cells.map(c => `<td>${report_escape(this.safe.text(c, SHOWN_ERROR_CHARS))}</td>`).join('')}</tr>`;
             bytes += Buffer.byteLength(row);
@@ -32735,13 +32756,19 @@ class Reporter {
         return `<table>${rows.join('')}</table>${more}`;
     }
 }
-/** The verdict as an HTTP status: 429 when a 429 stopped the run, else the first failure's, else success's. */
+/**
+ * The verdict as an HTTP status: 429 when a 429 stopped the run, else the first failure's (none
+ * when it had no HTTP error), else the success status.
+ */
 function verdictStatus(outcome) {
     if (outcome.stop?.reason === 'rate-limited')
         return 429;
-    const failure = outcome.results.find(r => !r.ok && r.status !== null && r.attempts > 0);
+    const failure = outcome.results.find(r => !r.ok && r.attempts > 0);
+    // A failure without an HTTP error (no answer, an order not issued) has no status: never 2xx.
     if (failure)
-        return failure.status;
+        return failure.status ?? undefined;
+    if (outcome.results.some(r => !r.ok))
+        return undefined;
     return outcome.results.find(r => r.ok && r.status !== null)?.status ?? undefined;
 }
 function idsOf(results, fate) {
@@ -32750,9 +32777,11 @@ function idsOf(results, fate) {
         .map(r => r.id)
         .join(',');
 }
-function outcomeText(result) {
+function outcomeText(result, idInput) {
+    // An order costs a look-up before its call: more requests than that were polls or retries.
+    const fewest = idInput === 'order-id' ? 2 : 1;
     if (result.ok)
-        return result.attempts > 1 ? `✅ sent (after ${result.attempts} requests)` : '✅ sent';
+        return result.attempts > fewest ? `✅ sent (${result.attempts} requests)` : '✅ sent';
     return `${result.outcome === 'unsent' ? '⏸' : '❌'} ${result.error ?? 'failed'}`;
 }
 function report_escape(text) {
@@ -32857,6 +32886,8 @@ class Pacer {
         lookup: Promise.resolve()
     };
     pausedUntil = 0;
+    /** Sends waiting for their turn: look-ups leave them that much room in every window. */
+    sendsWaiting = 0;
     constructor(windows, clock, halt, log = silent, marginMs = RATE_MARGIN_MS) {
         this.windows = windows;
         this.clock = clock;
@@ -32866,6 +32897,8 @@ class Pacer {
     }
     /** Resolves when one more request of this kind may start, or when the run halts. */
     acquire(kind) {
+        if (kind === 'send')
+            this.sendsWaiting++;
         const turn = this.tails[kind].then(() => this.waitForRoom(kind));
         this.tails[kind] = turn;
         return turn;
@@ -32883,14 +32916,24 @@ class Pacer {
                 return;
             delay = Math.max(delay, starts[starts.length - limit] + windowMs + margin - now);
         };
+        const reserve = kind === 'lookup' ? this.sendsWaiting : 0;
         for (const { limit, windowMs } of this.windows) {
-            check(this.starts, limit, windowMs);
+            check(this.starts, Math.max(1, limit - reserve), windowMs);
             if (kind === 'lookup')
                 check(this.lookupStarts, Math.max(1, Math.floor(limit / 2)), windowMs);
         }
         return delay;
     }
     async waitForRoom(kind) {
+        try {
+            await this.takeRoom(kind);
+        }
+        finally {
+            if (kind === 'send')
+                this.sendsWaiting--;
+        }
+    }
+    async takeRoom(kind) {
         for (let delay = this.delayMs(kind, this.clock.now()); delay > 0; delay = this.delayMs(kind, this.clock.now())) {
             if (this.halt.aborted)
                 return;
@@ -33009,70 +33052,77 @@ async function runPlan(options, api, clock = realClock) {
      * the answer, a CertCentralError, or undefined when the run stopped before it could start.
      */
     async function request(kind, id, progress, send) {
-        for (let retry = 0;; retry++) {
-            const release = await slots.acquire(kind);
-            let failure;
-            try {
+        // The slot is held through the retries: a retry goes when the pause ends, not behind every ID
+        // not yet started (nothing starts during the pause anyway).
+        const release = await slots.acquire(kind);
+        try {
+            for (let retry = 0;; retry++) {
                 await pacer.acquire(kind);
                 // The run stopped while this request waited for its turn: nothing new starts.
                 if (outcome.stop)
                     return undefined;
                 progress.attempts++;
+                let failure;
                 try {
                     return await send(progress.attempts);
                 }
                 catch (error) {
                     failure = asCertCentralError(error);
                 }
+                progress.status = failure.status ?? progress.status;
+                if (failure.kind === 'key-refused')
+                    stopRun('key-refused', id, failure.message);
+                if (failure.kind !== 'rate-limited')
+                    return failure;
+                if (failure.retryAfterSeconds !== undefined)
+                    outcome.retryAfter = failure.retryAfterSeconds;
+                const asked = failure.retryAfterSeconds;
+                /** Stops the run at this 429, saying why it is not retried. */
+                const giveUp = (why = '') => {
+                    const message = failure.message + why;
+                    stopRun('rate-limited', id, message);
+                    return new CertCentralError(message, 'rate-limited', failure.status, failure.codes, failure.hint, asked);
+                };
+                if (retry >= maxRetries || outcome.stop)
+                    return giveUp();
+                const waitMs = asked !== undefined ? asked * 1000 : backoffMs(retry + 1, clock.random());
+                if (waitMs > runner_MAX_WAIT_SECONDS * 1000) {
+                    return giveUp(`, longer than the ${runner_MAX_WAIT_SECONDS} s this action waits`);
+                }
+                // Waits overlap when several requests meet the same 429: only what extends the pause counts.
+                const until = clock.now() + waitMs;
+                const extension = Math.max(0, until - Math.max(clock.now(), pauseEnd));
+                if (pausedMs + extension > maxRetries * runner_MAX_WAIT_SECONDS * 1000) {
+                    return giveUp(`; the run already waited ${formatDuration(pausedMs / 1000)} for 429s, the most max-retries allows`);
+                }
+                pausedMs += extension;
+                pauseEnd = Math.max(pauseEnd, until);
+                log.warning(`${noun} ${id}: ${failure.message}; retry ${retry + 1} of ${maxRetries} in ${seconds(waitMs)}`);
+                pacer.pause(until);
             }
-            finally {
-                release();
-            }
-            progress.status = failure.status ?? progress.status;
-            if (failure.kind === 'key-refused')
-                stopRun('key-refused', id, failure.message);
-            if (failure.kind !== 'rate-limited')
-                return failure;
-            if (failure.retryAfterSeconds !== undefined)
-                outcome.retryAfter = failure.retryAfterSeconds;
-            if (retry >= maxRetries || outcome.stop) {
-                stopRun('rate-limited', id, failure.message);
-                return failure;
-            }
-            const asked = failure.retryAfterSeconds;
-            const waitMs = asked !== undefined ? asked * 1000 : backoffMs(retry + 1, clock.random());
-            if (waitMs > runner_MAX_WAIT_SECONDS * 1000) {
-                const message = `${failure.message}, longer than the ${runner_MAX_WAIT_SECONDS} s this action waits`;
-                stopRun('rate-limited', id, message);
-                return new CertCentralError(message, 'rate-limited', failure.status, failure.codes, failure.hint, asked);
-            }
-            // Waits overlap when several requests meet the same 429: only what extends the pause counts.
-            const until = clock.now() + waitMs;
-            pausedMs += Math.max(0, until - Math.max(clock.now(), pauseEnd));
-            pauseEnd = Math.max(pauseEnd, until);
-            if (pausedMs > maxRetries * runner_MAX_WAIT_SECONDS * 1000) {
-                const message = `${failure.message}; the run already waited ${formatDuration(pausedMs / 1000)} for 429s, the most max-retries allows`;
-                stopRun('rate-limited', id, message);
-                return new CertCentralError(message, 'rate-limited', failure.status, failure.codes, failure.hint, asked);
-            }
-            log.warning(`${noun} ${id}: ${failure.message}; retry ${retry + 1} of ${maxRetries} in ${seconds(waitMs)}`);
-            pacer.pause(until);
+        }
+        finally {
+            release();
         }
     }
     const failed = (id, progress, failure, fate = 'failed') => ({
         id,
         ok: false,
-        outcome: failure.kind === 'rate-limited' ? 'unsent' : fate,
+        // A 429 or a refused key says nothing against the ID: it is worth sending again (with a key
+        // that works).
+        outcome: failure.kind === 'rate-limited' || failure.kind === 'key-refused' ? 'unsent' : fate,
         ...progress,
         status: failure.status ?? progress.status,
         error: failure.message,
         ...(failure.hint ? { hint: failure.hint } : {})
     });
+    /** An order that ended without a send: no HTTP error, so no status (the look-up's was 200). */
     const failedWith = (id, progress, error, hint) => ({
         id,
         ok: false,
         outcome: 'failed',
         ...progress,
+        status: null,
         error,
         ...(hint ? { hint } : {})
     });
@@ -33082,8 +33132,10 @@ async function runPlan(options, api, clock = realClock) {
             const answer = await request('lookup', id, progress, attempt => api.lookup(id, attempt, options.cancel));
             if (answer === undefined)
                 return undefined;
-            if (answer instanceof CertCentralError)
+            if (answer instanceof CertCentralError) {
+                waiting.delete(id);
                 return failed(id, progress, answer);
+            }
             const { order } = answer;
             progress.status = answer.status;
             if (order.commonName !== undefined)
@@ -33093,12 +33145,13 @@ async function runPlan(options, api, clock = realClock) {
             if (order.status === ISSUED) {
                 waiting.delete(id);
                 delete progress.order_status;
+                if (order.certificateId !== undefined)
+                    progress.certificate_id = order.certificateId;
                 if (spec.orderTarget === 'order')
                     return id;
                 if (order.certificateId === undefined) {
                     return failedWith(id, progress, `order ${id} is issued but its Order info names no certificate.id; check api-url`);
                 }
-                progress.certificate_id = order.certificateId;
                 return order.certificateId;
             }
             progress.order_status = order.status;
@@ -33300,7 +33353,7 @@ async function run(clock = realClock) {
         info(`${plan.operation}: ${plan.ids.length} ${plan.idInput === 'order-id' ? 'order' : 'certificate'} ID(s) via ${new URL(plan.baseUrl).host}` +
             (proxy ? ` through the proxy ${proxy.host}` : '') +
             (plan.waitSeconds
-                ? `, waiting up to ${plan.waitSeconds} s for each order to be issued`
+                ? `, waiting up to ${formatDuration(plan.waitSeconds)} for each order to be issued`
                 : ''));
         const outcome = await runPlan({
             operation: plan.operation,

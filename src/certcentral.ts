@@ -14,7 +14,7 @@ import {
 } from './api.js'
 import { OPERATIONS, type IdInput, type Operation } from './operations.js'
 import type { Sanitizer } from './sanitize.js'
-import { TransportError, type RawResponse, type Transport } from './transport.js'
+import { MAX_BODY_BYTES, TransportError, type RawResponse, type Transport } from './transport.js'
 
 /** Errors of one answer listed in a message; the rest are counted. */
 export const MAX_ERRORS_SHOWN = 3
@@ -220,8 +220,10 @@ export class CertCentralClient {
   }
 
   private bodyShown(response: RawResponse): string {
-    if (response.text.trim() === '') return 'empty body'
-    return `body: ${this.options.sanitizer.text(response.text, MAX_SHOWN_BODY_CHARS)}${response.truncated ? ' (cut off)' : ''}`
+    // The marker goes first, so that shortening the message later cannot drop it.
+    const label = response.truncated ? `body (cut off after ${MAX_BODY_BYTES / 1024} KiB)` : 'body'
+    if (response.text.trim() === '') return response.truncated ? `${label}: empty` : 'empty body'
+    return `${label}: ${this.options.sanitizer.text(response.text, MAX_SHOWN_BODY_CHARS)}`
   }
 
   private explainFailure(error: unknown): CertCentralError {

@@ -106,14 +106,13 @@ export class Reporter {
   fail(outcome: RunOutcome): void {
     const verdict = this.verdict(outcome)
     if (verdict === undefined) return
-    const tried = outcome.results.filter(r => !r.ok && r.attempts > 0)
-    for (const result of tried.slice(1, 1 + MAX_ID_ANNOTATIONS)) {
-      core.error(
-        `${this.noun} ${this.safe.text(result.id, 30)}: ${this.safe.text(result.error, SHOWN_ERROR_CHARS)}`,
-        {
-          title: `${this.context.operation} failed for ${this.noun} ${this.safe.text(result.id, 30)}`
-        }
-      )
+    // Unsent IDs (a 429, a refused key, a stop) share the verdict's reason: no annotation each.
+    const failed = outcome.results.filter(r => r.outcome === 'failed')
+    for (const result of failed.slice(1, 1 + MAX_ID_ANNOTATIONS)) {
+      const id = this.safe.text(result.id, 30)
+      core.error(`${this.noun} ${id}: ${this.safe.text(result.error, SHOWN_ERROR_CHARS)}`, {
+        title: `${this.context.operation} failed for ${this.noun} ${id}`
+      })
     }
     core.setFailed(verdict)
   }
@@ -125,25 +124,23 @@ export class Reporter {
     if (notOk.length === 0) return undefined
     const { operation } = this.context
     const noun = this.noun
-    const tried = notOk.filter(r => r.attempts > 0)
-    const first = tried[0] ?? notOk[0]
-    const firstText = first
-      ? `${noun} ${this.safe.text(first.id, 30)}: ${this.safe.text(first.error, SHOWN_ERROR_CHARS)}`
-      : ''
+    const failed = notOk.filter(r => r.outcome === 'failed')
+    const first = failed[0] ?? notOk.find(r => r.attempts > 0) ?? notOk[0]
+    const firstText = `${noun} ${this.safe.text(first?.id, 30)}: ${this.safe.text(first?.error, SHOWN_ERROR_CHARS)}`
     if (results.length === 1) return `${operation} failed for ${firstText}`
-    const unsent = results.filter(r => r.outcome === 'unsent').length
-    const failed = results.filter(r => r.outcome === 'failed').length
+    const unsent = notOk.length - failed.length
     const counts = [
-      failed ? `${failed} failed` : '',
+      failed.length ? `${failed.length} failed` : '',
       unsent ? `${unsent} not sent (unsent-ids)` : ''
     ].filter(Boolean)
     const why = stop ? `; the run stopped: ${this.safe.text(stop.message, 300)}` : ''
-    const annotated = Math.min(MAX_ID_ANNOTATIONS, Math.max(0, tried.length - 1))
-    const rest = tried.length - 1 - annotated
+    const annotated = Math.min(MAX_ID_ANNOTATIONS, Math.max(0, failed.length - 1))
+    const rest = failed.length - 1 - annotated
     const more = annotated
       ? `; ${annotated} more failure${annotated === 1 ? ' is' : 's are'} annotated${rest > 0 ? `, ${rest} more are only in the results output` : ''}`
       : ''
-    return `${operation}: ${counts.join(', ')} of ${results.length} ${noun}s${why}. First: ${firstText}${more}`
+    const lead = failed.length ? 'First failure' : 'First'
+    return `${operation}: ${counts.join(', ')} of ${results.length} ${noun}s${why}. ${lead}: ${firstText}${more}`
   }
 
   /** The dry run: one line per request inside a log group, the body once. */
@@ -253,11 +250,16 @@ export class Reporter {
   }
 }
 
-/** The verdict as an HTTP status: 429 when a 429 stopped the run, else the first failure's, else success's. */
+/**
+ * The verdict as an HTTP status: 429 when a 429 stopped the run, else the first failure's (none
+ * when it had no HTTP error), else the success status.
+ */
 export function verdictStatus(outcome: RunOutcome): number | undefined {
   if (outcome.stop?.reason === 'rate-limited') return 429
-  const failure = outcome.results.find(r => !r.ok && r.status !== null && r.attempts > 0)
-  if (failure) return failure.status as number
+  const failure = outcome.results.find(r => !r.ok && r.attempts > 0)
+  // A failure without an HTTP error (no answer, an order not issued) has no status: never 2xx.
+  if (failure) return failure.status ?? undefined
+  if (outcome.results.some(r => !r.ok)) return undefined
   return outcome.results.find(r => r.ok && r.status !== null)?.status ?? undefined
 }
 

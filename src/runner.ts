@@ -402,17 +402,21 @@ export async function runPlan(
   ): IdResult => ({
     id,
     ok: false,
-    outcome: failure.kind === 'rate-limited' ? 'unsent' : fate,
+    // A 429 or a refused key says nothing against the ID: it is worth sending again (with a key
+    // that works).
+    outcome: failure.kind === 'rate-limited' || failure.kind === 'key-refused' ? 'unsent' : fate,
     ...progress,
     status: failure.status ?? progress.status,
     error: failure.message,
     ...(failure.hint ? { hint: failure.hint } : {})
   })
+  /** An order that ended without a send: no HTTP error, so no status (the look-up's was 200). */
   const failedWith = (id: string, progress: Progress, error: string, hint?: string): IdResult => ({
     id,
     ok: false,
     outcome: 'failed',
     ...progress,
+    status: null,
     error,
     ...(hint ? { hint } : {})
   })
