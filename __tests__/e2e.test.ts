@@ -1,49 +1,229 @@
-// End-to-end: the bundled dist/index.js run the way the runner runs it, against the stand-in,
-// under this machine's Node and under Node 24 (the runtime action.yml names).
-import { execFileSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+// End-to-end: the bundled dist/index.js run the way the runner runs it (INPUT_*, GITHUB_OUTPUT,
+// GITHUB_STEP_SUMMARY) against the stand-in on loopback. The basic send, seal and order cases run
+// under this machine's Node and under Node 24 (the runtime action.yml names); the slow ones (order
+// polling, cancellation, 10,000 IDs) under this machine's Node only.
+//
+// Loopback only: every child runs with a preload that refuses any DNS lookup and any connection
+// to a non-loopback address (and says so on stderr, which the tests check is empty), and this
+// process refuses DNS lookups too.
+import { execFileSync, spawn } from 'node:child_process'
+import dns from 'node:dns'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { isIP } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startStandIn } from '../standin/certcentral-standin.js'
-import { runAction } from '../standin/run-action.js'
+import { startStandIn, type OrderScript } from '../standin/certcentral-standin.js'
+import {
+  NOT_INHERITED,
+  ROOT,
+  actionInputs,
+  parseOutputFile,
+  runAction,
+  type ActionRun
+} from '../standin/run-action.js'
 import { node24 } from './support/node24.js'
+import { freshId, type StandIn } from './support/standin.js'
 
-type StandIn = Awaited<ReturnType<typeof startStandIn>>
+/** One entry of the `results` output. */
+interface Result {
+  id: string
+  ok: boolean
+  outcome: 'sent' | 'failed' | 'unsent' | 'validated'
+  status: number | null
+  attempts: number
+  error?: string
+  hint?: string
+  certificate_id?: string
+  common_name?: string
+  valid_till?: string
+  order_status?: string
+}
+
+const MIB = 1024 * 1024
+
+/** A preload for every child: no DNS lookup, no connection beyond loopback; both told on stderr. */
+const GUARD = `
+import dns from 'node:dns'
+import net from 'node:net'
+const loopback = host =>
+  net.isIPv4(host) ? host.startsWith('127.') : host === '::1' || host === '0:0:0:0:0:0:0:1'
+const report = what => process.stderr.write('network guard: ' + what + '\\n')
+const realLookup = dns.lookup
+dns.lookup = function (hostname, ...rest) {
+  if (net.isIP(String(hostname))) return realLookup.call(dns, hostname, ...rest)
+  report('DNS lookup of ' + hostname)
+  const callback = rest.at(-1)
+  const error = Object.assign(new Error('network guard: no DNS lookup of ' + hostname), { code: 'EGUARD' })
+  process.nextTick(() => callback(error))
+  return {}
+}
+const realConnect = net.Socket.prototype.connect
+net.Socket.prototype.connect = function (...args) {
+  const first = Array.isArray(args[0]) ? args[0][0] : args[0]
+  const host =
+    first !== null && typeof first === 'object'
+      ? first.path ? undefined : String(first.host ?? 'localhost')
+      : typeof args[1] === 'string' ? args[1] : 'localhost'
+  if (host !== undefined && net.isIP(host) && !loopback(host)) {
+    report('connection to ' + host)
+    const error = Object.assign(new Error('network guard: no connection to ' + host), { code: 'EGUARD' })
+    process.nextTick(() => this.destroy(error))
+    return this
+  }
+  return realConnect.apply(this, args)
+}
+`
+
 let standIn: StandIn
+let guardDir: string
+let guardArgs: string[]
+/**
+ * The runs that mostly wait (order polling takes ~15 s of real time) start in the first hook on
+ * a stand-in of their own and go on while the other tests run; their tests await them.
+ */
+let slow: StandIn
+let pendingTwice: Promise<{ id: string; result: ActionRun }>
+let runsOut: Promise<{ id: string; result: ActionRun }>
 
+/** A run started now whose outcome a test checks later (a failure is reported by that test). */
+function inBackground<T>(start: () => Promise<T>): Promise<T> {
+  const promise = start()
+  promise.catch(() => {})
+  return promise
+}
+
+/** Sends by order ID under this machine's node against `target`, waiting as long as given. */
+async function sendWhenIssued(target: StandIn, wait: string, script: OrderScript) {
+  const id = freshId()
+  target.setOrder(id, script)
+  const result = await runAction({
+    inputs: {
+      operation: 'send-certificate',
+      'api-url': target.baseUrl,
+      'api-key': target.apiKey,
+      'order-id': id,
+      emails: 'ops@example.com',
+      'wait-for-issuance': wait
+    },
+    nodeArgs: guardArgs,
+    killAfterMs: 40_000
+  })
+  return { id, result }
+}
+
+// No name may be looked up in this process either.
+const lookups: string[] = []
+const realLookup = dns.lookup
 beforeAll(async () => {
-  if (!existsSync('dist/index.js'))
+  if (!existsSync(join(ROOT, 'dist', 'index.js')))
     throw new Error('dist/index.js is missing: run npm run bundle first')
+  Object.assign(dns, {
+    lookup: (hostname: string, ...rest: unknown[]) => {
+      if (isIP(hostname)) return (realLookup as (...args: unknown[]) => void)(hostname, ...rest)
+      lookups.push(hostname)
+      const callback = rest.at(-1) as (error: Error) => void
+      process.nextTick(() => callback(new Error(`test: no DNS lookup allowed (${hostname})`)))
+    }
+  })
+  guardDir = mkdtempSync(join(tmpdir(), 'certcentral-e2e-guard-'))
+  const guardFile = join(guardDir, 'network-guard.mjs')
+  writeFileSync(guardFile, GUARD)
+  guardArgs = ['--import', pathToFileURL(guardFile).href]
   node24() // the first call may download node@24 through npx: under the hook's longer timeout
   standIn = await startStandIn()
+  slow = await startStandIn()
+  pendingTwice = inBackground(() =>
+    sendWhenIssued(slow, '2m', {
+      statuses: ['pending', 'pending', 'issued'],
+      certificateId: 7_700_001,
+      commonName: 'later.example.com',
+      validTill: '2027-09-30'
+    })
+  )
+  runsOut = inBackground(() => sendWhenIssued(slow, '3s', { statuses: ['pending'] }))
 })
-afterAll(() => standIn.close())
+afterAll(async () => {
+  await Promise.allSettled([pendingTwice, runsOut])
+  await slow?.close()
+  await standIn?.close()
+  if (guardDir) rmSync(guardDir, { recursive: true, force: true })
+  Object.assign(dns, { lookup: realLookup })
+  expect(lookups).toEqual([])
+})
 
-let nextId = 5000
-const freshId = () => String(nextId++)
 const requestsFor = (...ids: string[]) =>
   standIn.requests.filter(r => r.id !== undefined && ids.includes(r.id))
 
-const runtimes: [string, () => string][] = [
-  [`this machine's node (${process.version})`, () => process.execPath],
-  ['node 24', node24]
+const resultsOf = (run: ActionRun): Result[] => JSON.parse(run.outputs.results ?? 'null')
+
+const escapeRe = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+
+const count = (text: string, part: string): number => text.split(part).length - 1
+
+/** The workflow commands of a log, parsed the way the runner does (leading whitespace ignored). */
+function commands(stdout: string): { name: string; properties: string; data: string }[] {
+  return stdout
+    .split(/\r\n|\r|\n/)
+    .map(line => line.trimStart())
+    .filter(line => line.startsWith('::'))
+    .map(line => {
+      const end = line.indexOf('::', 2)
+      const info = end === -1 ? line.slice(2) : line.slice(2, end)
+      const space = info.indexOf(' ')
+      return {
+        name: space === -1 ? info : info.slice(0, space),
+        properties: space === -1 ? '' : info.slice(space + 1),
+        data: end === -1 ? '' : line.slice(end + 2)
+      }
+    })
+}
+
+/**
+ * What every run must show: the key masked on the first line and nowhere else, nothing on stderr,
+ * and no workflow command but the action's own.
+ */
+function expectCleanRun(run: ActionRun, key: string): void {
+  expect(run.stderr).toBe('')
+  expect(run.stdout.split('\n')[0]).toBe(`::add-mask::${key}`)
+  expect(run.stdout.slice(run.stdout.indexOf('\n') + 1)).not.toContain(key)
+  expect(JSON.stringify(run.outputs)).not.toContain(key)
+  expect(run.summary).not.toContain(key)
+  for (const command of commands(run.stdout)) {
+    expect(['add-mask', 'debug', 'error', 'warning', 'group', 'endgroup']).toContain(command.name)
+    if (command.name === 'add-mask') expect(command.data).toBe(key)
+    if (command.properties !== '') expect(command.properties).toMatch(/^title=[^,]*$/)
+  }
+}
+
+/** The lines of the log between ::group:: and ::endgroup::. */
+function groupLines(stdout: string): string[] {
+  const lines = stdout.split('\n')
+  const start = lines.findIndex(line => line.startsWith('::group::'))
+  const end = lines.indexOf('::endgroup::')
+  expect(start).toBeGreaterThanOrEqual(0)
+  expect(end).toBeGreaterThan(start)
+  return lines.slice(start + 1, end)
+}
+
+const runtimes: [string, () => string, string][] = [
+  [`this machine's node (${process.version})`, () => process.execPath, process.versions.node],
+  ['node 24', node24, '24']
 ]
 
-describe.each(runtimes)('dist/index.js under %s', (_, nodePath) => {
+describe.each(runtimes)('dist/index.js under %s', (_, nodePath, version) => {
+  const major = version.split('.')[0] as string
   const run = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
     runAction({
       inputs: { 'api-url': standIn.baseUrl, 'api-key': standIn.apiKey, ...inputs },
       env,
-      node: nodePath()
+      node: nodePath(),
+      nodeArgs: guardArgs,
+      killAfterMs: 20_000
     })
 
-  function expectNoKey(result: Awaited<ReturnType<typeof runAction>>) {
-    const everything = result.stdout.replace(`::add-mask::${standIn.apiKey}`, '') + result.stderr
-    expect(everything).not.toContain(standIn.apiKey)
-    expect(JSON.stringify(result.outputs)).not.toContain(standIn.apiKey)
-    expect(result.summary).not.toContain(standIn.apiKey)
-  }
-
-  it('sends a certificate and reports it in outputs and the summary', async () => {
+  it('sends a certificate by certificate-id: body, headers, masked key, outputs and summary', async () => {
     const id = freshId()
     const result = await run({
       operation: 'send-certificate',
@@ -53,240 +233,264 @@ describe.each(runtimes)('dist/index.js under %s', (_, nodePath) => {
       message: 'Renewed today.\nPlease install.\n'
     })
     expect(result.code).toBe(0)
-    expect(result.stderr).toBe('') // no deprecation or other warnings from the runtime
-    // the key is masked before anything else is printed
-    expect(result.stdout.startsWith(`::add-mask::${standIn.apiKey}\n`)).toBe(true)
-    expectNoKey(result)
-    expect(result.outputs['status-code']).toBe('204')
-    expect(result.outputs['retry-after']).toBe('')
-    expect(JSON.parse(result.outputs.results ?? '')).toEqual([
-      { id, ok: true, status: 204, attempts: 1 }
-    ])
-    const [request] = requestsFor(id)
-    expect(request).toMatchObject({
+    expectCleanRun(result, standIn.apiKey)
+    expect(result.outputs).toEqual({
+      'status-code': '204',
+      results: expect.any(String),
+      'sent-ids': id,
+      'failed-ids': '',
+      'unsent-ids': '',
+      'retry-after': ''
+    })
+    expect(resultsOf(result)).toEqual([{ id, ok: true, outcome: 'sent', status: 204, attempts: 1 }])
+    const requests = requestsFor(id)
+    expect(requests).toHaveLength(1)
+    expect(requests[0]).toMatchObject({
       method: 'PUT',
+      path: `/services/v2/certificate/${id}/sendemail`,
+      keyPresent: true,
       keyValid: true,
+      status: 204,
       body: {
         emails: ['ops@example.com', 'web@example.com'],
         certificate_collect_format: 'downloadlink',
         custom_message: 'Renewed today.\nPlease install.\n'
-      }
+      },
+      headers: { accept: 'application/json', 'content-type': 'application/json' }
     })
-    expect(request?.headers['user-agent']).toMatch(/^certcentral-email-action\/\d+\.\d+\.\d+ /)
-    expect(result.summary).toContain(
-      `<td>send-certificate</td><td>${id}</td><td>ops@example.com, web@example.com</td><td>downloadlink</td><td>204</td><td>✅ sent</td>`
+    expect(requests[0]?.headers['user-agent']).toMatch(
+      new RegExp(`^certcentral-email-action/\\d+\\.\\d+\\.\\d+ \\(GitHub Action; node v${major}\\.`)
     )
+    // the details once, above the table; the table itself only per ID
+    const table = result.summary.indexOf('<table>')
+    expect(table).toBeGreaterThan(0)
+    expect(result.summary).toContain(
+      '<li><strong>Recipients</strong>: ops@example.com, web@example.com</li>'
+    )
+    expect(result.summary.indexOf('<strong>Recipients</strong>')).toBeLessThan(table)
+    expect(count(result.summary, 'ops@example.com')).toBe(1)
+    expect(count(result.summary, 'downloadlink')).toBe(1)
+    expect(result.summary).toContain(`<tr><td>${id}</td><td>204</td><td>✅ sent</td></tr>`)
     expect(result.summary).toContain(
       'href="https://github.com/octo-org/renewals/actions/runs/4242"'
     )
   })
 
-  it('emails a site seal with settings, warning about an unknown one', async () => {
+  it('emails a site seal with no emails and no settings without any body', async () => {
     const id = freshId()
-    const result = await run({
-      operation: 'email-site-seal',
-      'order-id': id,
-      emails: 'web@example.com',
-      'seal-settings': '{"seal_size": "m", "seal_hover": true, "seal_theme": "dark"}'
-    })
+    const result = await run({ operation: 'email-site-seal', 'order-id': id })
     expect(result.code).toBe(0)
-    expect(result.stdout).toContain(
-      '::warning::seal-settings: "seal_theme" is not a site-seal setting'
-    )
-    expect(requestsFor(id)[0]).toMatchObject({
+    expectCleanRun(result, standIn.apiKey)
+    const [lookup, seal, ...rest] = requestsFor(id)
+    expect(rest).toEqual([])
+    expect(lookup).toMatchObject({ method: 'GET', path: `/services/v2/order/certificate/${id}` })
+    expect(seal).toMatchObject({
       method: 'POST',
       path: `/services/v2/order/certificate/${id}/site-seal/email-seal`,
-      body: {
-        recipient_email: 'web@example.com',
-        seal_size: 'm',
-        seal_hover: true,
-        seal_theme: 'dark'
-      }
+      keyValid: true,
+      status: 204
     })
-  })
-
-  it("mails a seal to the key's owner when emails is empty, with the key from DIGICERT_API_KEY", async () => {
-    const id = freshId()
-    const result = await run(
-      { operation: 'email-site-seal', 'order-id': id, 'api-key': '' },
-      { DIGICERT_API_KEY: standIn.apiKey }
-    )
-    expect(result.code).toBe(0)
-    expect(result.stdout.startsWith(`::add-mask::${standIn.apiKey}\n`)).toBe(true)
-    expect(requestsFor(id)[0]).toMatchObject({ keyValid: true, body: {} })
-    expect(result.summary).toContain('the key&#39;s owner')
-  })
-
-  it('sends the rest of a batch after a failure and fails the step naming the failed ID', async () => {
-    const [a, b, c] = [freshId(), freshId(), freshId()]
-    standIn.setFault(b, { kind: 'not-found' })
-    const result = await run({
-      operation: 'send-certificate',
-      'certificate-id': `${a}\n${b}\n${c}`,
-      emails: 'ops@example.com'
-    })
-    expect(result.code).toBe(1)
-    expect(requestsFor(a, b, c)).toHaveLength(3)
-    expect(JSON.parse(result.outputs.results ?? '')).toEqual([
-      { id: a, ok: true, status: 204, attempts: 1 },
-      { id: b, ok: false, status: 404, error: 'HTTP 404: not_found: Not found.', attempts: 1 },
-      { id: c, ok: true, status: 204, attempts: 1 }
+    expect([undefined, '']).toContain(seal?.body)
+    expect(seal?.headers['content-type']).toBeUndefined()
+    expect([undefined, '0']).toContain(seal?.headers['content-length'])
+    expect(resultsOf(result)).toMatchObject([
+      { id, ok: true, outcome: 'sent', status: 204, attempts: 2 }
     ])
-    const annotations = result.stdout.split('\n').filter(line => line.startsWith('::error title='))
-    expect(annotations).toEqual([
-      `::error title=CertCentral send-certificate failed for certificate ${b}::certificate ${b}: HTTP 404: not_found: Not found.`
-    ])
-    expect(result.stdout).toContain(
-      `::error::send-certificate failed for 1 of 3 certificates (${b})`
-    )
+    expect(result.outputs['sent-ids']).toBe(id)
+    expect(result.summary).toContain('the API key&#39;s owner')
   })
 
-  it('fails on a 429, sets retry-after, and reports unsent IDs as not attempted', async () => {
-    const ids = Array.from({ length: 8 }, freshId)
-    standIn.setFault(ids[0] as string, { kind: 'rate-limit', retryAfter: '45' })
-    const result = await run({
-      operation: 'send-certificate',
-      'certificate-id': ids.join(','),
-      emails: 'ops@example.com'
-    })
-    expect(result.code).toBe(1)
-    expect(result.outputs['retry-after']).toBe('45')
-    const results = JSON.parse(result.outputs.results ?? '') as {
-      id: string
-      ok: boolean
-      error?: string
-    }[]
-    expect(results.map(r => r.id)).toEqual(ids)
-    expect(results[0]).toMatchObject({ ok: false, status: 429 })
-    expect(results[0]?.error).toContain(
-      'DigiCert rate-limited this API key (request_limit_exceeded'
-    )
-    const notAttempted = results.filter(r => r.error?.startsWith('not attempted'))
-    expect(notAttempted.length).toBeGreaterThan(0)
-    // every ID is either sent, or the 429 one, or not attempted (and then really not sent)
-    for (const r of results.slice(1))
-      expect(r.ok || r.error?.startsWith('not attempted')).toBe(true)
-    expect(requestsFor(...notAttempted.map(r => r.id))).toEqual([])
-    expect(result.stdout).toContain('DigiCert rate-limited the key and the run stopped')
-  })
-
-  it('retries a 429 when asked, waiting Retry-After', async () => {
-    const id = freshId()
-    standIn.setFault(id, { kind: 'rate-limit', retryAfter: '1', times: 1 })
-    const result = await run({ operation: 'email-site-seal', 'order-id': id, 'max-retries': '2' })
-    expect(result.code).toBe(0)
-    const [first, second] = requestsFor(id)
-    expect([first?.status, second?.status]).toEqual([429, 204])
-    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(950)
-    expect(JSON.parse(result.outputs.results ?? '')).toEqual([
-      { id, ok: true, status: 204, attempts: 2 }
-    ])
-    expect(result.outputs['retry-after']).toBe('1')
-  })
-
-  it('rejects bad input before any request, naming the input and value', async () => {
-    const id = freshId()
-    const result = await run({
-      operation: 'send-certificate',
-      'certificate-id': `${id} 12x`,
-      emails: 'ops@example.com, nope'
-    })
-    expect(result.code).toBe(1)
-    expect(requestsFor(id)).toEqual([])
-    expect(result.stdout).toContain('certificate-id: "12x" is not a certificate ID (digits only')
-    expect(result.stdout).toContain('emails: "nope" is not an email address')
-  })
-
-  it('fails without a key, naming both places it can come from', async () => {
-    const result = await run({
-      operation: 'send-certificate',
-      'certificate-id': '1',
-      emails: 'a@example.com',
-      'api-key': ''
-    })
-    expect(result.code).toBe(1)
-    expect(result.stdout).toMatch(/::error::api-key: no API key.*DIGICERT_API_KEY/)
-  })
-
-  it('masks every line of a multi-line key and rejects it without printing it', async () => {
-    const result = await run({
-      operation: 'send-certificate',
-      'certificate-id': '1',
-      emails: 'a@example.com',
-      'api-key': 'first-half-of-key\nsecond-half-of-key'
-    })
-    expect(result.code).toBe(1)
-    expect(result.stdout).toMatch(
-      /^::add-mask::first-half-of-key\n::add-mask::second-half-of-key\n/
-    )
-    expect(result.stdout.split('\n').slice(2).join('\n')).not.toMatch(/half-of-key/)
-    expect(result.stdout).toContain('api-key: the key contains whitespace or control characters')
-  })
-
-  it('refuses plain HTTP beyond loopback', async () => {
-    const result = await run({
-      operation: 'send-certificate',
-      'certificate-id': '1',
-      emails: 'a@example.com',
-      'api-url': 'http://certcentral.example.com/services/v2'
-    })
-    expect(result.code).toBe(1)
-    expect(result.stdout).toContain('uses plain HTTP')
-  })
-
-  it('dry-run shows each request and sends nothing', async () => {
+  it('dry-run: nothing sent, one line per request in a group, the body once', async () => {
     const [a, b] = [freshId(), freshId()]
+    const before = standIn.requests.length
     const result = await run({
       operation: 'send-certificate',
-      'certificate-id': `${a},${b}`,
+      'order-id': `${a}, ${b}`,
       emails: 'ops@example.com',
       'dry-run': 'true'
     })
     expect(result.code).toBe(0)
-    expect(requestsFor(a, b)).toEqual([])
-    expect(result.stdout).toContain(`PUT ${standIn.baseUrl}/certificate/${a}/sendemail`)
-    expect(result.stdout).toContain(`PUT ${standIn.baseUrl}/certificate/${b}/sendemail`)
-    expect(result.stdout).toContain('"certificate_collect_format": "attachment"')
-    expectNoKey(result)
-    expect(JSON.parse(result.outputs.results ?? '')).toEqual([
-      { id: a, ok: true, status: null, attempts: 0 },
-      { id: b, ok: true, status: null, attempts: 0 }
+    expectCleanRun(result, standIn.apiKey)
+    expect(standIn.requests.length).toBe(before)
+    const base = standIn.baseUrl
+    expect(groupLines(result.stdout)).toEqual([
+      `GET ${base}/order/certificate/${a} → then PUT ${base}/certificate/{certificate.id}/sendemail`,
+      `GET ${base}/order/certificate/${b} → then PUT ${base}/certificate/{certificate.id}/sendemail`
     ])
-    expect(result.outputs['status-code']).toBe('')
+    expect(count(result.stdout, '"certificate_collect_format": "attachment"')).toBe(1)
+    expect(resultsOf(result)).toEqual([
+      { id: a, ok: true, outcome: 'validated', status: null, attempts: 0 },
+      { id: b, ok: true, outcome: 'validated', status: null, attempts: 0 }
+    ])
+    expect(result.outputs).toMatchObject({
+      'status-code': '',
+      'sent-ids': '',
+      'failed-ids': '',
+      'unsent-ids': ''
+    })
+    expect(result.summary).toContain('(dry run)')
   })
 
-  it('fails a request that exceeds timeout-seconds, and exits promptly', async () => {
+  it('reports every input problem in one error, writes the outputs and sends nothing', async () => {
     const id = freshId()
-    standIn.setFault(id, { kind: 'hang' })
+    const before = standIn.requests.length
     const result = await run({
       operation: 'send-certificate',
-      'certificate-id': id,
-      emails: 'a@example.com',
-      'timeout-seconds': '0.5'
+      'certificate-id': `${id} 12x`,
+      emails: 'ops@example.com, nope',
+      format: 'pdf',
+      'timeout-seconds': 'soon',
+      'dry-run': 'yes'
     })
     expect(result.code).toBe(1)
-    expect(result.durationMs).toBeLessThan(2500)
-    expect(result.stdout).toMatch(/timed out after 0.5 s waiting for 127\.0\.0\.1:\d+/)
-    expect(JSON.parse(result.outputs.results ?? '')[0]).toMatchObject({
+    expectCleanRun(result, standIn.apiKey)
+    expect(standIn.requests.length).toBe(before)
+    const errors = commands(result.stdout).filter(c => c.name === 'error')
+    expect(errors).toHaveLength(1)
+    const problems = [
+      'certificate-id: "12x"',
+      'emails: "nope"',
+      'format: "pdf"',
+      'timeout-seconds: "soon"',
+      'dry-run: "yes"'
+    ]
+    for (const problem of problems) {
+      expect(errors[0]?.data).toContain(problem)
+      expect(result.summary).toContain(problem.replace(/"/g, '&#34;'))
+    }
+    expect(result.outputs).toEqual({
+      'status-code': '',
+      results: '[]',
+      'sent-ids': '',
+      'failed-ids': '',
+      'unsent-ids': '',
+      'retry-after': ''
+    })
+    expect(result.summary).toContain('invalid inputs')
+  })
+
+  it('debug mode logs the plan without the key and a line per request', async () => {
+    const id = freshId()
+    standIn.setOrder(id, { certificateId: 9_100_000 + (Number(id) % 100_000) })
+    const certificate = String(9_100_000 + (Number(id) % 100_000))
+    const result = await run(
+      { operation: 'send-certificate', 'order-id': id, emails: 'ops@example.com' },
+      { RUNNER_DEBUG: '1' }
+    )
+    expect(result.code).toBe(0)
+    expectCleanRun(result, standIn.apiKey)
+    const debug = commands(result.stdout).filter(c => c.name === 'debug')
+    const plans = debug.filter(c => c.data.startsWith('plan: '))
+    expect(plans).toHaveLength(1)
+    expect(plans[0]?.data).toContain(`"ids":["${id}"]`)
+    expect(plans[0]?.data).not.toMatch(/apiKey|api-key/)
+    const base = escapeRe(standIn.baseUrl)
+    expect(debug.map(c => c.data)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          new RegExp(`^GET ${base}/order/certificate/${id} attempt 1: HTTP 200 in \\d+ ms$`)
+        ),
+        expect.stringMatching(
+          new RegExp(
+            `^PUT ${base}/certificate/${certificate}/sendemail attempt 2: HTTP 204 in \\d+ ms$`
+          )
+        )
+      ])
+    )
+  })
+
+  it('sends an order issued at once: its certificate, common name and expiry reported', async () => {
+    const id = freshId()
+    const certificate = 8_000_000 + (Number(id) % 1_000_000)
+    standIn.setOrder(id, {
+      statuses: ['issued'],
+      certificateId: certificate,
+      commonName: 'www.example.com',
+      validTill: '2027-06-01'
+    })
+    const result = await run({
+      operation: 'send-certificate',
+      'order-id': id,
+      emails: 'ops@example.com',
+      'wait-for-issuance': '10m'
+    })
+    expect(result.code).toBe(0)
+    expectCleanRun(result, standIn.apiKey)
+    expect(result.durationMs).toBeLessThan(4000)
+    expect(requestsFor(id).map(r => [r.method, r.path])).toEqual([
+      ['GET', `/services/v2/order/certificate/${id}`]
+    ])
+    expect(requestsFor(String(certificate)).map(r => [r.method, r.path, r.status])).toEqual([
+      ['PUT', `/services/v2/certificate/${certificate}/sendemail`, 204]
+    ])
+    expect(resultsOf(result)).toEqual([
+      {
+        id,
+        ok: true,
+        outcome: 'sent',
+        status: 204,
+        attempts: 2,
+        certificate_id: String(certificate),
+        common_name: 'www.example.com',
+        valid_till: '2027-06-01'
+      }
+    ])
+    expect(result.outputs['status-code']).toBe('204')
+    expect(result.summary).toContain(
+      `<tr><td>${id}</td><td>${certificate}</td><td>www.example.com</td><td>2027-06-01</td><td>204</td>`
+    )
+  })
+
+  it('fails a rejected order with its status and never polls it again', async () => {
+    const id = freshId()
+    standIn.setOrder(id, { statuses: ['rejected'], commonName: 'rejected.example.com' })
+    const result = await run({
+      operation: 'send-certificate',
+      'order-id': id,
+      emails: 'ops@example.com',
+      'wait-for-issuance': '1h'
+    })
+    expect(result.code).toBe(1)
+    expectCleanRun(result, standIn.apiKey)
+    expect(result.durationMs).toBeLessThan(4000)
+    expect(standIn.orderGets(id)).toBe(1)
+    expect(requestsFor(id).filter(r => r.method !== 'GET')).toEqual([])
+    const [entry] = resultsOf(result)
+    expect(entry).toMatchObject({
       id,
       ok: false,
-      status: null
+      outcome: 'failed',
+      attempts: 1,
+      order_status: 'rejected',
+      common_name: 'rejected.example.com'
     })
+    expect(entry?.error).toContain(`order ${id} is rejected`)
+    expect(result.outputs['failed-ids']).toBe(id)
+    expect(result.summary).toContain('rejected.example.com')
   })
 
-  it('fails on a redirect without following it', async () => {
+  it('fails a pending order at once with wait-for-issuance 0', async () => {
     const id = freshId()
-    standIn.setFault(id, { kind: 'redirect', location: `${standIn.origin}/elsewhere` })
+    standIn.setOrder(id, { statuses: ['pending'] })
     const result = await run({
       operation: 'send-certificate',
-      'certificate-id': id,
-      emails: 'a@example.com'
+      'order-id': id,
+      emails: 'ops@example.com',
+      'wait-for-issuance': '0'
     })
     expect(result.code).toBe(1)
-    expect(result.stdout).toContain(
-      `redirect to ${standIn.origin}/elsewhere, which is not followed`
-    )
-    expect(standIn.requests.filter(r => r.path === '/elsewhere')).toEqual([])
+    expectCleanRun(result, standIn.apiKey)
+    expect(standIn.orderGets(id)).toBe(1)
+    expect(resultsOf(result)).toMatchObject([
+      {
+        id,
+        ok: false,
+        outcome: 'failed',
+        order_status: 'pending',
+        error: `order ${id} is not issued yet (status pending); set wait-for-issuance to wait for it`
+      }
+    ])
+    expect(result.outputs['failed-ids']).toBe(id)
   })
 })
 
@@ -296,31 +500,274 @@ describe('node 24', () => {
   })
 })
 
-describe('a batch on one connection pool', () => {
-  it('opens at most 4 connections for 24 IDs, keeps input order, and exits as soon as it is done', async () => {
-    const pooled = await startStandIn({ latencyMs: 20 })
-    try {
-      const ids = Array.from({ length: 24 }, (_, i) => String(700 + i))
-      const result = await runAction({
-        inputs: {
-          operation: 'send-certificate',
-          'api-key': pooled.apiKey,
-          'api-url': pooled.baseUrl,
-          'certificate-id': ids.join(','),
-          emails: 'ops@example.com'
-        }
-      })
+/** Runs the action under this machine's node, the key and URL of the stand-in filled in. */
+const runHere = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
+  runAction({
+    inputs: { 'api-url': standIn.baseUrl, 'api-key': standIn.apiKey, ...inputs },
+    env,
+    nodeArgs: guardArgs,
+    killAfterMs: 40_000
+  })
+
+describe('send when issued', () => {
+  const slowRequestsFor = (id: string) => slow.requests.filter(r => r.id === id)
+
+  it(
+    're-checks a pending order after about 5 s, then 10 s, and sends it once issued',
+    { timeout: 45_000 },
+    async () => {
+      const { id, result } = await pendingTwice
       expect(result.code).toBe(0)
-      expect(pooled.connections()).toBeLessThanOrEqual(4)
-      expect(pooled.connections()).toBeGreaterThan(1)
-      const results = JSON.parse(result.outputs.results ?? '') as { id: string; ok: boolean }[]
-      expect(results.map(r => r.id)).toEqual(ids)
-      expect(results.every(r => r.ok)).toBe(true)
-      // 24 requests at 20 ms, 4 at a time, is about 120 ms of work: nothing kept alive may hold
-      // the process open afterwards (the server would keep idle connections for 5 s).
-      expect(result.durationMs).toBeLessThan(2500)
-    } finally {
-      await pooled.close()
+      expectCleanRun(result, slow.apiKey)
+      expect(result.stdout).toMatch(/, waiting up to (2 min|120 s) for each order to be issued\n/)
+      const gets = slowRequestsFor(id).map(r => r.at)
+      expect(gets).toHaveLength(3)
+      const [first, second, third] = gets as [number, number, number]
+      expect(second - first).toBeGreaterThanOrEqual(4000)
+      expect(second - first).toBeLessThan(7000)
+      expect(third - second).toBeGreaterThanOrEqual(8500)
+      expect(third - second).toBeLessThan(13_000)
+      expect(slowRequestsFor('7700001').map(r => [r.method, r.status])).toEqual([['PUT', 204]])
+      expect(resultsOf(result)).toEqual([
+        {
+          id,
+          ok: true,
+          outcome: 'sent',
+          status: 204,
+          attempts: 4,
+          certificate_id: '7700001',
+          common_name: 'later.example.com',
+          valid_till: '2027-09-30'
+        }
+      ])
+      expect(result.outputs['sent-ids']).toBe(id)
+      expect(result.summary).toContain(
+        `<td>${id}</td><td>7700001</td><td>later.example.com</td><td>2027-09-30</td><td>204</td>`
+      )
     }
+  )
+
+  it('gives up when the wait runs out: still pending after 3 s', { timeout: 20_000 }, async () => {
+    const { id, result } = await runsOut
+    expect(result.code).toBe(1)
+    expectCleanRun(result, slow.apiKey)
+    expect(result.durationMs).toBeGreaterThanOrEqual(2900)
+    expect(result.durationMs).toBeLessThan(6000)
+    const [entry] = resultsOf(result)
+    expect(entry).toMatchObject({ id, ok: false, outcome: 'failed', order_status: 'pending' })
+    expect(entry?.error).toBe(`order ${id} still pending after 3 s`)
+    expect(slowRequestsFor(id).filter(r => r.method !== 'GET')).toEqual([])
+    expect(result.outputs['failed-ids']).toBe(id)
+  })
+})
+
+/** The action started by hand, as runAction does, so that a test can signal it. */
+function startAction(inputs: Record<string, string>) {
+  const work = mkdtempSync(join(tmpdir(), 'certcentral-cancel-'))
+  const files = { output: join(work, 'output'), summary: join(work, 'summary') }
+  writeFileSync(files.output, '')
+  writeFileSync(files.summary, '')
+  const env: Record<string, string> = {}
+  for (const [name, value] of Object.entries(process.env)) {
+    if (
+      value !== undefined &&
+      !/^(INPUT_|GITHUB_|RUNNER_|DIGICERT_)/.test(name) &&
+      !NOT_INHERITED.test(name)
+    )
+      env[name] = value
+  }
+  for (const [name, spec] of Object.entries(actionInputs()))
+    env[`INPUT_${name.toUpperCase()}`] = inputs[name] ?? spec.default ?? ''
+  Object.assign(env, {
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_ACTIONS: 'true'
+  })
+  const child = spawn(process.execPath, [...guardArgs, join(ROOT, 'dist', 'index.js')], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', chunk => (stdout += chunk))
+  child.stderr.on('data', chunk => (stderr += chunk))
+  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+  const exited = new Promise<{ code: number | null; signal: string | null; at: number }>(resolve =>
+    child.on('close', (code, signal) => {
+      clearTimeout(killer)
+      resolve({ code, signal, at: performance.now() })
+    })
+  )
+  return {
+    child,
+    stdout: () => stdout,
+    exited,
+    /** Waits until `done()` holds, or fails after `ms`. */
+    async waitFor(done: () => boolean, ms = 10_000): Promise<void> {
+      const until = performance.now() + ms
+      while (!done()) {
+        if (performance.now() > until) throw new Error(`the run never got there:\n${stdout}`)
+        await new Promise(resolve => setTimeout(resolve, 20))
+      }
+    },
+    /** What the run left: its log, outputs and summary; the files are removed. */
+    collect() {
+      const outputs = parseOutputFile(readFileSync(files.output, 'utf8'))
+      const summary = readFileSync(files.summary, 'utf8')
+      rmSync(work, { recursive: true, force: true })
+      return { stdout, stderr, outputs, summary }
+    }
+  }
+}
+
+describe('cancellation', () => {
+  it('exits promptly on SIGTERM with the outputs and summary written, the order unsent', async () => {
+    const id = freshId()
+    standIn.setOrder(id, { statuses: ['pending'] })
+    const action = startAction({
+      operation: 'send-certificate',
+      'order-id': id,
+      emails: 'ops@example.com',
+      'api-url': standIn.baseUrl,
+      'api-key': standIn.apiKey,
+      'wait-for-issuance': '1h'
+    })
+    // looked up once and pending: the next check is ~5 s away, so the run is waiting now
+    await action.waitFor(() => standIn.requests.some(r => r.id === id && r.status === 200))
+    await new Promise(resolve => setTimeout(resolve, 500))
+    expect(standIn.orderGets(id)).toBe(1)
+    const signalled = performance.now()
+    action.child.kill('SIGTERM')
+    const { code, signal, at } = await action.exited
+    const { stdout, stderr, outputs, summary } = action.collect()
+    expect(at - signalled).toBeLessThan(2000)
+    expect(signal).toBeNull()
+    expect(code).toBe(1)
+    expect(stderr).toBe('')
+    expect(stdout).toMatch(/^::warning::.*SIGTERM.*cancel/m)
+    expect(standIn.orderGets(id)).toBe(1)
+    expect(JSON.parse(outputs.results ?? 'null')).toMatchObject([
+      { id, ok: false, outcome: 'unsent', order_status: 'pending' }
+    ])
+    expect(JSON.parse(outputs.results ?? 'null')[0].error).toMatch(/^not sent: cancelled/)
+    expect(outputs['unsent-ids']).toBe(id)
+    expect(outputs['sent-ids']).toBe('')
+    expect(outputs['failed-ids']).toBe('')
+    expect(summary).toContain('the run was cancelled')
+    expect(summary).toContain(`<td>${id}</td>`)
+    expect(summary).toContain('not sent: cancelled')
+  })
+})
+
+describe('10,000 IDs', () => {
+  it('dry run: a summary under 1 MiB and one short log line per request', async () => {
+    const ids = Array.from({ length: 10_000 }, freshId)
+    const before = standIn.requests.length
+    const result = await runHere({
+      operation: 'send-certificate',
+      'certificate-id': ids.join('\n'),
+      emails: 'ops@example.com',
+      'dry-run': 'true'
+    })
+    expect(result.code).toBe(0)
+    expectCleanRun(result, standIn.apiKey)
+    expect(standIn.requests.length).toBe(before)
+    const lines = groupLines(result.stdout)
+    expect(lines).toHaveLength(10_000)
+    const pattern = new RegExp(`^PUT ${escapeRe(standIn.baseUrl)}/certificate/(\\d+)/sendemail$`)
+    expect(lines.every(line => pattern.test(line))).toBe(true)
+    expect(lines.map(line => pattern.exec(line)?.[1])).toEqual(ids)
+    // everything outside the group is a few lines, whatever the number of IDs
+    const outside = result.stdout.length - lines.join('\n').length
+    expect(outside).toBeLessThan(5000)
+    expect(count(result.stdout, '"certificate_collect_format": "attachment"')).toBe(1)
+    expect(Buffer.byteLength(result.summary)).toBeLessThan(MIB)
+    expect(Buffer.byteLength(result.outputs.results ?? '')).toBeLessThan(MIB)
+    expect(resultsOf(result).every(r => r.outcome === 'validated')).toBe(true)
+  })
+
+  it('a real run whose first answers are 429 stops at once, every ID reported', async () => {
+    const ids = Array.from({ length: 10_000 }, freshId)
+    for (const id of ids.slice(0, 8)) standIn.setFault(id, { kind: 'rate-limit', retryAfter: '30' })
+    const result = await runHere({
+      operation: 'send-certificate',
+      'certificate-id': ids.join(','),
+      emails: 'ops@example.com'
+    })
+    expect(result.code).toBe(1)
+    expectCleanRun(result, standIn.apiKey)
+    expect(result.durationMs).toBeLessThan(15_000)
+    const made = requestsFor(...ids)
+    expect(made.length).toBeGreaterThan(0)
+    expect(made.length).toBeLessThanOrEqual(8)
+    expect(made.every(r => r.status === 429)).toBe(true)
+    const results = resultsOf(result)
+    expect(results.map(r => r.id)).toEqual(ids)
+    expect(Buffer.byteLength(result.outputs.results ?? '')).toBeLessThan(MIB)
+    expect(Buffer.byteLength(result.summary)).toBeLessThan(MIB)
+    expect(result.outputs['status-code']).toBe('429')
+    expect(result.outputs['retry-after']).toBe('30')
+    expect(result.outputs['sent-ids']).toBe('')
+    expect(result.outputs['failed-ids']).toBe('')
+    expect(result.outputs['unsent-ids']?.split(',')).toEqual(ids)
+    const requested = new Set(made.map(r => r.id))
+    expect(results.filter(r => r.ok || r.outcome !== 'unsent')).toEqual([])
+    expect(results.filter(r => r.attempts !== (requested.has(r.id) ? 1 : 0))).toEqual([])
+    expect(result.summary).toContain('not attempted: DigiCert rate-limited the key')
+    // one error annotation per requested ID at most, and the verdict
+    expect(commands(result.stdout).filter(c => c.name === 'error').length).toBeLessThanOrEqual(10)
+  })
+})
+
+describe('annotations', () => {
+  it('12 failing IDs: at most 10 error lines, the verdict counting the rest', async () => {
+    const ids = Array.from({ length: 12 }, freshId)
+    for (const id of ids) standIn.setFault(id, { kind: 'not-found' })
+    const result = await runHere({
+      operation: 'send-certificate',
+      'certificate-id': ids.join(' '),
+      emails: 'ops@example.com'
+    })
+    expect(result.code).toBe(1)
+    expectCleanRun(result, standIn.apiKey)
+    const errors = commands(result.stdout).filter(c => c.name === 'error')
+    expect(errors.length).toBeLessThanOrEqual(10)
+    const verdicts = errors.filter(c => c.properties === '')
+    expect(verdicts).toHaveLength(1)
+    const verdict = verdicts[0]?.data ?? ''
+    expect(verdict).toContain('12 failed of 12 certificates')
+    // the failures without an annotation of their own are counted in the verdict
+    const annotated = errors.length - 1
+    expect(verdict).toMatch(new RegExp(`\\b${12 - 1 - annotated} more\\b`))
+    expect(result.outputs['failed-ids']?.split(',')).toEqual(ids)
+    expect(result.outputs['status-code']).toBe('404')
+  })
+
+  it('a single failed ID: exactly one error line, alone or in a batch', async () => {
+    const [a, b, c, alone] = [freshId(), freshId(), freshId(), freshId()]
+    standIn.setFault(b, { kind: 'not-found' })
+    standIn.setFault(alone, { kind: 'not-found' })
+    const batch = await runHere({
+      operation: 'send-certificate',
+      'certificate-id': `${a} ${b} ${c}`,
+      emails: 'ops@example.com'
+    })
+    const single = await runHere({
+      operation: 'send-certificate',
+      'certificate-id': alone,
+      emails: 'ops@example.com'
+    })
+    for (const [result, failed] of [
+      [batch, b],
+      [single, alone]
+    ] as const) {
+      expect(result.code).toBe(1)
+      expectCleanRun(result, standIn.apiKey)
+      const errors = commands(result.stdout).filter(command => command.name === 'error')
+      expect(errors).toHaveLength(1)
+      expect(errors[0]?.data).toContain(`certificate ${failed}: HTTP 404`)
+      expect(result.outputs['failed-ids']).toBe(failed)
+    }
+    expect(batch.outputs['sent-ids']).toBe(`${a},${c}`)
   })
 })
