@@ -90,33 +90,40 @@ export function outputsTable(action) {
 }
 
 /**
- * Replaces what lies between `<!-- NAME:start -->` and `<!-- NAME:end -->`.
- * @param {string} readme @param {string} name @param {string} body
+ * Where each marker line `<!-- NAME:start -->` / `<!-- NAME:end -->` is (a marker counts only on a
+ * line of its own, so prose and code may mention it).
+ * @param {string} readme @param {string} name
  */
-export function replaceSection(readme, name, body) {
-  const start = `<!-- ${name}:start -->`
-  const end = `<!-- ${name}:end -->`
-  const from = readme.indexOf(start)
-  const to = readme.indexOf(end)
-  if (
-    from < 0 ||
-    to < from ||
-    readme.indexOf(start, from + 1) >= 0 ||
-    readme.indexOf(end, to + 1) >= 0
-  )
-    throw new Error(`README.md needs exactly one ${start} followed by one ${end}`)
-  return `${readme.slice(0, from + start.length)}\n\n${body}\n\n${readme.slice(to)}`
+function markers(readme, name) {
+  /** @param {string} which */
+  const find = which => [...readme.matchAll(new RegExp(`^<!-- ${name}:${which} -->[ \\t]*$`, 'gm'))]
+  const [starts, ends] = [find('start'), find('end')]
+  const [start, end] = [starts[0], ends[0]]
+  if (starts.length !== 1 || ends.length !== 1 || !start || !end || end.index < start.index)
+    return undefined
+  return { from: start.index + start[0].length, to: end.index }
 }
 
 /**
- * What lies between the markers, without the surrounding blank lines ('' if they are missing).
+ * Replaces what lies between the `<!-- NAME:start -->` and `<!-- NAME:end -->` lines.
+ * @param {string} readme @param {string} name @param {string} body
+ */
+export function replaceSection(readme, name, body) {
+  const at = markers(readme, name)
+  if (!at)
+    throw new Error(
+      `README.md needs one line <!-- ${name}:start --> followed by one line <!-- ${name}:end -->`
+    )
+  return `${readme.slice(0, at.from)}\n\n${body}\n\n${readme.slice(at.to)}`
+}
+
+/**
+ * What lies between the marker lines, without the surrounding blank lines ('' without markers).
  * @param {string} readme @param {string} name
  */
 export function section(readme, name) {
-  const start = `<!-- ${name}:start -->`
-  const from = readme.indexOf(start)
-  const to = readme.indexOf(`<!-- ${name}:end -->`)
-  return from < 0 || to < from ? '' : readme.slice(from + start.length, to).trim()
+  const at = markers(readme, name)
+  return at ? readme.slice(at.from, at.to).trim() : ''
 }
 
 /**
