@@ -462,7 +462,7 @@ describe('script/check-dist and script/release', () => {
    * `npm run --silent bundle` (and fails on anything else), so no test but the last one waits
    * for ncc.
    */
-  const run = (script: string, args: string[], bundle?: string) => {
+  const run = (script: string, args: string[], bundle?: string, timeout = 20_000) => {
     let env = process.env
     if (bundle !== undefined) {
       writeFileSync(
@@ -476,7 +476,7 @@ describe('script/check-dist and script/release', () => {
       cwd: clone,
       encoding: 'utf8',
       env,
-      timeout: 60_000
+      timeout
     })
   }
   const version = packageJson.version
@@ -527,20 +527,21 @@ describe('script/check-dist and script/release', () => {
     expect(result.stderr).toContain('the working tree is not clean')
   })
 
-  // The one slow test here (about 10 s: ncc type-checks and bundles the whole action). Nothing
-  // short of rebuilding dist/ from a changed source shows that a stale dist/ is really caught, so
-  // this runs the real npm run bundle, through script/release and script/check-dist --restore.
+  // The one slow test here: about 10 s on an idle machine, as ncc type-checks and bundles the
+  // whole action, and it may take several times that on a busy one (hence its own timeout).
+  // Nothing short of rebuilding dist/ from a changed source shows that a stale dist/ is really
+  // caught, so this runs the real npm run bundle, through script/release and check-dist --restore.
   it('release refuses a stale dist/, really rebuilt, and leaves the tree as it found it', () => {
     appendFileSync(
       join(clone, 'src/index.ts'),
       '\nconsole.error("changed after the last bundle")\n'
     )
     execFileSync('git', ['commit', '-qam', 'change the source, not dist/'], { cwd: clone })
-    const result = run('script/release', [`v${version}`, '--dry-run'])
+    const result = run('script/release', [`v${version}`, '--dry-run'], undefined, 110_000)
     expect(result.stderr).toContain('M dist/index.js')
     expect(result.stderr).toContain('dist/ is stale')
     expect(result.stderr).toContain('release: not tagging')
     expect(result.status).toBe(1)
     expect(clean()).toBe('')
-  })
+  }, 120_000)
 })
