@@ -216,7 +216,7 @@ describe('workflows', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
-  })
+  }, 60_000)
 })
 
 describe('repository', () => {
@@ -333,7 +333,7 @@ describe('README tables (npm run docs)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
-  })
+  }, 60_000)
 })
 
 describe('bundled licences (script/check-licenses.js)', () => {
