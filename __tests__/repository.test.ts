@@ -5,7 +5,7 @@
 // action.yml), action.yml's metadata; and the tools that keep the repository honest: the README
 // tables generated from action.yml, the licence check of dist/, the pinned Node 24, the one
 // dist/ check and script/release.
-import { execFileSync, spawnSync } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process'
 import {
   appendFileSync,
   copyFileSync,
@@ -71,6 +71,63 @@ const ciSteps = Object.values(
 const WRITES: Record<string, Record<string, string[]>> = {
   'codeql.yml': { analyze: ['security-events'] }
 }
+
+/**
+ * A clone of the repository's HEAD in a scratch directory, with node_modules hard-linked (fast,
+ * and unlike a symlink it keeps module paths inside the clone, which the bundle's chunk names
+ * depend on; a plain copy where /tmp is another file system).
+ */
+function cloneRepository(): string {
+  const clone = join(scratch(), 'repo')
+  execFileSync('git', ['clone', '-q', ROOT, clone])
+  const modules = [join(ROOT, 'node_modules'), join(clone, 'node_modules')]
+  if (spawnSync('cp', ['-al', ...modules]).status !== 0) execFileSync('cp', ['-a', ...modules])
+  for (const [key, value] of [
+    ['user.email', 'release-test@example.com'],
+    ['user.name', 'release test']
+  ]) {
+    execFileSync('git', ['config', key, value], { cwd: clone })
+  }
+  return clone
+}
+
+interface Run {
+  status: number | null
+  stdout: string
+  stderr: string
+}
+
+/**
+ * script/release on a committed source change that dist/ does not carry, with the real npm run
+ * bundle; started before the tests (see the last test) and awaited by the last one.
+ */
+let realBundle: Promise<{ dir: string; result: Run }>
+let realBundleChild: ChildProcess | undefined
+beforeAll(() => {
+  const dir = cloneRepository()
+  appendFileSync(join(dir, 'src/index.ts'), '\nconsole.error("changed after the last bundle")\n')
+  execFileSync('git', ['commit', '-qam', 'change the source, not dist/'], { cwd: dir })
+  const version = packageJson.version
+  realBundle = new Promise((resolve, reject) => {
+    const child = spawn('bash', ['script/release', `v${version}`, '--dry-run'], {
+      cwd: dir,
+      timeout: 110_000
+    })
+    realBundleChild = child
+    const result: Run = { status: null, stdout: '', stderr: '' }
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (result.stdout += chunk))
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (result.stderr += chunk))
+    child.on('error', reject)
+    child.on('close', status => resolve({ dir, result: { ...result, status } }))
+  })
+  // a failure here is reported by the last test, which awaits it
+  realBundle.catch(() => undefined)
+})
+afterAll(async () => {
+  realBundleChild?.kill()
+  const { dir } = await realBundle.catch(() => ({ dir: undefined }))
+  if (dir) rmSync(join(dir, '..'), { recursive: true, force: true })
+})
 
 describe('action.yml', () => {
   it('is complete Marketplace metadata on the node24 runtime', () => {
@@ -437,46 +494,29 @@ describe('script/check-dist and script/release', () => {
   let stubs: string
 
   beforeAll(() => {
-    const dir = scratch()
-    clone = join(dir, 'repo')
-    stubs = join(dir, 'stubs')
+    clone = cloneRepository()
+    stubs = join(clone, '..', 'stubs')
     mkdirSync(stubs)
-    execFileSync('git', ['clone', '-q', ROOT, clone])
-    // Hard links: fast, and unlike a symlink they keep module paths inside the clone, which the
-    // bundle's chunk names depend on. A plain copy where /tmp is another file system.
-    const modules = [join(ROOT, 'node_modules'), join(clone, 'node_modules')]
-    if (spawnSync('cp', ['-al', ...modules]).status !== 0) execFileSync('cp', ['-a', ...modules])
-    for (const [key, value] of [
-      ['user.email', 'release-test@example.com'],
-      ['user.name', 'release test']
-    ]) {
-      execFileSync('git', ['config', key, value], { cwd: clone })
-    }
   })
   afterAll(() => rmSync(join(clone, '..'), { recursive: true, force: true }))
 
-  const clean = () =>
-    execFileSync('git', ['status', '--porcelain'], { cwd: clone, encoding: 'utf8' })
+  const clean = (dir = clone) =>
+    execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })
   /**
-   * Runs a script in the clone. With `bundle`, `npm` is a stub that runs that shell code for
-   * `npm run --silent bundle` (and fails on anything else), so no test but the last one waits
-   * for ncc.
+   * Runs a script in the clone, with `npm` a stub that runs the shell code `bundle` for
+   * `npm run --silent bundle` (and fails on anything else): these tests do not wait for ncc.
    */
-  const run = (script: string, args: string[], bundle?: string, timeout = 20_000) => {
-    let env = process.env
-    if (bundle !== undefined) {
-      writeFileSync(
-        join(stubs, 'npm'),
-        `#!/bin/sh\n[ "$*" = "run --silent bundle" ] || { echo "npm stub: $*" >&2; exit 99; }\n${bundle}\n`,
-        { mode: 0o755 }
-      )
-      env = { ...process.env, PATH: `${stubs}${delimiter}${process.env.PATH}` }
-    }
+  const run = (script: string, args: string[], bundle: string) => {
+    writeFileSync(
+      join(stubs, 'npm'),
+      `#!/bin/sh\n[ "$*" = "run --silent bundle" ] || { echo "npm stub: $*" >&2; exit 99; }\n${bundle}\n`,
+      { mode: 0o755 }
+    )
     return spawnSync('bash', [script, ...args], {
       cwd: clone,
       encoding: 'utf8',
-      env,
-      timeout
+      env: { ...process.env, PATH: `${stubs}${delimiter}${process.env.PATH}` },
+      timeout: 20_000
     })
   }
   const version = packageJson.version
@@ -513,6 +553,14 @@ describe('script/check-dist and script/release', () => {
     expect(result.stdout).toContain(`would tag v${version} and move v${version.split('.')[0]}`)
   })
 
+  it('release refuses a stale dist/ and puts the committed one back', () => {
+    const result = run('script/release', [`v${version}`, '--dry-run'], STALE)
+    expect(result.stderr).toContain('dist/ is stale')
+    expect(result.stderr).toContain('release: not tagging')
+    expect(result.status).toBe(1)
+    expect(clean()).toBe('')
+  })
+
   it('release refuses a version that package.json does not have', () => {
     const result = run('script/release', ['v9.9.9', '--dry-run'], 'exit 99')
     expect(result.status).toBe(1)
@@ -527,21 +575,18 @@ describe('script/check-dist and script/release', () => {
     expect(result.stderr).toContain('the working tree is not clean')
   })
 
-  // The one slow test here: about 10 s on an idle machine, as ncc type-checks and bundles the
-  // whole action, and it may take several times that on a busy one (hence its own timeout).
-  // Nothing short of rebuilding dist/ from a changed source shows that a stale dist/ is really
-  // caught, so this runs the real npm run bundle, through script/release and check-dist --restore.
-  it('release refuses a stale dist/, really rebuilt, and leaves the tree as it found it', () => {
-    appendFileSync(
-      join(clone, 'src/index.ts'),
-      '\nconsole.error("changed after the last bundle")\n'
-    )
-    execFileSync('git', ['commit', '-qam', 'change the source, not dist/'], { cwd: clone })
-    const result = run('script/release', [`v${version}`, '--dry-run'], undefined, 110_000)
+  // The one slow check in this file: nothing short of rebuilding dist/ from a changed source
+  // shows that a stale dist/ is really caught, so this runs the real npm run bundle (ncc
+  // type-checks and bundles the whole action: about 10 s on an idle machine, several times that
+  // on a busy one), through script/release and script/check-dist --restore, in a clone of its
+  // own. It was started before the first test of this file (realBundle, at the top), so ncc
+  // works on one core while the other tests run on the other; this test only awaits it.
+  it('release refuses a stale dist/ that the real npm run bundle finds', async () => {
+    const { dir, result } = await realBundle
     expect(result.stderr).toContain('M dist/index.js')
     expect(result.stderr).toContain('dist/ is stale')
     expect(result.stderr).toContain('release: not tagging')
     expect(result.status).toBe(1)
-    expect(clean()).toBe('')
+    expect(clean(dir)).toBe('')
   }, 120_000)
 })
