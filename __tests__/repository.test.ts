@@ -109,8 +109,10 @@ beforeAll(() => {
   execFileSync('git', ['commit', '-qam', 'change the source, not dist/'], { cwd: dir })
   const version = packageJson.version
   realBundle = new Promise((resolve, reject) => {
+    // its own process group, so that afterAll can stop ncc too when the last test did not run
     const child = spawn('bash', ['script/release', `v${version}`, '--dry-run'], {
       cwd: dir,
+      detached: true,
       timeout: 110_000
     })
     realBundleChild = child
@@ -124,7 +126,14 @@ beforeAll(() => {
   realBundle.catch(() => undefined)
 })
 afterAll(async () => {
-  realBundleChild?.kill()
+  const child = realBundleChild
+  if (child?.pid && child.exitCode === null && child.signalCode === null) {
+    try {
+      process.kill(-child.pid)
+    } catch {
+      // already gone
+    }
+  }
   const { dir } = await realBundle.catch(() => ({ dir: undefined }))
   if (dir) rmSync(join(dir, '..'), { recursive: true, force: true })
 })
