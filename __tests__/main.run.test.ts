@@ -1,36 +1,108 @@
-// run() in-process against the stand-in, with the runner's environment (INPUT_*, GITHUB_OUTPUT,
-// GITHUB_STEP_SUMMARY) stubbed and a virtual clock, so retries take no real time.
+// run() in-process, the way the runner starts it: INPUT_* variables, GITHUB_OUTPUT and
+// GITHUB_STEP_SUMMARY files, workflow commands on stdout. The real @actions/core; the server is
+// the CertCentral stand-in, or for order look-ups a small loopback server of this file.
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { run } from '../src/main.js'
+import { USER_AGENT, run } from '../src/main.js'
 import type { Clock } from '../src/runner.js'
 import { startStandIn } from '../standin/certcentral-standin.js'
 import { parseOutputFile } from '../standin/run-action.js'
+import { FakeClock } from './support/clock.js'
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>
 let standIn: StandIn
+
+let nextId = 7_000_000
+const freshId = (): string => String(nextId++)
+
 // core.summary remembers the first file it wrote to, so every test shares one, emptied first.
 const dir = mkdtempSync(join(tmpdir(), 'main-run-'))
 const files = { output: join(dir, 'output'), summary: join(dir, 'summary') }
 let printed: string[]
 
+// ---- an Order info server on loopback: every order is issued -----------------------------------
+
+interface Seen {
+  method: string
+  path: string
+  key: string | undefined
+  body: unknown
+}
+const ORDER_KEY = 'orders-KEY-5150'
+let orders: { server: Server; baseUrl: string; seen: Seen[] }
+const certificateOf = (orderId: string): string => String(Number(orderId) + 100_000)
+
+async function startOrderServer(): Promise<typeof orders> {
+  const seen: Seen[] = []
+  const server = createServer((req, res) => {
+    let text = ''
+    req.on('data', chunk => (text += String(chunk)))
+    req.on('end', () => {
+      const key = req.headers['x-dc-devkey']
+      seen.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        key: typeof key === 'string' ? key : undefined,
+        body: text === '' ? undefined : JSON.parse(text)
+      })
+      const lookup = /^\/services\/v2\/order\/certificate\/(\d+)$/.exec(req.url ?? '')
+      if (req.method === 'GET' && lookup) {
+        const id = lookup[1] as string
+        const body = JSON.stringify({
+          id: Number(id),
+          status: 'issued',
+          certificate: {
+            id: Number(certificateOf(id)),
+            common_name: `www${id}.example.com`,
+            valid_till: '2026-05-01'
+          }
+        })
+        res.writeHead(200, { 'Content-Type': 'application/json' })
+        return res.end(body)
+      }
+      const send = /^\/services\/v2\/certificate\/\d+\/sendemail$/.test(req.url ?? '')
+      const seal = /^\/services\/v2\/order\/certificate\/\d+\/site-seal\/email-seal$/.test(
+        req.url ?? ''
+      )
+      if ((req.method === 'PUT' && send) || (req.method === 'POST' && seal)) {
+        res.writeHead(204)
+        return res.end()
+      }
+      res.writeHead(404, { 'Content-Type': 'application/json' })
+      res.end('{"errors":[{"code":"not_found","message":"Not found."}]}')
+    })
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return { server, baseUrl: `http://127.0.0.1:${port}/services/v2`, seen }
+}
+
 beforeAll(async () => {
   standIn = await startStandIn()
+  orders = await startOrderServer()
 })
-afterAll(() => standIn.close())
+afterAll(async () => {
+  await standIn.close()
+  orders.server.closeAllConnections()
+  await new Promise(resolve => orders.server.close(resolve))
+})
 
 beforeEach(() => {
   writeFileSync(files.output, '')
   writeFileSync(files.summary, '')
-  for (const name of Object.keys(process.env))
-    if (name.startsWith('INPUT_')) vi.stubEnv(name, undefined)
-  vi.stubEnv('DIGICERT_API_KEY', undefined)
+  for (const name of Object.keys(process.env)) {
+    if (
+      /^(INPUT_|RUNNER_DEBUG$|DIGICERT_API_KEY$|GITHUB_REPOSITORY$|GITHUB_RUN_ID$)/.test(name) ||
+      /^(https?_proxy|no_proxy|all_proxy)$/i.test(name)
+    )
+      vi.stubEnv(name, undefined)
+  }
   vi.stubEnv('GITHUB_OUTPUT', files.output)
   vi.stubEnv('GITHUB_STEP_SUMMARY', files.summary)
-  vi.stubEnv('GITHUB_REPOSITORY', 'octo-org/renewals')
-  vi.stubEnv('GITHUB_RUN_ID', '99')
   printed = []
   vi.spyOn(process.stdout, 'write').mockImplementation(chunk => {
     printed.push(String(chunk))
@@ -43,125 +115,424 @@ afterEach(() => {
   process.exitCode = undefined
 })
 
-function inputs(values: Record<string, string>): void {
-  const all = { 'api-key': standIn.apiKey, 'api-url': standIn.baseUrl, ...values }
-  for (const [name, value] of Object.entries(all)) vi.stubEnv(`INPUT_${name.toUpperCase()}`, value)
-}
-const outputs = () => parseOutputFile(readFileSync(files.output, 'utf8'))
-const log = () => printed.join('')
-
-function virtualClock(): Clock & { slept: number[] } {
-  let time = Date.now()
-  const slept: number[] = []
-  return {
-    slept,
-    now: () => time,
-    random: () => 0,
-    sleep: async ms => void (slept.push(ms), (time += ms))
+/** Runs the action against the stand-in with these inputs (by their names in action.yml). */
+async function runWith(values: Record<string, string>, clock?: Clock): Promise<void> {
+  const all = {
+    'api-key': standIn.apiKey,
+    'api-url': standIn.baseUrl,
+    'timeout-seconds': '5',
+    ...values
   }
+  for (const [name, value] of Object.entries(all)) vi.stubEnv(`INPUT_${name.toUpperCase()}`, value)
+  await run(clock)
 }
 
-let nextId = 30_000
-const freshId = () => String(nextId++)
+// ---- what the runner sees ----------------------------------------------------------------------
 
-describe('run()', () => {
-  it('sends, sets outputs, writes the summary and does not fail', async () => {
-    const id = freshId()
-    inputs({ operation: 'send-certificate', 'certificate-id': id, emails: 'ops@example.com' })
-    await run()
+const ESCAPED: Record<string, string> = { '25': '%', '0D': '\r', '0A': '\n', '3A': ':', '2C': ',' }
+const unescape = (text: string): string =>
+  text.replace(/%(25|0D|0A|3A|2C)/g, (_, code: string) => ESCAPED[code] ?? '')
+const log = (): string => printed.join('')
+const lines = (): string[] => log().split('\n')
+/** Messages of one kind of workflow command (`::error title=…::message`). */
+const messages = (name: string): string[] =>
+  lines()
+    .map(line => new RegExp(`^::${name}(?: .*?)?::(.*)$`).exec(line)?.[1])
+    .filter((m): m is string => m !== undefined)
+    .map(unescape)
+const masked = (): string[] => messages('add-mask')
+const outputs = (): Record<string, string> => parseOutputFile(readFileSync(files.output, 'utf8'))
+const summary = (): string => readFileSync(files.summary, 'utf8')
+const visible = (html: string): string =>
+  html
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+const requestsFor = (...ids: string[]) => standIn.requests.filter(r => ids.includes(r.id ?? ''))
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+
+const EMPTY_OUTPUTS = {
+  'status-code': '',
+  results: '[]',
+  'sent-ids': '',
+  'failed-ids': '',
+  'unsent-ids': '',
+  'retry-after': ''
+}
+
+// ---- the tests --------------------------------------------------------------------------------
+
+describe('run() against the stand-in', () => {
+  it('sends the right requests, sets every output and writes the summary', async () => {
+    const [a, b] = [freshId(), freshId()]
+    await runWith({
+      operation: 'send-certificate',
+      'certificate-id': `${a}, ${b}`,
+      emails: 'ops@example.com pki@example.com',
+      format: 'plaintext',
+      message: 'Renewed.\nInstall by Friday.'
+    })
+    const seen = requestsFor(a, b)
+    expect(seen.map(r => `${r.method} ${r.path}`).sort()).toEqual(
+      [a, b].map(id => `PUT /services/v2/certificate/${id}/sendemail`).sort()
+    )
+    for (const request of seen) {
+      expect(request).toMatchObject({ keyPresent: true, keyValid: true, status: 204 })
+      expect(request.headers).toMatchObject({
+        accept: 'application/json',
+        'content-type': 'application/json',
+        'user-agent': USER_AGENT
+      })
+      expect(request.body).toEqual({
+        emails: ['ops@example.com', 'pki@example.com'],
+        certificate_collect_format: 'plaintext',
+        custom_message: 'Renewed.\nInstall by Friday.'
+      })
+    }
     expect(process.exitCode).toBeUndefined()
-    expect(outputs()).toEqual({
+    const shown = outputs()
+    expect(shown).toMatchObject({
       'status-code': '204',
-      results: JSON.stringify([{ id, ok: true, status: 204, attempts: 1 }]),
+      'sent-ids': `${a},${b}`,
+      'failed-ids': '',
+      'unsent-ids': '',
       'retry-after': ''
     })
-    expect(readFileSync(files.summary, 'utf8')).toContain(`<td>${id}</td>`)
-    expect(log()).toContain(`${id}: sent (HTTP 204)`)
+    expect(JSON.parse(shown.results as string)).toEqual([
+      expect.objectContaining({ id: a, ok: true, status: 204, attempts: 1 }),
+      expect.objectContaining({ id: b, ok: true, status: 204, attempts: 1 })
+    ])
+    const text = visible(summary())
+    expect(text).toContain(a)
+    expect(text).toMatch(/2 sent/)
+    expect(log()).toContain(`certificate ${a}: sent (HTTP 204)`)
+    expect(messages('error')).toEqual([])
   })
 
-  it('masks the key before it logs anything', async () => {
-    inputs({ operation: 'email-site-seal', 'order-id': freshId() })
-    await run()
+  it('masks the key first and shows it nowhere else', async () => {
+    const id = freshId()
+    await runWith({
+      operation: 'send-certificate',
+      'certificate-id': id,
+      emails: 'ops@example.com'
+    })
     expect(printed[0]).toBe(`::add-mask::${standIn.apiKey}\n`)
+    expect(masked()).toEqual([standIn.apiKey])
+    expect(printed.slice(1).join('')).not.toContain(standIn.apiKey)
+    expect(readFileSync(files.output, 'utf8')).not.toContain(standIn.apiKey)
+    expect(summary()).not.toContain(standIn.apiKey)
+    expect(outputs()['sent-ids']).toBe(id)
   })
 
-  it('retries a 429 with the injected clock and logs each retry', async () => {
+  it('masks each line of a multi-line key, then refuses it without sending', async () => {
+    const connections = standIn.connections()
+    await runWith({
+      'api-key': `${standIn.apiKey}\n  second-KEY-line  `,
+      operation: 'send-certificate',
+      'certificate-id': freshId(),
+      emails: 'ops@example.com'
+    })
+    expect(lines().slice(0, 3)).toEqual([
+      `::add-mask::${standIn.apiKey}`,
+      '::add-mask::second-KEY-line',
+      '::add-mask::  second-KEY-line  '
+    ])
+    expect(process.exitCode).toBe(1)
+    expect(messages('error').at(-1)).toContain('api-key: ')
+    expect(standIn.connections()).toBe(connections)
+    const rest = lines().slice(3).join('\n')
+    expect(rest).not.toContain(standIn.apiKey)
+    expect(rest).not.toContain('second-KEY-line')
+    expect(outputs()).toEqual(EMPTY_OUTPUTS)
+  })
+
+  it('takes the key from DIGICERT_API_KEY when api-key is whitespace only, masking no blanks', async () => {
+    const id = freshId()
+    vi.stubEnv('DIGICERT_API_KEY', standIn.apiKey)
+    await runWith({
+      'api-key': '  \n \t',
+      operation: 'send-certificate',
+      'certificate-id': id,
+      emails: 'ops@example.com'
+    })
+    expect(masked()).toEqual([standIn.apiKey])
+    expect(lines().filter(line => /^::add-mask::\s*$/.test(line))).toEqual([])
+    expect(requestsFor(id)).toEqual([expect.objectContaining({ keyValid: true, status: 204 })])
+    expect(process.exitCode).toBeUndefined()
+  })
+
+  it('bad inputs: every output, every problem in the summary and the verdict, no request', async () => {
+    const connections = standIn.connections()
+    await runWith({
+      operation: 'send-certificate',
+      'certificate-id': '12x',
+      emails: 'not-an-address',
+      format: 'zip',
+      'timeout-seconds': '0'
+    })
+    expect(process.exitCode).toBe(1)
+    expect(standIn.connections()).toBe(connections)
+    expect(outputs()).toEqual(EMPTY_OUTPUTS)
+    const problems = [
+      'certificate-id: "12x"',
+      'emails: "not-an-address"',
+      'format: "zip"',
+      'timeout-seconds: "0"'
+    ]
+    const verdict = messages('error').at(-1) ?? ''
+    const text = visible(summary())
+    for (const problem of problems) {
+      expect(verdict).toContain(problem)
+      expect(text).toContain(problem)
+    }
+  })
+
+  it('reports dry-run: yes together with the other problems, and sends nothing', async () => {
+    const connections = standIn.connections()
+    await runWith({
+      operation: 'send-certificate',
+      'certificate-id': freshId(),
+      emails: 'ops@example.com',
+      format: 'zip',
+      'dry-run': 'yes'
+    })
+    expect(process.exitCode).toBe(1)
+    expect(standIn.connections()).toBe(connections)
+    const verdict = messages('error').at(-1) ?? ''
+    expect(verdict).toContain('dry-run: "yes"')
+    expect(verdict).toContain('format: "zip"')
+    expect(visible(summary())).toContain('dry-run: "yes"')
+    expect(visible(summary())).toContain('format: "zip"')
+    expect(outputs()).toEqual(EMPTY_OUTPUTS)
+  })
+
+  it('debug lines: the plan without the key, and each request with its attempt and status', async () => {
+    vi.stubEnv('RUNNER_DEBUG', '1')
+    const id = freshId()
+    await runWith({
+      operation: 'send-certificate',
+      'certificate-id': id,
+      emails: 'ops@example.com'
+    })
+    const debug = messages('debug')
+    const plan = debug.find(line => line.startsWith('plan: '))
+    expect(plan).toBeDefined()
+    expect(plan).toContain('"operation":"send-certificate"')
+    expect(plan).toContain(id)
+    expect(plan).toContain(standIn.baseUrl)
+    expect(plan).not.toContain(standIn.apiKey)
+    expect(plan).not.toMatch(/apiKey|api-key/)
+    expect(debug).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^PUT ${escapeRegExp(standIn.baseUrl)}/certificate/${id}/sendemail attempt 1: HTTP 204\\b`
+        )
+      )
+    )
+  })
+
+  it('retries a 429 after its Retry-After on the injected clock', async () => {
+    vi.stubEnv('RUNNER_DEBUG', '1')
     const id = freshId()
     standIn.setFault(id, { kind: 'rate-limit', retryAfter: '30', times: 1 })
-    inputs({ operation: 'email-site-seal', 'order-id': id, 'max-retries': '1' })
-    const clock = virtualClock()
-    await run(clock)
+    const clock = new FakeClock()
+    await runWith(
+      {
+        operation: 'send-certificate',
+        'certificate-id': id,
+        emails: 'ops@example.com',
+        'max-retries': '1'
+      },
+      clock
+    )
+    expect(requestsFor(id).map(r => r.status)).toEqual([429, 204])
+    expect(clock.sleeps).toContain(30_000)
+    expect(messages('warning')).toContainEqual(
+      expect.stringMatching(new RegExp(`certificate ${id}: HTTP 429.*retry 1 of 1 in 30\\.0 s`))
+    )
+    const url = escapeRegExp(`${standIn.baseUrl}/certificate/${id}/sendemail`)
+    expect(messages('debug')).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(new RegExp(`^PUT ${url} attempt 1: HTTP 429`)),
+        expect.stringMatching(new RegExp(`^PUT ${url} attempt 2: HTTP 204`))
+      ])
+    )
+    expect(outputs()).toMatchObject({ 'status-code': '204', 'sent-ids': id, 'retry-after': '30' })
     expect(process.exitCode).toBeUndefined()
-    expect(clock.slept).toEqual([30_000])
-    expect(log()).toContain(`::warning::${id}: HTTP 429: DigiCert rate-limited this API key`)
-    expect(log()).toContain('retry 1 of 1 in 30.0 s')
-    expect(outputs()['retry-after']).toBe('30')
   })
 
-  it('fails the step when an ID fails', async () => {
+  it('a 429 not retried stops the run: 429, unsent-ids, and no retry-after past a day', async () => {
     const id = freshId()
-    standIn.setFault(id, { kind: 'not-found' })
-    inputs({ operation: 'send-certificate', 'certificate-id': id, emails: 'ops@example.com' })
-    await run()
-    expect(process.exitCode).toBe(1)
-    expect(log()).toContain(
-      `::error::send-certificate failed for certificate ${id}: HTTP 404: not_found: Not found.`
-    )
-  })
-
-  it('fails on bad input before any request', async () => {
-    const before = standIn.requests.length
-    inputs({
+    standIn.setFault(id, { kind: 'rate-limit', retryAfter: '999999999' })
+    await runWith({
       operation: 'send-certificate',
-      'certificate-id': '1',
-      emails: 'ops@example.com',
-      format: 'zip'
+      'certificate-id': id,
+      emails: 'ops@example.com'
     })
-    await run()
+    expect(requestsFor(id)).toHaveLength(1)
+    expect(outputs()).toMatchObject({
+      'status-code': '429',
+      'unsent-ids': id,
+      'sent-ids': '',
+      'retry-after': ''
+    })
+    expect(messages('warning')).toContainEqual(expect.stringMatching(/999999999/))
     expect(process.exitCode).toBe(1)
-    expect(standIn.requests.length).toBe(before)
-    expect(log()).toContain(
-      '::error::format: "zip" is not one of attachment, plaintext, downloadlink'
-    )
   })
 
-  it('fails on a dry-run value that is not a YAML boolean', async () => {
-    inputs({
+  it('one failed ID of two: one annotation, the verdict with its error', async () => {
+    const [ok, missing] = [freshId(), freshId()]
+    standIn.setFault(missing, { kind: 'not-found' })
+    await runWith({
       operation: 'send-certificate',
-      'certificate-id': '1',
-      emails: 'ops@example.com',
-      'dry-run': 'maybe'
+      'certificate-id': `${ok},${missing}`,
+      emails: 'ops@example.com'
     })
-    await run()
     expect(process.exitCode).toBe(1)
-    expect(log()).toContain('dry-run')
+    const errors = messages('error')
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toContain(`certificate ${missing}: HTTP 404`)
+    expect(outputs()).toMatchObject({
+      'status-code': '404',
+      'sent-ids': ok,
+      'failed-ids': missing,
+      'unsent-ids': ''
+    })
   })
 
-  it('dry-run logs the requests, sets outputs, writes a summary and sends nothing', async () => {
-    const id = freshId()
-    const before = standIn.requests.length
-    inputs({
+  it('a dry run logs the requests and the body once, sends nothing, and reports', async () => {
+    const [a, b] = [freshId(), freshId()]
+    const connections = standIn.connections()
+    await runWith({
       operation: 'email-site-seal',
-      'order-id': id,
+      'order-id': `${a} ${b}`,
       'dry-run': 'true',
       'seal-settings': '{"seal_size":"s"}'
     })
-    await run()
     expect(process.exitCode).toBeUndefined()
-    expect(standIn.requests.length).toBe(before)
-    expect(log()).toContain(`POST ${standIn.baseUrl}/order/certificate/${id}/site-seal/email-seal`)
-    expect(JSON.parse(outputs().results ?? '')).toEqual([
-      { id, ok: true, status: null, attempts: 0 }
+    expect(standIn.connections()).toBe(connections)
+    for (const id of [a, b]) {
+      expect(log()).toContain(`GET ${standIn.baseUrl}/order/certificate/${id}`)
+      expect(log()).toContain(
+        `POST ${standIn.baseUrl}/order/certificate/${id}/site-seal/email-seal`
+      )
+    }
+    expect(log().split('"seal_size": "s"')).toHaveLength(2)
+    expect(JSON.parse(outputs().results as string)).toEqual([
+      expect.objectContaining({ id: a, ok: true, status: null, attempts: 0 }),
+      expect.objectContaining({ id: b, ok: true, status: null, attempts: 0 })
     ])
-    expect(readFileSync(files.summary, 'utf8')).toContain('(dry run)')
+    expect(outputs()).toMatchObject({ 'status-code': '', 'sent-ids': '', 'failed-ids': '' })
+    expect(visible(summary())).toContain('(dry run)')
   })
 
-  it('takes the key from DIGICERT_API_KEY when api-key is empty', async () => {
-    const id = freshId()
-    inputs({ operation: 'email-site-seal', 'order-id': id, 'api-key': '' })
-    vi.stubEnv('DIGICERT_API_KEY', standIn.apiKey)
-    await run()
+  it('SIGTERM while requests hang: outputs and summary written, the rest cancelled', async () => {
+    const hanging = [freshId(), freshId(), freshId(), freshId()]
+    const waiting = [freshId(), freshId()]
+    for (const id of hanging) standIn.setFault(id, { kind: 'hang' })
+    const listeners = process.listeners('SIGTERM').length
+    const running = runWith({
+      operation: 'send-certificate',
+      'certificate-id': [...hanging, ...waiting].join(','),
+      emails: 'ops@example.com'
+    })
+    await vi.waitFor(() => expect(requestsFor(...hanging)).toHaveLength(4), {
+      timeout: 4_000,
+      interval: 5
+    })
+    expect(process.listeners('SIGTERM')).toHaveLength(listeners + 1)
+    process.emit('SIGTERM')
+    await running
+    expect(process.listeners('SIGTERM')).toHaveLength(listeners)
+
+    expect(requestsFor(...waiting)).toEqual([])
+    const shown = outputs()
+    const results = JSON.parse(shown.results as string) as {
+      id: string
+      ok: boolean
+      attempts: number
+      error?: string
+    }[]
+    expect(results.map(r => r.id)).toEqual([...hanging, ...waiting])
+    for (const result of results) {
+      expect(result.ok).toBe(false)
+      expect(result.error).toMatch(/cancel/)
+    }
+    for (const id of waiting) {
+      expect(results.find(r => r.id === id)).toMatchObject({ attempts: 0 })
+      expect(shown['unsent-ids']?.split(',')).toContain(id)
+    }
+    expect(shown['sent-ids']).toBe('')
+    expect(messages('warning')).toContainEqual(expect.stringMatching(/SIGTERM/))
+    const text = visible(summary())
+    for (const id of [...hanging, ...waiting]) expect(text).toContain(id)
+    expect(text).toMatch(/not sent/)
+    expect(process.exitCode).toBe(1)
+  })
+})
+
+describe('run() with order IDs', () => {
+  it('send-certificate looks each order up, then sends its certificate', async () => {
+    const [a, b] = [freshId(), freshId()]
+    await runWith({
+      'api-key': ORDER_KEY,
+      'api-url': orders.baseUrl,
+      operation: 'send-certificate',
+      'order-id': `${a},${b}`,
+      emails: 'ops@example.com'
+    })
     expect(process.exitCode).toBeUndefined()
-    expect(standIn.requests.find(r => r.id === id)?.keyValid).toBe(true)
+    for (const id of [a, b]) {
+      const mine = orders.seen.filter(
+        s => s.path.endsWith(`/${id}`) || s.path.includes(`/${certificateOf(id)}/`)
+      )
+      expect(mine.map(s => `${s.method} ${s.path}`)).toEqual([
+        `GET /services/v2/order/certificate/${id}`,
+        `PUT /services/v2/certificate/${certificateOf(id)}/sendemail`
+      ])
+      expect(mine.every(s => s.key === ORDER_KEY)).toBe(true)
+      expect(mine[1]?.body).toEqual({
+        emails: ['ops@example.com'],
+        certificate_collect_format: 'attachment'
+      })
+    }
+    expect(JSON.parse(outputs().results as string)).toEqual([
+      expect.objectContaining({
+        id: a,
+        ok: true,
+        certificate_id: certificateOf(a),
+        common_name: `www${a}.example.com`,
+        valid_till: '2026-05-01'
+      }),
+      expect.objectContaining({ id: b, ok: true, certificate_id: certificateOf(b) })
+    ])
+    expect(outputs()['sent-ids']).toBe(`${a},${b}`)
+    const text = visible(summary())
+    expect(text).toMatch(/Common name/)
+    expect(text).toContain(`www${a}.example.com`)
+    expect(text).toContain('2026-05-01')
+  })
+
+  it('email-site-seal looks the order up, then emails its seal', async () => {
+    const id = freshId()
+    await runWith({
+      'api-key': ORDER_KEY,
+      'api-url': orders.baseUrl,
+      operation: 'email-site-seal',
+      'order-id': id,
+      emails: 'web@example.com',
+      'seal-settings': '{"seal_size":"m","seal_hover":true}'
+    })
+    expect(process.exitCode).toBeUndefined()
+    const mine = orders.seen.filter(s => s.path.includes(`/${id}`))
+    expect(mine.map(s => `${s.method} ${s.path}`)).toEqual([
+      `GET /services/v2/order/certificate/${id}`,
+      `POST /services/v2/order/certificate/${id}/site-seal/email-seal`
+    ])
+    expect(mine[1]?.body).toEqual({
+      recipient_email: 'web@example.com',
+      seal_size: 'm',
+      seal_hover: true
+    })
+    expect(outputs()).toMatchObject({ 'status-code': '204', 'sent-ids': id })
   })
 })

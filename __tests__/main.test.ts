@@ -1,22 +1,84 @@
-// Unit test of main.ts's masking, with @actions/core mocked.
-import { describe, expect, it, vi } from 'vitest'
+// Unit tests of main.ts's input reading and masking. @actions/core is wrapped, not replaced: every
+// call goes through to the real toolkit and is recorded, so the order of calls can be checked.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+
+const calls = vi.hoisted(() => [] as { name: string; args: unknown[] }[])
 
 vi.mock('@actions/core', async importOriginal => {
   const actual = await importOriginal<typeof import('@actions/core')>()
-  return { ...actual, setSecret: vi.fn() }
+  const wrapped: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(actual)) {
+    wrapped[name] =
+      typeof value === 'function'
+        ? (...args: unknown[]): unknown => {
+            calls.push({ name, args })
+            return (value as (...a: unknown[]) => unknown)(...args)
+          }
+        : value
+  }
+  return wrapped as typeof actual
 })
-const core = await import('@actions/core')
-const { maskSecret, USER_AGENT } = await import('../src/main.js')
 
-describe('maskSecret', () => {
-  it('masks every line of a multi-line value, trimmed and as given', () => {
-    maskSecret('first-line\n  second-line \r\n\nthird')
-    expect(vi.mocked(core.setSecret).mock.calls.map(c => c[0])).toEqual([
+const { ACTION_INPUTS } = await import('../src/action-inputs.js')
+const { USER_AGENT, readInputs, run, secretLines } = await import('../src/main.js')
+const { parseOutputFile } = await import('../standin/run-action.js')
+
+// Nothing listens here: a request that should never be made fails on loopback, never on the net.
+const CLOSED_PORT_URL = 'http://127.0.0.1:9/services/v2'
+const dir = mkdtempSync(join(tmpdir(), 'main-'))
+const files = { output: join(dir, 'output'), summary: join(dir, 'summary') }
+let printed: string[]
+
+beforeEach(() => {
+  calls.length = 0
+  writeFileSync(files.output, '')
+  writeFileSync(files.summary, '')
+  for (const name of Object.keys(process.env)) {
+    if (/^(INPUT_|RUNNER_DEBUG$|DIGICERT_API_KEY$|GITHUB_REPOSITORY$|GITHUB_RUN_ID$)/.test(name))
+      vi.stubEnv(name, undefined)
+  }
+  vi.stubEnv('GITHUB_OUTPUT', files.output)
+  vi.stubEnv('GITHUB_STEP_SUMMARY', files.summary)
+  printed = []
+  vi.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+    printed.push(String(chunk))
+    return true
+  })
+})
+afterEach(() => {
+  vi.unstubAllEnvs()
+  vi.restoreAllMocks()
+  process.exitCode = undefined
+})
+
+function inputs(values: Record<string, string>): void {
+  for (const [name, value] of Object.entries(values))
+    vi.stubEnv(`INPUT_${name.toUpperCase()}`, value)
+}
+const masked = (): string[] =>
+  printed
+    .join('')
+    .split('\n')
+    .filter(line => line.startsWith('::add-mask::'))
+    .map(line => line.slice('::add-mask::'.length))
+
+describe('secretLines', () => {
+  it('gives every line of a multi-line value, trimmed and as given', () => {
+    expect(secretLines('first-line\n  second-line \r\n\nthird')).toEqual([
       'first-line',
       'second-line',
       '  second-line ',
       'third'
     ])
+    expect(secretLines('a-key\rb-key')).toEqual(['a-key', 'b-key'])
+  })
+
+  it('gives nothing for blanks', () => {
+    expect(secretLines('')).toEqual([])
+    expect(secretLines('  \n\t\r\n ')).toEqual([])
   })
 })
 
@@ -25,5 +87,96 @@ describe('USER_AGENT', () => {
     expect(USER_AGENT).toMatch(
       /^certcentral-email-action\/\d+\.\d+\.\d+ \(GitHub Action; node v\d+/
     )
+  })
+})
+
+describe('readInputs', () => {
+  it('masks each line of the key before it reads any other input', () => {
+    inputs({
+      'api-key': 'first-KEY-line\n  second-KEY-line \n',
+      operation: 'send-certificate',
+      'certificate-id': '123',
+      emails: 'ops@example.com'
+    })
+    const raw = readInputs()
+    expect(raw['api-key']).toBe('first-KEY-line\n  second-KEY-line \n')
+    expect(calls[0]).toEqual({
+      name: 'getInput',
+      args: ['api-key', expect.objectContaining({ trimWhitespace: false })]
+    })
+    expect(calls.slice(1, 4)).toEqual([
+      { name: 'setSecret', args: ['first-KEY-line'] },
+      { name: 'setSecret', args: ['second-KEY-line'] },
+      { name: 'setSecret', args: ['  second-KEY-line '] }
+    ])
+    expect(calls.slice(4).map(c => c.name)).not.toContain('setSecret')
+    expect(printed.join('').split('\n').slice(0, 3)).toEqual([
+      '::add-mask::first-KEY-line',
+      '::add-mask::second-KEY-line',
+      '::add-mask::  second-KEY-line '
+    ])
+  })
+
+  it('falls back to DIGICERT_API_KEY for a whitespace-only api-key, masking no blanks', () => {
+    inputs({ 'api-key': '  \n\t ', operation: 'send-certificate' })
+    vi.stubEnv('DIGICERT_API_KEY', 'env-KEY-4242')
+    expect(readInputs()['api-key']).toBe('env-KEY-4242')
+    expect(calls.filter(c => c.name === 'setSecret').map(c => c.args[0])).toEqual(['env-KEY-4242'])
+    expect(masked()).toEqual(['env-KEY-4242'])
+  })
+
+  it('masks nothing when there is no key at all', () => {
+    inputs({ 'api-key': ' ', operation: 'send-certificate' })
+    vi.stubEnv('DIGICERT_API_KEY', ' \n ')
+    expect(readInputs()['api-key'].trim()).toBe('')
+    expect(calls.filter(c => c.name === 'setSecret')).toEqual([])
+    expect(masked()).toEqual([])
+  })
+
+  it("reads every input of action.yml, with action.yml's defaults, untrimmed", () => {
+    inputs({
+      'api-key': 'k3y-k3y',
+      operation: 'send-certificate',
+      'certificate-id': '123',
+      message: '  Dear team,\n  the renewed certificate.  '
+    })
+    const raw = readInputs()
+    expect(Object.keys(raw).sort()).toEqual(Object.keys(ACTION_INPUTS).sort())
+    expect(raw).toMatchObject({
+      operation: 'send-certificate',
+      'certificate-id': '123',
+      message: '  Dear team,\n  the renewed certificate.  ',
+      format: 'attachment',
+      region: 'us',
+      'timeout-seconds': '30',
+      'max-retries': '0',
+      'wait-for-issuance': '0',
+      'dry-run': 'false'
+    })
+  })
+})
+
+describe('run', () => {
+  it('masks the key before any other call to the toolkit, then reports bad inputs', async () => {
+    inputs({
+      'api-key': 'run-KEY-1234',
+      'api-url': CLOSED_PORT_URL,
+      operation: 'send-certificate',
+      'certificate-id': '123',
+      emails: 'ops@example.com',
+      format: 'zip'
+    })
+    await run()
+    expect(calls.slice(0, 2)).toEqual([
+      { name: 'getInput', args: ['api-key', expect.anything()] },
+      { name: 'setSecret', args: ['run-KEY-1234'] }
+    ])
+    expect(printed[0]).toBe('::add-mask::run-KEY-1234\n')
+    expect(process.exitCode).toBe(1)
+    const setFailed = calls.filter(c => c.name === 'setFailed')
+    expect(setFailed).toHaveLength(1)
+    expect(setFailed[0]?.args[0]).toMatch(/^format: "zip"/)
+    expect(parseOutputFile(readFileSync(files.output, 'utf8')).results).toBe('[]')
+    expect(printed.slice(1).join('')).not.toContain('run-KEY-1234')
   })
 })

@@ -1,165 +1,607 @@
-// Unit tests of src/report.ts alone, with @actions/core mocked.
-import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs'
+// Unit tests of src/report.ts. @actions/core is the real one: what a user sees is asserted where
+// the runner would see it: workflow commands on stdout (annotations, warnings, log groups), the
+// GITHUB_OUTPUT file and the GITHUB_STEP_SUMMARY file.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import * as core from '@actions/core'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-
-vi.mock('@actions/core', async importOriginal => {
-  const actual = await importOriginal<typeof import('@actions/core')>()
-  return { ...actual, setOutput: vi.fn(), error: vi.fn(), info: vi.fn(), warning: vi.fn() }
-})
-const core = await import('@actions/core')
-const { annotateFailures, failureMessage, logDryRun, setOutputs, writeSummary } =
-  await import('../src/report.js')
-import type { Plan } from '../src/inputs.js'
+import {
+  MAX_ID_ANNOTATIONS,
+  OUTPUT_BUDGET_BYTES,
+  Reporter,
+  reportInputProblems,
+  type ReportContext
+} from '../src/report.js'
 import type { IdResult, RunOutcome } from '../src/runner.js'
+import { Sanitizer } from '../src/sanitize.js'
+import { parseOutputFile } from '../standin/run-action.js'
 
-const plan: Plan = {
-  operation: 'send-certificate',
-  apiKey: 'k',
-  baseUrl: 'https://www.digicert.com/services/v2',
-  ids: ['1', '2', '3'],
-  emails: ['ops@example.com'],
-  format: 'attachment',
-  body: { emails: ['ops@example.com'], certificate_collect_format: 'attachment' },
-  timeoutMs: 30_000,
-  maxRetries: 0,
-  dryRun: false,
-  warnings: []
-}
-const outcome: RunOutcome = {
-  results: [
-    { id: '1', ok: true, status: 204, attempts: 2 },
-    { id: '2', ok: false, status: 502, error: 'HTTP 502: body: <b>Bad gateway</b>', attempts: 1 },
-    { id: '3', ok: false, status: null, error: 'not attempted: ...', attempts: 0 }
-  ],
-  lastStatus: 502,
-  retryAfter: 9,
-  rateLimited: true
-}
+const KEY = 'dc-KEY-7Hq2Zp9Lw4'
+const safe = new Sanitizer([KEY])
+const MIB = 1024 * 1024
+const BASE = 'https://www.digicert.com/services/v2'
 
 // core.summary remembers the first file it wrote to, so every test shares one, emptied first.
-const summaryFile = join(mkdtempSync(join(tmpdir(), 'report-')), 'summary.md')
+const dir = mkdtempSync(join(tmpdir(), 'report-'))
+const files = { output: join(dir, 'output'), summary: join(dir, 'summary.md') }
+let printed: string[]
+
 beforeEach(() => {
-  writeFileSync(summaryFile, '')
-  vi.stubEnv('GITHUB_STEP_SUMMARY', summaryFile)
-  vi.stubEnv('GITHUB_REPOSITORY', 'acme/certs')
-  vi.stubEnv('GITHUB_RUN_ID', '77')
-  vi.stubEnv('GITHUB_SERVER_URL', 'https://ghe.example.com')
-  vi.mocked(core.setOutput).mockClear()
-  vi.mocked(core.error).mockClear()
-  vi.mocked(core.info).mockClear()
-  core.summary.emptyBuffer()
+  writeFileSync(files.output, '')
+  writeFileSync(files.summary, '')
+  vi.stubEnv('GITHUB_OUTPUT', files.output)
+  vi.stubEnv('GITHUB_STEP_SUMMARY', files.summary)
+  vi.stubEnv('GITHUB_REPOSITORY', undefined)
+  vi.stubEnv('GITHUB_RUN_ID', undefined)
+  printed = []
+  vi.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+    printed.push(String(chunk))
+    return true
+  })
 })
-afterEach(() => vi.unstubAllEnvs())
+afterEach(() => {
+  vi.unstubAllEnvs()
+  vi.restoreAllMocks()
+  core.summary.emptyBuffer()
+  process.exitCode = undefined
+})
 
-describe('report', () => {
-  it('sets the three outputs', () => {
-    setOutputs(outcome)
-    expect(vi.mocked(core.setOutput).mock.calls).toEqual([
-      ['status-code', 502],
-      ['results', JSON.stringify(outcome.results)],
-      ['retry-after', 9]
-    ])
-    setOutputs({ ...outcome, lastStatus: undefined, retryAfter: undefined })
-    expect(vi.mocked(core.setOutput).mock.calls.slice(3)).toEqual([
-      ['status-code', ''],
-      ['results', JSON.stringify(outcome.results)],
-      ['retry-after', '']
-    ])
-  })
+// ---- what the runner sees ----------------------------------------------------------------------
 
-  it('annotates each failed ID once, naming it', () => {
-    annotateFailures(plan, outcome.results)
-    expect(vi.mocked(core.error).mock.calls).toEqual([
-      [
-        'certificate 2: HTTP 502: body: <b>Bad gateway</b>',
-        { title: 'CertCentral send-certificate failed for certificate 2' }
-      ],
-      [
-        'certificate 3: not attempted: ...',
-        { title: 'CertCentral send-certificate failed for certificate 3' }
-      ]
-    ])
-  })
+interface Command {
+  name: string
+  props: Record<string, string>
+  message: string
+}
 
-  it('sums up failures in one verdict', () => {
-    expect(failureMessage(plan, outcome)).toBe(
-      'send-certificate failed for 2 of 3 certificates (2, 3); DigiCert rate-limited the key and the run stopped; ' +
-        'first error: HTTP 502: body: <b>Bad gateway</b>'
+const ESCAPED: Record<string, string> = { '25': '%', '0D': '\r', '0A': '\n', '3A': ':', '2C': ',' }
+const unescape = (text: string): string =>
+  text.replace(/%(25|0D|0A|3A|2C)/g, (_, code: string) => ESCAPED[code] ?? '')
+
+/** The workflow commands printed so far (`::name props::message`). */
+function commands(name?: string): Command[] {
+  const found: Command[] = []
+  for (const line of printed.join('').split('\n')) {
+    const match = /^::([a-z-]+)(?: (.*?))?::(.*)$/.exec(line)
+    if (!match) continue
+    const props: Record<string, string> = {}
+    for (const pair of (match[2] ?? '').split(',').filter(Boolean)) {
+      const at = pair.indexOf('=')
+      props[pair.slice(0, at)] = unescape(pair.slice(at + 1))
+    }
+    found.push({ name: match[1] as string, props, message: unescape(match[3] as string) })
+  }
+  return name === undefined ? found : found.filter(c => c.name === name)
+}
+const errors = (): Command[] => commands('error')
+const warnings = (): string[] => commands('warning').map(c => c.message)
+const outputs = (): Record<string, string> => parseOutputFile(readFileSync(files.output, 'utf8'))
+const summary = (): string => readFileSync(files.summary, 'utf8')
+
+/** The summary as a reader sees it: tags dropped, character references decoded. */
+function visible(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+    .replace(/&(amp|lt|gt|quot);/g, (_, name: string) =>
+      name === 'amp' ? '&' : name === 'lt' ? '<' : name === 'gt' ? '>' : '"'
     )
-    expect(
-      failureMessage(
-        { operation: 'email-site-seal' },
-        { ...outcome, results: [outcome.results[1] as IdResult] }
+}
+
+const count = (text: string, part: string): number => text.split(part).length - 1
+
+// ---- fixtures --------------------------------------------------------------------------------
+
+function context(over: Partial<ReportContext> = {}): ReportContext {
+  return {
+    operation: 'send-certificate',
+    idInput: 'certificate-id',
+    details: [
+      ['Recipients', 'ops@example.com, pki@example.com'],
+      ['Format', 'attachment']
+    ],
+    dryRun: false,
+    warnings: [],
+    ...over
+  }
+}
+const reporter = (over: Partial<ReportContext> = {}): Reporter => new Reporter(context(over), safe)
+
+const sent = (id: string, over: Partial<IdResult> = {}): IdResult => ({
+  id,
+  ok: true,
+  outcome: 'sent',
+  status: 204,
+  attempts: 1,
+  ...over
+})
+const failed = (id: string, status: number | null, error: string): IdResult => ({
+  id,
+  ok: false,
+  outcome: 'failed',
+  status,
+  attempts: 1,
+  error
+})
+const notAttempted = (id: string, why = 'cancelled'): IdResult => ({
+  id,
+  ok: false,
+  outcome: 'unsent',
+  status: null,
+  attempts: 0,
+  error: `not attempted: ${why}`
+})
+const validated = (id: string): IdResult => ({
+  id,
+  ok: true,
+  outcome: 'validated',
+  status: null,
+  attempts: 0
+})
+const outcomeOf = (results: IdResult[], over: Partial<RunOutcome> = {}): RunOutcome => ({
+  results,
+  stop: undefined,
+  retryAfter: undefined,
+  ...over
+})
+const ids = (n: number, from = 5_000_001): string[] =>
+  Array.from({ length: n }, (_, i) => String(from + i))
+
+// ---- outputs ----------------------------------------------------------------------------------
+
+describe('Reporter.setOutputs', () => {
+  it('sets every output: the first failure in input order, and the IDs by outcome', () => {
+    const results = [
+      sent('11'),
+      notAttempted('12'),
+      failed('13', 404, 'HTTP 404: not_found: Not found.'),
+      failed('14', 500, 'HTTP 500: body: <b>oops</b>'),
+      sent('15', { attempts: 2 })
+    ]
+    reporter().setOutputs(outcomeOf(results))
+    const shown = outputs()
+    expect(shown).toEqual({
+      'status-code': '404',
+      results: expect.any(String),
+      'sent-ids': '11,15',
+      'failed-ids': '13,14',
+      'unsent-ids': '12',
+      'retry-after': ''
+    })
+    expect(JSON.parse(shown.results as string)).toEqual(results)
+    expect(warnings()).toEqual([])
+  })
+
+  it('says 429 when a 429 stopped the run, whatever failed before it', () => {
+    const results = [
+      failed('21', 404, 'HTTP 404: not_found: Not found.'),
+      { ...failed('22', 429, 'HTTP 429: DigiCert rate-limited this API key'), outcome: 'unsent' },
+      notAttempted('23', 'DigiCert rate-limited the key')
+    ] satisfies IdResult[]
+    reporter().setOutputs(
+      outcomeOf(results, {
+        stop: { reason: 'rate-limited', id: '22', message: 'HTTP 429' },
+        retryAfter: 30
+      })
+    )
+    expect(outputs()).toMatchObject({
+      'status-code': '429',
+      'sent-ids': '',
+      'failed-ids': '21',
+      'unsent-ids': '22,23',
+      'retry-after': '30'
+    })
+  })
+
+  it('says the success status when every ID went through, and nothing without an answer', () => {
+    reporter().setOutputs(outcomeOf([sent('31', { status: 201 }), sent('32', { status: 201 })]))
+    expect(outputs()).toMatchObject({ 'status-code': '201', 'failed-ids': '', 'unsent-ids': '' })
+
+    writeFileSync(files.output, '')
+    reporter().setOutputs(
+      outcomeOf([notAttempted('33'), notAttempted('34')], {
+        stop: { reason: 'cancelled', id: undefined, message: 'the run was cancelled' }
+      })
+    )
+    expect(outputs()).toMatchObject({ 'status-code': '', 'unsent-ids': '33,34', 'sent-ids': '' })
+
+    writeFileSync(files.output, '')
+    reporter({ dryRun: true }).setOutputs(outcomeOf([validated('35')]))
+    expect(outputs()).toMatchObject({ 'status-code': '', 'sent-ids': '', 'retry-after': '' })
+  })
+
+  it.each([0, 1, 300, 86_400])('passes a Retry-After of %s s on as it is', wait => {
+    reporter().setOutputs(outcomeOf([notAttempted('41')], { retryAfter: wait }))
+    expect(outputs()['retry-after']).toBe(String(wait))
+    expect(warnings()).toEqual([])
+  })
+
+  it.each([86_401, 999_999_999, 1e26, 2.5, -1])(
+    'leaves retry-after empty, with a warning, for %s s',
+    wait => {
+      reporter().setOutputs(outcomeOf([notAttempted('42')], { retryAfter: wait }))
+      expect(outputs()['retry-after']).toBe('')
+      expect(warnings()).toEqual([expect.stringMatching(/retry-after/)])
+    }
+  )
+})
+
+describe('Reporter: results under the output limit', () => {
+  const long = 'x'.repeat(60_000)
+  // Without a key to look for, so that 10,000 × 60 KB stays quick; redaction is tested below.
+  const quick = (): Reporter => new Reporter(context(), new Sanitizer([]))
+
+  it('keeps 10,000 IDs with 60 KB errors under 1 MiB, dropping the errors, with a warning', () => {
+    const results = ids(10_000).map(id => failed(id, 500, long))
+    quick().setOutputs(outcomeOf(results))
+    const json = outputs().results as string
+    expect(Buffer.byteLength(json)).toBeLessThanOrEqual(OUTPUT_BUDGET_BYTES)
+    expect(Buffer.byteLength(json)).toBeLessThan(MIB)
+    const shown = JSON.parse(json) as IdResult[]
+    expect(shown.map(r => r.id)).toEqual(ids(10_000))
+    expect(shown.every(r => !r.ok && r.status === 500 && r.outcome === 'failed')).toBe(true)
+    expect(shown.every(r => (r.error ?? '').length <= 600)).toBe(true)
+    expect(outputs()['failed-ids']?.split(',')).toHaveLength(10_000)
+    expect(warnings()).toEqual([expect.stringMatching(/results.*1 MiB/)])
+  })
+
+  it('shortens the error texts, with a warning, when that is enough', () => {
+    const results = ids(2_000).map(id => failed(id, 500, long))
+    quick().setOutputs(outcomeOf(results))
+    const json = outputs().results as string
+    expect(Buffer.byteLength(json)).toBeLessThanOrEqual(OUTPUT_BUDGET_BYTES)
+    const shown = JSON.parse(json) as IdResult[]
+    expect(shown).toHaveLength(2_000)
+    for (const result of shown) {
+      expect(result.error).toMatch(/^x+/)
+      expect((result.error as string).length).toBeLessThan(600)
+    }
+    expect(warnings()).toEqual([expect.stringMatching(/results.*(cut|shorten)/)])
+  })
+})
+
+// ---- annotations and the verdict ---------------------------------------------------------------
+
+describe('Reporter.fail', () => {
+  it('one failed ID: exactly one error annotation, the verdict, with its error', () => {
+    reporter().fail(
+      outcomeOf([
+        sent('51'),
+        failed('52', 502, 'HTTP 502: body: <b>Bad gateway</b>; try later'),
+        sent('53')
+      ])
+    )
+    const shown = errors()
+    expect(shown).toHaveLength(1)
+    expect(shown[0]?.message).toContain('certificate 52: HTTP 502: body: <b>Bad gateway</b>')
+    expect(shown[0]?.message).toMatch(/\b1 failed\b/)
+    expect(process.exitCode).toBe(1)
+  })
+
+  it('a single ID: the verdict names the operation, the ID and its error', () => {
+    reporter({ operation: 'email-site-seal', idInput: 'order-id' }).fail(
+      outcomeOf([failed('54', 404, 'HTTP 404: not_found: Not found.')])
+    )
+    expect(errors().map(c => c.message)).toEqual([
+      'email-site-seal failed for order 54: HTTP 404: not_found: Not found.'
+    ])
+  })
+
+  it('12 failed IDs: the verdict and 9 annotations, the rest counted; none for IDs not attempted', () => {
+    const failures = ids(12, 6_000_001).map(id => failed(id, 404, `HTTP 404: no certificate ${id}`))
+    const results = [...failures, notAttempted('6000101'), notAttempted('6000102')]
+    reporter().fail(
+      outcomeOf(results, {
+        stop: { reason: 'key-refused', id: '6000012', message: 'HTTP 403: access_denied' }
+      })
+    )
+    const shown = errors()
+    expect(MAX_ID_ANNOTATIONS).toBe(9)
+    expect(shown).toHaveLength(10)
+    const verdict = shown.at(-1) as Command
+    expect(verdict.props).toEqual({})
+    expect(verdict.message).toMatch(/\bcertificate 6000001: HTTP 404: no certificate 6000001\b/)
+    expect(verdict.message).toContain('2 more are only in the results output')
+    expect(verdict.message).toContain('2 not sent')
+    const perId = shown.slice(0, -1)
+    expect(perId.map(c => c.props.title)).toEqual(
+      ids(9, 6_000_002).map(id => `send-certificate failed for certificate ${id}`)
+    )
+    for (const annotation of perId) {
+      expect(annotation.message).not.toMatch(/\b6000001\b/)
+      expect(annotation.message).not.toMatch(/\b600010[12]\b/)
+    }
+    expect(shown.some(c => c.message.includes('6000011') || c.message.includes('6000012'))).toBe(
+      false
+    )
+  })
+
+  it('a run that was only stopped (nothing attempted failed) gets the verdict alone', () => {
+    reporter().fail(
+      outcomeOf([sent('55'), notAttempted('56'), notAttempted('57')], {
+        stop: { reason: 'cancelled', id: undefined, message: 'the run was cancelled' }
+      })
+    )
+    expect(errors()).toHaveLength(1)
+    expect(errors()[0]?.message).toMatch(/2 not sent.*cancelled/)
+  })
+
+  it('no annotation and no failure when every ID went through', () => {
+    reporter().fail(outcomeOf([sent('58'), sent('59')]))
+    expect(errors()).toEqual([])
+    expect(process.exitCode).toBeUndefined()
+  })
+})
+
+// ---- the job summary --------------------------------------------------------------------------
+
+describe('Reporter summary', () => {
+  it('counts first, then the details once, warnings, and failures before successes', async () => {
+    const results = [
+      sent('61'),
+      failed('62', 404, 'HTTP 404: not_found: Not found.'),
+      sent('63'),
+      notAttempted('64'),
+      failed('65', 400, 'HTTP 400: invalid_value: emails.')
+    ]
+    await reporter({ warnings: ['emails: 2 duplicate addresses were dropped'] }).writeSummary(
+      outcomeOf(results)
+    )
+    const html = summary()
+    const text = visible(html)
+    const table = html.indexOf('<table>')
+    expect(text).toMatch(/5 certificate.*2 sent.*2 failed.*1 not sent/)
+    expect(html.search(/2 sent/)).toBeLessThan(html.indexOf('Recipients'))
+    expect(count(text, 'ops@example.com, pki@example.com')).toBe(1)
+    expect(html.indexOf('Recipients')).toBeLessThan(table)
+    expect(text).toContain('emails: 2 duplicate addresses were dropped')
+    const rowOf = (id: string): number => html.indexOf(`<tr><td>${id}</td>`)
+    for (const id of ['61', '62', '63', '64', '65']) expect(rowOf(id)).toBeGreaterThan(table)
+    for (const bad of ['62', '65']) {
+      for (const good of ['61', '63']) expect(rowOf(bad)).toBeLessThan(rowOf(good))
+    }
+    expect(text).toContain('HTTP 404: not_found: Not found.')
+  })
+
+  it('shows a common name and expiry column when results carry them', async () => {
+    await reporter({ idInput: 'order-id' }).writeSummary(
+      outcomeOf([
+        sent('71', {
+          certificate_id: '9071',
+          common_name: 'www.example.com',
+          valid_till: '2026-05-01'
+        }),
+        {
+          ...failed('72', 200, 'order 72 is not issued yet (status pending)'),
+          order_status: 'pending'
+        }
+      ])
+    )
+    const text = visible(summary())
+    expect(text).toMatch(/Common name/)
+    expect(text).toMatch(/Expires/)
+    expect(text).toContain('www.example.com')
+    expect(text).toContain('2026-05-01')
+  })
+
+  it('has no common name column for plain certificate IDs', async () => {
+    await reporter().writeSummary(outcomeOf([sent('73')]))
+    expect(visible(summary())).not.toMatch(/Common name|Expires/)
+  })
+
+  it('hostile text cannot end the table or start markdown', async () => {
+    const hostile = '</td></tr></table>\n\n# hi ![x](http://evil) | a `b` <script>x</script>\r\n*y*'
+    await reporter({
+      idInput: 'order-id',
+      details: [['Recipients', hostile]],
+      warnings: [hostile]
+    }).writeSummary(
+      outcomeOf(
+        [
+          failed('81', 500, hostile),
+          sent('82', { common_name: hostile, valid_till: hostile, certificate_id: '9082' }),
+          notAttempted('83', hostile)
+        ],
+        { stop: { reason: 'key-refused', id: '81', message: hostile } }
       )
-    ).toBe('email-site-seal failed for order 2: HTTP 502: body: <b>Bad gateway</b>')
-    expect(
-      failureMessage(plan, { ...outcome, results: [outcome.results[0] as IdResult] })
-    ).toBeUndefined()
+    )
+    const html = summary()
+    expect(count(html, '<table>')).toBe(1)
+    expect(count(html, '</table>')).toBe(1)
+    // Every `<` opens one of the summary's own tags.
+    expect(html.match(/<(?!\/?(?:h2|p|ul|li|strong|table|tr|th|td|a)[\s>])/g)).toBeNull()
+    expect(html).not.toContain('<script')
+    expect(html).not.toContain('![x]')
+    expect(html).not.toMatch(/[`|]/)
+    expect(html).not.toMatch(/^\s*[#!*|]/m)
+    // The text is still there for the reader, on one line.
+    expect(visible(html)).toContain('# hi ![x](http://evil) | a `b` <script>x</script> *y*')
   })
 
-  it('writes a summary table with escaped server text and a link to the run', async () => {
-    await writeSummary(plan, outcome)
-    const summary = readFileSync(summaryFile, 'utf8')
-    expect(summary).toContain('<h2>DigiCert CertCentral: send-certificate</h2>')
-    expect(summary).toContain('1 of 3 sent.')
-    expect(summary).toContain(
-      '<td>send-certificate</td><td>1</td><td>ops@example.com</td><td>attachment</td><td>204</td><td>✅ sent (after 2 attempts)</td>'
+  it('10,000 IDs with long errors: under 1 MiB, saying how many rows are only in results', async () => {
+    const error = '<&>'.repeat(20_000)
+    const results = ids(10_000).map(id => failed(id, 500, error))
+    await reporter().writeSummary(outcomeOf(results))
+    const html = summary()
+    expect(Buffer.byteLength(html)).toBeLessThan(MIB)
+    const rows = count(html, '<tr><td>')
+    expect(rows).toBeGreaterThan(0)
+    const more = /(\d+) more certificate.*results/.exec(visible(html))
+    expect(Number(more?.[1])).toBe(10_000 - rows)
+  })
+
+  it('10,000 IDs in a dry run: under 1 MiB, saying how many rows are only in results', async () => {
+    const all = ids(10_000)
+    const planned = all.map(id => ({
+      id,
+      steps: [{ method: 'PUT', url: `${BASE}/certificate/${id}/sendemail` }]
+    }))
+    await reporter({ dryRun: true }).writeSummary(outcomeOf(all.map(validated)), planned)
+    const html = summary()
+    expect(Buffer.byteLength(html)).toBeLessThan(MIB)
+    expect(visible(html)).toContain('(dry run)')
+    expect(visible(html)).toContain(`PUT ${BASE}/certificate/5000001/sendemail`)
+    const rows = count(html, '<tr><td>')
+    const more = /(\d+) more certificate.*results/.exec(visible(html))
+    expect(rows).toBeGreaterThan(0)
+    expect(Number(more?.[1])).toBe(10_000 - rows)
+  })
+
+  it("a dry run of a seal to the key's owner shows the requests", async () => {
+    await reporter({
+      operation: 'email-site-seal',
+      idInput: 'order-id',
+      details: [
+        ['Recipient', "the API key's owner"],
+        ['Seal settings', 'as set in CertCentral']
+      ],
+      dryRun: true
+    }).writeSummary(outcomeOf([validated('91')]), [
+      {
+        id: '91',
+        steps: [
+          { method: 'GET', url: `${BASE}/order/certificate/91` },
+          { method: 'POST', url: `${BASE}/order/certificate/91/site-seal/email-seal` }
+        ]
+      }
+    ])
+    const text = visible(summary())
+    expect(text).toContain('email-site-seal (dry run)')
+    expect(text).toContain("the API key's owner")
+    expect(text).toMatch(
+      /GET \S+\/order\/certificate\/91 → POST \S+\/order\/certificate\/91\/site-seal\/email-seal/
     )
-    expect(summary).toContain(
-      '<td>502</td><td>❌ HTTP 502: body: &#60;b&#62;Bad gateway&#60;/b&#62;</td>'
-    )
-    expect(summary).toContain('<td>3</td><td>ops@example.com</td><td>attachment</td><td>—</td>')
-    expect(summary).toContain(
+    expect(summary()).not.toContain('<a href')
+  })
+
+  it('links the workflow run when the run names one', async () => {
+    vi.stubEnv('GITHUB_REPOSITORY', 'acme/certs')
+    vi.stubEnv('GITHUB_RUN_ID', '77')
+    vi.stubEnv('GITHUB_SERVER_URL', 'https://ghe.example.com')
+    await reporter().writeSummary(outcomeOf([sent('92')]))
+    expect(summary()).toContain(
       '<a href="https://ghe.example.com/acme/certs/actions/runs/77">Workflow run</a>'
     )
-    expect(summary).not.toContain('<b>')
-  })
-
-  it("writes a dry-run summary of a seal to the key's owner, without a link outside a run", async () => {
-    vi.stubEnv('GITHUB_REPOSITORY', '')
-    const seal: Plan = {
-      ...plan,
-      operation: 'email-site-seal',
-      emails: [],
-      format: undefined,
-      dryRun: true
-    }
-    await writeSummary(seal, {
-      ...outcome,
-      results: [{ id: '5', ok: true, status: null, attempts: 0 }]
-    })
-    const summary = readFileSync(summaryFile, 'utf8')
-    expect(summary).toContain('<h2>DigiCert CertCentral: email-site-seal (dry run)</h2>')
-    expect(summary).toContain('1 request(s) validated, none sent.')
-    expect(summary).toContain(
-      '<td>email-site-seal</td><td>5</td><td>the key&#39;s owner</td><td>—</td><td>—</td><td>dry run: not sent</td>'
-    )
-    expect(summary).not.toContain('<a href')
   })
 
   it('warns, and does not throw, when the summary cannot be written', async () => {
-    vi.mocked(core.warning).mockClear()
-    const unwritable = join(summaryFile, '..', 'no-such-dir', 'summary.md')
-    vi.spyOn(core.summary, 'write').mockRejectedValueOnce(new Error(`ENOENT: ${unwritable}`))
-    await expect(writeSummary(plan, outcome)).resolves.toBeUndefined()
-    expect(vi.mocked(core.warning).mock.calls[0]?.[0]).toMatch(
-      /^could not write the job summary: ENOENT/
-    )
+    vi.spyOn(core.summary, 'write').mockRejectedValueOnce(new Error('ENOENT: no such file'))
+    await expect(reporter().writeSummary(outcomeOf([sent('93')]))).resolves.toBeUndefined()
+    expect(warnings()).toEqual([expect.stringMatching(/^could not write the job summary: ENOENT/)])
   })
 
   it('writes no summary without GITHUB_STEP_SUMMARY', async () => {
     vi.stubEnv('GITHUB_STEP_SUMMARY', '')
-    await expect(writeSummary(plan, outcome)).resolves.toBeUndefined()
-    expect(readFileSync(summaryFile, 'utf8')).toBe('')
+    await expect(reporter().writeSummary(outcomeOf([sent('94')]))).resolves.toBeUndefined()
+    expect(summary()).toBe('')
+    expect(warnings()).toEqual([])
+  })
+})
+
+// ---- the key ----------------------------------------------------------------------------------
+
+describe('the key', () => {
+  it('never shows in the outputs, annotations, warnings or summary, even when an error holds it', async () => {
+    const withKey = (text: string): string => `${text} ${KEY} (X-DC-DEVKEY: "${KEY}")`
+    const results: IdResult[] = [
+      { ...failed('101', 401, withKey('HTTP 401: invalid key')), hint: withKey('rotate') },
+      failed('102', 500, withKey('HTTP 500: body:')),
+      failed('103', 500, `HTTP 500: body: {"echo":"${KEY.replace('-', '\\u002d')}"}`),
+      sent('104', { common_name: withKey('cn'), valid_till: KEY, certificate_id: KEY }),
+      notAttempted('105', withKey('stopped'))
+    ]
+    const run = outcomeOf(results, {
+      stop: { reason: 'key-refused', id: '101', message: withKey('HTTP 401') },
+      retryAfter: 1e26
+    })
+    const report = reporter({
+      idInput: 'order-id',
+      details: [['Recipients', withKey('ops@example.com')]],
+      warnings: [withKey('a warning')]
+    })
+    report.setOutputs(run)
+    await report.writeSummary(run)
+    report.fail(run)
+    const everything = [printed.join(''), readFileSync(files.output, 'utf8'), summary()]
+    expect(errors().length).toBeGreaterThan(1)
+    expect(JSON.parse(outputs().results as string)).toHaveLength(5)
+    for (const text of everything) {
+      expect(text).not.toContain(KEY)
+      expect(text).not.toContain('7Hq2Zp9Lw4')
+    }
+  })
+})
+
+// ---- input problems ---------------------------------------------------------------------------
+
+describe('reportInputProblems', () => {
+  it('sets every output (results []), lists each problem in the summary, never the key', async () => {
+    const problems = [
+      'format: "zip" is not one of attachment, plaintext, downloadlink; did you mean "x"?',
+      'certificate-id: "12a" is not a valid certificate ID (a positive whole number)',
+      `emails: "${KEY}" is not an email address (it needs exactly one @)`,
+      'api-url: <b>not</b> a URL'
+    ]
+    await reportInputProblems(problems, safe)
+    expect(outputs()).toEqual({
+      'status-code': '',
+      results: '[]',
+      'sent-ids': '',
+      'failed-ids': '',
+      'unsent-ids': '',
+      'retry-after': ''
+    })
+    const html = summary()
+    expect(count(html, '<li>')).toBe(problems.length)
+    const text = visible(html)
+    for (const problem of problems.slice(0, 2)) expect(text).toContain(problem)
+    expect(text).toContain('emails: "***" is not an email address')
+    expect(text).toContain('api-url: <b>not</b> a URL')
+    expect(html).not.toContain('<b>')
+    expect(html).not.toContain(KEY)
+  })
+})
+
+// ---- the dry-run log --------------------------------------------------------------------------
+
+describe('Reporter.logDryRun', () => {
+  it('one line per ID inside one log group, the body once', () => {
+    const orders = ['111', '112', '113']
+    const body = { emails: ['ops@example.com'], certificate_collect_format: 'attachment' }
+    reporter({ idInput: 'order-id' }).logDryRun(
+      orders.map(id => ({
+        id,
+        steps: [
+          { method: 'GET', url: `${BASE}/order/certificate/${id}` },
+          { method: 'PUT', url: `${BASE}/certificate/{certificate.id}/sendemail` }
+        ]
+      })),
+      body
+    )
+    const lines = printed.join('').split('\n')
+    const start = lines.findIndex(l => l.startsWith('::group::'))
+    const end = lines.findIndex(l => l === '::endgroup::')
+    expect(lines.filter(l => l.startsWith('::group::'))).toHaveLength(1)
+    expect(lines.filter(l => l === '::endgroup::')).toHaveLength(1)
+    const inside = lines.slice(start + 1, end)
+    expect(inside).toHaveLength(orders.length)
+    orders.forEach((id, i) => {
+      expect(inside[i]).toContain(`GET ${BASE}/order/certificate/${id}`)
+      expect(inside[i]).toContain(`PUT ${BASE}/certificate/{certificate.id}/sendemail`)
+    })
+    const log = printed.join('')
+    expect(count(log, '"certificate_collect_format": "attachment"')).toBe(1)
+    expect(count(log, 'ops@example.com')).toBe(1)
+    expect(log).toContain('X-DC-DEVKEY')
   })
 
-  it('lists a dry run without the key', () => {
-    logDryRun(plan, [{ id: '1', method: 'PUT', url: 'https://x.example/certificate/1/sendemail' }])
-    const lines = vi.mocked(core.info).mock.calls.map(call => call[0])
-    expect(lines).toContain('PUT https://x.example/certificate/1/sendemail')
-    expect(lines.join('\n')).toContain('"certificate_collect_format": "attachment"')
-    expect(lines.join('\n')).not.toMatch(/X-DC-DEVKEY: k\b/)
+  it('says when the calls carry no body', () => {
+    reporter({ operation: 'email-site-seal', idInput: 'order-id' }).logDryRun(
+      [{ id: '114', steps: [{ method: 'POST', url: `${BASE}/order/certificate/114/x` }] }],
+      undefined
+    )
+    expect(printed.join('')).toMatch(/without a body/)
+    expect(commands('group')).toHaveLength(1)
   })
 })

@@ -32592,15 +32592,23 @@ class Reporter {
         setOutput('failed-ids', idsOf(results, 'failed'));
         setOutput('unsent-ids', idsOf(results, 'unsent'));
         const wait = outcome.retryAfter;
-        if (wait !== undefined && wait > MAX_RETRY_AFTER_SECONDS) {
-            core_warning(`DigiCert asked to wait ${wait} s (over ${MAX_RETRY_AFTER_SECONDS} s, a day): the retry-after output is left empty`);
+        const usable = wait !== undefined &&
+            Number.isSafeInteger(wait) &&
+            wait >= 0 &&
+            wait <= MAX_RETRY_AFTER_SECONDS;
+        if (wait !== undefined && !usable) {
+            core_warning(`DigiCert asked to wait ${wait} s, not a whole number of seconds up to ${MAX_RETRY_AFTER_SECONDS} (a day): the retry-after output is left empty`);
         }
-        setOutput('retry-after', wait !== undefined && wait <= MAX_RETRY_AFTER_SECONDS ? wait : '');
+        setOutput('retry-after', usable ? wait : '');
     }
     /** The results as JSON under GitHub's output limit: error texts shortened only if needed. */
     resultsJson(results) {
+        // Sanitized once; shortening a sanitized text needs only a cut.
+        const shown = results.map(result => this.shownResult(result, SHOWN_ERROR_CHARS));
         for (const max of [SHOWN_ERROR_CHARS, 120, 40]) {
-            const json = JSON.stringify(results.map(result => this.shownResult(result, max)));
+            const json = JSON.stringify(shown.map(result => result.error !== undefined && result.error.length > max
+                ? { ...result, error: `${result.error.slice(0, max)}…` }
+                : result));
             if (Buffer.byteLength(json) <= OUTPUT_BUDGET_BYTES) {
                 if (max !== SHOWN_ERROR_CHARS) {
                     core_warning(`results: error texts are cut to ${max} characters to keep the output under GitHub's 1 MiB limit`);
@@ -32609,8 +32617,8 @@ class Reporter {
             }
         }
         core_warning("results: too many IDs for GitHub's 1 MiB output limit; errors are left out, see sent-ids, failed-ids and unsent-ids");
-        return JSON.stringify(results.map(result => {
-            const bare = this.shownResult(result, 0);
+        return JSON.stringify(shown.map(result => {
+            const bare = { ...result };
             delete bare.error;
             delete bare.hint;
             return bare;

@@ -48,18 +48,31 @@ export class Reporter {
     core.setOutput('failed-ids', idsOf(results, 'failed'))
     core.setOutput('unsent-ids', idsOf(results, 'unsent'))
     const wait = outcome.retryAfter
-    if (wait !== undefined && wait > MAX_RETRY_AFTER_SECONDS) {
+    const usable =
+      wait !== undefined &&
+      Number.isSafeInteger(wait) &&
+      wait >= 0 &&
+      wait <= MAX_RETRY_AFTER_SECONDS
+    if (wait !== undefined && !usable) {
       core.warning(
-        `DigiCert asked to wait ${wait} s (over ${MAX_RETRY_AFTER_SECONDS} s, a day): the retry-after output is left empty`
+        `DigiCert asked to wait ${wait} s, not a whole number of seconds up to ${MAX_RETRY_AFTER_SECONDS} (a day): the retry-after output is left empty`
       )
     }
-    core.setOutput('retry-after', wait !== undefined && wait <= MAX_RETRY_AFTER_SECONDS ? wait : '')
+    core.setOutput('retry-after', usable ? wait : '')
   }
 
   /** The results as JSON under GitHub's output limit: error texts shortened only if needed. */
   resultsJson(results: IdResult[]): string {
+    // Sanitized once; shortening a sanitized text needs only a cut.
+    const shown = results.map(result => this.shownResult(result, SHOWN_ERROR_CHARS))
     for (const max of [SHOWN_ERROR_CHARS, 120, 40]) {
-      const json = JSON.stringify(results.map(result => this.shownResult(result, max)))
+      const json = JSON.stringify(
+        shown.map(result =>
+          result.error !== undefined && result.error.length > max
+            ? { ...result, error: `${result.error.slice(0, max)}…` }
+            : result
+        )
+      )
       if (Buffer.byteLength(json) <= OUTPUT_BUDGET_BYTES) {
         if (max !== SHOWN_ERROR_CHARS) {
           core.warning(
@@ -73,8 +86,8 @@ export class Reporter {
       "results: too many IDs for GitHub's 1 MiB output limit; errors are left out, see sent-ids, failed-ids and unsent-ids"
     )
     return JSON.stringify(
-      results.map(result => {
-        const bare = this.shownResult(result, 0)
+      shown.map(result => {
+        const bare = { ...result }
         delete bare.error
         delete bare.hint
         return bare
