@@ -1,19 +1,23 @@
-// Writes src/action-inputs.ts from action.yml, so that the inputs' names and defaults live in one
-// place: `node script/action-inputs.js` writes it, `--check` fails when it is stale.
-import { readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+// src/action-inputs.ts from action.yml, so that the inputs' names and defaults live in one place.
+// Written and checked by npm run docs (script/docs.js), like the README's tables.
 import { format, resolveConfig } from 'prettier'
 import { parse } from 'yaml'
-import { ROOT } from '../standin/run-action.js'
 
-const target = join(ROOT, 'src', 'action-inputs.ts')
-/** @type {Record<string, { default?: string, required?: boolean }>} */
-const inputs = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')).inputs
-const lines = Object.entries(inputs).map(
-  ([name, spec]) =>
-    `  ${JSON.stringify(name)}: { default: ${JSON.stringify(String(spec.default ?? ''))}, required: ${spec.required === true} }`
-)
-const source = `// Generated from action.yml by \`npm run docs\`: do not edit. The inputs' names and defaults live
+export const ACTION_INPUTS_PATH = 'src/action-inputs.ts'
+
+/**
+ * The module's text as npm run docs writes it.
+ * @param {string} actionYaml action.yml's text
+ * @param {string} targetPath where the module lives, for Prettier's configuration
+ */
+export async function renderActionInputs(actionYaml, targetPath) {
+  /** @type {Record<string, { default?: unknown, required?: boolean | string }>} */
+  const inputs = parse(actionYaml)?.inputs ?? {}
+  const lines = Object.entries(inputs).map(
+    ([name, spec]) =>
+      `  ${JSON.stringify(name)}: { default: ${JSON.stringify(String(spec.default ?? ''))}, required: ${spec.required === true || spec.required === 'true'} }`
+  )
+  const source = `// Generated from action.yml by \`npm run docs\`: do not edit. The inputs' names and defaults live
 // in action.yml alone; this copy lets the bundle know them without reading YAML at run time.
 export const ACTION_INPUTS = {
 ${lines.join(',\n')}
@@ -21,19 +25,6 @@ ${lines.join(',\n')}
 
 export type InputName = keyof typeof ACTION_INPUTS
 `
-// Through prettier, so that `npm run lint` finds the generated file as it would have written it.
-const text = await format(source, { ...(await resolveConfig(target)), filepath: target })
-if (process.argv.includes('--check')) {
-  let current = ''
-  try {
-    current = readFileSync(target, 'utf8')
-  } catch {
-    // missing counts as stale
-  }
-  if (current !== text) {
-    console.error('src/action-inputs.ts is stale: run npm run docs and commit it')
-    process.exit(1)
-  }
-} else {
-  writeFileSync(target, text)
+  // Through Prettier, so that npm run lint finds the module as it would have written it.
+  return format(source, { ...((await resolveConfig(targetPath)) ?? {}), filepath: targetPath })
 }

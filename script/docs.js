@@ -1,7 +1,9 @@
 // npm run docs: write README.md's Inputs and Outputs tables from action.yml, between the markers
 // <!-- inputs:start --> / <!-- inputs:end --> and <!-- outputs:start --> / <!-- outputs:end -->,
 // so the README cannot drift from what the action accepts. Edit action.yml, not the tables.
-// npm run docs -- --check: change nothing; fail when README.md is not what npm run docs writes.
+// It also writes src/action-inputs.ts (the inputs' names and defaults, for the bundle).
+// npm run docs -- --check: change nothing; fail when README.md or src/action-inputs.ts is not
+// what npm run docs writes.
 //
 // The README is then formatted with the project's Prettier settings, so `prettier --check .`
 // (npm run lint) accepts what this writes, and --check compares against exactly that.
@@ -10,6 +12,7 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { format, resolveConfig } from 'prettier'
 import { parse } from 'yaml'
+import { ACTION_INPUTS_PATH, renderActionInputs } from './action-inputs.js'
 
 /**
  * @typedef {{
@@ -147,9 +150,28 @@ async function main() {
     console.error('usage: node script/docs.js [--check]')
     process.exit(2)
   }
+  const actionYaml = readFileSync('action.yml', 'utf8')
+  const inputsPath = resolve(ACTION_INPUTS_PATH)
+  const inputsModule = await renderActionInputs(actionYaml, inputsPath)
+  let currentModule = ''
+  try {
+    currentModule = readFileSync(inputsPath, 'utf8')
+  } catch {
+    // missing counts as stale
+  }
+  if (currentModule !== inputsModule) {
+    if (check) {
+      console.error(
+        `docs: ${ACTION_INPUTS_PATH} is stale: its inputs differ from action.yml; run npm run docs and commit it`
+      )
+      process.exit(1)
+    }
+    writeFileSync(inputsPath, inputsModule)
+    console.log(`docs: wrote ${ACTION_INPUTS_PATH} from action.yml`)
+  }
   const readmePath = resolve('README.md')
   const readme = readFileSync(readmePath, 'utf8')
-  const wanted = await render(readme, readFileSync('action.yml', 'utf8'), readmePath)
+  const wanted = await render(readme, actionYaml, readmePath)
   if (wanted === readme) {
     if (check) console.log('docs: README.md matches action.yml')
     return
