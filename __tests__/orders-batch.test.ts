@@ -113,7 +113,8 @@ describe('a batch of 300 orders issued over an hour', () => {
       longestPollIntervalS: Number((longestInterval / 1000).toFixed(1)),
       virtualMinutes: Number((clock.now() / 60_000).toFixed(1))
     }
-    if (process.env.BENCH_ORDERS_OUT) writeFileSync(process.env.BENCH_ORDERS_OUT, JSON.stringify(figures))
+    if (process.env.BENCH_ORDERS_OUT)
+      writeFileSync(process.env.BENCH_ORDERS_OUT, JSON.stringify(figures))
     // Polling backs off to 2 min: about 30 checks an hour at most, far fewer for the early ones.
     expect(requests).toBeLessThan(35)
   }, 60_000)
