@@ -31512,6 +31512,13 @@ function parseDigiCertErrors(body) {
         return { code, message: text === undefined || text === null ? '' : asText(text) };
     });
 }
+/** How many entries a body's `errors` holds, including those parseDigiCertErrors did not read. */
+function countDigiCertErrors(body) {
+    const parsed = parseJson(body);
+    if (!isRecord(parsed))
+        return 0;
+    return Array.isArray(parsed.errors) ? parsed.errors.length : isRecord(parsed.errors) ? 1 : 0;
+}
 /**
  * One short, actionable sentence per DigiCert code this action can meet (DigiCert's Errors page).
  * The README's troubleshooting table is tested against this table.
@@ -32004,7 +32011,9 @@ class TransportError extends Error {
 /** The runner's proxy conventions (https_proxy, no_proxy, loopback bypass) as http-client reads them. */
 function runnerProxyFor(url) {
     const proxy = getProxyUrl(url);
-    return proxy?.hostname ? proxy : undefined;
+    // getProxyUrl's URL answers username and password already decoded; TunnelAgent decodes them
+    // once, so hand it a plain URL with the credentials as written in https_proxy.
+    return proxy?.hostname ? new URL(proxy.href) : undefined;
 }
 class Transport {
     options;
@@ -32164,7 +32173,9 @@ class TunnelAgent extends external_node_https_namespaceObject.Agent {
         this.timeoutMs = timeoutMs;
     }
     createConnection(options, callback) {
-        const target = `${options.host}:${options.port ?? 443}`;
+        // Authority form (RFC 9110): an IPv6 literal in brackets.
+        const host = (0,external_node_net_.isIP)(options.host ?? '') === 6 ? `[${options.host}]` : options.host;
+        const target = `${host}:${options.port ?? 443}`;
         const auth = this.proxy.username || this.proxy.password
             ? {
                 'Proxy-Authorization': `Basic ${Buffer.from(`${decodeURIComponent(this.proxy.username)}:${decodeURIComponent(this.proxy.password)}`).toString('base64')}`
@@ -32330,10 +32341,11 @@ class CertCentralClient {
             .slice(0, MAX_ERRORS_SHOWN)
             .map((e, i) => `${codes[i]}: ${safe.text(e.message, 300)}`)
             .join('; ');
+        const total = countDigiCertErrors(response.text);
         const detail = errors.length
             ? listed +
-                (errors.length > MAX_ERRORS_SHOWN
-                    ? `; and ${errors.length - MAX_ERRORS_SHOWN} more errors`
+                (total > MAX_ERRORS_SHOWN
+                    ? `; and ${total - MAX_ERRORS_SHOWN} more error${total - MAX_ERRORS_SHOWN === 1 ? '' : 's'}`
                     : '')
             : this.bodyShown(response);
         const hint = hintFor(codes, { idInput: this.options.idInput });

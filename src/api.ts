@@ -111,6 +111,13 @@ export function parseDigiCertErrors(body: string): DigiCertError[] | undefined {
   })
 }
 
+/** How many entries a body's `errors` holds, including those parseDigiCertErrors did not read. */
+export function countDigiCertErrors(body: string): number {
+  const parsed = parseJson(body)
+  if (!isRecord(parsed)) return 0
+  return Array.isArray(parsed.errors) ? parsed.errors.length : isRecord(parsed.errors) ? 1 : 0
+}
+
 export interface HintContext {
   /** The input that held the ID: `certificate-id` or `order-id`. */
   idInput: string

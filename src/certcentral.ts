@@ -3,6 +3,7 @@
 // of the answer passes through the sanitizer) and carries DigiCert's codes and a hint.
 import {
   API_KEY_HEADER,
+  countDigiCertErrors,
   digits,
   hintFor,
   orderInfoPath,
@@ -170,10 +171,11 @@ export class CertCentralClient {
       .slice(0, MAX_ERRORS_SHOWN)
       .map((e, i) => `${codes[i]}: ${safe.text(e.message, 300)}`)
       .join('; ')
+    const total = countDigiCertErrors(response.text)
     const detail = errors.length
       ? listed +
-        (errors.length > MAX_ERRORS_SHOWN
-          ? `; and ${errors.length - MAX_ERRORS_SHOWN} more errors`
+        (total > MAX_ERRORS_SHOWN
+          ? `; and ${total - MAX_ERRORS_SHOWN} more error${total - MAX_ERRORS_SHOWN === 1 ? '' : 's'}`
           : '')
       : this.bodyShown(response)
     const hint = hintFor(codes, { idInput: this.options.idInput })

@@ -55,7 +55,9 @@ export interface TransportOptions {
 /** The runner's proxy conventions (https_proxy, no_proxy, loopback bypass) as http-client reads them. */
 export function runnerProxyFor(url: URL): URL | undefined {
   const proxy = getProxyUrl(url)
-  return proxy?.hostname ? proxy : undefined
+  // getProxyUrl's URL answers username and password already decoded; TunnelAgent decodes them
+  // once, so hand it a plain URL with the credentials as written in https_proxy.
+  return proxy?.hostname ? new URL(proxy.href) : undefined
 }
 
 export class Transport {
@@ -250,7 +252,9 @@ class TunnelAgent extends https.Agent {
     options: tls.ConnectionOptions & { host?: string; port?: number; servername?: string },
     callback: (error: Error | null, socket?: Duplex) => void
   ): undefined {
-    const target = `${options.host}:${options.port ?? 443}`
+    // Authority form (RFC 9110): an IPv6 literal in brackets.
+    const host = isIP(options.host ?? '') === 6 ? `[${options.host}]` : options.host
+    const target = `${host}:${options.port ?? 443}`
     const auth =
       this.proxy.username || this.proxy.password
         ? {
