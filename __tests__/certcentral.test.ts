@@ -1,119 +1,379 @@
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+// The CertCentral client over the real transport, against small servers on loopback (and the
+// stand-in for ordinary answers): what it sends, how it judges each answer into success or a
+// CertCentralError, what it logs, and that nothing a server sends can smuggle the key, a line
+// break or a runner command into a message.
+import * as http from 'node:http'
+import * as net from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import {
+  isLoopbackHost,
+  mayCarryKey,
+  parseDigiCertErrors,
+  parseOrderInfo,
+  parseRetryAfter
+} from '../src/api.js'
 import {
   CertCentralClient,
   CertCentralError,
-  endpointFor,
-  isLoopbackHost,
-  parseDigiCertErrors,
-  retryAfterSeconds,
-  showable
+  MAX_ERRORS_SHOWN,
+  MAX_SHOWN_BODY_CHARS
 } from '../src/certcentral.js'
-import { SIMPLE_FAULT_KINDS, parseFaultSpec, startStandIn } from '../standin/certcentral-standin.js'
+import type { IdInput } from '../src/operations.js'
+import { Sanitizer } from '../src/sanitize.js'
+import { Transport, TransportError } from '../src/transport.js'
+import { VIEW_ONLY_KEY, startStandIn } from '../standin/certcentral-standin.js'
+import { freshId, type StandIn } from './support/standin.js'
 
-type StandIn = Awaited<ReturnType<typeof startStandIn>>
-let standIn: StandIn
-const clients: CertCentralClient[] = []
+const KEY = 'K7QX2M9ZP4RT8WL5NC3HV6JB1DF0GSYA'
+const DEADLINE_MS = 300
+
+// ---- one server whose answer each test sets -------------------------------------------------------
+
+interface Seen {
+  method: string
+  path: string
+  headers: http.IncomingHttpHeaders
+  body: string
+}
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void
+
+const seen: Seen[] = []
+const sockets = new Set<net.Socket>()
+let handler: Handler
+let connections = 0
+let server: http.Server
+let origin: string
+let baseUrl: string
+
+/** Answers every request with this status, body and headers. */
+function answer(status: number, body = '', headers: Record<string, string> = {}): Handler {
+  return (_, res) => {
+    res.writeHead(status, { 'Content-Length': String(Buffer.byteLength(body)), ...headers })
+    res.end(body)
+  }
+}
+
+/** A DigiCert error body. */
+function errors(...entries: { code: unknown; message?: unknown; description?: unknown }[]): string {
+  return JSON.stringify({ errors: entries })
+}
 
 beforeAll(async () => {
-  standIn = await startStandIn()
-})
-afterAll(() => standIn.close())
-afterEach(() => {
-  for (const client of clients.splice(0)) client.dispose()
+  server = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8')
+      seen.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body })
+      handler(req, res, body)
+    })
+  })
+  server.on('connection', (socket: net.Socket) => {
+    connections++
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+    socket.on('error', () => undefined)
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  origin = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`
+  baseUrl = `${origin}/services/v2`
 })
 
-function client(
-  options: { timeoutMs?: number; baseUrl?: string; apiKey?: string } = {}
-): CertCentralClient {
-  const c = new CertCentralClient({
-    baseUrl: options.baseUrl ?? standIn.baseUrl,
-    apiKey: options.apiKey ?? standIn.apiKey,
-    timeoutMs: options.timeoutMs ?? 5000,
-    userAgent: 'certcentral-email-action/test',
-    maxSockets: 4
+afterAll(async () => {
+  for (const socket of sockets) socket.destroy()
+  await new Promise(resolve => server.close(resolve))
+})
+
+const transports: Transport[] = []
+const extraServers: net.Server[] = []
+
+afterEach(async () => {
+  for (const transport of transports.splice(0)) transport.dispose()
+  for (const socket of sockets) socket.destroy()
+  for (const extra of extraServers.splice(0)) {
+    extra.close()
+    if (extra instanceof http.Server) extra.closeAllConnections()
+  }
+  seen.length = 0
+  handler = answer(204)
+})
+
+// ---- the client -----------------------------------------------------------------------------------
+
+interface Made {
+  client: CertCentralClient
+  logs: string[]
+}
+
+function make(
+  options: {
+    idInput?: IdInput
+    timeoutMs?: number
+    baseUrl?: string
+    apiKey?: string
+    now?: () => number
+    transport?: Pick<Transport, 'request'>
+  } = {}
+): Made {
+  const timeoutMs = options.timeoutMs ?? 5000
+  const apiKey = options.apiKey ?? KEY
+  let transport = options.transport
+  if (!transport) {
+    const real = new Transport({
+      timeoutMs,
+      userAgent: 'certcentral-email-action/test',
+      maxSockets: 4,
+      proxyFor: () => undefined
+    })
+    transports.push(real)
+    transport = real
+  }
+  const logs: string[] = []
+  const client = new CertCentralClient({
+    baseUrl: options.baseUrl ?? baseUrl,
+    apiKey,
+    idInput: options.idInput ?? 'certificate-id',
+    timeoutMs,
+    transport,
+    sanitizer: new Sanitizer([apiKey]),
+    log: { debug: message => void logs.push(message) },
+    ...(options.now ? { now: options.now } : {})
   })
-  clients.push(c)
-  return c
+  return { client, logs }
 }
 
 const sendBody = { emails: ['ops@example.com'], certificate_collect_format: 'attachment' }
 
-async function failure(promise: Promise<unknown>): Promise<CertCentralError> {
-  try {
-    await promise
-  } catch (error) {
-    expect(error).toBeInstanceOf(CertCentralError)
-    return error as CertCentralError
-  }
-  throw new Error('expected the call to fail')
+/** Sends a certificate with the test's answer; the promise a failing test inspects. */
+function send(made: Made = make(), id = '123'): Promise<{ status: number }> {
+  return made.client.call('send-certificate', id, sendBody, 1)
 }
 
-let nextId = 1000
-/** A fresh ID per test, so faults and recorded requests never mix. */
-function freshId(): string {
-  return String(nextId++)
+/** The CertCentralError a call must reject with (fails the test if it resolves). */
+async function failure(promise: Promise<unknown>): Promise<CertCentralError> {
+  await expect(promise).rejects.toBeInstanceOf(CertCentralError)
+  return promise.then(
+    () => {
+      throw new Error('resolved')
+    },
+    (error: unknown) => error as CertCentralError
+  )
 }
+
+/** `\uXXXX` for every character: how a JSON body can spell the key without its characters. */
+function jsonEscaped(text: string, upper = false): string {
+  return [...text]
+    .map(c => {
+      const hex = c.charCodeAt(0).toString(16).padStart(4, '0')
+      return `\\u${upper ? hex.toUpperCase() : hex}`
+    })
+    .join('')
+}
+
+/** Whether the runner could read any part of `text` as a command or a new line. */
+function expectOneSafeLine(text: string): void {
+  expect(text).not.toMatch(/[\r\n\u0085\u2028\u2029]/)
+  for (const line of text.split(/\r\n|\r|\n|\u2028|\u2029|\u0085/)) {
+    expect(line.trimStart().startsWith('::'), line).toBe(false)
+  }
+}
+
+// ---- pure helpers kept from the old API ----------------------------------------------------------
 
 describe('pure helpers', () => {
-  it('builds the two endpoints and refuses anything but digits', () => {
-    expect(endpointFor('send-certificate', '12')).toEqual({
+  it('builds the two calls and the look-up, and refuses anything but digits', () => {
+    const { client } = make()
+    expect(client.requestFor('send-certificate', '12')).toEqual({
       method: 'PUT',
-      path: '/certificate/12/sendemail'
+      url: `${baseUrl}/certificate/12/sendemail`
     })
-    expect(endpointFor('email-site-seal', '34')).toEqual({
+    expect(client.requestFor('email-site-seal', '34')).toEqual({
       method: 'POST',
-      path: '/order/certificate/34/site-seal/email-seal'
+      url: `${baseUrl}/order/certificate/34/site-seal/email-seal`
     })
-    expect(() => endpointFor('send-certificate', '1/../2')).toThrow('refusing')
+    expect(client.lookupFor('56')).toEqual({
+      method: 'GET',
+      url: `${baseUrl}/order/certificate/56`
+    })
+    for (const id of ['1/../2', '12?x=1', '', ' 12', '12#', '%31']) {
+      expect(() => client.requestFor('send-certificate', id), id).toThrow('refusing')
+      expect(() => client.lookupFor(id), id).toThrow('refusing')
+    }
   })
-  it('knows loopback', () => {
-    for (const host of ['127.0.0.1', '127.255.0.9', 'localhost', '[::1]', 'api.localhost']) {
+
+  it('plans one call for a certificate ID, and the look-up first for an order ID', () => {
+    expect(make().client.plannedFor('send-certificate', '12')).toEqual([
+      { method: 'PUT', url: `${baseUrl}/certificate/12/sendemail` }
+    ])
+    const byOrder = make({ idInput: 'order-id' }).client
+    expect(byOrder.plannedFor('send-certificate', '34')).toEqual([
+      { method: 'GET', url: `${baseUrl}/order/certificate/34` },
+      { method: 'PUT', url: `${baseUrl}/certificate/{certificate.id}/sendemail` }
+    ])
+    expect(byOrder.plannedFor('email-site-seal', '34')).toEqual([
+      { method: 'GET', url: `${baseUrl}/order/certificate/34` },
+      { method: 'POST', url: `${baseUrl}/order/certificate/34/site-seal/email-seal` }
+    ])
+    expect(() => byOrder.plannedFor('email-site-seal', '3/4')).toThrow('refusing')
+  })
+
+  it('knows loopback, and that *.localhost is not', () => {
+    for (const host of ['127.0.0.1', '127.255.0.9', 'localhost', 'LOCALHOST', '[::1]']) {
       expect(isLoopbackHost(host), host).toBe(true)
     }
-    for (const host of ['128.0.0.1', '10.0.0.1', 'example.com', '127.0.0.1.nip.io', '[::2]']) {
+    for (const host of [
+      '128.0.0.1',
+      '10.0.0.1',
+      'example.com',
+      '127.0.0.1.nip.io',
+      '[::2]',
+      'api.localhost'
+    ]) {
       expect(isLoopbackHost(host), host).toBe(false)
     }
   })
+
+  it('lets the key travel over HTTPS anywhere, over plain HTTP only to loopback', () => {
+    expect(mayCarryKey(new URL('https://www.digicert.com/services/v2'))).toBe(true)
+    expect(mayCarryKey(new URL('http://127.0.0.1:8080/services/v2'))).toBe(true)
+    expect(mayCarryKey(new URL('http://example.com/services/v2'))).toBe(false)
+    expect(mayCarryKey(new URL('http://api.localhost/services/v2'))).toBe(false)
+    expect(mayCarryKey(new URL('ftp://127.0.0.1/'))).toBe(false)
+  })
+
   it('parses Retry-After as seconds or an HTTP date', () => {
     const now = Date.parse('2026-11-23T12:00:00Z')
-    expect(retryAfterSeconds('120', now)).toBe(120)
-    expect(retryAfterSeconds('Mon, 23 Nov 2026 12:00:30 GMT', now)).toBe(30)
-    expect(retryAfterSeconds('Mon, 23 Nov 2026 11:00:00 GMT', now)).toBe(0)
-    expect(retryAfterSeconds('soon', now)).toBeUndefined()
-    expect(retryAfterSeconds('-5', now)).toBeUndefined()
-    expect(retryAfterSeconds(undefined, now)).toBeUndefined()
+    expect(parseRetryAfter('120', now)).toBe(120)
+    expect(parseRetryAfter(' 7 ', now)).toBe(7)
+    expect(parseRetryAfter(new Date(now + 30_000).toUTCString(), now)).toBe(30)
+    expect(parseRetryAfter(new Date(now - 3_600_000).toUTCString(), now)).toBe(0)
+    for (const header of ['soon', '-5', 'a 1', '1.5', '', '1e3']) {
+      expect(parseRetryAfter(header, now), header).toBeUndefined()
+    }
+    expect(parseRetryAfter(undefined, now)).toBeUndefined()
   })
+
   it('parses DigiCert error bodies and nothing else', () => {
     expect(parseDigiCertErrors('{"errors":[{"code":"a","message":"b"},{"code":"c"}]}')).toEqual([
       { code: 'a', message: 'b' },
       { code: 'c', message: '' }
+    ])
+    expect(parseDigiCertErrors('{"errors":{"code":"a","description":"d"}}')).toEqual([
+      { code: 'a', message: 'd' }
     ])
     expect(parseDigiCertErrors('{"errors":[]}')).toBeUndefined()
     expect(parseDigiCertErrors('{"message":"x"}')).toBeUndefined()
     expect(parseDigiCertErrors('<html>')).toBeUndefined()
     expect(parseDigiCertErrors('null')).toBeUndefined()
   })
-  it('flattens control characters and bounds length', () => {
-    expect(showable('a\n::set-output name=x::y\u001b[31m')).toBe('a ::set-output name=x::y [31m')
-    expect(showable('x'.repeat(5000))).toMatch(/^x{1024}… \(5000 characters in all\)$/)
+
+  it('reads the Order info fields it uses', () => {
+    expect(
+      parseOrderInfo(
+        '{"id":7,"status":"Issued","certificate":{"id":99,"common_name":"a.example","valid_till":"2027-01-31"}}'
+      )
+    ).toEqual({
+      status: 'issued',
+      certificateId: '99',
+      commonName: 'a.example',
+      validTill: '2027-01-31'
+    })
+    expect(parseOrderInfo('{"status":"pending","certificate":{"id":"0"}}')).toMatchObject({
+      status: 'pending',
+      certificateId: undefined
+    })
+    expect(parseOrderInfo('{"id":7}')).toBeUndefined()
+    expect(parseOrderInfo('not json')).toBeUndefined()
   })
-  it('refuses to carry the key over plain HTTP beyond loopback', () => {
-    expect(() => client({ baseUrl: 'http://example.com/services/v2' })).toThrow('over plain HTTP')
+
+  it('flattens control characters, defuses a leading ::, and bounds length', () => {
+    const safe = new Sanitizer([KEY])
+    expect(safe.text('a\n::set-output name=x::y\u001b[31m')).toBe('a ::set-output name=x::y [31m')
+    expect(safe.text('\n::error::x')).not.toMatch(/^::/)
+    expect(safe.text('x'.repeat(5000), 1024)).toMatch(/^x{1023}… \(5000 characters in all\)$/)
   })
 })
 
-describe('CertCentralClient against the stand-in', () => {
-  it('sends a certificate with the documented method, path, headers and body', async () => {
-    const id = freshId()
-    await expect(
-      client().send('send-certificate', id, { ...sendBody, custom_message: 'Hi\nthere' })
-    ).resolves.toEqual({
+// ---- what the client sends -------------------------------------------------------------------------
+
+describe('the request', () => {
+  it('sends a certificate with the key, Accept, Content-Type and the JSON body', async () => {
+    const body = { ...sendBody, custom_message: 'Grüße\nfrom CI ✓' }
+    await expect(make().client.call('send-certificate', '12', body, 1)).resolves.toEqual({
       status: 204
     })
-    const request = standIn.requests.find(r => r.id === id)
+    expect(seen).toHaveLength(1)
+    const request = seen[0] as Seen
+    expect(request).toMatchObject({ method: 'PUT', path: '/services/v2/certificate/12/sendemail' })
+    expect(JSON.parse(request.body)).toEqual(body)
+    expect(request.headers).toMatchObject({
+      'x-dc-devkey': KEY,
+      accept: 'application/json',
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(request.body)),
+      'user-agent': 'certcentral-email-action/test'
+    })
+  })
+
+  it('emails a site seal with an undefined body as no body and no Content-Type', async () => {
+    await expect(make().client.call('email-site-seal', '34', undefined, 1)).resolves.toEqual({
+      status: 204
+    })
+    const request = seen[0] as Seen
     expect(request).toMatchObject({
+      method: 'POST',
+      path: '/services/v2/order/certificate/34/site-seal/email-seal',
+      body: ''
+    })
+    expect(request.headers['content-length']).toBe('0')
+    expect(request.headers).not.toHaveProperty('content-type')
+    expect(request.headers).not.toHaveProperty('transfer-encoding')
+    expect(request.headers).toMatchObject({ 'x-dc-devkey': KEY, accept: 'application/json' })
+  })
+
+  it('looks an order up with a GET that has no body headers', async () => {
+    handler = answer(200, '{"id":56,"status":"pending"}')
+    await make({ idInput: 'order-id' }).client.lookup('56', 1)
+    const request = seen[0] as Seen
+    expect(request).toMatchObject({ method: 'GET', path: '/services/v2/order/certificate/56' })
+    expect(request.headers).toMatchObject({ 'x-dc-devkey': KEY, accept: 'application/json' })
+    expect(request.headers).not.toHaveProperty('content-type')
+    expect(request.headers).not.toHaveProperty('content-length')
+  })
+
+  it('sends nothing for an ID that is not digits', async () => {
+    await expect(make().client.call('send-certificate', '1/../2', sendBody, 1)).rejects.toThrow(
+      'refusing'
+    )
+    await expect(make().client.lookup('1?x', 1)).rejects.toThrow('refusing')
+    expect(seen).toEqual([])
+  })
+
+  it('reuses one kept-alive connection for sequential requests', async () => {
+    const made = make()
+    await send(made)
+    const before = connections
+    for (let i = 0; i < 4; i++) await send(made, String(200 + i))
+    expect(connections - before).toBe(0)
+    expect(seen).toHaveLength(5)
+  })
+})
+
+describe('against the stand-in', () => {
+  let standIn: StandIn
+  beforeAll(async () => {
+    standIn = await startStandIn()
+  })
+  afterAll(() => standIn.close())
+
+  it('sends a certificate the way the stand-in checks it', async () => {
+    const id = freshId()
+    const made = make({ baseUrl: standIn.baseUrl, apiKey: standIn.apiKey })
+    await expect(
+      made.client.call('send-certificate', id, { ...sendBody, custom_message: 'Hi\nthere' }, 1)
+    ).resolves.toEqual({ status: 204 })
+    expect(standIn.requests.find(r => r.id === id)).toMatchObject({
       method: 'PUT',
       path: `/services/v2/certificate/${id}/sendemail`,
       keyPresent: true,
@@ -121,19 +381,14 @@ describe('CertCentralClient against the stand-in', () => {
       status: 204,
       body: { ...sendBody, custom_message: 'Hi\nthere' }
     })
-    expect(request?.headers['content-type']).toBe('application/json')
-    expect(request?.headers['accept']).toBe('application/json')
-    expect(request?.headers['user-agent']).toBe('certcentral-email-action/test')
-    expect(Number(request?.headers['content-length'])).toBeGreaterThan(0)
   })
 
   it('emails a site seal with POST', async () => {
     const id = freshId()
+    const made = make({ baseUrl: standIn.baseUrl, apiKey: standIn.apiKey })
     await expect(
-      client().send('email-site-seal', id, { recipient_email: 'web@example.com' })
-    ).resolves.toEqual({
-      status: 204
-    })
+      made.client.call('email-site-seal', id, { recipient_email: 'web@example.com' }, 1)
+    ).resolves.toEqual({ status: 204 })
     expect(standIn.requests.find(r => r.id === id)).toMatchObject({
       method: 'POST',
       path: `/services/v2/order/certificate/${id}/site-seal/email-seal`,
@@ -141,215 +396,611 @@ describe('CertCentralClient against the stand-in', () => {
     })
   })
 
-  it('shows every code and message of a DigiCert error body', async () => {
-    const id = freshId()
-    const body = JSON.stringify({
-      errors: [
-        { code: 'invalid_value:emails', message: 'Bad address.' },
-        { code: 'required_param:certificate_collect_format', message: 'Missing.' }
-      ]
+  it('refuses a View Only key with its hint', async () => {
+    const made = make({ baseUrl: standIn.baseUrl, apiKey: VIEW_ONLY_KEY })
+    const error = await failure(send(made, freshId()))
+    expect(error).toMatchObject({
+      kind: 'key-refused',
+      status: 403,
+      codes: ['access_denied|missing_permission']
     })
-    standIn.setFault(id, { kind: 'status', status: 400, body })
-    const error = await failure(client().send('send-certificate', id, sendBody))
-    expect(error).toMatchObject({ kind: 'http', status: 400 })
-    expect(error.errors.map(e => e.code)).toEqual([
-      'invalid_value:emails',
-      'required_param:certificate_collect_format'
-    ])
-    expect(error.message).toBe(
-      'HTTP 400: invalid_value:emails: Bad address.; required_param:certificate_collect_format: Missing.'
-    )
+    expect(error.hint).toContain('View Only')
+    expect(error.message).toMatch(/^HTTP 403: access_denied\|missing_permission: .*View Only/)
   })
+})
 
-  it('reports a bad key and a view-only key with DigiCert codes', async () => {
-    const bad = await failure(
-      client({ apiKey: 'wrong-key' }).send('send-certificate', freshId(), sendBody)
-    )
-    expect(bad.message).toBe('HTTP 401: access_denied|invalid_auth: The API key is not valid.')
-    const viewOnly = await failure(
-      client({ apiKey: 'standin-view-only-key' }).send('send-certificate', freshId(), sendBody)
-    )
-    expect(viewOnly.message).toContain('HTTP 403: access_denied|missing_permission')
+// ---- judging the answer ----------------------------------------------------------------------------
+
+describe('success', () => {
+  it.each([200, 201, 204])('resolves on %i', async status => {
+    handler = answer(status, status === 204 ? '' : '{}')
+    await expect(send()).resolves.toEqual({ status })
   })
+})
 
-  it('reports 404 not_found', async () => {
-    const id = freshId()
-    standIn.setFault(id, { kind: 'not-found' })
-    const error = await failure(client().send('email-site-seal', id, {}))
-    expect(error.message).toBe('HTTP 404: not_found: Not found.')
-  })
-
-  it('says so for an empty 500', async () => {
-    const id = freshId()
-    standIn.setFault(id, { kind: 'status', status: 500 })
-    expect((await failure(client().send('send-certificate', id, sendBody))).message).toBe(
-      'HTTP 500: empty body'
-    )
-  })
-
-  it('shows a non-JSON body flattened and cut to about 1 KB', async () => {
-    const id = freshId()
-    const html = `<html>\n<body>${'Bad gateway '.repeat(500)}</body></html>`
-    standIn.setFault(id, { kind: 'status', status: 502, body: html })
-    const error = await failure(client().send('send-certificate', id, sendBody))
-    expect(error.message).toMatch(/^HTTP 502: body: <html> <body>Bad gateway/)
-    expect(error.message).not.toContain('\n')
-    expect(error.message.length).toBeLessThan(1200)
-    expect(error.message).toContain(`characters in all`)
-  })
-
-  it('shows JSON without an errors array as a body', async () => {
-    const id = freshId()
-    standIn.setFault(id, { kind: 'status', status: 400, body: '{"message":"nope"}' })
-    expect((await failure(client().send('send-certificate', id, sendBody))).message).toBe(
-      'HTTP 400: body: {"message":"nope"}'
-    )
-  })
-
-  it('never echoes the key a server puts in its body', async () => {
-    const id = freshId()
-    standIn.setFault(id, { kind: 'status', status: 400, body: `bad key ${standIn.apiKey}!` })
-    const error = await failure(client().send('send-certificate', id, sendBody))
-    expect(error.message).toBe('HTTP 400: body: bad key ***!')
-  })
-
-  it('reads only the head of a 5 MB body and moves on quickly', async () => {
-    const id = freshId()
-    standIn.setFault(id, { kind: 'big-body', bytes: 5 * 1024 * 1024 })
-    const started = Date.now()
-    const error = await failure(client().send('send-certificate', id, sendBody))
-    expect(Date.now() - started).toBeLessThan(2000)
-    expect(error.status).toBe(500)
-    expect(error.message).toContain('(cut off)')
-    expect(error.message.length).toBeLessThan(1200)
-  })
-
-  it.each([
-    ['seconds', '17', 17],
-    ['an HTTP date', new Date(Date.now() + 42_000).toUTCString(), 42],
-    ['nothing', undefined, undefined]
-  ])('explains a 429 with Retry-After as %s', async (_, header, seconds) => {
-    const id = freshId()
-    standIn.setFault(
-      id,
-      header === undefined ? { kind: 'rate-limit' } : { kind: 'rate-limit', retryAfter: header }
-    )
-    const error = await failure(client().send('send-certificate', id, sendBody))
-    expect(error.kind).toBe('rate-limited')
-    expect(error.status).toBe(429)
-    expect(error.message).toContain('DigiCert rate-limited this API key (request_limit_exceeded')
-    if (seconds === undefined) {
-      expect(error.retryAfterSeconds).toBeUndefined()
-    } else {
-      expect(error.retryAfterSeconds).toBeGreaterThanOrEqual(seconds - 1)
-      expect(error.retryAfterSeconds).toBeLessThanOrEqual(seconds)
-      expect(error.message).toMatch(/it asked to wait \d+ s$/)
-    }
-  })
-
-  it('never follows a redirect, so the key never reaches the other host', async () => {
-    let reached = 0
-    const other: Server = createServer((_, res) => {
-      reached++
-      res.end()
-    })
-    await new Promise<void>(resolve => other.listen(0, '127.0.0.1', resolve))
-    const location = `http://127.0.0.1:${(other.address() as AddressInfo).port}/steal`
-    const id = freshId()
-    standIn.setFault(id, { kind: 'redirect', location, status: 307 })
-    const error = await failure(client().send('send-certificate', id, sendBody))
-    other.close()
-    expect(reached).toBe(0)
-    expect(error).toMatchObject({ kind: 'redirect', status: 307 })
-    expect(error.message).toContain(`redirect to ${location}`)
-  })
-
-  it('times out a request that gets no answer, within its deadline', async () => {
-    const id = freshId()
-    standIn.setFault(id, { kind: 'hang' })
-    const started = Date.now()
-    const error = await failure(client({ timeoutMs: 300 }).send('send-certificate', id, sendBody))
-    expect(Date.now() - started).toBeLessThan(1500)
-    expect(error.kind).toBe('timeout')
-    expect(error.message).toMatch(/^timed out after 0.3 s waiting for 127\.0\.0\.1:\d+/)
-  })
-
-  it('times out a body that stops halfway', async () => {
-    const id = freshId()
-    standIn.setFault(id, { kind: 'hang-mid-body' })
-    const started = Date.now()
-    const error = await failure(client({ timeoutMs: 300 }).send('send-certificate', id, sendBody))
-    expect(Date.now() - started).toBeLessThan(1500)
-    expect(error).toMatchObject({ kind: 'timeout', status: 500 })
-    expect(error.message).toContain('HTTP 500 arrived, its body did not')
-  })
-
-  it('holds a deadline, not an idle timeout, against a body that trickles forever', async () => {
-    const id = freshId()
-    standIn.setFault(id, { kind: 'trickle', intervalMs: 50 })
-    const started = Date.now()
-    const error = await failure(client({ timeoutMs: 400 }).send('send-certificate', id, sendBody))
-    expect(Date.now() - started).toBeLessThan(1500)
-    expect(error).toMatchObject({ kind: 'timeout', status: 500 })
-  })
-
-  it('holds a deadline against headers that trickle in forever', async () => {
-    const id = freshId()
-    standIn.setFault(id, { kind: 'trickle-headers', intervalMs: 50 })
-    const started = Date.now()
-    const error = await failure(client({ timeoutMs: 400 }).send('send-certificate', id, sendBody))
-    expect(Date.now() - started).toBeLessThan(1500)
-    expect(error).toMatchObject({ kind: 'timeout', status: null })
-  })
-
-  it.each(['reset-before-body', 'reset-after-body'] as const)(
-    'names the system error on %s',
-    async kind => {
-      const id = freshId()
-      standIn.setFault(id, { kind })
-      const error = await failure(client().send('send-certificate', id, sendBody))
-      expect(error.kind).toBe('network')
-      expect(error.message).toMatch(
-        /could not complete the request to 127\.0\.0\.1:\d+ \((ECONNRESET|EPIPE)/
-      )
+describe('redirects', () => {
+  it.each([300, 302, 307])(
+    'rejects a %i naming the Location, and never follows it',
+    async status => {
+      let reached = 0
+      const other = http.createServer((_, res) => {
+        reached++
+        res.end()
+      })
+      extraServers.push(other)
+      await new Promise<void>(resolve => other.listen(0, '127.0.0.1', resolve))
+      const location = `http://127.0.0.1:${(other.address() as net.AddressInfo).port}/steal`
+      handler = answer(status, '', { Location: `${location}?key=${KEY}` })
+      const error = await failure(send())
+      expect(error).toMatchObject({ kind: 'redirect', status })
+      expect(error.message).toContain(`redirect to ${location}?key=***, which is not followed`)
+      expect(error.message).toContain(`stays with 127.0.0.1:`)
+      expect(error.message).not.toContain(KEY)
+      expect(seen).toHaveLength(1)
+      expect(reached).toBe(0)
     }
   )
 
-  it('names the host and ECONNREFUSED when nothing listens', async () => {
-    const closed: Server = createServer()
-    await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve))
-    const port = (closed.address() as AddressInfo).port
-    await new Promise(resolve => closed.close(resolve))
-    const error = await failure(
-      client({ baseUrl: `http://127.0.0.1:${port}/services/v2` }).send(
-        'send-certificate',
-        freshId(),
-        sendBody
+  it('says when a redirect names no Location', async () => {
+    handler = answer(301)
+    const error = await failure(send())
+    expect(error).toMatchObject({ kind: 'redirect', status: 301 })
+    expect(error.message).toContain('redirect to (none)')
+  })
+})
+
+describe('rate limits', () => {
+  const limited = errors({
+    code: 'request_limit_exceeded',
+    message: 'Service unavailable, please limit request volume'
+  })
+
+  it('reads Retry-After in seconds', async () => {
+    handler = answer(429, limited, { 'Retry-After': '30' })
+    const error = await failure(send())
+    expect(error).toMatchObject({
+      kind: 'rate-limited',
+      status: 429,
+      retryAfterSeconds: 30,
+      codes: ['request_limit_exceeded']
+    })
+    expect(error.message).toBe(
+      'HTTP 429: DigiCert rate-limited this API key (request_limit_exceeded: Service unavailable, please limit request volume); it asked to wait 30 s'
+    )
+    expect(error.hint).toContain('100 requests per 5 s')
+  })
+
+  it('reads Retry-After as an HTTP date, from the clock it is given', async () => {
+    const now = Date.parse('2026-11-23T12:00:00Z')
+    handler = answer(429, limited, { 'Retry-After': new Date(now + 42_000).toUTCString() })
+    const error = await failure(send(make({ now: () => now })))
+    expect(error).toMatchObject({ kind: 'rate-limited', status: 429, retryAfterSeconds: 42 })
+    expect(error.message).toMatch(/it asked to wait 42 s$/)
+  })
+
+  it('counts an unreadable Retry-After as absent, and says so', async () => {
+    handler = answer(429, limited, { 'Retry-After': 'a 1' })
+    const error = await failure(send())
+    expect(error).toMatchObject({ kind: 'rate-limited', status: 429 })
+    expect(error.retryAfterSeconds).toBeUndefined()
+    expect(error.message).toContain('its Retry-After "a 1" is not a number of seconds or a date')
+    expect(error.message).toContain('counts as absent')
+  })
+
+  it('gives no wait without Retry-After', async () => {
+    handler = answer(429, limited)
+    const error = await failure(send())
+    expect(error.retryAfterSeconds).toBeUndefined()
+    expect(error.message).toMatch(/please limit request volume\)$/)
+  })
+
+  it('keeps a 429 a 429 whatever its body holds', async () => {
+    handler = answer(429, '{"errors":[{"code":{"toString":1}}]}', { 'Retry-After': '5' })
+    const error = await failure(send())
+    expect(error).toMatchObject({ kind: 'rate-limited', status: 429, retryAfterSeconds: 5 })
+    expect(error.message).toMatch(/^HTTP 429: DigiCert rate-limited this API key/)
+  })
+})
+
+describe('refused keys', () => {
+  it('refuses on any 401', async () => {
+    handler = answer(401, errors({ code: 'access_denied|invalid_auth', message: 'Bad key.' }))
+    const error = await failure(send())
+    expect(error).toMatchObject({ kind: 'key-refused', status: 401 })
+    expect(error.hint).toContain('whole key')
+    handler = answer(401)
+    await expect(send()).rejects.toMatchObject({ kind: 'key-refused', status: 401 })
+  })
+
+  it("refuses on DigiCert's recorded 403 for a wrong key, with its hint", async () => {
+    handler = answer(
+      403,
+      '{"errors":[{"code":"access_denied|access_denied_invalid_key","message":"Access denied due to access_denied_invalid_key."}]}',
+      { 'Content-Type': 'application/json' }
+    )
+    const error = await failure(send())
+    expect(error).toMatchObject({
+      kind: 'key-refused',
+      status: 403,
+      codes: ['access_denied|access_denied_invalid_key']
+    })
+    expect(error.hint).toContain('the API key is wrong, revoked or expired')
+    expect(error.message).toBe(
+      `HTTP 403: access_denied|access_denied_invalid_key: Access denied due to access_denied_invalid_key.; ${error.hint}`
+    )
+  })
+
+  it('refuses a View Only key with its hint', async () => {
+    handler = answer(
+      403,
+      errors({ code: 'access_denied|missing_permission', message: 'Missing permission.' })
+    )
+    const error = await failure(send())
+    expect(error).toMatchObject({ kind: 'key-refused', status: 403 })
+    expect(error.hint).toContain('View Only')
+    expect(error.message).toContain(error.hint as string)
+  })
+
+  it('does not blame the key for a 403 about something else', async () => {
+    handler = answer(403, errors({ code: 'forbidden', message: 'No.' }))
+    await expect(send()).rejects.toMatchObject({ kind: 'http', status: 403 })
+  })
+})
+
+describe('error bodies', () => {
+  it('names the ID input and the region for not_found', async () => {
+    handler = answer(404, errors({ code: 'not_found', message: 'Not found.' }))
+    const error = await failure(send())
+    expect(error).toMatchObject({ kind: 'http', status: 404, codes: ['not_found'] })
+    expect(error.hint).toBe(
+      'check certificate-id, and region if the account is on CertCentral Europe'
+    )
+    expect(error.message).toBe(`HTTP 404: not_found: Not found.; ${error.hint}`)
+    const byOrder = await failure(
+      make({ idInput: 'order-id' }).client.call('email-site-seal', '9', undefined, 1)
+    )
+    expect(byOrder.hint).toContain('check order-id')
+  })
+
+  it('names order-id for not_found|order', async () => {
+    handler = answer(404, errors({ code: 'not_found|order', message: 'Order not found.' }))
+    const error = await failure(make({ idInput: 'order-id' }).client.lookup('9', 1))
+    expect(error).toMatchObject({ kind: 'http', status: 404 })
+    expect(error.hint).toContain('check order-id')
+    expect(error.message).toContain('region')
+  })
+
+  it('shows every code and message of a DigiCert error body', async () => {
+    handler = answer(
+      400,
+      errors(
+        { code: 'invalid_value:emails', message: 'Bad address.' },
+        { code: 'required_param:certificate_collect_format', message: 'Missing.' }
       )
     )
+    const error = await failure(send())
+    expect(error).toMatchObject({
+      kind: 'http',
+      status: 400,
+      codes: ['invalid_value:emails', 'required_param:certificate_collect_format']
+    })
+    expect(error.message).toBe(
+      'HTTP 400: invalid_value:emails: Bad address.; required_param:certificate_collect_format: Missing.; ' +
+        'DigiCert rejected the value of emails: fix the input behind it'
+    )
+  })
+
+  it('reads errors given as a single object', async () => {
+    handler = answer(400, '{"errors":{"code":"bad_request_format","message":"Bad JSON."}}')
+    const error = await failure(send())
+    expect(error.codes).toEqual(['bad_request_format'])
+    expect(error.message).toMatch(/^HTTP 400: bad_request_format: Bad JSON\.; DigiCert could not/)
+  })
+
+  it('reads description when there is no message', async () => {
+    handler = answer(400, errors({ code: 'invalid_value:emails', description: 'Described.' }))
+    expect((await failure(send())).message).toMatch(/^HTTP 400: invalid_value:emails: Described\./)
+  })
+
+  it('lists three errors and counts the rest', async () => {
+    const many = Array.from({ length: 10 }, (_, i) => ({ code: `e${i}`, message: `m${i}` }))
+    handler = answer(400, errors(...many))
+    const error = await failure(send())
+    expect(MAX_ERRORS_SHOWN).toBe(3)
+    expect(error.message).toBe('HTTP 400: e0: m0; e1: m1; e2: m2; and 7 more errors')
+  })
+
+  it('lists three errors and counts the rest, with five', async () => {
+    const many = Array.from({ length: 5 }, (_, i) => ({ code: `e${i}`, message: `m${i}` }))
+    handler = answer(400, errors(...many))
+    expect((await failure(send())).message).toBe(
+      'HTTP 400: e0: m0; e1: m1; e2: m2; and 2 more errors'
+    )
+  })
+
+  it('says so for an empty body', async () => {
+    handler = answer(500)
+    expect((await failure(send())).message).toBe('HTTP 500: empty body')
+    handler = answer(502, ' \r\n ')
+    expect((await failure(send())).message).toBe('HTTP 502: empty body')
+  })
+
+  it('shows JSON without errors as a body', async () => {
+    handler = answer(400, '{"message":"nope"}')
+    expect((await failure(send())).message).toBe('HTTP 400: body: {"message":"nope"}')
+    handler = answer(400, '{"errors":[]}')
+    expect((await failure(send())).message).toBe('HTTP 400: body: {"errors":[]}')
+  })
+
+  it('shows a non-JSON body flattened and cut to 1024 characters', async () => {
+    const html = `<html>\n<body>${'Bad gateway '.repeat(500)}</body></html>`
+    handler = answer(502, html, { 'Content-Type': 'text/html' })
+    const error = await failure(send())
+    expect(error).toMatchObject({ kind: 'http', status: 502 })
+    const shown =
+      /^HTTP 502: body: (<html> <body>Bad gateway .*)… \((\d+) characters in all\)$/.exec(
+        error.message
+      )
+    expect(shown).not.toBeNull()
+    expect(shown?.[1]?.length).toBeLessThanOrEqual(MAX_SHOWN_BODY_CHARS)
+    expect(Number(shown?.[2])).toBe(html.length)
+    expect(error.message).not.toContain('cut off')
+    expectOneSafeLine(error.message)
+  })
+
+  it('says a body over 64 KiB was cut off, and moves on quickly', async () => {
+    handler = (_, res) => {
+      res.on('error', () => undefined)
+      res.writeHead(500, { 'Content-Type': 'text/plain' })
+      res.end('x'.repeat(5 * 1024 * 1024))
+    }
+    const started = Date.now()
+    const error = await failure(send())
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(error.status).toBe(500)
+    expect(error.message).toContain('cut off')
+    expect(error.message).toContain('characters in all')
+    expect(/x+/.exec(error.message)?.[0].length).toBeLessThanOrEqual(MAX_SHOWN_BODY_CHARS)
+    expect(error.message.length).toBeLessThan(1200)
+  })
+
+  it('shows a non-string code and message as JSON', async () => {
+    handler = answer(400, '{"errors":[{"code":42,"message":{"a":1}},{"message":"no code"}]}')
+    const error = await failure(send())
+    expect(error.message).toBe('HTTP 400: 42: {"a":1}; (no code): no code')
+  })
+})
+
+describe('hostile answers', () => {
+  it.each([
+    ['LF', 'x\n::add-mask::hello\n::error title=FAKE::spoofed'],
+    ['CR', 'x\r::add-mask::hello\r::error title=FAKE::spoofed'],
+    ['CRLF', 'x\r\n::add-mask::hello\r\n::error title=FAKE::spoofed'],
+    ['a leading command', '::error title=FAKE::spoofed\n::add-mask::hello'],
+    ['Unicode separators', 'x\u2028::add-mask::hello\u2029::error::spoofed\u0085::warning::y']
+  ])('keeps a code with %s on one line that starts no command', async (_, code) => {
+    handler = answer(400, errors({ code, message: `${code} again` }))
+    const error = await failure(send())
+    expect(error).toMatchObject({ kind: 'http', status: 400 })
+    expectOneSafeLine(error.message)
+    for (const shown of error.codes) expectOneSafeLine(shown)
+  })
+
+  it('keeps a hostile non-JSON body and Retry-After on one line', async () => {
+    handler = answer(429, 'oops\n::error title=FAKE::spoofed\r::add-mask::x', {
+      'Retry-After': '::error::x'
+    })
+    const error = await failure(send())
+    expect(error.kind).toBe('rate-limited')
+    expectOneSafeLine(error.message)
+  })
+
+  it('bounds a 60 KB code and a 60 KB message', async () => {
+    handler = answer(400, errors({ code: 'c'.repeat(60_000), message: 'short' }))
+    const byCode = await failure(send())
+    expect(byCode.message.length).toBeLessThan(2048)
+    expect(byCode.codes[0]?.length).toBeLessThan(200)
+    handler = answer(400, errors({ code: 'x', message: 'm'.repeat(60_000) }))
+    expect((await failure(send())).message.length).toBeLessThan(2048)
+  })
+
+  it('bounds a body with thousands of errors', async () => {
+    const many = Array.from({ length: 3000 }, (_, i) => ({ code: `e${i}`, message: 'm' }))
+    handler = answer(400, errors(...many))
+    expect((await failure(send())).message.length).toBeLessThan(2048)
+  })
+
+  it.each([
+    ['plainly in a non-JSON body', () => answer(400, `bad key ${KEY}!`)],
+    ['JSON-escaped in a non-JSON body', () => answer(400, `bad key ${jsonEscaped(KEY)}!`)],
+    [
+      'JSON-escaped in upper case in a non-JSON body',
+      () => answer(502, `<p>${jsonEscaped(KEY, true)}</p>`)
+    ],
+    [
+      'plainly in the code and message',
+      () => answer(401, errors({ code: `access_denied|${KEY}`, message: `key ${KEY}` }))
+    ],
+    [
+      'JSON-escaped in the code and message',
+      () =>
+        answer(
+          403,
+          `{"errors":[{"code":"access_denied|${jsonEscaped(KEY)}","message":"key ${jsonEscaped(KEY, true)}"}]}`
+        )
+    ],
+    ['in a Location', () => answer(302, '', { Location: `https://evil.invalid/${KEY}` })],
+    ['in a Retry-After', () => answer(429, '', { 'Retry-After': `${KEY}` })],
+    [
+      'JSON-escaped in an Order info body without a status',
+      () => answer(200, `{"id":1,"note":"${jsonEscaped(KEY)}"}`)
+    ]
+  ])('never shows the key echoed %s', async (_, makeHandler) => {
+    handler = makeHandler()
+    const made = make()
+    const error = await failure(_.includes('Order info') ? made.client.lookup('1', 1) : send(made))
+    expect(error.message).not.toContain(KEY)
+    expect(error.message.toLowerCase()).not.toContain(jsonEscaped(KEY).toLowerCase())
+    expect(error.message).toContain('***')
+    expect(JSON.stringify(error.codes)).not.toContain(KEY)
+    expect(made.logs.join('\n')).not.toContain(KEY)
+  })
+
+  it('shows a body whose errors are not a list or object as a body, without the key', async () => {
+    handler = answer(400, `{"errors":"${KEY} went wrong"}`)
+    const error = await failure(send())
+    expect(error.message).toBe('HTTP 400: body: {"errors":"*** went wrong"}')
+  })
+})
+
+// ---- Order info ----------------------------------------------------------------------------------
+
+describe('lookup', () => {
+  it('reads status, certificate ID, common name and expiry', async () => {
+    handler = answer(
+      200,
+      JSON.stringify({
+        id: 77,
+        status: 'Issued',
+        certificate: { id: 123456, common_name: 'www.example.com', valid_till: '2027-01-31' }
+      })
+    )
+    await expect(make({ idInput: 'order-id' }).client.lookup('77', 1)).resolves.toEqual({
+      status: 200,
+      order: {
+        status: 'issued',
+        certificateId: '123456',
+        commonName: 'www.example.com',
+        validTill: '2027-01-31'
+      }
+    })
+  })
+
+  it('reads an order not yet issued, without a certificate ID', async () => {
+    handler = answer(200, '{"id":78,"status":"pending","certificate":{"common_name":"a.example"}}')
+    await expect(make({ idInput: 'order-id' }).client.lookup('78', 1)).resolves.toEqual({
+      status: 200,
+      order: {
+        status: 'pending',
+        certificateId: undefined,
+        commonName: 'a.example',
+        validTill: undefined
+      }
+    })
+  })
+
+  it('rejects a 200 without a status, saying what came', async () => {
+    handler = answer(200, '{"id":79}')
+    const error = await failure(make({ idInput: 'order-id' }).client.lookup('79', 1))
+    expect(error).toMatchObject({ kind: 'http', status: 200 })
+    expect(error.message).toBe(
+      'HTTP 200: the Order info of order 79 has no status (body: {"id":79}); check api-url'
+    )
+  })
+
+  it('rejects a 200 that is not JSON, or empty', async () => {
+    handler = answer(200, '<html>\n<title>Login</title>')
+    const error = await failure(make({ idInput: 'order-id' }).client.lookup('80', 1))
+    expect(error.message).toContain('has no status (body: <html> <title>Login</title>)')
+    handler = answer(200)
+    expect((await failure(make().client.lookup('81', 1))).message).toContain(
+      'has no status (empty body)'
+    )
+  })
+
+  it('judges a failed look-up like a call', async () => {
+    handler = answer(401)
+    await expect(make().client.lookup('82', 1)).rejects.toMatchObject({
+      kind: 'key-refused',
+      status: 401
+    })
+  })
+})
+
+// ---- failures of the connection ------------------------------------------------------------------
+
+describe('connection failures', () => {
+  it('times out a request that gets no answer, within its deadline', async () => {
+    handler = () => undefined
+    const started = Date.now()
+    const error = await failure(send(make({ timeoutMs: DEADLINE_MS })))
+    expect(Date.now() - started).toBeLessThan(DEADLINE_MS + 500)
+    expect(error).toMatchObject({ kind: 'timeout', status: null })
+    expect(error.message).toMatch(
+      /^timed out after 0\.3 s waiting for 127\.0\.0\.1:\d+; DigiCert may still have acted on it/
+    )
+  })
+
+  it('times out a body that stops halfway, naming the status that came', async () => {
+    handler = (_, res) => {
+      res.writeHead(500, { 'Content-Length': '1000' })
+      res.write('{"errors":[{"code":"internal')
+    }
+    const error = await failure(send(make({ timeoutMs: DEADLINE_MS })))
+    expect(error).toMatchObject({ kind: 'timeout', status: 500 })
+    expect(error.message).toContain('(HTTP 500 arrived, its body did not)')
+  })
+
+  it('holds a deadline against a body that trickles forever', async () => {
+    handler = (_, res) => {
+      res.writeHead(500, { 'Content-Type': 'text/plain' })
+      const timer = setInterval(() => res.write('.'), 20)
+      res.once('close', () => clearInterval(timer))
+    }
+    const started = Date.now()
+    await expect(send(make({ timeoutMs: DEADLINE_MS }))).rejects.toMatchObject({
+      kind: 'timeout',
+      status: 500
+    })
+    expect(Date.now() - started).toBeLessThan(DEADLINE_MS + 500)
+  })
+
+  it('names the system error of a reset before the answer', async () => {
+    handler = req => req.socket.destroy()
+    const error = await failure(send())
+    expect(error).toMatchObject({ kind: 'network', status: null })
+    expect(error.message).toMatch(
+      /^could not complete the request to 127\.0\.0\.1:\d+ \((ECONNRESET|EPIPE): .*\); check the runner's network, proxy and api-url$/
+    )
+  })
+
+  it('names the status and the system error of a reset mid-body', async () => {
+    handler = (req, res) => {
+      res.writeHead(200, { 'Content-Length': '1000' })
+      res.write('{"status":')
+      setTimeout(() => req.socket.destroy(), 30)
+    }
+    const error = await failure(make({ idInput: 'order-id' }).client.lookup('5', 1))
+    expect(error).toMatchObject({ kind: 'network', status: 200 })
+    expect(error.message).toMatch(
+      /^HTTP 200 from 127\.0\.0\.1:\d+, then the connection failed while reading its body \(ECONNRESET/
+    )
+  })
+
+  it('names the host and ECONNREFUSED when nothing listens', async () => {
+    const closed = net.createServer()
+    await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve))
+    const port = (closed.address() as net.AddressInfo).port
+    await new Promise(resolve => closed.close(resolve))
+    const error = await failure(send(make({ baseUrl: `http://127.0.0.1:${port}/services/v2` })))
+    expect(error).toMatchObject({ kind: 'network', status: null })
     expect(error.message).toContain(
       `could not complete the request to 127.0.0.1:${port} (ECONNREFUSED`
     )
   })
 
-  it('reuses one kept-alive connection for sequential requests', async () => {
-    const before = standIn.connections()
-    const c = client()
-    for (let i = 0; i < 5; i++) await c.send('send-certificate', freshId(), sendBody)
-    expect(standIn.connections() - before).toBe(1)
+  it('reports a protocol switch as a network failure, promptly', async () => {
+    const raw = net.createServer(socket =>
+      socket.once('data', () =>
+        socket.write(
+          'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'
+        )
+      )
+    )
+    extraServers.push(raw)
+    const rawSockets: net.Socket[] = []
+    raw.on('connection', socket => {
+      rawSockets.push(socket)
+      socket.on('error', () => undefined)
+    })
+    await new Promise<void>(resolve => raw.listen(0, '127.0.0.1', resolve))
+    const port = (raw.address() as net.AddressInfo).port
+    const started = Date.now()
+    const error = await failure(send(make({ baseUrl: `http://127.0.0.1:${port}/services/v2` })))
+    for (const socket of rawSockets) socket.destroy()
+    expect(Date.now() - started).toBeLessThan(1000)
+    expect(error).toMatchObject({ kind: 'network', status: 101 })
+    expect(error.message).toBe(
+      `HTTP 101: 127.0.0.1:${port} switched protocols instead of answering; check api-url`
+    )
+  })
+
+  it('reports a cancellation', async () => {
+    handler = () => undefined
+    const cancel = new AbortController()
+    const promise = make().client.call('send-certificate', '1', sendBody, 1, cancel.signal)
+    setTimeout(() => cancel.abort(), 30)
+    const error = await failure(promise)
+    expect(error).toMatchObject({ kind: 'cancelled' })
+    expect(error.message).toContain('DigiCert may still have acted on it')
+  })
+
+  it('sanitizes system text and blames no network for a failure of its own', async () => {
+    const transport: Pick<Transport, 'request'> = {
+      request: () => Promise.reject(new TypeError(`bug with ${KEY}\n::error::x`))
+    }
+    const made = make({ transport })
+    const error = await failure(send(made))
+    expect(error).toMatchObject({ kind: 'network', status: null })
+    expect(error.message).toBe('unexpected failure: bug with *** ::error::x')
+    const detail: Pick<Transport, 'request'> = {
+      request: () =>
+        Promise.reject(new TransportError('network', null, 'EX', `connect ${KEY}\n::error::y`))
+    }
+    const second = await failure(send(make({ transport: detail })))
+    expect(second.message).not.toContain(KEY)
+    expectOneSafeLine(second.message)
   })
 })
 
-describe('the stand-in command line', () => {
-  it.each(SIMPLE_FAULT_KINDS)('accepts --fault 42=%s', kind => {
-    expect(parseFaultSpec(`42=${kind}`)).toEqual(['42', { kind }])
-  })
-  it('accepts faults with an argument and refuses unknown kinds', () => {
-    expect(parseFaultSpec('7=rate-limit:30')).toEqual([
-      '7',
-      { kind: 'rate-limit', retryAfter: '30' }
+// ---- the debug log ---------------------------------------------------------------------------------
+
+describe('the debug log', () => {
+  /** A clock the server moves: each answer takes 250 ms. */
+  function slowClock(): { now: () => number; tick: () => void } {
+    let time = 1_000_000
+    return { now: () => time, tick: () => void (time += 250) }
+  }
+
+  it('logs one line per request with method, URL, attempt, duration and status', async () => {
+    const clock = slowClock()
+    handler = (req, res, body) => {
+      clock.tick()
+      answer(204)(req, res, body)
+    }
+    const made = make({ now: clock.now })
+    await made.client.call('send-certificate', '12', sendBody, 2)
+    expect(made.logs).toEqual([
+      `PUT ${baseUrl}/certificate/12/sendemail attempt 2: HTTP 204 in 250 ms`
     ])
-    expect(parseFaultSpec('9=status:503')).toEqual(['9', { kind: 'status', status: 503 }])
-    expect(() => parseFaultSpec('9=explode')).toThrow('unknown kind explode')
+  })
+
+  it('adds Retry-After when present, and never logs the key', async () => {
+    const clock = slowClock()
+    handler = (req, res, body) => {
+      clock.tick()
+      answer(429, errors({ code: 'request_limit_exceeded', message: KEY }), {
+        'Retry-After': '30'
+      })(req, res, body)
+    }
+    const made = make({ now: clock.now, idInput: 'order-id' })
+    await expect(made.client.lookup('34', 3)).rejects.toMatchObject({ kind: 'rate-limited' })
+    expect(made.logs).toEqual([
+      `GET ${baseUrl}/order/certificate/34 attempt 3: HTTP 429 in 250 ms, Retry-After: 30`
+    ])
+  })
+
+  it('logs a failure with its kind, duration and the status that came', async () => {
+    handler = (_, res) => {
+      res.writeHead(500, { 'Content-Length': '10' })
+      res.write('x')
+    }
+    const made = make({ timeoutMs: DEADLINE_MS })
+    await expect(send(made)).rejects.toMatchObject({ kind: 'timeout' })
+    expect(made.logs).toHaveLength(1)
+    expect(made.logs[0]).toMatch(
+      new RegExp(
+        `^PUT ${baseUrl.replace(/\./g, '\\.')}/certificate/123/sendemail attempt 1: timeout after \\d+ ms \\(HTTP 500\\)$`
+      )
+    )
+  })
+
+  it('logs a sanitized Retry-After and never the key', async () => {
+    handler = answer(429, '', { 'Retry-After': `${KEY} ::error::x` })
+    const made = make()
+    await expect(send(made)).rejects.toMatchObject({ kind: 'rate-limited' })
+    expect(made.logs).toHaveLength(1)
+    expect(made.logs[0]).toContain('Retry-After: *** ::error::x')
+    expect(made.logs.join('\n')).not.toContain(KEY)
   })
 })

@@ -16,7 +16,7 @@ const rows = new Map(
     .split('\n')
     .filter(line => /^\| `/.test(line))
     .map(line => line.split(/(?<!\\)\|/).map(cell => cell.trim()))
-    .map(([, code = '', hint = '']) => [
+    .map(([, code = '', hint = '']): [string, string] => [
       /^`([^`]+)`/.exec(code)?.[1]?.replace(/\\\|/g, '|') ?? '',
       hint
     ])

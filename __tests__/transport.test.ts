@@ -1,0 +1,807 @@
+// The transport against small purpose-built servers on loopback, one per behaviour: a deadline
+// that covers the whole request, failures named by kind, a bounded body, no redirects, keep-alive,
+// the headers it sets, and HTTPS through a CONNECT proxy (with a certificate made at test time).
+// Nothing here resolves a real host name or leaves 127.0.0.1.
+import * as http from 'node:http'
+import * as https from 'node:https'
+import * as net from 'node:net'
+import { performance } from 'node:perf_hooks'
+import type { TLSSocket } from 'node:tls'
+import { makeTestCa } from '../standin/test-ca.js'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { MAX_BODY_BYTES, Transport, TransportError, runnerProxyFor } from '../src/transport.js'
+
+/** The deadline of most tests: short, so the file stays fast. */
+const DEADLINE_MS = 300
+/** How late a deadline may settle: timers, a loaded CI machine. */
+const MARGIN_MS = 250
+/**
+ * How early it may seem to settle: Node starts a timer from the event loop's cached time, which
+ * lags the clock by whatever the current turn of the loop has already spent.
+ */
+const EARLY_MS = 100
+
+// ---- servers, transports and their cleanup ------------------------------------------------------
+
+interface Listening {
+  port: number
+  /** Connections accepted so far. */
+  connections: () => number
+  /** Resolves when the client has closed every connection accepted so far. */
+  allClosed: () => Promise<void>
+}
+
+const cleanups: (() => Promise<void> | void)[] = []
+const transports: Transport[] = []
+
+afterEach(async () => {
+  vi.unstubAllEnvs()
+  for (const transport of transports.splice(0)) transport.dispose()
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+/** Listens on 127.0.0.1 and closes the server, and every connection to it, after the test. */
+async function listen(server: net.Server): Promise<Listening> {
+  const sockets = new Set<net.Socket>()
+  const closed: Promise<void>[] = []
+  let connections = 0
+  server.on('connection', (socket: net.Socket) => {
+    connections++
+    sockets.add(socket)
+    // The client's FIN ('end') is enough: the HTTP servers here keep their side half-open.
+    closed.push(
+      new Promise(resolve => {
+        socket.once('end', () => resolve())
+        socket.once('close', () => resolve())
+      })
+    )
+    socket.once('close', () => sockets.delete(socket))
+    // A reset from the client is expected in several tests; it must not crash the process.
+    socket.on('error', () => undefined)
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  cleanups.push(
+    () =>
+      new Promise<void>(resolve => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      })
+  )
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    connections: () => connections,
+    allClosed: () => Promise.all(closed).then(() => undefined)
+  }
+}
+
+/** An HTTP server whose handler the test writes; the request body is read before it runs. */
+async function httpServer(
+  handler: (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void
+): Promise<Listening & { url: (path?: string) => URL }> {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => handler(req, res, Buffer.concat(chunks).toString('utf8')))
+  })
+  const listening = await listen(server)
+  return { ...listening, url: (path = '/') => new URL(`http://127.0.0.1:${listening.port}${path}`) }
+}
+
+/** A raw TCP server: the test writes whatever bytes it likes once the request has arrived. */
+async function rawServer(
+  onRequest: (socket: net.Socket) => void
+): Promise<Listening & { url: URL }> {
+  const server = net.createServer(socket => socket.once('data', () => onRequest(socket)))
+  const listening = await listen(server)
+  return { ...listening, url: new URL(`http://127.0.0.1:${listening.port}/services/v2/x`) }
+}
+
+/** Writes `line` every `ms` until the socket closes. */
+function trickle(socket: net.Socket, line: string, ms: number): void {
+  const timer = setInterval(() => socket.write(line), ms)
+  socket.once('close', () => clearInterval(timer))
+}
+
+function transport(options: Partial<ConstructorParameters<typeof Transport>[0]> = {}): Transport {
+  const t = new Transport({
+    // Long enough for any answer on a loaded machine; the deadline tests ask for DEADLINE_MS.
+    timeoutMs: 5000,
+    userAgent: 'certcentral-email-action/test',
+    maxSockets: 4,
+    // Never the runner's proxy variables, unless a test says so.
+    proxyFor: () => undefined,
+    ...options
+  })
+  transports.push(t)
+  return t
+}
+
+/** Milliseconds `promise` took to settle, whichever way. */
+async function timed(promise: Promise<unknown>): Promise<number> {
+  const started = performance.now()
+  await promise.catch(() => undefined)
+  return performance.now() - started
+}
+
+/** A port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as net.AddressInfo
+  await new Promise(resolve => server.close(resolve))
+  return port
+}
+
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms)
+    })
+  ]).finally(() => clearTimeout(timer))
+}
+
+/** Resolves once `condition` holds, checking every 5 ms for at most a second. */
+function until(condition: () => boolean, what: string): Promise<void> {
+  let poll: NodeJS.Timeout | undefined
+  return within(
+    new Promise<void>(resolve => {
+      poll = setInterval(() => condition() && resolve(), 5)
+    }),
+    1000,
+    what
+  ).finally(() => clearInterval(poll))
+}
+
+// ---- the deadline -------------------------------------------------------------------------------
+
+describe('the deadline covers the whole request', () => {
+  it('times out a server that accepts and never answers, with no status', async () => {
+    const server = await rawServer(() => undefined)
+    const request = transport({ timeoutMs: DEADLINE_MS }).request('GET', server.url, {}, undefined)
+    const started = performance.now()
+    await expect(request).rejects.toBeInstanceOf(TransportError)
+    await expect(request).rejects.toMatchObject({
+      kind: 'timeout',
+      status: null,
+      code: 'ETIMEDOUT'
+    })
+    const ms = performance.now() - started
+    expect(ms).toBeGreaterThanOrEqual(DEADLINE_MS - EARLY_MS)
+    expect(ms).toBeLessThan(DEADLINE_MS + MARGIN_MS)
+  })
+
+  it('times out headers followed by a body that stops halfway, with the status', async () => {
+    const server = await rawServer(socket =>
+      socket.write(
+        'HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n' +
+          'Content-Length: 1000\r\n\r\n{"errors":[{"code":"internal'
+      )
+    )
+    const request = transport({ timeoutMs: DEADLINE_MS }).request('PUT', server.url, {}, '{}')
+    const ms = await timed(request)
+    await expect(request).rejects.toMatchObject({ kind: 'timeout', status: 500 })
+    expect(ms).toBeGreaterThanOrEqual(DEADLINE_MS - EARLY_MS)
+    expect(ms).toBeLessThan(DEADLINE_MS + MARGIN_MS)
+  })
+
+  it('holds a deadline, not an idle timeout, against a body that trickles byte by byte', async () => {
+    const server = await httpServer((_, res) => {
+      res.writeHead(502, { 'Content-Type': 'text/plain' })
+      const timer = setInterval(() => res.write('.'), 20)
+      res.once('close', () => clearInterval(timer))
+    })
+    const request = transport({ timeoutMs: DEADLINE_MS }).request(
+      'GET',
+      server.url(),
+      {},
+      undefined
+    )
+    const ms = await timed(request)
+    await expect(request).rejects.toMatchObject({ kind: 'timeout', status: 502 })
+    expect(ms).toBeGreaterThanOrEqual(DEADLINE_MS - EARLY_MS)
+    expect(ms).toBeLessThan(DEADLINE_MS + MARGIN_MS)
+  })
+
+  it('holds a deadline against header lines that trickle in forever', async () => {
+    const server = await rawServer(socket => {
+      socket.write('HTTP/1.1 200 OK\r\n')
+      trickle(socket, 'X-Slow: .\r\n', 20)
+    })
+    const request = transport({ timeoutMs: DEADLINE_MS }).request('GET', server.url, {}, undefined)
+    const ms = await timed(request)
+    await expect(request).rejects.toMatchObject({ kind: 'timeout', status: null })
+    expect(ms).toBeGreaterThanOrEqual(DEADLINE_MS - EARLY_MS)
+    expect(ms).toBeLessThan(DEADLINE_MS + MARGIN_MS)
+  })
+
+  it('drops the connection it timed out on', async () => {
+    const server = await rawServer(() => undefined)
+    await expect(
+      transport({ timeoutMs: DEADLINE_MS }).request('GET', server.url, {}, undefined)
+    ).rejects.toMatchObject({
+      kind: 'timeout'
+    })
+    await within(server.allClosed(), 500, 'the server seeing the connection close')
+  })
+})
+
+// ---- answers that are not answers ----------------------------------------------------------------
+
+describe('failures by kind', () => {
+  it('settles a 101 Switching Protocols at once as a protocol failure', async () => {
+    const server = await rawServer(socket =>
+      socket.write(
+        'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'
+      )
+    )
+    const request = transport().request('GET', server.url, {}, undefined)
+    const ms = await timed(request)
+    await expect(request).rejects.toMatchObject({ kind: 'protocol', status: 101 })
+    expect(ms).toBeLessThan(500)
+    await within(server.allClosed(), 500, 'the server seeing the upgraded connection close')
+  })
+
+  it('names a reset before the answer as a network failure without a status', async () => {
+    const server = await rawServer(socket => socket.resetAndDestroy())
+    const request = transport().request('PUT', server.url, {}, '{}')
+    const ms = await timed(request)
+    await expect(request).rejects.toMatchObject({
+      kind: 'network',
+      status: null,
+      code: expect.stringMatching(/^(ECONNRESET|EPIPE)$/)
+    })
+    expect(ms).toBeLessThan(1000)
+  })
+
+  it('names a close before the answer as a network failure without a status', async () => {
+    const server = await rawServer(socket => socket.destroy())
+    await expect(transport().request('GET', server.url, {}, undefined)).rejects.toMatchObject({
+      kind: 'network',
+      status: null,
+      code: 'ECONNRESET'
+    })
+  })
+
+  it('names a reset in the middle of the body as a network failure with the status', async () => {
+    const server = await rawServer(socket => {
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n{"status":"iss')
+      // Long enough for the headers to be read before the reset discards what is unread.
+      setTimeout(() => socket.resetAndDestroy(), 50)
+    })
+    const request = transport().request('GET', server.url, {}, undefined)
+    const ms = await timed(request)
+    await expect(request).rejects.toMatchObject({
+      kind: 'network',
+      status: 200,
+      code: 'ECONNRESET'
+    })
+    expect(ms).toBeLessThan(1000)
+  })
+
+  it('names a close in the middle of the body as a network failure with the status', async () => {
+    const server = await rawServer(socket =>
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 1000\r\n\r\n<html>')
+    )
+    await expect(transport().request('GET', server.url, {}, undefined)).rejects.toMatchObject({
+      kind: 'network',
+      status: 503,
+      code: 'ECONNRESET'
+    })
+  })
+
+  it('names a refused connection', async () => {
+    const port = await closedPort()
+    await expect(
+      transport().request('GET', new URL(`http://127.0.0.1:${port}/`), {}, undefined)
+    ).rejects.toMatchObject({ kind: 'network', status: null, code: 'ECONNREFUSED' })
+  })
+
+  it('rejects as cancelled at once when the signal aborts mid-request, and drops the connection', async () => {
+    const server = await rawServer(() => undefined)
+    const cancel = new AbortController()
+    const request = transport().request('GET', server.url, {}, undefined, cancel.signal)
+    await until(() => server.connections() > 0, 'the request arriving')
+    const abortedAt = performance.now()
+    cancel.abort()
+    await expect(request).rejects.toMatchObject({
+      kind: 'cancelled',
+      status: null,
+      code: 'ECANCELED'
+    })
+    expect(performance.now() - abortedAt).toBeLessThan(50)
+    await within(server.allClosed(), 500, 'the server seeing the cancelled connection close')
+  })
+
+  it('rejects as cancelled without connecting when the signal has already aborted', async () => {
+    const server = await httpServer((_, res) => res.end())
+    const cancel = new AbortController()
+    cancel.abort()
+    await expect(
+      transport().request('GET', server.url(), {}, undefined, cancel.signal)
+    ).rejects.toMatchObject({ kind: 'cancelled', status: null })
+    await new Promise(resolve => setTimeout(resolve, 50))
+    expect(server.connections()).toBe(0)
+  })
+
+  it('keeps the status in a cancellation that comes after the headers', async () => {
+    const server = await httpServer((_, res) => {
+      res.writeHead(500, { 'Content-Length': '100' })
+      res.write('x')
+    })
+    const cancel = new AbortController()
+    const request = transport().request('GET', server.url(), {}, undefined, cancel.signal)
+    setTimeout(() => cancel.abort(), 100)
+    await expect(request).rejects.toMatchObject({ kind: 'cancelled', status: 500 })
+  })
+})
+
+// ---- answers -------------------------------------------------------------------------------------
+
+describe('answers', () => {
+  /** `n` bytes of ASCII that say where they are, so a wrong slice shows. */
+  const patterned = (n: number): string =>
+    Array.from({ length: n }, (_, i) => String.fromCharCode(48 + (i % 43))).join('')
+
+  it('keeps exactly the first 64 KiB of a larger body and says it was cut', async () => {
+    const body = patterned(MAX_BODY_BYTES + 40_000)
+    const server = await httpServer((_, res) => {
+      res.on('error', () => undefined)
+      res.end(body)
+    })
+    const response = await transport().request('GET', server.url(), {}, undefined)
+    expect(MAX_BODY_BYTES).toBe(64 * 1024)
+    expect(response.status).toBe(200)
+    expect(response.truncated).toBe(true)
+    expect(response.text.length).toBe(MAX_BODY_BYTES)
+    expect(response.text).toBe(body.slice(0, MAX_BODY_BYTES))
+  })
+
+  it('cuts a body one byte over 64 KiB whose last byte arrives on its own', async () => {
+    const body = patterned(MAX_BODY_BYTES + 1)
+    const server = await httpServer((_, res) => {
+      res.on('error', () => undefined)
+      res.writeHead(500, { 'Content-Length': String(body.length) })
+      res.write(body.slice(0, MAX_BODY_BYTES))
+      setTimeout(() => res.end(body.slice(MAX_BODY_BYTES)), 50)
+    })
+    const response = await transport().request('GET', server.url(), {}, undefined)
+    expect(response).toMatchObject({ status: 500, truncated: true })
+    expect(response.text).toBe(body.slice(0, MAX_BODY_BYTES))
+  })
+
+  it('keeps a body of exactly 64 KiB whole', async () => {
+    const body = patterned(MAX_BODY_BYTES)
+    const server = await httpServer((_, res) => res.end(body))
+    const response = await transport().request('GET', server.url(), {}, undefined)
+    expect(response.truncated).toBe(false)
+    expect(response.text).toBe(body)
+  })
+
+  it('reads only the head of a 5 MB body and moves on quickly', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 'x')
+    const server = await httpServer((_, res) => {
+      res.on('error', () => undefined)
+      res.writeHead(500, { 'Content-Length': String(80 * chunk.length) })
+      let left = 80
+      const pump = (): void => {
+        while (left-- > 0) if (!res.write(chunk)) return void res.once('drain', pump)
+        res.end()
+      }
+      pump()
+    })
+    const request = transport().request('GET', server.url(), {}, undefined)
+    const ms = await timed(request)
+    await expect(request).resolves.toMatchObject({ status: 500, truncated: true })
+    expect(ms).toBeLessThan(1000)
+  })
+
+  it('decodes the body as UTF-8 and returns the headers', async () => {
+    const server = await httpServer((_, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'X-Thing': 'yes' })
+      res.end('{"name":"Grüße ✓"}')
+    })
+    const response = await transport().request('GET', server.url(), {}, undefined)
+    expect(response).toMatchObject({ status: 200, text: '{"name":"Grüße ✓"}', truncated: false })
+    expect(response.headers['x-thing']).toBe('yes')
+    expect(response.headers['content-type']).toBe('application/json')
+  })
+
+  it('returns a redirect as the answer and never follows it', async () => {
+    let reached = 0
+    const target = await httpServer((_, res) => {
+      reached++
+      res.end('stolen')
+    })
+    const location = target.url('/steal').href
+    const server = await httpServer((_, res) => {
+      res.writeHead(302, { Location: location })
+      res.end()
+    })
+    const response = await transport().request(
+      'PUT',
+      server.url('/services/v2/certificate/1/sendemail'),
+      { 'X-DC-DEVKEY': 'secret' },
+      '{}'
+    )
+    expect(response.status).toBe(302)
+    expect(response.headers.location).toBe(location)
+    await new Promise(resolve => setTimeout(resolve, 50))
+    expect(reached).toBe(0)
+    expect(target.connections()).toBe(0)
+  })
+
+  it('reuses one kept-alive connection for sequential requests', async () => {
+    const server = await httpServer((_, res) => res.end('{}'))
+    const t = transport()
+    for (let i = 0; i < 5; i++) {
+      const method = i % 2 ? 'PUT' : 'GET'
+      await expect(
+        t.request(method, server.url(`/r/${i}`), {}, method === 'PUT' ? '{}' : undefined)
+      ).resolves.toMatchObject({ status: 200 })
+    }
+    expect(server.connections()).toBe(1)
+  })
+
+  it('opens a new connection after one it cut short', async () => {
+    let n = 0
+    const server = await httpServer((_, res) => {
+      res.on('error', () => undefined)
+      res.end(n++ === 0 ? 'x'.repeat(MAX_BODY_BYTES * 2) : 'ok')
+    })
+    const t = transport()
+    await expect(t.request('GET', server.url(), {}, undefined)).resolves.toMatchObject({
+      truncated: true
+    })
+    await expect(t.request('GET', server.url(), {}, undefined)).resolves.toMatchObject({
+      text: 'ok'
+    })
+    expect(server.connections()).toBe(2)
+  })
+
+  it('opens no more than maxSockets connections at once', async () => {
+    let open = 0
+    let most = 0
+    const server = await httpServer((_, res) => {
+      most = Math.max(most, ++open)
+      setTimeout(() => {
+        open--
+        res.end()
+      }, 30)
+    })
+    const t = transport({ maxSockets: 2 })
+    await Promise.all(
+      Array.from({ length: 6 }, () => t.request('GET', server.url(), {}, undefined))
+    )
+    expect(most).toBe(2)
+    expect(server.connections()).toBe(2)
+  })
+
+  it('lets dispose() close kept-alive connections', async () => {
+    const server = await httpServer((_, res) => res.end())
+    const t = transport()
+    await t.request('GET', server.url(), {}, undefined)
+    t.dispose()
+    await within(server.allClosed(), 500, 'the kept-alive connection closing')
+  })
+})
+
+// ---- headers -------------------------------------------------------------------------------------
+
+describe('request headers', () => {
+  const seen: { method: string; headers: http.IncomingHttpHeaders; body: string }[] = []
+  afterEach(() => {
+    seen.length = 0
+  })
+  const echo = (): ReturnType<typeof httpServer> =>
+    httpServer((req, res, body) => {
+      seen.push({ method: req.method ?? '', headers: req.headers, body })
+      res.end()
+    })
+
+  it('sets User-Agent and keeps the caller headers', async () => {
+    const server = await echo()
+    await transport().request(
+      'GET',
+      server.url(),
+      { Accept: 'application/json', 'X-DC-DEVKEY': 'k' },
+      undefined
+    )
+    expect(seen[0]?.headers).toMatchObject({
+      'user-agent': 'certcentral-email-action/test',
+      accept: 'application/json',
+      'x-dc-devkey': 'k'
+    })
+  })
+
+  it('sends a GET without Content-Length or Transfer-Encoding', async () => {
+    const server = await echo()
+    await transport().request('GET', server.url(), {}, undefined)
+    expect(seen[0]?.headers).not.toHaveProperty('content-length')
+    expect(seen[0]?.headers).not.toHaveProperty('transfer-encoding')
+  })
+
+  it.each(['PUT', 'POST'])('sends Content-Length: 0 for a %s without a body', async method => {
+    const server = await echo()
+    await transport().request(method, server.url(), {}, undefined)
+    expect(seen[0]).toMatchObject({ method, body: '' })
+    expect(seen[0]?.headers['content-length']).toBe('0')
+    expect(seen[0]?.headers).not.toHaveProperty('transfer-encoding')
+  })
+
+  it.each(['PUT', 'POST'])('sends Content-Length in bytes for a %s with a body', async method => {
+    const server = await echo()
+    const body = '{"custom_message":"Grüße ✓"}'
+    await transport().request(method, server.url(), {}, body)
+    expect(seen[0]).toMatchObject({ method, body })
+    expect(seen[0]?.headers['content-length']).toBe(String(Buffer.byteLength(body)))
+    expect(Number(seen[0]?.headers['content-length'])).toBeGreaterThan(body.length)
+    expect(seen[0]?.headers).not.toHaveProperty('transfer-encoding')
+  })
+})
+
+// ---- proxies -------------------------------------------------------------------------------------
+
+interface ProxySeen {
+  /** Each CONNECT's target and Proxy-Authorization. */
+  connects: { target: string; auth: string | undefined }[]
+  /** Resolves when every client connection to the proxy has closed. */
+  allClosed: () => Promise<void>
+  connections: () => number
+  url: URL
+}
+
+/**
+ * A CONNECT proxy: `answer` decides what a CONNECT gets; by default it tunnels to `tunnelTo`
+ * (whatever target was asked for), so no name is ever resolved.
+ */
+async function connectProxy(
+  options: { tunnelTo?: number; answer?: 'tunnel' | 'forbid' | 'silence' | 'auth-required' } = {}
+): Promise<ProxySeen> {
+  const connects: ProxySeen['connects'] = []
+  const server = http.createServer((_, res) => {
+    res.writeHead(405)
+    res.end()
+  })
+  server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    connects.push({ target: req.url ?? '', auth: req.headers['proxy-authorization'] })
+    socket.on('error', () => undefined)
+    switch (options.answer ?? 'tunnel') {
+      case 'silence':
+        // Read (and drop) what comes, so the client closing it is seen.
+        return void socket.resume()
+      case 'forbid':
+        return void socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n')
+      case 'auth-required':
+        return void socket.end(
+          'HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n'
+        )
+      case 'tunnel': {
+        const upstream = net.connect(options.tunnelTo ?? 0, '127.0.0.1', () => {
+          socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+          if (head.length) upstream.write(head)
+          upstream.pipe(socket)
+          socket.pipe(upstream)
+        })
+        upstream.on('error', () => socket.destroy())
+        socket.once('close', () => upstream.destroy())
+        upstream.once('close', () => socket.destroy())
+      }
+    }
+  })
+  const listening = await listen(server)
+  return {
+    connects,
+    allClosed: listening.allClosed,
+    connections: listening.connections,
+    url: new URL(`http://127.0.0.1:${listening.port}`)
+  }
+}
+
+describe('through a CONNECT proxy', () => {
+  let ca: Awaited<ReturnType<typeof makeTestCa>>
+  let cert: string
+  let key: string
+
+  beforeAll(async () => {
+    // A certificate for localhost from a throwaway CA, made at test time (node-forge, no binary).
+    ca = await makeTestCa(['localhost'])
+    cert = ca.certPem
+    key = ca.keyPem
+  })
+  afterAll(() => ca.cleanup())
+
+  /** The HTTPS server at the end of the tunnel; records path, SNI and headers. */
+  interface Arrived {
+    path: string
+    servername: string | false | null
+    ua: string | undefined
+  }
+  async function httpsServer(): Promise<Listening & { seen: Arrived[] }> {
+    const seen: Arrived[] = []
+    const server = https.createServer({ key, cert }, (req, res) => {
+      seen.push({
+        path: req.url ?? '',
+        servername: (req.socket as TLSSocket).servername,
+        ua: req.headers['user-agent']
+      })
+      res.writeHead(200, { 'Content-Type': 'application/json' })
+      res.end('{"tunnelled":true}')
+    })
+    server.on('tlsClientError', () => undefined)
+    return { ...(await listen(server)), seen }
+  }
+
+  /** A URL whose host is only ever named to the proxy: nothing listens on its port. */
+  async function targetUrl(): Promise<URL> {
+    return new URL(`https://localhost:${await closedPort()}/services/v2/order/certificate/7`)
+  }
+
+  it('verifies the server certificate through the tunnel', async () => {
+    const upstream = await httpsServer()
+    const proxy = await connectProxy({ tunnelTo: upstream.port })
+    const url = await targetUrl()
+    await expect(
+      transport({ proxyFor: () => proxy.url }).request('GET', url, {}, undefined)
+    ).rejects.toMatchObject({
+      kind: 'network',
+      status: null,
+      code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'
+    })
+    expect(proxy.connects).toEqual([{ target: url.host, auth: undefined }])
+    expect(upstream.seen).toEqual([])
+  })
+
+  it('sends HTTPS through the tunnel, keeps it alive, and dispose() closes it', async () => {
+    // The test CA is not trusted in this process (Node reads NODE_EXTRA_CA_CERTS at start only);
+    // verification itself is the test above, and the end-to-end tests trust the CA for real.
+    vi.stubEnv('NODE_TLS_REJECT_UNAUTHORIZED', '0')
+    const upstream = await httpsServer()
+    const proxy = await connectProxy({ tunnelTo: upstream.port })
+    const url = await targetUrl()
+    const t = transport({ proxyFor: () => proxy.url })
+    for (let i = 0; i < 3; i++) {
+      await expect(t.request('GET', url, {}, undefined)).resolves.toMatchObject({
+        status: 200,
+        text: '{"tunnelled":true}'
+      })
+    }
+    expect(proxy.connects).toEqual([{ target: url.host, auth: undefined }])
+    expect(upstream.seen).toHaveLength(3)
+    expect(upstream.seen[0]).toEqual({
+      path: '/services/v2/order/certificate/7',
+      servername: 'localhost',
+      ua: 'certcentral-email-action/test'
+    })
+    expect(upstream.connections()).toBe(1)
+    t.dispose()
+    await within(proxy.allClosed(), 1000, 'the proxy seeing the tunnel close')
+  })
+
+  it('sends the proxy credentials of the URL, decoded once', async () => {
+    const proxy = await connectProxy({ answer: 'auth-required' })
+    const proxyUrl = new URL(proxy.url)
+    proxyUrl.username = 'ci%20user'
+    proxyUrl.password = 'p%40ss'
+    await expect(
+      transport({ proxyFor: () => proxyUrl }).request('GET', await targetUrl(), {}, undefined)
+    ).rejects.toMatchObject({ kind: 'network', code: 'EPROXY' })
+    expect(proxy.connects[0]?.auth).toBe(`Basic ${Buffer.from('ci user:p@ss').toString('base64')}`)
+  })
+
+  it("sends the credentials of the runner's https_proxy as written, decoded once", async () => {
+    const proxy = await connectProxy({ answer: 'auth-required' })
+    // The password is `p%41ss` (a percent sign in it), so https_proxy spells it p%2541ss.
+    vi.stubEnv('https_proxy', `http://ci:p%2541ss@127.0.0.1:${proxy.url.port}`)
+    vi.stubEnv('HTTPS_PROXY', '')
+    vi.stubEnv('no_proxy', '')
+    vi.stubEnv('NO_PROXY', '')
+    // A host the runner's conventions do not take for loopback, so it goes to the proxy; it is
+    // loopback all the same (IPv4-mapped IPv6), so even a direct connection would stay here and
+    // resolve no name.
+    const url = new URL(`https://[::ffff:127.0.0.1]:${await closedPort()}/services/v2/x`)
+    expect(runnerProxyFor(url)?.host).toBe(proxy.url.host)
+    const t = transport({ proxyFor: undefined })
+    await expect(t.request('GET', url, {}, undefined)).rejects.toMatchObject({
+      kind: 'network',
+      code: 'EPROXY'
+    })
+    expect(proxy.connects).toHaveLength(1)
+    expect(proxy.connects[0]?.auth).toBe(`Basic ${Buffer.from('ci:p%41ss').toString('base64')}`)
+  })
+
+  it('names an IPv6 target in brackets in CONNECT', async () => {
+    const proxy = await connectProxy({ answer: 'forbid' })
+    const port = await closedPort()
+    const url = new URL(`https://[::ffff:127.0.0.1]:${port}/services/v2/x`)
+    await expect(
+      transport({ proxyFor: () => proxy.url }).request('GET', url, {}, undefined)
+    ).rejects.toMatchObject({ kind: 'network', code: 'EPROXY' })
+    expect(proxy.connects.map(c => c.target)).toEqual([`[::ffff:7f00:1]:${port}`])
+  })
+
+  it('fails as a network failure naming the proxy when it refuses the tunnel', async () => {
+    const proxy = await connectProxy({ answer: 'forbid' })
+    const url = await targetUrl()
+    const request = transport({ proxyFor: () => proxy.url }).request('GET', url, {}, undefined)
+    await expect(request).rejects.toMatchObject({ kind: 'network', status: null, code: 'EPROXY' })
+    await expect(request).rejects.toThrow(`the proxy ${proxy.url.host}`)
+    await expect(request).rejects.toThrow('HTTP 403')
+  })
+
+  it('times out a proxy that never answers CONNECT, and leaves no socket open after dispose()', async () => {
+    const proxy = await connectProxy({ answer: 'silence' })
+    const t = transport({ proxyFor: () => proxy.url, timeoutMs: DEADLINE_MS })
+    const request = t.request('GET', await targetUrl(), {}, undefined)
+    const ms = await timed(request)
+    await expect(request).rejects.toMatchObject({ kind: 'timeout', status: null })
+    expect(ms).toBeGreaterThanOrEqual(DEADLINE_MS - EARLY_MS)
+    expect(ms).toBeLessThan(DEADLINE_MS + MARGIN_MS)
+    expect(proxy.connections()).toBe(1)
+    t.dispose()
+    await within(proxy.allClosed(), 500, 'the proxy seeing the CONNECT socket close')
+  })
+
+  it('closes a CONNECT still waiting when the run is cancelled and the transport disposed', async () => {
+    const proxy = await connectProxy({ answer: 'silence' })
+    const t = transport({ proxyFor: () => proxy.url, timeoutMs: 10_000 })
+    const cancel = new AbortController()
+    const request = t.request('GET', await targetUrl(), {}, undefined, cancel.signal)
+    await until(() => proxy.connects.length > 0, 'the CONNECT arriving')
+    cancel.abort()
+    await expect(request).rejects.toMatchObject({ kind: 'cancelled' })
+    t.dispose()
+    await within(proxy.allClosed(), 500, 'the proxy seeing the CONNECT socket close')
+  })
+
+  it('refuses plain HTTP through a proxy before a byte reaches it', async () => {
+    const proxy = await connectProxy({ answer: 'forbid' })
+    const server = await httpServer((_, res) => res.end())
+    const request = transport({ proxyFor: () => proxy.url }).request(
+      'PUT',
+      server.url('/services/v2/certificate/1/sendemail'),
+      { 'X-DC-DEVKEY': 'secret' },
+      '{}'
+    )
+    await expect(request).rejects.toMatchObject({ kind: 'network', status: null })
+    await expect(request).rejects.toThrow('refusing to send plain HTTP')
+    await new Promise(resolve => setTimeout(resolve, 50))
+    expect(proxy.connections()).toBe(0)
+    expect(server.connections()).toBe(0)
+  })
+})
+
+describe("the runner's proxy conventions", () => {
+  const clean = (): void => {
+    for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'])
+      vi.stubEnv(name, '')
+    vi.stubEnv('no_proxy', '')
+    vi.stubEnv('NO_PROXY', '')
+  }
+
+  it('uses https_proxy for an HTTPS URL', () => {
+    clean()
+    vi.stubEnv('https_proxy', 'http://127.0.0.1:3128')
+    expect(runnerProxyFor(new URL('https://www.digicert.com/services/v2'))?.href).toBe(
+      'http://127.0.0.1:3128/'
+    )
+  })
+
+  it('goes direct to loopback, to no_proxy hosts, and with no proxy set', () => {
+    clean()
+    expect(runnerProxyFor(new URL('https://www.digicert.com/services/v2'))).toBeUndefined()
+    vi.stubEnv('https_proxy', 'http://127.0.0.1:3128')
+    expect(runnerProxyFor(new URL('https://127.0.0.1:8443/services/v2'))).toBeUndefined()
+    expect(runnerProxyFor(new URL('https://localhost:8443/services/v2'))).toBeUndefined()
+    vi.stubEnv('no_proxy', 'digicert.com')
+    expect(runnerProxyFor(new URL('https://www.digicert.com/services/v2'))).toBeUndefined()
+  })
+
+  it('tells which proxy a URL goes through', () => {
+    const proxy = new URL('http://127.0.0.1:3128')
+    const t = transport({ proxyFor: url => (url.hostname === 'localhost' ? undefined : proxy) })
+    expect(t.proxyOf(new URL('https://www.digicert.com/'))).toBe(proxy)
+    expect(t.proxyOf(new URL('https://localhost/'))).toBeUndefined()
+  })
+})
