@@ -327,7 +327,7 @@ describe('README tables (npm run docs)', () => {
 
   it('take a new input, folded descriptions and pipes, and stay as Prettier formats them', async () => {
     const yaml = withInput(
-      'wait-for-issuance',
+      'deliver-by',
       [
         '    description: >-',
         '      Wait for the order to be issued: `true` | `false`,',
@@ -337,9 +337,9 @@ describe('README tables (npm run docs)', () => {
       ].join('\n')
     )
     const readme = await render(read('README.md'), yaml, readmePath)
-    const row = readme.split('\n').find(line => line.startsWith('| `wait-for-issuance`'))
+    const row = readme.split('\n').find(line => line.startsWith('| `deliver-by`'))
     expect(row).toMatch(
-      /^\| `wait-for-issuance` +\| no +\| `false` +\| Wait for the order to be issued: `true` \\\| `false`, checked every 10 s\. +\|$/
+      /^\| `deliver-by` +\| no +\| `false` +\| Wait for the order to be issued: `true` \\\| `false`, checked every 10 s\. +\|$/
     )
     // four cells: the pipe in the description does not open a fifth
     expect(row?.split(/(?<!\\)\|/).length).toBe(6)
@@ -373,6 +373,30 @@ describe('README tables (npm run docs)', () => {
     expect(() => replaceSection(`${readme}<!-- inputs:end -->\n`, 'inputs', 'new')).toThrow()
   })
 
+  it('--check fails when src/action-inputs.ts differs from action.yml; npm run docs rewrites it', () => {
+    const dir = scratch()
+    try {
+      for (const file of ['README.md', '.prettierrc.json', 'action.yml'])
+        copyFileSync(join(ROOT, file), join(dir, file))
+      const docs = (...args: string[]) =>
+        spawnSync(process.execPath, [join(ROOT, 'script/docs.js'), ...args], {
+          cwd: dir,
+          encoding: 'utf8'
+        })
+      // missing is stale too
+      const missing = docs('--check')
+      expect(missing.status).toBe(1)
+      expect(missing.stderr).toContain('src/action-inputs.ts is stale')
+      expect(docs().status).toBe(0)
+      expect(readFileSync(join(dir, 'src/action-inputs.ts'), 'utf8')).toBe(
+        read('src/action-inputs.ts')
+      )
+      expect(docs('--check').status).toBe(0)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('--check fails, changing nothing, when README.md is stale; npm run docs fixes it', () => {
     const dir = scratch()
     try {
@@ -380,7 +404,7 @@ describe('README tables (npm run docs)', () => {
         copyFileSync(join(ROOT, file), join(dir, file))
       writeFileSync(
         join(dir, 'action.yml'),
-        withInput('wait-for-issuance', "    description: Wait.\n    default: 'false'")
+        withInput('deliver-by', "    description: Wait.\n    default: 'false'")
       )
       const docs = (...args: string[]) =>
         spawnSync(process.execPath, [join(ROOT, 'script/docs.js'), ...args], {
@@ -394,7 +418,7 @@ describe('README tables (npm run docs)', () => {
       expect(stale.status).toBe(1)
       expect(readFileSync(join(dir, 'README.md'), 'utf8')).toBe(read('README.md'))
       expect(docs().status).toBe(0)
-      expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('| `wait-for-issuance`')
+      expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('| `deliver-by`')
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

@@ -7,8 +7,8 @@
 //
 // The README is then formatted with the project's Prettier settings, so `prettier --check .`
 // (npm run lint) accepts what this writes, and --check compares against exactly that.
-import { readFileSync, writeFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { format, resolveConfig } from 'prettier'
 import { parse } from 'yaml'
@@ -143,6 +143,15 @@ export async function render(readme, actionYaml, readmePath) {
   return format(text, { ...options, filepath: readmePath })
 }
 
+/** A file's text, or '' when it does not exist (a missing file is stale). @param {string} path */
+function read(path) {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return ''
+  }
+}
+
 async function main() {
   const args = process.argv.slice(2)
   const check = args.includes('--check')
@@ -153,39 +162,39 @@ async function main() {
   const actionYaml = readFileSync('action.yml', 'utf8')
   const inputsPath = resolve(ACTION_INPUTS_PATH)
   const inputsModule = await renderActionInputs(actionYaml, inputsPath)
-  let currentModule = ''
-  try {
-    currentModule = readFileSync(inputsPath, 'utf8')
-  } catch {
-    // missing counts as stale
-  }
-  if (currentModule !== inputsModule) {
-    if (check) {
-      console.error(
-        `docs: ${ACTION_INPUTS_PATH} is stale: its inputs differ from action.yml; run npm run docs and commit it`
-      )
-      process.exit(1)
-    }
-    writeFileSync(inputsPath, inputsModule)
-    console.log(`docs: wrote ${ACTION_INPUTS_PATH} from action.yml`)
-  }
+  const moduleStale = read(inputsPath) !== inputsModule
   const readmePath = resolve('README.md')
   const readme = readFileSync(readmePath, 'utf8')
   const wanted = await render(readme, actionYaml, readmePath)
-  if (wanted === readme) {
-    if (check) console.log('docs: README.md matches action.yml')
+  if (check) {
+    const problems = []
+    if (wanted !== readme) {
+      const stale = ['inputs', 'outputs'].filter(
+        name => section(readme, name) !== section(wanted, name)
+      )
+      const what = stale.length
+        ? `its ${stale.join(' and ')} table${stale.length > 1 ? 's differ' : ' differs'} from action.yml`
+        : 'it is not formatted as Prettier formats it'
+      problems.push(`docs: README.md is stale: ${what}; run npm run docs and commit README.md`)
+    }
+    if (moduleStale) {
+      problems.push(
+        `docs: ${ACTION_INPUTS_PATH} is stale: its inputs differ from action.yml; run npm run docs and commit it`
+      )
+    }
+    if (problems.length) {
+      console.error(problems.join('\n'))
+      process.exit(1)
+    }
+    console.log(`docs: README.md and ${ACTION_INPUTS_PATH} match action.yml`)
     return
   }
-  if (check) {
-    const stale = ['inputs', 'outputs'].filter(
-      name => section(readme, name) !== section(wanted, name)
-    )
-    const what = stale.length
-      ? `its ${stale.join(' and ')} table${stale.length > 1 ? 's differ' : ' differs'} from action.yml`
-      : 'it is not formatted as Prettier formats it'
-    console.error(`docs: README.md is stale: ${what}; run npm run docs and commit README.md`)
-    process.exit(1)
+  if (moduleStale) {
+    mkdirSync(dirname(inputsPath), { recursive: true })
+    writeFileSync(inputsPath, inputsModule)
+    console.log(`docs: wrote ${ACTION_INPUTS_PATH} from action.yml`)
   }
+  if (wanted === readme) return
   writeFileSync(readmePath, wanted)
   console.log('docs: wrote the Inputs and Outputs tables of README.md from action.yml')
 }
