@@ -7,12 +7,10 @@
 // to a non-loopback address (and says so on stderr, which the tests check is empty), and this
 // process refuses DNS lookups too.
 import { execFileSync, spawn } from 'node:child_process'
-import dns from 'node:dns'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { isIP } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import type { IdResult } from '../src/runner.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startStandIn, type OrderScript } from '../standin/certcentral-standin.js'
 import {
@@ -24,60 +22,16 @@ import {
   type ActionRun
 } from '../standin/run-action.js'
 import { node24 } from './support/node24.js'
+import { installNetworkGuard, type NetworkGuard } from './support/network-guard.js'
 import { freshId, type StandIn } from './support/standin.js'
 
 /** One entry of the `results` output. */
-interface Result {
-  id: string
-  ok: boolean
-  outcome: 'sent' | 'failed' | 'unsent' | 'validated'
-  status: number | null
-  attempts: number
-  error?: string
-  hint?: string
-  certificate_id?: string
-  common_name?: string
-  valid_till?: string
-  order_status?: string
-}
+type Result = IdResult
 
 const MIB = 1024 * 1024
 
-/** A preload for every child: no DNS lookup, no connection beyond loopback; both told on stderr. */
-const GUARD = `
-import dns from 'node:dns'
-import net from 'node:net'
-const loopback = host =>
-  net.isIPv4(host) ? host.startsWith('127.') : host === '::1' || host === '0:0:0:0:0:0:0:1'
-const report = what => process.stderr.write('network guard: ' + what + '\\n')
-const realLookup = dns.lookup
-dns.lookup = function (hostname, ...rest) {
-  if (net.isIP(String(hostname))) return realLookup.call(dns, hostname, ...rest)
-  report('DNS lookup of ' + hostname)
-  const callback = rest.at(-1)
-  const error = Object.assign(new Error('network guard: no DNS lookup of ' + hostname), { code: 'EGUARD' })
-  process.nextTick(() => callback(error))
-  return {}
-}
-const realConnect = net.Socket.prototype.connect
-net.Socket.prototype.connect = function (...args) {
-  const first = Array.isArray(args[0]) ? args[0][0] : args[0]
-  const host =
-    first !== null && typeof first === 'object'
-      ? first.path ? undefined : String(first.host ?? 'localhost')
-      : typeof args[1] === 'string' ? args[1] : 'localhost'
-  if (host !== undefined && net.isIP(host) && !loopback(host)) {
-    report('connection to ' + host)
-    const error = Object.assign(new Error('network guard: no connection to ' + host), { code: 'EGUARD' })
-    process.nextTick(() => this.destroy(error))
-    return this
-  }
-  return realConnect.apply(this, args)
-}
-`
-
 let standIn: StandIn
-let guardDir: string
+let guard: NetworkGuard | undefined
 let guardArgs: string[]
 /**
  * The runs that mostly wait (order polling takes ~15 s of real time) start in the first hook on
@@ -113,25 +67,13 @@ async function sendWhenIssued(target: StandIn, wait: string, script: OrderScript
   return { id, result }
 }
 
-// No name may be looked up in this process either.
-const lookups: string[] = []
-const realLookup = dns.lookup
 beforeAll(async () => {
   if (!existsSync(join(ROOT, 'dist', 'index.js')))
     throw new Error('dist/index.js is missing: run npm run bundle first')
-  Object.assign(dns, {
-    lookup: (hostname: string, ...rest: unknown[]) => {
-      if (isIP(hostname)) return (realLookup as (...args: unknown[]) => void)(hostname, ...rest)
-      lookups.push(hostname)
-      const callback = rest.at(-1) as (error: Error) => void
-      process.nextTick(() => callback(new Error(`test: no DNS lookup allowed (${hostname})`)))
-    }
-  })
-  guardDir = mkdtempSync(join(tmpdir(), 'certcentral-e2e-guard-'))
-  const guardFile = join(guardDir, 'network-guard.mjs')
-  writeFileSync(guardFile, GUARD)
-  guardArgs = ['--import', pathToFileURL(guardFile).href]
-  node24() // the first call may download node@24 through npx: under the hook's longer timeout
+  // No name may be looked up in this process either.
+  guard = installNetworkGuard()
+  guardArgs = guard.childArgs
+  node24() // resolves the Node 24 that npm ci installed (or $NODE24) before any test needs it
   standIn = await startStandIn()
   slow = await startStandIn()
   pendingTwice = inBackground(() =>
@@ -148,9 +90,7 @@ afterAll(async () => {
   await Promise.allSettled([pendingTwice, runsOut])
   await slow?.close()
   await standIn?.close()
-  if (guardDir) rmSync(guardDir, { recursive: true, force: true })
-  Object.assign(dns, { lookup: realLookup })
-  expect(lookups).toEqual([])
+  expect(guard?.uninstall()).toEqual([])
 })
 
 const requestsFor = (...ids: string[]) =>

@@ -6,67 +6,26 @@
 // Loopback only: every child runs with a preload that refuses any DNS lookup and any connection
 // to a non-loopback address (and says so on stderr, which must stay empty); certcentral.test is
 // resolved by the CONNECT proxy alone. This process refuses DNS lookups too.
-import dns from 'node:dns'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
-import { isIP, type AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import type { IdResult } from '../src/runner.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startStandIn, type Fault } from '../standin/certcentral-standin.js'
 import { startConnectProxy } from '../standin/connect-proxy.js'
 import { runAction, type ActionRun } from '../standin/run-action.js'
 import { makeTestCa, type TestCa } from '../standin/test-ca.js'
+import { installNetworkGuard, type NetworkGuard } from './support/network-guard.js'
 import { freshId, type StandIn } from './support/standin.js'
 
-interface Result {
-  id: string
-  ok: boolean
-  outcome: 'sent' | 'failed' | 'unsent' | 'validated'
-  status: number | null
-  attempts: number
-  error?: string
-  hint?: string
-}
+type Result = IdResult
 
 const MIB = 1024 * 1024
 const TIMEOUT_SECONDS = 1
 /** The process must be gone within timeout-seconds + 2 s. */
 const EXIT_WITHIN_MS = (TIMEOUT_SECONDS + 2) * 1000
-
-/** A preload for every child: no DNS lookup, no connection beyond loopback; both told on stderr. */
-const GUARD = `
-import dns from 'node:dns'
-import net from 'node:net'
-const loopback = host =>
-  net.isIPv4(host) ? host.startsWith('127.') : host === '::1' || host === '0:0:0:0:0:0:0:1'
-const report = what => process.stderr.write('network guard: ' + what + '\\n')
-const realLookup = dns.lookup
-dns.lookup = function (hostname, ...rest) {
-  if (net.isIP(String(hostname))) return realLookup.call(dns, hostname, ...rest)
-  report('DNS lookup of ' + hostname)
-  const callback = rest.at(-1)
-  const error = Object.assign(new Error('network guard: no DNS lookup of ' + hostname), { code: 'EGUARD' })
-  process.nextTick(() => callback(error))
-  return {}
-}
-const realConnect = net.Socket.prototype.connect
-net.Socket.prototype.connect = function (...args) {
-  const first = Array.isArray(args[0]) ? args[0][0] : args[0]
-  const host =
-    first !== null && typeof first === 'object'
-      ? first.path ? undefined : String(first.host ?? 'localhost')
-      : typeof args[1] === 'string' ? args[1] : 'localhost'
-  if (host !== undefined && net.isIP(host) && !loopback(host)) {
-    report('connection to ' + host)
-    const error = Object.assign(new Error('network guard: no connection to ' + host), { code: 'EGUARD' })
-    process.nextTick(() => this.destroy(error))
-    return this
-  }
-  return realConnect.apply(this, args)
-}
-`
 
 /**
  * A preload that makes every timer of 4.5 s or more fire at once and moves Date.now on by its
@@ -90,7 +49,7 @@ let standIn: StandIn
 let elsewhere: Server
 let elsewhereHits = 0
 let elsewhereUrl = ''
-let preloadDir: string
+let guard: NetworkGuard | undefined
 let guardArgs: string[]
 let fastClockArgs: string[]
 /**
@@ -104,22 +63,12 @@ const BIG_CODE = ('\n\n::error title=FAKE::big\n| x |' + 'A'.repeat(2000))
   .repeat(31)
   .slice(0, 60 * 1024)
 
-const lookups: string[] = []
-const realLookup = dns.lookup
 beforeAll(async () => {
-  Object.assign(dns, {
-    lookup: (hostname: string, ...rest: unknown[]) => {
-      if (isIP(hostname)) return (realLookup as (...args: unknown[]) => void)(hostname, ...rest)
-      lookups.push(hostname)
-      const callback = rest.at(-1) as (error: Error) => void
-      process.nextTick(() => callback(new Error(`test: no DNS lookup allowed (${hostname})`)))
-    }
-  })
-  preloadDir = mkdtempSync(join(tmpdir(), 'certcentral-faults-preload-'))
-  writeFileSync(join(preloadDir, 'network-guard.mjs'), GUARD)
-  writeFileSync(join(preloadDir, 'fast-clock.mjs'), FAST_CLOCK)
-  guardArgs = ['--import', pathToFileURL(join(preloadDir, 'network-guard.mjs')).href]
-  fastClockArgs = ['--import', pathToFileURL(join(preloadDir, 'fast-clock.mjs')).href]
+  // No name may be looked up in this process either.
+  guard = installNetworkGuard()
+  guardArgs = guard.childArgs
+  writeFileSync(join(guard.dir, 'fast-clock.mjs'), FAST_CLOCK)
+  fastClockArgs = ['--import', pathToFileURL(join(guard.dir, 'fast-clock.mjs')).href]
   standIn = await startStandIn()
   bulk = await startStandIn()
   const ids = Array.from({ length: 300 }, freshId)
@@ -143,9 +92,7 @@ afterAll(async () => {
   await bulk?.close()
   await new Promise(resolve => elsewhere?.close(resolve))
   await standIn?.close()
-  if (preloadDir) rmSync(preloadDir, { recursive: true, force: true })
-  Object.assign(dns, { lookup: realLookup })
-  expect(lookups).toEqual([])
+  expect(guard?.uninstall()).toEqual([])
 })
 
 const requestsFor = (...ids: string[]) =>

@@ -2,11 +2,10 @@
 // clients (not the action's client), so what they answer is checked byte for byte. Loopback only:
 // every connection goes to 127.0.0.1 and no name is ever looked up.
 import { spawn, spawnSync } from 'node:child_process'
-import dns from 'node:dns'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
-import { isIP, connect as netConnect, type Socket } from 'node:net'
+import { connect as netConnect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connect as tlsConnect, type TLSSocket } from 'node:tls'
@@ -24,6 +23,7 @@ import {
 import { startConnectProxy } from '../standin/connect-proxy.js'
 import { runAction } from '../standin/run-action.js'
 import { makeTestCa, type TestCa } from '../standin/test-ca.js'
+import { installNetworkGuard, type NetworkGuard } from './support/network-guard.js'
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>
 type Proxy = Awaited<ReturnType<typeof startConnectProxy>>
@@ -85,21 +85,12 @@ const orderPath = (id: string) => `/services/v2/order/certificate/${id}`
 
 // No name may be looked up in this process: a lookup of anything but an IP literal (which asks
 // no resolver; server.listen passes 127.0.0.1 through it) is recorded and refused.
-const lookups: string[] = []
-const realLookup = dns.lookup
+let guard: NetworkGuard | undefined
 beforeAll(() => {
-  Object.assign(dns, {
-    lookup: (hostname: string, ...rest: unknown[]) => {
-      if (isIP(hostname)) return (realLookup as (...args: unknown[]) => void)(hostname, ...rest)
-      lookups.push(hostname)
-      const callback = rest.at(-1) as (error: Error) => void
-      process.nextTick(() => callback(new Error(`test: no DNS lookup allowed (${hostname})`)))
-    }
-  })
+  guard = installNetworkGuard()
 })
 afterAll(() => {
-  Object.assign(dns, { lookup: realLookup })
-  expect(lookups).toEqual([])
+  expect(guard?.uninstall()).toEqual([])
 })
 
 let standIn: StandIn
