@@ -22,6 +22,7 @@ import {
   type ActionRun
 } from '../standin/run-action.js'
 import { node24 } from './support/node24.js'
+import { count, escapeRegExp, workflowCommands } from './support/log.js'
 import { installNetworkGuard, type NetworkGuard } from './support/network-guard.js'
 import { freshId, type StandIn } from './support/standin.js'
 
@@ -98,28 +99,6 @@ const requestsFor = (...ids: string[]) =>
 
 const resultsOf = (run: ActionRun): Result[] => JSON.parse(run.outputs.results ?? 'null')
 
-const escapeRe = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-
-const count = (text: string, part: string): number => text.split(part).length - 1
-
-/** The workflow commands of a log, parsed the way the runner does (leading whitespace ignored). */
-function commands(stdout: string): { name: string; properties: string; data: string }[] {
-  return stdout
-    .split(/\r\n|\r|\n/)
-    .map(line => line.trimStart())
-    .filter(line => line.startsWith('::'))
-    .map(line => {
-      const end = line.indexOf('::', 2)
-      const info = end === -1 ? line.slice(2) : line.slice(2, end)
-      const space = info.indexOf(' ')
-      return {
-        name: space === -1 ? info : info.slice(0, space),
-        properties: space === -1 ? '' : info.slice(space + 1),
-        data: end === -1 ? '' : line.slice(end + 2)
-      }
-    })
-}
-
 /**
  * What every run must show: the key masked on the first line and nowhere else, nothing on stderr,
  * and no workflow command but the action's own.
@@ -130,7 +109,7 @@ function expectCleanRun(run: ActionRun, key: string): void {
   expect(run.stdout.slice(run.stdout.indexOf('\n') + 1)).not.toContain(key)
   expect(JSON.stringify(run.outputs)).not.toContain(key)
   expect(run.summary).not.toContain(key)
-  for (const command of commands(run.stdout)) {
+  for (const command of workflowCommands(run.stdout)) {
     expect(['add-mask', 'debug', 'error', 'warning', 'group', 'endgroup']).toContain(command.name)
     if (command.name === 'add-mask') expect(command.data).toBe(key)
     if (command.properties !== '') expect(command.properties).toMatch(/^title=[^,]*$/)
@@ -285,7 +264,7 @@ describe.each(runtimes)('dist/index.js under %s', (_, nodePath, version) => {
     expect(result.code).toBe(1)
     expectCleanRun(result, standIn.apiKey)
     expect(standIn.requests.length).toBe(before)
-    const errors = commands(result.stdout).filter(c => c.name === 'error')
+    const errors = workflowCommands(result.stdout).filter(c => c.name === 'error')
     expect(errors).toHaveLength(1)
     const problems = [
       'certificate-id: "12x"',
@@ -319,12 +298,12 @@ describe.each(runtimes)('dist/index.js under %s', (_, nodePath, version) => {
     )
     expect(result.code).toBe(0)
     expectCleanRun(result, standIn.apiKey)
-    const debug = commands(result.stdout).filter(c => c.name === 'debug')
+    const debug = workflowCommands(result.stdout).filter(c => c.name === 'debug')
     const plans = debug.filter(c => c.data.startsWith('plan: '))
     expect(plans).toHaveLength(1)
     expect(plans[0]?.data).toContain(`"ids":["${id}"]`)
     expect(plans[0]?.data).not.toMatch(/apiKey|api-key/)
-    const base = escapeRe(standIn.baseUrl)
+    const base = escapeRegExp(standIn.baseUrl)
     expect(debug.map(c => c.data)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
@@ -614,7 +593,9 @@ describe('10,000 IDs', () => {
     expect(standIn.requests.length).toBe(before)
     const lines = groupLines(result.stdout)
     expect(lines).toHaveLength(10_000)
-    const pattern = new RegExp(`^PUT ${escapeRe(standIn.baseUrl)}/certificate/(\\d+)/sendemail$`)
+    const pattern = new RegExp(
+      `^PUT ${escapeRegExp(standIn.baseUrl)}/certificate/(\\d+)/sendemail$`
+    )
     expect(lines.every(line => pattern.test(line))).toBe(true)
     expect(lines.map(line => pattern.exec(line)?.[1])).toEqual(ids)
     // everything outside the group is a few lines, whatever the number of IDs
@@ -655,7 +636,9 @@ describe('10,000 IDs', () => {
     expect(results.filter(r => r.attempts !== (requested.has(r.id) ? 1 : 0))).toEqual([])
     expect(result.summary).toContain('not attempted: DigiCert rate-limited the key')
     // one error annotation per requested ID at most, and the verdict
-    expect(commands(result.stdout).filter(c => c.name === 'error').length).toBeLessThanOrEqual(10)
+    expect(
+      workflowCommands(result.stdout).filter(c => c.name === 'error').length
+    ).toBeLessThanOrEqual(10)
   })
 })
 
@@ -670,7 +653,7 @@ describe('annotations', () => {
     })
     expect(result.code).toBe(1)
     expectCleanRun(result, standIn.apiKey)
-    const errors = commands(result.stdout).filter(c => c.name === 'error')
+    const errors = workflowCommands(result.stdout).filter(c => c.name === 'error')
     expect(errors.length).toBeLessThanOrEqual(10)
     const verdicts = errors.filter(c => c.properties === '')
     expect(verdicts).toHaveLength(1)
@@ -703,7 +686,7 @@ describe('annotations', () => {
     ] as const) {
       expect(result.code).toBe(1)
       expectCleanRun(result, standIn.apiKey)
-      const errors = commands(result.stdout).filter(command => command.name === 'error')
+      const errors = workflowCommands(result.stdout).filter(command => command.name === 'error')
       expect(errors).toHaveLength(1)
       expect(errors[0]?.data).toContain(`certificate ${failed}: HTTP 404`)
       expect(result.outputs['failed-ids']).toBe(failed)

@@ -17,6 +17,7 @@ import { startStandIn, type Fault } from '../standin/certcentral-standin.js'
 import { startConnectProxy } from '../standin/connect-proxy.js'
 import { runAction, type ActionRun } from '../standin/run-action.js'
 import { makeTestCa, type TestCa } from '../standin/test-ca.js'
+import { workflowCommands } from './support/log.js'
 import { installNetworkGuard, type NetworkGuard } from './support/network-guard.js'
 import { freshId, type StandIn } from './support/standin.js'
 
@@ -100,24 +101,6 @@ const requestsFor = (...ids: string[]) =>
 
 const resultsOf = (run: ActionRun): Result[] => JSON.parse(run.outputs.results ?? 'null')
 
-/** The workflow commands of a log, parsed the way the runner does (leading whitespace ignored). */
-function commands(stdout: string): { name: string; properties: string; data: string }[] {
-  return stdout
-    .split(/\r\n|\r|\n/)
-    .map(line => line.trimStart())
-    .filter(line => line.startsWith('::'))
-    .map(line => {
-      const end = line.indexOf('::', 2)
-      const info = end === -1 ? line.slice(2) : line.slice(2, end)
-      const space = info.indexOf(' ')
-      return {
-        name: space === -1 ? info : info.slice(0, space),
-        properties: space === -1 ? '' : info.slice(space + 1),
-        data: end === -1 ? '' : line.slice(end + 2)
-      }
-    })
-}
-
 /**
  * The key masked on the first line and nowhere else, nothing on stderr, and no workflow command
  * but the action's own: add-mask of the key only, its errors (titled by operation and ID),
@@ -130,7 +113,7 @@ function expectCleanRun(run: ActionRun, key: string): void {
   expect(run.stdout.slice(run.stdout.indexOf('\n') + 1)).not.toContain(key)
   expect(JSON.stringify(run.outputs)).not.toContain(key)
   expect(run.summary).not.toContain(key)
-  for (const command of commands(run.stdout)) {
+  for (const command of workflowCommands(run.stdout)) {
     expect(['add-mask', 'debug', 'error', 'warning', 'group', 'endgroup']).toContain(command.name)
     if (command.name === 'add-mask') expect(command.data).toBe(key)
     if (command.properties !== '')
@@ -311,7 +294,7 @@ describe('fault suite', () => {
       'unsent-ids': ''
     })
     if (status !== null) expect(run.outputs['status-code']).toBe(String(status))
-    const errors = commands(run.stdout).filter(c => c.name === 'error')
+    const errors = workflowCommands(run.stdout).filter(c => c.name === 'error')
     expect(errors).toHaveLength(1)
     expect(errors[0]?.data).toContain(`certificate ${faulty}: `)
     expect(run.summary).toContain(`<td>${faulty}</td>`)
@@ -416,7 +399,7 @@ describe('fault suite', () => {
         expect(result, result.id).toEqual(sent(ids[index] as string))
       }
     })
-    const errors = commands(run.stdout).filter(c => c.name === 'error')
+    const errors = workflowCommands(run.stdout).filter(c => c.name === 'error')
     expect(errors).toHaveLength(5)
     expect(errors.filter(c => c.properties === '')[0]?.data).toContain(
       'send-certificate: 5 failed of 12 certificates'
@@ -462,7 +445,7 @@ describe('a hostile server: workflow commands and markup in its answers', () => 
     expect(run.code).toBe(1)
     expect(results[0]).toEqual(sent(ids[0] as string))
     expect(results.slice(1).map(r => r.status)).toEqual([400, 400, 400, 400])
-    const all = commands(run.stdout)
+    const all = workflowCommands(run.stdout)
     expect(all.filter(c => c.name === 'add-mask')).toHaveLength(1)
     for (const command of all) {
       expect(command.name).not.toBe('stop-commands')
@@ -491,8 +474,11 @@ describe('a hostile server: workflow commands and markup in its answers', () => 
       expect(Buffer.byteLength(run.outputs.results ?? '')).toBeLessThan(MIB)
       expect(Buffer.byteLength(run.summary)).toBeLessThan(MIB)
       expect(Buffer.byteLength(run.stdout)).toBeLessThan(MIB)
-      expect(commands(run.stdout).filter(c => c.name === 'error').length).toBeLessThanOrEqual(10)
-      for (const command of commands(run.stdout)) expect(command.properties).not.toContain('FAKE')
+      expect(
+        workflowCommands(run.stdout).filter(c => c.name === 'error').length
+      ).toBeLessThanOrEqual(10)
+      for (const command of workflowCommands(run.stdout))
+        expect(command.properties).not.toContain('FAKE')
       expectIntactTable(run.summary)
     }
   )
@@ -638,7 +624,7 @@ describe('switching protocols', () => {
 describe('429s', () => {
   /** The waits the warnings announce, in seconds. */
   const waits = (stdout: string): number[] =>
-    commands(stdout)
+    workflowCommands(stdout)
       .filter(c => c.name === 'warning')
       .map(c => /; retry \d+ of \d+ in ([\d.]+) s$/.exec(c.data)?.[1])
       .filter((wait): wait is string => wait !== undefined)
@@ -691,7 +677,9 @@ describe('429s', () => {
     expect(run.code).toBe(1)
     expect(run.outputs['retry-after']).toBe('')
     expect(
-      commands(run.stdout).filter(c => c.name === 'warning' && c.data.includes('999999999 s'))
+      workflowCommands(run.stdout).filter(
+        c => c.name === 'warning' && c.data.includes('999999999 s')
+      )
     ).toHaveLength(1)
     for (const id of ids.slice(0, 4)) expect(requestsFor(id)).toHaveLength(1)
     expect(requestsFor(...ids.slice(4))).toEqual([])
@@ -865,7 +853,7 @@ describe('api-url and inputs', () => {
     )
     expect(run.code).toBe(1)
     expect(results).toEqual([])
-    const errors = commands(run.stdout).filter(c => c.name === 'error')
+    const errors = workflowCommands(run.stdout).filter(c => c.name === 'error')
     expect(errors).toHaveLength(1)
     for (const problem of [
       'timeout-seconds: "0x10"',

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { escapeRegExp } from './support/log.js'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { USER_AGENT, run } from '../src/main.js'
 import type { Clock } from '../src/runner.js'
@@ -148,7 +149,6 @@ const visible = (html: string): string =>
     .replace(/<[^>]*>/g, ' ')
     .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
 const requestsFor = (...ids: string[]) => standIn.requests.filter(r => ids.includes(r.id ?? ''))
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 
 const EMPTY_OUTPUTS = {
   'status-code': '',

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '@actions/core'
+import { count } from './support/log.js'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   MAX_ID_ANNOTATIONS,
@@ -88,8 +89,6 @@ function visible(html: string): string {
       name === 'amp' ? '&' : name === 'lt' ? '<' : name === 'gt' ? '>' : '"'
     )
 }
-
-const count = (text: string, part: string): number => text.split(part).length - 1
 
 // ---- fixtures --------------------------------------------------------------------------------
 
