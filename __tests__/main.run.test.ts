@@ -399,6 +399,41 @@ describe('run() against the stand-in', () => {
     })
   })
 
+  it('an unexpected failure mid-run still writes every output, each ID unsent with the reason', async () => {
+    const ids = [freshId(), freshId()]
+    // A clock that breaks is a bug of ours, not CertCentral's: the run must still report.
+    const broken: Clock = {
+      now: () => {
+        throw new Error('the clock broke\n::error::spoofed')
+      },
+      sleep: async () => undefined,
+      random: () => 0.5
+    }
+    await runWith(
+      { operation: 'send-certificate', 'certificate-id': ids.join(','), emails: 'ops@example.com' },
+      broken
+    )
+    expect(process.exitCode).toBe(1)
+    expect(messages('error')).toEqual(['unexpected error: the clock broke ::error::spoofed'])
+    expect(lines().filter(line => line.startsWith('::error::spoofed'))).toEqual([])
+    expect(outputs()).toMatchObject({
+      'unsent-ids': ids.join(','),
+      'sent-ids': '',
+      'status-code': ''
+    })
+    expect(JSON.parse(outputs().results ?? '')).toEqual(
+      ids.map(id => ({
+        id,
+        ok: false,
+        outcome: 'unsent',
+        status: null,
+        attempts: 0,
+        error: 'not attempted: unexpected error: the clock broke ::error::spoofed'
+      }))
+    )
+    expect(visible(summary())).toContain('the action failed')
+  })
+
   it('a dry run logs the requests and the body once, sends nothing, and reports', async () => {
     const [a, b] = [freshId(), freshId()]
     const connections = standIn.connections()

@@ -32809,11 +32809,31 @@ function report_escape(text) {
 }
 /** Reports input problems: every output (results is []), the problems in the summary, the step failed. */
 async function reportInputProblems(problems, safe) {
-    for (const name of ['status-code', 'sent-ids', 'failed-ids', 'unsent-ids', 'retry-after'])
+    await reportNothingSent('invalid inputs, nothing sent', problems, [], safe);
+}
+/**
+ * Reports a run that ended before it had results (a bug of ours): every ID unsent with the reason,
+ * so that a follow-up step can still send them.
+ */
+async function reportUnexpected(message, ids, safe) {
+    await reportNothingSent('the action failed', [message], ids, safe);
+}
+async function reportNothingSent(heading, problems, ids, safe) {
+    const why = safe.text(problems[0], SHOWN_ERROR_CHARS);
+    const results = ids.map(id => ({
+        id,
+        ok: false,
+        outcome: 'unsent',
+        status: null,
+        attempts: 0,
+        error: `not attempted: ${why}`
+    }));
+    for (const name of ['status-code', 'sent-ids', 'failed-ids', 'retry-after'])
         setOutput(name, '');
-    setOutput('results', '[]');
+    setOutput('unsent-ids', ids.join(','));
+    setOutput('results', JSON.stringify(results));
     await writeSummaryHtml(() => [
-        '<h2>DigiCert CertCentral: invalid inputs, nothing sent</h2>',
+        `<h2>DigiCert CertCentral: ${report_escape(heading)}</h2>`,
         `<ul>${problems.map(p => `<li>${report_escape(safe.text(p, 1000))}</li>`).join('')}</ul>`
     ].join('\n'));
 }
@@ -33266,6 +33286,7 @@ function asCertCentralError(error) {
 
 
 
+
 const USER_AGENT = `${package_namespaceObject.UU}/${package_namespaceObject.rE} (GitHub Action; node ${process.version})`;
 /** Each non-blank line of a secret, trimmed and as given: setSecret masks one line. */
 function secretLines(value) {
@@ -33314,18 +33335,12 @@ async function run(clock = realClock) {
     for (const [signal, handler] of Object.entries(handlers))
         process.once(signal, handler);
     let transport;
+    /** The IDs to report as unsent should something fail before the outputs are written. */
+    let ids = [];
+    let reported = false;
     try {
-        let plan;
-        try {
-            plan = parsePlan(inputs, { proxyFor: runnerProxyFor });
-        }
-        catch (error) {
-            if (!(error instanceof InputError))
-                throw error;
-            await reportInputProblems(error.problems, safe);
-            setFailed(error.message);
-            return;
-        }
+        const plan = parsePlan(inputs, { proxyFor: runnerProxyFor });
+        ids = plan.ids;
         core_debug(`plan: ${describePlan(plan)}`);
         const reporter = new Reporter({
             operation: plan.operation,
@@ -33366,11 +33381,12 @@ async function run(clock = realClock) {
                 retryAfter: undefined
             };
             reporter.setOutputs(outcome);
+            reported = true;
             await reporter.writeSummary(outcome, planned);
             return;
         }
         const proxy = transport.proxyOf(new URL(plan.baseUrl));
-        info(`${plan.operation}: ${plan.ids.length} ${plan.idInput === 'order-id' ? 'order' : 'certificate'} ID(s) via ${new URL(plan.baseUrl).host}` +
+        info(`${plan.operation}: ${plan.ids.length} ${idNoun(plan.idInput)} ID(s) via ${new URL(plan.baseUrl).host}` +
             (proxy ? ` through the proxy ${proxy.host}` : '') +
             (plan.waitSeconds
                 ? `, waiting up to ${formatDuration(plan.waitSeconds)} for each order to be issued`
@@ -33390,11 +33406,22 @@ async function run(clock = realClock) {
             }
         }, client, clock);
         reporter.setOutputs(outcome);
+        reported = true;
         await reporter.writeSummary(outcome);
         reporter.fail(outcome);
     }
     catch (error) {
-        setFailed(safe.text(error instanceof Error ? error.message : error, 2000));
+        // Input problems are expected; anything else is a bug of ours, reported the same way: outputs
+        // and a summary a follow-up step can use, and the one failure message.
+        if (error instanceof InputError) {
+            await reportInputProblems(error.problems, safe);
+            setFailed(error.message);
+            return;
+        }
+        const message = `unexpected error: ${safe.text(error instanceof Error ? error.message : error, 2000)}`;
+        if (!reported)
+            await reportUnexpected(message, ids, safe);
+        setFailed(message);
     }
     finally {
         transport?.dispose();

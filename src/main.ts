@@ -6,7 +6,8 @@ import { ACTION_INPUTS, type InputName } from './action-inputs.js'
 import { CertCentralClient } from './certcentral.js'
 import { parsePlan, withDefaults, type Plan, type RawInputs } from './inputs.js'
 import { InputError, formatDuration } from './parse.js'
-import { Reporter, reportInputProblems } from './report.js'
+import { idNoun } from './operations.js'
+import { Reporter, reportInputProblems, reportUnexpected } from './report.js'
 import { MAX_IN_FLIGHT, realClock, runPlan, type Clock } from './runner.js'
 import { Sanitizer } from './sanitize.js'
 import { Transport, runnerProxyFor } from './transport.js'
@@ -58,16 +59,12 @@ export async function run(clock: Clock = realClock): Promise<void> {
   const handlers = { SIGINT: onSignal('SIGINT'), SIGTERM: onSignal('SIGTERM') }
   for (const [signal, handler] of Object.entries(handlers)) process.once(signal, handler)
   let transport: Transport | undefined
+  /** The IDs to report as unsent should something fail before the outputs are written. */
+  let ids: string[] = []
+  let reported = false
   try {
-    let plan: Plan
-    try {
-      plan = parsePlan(inputs, { proxyFor: runnerProxyFor })
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error
-      await reportInputProblems(error.problems, safe)
-      core.setFailed(error.message)
-      return
-    }
+    const plan = parsePlan(inputs, { proxyFor: runnerProxyFor })
+    ids = plan.ids
     core.debug(`plan: ${describePlan(plan)}`)
     const reporter = new Reporter(
       {
@@ -112,13 +109,14 @@ export async function run(clock: Clock = realClock): Promise<void> {
         retryAfter: undefined
       }
       reporter.setOutputs(outcome)
+      reported = true
       await reporter.writeSummary(outcome, planned)
       return
     }
 
     const proxy = transport.proxyOf(new URL(plan.baseUrl))
     core.info(
-      `${plan.operation}: ${plan.ids.length} ${plan.idInput === 'order-id' ? 'order' : 'certificate'} ID(s) via ${new URL(plan.baseUrl).host}` +
+      `${plan.operation}: ${plan.ids.length} ${idNoun(plan.idInput)} ID(s) via ${new URL(plan.baseUrl).host}` +
         (proxy ? ` through the proxy ${proxy.host}` : '') +
         (plan.waitSeconds
           ? `, waiting up to ${formatDuration(plan.waitSeconds)} for each order to be issued`
@@ -143,10 +141,20 @@ export async function run(clock: Clock = realClock): Promise<void> {
       clock
     )
     reporter.setOutputs(outcome)
+    reported = true
     await reporter.writeSummary(outcome)
     reporter.fail(outcome)
   } catch (error) {
-    core.setFailed(safe.text(error instanceof Error ? error.message : error, 2000))
+    // Input problems are expected; anything else is a bug of ours, reported the same way: outputs
+    // and a summary a follow-up step can use, and the one failure message.
+    if (error instanceof InputError) {
+      await reportInputProblems(error.problems, safe)
+      core.setFailed(error.message)
+      return
+    }
+    const message = `unexpected error: ${safe.text(error instanceof Error ? error.message : error, 2000)}`
+    if (!reported) await reportUnexpected(message, ids, safe)
+    core.setFailed(message)
   } finally {
     transport?.dispose()
     for (const [signal, handler] of Object.entries(handlers)) process.off(signal, handler)

@@ -297,12 +297,43 @@ function escape(text: string): string {
 
 /** Reports input problems: every output (results is []), the problems in the summary, the step failed. */
 export async function reportInputProblems(problems: string[], safe: Sanitizer): Promise<void> {
-  for (const name of ['status-code', 'sent-ids', 'failed-ids', 'unsent-ids', 'retry-after'])
+  await reportNothingSent('invalid inputs, nothing sent', problems, [], safe)
+}
+
+/**
+ * Reports a run that ended before it had results (a bug of ours): every ID unsent with the reason,
+ * so that a follow-up step can still send them.
+ */
+export async function reportUnexpected(
+  message: string,
+  ids: string[],
+  safe: Sanitizer
+): Promise<void> {
+  await reportNothingSent('the action failed', [message], ids, safe)
+}
+
+async function reportNothingSent(
+  heading: string,
+  problems: string[],
+  ids: string[],
+  safe: Sanitizer
+): Promise<void> {
+  const why = safe.text(problems[0], SHOWN_ERROR_CHARS)
+  const results: IdResult[] = ids.map(id => ({
+    id,
+    ok: false,
+    outcome: 'unsent',
+    status: null,
+    attempts: 0,
+    error: `not attempted: ${why}`
+  }))
+  for (const name of ['status-code', 'sent-ids', 'failed-ids', 'retry-after'])
     core.setOutput(name, '')
-  core.setOutput('results', '[]')
+  core.setOutput('unsent-ids', ids.join(','))
+  core.setOutput('results', JSON.stringify(results))
   await writeSummaryHtml(() =>
     [
-      '<h2>DigiCert CertCentral: invalid inputs, nothing sent</h2>',
+      `<h2>DigiCert CertCentral: ${escape(heading)}</h2>`,
       `<ul>${problems.map(p => `<li>${escape(safe.text(p, 1000))}</li>`).join('')}</ul>`
     ].join('\n')
   )
