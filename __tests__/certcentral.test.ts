@@ -507,7 +507,7 @@ describe('refused keys', () => {
     handler = answer(401, errors({ code: 'access_denied|invalid_auth', message: 'Bad key.' }))
     const error = await failure(send())
     expect(error).toMatchObject({ kind: 'key-refused', status: 401 })
-    expect(error.hint).toContain('whole key')
+    expect(error.hint).toContain('wrong, revoked or expired')
     handler = answer(401)
     await expect(send()).rejects.toMatchObject({ kind: 'key-refused', status: 401 })
   })

@@ -31525,7 +31525,6 @@ function countDigiCertErrors(body) {
  */
 const HINTS = {
     'access_denied|access_denied_invalid_key': () => 'the API key is wrong, revoked or expired: create one in CertCentral (Automation › API keys) and update the secret',
-    'access_denied|invalid_auth': () => 'the API key was not accepted: check that the secret holds the whole key and nothing else',
     'access_denied|missing_permission': () => 'a View Only key, or a user without the role: use a key without the View Only restriction whose user may manage this certificate or order',
     not_found: ({ idInput }) => `check ${idInput}, and region if the account is on CertCentral Europe`,
     'not_found|order': () => 'check order-id, and region if the account is on CertCentral Europe',
@@ -32348,7 +32347,10 @@ class CertCentralClient {
                     ? `; and ${total - MAX_ERRORS_SHOWN} more error${total - MAX_ERRORS_SHOWN === 1 ? '' : 's'}`
                     : '')
             : this.bodyShown(response);
-        const hint = hintFor(codes, { idInput: this.options.idInput });
+        const context = { idInput: this.options.idInput };
+        // A 401 refuses the key whatever its code says (DigiCert documents none for it).
+        const hint = hintFor(codes, context) ??
+            (status === 401 ? hintFor(['access_denied|access_denied_invalid_key'], context) : undefined);
         const withHint = (text) => (hint ? `${text}; ${hint}` : text);
         if (status >= 300 && status < 400) {
             const location = headers.location ? safe.text(headers.location, 300) : '(none)';

@@ -15,7 +15,7 @@ const NODE = process.env.BENCH_NODE || process.execPath
 const BATCH_IDS = 300
 const LATENCY_MS = 50
 const IN_FLIGHT = 4
-/** DigiCert's documented windows, as the stand-in enforces them (certcentral-notes.md). */
+/** DigiCert's documented windows, as the stand-in enforces them (DigiCert's Rate limits page, https://dev.digicert.com/en/certcentral-apis/services-api.html). */
 const DIGICERT_WINDOWS = [
   { limit: 100, windowMs: 5_000 },
   { limit: 1000, windowMs: 180_000 }

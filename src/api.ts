@@ -130,8 +130,6 @@ export interface HintContext {
 export const HINTS: Record<string, (context: HintContext) => string> = {
   'access_denied|access_denied_invalid_key': () =>
     'the API key is wrong, revoked or expired: create one in CertCentral (Automation › API keys) and update the secret',
-  'access_denied|invalid_auth': () =>
-    'the API key was not accepted: check that the secret holds the whole key and nothing else',
   'access_denied|missing_permission': () =>
     'a View Only key, or a user without the role: use a key without the View Only restriction whose user may manage this certificate or order',
   not_found: ({ idInput }) =>

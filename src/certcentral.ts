@@ -178,7 +178,11 @@ export class CertCentralClient {
           ? `; and ${total - MAX_ERRORS_SHOWN} more error${total - MAX_ERRORS_SHOWN === 1 ? '' : 's'}`
           : '')
       : this.bodyShown(response)
-    const hint = hintFor(codes, { idInput: this.options.idInput })
+    const context = { idInput: this.options.idInput }
+    // A 401 refuses the key whatever its code says (DigiCert documents none for it).
+    const hint =
+      hintFor(codes, context) ??
+      (status === 401 ? hintFor(['access_denied|access_denied_invalid_key'], context) : undefined)
     const withHint = (text: string): string => (hint ? `${text}; ${hint}` : text)
 
     if (status >= 300 && status < 400) {
