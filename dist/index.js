@@ -32365,7 +32365,7 @@ class CertCentralClient {
                 : header !== undefined
                     ? `; its Retry-After ${JSON.stringify(safe.text(header, 60))} is not a number of seconds or a date, so it counts as absent`
                     : '';
-            return new CertCentralError(`HTTP 429: DigiCert rate-limited this API key (${detail})${asked}`, 'rate-limited', status, codes, hintFor(['request_limit_exceeded'], { idInput: this.options.idInput }), wait);
+            return new CertCentralError(`HTTP 429: DigiCert rate-limited this API key (${detail})${asked}`, 'rate-limited', status, codes, hintFor(['request_limit_exceeded'], context), wait);
         }
         if (refusesKey(status, codes)) {
             return new CertCentralError(withHint(`HTTP ${status}: ${detail}`), 'key-refused', status, codes, hint);

@@ -209,7 +209,7 @@ export class CertCentralClient {
         'rate-limited',
         status,
         codes,
-        hintFor(['request_limit_exceeded'], { idInput: this.options.idInput }),
+        hintFor(['request_limit_exceeded'], context),
         wait
       )
     }
