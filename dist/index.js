@@ -33421,8 +33421,9 @@ async function run(clock = realClock) {
             return;
         }
         const message = `unexpected error: ${safe.text(error instanceof Error ? error.message : error, 2000)}`;
+        // Reporting can fail too (an output file that is gone): the failure message still goes out.
         if (!reported)
-            await reportUnexpected(message, ids, safe);
+            await reportUnexpected(message, ids, safe).catch(() => undefined);
         setFailed(message);
     }
     finally {

@@ -153,7 +153,8 @@ export async function run(clock: Clock = realClock): Promise<void> {
       return
     }
     const message = `unexpected error: ${safe.text(error instanceof Error ? error.message : error, 2000)}`
-    if (!reported) await reportUnexpected(message, ids, safe)
+    // Reporting can fail too (an output file that is gone): the failure message still goes out.
+    if (!reported) await reportUnexpected(message, ids, safe).catch(() => undefined)
     core.setFailed(message)
   } finally {
     transport?.dispose()
