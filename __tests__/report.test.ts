@@ -500,6 +500,32 @@ describe('Reporter summary', () => {
 
 // ---- the key ----------------------------------------------------------------------------------
 
+describe("Reporter.warn and the summary's warnings", () => {
+  it('annotates at most 10 warnings, counting the rest, and lists 50 in the summary', async () => {
+    const many = Array.from(
+      { length: 75 },
+      (_, i) => `seal-settings: "extra_${i}" is not a site-seal setting`
+    )
+    const r = reporter({ warnings: many })
+    r.warn()
+    expect(warnings()).toEqual([...many.slice(0, 9), 'and 66 more warnings (see the job summary)'])
+    await r.writeSummary(outcomeOf([sent('1')]))
+    const shown = visible(summary())
+    expect(shown).toContain('"extra_49" is not a site-seal setting')
+    expect(shown).not.toContain('"extra_50"')
+    expect(shown).toContain('and 25 more warnings')
+  })
+
+  it('annotates every warning when there are at most 10', () => {
+    const few = [
+      'format: "Attachment" applies to send-certificate only',
+      'seal-settings: "x" unknown'
+    ]
+    reporter({ warnings: few }).warn()
+    expect(warnings()).toEqual(few)
+  })
+})
+
 describe('the key', () => {
   it('never shows in the outputs, annotations, warnings or summary, even when an error holds it', async () => {
     const withKey = (text: string): string => `${text} ${KEY} (X-DC-DEVKEY: "${KEY}")`

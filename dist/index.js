@@ -32585,6 +32585,10 @@ const SUMMARY_BUDGET_BYTES = 900 * 1024;
 const OUTPUT_BUDGET_BYTES = 1000 * 1024;
 /** Characters of an error a summary cell or an annotation shows. */
 const SHOWN_ERROR_CHARS = 600;
+/** Warnings the summary lists at most; the rest are counted. */
+const MAX_SUMMARY_WARNINGS = 50;
+/** Warning annotations at most (GitHub shows 10 a step); the rest are counted in one more. */
+const MAX_WARNING_ANNOTATIONS = 9;
 /** Rows the summary table shows at most; the rest are counted and in `results`. */
 const MAX_SUMMARY_ROWS = 1000;
 class Reporter {
@@ -32699,6 +32703,15 @@ class Reporter {
         const lead = failed.length ? 'First failure' : 'First';
         return `${operation}: ${counts.join(', ')} of ${results.length} ${noun}s${why}. ${lead}: ${firstText}${more}`;
     }
+    /** The plan's warnings as annotations, within GitHub's 10; all of them are in the summary. */
+    warn() {
+        const { warnings } = this.context;
+        for (const warning of warnings.slice(0, MAX_WARNING_ANNOTATIONS))
+            core_warning(warning);
+        const more = warnings.length - MAX_WARNING_ANNOTATIONS;
+        if (more > 0)
+            core_warning(`and ${more} more warnings (see the job summary)`);
+    }
     /** The dry run: one line per request inside a log group, the body once. */
     logDryRun(requests, body) {
         info(`dry-run: nothing is sent; ${requests.length} ${this.noun} ID(s) validated`);
@@ -32731,7 +32744,11 @@ class Reporter {
             .map(([label, value]) => `<li><strong>${report_escape(label)}</strong>: ${report_escape(this.safe.text(value, 500))}</li>`)
             .join('')}</ul>`);
         if (warnings.length) {
-            parts.push(`<p><strong>Warnings</strong></p><ul>${warnings.map(w => `<li>${report_escape(this.safe.text(w, 500))}</li>`).join('')}</ul>`);
+            const more = warnings.length - MAX_SUMMARY_WARNINGS;
+            const items = warnings
+                .slice(0, MAX_SUMMARY_WARNINGS)
+                .concat(more > 0 ? [`and ${more} more warnings`] : []);
+            parts.push(`<p><strong>Warnings</strong></p><ul>${items.map(w => `<li>${report_escape(this.safe.text(w, 500))}</li>`).join('')}</ul>`);
         }
         parts.push(this.table(results, planned));
         return parts.join('\n');
@@ -32745,7 +32762,7 @@ class Reporter {
         const withOrder = results.some(r => r.common_name !== undefined || r.valid_till !== undefined || r.certificate_id !== undefined);
         const stepsById = new Map((planned ?? []).map(p => [p.id, p.steps]));
         const headers = [
-            this.noun === 'order' ? 'Order' : 'Certificate',
+            this.noun.charAt(0).toUpperCase() + this.noun.slice(1),
             ...(withOrder ? ['Certificate', 'Common name', 'Expires'] : []),
             ...(this.context.dryRun ? ['Requests'] : ['HTTP status', 'Outcome'])
         ];
@@ -33351,8 +33368,7 @@ async function run(clock = realClock) {
             dryRun: plan.dryRun,
             warnings: plan.warnings
         }, safe);
-        for (const warning of plan.warnings)
-            core_warning(warning);
+        reporter.warn();
         transport = new Transport({
             timeoutMs: plan.timeoutMs,
             userAgent: USER_AGENT,

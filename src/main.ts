@@ -76,7 +76,7 @@ export async function run(clock: Clock = realClock): Promise<void> {
       },
       safe
     )
-    for (const warning of plan.warnings) core.warning(warning)
+    reporter.warn()
 
     transport = new Transport({
       timeoutMs: plan.timeoutMs,

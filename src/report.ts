@@ -26,6 +26,10 @@ export const SUMMARY_BUDGET_BYTES = 900 * 1024
 export const OUTPUT_BUDGET_BYTES = 1000 * 1024
 /** Characters of an error a summary cell or an annotation shows. */
 export const SHOWN_ERROR_CHARS = 600
+/** Warnings the summary lists at most; the rest are counted. */
+export const MAX_SUMMARY_WARNINGS = 50
+/** Warning annotations at most (GitHub shows 10 a step); the rest are counted in one more. */
+export const MAX_WARNING_ANNOTATIONS = 9
 /** Rows the summary table shows at most; the rest are counted and in `results`. */
 export const MAX_SUMMARY_ROWS = 1000
 
@@ -156,6 +160,14 @@ export class Reporter {
     return `${operation}: ${counts.join(', ')} of ${results.length} ${noun}s${why}. ${lead}: ${firstText}${more}`
   }
 
+  /** The plan's warnings as annotations, within GitHub's 10; all of them are in the summary. */
+  warn(): void {
+    const { warnings } = this.context
+    for (const warning of warnings.slice(0, MAX_WARNING_ANNOTATIONS)) core.warning(warning)
+    const more = warnings.length - MAX_WARNING_ANNOTATIONS
+    if (more > 0) core.warning(`and ${more} more warnings (see the job summary)`)
+  }
+
   /** The dry run: one line per request inside a log group, the body once. */
   logDryRun(requests: { id: string; steps: PlannedRequest[] }[], body: object | undefined): void {
     core.info(`dry-run: nothing is sent; ${requests.length} ${this.noun} ID(s) validated`)
@@ -209,8 +221,12 @@ export class Reporter {
         .join('')}</ul>`
     )
     if (warnings.length) {
+      const more = warnings.length - MAX_SUMMARY_WARNINGS
+      const items = warnings
+        .slice(0, MAX_SUMMARY_WARNINGS)
+        .concat(more > 0 ? [`and ${more} more warnings`] : [])
       parts.push(
-        `<p><strong>Warnings</strong></p><ul>${warnings.map(w => `<li>${escape(this.safe.text(w, 500))}</li>`).join('')}</ul>`
+        `<p><strong>Warnings</strong></p><ul>${items.map(w => `<li>${escape(this.safe.text(w, 500))}</li>`).join('')}</ul>`
       )
     }
     parts.push(this.table(results, planned))
@@ -229,7 +245,7 @@ export class Reporter {
     )
     const stepsById = new Map((planned ?? []).map(p => [p.id, p.steps]))
     const headers = [
-      this.noun === 'order' ? 'Order' : 'Certificate',
+      this.noun.charAt(0).toUpperCase() + this.noun.slice(1),
       ...(withOrder ? ['Certificate', 'Common name', 'Expires'] : []),
       ...(this.context.dryRun ? ['Requests'] : ['HTTP status', 'Outcome'])
     ]
