@@ -22,7 +22,7 @@ import {
   type ActionRun
 } from '../standin/run-action.js'
 import { node24 } from './support/node24.js'
-import { count, escapeRegExp, workflowCommands } from './support/log.js'
+import { count, escapeRegExp, expectCleanRun, workflowCommands } from './support/log.js'
 import { installNetworkGuard, type NetworkGuard } from './support/network-guard.js'
 import { freshId, type StandIn } from './support/standin.js'
 
@@ -98,23 +98,6 @@ const requestsFor = (...ids: string[]) =>
   standIn.requests.filter(r => r.id !== undefined && ids.includes(r.id))
 
 const resultsOf = (run: ActionRun): Result[] => JSON.parse(run.outputs.results ?? 'null')
-
-/**
- * What every run must show: the key masked on the first line and nowhere else, nothing on stderr,
- * and no workflow command but the action's own.
- */
-function expectCleanRun(run: ActionRun, key: string): void {
-  expect(run.stderr).toBe('')
-  expect(run.stdout.split('\n')[0]).toBe(`::add-mask::${key}`)
-  expect(run.stdout.slice(run.stdout.indexOf('\n') + 1)).not.toContain(key)
-  expect(JSON.stringify(run.outputs)).not.toContain(key)
-  expect(run.summary).not.toContain(key)
-  for (const command of workflowCommands(run.stdout)) {
-    expect(['add-mask', 'debug', 'error', 'warning', 'group', 'endgroup']).toContain(command.name)
-    if (command.name === 'add-mask') expect(command.data).toBe(key)
-    if (command.properties !== '') expect(command.properties).toMatch(/^title=[^,]*$/)
-  }
-}
 
 /** The lines of the log between ::group:: and ::endgroup::. */
 function groupLines(stdout: string): string[] {

@@ -17,7 +17,7 @@ import { startStandIn, type Fault } from '../standin/certcentral-standin.js'
 import { startConnectProxy } from '../standin/connect-proxy.js'
 import { runAction, type ActionRun } from '../standin/run-action.js'
 import { makeTestCa, type TestCa } from '../standin/test-ca.js'
-import { workflowCommands } from './support/log.js'
+import { expectCleanRun, workflowCommands } from './support/log.js'
 import { installNetworkGuard, type NetworkGuard } from './support/network-guard.js'
 import { freshId, type StandIn } from './support/standin.js'
 
@@ -100,28 +100,6 @@ const requestsFor = (...ids: string[]) =>
   standIn.requests.filter(r => r.id !== undefined && ids.includes(r.id))
 
 const resultsOf = (run: ActionRun): Result[] => JSON.parse(run.outputs.results ?? 'null')
-
-/**
- * The key masked on the first line and nowhere else, nothing on stderr, and no workflow command
- * but the action's own: add-mask of the key only, its errors (titled by operation and ID),
- * warnings, debug lines and groups.
- */
-function expectCleanRun(run: ActionRun, key: string): void {
-  expect(run.stderr).toBe('')
-  expect(run.stdout).not.toContain('\r')
-  expect(run.stdout.split('\n')[0]).toBe(`::add-mask::${key}`)
-  expect(run.stdout.slice(run.stdout.indexOf('\n') + 1)).not.toContain(key)
-  expect(JSON.stringify(run.outputs)).not.toContain(key)
-  expect(run.summary).not.toContain(key)
-  for (const command of workflowCommands(run.stdout)) {
-    expect(['add-mask', 'debug', 'error', 'warning', 'group', 'endgroup']).toContain(command.name)
-    if (command.name === 'add-mask') expect(command.data).toBe(key)
-    if (command.properties !== '')
-      expect(command.properties).toMatch(
-        /^title=(send-certificate|email-site-seal) failed for (certificate|order) \d+$/
-      )
-  }
-}
 
 interface BatchOptions {
   key?: string

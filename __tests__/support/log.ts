@@ -1,4 +1,6 @@
 // Reading what the action printed the way the runner does.
+import { expect } from 'vitest'
+import type { ActionRun } from '../../standin/run-action.js'
 
 export interface WorkflowCommand {
   name: string
@@ -29,3 +31,25 @@ export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|
 
 /** How many times `part` occurs in `text`. */
 export const count = (text: string, part: string): number => text.split(part).length - 1
+
+/**
+ * The key masked on the first line and nowhere else, nothing on stderr, and no workflow command
+ * but the action's own: add-mask of the key only, its errors (titled by operation and ID),
+ * warnings, debug lines and groups.
+ */
+export function expectCleanRun(run: ActionRun, key: string): void {
+  expect(run.stderr).toBe('')
+  expect(run.stdout).not.toContain('\r')
+  expect(run.stdout.split('\n')[0]).toBe(`::add-mask::${key}`)
+  expect(run.stdout.slice(run.stdout.indexOf('\n') + 1)).not.toContain(key)
+  expect(JSON.stringify(run.outputs)).not.toContain(key)
+  expect(run.summary).not.toContain(key)
+  for (const command of workflowCommands(run.stdout)) {
+    expect(['add-mask', 'debug', 'error', 'warning', 'group', 'endgroup']).toContain(command.name)
+    if (command.name === 'add-mask') expect(command.data).toBe(key)
+    if (command.properties !== '')
+      expect(command.properties).toMatch(
+        /^title=(send-certificate|email-site-seal) failed for (certificate|order) \d+$/
+      )
+  }
+}
