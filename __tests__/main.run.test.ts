@@ -3,10 +3,10 @@
 // the CertCentral stand-in, or for order look-ups a small loopback server of this file.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { escapeRegExp } from './support/log.js'
+import { actAsRunner, escapeRegExp } from './support/log.js'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { USER_AGENT, run } from '../src/main.js'
 import type { Clock } from '../src/runner.js'
@@ -93,8 +93,6 @@ afterAll(async () => {
 })
 
 beforeEach(() => {
-  writeFileSync(files.output, '')
-  writeFileSync(files.summary, '')
   for (const name of Object.keys(process.env)) {
     if (
       /^(INPUT_|RUNNER_DEBUG$|DIGICERT_API_KEY$|GITHUB_REPOSITORY$|GITHUB_RUN_ID$)/.test(name) ||
@@ -102,13 +100,7 @@ beforeEach(() => {
     )
       vi.stubEnv(name, undefined)
   }
-  vi.stubEnv('GITHUB_OUTPUT', files.output)
-  vi.stubEnv('GITHUB_STEP_SUMMARY', files.summary)
-  printed = []
-  vi.spyOn(process.stdout, 'write').mockImplementation(chunk => {
-    printed.push(String(chunk))
-    return true
-  })
+  printed = actAsRunner(files)
 })
 afterEach(() => {
   vi.unstubAllEnvs()

@@ -1,8 +1,9 @@
 // Unit tests of main.ts's input reading and masking. @actions/core is wrapped, not replaced: every
 // call goes through to the real toolkit and is recorded, so the order of calls can be checked.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { actAsRunner } from './support/log.js'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 const calls = vi.hoisted(() => [] as { name: string; args: unknown[] }[])
@@ -34,19 +35,11 @@ let printed: string[]
 
 beforeEach(() => {
   calls.length = 0
-  writeFileSync(files.output, '')
-  writeFileSync(files.summary, '')
   for (const name of Object.keys(process.env)) {
     if (/^(INPUT_|RUNNER_DEBUG$|DIGICERT_API_KEY$|GITHUB_REPOSITORY$|GITHUB_RUN_ID$)/.test(name))
       vi.stubEnv(name, undefined)
   }
-  vi.stubEnv('GITHUB_OUTPUT', files.output)
-  vi.stubEnv('GITHUB_STEP_SUMMARY', files.summary)
-  printed = []
-  vi.spyOn(process.stdout, 'write').mockImplementation(chunk => {
-    printed.push(String(chunk))
-    return true
-  })
+  printed = actAsRunner(files)
 })
 afterEach(() => {
   vi.unstubAllEnvs()

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '@actions/core'
-import { count } from './support/log.js'
+import { actAsRunner, count } from './support/log.js'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   MAX_ID_ANNOTATIONS,
@@ -29,17 +29,9 @@ const files = { output: join(dir, 'output'), summary: join(dir, 'summary.md') }
 let printed: string[]
 
 beforeEach(() => {
-  writeFileSync(files.output, '')
-  writeFileSync(files.summary, '')
-  vi.stubEnv('GITHUB_OUTPUT', files.output)
-  vi.stubEnv('GITHUB_STEP_SUMMARY', files.summary)
   vi.stubEnv('GITHUB_REPOSITORY', undefined)
   vi.stubEnv('GITHUB_RUN_ID', undefined)
-  printed = []
-  vi.spyOn(process.stdout, 'write').mockImplementation(chunk => {
-    printed.push(String(chunk))
-    return true
-  })
+  printed = actAsRunner(files)
 })
 afterEach(() => {
   vi.unstubAllEnvs()

@@ -1,5 +1,6 @@
 // Reading what the action printed the way the runner does.
-import { expect } from 'vitest'
+import { writeFileSync } from 'node:fs'
+import { expect, vi } from 'vitest'
 import type { ActionRun } from '../../standin/run-action.js'
 
 export interface WorkflowCommand {
@@ -52,4 +53,22 @@ export function expectCleanRun(run: ActionRun, key: string): void {
         /^title=(send-certificate|email-site-seal) failed for (certificate|order) \d+$/
       )
   }
+}
+
+/**
+ * Sets this process up as the runner sets up a step, for in-process tests: empty GITHUB_OUTPUT and
+ * GITHUB_STEP_SUMMARY files, and stdout captured. Returns what is printed from now on; undone by
+ * vi.unstubAllEnvs() and vi.restoreAllMocks().
+ */
+export function actAsRunner(files: { output: string; summary: string }): string[] {
+  writeFileSync(files.output, '')
+  writeFileSync(files.summary, '')
+  vi.stubEnv('GITHUB_OUTPUT', files.output)
+  vi.stubEnv('GITHUB_STEP_SUMMARY', files.summary)
+  const printed: string[] = []
+  vi.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+    printed.push(String(chunk))
+    return true
+  })
+  return printed
 }
