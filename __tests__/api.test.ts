@@ -82,6 +82,30 @@ describe('parseDigiCertErrors', () => {
     ).not.toThrow()
   })
 
+  it('reads an entry that is not an object as the message of an error without a code', () => {
+    expect(parseDigiCertErrors('{"errors":["Something broke.",42,null]}')).toEqual([
+      { code: '(no code)', message: 'Something broke.' },
+      { code: '(no code)', message: '42' },
+      { code: '(no code)', message: '' }
+    ])
+  })
+
+  it('takes a null code or message as missing, not as the text "null"', () => {
+    expect(
+      parseDigiCertErrors(
+        JSON.stringify({
+          errors: [
+            { code: null, message: null, description: null },
+            { code: 'x', message: null, description: 'the description' }
+          ]
+        })
+      )
+    ).toEqual([
+      { code: '(no code)', message: '' },
+      { code: 'x', message: 'the description' }
+    ])
+  })
+
   it('marks an error without a code', () => {
     expect(parseDigiCertErrors('{"errors":[{"message":"oops"}]}')).toEqual([
       { code: '(no code)', message: 'oops' }
@@ -203,6 +227,8 @@ describe('parseRetryAfter', () => {
     '21 Oct 2015 07:28:00 GMT',
     'Wednesday, 21-Oct-15 07:28:00 GMT',
     '2015-10-21T07:30:00Z',
+    'Wed, 32 Oct 2015 07:28:00 GMT',
+    'Wed, 21 Oct 2015 25:28:00 GMT',
     '1234567890123456',
     '9'.repeat(40)
   ])('is undefined for %j', header => {

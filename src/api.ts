@@ -105,9 +105,10 @@ export function parseDigiCertErrors(body: string): DigiCertError[] | undefined {
   if (entries.length === 0) return undefined
   return entries.slice(0, MAX_ERRORS_READ).map(entry => {
     const e: Record<string, unknown> = isRecord(entry) ? entry : { message: entry }
-    const code = e.code === undefined || e.code === null ? '(no code)' : asText(e.code)
-    const text = e.message ?? e.description
-    return { code, message: text === undefined || text === null ? '' : asText(text) }
+    return {
+      code: asText(e.code ?? '(no code)'),
+      message: asText(e.message ?? e.description ?? '')
+    }
   })
 }
 
@@ -200,8 +201,7 @@ export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
   if (host === 'localhost') return true
   if (isIP(host) === 4) return host.startsWith('127.')
-  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1'
-  return false
+  return host === '::1' || host === '0:0:0:0:0:0:0:1'
 }
 
 /** Whether the key may travel to this URL at all: HTTPS anywhere, plain HTTP only to loopback. */
