@@ -80,10 +80,20 @@ describe('quote', () => {
     expect(quote('a\nb')).toBe('"a\\nb"')
   })
 
+  it('escapes the line and paragraph separators, which JSON leaves as they are', () => {
+    expect(quote('a\u2028b\u2029c')).toBe('"a\\u2028b\\u2029c"')
+  })
+
   it('shortens a long value', () => {
     const shown = quote('x'.repeat(500))
     expect(shown.length).toBeLessThanOrEqual(80)
     expect(shown.endsWith('…"')).toBe(true)
+  })
+
+  it('shows up to 80 characters whole and cuts a longer value to 79 with an ellipsis', () => {
+    expect(quote('x'.repeat(78))).toBe(`"${'x'.repeat(78)}"`)
+    expect(quote('x'.repeat(79))).toBe(`"${'x'.repeat(76)}…"`)
+    expect(quote(`${'x'.repeat(77)}\n`)).toBe(`"${'x'.repeat(76)}…"`)
   })
 })
 
@@ -119,11 +129,28 @@ describe('didYouMean', () => {
   it.each(['', '   ', 'pdf', 'completely-different'])('suggests nothing for %j', value => {
     expect(didYouMean(value, ['attachment', 'plaintext', 'downloadlink'])).toBe('')
   })
+
+  it('suggests nothing for an empty value, even among choices 2 edits away', () => {
+    expect(didYouMean('', ['us', 'eu'])).toBe('')
+    expect(didYouMean(' ', ['us', 'eu'])).toBe('')
+  })
+
+  it('takes a value of 2 characters or more, not 1, as the start of a choice', () => {
+    expect(didYouMean('se', operations)).toBe('; did you mean "send-certificate"?')
+    expect(didYouMean('em', operations)).toBe('; did you mean "email-site-seal"?')
+    expect(didYouMean('e', operations)).toBe('')
+  })
 })
 
 describe('parseChoice', () => {
   it('accepts a choice in any case, with spaces around', () => {
     expect(parseChoice('format', ' PlainText ', ['attachment', 'plaintext'])).toBe('plaintext')
+  })
+
+  it('names the input, the value and the choices of an empty value, suggesting nothing', () => {
+    expect(() => parseChoice('region', ' ', ['us', 'eu'])).toThrow(
+      new InputError(['region: " " is not one of us, eu'])
+    )
   })
 
   it('names the input, the value, the choices and the near miss', () => {
@@ -167,7 +194,16 @@ describe('parseIds', () => {
       'certificate-id: "b" is not a valid certificate ID (a positive whole number without leading zeros, e.g. 1234567)',
       'certificate-id: "c" is not a valid certificate ID (a positive whole number without leading zeros, e.g. 1234567)'
     ])
-    const many = Array.from({ length: 13 }, (_, i) => `x${i}`).join(' ')
+    const bad = (count: number) => Array.from({ length: count }, (_, i) => `x${i}`).join(' ')
+    const atTen = inputErrorOf(() => parseIds('order-id', bad(10), 'order')).problems
+    expect(atTen).toHaveLength(10)
+    expect(atTen[9]).toBe(
+      'order-id: "x9" is not a valid order ID (a positive whole number without leading zeros, e.g. 1234567)'
+    )
+    const atEleven = inputErrorOf(() => parseIds('order-id', bad(11), 'order')).problems
+    expect(atEleven).toHaveLength(11)
+    expect(atEleven[10]).toBe('order-id: and 1 more values like these')
+    const many = bad(13)
     const problems = inputErrorOf(() => parseIds('order-id', many, 'order')).problems
     expect(problems).toHaveLength(11)
     expect(problems[10]).toBe('order-id: and 3 more values like these')

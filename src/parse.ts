@@ -170,7 +170,8 @@ export function parseDuration(input: string, value: string, maxSeconds: number):
   const seconds = match
     ? Number(match[1]) * UNITS[((match[2] as string).toLowerCase() || 's') as keyof typeof UNITS]
     : NaN
-  if (!(seconds >= 0 && seconds <= maxSeconds)) {
+  // No sign can match, so the only bound to check is the top; NaN (no match) fails it too.
+  if (!(seconds <= maxSeconds)) {
     throw new InputError([
       `${input}: ${quote(value)} must be 0, a number of seconds, or a duration such as 90s, 15m or 2h, at most ${formatDuration(maxSeconds)}`
     ])
