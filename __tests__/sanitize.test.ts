@@ -158,6 +158,10 @@ describe('Sanitizer.text redacts the key', () => {
     expect(shown).toBe('bad key *** and again ***!')
   })
 
+  it('every time it occurs', () => {
+    expect(safe.text(`${KEY} ${KEY}\n${KEY},${KEY}`)).toBe('*** *** ***,***')
+  })
+
   it('inside a value shown as JSON', () => {
     expect(safe.text({ errors: [{ message: `key ${KEY}` }] })).not.toContain(KEY)
   })
