@@ -76,7 +76,10 @@ describe('send-certificate prepare', () => {
 
   it('leaves custom_message out when the message is blank', () => {
     const { body } = send.prepare({ ...noOwnInputs, emails: 'a@example.com', message: ' \n ' })
-    expect(body).toEqual({ emails: ['a@example.com'], certificate_collect_format: 'attachment' })
+    expect(body).toStrictEqual({
+      emails: ['a@example.com'],
+      certificate_collect_format: 'attachment'
+    })
   })
 
   it.each(FORMATS)('accepts the format %s', format => {
@@ -91,6 +94,21 @@ describe('send-certificate prepare', () => {
     ).toThrow(
       'format: "atachment" is not one of attachment, plaintext, downloadlink; did you mean "attachment"?'
     )
+  })
+
+  it.each([',', ' ; ', ',,\n,', '   '])(
+    'requires recipients when emails holds separators only (%j)',
+    emails => {
+      expect(inputErrorOf(() => send.prepare({ ...noOwnInputs, emails })).problems).toEqual([
+        'emails: required for send-certificate (one or more recipients)'
+      ])
+    }
+  )
+
+  it('does not also call recipients missing when an address is bad', () => {
+    expect(inputErrorOf(() => send.prepare({ ...noOwnInputs, emails: 'nope' })).problems).toEqual([
+      'emails: "nope" is not an email address (it needs exactly one @)'
+    ])
   })
 
   it('requires recipients and lists every problem together', () => {
@@ -167,9 +185,37 @@ describe('email-site-seal prepare', () => {
   })
 
   it('takes one recipient only', () => {
-    expect(() => seal.prepare({ ...noOwnInputs, emails: 'a@example.com b@example.com' })).toThrow(
-      'emails: email-site-seal sends to one recipient only, got 2'
-    )
+    expect(
+      inputErrorOf(() => seal.prepare({ ...noOwnInputs, emails: 'a@example.com b@example.com' }))
+        .problems
+    ).toEqual([
+      "emails: email-site-seal sends to one recipient only, got 2 (a@example.com, b@example.com); run the step once per recipient, or leave emails empty to mail the key's owner"
+    ])
+  })
+
+  it('names up to 5 of the recipients given, then an ellipsis', () => {
+    const addresses = (count: number) =>
+      Array.from({ length: count }, (_, i) => `r${i + 1}@example.com`)
+    const problemFor = (count: number) =>
+      inputErrorOf(() => seal.prepare({ ...noOwnInputs, emails: addresses(count).join(',') }))
+        .problems
+    expect(problemFor(5)).toEqual([
+      "emails: email-site-seal sends to one recipient only, got 5 (r1@example.com, r2@example.com, r3@example.com, r4@example.com, r5@example.com); run the step once per recipient, or leave emails empty to mail the key's owner"
+    ])
+    expect(problemFor(6)).toEqual([
+      "emails: email-site-seal sends to one recipient only, got 6 (r1@example.com, r2@example.com, r3@example.com, r4@example.com, r5@example.com, …); run the step once per recipient, or leave emails empty to mail the key's owner"
+    ])
+  })
+
+  it('treats separators alone as no recipient: the key owner gets the seal', () => {
+    expect(seal.prepare({ ...noOwnInputs, emails: ' , ' })).toEqual({
+      body: undefined,
+      details: [
+        ['Recipient', "the API key's owner"],
+        ['Seal settings', 'as set in CertCentral']
+      ],
+      warnings: []
+    })
   })
 
   it('lists bad recipients and bad settings together', () => {
@@ -251,6 +297,24 @@ describe('parseSealSettings', () => {
     ['{"seal_hover":null}', 'seal-settings: seal_hover is null; expected true or false']
   ])('shows the bad value of %s once, as JSON', (json, message) => {
     expect(() => parseSealSettings(json)).toThrow(message)
+  })
+
+  it('shows a value with a line or paragraph separator escaped, on one line', () => {
+    expect(
+      inputErrorOf(() => parseSealSettings('{"seal_size":"a\u2028b\u2029"}')).problems
+    ).toEqual(['seal-settings: seal_size is "a\\u2028b\\u2029"; expected "s", "m" or "l"'])
+  })
+
+  it('shows a bad value of up to 80 characters whole, and cuts a longer one to 78', () => {
+    const problemFor = (size: string) =>
+      inputErrorOf(() => parseSealSettings(JSON.stringify({ seal_size: size }))).problems
+    const at80 = `"${'x'.repeat(78)}"`
+    expect(problemFor('x'.repeat(78))).toEqual([
+      `seal-settings: seal_size is ${at80}; expected "s", "m" or "l"`
+    ])
+    expect(problemFor('x'.repeat(79))).toEqual([
+      `seal-settings: seal_size is "${'x'.repeat(76)}…; expected "s", "m" or "l"`
+    ])
   })
 
   it('passes an unknown setting through with a warning that suggests the name meant', () => {

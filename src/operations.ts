@@ -65,16 +65,19 @@ const sendCertificate: OperationSpec = {
   uses: ['emails', 'format', 'message'],
   prepare(inputs) {
     const problems: string[] = []
-    const emails = collect(problems, () => parseEmails('emails', inputs.emails)) ?? []
-    if (inputs.emails.trim() === '') {
+    const emails = collect(problems, () => parseEmails('emails', inputs.emails))
+    // Separators alone (`,` from two empty variables) leave no recipient either.
+    if (emails?.length === 0) {
       problems.push('emails: required for send-certificate (one or more recipients)')
     }
     const format = collect(problems, () => parseChoice('format', inputs.format, FORMATS))
     const message = collect(problems, () => parseMessage(inputs.message))
-    if (problems.length) throw new InputError(problems)
+    if (problems.length || emails === undefined || format === undefined) {
+      throw new InputError(problems)
+    }
     const details: [string, string][] = [
       ['Recipients', emails.join(', ')],
-      ['Format', format as string]
+      ['Format', format]
     ]
     if (message !== undefined) details.push(['Message', message])
     return {
@@ -98,15 +101,15 @@ const emailSiteSeal: OperationSpec = {
   uses: ['emails', 'seal-settings'],
   prepare(inputs) {
     const problems: string[] = []
-    const emails = collect(problems, () => parseEmails('emails', inputs.emails)) ?? []
-    if (emails.length > 1) {
+    const emails = collect(problems, () => parseEmails('emails', inputs.emails))
+    if (emails && emails.length > 1) {
       problems.push(
         `emails: email-site-seal sends to one recipient only, got ${emails.length} (${emails.slice(0, 5).join(', ')}${emails.length > 5 ? ', …' : ''}); ` +
           "run the step once per recipient, or leave emails empty to mail the key's owner"
       )
     }
     const seal = collect(problems, () => parseSealSettings(inputs['seal-settings']))
-    if (problems.length || !seal) throw new InputError(problems)
+    if (problems.length || !emails || !seal) throw new InputError(problems)
     const body = { ...(emails[0] ? { recipient_email: emails[0] } : {}), ...seal.settings }
     return {
       // DigiCert's own examples send no body when nothing is set.
