@@ -506,8 +506,8 @@ describe('emails in a plan', () => {
     expect(problemOf({ ...send, emails: at255 })).toContain('is longer than 254 characters')
   })
 
-  it('requires recipients for send-certificate', () => {
-    expect(problemOf({ ...send, emails: '' })).toBe(
+  it.each(['', ',', ', ;'])('requires recipients for send-certificate (emails %j)', emails => {
+    expect(problemOf({ ...send, emails })).toBe(
       'emails: required for send-certificate (one or more recipients)'
     )
   })
@@ -584,6 +584,8 @@ describe('api-url and region', () => {
   it.each([
     ['https://gateway.example.com/services/v2/', 'https://gateway.example.com/services/v2'],
     ['https://gateway.example.com', 'https://gateway.example.com'],
+    ['https://gateway.example.com/services/v2///', 'https://gateway.example.com/services/v2'],
+    ['https://gateway.example.com//', 'https://gateway.example.com'],
     ['http://127.0.0.1:8080/services/v2', 'http://127.0.0.1:8080/services/v2'],
     ['http://127.8.9.10/x', 'http://127.8.9.10/x'],
     ['http://localhost:3000', 'http://localhost:3000'],
@@ -604,8 +606,21 @@ describe('api-url and region', () => {
     expect(problemOf({ ...send, 'api-url': url })).toMatch(/^api-url: .*uses plain HTTP/)
   })
 
-  it.each(['ftp://example.com/', 'file:///tmp/x', 'ws://localhost/'])('refuses %s', url => {
-    expect(problemOf({ ...send, 'api-url': url })).toMatch(/^api-url: /)
+  it('says where the key may travel over plain HTTP', () => {
+    expect(problemOf({ ...send, 'api-url': 'http://example.com/services/v2' })).toBe(
+      'api-url: "http://example.com/services/v2" uses plain HTTP; the API key only travels over https: (http: is allowed for loopback only: 127.0.0.0/8, localhost, ::1)'
+    )
+  })
+
+  it.each([
+    ['ftp://example.com/', 'ftp://example.com/'],
+    ['file:///tmp/x', 'file:///tmp/x'],
+    ['ws://localhost/', 'ws://localhost/'],
+    ['FTP://127.0.0.1/v2', 'ftp://127.0.0.1/v2']
+  ])('refuses %s, which is neither HTTPS nor HTTP', (url, href) => {
+    expect(problemOf({ ...send, 'api-url': url })).toBe(
+      `api-url: "${href}" must start with https://`
+    )
   })
 
   it('refuses a value that is not a URL', () => {
@@ -646,10 +661,23 @@ describe('api-url and region', () => {
   it('says what is wrong with a URL that carries credentials or a query', () => {
     expect(
       problemOf({ ...send, 'api-url': 'https://alice:hunter2pw@gateway.example.com/v2' })
-    ).toContain('must not carry a user name or password')
-    expect(problemOf({ ...send, 'api-url': 'https://gateway.example.com/v2?x=1' })).toContain(
-      'must not carry a query or a fragment'
+    ).toBe(
+      'api-url: the URL for gateway.example.com must not carry a user name or password; the API key is the only credential'
     )
+    expect(
+      problemOf({ ...send, 'api-url': 'https://tok3nValue@gateway.example.com:8443/v2' })
+    ).toBe(
+      'api-url: the URL for gateway.example.com:8443 must not carry a user name or password; the API key is the only credential'
+    )
+    for (const url of [
+      'https://gateway.example.com/v2?x=1',
+      'https://gateway.example.com/v2#x',
+      'https://gateway.example.com/v2?#'
+    ]) {
+      expect(problemOf({ ...send, 'api-url': url }), url).toBe(
+        'api-url: the URL for gateway.example.com must not carry a query or a fragment; give the base URL only'
+      )
+    }
   })
 })
 
@@ -659,9 +687,9 @@ describe('api-url through a proxy', () => {
       { ...send, 'api-url': 'http://127.0.0.1:8080/services/v2' },
       proxyEverything('http://proxy.corp.example:3128')
     )
-    expect(problem).toMatch(/^api-url: /)
-    expect(problem).toContain('proxy.corp.example:3128')
-    expect(problem).toContain('no_proxy')
+    expect(problem).toBe(
+      'api-url: plain HTTP to 127.0.0.1:8080 would pass the API key through the proxy proxy.corp.example:3128 in clear; add 127.0.0.1 to no_proxy or use https'
+    )
   })
 
   it('does not show the credentials of the proxy', () => {
@@ -688,6 +716,15 @@ describe('api-url through a proxy', () => {
       plan({ ...send, 'api-url': 'https://gateway.example.com/v2' }, proxyEverything()).baseUrl
     ).toBe('https://gateway.example.com/v2')
     expect(plan(send, proxyEverything()).baseUrl).toBe('https://www.digicert.com/services/v2')
+  })
+
+  it('accepts HTTPS to loopback through a proxy: the proxy sees only a tunnel', () => {
+    expect(
+      plan({ ...send, 'api-url': 'https://127.0.0.1:8443/v2' }, proxyEverything()).baseUrl
+    ).toBe('https://127.0.0.1:8443/v2')
+    expect(
+      plan({ ...send, 'api-url': 'https://localhost:8443/v2' }, proxyEverything()).baseUrl
+    ).toBe('https://localhost:8443/v2')
   })
 })
 

@@ -104,8 +104,9 @@ export function parseBaseUrl(region: string, apiUrl: string, env: Environment): 
       `api-url: the URL for ${url.host} must not carry a user name or password; the API key is the only credential`
     ])
   }
-  // An empty `?` or `#` leaves search and hash empty but would still end up in every path.
-  if (url.search || url.hash || /[?#]/.test(url.href)) {
+  // Any `?` or `#` in the parsed URL, even an empty one that leaves search and hash empty, would
+  // still end up in every path.
+  if (/[?#]/.test(url.href)) {
     throw new InputError([
       `api-url: the URL for ${url.host} must not carry a query or a fragment; give the base URL only`
     ])
@@ -158,7 +159,7 @@ export function parsePlan(inputs: RawInputs, env: Environment): Plan {
   )
 
   let idInput: IdInput | undefined
-  let ids: string[] = []
+  let ids: string[] | undefined
   let prepared: ReturnType<(typeof OPERATIONS)[Operation]['prepare']> | undefined
   if (operation !== undefined) {
     const spec = OPERATIONS[operation]
@@ -185,7 +186,7 @@ export function parsePlan(inputs: RawInputs, env: Environment): Plan {
     } else {
       idInput = present[0] as IdInput
       const input = idInput
-      ids = collect(problems, () => parseIds(input, inputs[input], idNoun(input))) ?? []
+      ids = collect(problems, () => parseIds(input, inputs[input], idNoun(input)))
     }
     prepared = collect(problems, () => spec.prepare(inputs))
   }
@@ -205,6 +206,7 @@ export function parsePlan(inputs: RawInputs, env: Environment): Plan {
     dryRun === undefined ||
     waitSeconds === undefined ||
     idInput === undefined ||
+    ids === undefined ||
     prepared === undefined
   ) {
     throw new InputError(problems)
