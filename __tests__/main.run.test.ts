@@ -533,10 +533,9 @@ describe('run() against the stand-in', () => {
       )
     }
     expect(log().split('"seal_size": "s"')).toHaveLength(2)
-    expect(JSON.parse(outputs().results as string)).toEqual([
-      expect.objectContaining({ id: a, ok: true, status: null, attempts: 0 }),
-      expect.objectContaining({ id: b, ok: true, status: null, attempts: 0 })
-    ])
+    expect(JSON.parse(outputs().results as string)).toEqual(
+      [a, b].map(id => ({ id, ok: true, outcome: 'validated', status: null, attempts: 0 }))
+    )
     expect(outputs()).toMatchObject({ 'status-code': '', 'sent-ids': '', 'failed-ids': '' })
     expect(visible(summary())).toContain('(dry run)')
   })
