@@ -11,8 +11,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { USER_AGENT, run } from '../src/main.js'
 import type { Clock } from '../src/runner.js'
 import { startStandIn } from '../standin/certcentral-standin.js'
+import { startConnectProxy } from '../standin/connect-proxy.js'
 import { parseOutputFile } from '../standin/run-action.js'
 import { FakeClock } from './support/clock.js'
+import { installNetworkGuard } from './support/network-guard.js'
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>
 let standIn: StandIn
@@ -140,6 +142,10 @@ const visible = (html: string): string =>
   html
     .replace(/<[^>]*>/g, ' ')
     .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+const signalListeners = (): unknown[][] => [
+  process.listeners('SIGINT'),
+  process.listeners('SIGTERM')
+]
 const requestsFor = (...ids: string[]) => standIn.requests.filter(r => ids.includes(r.id ?? ''))
 
 const EMPTY_OUTPUTS = {
@@ -156,6 +162,7 @@ const EMPTY_OUTPUTS = {
 describe('run() against the stand-in', () => {
   it('sends the right requests, sets every output and writes the summary', async () => {
     const [a, b] = [freshId(), freshId()]
+    const listeners = signalListeners()
     await runWith({
       operation: 'send-certificate',
       'certificate-id': `${a}, ${b}`,
@@ -196,8 +203,12 @@ describe('run() against the stand-in', () => {
     const text = visible(summary())
     expect(text).toContain(a)
     expect(text).toMatch(/2 sent/)
+    expect(lines()).toContain(
+      `send-certificate: 2 certificate ID(s) via ${new URL(standIn.baseUrl).host}`
+    )
     expect(log()).toContain(`certificate ${a}: sent (HTTP 204)`)
     expect(messages('error')).toEqual([])
+    expect(signalListeners()).toEqual(listeners)
   })
 
   it('masks the key first and shows it nowhere else', async () => {
@@ -254,6 +265,7 @@ describe('run() against the stand-in', () => {
 
   it('bad inputs: every output, every problem in the summary and the verdict, no request', async () => {
     const connections = standIn.connections()
+    const listeners = signalListeners()
     await runWith({
       operation: 'send-certificate',
       'certificate-id': '12x',
@@ -276,6 +288,7 @@ describe('run() against the stand-in', () => {
       expect(verdict).toContain(problem)
       expect(text).toContain(problem)
     }
+    expect(signalListeners()).toEqual(listeners)
   })
 
   it('reports dry-run: yes together with the other problems, and sends nothing', async () => {
@@ -322,6 +335,66 @@ describe('run() against the stand-in', () => {
     )
   })
 
+  it.each([
+    [20, 'every ID', (ids: string[]) => ids],
+    [21, 'the first 20 IDs and the count', (ids: string[]) => [...ids.slice(0, 20), '… 21 in all']]
+  ])('debug lines: the plan of %i IDs shows %s', async (count, _, shown) => {
+    vi.stubEnv('RUNNER_DEBUG', '1')
+    const ids = Array.from({ length: count }, freshId)
+    await runWith({
+      operation: 'send-certificate',
+      'certificate-id': ids.join(','),
+      emails: 'ops@example.com',
+      'dry-run': 'true'
+    })
+    const plans = messages('debug').filter(line => line.startsWith('plan: '))
+    expect(plans).toHaveLength(1)
+    const plan = JSON.parse((plans[0] as string).slice('plan: '.length)) as Record<string, unknown>
+    expect(plan.ids).toEqual(shown(ids))
+    expect(plan).toMatchObject({ operation: 'send-certificate', idInput: 'certificate-id' })
+    expect(plan).not.toHaveProperty('apiKey')
+    expect(JSON.parse(outputs().results as string)).toHaveLength(count)
+  })
+
+  it("through the runner's proxy: the info line names the proxy the tunnel is asked of", async () => {
+    // The proxy refuses a tunnel to anything but *.test and loopback: nothing leaves this machine.
+    const proxy = await startConnectProxy()
+    const guard = installNetworkGuard()
+    const id = freshId()
+    let lookups: string[]
+    try {
+      vi.stubEnv('https_proxy', proxy.url)
+      await runWith({
+        'api-url': 'https://certcentral.invalid/services/v2',
+        operation: 'send-certificate',
+        'certificate-id': id,
+        emails: 'ops@example.com'
+      })
+    } finally {
+      lookups = guard.uninstall()
+      await proxy.close()
+    }
+    expect(lookups).toEqual([])
+    expect(lines()).toContain(
+      `send-certificate: 1 certificate ID(s) via certcentral.invalid through the proxy 127.0.0.1:${proxy.port}`
+    )
+    expect(proxy.connects).toMatchObject([
+      { host: 'certcentral.invalid', port: 443, allowed: false }
+    ])
+    expect(proxy.dials).toEqual([])
+    expect(outputs()['failed-ids']).toBe(id)
+    expect(JSON.parse(outputs().results as string)).toEqual([
+      expect.objectContaining({
+        id,
+        ok: false,
+        error: expect.stringContaining(
+          `the proxy 127.0.0.1:${proxy.port} refused the tunnel to certcentral.invalid:443 (HTTP 403)`
+        )
+      })
+    ])
+    expect(process.exitCode).toBe(1)
+  })
+
   it('retries a 429 after its Retry-After on the injected clock', async () => {
     vi.stubEnv('RUNNER_DEBUG', '1')
     const id = freshId()
@@ -342,10 +415,11 @@ describe('run() against the stand-in', () => {
       expect.stringMatching(new RegExp(`certificate ${id}: HTTP 429.*retry 1 of 1 in 30\\.0 s`))
     )
     const url = escapeRegExp(`${standIn.baseUrl}/certificate/${id}/sendemail`)
+    // Timed on the injected clock, which stands still while a request is out.
     expect(messages('debug')).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(new RegExp(`^PUT ${url} attempt 1: HTTP 429`)),
-        expect.stringMatching(new RegExp(`^PUT ${url} attempt 2: HTTP 204`))
+        expect.stringMatching(new RegExp(`^PUT ${url} attempt 1: HTTP 429 in 0 ms\\b`)),
+        expect.stringMatching(new RegExp(`^PUT ${url} attempt 2: HTTP 204 in 0 ms\\b`))
       ])
     )
     expect(outputs()).toMatchObject({ 'status-code': '204', 'sent-ids': id, 'retry-after': '30' })
@@ -426,6 +500,22 @@ describe('run() against the stand-in', () => {
     expect(visible(summary())).toContain('the action failed')
   })
 
+  it('an outputs file that cannot be written: the step still fails with the reason', async () => {
+    const id = freshId()
+    // A folder where the outputs file should be: reporting the failure fails the same way.
+    vi.stubEnv('GITHUB_OUTPUT', dir)
+    await runWith({
+      operation: 'send-certificate',
+      'certificate-id': id,
+      emails: 'ops@example.com'
+    })
+    expect(requestsFor(id)).toEqual([expect.objectContaining({ status: 204 })])
+    expect(messages('error')).toEqual([
+      `unexpected error: EISDIR: illegal operation on a directory, open '${dir}'`
+    ])
+    expect(process.exitCode).toBe(1)
+  })
+
   it('a dry run logs the requests and the body once, sends nothing, and reports', async () => {
     const [a, b] = [freshId(), freshId()]
     const connections = standIn.connections()
@@ -444,57 +534,69 @@ describe('run() against the stand-in', () => {
       )
     }
     expect(log().split('"seal_size": "s"')).toHaveLength(2)
-    expect(JSON.parse(outputs().results as string)).toEqual([
-      expect.objectContaining({ id: a, ok: true, status: null, attempts: 0 }),
-      expect.objectContaining({ id: b, ok: true, status: null, attempts: 0 })
-    ])
+    expect(JSON.parse(outputs().results as string)).toEqual(
+      [a, b].map(id => ({ id, ok: true, outcome: 'validated', status: null, attempts: 0 }))
+    )
     expect(outputs()).toMatchObject({ 'status-code': '', 'sent-ids': '', 'failed-ids': '' })
     expect(visible(summary())).toContain('(dry run)')
   })
 
-  it('SIGTERM while requests hang: outputs and summary written, the rest cancelled', async () => {
-    const hanging = [freshId(), freshId(), freshId(), freshId()]
-    const waiting = [freshId(), freshId()]
-    for (const id of hanging) standIn.setFault(id, { kind: 'hang' })
-    const listeners = process.listeners('SIGTERM').length
-    const running = runWith({
-      operation: 'send-certificate',
-      'certificate-id': [...hanging, ...waiting].join(','),
-      emails: 'ops@example.com'
-    })
-    await vi.waitFor(() => expect(requestsFor(...hanging)).toHaveLength(4), {
-      timeout: 4_000,
-      interval: 5
-    })
-    expect(process.listeners('SIGTERM')).toHaveLength(listeners + 1)
-    process.emit('SIGTERM')
-    await running
-    expect(process.listeners('SIGTERM')).toHaveLength(listeners)
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    '%s while requests hang: outputs and summary written, the rest cancelled',
+    async signal => {
+      vi.stubEnv('RUNNER_DEBUG', '1')
+      const hanging = [freshId(), freshId(), freshId(), freshId()]
+      const waiting = [freshId(), freshId()]
+      for (const id of hanging) standIn.setFault(id, { kind: 'hang' })
+      const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') }
+      const running = runWith({
+        operation: 'send-certificate',
+        'certificate-id': [...hanging, ...waiting].join(','),
+        emails: 'ops@example.com'
+      })
+      await vi.waitFor(() => expect(requestsFor(...hanging)).toHaveLength(4), {
+        timeout: 4_000,
+        interval: 5
+      })
+      const added = (name: 'SIGINT' | 'SIGTERM') =>
+        process.listeners(name).filter(listener => !before[name].includes(listener))
+      expect(added('SIGINT')).toHaveLength(1)
+      expect(added('SIGTERM')).toHaveLength(1)
+      // What the signal does, without a signal another listener of this process could act on.
+      for (const listener of added(signal)) listener(signal)
+      await running
+      expect(process.listeners('SIGINT')).toEqual(before.SIGINT)
+      expect(process.listeners('SIGTERM')).toEqual(before.SIGTERM)
 
-    expect(requestsFor(...waiting)).toEqual([])
-    const shown = outputs()
-    const results = JSON.parse(shown.results as string) as {
-      id: string
-      ok: boolean
-      attempts: number
-      error?: string
-    }[]
-    expect(results.map(r => r.id)).toEqual([...hanging, ...waiting])
-    for (const result of results) {
-      expect(result.ok).toBe(false)
-      expect(result.error).toMatch(/cancel/)
+      expect(requestsFor(...waiting)).toEqual([])
+      const shown = outputs()
+      const results = JSON.parse(shown.results as string) as {
+        id: string
+        ok: boolean
+        attempts: number
+        error?: string
+      }[]
+      expect(results.map(r => r.id)).toEqual([...hanging, ...waiting])
+      for (const result of results) {
+        expect(result.ok).toBe(false)
+        expect(result.error).toMatch(/cancel/)
+      }
+      for (const id of waiting) {
+        expect(results.find(r => r.id === id)).toMatchObject({ attempts: 0 })
+        expect(shown['unsent-ids']?.split(',')).toContain(id)
+      }
+      expect(shown['sent-ids']).toBe('')
+      expect(messages('warning')).toContain(
+        `${signal}: the run was cancelled; reporting what was done`
+      )
+      expect(messages('warning').filter(line => /^SIG/.test(line))).toHaveLength(1)
+      expect(messages('debug')).toContain('stopping the run: cancelled')
+      const text = visible(summary())
+      for (const id of [...hanging, ...waiting]) expect(text).toContain(id)
+      expect(text).toMatch(/not sent/)
+      expect(process.exitCode).toBe(1)
     }
-    for (const id of waiting) {
-      expect(results.find(r => r.id === id)).toMatchObject({ attempts: 0 })
-      expect(shown['unsent-ids']?.split(',')).toContain(id)
-    }
-    expect(shown['sent-ids']).toBe('')
-    expect(messages('warning')).toContainEqual(expect.stringMatching(/SIGTERM/))
-    const text = visible(summary())
-    for (const id of [...hanging, ...waiting]) expect(text).toContain(id)
-    expect(text).toMatch(/not sent/)
-    expect(process.exitCode).toBe(1)
-  })
+  )
 })
 
 describe('run() with order IDs', () => {
@@ -533,6 +635,7 @@ describe('run() with order IDs', () => {
       expect.objectContaining({ id: b, ok: true, certificate_id: certificateOf(b) })
     ])
     expect(outputs()['sent-ids']).toBe(`${a},${b}`)
+    expect(lines()).toContain(`send-certificate: 2 order ID(s) via ${new URL(orders.baseUrl).host}`)
     const text = visible(summary())
     expect(text).toMatch(/Common name/)
     expect(text).toContain(`www${a}.example.com`)
@@ -560,6 +663,23 @@ describe('run() with order IDs', () => {
       seal_size: 'm',
       seal_hover: true
     })
+    expect(outputs()).toMatchObject({ 'status-code': '204', 'sent-ids': id })
+  })
+
+  it('wait-for-issuance: the info line says how long each order may be waited for', async () => {
+    const id = freshId()
+    await runWith({
+      'api-key': ORDER_KEY,
+      'api-url': orders.baseUrl,
+      operation: 'email-site-seal',
+      'order-id': id,
+      emails: 'web@example.com',
+      'wait-for-issuance': '90'
+    })
+    expect(process.exitCode).toBeUndefined()
+    expect(lines()).toContain(
+      `email-site-seal: 1 order ID(s) via ${new URL(orders.baseUrl).host}, waiting up to 1 min 30 s for each order to be issued`
+    )
     expect(outputs()).toMatchObject({ 'status-code': '204', 'sent-ids': id })
   })
 })

@@ -126,6 +126,13 @@ describe('readInputs', () => {
     expect(masked()).toEqual([])
   })
 
+  it('gives an empty key, masking nothing, when neither api-key nor DIGICERT_API_KEY is set', () => {
+    inputs({ 'api-key': '', operation: 'send-certificate' })
+    expect(readInputs()['api-key']).toBe('')
+    expect(calls.filter(c => c.name === 'setSecret')).toEqual([])
+    expect(masked()).toEqual([])
+  })
+
   it("reads every input of action.yml, with action.yml's defaults, untrimmed", () => {
     inputs({
       'api-key': 'k3y-k3y',

@@ -18,8 +18,9 @@ export const USER_AGENT = `${pkg.name}/${pkg.version} (GitHub Action; node ${pro
 export function secretLines(value: string): string[] {
   const lines = new Set<string>()
   for (const line of value.split(/\r?\n|\r/)) {
-    if (line.trim() !== '') lines.add(line.trim())
-    if (line !== line.trim() && line.trim() !== '') lines.add(line)
+    const trimmed = line.trim()
+    // A line without surrounding whitespace is its trimmed self: the set keeps it once.
+    if (trimmed !== '') lines.add(trimmed).add(line)
   }
   return [...lines]
 }
