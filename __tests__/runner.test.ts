@@ -1,6 +1,7 @@
 // The runner on the shared virtual clock, against a scripted CertCentral: which requests go when,
 // how many at once, pacing under DigiCert's rate limits, 429s, a refused key, cancellation and
 // waiting for orders to be issued. Every time below is virtual milliseconds.
+import { getEventListeners } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import { RATE_LIMITS, type OrderInfo, type RateWindow } from '../src/api.js'
 import { CertCentralError } from '../src/certcentral.js'
@@ -723,6 +724,37 @@ describe('runPlan and 429', () => {
     expect(outcome.stop).toMatchObject({ reason: 'rate-limited', id: '1' })
   })
 
+  it('reports the 429 as it came when the retries run out, with its hint, and says why the run stopped', async () => {
+    const clock = new FakeClock()
+    const { log, of } = recorder(clock)
+    const api = new ScriptedApi(clock, { sends: { '2': [rateLimited(1)] } })
+    const outcome = await runPlan(
+      byCertificate(['1', '2', '3'], { maxRetries: 1, concurrency: 1, log }),
+      api,
+      clock
+    )
+    const message = rateLimited(1).message
+    expect(outcome.results[1]).toEqual({
+      id: '2',
+      ok: false,
+      outcome: 'unsent',
+      status: 429,
+      attempts: 2,
+      error: message,
+      hint: 'wait retry-after seconds and send unsent-ids again, or set max-retries'
+    })
+    expect(outcome.stop).toEqual({ reason: 'rate-limited', id: '2', message })
+    expect(of('debug').map(l => l.message)).toContain(
+      'stopping the run: rate-limited (certificate 2)'
+    )
+    // one line per ID tried; none for 3, never attempted
+    expect(of('info').map(l => l.message)).toEqual([
+      'certificate 1: sent (HTTP 204)',
+      `certificate 2: ${message}`
+    ])
+    expect(outcome.results[2]).toEqual(notAttempted('3', unsentAfter429('2')))
+  })
+
   it('does not retry an ID once another has stopped the run', async () => {
     const clock = new FakeClock()
     // 1 is rate-limited with a retry left; while it waits, 2's 429 asks for more than 300 s
@@ -859,6 +891,43 @@ describe('runPlan and cancellation', () => {
       id: undefined,
       message: 'the run was cancelled'
     })
+  })
+
+  it('says at debug that the run stops, and logs no line for IDs never attempted', async () => {
+    const clock = new FakeClock()
+    const { log, of } = recorder(clock)
+    const api = new ScriptedApi(clock, { latencyMs: 100 })
+    const cancel = new AbortController()
+    abortAt(clock, 50, cancel)
+    const outcome = await runPlan(
+      byCertificate(['1', '2'], { concurrency: 1, cancel: cancel.signal, log }),
+      api,
+      clock
+    )
+    expect(of('debug').map(l => l.message)).toEqual(['stopping the run: cancelled'])
+    expect(outcome.results[0]).toMatchObject({ id: '1', ok: false, attempts: 1 })
+    expect(outcome.results[1]).toEqual(notAttempted('2', 'not attempted: cancelled'))
+    expect(of('info').map(l => l.message)).toEqual([
+      'certificate 1: cancelled while the request was in flight; DigiCert may still have acted on it'
+    ])
+  })
+
+  it('is not touched by a cancellation after it finished', async () => {
+    const clock = new FakeClock()
+    const { log, lines } = recorder(clock)
+    const cancel = new AbortController()
+    const outcome = await runPlan(
+      byCertificate(['1'], { cancel: cancel.signal, log }),
+      new ScriptedApi(clock),
+      clock
+    )
+    const logged = lines.length
+    cancel.abort()
+    expect(outcome.stop).toBeUndefined()
+    expect(outcome.results).toEqual([
+      { id: '1', ok: true, outcome: 'sent', status: 204, attempts: 1 }
+    ])
+    expect(lines).toHaveLength(logged)
   })
 
   it('starts no new request once cancelled', async () => {
@@ -1389,6 +1458,30 @@ describe('runPlan log', () => {
     }
   })
 
+  it('says what it waits for again exactly a minute later, with the seconds to the next check', async () => {
+    // a slow CertCentral: each look-up takes 22.5 s, so the answers come at 22.5 s, 50 s
+    // (re-check after 5 s) and 82.5 s (after 10 s), exactly a minute after the first
+    const clock = new FakeClock(0.5)
+    const { log, of } = recorder(clock)
+    const api = new ScriptedApi(clock, {
+      lookups: { '5': ['pending', 'pending', 'pending', 'issued'] },
+      latencyMs: 22_500
+    })
+    const outcome = await runPlan(byOrder(['5'], { waitSeconds: 600, log }), api, clock)
+    expect(api.lookups().map(c => c.at)).toEqual([0, 27_500, 60_000, 102_500])
+    expect(outcome.results[0]).toMatchObject({ outcome: 'sent', attempts: 5 })
+    expect(of('info').map(l => [l.at, l.message])).toEqual([
+      [22_500, 'waiting for 1 of 1 orders (1 pending); next check in 5 s; 0 sent'],
+      [82_500, 'waiting for 1 of 1 orders (1 pending); next check in 20 s; 0 sent'],
+      [147_500, 'order 5: sent (HTTP 204)']
+    ])
+    expect(of('debug').map(l => [l.at, l.message])).toEqual([
+      [22_500, 'order 5: pending; check 2 in 5000 ms'],
+      [50_000, 'order 5: pending; check 3 in 10000 ms'],
+      [82_500, 'order 5: pending; check 4 in 20000 ms']
+    ])
+  })
+
   it('counts only the orders still waiting: not one whose look-up failed, nor one sent', async () => {
     const clock = new FakeClock()
     const { log, of } = recorder(clock)
@@ -1461,6 +1554,21 @@ describe('runPlan log', () => {
 })
 
 describe('realClock', () => {
+  it('does not wait at all when already halted', async () => {
+    const halted = new AbortController()
+    halted.abort()
+    const started = Date.now()
+    const late = new Promise(resolve => setTimeout(() => resolve('late'), 1_000))
+    expect(await Promise.race([realClock.sleep(5_000, halted.signal), late])).toBeUndefined()
+    expect(Date.now() - started).toBeLessThan(1_000)
+  })
+
+  it('leaves no listener on the halt signal once a sleep is over', async () => {
+    const halt = new AbortController()
+    for (let i = 0; i < 3; i++) await realClock.sleep(1, halt.signal)
+    expect(getEventListeners(halt.signal, 'abort')).toEqual([])
+  })
+
   it('sleeps for real, wakes at once when halted, and tells the time', async () => {
     const started = realClock.now()
     await realClock.sleep(20)
