@@ -1,6 +1,7 @@
 // The runner on the shared virtual clock, against a scripted CertCentral: which requests go when,
 // how many at once, pacing under DigiCert's rate limits, 429s, a refused key, cancellation and
 // waiting for orders to be issued. Every time below is virtual milliseconds.
+import { getEventListeners } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import { RATE_LIMITS, type OrderInfo, type RateWindow } from '../src/api.js'
 import { CertCentralError } from '../src/certcentral.js'
@@ -64,8 +65,11 @@ function orderInfo(orderId: string, status: string): OrderInfo {
 class ScriptedApi implements Api {
   readonly calls: Call[] = []
   private inFlight = 0
+  private readonly inFlightOf = { send: 0, lookup: 0 }
   /** The most requests on the wire at once. */
   peak = 0
+  /** The most requests of each kind on the wire at once. */
+  readonly peakOf = { send: 0, lookup: 0 }
 
   constructor(
     private readonly clock: FakeClock,
@@ -89,7 +93,7 @@ class ScriptedApi implements Api {
   ): Promise<{ status: number }> {
     this.calls.push({ kind: 'send', id, at: this.clock.time, attempt, operation, body })
     const answer = next(this.script.sends?.[id], 204)
-    await this.onTheWire(id, cancel)
+    await this.onTheWire('send', id, cancel)
     if (answer instanceof Error) throw answer
     return { status: answer }
   }
@@ -101,7 +105,7 @@ class ScriptedApi implements Api {
   ): Promise<{ status: number; order: OrderInfo }> {
     this.calls.push({ kind: 'lookup', id: orderId, at: this.clock.time, attempt })
     const answer = next(this.script.lookups?.[orderId], 'issued')
-    await this.onTheWire(orderId, cancel)
+    await this.onTheWire('lookup', orderId, cancel)
     if (answer instanceof Error) throw answer
     return {
       status: 200,
@@ -110,15 +114,22 @@ class ScriptedApi implements Api {
   }
 
   /** The request's time in flight; like the real transport, an abort of `cancel` ends it. */
-  private async onTheWire(id: string, cancel: AbortSignal | undefined): Promise<void> {
+  private async onTheWire(
+    kind: Call['kind'],
+    id: string,
+    cancel: AbortSignal | undefined
+  ): Promise<void> {
     const { latencyMs = 0 } = this.script
     const ms = typeof latencyMs === 'number' ? latencyMs : (latencyMs[id] ?? 0)
     this.inFlight++
+    this.inFlightOf[kind]++
     this.peak = Math.max(this.peak, this.inFlight)
+    this.peakOf[kind] = Math.max(this.peakOf[kind], this.inFlightOf[kind])
     try {
       if (ms > 0) await this.clock.sleep(ms, cancel)
     } finally {
       this.inFlight--
+      this.inFlightOf[kind]--
     }
     if (cancel?.aborted) {
       throw new CertCentralError(
@@ -367,6 +378,24 @@ describe('Pacer', () => {
     abortAt(clock, 1_000, halt)
     await pacer.acquire('send')
     expect(clock.time).toBe(1_000)
+  })
+
+  it('says so at info when a wait is exactly 1 s, and not when it is 999 ms', async () => {
+    for (const [windowMs, info] of [
+      [1000, ["pacing: waiting 1.0 s to stay under DigiCert's rate limits (1 requests per 1 s)"]],
+      [999, []]
+    ] as const) {
+      const clock = new FakeClock()
+      const { log, of } = recorder(clock)
+      const pacer = new Pacer([{ limit: 1, windowMs }], clock, running(), log, 0)
+      await pacer.acquire('send')
+      await pacer.acquire('send')
+      expect(clock.time).toBe(windowMs)
+      expect(of('info').map(l => l.message)).toEqual(info)
+      expect(of('debug').map(l => l.message)).toEqual([
+        `pacing: the next send waits ${windowMs} ms to stay under DigiCert's rate limits`
+      ])
+    }
   })
 
   it('logs pacing to debug, and only waits of 1 s or more to info', async () => {
@@ -695,6 +724,37 @@ describe('runPlan and 429', () => {
     expect(outcome.stop).toMatchObject({ reason: 'rate-limited', id: '1' })
   })
 
+  it('reports the 429 as it came when the retries run out, with its hint, and says why the run stopped', async () => {
+    const clock = new FakeClock()
+    const { log, of } = recorder(clock)
+    const api = new ScriptedApi(clock, { sends: { '2': [rateLimited(1)] } })
+    const outcome = await runPlan(
+      byCertificate(['1', '2', '3'], { maxRetries: 1, concurrency: 1, log }),
+      api,
+      clock
+    )
+    const message = rateLimited(1).message
+    expect(outcome.results[1]).toEqual({
+      id: '2',
+      ok: false,
+      outcome: 'unsent',
+      status: 429,
+      attempts: 2,
+      error: message,
+      hint: 'wait retry-after seconds and send unsent-ids again, or set max-retries'
+    })
+    expect(outcome.stop).toEqual({ reason: 'rate-limited', id: '2', message })
+    expect(of('debug').map(l => l.message)).toContain(
+      'stopping the run: rate-limited (certificate 2)'
+    )
+    // one line per ID tried; none for 3, never attempted
+    expect(of('info').map(l => l.message)).toEqual([
+      'certificate 1: sent (HTTP 204)',
+      `certificate 2: ${message}`
+    ])
+    expect(outcome.results[2]).toEqual(notAttempted('3', unsentAfter429('2')))
+  })
+
   it('does not retry an ID once another has stopped the run', async () => {
     const clock = new FakeClock()
     // 1 is rate-limited with a retry left; while it waits, 2's 429 asks for more than 300 s
@@ -831,6 +891,43 @@ describe('runPlan and cancellation', () => {
       id: undefined,
       message: 'the run was cancelled'
     })
+  })
+
+  it('says at debug that the run stops, and logs no line for IDs never attempted', async () => {
+    const clock = new FakeClock()
+    const { log, of } = recorder(clock)
+    const api = new ScriptedApi(clock, { latencyMs: 100 })
+    const cancel = new AbortController()
+    abortAt(clock, 50, cancel)
+    const outcome = await runPlan(
+      byCertificate(['1', '2'], { concurrency: 1, cancel: cancel.signal, log }),
+      api,
+      clock
+    )
+    expect(of('debug').map(l => l.message)).toEqual(['stopping the run: cancelled'])
+    expect(outcome.results[0]).toMatchObject({ id: '1', ok: false, attempts: 1 })
+    expect(outcome.results[1]).toEqual(notAttempted('2', 'not attempted: cancelled'))
+    expect(of('info').map(l => l.message)).toEqual([
+      'certificate 1: cancelled while the request was in flight; DigiCert may still have acted on it'
+    ])
+  })
+
+  it('is not touched by a cancellation after it finished', async () => {
+    const clock = new FakeClock()
+    const { log, lines } = recorder(clock)
+    const cancel = new AbortController()
+    const outcome = await runPlan(
+      byCertificate(['1'], { cancel: cancel.signal, log }),
+      new ScriptedApi(clock),
+      clock
+    )
+    const logged = lines.length
+    cancel.abort()
+    expect(outcome.stop).toBeUndefined()
+    expect(outcome.results).toEqual([
+      { id: '1', ok: true, outcome: 'sent', status: 204, attempts: 1 }
+    ])
+    expect(lines).toHaveLength(logged)
   })
 
   it('starts no new request once cancelled', async () => {
@@ -1110,6 +1207,186 @@ describe('runPlan with order IDs', () => {
   })
 })
 
+describe('runPlan with order IDs: slots, shares and results', () => {
+  it('gives look-ups at most half of the requests in flight (at least one), and sends the rest', async () => {
+    for (const [concurrency, lookups] of [
+      [undefined, 2],
+      [1, 1],
+      [2, 1],
+      [3, 1],
+      [5, 2],
+      [6, 3]
+    ] as const) {
+      const clock = new FakeClock()
+      const api = new ScriptedApi(clock, { latencyMs: 100 })
+      const outcome = await runPlan(byOrder(range(1, 12), { concurrency }), api, clock)
+      expect(outcome.results.every(r => r.outcome === 'sent')).toBe(true)
+      expect([api.peakOf.lookup, api.peak]).toEqual([lookups, concurrency ?? MAX_IN_FLIGHT])
+    }
+  })
+
+  it('spaces the re-checks of many waiting orders by their share of the look-up budget', async () => {
+    // 500 look-ups per 180 s is the tighter half-budget: one look-up per 360 ms. The n-th order
+    // found waiting re-checks after 5 s, or n × 360 ms when that is longer (from the 14th).
+    const clock = new FakeClock(0.5)
+    const ids = range(1, 20)
+    const api = new ScriptedApi(clock, {
+      lookups: Object.fromEntries(ids.map(id => [id, ['pending', 'issued']]))
+    })
+    const outcome = await runPlan(byOrder(ids, { waitSeconds: 600 }), api, clock)
+    expect(outcome.results.every(r => r.outcome === 'sent')).toBe(true)
+    expect(ids.map(id => api.lookups(id).map(c => c.at))).toEqual([
+      ...Array.from({ length: 13 }, () => [0, 5_000]),
+      [0, 5_040],
+      [0, 5_400],
+      [0, 5_760],
+      [0, 6_120],
+      [0, 6_480],
+      [0, 6_840],
+      [0, 7_200]
+    ])
+  })
+
+  it('warns of no listener leak on the run when many orders wait at once', async () => {
+    const warnings: string[] = []
+    const onWarning = (warning: Error): void => void warnings.push(warning.message)
+    process.on('warning', onWarning)
+    try {
+      const clock = new FakeClock()
+      const ids = range(1, 30)
+      const api = new ScriptedApi(clock, {
+        lookups: Object.fromEntries(ids.map(id => [id, ['pending', 'issued']]))
+      })
+      const outcome = await runPlan(byOrder(ids, { waitSeconds: 600 }), api, clock)
+      expect(outcome.results.every(r => r.outcome === 'sent')).toBe(true)
+      // Node emits its warnings on the next tick
+      await new Promise(resolve => setImmediate(resolve))
+    } finally {
+      process.off('warning', onWarning)
+    }
+    expect(warnings).toEqual([])
+  })
+
+  it('keeps the status of the look-up when the send then fails without an HTTP answer', async () => {
+    const clock = new FakeClock()
+    const api = new ScriptedApi(clock, {
+      sends: { '931': [new CertCentralError('could not complete the request', 'network')] }
+    })
+    const outcome = await runPlan(byOrder(['31']), api, clock)
+    expect(outcome.results).toEqual([
+      {
+        id: '31',
+        ok: false,
+        outcome: 'failed',
+        status: 200,
+        attempts: 2,
+        certificate_id: '931',
+        common_name: '31.example.com',
+        valid_till: '2027-01-01',
+        error: 'could not complete the request'
+      }
+    ])
+  })
+
+  it('keeps what an earlier look-up found when a later one leaves it out', async () => {
+    const clock = new FakeClock()
+    const api = new ScriptedApi(clock, {
+      lookups: {
+        '5': [
+          {
+            status: 'pending',
+            certificateId: undefined,
+            commonName: 'www.example.com',
+            validTill: '2026-12-31'
+          },
+          { status: 'issued', certificateId: '95', commonName: undefined, validTill: undefined }
+        ]
+      }
+    })
+    const outcome = await runPlan(byOrder(['5'], { waitSeconds: 60 }), api, clock)
+    expect(outcome.results).toEqual([
+      {
+        id: '5',
+        ok: true,
+        outcome: 'sent',
+        status: 204,
+        attempts: 3,
+        certificate_id: '95',
+        common_name: 'www.example.com',
+        valid_till: '2026-12-31'
+      }
+    ])
+  })
+
+  it('fails an issued order whose Order info names no certificate, without sending', async () => {
+    const clock = new FakeClock()
+    const api = new ScriptedApi(clock, {
+      lookups: {
+        '6': [
+          {
+            status: 'issued',
+            certificateId: undefined,
+            commonName: '6.example.com',
+            validTill: undefined
+          }
+        ]
+      }
+    })
+    const outcome = await runPlan(byOrder(['6', '7']), api, clock)
+    expect(outcome.results[0]).toEqual({
+      id: '6',
+      ok: false,
+      outcome: 'failed',
+      status: null,
+      attempts: 1,
+      common_name: '6.example.com',
+      error: 'order 6 is issued but its Order info names no certificate.id; check api-url'
+    })
+    expect(outcome.results[1]?.outcome).toBe('sent')
+    expect(api.sends().map(c => c.id)).toEqual(['97'])
+  })
+
+  it('tells what to do about an order that ended without a certificate', async () => {
+    const clock = new FakeClock()
+    const api = new ScriptedApi(clock, { lookups: { '7': ['rejected'] } })
+    const outcome = await runPlan(byOrder(['7'], { waitSeconds: 60 }), api, clock)
+    expect(outcome.results).toEqual([
+      {
+        id: '7',
+        ok: false,
+        outcome: 'failed',
+        status: null,
+        attempts: 1,
+        common_name: '7.example.com',
+        order_status: 'rejected',
+        error: 'order 7 is rejected: it ended without a certificate, so there is nothing to send',
+        hint: 'check the order in CertCentral; a new order is needed'
+      }
+    ])
+  })
+
+  it('tells what to do about an order still pending when the wait is over', async () => {
+    const clock = new FakeClock(0.5)
+    const api = new ScriptedApi(clock, { lookups: { '8': ['pending'] } })
+    const outcome = await runPlan(byOrder(['8'], { waitSeconds: 30 }), api, clock)
+    // checks at 0, 5 and 15 s, and the last on the deadline
+    expect(api.lookups().map(c => c.at)).toEqual([0, 5_000, 15_000, 30_000])
+    expect(outcome.results).toEqual([
+      {
+        id: '8',
+        ok: false,
+        outcome: 'failed',
+        status: null,
+        attempts: 4,
+        common_name: '8.example.com',
+        order_status: 'pending',
+        error: 'order 8 still pending after 30 s',
+        hint: 'raise wait-for-issuance, or run again once the order is issued'
+      }
+    ])
+  })
+})
+
 // ---- The pacer's split under a batch of orders ---------------------------------------------
 
 describe('runPlan with 300 orders and waiting', () => {
@@ -1179,6 +1456,30 @@ describe('runPlan log', () => {
         500
       )
     }
+  })
+
+  it('says what it waits for again exactly a minute later, with the seconds to the next check', async () => {
+    // a slow CertCentral: each look-up takes 22.5 s, so the answers come at 22.5 s, 50 s
+    // (re-check after 5 s) and 82.5 s (after 10 s), exactly a minute after the first
+    const clock = new FakeClock(0.5)
+    const { log, of } = recorder(clock)
+    const api = new ScriptedApi(clock, {
+      lookups: { '5': ['pending', 'pending', 'pending', 'issued'] },
+      latencyMs: 22_500
+    })
+    const outcome = await runPlan(byOrder(['5'], { waitSeconds: 600, log }), api, clock)
+    expect(api.lookups().map(c => c.at)).toEqual([0, 27_500, 60_000, 102_500])
+    expect(outcome.results[0]).toMatchObject({ outcome: 'sent', attempts: 5 })
+    expect(of('info').map(l => [l.at, l.message])).toEqual([
+      [22_500, 'waiting for 1 of 1 orders (1 pending); next check in 5 s; 0 sent'],
+      [82_500, 'waiting for 1 of 1 orders (1 pending); next check in 20 s; 0 sent'],
+      [147_500, 'order 5: sent (HTTP 204)']
+    ])
+    expect(of('debug').map(l => [l.at, l.message])).toEqual([
+      [22_500, 'order 5: pending; check 2 in 5000 ms'],
+      [50_000, 'order 5: pending; check 3 in 10000 ms'],
+      [82_500, 'order 5: pending; check 4 in 20000 ms']
+    ])
   })
 
   it('counts only the orders still waiting: not one whose look-up failed, nor one sent', async () => {
@@ -1253,6 +1554,21 @@ describe('runPlan log', () => {
 })
 
 describe('realClock', () => {
+  it('does not wait at all when already halted', async () => {
+    const halted = new AbortController()
+    halted.abort()
+    const started = Date.now()
+    const late = new Promise(resolve => setTimeout(() => resolve('late'), 1_000))
+    expect(await Promise.race([realClock.sleep(5_000, halted.signal), late])).toBeUndefined()
+    expect(Date.now() - started).toBeLessThan(1_000)
+  })
+
+  it('leaves no listener on the halt signal once a sleep is over', async () => {
+    const halt = new AbortController()
+    for (let i = 0; i < 3; i++) await realClock.sleep(1, halt.signal)
+    expect(getEventListeners(halt.signal, 'abort')).toEqual([])
+  })
+
   it('sleeps for real, wakes at once when halted, and tells the time', async () => {
     const started = realClock.now()
     await realClock.sleep(20)

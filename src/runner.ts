@@ -1,6 +1,7 @@
 // Runs a plan: which request goes when, how many at once, pacing under DigiCert's rate limits,
 // retries of 429, waiting for orders to be issued, and stopping the run. Time and the CertCentral
 // calls are injected, so tests of waits, windows and polls run in milliseconds.
+import { setMaxListeners } from 'node:events'
 import {
   ISSUED,
   RATE_LIMITS,
@@ -42,7 +43,8 @@ export const realClock: Clock = {
         resolve()
       }
       const timer = setTimeout(done, ms)
-      halt?.addEventListener('abort', done, { once: true })
+      // done removes itself, whichever comes first
+      halt?.addEventListener('abort', done)
     }),
   random: () => Math.random()
 }
@@ -285,8 +287,12 @@ export async function runPlan(
   // Halts every wait at once on a stop (429, refused key) or the runner's cancellation. Requests in
   // flight see only the runner's cancellation: after a 429 they finish and are reported.
   const halt = new AbortController()
+  // Every order waiting for issuance sleeps on it at once: hundreds of listeners are expected, each
+  // removed when its wait ends, so Node's leak warning (from the 11th) would only mislead the log.
+  setMaxListeners(0, halt.signal)
   const onCancel = (): void => stopRun('cancelled', undefined, 'the run was cancelled')
-  options.cancel?.addEventListener('abort', onCancel, { once: true })
+  // A signal aborts once; the listener goes when the run ends.
+  options.cancel?.addEventListener('abort', onCancel)
 
   const limits = options.limits ?? RATE_LIMITS
   const pacer = new Pacer(limits, clock, halt.signal, log)
@@ -315,7 +321,8 @@ export async function runPlan(
 
   function reportWaiting(): void {
     const now = clock.now()
-    if (waiting.size === 0 || now - lastWaitingLog < WAITING_LOG_MS) return
+    // Called right after an order is counted as waiting, so there is always one to report.
+    if (now - lastWaitingLog < WAITING_LOG_MS) return
     lastWaitingLog = now
     const byStatus = new Map<string, number>()
     for (const { status } of waiting.values()) byStatus.set(status, (byStatus.get(status) ?? 0) + 1)
