@@ -115,7 +115,7 @@ export class Transport {
       const onCancel = (): void =>
         settle(new TransportError('cancelled', status, 'ECANCELED', 'the run was cancelled'))
       if (cancel?.aborted) return onCancel()
-      cancel?.addEventListener('abort', onCancel, { once: true })
+      cancel?.addEventListener('abort', onCancel)
 
       try {
         const module = url.protocol === 'https:' ? https : http
@@ -307,14 +307,8 @@ class TunnelAgent extends https.Agent {
           )
         )
       }
-      finish(
-        null,
-        tls.connect({
-          ...options,
-          socket,
-          servername: options.servername ?? (isIP(options.host ?? '') ? undefined : options.host)
-        })
-      )
+      // The agent has set options.servername from the Host, empty for an IP literal (no SNI).
+      finish(null, tls.connect({ ...options, socket }))
     })
     connect.end()
     return undefined
