@@ -799,6 +799,21 @@ describe('through a CONNECT proxy', () => {
     expect(proxy.connects.map(c => c.target)).toEqual([`[::ffff:7f00:1]:${port}`])
   })
 
+  it('names port 443 in CONNECT for a URL without a port', async () => {
+    const proxy = await connectProxy({ answer: 'forbid' })
+    await expect(
+      transport({ proxyFor: () => proxy.url }).request(
+        'GET',
+        new URL('https://localhost/services/v2/x'),
+        {},
+        undefined
+      )
+    ).rejects.toMatchObject({ kind: 'network', code: 'EPROXY' })
+    expect(proxy.connects).toEqual([
+      { target: 'localhost:443', auth: undefined, host: 'localhost:443' }
+    ])
+  })
+
   it('fails as a network failure naming the proxy when it refuses the tunnel', async () => {
     const proxy = await connectProxy({ answer: 'forbid' })
     const url = await targetUrl()

@@ -249,12 +249,14 @@ class TunnelAgent extends https.Agent {
   }
 
   override createConnection(
-    options: tls.ConnectionOptions & { host?: string; port?: number; servername?: string },
+    // The agent always passes the target's host and port (the default port filled in) and the
+    // servername it derived from them.
+    options: tls.ConnectionOptions & { host: string; port: number; servername: string },
     callback: (error: Error | null, socket?: Duplex) => void
   ): undefined {
     // Authority form (RFC 9110): an IPv6 literal in brackets.
-    const host = isIP(options.host ?? '') === 6 ? `[${options.host}]` : options.host
-    const target = `${host}:${options.port ?? 443}`
+    const host = isIP(options.host) === 6 ? `[${options.host}]` : options.host
+    const target = `${host}:${options.port}`
     const auth =
       this.proxy.username || this.proxy.password
         ? {
