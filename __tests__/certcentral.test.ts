@@ -618,6 +618,23 @@ describe('error bodies', () => {
     )
   })
 
+  it('lists exactly three errors without a count, and counts a fourth as one more error', async () => {
+    const many = Array.from({ length: 4 }, (_, i) => ({ code: `e${i}`, message: `m${i}` }))
+    handler = answer(400, errors(...many.slice(0, 3)))
+    expect((await failure(send())).message).toBe('HTTP 400: e0: m0; e1: m1; e2: m2')
+    handler = answer(400, errors(...many))
+    expect((await failure(send())).message).toBe(
+      'HTTP 400: e0: m0; e1: m1; e2: m2; and 1 more error'
+    )
+  })
+
+  it('gives no hint to an error without a code that is not a 401', async () => {
+    handler = answer(403, 'Forbidden')
+    const error = await failure(send())
+    expect(error).toMatchObject({ kind: 'http', status: 403, hint: undefined })
+    expect(error.message).toBe('HTTP 403: body: Forbidden')
+  })
+
   it('says so for an empty body', async () => {
     handler = answer(500)
     expect((await failure(send())).message).toBe('HTTP 500: empty body')
@@ -662,6 +679,21 @@ describe('error bodies', () => {
     expect(error.message).toContain('characters in all')
     expect(/x+/.exec(error.message)?.[0].length).toBeLessThanOrEqual(MAX_SHOWN_BODY_CHARS)
     expect(error.message.length).toBeLessThan(1200)
+  })
+
+  it('marks a body cut at 64 KiB before what it shows, even when all of it is blank', async () => {
+    handler = (_, res) => {
+      res.on('error', () => undefined)
+      res.writeHead(500, { 'Content-Type': 'text/plain' })
+      res.end('abc'.repeat(30_000))
+    }
+    expect((await failure(send())).message).toMatch(/^HTTP 500: body \(cut off after 64 KiB\): abc/)
+    handler = (_, res) => {
+      res.on('error', () => undefined)
+      res.writeHead(502, { 'Content-Type': 'text/plain' })
+      res.end(' '.repeat(100_000))
+    }
+    expect((await failure(send())).message).toBe('HTTP 502: body (cut off after 64 KiB): empty')
   })
 
   it('shows a non-string code and message as JSON', async () => {
@@ -915,6 +947,12 @@ describe('connection failures', () => {
     )
   })
 
+  it('carries no DigiCert codes in a failure of the connection', async () => {
+    handler = () => undefined
+    const error = await failure(send(make({ timeoutMs: DEADLINE_MS })))
+    expect(error).toMatchObject({ name: 'CertCentralError', kind: 'timeout', codes: [] })
+  })
+
   it('reports a cancellation', async () => {
     handler = () => undefined
     const cancel = new AbortController()
@@ -993,6 +1031,19 @@ describe('the debug log', () => {
         `^PUT ${baseUrl.replace(/\./g, '\\.')}/certificate/123/sendemail attempt 1: timeout after \\d+ ms \\(HTTP 500\\)$`
       )
     )
+  })
+
+  it('logs the duration of a failed request from the clock it is given', async () => {
+    const clock = slowClock()
+    handler = req => {
+      clock.tick()
+      req.socket.destroy()
+    }
+    const made = make({ now: clock.now })
+    await expect(send(made)).rejects.toMatchObject({ kind: 'network' })
+    expect(made.logs).toEqual([
+      `PUT ${baseUrl}/certificate/123/sendemail attempt 1: network after 250 ms`
+    ])
   })
 
   it('logs a sanitized Retry-After and never the key', async () => {

@@ -4,6 +4,7 @@
 // Nothing here resolves a real host name or leaves 127.0.0.1.
 import * as http from 'node:http'
 import * as https from 'node:https'
+import { getEventListeners } from 'node:events'
 import * as net from 'node:net'
 import { performance } from 'node:perf_hooks'
 import type { TLSSocket } from 'node:tls'
@@ -337,6 +338,73 @@ describe('failures by kind', () => {
   })
 })
 
+describe('what a failure says', () => {
+  it('says a timeout had no complete answer within the deadline', async () => {
+    const server = await rawServer(() => undefined)
+    const request = transport({ timeoutMs: DEADLINE_MS }).request('GET', server.url, {}, undefined)
+    await expect(request).rejects.toMatchObject({
+      name: 'TransportError',
+      detail: `no complete answer in ${DEADLINE_MS} ms`,
+      message: `timeout: ETIMEDOUT: no complete answer in ${DEADLINE_MS} ms`
+    })
+  })
+
+  it('says the run was cancelled', async () => {
+    const cancel = new AbortController()
+    cancel.abort()
+    const server = await httpServer((_, res) => res.end())
+    await expect(
+      transport().request('GET', server.url(), {}, undefined, cancel.signal)
+    ).rejects.toMatchObject({
+      code: 'ECANCELED',
+      detail: 'the run was cancelled',
+      message: 'cancelled: ECANCELED: the run was cancelled'
+    })
+  })
+
+  it('says the server switched protocols', async () => {
+    const server = await rawServer(socket =>
+      socket.write(
+        'HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n'
+      )
+    )
+    await expect(transport().request('GET', server.url, {}, undefined)).rejects.toMatchObject({
+      kind: 'protocol',
+      code: 'EPROTO',
+      detail: 'the server switched protocols instead of answering'
+    })
+  })
+
+  it('names a failure without a system code as such', async () => {
+    const server = await httpServer((_, res) => res.end())
+    const proxy = new URL('http://127.0.0.1:3128')
+    await expect(
+      transport({ proxyFor: () => proxy }).request('GET', server.url(), {}, undefined)
+    ).rejects.toMatchObject({
+      kind: 'network',
+      code: 'no error code',
+      detail: `refusing to send plain HTTP to 127.0.0.1:${server.port} through the proxy 127.0.0.1:3128`
+    })
+  })
+
+  it('leaves no listener on the run signal once requests have settled', async () => {
+    const server = await httpServer((_, res) => res.end('{}'))
+    const cancel = new AbortController()
+    const t = transport()
+    for (let i = 0; i < 12; i++) await t.request('GET', server.url(), {}, undefined, cancel.signal)
+    await expect(
+      transport({ timeoutMs: DEADLINE_MS }).request(
+        'GET',
+        (await rawServer(() => undefined)).url,
+        {},
+        undefined,
+        cancel.signal
+      )
+    ).rejects.toMatchObject({ kind: 'timeout' })
+    expect(getEventListeners(cancel.signal, 'abort')).toHaveLength(0)
+  })
+})
+
 // ---- answers -------------------------------------------------------------------------------------
 
 describe('answers', () => {
@@ -545,7 +613,7 @@ describe('request headers', () => {
 
 interface ProxySeen {
   /** Each CONNECT's target and Proxy-Authorization. */
-  connects: { target: string; auth: string | undefined }[]
+  connects: { target: string; auth: string | undefined; host: string | undefined }[]
   /** Resolves when every client connection to the proxy has closed. */
   allClosed: () => Promise<void>
   connections: () => number
@@ -557,15 +625,25 @@ interface ProxySeen {
  * (whatever target was asked for), so no name is ever resolved.
  */
 async function connectProxy(
-  options: { tunnelTo?: number; answer?: 'tunnel' | 'forbid' | 'silence' | 'auth-required' } = {}
+  options: {
+    tunnelTo?: number
+    answer?: 'tunnel' | 'forbid' | 'silence' | 'auth-required'
+    /** Key and certificate: the proxy itself speaks TLS (an https:// proxy). */
+    tls?: { key: string; cert: string }
+  } = {}
 ): Promise<ProxySeen> {
   const connects: ProxySeen['connects'] = []
-  const server = http.createServer((_, res) => {
+  const refuse = (_: http.IncomingMessage, res: http.ServerResponse): void => {
     res.writeHead(405)
     res.end()
-  })
+  }
+  const server = options.tls ? https.createServer(options.tls, refuse) : http.createServer(refuse)
   server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
-    connects.push({ target: req.url ?? '', auth: req.headers['proxy-authorization'] })
+    connects.push({
+      target: req.url ?? '',
+      auth: req.headers['proxy-authorization'],
+      host: req.headers.host
+    })
     socket.on('error', () => undefined)
     switch (options.answer ?? 'tunnel') {
       case 'silence':
@@ -595,7 +673,7 @@ async function connectProxy(
     connects,
     allClosed: listening.allClosed,
     connections: listening.connections,
-    url: new URL(`http://127.0.0.1:${listening.port}`)
+    url: new URL(`${options.tls ? 'https' : 'http'}://127.0.0.1:${listening.port}`)
   }
 }
 
@@ -649,7 +727,7 @@ describe('through a CONNECT proxy', () => {
       status: null,
       code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'
     })
-    expect(proxy.connects).toEqual([{ target: url.host, auth: undefined }])
+    expect(proxy.connects).toEqual([{ target: url.host, auth: undefined, host: url.host }])
     expect(upstream.seen).toEqual([])
   })
 
@@ -667,7 +745,7 @@ describe('through a CONNECT proxy', () => {
         text: '{"tunnelled":true}'
       })
     }
-    expect(proxy.connects).toEqual([{ target: url.host, auth: undefined }])
+    expect(proxy.connects).toEqual([{ target: url.host, auth: undefined, host: url.host }])
     expect(upstream.seen).toHaveLength(3)
     expect(upstream.seen[0]).toEqual({
       path: '/services/v2/order/certificate/7',
@@ -721,6 +799,21 @@ describe('through a CONNECT proxy', () => {
     expect(proxy.connects.map(c => c.target)).toEqual([`[::ffff:7f00:1]:${port}`])
   })
 
+  it('names port 443 in CONNECT for a URL without a port', async () => {
+    const proxy = await connectProxy({ answer: 'forbid' })
+    await expect(
+      transport({ proxyFor: () => proxy.url }).request(
+        'GET',
+        new URL('https://localhost/services/v2/x'),
+        {},
+        undefined
+      )
+    ).rejects.toMatchObject({ kind: 'network', code: 'EPROXY' })
+    expect(proxy.connects).toEqual([
+      { target: 'localhost:443', auth: undefined, host: 'localhost:443' }
+    ])
+  })
+
   it('fails as a network failure naming the proxy when it refuses the tunnel', async () => {
     const proxy = await connectProxy({ answer: 'forbid' })
     const url = await targetUrl()
@@ -752,6 +845,96 @@ describe('through a CONNECT proxy', () => {
     cancel.abort()
     await expect(request).rejects.toMatchObject({ kind: 'cancelled' })
     t.dispose()
+    await within(proxy.allClosed(), 500, 'the proxy seeing the CONNECT socket close')
+  })
+
+  it('sends no SNI to an IP literal through the tunnel', async () => {
+    vi.stubEnv('NODE_TLS_REJECT_UNAUTHORIZED', '0')
+    const upstream = await httpsServer()
+    const proxy = await connectProxy({ tunnelTo: upstream.port })
+    const url = new URL(`https://127.0.0.1:${await closedPort()}/services/v2/x`)
+    await expect(
+      transport({ proxyFor: () => proxy.url }).request('GET', url, {}, undefined)
+    ).resolves.toMatchObject({ status: 200 })
+    expect(proxy.connects).toEqual([{ target: url.host, auth: undefined, host: url.host }])
+    expect(upstream.seen[0]?.servername).toBe(false)
+  })
+
+  it('tunnels through an HTTPS proxy', async () => {
+    vi.stubEnv('NODE_TLS_REJECT_UNAUTHORIZED', '0')
+    const upstream = await httpsServer()
+    const proxy = await connectProxy({ tunnelTo: upstream.port, tls: { key, cert } })
+    expect(proxy.url.protocol).toBe('https:')
+    const url = await targetUrl()
+    await expect(
+      transport({ proxyFor: () => proxy.url }).request('GET', url, {}, undefined)
+    ).resolves.toMatchObject({ status: 200, text: '{"tunnelled":true}' })
+    expect(proxy.connects.map(c => c.target)).toEqual([url.host])
+  })
+
+  it('opens a tunnel through each proxy it is told to use', async () => {
+    const first = await connectProxy({ answer: 'forbid' })
+    const second = await connectProxy({ answer: 'forbid' })
+    const a = await targetUrl()
+    const b = new URL(`https://127.0.0.1:${a.port}/services/v2/x`)
+    const t = transport({
+      proxyFor: url => (url.hostname === 'localhost' ? first.url : second.url)
+    })
+    await expect(t.request('GET', a, {}, undefined)).rejects.toMatchObject({ code: 'EPROXY' })
+    await expect(t.request('GET', b, {}, undefined)).rejects.toMatchObject({ code: 'EPROXY' })
+    expect(first.connects.map(c => c.target)).toEqual([a.host])
+    expect(second.connects.map(c => c.target)).toEqual([b.host])
+  })
+
+  it('sends a user name without a password as the credentials', async () => {
+    const proxy = await connectProxy({ answer: 'auth-required' })
+    const proxyUrl = new URL(proxy.url)
+    proxyUrl.username = 'ci'
+    await expect(
+      transport({ proxyFor: () => proxyUrl }).request('GET', await targetUrl(), {}, undefined)
+    ).rejects.toMatchObject({ kind: 'network', code: 'EPROXY' })
+    expect(proxy.connects[0]?.auth).toBe(`Basic ${Buffer.from('ci:').toString('base64')}`)
+  })
+
+  it('fails at once, naming the proxy address, when nothing listens there', async () => {
+    const port = await closedPort()
+    const request = transport({
+      proxyFor: () => new URL(`http://127.0.0.1:${port}`)
+    }).request('GET', await targetUrl(), {}, undefined)
+    const ms = await timed(request)
+    await expect(request).rejects.toMatchObject({
+      kind: 'network',
+      status: null,
+      code: 'ECONNREFUSED',
+      detail: `connect ECONNREFUSED 127.0.0.1:${port}`
+    })
+    expect(ms).toBeLessThan(1000)
+  })
+
+  it.each([
+    ['http', 80],
+    ['https', 443]
+  ])('goes to port %s of a %s proxy that names no port', async (scheme, port) => {
+    // Nothing listens on 127.0.0.1:80 or :443 in the test environment: the refusal names the port.
+    const request = transport({ proxyFor: () => new URL(`${scheme}://127.0.0.1`) }).request(
+      'GET',
+      await targetUrl(),
+      {},
+      undefined
+    )
+    await expect(request).rejects.toMatchObject({
+      kind: 'network',
+      code: 'ECONNREFUSED',
+      detail: `connect ECONNREFUSED 127.0.0.1:${port}`
+    })
+  })
+
+  it('drops a CONNECT that has not been answered by the deadline, without waiting for dispose()', async () => {
+    const proxy = await connectProxy({ answer: 'silence' })
+    const t = transport({ proxyFor: () => proxy.url, timeoutMs: DEADLINE_MS })
+    await expect(t.request('GET', await targetUrl(), {}, undefined)).rejects.toMatchObject({
+      kind: 'timeout'
+    })
     await within(proxy.allClosed(), 500, 'the proxy seeing the CONNECT socket close')
   })
 

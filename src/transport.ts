@@ -115,7 +115,7 @@ export class Transport {
       const onCancel = (): void =>
         settle(new TransportError('cancelled', status, 'ECANCELED', 'the run was cancelled'))
       if (cancel?.aborted) return onCancel()
-      cancel?.addEventListener('abort', onCancel, { once: true })
+      cancel?.addEventListener('abort', onCancel)
 
       try {
         const module = url.protocol === 'https:' ? https : http
@@ -249,12 +249,14 @@ class TunnelAgent extends https.Agent {
   }
 
   override createConnection(
-    options: tls.ConnectionOptions & { host?: string; port?: number; servername?: string },
+    // The agent always passes the target's host and port (the default port filled in) and the
+    // servername it derived from them.
+    options: tls.ConnectionOptions & { host: string; port: number; servername: string },
     callback: (error: Error | null, socket?: Duplex) => void
   ): undefined {
     // Authority form (RFC 9110): an IPv6 literal in brackets.
-    const host = isIP(options.host ?? '') === 6 ? `[${options.host}]` : options.host
-    const target = `${host}:${options.port ?? 443}`
+    const host = isIP(options.host) === 6 ? `[${options.host}]` : options.host
+    const target = `${host}:${options.port}`
     const auth =
       this.proxy.username || this.proxy.password
         ? {
@@ -307,14 +309,8 @@ class TunnelAgent extends https.Agent {
           )
         )
       }
-      finish(
-        null,
-        tls.connect({
-          ...options,
-          socket,
-          servername: options.servername ?? (isIP(options.host ?? '') ? undefined : options.host)
-        })
-      )
+      // The agent has set options.servername from the Host, empty for an IP literal (no SNI).
+      finish(null, tls.connect({ ...options, socket }))
     })
     connect.end()
     return undefined
