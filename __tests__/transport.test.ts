@@ -929,7 +929,7 @@ describe('through a CONNECT proxy', () => {
     ['http', 80],
     ['https', 443]
   ] as const)(
-    'goes to port %s of a %s proxy that names no port',
+    'goes to the default port of an %s proxy that names none (%s)',
     async ([scheme, port], { skip }) => {
       skip(await listensOnLoopback(port), `something listens on 127.0.0.1:${port} on this machine`)
       const request = transport({ proxyFor: () => new URL(`${scheme}://127.0.0.1`) }).request(
