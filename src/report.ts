@@ -138,12 +138,13 @@ export class Reporter {
   verdict(outcome: RunOutcome): string | undefined {
     const { results, stop } = outcome
     const notOk = results.filter(r => !r.ok)
-    if (notOk.length === 0) return undefined
+    const [firstNotOk] = notOk
+    if (firstNotOk === undefined) return undefined
     const { operation } = this.context
     const noun = this.noun
     const failed = notOk.filter(r => r.outcome === 'failed')
-    const first = failed[0] ?? notOk.find(r => r.attempts > 0) ?? notOk[0]
-    const firstText = `${noun} ${this.safe.text(first?.id, 30)}: ${this.safe.text(first?.error, SHOWN_ERROR_CHARS)}`
+    const first = failed[0] ?? notOk.find(r => r.attempts > 0) ?? firstNotOk
+    const firstText = `${noun} ${this.safe.text(first.id, 30)}: ${this.safe.text(first.error, SHOWN_ERROR_CHARS)}`
     if (results.length === 1) return `${operation} failed for ${firstText}`
     const unsent = notOk.length - failed.length
     const counts = [
@@ -234,11 +235,10 @@ export class Reporter {
   }
 
   private table(results: IdResult[], planned?: { id: string; steps: PlannedRequest[] }[]): string {
-    // Failures first: on a large batch they are what the reader came for.
+    // Failures first: on a large batch they are what the reader came for. The sort is stable: a
+    // dry run's results (all validated) stay in input order.
     const rank = { failed: 0, unsent: 1, sent: 2, validated: 3 } as const
-    const ordered = this.context.dryRun
-      ? results
-      : [...results].sort((a, b) => rank[a.outcome] - rank[b.outcome])
+    const ordered = [...results].sort((a, b) => rank[a.outcome] - rank[b.outcome])
     const withOrder = results.some(
       r =>
         r.common_name !== undefined || r.valid_till !== undefined || r.certificate_id !== undefined
