@@ -67,9 +67,10 @@ export class Reporter {
 
   /** The results as JSON under GitHub's output limit: error texts shortened only if needed. */
   resultsJson(results: IdResult[]): string {
-    // Sanitized once; shortening a sanitized text needs only a cut.
+    // Sanitized once, each error within SHOWN_ERROR_CHARS (its length said when cut); shortening
+    // a sanitized text further needs only a cut.
     const shown = results.map(result => this.shownResult(result, SHOWN_ERROR_CHARS))
-    for (const max of [SHOWN_ERROR_CHARS, 120, 40]) {
+    for (const max of [Infinity, 120, 40]) {
       const json = JSON.stringify(
         shown.map(result =>
           result.error !== undefined && result.error.length > max
@@ -78,7 +79,7 @@ export class Reporter {
         )
       )
       if (Buffer.byteLength(json) <= OUTPUT_BUDGET_BYTES) {
-        if (max !== SHOWN_ERROR_CHARS) {
+        if (max !== Infinity) {
           core.warning(
             `results: error texts are cut to ${max} characters to keep the output under GitHub's 1 MiB limit`
           )
