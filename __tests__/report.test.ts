@@ -9,9 +9,12 @@ import { actAsRunner, count } from './support/log.js'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   MAX_ID_ANNOTATIONS,
+  MAX_SUMMARY_ROWS,
   OUTPUT_BUDGET_BYTES,
   Reporter,
   reportInputProblems,
+  reportUnexpected,
+  SUMMARY_BUDGET_BYTES,
   type ReportContext
 } from '../src/report.js'
 import type { IdResult, RunOutcome } from '../src/runner.js'
@@ -620,5 +623,537 @@ describe('Reporter.logDryRun', () => {
     )
     expect(printed.join('')).toMatch(/without a body/)
     expect(commands('group')).toHaveLength(1)
+  })
+})
+
+// ---- exact texts and boundaries ------------------------------------------------------------------
+
+describe('Reporter.setOutputs: status-code and retry-after', () => {
+  it.each<[string, IdResult[], string]>([
+    [
+      'the first failure DigiCert answered, not an ID never sent before it',
+      [notAttempted('1'), failed('2', 404, 'HTTP 404: not_found'), failed('3', 500, 'HTTP 500')],
+      '404'
+    ],
+    [
+      'nothing when the first failure had no answer',
+      [failed('1', null, 'no answer from DigiCert'), failed('2', 500, 'HTTP 500')],
+      ''
+    ],
+    ['nothing when an ID was not sent, even if others were', [sent('1'), notAttempted('2')], ''],
+    [
+      'the first success status DigiCert gave',
+      [sent('1', { status: null }), sent('2', { status: 201 })],
+      '201'
+    ]
+  ])('status-code is %s', (_, results, status) => {
+    reporter().setOutputs(outcomeOf(results))
+    expect(outputs()['status-code']).toBe(status)
+  })
+
+  it('says why retry-after is empty, in full', () => {
+    reporter().setOutputs(outcomeOf([notAttempted('1')], { retryAfter: 86_401 }))
+    expect(warnings()).toEqual([
+      'DigiCert asked to wait 86401 s, not a whole number of seconds up to 86400 (a day): the retry-after output is left empty'
+    ])
+  })
+})
+
+describe('Reporter: results, field by field and step by step', () => {
+  const quick = (): Reporter => new Reporter(context(), new Sanitizer([]))
+  const long = 'x'.repeat(60_000)
+  const shownResults = (): IdResult[] => JSON.parse(outputs().results as string) as IdResult[]
+
+  it('shows a long error as the summary does, saying its length, and cuts a hint at 200', () => {
+    const results: IdResult[] = [
+      { ...failed('1', 500, 'x'.repeat(700)), hint: 'y'.repeat(250) },
+      { ...failed('2', 400, 'z'.repeat(300)), order_status: `pending ${KEY}` }
+    ]
+    reporter().setOutputs(outcomeOf(results))
+    expect(shownResults()).toEqual([
+      {
+        ...results[0],
+        error: `${'x'.repeat(599)}… (700 characters in all)`,
+        hint: `${'y'.repeat(199)}… (250 characters in all)`
+      },
+      { ...results[1], order_status: 'pending ***' }
+    ])
+    expect(warnings()).toEqual([])
+  })
+
+  it('is whole at exactly 1,000 KiB, and cut to 120 characters one byte over', () => {
+    // [..., element, ...]: every element of a 7-digit ID and an error of n × "x" takes elem0 + n.
+    const elem0 = JSON.stringify(failed('5000001', 500, '')).length
+    const per = elem0 + 300 + 1
+    const n = Math.floor((OUTPUT_BUDGET_BYTES - 2 - elem0 - 100) / per)
+    const last = OUTPUT_BUDGET_BYTES - 2 - n * per - elem0
+    expect(last).toBeGreaterThanOrEqual(100)
+    expect(last).toBeLessThanOrEqual(600)
+    const results = (extra: number): IdResult[] => [
+      ...ids(n).map(id => failed(id, 500, 'x'.repeat(300))),
+      failed(String(5_000_001 + n), 500, 'x'.repeat(last + extra))
+    ]
+    quick().setOutputs(outcomeOf(results(0)))
+    expect(Buffer.byteLength(outputs().results as string)).toBe(OUTPUT_BUDGET_BYTES)
+    expect(shownResults()).toEqual(results(0))
+    expect(warnings()).toEqual([])
+
+    writeFileSync(files.output, '')
+    quick().setOutputs(outcomeOf(results(1)))
+    expect(shownResults().map(r => r.error)).toEqual(
+      Array.from({ length: n + 1 }, () => `${'x'.repeat(120)}…`)
+    )
+    expect(warnings()).toEqual([
+      "results: error texts are cut to 120 characters to keep the output under GitHub's 1 MiB limit"
+    ])
+  })
+
+  it('cuts to 120 characters only the errors longer than that', () => {
+    const results = [
+      failed('1', 500, 'e'.repeat(120)),
+      failed('2', 500, 'f'.repeat(121)),
+      ...ids(2_000).map(id => failed(id, 500, long))
+    ]
+    quick().setOutputs(outcomeOf(results))
+    const shown = shownResults()
+    expect(shown.slice(0, 3).map(r => r.error)).toEqual([
+      'e'.repeat(120),
+      `${'f'.repeat(120)}…`,
+      `${'x'.repeat(120)}…`
+    ])
+    expect(warnings()).toEqual([
+      "results: error texts are cut to 120 characters to keep the output under GitHub's 1 MiB limit"
+    ])
+  })
+
+  it('cuts to 40 characters when 120 is still too much', () => {
+    const results = [
+      failed('1', 500, 'e'.repeat(40)),
+      failed('2', 500, 'f'.repeat(41)),
+      ...ids(6_000).map(id => failed(id, 500, long))
+    ]
+    quick().setOutputs(outcomeOf(results))
+    const shown = shownResults()
+    expect(shown).toHaveLength(6_002)
+    expect(shown.slice(0, 3).map(r => r.error)).toEqual([
+      'e'.repeat(40),
+      `${'f'.repeat(40)}…`,
+      `${'x'.repeat(40)}…`
+    ])
+    expect(warnings()).toEqual([
+      "results: error texts are cut to 40 characters to keep the output under GitHub's 1 MiB limit"
+    ])
+  })
+
+  it('leaves out errors and hints, keeping the rest, when even 40 characters are too much', () => {
+    const results = ids(10_000).map(id => ({
+      ...failed(id, 500, long),
+      hint: 'check the order',
+      order_status: 'pending'
+    }))
+    quick().setOutputs(outcomeOf(results))
+    const shown = shownResults()
+    expect(shown[0]).toEqual({
+      id: '5000001',
+      ok: false,
+      outcome: 'failed',
+      status: 500,
+      attempts: 1,
+      order_status: 'pending'
+    })
+    expect(shown.filter(r => 'error' in r || 'hint' in r)).toEqual([])
+    expect(warnings()).toEqual([
+      "results: too many IDs for GitHub's 1 MiB output limit; errors are left out, see sent-ids, failed-ids and unsent-ids"
+    ])
+  })
+})
+
+describe('Reporter.fail: the verdict in full', () => {
+  const verdictOf = (r: Reporter, outcome: RunOutcome): string => {
+    r.fail(outcome)
+    return errors().at(-1)?.message ?? ''
+  }
+
+  it('2 failures: one annotated, titled, with its error', () => {
+    const verdict = verdictOf(
+      reporter(),
+      outcomeOf([
+        sent('1'),
+        failed('2', 404, 'HTTP 404: not_found'),
+        failed('3', 500, 'HTTP 500: body: oops')
+      ])
+    )
+    expect(errors()).toEqual([
+      {
+        name: 'error',
+        props: { title: 'send-certificate failed for certificate 3' },
+        message: 'certificate 3: HTTP 500: body: oops'
+      },
+      { name: 'error', props: {}, message: verdict }
+    ])
+    expect(verdict).toBe(
+      'send-certificate: 2 failed of 3 certificates. First failure: certificate 2: HTTP 404: not_found; 1 more failure is annotated'
+    )
+  })
+
+  it('3 failures of orders: 2 more annotated', () => {
+    const results = ['1', '2', '3'].map(id => failed(id, 404, 'HTTP 404: not_found'))
+    expect(verdictOf(reporter({ idInput: 'order-id' }), outcomeOf(results))).toBe(
+      'send-certificate: 3 failed of 3 orders. First failure: order 1: HTTP 404: not_found; 2 more failures are annotated'
+    )
+  })
+
+  it('10 failures: 9 annotated, none left over; 11: one only in the results', () => {
+    const tenth = ids(10).map(id => failed(id, 404, 'HTTP 404'))
+    expect(verdictOf(reporter(), outcomeOf(tenth))).toBe(
+      'send-certificate: 10 failed of 10 certificates. First failure: certificate 5000001: HTTP 404; 9 more failures are annotated'
+    )
+    expect(errors()).toHaveLength(10)
+
+    printed.length = 0
+    const eleven = ids(11).map(id => failed(id, 404, 'HTTP 404'))
+    expect(verdictOf(reporter(), outcomeOf(eleven))).toBe(
+      'send-certificate: 11 failed of 11 certificates. First failure: certificate 5000001: HTTP 404; 9 more failures are annotated, 1 more are only in the results output'
+    )
+    expect(errors()).toHaveLength(10)
+  })
+
+  it('failures and IDs not sent: both counted, the stop said, the first failure named', () => {
+    const verdict = verdictOf(
+      reporter(),
+      outcomeOf(
+        [notAttempted('1', 'the key was refused'), failed('2', 404, 'HTTP 404'), sent('3')],
+        {
+          stop: { reason: 'key-refused', id: '4', message: 'HTTP 403: access_denied' }
+        }
+      )
+    )
+    expect(verdict).toBe(
+      'send-certificate: 1 failed, 1 not sent (unsent-ids) of 3 certificates; the run stopped: HTTP 403: access_denied. First failure: certificate 2: HTTP 404'
+    )
+  })
+
+  it('nothing failed, some not sent: names the ID DigiCert answered, not the first listed', () => {
+    const limited: IdResult = {
+      id: '2',
+      ok: false,
+      outcome: 'unsent',
+      status: 429,
+      attempts: 1,
+      error: 'HTTP 429: DigiCert rate-limited this API key'
+    }
+    const verdict = verdictOf(
+      reporter(),
+      outcomeOf(
+        [notAttempted('1', 'rate-limited'), limited, notAttempted('3', 'rate-limited'), sent('4')],
+        {
+          stop: { reason: 'rate-limited', id: '2', message: 'HTTP 429: retry after 30 s' }
+        }
+      )
+    )
+    expect(errors()).toHaveLength(1)
+    expect(verdict).toBe(
+      'send-certificate: 3 not sent (unsent-ids) of 4 certificates; the run stopped: HTTP 429: retry after 30 s. First: certificate 2: HTTP 429: DigiCert rate-limited this API key'
+    )
+  })
+
+  it('nothing attempted: names the first ID not sent', () => {
+    expect(
+      verdictOf(
+        reporter(),
+        outcomeOf([sent('1'), notAttempted('2'), notAttempted('3')], {
+          stop: { reason: 'cancelled', id: undefined, message: 'the run was cancelled' }
+        })
+      )
+    ).toBe(
+      'send-certificate: 2 not sent (unsent-ids) of 3 certificates; the run stopped: the run was cancelled. First: certificate 2: not attempted: cancelled'
+    )
+  })
+
+  it('a single ID not sent', () => {
+    expect(verdictOf(reporter(), outcomeOf([notAttempted('1')]))).toBe(
+      'send-certificate failed for certificate 1: not attempted: cancelled'
+    )
+  })
+})
+
+describe('Reporter.warn: the annotation limit exactly', () => {
+  const numbered = (n: number): string[] => Array.from({ length: n }, (_, i) => `warning ${i}`)
+
+  it('9 warnings: 9 annotations', () => {
+    reporter({ warnings: numbered(9) }).warn()
+    expect(warnings()).toEqual(numbered(9))
+  })
+
+  it('10 warnings: 9 and one counting the last', () => {
+    reporter({ warnings: numbered(10) }).warn()
+    expect(warnings()).toEqual([...numbered(9), 'and 1 more warnings (see the job summary)'])
+  })
+})
+
+describe('Reporter.logDryRun: the log lines in full', () => {
+  it('says what is validated, the headers, the body, and each request chain', () => {
+    reporter({ idInput: 'order-id' }).logDryRun(
+      [
+        {
+          id: '1',
+          steps: [
+            { method: 'GET', url: `${BASE}/order/certificate/1` },
+            { method: 'PUT', url: `${BASE}/certificate/{certificate.id}/sendemail` }
+          ]
+        },
+        { id: '2', steps: [{ method: 'GET', url: `${BASE}/order/certificate/2` }] }
+      ],
+      { emails: ['ops@example.com'] }
+    )
+    expect(printed.join('').split('\n')).toEqual([
+      'dry-run: nothing is sent; 2 order ID(s) validated',
+      'each request carries X-DC-DEVKEY (the API key, not shown) and Accept: application/json',
+      'each call sends Content-Type: application/json and this body:',
+      '{',
+      '  "emails": [',
+      '    "ops@example.com"',
+      '  ]',
+      '}',
+      '::group::the requests that would be made (2)',
+      `GET ${BASE}/order/certificate/1 → then PUT ${BASE}/certificate/{certificate.id}/sendemail`,
+      `GET ${BASE}/order/certificate/2`,
+      '::endgroup::',
+      ''
+    ])
+  })
+
+  it('says so when the calls carry no body', () => {
+    reporter().logDryRun([], undefined)
+    expect(printed.join('').split('\n').slice(0, 4)).toEqual([
+      'dry-run: nothing is sent; 0 certificate ID(s) validated',
+      'each request carries X-DC-DEVKEY (the API key, not shown) and Accept: application/json',
+      'each call is sent without a body',
+      '::group::the requests that would be made (0)'
+    ])
+  })
+})
+
+describe('Reporter summary: the HTML in full', () => {
+  const tableOf = (html: string): string => html.slice(html.indexOf('<table>'))
+
+  it('a certificate run: heading, counts, stop, details, then the table failures first', async () => {
+    const results: IdResult[] = [
+      sent('1'),
+      sent('2', { attempts: 2 }),
+      notAttempted('3'),
+      failed('4', null, 'no answer from DigiCert'),
+      { ...failed('5', 500, ''), error: undefined }
+    ]
+    await reporter().writeSummary(
+      outcomeOf(results, {
+        stop: { reason: 'key-refused', id: '5', message: 'HTTP 403: access_denied' }
+      })
+    )
+    expect(summary()).toBe(
+      [
+        '<h2>DigiCert CertCentral: send-certificate</h2>',
+        '<p>5 certificate(s): ✅ 2 sent · ❌ 2 failed · ⏸ 1 not sent</p>',
+        '<p>The run stopped: HTTP 403: access&#95;denied</p>',
+        '<ul><li><strong>IDs from</strong>: certificate-id</li><li><strong>Recipients</strong>: ops@example.com, pki@example.com</li><li><strong>Format</strong>: attachment</li></ul>',
+        '<table><tr><th>Certificate</th><th>HTTP status</th><th>Outcome</th></tr>' +
+          '<tr><td>4</td><td>—</td><td>❌ no answer from DigiCert</td></tr>' +
+          '<tr><td>5</td><td>500</td><td>❌ failed</td></tr>' +
+          '<tr><td>3</td><td>—</td><td>⏸ not attempted: cancelled</td></tr>' +
+          '<tr><td>1</td><td>204</td><td>✅ sent</td></tr>' +
+          '<tr><td>2</td><td>204</td><td>✅ sent (2 requests)</td></tr></table>',
+        ''
+      ].join('\n')
+    )
+  })
+
+  it('an order run: certificate, common name and expiry columns, — where one is missing', async () => {
+    await reporter({ idInput: 'order-id' }).writeSummary(
+      outcomeOf([
+        sent('1', { attempts: 2, certificate_id: '9001', common_name: 'www.example.com' }),
+        sent('2', { attempts: 3, valid_till: '2027-01-31' })
+      ])
+    )
+    expect(tableOf(summary())).toBe(
+      '<table><tr><th>Order</th><th>Certificate</th><th>Common name</th><th>Expires</th><th>HTTP status</th><th>Outcome</th></tr>' +
+        '<tr><td>1</td><td>9001</td><td>www.example.com</td><td>—</td><td>204</td><td>✅ sent</td></tr>' +
+        '<tr><td>2</td><td>—</td><td>—</td><td>2027-01-31</td><td>204</td><td>✅ sent (3 requests)</td></tr></table>\n'
+    )
+  })
+
+  it.each(['certificate_id', 'common_name', 'valid_till'] as const)(
+    'shows the order columns when only %s is known',
+    async field => {
+      await reporter({ idInput: 'order-id' }).writeSummary(
+        outcomeOf([sent('1', { attempts: 2, [field]: 'known' }), sent('2', { attempts: 2 })])
+      )
+      const table = tableOf(summary())
+      expect(table).toContain(
+        '<tr><th>Order</th><th>Certificate</th><th>Common name</th><th>Expires</th>'
+      )
+      expect(count(table, '<td>known</td>')).toBe(1)
+      expect(count(table, '<td>—</td>')).toBe(5)
+    }
+  )
+
+  it('a dry run: the requests per ID in input order, empty where none is planned', async () => {
+    await reporter({ idInput: 'order-id', dryRun: true, details: [] }).writeSummary(
+      outcomeOf([validated('3'), validated('1'), validated('2')]),
+      [
+        {
+          id: '3',
+          steps: [
+            { method: 'GET', url: `${BASE}/order/certificate/3` },
+            { method: 'POST', url: `${BASE}/x` }
+          ]
+        },
+        { id: '1', steps: [{ method: 'GET', url: `${BASE}/order/certificate/1` }] }
+      ]
+    )
+    expect(summary()).toBe(
+      [
+        '<h2>DigiCert CertCentral: send-certificate (dry run)</h2>',
+        '<p>3 order ID(s) validated, nothing sent.</p>',
+        '<ul><li><strong>IDs from</strong>: order-id</li></ul>',
+        '<table><tr><th>Order</th><th>Requests</th></tr>' +
+          `<tr><td>3</td><td>GET ${BASE}/order/certificate/3 → POST ${BASE}/x</td></tr>` +
+          `<tr><td>1</td><td>GET ${BASE}/order/certificate/1</td></tr>` +
+          '<tr><td>2</td><td></td></tr></table>',
+        ''
+      ].join('\n')
+    )
+  })
+
+  it('every result failed: each one has a row, none counted as sent', async () => {
+    await reporter().writeSummary(
+      outcomeOf([failed('1', 404, 'HTTP 404'), failed('2', 500, 'HTTP 500')])
+    )
+    const html = summary()
+    expect(html).toContain('<p>2 certificate(s): ✅ 0 sent · ❌ 2 failed · ⏸ 0 not sent</p>')
+    expect(tableOf(html)).toBe(
+      '<table><tr><th>Certificate</th><th>HTTP status</th><th>Outcome</th></tr>' +
+        '<tr><td>1</td><td>404</td><td>❌ HTTP 404</td></tr>' +
+        '<tr><td>2</td><td>500</td><td>❌ HTTP 500</td></tr></table>\n'
+    )
+  })
+
+  it('warnings: none, no heading; 50 all listed; 51, the last counted', async () => {
+    await reporter().writeSummary(outcomeOf([sent('1')]))
+    expect(summary()).not.toContain('Warnings')
+
+    const numbered = (n: number): string[] => Array.from({ length: n }, (_, i) => `warning ${i}`)
+    const listed = (n: number): string =>
+      `<p><strong>Warnings</strong></p><ul>${numbered(n)
+        .map(w => `<li>${w}</li>`)
+        .join('')}`
+    writeFileSync(files.summary, '')
+    await reporter({ warnings: numbered(50) }).writeSummary(outcomeOf([sent('1')]))
+    expect(summary()).toContain(`${listed(50)}</ul>\n<table>`)
+
+    writeFileSync(files.summary, '')
+    await reporter({ warnings: numbered(51) }).writeSummary(outcomeOf([sent('1')]))
+    expect(summary()).toContain(`${listed(50)}<li>and 1 more warnings</li></ul>\n<table>`)
+  })
+
+  it(`shows ${MAX_SUMMARY_ROWS} rows and no more`, async () => {
+    await reporter().writeSummary(outcomeOf(ids(MAX_SUMMARY_ROWS).map(id => sent(id))))
+    expect(count(summary(), '<tr><td>')).toBe(1000)
+    expect(summary()).toMatch(/<\/table>\n$/)
+
+    writeFileSync(files.summary, '')
+    await reporter().writeSummary(outcomeOf(ids(MAX_SUMMARY_ROWS + 1).map(id => sent(id))))
+    const html = summary()
+    expect(count(html, '<tr><td>')).toBe(1000)
+    expect(html).not.toContain('<tr><td>5001001</td>')
+    expect(html).toMatch(
+      /<\/table>\n<p>1 more certificate\(s\) are not shown here; every ID is in the results output \(and in sent-ids, failed-ids, unsent-ids\)\.<\/p>\n$/
+    )
+  })
+
+  it('adds rows while the rows so far are within 900 KiB, the one reaching it included', async () => {
+    // A row's bytes: r0 plus 5 for each "&" (shown as &#38;) and 1 for each "x" of the error.
+    await reporter().writeSummary(outcomeOf([failed('5000001', 500, 'x')]))
+    const r0 = Buffer.byteLength(/<tr><td>.*?<\/tr>/.exec(summary())?.[0] ?? '') - 1
+    const base = r0 + 5 * 200
+    const k = Math.floor(SUMMARY_BUDGET_BYTES / base) - 1
+    const rest = SUMMARY_BUDGET_BYTES - k * base - r0
+    const error = `${'&'.repeat(Math.floor(rest / 5))}${'x'.repeat(rest % 5)}`
+    expect(error.length).toBeLessThan(590)
+    const all = ids(k + 3)
+    const results = all.map((id, i) =>
+      failed(id, 500, i < k ? '&'.repeat(200) : i === k ? error : 'last')
+    )
+    writeFileSync(files.summary, '')
+    await reporter().writeSummary(outcomeOf(results))
+    const html = summary()
+    const rows = html.match(/<tr><td>.*?<\/tr>/g) ?? []
+    expect(rows.slice(0, k + 1).reduce((sum, row) => sum + Buffer.byteLength(row), 0)).toBe(
+      SUMMARY_BUDGET_BYTES
+    )
+    expect(rows).toHaveLength(k + 2)
+    expect(visible(html)).toContain('1 more certificate(s) are not shown here')
+  })
+
+  it('links the run on its own line after the table, only with both repository and run', async () => {
+    vi.stubEnv('GITHUB_REPOSITORY', 'acme/certs')
+    vi.stubEnv('GITHUB_RUN_ID', '77')
+    vi.stubEnv('GITHUB_SERVER_URL', 'https://ghe.example.com')
+    await reporter().writeSummary(outcomeOf([sent('1')]))
+    expect(summary()).toMatch(
+      /<\/table>\n<a href="https:\/\/ghe\.example\.com\/acme\/certs\/actions\/runs\/77">Workflow run<\/a>\n$/
+    )
+
+    for (const unset of ['GITHUB_REPOSITORY', 'GITHUB_RUN_ID']) {
+      writeFileSync(files.summary, '')
+      vi.stubEnv('GITHUB_REPOSITORY', 'acme/certs')
+      vi.stubEnv('GITHUB_RUN_ID', '77')
+      vi.stubEnv(unset, '')
+      await reporter().writeSummary(outcomeOf([sent('1')]))
+      expect(summary()).toMatch(/<\/table>\n$/)
+    }
+  })
+
+  it('a summary that failed to write leaves nothing behind for the next one', async () => {
+    vi.spyOn(core.summary, 'write').mockRejectedValueOnce('disk full')
+    await reporter().writeSummary(outcomeOf([sent('1')]))
+    expect(warnings()).toEqual(['could not write the job summary: disk full'])
+    await reporter({ operation: 'email-site-seal' }).writeSummary(outcomeOf([sent('2')]))
+    expect(count(summary(), '<h2>')).toBe(1)
+    expect(summary()).toContain('<h2>DigiCert CertCentral: email-site-seal</h2>')
+  })
+})
+
+describe('reportUnexpected and reportInputProblems: the summary in full', () => {
+  it('every ID unsent with the reason, in the outputs and the summary', async () => {
+    await reportUnexpected(`TypeError: x is undefined ${KEY}`, ['1', '2'], safe)
+    const shown = outputs()
+    expect(shown).toEqual({
+      'status-code': '',
+      results: expect.any(String),
+      'sent-ids': '',
+      'failed-ids': '',
+      'unsent-ids': '1,2',
+      'retry-after': ''
+    })
+    expect(JSON.parse(shown.results as string)).toEqual(
+      ['1', '2'].map(id => ({
+        id,
+        ok: false,
+        outcome: 'unsent',
+        status: null,
+        attempts: 0,
+        error: 'not attempted: TypeError: x is undefined ***'
+      }))
+    )
+    expect(summary()).toBe(
+      '<h2>DigiCert CertCentral: the action failed</h2>\n<ul><li>TypeError: x is undefined &#42;&#42;&#42;</li></ul>\n'
+    )
+  })
+
+  it('input problems: the heading says nothing was sent', async () => {
+    await reportInputProblems(['emails: missing', 'format: "zip" unknown'], safe)
+    expect(summary()).toBe(
+      '<h2>DigiCert CertCentral: invalid inputs, nothing sent</h2>\n<ul><li>emails: missing</li><li>format: &#34;zip&#34; unknown</li></ul>\n'
+    )
   })
 })

@@ -67,9 +67,10 @@ export class Reporter {
 
   /** The results as JSON under GitHub's output limit: error texts shortened only if needed. */
   resultsJson(results: IdResult[]): string {
-    // Sanitized once; shortening a sanitized text needs only a cut.
+    // Sanitized once, each error within SHOWN_ERROR_CHARS (its length said when cut); shortening
+    // a sanitized text further needs only a cut.
     const shown = results.map(result => this.shownResult(result, SHOWN_ERROR_CHARS))
-    for (const max of [SHOWN_ERROR_CHARS, 120, 40]) {
+    for (const max of [Infinity, 120, 40]) {
       const json = JSON.stringify(
         shown.map(result =>
           result.error !== undefined && result.error.length > max
@@ -78,7 +79,7 @@ export class Reporter {
         )
       )
       if (Buffer.byteLength(json) <= OUTPUT_BUDGET_BYTES) {
-        if (max !== SHOWN_ERROR_CHARS) {
+        if (max !== Infinity) {
           core.warning(
             `results: error texts are cut to ${max} characters to keep the output under GitHub's 1 MiB limit`
           )
@@ -138,12 +139,13 @@ export class Reporter {
   verdict(outcome: RunOutcome): string | undefined {
     const { results, stop } = outcome
     const notOk = results.filter(r => !r.ok)
-    if (notOk.length === 0) return undefined
+    const [firstNotOk] = notOk
+    if (firstNotOk === undefined) return undefined
     const { operation } = this.context
     const noun = this.noun
     const failed = notOk.filter(r => r.outcome === 'failed')
-    const first = failed[0] ?? notOk.find(r => r.attempts > 0) ?? notOk[0]
-    const firstText = `${noun} ${this.safe.text(first?.id, 30)}: ${this.safe.text(first?.error, SHOWN_ERROR_CHARS)}`
+    const first = failed[0] ?? notOk.find(r => r.attempts > 0) ?? firstNotOk
+    const firstText = `${noun} ${this.safe.text(first.id, 30)}: ${this.safe.text(first.error, SHOWN_ERROR_CHARS)}`
     if (results.length === 1) return `${operation} failed for ${firstText}`
     const unsent = notOk.length - failed.length
     const counts = [
@@ -234,11 +236,10 @@ export class Reporter {
   }
 
   private table(results: IdResult[], planned?: { id: string; steps: PlannedRequest[] }[]): string {
-    // Failures first: on a large batch they are what the reader came for.
+    // Failures first: on a large batch they are what the reader came for. The sort is stable: a
+    // dry run's results (all validated) stay in input order.
     const rank = { failed: 0, unsent: 1, sent: 2, validated: 3 } as const
-    const ordered = this.context.dryRun
-      ? results
-      : [...results].sort((a, b) => rank[a.outcome] - rank[b.outcome])
+    const ordered = [...results].sort((a, b) => rank[a.outcome] - rank[b.outcome])
     const withOrder = results.some(
       r =>
         r.common_name !== undefined || r.valid_till !== undefined || r.certificate_id !== undefined
