@@ -813,7 +813,7 @@ describe('Reporter.fail: the verdict in full', () => {
     printed.length = 0
     const eleven = ids(11).map(id => failed(id, 404, 'HTTP 404'))
     expect(verdictOf(reporter(), outcomeOf(eleven))).toBe(
-      'send-certificate: 11 failed of 11 certificates. First failure: certificate 5000001: HTTP 404; 9 more failures are annotated, 1 more are only in the results output'
+      'send-certificate: 11 failed of 11 certificates. First failure: certificate 5000001: HTTP 404; 9 more failures are annotated, 1 more is only in the results output'
     )
     expect(errors()).toHaveLength(10)
   })

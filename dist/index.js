@@ -31507,9 +31507,10 @@ function parseDigiCertErrors(body) {
         return undefined;
     return entries.slice(0, MAX_ERRORS_READ).map(entry => {
         const e = isRecord(entry) ? entry : { message: entry };
-        const code = e.code === undefined || e.code === null ? '(no code)' : asText(e.code);
-        const text = e.message ?? e.description;
-        return { code, message: text === undefined || text === null ? '' : asText(text) };
+        return {
+            code: asText(e.code ?? '(no code)'),
+            message: asText(e.message ?? e.description ?? '')
+        };
     });
 }
 /** How many entries a body's `errors` holds, including those parseDigiCertErrors did not read. */
@@ -31589,9 +31590,7 @@ function isLoopbackHost(hostname) {
         return true;
     if ((0,external_node_net_.isIP)(host) === 4)
         return host.startsWith('127.');
-    if ((0,external_node_net_.isIP)(host) === 6)
-        return host === '::1' || host === '0:0:0:0:0:0:0:1';
-    return false;
+    return host === '::1' || host === '0:0:0:0:0:0:0:1';
 }
 /** Whether the key may travel to this URL at all: HTTPS anywhere, plain HTTP only to loopback. */
 function mayCarryKey(url) {
@@ -31754,7 +31753,8 @@ function parseDuration(input, value, maxSeconds) {
     const seconds = match
         ? Number(match[1]) * UNITS[(match[2].toLowerCase() || 's')]
         : NaN;
-    if (!(seconds >= 0 && seconds <= maxSeconds)) {
+    // No sign can match, so the only bound to check is the top; NaN (no match) fails it too.
+    if (!(seconds <= maxSeconds)) {
         throw new InputError([
             `${input}: ${quote(value)} must be 0, a number of seconds, or a duration such as 90s, 15m or 2h, at most ${formatDuration(maxSeconds)}`
         ]);
@@ -31794,14 +31794,16 @@ const sendCertificate = {
     uses: ['emails', 'format', 'message'],
     prepare(inputs) {
         const problems = [];
-        const emails = collect(problems, () => parseEmails('emails', inputs.emails)) ?? [];
-        if (inputs.emails.trim() === '') {
+        const emails = collect(problems, () => parseEmails('emails', inputs.emails));
+        // Separators alone (`,` from two empty variables) leave no recipient either.
+        if (emails?.length === 0) {
             problems.push('emails: required for send-certificate (one or more recipients)');
         }
         const format = collect(problems, () => parseChoice('format', inputs.format, FORMATS));
         const message = collect(problems, () => parseMessage(inputs.message));
-        if (problems.length)
+        if (problems.length || emails === undefined || format === undefined) {
             throw new InputError(problems);
+        }
         const details = [
             ['Recipients', emails.join(', ')],
             ['Format', format]
@@ -31828,13 +31830,13 @@ const emailSiteSeal = {
     uses: ['emails', 'seal-settings'],
     prepare(inputs) {
         const problems = [];
-        const emails = collect(problems, () => parseEmails('emails', inputs.emails)) ?? [];
-        if (emails.length > 1) {
+        const emails = collect(problems, () => parseEmails('emails', inputs.emails));
+        if (emails && emails.length > 1) {
             problems.push(`emails: email-site-seal sends to one recipient only, got ${emails.length} (${emails.slice(0, 5).join(', ')}${emails.length > 5 ? ', …' : ''}); ` +
                 "run the step once per recipient, or leave emails empty to mail the key's owner");
         }
         const seal = collect(problems, () => parseSealSettings(inputs['seal-settings']));
-        if (problems.length || !seal)
+        if (problems.length || !emails || !seal)
             throw new InputError(problems);
         const body = { ...(emails[0] ? { recipient_email: emails[0] } : {}), ...seal.settings };
         return {
@@ -32053,7 +32055,7 @@ class Transport {
             const onCancel = () => settle(new TransportError('cancelled', status, 'ECANCELED', 'the run was cancelled'));
             if (cancel?.aborted)
                 return onCancel();
-            cancel?.addEventListener('abort', onCancel, { once: true });
+            cancel?.addEventListener('abort', onCancel);
             try {
                 const module = url.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_;
                 request = module.request(url, {
@@ -32171,10 +32173,13 @@ class TunnelAgent extends external_node_https_namespaceObject.Agent {
         this.proxy = proxy;
         this.timeoutMs = timeoutMs;
     }
-    createConnection(options, callback) {
+    createConnection(
+    // The agent always passes the target's host and port (the default port filled in) and the
+    // servername it derived from them.
+    options, callback) {
         // Authority form (RFC 9110): an IPv6 literal in brackets.
-        const host = (0,external_node_net_.isIP)(options.host ?? '') === 6 ? `[${options.host}]` : options.host;
-        const target = `${host}:${options.port ?? 443}`;
+        const host = (0,external_node_net_.isIP)(options.host) === 6 ? `[${options.host}]` : options.host;
+        const target = `${host}:${options.port}`;
         const auth = this.proxy.username || this.proxy.password
             ? {
                 'Proxy-Authorization': `Basic ${Buffer.from(`${decodeURIComponent(this.proxy.username)}:${decodeURIComponent(this.proxy.password)}`).toString('base64')}`
@@ -32210,11 +32215,8 @@ class TunnelAgent extends external_node_https_namespaceObject.Agent {
                 socket.destroy();
                 return finish(Object.assign(new Error(`the proxy ${this.proxy.host} refused the tunnel to ${target} (HTTP ${response.statusCode})`), { code: 'EPROXY' }));
             }
-            finish(null, external_node_tls_.connect({
-                ...options,
-                socket,
-                servername: options.servername ?? ((0,external_node_net_.isIP)(options.host ?? '') ? undefined : options.host)
-            }));
+            // The agent has set options.servername from the Host, empty for an IP literal (no SNI).
+            finish(null, external_node_tls_.connect({ ...options, socket }));
         });
         connect.end();
         return undefined;
@@ -32465,8 +32467,9 @@ function parseBaseUrl(region, apiUrl, env) {
             `api-url: the URL for ${url.host} must not carry a user name or password; the API key is the only credential`
         ]);
     }
-    // An empty `?` or `#` leaves search and hash empty but would still end up in every path.
-    if (url.search || url.hash || /[?#]/.test(url.href)) {
+    // Any `?` or `#` in the parsed URL, even an empty one that leaves search and hash empty, would
+    // still end up in every path.
+    if (/[?#]/.test(url.href)) {
         throw new InputError([
             `api-url: the URL for ${url.host} must not carry a query or a fragment; give the base URL only`
         ]);
@@ -32510,7 +32513,7 @@ function parsePlan(inputs, env) {
     const dryRun = collect(problems, () => parseBoolean('dry-run', inputs['dry-run']));
     const waitSeconds = collect(problems, () => parseDuration('wait-for-issuance', inputs['wait-for-issuance'], MAX_WAIT_SECONDS));
     let idInput;
-    let ids = [];
+    let ids;
     let prepared;
     if (operation !== undefined) {
         const spec = OPERATIONS[operation];
@@ -32535,7 +32538,7 @@ function parsePlan(inputs, env) {
         else {
             idInput = present[0];
             const input = idInput;
-            ids = collect(problems, () => parseIds(input, inputs[input], idNoun(input))) ?? [];
+            ids = collect(problems, () => parseIds(input, inputs[input], idNoun(input)));
         }
         prepared = collect(problems, () => spec.prepare(inputs));
     }
@@ -32551,6 +32554,7 @@ function parsePlan(inputs, env) {
         dryRun === undefined ||
         waitSeconds === undefined ||
         idInput === undefined ||
+        ids === undefined ||
         prepared === undefined) {
         throw new InputError(problems);
     }
@@ -32883,10 +32887,13 @@ async function writeSummaryHtml(compose) {
     }
 }
 
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: ./src/runner.ts
 // Runs a plan: which request goes when, how many at once, pacing under DigiCert's rate limits,
 // retries of 429, waiting for orders to be issued, and stopping the run. Time and the CertCentral
 // calls are injected, so tests of waits, windows and polls run in milliseconds.
+
 
 
 
@@ -32913,7 +32920,8 @@ const realClock = {
             resolve();
         };
         const timer = setTimeout(done, ms);
-        halt?.addEventListener('abort', done, { once: true });
+        // done removes itself, whichever comes first
+        halt?.addEventListener('abort', done);
     }),
     random: () => Math.random()
 };
@@ -33069,8 +33077,12 @@ async function runPlan(options, api, clock = realClock) {
     // Halts every wait at once on a stop (429, refused key) or the runner's cancellation. Requests in
     // flight see only the runner's cancellation: after a 429 they finish and are reported.
     const halt = new AbortController();
+    // Every order waiting for issuance sleeps on it at once: hundreds of listeners are expected, each
+    // removed when its wait ends, so Node's leak warning (from the 11th) would only mislead the log.
+    (0,external_node_events_.setMaxListeners)(0, halt.signal);
     const onCancel = () => stopRun('cancelled', undefined, 'the run was cancelled');
-    options.cancel?.addEventListener('abort', onCancel, { once: true });
+    // A signal aborts once; the listener goes when the run ends.
+    options.cancel?.addEventListener('abort', onCancel);
     const limits = options.limits ?? RATE_LIMITS;
     const pacer = new Pacer(limits, clock, halt.signal, log);
     /** The steady pace of look-ups their half of the budget allows, as ms between two. */
@@ -33096,7 +33108,8 @@ async function runPlan(options, api, clock = realClock) {
         onCancel();
     function reportWaiting() {
         const now = clock.now();
-        if (waiting.size === 0 || now - lastWaitingLog < WAITING_LOG_MS)
+        // Called right after an order is counted as waiting, so there is always one to report.
+        if (now - lastWaitingLog < WAITING_LOG_MS)
             return;
         lastWaitingLog = now;
         const byStatus = new Map();
@@ -33311,10 +33324,10 @@ const USER_AGENT = `${package_namespaceObject.UU}/${package_namespaceObject.rE} 
 function secretLines(value) {
     const lines = new Set();
     for (const line of value.split(/\r?\n|\r/)) {
-        if (line.trim() !== '')
-            lines.add(line.trim());
-        if (line !== line.trim() && line.trim() !== '')
-            lines.add(line);
+        const trimmed = line.trim();
+        // A line without surrounding whitespace is its trimmed self: the set keeps it once.
+        if (trimmed !== '')
+            lines.add(trimmed).add(line);
     }
     return [...lines];
 }

@@ -156,7 +156,7 @@ export class Reporter {
     const annotated = Math.min(MAX_ID_ANNOTATIONS, Math.max(0, failed.length - 1))
     const rest = failed.length - 1 - annotated
     const more = annotated
-      ? `; ${annotated} more failure${annotated === 1 ? ' is' : 's are'} annotated${rest > 0 ? `, ${rest} more are only in the results output` : ''}`
+      ? `; ${annotated} more failure${annotated === 1 ? ' is' : 's are'} annotated${rest > 0 ? `, ${rest} more ${rest === 1 ? 'is' : 'are'} only in the results output` : ''}`
       : ''
     const lead = failed.length ? 'First failure' : 'First'
     return `${operation}: ${counts.join(', ')} of ${results.length} ${noun}s${why}. ${lead}: ${firstText}${more}`
