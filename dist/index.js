@@ -32625,14 +32625,15 @@ class Reporter {
     }
     /** The results as JSON under GitHub's output limit: error texts shortened only if needed. */
     resultsJson(results) {
-        // Sanitized once; shortening a sanitized text needs only a cut.
+        // Sanitized once, each error within SHOWN_ERROR_CHARS (its length said when cut); shortening
+        // a sanitized text further needs only a cut.
         const shown = results.map(result => this.shownResult(result, SHOWN_ERROR_CHARS));
-        for (const max of [SHOWN_ERROR_CHARS, 120, 40]) {
+        for (const max of [Infinity, 120, 40]) {
             const json = JSON.stringify(shown.map(result => result.error !== undefined && result.error.length > max
                 ? { ...result, error: `${result.error.slice(0, max)}…` }
                 : result));
             if (Buffer.byteLength(json) <= OUTPUT_BUDGET_BYTES) {
-                if (max !== SHOWN_ERROR_CHARS) {
+                if (max !== Infinity) {
                     core_warning(`results: error texts are cut to ${max} characters to keep the output under GitHub's 1 MiB limit`);
                 }
                 return json;
@@ -32684,13 +32685,14 @@ class Reporter {
     verdict(outcome) {
         const { results, stop } = outcome;
         const notOk = results.filter(r => !r.ok);
-        if (notOk.length === 0)
+        const [firstNotOk] = notOk;
+        if (firstNotOk === undefined)
             return undefined;
         const { operation } = this.context;
         const noun = this.noun;
         const failed = notOk.filter(r => r.outcome === 'failed');
-        const first = failed[0] ?? notOk.find(r => r.attempts > 0) ?? notOk[0];
-        const firstText = `${noun} ${this.safe.text(first?.id, 30)}: ${this.safe.text(first?.error, SHOWN_ERROR_CHARS)}`;
+        const first = failed[0] ?? notOk.find(r => r.attempts > 0) ?? firstNotOk;
+        const firstText = `${noun} ${this.safe.text(first.id, 30)}: ${this.safe.text(first.error, SHOWN_ERROR_CHARS)}`;
         if (results.length === 1)
             return `${operation} failed for ${firstText}`;
         const unsent = notOk.length - failed.length;
@@ -32702,7 +32704,7 @@ class Reporter {
         const annotated = Math.min(MAX_ID_ANNOTATIONS, Math.max(0, failed.length - 1));
         const rest = failed.length - 1 - annotated;
         const more = annotated
-            ? `; ${annotated} more failure${annotated === 1 ? ' is' : 's are'} annotated${rest > 0 ? `, ${rest} more are only in the results output` : ''}`
+            ? `; ${annotated} more failure${annotated === 1 ? ' is' : 's are'} annotated${rest > 0 ? `, ${rest} more ${rest === 1 ? 'is' : 'are'} only in the results output` : ''}`
             : '';
         const lead = failed.length ? 'First failure' : 'First';
         return `${operation}: ${counts.join(', ')} of ${results.length} ${noun}s${why}. ${lead}: ${firstText}${more}`;
@@ -32758,11 +32760,10 @@ class Reporter {
         return parts.join('\n');
     }
     table(results, planned) {
-        // Failures first: on a large batch they are what the reader came for.
+        // Failures first: on a large batch they are what the reader came for. The sort is stable: a
+        // dry run's results (all validated) stay in input order.
         const rank = { failed: 0, unsent: 1, sent: 2, validated: 3 };
-        const ordered = this.context.dryRun
-            ? results
-            : [...results].sort((a, b) => rank[a.outcome] - rank[b.outcome]);
+        const ordered = [...results].sort((a, b) => rank[a.outcome] - rank[b.outcome]);
         const withOrder = results.some(r => r.common_name !== undefined || r.valid_till !== undefined || r.certificate_id !== undefined);
         const stepsById = new Map((planned ?? []).map(p => [p.id, p.steps]));
         const headers = [
