@@ -31368,6 +31368,36 @@ var external_node_net_ = __nccwpck_require__(7030);
 // summary through `Sanitizer.text`, which never throws and returns one bounded line without the key.
 /** Characters a field keeps unless the caller asks for fewer. */
 const DEFAULT_FIELD_CHARS = 300;
+/**
+ * How many characters each kind of shown text keeps, in one table: a limit changes here only.
+ * `Sanitizer.text` cuts to these and says the full length when it cuts.
+ */
+const SHOWN_CHARS = {
+    /** An ID inside a message or an annotation title. */
+    id: 30,
+    /** A system error code (ECONNRESET) and the like. */
+    systemCode: 40,
+    /** A Retry-After value quoted as unusable. */
+    quotedHeader: 60,
+    /** A header value in a debug line. */
+    header: 80,
+    /** One DigiCert error code. */
+    errorCode: 100,
+    /** A short field of an answer in `results`: common name, expiry, certificate ID, status, hint. */
+    field: 200,
+    /** One DigiCert error message, a redirect's Location, a system error's text, a stop's reason. */
+    message: 300,
+    /** A label's value or a warning in the summary. */
+    detail: 500,
+    /** An ID's error in a summary cell, an annotation, the verdict or `results`. */
+    error: 600,
+    /** An input problem in the summary. */
+    problem: 1000,
+    /** A body that is not DigiCert's error shape, inside a message. */
+    body: 1024,
+    /** One line of the log. */
+    logLine: 2000
+};
 // C0 and C1 controls, DEL, and the Unicode line and paragraph separators: anything a log viewer or
 // the runner's command parser could read as the end of a line.
 // eslint-disable-next-line no-control-regex
@@ -32236,28 +32266,26 @@ class TunnelAgent extends external_node_https_namespaceObject.Agent {
 
 
 
+
 /** Errors of one answer listed in a message; the rest are counted. */
 const MAX_ERRORS_SHOWN = 3;
 /** Characters of a body that is not DigiCert's error shape shown in a message. */
-const MAX_SHOWN_BODY_CHARS = 1024;
+const MAX_SHOWN_BODY_CHARS = SHOWN_CHARS.body;
+/** A request that did not succeed, with its fields by name (as ky's HTTPError). */
 class CertCentralError extends Error {
+    name = 'CertCentralError';
     kind;
     status;
     codes;
     hint;
     retryAfterSeconds;
-    name = 'CertCentralError';
-    constructor(
-    /** Safe to show: built from sanitized parts only. */
-    message, kind, status = null, codes = [], hint, 
-    /** Seconds from a usable Retry-After header. */
-    retryAfterSeconds) {
-        super(message);
-        this.kind = kind;
-        this.status = status;
-        this.codes = codes;
-        this.hint = hint;
-        this.retryAfterSeconds = retryAfterSeconds;
+    constructor(failure) {
+        super(failure.message);
+        this.kind = failure.kind;
+        this.status = failure.status ?? null;
+        this.codes = failure.codes ?? [];
+        this.hint = failure.hint;
+        this.retryAfterSeconds = failure.retryAfterSeconds;
     }
 }
 class CertCentralClient {
@@ -32302,7 +32330,11 @@ class CertCentralClient {
         const response = await this.exchange(this.lookupFor(orderId), undefined, attempt, cancel);
         const order = parseOrderInfo(response.text);
         if (!order) {
-            throw new CertCentralError(`HTTP ${response.status}: the Order info of order ${orderId} has no status (${this.bodyShown(response)}); check api-url`, 'http', response.status);
+            throw new CertCentralError({
+                message: `HTTP ${response.status}: the Order info of order ${orderId} has no status (${this.bodyShown(response)}); check api-url`,
+                kind: 'http',
+                status: response.status
+            });
         }
         return { status: response.status, order };
     }
@@ -32327,7 +32359,7 @@ class CertCentralClient {
         const retryAfter = first(response.headers['retry-after']);
         this.options.log.debug(`${method} ${url} attempt ${attempt}: HTTP ${response.status} in ${now() - started} ms` +
             (retryAfter !== undefined
-                ? `, Retry-After: ${this.options.sanitizer.text(retryAfter, 80)}`
+                ? `, Retry-After: ${this.options.sanitizer.text(retryAfter, SHOWN_CHARS.header)}`
                 : ''));
         if (response.status >= 200 && response.status < 300)
             return response;
@@ -32337,10 +32369,10 @@ class CertCentralClient {
         const { status, headers } = response;
         const safe = this.options.sanitizer;
         const errors = parseDigiCertErrors(response.text) ?? [];
-        const codes = errors.map(e => safe.text(e.code, 100));
+        const codes = errors.map(e => safe.text(e.code, SHOWN_CHARS.errorCode));
         const listed = errors
             .slice(0, MAX_ERRORS_SHOWN)
-            .map((e, i) => `${codes[i]}: ${safe.text(e.message, 300)}`)
+            .map((e, i) => `${codes[i]}: ${safe.text(e.message, SHOWN_CHARS.message)}`)
             .join('; ');
         const total = countDigiCertErrors(response.text);
         const detail = errors.length
@@ -32355,9 +32387,16 @@ class CertCentralClient {
             (status === 401 ? hintFor(['access_denied|access_denied_invalid_key'], context) : undefined);
         const withHint = (text) => (hint ? `${text}; ${hint}` : text);
         if (status >= 300 && status < 400) {
-            const location = headers.location ? safe.text(headers.location, 300) : '(none)';
-            return new CertCentralError(`HTTP ${status}: CertCentral answered with a redirect to ${location}, which is not followed ` +
-                `so the API key stays with ${this.host}; check api-url`, 'redirect', status, codes);
+            const location = headers.location
+                ? safe.text(headers.location, SHOWN_CHARS.message)
+                : '(none)';
+            return new CertCentralError({
+                message: `HTTP ${status}: CertCentral answered with a redirect to ${location}, which is not followed ` +
+                    `so the API key stays with ${this.host}; check api-url`,
+                kind: 'redirect',
+                status,
+                codes
+            });
         }
         if (status === 429) {
             const header = first(headers['retry-after']);
@@ -32365,14 +32404,33 @@ class CertCentralClient {
             const asked = wait !== undefined
                 ? `; it asked to wait ${wait} s`
                 : header !== undefined
-                    ? `; its Retry-After ${JSON.stringify(safe.text(header, 60))} is not a number of seconds or a date, so it counts as absent`
+                    ? `; its Retry-After ${JSON.stringify(safe.text(header, SHOWN_CHARS.quotedHeader))} is not a number of seconds or a date, so it counts as absent`
                     : '';
-            return new CertCentralError(`HTTP 429: DigiCert rate-limited this API key (${detail})${asked}`, 'rate-limited', status, codes, hintFor(['request_limit_exceeded'], context), wait);
+            return new CertCentralError({
+                message: `HTTP 429: DigiCert rate-limited this API key (${detail})${asked}`,
+                kind: 'rate-limited',
+                status,
+                codes,
+                hint: hintFor(['request_limit_exceeded'], context),
+                retryAfterSeconds: wait
+            });
         }
         if (refusesKey(status, codes)) {
-            return new CertCentralError(withHint(`HTTP ${status}: ${detail}`), 'key-refused', status, codes, hint);
+            return new CertCentralError({
+                message: withHint(`HTTP ${status}: ${detail}`),
+                kind: 'key-refused',
+                status,
+                codes,
+                hint
+            });
         }
-        return new CertCentralError(withHint(`HTTP ${status}: ${detail}`), 'http', status, codes, hint);
+        return new CertCentralError({
+            message: withHint(`HTTP ${status}: ${detail}`),
+            kind: 'http',
+            status,
+            codes,
+            hint
+        });
     }
     bodyShown(response) {
         // The marker goes first, so that shortening the message later cannot drop it.
@@ -32385,26 +32443,42 @@ class CertCentralClient {
         if (!(error instanceof TransportError)) {
             // A bug of ours, not the network's: say so rather than blame the connection.
             const text = this.options.sanitizer.text(error instanceof Error ? error.message : error);
-            return new CertCentralError(`unexpected failure: ${text}`, 'network');
+            return new CertCentralError({ message: `unexpected failure: ${text}`, kind: 'network' });
         }
         const { status } = error;
-        const detail = this.options.sanitizer.text(error.detail, 300);
-        const code = this.options.sanitizer.text(error.code, 40);
+        const detail = this.options.sanitizer.text(error.detail, SHOWN_CHARS.message);
+        const code = this.options.sanitizer.text(error.code, SHOWN_CHARS.systemCode);
         switch (error.kind) {
             case 'timeout': {
                 const seconds = this.options.timeoutMs / 1000;
-                return new CertCentralError(`timed out after ${seconds} s waiting for ${this.host}` +
-                    (status ? ` (HTTP ${status} arrived, its body did not)` : '') +
-                    '; DigiCert may still have acted on it: check before running again, or raise timeout-seconds', 'timeout', status);
+                return new CertCentralError({
+                    message: `timed out after ${seconds} s waiting for ${this.host}` +
+                        (status ? ` (HTTP ${status} arrived, its body did not)` : '') +
+                        '; DigiCert may still have acted on it: check before running again, or raise timeout-seconds',
+                    kind: 'timeout',
+                    status
+                });
             }
             case 'cancelled':
-                return new CertCentralError('cancelled while the request was in flight; DigiCert may still have acted on it', 'cancelled', status);
+                return new CertCentralError({
+                    message: 'cancelled while the request was in flight; DigiCert may still have acted on it',
+                    kind: 'cancelled',
+                    status
+                });
             case 'protocol':
-                return new CertCentralError(`HTTP ${status}: ${this.host} switched protocols instead of answering; check api-url`, 'network', status);
+                return new CertCentralError({
+                    message: `HTTP ${status}: ${this.host} switched protocols instead of answering; check api-url`,
+                    kind: 'network',
+                    status
+                });
             case 'network':
-                return new CertCentralError(status === null
-                    ? `could not complete the request to ${this.host} (${code}: ${detail}); check the runner's network, proxy and api-url`
-                    : `HTTP ${status} from ${this.host}, then the connection failed while reading its body (${code}: ${detail})`, 'network', status);
+                return new CertCentralError({
+                    message: status === null
+                        ? `could not complete the request to ${this.host} (${code}: ${detail}); check the runner's network, proxy and api-url`
+                        : `HTTP ${status} from ${this.host}, then the connection failed while reading its body (${code}: ${detail})`,
+                    kind: 'network',
+                    status
+                });
         }
     }
 }
@@ -32423,7 +32497,7 @@ function first(value) {
 const MAX_RETRIES = 10;
 const MAX_TIMEOUT_SECONDS = 600;
 /** The longest wait-for-issuance: a GitHub-hosted job ends after 6 h anyway. */
-const MAX_WAIT_SECONDS = 6 * 3600;
+const MAX_WAIT_FOR_ISSUANCE_SECONDS = 6 * 3600;
 /** The inputs with action.yml's defaults where a value is empty or whitespace only. */
 function withDefaults(given) {
     const inputs = {};
@@ -32511,7 +32585,7 @@ function parsePlan(inputs, env) {
     }));
     const maxRetries = collect(problems, () => parseNumber('max-retries', inputs['max-retries'], { min: 0, max: MAX_RETRIES, integer: true }));
     const dryRun = collect(problems, () => parseBoolean('dry-run', inputs['dry-run']));
-    const waitSeconds = collect(problems, () => parseDuration('wait-for-issuance', inputs['wait-for-issuance'], MAX_WAIT_SECONDS));
+    const waitSeconds = collect(problems, () => parseDuration('wait-for-issuance', inputs['wait-for-issuance'], MAX_WAIT_FOR_ISSUANCE_SECONDS));
     let idInput;
     let ids;
     let prepared;
@@ -32581,6 +32655,11 @@ function parsePlan(inputs, env) {
 
 
 
+
+/** Whether the ID went through: sent, or validated by a dry run. */
+function isDelivered(result) {
+    return result.fate === 'sent' || result.fate === 'validated';
+}
 /** GitHub shows 10 error annotations a step; the verdict (setFailed) is one of them. */
 const MAX_ID_ANNOTATIONS = 9;
 /** GitHub refuses a job summary over 1 MiB; this leaves room for the parts after the table. */
@@ -32588,7 +32667,7 @@ const SUMMARY_BUDGET_BYTES = 900 * 1024;
 /** GitHub refuses an output over 1 MiB. */
 const OUTPUT_BUDGET_BYTES = 1000 * 1024;
 /** Characters of an error a summary cell or an annotation shows. */
-const SHOWN_ERROR_CHARS = 600;
+const SHOWN_ERROR_CHARS = SHOWN_CHARS.error;
 /** Warnings the summary lists at most; the rest are counted. */
 const MAX_SUMMARY_WARNINGS = 50;
 /** Warning annotations at most (GitHub shows 10 a step); the rest are counted in one more. */
@@ -32647,21 +32726,24 @@ class Reporter {
             return bare;
         }));
     }
+    /** One entry of the `results` output: the output's names, every text sanitized. */
     shownResult(result, maxError) {
-        const shown = { ...result };
-        for (const field of [
-            'error',
-            'hint',
-            'common_name',
-            'valid_till',
-            'order_status',
-            'certificate_id'
-        ]) {
-            const value = result[field];
-            if (value !== undefined)
-                shown[field] = this.safe.text(value, field === 'error' ? maxError : 200);
-        }
-        return shown;
+        const text = (value, max = SHOWN_CHARS.field) => (value === undefined ? undefined : this.safe.text(value, max));
+        const entry = {
+            id: result.id,
+            ok: isDelivered(result),
+            outcome: result.fate,
+            status: result.status,
+            attempts: result.attempts,
+            error: text(result.error, maxError),
+            hint: text(result.hint),
+            certificate_id: text(result.certificateId),
+            common_name: text(result.commonName),
+            valid_till: text(result.validTill),
+            order_status: text(result.orderStatus)
+        };
+        // Absent, not undefined: the output lists only what is known.
+        return Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== undefined));
     }
     /**
      * The verdict goes to setFailed and carries the first failure in full; the next failures get an
@@ -32672,9 +32754,9 @@ class Reporter {
         if (verdict === undefined)
             return;
         // Unsent IDs (a 429, a refused key, a stop) share the verdict's reason: no annotation each.
-        const failed = outcome.results.filter(r => r.outcome === 'failed');
+        const failed = outcome.results.filter(r => r.fate === 'failed');
         for (const result of failed.slice(1, 1 + MAX_ID_ANNOTATIONS)) {
-            const id = this.safe.text(result.id, 30);
+            const id = this.safe.text(result.id, SHOWN_CHARS.id);
             error(`${this.noun} ${id}: ${this.safe.text(result.error, SHOWN_ERROR_CHARS)}`, {
                 title: `${this.context.operation} failed for ${this.noun} ${id}`
             });
@@ -32684,15 +32766,15 @@ class Reporter {
     /** The one-line verdict, or undefined when every ID went through. */
     verdict(outcome) {
         const { results, stop } = outcome;
-        const notOk = results.filter(r => !r.ok);
+        const notOk = results.filter(r => !isDelivered(r));
         const [firstNotOk] = notOk;
         if (firstNotOk === undefined)
             return undefined;
         const { operation } = this.context;
         const noun = this.noun;
-        const failed = notOk.filter(r => r.outcome === 'failed');
+        const failed = notOk.filter(r => r.fate === 'failed');
         const first = failed[0] ?? notOk.find(r => r.attempts > 0) ?? firstNotOk;
-        const firstText = `${noun} ${this.safe.text(first.id, 30)}: ${this.safe.text(first.error, SHOWN_ERROR_CHARS)}`;
+        const firstText = `${noun} ${this.safe.text(first.id, SHOWN_CHARS.id)}: ${this.safe.text(first.error, SHOWN_ERROR_CHARS)}`;
         if (results.length === 1)
             return `${operation} failed for ${firstText}`;
         const unsent = notOk.length - failed.length;
@@ -32700,7 +32782,9 @@ class Reporter {
             failed.length ? `${failed.length} failed` : '',
             unsent ? `${unsent} not sent (unsent-ids)` : ''
         ].filter(Boolean);
-        const why = stop ? `; the run stopped: ${this.safe.text(stop.message, 300)}` : '';
+        const why = stop
+            ? `; the run stopped: ${this.safe.text(stop.message, SHOWN_CHARS.message)}`
+            : '';
         const annotated = Math.min(MAX_ID_ANNOTATIONS, Math.max(0, failed.length - 1));
         const rest = failed.length - 1 - annotated;
         const more = annotated
@@ -32740,21 +32824,21 @@ class Reporter {
         const parts = [
             `<h2>DigiCert CertCentral: ${report_escape(operation)}${dryRun ? ' (dry run)' : ''}</h2>`
         ];
-        const count = (fate) => results.filter(r => r.outcome === fate).length;
+        const count = (fate) => results.filter(r => r.fate === fate).length;
         parts.push(`<p>${report_escape(dryRun
             ? `${results.length} ${this.noun} ID(s) validated, nothing sent.`
             : `${results.length} ${this.noun}(s): ✅ ${count('sent')} sent · ❌ ${count('failed')} failed · ⏸ ${count('unsent')} not sent`)}</p>`);
         if (outcome.stop)
             parts.push(`<p>${report_escape(`The run stopped: ${this.safe.text(outcome.stop.message, SHOWN_ERROR_CHARS)}`)}</p>`);
         parts.push(`<ul>${[['IDs from', this.context.idInput], ...details]
-            .map(([label, value]) => `<li><strong>${report_escape(label)}</strong>: ${report_escape(this.safe.text(value, 500))}</li>`)
+            .map(([label, value]) => `<li><strong>${report_escape(label)}</strong>: ${report_escape(this.safe.text(value, SHOWN_CHARS.detail))}</li>`)
             .join('')}</ul>`);
         if (warnings.length) {
             const more = warnings.length - MAX_SUMMARY_WARNINGS;
             const items = warnings
                 .slice(0, MAX_SUMMARY_WARNINGS)
                 .concat(more > 0 ? [`and ${more} more warnings`] : []);
-            parts.push(`<p><strong>Warnings</strong></p><ul>${items.map(w => `<li>${report_escape(this.safe.text(w, 500))}</li>`).join('')}</ul>`);
+            parts.push(`<p><strong>Warnings</strong></p><ul>${items.map(w => `<li>${report_escape(this.safe.text(w, SHOWN_CHARS.detail))}</li>`).join('')}</ul>`);
         }
         parts.push(this.table(results, planned));
         return parts.join('\n');
@@ -32763,8 +32847,8 @@ class Reporter {
         // Failures first: on a large batch they are what the reader came for. The sort is stable: a
         // dry run's results (all validated) stay in input order.
         const rank = { failed: 0, unsent: 1, sent: 2, validated: 3 };
-        const ordered = [...results].sort((a, b) => rank[a.outcome] - rank[b.outcome]);
-        const withOrder = results.some(r => r.common_name !== undefined || r.valid_till !== undefined || r.certificate_id !== undefined);
+        const ordered = [...results].sort((a, b) => rank[a.fate] - rank[b.fate]);
+        const withOrder = results.some(r => r.commonName !== undefined || r.validTill !== undefined || r.certificateId !== undefined);
         const stepsById = new Map((planned ?? []).map(p => [p.id, p.steps]));
         const headers = [
             this.noun.charAt(0).toUpperCase() + this.noun.slice(1),
@@ -32780,7 +32864,7 @@ class Reporter {
             const cells = [
                 result.id,
                 ...(withOrder
-                    ? [result.certificate_id ?? '—', result.common_name ?? '—', result.valid_till ?? '—']
+                    ? [result.certificateId ?? '—', result.commonName ?? '—', result.validTill ?? '—']
                     : []),
                 ...(this.context.dryRun
                     ? [(stepsById.get(result.id) ?? []).map(s => `${s.method} ${s.url}`).join(' → ')]
@@ -32807,26 +32891,26 @@ class Reporter {
 function verdictStatus(outcome) {
     if (outcome.stop?.reason === 'rate-limited')
         return 429;
-    const failure = outcome.results.find(r => !r.ok && r.attempts > 0);
+    const failure = outcome.results.find(r => !isDelivered(r) && r.attempts > 0);
     // A failure without an HTTP error (no answer, an order not issued) has no status: never 2xx.
     if (failure)
         return failure.status ?? undefined;
-    if (outcome.results.some(r => !r.ok))
+    if (outcome.results.some(r => !isDelivered(r)))
         return undefined;
-    return outcome.results.find(r => r.ok && r.status !== null)?.status ?? undefined;
+    return outcome.results.find(r => isDelivered(r) && r.status !== null)?.status ?? undefined;
 }
 function idsOf(results, fate) {
     return results
-        .filter(r => r.outcome === fate)
+        .filter(r => r.fate === fate)
         .map(r => r.id)
         .join(',');
 }
 function outcomeText(result, idInput) {
     // An order costs a look-up before its call: more requests than that were polls or retries.
     const fewest = idInput === 'order-id' ? 2 : 1;
-    if (result.ok)
+    if (isDelivered(result))
         return result.attempts > fewest ? `✅ sent (${result.attempts} requests)` : '✅ sent';
-    return `${result.outcome === 'unsent' ? '⏸' : '❌'} ${result.error ?? 'failed'}`;
+    return `${result.fate === 'unsent' ? '⏸' : '❌'} ${result.error ?? 'failed'}`;
 }
 function report_escape(text) {
     return text.replace(/[&<>"'|`*_[\]\\]/g, c => `&#${c.charCodeAt(0)};`);
@@ -32858,7 +32942,7 @@ async function reportNothingSent(heading, problems, ids, safe) {
     setOutput('results', JSON.stringify(results));
     await writeSummaryHtml(() => [
         `<h2>DigiCert CertCentral: ${report_escape(heading)}</h2>`,
-        `<ul>${problems.map(p => `<li>${report_escape(safe.text(p, 1000))}</li>`).join('')}</ul>`
+        `<ul>${problems.map(p => `<li>${report_escape(safe.text(p, SHOWN_CHARS.problem))}</li>`).join('')}</ul>`
     ].join('\n'));
 }
 /** Link to this workflow run, when the run's context names one. */
@@ -32904,7 +32988,7 @@ const RATE_MARGIN_MS = 250;
 const MAX_IN_FLIGHT = 4;
 const BACKOFF_BASE_MS = 5_000;
 /** The longest any single wait may be (a 429's Retry-After or backoff); longer stops the run. */
-const runner_MAX_WAIT_SECONDS = 300;
+const MAX_PAUSE_SECONDS = 300;
 /** Order polling: the first re-check after about 5 s, doubling, at most every 2 minutes. */
 const FIRST_POLL_MS = 5_000;
 const MAX_POLL_MS = 120_000;
@@ -32927,10 +33011,10 @@ const realClock = {
     random: () => Math.random()
 };
 const silent = { info: () => { }, warning: () => { }, debug: () => { } };
-/** Exponential backoff from BACKOFF_BASE_MS with up to 50 % jitter, capped at MAX_WAIT_SECONDS. */
+/** Exponential backoff from BACKOFF_BASE_MS with up to 50 % jitter, capped at MAX_PAUSE_SECONDS. */
 function backoffMs(retry, random) {
     const base = BACKOFF_BASE_MS * 2 ** (retry - 1);
-    return Math.min(runner_MAX_WAIT_SECONDS * 1000, Math.round(base + base * 0.5 * random));
+    return Math.min(MAX_PAUSE_SECONDS * 1000, Math.round(base + base * 0.5 * random));
 }
 /** The wait before re-checking an order after `check` checks: 5 s doubling to 2 min, ±10 % jitter. */
 function pollDelayMs(check, random) {
@@ -33154,18 +33238,25 @@ async function runPlan(options, api, clock = realClock) {
                 const giveUp = (why = '') => {
                     const message = failure.message + why;
                     stopRun('rate-limited', id, message);
-                    return new CertCentralError(message, 'rate-limited', failure.status, failure.codes, failure.hint, asked);
+                    return new CertCentralError({
+                        message,
+                        kind: 'rate-limited',
+                        status: failure.status,
+                        codes: failure.codes,
+                        hint: failure.hint,
+                        retryAfterSeconds: asked
+                    });
                 };
                 if (retry >= maxRetries || outcome.stop)
                     return giveUp();
                 const waitMs = asked !== undefined ? asked * 1000 : backoffMs(retry + 1, clock.random());
-                if (waitMs > runner_MAX_WAIT_SECONDS * 1000) {
-                    return giveUp(`, longer than the ${runner_MAX_WAIT_SECONDS} s this action waits`);
+                if (waitMs > MAX_PAUSE_SECONDS * 1000) {
+                    return giveUp(`, longer than the ${MAX_PAUSE_SECONDS} s this action waits`);
                 }
                 // Waits overlap when several requests meet the same 429: only what extends the pause counts.
                 const until = clock.now() + waitMs;
                 const extension = Math.max(0, until - Math.max(clock.now(), pauseEnd));
-                if (pausedMs + extension > maxRetries * runner_MAX_WAIT_SECONDS * 1000) {
+                if (pausedMs + extension > maxRetries * MAX_PAUSE_SECONDS * 1000) {
                     return giveUp(`; the run already waited ${formatDuration(pausedMs / 1000)} for 429s, the most max-retries allows`);
                 }
                 pausedMs += extension;
@@ -33180,10 +33271,9 @@ async function runPlan(options, api, clock = realClock) {
     }
     const failed = (id, progress, failure, fate = 'failed') => ({
         id,
-        ok: false,
         // A 429 or a refused key says nothing against the ID: it is worth sending again (with a key
         // that works).
-        outcome: failure.kind === 'rate-limited' || failure.kind === 'key-refused' ? 'unsent' : fate,
+        fate: failure.kind === 'rate-limited' || failure.kind === 'key-refused' ? 'unsent' : fate,
         ...progress,
         status: failure.status ?? progress.status,
         error: failure.message,
@@ -33192,8 +33282,7 @@ async function runPlan(options, api, clock = realClock) {
     /** An order that ended without a send: no HTTP error, so no status (the look-up's was 200). */
     const failedWith = (id, progress, error, hint) => ({
         id,
-        ok: false,
-        outcome: 'failed',
+        fate: 'failed',
         ...progress,
         status: null,
         error,
@@ -33212,14 +33301,14 @@ async function runPlan(options, api, clock = realClock) {
             const { order } = answer;
             progress.status = answer.status;
             if (order.commonName !== undefined)
-                progress.common_name = order.commonName;
+                progress.commonName = order.commonName;
             if (order.validTill !== undefined)
-                progress.valid_till = order.validTill;
+                progress.validTill = order.validTill;
             if (order.status === ISSUED) {
                 waiting.delete(id);
-                delete progress.order_status;
+                delete progress.orderStatus;
                 if (order.certificateId !== undefined)
-                    progress.certificate_id = order.certificateId;
+                    progress.certificateId = order.certificateId;
                 if (spec.orderTarget === 'order')
                     return id;
                 if (order.certificateId === undefined) {
@@ -33227,7 +33316,7 @@ async function runPlan(options, api, clock = realClock) {
                 }
                 return order.certificateId;
             }
-            progress.order_status = order.status;
+            progress.orderStatus = order.status;
             if (isFinalWithoutCertificate(order.status)) {
                 waiting.delete(id);
                 return failedWith(id, progress, `order ${id} is ${order.status}: it ended without a certificate, so there is nothing to send`, 'check the order in CertCentral; a new order is needed');
@@ -33268,7 +33357,7 @@ async function runPlan(options, api, clock = realClock) {
         if (answer instanceof CertCentralError)
             return failed(id, progress, answer);
         sent++;
-        return { id, ok: true, outcome: 'sent', ...progress, status: answer.status };
+        return { id, fate: 'sent', ...progress, status: answer.status };
     }
     /** The result of an ID the run stopped before it was sent. */
     function stopped(id, progress) {
@@ -33281,15 +33370,14 @@ async function runPlan(options, api, clock = realClock) {
                 : `DigiCert rate-limited the key while sending ${noun} ${stop?.id}; run again later for this ID`;
         return {
             id,
-            ok: false,
-            outcome: 'unsent',
+            fate: 'unsent',
             ...progress,
             error: progress.attempts === 0 ? `not attempted: ${why}` : `not sent: ${why}`
         };
     }
     const results = await Promise.all(ids.map(async (id) => {
         const result = (await handle(id)) ?? stopped(id, { attempts: 0, status: null });
-        if (result.ok)
+        if (result.fate === 'sent')
             log.info(`${noun} ${id}: sent (HTTP ${result.status})`);
         else if (result.attempts > 0)
             log.info(`${noun} ${id}: ${result.error}`);
@@ -33303,7 +33391,7 @@ function asCertCentralError(error) {
     if (error instanceof CertCentralError)
         return error;
     const message = error instanceof Error ? error.message : String(error);
-    return new CertCentralError(`unexpected failure: ${message}`, 'network');
+    return new CertCentralError({ message: `unexpected failure: ${message}`, kind: 'network' });
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -33404,8 +33492,7 @@ async function run(clock = realClock) {
             const outcome = {
                 results: plan.ids.map(id => ({
                     id,
-                    ok: true,
-                    outcome: 'validated',
+                    fate: 'validated',
                     status: null,
                     attempts: 0
                 })),
@@ -33432,9 +33519,9 @@ async function run(clock = realClock) {
             waitSeconds: plan.waitSeconds,
             cancel: cancel.signal,
             log: {
-                info: message => info(safe.text(message, 2000)),
-                warning: message => core_warning(safe.text(message, 2000)),
-                debug: message => core_debug(safe.text(message, 2000))
+                info: message => info(safe.text(message, SHOWN_CHARS.logLine)),
+                warning: message => core_warning(safe.text(message, SHOWN_CHARS.logLine)),
+                debug: message => core_debug(safe.text(message, SHOWN_CHARS.logLine))
             }
         }, client, clock);
         reporter.setOutputs(outcome);
@@ -33450,7 +33537,7 @@ async function run(clock = realClock) {
             setFailed(error.message);
             return;
         }
-        const message = `unexpected error: ${safe.text(error instanceof Error ? error.message : error, 2000)}`;
+        const message = `unexpected error: ${safe.text(error instanceof Error ? error.message : error, SHOWN_CHARS.logLine)}`;
         // Reporting can fail too (an output file that is gone): the failure message still goes out.
         if (!reported)
             await reportUnexpected(message, ids, safe).catch(() => undefined);

@@ -12,7 +12,7 @@ import { dirname, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { format, resolveConfig } from 'prettier'
 import { parse } from 'yaml'
-import { ACTION_INPUTS_PATH, renderActionInputs } from './action-inputs.js'
+import { ACTION_INPUTS_PATH, renderActionInputs } from './render-action-inputs.js'
 
 /**
  * @typedef {{

@@ -7,7 +7,7 @@
 // Node. __tests__/support/node24.ts finds the binary inside the package instead, so the link is
 // not needed. npm runs this root postinstall on `npm ci` and a bare `npm install`; `npm install
 // <package>` and `--ignore-scripts` leave the link: run `npm install` again. While the link is
-// there, __tests__/repository.test.ts fails.
+// there, __tests__/e2e/repository.test.ts fails.
 import { lstatSync, readlinkSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 

@@ -14,30 +14,47 @@ import {
   type OrderInfo
 } from './api.js'
 import { OPERATIONS, type IdInput, type Operation } from './operations.js'
-import type { Sanitizer } from './sanitize.js'
+import { SHOWN_CHARS, type Sanitizer } from './sanitize.js'
 import { MAX_BODY_BYTES, TransportError, type RawResponse, type Transport } from './transport.js'
 
 /** Errors of one answer listed in a message; the rest are counted. */
 export const MAX_ERRORS_SHOWN = 3
 /** Characters of a body that is not DigiCert's error shape shown in a message. */
-export const MAX_SHOWN_BODY_CHARS = 1024
+export const MAX_SHOWN_BODY_CHARS = SHOWN_CHARS.body
 
 export type FailureKind =
   'http' | 'rate-limited' | 'key-refused' | 'redirect' | 'timeout' | 'network' | 'cancelled'
 
+/** What went wrong with one request, by name: see CertCentralError. */
+export interface CertCentralFailure {
+  /** Safe to show: built from sanitized parts only. */
+  message: string
+  kind: FailureKind
+  /** The HTTP status, when an answer (or its headers) arrived. */
+  status?: number | null
+  /** DigiCert's error codes, sanitized. */
+  codes?: string[]
+  hint?: string
+  /** Seconds from a usable Retry-After header. */
+  retryAfterSeconds?: number
+}
+
+/** A request that did not succeed, with its fields by name (as ky's HTTPError). */
 export class CertCentralError extends Error {
   override readonly name = 'CertCentralError'
-  constructor(
-    /** Safe to show: built from sanitized parts only. */
-    message: string,
-    readonly kind: FailureKind,
-    readonly status: number | null = null,
-    readonly codes: string[] = [],
-    readonly hint?: string,
-    /** Seconds from a usable Retry-After header. */
-    readonly retryAfterSeconds?: number
-  ) {
-    super(message)
+  readonly kind: FailureKind
+  readonly status: number | null
+  readonly codes: string[]
+  readonly hint: string | undefined
+  readonly retryAfterSeconds: number | undefined
+
+  constructor(failure: CertCentralFailure) {
+    super(failure.message)
+    this.kind = failure.kind
+    this.status = failure.status ?? null
+    this.codes = failure.codes ?? []
+    this.hint = failure.hint
+    this.retryAfterSeconds = failure.retryAfterSeconds
   }
 }
 
@@ -118,11 +135,11 @@ export class CertCentralClient {
     const response = await this.exchange(this.lookupFor(orderId), undefined, attempt, cancel)
     const order = parseOrderInfo(response.text)
     if (!order) {
-      throw new CertCentralError(
-        `HTTP ${response.status}: the Order info of order ${orderId} has no status (${this.bodyShown(response)}); check api-url`,
-        'http',
-        response.status
-      )
+      throw new CertCentralError({
+        message: `HTTP ${response.status}: the Order info of order ${orderId} has no status (${this.bodyShown(response)}); check api-url`,
+        kind: 'http',
+        status: response.status
+      })
     }
     return { status: response.status, order }
   }
@@ -155,7 +172,7 @@ export class CertCentralClient {
     this.options.log.debug(
       `${method} ${url} attempt ${attempt}: HTTP ${response.status} in ${now() - started} ms` +
         (retryAfter !== undefined
-          ? `, Retry-After: ${this.options.sanitizer.text(retryAfter, 80)}`
+          ? `, Retry-After: ${this.options.sanitizer.text(retryAfter, SHOWN_CHARS.header)}`
           : '')
     )
     if (response.status >= 200 && response.status < 300) return response
@@ -166,10 +183,10 @@ export class CertCentralClient {
     const { status, headers } = response
     const safe = this.options.sanitizer
     const errors = parseDigiCertErrors(response.text) ?? []
-    const codes = errors.map(e => safe.text(e.code, 100))
+    const codes = errors.map(e => safe.text(e.code, SHOWN_CHARS.errorCode))
     const listed = errors
       .slice(0, MAX_ERRORS_SHOWN)
-      .map((e, i) => `${codes[i]}: ${safe.text(e.message, 300)}`)
+      .map((e, i) => `${codes[i]}: ${safe.text(e.message, SHOWN_CHARS.message)}`)
       .join('; ')
     const total = countDigiCertErrors(response.text)
     const detail = errors.length
@@ -186,14 +203,17 @@ export class CertCentralClient {
     const withHint = (text: string): string => (hint ? `${text}; ${hint}` : text)
 
     if (status >= 300 && status < 400) {
-      const location = headers.location ? safe.text(headers.location, 300) : '(none)'
-      return new CertCentralError(
-        `HTTP ${status}: CertCentral answered with a redirect to ${location}, which is not followed ` +
+      const location = headers.location
+        ? safe.text(headers.location, SHOWN_CHARS.message)
+        : '(none)'
+      return new CertCentralError({
+        message:
+          `HTTP ${status}: CertCentral answered with a redirect to ${location}, which is not followed ` +
           `so the API key stays with ${this.host}; check api-url`,
-        'redirect',
+        kind: 'redirect',
         status,
         codes
-      )
+      })
     }
     if (status === 429) {
       const header = first(headers['retry-after'])
@@ -202,27 +222,33 @@ export class CertCentralClient {
         wait !== undefined
           ? `; it asked to wait ${wait} s`
           : header !== undefined
-            ? `; its Retry-After ${JSON.stringify(safe.text(header, 60))} is not a number of seconds or a date, so it counts as absent`
+            ? `; its Retry-After ${JSON.stringify(safe.text(header, SHOWN_CHARS.quotedHeader))} is not a number of seconds or a date, so it counts as absent`
             : ''
-      return new CertCentralError(
-        `HTTP 429: DigiCert rate-limited this API key (${detail})${asked}`,
-        'rate-limited',
+      return new CertCentralError({
+        message: `HTTP 429: DigiCert rate-limited this API key (${detail})${asked}`,
+        kind: 'rate-limited',
         status,
         codes,
-        hintFor(['request_limit_exceeded'], context),
-        wait
-      )
+        hint: hintFor(['request_limit_exceeded'], context),
+        retryAfterSeconds: wait
+      })
     }
     if (refusesKey(status, codes)) {
-      return new CertCentralError(
-        withHint(`HTTP ${status}: ${detail}`),
-        'key-refused',
+      return new CertCentralError({
+        message: withHint(`HTTP ${status}: ${detail}`),
+        kind: 'key-refused',
         status,
         codes,
         hint
-      )
+      })
     }
-    return new CertCentralError(withHint(`HTTP ${status}: ${detail}`), 'http', status, codes, hint)
+    return new CertCentralError({
+      message: withHint(`HTTP ${status}: ${detail}`),
+      kind: 'http',
+      status,
+      codes,
+      hint
+    })
   }
 
   private bodyShown(response: RawResponse): string {
@@ -236,42 +262,44 @@ export class CertCentralClient {
     if (!(error instanceof TransportError)) {
       // A bug of ours, not the network's: say so rather than blame the connection.
       const text = this.options.sanitizer.text(error instanceof Error ? error.message : error)
-      return new CertCentralError(`unexpected failure: ${text}`, 'network')
+      return new CertCentralError({ message: `unexpected failure: ${text}`, kind: 'network' })
     }
     const { status } = error
-    const detail = this.options.sanitizer.text(error.detail, 300)
-    const code = this.options.sanitizer.text(error.code, 40)
+    const detail = this.options.sanitizer.text(error.detail, SHOWN_CHARS.message)
+    const code = this.options.sanitizer.text(error.code, SHOWN_CHARS.systemCode)
     switch (error.kind) {
       case 'timeout': {
         const seconds = this.options.timeoutMs / 1000
-        return new CertCentralError(
-          `timed out after ${seconds} s waiting for ${this.host}` +
+        return new CertCentralError({
+          message:
+            `timed out after ${seconds} s waiting for ${this.host}` +
             (status ? ` (HTTP ${status} arrived, its body did not)` : '') +
             '; DigiCert may still have acted on it: check before running again, or raise timeout-seconds',
-          'timeout',
+          kind: 'timeout',
           status
-        )
+        })
       }
       case 'cancelled':
-        return new CertCentralError(
-          'cancelled while the request was in flight; DigiCert may still have acted on it',
-          'cancelled',
+        return new CertCentralError({
+          message: 'cancelled while the request was in flight; DigiCert may still have acted on it',
+          kind: 'cancelled',
           status
-        )
+        })
       case 'protocol':
-        return new CertCentralError(
-          `HTTP ${status}: ${this.host} switched protocols instead of answering; check api-url`,
-          'network',
+        return new CertCentralError({
+          message: `HTTP ${status}: ${this.host} switched protocols instead of answering; check api-url`,
+          kind: 'network',
           status
-        )
+        })
       case 'network':
-        return new CertCentralError(
-          status === null
-            ? `could not complete the request to ${this.host} (${code}: ${detail}); check the runner's network, proxy and api-url`
-            : `HTTP ${status} from ${this.host}, then the connection failed while reading its body (${code}: ${detail})`,
-          'network',
+        return new CertCentralError({
+          message:
+            status === null
+              ? `could not complete the request to ${this.host} (${code}: ${detail}); check the runner's network, proxy and api-url`
+              : `HTTP ${status} from ${this.host}, then the connection failed while reading its body (${code}: ${detail})`,
+          kind: 'network',
           status
-        )
+        })
     }
   }
 }

@@ -27,7 +27,7 @@ import {
 export const MAX_RETRIES = 10
 export const MAX_TIMEOUT_SECONDS = 600
 /** The longest wait-for-issuance: a GitHub-hosted job ends after 6 h anyway. */
-export const MAX_WAIT_SECONDS = 6 * 3600
+export const MAX_WAIT_FOR_ISSUANCE_SECONDS = 6 * 3600
 
 /** The step's inputs as strings, by their names in action.yml. */
 export type RawInputs = Record<InputName, string>
@@ -155,7 +155,7 @@ export function parsePlan(inputs: RawInputs, env: Environment): Plan {
   )
   const dryRun = collect(problems, () => parseBoolean('dry-run', inputs['dry-run']))
   const waitSeconds = collect(problems, () =>
-    parseDuration('wait-for-issuance', inputs['wait-for-issuance'], MAX_WAIT_SECONDS)
+    parseDuration('wait-for-issuance', inputs['wait-for-issuance'], MAX_WAIT_FOR_ISSUANCE_SECONDS)
   )
 
   let idInput: IdInput | undefined

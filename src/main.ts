@@ -9,7 +9,7 @@ import { InputError, formatDuration } from './parse.js'
 import { idNoun } from './operations.js'
 import { Reporter, reportInputProblems, reportUnexpected } from './report.js'
 import { MAX_IN_FLIGHT, realClock, runPlan, type Clock } from './runner.js'
-import { Sanitizer } from './sanitize.js'
+import { SHOWN_CHARS, Sanitizer } from './sanitize.js'
 import { Transport, runnerProxyFor } from './transport.js'
 
 export const USER_AGENT = `${pkg.name}/${pkg.version} (GitHub Action; node ${process.version})`
@@ -101,8 +101,7 @@ export async function run(clock: Clock = realClock): Promise<void> {
       const outcome = {
         results: plan.ids.map(id => ({
           id,
-          ok: true,
-          outcome: 'validated' as const,
+          fate: 'validated' as const,
           status: null,
           attempts: 0
         })),
@@ -133,9 +132,9 @@ export async function run(clock: Clock = realClock): Promise<void> {
         waitSeconds: plan.waitSeconds,
         cancel: cancel.signal,
         log: {
-          info: message => core.info(safe.text(message, 2000)),
-          warning: message => core.warning(safe.text(message, 2000)),
-          debug: message => core.debug(safe.text(message, 2000))
+          info: message => core.info(safe.text(message, SHOWN_CHARS.logLine)),
+          warning: message => core.warning(safe.text(message, SHOWN_CHARS.logLine)),
+          debug: message => core.debug(safe.text(message, SHOWN_CHARS.logLine))
         }
       },
       client,
@@ -153,7 +152,7 @@ export async function run(clock: Clock = realClock): Promise<void> {
       core.setFailed(error.message)
       return
     }
-    const message = `unexpected error: ${safe.text(error instanceof Error ? error.message : error, 2000)}`
+    const message = `unexpected error: ${safe.text(error instanceof Error ? error.message : error, SHOWN_CHARS.logLine)}`
     // Reporting can fail too (an output file that is gone): the failure message still goes out.
     if (!reported) await reportUnexpected(message, ids, safe).catch(() => undefined)
     core.setFailed(message)

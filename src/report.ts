@@ -5,8 +5,8 @@ import * as core from '@actions/core'
 import { MAX_RETRY_AFTER_SECONDS } from './api.js'
 import type { PlannedRequest } from './certcentral.js'
 import { idNoun, type IdInput, type Operation } from './operations.js'
-import type { IdResult, RunOutcome } from './runner.js'
-import type { Sanitizer } from './sanitize.js'
+import type { Fate, IdResult, RunOutcome } from './runner.js'
+import { SHOWN_CHARS, type Sanitizer } from './sanitize.js'
 
 /** What the report shows of the plan. */
 export interface ReportContext {
@@ -18,6 +18,27 @@ export interface ReportContext {
   warnings: string[]
 }
 
+/** One entry of the `results` output, in the output's snake_case (action.yml documents it). */
+export interface ResultEntry {
+  id: string
+  /** Sent, or validated by a dry run. */
+  ok: boolean
+  outcome: Fate
+  status: number | null
+  attempts: number
+  error?: string
+  hint?: string
+  certificate_id?: string
+  common_name?: string
+  valid_till?: string
+  order_status?: string
+}
+
+/** Whether the ID went through: sent, or validated by a dry run. */
+export function isDelivered(result: IdResult): boolean {
+  return result.fate === 'sent' || result.fate === 'validated'
+}
+
 /** GitHub shows 10 error annotations a step; the verdict (setFailed) is one of them. */
 export const MAX_ID_ANNOTATIONS = 9
 /** GitHub refuses a job summary over 1 MiB; this leaves room for the parts after the table. */
@@ -25,7 +46,7 @@ export const SUMMARY_BUDGET_BYTES = 900 * 1024
 /** GitHub refuses an output over 1 MiB. */
 export const OUTPUT_BUDGET_BYTES = 1000 * 1024
 /** Characters of an error a summary cell or an annotation shows. */
-export const SHOWN_ERROR_CHARS = 600
+export const SHOWN_ERROR_CHARS = SHOWN_CHARS.error
 /** Warnings the summary lists at most; the rest are counted. */
 export const MAX_SUMMARY_WARNINGS = 50
 /** Warning annotations at most (GitHub shows 10 a step); the rest are counted in one more. */
@@ -100,21 +121,29 @@ export class Reporter {
     )
   }
 
-  private shownResult(result: IdResult, maxError: number): IdResult {
-    const shown: IdResult = { ...result }
-    for (const field of [
-      'error',
-      'hint',
-      'common_name',
-      'valid_till',
-      'order_status',
-      'certificate_id'
-    ] as const) {
-      const value = result[field]
-      if (value !== undefined)
-        shown[field] = this.safe.text(value, field === 'error' ? maxError : 200)
+  /** One entry of the `results` output: the output's names, every text sanitized. */
+  private shownResult(result: IdResult, maxError: number): ResultEntry {
+    const text = (
+      value: string | undefined,
+      max: number = SHOWN_CHARS.field
+    ): string | undefined => (value === undefined ? undefined : this.safe.text(value, max))
+    const entry = {
+      id: result.id,
+      ok: isDelivered(result),
+      outcome: result.fate,
+      status: result.status,
+      attempts: result.attempts,
+      error: text(result.error, maxError),
+      hint: text(result.hint),
+      certificate_id: text(result.certificateId),
+      common_name: text(result.commonName),
+      valid_till: text(result.validTill),
+      order_status: text(result.orderStatus)
     }
-    return shown
+    // Absent, not undefined: the output lists only what is known.
+    return Object.fromEntries(
+      Object.entries(entry).filter(([, value]) => value !== undefined)
+    ) as unknown as ResultEntry
   }
 
   /**
@@ -125,9 +154,9 @@ export class Reporter {
     const verdict = this.verdict(outcome)
     if (verdict === undefined) return
     // Unsent IDs (a 429, a refused key, a stop) share the verdict's reason: no annotation each.
-    const failed = outcome.results.filter(r => r.outcome === 'failed')
+    const failed = outcome.results.filter(r => r.fate === 'failed')
     for (const result of failed.slice(1, 1 + MAX_ID_ANNOTATIONS)) {
-      const id = this.safe.text(result.id, 30)
+      const id = this.safe.text(result.id, SHOWN_CHARS.id)
       core.error(`${this.noun} ${id}: ${this.safe.text(result.error, SHOWN_ERROR_CHARS)}`, {
         title: `${this.context.operation} failed for ${this.noun} ${id}`
       })
@@ -138,21 +167,23 @@ export class Reporter {
   /** The one-line verdict, or undefined when every ID went through. */
   verdict(outcome: RunOutcome): string | undefined {
     const { results, stop } = outcome
-    const notOk = results.filter(r => !r.ok)
+    const notOk = results.filter(r => !isDelivered(r))
     const [firstNotOk] = notOk
     if (firstNotOk === undefined) return undefined
     const { operation } = this.context
     const noun = this.noun
-    const failed = notOk.filter(r => r.outcome === 'failed')
+    const failed = notOk.filter(r => r.fate === 'failed')
     const first = failed[0] ?? notOk.find(r => r.attempts > 0) ?? firstNotOk
-    const firstText = `${noun} ${this.safe.text(first.id, 30)}: ${this.safe.text(first.error, SHOWN_ERROR_CHARS)}`
+    const firstText = `${noun} ${this.safe.text(first.id, SHOWN_CHARS.id)}: ${this.safe.text(first.error, SHOWN_ERROR_CHARS)}`
     if (results.length === 1) return `${operation} failed for ${firstText}`
     const unsent = notOk.length - failed.length
     const counts = [
       failed.length ? `${failed.length} failed` : '',
       unsent ? `${unsent} not sent (unsent-ids)` : ''
     ].filter(Boolean)
-    const why = stop ? `; the run stopped: ${this.safe.text(stop.message, 300)}` : ''
+    const why = stop
+      ? `; the run stopped: ${this.safe.text(stop.message, SHOWN_CHARS.message)}`
+      : ''
     const annotated = Math.min(MAX_ID_ANNOTATIONS, Math.max(0, failed.length - 1))
     const rest = failed.length - 1 - annotated
     const more = annotated
@@ -201,8 +232,7 @@ export class Reporter {
     const parts: string[] = [
       `<h2>DigiCert CertCentral: ${escape(operation)}${dryRun ? ' (dry run)' : ''}</h2>`
     ]
-    const count = (fate: IdResult['outcome']): number =>
-      results.filter(r => r.outcome === fate).length
+    const count = (fate: Fate): number => results.filter(r => r.fate === fate).length
     parts.push(
       `<p>${escape(
         dryRun
@@ -218,7 +248,7 @@ export class Reporter {
       `<ul>${[['IDs from', this.context.idInput], ...details]
         .map(
           ([label, value]) =>
-            `<li><strong>${escape(label)}</strong>: ${escape(this.safe.text(value, 500))}</li>`
+            `<li><strong>${escape(label)}</strong>: ${escape(this.safe.text(value, SHOWN_CHARS.detail))}</li>`
         )
         .join('')}</ul>`
     )
@@ -228,7 +258,7 @@ export class Reporter {
         .slice(0, MAX_SUMMARY_WARNINGS)
         .concat(more > 0 ? [`and ${more} more warnings`] : [])
       parts.push(
-        `<p><strong>Warnings</strong></p><ul>${items.map(w => `<li>${escape(this.safe.text(w, 500))}</li>`).join('')}</ul>`
+        `<p><strong>Warnings</strong></p><ul>${items.map(w => `<li>${escape(this.safe.text(w, SHOWN_CHARS.detail))}</li>`).join('')}</ul>`
       )
     }
     parts.push(this.table(results, planned))
@@ -239,10 +269,9 @@ export class Reporter {
     // Failures first: on a large batch they are what the reader came for. The sort is stable: a
     // dry run's results (all validated) stay in input order.
     const rank = { failed: 0, unsent: 1, sent: 2, validated: 3 } as const
-    const ordered = [...results].sort((a, b) => rank[a.outcome] - rank[b.outcome])
+    const ordered = [...results].sort((a, b) => rank[a.fate] - rank[b.fate])
     const withOrder = results.some(
-      r =>
-        r.common_name !== undefined || r.valid_till !== undefined || r.certificate_id !== undefined
+      r => r.commonName !== undefined || r.validTill !== undefined || r.certificateId !== undefined
     )
     const stepsById = new Map((planned ?? []).map(p => [p.id, p.steps]))
     const headers = [
@@ -258,7 +287,7 @@ export class Reporter {
       const cells = [
         result.id,
         ...(withOrder
-          ? [result.certificate_id ?? '—', result.common_name ?? '—', result.valid_till ?? '—']
+          ? [result.certificateId ?? '—', result.commonName ?? '—', result.validTill ?? '—']
           : []),
         ...(this.context.dryRun
           ? [(stepsById.get(result.id) ?? []).map(s => `${s.method} ${s.url}`).join(' → ')]
@@ -286,16 +315,16 @@ export class Reporter {
  */
 export function verdictStatus(outcome: RunOutcome): number | undefined {
   if (outcome.stop?.reason === 'rate-limited') return 429
-  const failure = outcome.results.find(r => !r.ok && r.attempts > 0)
+  const failure = outcome.results.find(r => !isDelivered(r) && r.attempts > 0)
   // A failure without an HTTP error (no answer, an order not issued) has no status: never 2xx.
   if (failure) return failure.status ?? undefined
-  if (outcome.results.some(r => !r.ok)) return undefined
-  return outcome.results.find(r => r.ok && r.status !== null)?.status ?? undefined
+  if (outcome.results.some(r => !isDelivered(r))) return undefined
+  return outcome.results.find(r => isDelivered(r) && r.status !== null)?.status ?? undefined
 }
 
-function idsOf(results: IdResult[], fate: IdResult['outcome']): string {
+function idsOf(results: IdResult[], fate: Fate): string {
   return results
-    .filter(r => r.outcome === fate)
+    .filter(r => r.fate === fate)
     .map(r => r.id)
     .join(',')
 }
@@ -303,9 +332,9 @@ function idsOf(results: IdResult[], fate: IdResult['outcome']): string {
 function outcomeText(result: IdResult, idInput: IdInput): string {
   // An order costs a look-up before its call: more requests than that were polls or retries.
   const fewest = idInput === 'order-id' ? 2 : 1
-  if (result.ok)
+  if (isDelivered(result))
     return result.attempts > fewest ? `✅ sent (${result.attempts} requests)` : '✅ sent'
-  return `${result.outcome === 'unsent' ? '⏸' : '❌'} ${result.error ?? 'failed'}`
+  return `${result.fate === 'unsent' ? '⏸' : '❌'} ${result.error ?? 'failed'}`
 }
 
 function escape(text: string): string {
@@ -336,7 +365,7 @@ async function reportNothingSent(
   safe: Sanitizer
 ): Promise<void> {
   const why = safe.text(problems[0], SHOWN_ERROR_CHARS)
-  const results: IdResult[] = ids.map(id => ({
+  const results: ResultEntry[] = ids.map(id => ({
     id,
     ok: false,
     outcome: 'unsent',
@@ -351,7 +380,7 @@ async function reportNothingSent(
   await writeSummaryHtml(() =>
     [
       `<h2>DigiCert CertCentral: ${escape(heading)}</h2>`,
-      `<ul>${problems.map(p => `<li>${escape(safe.text(p, 1000))}</li>`).join('')}</ul>`
+      `<ul>${problems.map(p => `<li>${escape(safe.text(p, SHOWN_CHARS.problem))}</li>`).join('')}</ul>`
     ].join('\n')
   )
 }

@@ -18,7 +18,7 @@ export const RATE_MARGIN_MS = 250
 export const MAX_IN_FLIGHT = 4
 export const BACKOFF_BASE_MS = 5_000
 /** The longest any single wait may be (a 429's Retry-After or backoff); longer stops the run. */
-export const MAX_WAIT_SECONDS = 300
+export const MAX_PAUSE_SECONDS = 300
 /** Order polling: the first re-check after about 5 s, doubling, at most every 2 minutes. */
 export const FIRST_POLL_MS = 5_000
 export const MAX_POLL_MS = 120_000
@@ -49,8 +49,8 @@ export const realClock: Clock = {
   random: () => Math.random()
 }
 
-/** What the runner needs of CertCentral: the operation's call and the Order info look-up. */
-export interface Api {
+/** The CertCentral port: what the runner needs of CertCentral, the operation's call and the Order info look-up. */
+export interface CertCentralPort {
   call(
     operation: Operation,
     id: string,
@@ -80,19 +80,18 @@ export type Fate = 'sent' | 'failed' | 'unsent' | 'validated'
 /** One ID's entry in the `results` output. */
 export interface IdResult {
   id: string
-  ok: boolean
-  outcome: Fate
+  fate: Fate
   /** The HTTP status of the last answer for this ID. */
   status: number | null
   /** Requests made for this ID: look-ups and sends. */
   attempts: number
   error?: string
   hint?: string
-  certificate_id?: string
-  common_name?: string
-  valid_till?: string
+  certificateId?: string
+  commonName?: string
+  validTill?: string
   /** The order's status when it was not issued. */
-  order_status?: string
+  orderStatus?: string
 }
 
 export type StopReason = 'rate-limited' | 'key-refused' | 'cancelled'
@@ -124,10 +123,10 @@ type Kind = 'send' | 'lookup'
 
 const silent: RunLog = { info: () => {}, warning: () => {}, debug: () => {} }
 
-/** Exponential backoff from BACKOFF_BASE_MS with up to 50 % jitter, capped at MAX_WAIT_SECONDS. */
+/** Exponential backoff from BACKOFF_BASE_MS with up to 50 % jitter, capped at MAX_PAUSE_SECONDS. */
 export function backoffMs(retry: number, random: number): number {
   const base = BACKOFF_BASE_MS * 2 ** (retry - 1)
-  return Math.min(MAX_WAIT_SECONDS * 1000, Math.round(base + base * 0.5 * random))
+  return Math.min(MAX_PAUSE_SECONDS * 1000, Math.round(base + base * 0.5 * random))
 }
 
 /** The wait before re-checking an order after `check` checks: 5 s doubling to 2 min, ±10 % jitter. */
@@ -270,14 +269,14 @@ export function describeLimits(windows: readonly RateWindow[]): string {
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
 
 /** What one ID came to before its result is written. */
-type Progress = Pick<IdResult, 'certificate_id' | 'common_name' | 'valid_till' | 'order_status'> & {
+type Progress = Pick<IdResult, 'certificateId' | 'commonName' | 'validTill' | 'orderStatus'> & {
   attempts: number
   status: number | null
 }
 
 export async function runPlan(
   options: RunOptions,
-  api: Api,
+  api: CertCentralPort,
   clock: Clock = realClock
 ): Promise<RunOutcome> {
   const { operation, idInput, ids, body, maxRetries, waitSeconds } = options
@@ -367,24 +366,24 @@ export async function runPlan(
         const giveUp = (why = ''): CertCentralError => {
           const message = failure.message + why
           stopRun('rate-limited', id, message)
-          return new CertCentralError(
+          return new CertCentralError({
             message,
-            'rate-limited',
-            failure.status,
-            failure.codes,
-            failure.hint,
-            asked
-          )
+            kind: 'rate-limited',
+            status: failure.status,
+            codes: failure.codes,
+            hint: failure.hint,
+            retryAfterSeconds: asked
+          })
         }
         if (retry >= maxRetries || outcome.stop) return giveUp()
         const waitMs = asked !== undefined ? asked * 1000 : backoffMs(retry + 1, clock.random())
-        if (waitMs > MAX_WAIT_SECONDS * 1000) {
-          return giveUp(`, longer than the ${MAX_WAIT_SECONDS} s this action waits`)
+        if (waitMs > MAX_PAUSE_SECONDS * 1000) {
+          return giveUp(`, longer than the ${MAX_PAUSE_SECONDS} s this action waits`)
         }
         // Waits overlap when several requests meet the same 429: only what extends the pause counts.
         const until = clock.now() + waitMs
         const extension = Math.max(0, until - Math.max(clock.now(), pauseEnd))
-        if (pausedMs + extension > maxRetries * MAX_WAIT_SECONDS * 1000) {
+        if (pausedMs + extension > maxRetries * MAX_PAUSE_SECONDS * 1000) {
           return giveUp(
             `; the run already waited ${formatDuration(pausedMs / 1000)} for 429s, the most max-retries allows`
           )
@@ -408,10 +407,9 @@ export async function runPlan(
     fate: Fate = 'failed'
   ): IdResult => ({
     id,
-    ok: false,
     // A 429 or a refused key says nothing against the ID: it is worth sending again (with a key
     // that works).
-    outcome: failure.kind === 'rate-limited' || failure.kind === 'key-refused' ? 'unsent' : fate,
+    fate: failure.kind === 'rate-limited' || failure.kind === 'key-refused' ? 'unsent' : fate,
     ...progress,
     status: failure.status ?? progress.status,
     error: failure.message,
@@ -420,8 +418,7 @@ export async function runPlan(
   /** An order that ended without a send: no HTTP error, so no status (the look-up's was 200). */
   const failedWith = (id: string, progress: Progress, error: string, hint?: string): IdResult => ({
     id,
-    ok: false,
-    outcome: 'failed',
+    fate: 'failed',
     ...progress,
     status: null,
     error,
@@ -444,12 +441,12 @@ export async function runPlan(
       }
       const { order } = answer
       progress.status = answer.status
-      if (order.commonName !== undefined) progress.common_name = order.commonName
-      if (order.validTill !== undefined) progress.valid_till = order.validTill
+      if (order.commonName !== undefined) progress.commonName = order.commonName
+      if (order.validTill !== undefined) progress.validTill = order.validTill
       if (order.status === ISSUED) {
         waiting.delete(id)
-        delete progress.order_status
-        if (order.certificateId !== undefined) progress.certificate_id = order.certificateId
+        delete progress.orderStatus
+        if (order.certificateId !== undefined) progress.certificateId = order.certificateId
         if (spec.orderTarget === 'order') return id
         if (order.certificateId === undefined) {
           return failedWith(
@@ -460,7 +457,7 @@ export async function runPlan(
         }
         return order.certificateId
       }
-      progress.order_status = order.status
+      progress.orderStatus = order.status
       if (isFinalWithoutCertificate(order.status)) {
         waiting.delete(id)
         return failedWith(
@@ -517,7 +514,7 @@ export async function runPlan(
     if (answer === undefined) return stopped(id, progress)
     if (answer instanceof CertCentralError) return failed(id, progress, answer)
     sent++
-    return { id, ok: true, outcome: 'sent', ...progress, status: answer.status }
+    return { id, fate: 'sent', ...progress, status: answer.status }
   }
 
   /** The result of an ID the run stopped before it was sent. */
@@ -532,8 +529,7 @@ export async function runPlan(
           : `DigiCert rate-limited the key while sending ${noun} ${stop?.id}; run again later for this ID`
     return {
       id,
-      ok: false,
-      outcome: 'unsent',
+      fate: 'unsent',
       ...progress,
       error: progress.attempts === 0 ? `not attempted: ${why}` : `not sent: ${why}`
     }
@@ -542,7 +538,7 @@ export async function runPlan(
   const results = await Promise.all(
     ids.map(async id => {
       const result = (await handle(id)) ?? stopped(id, { attempts: 0, status: null })
-      if (result.ok) log.info(`${noun} ${id}: sent (HTTP ${result.status})`)
+      if (result.fate === 'sent') log.info(`${noun} ${id}: sent (HTTP ${result.status})`)
       else if (result.attempts > 0) log.info(`${noun} ${id}: ${result.error}`)
       return result
     })
@@ -555,5 +551,5 @@ export async function runPlan(
 function asCertCentralError(error: unknown): CertCentralError {
   if (error instanceof CertCentralError) return error
   const message = error instanceof Error ? error.message : String(error)
-  return new CertCentralError(`unexpected failure: ${message}`, 'network')
+  return new CertCentralError({ message: `unexpected failure: ${message}`, kind: 'network' })
 }

@@ -5,6 +5,37 @@
 /** Characters a field keeps unless the caller asks for fewer. */
 export const DEFAULT_FIELD_CHARS = 300
 
+/**
+ * How many characters each kind of shown text keeps, in one table: a limit changes here only.
+ * `Sanitizer.text` cuts to these and says the full length when it cuts.
+ */
+export const SHOWN_CHARS = {
+  /** An ID inside a message or an annotation title. */
+  id: 30,
+  /** A system error code (ECONNRESET) and the like. */
+  systemCode: 40,
+  /** A Retry-After value quoted as unusable. */
+  quotedHeader: 60,
+  /** A header value in a debug line. */
+  header: 80,
+  /** One DigiCert error code. */
+  errorCode: 100,
+  /** A short field of an answer in `results`: common name, expiry, certificate ID, status, hint. */
+  field: 200,
+  /** One DigiCert error message, a redirect's Location, a system error's text, a stop's reason. */
+  message: 300,
+  /** A label's value or a warning in the summary. */
+  detail: 500,
+  /** An ID's error in a summary cell, an annotation, the verdict or `results`. */
+  error: 600,
+  /** An input problem in the summary. */
+  problem: 1000,
+  /** A body that is not DigiCert's error shape, inside a message. */
+  body: 1024,
+  /** One line of the log. */
+  logLine: 2000
+} as const
+
 // C0 and C1 controls, DEL, and the Unicode line and paragraph separators: anything a log viewer or
 // the runner's command parser could read as the end of a line.
 // eslint-disable-next-line no-control-regex

@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '@actions/core'
-import { actAsRunner, count } from './support/log.js'
+import { actAsRunner, count } from '../support/log.js'
+import { visible } from '../support/summary.js'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   MAX_ID_ANNOTATIONS,
@@ -15,11 +16,12 @@ import {
   reportInputProblems,
   reportUnexpected,
   SUMMARY_BUDGET_BYTES,
-  type ReportContext
-} from '../src/report.js'
-import type { IdResult, RunOutcome } from '../src/runner.js'
-import { Sanitizer } from '../src/sanitize.js'
-import { parseOutputFile } from '../standin/run-action.js'
+  type ReportContext,
+  type ResultEntry
+} from '../../src/report.js'
+import type { IdResult, RunOutcome } from '../../src/runner.js'
+import { Sanitizer } from '../../src/sanitize.js'
+import { parseOutputFile } from '../../standin/run-action.js'
 
 const KEY = 'dc-KEY-7Hq2Zp9Lw4'
 const safe = new Sanitizer([KEY])
@@ -76,14 +78,6 @@ const outputs = (): Record<string, string> => parseOutputFile(readFileSync(files
 const summary = (): string => readFileSync(files.summary, 'utf8')
 
 /** The summary as a reader sees it: tags dropped, character references decoded. */
-function visible(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
-    .replace(/&(amp|lt|gt|quot);/g, (_, name: string) =>
-      name === 'amp' ? '&' : name === 'lt' ? '<' : name === 'gt' ? '>' : '"'
-    )
-}
 
 // ---- fixtures --------------------------------------------------------------------------------
 
@@ -104,34 +98,47 @@ const reporter = (over: Partial<ReportContext> = {}): Reporter => new Reporter(c
 
 const sent = (id: string, over: Partial<IdResult> = {}): IdResult => ({
   id,
-  ok: true,
-  outcome: 'sent',
+  fate: 'sent',
   status: 204,
   attempts: 1,
   ...over
 })
 const failed = (id: string, status: number | null, error: string): IdResult => ({
   id,
-  ok: false,
-  outcome: 'failed',
+  fate: 'failed',
   status,
   attempts: 1,
   error
 })
 const notAttempted = (id: string, why = 'cancelled'): IdResult => ({
   id,
-  ok: false,
-  outcome: 'unsent',
+  fate: 'unsent',
   status: null,
   attempts: 0,
   error: `not attempted: ${why}`
 })
 const validated = (id: string): IdResult => ({
   id,
-  ok: true,
-  outcome: 'validated',
+  fate: 'validated',
   status: null,
   attempts: 0
+})
+/** What `results` shows of an ID's result whose texts need no cutting. */
+const entryOf = ({
+  fate,
+  certificateId,
+  commonName,
+  validTill,
+  orderStatus,
+  ...rest
+}: IdResult): ResultEntry => ({
+  ...rest,
+  ok: fate === 'sent' || fate === 'validated',
+  outcome: fate,
+  ...(certificateId === undefined ? {} : { certificate_id: certificateId }),
+  ...(commonName === undefined ? {} : { common_name: commonName }),
+  ...(validTill === undefined ? {} : { valid_till: validTill }),
+  ...(orderStatus === undefined ? {} : { order_status: orderStatus })
 })
 const outcomeOf = (results: IdResult[], over: Partial<RunOutcome> = {}): RunOutcome => ({
   results,
@@ -163,14 +170,14 @@ describe('Reporter.setOutputs', () => {
       'unsent-ids': '12',
       'retry-after': ''
     })
-    expect(JSON.parse(shown.results as string)).toEqual(results)
+    expect(JSON.parse(shown.results as string)).toEqual(results.map(entryOf))
     expect(warnings()).toEqual([])
   })
 
   it('says 429 when a 429 stopped the run, whatever failed before it', () => {
     const results = [
       failed('21', 404, 'HTTP 404: not_found: Not found.'),
-      { ...failed('22', 429, 'HTTP 429: DigiCert rate-limited this API key'), outcome: 'unsent' },
+      { ...failed('22', 429, 'HTTP 429: DigiCert rate-limited this API key'), fate: 'unsent' },
       notAttempted('23', 'DigiCert rate-limited the key')
     ] satisfies IdResult[]
     reporter().setOutputs(
@@ -232,7 +239,7 @@ describe('Reporter: results under the output limit', () => {
     const json = outputs().results as string
     expect(Buffer.byteLength(json)).toBeLessThanOrEqual(OUTPUT_BUDGET_BYTES)
     expect(Buffer.byteLength(json)).toBeLessThan(MIB)
-    const shown = JSON.parse(json) as IdResult[]
+    const shown = JSON.parse(json) as ResultEntry[]
     expect(shown.map(r => r.id)).toEqual(ids(10_000))
     expect(shown.every(r => !r.ok && r.status === 500 && r.outcome === 'failed')).toBe(true)
     expect(shown.every(r => (r.error ?? '').length <= 600)).toBe(true)
@@ -245,7 +252,7 @@ describe('Reporter: results under the output limit', () => {
     quick().setOutputs(outcomeOf(results))
     const json = outputs().results as string
     expect(Buffer.byteLength(json)).toBeLessThanOrEqual(OUTPUT_BUDGET_BYTES)
-    const shown = JSON.parse(json) as IdResult[]
+    const shown = JSON.parse(json) as ResultEntry[]
     expect(shown).toHaveLength(2_000)
     for (const result of shown) {
       expect(result.error).toMatch(/^x+/)
@@ -362,13 +369,13 @@ describe('Reporter summary', () => {
     await reporter({ idInput: 'order-id' }).writeSummary(
       outcomeOf([
         sent('71', {
-          certificate_id: '9071',
-          common_name: 'www.example.com',
-          valid_till: '2026-05-01'
+          certificateId: '9071',
+          commonName: 'www.example.com',
+          validTill: '2026-05-01'
         }),
         {
           ...failed('72', 200, 'order 72 is not issued yet (status pending)'),
-          order_status: 'pending'
+          orderStatus: 'pending'
         }
       ])
     )
@@ -394,7 +401,7 @@ describe('Reporter summary', () => {
       outcomeOf(
         [
           failed('81', 500, hostile),
-          sent('82', { common_name: hostile, valid_till: hostile, certificate_id: '9082' }),
+          sent('82', { commonName: hostile, validTill: hostile, certificateId: '9082' }),
           notAttempted('83', hostile)
         ],
         { stop: { reason: 'key-refused', id: '81', message: hostile } }
@@ -528,7 +535,7 @@ describe('the key', () => {
       { ...failed('101', 401, withKey('HTTP 401: invalid key')), hint: withKey('rotate') },
       failed('102', 500, withKey('HTTP 500: body:')),
       failed('103', 500, `HTTP 500: body: {"echo":"${KEY.replace('-', '\\u002d')}"}`),
-      sent('104', { common_name: withKey('cn'), valid_till: KEY, certificate_id: KEY }),
+      sent('104', { commonName: withKey('cn'), validTill: KEY, certificateId: KEY }),
       notAttempted('105', withKey('stopped'))
     ]
     const run = outcomeOf(results, {
@@ -662,28 +669,40 @@ describe('Reporter.setOutputs: status-code and retry-after', () => {
 describe('Reporter: results, field by field and step by step', () => {
   const quick = (): Reporter => new Reporter(context(), new Sanitizer([]))
   const long = 'x'.repeat(60_000)
-  const shownResults = (): IdResult[] => JSON.parse(outputs().results as string) as IdResult[]
+  const shownResults = (): ResultEntry[] => JSON.parse(outputs().results as string) as ResultEntry[]
 
   it('shows a long error as the summary does, saying its length, and cuts a hint at 200', () => {
     const results: IdResult[] = [
       { ...failed('1', 500, 'x'.repeat(700)), hint: 'y'.repeat(250) },
-      { ...failed('2', 400, 'z'.repeat(300)), order_status: `pending ${KEY}` }
+      { ...failed('2', 400, 'z'.repeat(300)), orderStatus: `pending ${KEY}` }
     ]
     reporter().setOutputs(outcomeOf(results))
     expect(shownResults()).toEqual([
       {
-        ...results[0],
+        id: '1',
+        ok: false,
+        outcome: 'failed',
+        status: 500,
+        attempts: 1,
         error: `${'x'.repeat(599)}… (700 characters in all)`,
         hint: `${'y'.repeat(199)}… (250 characters in all)`
       },
-      { ...results[1], order_status: 'pending ***' }
+      {
+        id: '2',
+        ok: false,
+        outcome: 'failed',
+        status: 400,
+        attempts: 1,
+        error: 'z'.repeat(300),
+        order_status: 'pending ***'
+      }
     ])
     expect(warnings()).toEqual([])
   })
 
   it('is whole at exactly 1,000 KiB, and cut to 120 characters one byte over', () => {
     // [..., element, ...]: every element of a 7-digit ID and an error of n × "x" takes elem0 + n.
-    const elem0 = JSON.stringify(failed('5000001', 500, '')).length
+    const elem0 = JSON.stringify(entryOf(failed('5000001', 500, ''))).length
     const per = elem0 + 300 + 1
     const n = Math.floor((OUTPUT_BUDGET_BYTES - 2 - elem0 - 100) / per)
     const last = OUTPUT_BUDGET_BYTES - 2 - n * per - elem0
@@ -695,7 +714,7 @@ describe('Reporter: results, field by field and step by step', () => {
     ]
     quick().setOutputs(outcomeOf(results(0)))
     expect(Buffer.byteLength(outputs().results as string)).toBe(OUTPUT_BUDGET_BYTES)
-    expect(shownResults()).toEqual(results(0))
+    expect(shownResults()).toEqual(results(0).map(entryOf))
     expect(warnings()).toEqual([])
 
     writeFileSync(files.output, '')
@@ -749,7 +768,7 @@ describe('Reporter: results, field by field and step by step', () => {
     const results = ids(10_000).map(id => ({
       ...failed(id, 500, long),
       hint: 'check the order',
-      order_status: 'pending'
+      orderStatus: 'pending'
     }))
     quick().setOutputs(outcomeOf(results))
     const shown = shownResults()
@@ -836,8 +855,7 @@ describe('Reporter.fail: the verdict in full', () => {
   it('nothing failed, some not sent: names the ID DigiCert answered, not the first listed', () => {
     const limited: IdResult = {
       id: '2',
-      ok: false,
-      outcome: 'unsent',
+      fate: 'unsent',
       status: 429,
       attempts: 1,
       error: 'HTTP 429: DigiCert rate-limited this API key'
@@ -970,8 +988,8 @@ describe('Reporter summary: the HTML in full', () => {
   it('an order run: certificate, common name and expiry columns, — where one is missing', async () => {
     await reporter({ idInput: 'order-id' }).writeSummary(
       outcomeOf([
-        sent('1', { attempts: 2, certificate_id: '9001', common_name: 'www.example.com' }),
-        sent('2', { attempts: 3, valid_till: '2027-01-31' })
+        sent('1', { attempts: 2, certificateId: '9001', commonName: 'www.example.com' }),
+        sent('2', { attempts: 3, validTill: '2027-01-31' })
       ])
     )
     expect(tableOf(summary())).toBe(
@@ -981,20 +999,21 @@ describe('Reporter summary: the HTML in full', () => {
     )
   })
 
-  it.each(['certificate_id', 'common_name', 'valid_till'] as const)(
-    'shows the order columns when only %s is known',
-    async field => {
-      await reporter({ idInput: 'order-id' }).writeSummary(
-        outcomeOf([sent('1', { attempts: 2, [field]: 'known' }), sent('2', { attempts: 2 })])
-      )
-      const table = tableOf(summary())
-      expect(table).toContain(
-        '<tr><th>Order</th><th>Certificate</th><th>Common name</th><th>Expires</th>'
-      )
-      expect(count(table, '<td>known</td>')).toBe(1)
-      expect(count(table, '<td>—</td>')).toBe(5)
-    }
-  )
+  it.each([
+    ['certificate_id', 'certificateId'],
+    ['common_name', 'commonName'],
+    ['valid_till', 'validTill']
+  ] as const)('shows the order columns when only %s is known', async (_, field) => {
+    await reporter({ idInput: 'order-id' }).writeSummary(
+      outcomeOf([sent('1', { attempts: 2, [field]: 'known' }), sent('2', { attempts: 2 })])
+    )
+    const table = tableOf(summary())
+    expect(table).toContain(
+      '<tr><th>Order</th><th>Certificate</th><th>Common name</th><th>Expires</th>'
+    )
+    expect(count(table, '<td>known</td>')).toBe(1)
+    expect(count(table, '<td>—</td>')).toBe(5)
+  })
 
   it('a dry run: the requests per ID in input order, empty where none is planned', async () => {
     await reporter({ idInput: 'order-id', dryRun: true, details: [] }).writeSummary(

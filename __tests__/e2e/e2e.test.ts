@@ -10,9 +10,9 @@ import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { IdResult } from '../src/runner.js'
+import type { ResultEntry } from '../../src/report.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startStandIn, type OrderScript } from '../standin/certcentral-standin.js'
+import { startStandIn, type OrderScript } from '../../standin/certcentral-standin.js'
 import {
   NOT_INHERITED,
   ROOT,
@@ -20,14 +20,14 @@ import {
   parseOutputFile,
   runAction,
   type ActionRun
-} from '../standin/run-action.js'
-import { node24 } from './support/node24.js'
-import { count, escapeRegExp, expectCleanRun, workflowCommands } from './support/log.js'
-import { installNetworkGuard, type NetworkGuard } from './support/network-guard.js'
-import { freshId, type StandIn } from './support/standin.js'
+} from '../../standin/run-action.js'
+import { node24 } from '../support/node24.js'
+import { count, escapeRegExp, expectCleanRun, workflowCommands } from '../support/log.js'
+import { installNetworkGuard, type NetworkGuard } from '../support/network-guard.js'
+import { freshId, requestsFor, type StandIn } from '../support/standin.js'
 
 /** One entry of the `results` output. */
-type Result = IdResult
+type Result = ResultEntry
 
 const MIB = 1024 * 1024
 
@@ -94,9 +94,6 @@ afterAll(async () => {
   expect(guard?.uninstall()).toEqual([])
 })
 
-const requestsFor = (...ids: string[]) =>
-  standIn.requests.filter(r => r.id !== undefined && ids.includes(r.id))
-
 const resultsOf = (run: ActionRun): Result[] => JSON.parse(run.outputs.results ?? 'null')
 
 /** The lines of the log between ::group:: and ::endgroup::. */
@@ -145,7 +142,7 @@ describe.each(runtimes)('dist/index.js under %s', (_, nodePath, version) => {
       'retry-after': ''
     })
     expect(resultsOf(result)).toEqual([{ id, ok: true, outcome: 'sent', status: 204, attempts: 1 }])
-    const requests = requestsFor(id)
+    const requests = requestsFor(standIn, id)
     expect(requests).toHaveLength(1)
     expect(requests[0]).toMatchObject({
       method: 'PUT',
@@ -183,7 +180,7 @@ describe.each(runtimes)('dist/index.js under %s', (_, nodePath, version) => {
     const result = await run({ operation: 'email-site-seal', 'order-id': id })
     expect(result.code).toBe(0)
     expectCleanRun(result, standIn.apiKey)
-    const [lookup, seal, ...rest] = requestsFor(id)
+    const [lookup, seal, ...rest] = requestsFor(standIn, id)
     expect(rest).toEqual([])
     expect(lookup).toMatchObject({ method: 'GET', path: `/services/v2/order/certificate/${id}` })
     expect(seal).toMatchObject({
@@ -319,12 +316,12 @@ describe.each(runtimes)('dist/index.js under %s', (_, nodePath, version) => {
     expect(result.code).toBe(0)
     expectCleanRun(result, standIn.apiKey)
     expect(result.durationMs).toBeLessThan(4000)
-    expect(requestsFor(id).map(r => [r.method, r.path])).toEqual([
+    expect(requestsFor(standIn, id).map(r => [r.method, r.path])).toEqual([
       ['GET', `/services/v2/order/certificate/${id}`]
     ])
-    expect(requestsFor(String(certificate)).map(r => [r.method, r.path, r.status])).toEqual([
-      ['PUT', `/services/v2/certificate/${certificate}/sendemail`, 204]
-    ])
+    expect(
+      requestsFor(standIn, String(certificate)).map(r => [r.method, r.path, r.status])
+    ).toEqual([['PUT', `/services/v2/certificate/${certificate}/sendemail`, 204]])
     expect(resultsOf(result)).toEqual([
       {
         id,
@@ -356,7 +353,7 @@ describe.each(runtimes)('dist/index.js under %s', (_, nodePath, version) => {
     expectCleanRun(result, standIn.apiKey)
     expect(result.durationMs).toBeLessThan(4000)
     expect(standIn.orderGets(id)).toBe(1)
-    expect(requestsFor(id).filter(r => r.method !== 'GET')).toEqual([])
+    expect(requestsFor(standIn, id).filter(r => r.method !== 'GET')).toEqual([])
     const [entry] = resultsOf(result)
     expect(entry).toMatchObject({
       id,
@@ -601,7 +598,7 @@ describe('10,000 IDs', () => {
     expect(result.code).toBe(1)
     expectCleanRun(result, standIn.apiKey)
     expect(result.durationMs).toBeLessThan(15_000)
-    const made = requestsFor(...ids)
+    const made = requestsFor(standIn, ...ids)
     expect(made.length).toBeGreaterThan(0)
     expect(made.length).toBeLessThanOrEqual(8)
     expect(made.every(r => r.status === 429)).toBe(true)

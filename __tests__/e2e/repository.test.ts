@@ -22,12 +22,12 @@ import { delimiter, join } from 'node:path'
 import { check as prettierCheck, resolveConfig } from 'prettier'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { ALLOWED, isAllowed, licenseProblems } from '../script/check-licenses.js'
-import { cell, code, inputsTable, render, replaceSection } from '../script/docs.js'
-import { declaredLicense, parseLicenses } from '../script/licenses.js'
-import { NODE24_PACKAGE, node24 } from './support/node24.js'
+import { ALLOWED, isAllowed, licenseProblems } from '../../script/check-licenses.js'
+import { cell, code, inputsTable, render, replaceSection } from '../../script/docs.js'
+import { declaredLicense, parseLicenses } from '../../script/licenses.js'
+import { NODE24_PACKAGE, node24 } from '../support/node24.js'
 
-const ROOT = join(import.meta.dirname, '..')
+const ROOT = join(import.meta.dirname, '..', '..')
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8')
 const action = parse(read('action.yml')) as {
   name?: string

@@ -8,9 +8,9 @@ import { getEventListeners } from 'node:events'
 import * as net from 'node:net'
 import { performance } from 'node:perf_hooks'
 import type { TLSSocket } from 'node:tls'
-import { makeTestCa } from '../standin/test-ca.js'
+import { makeTestCa } from '../../standin/test-ca.js'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { MAX_BODY_BYTES, Transport, TransportError, runnerProxyFor } from '../src/transport.js'
+import { MAX_BODY_BYTES, Transport, TransportError, runnerProxyFor } from '../../src/transport.js'
 
 /** The deadline of most tests: short, so the file stays fast. */
 const DEADLINE_MS = 300

@@ -15,8 +15,8 @@ import {
   parseNumber,
   quote,
   splitList
-} from '../src/parse.js'
-import { inputErrorOf } from './support/inputs.js'
+} from '../../src/parse.js'
+import { inputErrorOf } from '../support/inputs.js'
 
 describe('InputError', () => {
   it('shows a single problem alone', () => {

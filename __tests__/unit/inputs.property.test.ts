@@ -1,9 +1,9 @@
 // Property-based tests of the input parsers and the plan (fast-check).
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { InputName } from '../src/action-inputs.js'
-import { parseApiKey, parseBaseUrl, parsePlan, type RawInputs } from '../src/inputs.js'
-import { parseMessage, parseSealSettings } from '../src/operations.js'
+import type { InputName } from '../../src/action-inputs.js'
+import { parseApiKey, parseBaseUrl, parsePlan, type RawInputs } from '../../src/inputs.js'
+import { parseMessage, parseSealSettings } from '../../src/operations.js'
 import {
   ID_PATTERN,
   InputError,
@@ -13,8 +13,8 @@ import {
   parseIds,
   parseNumber,
   splitList
-} from '../src/parse.js'
-import { noProxy, proxyEverything, sealInputs, sendInputs } from './support/inputs.js'
+} from '../../src/parse.js'
+import { noProxy, proxyEverything, sealInputs, sendInputs } from '../support/inputs.js'
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/

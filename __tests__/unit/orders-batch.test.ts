@@ -4,10 +4,10 @@
 // these figures (BENCH_ORDERS_OUT names the file it reads them from).
 import { writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { RATE_LIMITS, type OrderInfo } from '../src/api.js'
-import { CertCentralError } from '../src/certcentral.js'
-import { MAX_POLL_MS, runPlan, type Api } from '../src/runner.js'
-import { FakeClock } from './support/clock.js'
+import { RATE_LIMITS, type OrderInfo } from '../../src/api.js'
+import { CertCentralError } from '../../src/certcentral.js'
+import { MAX_POLL_MS, runPlan, type CertCentralPort } from '../../src/runner.js'
+import { FakeClock } from '../support/clock.js'
 
 const ORDERS = 300
 const LATENCY_MS = 50
@@ -47,7 +47,7 @@ describe('a batch of 300 orders issued over an hour', () => {
     const arrivals: number[] = []
     const checks = new Map<string, { at: number; issued: boolean }[]>()
     const sends = new Map<string, number>()
-    const api: Api = {
+    const api: CertCentralPort = {
       async lookup(orderId) {
         arrivals.push(clock.now())
         await clock.sleep(LATENCY_MS)
@@ -64,7 +64,8 @@ describe('a batch of 300 orders issued over an hour', () => {
       async call(_operation, certificateId) {
         arrivals.push(clock.now())
         await clock.sleep(LATENCY_MS)
-        if (sends.has(certificateId)) throw new CertCentralError('sent twice', 'http', 400)
+        if (sends.has(certificateId))
+          throw new CertCentralError({ message: 'sent twice', kind: 'http', status: 400 })
         sends.set(certificateId, clock.now())
         return { status: 204 }
       }
@@ -83,7 +84,7 @@ describe('a batch of 300 orders issued over an hour', () => {
       clock
     )
 
-    expect(outcome.results.filter(r => r.ok)).toHaveLength(ORDERS)
+    expect(outcome.results.filter(r => r.fate === 'sent')).toHaveLength(ORDERS)
     expect(overLimit(arrivals)).toBe(0)
     const lateness: number[] = []
     let longestInterval = 0

@@ -19,11 +19,11 @@ import {
   parseFaultSpec,
   parseOrderSpec,
   startStandIn
-} from '../standin/certcentral-standin.js'
-import { startConnectProxy } from '../standin/connect-proxy.js'
-import { runAction } from '../standin/run-action.js'
-import { makeTestCa, type TestCa } from '../standin/test-ca.js'
-import { installNetworkGuard, type NetworkGuard } from './support/network-guard.js'
+} from '../../standin/certcentral-standin.js'
+import { startConnectProxy } from '../../standin/connect-proxy.js'
+import { runAction } from '../../standin/run-action.js'
+import { makeTestCa, type TestCa } from '../../standin/test-ca.js'
+import { installNetworkGuard, type NetworkGuard } from '../support/network-guard.js'
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>
 type Proxy = Awaited<ReturnType<typeof startConnectProxy>>

@@ -11,18 +11,18 @@ import {
   parseDigiCertErrors,
   parseOrderInfo,
   parseRetryAfter
-} from '../src/api.js'
+} from '../../src/api.js'
 import {
   CertCentralClient,
   CertCentralError,
   MAX_ERRORS_SHOWN,
   MAX_SHOWN_BODY_CHARS
-} from '../src/certcentral.js'
-import type { IdInput } from '../src/operations.js'
-import { Sanitizer } from '../src/sanitize.js'
-import { Transport, TransportError } from '../src/transport.js'
-import { VIEW_ONLY_KEY, startStandIn } from '../standin/certcentral-standin.js'
-import { freshId, type StandIn } from './support/standin.js'
+} from '../../src/certcentral.js'
+import type { IdInput } from '../../src/operations.js'
+import { Sanitizer } from '../../src/sanitize.js'
+import { Transport, TransportError } from '../../src/transport.js'
+import { VIEW_ONLY_KEY, startStandIn } from '../../standin/certcentral-standin.js'
+import { freshId, type StandIn } from '../support/standin.js'
 
 const KEY = 'K7QX2M9ZP4RT8WL5NC3HV6JB1DF0GSYA'
 const DEADLINE_MS = 300

@@ -1,7 +1,7 @@
 // The one way out for network text (src/sanitize.ts): one bounded line, no key, no runner command.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_FIELD_CHARS, Sanitizer, asText } from '../src/sanitize.js'
+import { DEFAULT_FIELD_CHARS, Sanitizer, asText } from '../../src/sanitize.js'
 
 const KEY = 'Sekret123'
 const safe = new Sanitizer([KEY])

@@ -10,8 +10,8 @@ import {
   parseMessage,
   parseSealSettings,
   type OperationInput
-} from '../src/operations.js'
-import { inputErrorOf } from './support/inputs.js'
+} from '../../src/operations.js'
+import { inputErrorOf } from '../support/inputs.js'
 
 const noOwnInputs: Record<OperationInput, string> = {
   emails: '',

@@ -11,17 +11,17 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { IdResult } from '../src/runner.js'
+import type { ResultEntry } from '../../src/report.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startStandIn, type Fault } from '../standin/certcentral-standin.js'
-import { startConnectProxy } from '../standin/connect-proxy.js'
-import { runAction, type ActionRun } from '../standin/run-action.js'
-import { makeTestCa, type TestCa } from '../standin/test-ca.js'
-import { expectCleanRun, workflowCommands } from './support/log.js'
-import { installNetworkGuard, type NetworkGuard } from './support/network-guard.js'
-import { freshId, type StandIn } from './support/standin.js'
+import { startStandIn, type Fault } from '../../standin/certcentral-standin.js'
+import { startConnectProxy } from '../../standin/connect-proxy.js'
+import { runAction, type ActionRun } from '../../standin/run-action.js'
+import { makeTestCa, type TestCa } from '../../standin/test-ca.js'
+import { expectCleanRun, workflowCommands } from '../support/log.js'
+import { installNetworkGuard, type NetworkGuard } from '../support/network-guard.js'
+import { freshId, requestsFor, type StandIn } from '../support/standin.js'
 
-type Result = IdResult
+type Result = ResultEntry
 
 const MIB = 1024 * 1024
 const TIMEOUT_SECONDS = 1
@@ -95,9 +95,6 @@ afterAll(async () => {
   await standIn?.close()
   expect(guard?.uninstall()).toEqual([])
 })
-
-const requestsFor = (...ids: string[]) =>
-  standIn.requests.filter(r => r.id !== undefined && ids.includes(r.id))
 
 const resultsOf = (run: ActionRun): Result[] => JSON.parse(run.outputs.results ?? 'null')
 
@@ -279,7 +276,7 @@ describe('fault suite', () => {
     // nothing followed a redirect, so the key never reached another port
     expect(elsewhereHits).toBe(hitsBefore)
     // a 5xx, a timeout or a reset is never retried
-    expect(requestsFor(faulty)).toHaveLength(1)
+    expect(requestsFor(standIn, faulty)).toHaveLength(1)
   })
 
   it('a failure without any answer never reports the success status as the verdict', async () => {
@@ -301,7 +298,7 @@ describe('fault suite', () => {
     expect(results[0]?.error).toMatch(
       /^HTTP 200 from 127\.0\.0\.1:\d+, then the connection failed while reading its body \(ECONNRESET/
     )
-    expect(requestsFor(id).map(r => r.method)).toEqual(['GET'])
+    expect(requestsFor(standIn, id).map(r => r.method)).toEqual(['GET'])
   })
 
   it.each([
@@ -563,12 +560,12 @@ describe('a proxy between the runner and CertCentral', () => {
       if (run.code === 0) {
         // it went direct
         expect(results).toEqual([sent(id)])
-        expect(requestsFor(id)).toMatchObject([{ keyValid: true }])
+        expect(requestsFor(standIn, id)).toMatchObject([{ keyValid: true }])
       } else {
         // or it refused the input, naming the proxy
         expect(results).toEqual([])
         expect(run.stdout).toMatch(/::error::api-url: .*proxy/)
-        expect(requestsFor(id)).toEqual([])
+        expect(requestsFor(standIn, id)).toEqual([])
       }
     } finally {
       await proxy.close()
@@ -622,7 +619,7 @@ describe('429s', () => {
     expect(announced[0]).toBeGreaterThanOrEqual(5)
     expect(Math.max(...announced)).toBeLessThanOrEqual(300)
     expect(announced).toEqual([...announced].sort((a, b) => a - b))
-    expect(requestsFor(id)).toHaveLength(11)
+    expect(requestsFor(standIn, id)).toHaveLength(11)
     expect(results[0]).toMatchObject({ outcome: 'unsent', status: 429, attempts: 11 })
     expect(run.outputs['status-code']).toBe('429')
     expect(run.outputs['unsent-ids']).toBe(id)
@@ -659,8 +656,8 @@ describe('429s', () => {
         c => c.name === 'warning' && c.data.includes('999999999 s')
       )
     ).toHaveLength(1)
-    for (const id of ids.slice(0, 4)) expect(requestsFor(id)).toHaveLength(1)
-    expect(requestsFor(...ids.slice(4))).toEqual([])
+    for (const id of ids.slice(0, 4)) expect(requestsFor(standIn, id)).toHaveLength(1)
+    expect(requestsFor(standIn, ...ids.slice(4))).toEqual([])
     expect(results.map(r => r.outcome)).toEqual(Array(6).fill('unsent'))
     expect(results[4]?.error).toMatch(/^not attempted: DigiCert rate-limited the key/)
     expect(run.outputs['status-code']).toBe('429')
@@ -682,7 +679,7 @@ describe('429s', () => {
       expect(result).toMatchObject({ ok: false, outcome: 'unsent', status: 429, attempts: 1 })
     for (const result of results.slice(4))
       expect(result).toMatchObject({ ok: false, outcome: 'unsent', status: null, attempts: 0 })
-    expect(requestsFor(...ids.slice(4))).toEqual([])
+    expect(requestsFor(standIn, ...ids.slice(4))).toEqual([])
     expect(run.outputs['status-code']).toBe('429')
     expect(run.outputs['unsent-ids']).toBe(ids.join(','))
   })
@@ -693,7 +690,7 @@ describe('the API key', () => {
     const ids = Array.from({ length: 12 }, freshId)
     const { run, results } = await runBatch(ids, {}, { key: 'not-the-right-key-0000' })
     expect(run.code).toBe(1)
-    const made = requestsFor(...ids)
+    const made = requestsFor(standIn, ...ids)
     expect(made.length).toBeGreaterThan(0)
     expect(made.length).toBeLessThanOrEqual(4)
     expect(made.every(r => r.status === 403 && !r.keyValid)).toBe(true)
@@ -775,7 +772,7 @@ describe('the API key', () => {
     )
     expect(run.code).toBe(0)
     expect(results).toEqual([sent(id)])
-    expect(requestsFor(id)).toMatchObject([{ keyValid: true }])
+    expect(requestsFor(standIn, id)).toMatchObject([{ keyValid: true }])
     expect(run.stdout.split('\n').filter(line => line.startsWith('::add-mask::'))).toEqual([
       `::add-mask::${standIn.apiKey}`
     ])

@@ -3,28 +3,28 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { parse } from 'yaml'
-import { ACTION_INPUTS, type InputName } from '../src/action-inputs.js'
+import { ACTION_INPUTS, type InputName } from '../../src/action-inputs.js'
 import {
   MAX_RETRIES,
   MAX_TIMEOUT_SECONDS,
-  MAX_WAIT_SECONDS,
+  MAX_WAIT_FOR_ISSUANCE_SECONDS,
   parseApiKey,
   parseBaseUrl,
   parsePlan,
   withDefaults,
   type Environment,
   type RawInputs
-} from '../src/inputs.js'
-import { InputError } from '../src/parse.js'
+} from '../../src/inputs.js'
+import { InputError } from '../../src/parse.js'
 import {
   inputErrorOf,
   noProxy,
   proxyEverything,
   sealInputs as seal,
   sendInputs as send
-} from './support/inputs.js'
+} from '../support/inputs.js'
 
-const action = parse(readFileSync(join(import.meta.dirname, '..', 'action.yml'), 'utf8')) as {
+const action = parse(readFileSync(join(import.meta.dirname, '..', '..', 'action.yml'), 'utf8')) as {
   inputs: Record<string, { required?: boolean; default?: string }>
 }
 
@@ -382,7 +382,7 @@ describe('wait-for-issuance', () => {
     ['90s', 90],
     ['15m', 900],
     ['2h', 7200],
-    ['6h', MAX_WAIT_SECONDS]
+    ['6h', MAX_WAIT_FOR_ISSUANCE_SECONDS]
   ])('reads %j as %d seconds', (value, seconds) => {
     expect(plan({ ...orders, 'wait-for-issuance': value }).waitSeconds).toBe(seconds)
     expect(plan({ ...seal, 'wait-for-issuance': value }).waitSeconds).toBe(seconds)

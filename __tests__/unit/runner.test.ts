@@ -3,9 +3,9 @@
 // waiting for orders to be issued. Every time below is virtual milliseconds.
 import { getEventListeners } from 'node:events'
 import { describe, expect, it } from 'vitest'
-import { RATE_LIMITS, type OrderInfo, type RateWindow } from '../src/api.js'
-import { CertCentralError } from '../src/certcentral.js'
-import type { Operation } from '../src/operations.js'
+import { RATE_LIMITS, type OrderInfo, type RateWindow } from '../../src/api.js'
+import { CertCentralError } from '../../src/certcentral.js'
+import type { Operation } from '../../src/operations.js'
 import {
   BACKOFF_BASE_MS,
   MAX_IN_FLIGHT,
@@ -16,12 +16,12 @@ import {
   pollDelayMs,
   realClock,
   runPlan,
-  type Api,
+  type CertCentralPort,
   type IdResult,
   type RunLog,
   type RunOptions
-} from '../src/runner.js'
-import { FakeClock } from './support/clock.js'
+} from '../../src/runner.js'
+import { FakeClock } from '../support/clock.js'
 
 // ---- A scripted CertCentral ----------------------------------------------------------------
 
@@ -62,7 +62,7 @@ function orderInfo(orderId: string, status: string): OrderInfo {
 }
 
 /** CertCentral as the runner sees it, answering from a script and recording every request. */
-class ScriptedApi implements Api {
+class ScriptedApi implements CertCentralPort {
   readonly calls: Call[] = []
   private inFlight = 0
   private readonly inFlightOf = { send: 0, lookup: 0 }
@@ -132,10 +132,10 @@ class ScriptedApi implements Api {
       this.inFlightOf[kind]--
     }
     if (cancel?.aborted) {
-      throw new CertCentralError(
-        'cancelled while the request was in flight; DigiCert may still have acted on it',
-        'cancelled'
-      )
+      throw new CertCentralError({
+        message: 'cancelled while the request was in flight; DigiCert may still have acted on it',
+        kind: 'cancelled'
+      })
     }
   }
 }
@@ -146,24 +146,30 @@ function next<A>(answers: A[] | undefined, fallback: A): A {
 }
 
 const rateLimited = (retryAfter?: number): CertCentralError =>
-  new CertCentralError(
-    'HTTP 429: DigiCert rate-limited this API key (request_limit_exceeded: Too many requests)' +
+  new CertCentralError({
+    message:
+      'HTTP 429: DigiCert rate-limited this API key (request_limit_exceeded: Too many requests)' +
       (retryAfter === undefined ? '' : `; it asked to wait ${retryAfter} s`),
-    'rate-limited',
-    429,
-    ['request_limit_exceeded'],
-    'wait retry-after seconds and send unsent-ids again, or set max-retries',
-    retryAfter
-  )
+    kind: 'rate-limited',
+    status: 429,
+    codes: ['request_limit_exceeded'],
+    hint: 'wait retry-after seconds and send unsent-ids again, or set max-retries',
+    retryAfterSeconds: retryAfter
+  })
 const keyRefused = (): CertCentralError =>
-  new CertCentralError(
-    'HTTP 403: access_denied|invalid_auth: Access denied; the API key was not accepted',
-    'key-refused',
-    403,
-    ['access_denied|invalid_auth']
-  )
+  new CertCentralError({
+    message: 'HTTP 403: access_denied|invalid_auth: Access denied; the API key was not accepted',
+    kind: 'key-refused',
+    status: 403,
+    codes: ['access_denied|invalid_auth']
+  })
 const notFound = (): CertCentralError =>
-  new CertCentralError('HTTP 404: not_found: Not found.', 'http', 404, ['not_found'])
+  new CertCentralError({
+    message: 'HTTP 404: not_found: Not found.',
+    kind: 'http',
+    status: 404,
+    codes: ['not_found']
+  })
 
 // ---- Helpers -------------------------------------------------------------------------------
 
@@ -226,8 +232,7 @@ const gaps = (times: number[]): number[] => times.slice(1).map((t, i) => t - (ti
 
 const notAttempted = (id: string, error: string): IdResult => ({
   id,
-  ok: false,
-  outcome: 'unsent',
+  fate: 'unsent',
   status: null,
   attempts: 0,
   error
@@ -422,9 +427,9 @@ describe('runPlan with certificate IDs', () => {
     })
     const outcome = await runPlan(byCertificate(['1', '2', '3']), api, clock)
     expect(outcome.results).toEqual([
-      { id: '1', ok: true, outcome: 'sent', status: 200, attempts: 1 },
-      { id: '2', ok: true, outcome: 'sent', status: 204, attempts: 1 },
-      { id: '3', ok: true, outcome: 'sent', status: 201, attempts: 1 }
+      { id: '1', fate: 'sent', status: 200, attempts: 1 },
+      { id: '2', fate: 'sent', status: 204, attempts: 1 },
+      { id: '3', fate: 'sent', status: 201, attempts: 1 }
     ])
     expect(outcome.stop).toBeUndefined()
     expect(outcome.retryAfter).toBeUndefined()
@@ -448,7 +453,7 @@ describe('runPlan with certificate IDs', () => {
       const ids = range(1, 20)
       const outcome = await runPlan(byCertificate(ids, { concurrency }), api, clock)
       expect(api.peak).toBe(expected)
-      expect(outcome.results.map(r => [r.id, r.outcome])).toEqual(ids.map(id => [id, 'sent']))
+      expect(outcome.results.map(r => [r.id, r.fate])).toEqual(ids.map(id => [id, 'sent']))
       // and as many as allowed are: 20 requests of 100 ms take 20 / n rounds
       expect(clock.time).toBe((20 / expected) * 100)
     }
@@ -459,7 +464,7 @@ describe('runPlan with certificate IDs', () => {
     const api = new ScriptedApi(clock)
     const ids = range(1000, 300)
     const outcome = await runPlan(byCertificate(ids), api, clock)
-    expect(outcome.results.every(r => r.outcome === 'sent' && r.attempts === 1)).toBe(true)
+    expect(outcome.results.every(r => r.fate === 'sent' && r.attempts === 1)).toBe(true)
     expect(api.calls.map(c => c.id).sort()).toEqual([...ids].sort())
     const times = api.calls.map(c => c.at)
     for (const { limit, windowMs } of RATE_LIMITS) {
@@ -475,13 +480,12 @@ describe('runPlan with certificate IDs', () => {
     expect(api.calls.map(c => c.id)).toEqual(['1', '2', '3'])
     expect(outcome.results[1]).toEqual({
       id: '2',
-      ok: false,
-      outcome: 'failed',
+      fate: 'failed',
       status: 404,
       attempts: 1,
       error: 'HTTP 404: not_found: Not found.'
     })
-    expect(outcome.results.map(r => r.outcome)).toEqual(['sent', 'failed', 'sent'])
+    expect(outcome.results.map(r => r.fate)).toEqual(['sent', 'failed', 'sent'])
     expect(outcome.stop).toBeUndefined()
   })
 
@@ -489,14 +493,23 @@ describe('runPlan with certificate IDs', () => {
     const clock = new FakeClock()
     const api = new ScriptedApi(clock, {
       sends: {
-        '1': [new CertCentralError('timed out after 30 s waiting for x', 'timeout'), 204],
-        '2': [new CertCentralError('HTTP 503: empty body', 'http', 503), 204],
-        '3': [new CertCentralError('could not complete the request', 'network'), 204]
+        '1': [
+          new CertCentralError({ message: 'timed out after 30 s waiting for x', kind: 'timeout' }),
+          204
+        ],
+        '2': [
+          new CertCentralError({ message: 'HTTP 503: empty body', kind: 'http', status: 503 }),
+          204
+        ],
+        '3': [
+          new CertCentralError({ message: 'could not complete the request', kind: 'network' }),
+          204
+        ]
       }
     })
     const outcome = await runPlan(byCertificate(['1', '2', '3'], { maxRetries: 5 }), api, clock)
     expect(api.calls).toHaveLength(3)
-    expect(outcome.results.map(r => [r.outcome, r.attempts])).toEqual([
+    expect(outcome.results.map(r => [r.fate, r.attempts])).toEqual([
       ['failed', 1],
       ['failed', 1],
       ['failed', 1]
@@ -512,13 +525,12 @@ describe('runPlan with certificate IDs', () => {
     expect(outcome.results).toEqual([
       {
         id: '1',
-        ok: false,
-        outcome: 'failed',
+        fate: 'failed',
         status: null,
         attempts: 1,
         error: 'unexpected failure: boom'
       },
-      { id: '2', ok: true, outcome: 'sent', status: 204, attempts: 1 }
+      { id: '2', fate: 'sent', status: 204, attempts: 1 }
     ])
   })
 })
@@ -541,13 +553,12 @@ describe('runPlan and 429', () => {
     expect(api.calls.map(c => c.id)).toEqual(['1', '2', '3', '4'])
     expect(outcome.results[0]).toMatchObject({
       id: '1',
-      ok: false,
-      outcome: 'unsent',
+      fate: 'unsent',
       status: 429,
       attempts: 1
     })
     expect(outcome.results.slice(1, 4)).toEqual(
-      ['2', '3', '4'].map(id => ({ id, ok: true, outcome: 'sent', status: 204, attempts: 1 }))
+      ['2', '3', '4'].map(id => ({ id, fate: 'sent', status: 204, attempts: 1 }))
     )
     expect(outcome.results.slice(4)).toEqual(
       ['5', '6', '7', '8'].map(id => notAttempted(id, unsentAfter429('1')))
@@ -565,7 +576,7 @@ describe('runPlan and 429', () => {
       clock
     )
     expect(api.calls.map(c => c.id)).toEqual(['1', '2'])
-    expect(outcome.results.map(r => r.outcome)).toEqual(['sent', 'unsent', 'unsent', 'unsent'])
+    expect(outcome.results.map(r => r.fate)).toEqual(['sent', 'unsent', 'unsent', 'unsent'])
     expect(outcome.results.slice(2)).toEqual([
       notAttempted('3', unsentAfter429('2')),
       notAttempted('4', unsentAfter429('2'))
@@ -581,8 +592,7 @@ describe('runPlan and 429', () => {
     const outcome = await runPlan(byCertificate(['1'], { maxRetries: 2, log }), api, clock)
     expect(outcome.results[0]).toEqual({
       id: '1',
-      ok: true,
-      outcome: 'sent',
+      fate: 'sent',
       status: 204,
       attempts: 3
     })
@@ -604,7 +614,7 @@ describe('runPlan and 429', () => {
     const api = new ScriptedApi(clock, { sends: { '1': [rateLimited(300), 204] } })
     const outcome = await runPlan(byCertificate(['1'], { maxRetries: 1 }), api, clock)
     expect(api.calls.map(c => c.at)).toEqual([0, 300_000])
-    expect(outcome.results[0]?.outcome).toBe('sent')
+    expect(outcome.results[0]?.fate).toBe('sent')
     expect(outcome.retryAfter).toBe(300)
   })
 
@@ -618,7 +628,7 @@ describe('runPlan and 429', () => {
     )
     expect(api.calls.map(c => c.id)).toEqual(['1'])
     expect(clock.time).toBe(0)
-    expect(outcome.results[0]).toMatchObject({ outcome: 'unsent', status: 429, attempts: 1 })
+    expect(outcome.results[0]).toMatchObject({ fate: 'unsent', status: 429, attempts: 1 })
     expect(outcome.results[0]?.error).toContain('longer than the 300 s this action waits')
     expect(outcome.results[1]).toEqual(notAttempted('2', unsentAfter429('1')))
     expect(outcome.stop?.reason).toBe('rate-limited')
@@ -637,7 +647,7 @@ describe('runPlan and 429', () => {
       })
       const outcome = await runPlan(byCertificate(['1'], { maxRetries: 3 }), api, clock)
       expect(api.calls.map(c => c.at)).toEqual(expected)
-      expect(outcome.results[0]?.outcome).toBe('sent')
+      expect(outcome.results[0]?.fate).toBe('sent')
       expect(outcome.retryAfter).toBeUndefined()
     }
   })
@@ -650,7 +660,7 @@ describe('runPlan and 429', () => {
     expect(waits).toEqual([
       7_500, 15_000, 30_000, 60_000, 120_000, 240_000, 300_000, 300_000, 300_000, 300_000
     ])
-    expect(outcome.results[0]).toMatchObject({ outcome: 'unsent', status: 429, attempts: 11 })
+    expect(outcome.results[0]).toMatchObject({ fate: 'unsent', status: 429, attempts: 11 })
     expect(outcome.stop?.reason).toBe('rate-limited')
   })
 
@@ -662,7 +672,7 @@ describe('runPlan and 429', () => {
     })
     const ids = range(1, 8)
     const outcome = await runPlan(byCertificate(ids, { maxRetries: 1 }), api, clock)
-    expect(outcome.results.every(r => r.outcome === 'sent')).toBe(true)
+    expect(outcome.results.every(r => r.fate === 'sent')).toBe(true)
     // 1, 2, 3 and 4 were on the wire when the 429 came at 10; nothing starts until 30 s later
     expect(api.calls.filter(c => c.at > 0 && c.at < 30_010)).toEqual([])
     expect(api.calls.slice(4).every(c => c.at >= 30_010)).toBe(true)
@@ -697,7 +707,7 @@ describe('runPlan and 429', () => {
       '2@600',
       '3@600'
     ])
-    expect(outcome.results.map(r => r.outcome)).toEqual(['sent', 'sent', 'unsent', 'unsent'])
+    expect(outcome.results.map(r => r.fate)).toEqual(['sent', 'sent', 'unsent', 'unsent'])
   })
 
   it('keeps the Retry-After of a 429 when a later failure has none', async () => {
@@ -710,7 +720,7 @@ describe('runPlan and 429', () => {
       api,
       clock
     )
-    expect(outcome.results.map(r => r.outcome)).toEqual(['sent', 'failed'])
+    expect(outcome.results.map(r => r.fate)).toEqual(['sent', 'failed'])
     expect(outcome.retryAfter).toBe(7)
   })
 
@@ -719,7 +729,7 @@ describe('runPlan and 429', () => {
     const api = new ScriptedApi(clock, { sends: { '1': [rateLimited(1)] } })
     const outcome = await runPlan(byCertificate(['1'], { maxRetries: 2 }), api, clock)
     expect(api.calls.map(c => c.at)).toEqual([0, 1_000, 2_000])
-    expect(outcome.results[0]).toMatchObject({ outcome: 'unsent', status: 429, attempts: 3 })
+    expect(outcome.results[0]).toMatchObject({ fate: 'unsent', status: 429, attempts: 3 })
     expect(outcome.results[0]?.error).toMatch(/^HTTP 429: /)
     expect(outcome.stop).toMatchObject({ reason: 'rate-limited', id: '1' })
   })
@@ -736,8 +746,7 @@ describe('runPlan and 429', () => {
     const message = rateLimited(1).message
     expect(outcome.results[1]).toEqual({
       id: '2',
-      ok: false,
-      outcome: 'unsent',
+      fate: 'unsent',
       status: 429,
       attempts: 2,
       error: message,
@@ -768,7 +777,7 @@ describe('runPlan and 429', () => {
       clock
     )
     expect(api.calls.map(c => c.id)).toEqual(['1', '2'])
-    expect(outcome.results[0]).toMatchObject({ id: '1', outcome: 'unsent', status: 429 })
+    expect(outcome.results[0]).toMatchObject({ id: '1', fate: 'unsent', status: 429 })
     expect(outcome.results[1]?.error).toContain('longer than the 300 s this action waits')
     expect(outcome.stop).toMatchObject({ reason: 'rate-limited', id: '2' })
     expect(clock.time).toBeLessThan(10_000)
@@ -789,7 +798,7 @@ describe('runPlan and 429', () => {
     )
     expect(api.calls.map(c => c.id)).toEqual(['1', '2'])
     expect(of('warning')).toEqual([])
-    expect(outcome.results[0]).toMatchObject({ outcome: 'unsent', status: 429, attempts: 1 })
+    expect(outcome.results[0]).toMatchObject({ fate: 'unsent', status: 429, attempts: 1 })
     expect(outcome.results[0]?.error).toMatch(/^HTTP 429: /)
     expect(outcome.stop).toMatchObject({ reason: 'rate-limited', id: '2' })
   })
@@ -807,7 +816,7 @@ describe('runPlan and 429', () => {
     // 1's 429 is paused for 300 s, all max-retries 1 allows; 2's 429 then stops the run
     expect(clock.time).toBe(300_000)
     expect(api.calls.every(c => c.at <= 300_000)).toBe(true)
-    expect(outcome.results[1]).toMatchObject({ outcome: 'unsent', status: 429, attempts: 1 })
+    expect(outcome.results[1]).toMatchObject({ fate: 'unsent', status: 429, attempts: 1 })
     expect(outcome.results[1]?.error).toMatch(
       /; the run already waited 5 min for 429s, the most max-retries allows$/
     )
@@ -822,7 +831,7 @@ describe('runPlan and 429', () => {
       latencyMs: 10
     })
     const outcome = await runPlan(byCertificate(range(1, 4), { maxRetries: 1 }), api, clock)
-    expect(outcome.results.map(r => r.outcome)).toEqual(['sent', 'sent', 'sent', 'sent'])
+    expect(outcome.results.map(r => r.fate)).toEqual(['sent', 'sent', 'sent', 'sent'])
     expect(api.calls.slice(4).map(c => c.at)).toEqual([300_010, 300_010, 300_010, 300_010])
   })
 })
@@ -842,8 +851,7 @@ describe('runPlan and a refused key', () => {
     // Refused for the key, not for the ID: worth sending again with a key that works.
     expect(outcome.results[0]).toEqual({
       id: '1',
-      ok: false,
-      outcome: 'unsent',
+      fate: 'unsent',
       status: 403,
       attempts: 1,
       error: 'HTTP 403: access_denied|invalid_auth: Access denied; the API key was not accepted'
@@ -864,7 +872,7 @@ describe('runPlan and a refused key', () => {
     const outcome = await runPlan(byOrder(ids), api, clock)
     expect(api.calls.length).toBeLessThanOrEqual(4)
     expect(api.sends()).toEqual([])
-    expect(outcome.results[0]).toMatchObject({ outcome: 'unsent', status: 403 })
+    expect(outcome.results[0]).toMatchObject({ fate: 'unsent', status: 403 })
     expect(outcome.results.at(-1)).toEqual(
       notAttempted('111', 'not attempted: CertCentral refused the API key (order 100)')
     )
@@ -905,7 +913,7 @@ describe('runPlan and cancellation', () => {
       clock
     )
     expect(of('debug').map(l => l.message)).toEqual(['stopping the run: cancelled'])
-    expect(outcome.results[0]).toMatchObject({ id: '1', ok: false, attempts: 1 })
+    expect(outcome.results[0]).toMatchObject({ id: '1', fate: 'failed', attempts: 1 })
     expect(outcome.results[1]).toEqual(notAttempted('2', 'not attempted: cancelled'))
     expect(of('info').map(l => l.message)).toEqual([
       'certificate 1: cancelled while the request was in flight; DigiCert may still have acted on it'
@@ -924,9 +932,7 @@ describe('runPlan and cancellation', () => {
     const logged = lines.length
     cancel.abort()
     expect(outcome.stop).toBeUndefined()
-    expect(outcome.results).toEqual([
-      { id: '1', ok: true, outcome: 'sent', status: 204, attempts: 1 }
-    ])
+    expect(outcome.results).toEqual([{ id: '1', fate: 'sent', status: 204, attempts: 1 }])
     expect(lines).toHaveLength(logged)
   })
 
@@ -939,12 +945,7 @@ describe('runPlan and cancellation', () => {
     const outcome = await runPlan(byCertificate(ids, { cancel: cancel.signal }), api, clock)
     // two rounds of four had started by 150
     expect(api.calls).toHaveLength(8)
-    expect(outcome.results.slice(0, 4).map(r => r.outcome)).toEqual([
-      'sent',
-      'sent',
-      'sent',
-      'sent'
-    ])
+    expect(outcome.results.slice(0, 4).map(r => r.fate)).toEqual(['sent', 'sent', 'sent', 'sent'])
     expect(outcome.results.slice(8)).toEqual(
       ids.slice(8).map(id => notAttempted(id, 'not attempted: cancelled'))
     )
@@ -970,13 +971,12 @@ describe('runPlan and cancellation', () => {
     expect(api.calls.every(c => c.at === 0)).toBe(true)
     expect(outcome.results[0]).toEqual({
       id: '1',
-      ok: false,
-      outcome: 'unsent',
+      fate: 'unsent',
       status: 429,
       attempts: 1,
       error: 'not sent: cancelled'
     })
-    expect(outcome.results.slice(1, 4).map(r => r.outcome)).toEqual(['sent', 'sent', 'sent'])
+    expect(outcome.results.slice(1, 4).map(r => r.fate)).toEqual(['sent', 'sent', 'sent'])
     expect(outcome.results.slice(4)).toEqual([
       notAttempted('5', 'not attempted: cancelled'),
       notAttempted('6', 'not attempted: cancelled')
@@ -998,10 +998,9 @@ describe('runPlan and cancellation', () => {
     expect(api.calls).toHaveLength(1)
     expect(outcome.results[0]).toMatchObject({
       id: '55',
-      ok: false,
-      outcome: 'unsent',
+      fate: 'unsent',
       attempts: 1,
-      order_status: 'pending',
+      orderStatus: 'pending',
       error: 'not sent: cancelled'
     })
     expect(outcome.stop?.reason).toBe('cancelled')
@@ -1023,13 +1022,12 @@ describe('runPlan with order IDs', () => {
     expect(outcome.results).toEqual(
       ['101', '102'].map(id => ({
         id,
-        ok: true,
-        outcome: 'sent',
+        fate: 'sent',
         status: 204,
         attempts: 2,
-        certificate_id: `9${id}`,
-        common_name: `${id}.example.com`,
-        valid_till: '2027-01-01'
+        certificateId: `9${id}`,
+        commonName: `${id}.example.com`,
+        validTill: '2027-01-01'
       }))
     )
   })
@@ -1040,15 +1038,14 @@ describe('runPlan with order IDs', () => {
     const outcome = await runPlan(byOrder(['123', '124']), api, clock)
     expect(outcome.results[0]).toEqual({
       id: '123',
-      ok: false,
-      outcome: 'failed',
+      fate: 'failed',
       status: null,
       attempts: 1,
-      common_name: '123.example.com',
-      order_status: 'pending',
+      commonName: '123.example.com',
+      orderStatus: 'pending',
       error: 'order 123 is not issued yet (status pending); set wait-for-issuance to wait for it'
     })
-    expect(outcome.results[1]?.outcome).toBe('sent')
+    expect(outcome.results[1]?.fate).toBe('sent')
     expect(api.lookups('123')).toHaveLength(1)
     expect(api.sends().map(c => c.id)).toEqual(['9124'])
     expect(clock.time).toBe(0)
@@ -1064,8 +1061,8 @@ describe('runPlan with order IDs', () => {
       0, 5_000, 15_000, 35_000, 75_000, 155_000, 275_000, 395_000
     ])
     expect(api.sends().map(c => [c.id, c.at])).toEqual([['95', 395_000]])
-    expect(outcome.results[0]).toMatchObject({ ok: true, outcome: 'sent', attempts: 9 })
-    expect(outcome.results[0]?.order_status).toBeUndefined()
+    expect(outcome.results[0]).toMatchObject({ fate: 'sent', attempts: 9 })
+    expect(outcome.results[0]?.orderStatus).toBeUndefined()
   })
 
   it('jitters the first re-check between 4.5 and 5.5 s', async () => {
@@ -1090,8 +1087,8 @@ describe('runPlan with order IDs', () => {
       expect(api.sends()).toEqual([])
       expect(clock.time).toBe(5_000)
       expect(outcome.results[0]).toMatchObject({
-        outcome: 'failed',
-        order_status: status,
+        fate: 'failed',
+        orderStatus: status,
         attempts: 2
       })
       expect(outcome.results[0]?.error).toContain(`order 7 is ${status}`)
@@ -1108,8 +1105,8 @@ describe('runPlan with order IDs', () => {
     expect(clock.time).toBe(1_800_000)
     expect(api.sends()).toEqual([])
     expect(outcome.results[0]).toMatchObject({
-      outcome: 'failed',
-      order_status: 'pending',
+      fate: 'failed',
+      orderStatus: 'pending',
       attempts: times.length
     })
     expect(outcome.results[0]?.error).toMatch(/^order 5 still pending after 30 min/)
@@ -1125,7 +1122,7 @@ describe('runPlan with order IDs', () => {
       ['93', 0],
       ['92', 15_000]
     ])
-    expect(outcome.results.map(r => r.outcome)).toEqual(['failed', 'sent', 'sent'])
+    expect(outcome.results.map(r => r.fate)).toEqual(['failed', 'sent', 'sent'])
   })
 
   it('emails a site seal with the order ID itself once the order is issued', async () => {
@@ -1142,14 +1139,14 @@ describe('runPlan with order IDs', () => {
       ['send', '201', 5_000]
     ])
     expect(api.sends()[0]?.operation).toBe('email-site-seal')
-    expect(outcome.results[0]).toMatchObject({ id: '201', ok: true, outcome: 'sent' })
+    expect(outcome.results[0]).toMatchObject({ id: '201', fate: 'sent' })
   })
 
   it('stops at a 429 on a look-up without retries', async () => {
     const clock = new FakeClock()
     const api = new ScriptedApi(clock, { lookups: { '2': [rateLimited(20)] } })
     const outcome = await runPlan(byOrder(['1', '2', '3'], { concurrency: 1 }), api, clock)
-    expect(outcome.results[1]).toMatchObject({ outcome: 'unsent', status: 429, attempts: 1 })
+    expect(outcome.results[1]).toMatchObject({ fate: 'unsent', status: 429, attempts: 1 })
     expect(outcome.results[2]).toEqual(
       notAttempted(
         '3',
@@ -1169,7 +1166,7 @@ describe('runPlan with order IDs', () => {
       ['lookup', 20_000],
       ['send', 20_000]
     ])
-    expect(outcome.results[0]).toMatchObject({ outcome: 'sent', attempts: 3 })
+    expect(outcome.results[0]).toMatchObject({ fate: 'sent', attempts: 3 })
   })
 
   it("holds look-ups during a send's 429 pause", async () => {
@@ -1187,7 +1184,7 @@ describe('runPlan with order IDs', () => {
     // 1's send went at 10 and met a 429 at 20: 2's re-check, due at 5010, waits for 30 020
     expect(api.calls.filter(c => c.at > 10 && c.at < 30_020)).toEqual([])
     expect(api.lookups('2').map(c => c.at)).toEqual([0, 30_020])
-    expect(outcome.results.map(r => r.outcome)).toEqual(['sent', 'sent'])
+    expect(outcome.results.map(r => r.fate)).toEqual(['sent', 'sent'])
   })
 
   it('fails an order whose look-up is answered 404, and goes on', async () => {
@@ -1196,13 +1193,12 @@ describe('runPlan with order IDs', () => {
     const outcome = await runPlan(byOrder(['8', '9'], { waitSeconds: 60 }), api, clock)
     expect(outcome.results[0]).toEqual({
       id: '8',
-      ok: false,
-      outcome: 'failed',
+      fate: 'failed',
       status: 404,
       attempts: 1,
       error: 'HTTP 404: not_found: Not found.'
     })
-    expect(outcome.results[1]?.outcome).toBe('sent')
+    expect(outcome.results[1]?.fate).toBe('sent')
     expect(api.lookups('8')).toHaveLength(1)
   })
 })
@@ -1220,7 +1216,7 @@ describe('runPlan with order IDs: slots, shares and results', () => {
       const clock = new FakeClock()
       const api = new ScriptedApi(clock, { latencyMs: 100 })
       const outcome = await runPlan(byOrder(range(1, 12), { concurrency }), api, clock)
-      expect(outcome.results.every(r => r.outcome === 'sent')).toBe(true)
+      expect(outcome.results.every(r => r.fate === 'sent')).toBe(true)
       expect([api.peakOf.lookup, api.peak]).toEqual([lookups, concurrency ?? MAX_IN_FLIGHT])
     }
   })
@@ -1234,7 +1230,7 @@ describe('runPlan with order IDs: slots, shares and results', () => {
       lookups: Object.fromEntries(ids.map(id => [id, ['pending', 'issued']]))
     })
     const outcome = await runPlan(byOrder(ids, { waitSeconds: 600 }), api, clock)
-    expect(outcome.results.every(r => r.outcome === 'sent')).toBe(true)
+    expect(outcome.results.every(r => r.fate === 'sent')).toBe(true)
     expect(ids.map(id => api.lookups(id).map(c => c.at))).toEqual([
       ...Array.from({ length: 13 }, () => [0, 5_000]),
       [0, 5_040],
@@ -1258,7 +1254,7 @@ describe('runPlan with order IDs: slots, shares and results', () => {
         lookups: Object.fromEntries(ids.map(id => [id, ['pending', 'issued']]))
       })
       const outcome = await runPlan(byOrder(ids, { waitSeconds: 600 }), api, clock)
-      expect(outcome.results.every(r => r.outcome === 'sent')).toBe(true)
+      expect(outcome.results.every(r => r.fate === 'sent')).toBe(true)
       // Node emits its warnings on the next tick
       await new Promise(resolve => setImmediate(resolve))
     } finally {
@@ -1270,19 +1266,22 @@ describe('runPlan with order IDs: slots, shares and results', () => {
   it('keeps the status of the look-up when the send then fails without an HTTP answer', async () => {
     const clock = new FakeClock()
     const api = new ScriptedApi(clock, {
-      sends: { '931': [new CertCentralError('could not complete the request', 'network')] }
+      sends: {
+        '931': [
+          new CertCentralError({ message: 'could not complete the request', kind: 'network' })
+        ]
+      }
     })
     const outcome = await runPlan(byOrder(['31']), api, clock)
     expect(outcome.results).toEqual([
       {
         id: '31',
-        ok: false,
-        outcome: 'failed',
+        fate: 'failed',
         status: 200,
         attempts: 2,
-        certificate_id: '931',
-        common_name: '31.example.com',
-        valid_till: '2027-01-01',
+        certificateId: '931',
+        commonName: '31.example.com',
+        validTill: '2027-01-01',
         error: 'could not complete the request'
       }
     ])
@@ -1307,13 +1306,12 @@ describe('runPlan with order IDs: slots, shares and results', () => {
     expect(outcome.results).toEqual([
       {
         id: '5',
-        ok: true,
-        outcome: 'sent',
+        fate: 'sent',
         status: 204,
         attempts: 3,
-        certificate_id: '95',
-        common_name: 'www.example.com',
-        valid_till: '2026-12-31'
+        certificateId: '95',
+        commonName: 'www.example.com',
+        validTill: '2026-12-31'
       }
     ])
   })
@@ -1335,14 +1333,13 @@ describe('runPlan with order IDs: slots, shares and results', () => {
     const outcome = await runPlan(byOrder(['6', '7']), api, clock)
     expect(outcome.results[0]).toEqual({
       id: '6',
-      ok: false,
-      outcome: 'failed',
+      fate: 'failed',
       status: null,
       attempts: 1,
-      common_name: '6.example.com',
+      commonName: '6.example.com',
       error: 'order 6 is issued but its Order info names no certificate.id; check api-url'
     })
-    expect(outcome.results[1]?.outcome).toBe('sent')
+    expect(outcome.results[1]?.fate).toBe('sent')
     expect(api.sends().map(c => c.id)).toEqual(['97'])
   })
 
@@ -1353,12 +1350,11 @@ describe('runPlan with order IDs: slots, shares and results', () => {
     expect(outcome.results).toEqual([
       {
         id: '7',
-        ok: false,
-        outcome: 'failed',
+        fate: 'failed',
         status: null,
         attempts: 1,
-        common_name: '7.example.com',
-        order_status: 'rejected',
+        commonName: '7.example.com',
+        orderStatus: 'rejected',
         error: 'order 7 is rejected: it ended without a certificate, so there is nothing to send',
         hint: 'check the order in CertCentral; a new order is needed'
       }
@@ -1374,12 +1370,11 @@ describe('runPlan with order IDs: slots, shares and results', () => {
     expect(outcome.results).toEqual([
       {
         id: '8',
-        ok: false,
-        outcome: 'failed',
+        fate: 'failed',
         status: null,
         attempts: 4,
-        common_name: '8.example.com',
-        order_status: 'pending',
+        commonName: '8.example.com',
+        orderStatus: 'pending',
         error: 'order 8 still pending after 30 s',
         hint: 'raise wait-for-issuance, or run again once the order is issued'
       }
@@ -1399,7 +1394,7 @@ describe('runPlan with 300 orders and waiting', () => {
     )
     const api = new ScriptedApi(clock, { lookups, latencyMs: 20 })
     const outcome = await runPlan(byOrder(ids, { waitSeconds: 3600 }), api, clock)
-    expect(outcome.results.every(r => r.outcome === 'sent')).toBe(true)
+    expect(outcome.results.every(r => r.fate === 'sent')).toBe(true)
     expect(api.sends()).toHaveLength(300)
 
     const all = api.calls.map(c => c.at)
@@ -1435,7 +1430,7 @@ describe('runPlan log', () => {
       lookups: { '8': ['pending'], '9': ['pending'], '10': ['needs_approval'] }
     })
     const outcome = await runPlan(byOrder(ids, { waitSeconds: 600, log }), api, clock)
-    expect(outcome.results.filter(r => r.outcome === 'sent')).toHaveLength(7)
+    expect(outcome.results.filter(r => r.fate === 'sent')).toHaveLength(7)
     const waiting = of('info').filter(l => l.message.startsWith('waiting for'))
     expect(waiting.length).toBeGreaterThanOrEqual(5)
     for (const line of waiting) expect(line.message).toMatch(WAITING)
@@ -1469,7 +1464,7 @@ describe('runPlan log', () => {
     })
     const outcome = await runPlan(byOrder(['5'], { waitSeconds: 600, log }), api, clock)
     expect(api.lookups().map(c => c.at)).toEqual([0, 27_500, 60_000, 102_500])
-    expect(outcome.results[0]).toMatchObject({ outcome: 'sent', attempts: 5 })
+    expect(outcome.results[0]).toMatchObject({ fate: 'sent', attempts: 5 })
     expect(of('info').map(l => [l.at, l.message])).toEqual([
       [22_500, 'waiting for 1 of 1 orders (1 pending); next check in 5 s; 0 sent'],
       [82_500, 'waiting for 1 of 1 orders (1 pending); next check in 20 s; 0 sent'],
@@ -1499,7 +1494,7 @@ describe('runPlan log', () => {
       clock
     )
     // 2 failed at its check at 5 s; 4 was sent at its check at 15 s
-    expect(outcome.results.map(r => r.outcome)).toEqual(['failed', 'failed', 'failed', 'sent'])
+    expect(outcome.results.map(r => r.fate)).toEqual(['failed', 'failed', 'failed', 'sent'])
     expect(outcome.results[1]).toMatchObject({ status: 404, attempts: 2 })
     expect(api.sends().map(c => c.at)).toEqual([15_000])
     const later = of('info').filter(l => l.message.startsWith('waiting for') && l.at > 15_000)

@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { HINTS } from '../src/api.js'
+import { HINTS } from '../../src/api.js'
 
-const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8')
+const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8')
 const troubleshooting = readme.slice(
   readme.indexOf('## Troubleshooting'),
   readme.indexOf('\n## ', readme.indexOf('## Troubleshooting') + 1)

@@ -15,7 +15,7 @@ import {
   parseOrderInfo,
   parseRetryAfter,
   refusesKey
-} from '../src/api.js'
+} from '../../src/api.js'
 
 describe('REGION_BASE_URLS', () => {
   it('points each region at its CertCentral over HTTPS', () => {

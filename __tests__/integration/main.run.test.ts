@@ -6,15 +6,17 @@ import type { AddressInfo } from 'node:net'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { actAsRunner, escapeRegExp } from './support/log.js'
+import { actAsRunner, escapeRegExp } from '../support/log.js'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { USER_AGENT, run } from '../src/main.js'
-import type { Clock } from '../src/runner.js'
-import { startStandIn } from '../standin/certcentral-standin.js'
-import { startConnectProxy } from '../standin/connect-proxy.js'
-import { parseOutputFile } from '../standin/run-action.js'
-import { FakeClock } from './support/clock.js'
-import { installNetworkGuard } from './support/network-guard.js'
+import { USER_AGENT, run } from '../../src/main.js'
+import type { Clock } from '../../src/runner.js'
+import { startStandIn } from '../../standin/certcentral-standin.js'
+import { startConnectProxy } from '../../standin/connect-proxy.js'
+import { parseOutputFile } from '../../standin/run-action.js'
+import { FakeClock } from '../support/clock.js'
+import { requestsFor } from '../support/standin.js'
+import { visible } from '../support/summary.js'
+import { installNetworkGuard } from '../support/network-guard.js'
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>
 let standIn: StandIn
@@ -138,15 +140,10 @@ const messages = (name: string): string[] =>
 const masked = (): string[] => messages('add-mask')
 const outputs = (): Record<string, string> => parseOutputFile(readFileSync(files.output, 'utf8'))
 const summary = (): string => readFileSync(files.summary, 'utf8')
-const visible = (html: string): string =>
-  html
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
 const signalListeners = (): unknown[][] => [
   process.listeners('SIGINT'),
   process.listeners('SIGTERM')
 ]
-const requestsFor = (...ids: string[]) => standIn.requests.filter(r => ids.includes(r.id ?? ''))
 
 const EMPTY_OUTPUTS = {
   'status-code': '',
@@ -170,7 +167,7 @@ describe('run() against the stand-in', () => {
       format: 'plaintext',
       message: 'Renewed.\nInstall by Friday.'
     })
-    const seen = requestsFor(a, b)
+    const seen = requestsFor(standIn, a, b)
     expect(seen.map(r => `${r.method} ${r.path}`).sort()).toEqual(
       [a, b].map(id => `PUT /services/v2/certificate/${id}/sendemail`).sort()
     )
@@ -259,7 +256,9 @@ describe('run() against the stand-in', () => {
     })
     expect(masked()).toEqual([standIn.apiKey])
     expect(lines().filter(line => /^::add-mask::\s*$/.test(line))).toEqual([])
-    expect(requestsFor(id)).toEqual([expect.objectContaining({ keyValid: true, status: 204 })])
+    expect(requestsFor(standIn, id)).toEqual([
+      expect.objectContaining({ keyValid: true, status: 204 })
+    ])
     expect(process.exitCode).toBeUndefined()
   })
 
@@ -409,7 +408,7 @@ describe('run() against the stand-in', () => {
       },
       clock
     )
-    expect(requestsFor(id).map(r => r.status)).toEqual([429, 204])
+    expect(requestsFor(standIn, id).map(r => r.status)).toEqual([429, 204])
     expect(clock.sleeps).toContain(30_000)
     expect(messages('warning')).toContainEqual(
       expect.stringMatching(new RegExp(`certificate ${id}: HTTP 429.*retry 1 of 1 in 30\\.0 s`))
@@ -434,7 +433,7 @@ describe('run() against the stand-in', () => {
       'certificate-id': id,
       emails: 'ops@example.com'
     })
-    expect(requestsFor(id)).toHaveLength(1)
+    expect(requestsFor(standIn, id)).toHaveLength(1)
     expect(outputs()).toMatchObject({
       'status-code': '429',
       'unsent-ids': id,
@@ -509,7 +508,7 @@ describe('run() against the stand-in', () => {
       'certificate-id': id,
       emails: 'ops@example.com'
     })
-    expect(requestsFor(id)).toEqual([expect.objectContaining({ status: 204 })])
+    expect(requestsFor(standIn, id)).toEqual([expect.objectContaining({ status: 204 })])
     expect(messages('error')).toEqual([
       `unexpected error: EISDIR: illegal operation on a directory, open '${dir}'`
     ])
@@ -554,7 +553,7 @@ describe('run() against the stand-in', () => {
         'certificate-id': [...hanging, ...waiting].join(','),
         emails: 'ops@example.com'
       })
-      await vi.waitFor(() => expect(requestsFor(...hanging)).toHaveLength(4), {
+      await vi.waitFor(() => expect(requestsFor(standIn, ...hanging)).toHaveLength(4), {
         timeout: 4_000,
         interval: 5
       })
@@ -568,7 +567,7 @@ describe('run() against the stand-in', () => {
       expect(process.listeners('SIGINT')).toEqual(before.SIGINT)
       expect(process.listeners('SIGTERM')).toEqual(before.SIGTERM)
 
-      expect(requestsFor(...waiting)).toEqual([])
+      expect(requestsFor(standIn, ...waiting)).toEqual([])
       const shown = outputs()
       const results = JSON.parse(shown.results as string) as {
         id: string

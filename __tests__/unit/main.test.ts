@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { actAsRunner } from './support/log.js'
+import { actAsRunner } from '../support/log.js'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 const calls = vi.hoisted(() => [] as { name: string; args: unknown[] }[])
@@ -23,9 +23,9 @@ vi.mock('@actions/core', async importOriginal => {
   return wrapped as typeof actual
 })
 
-const { ACTION_INPUTS } = await import('../src/action-inputs.js')
-const { USER_AGENT, readInputs, run, secretLines } = await import('../src/main.js')
-const { parseOutputFile } = await import('../standin/run-action.js')
+const { ACTION_INPUTS } = await import('../../src/action-inputs.js')
+const { USER_AGENT, readInputs, run, secretLines } = await import('../../src/main.js')
+const { parseOutputFile } = await import('../../standin/run-action.js')
 
 // Nothing listens here: a request that should never be made fails on loopback, never on the net.
 const CLOSED_PORT_URL = 'http://127.0.0.1:9/services/v2'
