@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3750);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(157);
 // The action's entry point: awaited, so a pending request can never end the process as a success.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -28382,7 +28382,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3750:
+/***/ 157:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32972,28 +32972,9 @@ async function writeSummaryHtml(compose) {
     }
 }
 
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
-;// CONCATENATED MODULE: ./src/runner.ts
-// Runs a plan: which request goes when, how many at once, pacing under DigiCert's rate limits,
-// retries of 429, waiting for orders to be issued, and stopping the run. Time and the CertCentral
-// calls are injected, so tests of waits, windows and polls run in milliseconds.
-
-
-
-
-
-/** Added to every window: DigiCert counts arrivals, we count departures. */
-const RATE_MARGIN_MS = 250;
-const MAX_IN_FLIGHT = 4;
-const BACKOFF_BASE_MS = 5_000;
-/** The longest any single wait may be (a 429's Retry-After or backoff); longer stops the run. */
-const MAX_PAUSE_SECONDS = 300;
-/** Order polling: the first re-check after about 5 s, doubling, at most every 2 minutes. */
-const FIRST_POLL_MS = 5_000;
-const MAX_POLL_MS = 120_000;
-/** The waiting line in the log comes at most this often. */
-const WAITING_LOG_MS = 60_000;
+;// CONCATENATED MODULE: ./src/clock.ts
+// Time, injected: the scheduler reads durations, deadlines and waits from a Clock, so tests of
+// hours of waiting run on a virtual one in milliseconds.
 const realClock = {
     now: () => Date.now(),
     sleep: (ms, halt) => new Promise(resolve => {
@@ -33010,6 +32991,30 @@ const realClock = {
     }),
     random: () => Math.random()
 };
+
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+;// CONCATENATED MODULE: ./src/scheduler.ts
+// Runs a plan: which request goes when, how many at once, pacing under DigiCert's rate limits,
+// retries of 429, waiting for orders to be issued, and stopping the run. Time and the CertCentral
+// calls are injected, so tests of waits, windows and polls run in milliseconds.
+
+
+
+
+
+
+/** Added to every window: DigiCert counts arrivals, we count departures. */
+const RATE_MARGIN_MS = 250;
+const MAX_IN_FLIGHT = 4;
+const BACKOFF_BASE_MS = 5_000;
+/** The longest any single wait may be (a 429's Retry-After or backoff); longer stops the run. */
+const MAX_PAUSE_SECONDS = 300;
+/** Order polling: the first re-check after about 5 s, doubling, at most every 2 minutes. */
+const FIRST_POLL_MS = 5_000;
+const MAX_POLL_MS = 120_000;
+/** The waiting line in the log comes at most this often. */
+const WAITING_LOG_MS = 60_000;
 const silent = { info: () => { }, warning: () => { }, debug: () => { } };
 /** Exponential backoff from BACKOFF_BASE_MS with up to 50 % jitter, capped at MAX_PAUSE_SECONDS. */
 function backoffMs(retry, random) {
@@ -33397,6 +33402,7 @@ function asCertCentralError(error) {
 ;// CONCATENATED MODULE: ./src/main.ts
 // Inputs → plan → requests → report. The one place that talks to the runner's environment:
 // inputs, the key's masking, signals, and the wiring of transport, client, runner and reporter.
+
 
 
 

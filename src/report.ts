@@ -5,7 +5,7 @@ import * as core from '@actions/core'
 import { MAX_RETRY_AFTER_SECONDS } from './api.js'
 import type { PlannedRequest } from './certcentral.js'
 import { idNoun, type IdInput, type Operation } from './operations.js'
-import type { Fate, IdResult, RunOutcome } from './runner.js'
+import type { Fate, IdResult, RunOutcome } from './outcome.js'
 import { SHOWN_CHARS, type Sanitizer } from './sanitize.js'
 
 /** What the report shows of the plan. */

@@ -1,7 +1,7 @@
 // A virtual clock for the runner: sleeps wait in a queue, and whenever the event loop is otherwise
 // idle the earliest one fires and time jumps to it. Concurrent waits (polls, pauses, pacing) keep
 // their real order, and hours of waiting run in milliseconds.
-import type { Clock } from '../../src/runner.js'
+import type { Clock } from '../../src/clock.js'
 
 interface Timer {
   at: number

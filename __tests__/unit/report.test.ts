@@ -19,7 +19,7 @@ import {
   type ReportContext,
   type ResultEntry
 } from '../../src/report.js'
-import type { IdResult, RunOutcome } from '../../src/runner.js'
+import type { IdResult, RunOutcome } from '../../src/outcome.js'
 import { Sanitizer } from '../../src/sanitize.js'
 import { parseOutputFile } from '../../standin/run-action.js'
 

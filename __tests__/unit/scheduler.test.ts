@@ -14,13 +14,13 @@ import {
   RATE_MARGIN_MS,
   backoffMs,
   pollDelayMs,
-  realClock,
   runPlan,
   type CertCentralPort,
-  type IdResult,
   type RunLog,
   type RunOptions
-} from '../../src/runner.js'
+} from '../../src/scheduler.js'
+import { realClock } from '../../src/clock.js'
+import type { IdResult } from '../../src/outcome.js'
 import { FakeClock } from '../support/clock.js'
 
 // ---- A scripted CertCentral ----------------------------------------------------------------

@@ -11,6 +11,8 @@ import {
 } from './api.js'
 import { CertCentralError } from './certcentral.js'
 import { OPERATIONS, idNoun, type IdInput, type Operation } from './operations.js'
+import { realClock, type Clock } from './clock.js'
+import type { Fate, IdResult, RunOutcome, StopReason } from './outcome.js'
 import { formatDuration } from './parse.js'
 
 /** Added to every window: DigiCert counts arrivals, we count departures. */
@@ -24,30 +26,6 @@ export const FIRST_POLL_MS = 5_000
 export const MAX_POLL_MS = 120_000
 /** The waiting line in the log comes at most this often. */
 export const WAITING_LOG_MS = 60_000
-
-export interface Clock {
-  now(): number
-  /** Resolves after `ms`, or at once when `halt` aborts. */
-  sleep(ms: number, halt?: AbortSignal): Promise<void>
-  random(): number
-}
-
-export const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, halt) =>
-    new Promise(resolve => {
-      if (halt?.aborted) return resolve()
-      const done = (): void => {
-        clearTimeout(timer)
-        halt?.removeEventListener('abort', done)
-        resolve()
-      }
-      const timer = setTimeout(done, ms)
-      // done removes itself, whichever comes first
-      halt?.addEventListener('abort', done)
-    }),
-  random: () => Math.random()
-}
 
 /** The CertCentral port: what the runner needs of CertCentral, the operation's call and the Order info look-up. */
 export interface CertCentralPort {
@@ -69,39 +47,6 @@ export interface RunLog {
   info(message: string): void
   warning(message: string): void
   debug(message: string): void
-}
-
-/**
- * Where an ID ended: sent; failed (sending it again unchanged will not help); unsent (stopped or
- * rate-limited: send it again); validated (a dry run).
- */
-export type Fate = 'sent' | 'failed' | 'unsent' | 'validated'
-
-/** One ID's entry in the `results` output. */
-export interface IdResult {
-  id: string
-  fate: Fate
-  /** The HTTP status of the last answer for this ID. */
-  status: number | null
-  /** Requests made for this ID: look-ups and sends. */
-  attempts: number
-  error?: string
-  hint?: string
-  certificateId?: string
-  commonName?: string
-  validTill?: string
-  /** The order's status when it was not issued. */
-  orderStatus?: string
-}
-
-export type StopReason = 'rate-limited' | 'key-refused' | 'cancelled'
-
-export interface RunOutcome {
-  results: IdResult[]
-  /** Why the run stopped early, if it did. */
-  stop: { reason: StopReason; id: string | undefined; message: string } | undefined
-  /** Seconds DigiCert last asked to wait with a usable Retry-After. */
-  retryAfter: number | undefined
 }
 
 export interface RunOptions {

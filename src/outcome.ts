@@ -1,0 +1,35 @@
+// What a run comes to: each ID's fate and result, and why the run stopped early if it did. The
+// scheduler produces it (or the dry run), the report shows it.
+
+/**
+ * Where an ID ended: sent; failed (sending it again unchanged will not help); unsent (stopped or
+ * rate-limited: send it again); validated (a dry run).
+ */
+export type Fate = 'sent' | 'failed' | 'unsent' | 'validated'
+
+/** What became of one ID; the report shows it as an entry of the `results` output. */
+export interface IdResult {
+  id: string
+  fate: Fate
+  /** The HTTP status of the last answer for this ID. */
+  status: number | null
+  /** Requests made for this ID: look-ups and sends. */
+  attempts: number
+  error?: string
+  hint?: string
+  certificateId?: string
+  commonName?: string
+  validTill?: string
+  /** The order's status when it was not issued. */
+  orderStatus?: string
+}
+
+export type StopReason = 'rate-limited' | 'key-refused' | 'cancelled'
+
+export interface RunOutcome {
+  results: IdResult[]
+  /** Why the run stopped early, if it did. */
+  stop: { reason: StopReason; id: string | undefined; message: string } | undefined
+  /** Seconds DigiCert last asked to wait with a usable Retry-After. */
+  retryAfter: number | undefined
+}
