@@ -13,7 +13,7 @@ export const realClock: Clock = {
   now: () => Date.now(),
   // Resolves, never rejects: at the end of `ms`, or at once when `halt` aborts (or has aborted).
   sleep: (ms, halt) =>
-    settleOnce<void>(
+    settleOnce<undefined>(
       {
         timeoutMs: ms,
         onTimeout: () => ({ value: undefined }),

@@ -10,6 +10,9 @@ export type Outcome<T> = { value: T } | { error: unknown }
 /** Ends the operation; every call after the first is ignored. */
 export type Settle<T> = (outcome: Outcome<T>) => void
 
+/** What an operation undoes once it has settled, told how. */
+export type Cleanup<T> = (outcome: Outcome<T>) => void
+
 /** The default deadline error, when no onTimeout is given. */
 export class DeadlineExceeded extends Error {
   override readonly name = 'DeadlineExceeded'
@@ -36,12 +39,12 @@ export interface SettleOnceOptions<T> {
  */
 export function settleOnce<T>(
   options: SettleOnceOptions<T>,
-  start: (settle: Settle<T>) => ((outcome: Outcome<T>) => void) | void
+  start: (settle: Settle<T>) => Cleanup<T> | undefined
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const { timeoutMs, signal } = options
     let settled: Outcome<T> | undefined
-    let cleanup: ((outcome: Outcome<T>) => void) | void = undefined
+    let cleanup: Cleanup<T> | undefined
     let timer: ReturnType<typeof setTimeout> | undefined
     const settle: Settle<T> = outcome => {
       if (settled) return

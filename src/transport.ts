@@ -120,7 +120,8 @@ export class Transport {
             }
           })
         } catch (error) {
-          return settle({ error: systemFailure(error, null) })
+          settle({ error: systemFailure(error, null) })
+          return undefined
         }
         request.on('error', error => settle({ error: systemFailure(error, status) }))
         // A 101 (or any protocol switch) is never an answer to these calls: drop the connection.
@@ -219,6 +220,7 @@ function readBody(message: http.IncomingMessage): Promise<{ text: string; trunca
           })
         })
     })
+    return undefined
   })
 }
 

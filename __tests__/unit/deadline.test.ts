@@ -184,6 +184,7 @@ describe('settleOnce', () => {
     let handed: Settle<string> | undefined
     const promise = settleOnce<string>({ timeoutMs: 1_000 }, settle => {
       handed = settle
+      return undefined
     })
     handed?.({ value: 'no cleanup' })
     await expect(promise).resolves.toBe('no cleanup')
