@@ -1,5 +1,6 @@
 // Time, injected: the scheduler reads durations, deadlines and waits from a Clock, so tests of
 // hours of waiting run on a virtual one in milliseconds.
+import { settleOnce } from './deadline.js'
 
 export interface Clock {
   now(): number
@@ -10,17 +11,16 @@ export interface Clock {
 
 export const realClock: Clock = {
   now: () => Date.now(),
+  // Resolves, never rejects: at the end of `ms`, or at once when `halt` aborts (or has aborted).
   sleep: (ms, halt) =>
-    new Promise(resolve => {
-      if (halt?.aborted) return resolve()
-      const done = (): void => {
-        clearTimeout(timer)
-        halt?.removeEventListener('abort', done)
-        resolve()
-      }
-      const timer = setTimeout(done, ms)
-      // done removes itself, whichever comes first
-      halt?.addEventListener('abort', done)
-    }),
+    settleOnce<undefined>(
+      {
+        timeoutMs: ms,
+        onTimeout: () => ({ value: undefined }),
+        signal: halt,
+        onAbort: () => ({ value: undefined })
+      },
+      () => undefined
+    ),
   random: () => Math.random()
 }

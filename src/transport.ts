@@ -14,6 +14,7 @@ import { isIP } from 'node:net'
 import type { Duplex } from 'node:stream'
 import * as tls from 'node:tls'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
+import { settleOnce } from './deadline.js'
 
 /** Bytes of a response body kept; the rest is dropped unread and the connection closed. */
 export const MAX_BODY_BYTES = 64 * 1024
@@ -84,80 +85,74 @@ export class Transport {
     body: string | undefined,
     cancel?: AbortSignal
   ): Promise<RawResponse> {
-    return new Promise<RawResponse>((resolve, reject) => {
-      let status: number | null = null
-      let settled = false
-      let request: http.ClientRequest | undefined
-      const settle = (outcome: RawResponse | TransportError): void => {
-        if (settled) return
-        settled = true
-        clearTimeout(timer)
-        cancel?.removeEventListener('abort', onCancel)
-        if (outcome instanceof TransportError) {
-          request?.destroy()
-          reject(outcome)
-        } else {
-          resolve(outcome)
+    let status: number | null = null
+    return settleOnce<RawResponse>(
+      {
+        timeoutMs: this.options.timeoutMs,
+        onTimeout: () => ({
+          error: new TransportError(
+            'timeout',
+            status,
+            'ETIMEDOUT',
+            `no complete answer in ${this.options.timeoutMs} ms`
+          )
+        }),
+        signal: cancel,
+        onAbort: () => ({
+          error: new TransportError('cancelled', status, 'ECANCELED', 'the run was cancelled')
+        })
+      },
+      settle => {
+        let request: http.ClientRequest
+        try {
+          const module = url.protocol === 'https:' ? https : http
+          request = module.request(url, {
+            method,
+            agent: this.agentFor(url),
+            headers: {
+              ...headers,
+              'User-Agent': this.options.userAgent,
+              ...(body === undefined
+                ? method === 'GET'
+                  ? {}
+                  : { 'Content-Length': '0' }
+                : { 'Content-Length': String(Buffer.byteLength(body)) })
+            }
+          })
+        } catch (error) {
+          settle({ error: systemFailure(error, null) })
+          return undefined
+        }
+        request.on('error', error => settle({ error: systemFailure(error, status) }))
+        // A 101 (or any protocol switch) is never an answer to these calls: drop the connection.
+        request.on('upgrade', (response: http.IncomingMessage, socket: Duplex) => {
+          socket.destroy()
+          settle({
+            error: new TransportError(
+              'protocol',
+              response.statusCode ?? 101,
+              'EPROTO',
+              'the server switched protocols instead of answering'
+            )
+          })
+        })
+        request.on('response', response => {
+          status = response.statusCode ?? 0
+          readBody(response).then(
+            ({ text, truncated }) =>
+              settle({
+                value: { status: status as number, headers: response.headers, text, truncated }
+              }),
+            error => settle({ error: systemFailure(error, status) })
+          )
+        })
+        request.end(body)
+        // A request that failed, timed out or was cancelled leaves no connection behind.
+        return outcome => {
+          if ('error' in outcome) request.destroy()
         }
       }
-      const timer = setTimeout(
-        () =>
-          settle(
-            new TransportError(
-              'timeout',
-              status,
-              'ETIMEDOUT',
-              `no complete answer in ${this.options.timeoutMs} ms`
-            )
-          ),
-        this.options.timeoutMs
-      )
-      const onCancel = (): void =>
-        settle(new TransportError('cancelled', status, 'ECANCELED', 'the run was cancelled'))
-      if (cancel?.aborted) return onCancel()
-      cancel?.addEventListener('abort', onCancel)
-
-      try {
-        const module = url.protocol === 'https:' ? https : http
-        request = module.request(url, {
-          method,
-          agent: this.agentFor(url),
-          headers: {
-            ...headers,
-            'User-Agent': this.options.userAgent,
-            ...(body === undefined
-              ? method === 'GET'
-                ? {}
-                : { 'Content-Length': '0' }
-              : { 'Content-Length': String(Buffer.byteLength(body)) })
-          }
-        })
-      } catch (error) {
-        return settle(systemFailure(error, null))
-      }
-      request.on('error', error => settle(systemFailure(error, status)))
-      // A 101 (or any protocol switch) is never an answer to these calls: drop the connection.
-      request.on('upgrade', (response: http.IncomingMessage, socket: Duplex) => {
-        socket.destroy()
-        settle(
-          new TransportError(
-            'protocol',
-            response.statusCode ?? 101,
-            'EPROTO',
-            'the server switched protocols instead of answering'
-          )
-        )
-      })
-      request.on('response', response => {
-        status = response.statusCode ?? 0
-        readBody(response).then(
-          ({ text, truncated }) =>
-            settle({ status: status as number, headers: response.headers, text, truncated }),
-          error => settle(systemFailure(error, status))
-        )
-      })
-      request.end(body)
-    })
+    )
   }
 
   /** Closes every connection, kept-alive or still tunnelling, so the process can exit. */
@@ -199,36 +194,33 @@ function systemFailure(error: unknown, status: number | null): TransportError {
  * mid-body), so it can never stay pending; the request's deadline covers a body that trickles.
  */
 function readBody(message: http.IncomingMessage): Promise<{ text: string; truncated: boolean }> {
-  return new Promise((resolve, reject) => {
+  return settleOnce({}, settle => {
     const chunks: Buffer[] = []
     let size = 0
-    let done = false
-    const finish = (error?: unknown, truncated = false): void => {
-      if (done) return
-      done = true
-      if (error) reject(error)
-      else resolve({ text: Buffer.concat(chunks).toString('utf8'), truncated })
-    }
+    const body = (truncated: boolean) => ({
+      value: { text: Buffer.concat(chunks).toString('utf8'), truncated }
+    })
     message.on('data', (chunk: Buffer) => {
       const room = MAX_BODY_BYTES - size
       chunks.push(chunk.subarray(0, room))
       size += Math.min(room, chunk.length)
       if (chunk.length > room) {
         // Enough to explain an error; drop the connection rather than download the rest.
-        finish(undefined, true)
+        settle(body(true))
         message.destroy()
       }
     })
-    message.on('end', () => finish())
-    message.on('error', error => finish(error))
+    message.on('end', () => settle(body(false)))
+    message.on('error', error => settle({ error }))
     message.on('close', () => {
       if (!message.complete)
-        finish(
-          Object.assign(new Error('the connection closed before the body ended'), {
+        settle({
+          error: Object.assign(new Error('the connection closed before the body ended'), {
             code: 'ECONNRESET'
           })
-        )
+        })
     })
+    return undefined
   })
 }
 
@@ -275,44 +267,43 @@ class TunnelAgent extends https.Agent {
       agent: false
     })
     this.connecting.add(connect)
-    let done = false
-    const finish = (error: Error | null, socket?: Duplex): void => {
-      if (done) return
-      done = true
-      clearTimeout(timer)
-      this.connecting.delete(connect)
-      if (error) connect.destroy()
-      callback(error, socket)
-    }
-    const timer = setTimeout(
-      () =>
-        finish(
-          Object.assign(
+    settleOnce<Duplex>(
+      {
+        timeoutMs: this.timeoutMs,
+        onTimeout: () => ({
+          error: Object.assign(
             new Error(`the proxy ${this.proxy.host} did not open a tunnel to ${target} in time`),
-            {
-              code: 'ETIMEDOUT'
-            }
+            { code: 'ETIMEDOUT' }
           )
-        ),
-      this.timeoutMs
-    )
-    connect.on('error', error => finish(error))
-    connect.on('connect', (response, socket) => {
-      if (response.statusCode !== 200) {
-        socket.destroy()
-        return finish(
-          Object.assign(
-            new Error(
-              `the proxy ${this.proxy.host} refused the tunnel to ${target} (HTTP ${response.statusCode})`
-            ),
-            { code: 'EPROXY' }
-          )
-        )
+        })
+      },
+      settle => {
+        connect.on('error', error => settle({ error }))
+        connect.on('connect', (response, socket) => {
+          if (response.statusCode !== 200) {
+            socket.destroy()
+            return settle({
+              error: Object.assign(
+                new Error(
+                  `the proxy ${this.proxy.host} refused the tunnel to ${target} (HTTP ${response.statusCode})`
+                ),
+                { code: 'EPROXY' }
+              )
+            })
+          }
+          // The agent has set options.servername from the Host, empty for an IP literal (no SNI).
+          settle({ value: tls.connect({ ...options, socket }) })
+        })
+        connect.end()
+        return outcome => {
+          this.connecting.delete(connect)
+          if ('error' in outcome) connect.destroy()
+        }
       }
-      // The agent has set options.servername from the Host, empty for an IP literal (no SNI).
-      finish(null, tls.connect({ ...options, socket }))
-    })
-    connect.end()
+    ).then(
+      socket => callback(null, socket),
+      (error: Error) => callback(error)
+    )
     return undefined
   }
 

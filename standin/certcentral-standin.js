@@ -5,10 +5,25 @@
 // Used by the tests, `npm run demo` and CI. `node standin/certcentral-standin.js --help` for the
 // command line; it prints `listening on http://127.0.0.1:PORT/services/v2` and serves until
 // SIGINT/SIGTERM. GET /_standin/requests returns what it received (the key is never recorded).
+// This file holds the server, the account's state (key, faults, orders, rate limits), the
+// recording of requests and the command line; each fault is an entry in faults.js, each
+// endpoint an entry in resources.js.
 import { readFileSync } from 'node:fs'
-import { STATUS_CODES, createServer as createHttpServer } from 'node:http'
+import { createServer as createHttpServer } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import { pathToFileURL } from 'node:url'
+import { FAULTS, faultEntry } from './faults.js'
+import { resourceOf } from './resources.js'
+import { UsageError, integerArg } from './usage.js'
+
+export {
+  DEFAULT_CERTIFICATE_ID_OFFSET,
+  DEFAULT_DATE_ISSUED,
+  DEFAULT_VALID_TILL
+} from './resources.js'
+export { UsageError } from './usage.js'
+/** @typedef {import('./faults.js').Fault} Fault */
+/** @typedef {import('./resources.js').Route} Route */
 
 export const DEFAULT_KEY = 'standin-api-key-0000'
 /** A key that may only GET (DigiCert's "View Only" key): PUT and POST answer 403. */
@@ -34,50 +49,6 @@ export const INVALID_KEY_HEADERS = {
     'incap_ses_1234_2318389=c3RhbmRpbi1zZXNzaW9uLW5vdC1yZWFs; path=/; Domain=.digicert.com; Secure; SameSite=None'
   ]
 }
-
-/** certificate.valid_till and certificate.date_issued of an order without its own. */
-export const DEFAULT_VALID_TILL = '2027-01-15'
-export const DEFAULT_DATE_ISSUED = '2026-01-15T12:00:00+00:00'
-/** An order without a script: issued at once, with certificate.id = order ID + this. */
-export const DEFAULT_CERTIFICATE_ID_OFFSET = 1_000_000
-
-const FORMATS = ['attachment', 'plaintext', 'downloadlink']
-const BOOLEAN_SEAL_FIELDS = [
-  'seal_hover',
-  'seal_autoplay',
-  'seal_use_logo',
-  'display_malware_scan',
-  'display_ct_log',
-  'display_pci_scan',
-  'display_blocklist_check',
-  'display_verified_customer'
-]
-const SEND_FIELDS = ['emails', 'certificate_collect_format', 'custom_message']
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
-const REDIRECT_DEFAULT = 'http://127.0.0.1:1/services/v2/redirected'
-
-/**
- * What the stand-in does for one ID instead of its normal answer. `times`: only for the next N
- * requests of that ID, then the fault is gone. A fault takes effect only for a request whose key
- * passes (a wrong key still gets the recorded 403), except reset-before-body, which acts on
- * arrival.
- * @typedef {(
- *   | { kind: 'status', status: number, body?: string, headers?: Record<string, string> }
- *   | { kind: 'rate-limit', retryAfter?: string }
- *   | { kind: 'redirect', location: string, status?: number }
- *   | { kind: 'hang' }
- *   | { kind: 'hang-mid-body' }
- *   | { kind: 'trickle', intervalMs?: number }
- *   | { kind: 'trickle-headers', intervalMs?: number }
- *   | { kind: 'reset-before-body' }
- *   | { kind: 'reset-after-headers', status?: number }
- *   | { kind: 'reset-after-body' }
- *   | { kind: 'big-body', bytes: number }
- *   | { kind: 'not-found' }
- *   | { kind: 'switching-protocols' }
- *   | { kind: 'echo-key' }
- * ) & { times?: number }} Fault
- */
 
 /**
  * How an order answers `GET /order/certificate/{id}`. Each GET answered 200 takes the next status,
@@ -107,6 +78,21 @@ const REDIRECT_DEFAULT = 'http://127.0.0.1:1/services/v2/redirected'
  */
 
 /**
+ * The account the stand-in serves: its key, its faults and orders by ID, its rate limits, and
+ * what it has received.
+ * @typedef {object} Account
+ * @property {string} apiKey
+ * @property {number} latencyMs
+ * @property {Map<string, Fault>} faults
+ * @property {Map<string, OrderScript>} orders
+ * @property {Map<string, number>} served  statuses served per order
+ * @property {{ limit: number, windowMs: number }[]} rateLimits
+ * @property {number[]} arrivals  when each request past the recording arrived
+ * @property {RecordedRequest[]} requests
+ * @property {number} started
+ */
+
+/**
  * @param {object} [options]
  * @param {string} [options.apiKey]
  * @param {number} [options.port]  0 (any free port) by default; always on 127.0.0.1
@@ -119,328 +105,26 @@ const REDIRECT_DEFAULT = 'http://127.0.0.1:1/services/v2/redirected'
  *   server still listens on 127.0.0.1 only: a name such as certcentral.test is for a proxy to map
  */
 export async function startStandIn(options = {}) {
-  const apiKey = options.apiKey ?? DEFAULT_KEY
-  const latencyMs = options.latencyMs ?? 0
-  /** @type {Map<string, Fault>} */
-  const faults = new Map(Object.entries(options.faults ?? {}))
-  /** @type {Map<string, OrderScript>} */
-  const orders = new Map()
-  /** @type {Map<string, number>} statuses served per order */
-  const served = new Map()
-  for (const [id, script] of Object.entries(options.orders ?? {})) setOrder(id, script)
-  const rateLimits = options.rateLimits ?? []
-  /** @type {number[]} */
-  const arrivals = []
-  /** @type {RecordedRequest[]} */
-  const requests = []
-  /** @type {Set<import('node:net').Socket>} */
-  const sockets = new Set()
-  const started = Date.now()
-  let connections = 0
-
-  /**
-   * @param {import('node:http').IncomingMessage} req
-   * @param {import('node:http').ServerResponse} res
-   */
-  const handle = (req, res) => {
-    const chunks = /** @type {Buffer[]} */ ([])
-    const id = idOf(pathOf(req.url ?? ''))
-    const fault = id ? faults.get(id) : undefined
-    if (fault && fault.times !== undefined && --fault.times <= 0 && id) faults.delete(id)
-    if (fault?.kind === 'reset-before-body') {
-      record(req, undefined, id, 0)
-      req.socket.destroy()
-      return
-    }
-    req.on('data', chunk => chunks.push(chunk))
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8')
-      setTimeout(() => answer(req, res, id, text, fault), latencyMs)
-    })
+  /** @type {Account} */
+  const account = {
+    apiKey: options.apiKey ?? DEFAULT_KEY,
+    latencyMs: options.latencyMs ?? 0,
+    faults: new Map(Object.entries(options.faults ?? {})),
+    orders: new Map(),
+    served: new Map(),
+    rateLimits: options.rateLimits ?? [],
+    arrivals: [],
+    requests: [],
+    started: 0
   }
+  for (const [id, script] of Object.entries(options.orders ?? {})) setOrder(account, id, script)
+  account.started = Date.now()
+  /** @type {import('node:http').RequestListener} */
+  const handle = (req, res) => arrive(account, req, res)
   const server = options.tls
     ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handle)
     : createHttpServer(handle)
-
-  /** @param {import('node:net').Socket} socket */
-  const track = socket => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  }
-  server.on('connection', socket => {
-    connections++
-    track(socket)
-  })
-  server.on('secureConnection', track)
-
-  /**
-   * @param {string} id
-   * @param {OrderScript} script
-   */
-  function setOrder(id, script) {
-    if (!/^\d+$/.test(id)) throw new TypeError(`setOrder: order ID ${id} is not digits`)
-    const statuses = script.statuses
-    if (
-      statuses !== undefined &&
-      (!Array.isArray(statuses) ||
-        statuses.length === 0 ||
-        !statuses.every(s => typeof s === 'string' && s !== ''))
-    ) {
-      throw new TypeError(`setOrder ${id}: statuses must be a non-empty list of strings`)
-    }
-    orders.set(id, script)
-    served.set(id, 0)
-  }
-
-  /** @param {string} id */
-  function orderBody(id) {
-    const script = orders.get(id) ?? {}
-    const statuses = script.statuses ?? ['issued']
-    const count = served.get(id) ?? 0
-    served.set(id, count + 1)
-    const status = /** @type {string} */ (statuses[Math.min(count, statuses.length - 1)])
-    const commonName = script.commonName ?? `order-${id}.example.com`
-    /** @type {Record<string, unknown>} */
-    const certificate = {
-      common_name: commonName,
-      dns_names: script.dnsNames ?? [commonName],
-      signature_hash: 'sha256',
-      key_size: 2048
-    }
-    if (status === 'issued') {
-      certificate.id = script.certificateId ?? Number(id) + DEFAULT_CERTIFICATE_ID_OFFSET
-      certificate.date_issued = script.dateIssued ?? DEFAULT_DATE_ISSUED
-      certificate.valid_till = script.validTill ?? DEFAULT_VALID_TILL
-    }
-    return {
-      id: Number(id),
-      status,
-      certificate,
-      date_created: '2026-01-14T09:30:00+00:00',
-      product: { name_id: 'ssl_basic', name: 'Basic TLS/SSL', type: 'ssl_certificate' }
-    }
-  }
-
-  /**
-   * @param {import('node:http').IncomingMessage} req
-   * @param {string | undefined} text
-   * @param {string | undefined} id
-   * @param {number} status
-   */
-  function record(req, text, id, status) {
-    const headers = { ...req.headers }
-    const key = headers['x-dc-devkey']
-    delete headers['x-dc-devkey']
-    let body = text
-    try {
-      body = text === undefined || text === '' ? text : JSON.parse(text)
-    } catch {
-      // kept as text
-    }
-    /** @type {RecordedRequest} */
-    const entry = {
-      method: req.method ?? '',
-      path: req.url ?? '',
-      id,
-      keyPresent: key !== undefined,
-      keyValid: key === apiKey || key === VIEW_ONLY_KEY,
-      headers,
-      body,
-      status,
-      at: Date.now() - started
-    }
-    requests.push(entry)
-    return entry
-  }
-
-  /**
-   * @param {import('node:http').IncomingMessage} req
-   * @param {import('node:http').ServerResponse} res
-   * @param {string | undefined} id
-   * @param {string} text
-   * @param {Fault | undefined} fault
-   */
-  function answer(req, res, id, text, fault) {
-    const method = req.method ?? ''
-    const path = pathOf(req.url ?? '')
-    if (path === '/_standin/requests' && method === 'GET') {
-      return send(res, 200, JSON.stringify(requests))
-    }
-    const entry = record(req, text, id, 0)
-    /** @type {Reply} */
-    const reply = (status, body = '', headers = {}) => {
-      entry.status = status
-      send(res, status, body, headers)
-    }
-    /** @type {(status: number, code: string, message: string) => void} */
-    const errors = (status, code, message) =>
-      reply(status, JSON.stringify({ errors: [{ code, message }] }))
-
-    const now = Date.now()
-    arrivals.push(now)
-    for (const { limit, windowMs } of rateLimits) {
-      if (arrivals.filter(t => t > now - windowMs).length > limit) {
-        return errors(
-          429,
-          'request_limit_exceeded',
-          'Service unavailable, please limit request volume'
-        )
-      }
-    }
-
-    const route = routeOf(method, path)
-    if (!route) return errors(404, 'not_found|route', 'The specified route was not found.')
-    const key = req.headers['x-dc-devkey']
-    if (key !== apiKey && key !== VIEW_ONLY_KEY) {
-      // a wrong, empty or missing key: the answer recorded from www.digicert.com
-      entry.status = 403
-      res.writeHead(403, 'Forbidden', {
-        ...INVALID_KEY_HEADERS,
-        'content-length': String(Buffer.byteLength(INVALID_KEY_BODY))
-      })
-      res.end(INVALID_KEY_BODY)
-      return
-    }
-    if (key === VIEW_ONLY_KEY && route !== 'order') {
-      return errors(403, 'access_denied|missing_permission', 'This API key is view only.')
-    }
-
-    if (fault) return misbehave(req, res, entry, route, fault, reply, errors)
-
-    if (route === 'order') return reply(200, JSON.stringify(orderBody(/** @type {string} */ (id))))
-
-    // The email-seal call needs no body at all; a body, when there is one, must be JSON.
-    if (route === 'seal' && text === '') return reply(204)
-    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
-      return errors(400, 'bad_request_format', 'Content-Type must be application/json.')
-    }
-    let body
-    try {
-      body = JSON.parse(text)
-    } catch {
-      return errors(400, 'bad_request_format', 'The request body is not valid JSON.')
-    }
-    const problem = route === 'send' ? sendProblem(body) : sealProblem(body)
-    if (problem) return errors(400, problem.code, problem.message)
-    reply(204)
-  }
-
-  /**
-   * @param {import('node:http').IncomingMessage} req
-   * @param {import('node:http').ServerResponse} res
-   * @param {RecordedRequest} entry
-   * @param {Route} route
-   * @param {Fault} fault
-   * @param {Reply} reply
-   * @param {(status: number, code: string, message: string) => void} errors
-   */
-  function misbehave(req, res, entry, route, fault, reply, errors) {
-    const socket = req.socket
-    switch (fault.kind) {
-      case 'status':
-        return reply(fault.status, fault.body ?? '', fault.headers ?? {})
-      case 'not-found':
-        return route === 'order'
-          ? errors(404, 'not_found|order', 'The specified order was not found.')
-          : errors(404, 'not_found', 'Not found.')
-      case 'rate-limit':
-        entry.status = 429
-        return send(
-          res,
-          429,
-          JSON.stringify({
-            errors: [
-              {
-                code: 'request_limit_exceeded',
-                message: 'Service unavailable, please limit request volume'
-              }
-            ]
-          }),
-          fault.retryAfter === undefined ? {} : { 'Retry-After': fault.retryAfter }
-        )
-      case 'redirect':
-        return reply(fault.status ?? 302, '', { Location: fault.location })
-      case 'hang':
-        return // never answers; closed with the server
-      case 'hang-mid-body':
-        entry.status = 500
-        res.writeHead(500, { 'Content-Type': 'application/json', 'Content-Length': '1000' })
-        res.write('{"errors":[{"code":"internal')
-        return
-      case 'reset-after-body':
-        socket.destroy()
-        return
-      case 'reset-after-headers': {
-        // a status line and headers promising 1000 bytes, part of the body, then the end
-        const status = fault.status ?? (route === 'order' ? 200 : 500)
-        entry.status = status
-        const partial = route === 'order' ? `{"id":${entry.id},"status":"iss` : '{"errors":[{"code'
-        socket.write(
-          `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n` +
-            'Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n' +
-            partial,
-          () => socket.destroy()
-        )
-        return
-      }
-      case 'switching-protocols':
-        // a 101 nobody asked for, then silence on an open socket
-        entry.status = 101
-        socket.write(
-          'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'
-        )
-        return
-      case 'echo-key': {
-        // the key back in the error message: once JSON-escaped character by character
-        // (\u0073\u0074...), once as plain text, to test a client's redaction of both
-        const key = String(req.headers['x-dc-devkey'] ?? '')
-        const escaped = Array.from(
-          { length: key.length },
-          (_, i) => `\\u${key.charCodeAt(i).toString(16).padStart(4, '0')}`
-        ).join('')
-        const plain = JSON.stringify(key).slice(1, -1)
-        return reply(
-          400,
-          `{"errors":[{"code":"bad_request_format","message":"The key ${escaped} is not valid for this request (key: ${plain})."}]}`
-        )
-      }
-      case 'trickle-headers': {
-        // a status line, then one header line at a time, never ending the headers
-        entry.status = 200
-        socket.write('HTTP/1.1 200 OK\r\n')
-        const timer = setInterval(() => socket.write('X-Slow: .\r\n'), fault.intervalMs ?? 50)
-        socket.on('close', () => clearInterval(timer))
-        return
-      }
-      case 'trickle': {
-        // one byte at a time, never finishing: an idle timeout never fires, only a deadline does
-        entry.status = 500
-        res.writeHead(500, { 'Content-Type': 'text/plain' })
-        const timer = setInterval(() => res.write('.'), fault.intervalMs ?? 50)
-        res.on('close', () => clearInterval(timer))
-        return
-      }
-      case 'big-body': {
-        entry.status = 500
-        res.writeHead(500, { 'Content-Type': 'text/plain', 'Content-Length': String(fault.bytes) })
-        const chunk = Buffer.alloc(64 * 1024, 'x')
-        let left = fault.bytes
-        const pump = () => {
-          while (left > 0) {
-            const piece = chunk.subarray(0, Math.min(chunk.length, left))
-            left -= piece.length
-            if (!res.write(piece)) return res.once('drain', pump)
-          }
-          res.end()
-        }
-        res.on('error', () => {})
-        return pump()
-      }
-      case 'reset-before-body':
-        return // handled on arrival
-    }
-  }
-
+  const sockets = trackSockets(server)
   await new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, '127.0.0.1', () => {
@@ -459,31 +143,221 @@ export async function startStandIn(options = {}) {
     baseUrl: `${origin}/services/v2`,
     /** The port on 127.0.0.1. */
     port: address.port,
-    apiKey,
-    requests,
+    apiKey: account.apiKey,
+    requests: account.requests,
     /** Connections accepted so far. */
-    connections: () => connections,
+    connections: sockets.connections,
     /** @param {string} id @param {Fault} fault */
-    setFault: (id, fault) => void faults.set(id, fault),
+    setFault: (id, fault) => void account.faults.set(id, fault),
     /** @param {string} id */
-    clearFault: id => void faults.delete(id),
-    /** Replaces an order's script and starts it again from its first status. */
-    setOrder,
+    clearFault: id => void account.faults.delete(id),
+    /**
+     * Replaces an order's script and starts it again from its first status.
+     * @param {string} id
+     * @param {OrderScript} script
+     */
+    setOrder: (id, script) => setOrder(account, id, script),
     /**
      * GETs of this order received so far, whatever they were answered.
      * @param {string} id
      */
-    orderGets: id => requests.filter(r => r.method === 'GET' && r.id === id).length,
+    orderGets: id => account.requests.filter(r => r.method === 'GET' && r.id === id).length,
     close: () =>
       new Promise(resolve => {
-        for (const socket of sockets) socket.destroy()
+        sockets.destroyAll()
         server.close(() => resolve(undefined))
       })
   }
 }
 
-/** @typedef {'send' | 'seal' | 'order'} Route */
-/** @typedef {(status: number, body?: string, headers?: Record<string, string | string[]>) => void} Reply */
+/**
+ * Counts the connections a server accepts and keeps its open sockets, to destroy on close.
+ * @param {import('node:http').Server} server
+ */
+function trackSockets(server) {
+  /** @type {Set<import('node:net').Socket>} */
+  const sockets = new Set()
+  let connections = 0
+  /** @param {import('node:net').Socket} socket */
+  const track = socket => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  }
+  server.on('connection', socket => {
+    connections++
+    track(socket)
+  })
+  server.on('secureConnection', track)
+  return {
+    connections: () => connections,
+    destroyAll: () => {
+      for (const socket of sockets) socket.destroy()
+    }
+  }
+}
+
+/**
+ * @param {Account} account
+ * @param {string} id
+ * @param {OrderScript} script
+ */
+function setOrder(account, id, script) {
+  if (!/^\d+$/.test(id)) throw new TypeError(`setOrder: order ID ${id} is not digits`)
+  const statuses = script.statuses
+  if (
+    statuses !== undefined &&
+    (!Array.isArray(statuses) ||
+      statuses.length === 0 ||
+      !statuses.every(s => typeof s === 'string' && s !== ''))
+  ) {
+    throw new TypeError(`setOrder ${id}: statuses must be a non-empty list of strings`)
+  }
+  account.orders.set(id, script)
+  account.served.set(id, 0)
+}
+
+/**
+ * An order's script and how many of its statuses were served before this GET, which counts.
+ * @param {Account} account
+ * @param {string} id
+ */
+function takeOrder(account, id) {
+  const served = account.served.get(id) ?? 0
+  account.served.set(id, served + 1)
+  return { script: account.orders.get(id) ?? {}, served }
+}
+
+/**
+ * A request arrives: a fault that acts on arrival acts now; otherwise the body is read and
+ * answered after the latency.
+ * @param {Account} account
+ * @param {import('node:http').IncomingMessage} req
+ * @param {import('node:http').ServerResponse} res
+ */
+function arrive(account, req, res) {
+  const chunks = /** @type {Buffer[]} */ ([])
+  const id = idOf(pathOf(req.url ?? ''))
+  const fault = id ? account.faults.get(id) : undefined
+  if (fault && fault.times !== undefined && --fault.times <= 0 && id) account.faults.delete(id)
+  const onArrival = fault && faultEntry(fault.kind)?.arrive
+  if (onArrival) {
+    record(account, req, { text: undefined, id, status: 0 })
+    onArrival(req)
+    return
+  }
+  req.on('data', chunk => chunks.push(chunk))
+  req.on('end', () => {
+    const text = Buffer.concat(chunks).toString('utf8')
+    setTimeout(() => answer({ account, req, res, id, text, fault }), account.latencyMs)
+  })
+}
+
+/**
+ * @param {Account} account
+ * @param {import('node:http').IncomingMessage} req
+ * @param {{ text: string | undefined, id: string | undefined, status: number }} what
+ */
+function record(account, req, { text, id, status }) {
+  const headers = { ...req.headers }
+  const key = headers['x-dc-devkey']
+  delete headers['x-dc-devkey']
+  let body = text
+  try {
+    body = text === undefined || text === '' ? text : JSON.parse(text)
+  } catch {
+    // kept as text
+  }
+  /** @type {RecordedRequest} */
+  const entry = {
+    method: req.method ?? '',
+    path: req.url ?? '',
+    id,
+    keyPresent: key !== undefined,
+    keyValid: key === account.apiKey || key === VIEW_ONLY_KEY,
+    headers,
+    body,
+    status,
+    at: Date.now() - account.started
+  }
+  account.requests.push(entry)
+  return entry
+}
+
+/**
+ * Whether this request, counted now, goes past one of the account's rate-limit windows.
+ * @param {Account} account
+ */
+function pastRateLimit(account) {
+  const now = Date.now()
+  account.arrivals.push(now)
+  return account.rateLimits.some(
+    ({ limit, windowMs }) => account.arrivals.filter(t => t > now - windowMs).length > limit
+  )
+}
+
+/**
+ * The answer to a request read in full: the stand-in's own list of requests, else (recorded) a
+ * 429 past a rate limit, a 404 off every route, the recorded 403 for a wrong key, a 403 for a
+ * view-only key on anything but GET, the ID's fault, or the resource's answer.
+ * @param {{ account: Account, req: import('node:http').IncomingMessage,
+ *   res: import('node:http').ServerResponse, id: string | undefined, text: string,
+ *   fault: Fault | undefined }} request
+ */
+function answer({ account, req, res, id, text, fault }) {
+  const method = req.method ?? ''
+  const path = pathOf(req.url ?? '')
+  if (path === '/_standin/requests' && method === 'GET') {
+    return send(res, 200, JSON.stringify(account.requests))
+  }
+  const entry = record(account, req, { text, id, status: 0 })
+  /** @type {import('./faults.js').Reply} */
+  const reply = (status, body = '', headers = {}) => {
+    entry.status = status
+    send(res, status, body, headers)
+  }
+  /** @type {import('./faults.js').ErrorsReply} */
+  const errors = (status, code, message) =>
+    reply(status, JSON.stringify({ errors: [{ code, message }] }))
+  if (pastRateLimit(account)) {
+    return errors(429, 'request_limit_exceeded', 'Service unavailable, please limit request volume')
+  }
+  const resource = resourceOf(method, path)
+  if (!resource) return errors(404, 'not_found|route', 'The specified route was not found.')
+  const key = req.headers['x-dc-devkey']
+  if (key !== account.apiKey && key !== VIEW_ONLY_KEY) {
+    // a wrong, empty or missing key: the answer recorded from www.digicert.com
+    entry.status = 403
+    res.writeHead(403, 'Forbidden', {
+      ...INVALID_KEY_HEADERS,
+      'content-length': String(Buffer.byteLength(INVALID_KEY_BODY))
+    })
+    res.end(INVALID_KEY_BODY)
+    return
+  }
+  if (key === VIEW_ONLY_KEY && resource.method !== 'GET') {
+    return errors(403, 'access_denied|missing_permission', 'This API key is view only.')
+  }
+  if (fault) {
+    return faultEntry(fault.kind)?.act?.({
+      req,
+      res,
+      entry,
+      route: resource.name,
+      fault,
+      reply,
+      errors
+    })
+  }
+  const orderId = /** @type {string} */ (id)
+  resource.handle({
+    req,
+    text,
+    id: orderId,
+    reply,
+    errors,
+    takeOrder: id => takeOrder(account, id)
+  })
+}
 
 /** @param {string} url */
 function pathOf(url) {
@@ -494,95 +368,6 @@ function pathOf(url) {
 /** The first all-digits path segment: the certificate or order ID. @param {string} path */
 function idOf(path) {
   return /\/(\d+)(?=\/|$)/.exec(path)?.[1]
-}
-
-/**
- * @param {string} method
- * @param {string} path
- * @returns {Route | undefined}
- */
-function routeOf(method, path) {
-  if (method === 'PUT' && /^\/services\/v2\/certificate\/\d+\/sendemail$/.test(path)) return 'send'
-  if (
-    method === 'POST' &&
-    /^\/services\/v2\/order\/certificate\/\d+\/site-seal\/email-seal$/.test(path)
-  )
-    return 'seal'
-  // the real API also takes the certificate's thumbprint or serial number here; the stand-in
-  // knows orders by ID only
-  if (method === 'GET' && /^\/services\/v2\/order\/certificate\/\d+$/.test(path)) return 'order'
-  return undefined
-}
-
-// The `invalid_value:<field>` and `required_param:<field>` codes below are the stand-in's own
-// guess, not confirmed for this API: they come from DigiCert's older Retail API. Only the status
-// (400) and the `{"errors":[{code, message}]}` shape are documented for CertCentral.
-
-/** @param {unknown} body */
-function sendProblem(body) {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { code: 'bad_request_format', message: 'The body must be a JSON object.' }
-  }
-  const b = /** @type {Record<string, unknown>} */ (body)
-  for (const field of Object.keys(b)) {
-    if (!SEND_FIELDS.includes(field))
-      return { code: `invalid_value:${field}`, message: `Unknown field ${field}.` }
-  }
-  if (b.emails === undefined)
-    return { code: 'required_param:emails', message: 'emails is required.' }
-  if (
-    !Array.isArray(b.emails) ||
-    b.emails.length === 0 ||
-    !b.emails.every(e => typeof e === 'string' && EMAIL.test(e))
-  ) {
-    return { code: 'invalid_value:emails', message: 'emails must be a list of addresses.' }
-  }
-  if (b.certificate_collect_format === undefined) {
-    return {
-      code: 'required_param:certificate_collect_format',
-      message: 'certificate_collect_format is required.'
-    }
-  }
-  if (!FORMATS.includes(/** @type {string} */ (b.certificate_collect_format))) {
-    return { code: 'invalid_value:certificate_collect_format', message: 'Not a collect format.' }
-  }
-  if (b.custom_message !== undefined && typeof b.custom_message !== 'string') {
-    return { code: 'invalid_value:custom_message', message: 'custom_message must be a string.' }
-  }
-  return undefined
-}
-
-/** @param {unknown} body */
-function sealProblem(body) {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { code: 'bad_request_format', message: 'The body must be a JSON object.' }
-  }
-  const b = /** @type {Record<string, unknown>} */ (body)
-  for (const field of SEND_FIELDS) {
-    if (field in b)
-      return { code: `invalid_value:${field}`, message: `${field} is not a site seal parameter.` }
-  }
-  if (
-    b.recipient_email !== undefined &&
-    (typeof b.recipient_email !== 'string' || !EMAIL.test(b.recipient_email))
-  ) {
-    return {
-      code: 'invalid_value:recipient_email',
-      message: 'recipient_email must be one address.'
-    }
-  }
-  if (b.seal_size !== undefined && !['s', 'm', 'l'].includes(/** @type {string} */ (b.seal_size))) {
-    return { code: 'invalid_value:seal_size', message: 'seal_size must be s, m or l.' }
-  }
-  if (b.seal_number !== undefined && ![16, 17, 18].includes(Number(b.seal_number))) {
-    return { code: 'invalid_value:seal_number', message: 'seal_number must be 16, 17 or 18.' }
-  }
-  for (const field of BOOLEAN_SEAL_FIELDS) {
-    if (b[field] !== undefined && typeof b[field] !== 'boolean') {
-      return { code: `invalid_value:${field}`, message: `${field} must be a boolean.` }
-    }
-  }
-  return undefined
 }
 
 /**
@@ -605,64 +390,14 @@ function send(res, status, body, headers = {}) {
  * Every fault kind, its argument on the command line (`--fault ID=KIND[:ARG]`) and what it does.
  * @type {{ kind: Fault['kind'], arg?: string, help: string }[]}
  */
-export const FAULT_KINDS = [
-  { kind: 'status', arg: 'CODE', help: 'answer HTTP CODE (200-599; 500 if omitted), empty body' },
-  {
-    kind: 'rate-limit',
-    arg: 'RETRY_AFTER',
-    help: '429 request_limit_exceeded; with a Retry-After header when given (seconds or a date)'
-  },
-  {
-    kind: 'redirect',
-    arg: 'URL',
-    help: `302 to URL (${REDIRECT_DEFAULT} if omitted)`
-  },
-  { kind: 'not-found', help: '404 not_found|order on an order GET, 404 not_found otherwise' },
-  { kind: 'hang', help: 'read the request, never answer' },
-  { kind: 'hang-mid-body', help: '500 headers and part of the body, then silence' },
-  { kind: 'trickle', help: '500, then one body byte every 50 ms, never ending' },
-  {
-    kind: 'trickle-headers',
-    help: 'a status line, then one header line every 50 ms, never ending'
-  },
-  { kind: 'reset-before-body', help: 'close the connection before reading the request body' },
-  {
-    kind: 'reset-after-headers',
-    arg: 'CODE',
-    help: 'status line and headers (Content-Length: 1000), part of the body, then close; CODE 200 on an order GET, 500 otherwise, if omitted'
-  },
-  { kind: 'reset-after-body', help: 'read the request, then close without answering' },
-  { kind: 'big-body', arg: 'BYTES', help: '500 with a body of BYTES bytes (5 MiB if omitted)' },
-  {
-    kind: 'switching-protocols',
-    help: '101 Switching Protocols (Upgrade: websocket), then silence on the open socket'
-  },
-  {
-    kind: 'echo-key',
-    help: '400 whose message holds the X-DC-DEVKEY value \\u-escaped and in plain text'
-  }
-]
+export const FAULT_KINDS = FAULTS.map(({ kind, arg, help }) =>
+  arg === undefined ? { kind, help } : { kind, arg, help }
+)
 
 /** Fault kinds that take no argument: `--fault ID=KIND`. */
 export const SIMPLE_FAULT_KINDS = FAULT_KINDS.filter(k => k.arg === undefined).map(k => k.kind)
 
 const validKinds = () => FAULT_KINDS.map(k => (k.arg ? `${k.kind}[:${k.arg}]` : k.kind)).join(', ')
-
-/** A mistake on the command line: printed as one line, exit code 2. */
-export class UsageError extends Error {}
-
-/**
- * @param {string} what
- * @param {string | undefined} arg
- * @param {number} min
- * @param {number} max
- */
-function integerArg(what, arg, min, max) {
-  const n = Number(arg)
-  if (!/^\d+$/.test(arg ?? '') || n < min || n > max)
-    throw new UsageError(`${what}: expected a whole number from ${min} to ${max}, not "${arg}"`)
-  return n
-}
 
 /**
  * `ID=KIND[:ARG]`, e.g. `404=not-found`, `7=rate-limit:30`, `9=status:500`, `5=redirect:https://x/`.
@@ -678,28 +413,14 @@ export function parseFaultSpec(spec) {
   const [, id, kind, arg] = /** @type {[string, string, string, string | undefined]} */ (
     /** @type {unknown} */ (match)
   )
-  const known = FAULT_KINDS.find(k => k.kind === kind)
+  const known = faultEntry(kind)
   if (!known)
     throw new UsageError(`--fault ${spec}: unknown kind ${kind}; valid kinds: ${validKinds()}`)
   if (arg !== undefined && known.arg === undefined)
     throw new UsageError(`--fault ${spec}: ${kind} takes no argument; valid kinds: ${validKinds()}`)
-  const what = `--fault ${spec}`
-  /** @type {Fault} */
-  let fault
-  if (kind === 'status')
-    fault = { kind, status: arg === undefined ? 500 : integerArg(what, arg, 200, 599) }
-  else if (kind === 'rate-limit') {
-    if (arg === '') throw new UsageError(`${what}: an empty Retry-After; omit ":" for none`)
-    fault = arg === undefined ? { kind } : { kind, retryAfter: arg }
-  } else if (kind === 'redirect') fault = { kind, location: arg || REDIRECT_DEFAULT }
-  else if (kind === 'big-body')
-    fault = {
-      kind,
-      bytes: arg === undefined ? 5 * 1024 * 1024 : integerArg(what, arg, 1, 1024 * 1024 * 1024)
-    }
-  else if (kind === 'reset-after-headers')
-    fault = arg === undefined ? { kind } : { kind, status: integerArg(what, arg, 200, 599) }
-  else fault = /** @type {Fault} */ ({ kind })
+  const fault = known.parse
+    ? known.parse(arg, `--fault ${spec}`)
+    : /** @type {Fault} */ ({ kind: known.kind })
   return [id, fault]
 }
 

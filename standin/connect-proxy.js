@@ -73,26 +73,7 @@ export async function startConnectProxy(options = {}) {
     socket.on('close', () => sockets.delete(socket))
   }
 
-  const server = createServer((req, res) => {
-    const chunks = /** @type {Buffer[]} */ ([])
-    req.on('data', chunk => chunks.push(chunk))
-    req.on('end', () => {
-      const url = req.url ?? ''
-      if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
-        res.writeHead(400, { 'Content-Type': 'text/plain', Connection: 'close' })
-        res.end('this is a proxy: send an absolute URI or CONNECT\n')
-        return
-      }
-      plainRequests.push({
-        method: req.method ?? '',
-        url,
-        headers: { ...req.headers },
-        body: Buffer.concat(chunks).toString('utf8')
-      })
-      res.writeHead(502, { 'Content-Type': 'text/plain', Connection: 'close' })
-      res.end('the test proxy forwards nothing in clear\n')
-    })
-  })
+  const server = createServer((req, res) => answerPlain(req, res, plainRequests))
   server.on('connection', track)
   server.on('clientError', (_error, socket) => socket.destroy())
 
@@ -116,27 +97,7 @@ export async function startConnectProxy(options = {}) {
     if (mode === 'never-answer') return // accepted, never answered; destroyed by close()
 
     dials.push({ host: '127.0.0.1', port: target.port })
-    const upstream = connect({ host: '127.0.0.1', port: target.port })
-    track(upstream)
-    let established = false
-    upstream.on('connect', () => {
-      established = true
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-      if (head.length > 0) upstream.write(head)
-      upstream.pipe(client)
-      client.pipe(upstream)
-    })
-    upstream.on('error', error => {
-      if (!established) {
-        const body = `cannot reach 127.0.0.1:${target.port}: ${error.message}\n`
-        client.end(
-          'HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\nConnection: close\r\n' +
-            `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
-        )
-      } else client.destroy()
-    })
-    upstream.on('close', () => client.destroy())
-    client.on('close', () => upstream.destroy())
+    tunnel(client, head, target.port, track)
   })
 
   await new Promise(resolve =>
@@ -161,4 +122,64 @@ export async function startConnectProxy(options = {}) {
         server.close(() => resolve(undefined))
       })
   }
+}
+
+/**
+ * A plain-HTTP request: recorded and answered 502 when it is a forward-proxy request (an
+ * absolute URI), 400 otherwise; never forwarded.
+ * @param {import('node:http').IncomingMessage} req
+ * @param {import('node:http').ServerResponse} res
+ * @param {PlainRequest[]} plainRequests
+ */
+function answerPlain(req, res, plainRequests) {
+  const chunks = /** @type {Buffer[]} */ ([])
+  req.on('data', chunk => chunks.push(chunk))
+  req.on('end', () => {
+    const url = req.url ?? ''
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+      res.writeHead(400, { 'Content-Type': 'text/plain', Connection: 'close' })
+      res.end('this is a proxy: send an absolute URI or CONNECT\n')
+      return
+    }
+    plainRequests.push({
+      method: req.method ?? '',
+      url,
+      headers: { ...req.headers },
+      body: Buffer.concat(chunks).toString('utf8')
+    })
+    res.writeHead(502, { 'Content-Type': 'text/plain', Connection: 'close' })
+    res.end('the test proxy forwards nothing in clear\n')
+  })
+}
+
+/**
+ * The tunnel of an allowed CONNECT: 127.0.0.1:port piped both ways once it answers, 502 when it
+ * cannot be reached, each side closed with the other.
+ * @param {import('node:stream').Duplex} client
+ * @param {Buffer} head
+ * @param {number} port
+ * @param {(socket: import('node:net').Socket) => void} track
+ */
+function tunnel(client, head, port, track) {
+  const upstream = connect({ host: '127.0.0.1', port })
+  track(upstream)
+  let established = false
+  upstream.on('connect', () => {
+    established = true
+    client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+    if (head.length > 0) upstream.write(head)
+    upstream.pipe(client)
+    client.pipe(upstream)
+  })
+  upstream.on('error', error => {
+    if (!established) {
+      const body = `cannot reach 127.0.0.1:${port}: ${error.message}\n`
+      client.end(
+        'HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\nConnection: close\r\n' +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+      )
+    } else client.destroy()
+  })
+  upstream.on('close', () => client.destroy())
+  client.on('close', () => upstream.destroy())
 }

@@ -10,7 +10,6 @@ import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { ResultEntry } from '../../src/report.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startStandIn, type OrderScript } from '../../standin/certcentral-standin.js'
 import {
@@ -21,15 +20,11 @@ import {
   runAction,
   type ActionRun
 } from '../../standin/run-action.js'
+import { MIB, resultsOf } from '../support/action.js'
 import { node24 } from '../support/node24.js'
 import { count, escapeRegExp, expectCleanRun, workflowCommands } from '../support/log.js'
 import { installNetworkGuard, type NetworkGuard } from '../support/network-guard.js'
 import { freshId, requestsFor, type StandIn } from '../support/standin.js'
-
-/** One entry of the `results` output. */
-type Result = ResultEntry
-
-const MIB = 1024 * 1024
 
 let standIn: StandIn
 let guard: NetworkGuard | undefined
@@ -93,8 +88,6 @@ afterAll(async () => {
   await standIn?.close()
   expect(guard?.uninstall()).toEqual([])
 })
-
-const resultsOf = (run: ActionRun): Result[] => JSON.parse(run.outputs.results ?? 'null')
 
 /** The lines of the log between ::group:: and ::endgroup::. */
 function groupLines(stdout: string): string[] {

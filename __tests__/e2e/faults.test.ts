@@ -11,19 +11,16 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { ResultEntry } from '../../src/report.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startStandIn, type Fault } from '../../standin/certcentral-standin.js'
 import { startConnectProxy } from '../../standin/connect-proxy.js'
 import { runAction, type ActionRun } from '../../standin/run-action.js'
 import { makeTestCa, type TestCa } from '../../standin/test-ca.js'
+import { MIB, type Result, resultsOf } from '../support/action.js'
 import { expectCleanRun, workflowCommands } from '../support/log.js'
 import { installNetworkGuard, type NetworkGuard } from '../support/network-guard.js'
 import { freshId, requestsFor, type StandIn } from '../support/standin.js'
 
-type Result = ResultEntry
-
-const MIB = 1024 * 1024
 const TIMEOUT_SECONDS = 1
 /** The process must be gone within timeout-seconds + 2 s. */
 const EXIT_WITHIN_MS = (TIMEOUT_SECONDS + 2) * 1000
@@ -95,8 +92,6 @@ afterAll(async () => {
   await standIn?.close()
   expect(guard?.uninstall()).toEqual([])
 })
-
-const resultsOf = (run: ActionRun): Result[] => JSON.parse(run.outputs.results ?? 'null')
 
 interface BatchOptions {
   key?: string

@@ -24,8 +24,8 @@ import { startConnectProxy } from '../../standin/connect-proxy.js'
 import { runAction } from '../../standin/run-action.js'
 import { makeTestCa, type TestCa } from '../../standin/test-ca.js'
 import { installNetworkGuard, type NetworkGuard } from '../support/network-guard.js'
+import { freshId, type StandIn } from '../support/standin.js'
 
-type StandIn = Awaited<ReturnType<typeof startStandIn>>
 type Proxy = Awaited<ReturnType<typeof startConnectProxy>>
 
 interface Answer {
@@ -112,9 +112,6 @@ afterAll(async () => {
   await standIn.close()
   ca.cleanup()
 })
-
-let nextId = 31000
-const freshId = () => String(nextId++)
 
 describe('answers like CertCentral', () => {
   it.each([

@@ -8,7 +8,7 @@ import { getEventListeners } from 'node:events'
 import * as net from 'node:net'
 import { performance } from 'node:perf_hooks'
 import type { TLSSocket } from 'node:tls'
-import { makeTestCa } from '../../standin/test-ca.js'
+import { makeTestCa, type TestCa } from '../../standin/test-ca.js'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { MAX_BODY_BYTES, Transport, TransportError, runnerProxyFor } from '../../src/transport.js'
 
@@ -690,7 +690,7 @@ async function connectProxy(
 }
 
 describe('through a CONNECT proxy', () => {
-  let ca: Awaited<ReturnType<typeof makeTestCa>>
+  let ca: TestCa
   let cert: string
   let key: string
 
