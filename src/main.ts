@@ -1,5 +1,6 @@
-// Inputs → plan → requests → report. The one place that talks to the runner's environment:
-// inputs, the key's masking, signals, and the wiring of transport, client, runner and reporter.
+// Inputs → plan → run (or dry run) → report → publish. The one place that talks to the runner's
+// environment: inputs, the key's masking, signals, and the wiring of transport, client, scheduler,
+// report and publishing.
 import * as core from '@actions/core'
 import pkg from '../package.json' with { type: 'json' }
 import { ACTION_INPUTS, type InputName } from './action-inputs.js'
@@ -7,9 +8,20 @@ import { CertCentralClient } from './certcentral.js'
 import { parsePlan, withDefaults, type Plan, type RawInputs } from './inputs.js'
 import { InputError, formatDuration } from './parse.js'
 import { idNoun } from './operations.js'
-import { Reporter, reportInputProblems, reportUnexpected } from './report.js'
+import { dryRunOutcome, type RunOutcome } from './outcome.js'
+import { publish } from './publish.js'
+import {
+  buildReport,
+  inputProblemsReport,
+  planWarningsReport,
+  unexpectedMessage,
+  unexpectedReport,
+  verdictReport,
+  type DryRunPlan,
+  type ReportContext
+} from './report.js'
 import { realClock, type Clock } from './clock.js'
-import { MAX_IN_FLIGHT, runPlan } from './scheduler.js'
+import { MAX_IN_FLIGHT, runPlan, type RunLog } from './scheduler.js'
 import { SHOWN_CHARS, Sanitizer } from './sanitize.js'
 import { Transport, runnerProxyFor } from './transport.js'
 
@@ -52,113 +64,154 @@ function describePlan(plan: Plan): string {
 export async function run(clock: Clock = realClock): Promise<void> {
   const inputs = readInputs()
   const safe = new Sanitizer(secretLines(inputs['api-key']))
-  // The runner sends SIGINT, then SIGTERM, on cancellation: finish the report in time.
-  const cancel = new AbortController()
-  const onSignal = (signal: string) => (): void => {
-    core.warning(`${signal}: the run was cancelled; reporting what was done`)
-    cancel.abort()
-  }
-  const handlers = { SIGINT: onSignal('SIGINT'), SIGTERM: onSignal('SIGTERM') }
-  for (const [signal, handler] of Object.entries(handlers)) process.once(signal, handler)
+  const cancellation = cancelOnSignals(message => core.warning(message))
   let transport: Transport | undefined
-  /** The IDs to report as unsent should something fail before the outputs are written. */
-  let ids: string[] = []
-  let reported = false
+  // The IDs to report unsent should the run fail before it has an outcome. Once it has one, none:
+  // a failure while reporting must never turn the IDs it sent into unsent ones (and a follow-up
+  // step send them twice).
+  let unsentOnFailure: string[] | undefined = []
   try {
     const plan = parsePlan(inputs, { proxyFor: runnerProxyFor })
-    ids = plan.ids
+    unsentOnFailure = plan.ids
     core.debug(`plan: ${describePlan(plan)}`)
-    const reporter = new Reporter(
-      {
-        operation: plan.operation,
-        idInput: plan.idInput,
-        details: plan.details,
-        dryRun: plan.dryRun,
-        warnings: plan.warnings
-      },
-      safe
-    )
-    reporter.warn()
-
+    const context = reportContext(plan)
+    await publish(planWarningsReport(context))
     transport = new Transport({
       timeoutMs: plan.timeoutMs,
       userAgent: USER_AGENT,
       maxSockets: MAX_IN_FLIGHT
     })
-    const client = new CertCentralClient({
-      baseUrl: plan.baseUrl,
-      apiKey: plan.apiKey,
-      idInput: plan.idInput,
-      timeoutMs: plan.timeoutMs,
-      transport,
-      sanitizer: safe,
-      log: { debug: message => core.debug(message) },
-      now: () => clock.now()
-    })
-
-    if (plan.dryRun) {
-      const planned = plan.ids.map(id => ({ id, steps: client.plannedFor(plan.operation, id) }))
-      reporter.logDryRun(planned, plan.body)
-      const outcome = {
-        results: plan.ids.map(id => ({
-          id,
-          fate: 'validated' as const,
-          status: null,
-          attempts: 0
-        })),
-        stop: undefined,
-        retryAfter: undefined
-      }
-      reporter.setOutputs(outcome)
-      reported = true
-      await reporter.writeSummary(outcome, planned)
-      return
-    }
-
-    const proxy = transport.proxyOf(new URL(plan.baseUrl))
-    core.info(
-      `${plan.operation}: ${plan.ids.length} ${idNoun(plan.idInput)} ID(s) via ${new URL(plan.baseUrl).host}` +
-        (proxy ? ` through the proxy ${proxy.host}` : '') +
-        (plan.waitSeconds
-          ? `, waiting up to ${formatDuration(plan.waitSeconds)} for each order to be issued`
-          : '')
-    )
-    const outcome = await runPlan(
-      {
-        operation: plan.operation,
-        idInput: plan.idInput,
-        ids: plan.ids,
-        body: plan.body,
-        maxRetries: plan.maxRetries,
-        waitSeconds: plan.waitSeconds,
-        cancel: cancel.signal,
-        log: {
-          info: message => core.info(safe.text(message, SHOWN_CHARS.logLine)),
-          warning: message => core.warning(safe.text(message, SHOWN_CHARS.logLine)),
-          debug: message => core.debug(safe.text(message, SHOWN_CHARS.logLine))
+    const client = clientFor(plan, transport, safe, clock)
+    const { outcome, planned } = plan.dryRun
+      ? dryRun(plan, client)
+      : {
+          outcome: await send(plan, { client, transport, safe, clock, cancel: cancellation.signal })
         }
-      },
-      client,
-      clock
-    )
-    reporter.setOutputs(outcome)
-    reported = true
-    await reporter.writeSummary(outcome)
-    reporter.fail(outcome)
+    unsentOnFailure = undefined
+    await publish(buildReport({ context, outcome, planned, sanitizer: safe }))
   } catch (error) {
-    // Input problems are expected; anything else is a bug of ours, reported the same way: outputs
-    // and a summary a follow-up step can use, and the one failure message.
-    if (error instanceof InputError) {
-      await reportInputProblems(error.problems, safe)
-      core.setFailed(error.message)
-      return
-    }
-    const message = `unexpected error: ${safe.text(error instanceof Error ? error.message : error, SHOWN_CHARS.logLine)}`
-    // Reporting can fail too (an output file that is gone): the failure message still goes out.
-    if (!reported) await reportUnexpected(message, ids, safe).catch(() => undefined)
-    core.setFailed(message)
+    await publishFailure(error, unsentOnFailure, safe)
   } finally {
     transport?.dispose()
-    for (const [signal, handler] of Object.entries(handlers)) process.off(signal, handler)
+    cancellation.dispose()
+  }
+}
+
+/**
+ * Input problems are expected; anything else is a bug of ours, reported the same way: outputs and
+ * a summary a follow-up step can use (unless the run had an outcome), and the one failure message,
+ * which goes out even when the rest cannot be published (an outputs file that is gone).
+ */
+async function publishFailure(
+  error: unknown,
+  unsent: string[] | undefined,
+  safe: Sanitizer
+): Promise<void> {
+  if (error instanceof InputError) {
+    await publish(inputProblemsReport({ error, sanitizer: safe }))
+    return
+  }
+  const message = unexpectedMessage({ error, sanitizer: safe })
+  const report =
+    unsent === undefined
+      ? verdictReport(message)
+      : unexpectedReport({ message, ids: unsent, sanitizer: safe })
+  await publish(report).catch(() => publish(verdictReport(message)))
+}
+
+/**
+ * The runner sends SIGINT, then SIGTERM, on cancellation: either aborts the signal, with a
+ * warning, so that the run stops and reports in time. dispose() removes the handlers.
+ */
+export function cancelOnSignals(warn: (message: string) => void): {
+  signal: AbortSignal
+  dispose: () => void
+} {
+  const cancel = new AbortController()
+  const onSignal = (signal: string) => (): void => {
+    warn(`${signal}: the run was cancelled; reporting what was done`)
+    cancel.abort()
+  }
+  const handlers = { SIGINT: onSignal('SIGINT'), SIGTERM: onSignal('SIGTERM') }
+  for (const [signal, handler] of Object.entries(handlers)) process.once(signal, handler)
+  return {
+    signal: cancel.signal,
+    dispose: () => {
+      for (const [signal, handler] of Object.entries(handlers)) process.off(signal, handler)
+    }
+  }
+}
+
+/** What the report shows of the plan: never the key. */
+function reportContext({ operation, idInput, details, dryRun, warnings }: Plan): ReportContext {
+  return { operation, idInput, details, dryRun, warnings }
+}
+
+function clientFor(
+  plan: Plan,
+  transport: Transport,
+  safe: Sanitizer,
+  clock: Clock
+): CertCentralClient {
+  return new CertCentralClient({
+    baseUrl: plan.baseUrl,
+    apiKey: plan.apiKey,
+    idInput: plan.idInput,
+    timeoutMs: plan.timeoutMs,
+    transport,
+    sanitizer: safe,
+    log: { debug: message => core.debug(message) },
+    now: () => clock.now()
+  })
+}
+
+/** A dry run: nothing sent, every ID validated, and the requests each would make. */
+function dryRun(
+  plan: Plan,
+  client: CertCentralClient
+): { outcome: RunOutcome; planned: DryRunPlan } {
+  return {
+    outcome: dryRunOutcome(plan.ids),
+    planned: {
+      requests: plan.ids.map(id => ({ id, steps: client.plannedFor(plan.operation, id) })),
+      body: plan.body
+    }
+  }
+}
+
+/** Sends: the line saying where to, then the scheduler's run with its live log. */
+async function send(
+  plan: Plan,
+  wiring: {
+    client: CertCentralClient
+    transport: Transport
+    safe: Sanitizer
+    clock: Clock
+    cancel: AbortSignal
+  }
+): Promise<RunOutcome> {
+  const { client, transport, safe, clock, cancel } = wiring
+  const proxy = transport.proxyOf(new URL(plan.baseUrl))
+  core.info(
+    `${plan.operation}: ${plan.ids.length} ${idNoun(plan.idInput)} ID(s) via ${new URL(plan.baseUrl).host}` +
+      (proxy ? ` through the proxy ${proxy.host}` : '') +
+      (plan.waitSeconds
+        ? `, waiting up to ${formatDuration(plan.waitSeconds)} for each order to be issued`
+        : '')
+  )
+  const { operation, idInput, ids, body, maxRetries, waitSeconds } = plan
+  return runPlan(
+    { operation, idInput, ids, body, maxRetries, waitSeconds, cancel, log: liveLog(safe) },
+    client,
+    clock
+  )
+}
+
+/** The scheduler's live log: each line sanitized, on one line. */
+function liveLog(safe: Sanitizer): RunLog {
+  return {
+    info: message => core.info(safe.text(message, SHOWN_CHARS.logLine)),
+    warning: message => core.warning(safe.text(message, SHOWN_CHARS.logLine)),
+    debug: message => core.debug(safe.text(message, SHOWN_CHARS.logLine))
   }
 }

@@ -1,5 +1,5 @@
 // What a run comes to: each ID's fate and result, and why the run stopped early if it did. The
-// scheduler produces it (or the dry run), the report shows it.
+// scheduler produces it (or dryRunOutcome, for a dry run), the report shows it.
 
 /**
  * Where an ID ended: sent; failed (sending it again unchanged will not help); unsent (stopped or
@@ -32,4 +32,13 @@ export interface RunOutcome {
   stop: { reason: StopReason; id: string | undefined; message: string } | undefined
   /** Seconds DigiCert last asked to wait with a usable Retry-After. */
   retryAfter: number | undefined
+}
+
+/** A dry run's outcome: every ID validated, nothing sent, no request made. */
+export function dryRunOutcome(ids: string[]): RunOutcome {
+  return {
+    results: ids.map(id => ({ id, fate: 'validated', status: null, attempts: 0 })),
+    stop: undefined,
+    retryAfter: undefined
+  }
 }

@@ -1,99 +1,33 @@
 // run() in-process, the way the runner starts it: INPUT_* variables, GITHUB_OUTPUT and
 // GITHUB_STEP_SUMMARY files, workflow commands on stdout. The real @actions/core; the server is
-// the CertCentral stand-in, or for order look-ups a small loopback server of this file.
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+// the CertCentral stand-in (Order info included: every order it does not know is issued).
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { actAsRunner, escapeRegExp } from '../support/log.js'
+import { actAsRunner, escapeRegExp, messagesOf } from '../support/log.js'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { USER_AGENT, run } from '../../src/main.js'
 import type { Clock } from '../../src/clock.js'
-import { startStandIn } from '../../standin/certcentral-standin.js'
+import { DEFAULT_VALID_TILL, startStandIn } from '../../standin/certcentral-standin.js'
 import { startConnectProxy } from '../../standin/connect-proxy.js'
 import { parseOutputFile } from '../../standin/run-action.js'
 import { FakeClock } from '../support/clock.js'
-import { requestsFor } from '../support/standin.js'
+import { certificateOf, freshId, requestsFor, type StandIn } from '../support/standin.js'
 import { visible } from '../support/summary.js'
 import { installNetworkGuard } from '../support/network-guard.js'
 
-type StandIn = Awaited<ReturnType<typeof startStandIn>>
 let standIn: StandIn
-
-let nextId = 7_000_000
-const freshId = (): string => String(nextId++)
 
 // core.summary remembers the first file it wrote to, so every test shares one, emptied first.
 const dir = mkdtempSync(join(tmpdir(), 'main-run-'))
 const files = { output: join(dir, 'output'), summary: join(dir, 'summary') }
 let printed: string[]
 
-// ---- an Order info server on loopback: every order is issued -----------------------------------
-
-interface Seen {
-  method: string
-  path: string
-  key: string | undefined
-  body: unknown
-}
-const ORDER_KEY = 'orders-KEY-5150'
-let orders: { server: Server; baseUrl: string; seen: Seen[] }
-const certificateOf = (orderId: string): string => String(Number(orderId) + 100_000)
-
-async function startOrderServer(): Promise<typeof orders> {
-  const seen: Seen[] = []
-  const server = createServer((req, res) => {
-    let text = ''
-    req.on('data', chunk => (text += String(chunk)))
-    req.on('end', () => {
-      const key = req.headers['x-dc-devkey']
-      seen.push({
-        method: req.method ?? '',
-        path: req.url ?? '',
-        key: typeof key === 'string' ? key : undefined,
-        body: text === '' ? undefined : JSON.parse(text)
-      })
-      const lookup = /^\/services\/v2\/order\/certificate\/(\d+)$/.exec(req.url ?? '')
-      if (req.method === 'GET' && lookup) {
-        const id = lookup[1] as string
-        const body = JSON.stringify({
-          id: Number(id),
-          status: 'issued',
-          certificate: {
-            id: Number(certificateOf(id)),
-            common_name: `www${id}.example.com`,
-            valid_till: '2026-05-01'
-          }
-        })
-        res.writeHead(200, { 'Content-Type': 'application/json' })
-        return res.end(body)
-      }
-      const send = /^\/services\/v2\/certificate\/\d+\/sendemail$/.test(req.url ?? '')
-      const seal = /^\/services\/v2\/order\/certificate\/\d+\/site-seal\/email-seal$/.test(
-        req.url ?? ''
-      )
-      if ((req.method === 'PUT' && send) || (req.method === 'POST' && seal)) {
-        res.writeHead(204)
-        return res.end()
-      }
-      res.writeHead(404, { 'Content-Type': 'application/json' })
-      res.end('{"errors":[{"code":"not_found","message":"Not found."}]}')
-    })
-  })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return { server, baseUrl: `http://127.0.0.1:${port}/services/v2`, seen }
-}
-
 beforeAll(async () => {
   standIn = await startStandIn()
-  orders = await startOrderServer()
 })
 afterAll(async () => {
   await standIn.close()
-  orders.server.closeAllConnections()
-  await new Promise(resolve => orders.server.close(resolve))
 })
 
 beforeEach(() => {
@@ -126,17 +60,10 @@ async function runWith(values: Record<string, string>, clock?: Clock): Promise<v
 
 // ---- what the runner sees ----------------------------------------------------------------------
 
-const ESCAPED: Record<string, string> = { '25': '%', '0D': '\r', '0A': '\n', '3A': ':', '2C': ',' }
-const unescape = (text: string): string =>
-  text.replace(/%(25|0D|0A|3A|2C)/g, (_, code: string) => ESCAPED[code] ?? '')
 const log = (): string => printed.join('')
 const lines = (): string[] => log().split('\n')
-/** Messages of one kind of workflow command (`::error title=…::message`). */
-const messages = (name: string): string[] =>
-  lines()
-    .map(line => new RegExp(`^::${name}(?: .*?)?::(.*)$`).exec(line)?.[1])
-    .filter((m): m is string => m !== undefined)
-    .map(unescape)
+/** Messages of one kind of workflow command (`::error title=…::message`), unescaped. */
+const messages = (name: string): string[] => messagesOf(log(), name)
 const masked = (): string[] => messages('add-mask')
 const outputs = (): Record<string, string> => parseOutputFile(readFileSync(files.output, 'utf8'))
 const summary = (): string => readFileSync(files.summary, 'utf8')
@@ -602,22 +529,18 @@ describe('run() with order IDs', () => {
   it('send-certificate looks each order up, then sends its certificate', async () => {
     const [a, b] = [freshId(), freshId()]
     await runWith({
-      'api-key': ORDER_KEY,
-      'api-url': orders.baseUrl,
       operation: 'send-certificate',
       'order-id': `${a},${b}`,
       emails: 'ops@example.com'
     })
     expect(process.exitCode).toBeUndefined()
     for (const id of [a, b]) {
-      const mine = orders.seen.filter(
-        s => s.path.endsWith(`/${id}`) || s.path.includes(`/${certificateOf(id)}/`)
-      )
+      const mine = requestsFor(standIn, id, certificateOf(id))
       expect(mine.map(s => `${s.method} ${s.path}`)).toEqual([
         `GET /services/v2/order/certificate/${id}`,
         `PUT /services/v2/certificate/${certificateOf(id)}/sendemail`
       ])
-      expect(mine.every(s => s.key === ORDER_KEY)).toBe(true)
+      expect(mine.every(s => s.keyValid)).toBe(true)
       expect(mine[1]?.body).toEqual({
         emails: ['ops@example.com'],
         certificate_collect_format: 'attachment'
@@ -628,31 +551,31 @@ describe('run() with order IDs', () => {
         id: a,
         ok: true,
         certificate_id: certificateOf(a),
-        common_name: `www${a}.example.com`,
-        valid_till: '2026-05-01'
+        common_name: `order-${a}.example.com`,
+        valid_till: DEFAULT_VALID_TILL
       }),
       expect.objectContaining({ id: b, ok: true, certificate_id: certificateOf(b) })
     ])
     expect(outputs()['sent-ids']).toBe(`${a},${b}`)
-    expect(lines()).toContain(`send-certificate: 2 order ID(s) via ${new URL(orders.baseUrl).host}`)
+    expect(lines()).toContain(
+      `send-certificate: 2 order ID(s) via ${new URL(standIn.baseUrl).host}`
+    )
     const text = visible(summary())
     expect(text).toMatch(/Common name/)
-    expect(text).toContain(`www${a}.example.com`)
-    expect(text).toContain('2026-05-01')
+    expect(text).toContain(`order-${a}.example.com`)
+    expect(text).toContain(DEFAULT_VALID_TILL)
   })
 
   it('email-site-seal looks the order up, then emails its seal', async () => {
     const id = freshId()
     await runWith({
-      'api-key': ORDER_KEY,
-      'api-url': orders.baseUrl,
       operation: 'email-site-seal',
       'order-id': id,
       emails: 'web@example.com',
       'seal-settings': '{"seal_size":"m","seal_hover":true}'
     })
     expect(process.exitCode).toBeUndefined()
-    const mine = orders.seen.filter(s => s.path.includes(`/${id}`))
+    const mine = requestsFor(standIn, id)
     expect(mine.map(s => `${s.method} ${s.path}`)).toEqual([
       `GET /services/v2/order/certificate/${id}`,
       `POST /services/v2/order/certificate/${id}/site-seal/email-seal`
@@ -668,8 +591,6 @@ describe('run() with order IDs', () => {
   it('wait-for-issuance: the info line says how long each order may be waited for', async () => {
     const id = freshId()
     await runWith({
-      'api-key': ORDER_KEY,
-      'api-url': orders.baseUrl,
       operation: 'email-site-seal',
       'order-id': id,
       emails: 'web@example.com',
@@ -677,7 +598,7 @@ describe('run() with order IDs', () => {
     })
     expect(process.exitCode).toBeUndefined()
     expect(lines()).toContain(
-      `email-site-seal: 1 order ID(s) via ${new URL(orders.baseUrl).host}, waiting up to 1 min 30 s for each order to be issued`
+      `email-site-seal: 1 order ID(s) via ${new URL(standIn.baseUrl).host}, waiting up to 1 min 30 s for each order to be issued`
     )
     expect(outputs()).toMatchObject({ 'status-code': '204', 'sent-ids': id })
   })

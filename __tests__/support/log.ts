@@ -5,11 +5,25 @@ import type { ActionRun } from '../../standin/run-action.js'
 
 export interface WorkflowCommand {
   name: string
+  /** The properties as printed (`title=…`), escaped. */
   properties: string
+  /** The message as printed, escaped. */
   data: string
+  /** The properties by name, unescaped. */
+  props: Record<string, string>
+  /** The message unescaped: what the runner shows. */
+  message: string
 }
 
-/** The workflow commands of a log, parsed the way the runner does (leading whitespace ignored). */
+const ESCAPED: Record<string, string> = { '25': '%', '0D': '\r', '0A': '\n', '3A': ':', '2C': ',' }
+/** A command's text as the runner reads it: %25, %0D, %0A (and in properties %3A, %2C) decoded. */
+const unescape = (text: string, codes: RegExp): string =>
+  text.replace(codes, (_, code: string) => ESCAPED[code] as string)
+
+/**
+ * The workflow commands of a log (`::name key=value,…::message`), parsed the way the runner does:
+ * leading whitespace ignored, escapes decoded.
+ */
 export function workflowCommands(stdout: string): WorkflowCommand[] {
   return stdout
     .split(/\r\n|\r|\n/)
@@ -19,12 +33,28 @@ export function workflowCommands(stdout: string): WorkflowCommand[] {
       const end = line.indexOf('::', 2)
       const info = end === -1 ? line.slice(2) : line.slice(2, end)
       const space = info.indexOf(' ')
+      const properties = space === -1 ? '' : info.slice(space + 1)
+      const data = end === -1 ? '' : line.slice(end + 2)
+      const props: Record<string, string> = {}
+      for (const pair of properties.split(',').filter(Boolean)) {
+        const at = pair.indexOf('=')
+        props[pair.slice(0, at)] = unescape(pair.slice(at + 1), /%(25|0D|0A|3A|2C)/g)
+      }
       return {
         name: space === -1 ? info : info.slice(0, space),
-        properties: space === -1 ? '' : info.slice(space + 1),
-        data: end === -1 ? '' : line.slice(end + 2)
+        properties,
+        data,
+        props,
+        message: unescape(data, /%(25|0D|0A)/g)
       }
     })
+}
+
+/** The unescaped messages of one kind of workflow command, in order. */
+export function messagesOf(stdout: string, name: string): string[] {
+  return workflowCommands(stdout)
+    .filter(command => command.name === name)
+    .map(command => command.message)
 }
 
 /** Text as a literal inside a regular expression. */

@@ -3,10 +3,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { actAsRunner } from '../support/log.js'
+import { actAsRunner, messagesOf } from '../support/log.js'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 const calls = vi.hoisted(() => [] as { name: string; args: unknown[] }[])
+/** How many of the next setOutput calls throw, as an outputs file that is gone would. */
+const failing = vi.hoisted(() => ({ setOutput: 0 }))
 
 vi.mock('@actions/core', async importOriginal => {
   const actual = await importOriginal<typeof import('@actions/core')>()
@@ -16,6 +18,10 @@ vi.mock('@actions/core', async importOriginal => {
       typeof value === 'function'
         ? (...args: unknown[]): unknown => {
             calls.push({ name, args })
+            if (name === 'setOutput' && failing.setOutput > 0) {
+              failing.setOutput--
+              throw new Error('the outputs file is gone')
+            }
             return (value as (...a: unknown[]) => unknown)(...args)
           }
         : value
@@ -35,6 +41,7 @@ let printed: string[]
 
 beforeEach(() => {
   calls.length = 0
+  failing.setOutput = 0
   for (const name of Object.keys(process.env)) {
     if (/^(INPUT_|RUNNER_DEBUG$|DIGICERT_API_KEY$|GITHUB_REPOSITORY$|GITHUB_RUN_ID$)/.test(name))
       vi.stubEnv(name, undefined)
@@ -51,12 +58,7 @@ function inputs(values: Record<string, string>): void {
   for (const [name, value] of Object.entries(values))
     vi.stubEnv(`INPUT_${name.toUpperCase()}`, value)
 }
-const masked = (): string[] =>
-  printed
-    .join('')
-    .split('\n')
-    .filter(line => line.startsWith('::add-mask::'))
-    .map(line => line.slice('::add-mask::'.length))
+const masked = (): string[] => messagesOf(printed.join(''), 'add-mask')
 
 describe('secretLines', () => {
   it('gives every line of a multi-line value, trimmed and as given', () => {
@@ -178,5 +180,53 @@ describe('run', () => {
     expect(setFailed[0]?.args[0]).toMatch(/^format: "zip"/)
     expect(parseOutputFile(readFileSync(files.output, 'utf8')).results).toBe('[]')
     expect(printed.slice(1).join('')).not.toContain('run-KEY-1234')
+  })
+
+  it('a failure publishing an outcome never reports its IDs as unsent: the verdict alone', async () => {
+    inputs({
+      'api-key': 'run-KEY-1234',
+      'api-url': CLOSED_PORT_URL,
+      operation: 'send-certificate',
+      'certificate-id': '123,124',
+      emails: 'ops@example.com',
+      'dry-run': 'true'
+    })
+    failing.setOutput = 1
+    await run()
+    expect(messagesOf(printed.join(''), 'error')).toEqual([
+      'unexpected error: the outputs file is gone'
+    ])
+    expect(calls.filter(c => c.name === 'setOutput')).toHaveLength(1)
+    expect(readFileSync(files.output, 'utf8')).toBe('')
+    expect(readFileSync(files.summary, 'utf8')).toBe('')
+    expect(process.exitCode).toBe(1)
+  })
+
+  it('a failure before the outcome reports every ID unsent, and its verdict goes out even when that fails', async () => {
+    inputs({
+      'api-key': 'run-KEY-1234',
+      'api-url': CLOSED_PORT_URL,
+      operation: 'send-certificate',
+      'certificate-id': '125,126',
+      emails: 'ops@example.com'
+    })
+    const broken = {
+      now: (): number => {
+        throw new Error('the clock broke')
+      },
+      sleep: async (): Promise<void> => undefined,
+      random: (): number => 0.5
+    }
+    await run(broken)
+    expect(parseOutputFile(readFileSync(files.output, 'utf8'))['unsent-ids']).toBe('125,126')
+    expect(messagesOf(printed.join(''), 'error')).toEqual(['unexpected error: the clock broke'])
+
+    printed.length = 0
+    calls.length = 0
+    failing.setOutput = 1
+    await run(broken)
+    expect(calls.filter(c => c.name === 'setOutput')).toHaveLength(1)
+    expect(messagesOf(printed.join(''), 'error')).toEqual(['unexpected error: the clock broke'])
+    expect(process.exitCode).toBe(1)
   })
 })

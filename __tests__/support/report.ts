@@ -1,0 +1,85 @@
+// Fixtures for the report's tests: a plan's report context, results of each fate, an outcome, and
+// what `results` shows of a result (written out here, as the test's own reading of action.yml).
+import type { ReportContext, ResultEntry } from '../../src/report.js'
+import type { IdResult, RunOutcome } from '../../src/outcome.js'
+import { Sanitizer } from '../../src/sanitize.js'
+
+/** A key the report must never show; `safe` redacts it. */
+export const KEY = 'dc-KEY-7Hq2Zp9Lw4'
+export const safe = new Sanitizer([KEY])
+/** Without a key to look for: quick on 10,000 IDs of 60 KB errors. */
+export const noKey = new Sanitizer([])
+export const MIB = 1024 * 1024
+export const BASE = 'https://www.digicert.com/services/v2'
+
+/** A send-certificate run by certificate ID, two recipients, no warnings. */
+export function context(over: Partial<ReportContext> = {}): ReportContext {
+  return {
+    operation: 'send-certificate',
+    idInput: 'certificate-id',
+    details: [
+      ['Recipients', 'ops@example.com, pki@example.com'],
+      ['Format', 'attachment']
+    ],
+    dryRun: false,
+    warnings: [],
+    ...over
+  }
+}
+
+export const sent = (id: string, over: Partial<IdResult> = {}): IdResult => ({
+  id,
+  fate: 'sent',
+  status: 204,
+  attempts: 1,
+  ...over
+})
+export const failed = (id: string, status: number | null, error: string): IdResult => ({
+  id,
+  fate: 'failed',
+  status,
+  attempts: 1,
+  error
+})
+export const notAttempted = (id: string, why = 'cancelled'): IdResult => ({
+  id,
+  fate: 'unsent',
+  status: null,
+  attempts: 0,
+  error: `not attempted: ${why}`
+})
+export const validated = (id: string): IdResult => ({
+  id,
+  fate: 'validated',
+  status: null,
+  attempts: 0
+})
+
+/** What `results` shows of an ID's result whose texts need no cutting. */
+export const entryOf = ({
+  fate,
+  certificateId,
+  commonName,
+  validTill,
+  orderStatus,
+  ...rest
+}: IdResult): ResultEntry => ({
+  ...rest,
+  ok: fate === 'sent' || fate === 'validated',
+  outcome: fate,
+  ...(certificateId === undefined ? {} : { certificate_id: certificateId }),
+  ...(commonName === undefined ? {} : { common_name: commonName }),
+  ...(validTill === undefined ? {} : { valid_till: validTill }),
+  ...(orderStatus === undefined ? {} : { order_status: orderStatus })
+})
+
+export const outcomeOf = (results: IdResult[], over: Partial<RunOutcome> = {}): RunOutcome => ({
+  results,
+  stop: undefined,
+  retryAfter: undefined,
+  ...over
+})
+
+/** n consecutive 7-digit IDs from `from`. */
+export const ids = (n: number, from = 5_000_001): string[] =>
+  Array.from({ length: n }, (_, i) => String(from + i))
