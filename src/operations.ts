@@ -10,6 +10,7 @@ import {
   InputError,
   collect,
   didYouMean,
+  escapeControls,
   parseChoice,
   parseEmails,
   quote
@@ -218,7 +219,7 @@ export function parseSealSettings(value: string): {
     parsed = JSON.parse(value)
   } catch (error) {
     throw new InputError([
-      `seal-settings: not valid JSON (${(error as Error).message}); e.g. {"seal_size": "m"}`
+      `seal-settings: not valid JSON (${escapeControls((error as Error).message)}); e.g. {"seal_size": "m"}`
     ])
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {

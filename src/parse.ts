@@ -26,6 +26,14 @@ export function collect<T>(problems: string[], parse: () => T): T | undefined {
 // eslint-disable-next-line no-control-regex
 export const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
 
+/** Control characters and line separators as `\uXXXX`: a system message that quotes a user's value, on one line. */
+export function escapeControls(text: string): string {
+  return text.replace(
+    new RegExp(CONTROL.source, 'g'),
+    c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+  )
+}
+
 /** Splits on commas, semicolons and whitespace; drops empties and duplicates (first kept). */
 export function splitList(value: string): string[] {
   return [...new Set(value.split(/[\s,;]+/).filter(item => item !== ''))]

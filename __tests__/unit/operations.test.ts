@@ -409,4 +409,11 @@ describe('parseSealSettings', () => {
   ])('rejects %s', (json, why) => {
     expect(() => parseSealSettings(json)).toThrow(why)
   })
+
+  it('keeps a parse error on one line when the value holds control characters', () => {
+    // JSON.parse's message quotes the value: a NUL and a newline would break the line.
+    expect(inputErrorOf(() => parseSealSettings('\u0000\n')).problems).toEqual([
+      'seal-settings: not valid JSON (Unexpected token \'\\u0000\', "\\u0000\\u000a" is not valid JSON); e.g. {"seal_size": "m"}'
+    ])
+  })
 })
