@@ -6,7 +6,8 @@ import { writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { RATE_LIMITS, type OrderInfo } from '../../src/api.js'
 import { CertCentralError } from '../../src/certcentral.js'
-import { MAX_POLL_MS, runPlan, type CertCentralPort } from '../../src/scheduler.js'
+import { MAX_POLL_MS } from '../../src/decisions.js'
+import { runPlan, type CertCentralPort } from '../../src/scheduler.js'
 import { FakeClock } from '../support/clock.js'
 
 const ORDERS = 300

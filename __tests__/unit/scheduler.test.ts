@@ -6,14 +6,13 @@ import { describe, expect, it } from 'vitest'
 import { RATE_LIMITS, type OrderInfo, type RateWindow } from '../../src/api.js'
 import { CertCentralError } from '../../src/certcentral.js'
 import type { Operation } from '../../src/operations.js'
+import { BACKOFF_BASE_MS, MAX_POLL_MS, RATE_MARGIN_MS } from '../../src/decisions.js'
+import * as d from '../../src/decisions.js'
+import { Pacer } from '../../src/pacer.js'
+const backoffMs = (retry: number, random: number): number => d.backoffMs({ retry, random })
+const pollDelayMs = (check: number, random: number): number => d.pollDelayMs({ check, random })
 import {
-  BACKOFF_BASE_MS,
   MAX_IN_FLIGHT,
-  MAX_POLL_MS,
-  Pacer,
-  RATE_MARGIN_MS,
-  backoffMs,
-  pollDelayMs,
   runPlan,
   type CertCentralPort,
   type RunLog,
