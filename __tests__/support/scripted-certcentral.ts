@@ -1,10 +1,11 @@
 // A scripted CertCentral for the scheduler on the virtual clock: it answers each call and look-up
 // from a script (or, for orders, from the virtual time they are issued), records every request
 // with its virtual time, and counts the requests on the wire. Also the CertCentral errors the
-// scripts use, and the plans the scheduler tests run.
+// scripts use, the plans the scheduler tests run, and the result of an ID never attempted.
 import type { OrderInfo } from '../../src/api.js'
 import { CertCentralError } from '../../src/certcentral.js'
 import type { Operation } from '../../src/operations.js'
+import type { IdResult } from '../../src/outcome.js'
 import type { CertCentralPort, RunOptions } from '../../src/scheduler.js'
 import type { FakeClock } from './clock.js'
 import { certificateOf } from './standin.js'
@@ -189,3 +190,12 @@ export const byOrder = (ids: string[], more: Partial<RunOptions> = {}): RunOptio
 /** `count` consecutive IDs from `from`, as strings. */
 export const range = (from: number, count: number): string[] =>
   Array.from({ length: count }, (_, i) => String(from + i))
+
+/** The result of an ID the run stopped before its first request. */
+export const notAttempted = (id: string, error: string): IdResult => ({
+  id,
+  fate: 'unsent',
+  status: null,
+  attempts: 0,
+  error
+})

@@ -7,27 +7,19 @@ import { describe, expect, it } from 'vitest'
 import { RATE_LIMITS } from '../../src/api.js'
 import { CertCentralError } from '../../src/certcentral.js'
 import { MAX_POLL_MS, RATE_MARGIN_MS } from '../../src/decisions.js'
-import type { IdResult } from '../../src/outcome.js'
 import { MAX_IN_FLIGHT, WAITING_LOG_MS, runPlan } from '../../src/scheduler.js'
 import { FakeClock, gaps, recordLog, tightest } from '../support/clock.js'
 import {
   BODY,
   ScriptedApi,
   byOrder,
+  notAttempted,
   notFound,
   range,
   rateLimited,
   type Call
 } from '../support/scripted-certcentral.js'
 import { certificateOf } from '../support/standin.js'
-
-const notAttempted = (id: string, error: string): IdResult => ({
-  id,
-  fate: 'unsent',
-  status: null,
-  attempts: 0,
-  error
-})
 
 // ---- Order IDs -----------------------------------------------------------------------------
 

@@ -9,7 +9,6 @@ import { RATE_LIMITS, type RateWindow } from '../../src/api.js'
 import { CertCentralError } from '../../src/certcentral.js'
 import { realClock } from '../../src/clock.js'
 import { RATE_MARGIN_MS } from '../../src/decisions.js'
-import type { IdResult } from '../../src/outcome.js'
 import { MAX_IN_FLIGHT, runPlan } from '../../src/scheduler.js'
 import { FakeClock, abortAt, gaps, recordLog, tightest } from '../support/clock.js'
 import {
@@ -18,18 +17,11 @@ import {
   byCertificate,
   byOrder,
   keyRefused,
+  notAttempted,
   notFound,
   range,
   rateLimited
 } from '../support/scripted-certcentral.js'
-
-const notAttempted = (id: string, error: string): IdResult => ({
-  id,
-  fate: 'unsent',
-  status: null,
-  attempts: 0,
-  error
-})
 
 // ---- Certificate IDs -----------------------------------------------------------------------
 
