@@ -216,9 +216,7 @@ class Run {
       pauseEnd: this.pauseEnd
     })
     if (!decision.retry) {
-      const last = decision.appended
-        ? withMessage(failure, failure.message + decision.appended)
-        : failure
+      const last = withAppended(failure, decision.appended)
       this.stop({ event: 'failure', id, failure: last })
       return last
     }
@@ -338,10 +336,10 @@ function noteOrder(progress: Progress, answer: { status: number; order: OrderInf
   }
 }
 
-/** The same failure, said differently (a 429 not retried, with why). */
-function withMessage(failure: CertCentralError, message: string): CertCentralError {
+/** The failure as reported: its message with what the retry decision appended (a 429's why). */
+function withAppended(failure: CertCentralError, appended: string): CertCentralError {
   return new CertCentralError({
-    message,
+    message: failure.message + appended,
     kind: failure.kind,
     status: failure.status,
     codes: failure.codes,

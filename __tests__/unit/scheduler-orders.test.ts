@@ -257,6 +257,17 @@ describe('runPlan with order IDs: slots, shares and results', () => {
     ])
   })
 
+  it('counts an order waiting again once in its share, itself included', async () => {
+    // one look-up per 10 s window: the order's share of the budget (10 s) outweighs the backoff
+    const clock = new FakeClock(0.5)
+    const api = new ScriptedApi(clock, { lookups: { '1': ['pending', 'pending', 'issued'] } })
+    const limits = [{ limit: 2, windowMs: 10_000 }]
+    const outcome = await runPlan(byOrder(['1'], { waitSeconds: 600, limits }), api, clock)
+    expect(outcome.results[0]?.fate).toBe('sent')
+    expect(api.lookups().map(c => c.at)).toEqual([0, 10_250, 20_500])
+    expect(clock.sleeps.slice(0, 4)).toEqual([10_000, 250, 10_000, 250])
+  })
+
   it('warns of no listener leak on the run when many orders wait at once', async () => {
     const warnings: string[] = []
     const onWarning = (warning: Error): void => void warnings.push(warning.message)
