@@ -202,9 +202,8 @@ class Run {
     retry: number
   ): CertCentralError | undefined {
     const { maxRetries } = this.options
-    if (failure.kind === 'rate-limited' && failure.retryAfterSeconds !== undefined) {
-      this.outcome.retryAfter = failure.retryAfterSeconds
-    }
+    // Only a 429 carries a Retry-After (CertCentralClient reads it on no other answer).
+    if (failure.retryAfterSeconds !== undefined) this.outcome.retryAfter = failure.retryAfterSeconds
     const decision = retryDecision({
       failure,
       retry,
