@@ -1,7 +1,10 @@
-// A virtual clock for the runner: sleeps wait in a queue, and whenever the event loop is otherwise
-// idle the earliest one fires and time jumps to it. Concurrent waits (polls, pauses, pacing) keep
-// their real order, and hours of waiting run in milliseconds.
+// A virtual clock for the scheduler: sleeps wait in a queue, and whenever the event loop is
+// otherwise idle the earliest one fires and time jumps to it. Concurrent waits (polls, pauses,
+// pacing) keep their real order, and hours of waiting run in milliseconds. Also what tests read or
+// do on it: log lines stamped with their virtual time, an abort at a virtual time, and the
+// spacing of a list of times.
 import type { Clock } from '../../src/clock.js'
+import type { RunLog } from '../../src/scheduler.js'
 
 interface Timer {
   at: number
@@ -67,3 +70,44 @@ export class FakeClock implements Clock {
     if (this.timers.length) this.schedule()
   }
 }
+
+/** A log line as the scheduler wrote it, at its virtual time. */
+export interface Line {
+  level: keyof RunLog
+  message: string
+  at: number
+}
+
+/** A RunLog that records each line with the clock's time. */
+export function recordLog(clock: FakeClock): {
+  log: RunLog
+  lines: Line[]
+  of(level: keyof RunLog): Line[]
+} {
+  const lines: Line[] = []
+  const add = (level: keyof RunLog) => (message: string) =>
+    void lines.push({ level, message, at: clock.time })
+  return {
+    log: { info: add('info'), warning: add('warning'), debug: add('debug') },
+    lines,
+    of: level => lines.filter(l => l.level === level)
+  }
+}
+
+/** Aborts the controller at a virtual time (only where the run is still going then). */
+export function abortAt(clock: FakeClock, ms: number, controller: AbortController): void {
+  void clock.sleep(ms).then(() => controller.abort())
+}
+
+/** The least time between a start and the start `limit` places later: over a window if < window. */
+export function tightest(times: number[], limit: number): number {
+  let least = Infinity
+  for (let i = limit; i < times.length; i++) {
+    least = Math.min(least, (times[i] as number) - (times[i - limit] as number))
+  }
+  return least
+}
+
+/** The time between each two consecutive times. */
+export const gaps = (times: number[]): number[] =>
+  times.slice(1).map((t, i) => t - (times[i] as number))

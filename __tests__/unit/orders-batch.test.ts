@@ -4,10 +4,12 @@
 // these figures (BENCH_ORDERS_OUT names the file it reads them from).
 import { writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { RATE_LIMITS, type OrderInfo } from '../../src/api.js'
-import { CertCentralError } from '../../src/certcentral.js'
-import { MAX_POLL_MS, runPlan, type CertCentralPort } from '../../src/scheduler.js'
+import { RATE_LIMITS } from '../../src/api.js'
+import { MAX_POLL_MS } from '../../src/decisions.js'
+import { runPlan } from '../../src/scheduler.js'
 import { FakeClock } from '../support/clock.js'
+import { ScriptedApi, byOrder, type Call } from '../support/scripted-certcentral.js'
+import { certificateOf } from '../support/standin.js'
 
 const ORDERS = 300
 const LATENCY_MS = 50
@@ -44,53 +46,30 @@ describe('a batch of 300 orders issued over an hour', () => {
   it('sends each certificate within one poll interval of its issuance, never over the rate limits', async () => {
     const clock = new FakeClock(0.5)
     const issuedAt = issueTimes()
-    const arrivals: number[] = []
-    const checks = new Map<string, { at: number; issued: boolean }[]>()
-    const sends = new Map<string, number>()
-    const api: CertCentralPort = {
-      async lookup(orderId) {
-        arrivals.push(clock.now())
-        await clock.sleep(LATENCY_MS)
-        const issued = clock.now() >= (issuedAt.get(orderId) as number)
-        checks.set(orderId, [...(checks.get(orderId) ?? []), { at: clock.now(), issued }])
-        const order: OrderInfo = {
-          status: issued ? 'issued' : 'pending',
-          certificateId: issued ? `9${orderId}` : undefined,
-          commonName: `order-${orderId}.example.com`,
-          validTill: issued ? '2027-06-01' : undefined
-        }
-        return { status: 200, order }
-      },
-      async call(_operation, certificateId) {
-        arrivals.push(clock.now())
-        await clock.sleep(LATENCY_MS)
-        if (sends.has(certificateId))
-          throw new CertCentralError({ message: 'sent twice', kind: 'http', status: 400 })
-        sends.set(certificateId, clock.now())
-        return { status: 204 }
-      }
-    }
+    const api = new ScriptedApi(clock, {
+      issuedAt: Object.fromEntries(issuedAt),
+      latencyMs: LATENCY_MS
+    })
     const ids = [...issuedAt.keys()]
-    const outcome = await runPlan(
-      {
-        operation: 'send-certificate',
-        idInput: 'order-id',
-        ids,
-        body: { emails: ['ops@example.com'], certificate_collect_format: 'attachment' },
-        maxRetries: 0,
-        waitSeconds: 2 * 3600
-      },
-      api,
-      clock
-    )
+    const outcome = await runPlan(byOrder(ids, { waitSeconds: 2 * 3600 }), api, clock)
+    const arrivals = api.calls.map(c => c.at)
+    /** When a request's answer came back. */
+    const answered = (call: Call): number => call.at + LATENCY_MS
 
     expect(outcome.results.filter(r => r.fate === 'sent')).toHaveLength(ORDERS)
+    // each certificate once
+    expect(
+      api
+        .sends()
+        .map(c => c.id)
+        .sort()
+    ).toEqual(ids.map(id => certificateOf(id)).sort())
     expect(overLimit(arrivals)).toBe(0)
     const lateness: number[] = []
     let longestInterval = 0
     for (const id of ids) {
-      const sentAt = sends.get(`9${id}`) as number
-      const history = checks.get(id) ?? []
+      const sentAt = answered(api.sends().find(c => c.id === certificateOf(id)) as Call)
+      const history = api.lookups(id).map(c => ({ at: answered(c), issued: c.status === 'issued' }))
       const lastPending = [...history].reverse().find(c => !c.issued)
       // The interval of the poll that found it issued: from the last check that did not.
       // (An order issued before its first check waited for that check from the start of the run.)

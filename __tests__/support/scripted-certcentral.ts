@@ -1,0 +1,201 @@
+// A scripted CertCentral for the scheduler on the virtual clock: it answers each call and look-up
+// from a script (or, for orders, from the virtual time they are issued), records every request
+// with its virtual time, and counts the requests on the wire. Also the CertCentral errors the
+// scripts use, the plans the scheduler tests run, and the result of an ID never attempted.
+import type { OrderInfo } from '../../src/api.js'
+import { CertCentralError } from '../../src/certcentral.js'
+import type { Operation } from '../../src/operations.js'
+import type { IdResult } from '../../src/outcome.js'
+import type { CertCentralPort, RunOptions } from '../../src/scheduler.js'
+import type { FakeClock } from './clock.js'
+import { certificateOf } from './standin.js'
+
+/** What a call answers: an HTTP status, or an error to throw. */
+export type SendAnswer = number | Error
+/** What a look-up answers: an order status, a whole OrderInfo, or an error to throw. */
+export type LookupAnswer = string | OrderInfo | Error
+
+export interface Call {
+  kind: 'send' | 'lookup'
+  /** The ID the API was given: for a send by order ID, the certificate's. */
+  id: string
+  /** When the request started (virtual ms). */
+  at: number
+  attempt: number
+  operation?: Operation
+  body?: object | undefined
+  /** The order status a look-up answered, once it answered with one. */
+  status?: string
+}
+
+export interface Script {
+  /** Answers per ID as the call receives it, in order; the last one repeats. Default 204. */
+  sends?: Record<string, SendAnswer[]>
+  /** Answers per order ID, in order; the last one repeats. Default: issued. */
+  lookups?: Record<string, LookupAnswer[]>
+  /**
+   * Per order ID, the virtual time from which it is issued (pending before), judged when the
+   * answer leaves; it takes the place of `lookups` for that order.
+   */
+  issuedAt?: Record<string, number>
+  /** How long a request is on the wire: one figure, or per ID (default 0). */
+  latencyMs?: number | Record<string, number>
+}
+
+/** Order info as the scripted CertCentral answers it; an issued order names certificateOf(id). */
+export function orderInfo(orderId: string, status: string): OrderInfo {
+  const issued = status === 'issued'
+  return {
+    status,
+    certificateId: issued ? certificateOf(orderId) : undefined,
+    commonName: `${orderId}.example.com`,
+    validTill: issued ? '2027-01-01' : undefined
+  }
+}
+
+/** CertCentral as the scheduler sees it, answering from a script and recording every request. */
+export class ScriptedApi implements CertCentralPort {
+  readonly calls: Call[] = []
+  private inFlight = 0
+  private readonly inFlightOf = { send: 0, lookup: 0 }
+  /** The most requests on the wire at once. */
+  peak = 0
+  /** The most requests of each kind on the wire at once. */
+  readonly peakOf = { send: 0, lookup: 0 }
+
+  constructor(
+    private readonly clock: FakeClock,
+    private readonly script: Script = {}
+  ) {}
+
+  sends(): Call[] {
+    return this.calls.filter(c => c.kind === 'send')
+  }
+
+  lookups(id?: string): Call[] {
+    return this.calls.filter(c => c.kind === 'lookup' && (id === undefined || c.id === id))
+  }
+
+  async call(
+    operation: Operation,
+    id: string,
+    body: object | undefined,
+    attempt: number,
+    cancel?: AbortSignal
+  ): Promise<{ status: number }> {
+    this.calls.push({ kind: 'send', id, at: this.clock.time, attempt, operation, body })
+    const answer = next(this.script.sends?.[id], 204)
+    await this.onTheWire('send', id, cancel)
+    if (answer instanceof Error) throw answer
+    return { status: answer }
+  }
+
+  async lookup(
+    orderId: string,
+    attempt: number,
+    cancel?: AbortSignal
+  ): Promise<{ status: number; order: OrderInfo }> {
+    const call: Call = { kind: 'lookup', id: orderId, at: this.clock.time, attempt }
+    this.calls.push(call)
+    const scripted = next(this.script.lookups?.[orderId], 'issued')
+    await this.onTheWire('lookup', orderId, cancel)
+    const issuedAt = this.script.issuedAt?.[orderId]
+    const answer =
+      issuedAt === undefined ? scripted : this.clock.time >= issuedAt ? 'issued' : 'pending'
+    if (answer instanceof Error) throw answer
+    const order = typeof answer === 'string' ? orderInfo(orderId, answer) : answer
+    call.status = order.status
+    return { status: 200, order }
+  }
+
+  /** The request's time in flight; like the real transport, an abort of `cancel` ends it. */
+  private async onTheWire(
+    kind: Call['kind'],
+    id: string,
+    cancel: AbortSignal | undefined
+  ): Promise<void> {
+    const { latencyMs = 0 } = this.script
+    const ms = typeof latencyMs === 'number' ? latencyMs : (latencyMs[id] ?? 0)
+    this.inFlight++
+    this.inFlightOf[kind]++
+    this.peak = Math.max(this.peak, this.inFlight)
+    this.peakOf[kind] = Math.max(this.peakOf[kind], this.inFlightOf[kind])
+    try {
+      if (ms > 0) await this.clock.sleep(ms, cancel)
+    } finally {
+      this.inFlight--
+      this.inFlightOf[kind]--
+    }
+    if (cancel?.aborted) {
+      throw new CertCentralError({
+        message: 'cancelled while the request was in flight; DigiCert may still have acted on it',
+        kind: 'cancelled'
+      })
+    }
+  }
+}
+
+function next<A>(answers: A[] | undefined, fallback: A): A {
+  if (!answers || answers.length === 0) return fallback
+  return (answers.length > 1 ? answers.shift() : answers[0]) as A
+}
+
+// ---- What the scripts answer ----------------------------------------------------------------
+
+export const rateLimited = (retryAfter?: number): CertCentralError =>
+  new CertCentralError({
+    message:
+      'HTTP 429: DigiCert rate-limited this API key (request_limit_exceeded: Too many requests)' +
+      (retryAfter === undefined ? '' : `; it asked to wait ${retryAfter} s`),
+    kind: 'rate-limited',
+    status: 429,
+    codes: ['request_limit_exceeded'],
+    hint: 'wait retry-after seconds and send unsent-ids again, or set max-retries',
+    retryAfterSeconds: retryAfter
+  })
+export const keyRefused = (): CertCentralError =>
+  new CertCentralError({
+    message: 'HTTP 403: access_denied|invalid_auth: Access denied; the API key was not accepted',
+    kind: 'key-refused',
+    status: 403,
+    codes: ['access_denied|invalid_auth']
+  })
+export const notFound = (): CertCentralError =>
+  new CertCentralError({
+    message: 'HTTP 404: not_found: Not found.',
+    kind: 'http',
+    status: 404,
+    codes: ['not_found']
+  })
+
+// ---- Plans ----------------------------------------------------------------------------------
+
+export const BODY = { emails: ['ops@example.com'], certificate_collect_format: 'attachment' }
+
+/** A send-certificate run by certificate ID, no retries, no waiting. */
+export const byCertificate = (ids: string[], more: Partial<RunOptions> = {}): RunOptions => ({
+  operation: 'send-certificate',
+  idInput: 'certificate-id',
+  ids,
+  body: BODY,
+  maxRetries: 0,
+  waitSeconds: 0,
+  ...more
+})
+
+/** A send-certificate run by order ID. */
+export const byOrder = (ids: string[], more: Partial<RunOptions> = {}): RunOptions =>
+  byCertificate(ids, { idInput: 'order-id', ...more })
+
+/** `count` consecutive IDs from `from`, as strings. */
+export const range = (from: number, count: number): string[] =>
+  Array.from({ length: count }, (_, i) => String(from + i))
+
+/** The result of an ID the run stopped before its first request. */
+export const notAttempted = (id: string, error: string): IdResult => ({
+  id,
+  fate: 'unsent',
+  status: null,
+  attempts: 0,
+  error
+})

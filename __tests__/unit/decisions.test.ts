@@ -1,0 +1,562 @@
+// The rules of decisions.ts, each called directly with one argument object: tables of cases with
+// the exact answer each gives. How the scheduler sequences them is in scheduler.test.ts.
+import { describe, expect, it } from 'vitest'
+import { RATE_LIMITS, type OrderInfo, type RateWindow } from '../../src/api.js'
+import { CertCentralError, type FailureKind } from '../../src/certcentral.js'
+import {
+  BACKOFF_BASE_MS,
+  FIRST_POLL_MS,
+  MAX_PAUSE_SECONDS,
+  MAX_POLL_MS,
+  RATE_MARGIN_MS,
+  backoffMs,
+  fateOf,
+  lookupShare,
+  lookupSpacingMs,
+  orderStep,
+  pacingDelayMs,
+  pollDelayMs,
+  retryDecision,
+  stopFor,
+  unsentError,
+  type OrderStepInput,
+  type PacingInput,
+  type RetryInput,
+  type RunStop
+} from '../../src/decisions.js'
+import { keyRefused, notFound, rateLimited } from '../support/scripted-certcentral.js'
+
+const failure = (kind: FailureKind, status: number | null = null): CertCentralError =>
+  new CertCentralError({ message: `a ${kind} failure`, kind, status })
+
+describe('the constants the rules use', () => {
+  it('keeps their values', () => {
+    expect({
+      RATE_MARGIN_MS,
+      BACKOFF_BASE_MS,
+      MAX_PAUSE_SECONDS,
+      FIRST_POLL_MS,
+      MAX_POLL_MS
+    }).toEqual({
+      RATE_MARGIN_MS: 250,
+      BACKOFF_BASE_MS: 5_000,
+      MAX_PAUSE_SECONDS: 300,
+      FIRST_POLL_MS: 5_000,
+      MAX_POLL_MS: 120_000
+    })
+  })
+})
+
+// ---- Waits ---------------------------------------------------------------------------------
+
+describe('backoffMs', () => {
+  it('starts at 5 s and doubles, with up to 50 % jitter', () => {
+    expect(backoffMs({ retry: 1, random: 0 })).toBe(BACKOFF_BASE_MS)
+    expect(backoffMs({ retry: 1, random: 0.5 })).toBe(6_250)
+    expect(backoffMs({ retry: 1, random: 1 })).toBe(7_500)
+    expect(backoffMs({ retry: 2, random: 0 })).toBe(10_000)
+    expect(backoffMs({ retry: 3, random: 0.5 })).toBe(25_000)
+    expect(backoffMs({ retry: 6, random: 1 })).toBe(240_000)
+  })
+
+  it('never waits more than 300 s, whatever the retry', () => {
+    expect(backoffMs({ retry: 7, random: 0 })).toBe(300_000)
+    expect(backoffMs({ retry: 10, random: 1 })).toBeLessThanOrEqual(300_000)
+    expect(backoffMs({ retry: 10, random: 1 })).toBe(300_000)
+    expect(backoffMs({ retry: 2_000, random: 1 })).toBe(300_000)
+    for (let retry = 1; retry <= 60; retry++) {
+      for (const random of [0, 0.5, 0.999, 1]) {
+        const ms = backoffMs({ retry, random })
+        expect(ms).toBeGreaterThanOrEqual(BACKOFF_BASE_MS)
+        expect(ms).toBeLessThanOrEqual(300_000)
+      }
+    }
+  })
+})
+
+describe('pollDelayMs', () => {
+  it('re-checks first after about 5 s (4.5 to 5.5 s with jitter)', () => {
+    expect(pollDelayMs({ check: 1, random: 0 })).toBe(4_500)
+    expect(pollDelayMs({ check: 1, random: 0.5 })).toBe(5_000)
+    expect(pollDelayMs({ check: 1, random: 1 })).toBe(5_500)
+  })
+
+  it('doubles with jitter up to 2 min between checks, never more', () => {
+    expect([2, 3, 4, 5].map(check => pollDelayMs({ check, random: 0.5 }))).toEqual([
+      10_000, 20_000, 40_000, 80_000
+    ])
+    expect(pollDelayMs({ check: 6, random: 0.5 })).toBe(MAX_POLL_MS)
+    expect(pollDelayMs({ check: 6, random: 0 })).toBe(108_000)
+    expect(pollDelayMs({ check: 6, random: 1 })).toBe(MAX_POLL_MS)
+    expect(pollDelayMs({ check: 5, random: 1 })).toBe(88_000)
+    expect(pollDelayMs({ check: 100, random: 1 })).toBe(MAX_POLL_MS)
+    expect(pollDelayMs({ check: 5_000, random: 1 })).toBe(MAX_POLL_MS)
+    for (let check = 1; check <= 2_000; check++) {
+      expect(pollDelayMs({ check, random: 1 })).toBeLessThanOrEqual(MAX_POLL_MS)
+      expect(pollDelayMs({ check, random: 0 })).toBeGreaterThanOrEqual(4_500)
+    }
+  })
+})
+
+describe('lookupShare', () => {
+  it('is half of a budget, rounded down, and at least 1', () => {
+    expect([0, 1, 2, 3, 4, 5, 6, 100, 1000].map(total => lookupShare({ total }))).toEqual([
+      1, 1, 1, 1, 2, 2, 3, 50, 500
+    ])
+  })
+})
+
+describe('lookupSpacingMs', () => {
+  it.each<[string, RateWindow[], number]>([
+    ["DigiCert's windows: 500 look-ups per 180 s is the tighter", [...RATE_LIMITS], 360],
+    ['one window of 1: the whole window', [{ limit: 1, windowMs: 1_000 }], 1_000],
+    ['half of 3 is 1', [{ limit: 3, windowMs: 900 }], 900],
+    [
+      'the tighter of two',
+      [
+        { limit: 10, windowMs: 1_000 },
+        { limit: 4, windowMs: 1_000 }
+      ],
+      500
+    ],
+    ['a fraction of a millisecond stays', [{ limit: 6, windowMs: 1_000 }], 1_000 / 3]
+  ])('%s', (_, windows, expected) => {
+    expect(lookupSpacingMs({ windows })).toBe(expected)
+  })
+})
+
+// ---- Pacing --------------------------------------------------------------------------------
+
+describe('pacingDelayMs', () => {
+  const pacing = (more: Partial<PacingInput>): PacingInput => ({
+    kind: 'send',
+    now: 10_000,
+    windows: [{ limit: 3, windowMs: 1_000 }],
+    starts: [],
+    lookupStarts: [],
+    pausedUntil: 0,
+    sendsWaiting: 0,
+    marginMs: 0,
+    ...more
+  })
+
+  it.each<[string, Partial<PacingInput>, number]>([
+    ['nothing started, no pause: long since free', {}, -10_000],
+    ['a pause: until it ends', { pausedUntil: 14_000 }, 4_000],
+    [
+      'a pause longer than the window',
+      { pausedUntil: 14_000, starts: [9_500, 9_600, 9_700] },
+      4_000
+    ],
+    ['fewer starts than the limit: free', { starts: [9_500, 9_600] }, -10_000],
+    ['a full window: until its oldest start leaves', { starts: [9_500, 9_600, 9_700] }, 500],
+    ['and the margin after it', { starts: [9_500, 9_600, 9_700], marginMs: 250 }, 750],
+    ['only the last `limit` starts count', { starts: [9_000, 9_500, 9_600, 9_700] }, 500],
+    ['a full window whose oldest start has left', { starts: [8_000, 8_500, 8_900] }, -1_000],
+    [
+      'the longest of two windows',
+      {
+        windows: [
+          { limit: 3, windowMs: 1_000 },
+          { limit: 4, windowMs: 5_000 }
+        ],
+        starts: [6_000, 9_500, 9_600, 9_700]
+      },
+      1_000
+    ],
+    [
+      'a send ignores the look-ups half, and the sends waiting',
+      {
+        windows: [{ limit: 4, windowMs: 1_000 }],
+        starts: [9_100, 9_300],
+        lookupStarts: [9_100, 9_300],
+        sendsWaiting: 2
+      },
+      -10_000
+    ],
+    [
+      'a look-up keeps to half of the window',
+      {
+        kind: 'lookup',
+        windows: [{ limit: 4, windowMs: 1_000 }],
+        starts: [9_600, 9_700],
+        lookupStarts: [9_600, 9_700]
+      },
+      600
+    ],
+    [
+      'a look-up leaves room for the sends waiting',
+      {
+        kind: 'lookup',
+        windows: [{ limit: 4, windowMs: 1_000 }],
+        starts: [9_100, 9_300],
+        sendsWaiting: 2
+      },
+      100
+    ],
+    [
+      'a look-up leaves room for the sends waiting, but may always have one start',
+      {
+        kind: 'lookup',
+        windows: [{ limit: 4, windowMs: 1_000 }],
+        starts: [9_100, 9_300],
+        sendsWaiting: 9
+      },
+      300
+    ],
+    [
+      'a look-up with a window of 1 still has that one',
+      {
+        kind: 'lookup',
+        windows: [{ limit: 1, windowMs: 1_000 }],
+        starts: [],
+        lookupStarts: [9_800]
+      },
+      800
+    ],
+    [
+      'a look-up free under both halves',
+      {
+        kind: 'lookup',
+        windows: [{ limit: 4, windowMs: 1_000 }],
+        starts: [9_100],
+        lookupStarts: [9_100]
+      },
+      -10_000
+    ]
+  ])('%s', (_, more, expected) => {
+    expect(pacingDelayMs(pacing(more))).toBe(expected)
+  })
+})
+
+// ---- Retries -------------------------------------------------------------------------------
+
+describe('retryDecision', () => {
+  const input = (more: Partial<RetryInput>): RetryInput => ({
+    failure: rateLimited(),
+    retry: 0,
+    maxRetries: 3,
+    runStopped: false,
+    now: 1_000,
+    random: 0.5,
+    pausedMs: 0,
+    pauseEnd: 0,
+    ...more
+  })
+
+  it.each<[string, Partial<RetryInput>]>([
+    ['a 404', { failure: notFound() }],
+    ['a refused key', { failure: keyRefused() }],
+    ['a timeout', { failure: failure('timeout') }],
+    ['a network failure', { failure: failure('network') }],
+    ['a 503', { failure: failure('http', 503) }],
+    ['a redirect', { failure: failure('redirect', 302) }],
+    ['a cancelled request', { failure: failure('cancelled') }]
+  ])('never retries anything but a 429: %s', (_, more) => {
+    expect(retryDecision(input(more))).toStrictEqual({
+      retry: false,
+      why: 'not-retryable',
+      appended: ''
+    })
+  })
+
+  it.each<[string, Partial<RetryInput>, ReturnType<typeof retryDecision>]>([
+    [
+      'no retries allowed',
+      { maxRetries: 0, failure: rateLimited(1) },
+      { retry: false, why: 'max-retries', appended: '' }
+    ],
+    [
+      'every retry made',
+      { retry: 3, failure: rateLimited(1) },
+      { retry: false, why: 'max-retries', appended: '' }
+    ],
+    [
+      'the run stopped',
+      { runStopped: true, failure: rateLimited(1) },
+      { retry: false, why: 'run-stopped', appended: '' }
+    ],
+    [
+      'a Retry-After over 300 s',
+      { failure: rateLimited(301) },
+      { retry: false, why: 'wait-too-long', appended: ', longer than the 300 s this action waits' }
+    ],
+    [
+      'a pause past max-retries × 300 s in all',
+      { maxRetries: 1, pausedMs: 300_000, pauseEnd: 1_000, failure: rateLimited(1) },
+      {
+        retry: false,
+        why: 'pause-budget-used',
+        appended: '; the run already waited 5 min for 429s, the most max-retries allows'
+      }
+    ],
+    [
+      'a pause 1 ms past max-retries × 300 s in all',
+      { maxRetries: 2, pausedMs: 301_000, failure: rateLimited(300) },
+      {
+        retry: false,
+        why: 'pause-budget-used',
+        appended: '; the run already waited 5 min 1 s for 429s, the most max-retries allows'
+      }
+    ]
+  ])('gives a 429 up when %s, saying why', (_, more, expected) => {
+    expect(retryDecision(input(more))).toStrictEqual(expected)
+  })
+
+  it.each<[string, Partial<RetryInput>, ReturnType<typeof retryDecision>]>([
+    [
+      'after exactly the Retry-After',
+      { failure: rateLimited(12) },
+      { retry: true, waitMs: 12_000, until: 13_000, pausedMs: 12_000, pauseEnd: 13_000 }
+    ],
+    [
+      'after a Retry-After of 300 s',
+      { failure: rateLimited(300) },
+      { retry: true, waitMs: 300_000, until: 301_000, pausedMs: 300_000, pauseEnd: 301_000 }
+    ],
+    [
+      'after a Retry-After of 0 s',
+      { failure: rateLimited(0) },
+      { retry: true, waitMs: 0, until: 1_000, pausedMs: 0, pauseEnd: 1_000 }
+    ],
+    [
+      'after the first backoff, with its jitter, without a Retry-After',
+      {},
+      { retry: true, waitMs: 6_250, until: 7_250, pausedMs: 6_250, pauseEnd: 7_250 }
+    ],
+    [
+      'after the third backoff on the last retry allowed',
+      { retry: 2, random: 1 },
+      { retry: true, waitMs: 30_000, until: 31_000, pausedMs: 30_000, pauseEnd: 31_000 }
+    ],
+    [
+      'counting only what extends a pause under way',
+      { pausedMs: 10_000, pauseEnd: 11_000, failure: rateLimited(30) },
+      { retry: true, waitMs: 30_000, until: 31_000, pausedMs: 30_000, pauseEnd: 31_000 }
+    ],
+    [
+      'counting nothing for a wait inside a pause under way, which it leaves as it is',
+      { maxRetries: 1, pausedMs: 300_000, pauseEnd: 400_000, failure: rateLimited(300) },
+      { retry: true, waitMs: 300_000, until: 301_000, pausedMs: 300_000, pauseEnd: 400_000 }
+    ],
+    [
+      'counting the whole wait after a pause that is over',
+      { now: 10_000, pausedMs: 5_000, pauseEnd: 5_000, failure: rateLimited(2) },
+      { retry: true, waitMs: 2_000, until: 12_000, pausedMs: 7_000, pauseEnd: 12_000 }
+    ],
+    [
+      'up to exactly max-retries × 300 s in all',
+      { maxRetries: 2, pausedMs: 300_000, failure: rateLimited(300) },
+      { retry: true, waitMs: 300_000, until: 301_000, pausedMs: 600_000, pauseEnd: 301_000 }
+    ]
+  ])('retries a 429 %s', (_, more, expected) => {
+    expect(retryDecision(input(more))).toStrictEqual(expected)
+  })
+})
+
+// ---- Fates and stops -----------------------------------------------------------------------
+
+describe('fateOf', () => {
+  it.each<[string, { status: number } | CertCentralError, string]>([
+    ['a 204', { status: 204 }, 'sent'],
+    ['a 200', { status: 200 }, 'sent'],
+    ['a 429', rateLimited(30), 'unsent'],
+    ['a refused key', keyRefused(), 'unsent'],
+    ['a 404', notFound(), 'failed'],
+    ['a 503', failure('http', 503), 'failed'],
+    ['a timeout', failure('timeout'), 'failed'],
+    ['a network failure', failure('network'), 'failed'],
+    ['a redirect', failure('redirect', 301), 'failed'],
+    ['a cancelled request', failure('cancelled'), 'failed']
+  ])('%s: %s', (_, answer, expected) => {
+    expect(fateOf({ answer })).toBe(expected)
+  })
+})
+
+describe('stopFor', () => {
+  it('stops for the runner’s cancellation', () => {
+    expect(stopFor({ event: 'cancelled' })).toStrictEqual({
+      reason: 'cancelled',
+      id: undefined,
+      message: 'the run was cancelled'
+    })
+  })
+
+  it.each<[string, CertCentralError, RunStop | undefined]>([
+    [
+      'a refused key',
+      keyRefused(),
+      { reason: 'key-refused', id: '7', message: keyRefused().message }
+    ],
+    [
+      'a 429 not retried, with why',
+      failure('rate-limited', 429),
+      { reason: 'rate-limited', id: '7', message: 'a rate-limited failure' }
+    ],
+    ['not for a 404', notFound(), undefined],
+    ['not for a 503', failure('http', 503), undefined],
+    ['not for a timeout', failure('timeout'), undefined],
+    ['not for a network failure', failure('network'), undefined],
+    ['not for a redirect', failure('redirect', 302), undefined],
+    ['not for a request cancelled in flight', failure('cancelled'), undefined]
+  ])('stops for %s', (_, last, expected) => {
+    expect(stopFor({ event: 'failure', id: '7', failure: last })).toStrictEqual(expected)
+  })
+})
+
+describe('unsentError', () => {
+  const stop = (reason: RunStop['reason'], id?: string): RunStop => ({ reason, id, message: 'x' })
+
+  it.each<[RunStop, string, number, string]>([
+    [stop('cancelled'), 'certificate', 0, 'not attempted: cancelled'],
+    [stop('cancelled'), 'order', 1, 'not sent: cancelled'],
+    [
+      stop('key-refused', '5'),
+      'certificate',
+      0,
+      'not attempted: CertCentral refused the API key (certificate 5)'
+    ],
+    [
+      stop('key-refused', '100'),
+      'order',
+      3,
+      'not sent: CertCentral refused the API key (order 100)'
+    ],
+    [
+      stop('rate-limited', '1'),
+      'certificate',
+      0,
+      'not attempted: DigiCert rate-limited the key while sending certificate 1; run again later for this ID'
+    ],
+    [
+      stop('rate-limited', '2'),
+      'order',
+      2,
+      'not sent: DigiCert rate-limited the key while sending order 2; run again later for this ID'
+    ]
+  ])('%o for a %s after %i requests', (s, noun, attempts, expected) => {
+    expect(unsentError({ stop: s, noun, attempts })).toBe(expected)
+  })
+})
+
+// ---- Orders --------------------------------------------------------------------------------
+
+describe('orderStep', () => {
+  const order = (status: string, certificateId?: string): OrderInfo => ({
+    status,
+    certificateId,
+    commonName: '42.example.com',
+    validTill: undefined
+  })
+  const step = (more: Partial<OrderStepInput>): OrderStepInput => ({
+    orderId: '42',
+    order: order('pending'),
+    orderTarget: 'certificate',
+    check: 1,
+    now: 0,
+    waitSeconds: 600,
+    deadline: 600_000,
+    ordersWaiting: 1,
+    windows: RATE_LIMITS,
+    random: 0.5,
+    ...more
+  })
+
+  it.each<[string, Partial<OrderStepInput>, ReturnType<typeof orderStep>]>([
+    [
+      'sends an issued order with its certificate’s ID',
+      { order: order('issued', '1000042') },
+      { step: 'send', target: '1000042' }
+    ],
+    [
+      'sends an issued order with its certificate’s ID, even past the deadline',
+      { order: order('issued', '1000042'), waitSeconds: 0, deadline: 0 },
+      { step: 'send', target: '1000042' }
+    ],
+    [
+      'emails a site seal with the order’s own ID, with or without a certificate',
+      { order: order('issued'), orderTarget: 'order' },
+      { step: 'send', target: '42' }
+    ],
+    [
+      'emails a site seal with the order’s own ID, not its certificate’s',
+      { order: order('issued', '1000042'), orderTarget: 'order' },
+      { step: 'send', target: '42' }
+    ],
+    [
+      'fails an issued order whose Order info names no certificate',
+      { order: order('issued') },
+      {
+        step: 'end',
+        fate: 'failed',
+        error: 'order 42 is issued but its Order info names no certificate.id; check api-url'
+      }
+    ],
+    [
+      'fails an order not issued when not waiting',
+      { waitSeconds: 0, deadline: 0 },
+      {
+        step: 'end',
+        fate: 'failed',
+        error: 'order 42 is not issued yet (status pending); set wait-for-issuance to wait for it'
+      }
+    ],
+    [
+      'fails an order still pending at the deadline',
+      { now: 600_000, check: 9 },
+      {
+        step: 'end',
+        fate: 'failed',
+        error: 'order 42 still pending after 10 min',
+        hint: 'raise wait-for-issuance, or run again once the order is issued'
+      }
+    ],
+    [
+      'fails an order still needing approval after the deadline',
+      { order: order('needs_approval'), now: 5_401_000, deadline: 5_400_000, waitSeconds: 5_400 },
+      {
+        step: 'end',
+        fate: 'failed',
+        error: 'order 42 still needs_approval after 1 h 30 min',
+        hint: 'raise wait-for-issuance, or run again once the order is issued'
+      }
+    ]
+  ])('%s', (_, more, expected) => {
+    expect(orderStep(step(more))).toStrictEqual(expected)
+  })
+
+  it.each(['rejected', 'canceled', 'cancelled', 'revoked', 'expired'])(
+    'fails an order that is %s, whether waiting or not',
+    status => {
+      for (const more of [{}, { waitSeconds: 0, deadline: 0 }, { now: 600_000 }]) {
+        expect(orderStep(step({ order: order(status), ...more }))).toStrictEqual({
+          step: 'end',
+          fate: 'failed',
+          error: `order 42 is ${status}: it ended without a certificate, so there is nothing to send`,
+          hint: 'check the order in CertCentral; a new order is needed'
+        })
+      }
+    }
+  )
+
+  it.each<[string, Partial<OrderStepInput>, number]>([
+    ['re-checks after 5 s at first', {}, 5_000],
+    ['with jitter down to 4.5 s', { random: 0 }, 4_500],
+    ['backing off at the third check', { check: 3, random: 0 }, 18_000],
+    ['whatever the status', { order: order('needs_approval'), check: 2 }, 10_000],
+    ['to at most 2 min', { check: 9, random: 1 }, MAX_POLL_MS],
+    ['sooner than the backoff when 13 orders share the budget', { ordersWaiting: 13 }, 5_000],
+    ['no sooner than its share of the budget when 14 wait', { ordersWaiting: 14 }, 5_040],
+    ['no sooner than its share of the budget when 20 wait', { ordersWaiting: 20 }, 7_200],
+    [
+      'its share rounded to the millisecond',
+      { ordersWaiting: 20, windows: [{ limit: 6, windowMs: 1_000 }] },
+      6_667
+    ],
+    ['on the deadline when the backoff would pass it', { now: 590_000, check: 9 }, 10_000],
+    ['on the deadline 1 ms away', { now: 599_999 }, 1],
+    ['on the deadline when the share would pass it', { now: 595_000, ordersWaiting: 20 }, 5_000]
+  ])('waits: %s', (_, more, delayMs) => {
+    expect(orderStep(step(more))).toStrictEqual({ step: 'wait', delayMs })
+  })
+})
