@@ -11,7 +11,8 @@ import {
   idNoun,
   operationsUsing,
   type IdInput,
-  type Operation
+  type Operation,
+  type Prepared
 } from './operations.js'
 import {
   InputError,
@@ -133,14 +134,58 @@ function given(inputs: RawInputs, name: InputName): boolean {
   return inputs[name].trim().toLowerCase() !== ACTION_INPUTS[name].default
 }
 
+function parseOperation(value: string): Operation {
+  if (value.trim() === '') {
+    throw new InputError([`operation: required; use one of ${OPERATION_NAMES.join(', ')}`])
+  }
+  return parseChoice('operation', value, OPERATION_NAMES)
+}
+
+/**
+ * The operation's inputs: which ID input holds the IDs and the IDs, and its own inputs prepared.
+ * Adds every problem to `problems` and returns what could be read, so that later checks (a wait
+ * with certificate IDs) still see the ID input when the IDs themselves are wrong.
+ */
+function parseOperationInputs(
+  inputs: RawInputs,
+  operation: Operation,
+  problems: string[]
+): { idInput?: IdInput; ids?: string[]; prepared?: Prepared } {
+  const spec = OPERATIONS[operation]
+  // Inputs of another operation are a mistake, not something to ignore silently.
+  for (const input of OPERATION_INPUTS) {
+    if (!spec.uses.includes(input) && given(inputs, input)) {
+      problems.push(
+        `${input}: applies to ${operationsUsing(input).join(', ')} only; remove it for ${operation}`
+      )
+    }
+  }
+  for (const input of ID_INPUTS) {
+    if (!spec.idInputs.includes(input) && given(inputs, input)) {
+      problems.push(`${input}: ${operation} takes ${spec.idInputs.join(' or ')}, not ${input}`)
+    }
+  }
+  let idInput: IdInput | undefined
+  let ids: string[] | undefined
+  const present = spec.idInputs.filter(input => given(inputs, input))
+  if (present.length === 0) {
+    problems.push(
+      `${spec.idInputs.join(' or ')}: required for ${operation} (one or more ${spec.idInputs.map(i => `${idNoun(i)} IDs`).join(' or ')})`
+    )
+  } else if (present.length > 1) {
+    problems.push(`${present.join(' and ')}: give one of them, not both`)
+  } else {
+    const input = present[0] as IdInput
+    idInput = input
+    ids = collect(problems, () => parseIds(input, inputs[input], idNoun(input)))
+  }
+  const prepared = collect(problems, () => spec.prepare(inputs))
+  return { idInput, ids, prepared }
+}
+
 export function parsePlan(inputs: RawInputs, env: Environment): Plan {
   const problems: string[] = []
-  const operation = collect(problems, () => {
-    if (inputs.operation.trim() === '') {
-      throw new InputError([`operation: required; use one of ${OPERATION_NAMES.join(', ')}`])
-    }
-    return parseChoice('operation', inputs.operation, OPERATION_NAMES)
-  })
+  const operation = collect(problems, () => parseOperation(inputs.operation))
   const apiKey = collect(problems, () => parseApiKey(inputs['api-key']))
   const baseUrl = collect(problems, () => parseBaseUrl(inputs.region, inputs['api-url'], env))
   const timeoutSeconds = collect(problems, () =>
@@ -157,39 +202,8 @@ export function parsePlan(inputs: RawInputs, env: Environment): Plan {
   const waitSeconds = collect(problems, () =>
     parseDuration('wait-for-issuance', inputs['wait-for-issuance'], MAX_WAIT_FOR_ISSUANCE_SECONDS)
   )
-
-  let idInput: IdInput | undefined
-  let ids: string[] | undefined
-  let prepared: ReturnType<(typeof OPERATIONS)[Operation]['prepare']> | undefined
-  if (operation !== undefined) {
-    const spec = OPERATIONS[operation]
-    // Inputs of another operation are a mistake, not something to ignore silently.
-    for (const input of OPERATION_INPUTS) {
-      if (!spec.uses.includes(input) && given(inputs, input)) {
-        problems.push(
-          `${input}: applies to ${operationsUsing(input).join(', ')} only; remove it for ${operation}`
-        )
-      }
-    }
-    for (const input of ID_INPUTS) {
-      if (!spec.idInputs.includes(input) && given(inputs, input)) {
-        problems.push(`${input}: ${operation} takes ${spec.idInputs.join(' or ')}, not ${input}`)
-      }
-    }
-    const present = spec.idInputs.filter(input => given(inputs, input))
-    if (present.length === 0) {
-      problems.push(
-        `${spec.idInputs.join(' or ')}: required for ${operation} (one or more ${spec.idInputs.map(i => `${idNoun(i)} IDs`).join(' or ')})`
-      )
-    } else if (present.length > 1) {
-      problems.push(`${present.join(' and ')}: give one of them, not both`)
-    } else {
-      idInput = present[0] as IdInput
-      const input = idInput
-      ids = collect(problems, () => parseIds(input, inputs[input], idNoun(input)))
-    }
-    prepared = collect(problems, () => spec.prepare(inputs))
-  }
+  const { idInput, ids, prepared } =
+    operation === undefined ? {} : parseOperationInputs(inputs, operation, problems)
   if (waitSeconds && idInput === 'certificate-id') {
     problems.push(
       'wait-for-issuance: needs order IDs (order-id); a certificate ID is issued already'
