@@ -4,12 +4,13 @@ import type { ReportContext, ResultEntry } from '../../src/report.js'
 import type { IdResult, RunOutcome } from '../../src/outcome.js'
 import { Sanitizer } from '../../src/sanitize.js'
 
+export { MIB } from './action.js'
+
 /** A key the report must never show; `safe` redacts it. */
 export const KEY = 'dc-KEY-7Hq2Zp9Lw4'
 export const safe = new Sanitizer([KEY])
 /** Without a key to look for: quick on 10,000 IDs of 60 KB errors. */
 export const noKey = new Sanitizer([])
-export const MIB = 1024 * 1024
 export const BASE = 'https://www.digicert.com/services/v2'
 
 /** A send-certificate run by certificate ID, two recipients, no warnings. */
