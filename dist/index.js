@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(157);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1472);
 // The action's entry point: awaited, so a pending request can never end the process as a success.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -28382,7 +28382,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 157:
+/***/ 1472:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28391,7 +28391,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: USER_AGENT, readInputs, secretLines
+// UNUSED EXPORTS: USER_AGENT, cancelOnSignals, readInputs, secretLines
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -31665,6 +31665,10 @@ function collect(problems, parse) {
 }
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** Control characters and line separators as `\uXXXX`: a system message that quotes a user's value, on one line. */
+function escapeControls(text) {
+    return text.replace(new RegExp(CONTROL.source, 'g'), c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 /** Splits on commas, semicolons and whitespace; drops empties and duplicates (first kept). */
 function splitList(value) {
     return [...new Set(value.split(/[\s,;]+/).filter(item => item !== ''))];
@@ -31952,7 +31956,7 @@ function parseSealSettings(value) {
     }
     catch (error) {
         throw new InputError([
-            `seal-settings: not valid JSON (${error.message}); e.g. {"seal_size": "m"}`
+            `seal-settings: not valid JSON (${escapeControls(error.message)}); e.g. {"seal_size": "m"}`
         ]);
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
@@ -32002,6 +32006,62 @@ var external_node_http_ = __nccwpck_require__(7067);
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./src/deadline.ts
+// Settling an operation exactly once: on its own success or failure, on a deadline, or on an
+// AbortSignal, whichever comes first; the timer is always cleared, the abort listener always
+// removed, and the operation's own cleanup always run once. The one "settle once with a deadline"
+// machine behind the transport's request, body and CONNECT and the real clock's sleep (as got's
+// timedOut()). It knows nothing of HTTP or DigiCert.
+/** The default deadline error, when no onTimeout is given. */
+class DeadlineExceeded extends Error {
+    timeoutMs;
+    name = 'DeadlineExceeded';
+    constructor(timeoutMs) {
+        super(`no outcome in ${timeoutMs} ms`);
+        this.timeoutMs = timeoutMs;
+    }
+}
+/**
+ * Starts the operation and settles its promise exactly once. `start` gets `settle` and may return
+ * a cleanup, run once with the outcome right after it settles (at once when start settled
+ * synchronously); a throw from start settles with that error.
+ */
+function settleOnce(options, start) {
+    return new Promise((resolve, reject) => {
+        const { timeoutMs, signal } = options;
+        let settled;
+        let cleanup;
+        let timer;
+        const settle = outcome => {
+            if (settled)
+                return;
+            settled = outcome;
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', onAbort);
+            if (cleanup)
+                cleanup(outcome);
+            if ('value' in outcome)
+                resolve(outcome.value);
+            else
+                reject(outcome.error);
+        };
+        const onAbort = () => settle(options.onAbort ? options.onAbort() : { error: signal?.reason });
+        if (signal?.aborted)
+            return onAbort();
+        if (timeoutMs !== undefined)
+            timer = setTimeout(() => settle(options.onTimeout ? options.onTimeout() : { error: new DeadlineExceeded(timeoutMs) }), timeoutMs);
+        signal?.addEventListener('abort', onAbort);
+        try {
+            cleanup = start(settle);
+        }
+        catch (error) {
+            settle({ error });
+        }
+        if (settled && cleanup)
+            cleanup(settled);
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/transport.ts
 // HTTP for the CertCentral client: one request with a deadline that covers all of it (proxy
 // CONNECT, TLS, headers, body), a bounded body, no redirects, and keep-alive connections that
@@ -32013,6 +32073,7 @@ var external_node_tls_ = __nccwpck_require__(1692);
 // ignores the runner's proxy variables. We keep @actions/http-client for what it is the reference
 // for: the runner's https_proxy / no_proxy conventions (getProxyUrl), so self-hosted runners behind
 // a proxy work as with every other action.
+
 
 
 
@@ -32063,29 +32124,18 @@ class Transport {
      * reset), or when `cancel` aborts; never follows a redirect.
      */
     request(method, url, headers, body, cancel) {
-        return new Promise((resolve, reject) => {
-            let status = null;
-            let settled = false;
+        let status = null;
+        return settleOnce({
+            timeoutMs: this.options.timeoutMs,
+            onTimeout: () => ({
+                error: new TransportError('timeout', status, 'ETIMEDOUT', `no complete answer in ${this.options.timeoutMs} ms`)
+            }),
+            signal: cancel,
+            onAbort: () => ({
+                error: new TransportError('cancelled', status, 'ECANCELED', 'the run was cancelled')
+            })
+        }, settle => {
             let request;
-            const settle = (outcome) => {
-                if (settled)
-                    return;
-                settled = true;
-                clearTimeout(timer);
-                cancel?.removeEventListener('abort', onCancel);
-                if (outcome instanceof TransportError) {
-                    request?.destroy();
-                    reject(outcome);
-                }
-                else {
-                    resolve(outcome);
-                }
-            };
-            const timer = setTimeout(() => settle(new TransportError('timeout', status, 'ETIMEDOUT', `no complete answer in ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
-            const onCancel = () => settle(new TransportError('cancelled', status, 'ECANCELED', 'the run was cancelled'));
-            if (cancel?.aborted)
-                return onCancel();
-            cancel?.addEventListener('abort', onCancel);
             try {
                 const module = url.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_;
                 request = module.request(url, {
@@ -32103,19 +32153,29 @@ class Transport {
                 });
             }
             catch (error) {
-                return settle(systemFailure(error, null));
+                settle({ error: systemFailure(error, null) });
+                return undefined;
             }
-            request.on('error', error => settle(systemFailure(error, status)));
+            request.on('error', error => settle({ error: systemFailure(error, status) }));
             // A 101 (or any protocol switch) is never an answer to these calls: drop the connection.
             request.on('upgrade', (response, socket) => {
                 socket.destroy();
-                settle(new TransportError('protocol', response.statusCode ?? 101, 'EPROTO', 'the server switched protocols instead of answering'));
+                settle({
+                    error: new TransportError('protocol', response.statusCode ?? 101, 'EPROTO', 'the server switched protocols instead of answering')
+                });
             });
             request.on('response', response => {
                 status = response.statusCode ?? 0;
-                readBody(response).then(({ text, truncated }) => settle({ status: status, headers: response.headers, text, truncated }), error => settle(systemFailure(error, status)));
+                readBody(response).then(({ text, truncated }) => settle({
+                    value: { status: status, headers: response.headers, text, truncated }
+                }), error => settle({ error: systemFailure(error, status) }));
             });
             request.end(body);
+            // A request that failed, timed out or was cancelled leaves no connection behind.
+            return outcome => {
+                if ('error' in outcome)
+                    request.destroy();
+            };
         });
     }
     /** Closes every connection, kept-alive or still tunnelling, so the process can exit. */
@@ -32156,37 +32216,33 @@ function systemFailure(error, status) {
  * mid-body), so it can never stay pending; the request's deadline covers a body that trickles.
  */
 function readBody(message) {
-    return new Promise((resolve, reject) => {
+    return settleOnce({}, settle => {
         const chunks = [];
         let size = 0;
-        let done = false;
-        const finish = (error, truncated = false) => {
-            if (done)
-                return;
-            done = true;
-            if (error)
-                reject(error);
-            else
-                resolve({ text: Buffer.concat(chunks).toString('utf8'), truncated });
-        };
+        const body = (truncated) => ({
+            value: { text: Buffer.concat(chunks).toString('utf8'), truncated }
+        });
         message.on('data', (chunk) => {
             const room = MAX_BODY_BYTES - size;
             chunks.push(chunk.subarray(0, room));
             size += Math.min(room, chunk.length);
             if (chunk.length > room) {
                 // Enough to explain an error; drop the connection rather than download the rest.
-                finish(undefined, true);
+                settle(body(true));
                 message.destroy();
             }
         });
-        message.on('end', () => finish());
-        message.on('error', error => finish(error));
+        message.on('end', () => settle(body(false)));
+        message.on('error', error => settle({ error }));
         message.on('close', () => {
             if (!message.complete)
-                finish(Object.assign(new Error('the connection closed before the body ended'), {
-                    code: 'ECONNRESET'
-                }));
+                settle({
+                    error: Object.assign(new Error('the connection closed before the body ended'), {
+                        code: 'ECONNRESET'
+                    })
+                });
         });
+        return undefined;
     });
 }
 /**
@@ -32225,30 +32281,30 @@ class TunnelAgent extends external_node_https_namespaceObject.Agent {
             agent: false
         });
         this.connecting.add(connect);
-        let done = false;
-        const finish = (error, socket) => {
-            if (done)
-                return;
-            done = true;
-            clearTimeout(timer);
-            this.connecting.delete(connect);
-            if (error)
-                connect.destroy();
-            callback(error, socket);
-        };
-        const timer = setTimeout(() => finish(Object.assign(new Error(`the proxy ${this.proxy.host} did not open a tunnel to ${target} in time`), {
-            code: 'ETIMEDOUT'
-        })), this.timeoutMs);
-        connect.on('error', error => finish(error));
-        connect.on('connect', (response, socket) => {
-            if (response.statusCode !== 200) {
-                socket.destroy();
-                return finish(Object.assign(new Error(`the proxy ${this.proxy.host} refused the tunnel to ${target} (HTTP ${response.statusCode})`), { code: 'EPROXY' }));
-            }
-            // The agent has set options.servername from the Host, empty for an IP literal (no SNI).
-            finish(null, external_node_tls_.connect({ ...options, socket }));
-        });
-        connect.end();
+        settleOnce({
+            timeoutMs: this.timeoutMs,
+            onTimeout: () => ({
+                error: Object.assign(new Error(`the proxy ${this.proxy.host} did not open a tunnel to ${target} in time`), { code: 'ETIMEDOUT' })
+            })
+        }, settle => {
+            connect.on('error', error => settle({ error }));
+            connect.on('connect', (response, socket) => {
+                if (response.statusCode !== 200) {
+                    socket.destroy();
+                    return settle({
+                        error: Object.assign(new Error(`the proxy ${this.proxy.host} refused the tunnel to ${target} (HTTP ${response.statusCode})`), { code: 'EPROXY' })
+                    });
+                }
+                // The agent has set options.servername from the Host, empty for an IP literal (no SNI).
+                settle({ value: external_node_tls_.connect({ ...options, socket }) });
+            });
+            connect.end();
+            return outcome => {
+                this.connecting.delete(connect);
+                if ('error' in outcome)
+                    connect.destroy();
+            };
+        }).then(socket => callback(null, socket), (error) => callback(error));
         return undefined;
     }
     destroy() {
@@ -32568,14 +32624,50 @@ function parseBaseUrl(region, apiUrl, env) {
 function given(inputs, name) {
     return inputs[name].trim().toLowerCase() !== ACTION_INPUTS[name].default;
 }
+function parseOperation(value) {
+    if (value.trim() === '') {
+        throw new InputError([`operation: required; use one of ${OPERATION_NAMES.join(', ')}`]);
+    }
+    return parseChoice('operation', value, OPERATION_NAMES);
+}
+/**
+ * The operation's inputs: which ID input holds the IDs and the IDs, and its own inputs prepared.
+ * Adds every problem to `problems` and returns what could be read, so that later checks (a wait
+ * with certificate IDs) still see the ID input when the IDs themselves are wrong.
+ */
+function parseOperationInputs(inputs, operation, problems) {
+    const spec = OPERATIONS[operation];
+    // Inputs of another operation are a mistake, not something to ignore silently.
+    for (const input of OPERATION_INPUTS) {
+        if (!spec.uses.includes(input) && given(inputs, input)) {
+            problems.push(`${input}: applies to ${operationsUsing(input).join(', ')} only; remove it for ${operation}`);
+        }
+    }
+    for (const input of ID_INPUTS) {
+        if (!spec.idInputs.includes(input) && given(inputs, input)) {
+            problems.push(`${input}: ${operation} takes ${spec.idInputs.join(' or ')}, not ${input}`);
+        }
+    }
+    let idInput;
+    let ids;
+    const present = spec.idInputs.filter(input => given(inputs, input));
+    if (present.length === 0) {
+        problems.push(`${spec.idInputs.join(' or ')}: required for ${operation} (one or more ${spec.idInputs.map(i => `${idNoun(i)} IDs`).join(' or ')})`);
+    }
+    else if (present.length > 1) {
+        problems.push(`${present.join(' and ')}: give one of them, not both`);
+    }
+    else {
+        const input = present[0];
+        idInput = input;
+        ids = collect(problems, () => parseIds(input, inputs[input], idNoun(input)));
+    }
+    const prepared = collect(problems, () => spec.prepare(inputs));
+    return { idInput, ids, prepared };
+}
 function parsePlan(inputs, env) {
     const problems = [];
-    const operation = collect(problems, () => {
-        if (inputs.operation.trim() === '') {
-            throw new InputError([`operation: required; use one of ${OPERATION_NAMES.join(', ')}`]);
-        }
-        return parseChoice('operation', inputs.operation, OPERATION_NAMES);
-    });
+    const operation = collect(problems, () => parseOperation(inputs.operation));
     const apiKey = collect(problems, () => parseApiKey(inputs['api-key']));
     const baseUrl = collect(problems, () => parseBaseUrl(inputs.region, inputs['api-url'], env));
     const timeoutSeconds = collect(problems, () => parseNumber('timeout-seconds', inputs['timeout-seconds'], {
@@ -32586,36 +32678,7 @@ function parsePlan(inputs, env) {
     const maxRetries = collect(problems, () => parseNumber('max-retries', inputs['max-retries'], { min: 0, max: MAX_RETRIES, integer: true }));
     const dryRun = collect(problems, () => parseBoolean('dry-run', inputs['dry-run']));
     const waitSeconds = collect(problems, () => parseDuration('wait-for-issuance', inputs['wait-for-issuance'], MAX_WAIT_FOR_ISSUANCE_SECONDS));
-    let idInput;
-    let ids;
-    let prepared;
-    if (operation !== undefined) {
-        const spec = OPERATIONS[operation];
-        // Inputs of another operation are a mistake, not something to ignore silently.
-        for (const input of OPERATION_INPUTS) {
-            if (!spec.uses.includes(input) && given(inputs, input)) {
-                problems.push(`${input}: applies to ${operationsUsing(input).join(', ')} only; remove it for ${operation}`);
-            }
-        }
-        for (const input of ID_INPUTS) {
-            if (!spec.idInputs.includes(input) && given(inputs, input)) {
-                problems.push(`${input}: ${operation} takes ${spec.idInputs.join(' or ')}, not ${input}`);
-            }
-        }
-        const present = spec.idInputs.filter(input => given(inputs, input));
-        if (present.length === 0) {
-            problems.push(`${spec.idInputs.join(' or ')}: required for ${operation} (one or more ${spec.idInputs.map(i => `${idNoun(i)} IDs`).join(' or ')})`);
-        }
-        else if (present.length > 1) {
-            problems.push(`${present.join(' and ')}: give one of them, not both`);
-        }
-        else {
-            idInput = present[0];
-            const input = idInput;
-            ids = collect(problems, () => parseIds(input, inputs[input], idNoun(input)));
-        }
-        prepared = collect(problems, () => spec.prepare(inputs));
-    }
+    const { idInput, ids, prepared } = operation === undefined ? {} : parseOperationInputs(inputs, operation, problems);
     if (waitSeconds && idInput === 'certificate-id') {
         problems.push('wait-for-issuance: needs order IDs (order-id); a certificate ID is issued already');
     }
@@ -32648,11 +32711,103 @@ function parsePlan(inputs, env) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
-// Reports a run: outputs, annotations, the verdict, the job summary and the dry-run listing.
-// It sees only what it shows (never the key), passes every string through the sanitizer, and
-// keeps within GitHub's limits: 10 error annotations a step, 1 MiB of job summary, 1 MiB an output.
+;// CONCATENATED MODULE: ./src/outcome.ts
+// What a run comes to: each ID's fate and result, and why the run stopped early if it did. The
+// scheduler produces it (or dryRunOutcome, for a dry run), the report shows it.
+/** A dry run's outcome: every ID validated, nothing sent, no request made. */
+function dryRunOutcome(ids) {
+    return {
+        results: ids.map(id => ({ id, fate: 'validated', status: null, attempts: 0 })),
+        stop: undefined,
+        retryAfter: undefined
+    };
+}
 
+;// CONCATENATED MODULE: ./src/publish.ts
+// Publishing a report (src/report.ts) to the runner: the one place in src/ that calls
+// @actions/core for outputs, annotations, warnings, the verdict and the job summary, and the one
+// that links the workflow run (through @actions/github). Each part is its own step, taking only
+// its own piece of the report, in the order the log, the outputs file and the summary file have
+// always had.
+
+/**
+ * Publishes a report: the dry-run log, the outputs and the warnings, the summary, then the error
+ * annotations and the verdict. A summary that cannot be written is a warning. An outputs file that
+ * cannot be written throws, and nothing after it is published: the caller fails the step with the
+ * reason (the behaviour the action has always had).
+ */
+async function publish(report) {
+    if (report.dryRunLog)
+        publishDryRunLog(report.dryRunLog);
+    if (report.outputs)
+        publishOutputs(report.outputs);
+    publishWarnings(report.warnings);
+    if (report.summary !== undefined)
+        await publishSummary(report.summary);
+    publishVerdict(report.errors, report.verdict);
+}
+/** The dry run's lines, then its group. */
+function publishDryRunLog({ lines, group }) {
+    for (const line of lines)
+        info(line);
+    startGroup(group.title);
+    for (const line of group.lines)
+        info(line);
+    endGroup();
+}
+/** Every output, in the report's order; throws when the outputs file cannot be written. */
+function publishOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs))
+        setOutput(name, value);
+}
+/** Warning annotations, in order. */
+function publishWarnings(warnings) {
+    for (const warning of warnings)
+        core_warning(warning);
+}
+/**
+ * Writes the job summary, followed by the workflow run's link when the run names one; without
+ * GITHUB_STEP_SUMMARY nothing. A summary that cannot be written is a warning, never a failed send.
+ */
+async function publishSummary(html) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        const link = await runLink();
+        summary.addRaw(html, true);
+        if (link)
+            summary.addLink('Workflow run', link);
+        await summary.write();
+    }
+    catch (error) {
+        core_warning(`could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    finally {
+        summary.emptyBuffer();
+    }
+}
+/** The error annotations, each titled, then the verdict (setFailed) if there is one. */
+function publishVerdict(errors, verdict) {
+    for (const { message, title } of errors)
+        error(message, { title });
+    if (verdict !== undefined)
+        setFailed(verdict);
+}
+/** Link to this workflow run, when the run's context names one. */
+async function runLink() {
+    if (!process.env.GITHUB_REPOSITORY || !process.env.GITHUB_RUN_ID)
+        return undefined;
+    // Loaded only here: @actions/github pulls in Octokit, which nothing else needs.
+    const { context } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const { owner, repo } = context.repo;
+    return `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}`;
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+// What the step publishes about a run, as a value: the outputs, the warning and error annotations,
+// the verdict, the dry-run listing and the job summary's HTML (src/publish.ts publishes it). Pure:
+// it sees only what it shows (never the key), passes every string through the sanitizer, and keeps
+// within GitHub's limits: 10 error annotations a step, 1 MiB of job summary, 1 MiB an output.
 
 
 
@@ -32674,215 +32829,169 @@ const MAX_SUMMARY_WARNINGS = 50;
 const MAX_WARNING_ANNOTATIONS = 9;
 /** Rows the summary table shows at most; the rest are counted and in `results`. */
 const MAX_SUMMARY_ROWS = 1000;
-class Reporter {
-    context;
-    safe;
-    constructor(context, safe) {
-        this.context = context;
-        this.safe = safe;
-    }
-    get noun() {
-        return idNoun(this.context.idInput);
-    }
-    /** Every output, always: a follow-up step can read them whatever happened. */
-    setOutputs(outcome) {
-        const results = outcome.results;
-        setOutput('status-code', verdictStatus(outcome) ?? '');
-        setOutput('results', this.resultsJson(results));
-        setOutput('sent-ids', idsOf(results, 'sent'));
-        setOutput('failed-ids', idsOf(results, 'failed'));
-        setOutput('unsent-ids', idsOf(results, 'unsent'));
-        const wait = outcome.retryAfter;
-        const usable = wait !== undefined &&
-            Number.isSafeInteger(wait) &&
-            wait >= 0 &&
-            wait <= MAX_RETRY_AFTER_SECONDS;
-        if (wait !== undefined && !usable) {
-            core_warning(`DigiCert asked to wait ${wait} s, not a whole number of seconds up to ${MAX_RETRY_AFTER_SECONDS} (a day): the retry-after output is left empty`);
+/** The report of a run (or a dry run): everything the step publishes once it has an outcome. */
+function buildReport({ context, outcome, planned, sanitizer }) {
+    const results = resultsOutput({ results: outcome.results, sanitizer });
+    const retryAfter = retryAfterOutput(outcome.retryAfter);
+    return {
+        dryRunLog: planned === undefined ? undefined : dryRunLog({ idInput: context.idInput, planned }),
+        outputs: {
+            'status-code': String(verdictStatus(outcome) ?? ''),
+            results: results.json,
+            'sent-ids': idsOf(outcome.results, 'sent'),
+            'failed-ids': idsOf(outcome.results, 'failed'),
+            'unsent-ids': idsOf(outcome.results, 'unsent'),
+            'retry-after': retryAfter.value
+        },
+        warnings: [...results.warnings, ...retryAfter.warnings],
+        summary: summaryHtml({ context, outcome, planned, sanitizer }),
+        errors: failureAnnotations({ context, outcome, sanitizer }),
+        verdict: verdict({ context, outcome, sanitizer })
+    };
+}
+/** The plan's warnings, shown before the run starts: annotations within GitHub's 10. */
+function planWarningsReport(context) {
+    const { warnings } = context;
+    const more = warnings.length - MAX_WARNING_ANNOTATIONS;
+    return {
+        warnings: [
+            ...warnings.slice(0, MAX_WARNING_ANNOTATIONS),
+            ...(more > 0 ? [`and ${more} more warnings (see the job summary)`] : [])
+        ],
+        errors: []
+    };
+}
+/** The verdict alone: what is left to publish when nothing else can be. */
+function verdictReport(verdict) {
+    return { warnings: [], errors: [], verdict };
+}
+/**
+ * `retry-after`: the wait DigiCert asked for when it is a whole number of seconds up to a day,
+ * else empty, with a warning saying why.
+ */
+function retryAfterOutput(wait) {
+    if (wait === undefined)
+        return { value: '', warnings: [] };
+    if (Number.isSafeInteger(wait) && wait >= 0 && wait <= MAX_RETRY_AFTER_SECONDS)
+        return { value: String(wait), warnings: [] };
+    return {
+        value: '',
+        warnings: [
+            `DigiCert asked to wait ${wait} s, not a whole number of seconds up to ${MAX_RETRY_AFTER_SECONDS} (a day): the retry-after output is left empty`
+        ]
+    };
+}
+/** The results as JSON under GitHub's output limit: error texts shortened only if needed. */
+function resultsOutput({ results, sanitizer }) {
+    // Sanitized once, each error within SHOWN_ERROR_CHARS (its length said when cut); shortening
+    // a sanitized text further needs only a cut.
+    const shown = results.map(result => resultEntry({ result, sanitizer }));
+    for (const max of [Infinity, 120, 40]) {
+        const json = JSON.stringify(shown.map(entry => entry.error !== undefined && entry.error.length > max
+            ? { ...entry, error: `${entry.error.slice(0, max)}…` }
+            : entry));
+        if (Buffer.byteLength(json) <= OUTPUT_BUDGET_BYTES) {
+            const warnings = max === Infinity
+                ? []
+                : [
+                    `results: error texts are cut to ${max} characters to keep the output under GitHub's 1 MiB limit`
+                ];
+            return { json, warnings };
         }
-        setOutput('retry-after', usable ? wait : '');
     }
-    /** The results as JSON under GitHub's output limit: error texts shortened only if needed. */
-    resultsJson(results) {
-        // Sanitized once, each error within SHOWN_ERROR_CHARS (its length said when cut); shortening
-        // a sanitized text further needs only a cut.
-        const shown = results.map(result => this.shownResult(result, SHOWN_ERROR_CHARS));
-        for (const max of [Infinity, 120, 40]) {
-            const json = JSON.stringify(shown.map(result => result.error !== undefined && result.error.length > max
-                ? { ...result, error: `${result.error.slice(0, max)}…` }
-                : result));
-            if (Buffer.byteLength(json) <= OUTPUT_BUDGET_BYTES) {
-                if (max !== Infinity) {
-                    core_warning(`results: error texts are cut to ${max} characters to keep the output under GitHub's 1 MiB limit`);
-                }
-                return json;
-            }
-        }
-        core_warning("results: too many IDs for GitHub's 1 MiB output limit; errors are left out, see sent-ids, failed-ids and unsent-ids");
-        return JSON.stringify(shown.map(result => {
-            const bare = { ...result };
+    return {
+        json: JSON.stringify(shown.map(entry => {
+            const bare = { ...entry };
             delete bare.error;
             delete bare.hint;
             return bare;
-        }));
+        })),
+        warnings: [
+            "results: too many IDs for GitHub's 1 MiB output limit; errors are left out, see sent-ids, failed-ids and unsent-ids"
+        ]
+    };
+}
+/** The optional fields of a `results` entry, in the order the output lists them. */
+const KNOWN_FIELDS = [
+    'error',
+    'hint',
+    'certificate_id',
+    'common_name',
+    'valid_till',
+    'order_status'
+];
+/**
+ * One entry of the `results` output: the output's snake_case names for the camelCase IdResult,
+ * every text sanitized (an error within SHOWN_ERROR_CHARS, the rest within SHOWN_CHARS.field), and
+ * a field absent, not undefined, when it is not known.
+ */
+function resultEntry({ result, sanitizer }) {
+    const shown = (value, max = SHOWN_CHARS.field) => value === undefined ? undefined : sanitizer.text(value, max);
+    const known = {
+        error: shown(result.error, SHOWN_ERROR_CHARS),
+        hint: shown(result.hint),
+        certificate_id: shown(result.certificateId),
+        common_name: shown(result.commonName),
+        valid_till: shown(result.validTill),
+        order_status: shown(result.orderStatus)
+    };
+    const entry = {
+        id: result.id,
+        ok: isDelivered(result),
+        outcome: result.fate,
+        status: result.status,
+        attempts: result.attempts
+    };
+    for (const field of KNOWN_FIELDS) {
+        const value = known[field];
+        if (value !== undefined)
+            entry[field] = value;
     }
-    /** One entry of the `results` output: the output's names, every text sanitized. */
-    shownResult(result, maxError) {
-        const text = (value, max = SHOWN_CHARS.field) => (value === undefined ? undefined : this.safe.text(value, max));
-        const entry = {
-            id: result.id,
-            ok: isDelivered(result),
-            outcome: result.fate,
-            status: result.status,
-            attempts: result.attempts,
-            error: text(result.error, maxError),
-            hint: text(result.hint),
-            certificate_id: text(result.certificateId),
-            common_name: text(result.commonName),
-            valid_till: text(result.validTill),
-            order_status: text(result.orderStatus)
+    return entry;
+}
+/**
+ * The next failures after the first (which the verdict carries in full), an error annotation
+ * each, up to GitHub's limit; none when every ID went through. Unsent IDs (a 429, a refused key, a
+ * stop) share the verdict's reason: no annotation each.
+ */
+function failureAnnotations({ context, outcome, sanitizer }) {
+    const noun = idNoun(context.idInput);
+    const failed = outcome.results.filter(r => r.fate === 'failed');
+    return failed.slice(1, 1 + MAX_ID_ANNOTATIONS).map(result => {
+        const id = sanitizer.text(result.id, SHOWN_CHARS.id);
+        return {
+            message: `${noun} ${id}: ${sanitizer.text(result.error, SHOWN_ERROR_CHARS)}`,
+            title: `${context.operation} failed for ${noun} ${id}`
         };
-        // Absent, not undefined: the output lists only what is known.
-        return Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== undefined));
-    }
-    /**
-     * The verdict goes to setFailed and carries the first failure in full; the next failures get an
-     * annotation each, up to GitHub's limit; the rest are counted in the verdict.
-     */
-    fail(outcome) {
-        const verdict = this.verdict(outcome);
-        if (verdict === undefined)
-            return;
-        // Unsent IDs (a 429, a refused key, a stop) share the verdict's reason: no annotation each.
-        const failed = outcome.results.filter(r => r.fate === 'failed');
-        for (const result of failed.slice(1, 1 + MAX_ID_ANNOTATIONS)) {
-            const id = this.safe.text(result.id, SHOWN_CHARS.id);
-            error(`${this.noun} ${id}: ${this.safe.text(result.error, SHOWN_ERROR_CHARS)}`, {
-                title: `${this.context.operation} failed for ${this.noun} ${id}`
-            });
-        }
-        setFailed(verdict);
-    }
-    /** The one-line verdict, or undefined when every ID went through. */
-    verdict(outcome) {
-        const { results, stop } = outcome;
-        const notOk = results.filter(r => !isDelivered(r));
-        const [firstNotOk] = notOk;
-        if (firstNotOk === undefined)
-            return undefined;
-        const { operation } = this.context;
-        const noun = this.noun;
-        const failed = notOk.filter(r => r.fate === 'failed');
-        const first = failed[0] ?? notOk.find(r => r.attempts > 0) ?? firstNotOk;
-        const firstText = `${noun} ${this.safe.text(first.id, SHOWN_CHARS.id)}: ${this.safe.text(first.error, SHOWN_ERROR_CHARS)}`;
-        if (results.length === 1)
-            return `${operation} failed for ${firstText}`;
-        const unsent = notOk.length - failed.length;
-        const counts = [
-            failed.length ? `${failed.length} failed` : '',
-            unsent ? `${unsent} not sent (unsent-ids)` : ''
-        ].filter(Boolean);
-        const why = stop
-            ? `; the run stopped: ${this.safe.text(stop.message, SHOWN_CHARS.message)}`
-            : '';
-        const annotated = Math.min(MAX_ID_ANNOTATIONS, Math.max(0, failed.length - 1));
-        const rest = failed.length - 1 - annotated;
-        const more = annotated
-            ? `; ${annotated} more failure${annotated === 1 ? ' is' : 's are'} annotated${rest > 0 ? `, ${rest} more ${rest === 1 ? 'is' : 'are'} only in the results output` : ''}`
-            : '';
-        const lead = failed.length ? 'First failure' : 'First';
-        return `${operation}: ${counts.join(', ')} of ${results.length} ${noun}s${why}. ${lead}: ${firstText}${more}`;
-    }
-    /** The plan's warnings as annotations, within GitHub's 10; all of them are in the summary. */
-    warn() {
-        const { warnings } = this.context;
-        for (const warning of warnings.slice(0, MAX_WARNING_ANNOTATIONS))
-            core_warning(warning);
-        const more = warnings.length - MAX_WARNING_ANNOTATIONS;
-        if (more > 0)
-            core_warning(`and ${more} more warnings (see the job summary)`);
-    }
-    /** The dry run: one line per request inside a log group, the body once. */
-    logDryRun(requests, body) {
-        info(`dry-run: nothing is sent; ${requests.length} ${this.noun} ID(s) validated`);
-        info(`each request carries X-DC-DEVKEY (the API key, not shown) and Accept: application/json`);
-        info(body === undefined
-            ? 'each call is sent without a body'
-            : `each call sends Content-Type: application/json and this body:\n${JSON.stringify(body, null, 2)}`);
-        startGroup(`the requests that would be made (${requests.length})`);
-        for (const { steps } of requests)
-            info(steps.map(s => `${s.method} ${s.url}`).join(' → then '));
-        endGroup();
-    }
-    /** Writes the job summary; a summary that cannot be written is a warning, never a failed send. */
-    async writeSummary(outcome, plannedRequests) {
-        await writeSummaryHtml(() => this.summaryHtml(outcome, plannedRequests));
-    }
-    summaryHtml(outcome, planned) {
-        const { operation, dryRun, details, warnings } = this.context;
-        const results = outcome.results;
-        const parts = [
-            `<h2>DigiCert CertCentral: ${report_escape(operation)}${dryRun ? ' (dry run)' : ''}</h2>`
-        ];
-        const count = (fate) => results.filter(r => r.fate === fate).length;
-        parts.push(`<p>${report_escape(dryRun
-            ? `${results.length} ${this.noun} ID(s) validated, nothing sent.`
-            : `${results.length} ${this.noun}(s): ✅ ${count('sent')} sent · ❌ ${count('failed')} failed · ⏸ ${count('unsent')} not sent`)}</p>`);
-        if (outcome.stop)
-            parts.push(`<p>${report_escape(`The run stopped: ${this.safe.text(outcome.stop.message, SHOWN_ERROR_CHARS)}`)}</p>`);
-        parts.push(`<ul>${[['IDs from', this.context.idInput], ...details]
-            .map(([label, value]) => `<li><strong>${report_escape(label)}</strong>: ${report_escape(this.safe.text(value, SHOWN_CHARS.detail))}</li>`)
-            .join('')}</ul>`);
-        if (warnings.length) {
-            const more = warnings.length - MAX_SUMMARY_WARNINGS;
-            const items = warnings
-                .slice(0, MAX_SUMMARY_WARNINGS)
-                .concat(more > 0 ? [`and ${more} more warnings`] : []);
-            parts.push(`<p><strong>Warnings</strong></p><ul>${items.map(w => `<li>${report_escape(this.safe.text(w, SHOWN_CHARS.detail))}</li>`).join('')}</ul>`);
-        }
-        parts.push(this.table(results, planned));
-        return parts.join('\n');
-    }
-    table(results, planned) {
-        // Failures first: on a large batch they are what the reader came for. The sort is stable: a
-        // dry run's results (all validated) stay in input order.
-        const rank = { failed: 0, unsent: 1, sent: 2, validated: 3 };
-        const ordered = [...results].sort((a, b) => rank[a.fate] - rank[b.fate]);
-        const withOrder = results.some(r => r.commonName !== undefined || r.validTill !== undefined || r.certificateId !== undefined);
-        const stepsById = new Map((planned ?? []).map(p => [p.id, p.steps]));
-        const headers = [
-            this.noun.charAt(0).toUpperCase() + this.noun.slice(1),
-            ...(withOrder ? ['Certificate', 'Common name', 'Expires'] : []),
-            ...(this.context.dryRun ? ['Requests'] : ['HTTP status', 'Outcome'])
-        ];
-        const rows = [`<tr>${headers.map(h => `<th>${report_escape(h)}</th>`).join('')}</tr>`];
-        let bytes = 0;
-        let shown = 0;
-        for (const result of ordered) {
-            if (shown >= MAX_SUMMARY_ROWS || bytes > SUMMARY_BUDGET_BYTES)
-                break;
-            const cells = [
-                result.id,
-                ...(withOrder
-                    ? [result.certificateId ?? '—', result.commonName ?? '—', result.validTill ?? '—']
-                    : []),
-                ...(this.context.dryRun
-                    ? [(stepsById.get(result.id) ?? []).map(s => `${s.method} ${s.url}`).join(' → ')]
-                    : [
-                        result.status === null ? '—' : String(result.status),
-                        outcomeText(result, this.context.idInput)
-                    ])
-            ];
-            const row = `<tr>${cells.map(c => `<td>${report_escape(this.safe.text(c, SHOWN_ERROR_CHARS))}</td>`).join('')}</tr>`;
-            bytes += Buffer.byteLength(row);
-            rows.push(row);
-            shown++;
-        }
-        const more = shown < ordered.length
-            ? `\n<p>${report_escape(`${ordered.length - shown} more ${this.noun}(s) are not shown here; every ID is in the results output (and in sent-ids, failed-ids, unsent-ids).`)}</p>`
-            : '';
-        return `<table>${rows.join('')}</table>${more}`;
-    }
+    });
+}
+/** The one-line verdict, or undefined when every ID went through. */
+function verdict({ context, outcome, sanitizer }) {
+    const { results, stop } = outcome;
+    const notOk = results.filter(r => !isDelivered(r));
+    const [firstNotOk] = notOk;
+    if (firstNotOk === undefined)
+        return undefined;
+    const { operation } = context;
+    const noun = idNoun(context.idInput);
+    const failed = notOk.filter(r => r.fate === 'failed');
+    const first = failed[0] ?? notOk.find(r => r.attempts > 0) ?? firstNotOk;
+    const firstText = `${noun} ${sanitizer.text(first.id, SHOWN_CHARS.id)}: ${sanitizer.text(first.error, SHOWN_ERROR_CHARS)}`;
+    if (results.length === 1)
+        return `${operation} failed for ${firstText}`;
+    const unsent = notOk.length - failed.length;
+    const counts = [
+        failed.length ? `${failed.length} failed` : '',
+        unsent ? `${unsent} not sent (unsent-ids)` : ''
+    ].filter(Boolean);
+    const why = stop ? `; the run stopped: ${sanitizer.text(stop.message, SHOWN_CHARS.message)}` : '';
+    const annotated = Math.min(MAX_ID_ANNOTATIONS, Math.max(0, failed.length - 1));
+    const rest = failed.length - 1 - annotated;
+    const more = annotated
+        ? `; ${annotated} more failure${annotated === 1 ? ' is' : 's are'} annotated${rest > 0 ? `, ${rest} more ${rest === 1 ? 'is' : 'are'} only in the results output` : ''}`
+        : '';
+    const lead = failed.length ? 'First failure' : 'First';
+    return `${operation}: ${counts.join(', ')} of ${results.length} ${noun}s${why}. ${lead}: ${firstText}${more}`;
 }
 /**
  * The verdict as an HTTP status: 429 when a 429 stopped the run, else the first failure's (none
@@ -32898,6 +33007,93 @@ function verdictStatus(outcome) {
     if (outcome.results.some(r => !isDelivered(r)))
         return undefined;
     return outcome.results.find(r => isDelivered(r) && r.status !== null)?.status ?? undefined;
+}
+/** The dry run's log: what is validated, the headers, the body once, then each request chain. */
+function dryRunLog({ idInput, planned }) {
+    const { requests, body } = planned;
+    return {
+        lines: [
+            `dry-run: nothing is sent; ${requests.length} ${idNoun(idInput)} ID(s) validated`,
+            `each request carries X-DC-DEVKEY (the API key, not shown) and Accept: application/json`,
+            body === undefined
+                ? 'each call is sent without a body'
+                : `each call sends Content-Type: application/json and this body:\n${JSON.stringify(body, null, 2)}`
+        ],
+        group: {
+            title: `the requests that would be made (${requests.length})`,
+            lines: requests.map(({ steps }) => steps.map(s => `${s.method} ${s.url}`).join(' → then '))
+        }
+    };
+}
+/** The job summary: heading, counts, the stop, the details, the warnings, then the table. */
+function summaryHtml({ context, outcome, planned, sanitizer }) {
+    const { operation, dryRun, details, warnings } = context;
+    const noun = idNoun(context.idInput);
+    const results = outcome.results;
+    const parts = [
+        `<h2>DigiCert CertCentral: ${report_escape(operation)}${dryRun ? ' (dry run)' : ''}</h2>`
+    ];
+    const count = (fate) => results.filter(r => r.fate === fate).length;
+    parts.push(`<p>${report_escape(dryRun
+        ? `${results.length} ${noun} ID(s) validated, nothing sent.`
+        : `${results.length} ${noun}(s): ✅ ${count('sent')} sent · ❌ ${count('failed')} failed · ⏸ ${count('unsent')} not sent`)}</p>`);
+    if (outcome.stop)
+        parts.push(`<p>${report_escape(`The run stopped: ${sanitizer.text(outcome.stop.message, SHOWN_ERROR_CHARS)}`)}</p>`);
+    parts.push(`<ul>${[['IDs from', context.idInput], ...details]
+        .map(([label, value]) => `<li><strong>${report_escape(label)}</strong>: ${report_escape(sanitizer.text(value, SHOWN_CHARS.detail))}</li>`)
+        .join('')}</ul>`);
+    if (warnings.length) {
+        const more = warnings.length - MAX_SUMMARY_WARNINGS;
+        const items = warnings
+            .slice(0, MAX_SUMMARY_WARNINGS)
+            .concat(more > 0 ? [`and ${more} more warnings`] : []);
+        parts.push(`<p><strong>Warnings</strong></p><ul>${items.map(w => `<li>${report_escape(sanitizer.text(w, SHOWN_CHARS.detail))}</li>`).join('')}</ul>`);
+    }
+    parts.push(summaryTable({ context, outcome, planned, sanitizer }));
+    return parts.join('\n');
+}
+/** The summary's table, failures first, within MAX_SUMMARY_ROWS and SUMMARY_BUDGET_BYTES. */
+function summaryTable({ context, outcome, planned, sanitizer }) {
+    const { results } = outcome;
+    const noun = idNoun(context.idInput);
+    // Failures first: on a large batch they are what the reader came for. The sort is stable: a
+    // dry run's results (all validated) stay in input order.
+    const rank = { failed: 0, unsent: 1, sent: 2, validated: 3 };
+    const ordered = [...results].sort((a, b) => rank[a.fate] - rank[b.fate]);
+    const withOrder = results.some(r => r.commonName !== undefined || r.validTill !== undefined || r.certificateId !== undefined);
+    const stepsById = new Map((planned?.requests ?? []).map(p => [p.id, p.steps]));
+    const headers = [
+        noun.charAt(0).toUpperCase() + noun.slice(1),
+        ...(withOrder ? ['Certificate', 'Common name', 'Expires'] : []),
+        ...(context.dryRun ? ['Requests'] : ['HTTP status', 'Outcome'])
+    ];
+    const rows = [`<tr>${headers.map(h => `<th>${report_escape(h)}</th>`).join('')}</tr>`];
+    let bytes = 0;
+    let shown = 0;
+    for (const result of ordered) {
+        if (shown >= MAX_SUMMARY_ROWS || bytes > SUMMARY_BUDGET_BYTES)
+            break;
+        const cells = [
+            result.id,
+            ...(withOrder
+                ? [result.certificateId ?? '—', result.commonName ?? '—', result.validTill ?? '—']
+                : []),
+            ...(context.dryRun
+                ? [(stepsById.get(result.id) ?? []).map(s => `${s.method} ${s.url}`).join(' → ')]
+                : [
+                    result.status === null ? '—' : String(result.status),
+                    outcomeText(result, context.idInput)
+                ])
+        ];
+        const row = `<tr>${cells.map(c => `<td>${report_escape(sanitizer.text(c, SHOWN_ERROR_CHARS))}</td>`).join('')}</tr>`;
+        bytes += Buffer.byteLength(row);
+        rows.push(row);
+        shown++;
+    }
+    const more = shown < ordered.length
+        ? `\n<p>${report_escape(`${ordered.length - shown} more ${noun}(s) are not shown here; every ID is in the results output (and in sent-ids, failed-ids, unsent-ids).`)}</p>`
+        : '';
+    return `<table>${rows.join('')}</table>${more}`;
 }
 function idsOf(results, fate) {
     return results
@@ -32915,19 +33111,34 @@ function outcomeText(result, idInput) {
 function report_escape(text) {
     return text.replace(/[&<>"'|`*_[\]\\]/g, c => `&#${c.charCodeAt(0)};`);
 }
-/** Reports input problems: every output (results is []), the problems in the summary, the step failed. */
-async function reportInputProblems(problems, safe) {
-    await reportNothingSent('invalid inputs, nothing sent', problems, [], safe);
+/** The report of input problems: every output (results is []), the problems listed, the verdict. */
+function inputProblemsReport({ error, sanitizer }) {
+    return {
+        ...nothingSentReport({
+            heading: 'invalid inputs, nothing sent',
+            problems: error.problems,
+            ids: [],
+            sanitizer
+        }),
+        verdict: error.message
+    };
+}
+/** The verdict of a failure that is a bug of ours: the reason, sanitized, on one line. */
+function unexpectedMessage({ error, sanitizer }) {
+    return `unexpected error: ${sanitizer.text(error instanceof Error ? error.message : error, SHOWN_CHARS.logLine)}`;
 }
 /**
- * Reports a run that ended before it had results (a bug of ours): every ID unsent with the reason,
- * so that a follow-up step can still send them.
+ * The report of a run that ended before it had an outcome (a bug of ours): every ID unsent with
+ * the reason, so that a follow-up step can still send them, and the verdict.
  */
-async function reportUnexpected(message, ids, safe) {
-    await reportNothingSent('the action failed', [message], ids, safe);
+function unexpectedReport({ message, ids, sanitizer }) {
+    return {
+        ...nothingSentReport({ heading: 'the action failed', problems: [message], ids, sanitizer }),
+        verdict: message
+    };
 }
-async function reportNothingSent(heading, problems, ids, safe) {
-    const why = safe.text(problems[0], SHOWN_ERROR_CHARS);
+function nothingSentReport({ heading, problems, ids, sanitizer }) {
+    const why = sanitizer.text(problems[0], SHOWN_ERROR_CHARS);
     const results = ids.map(id => ({
         id,
         ok: false,
@@ -32936,96 +33147,216 @@ async function reportNothingSent(heading, problems, ids, safe) {
         attempts: 0,
         error: `not attempted: ${why}`
     }));
-    for (const name of ['status-code', 'sent-ids', 'failed-ids', 'retry-after'])
-        setOutput(name, '');
-    setOutput('unsent-ids', ids.join(','));
-    setOutput('results', JSON.stringify(results));
-    await writeSummaryHtml(() => [
-        `<h2>DigiCert CertCentral: ${report_escape(heading)}</h2>`,
-        `<ul>${problems.map(p => `<li>${report_escape(safe.text(p, SHOWN_CHARS.problem))}</li>`).join('')}</ul>`
-    ].join('\n'));
-}
-/** Link to this workflow run, when the run's context names one. */
-async function runLink() {
-    if (!process.env.GITHUB_REPOSITORY || !process.env.GITHUB_RUN_ID)
-        return undefined;
-    // Loaded only here: @actions/github pulls in Octokit, which nothing else needs.
-    const { context } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-    const { owner, repo } = context.repo;
-    return `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}`;
-}
-async function writeSummaryHtml(compose) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    try {
-        const link = await runLink();
-        summary.addRaw(compose(), true);
-        if (link)
-            summary.addLink('Workflow run', link);
-        await summary.write();
-    }
-    catch (error) {
-        core_warning(`could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    finally {
-        summary.emptyBuffer();
-    }
+    return {
+        // In the order these outputs have always been set.
+        outputs: {
+            'status-code': '',
+            'sent-ids': '',
+            'failed-ids': '',
+            'retry-after': '',
+            'unsent-ids': ids.join(','),
+            results: JSON.stringify(results)
+        },
+        warnings: [],
+        summary: [
+            `<h2>DigiCert CertCentral: ${report_escape(heading)}</h2>`,
+            `<ul>${problems.map(p => `<li>${report_escape(sanitizer.text(p, SHOWN_CHARS.problem))}</li>`).join('')}</ul>`
+        ].join('\n'),
+        errors: []
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/clock.ts
 // Time, injected: the scheduler reads durations, deadlines and waits from a Clock, so tests of
 // hours of waiting run on a virtual one in milliseconds.
+
 const realClock = {
     now: () => Date.now(),
-    sleep: (ms, halt) => new Promise(resolve => {
-        if (halt?.aborted)
-            return resolve();
-        const done = () => {
-            clearTimeout(timer);
-            halt?.removeEventListener('abort', done);
-            resolve();
-        };
-        const timer = setTimeout(done, ms);
-        // done removes itself, whichever comes first
-        halt?.addEventListener('abort', done);
-    }),
+    // Resolves, never rejects: at the end of `ms`, or at once when `halt` aborts (or has aborted).
+    sleep: (ms, halt) => settleOnce({
+        timeoutMs: ms,
+        onTimeout: () => ({ value: undefined }),
+        signal: halt,
+        onAbort: () => ({ value: undefined })
+    }, () => undefined),
     random: () => Math.random()
 };
 
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
-;// CONCATENATED MODULE: ./src/scheduler.ts
-// Runs a plan: which request goes when, how many at once, pacing under DigiCert's rate limits,
-// retries of 429, waiting for orders to be issued, and stopping the run. Time and the CertCentral
-// calls are injected, so tests of waits, windows and polls run in milliseconds.
-
-
-
+;// CONCATENATED MODULE: ./src/decisions.ts
+// The rules DigiCert's API drives, as pure functions of one argument object; the scheduler only
+// sequences them. Each takes what it decides on (times as numbers, the random draw for jitter) and
+// returns what to do: no clock, no I/O, no state. Where the next rules land:
+// - retrying a look-up that failed on a timeout, reset or 502: `retryDecision`;
+// - a 503 with Retry-After, or a 2xx whose body carries `errors`: `fateOf`;
+// - an order not issued yet, or still pending when the wait ends, as unsent: `orderStep`;
+// - stopping when every ID meets the same body-level error: `stopFor`.
 
 
 
 /** Added to every window: DigiCert counts arrivals, we count departures. */
 const RATE_MARGIN_MS = 250;
-const MAX_IN_FLIGHT = 4;
 const BACKOFF_BASE_MS = 5_000;
 /** The longest any single wait may be (a 429's Retry-After or backoff); longer stops the run. */
 const MAX_PAUSE_SECONDS = 300;
 /** Order polling: the first re-check after about 5 s, doubling, at most every 2 minutes. */
 const FIRST_POLL_MS = 5_000;
 const MAX_POLL_MS = 120_000;
-/** The waiting line in the log comes at most this often. */
-const WAITING_LOG_MS = 60_000;
-const silent = { info: () => { }, warning: () => { }, debug: () => { } };
+// ---- Waits --------------------------------------------------------------------------------------
 /** Exponential backoff from BACKOFF_BASE_MS with up to 50 % jitter, capped at MAX_PAUSE_SECONDS. */
-function backoffMs(retry, random) {
+function backoffMs({ retry, random }) {
     const base = BACKOFF_BASE_MS * 2 ** (retry - 1);
     return Math.min(MAX_PAUSE_SECONDS * 1000, Math.round(base + base * 0.5 * random));
 }
 /** The wait before re-checking an order after `check` checks: 5 s doubling to 2 min, ±10 % jitter. */
-function pollDelayMs(check, random) {
+function pollDelayMs({ check, random }) {
     const base = Math.min(MAX_POLL_MS, FIRST_POLL_MS * 2 ** Math.max(0, check - 1));
     return Math.min(MAX_POLL_MS, Math.round(base * (0.9 + 0.2 * random)));
 }
+/** Look-ups' share of a budget (requests in flight, or a rate window's limit): half, at least 1. */
+function lookupShare({ total }) {
+    return Math.max(1, Math.floor(total / 2));
+}
+/** The steady pace of look-ups their half of every window allows, as ms between two. */
+function lookupSpacingMs({ windows }) {
+    return Math.max(...windows.map(w => w.windowMs / lookupShare({ total: w.limit })));
+}
+/**
+ * Milliseconds until a request of this kind may start, 0 or less when it may start now: after the
+ * pause, with room in every window, and for a look-up also under half of every window (less the
+ * room the waiting sends need).
+ */
+function pacingDelayMs(input) {
+    const { kind, now, windows, starts, lookupStarts, pausedUntil, sendsWaiting, marginMs } = input;
+    const reserve = kind === 'lookup' ? sendsWaiting : 0;
+    const waits = [pausedUntil - now];
+    for (const { limit, windowMs } of windows) {
+        const room = { now, windowMs, marginMs };
+        waits.push(untilRoom({ ...room, starts, limit: Math.max(1, limit - reserve) }));
+        if (kind === 'lookup') {
+            waits.push(untilRoom({ ...room, starts: lookupStarts, limit: lookupShare({ total: limit }) }));
+        }
+    }
+    return Math.max(...waits);
+}
+/** Until `limit` starts fit in the window again: when the oldest of the last `limit` leaves it. */
+function untilRoom(window) {
+    const { starts, limit, windowMs, marginMs, now } = window;
+    if (starts.length < limit)
+        return -Infinity;
+    return starts[starts.length - limit] + windowMs + marginMs - now;
+}
+/**
+ * After a failed request: retry a 429 after its Retry-After (or backoff), unless max-retries is
+ * reached, the run stopped, the wait is longer than MAX_PAUSE_SECONDS, or it would take the run's
+ * pauses past max-retries × MAX_PAUSE_SECONDS. Nothing else is retried.
+ */
+function retryDecision(input) {
+    const { failure, retry, maxRetries, now, pausedMs, pauseEnd } = input;
+    if (failure.kind !== 'rate-limited')
+        return { retry: false, why: 'not-retryable', appended: '' };
+    if (retry >= maxRetries)
+        return { retry: false, why: 'max-retries', appended: '' };
+    if (input.runStopped)
+        return { retry: false, why: 'run-stopped', appended: '' };
+    const asked = failure.retryAfterSeconds;
+    const waitMs = asked !== undefined ? asked * 1000 : backoffMs({ retry: retry + 1, random: input.random });
+    if (waitMs > MAX_PAUSE_SECONDS * 1000) {
+        const appended = `, longer than the ${MAX_PAUSE_SECONDS} s this action waits`;
+        return { retry: false, why: 'wait-too-long', appended };
+    }
+    // Waits overlap when several requests meet the same 429: only what extends the pause counts.
+    const until = now + waitMs;
+    const extension = Math.max(0, until - Math.max(now, pauseEnd));
+    if (pausedMs + extension > maxRetries * MAX_PAUSE_SECONDS * 1000) {
+        const waited = formatDuration(pausedMs / 1000);
+        const appended = `; the run already waited ${waited} for 429s, the most max-retries allows`;
+        return { retry: false, why: 'pause-budget-used', appended };
+    }
+    return {
+        retry: true,
+        waitMs,
+        until,
+        pausedMs: pausedMs + extension,
+        pauseEnd: Math.max(pauseEnd, until)
+    };
+}
+// ---- Fates and stops ----------------------------------------------------------------------------
+/**
+ * Where an ID ends with this answer: sent on a 2xx. A 429 or a refused key says nothing against
+ * the ID, so it is unsent (worth sending again, with a key that works); any other failure failed.
+ */
+function fateOf({ answer }) {
+    if (!(answer instanceof CertCentralError))
+        return 'sent';
+    return answer.kind === 'rate-limited' || answer.kind === 'key-refused' ? 'unsent' : 'failed';
+}
+/**
+ * Whether this stops the whole run, and why: the runner's cancellation; a refused key (every other
+ * request would be refused too); a 429 not retried (the key is over DigiCert's limits).
+ */
+function stopFor(input) {
+    if (input.event === 'cancelled') {
+        return { reason: 'cancelled', id: undefined, message: 'the run was cancelled' };
+    }
+    const { id, failure } = input;
+    if (failure.kind === 'key-refused' || failure.kind === 'rate-limited') {
+        return { reason: failure.kind, id, message: failure.message };
+    }
+    return undefined;
+}
+/** The error of an ID the run stopped before it was sent: what stopped it, and how far it got. */
+function unsentError({ stop, noun, attempts }) {
+    const why = stop.reason === 'cancelled'
+        ? 'cancelled'
+        : stop.reason === 'key-refused'
+            ? `CertCentral refused the API key (${noun} ${stop.id})`
+            : `DigiCert rate-limited the key while sending ${noun} ${stop.id}; run again later for this ID`;
+    return attempts === 0 ? `not attempted: ${why}` : `not sent: ${why}`;
+}
+/** After an Order info answer: send, end the ID, or look the order up again and when. */
+function orderStep(input) {
+    const { orderId: id, order, now, waitSeconds, deadline } = input;
+    if (order.status === ISSUED) {
+        if (input.orderTarget === 'order')
+            return { step: 'send', target: id };
+        if (order.certificateId !== undefined)
+            return { step: 'send', target: order.certificateId };
+        const error = `order ${id} is issued but its Order info names no certificate.id; check api-url`;
+        return { step: 'end', fate: 'failed', error };
+    }
+    if (isFinalWithoutCertificate(order.status)) {
+        return {
+            step: 'end',
+            fate: 'failed',
+            error: `order ${id} is ${order.status}: it ended without a certificate, so there is nothing to send`,
+            hint: 'check the order in CertCentral; a new order is needed'
+        };
+    }
+    if (waitSeconds === 0) {
+        const error = `order ${id} is not issued yet (status ${order.status}); set wait-for-issuance to wait for it`;
+        return { step: 'end', fate: 'failed', error };
+    }
+    if (now >= deadline) {
+        return {
+            step: 'end',
+            fate: 'failed',
+            error: `order ${id} still ${order.status} after ${formatDuration(waitSeconds)}`,
+            hint: 'raise wait-for-issuance, or run again once the order is issued'
+        };
+    }
+    // Many orders waiting at once share the look-up budget: checking one sooner than its share
+    // allows would only queue behind the others. The last check falls on the deadline, so "still
+    // pending" is said when the wait is over.
+    const share = Math.round(input.ordersWaiting * lookupSpacingMs({ windows: input.windows }));
+    const poll = pollDelayMs({ check: input.check, random: input.random });
+    return { step: 'wait', delayMs: Math.min(Math.max(poll, share), deadline - now) };
+}
+
+;// CONCATENATED MODULE: ./src/pacer.ts
+
+const silent = { info: () => { }, debug: () => { } };
 /**
  * A sliding-window limiter over several windows, shared by sends and look-ups. Look-ups also keep
  * under half of every window, so sends always have the other half. Callers queue in order per kind.
@@ -33064,22 +33395,17 @@ class Pacer {
     pause(until) {
         this.pausedUntil = Math.max(this.pausedUntil, until);
     }
-    /** Milliseconds until a request of this kind may start, 0 or less when it may start now. */
-    delayMs(kind, now) {
-        let delay = this.pausedUntil - now;
-        const margin = this.marginMs;
-        const check = (starts, limit, windowMs) => {
-            if (starts.length < limit)
-                return;
-            delay = Math.max(delay, starts[starts.length - limit] + windowMs + margin - now);
-        };
-        const reserve = kind === 'lookup' ? this.sendsWaiting : 0;
-        for (const { limit, windowMs } of this.windows) {
-            check(this.starts, Math.max(1, limit - reserve), windowMs);
-            if (kind === 'lookup')
-                check(this.lookupStarts, Math.max(1, Math.floor(limit / 2)), windowMs);
-        }
-        return delay;
+    delayMs(kind) {
+        return pacingDelayMs({
+            kind,
+            now: this.clock.now(),
+            windows: this.windows,
+            starts: this.starts,
+            lookupStarts: this.lookupStarts,
+            pausedUntil: this.pausedUntil,
+            sendsWaiting: this.sendsWaiting,
+            marginMs: this.marginMs
+        });
     }
     async waitForRoom(kind) {
         try {
@@ -33091,7 +33417,7 @@ class Pacer {
         }
     }
     async takeRoom(kind) {
-        for (let delay = this.delayMs(kind, this.clock.now()); delay > 0; delay = this.delayMs(kind, this.clock.now())) {
+        for (let delay = this.delayMs(kind); delay > 0; delay = this.delayMs(kind)) {
             if (this.halt.aborted)
                 return;
             const paused = this.clock.now() < this.pausedUntil;
@@ -33106,6 +33432,9 @@ class Pacer {
         }
         if (this.halt.aborted)
             return;
+        this.record(kind);
+    }
+    record(kind) {
         const now = this.clock.now();
         this.starts.push(now);
         if (kind === 'lookup')
@@ -33126,6 +33455,7 @@ class Slots {
     constructor(size) {
         this.size = size;
     }
+    /** Resolves with the release of a slot, when one is free for this kind; sends go first. */
     acquire(kind) {
         return new Promise(resolve => {
             this.waiting[kind].push(() => resolve(() => this.release(kind)));
@@ -33140,7 +33470,7 @@ class Slots {
     }
     grant() {
         while (this.inUse < this.size) {
-            const lookupRoom = this.lookupsInUse < Math.max(1, Math.floor(this.size / 2));
+            const lookupRoom = this.lookupsInUse < lookupShare({ total: this.size });
             const kind = this.waiting.send.length
                 ? 'send'
                 : this.waiting.lookup.length && lookupRoom
@@ -33158,239 +33488,275 @@ class Slots {
 function describeLimits(windows) {
     return `DigiCert's rate limits (${windows.map(w => `${w.limit} requests per ${w.windowMs / 1000} s`).join(', ')})`;
 }
+/** Milliseconds as seconds with one decimal, for the log: "12.0 s". */
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+;// CONCATENATED MODULE: ./src/scheduler.ts
+// Runs a plan: which request goes when, how many at once (Slots), pacing under DigiCert's rate
+// limits (Pacer), retries of 429, waiting for orders to be issued, and stopping the run. It only
+// sequences: every rule (retry or give up, send or wait, an answer's fate, what stops the run) is a
+// pure function in decisions.ts. Time and the CertCentral calls are injected, so tests of waits,
+// windows and polls run in milliseconds.
+
+
+
+
+
+
+
+const MAX_IN_FLIGHT = 4;
+/** The waiting line in the log comes at most this often. */
+const WAITING_LOG_MS = 60_000;
+const scheduler_silent = { info: () => { }, warning: () => { }, debug: () => { } };
 async function runPlan(options, api, clock = realClock) {
-    const { operation, idInput, ids, body, maxRetries, waitSeconds } = options;
-    const log = options.log ?? silent;
-    const noun = idNoun(idInput);
-    const spec = OPERATIONS[operation];
+    return new Run(options, api, clock).execute();
+}
+/** One run of a plan: its gates, its bookkeeping and the steps of each ID. */
+class Run {
+    options;
+    api;
+    clock;
+    log;
+    noun;
+    limits;
     // Halts every wait at once on a stop (429, refused key) or the runner's cancellation. Requests in
     // flight see only the runner's cancellation: after a 429 they finish and are reported.
-    const halt = new AbortController();
-    // Every order waiting for issuance sleeps on it at once: hundreds of listeners are expected, each
-    // removed when its wait ends, so Node's leak warning (from the 11th) would only mislead the log.
-    (0,external_node_events_.setMaxListeners)(0, halt.signal);
-    const onCancel = () => stopRun('cancelled', undefined, 'the run was cancelled');
-    // A signal aborts once; the listener goes when the run ends.
-    options.cancel?.addEventListener('abort', onCancel);
-    const limits = options.limits ?? RATE_LIMITS;
-    const pacer = new Pacer(limits, clock, halt.signal, log);
-    /** The steady pace of look-ups their half of the budget allows, as ms between two. */
-    const lookupSpacingMs = Math.max(...limits.map(w => w.windowMs / Math.max(1, Math.floor(w.limit / 2))));
-    const slots = new Slots(Math.max(1, options.concurrency ?? MAX_IN_FLIGHT));
-    const outcome = { results: [], stop: undefined, retryAfter: undefined };
-    const started = clock.now();
-    const waitUntil = started + waitSeconds * 1000;
+    halt = new AbortController();
+    pacer;
+    slots;
+    outcome = { results: [], stop: undefined, retryAfter: undefined };
+    /** When the wait for issuance ends. */
+    deadline;
     /** Orders still waiting to be issued, with their last status and next check. */
-    const waiting = new Map();
-    let sent = 0;
-    let lastWaitingLog = -Infinity;
-    let pausedMs = 0;
-    let pauseEnd = 0;
-    function stopRun(reason, id, message) {
-        if (outcome.stop)
-            return;
-        outcome.stop = { reason, id, message };
-        log.debug(`stopping the run: ${reason}${id ? ` (${noun} ${id})` : ''}`);
-        halt.abort();
+    waiting = new Map();
+    sent = 0;
+    lastWaitingLog = -Infinity;
+    /** 429 pauses so far (overlaps counted once), and when the current one ends. */
+    pausedMs = 0;
+    pauseEnd = 0;
+    onCancel = () => this.stop({ event: 'cancelled' });
+    constructor(options, api, clock) {
+        this.options = options;
+        this.api = api;
+        this.clock = clock;
+        this.log = options.log ?? scheduler_silent;
+        this.noun = idNoun(options.idInput);
+        this.limits = options.limits ?? RATE_LIMITS;
+        // Every order waiting for issuance sleeps on it at once: hundreds of listeners are expected,
+        // each removed when its wait ends, so Node's leak warning (from the 11th) would only mislead.
+        (0,external_node_events_.setMaxListeners)(0, this.halt.signal);
+        this.pacer = new Pacer(this.limits, clock, this.halt.signal, this.log);
+        this.slots = new Slots(Math.max(1, options.concurrency ?? MAX_IN_FLIGHT));
+        this.deadline = clock.now() + options.waitSeconds * 1000;
     }
-    if (options.cancel?.aborted)
-        onCancel();
-    function reportWaiting() {
-        const now = clock.now();
-        // Called right after an order is counted as waiting, so there is always one to report.
-        if (now - lastWaitingLog < WAITING_LOG_MS)
+    async execute() {
+        const { cancel, ids } = this.options;
+        // A signal aborts once; the listener goes when the run ends.
+        cancel?.addEventListener('abort', this.onCancel);
+        if (cancel?.aborted)
+            this.onCancel();
+        this.outcome.results = await Promise.all(ids.map(id => this.finish(id)));
+        cancel?.removeEventListener('abort', this.onCancel);
+        return this.outcome;
+    }
+    /** One ID from start to result, with its line in the log. */
+    async finish(id) {
+        const result = await this.handle(id);
+        if (result.fate === 'sent')
+            this.log.info(`${this.noun} ${id}: sent (HTTP ${result.status})`);
+        else if (result.attempts > 0)
+            this.log.info(`${this.noun} ${id}: ${result.error}`);
+        return result;
+    }
+    async handle(id) {
+        const progress = { attempts: 0, status: null };
+        let target = id;
+        if (this.options.idInput === 'order-id') {
+            const issued = await this.awaitIssued(id, progress);
+            if (typeof issued !== 'string')
+                return issued ?? this.stopped(id, progress);
+            target = issued;
+        }
+        const { operation, body, cancel } = this.options;
+        const answer = await this.request('send', id, progress, attempt => this.api.call(operation, target, body, attempt, cancel));
+        if (answer === undefined)
+            return this.stopped(id, progress);
+        const result = this.settled(id, progress, answer);
+        if (result.fate === 'sent')
+            this.sent++;
+        return result;
+    }
+    /** Stops the run once (the first stop is the one reported), halting every wait. */
+    stop(event) {
+        const stop = stopFor(event);
+        if (!stop || this.outcome.stop)
             return;
-        lastWaitingLog = now;
-        const byStatus = new Map();
-        for (const { status } of waiting.values())
-            byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
-        const next = Math.min(...[...waiting.values()].map(w => w.nextCheck));
-        log.info(`waiting for ${waiting.size} of ${ids.length} orders (${[...byStatus].map(([s, n]) => `${n} ${s}`).join(', ')}); ` +
-            `next check in ${Math.max(0, Math.round((next - now) / 1000))} s; ${sent} sent`);
+        this.outcome.stop = stop;
+        this.log.debug(`stopping the run: ${stop.reason}${stop.id ? ` (${this.noun} ${stop.id})` : ''}`);
+        this.halt.abort();
     }
     /**
      * One request with its slot, its turn under the rate limits and its 429 retries. Resolves with
      * the answer, a CertCentralError, or undefined when the run stopped before it could start.
      */
-    async function request(kind, id, progress, send) {
+    async request(kind, id, progress, send) {
         // The slot is held through the retries: a retry goes when the pause ends, not behind every ID
         // not yet started (nothing starts during the pause anyway).
-        const release = await slots.acquire(kind);
+        const release = await this.slots.acquire(kind);
         try {
             for (let retry = 0;; retry++) {
-                await pacer.acquire(kind);
+                await this.pacer.acquire(kind);
                 // The run stopped while this request waited for its turn: nothing new starts.
-                if (outcome.stop)
+                if (this.outcome.stop)
                     return undefined;
                 progress.attempts++;
-                let failure;
                 try {
                     return await send(progress.attempts);
                 }
                 catch (error) {
-                    failure = asCertCentralError(error);
+                    const failure = asCertCentralError(error);
+                    progress.status = failure.status ?? progress.status;
+                    const last = this.afterFailure(id, failure, retry);
+                    if (last)
+                        return last;
                 }
-                progress.status = failure.status ?? progress.status;
-                if (failure.kind === 'key-refused')
-                    stopRun('key-refused', id, failure.message);
-                if (failure.kind !== 'rate-limited')
-                    return failure;
-                if (failure.retryAfterSeconds !== undefined)
-                    outcome.retryAfter = failure.retryAfterSeconds;
-                const asked = failure.retryAfterSeconds;
-                /** Stops the run at this 429, saying why it is not retried. */
-                const giveUp = (why = '') => {
-                    const message = failure.message + why;
-                    stopRun('rate-limited', id, message);
-                    return new CertCentralError({
-                        message,
-                        kind: 'rate-limited',
-                        status: failure.status,
-                        codes: failure.codes,
-                        hint: failure.hint,
-                        retryAfterSeconds: asked
-                    });
-                };
-                if (retry >= maxRetries || outcome.stop)
-                    return giveUp();
-                const waitMs = asked !== undefined ? asked * 1000 : backoffMs(retry + 1, clock.random());
-                if (waitMs > MAX_PAUSE_SECONDS * 1000) {
-                    return giveUp(`, longer than the ${MAX_PAUSE_SECONDS} s this action waits`);
-                }
-                // Waits overlap when several requests meet the same 429: only what extends the pause counts.
-                const until = clock.now() + waitMs;
-                const extension = Math.max(0, until - Math.max(clock.now(), pauseEnd));
-                if (pausedMs + extension > maxRetries * MAX_PAUSE_SECONDS * 1000) {
-                    return giveUp(`; the run already waited ${formatDuration(pausedMs / 1000)} for 429s, the most max-retries allows`);
-                }
-                pausedMs += extension;
-                pauseEnd = Math.max(pauseEnd, until);
-                log.warning(`${noun} ${id}: ${failure.message}; retry ${retry + 1} of ${maxRetries} in ${seconds(waitMs)}`);
-                pacer.pause(until);
             }
         }
         finally {
             release();
         }
     }
-    const failed = (id, progress, failure, fate = 'failed') => ({
-        id,
-        // A 429 or a refused key says nothing against the ID: it is worth sending again (with a key
-        // that works).
-        fate: failure.kind === 'rate-limited' || failure.kind === 'key-refused' ? 'unsent' : fate,
-        ...progress,
-        status: failure.status ?? progress.status,
-        error: failure.message,
-        ...(failure.hint ? { hint: failure.hint } : {})
-    });
-    /** An order that ended without a send: no HTTP error, so no status (the look-up's was 200). */
-    const failedWith = (id, progress, error, hint) => ({
-        id,
-        fate: 'failed',
-        ...progress,
-        status: null,
-        error,
-        ...(hint ? { hint } : {})
-    });
+    /** After a failed attempt: pauses for a retry (undefined), or the failure to report. */
+    afterFailure(id, failure, retry) {
+        const { maxRetries } = this.options;
+        // Only a 429 carries a Retry-After (CertCentralClient reads it on no other answer).
+        if (failure.retryAfterSeconds !== undefined)
+            this.outcome.retryAfter = failure.retryAfterSeconds;
+        const decision = retryDecision({
+            failure,
+            retry,
+            maxRetries,
+            runStopped: this.outcome.stop !== undefined,
+            now: this.clock.now(),
+            random: this.clock.random(),
+            pausedMs: this.pausedMs,
+            pauseEnd: this.pauseEnd
+        });
+        if (!decision.retry) {
+            const last = withAppended(failure, decision.appended);
+            this.stop({ event: 'failure', id, failure: last });
+            return last;
+        }
+        this.pausedMs = decision.pausedMs;
+        this.pauseEnd = decision.pauseEnd;
+        this.log.warning(`${this.noun} ${id}: ${failure.message}; retry ${retry + 1} of ${maxRetries} in ${seconds(decision.waitMs)}`);
+        this.pacer.pause(decision.until);
+        return undefined;
+    }
     /** Looks an order up until it is issued; the ID the call takes, or the ID's final result. */
-    async function awaitIssued(id, progress) {
+    async awaitIssued(id, progress) {
         for (let check = 1;; check++) {
-            const answer = await request('lookup', id, progress, attempt => api.lookup(id, attempt, options.cancel));
+            const answer = await this.request('lookup', id, progress, attempt => this.api.lookup(id, attempt, this.options.cancel));
             if (answer === undefined)
                 return undefined;
             if (answer instanceof CertCentralError) {
-                waiting.delete(id);
-                return failed(id, progress, answer);
+                this.waiting.delete(id);
+                return this.settled(id, progress, answer);
             }
-            const { order } = answer;
-            progress.status = answer.status;
-            if (order.commonName !== undefined)
-                progress.commonName = order.commonName;
-            if (order.validTill !== undefined)
-                progress.validTill = order.validTill;
-            if (order.status === ISSUED) {
-                waiting.delete(id);
-                delete progress.orderStatus;
-                if (order.certificateId !== undefined)
-                    progress.certificateId = order.certificateId;
-                if (spec.orderTarget === 'order')
-                    return id;
-                if (order.certificateId === undefined) {
-                    return failedWith(id, progress, `order ${id} is issued but its Order info names no certificate.id; check api-url`);
-                }
-                return order.certificateId;
+            noteOrder(progress, answer);
+            const now = this.clock.now();
+            const step = orderStep({
+                orderId: id,
+                order: answer.order,
+                orderTarget: OPERATIONS[this.options.operation].orderTarget,
+                check,
+                now,
+                waitSeconds: this.options.waitSeconds,
+                deadline: this.deadline,
+                ordersWaiting: this.waiting.size + (this.waiting.has(id) ? 0 : 1),
+                windows: this.limits,
+                random: this.clock.random()
+            });
+            if (step.step !== 'wait') {
+                this.waiting.delete(id);
+                return step.step === 'send' ? step.target : this.ended(id, progress, step);
             }
-            progress.orderStatus = order.status;
-            if (isFinalWithoutCertificate(order.status)) {
-                waiting.delete(id);
-                return failedWith(id, progress, `order ${id} is ${order.status}: it ended without a certificate, so there is nothing to send`, 'check the order in CertCentral; a new order is needed');
-            }
-            const now = clock.now();
-            if (waitSeconds === 0) {
-                return failedWith(id, progress, `order ${id} is not issued yet (status ${order.status}); set wait-for-issuance to wait for it`);
-            }
-            if (now >= waitUntil) {
-                waiting.delete(id);
-                return failedWith(id, progress, `order ${id} still ${order.status} after ${formatDuration(waitSeconds)}`, 'raise wait-for-issuance, or run again once the order is issued');
-            }
-            waiting.set(id, { status: order.status, nextCheck: now });
-            // Many orders waiting at once share the look-up budget: checking one sooner than its share
-            // allows would only queue behind the others. The last check falls on the deadline, so
-            // "still pending" is said when the wait is over.
-            const delay = Math.min(Math.max(pollDelayMs(check, clock.random()), Math.round(waiting.size * lookupSpacingMs)), waitUntil - now);
-            waiting.set(id, { status: order.status, nextCheck: now + delay });
-            log.debug(`order ${id}: ${order.status}; check ${check + 1} in ${delay} ms`);
-            reportWaiting();
-            await clock.sleep(delay, halt.signal);
-            if (outcome.stop)
+            const status = answer.order.status;
+            this.waiting.set(id, { status, nextCheck: now + step.delayMs });
+            this.log.debug(`order ${id}: ${status}; check ${check + 1} in ${step.delayMs} ms`);
+            this.reportWaiting();
+            await this.clock.sleep(step.delayMs, this.halt.signal);
+            if (this.outcome.stop)
                 return undefined;
         }
     }
-    async function handle(id) {
-        const progress = { attempts: 0, status: null };
-        let target = id;
-        if (idInput === 'order-id') {
-            const issued = await awaitIssued(id, progress);
-            if (typeof issued !== 'string')
-                return issued ?? stopped(id, progress);
-            target = issued;
-        }
-        const answer = await request('send', id, progress, attempt => api.call(operation, target, body, attempt, options.cancel));
-        if (answer === undefined)
-            return stopped(id, progress);
-        if (answer instanceof CertCentralError)
-            return failed(id, progress, answer);
-        sent++;
-        return { id, fate: 'sent', ...progress, status: answer.status };
+    reportWaiting() {
+        const now = this.clock.now();
+        // Called right after an order is counted as waiting, so there is always one to report.
+        if (now - this.lastWaitingLog < WAITING_LOG_MS)
+            return;
+        this.lastWaitingLog = now;
+        const waiting = [...this.waiting.values()];
+        const byStatus = new Map();
+        for (const { status } of waiting)
+            byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+        const next = Math.min(...waiting.map(w => w.nextCheck));
+        this.log.info(`waiting for ${this.waiting.size} of ${this.options.ids.length} orders (${[...byStatus].map(([s, n]) => `${n} ${s}`).join(', ')}); ` +
+            `next check in ${Math.max(0, Math.round((next - now) / 1000))} s; ${this.sent} sent`);
     }
-    /** The result of an ID the run stopped before it was sent. */
-    function stopped(id, progress) {
-        waiting.delete(id);
-        const stop = outcome.stop;
-        const why = stop?.reason === 'cancelled'
-            ? 'cancelled'
-            : stop?.reason === 'key-refused'
-                ? `CertCentral refused the API key (${noun} ${stop.id})`
-                : `DigiCert rate-limited the key while sending ${noun} ${stop?.id}; run again later for this ID`;
+    /** The result of an ID whose last request was answered. */
+    settled(id, progress, answer) {
+        const fate = fateOf({ answer });
+        if (!(answer instanceof CertCentralError))
+            return { id, fate, ...progress, status: answer.status };
         return {
             id,
-            fate: 'unsent',
+            fate,
             ...progress,
-            error: progress.attempts === 0 ? `not attempted: ${why}` : `not sent: ${why}`
+            error: answer.message,
+            ...(answer.hint ? { hint: answer.hint } : {})
         };
     }
-    const results = await Promise.all(ids.map(async (id) => {
-        const result = (await handle(id)) ?? stopped(id, { attempts: 0, status: null });
-        if (result.fate === 'sent')
-            log.info(`${noun} ${id}: sent (HTTP ${result.status})`);
-        else if (result.attempts > 0)
-            log.info(`${noun} ${id}: ${result.error}`);
-        return result;
-    }));
-    options.cancel?.removeEventListener('abort', onCancel);
-    outcome.results = results;
-    return outcome;
+    /** An order that ended without a send: no HTTP error, so no status (the look-up's was 200). */
+    ended(id, progress, step) {
+        const { fate, error, hint } = step;
+        return { id, fate, ...progress, status: null, error, ...(hint ? { hint } : {}) };
+    }
+    /** The result of an ID the run stopped before it was sent. */
+    stopped(id, progress) {
+        this.waiting.delete(id);
+        const stop = this.outcome.stop;
+        const error = unsentError({ stop, noun: this.noun, attempts: progress.attempts });
+        return { id, fate: 'unsent', ...progress, error };
+    }
+}
+/** What an Order info answer tells about the ID, kept for its result. */
+function noteOrder(progress, answer) {
+    const { order } = answer;
+    progress.status = answer.status;
+    if (order.commonName !== undefined)
+        progress.commonName = order.commonName;
+    if (order.validTill !== undefined)
+        progress.validTill = order.validTill;
+    if (order.status === ISSUED) {
+        delete progress.orderStatus;
+        if (order.certificateId !== undefined)
+            progress.certificateId = order.certificateId;
+    }
+    else {
+        progress.orderStatus = order.status;
+    }
+}
+/** The failure as reported: its message with what the retry decision appended (a 429's why). */
+function withAppended(failure, appended) {
+    return new CertCentralError({
+        message: failure.message + appended,
+        kind: failure.kind,
+        status: failure.status,
+        codes: failure.codes,
+        hint: failure.hint,
+        retryAfterSeconds: failure.retryAfterSeconds
+    });
 }
 function asCertCentralError(error) {
     if (error instanceof CertCentralError)
@@ -33400,8 +33766,11 @@ function asCertCentralError(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
-// Inputs → plan → requests → report. The one place that talks to the runner's environment:
-// inputs, the key's masking, signals, and the wiring of transport, client, runner and reporter.
+// Inputs → plan → run (or dry run) → report → publish. The one place that talks to the runner's
+// environment: inputs, the key's masking, signals, and the wiring of transport, client, scheduler,
+// report and publishing.
+
+
 
 
 
@@ -33452,108 +33821,122 @@ function describePlan(plan) {
 async function run(clock = realClock) {
     const inputs = readInputs();
     const safe = new Sanitizer(secretLines(inputs['api-key']));
-    // The runner sends SIGINT, then SIGTERM, on cancellation: finish the report in time.
-    const cancel = new AbortController();
-    const onSignal = (signal) => () => {
-        core_warning(`${signal}: the run was cancelled; reporting what was done`);
-        cancel.abort();
-    };
-    const handlers = { SIGINT: onSignal('SIGINT'), SIGTERM: onSignal('SIGTERM') };
-    for (const [signal, handler] of Object.entries(handlers))
-        process.once(signal, handler);
+    const cancellation = cancelOnSignals(message => core_warning(message));
     let transport;
-    /** The IDs to report as unsent should something fail before the outputs are written. */
-    let ids = [];
-    let reported = false;
+    // The IDs to report unsent should the run fail before it has an outcome. Once it has one, none:
+    // a failure while reporting must never turn the IDs it sent into unsent ones (and a follow-up
+    // step send them twice).
+    let unsentOnFailure = [];
     try {
         const plan = parsePlan(inputs, { proxyFor: runnerProxyFor });
-        ids = plan.ids;
+        unsentOnFailure = plan.ids;
         core_debug(`plan: ${describePlan(plan)}`);
-        const reporter = new Reporter({
-            operation: plan.operation,
-            idInput: plan.idInput,
-            details: plan.details,
-            dryRun: plan.dryRun,
-            warnings: plan.warnings
-        }, safe);
-        reporter.warn();
+        const context = reportContext(plan);
+        await publish(planWarningsReport(context));
         transport = new Transport({
             timeoutMs: plan.timeoutMs,
             userAgent: USER_AGENT,
             maxSockets: MAX_IN_FLIGHT
         });
-        const client = new CertCentralClient({
-            baseUrl: plan.baseUrl,
-            apiKey: plan.apiKey,
-            idInput: plan.idInput,
-            timeoutMs: plan.timeoutMs,
-            transport,
-            sanitizer: safe,
-            log: { debug: message => core_debug(message) },
-            now: () => clock.now()
-        });
-        if (plan.dryRun) {
-            const planned = plan.ids.map(id => ({ id, steps: client.plannedFor(plan.operation, id) }));
-            reporter.logDryRun(planned, plan.body);
-            const outcome = {
-                results: plan.ids.map(id => ({
-                    id,
-                    fate: 'validated',
-                    status: null,
-                    attempts: 0
-                })),
-                stop: undefined,
-                retryAfter: undefined
+        const client = clientFor(plan, transport, safe, clock);
+        const { outcome, planned } = plan.dryRun
+            ? dryRun(plan, client)
+            : {
+                outcome: await send(plan, { client, transport, safe, clock, cancel: cancellation.signal })
             };
-            reporter.setOutputs(outcome);
-            reported = true;
-            await reporter.writeSummary(outcome, planned);
-            return;
-        }
-        const proxy = transport.proxyOf(new URL(plan.baseUrl));
-        info(`${plan.operation}: ${plan.ids.length} ${idNoun(plan.idInput)} ID(s) via ${new URL(plan.baseUrl).host}` +
-            (proxy ? ` through the proxy ${proxy.host}` : '') +
-            (plan.waitSeconds
-                ? `, waiting up to ${formatDuration(plan.waitSeconds)} for each order to be issued`
-                : ''));
-        const outcome = await runPlan({
-            operation: plan.operation,
-            idInput: plan.idInput,
-            ids: plan.ids,
-            body: plan.body,
-            maxRetries: plan.maxRetries,
-            waitSeconds: plan.waitSeconds,
-            cancel: cancel.signal,
-            log: {
-                info: message => info(safe.text(message, SHOWN_CHARS.logLine)),
-                warning: message => core_warning(safe.text(message, SHOWN_CHARS.logLine)),
-                debug: message => core_debug(safe.text(message, SHOWN_CHARS.logLine))
-            }
-        }, client, clock);
-        reporter.setOutputs(outcome);
-        reported = true;
-        await reporter.writeSummary(outcome);
-        reporter.fail(outcome);
+        unsentOnFailure = undefined;
+        await publish(buildReport({ context, outcome, planned, sanitizer: safe }));
     }
     catch (error) {
-        // Input problems are expected; anything else is a bug of ours, reported the same way: outputs
-        // and a summary a follow-up step can use, and the one failure message.
-        if (error instanceof InputError) {
-            await reportInputProblems(error.problems, safe);
-            setFailed(error.message);
-            return;
-        }
-        const message = `unexpected error: ${safe.text(error instanceof Error ? error.message : error, SHOWN_CHARS.logLine)}`;
-        // Reporting can fail too (an output file that is gone): the failure message still goes out.
-        if (!reported)
-            await reportUnexpected(message, ids, safe).catch(() => undefined);
-        setFailed(message);
+        await publishFailure(error, unsentOnFailure, safe);
     }
     finally {
         transport?.dispose();
-        for (const [signal, handler] of Object.entries(handlers))
-            process.off(signal, handler);
+        cancellation.dispose();
     }
+}
+/**
+ * Input problems are expected; anything else is a bug of ours, reported the same way: outputs and
+ * a summary a follow-up step can use (unless the run had an outcome), and the one failure message,
+ * which goes out even when the rest cannot be published (an outputs file that is gone).
+ */
+async function publishFailure(error, unsent, safe) {
+    if (error instanceof InputError) {
+        await publish(inputProblemsReport({ error, sanitizer: safe }));
+        return;
+    }
+    const message = unexpectedMessage({ error, sanitizer: safe });
+    const report = unsent === undefined
+        ? verdictReport(message)
+        : unexpectedReport({ message, ids: unsent, sanitizer: safe });
+    await publish(report).catch(() => publish(verdictReport(message)));
+}
+/**
+ * The runner sends SIGINT, then SIGTERM, on cancellation: either aborts the signal, with a
+ * warning, so that the run stops and reports in time. dispose() removes the handlers.
+ */
+function cancelOnSignals(warn) {
+    const cancel = new AbortController();
+    const onSignal = (signal) => () => {
+        warn(`${signal}: the run was cancelled; reporting what was done`);
+        cancel.abort();
+    };
+    const handlers = { SIGINT: onSignal('SIGINT'), SIGTERM: onSignal('SIGTERM') };
+    for (const [signal, handler] of Object.entries(handlers))
+        process.once(signal, handler);
+    return {
+        signal: cancel.signal,
+        dispose: () => {
+            for (const [signal, handler] of Object.entries(handlers))
+                process.off(signal, handler);
+        }
+    };
+}
+/** What the report shows of the plan: never the key. */
+function reportContext({ operation, idInput, details, dryRun, warnings }) {
+    return { operation, idInput, details, dryRun, warnings };
+}
+function clientFor(plan, transport, safe, clock) {
+    return new CertCentralClient({
+        baseUrl: plan.baseUrl,
+        apiKey: plan.apiKey,
+        idInput: plan.idInput,
+        timeoutMs: plan.timeoutMs,
+        transport,
+        sanitizer: safe,
+        log: { debug: message => core_debug(message) },
+        now: () => clock.now()
+    });
+}
+/** A dry run: nothing sent, every ID validated, and the requests each would make. */
+function dryRun(plan, client) {
+    return {
+        outcome: dryRunOutcome(plan.ids),
+        planned: {
+            requests: plan.ids.map(id => ({ id, steps: client.plannedFor(plan.operation, id) })),
+            body: plan.body
+        }
+    };
+}
+/** Sends: the line saying where to, then the scheduler's run with its live log. */
+async function send(plan, wiring) {
+    const { client, transport, safe, clock, cancel } = wiring;
+    const proxy = transport.proxyOf(new URL(plan.baseUrl));
+    info(`${plan.operation}: ${plan.ids.length} ${idNoun(plan.idInput)} ID(s) via ${new URL(plan.baseUrl).host}` +
+        (proxy ? ` through the proxy ${proxy.host}` : '') +
+        (plan.waitSeconds
+            ? `, waiting up to ${formatDuration(plan.waitSeconds)} for each order to be issued`
+            : ''));
+    const { operation, idInput, ids, body, maxRetries, waitSeconds } = plan;
+    return runPlan({ operation, idInput, ids, body, maxRetries, waitSeconds, cancel, log: liveLog(safe) }, client, clock);
+}
+/** The scheduler's live log: each line sanitized, on one line. */
+function liveLog(safe) {
+    return {
+        info: message => info(safe.text(message, SHOWN_CHARS.logLine)),
+        warning: message => core_warning(safe.text(message, SHOWN_CHARS.logLine)),
+        debug: message => core_debug(safe.text(message, SHOWN_CHARS.logLine))
+    };
 }
 
 
