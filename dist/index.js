@@ -32081,23 +32081,21 @@ function settleOnce(options, start) {
 
 /** Bytes of a response body kept; the rest is dropped unread and the connection closed. */
 const MAX_BODY_BYTES = 64 * 1024;
-/** A request that ended without a complete answer. `detail` is system text: sanitize it. */
+/** A request that ended without a complete answer, with its fields by name. */
 class TransportError extends Error {
+    name = 'TransportError';
     kind;
     status;
     code;
     detail;
-    name = 'TransportError';
-    constructor(kind, 
-    /** The status, when headers arrived before the failure. */
-    status, 
-    /** The system error code, e.g. ECONNRESET. */
-    code, detail) {
-        super(`${kind}: ${code}: ${detail}`);
-        this.kind = kind;
-        this.status = status;
-        this.code = code;
-        this.detail = detail;
+    reached;
+    constructor(failure) {
+        super(`${failure.kind}: ${failure.code}: ${failure.detail}`);
+        this.kind = failure.kind;
+        this.status = failure.status;
+        this.code = failure.code;
+        this.detail = failure.detail;
+        this.reached = failure.reached;
     }
 }
 /** The runner's proxy conventions (https_proxy, no_proxy, loopback bypass) as http-client reads them. */
@@ -32128,11 +32126,23 @@ class Transport {
         return settleOnce({
             timeoutMs: this.options.timeoutMs,
             onTimeout: () => ({
-                error: new TransportError('timeout', status, 'ETIMEDOUT', `no complete answer in ${this.options.timeoutMs} ms`)
+                error: new TransportError({
+                    kind: 'timeout',
+                    status,
+                    code: 'ETIMEDOUT',
+                    detail: `no complete answer in ${this.options.timeoutMs} ms`,
+                    reached: true
+                })
             }),
             signal: cancel,
             onAbort: () => ({
-                error: new TransportError('cancelled', status, 'ECANCELED', 'the run was cancelled')
+                error: new TransportError({
+                    kind: 'cancelled',
+                    status,
+                    code: 'ECANCELED',
+                    detail: 'the run was cancelled',
+                    reached: true
+                })
             })
         }, settle => {
             let request;
@@ -32161,7 +32171,13 @@ class Transport {
             request.on('upgrade', (response, socket) => {
                 socket.destroy();
                 settle({
-                    error: new TransportError('protocol', response.statusCode ?? 101, 'EPROTO', 'the server switched protocols instead of answering')
+                    error: new TransportError({
+                        kind: 'protocol',
+                        status: response.statusCode ?? 101,
+                        code: 'EPROTO',
+                        detail: 'the server switched protocols instead of answering',
+                        reached: true
+                    })
                 });
             });
             request.on('response', response => {
@@ -32209,7 +32225,7 @@ function systemFailure(error, status) {
         return error;
     const code = error?.code ?? 'no error code';
     const detail = error instanceof Error ? error.message : String(error);
-    return new TransportError('network', status, String(code), detail);
+    return new TransportError({ kind: 'network', status, code: String(code), detail, reached: true });
 }
 /**
  * Reads at most MAX_BODY_BYTES. Settles on end, on error, and on a close before the end (a reset

@@ -29,18 +29,38 @@ export interface RawResponse {
 
 export type TransportFailure = 'timeout' | 'network' | 'cancelled' | 'protocol'
 
-/** A request that ended without a complete answer. `detail` is system text: sanitize it. */
+/** What went wrong with one request, by name: see TransportError. */
+export interface TransportFailureInfo {
+  kind: TransportFailure
+  /** The status, when headers arrived before the failure. */
+  status: number | null
+  /** The system error code, e.g. ECONNRESET. */
+  code: string
+  /** System text: sanitize it before showing it. */
+  detail: string
+  /**
+   * Whether the request may have reached the server: false only when it provably never left the
+   * runner (the connection, the proxy's tunnel or the TLS handshake failed first).
+   */
+  reached: boolean
+}
+
+/** A request that ended without a complete answer, with its fields by name. */
 export class TransportError extends Error {
   override readonly name = 'TransportError'
-  constructor(
-    readonly kind: TransportFailure,
-    /** The status, when headers arrived before the failure. */
-    readonly status: number | null,
-    /** The system error code, e.g. ECONNRESET. */
-    readonly code: string,
-    readonly detail: string
-  ) {
-    super(`${kind}: ${code}: ${detail}`)
+  readonly kind: TransportFailure
+  readonly status: number | null
+  readonly code: string
+  readonly detail: string
+  readonly reached: boolean
+
+  constructor(failure: TransportFailureInfo) {
+    super(`${failure.kind}: ${failure.code}: ${failure.detail}`)
+    this.kind = failure.kind
+    this.status = failure.status
+    this.code = failure.code
+    this.detail = failure.detail
+    this.reached = failure.reached
   }
 }
 
@@ -90,16 +110,23 @@ export class Transport {
       {
         timeoutMs: this.options.timeoutMs,
         onTimeout: () => ({
-          error: new TransportError(
-            'timeout',
+          error: new TransportError({
+            kind: 'timeout',
             status,
-            'ETIMEDOUT',
-            `no complete answer in ${this.options.timeoutMs} ms`
-          )
+            code: 'ETIMEDOUT',
+            detail: `no complete answer in ${this.options.timeoutMs} ms`,
+            reached: true
+          })
         }),
         signal: cancel,
         onAbort: () => ({
-          error: new TransportError('cancelled', status, 'ECANCELED', 'the run was cancelled')
+          error: new TransportError({
+            kind: 'cancelled',
+            status,
+            code: 'ECANCELED',
+            detail: 'the run was cancelled',
+            reached: true
+          })
         })
       },
       settle => {
@@ -128,12 +155,13 @@ export class Transport {
         request.on('upgrade', (response: http.IncomingMessage, socket: Duplex) => {
           socket.destroy()
           settle({
-            error: new TransportError(
-              'protocol',
-              response.statusCode ?? 101,
-              'EPROTO',
-              'the server switched protocols instead of answering'
-            )
+            error: new TransportError({
+              kind: 'protocol',
+              status: response.statusCode ?? 101,
+              code: 'EPROTO',
+              detail: 'the server switched protocols instead of answering',
+              reached: true
+            })
           })
         })
         request.on('response', response => {
@@ -186,7 +214,7 @@ function systemFailure(error: unknown, status: number | null): TransportError {
   if (error instanceof TransportError) return error
   const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'no error code'
   const detail = error instanceof Error ? error.message : String(error)
-  return new TransportError('network', status, String(code), detail)
+  return new TransportError({ kind: 'network', status, code: String(code), detail, reached: true })
 }
 
 /**

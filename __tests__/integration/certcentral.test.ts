@@ -973,7 +973,15 @@ describe('connection failures', () => {
     expect(error.message).toBe('unexpected failure: bug with *** ::error::x')
     const detail: Pick<Transport, 'request'> = {
       request: () =>
-        Promise.reject(new TransportError('network', null, 'EX', `connect ${KEY}\n::error::y`))
+        Promise.reject(
+          new TransportError({
+            kind: 'network',
+            status: null,
+            code: 'EX',
+            detail: `connect ${KEY}\n::error::y`,
+            reached: true
+          })
+        )
     }
     const second = await failure(send(make({ transport: detail })))
     expect(second.message).not.toContain(KEY)
