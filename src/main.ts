@@ -99,8 +99,9 @@ export async function run(clock: Clock = realClock): Promise<void> {
 
 /**
  * Input problems are expected; anything else is a bug of ours, reported the same way: outputs and
- * a summary a follow-up step can use (unless the run had an outcome), and the one failure message,
- * which goes out even when the rest cannot be published (an outputs file that is gone).
+ * a summary a follow-up step can use (unless the run had an outcome), and the one failure message.
+ * Outputs that cannot be written are not such a failure: publish() names the IDs sent then, and
+ * goes on with the summary and the verdict (see src/publish.ts).
  */
 async function publishFailure(
   error: unknown,

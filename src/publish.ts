@@ -2,22 +2,34 @@
 // @actions/core for outputs, annotations, warnings, the verdict and the job summary, and the one
 // that links the workflow run (through @actions/github). Each part is its own step, taking only
 // its own piece of the report, in the order the log, the outputs file and the summary file have
-// always had.
+// always had; a part that cannot be written never stops the others.
 import * as core from '@actions/core'
-import type { DryRunLog, ErrorAnnotation, Outputs, Report } from './report.js'
+import {
+  ioReason,
+  outputsLostReport,
+  type DryRunLog,
+  type ErrorAnnotation,
+  type Outputs,
+  type OutputsLost,
+  type Report
+} from './report.js'
 
 /**
  * Publishes a report: the dry-run log, the outputs and the warnings, the summary, then the error
- * annotations and the verdict. A summary that cannot be written is a warning. An outputs file that
- * cannot be written throws, and nothing after it is published: the caller fails the step with the
- * reason (the behaviour the action has always had).
+ * annotations and the verdict. Each output and the summary are written on their own: a summary
+ * that cannot be written is a warning; outputs that cannot be written fail the step with a
+ * message naming the IDs sent (and the log and the summary list them), never with an
+ * "unexpected error", and everything else is still published.
  */
 export async function publish(report: Report): Promise<void> {
   if (report.dryRunLog) publishDryRunLog(report.dryRunLog)
-  if (report.outputs) publishOutputs(report.outputs)
+  const lost = report.outputs ? publishOutputs(report.outputs) : undefined
   publishWarnings(report.warnings)
-  if (report.summary !== undefined) await publishSummary(report.summary)
-  publishVerdict(report.errors, report.verdict)
+  const instead = lost === undefined ? undefined : outputsLostReport({ report, lost })
+  for (const line of instead?.log ?? []) core.info(line)
+  const summary = instead ? instead.summary : report.summary
+  if (summary !== undefined) await publishSummary(summary)
+  publishVerdict(report.errors, instead ? instead.verdict : report.verdict)
 }
 
 /** The dry run's lines, then its group. */
@@ -28,9 +40,23 @@ export function publishDryRunLog({ lines, group }: DryRunLog): void {
   core.endGroup()
 }
 
-/** Every output, in the report's order; throws when the outputs file cannot be written. */
-export function publishOutputs(outputs: Outputs): void {
-  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
+/**
+ * Every output, in the report's order, each on its own: one that cannot be written does not stop
+ * the next. Returns which could not be written and why (the first reason), or undefined.
+ */
+export function publishOutputs(outputs: Outputs): OutputsLost | undefined {
+  const names: string[] = []
+  let reason: string | undefined
+  const all = Object.entries(outputs)
+  for (const [name, value] of all) {
+    try {
+      core.setOutput(name, value)
+    } catch (error) {
+      names.push(name)
+      reason ??= ioReason(error)
+    }
+  }
+  return reason === undefined ? undefined : { names, all: names.length === all.length, reason }
 }
 
 /** Warning annotations, in order. */

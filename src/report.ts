@@ -7,7 +7,7 @@ import type { PlannedRequest } from './certcentral.js'
 import { idNoun, type IdInput, type Operation } from './operations.js'
 import type { Fate, IdResult, RunOutcome } from './outcome.js'
 import type { InputError } from './parse.js'
-import { SHOWN_CHARS, type Sanitizer } from './sanitize.js'
+import { SHOWN_CHARS, Sanitizer } from './sanitize.js'
 
 /** What the report shows of the plan. */
 export interface ReportContext {
@@ -77,12 +77,30 @@ export interface Report {
   errors: ErrorAnnotation[]
   /** setFailed's text; undefined when the step succeeds. */
   verdict?: string
+  /**
+   * The IDs this run sent, which the failure message names should the outputs be lost; undefined
+   * for a report that sent nothing (input problems, a failure before the run).
+   */
+  sent?: SentIds
+}
+
+/** The IDs a run sent, and by which operation. */
+export interface SentIds {
+  operation: Operation
+  ids: string[]
 }
 
 /** Whether the ID went through: sent, or validated by a dry run. */
 export function isDelivered(result: IdResult): boolean {
   return result.fate === 'sent' || result.fate === 'validated'
 }
+
+/** Sent IDs a failure message names at most when the outputs are lost; the rest are counted. */
+export const MAX_NAMED_SENT_IDS = 20
+/** Sent IDs the summary lists at most when the outputs are lost; the log lists every one. */
+export const MAX_SUMMARY_SENT_IDS = 2000
+/** Sent IDs per log line when the outputs are lost. */
+export const SENT_IDS_PER_LOG_LINE = 100
 
 /** GitHub shows 10 error annotations a step; the verdict (setFailed) is one of them. */
 export const MAX_ID_ANNOTATIONS = 9
@@ -111,7 +129,7 @@ export interface RunReportInput {
 /** The report of a run (or a dry run): everything the step publishes once it has an outcome. */
 export function buildReport({ context, outcome, planned, sanitizer }: RunReportInput): Report {
   const results = resultsOutput({ results: outcome.results, sanitizer })
-  const retryAfter = retryAfterOutput(outcome.retryAfter)
+  const retryAfter = retryAfterOutput(retryAfterOf(outcome))
   return {
     dryRunLog: planned === undefined ? undefined : dryRunLog({ idInput: context.idInput, planned }),
     outputs: {
@@ -125,8 +143,21 @@ export function buildReport({ context, outcome, planned, sanitizer }: RunReportI
     warnings: [...results.warnings, ...retryAfter.warnings],
     summary: summaryHtml({ context, outcome, planned, sanitizer }),
     errors: failureAnnotations({ context, outcome, sanitizer }),
-    verdict: verdict({ context, outcome, sanitizer })
+    verdict: verdict({ context, outcome, sanitizer }),
+    sent: {
+      operation: context.operation,
+      ids: outcome.results.filter(r => r.fate === 'sent').map(r => r.id)
+    }
   }
+}
+
+/**
+ * The wait DigiCert asked for, when it still matters: only while an ID is left unsent because
+ * DigiCert said "later" (a 429 or a 503). After a retried 429 that then succeeded, none.
+ */
+export function retryAfterOf({ results, retryAfter }: RunOutcome): number | undefined {
+  const later = results.some(r => r.fate === 'unsent' && (r.status === 429 || r.status === 503))
+  return later ? retryAfter : undefined
 }
 
 /** The plan's warnings, shown before the run starts: annotations within GitHub's 10. */
@@ -145,6 +176,91 @@ export function planWarningsReport(context: ReportContext): Report {
 /** The verdict alone: what is left to publish when nothing else can be. */
 export function verdictReport(verdict: string): Report {
   return { warnings: [], errors: [], verdict }
+}
+
+/** The outputs that could not be written, and why (the first failure's reason). */
+export interface OutputsLost {
+  names: string[]
+  /** Every output of the report failed. */
+  all: boolean
+  reason: string
+}
+
+/** What the step says instead when its outputs are lost: the log lines, the summary, the verdict. */
+export interface OutputsLostReport {
+  log: string[]
+  summary: string | undefined
+  verdict: string
+}
+
+/**
+ * The reason an output or a file could not be written, on one line: a system error's code and
+ * text without the call and path (`ENOSPC: no space left on device`), anything else as it says.
+ */
+export function ioReason(error: unknown): string {
+  let text = error instanceof Error ? error.message : String(error)
+  const { syscall } = (error ?? {}) as { syscall?: unknown }
+  if (typeof syscall === 'string' && syscall !== '') {
+    const at = text.lastIndexOf(`, ${syscall}`)
+    if (at > 0) text = text.slice(0, at)
+  }
+  return new Sanitizer([]).text(text, SHOWN_CHARS.message)
+}
+
+/**
+ * The failure message when outputs are lost: the IDs sent named (at most MAX_NAMED_SENT_IDS, the
+ * count always true), so that nobody sends them again, then which outputs and why.
+ */
+export function outputsLostMessage({
+  sent,
+  lost
+}: {
+  sent: SentIds | undefined
+  lost: OutputsLost
+}): string {
+  const which = lost.all
+    ? 'the outputs'
+    : `the output${lost.names.length === 1 ? '' : 's'} ${lost.names.join(', ')}`
+  const failure = `${which} could not be written (${lost.reason})`
+  if (sent === undefined) return failure
+  const { operation, ids } = sent
+  if (ids.length === 0) return `${operation}: nothing was sent, but ${failure}`
+  const more = ids.length - MAX_NAMED_SENT_IDS
+  const named = ids.slice(0, MAX_NAMED_SENT_IDS).join(', ')
+  const rest = more > 0 ? ` and ${more} more, listed in the log and the job summary` : ''
+  return `${operation}: ${ids.length} sent (${named}${rest}), but ${failure}: do not send these again`
+}
+
+/**
+ * A report whose outputs were lost, as it is published instead: the log lists every ID sent, the
+ * summary starts with the failure and the IDs sent, and the verdict leads with the failure.
+ */
+export function outputsLostReport({
+  report,
+  lost
+}: {
+  report: Report
+  lost: OutputsLost
+}): OutputsLostReport {
+  const { sent } = report
+  const message = outputsLostMessage({ sent, lost })
+  const ids = sent?.ids ?? []
+  const log: string[] = []
+  if (ids.length) log.push(`the outputs could not be written; sent (${ids.length}):`)
+  for (let at = 0; at < ids.length; at += SENT_IDS_PER_LOG_LINE)
+    log.push(ids.slice(at, at + SENT_IDS_PER_LOG_LINE).join(','))
+  const more = ids.length - MAX_SUMMARY_SENT_IDS
+  const listed = ids.length
+    ? `\n<p>${escape(`Sent (${ids.length}): ${ids.slice(0, MAX_SUMMARY_SENT_IDS).join(', ')}${more > 0 ? ` and ${more} more, listed in the log` : ''}`)}</p>`
+    : ''
+  return {
+    log,
+    summary:
+      report.summary === undefined
+        ? undefined
+        : `<p><strong>${escape(message)}</strong></p>${listed}\n${report.summary}`,
+    verdict: report.verdict === undefined ? message : `${message}. ${report.verdict}`
+  }
 }
 
 /**
@@ -313,7 +429,10 @@ export function verdict({ context, outcome, sanitizer }: VerdictInput): string |
  * when it had no HTTP error), else the success status.
  */
 export function verdictStatus(outcome: RunOutcome): number | undefined {
-  if (outcome.stop?.reason === 'rate-limited') return 429
+  const { stop } = outcome
+  // A 503 that stopped the run as a 429 would (DigiCert said "later") keeps its own status.
+  if (stop?.reason === 'rate-limited')
+    return outcome.results.find(r => r.id === stop.id)?.status === 503 ? 503 : 429
   const failure = outcome.results.find(r => !isDelivered(r) && r.attempts > 0)
   // A failure without an HTTP error (no answer, an order not issued) has no status: never 2xx.
   if (failure) return failure.status ?? undefined

@@ -348,7 +348,8 @@ describe('run() against the stand-in', () => {
         expect.stringMatching(new RegExp(`^PUT ${url} attempt 2: HTTP 204 in 0 ms\\b`))
       ])
     )
-    expect(outputs()).toMatchObject({ 'status-code': '204', 'sent-ids': id, 'retry-after': '30' })
+    // Sent after all: nothing is left to wait for.
+    expect(outputs()).toMatchObject({ 'status-code': '204', 'sent-ids': id, 'retry-after': '' })
     expect(process.exitCode).toBeUndefined()
   })
 
@@ -426,19 +427,35 @@ describe('run() against the stand-in', () => {
     expect(visible(summary())).toContain('the action failed')
   })
 
-  it('an outputs file that cannot be written: the step still fails with the reason', async () => {
-    const id = freshId()
-    // A folder where the outputs file should be: reporting the failure fails the same way.
+  it('an outputs file that cannot be written after real sends: the summary and the log list the IDs sent, the step fails naming them', async () => {
+    const ids = [freshId(), freshId(), freshId()]
+    const missing = freshId()
+    standIn.setFault(missing, { kind: 'not-found' })
+    // A folder where the outputs file should be.
     vi.stubEnv('GITHUB_OUTPUT', dir)
     await runWith({
       operation: 'send-certificate',
-      'certificate-id': id,
+      'certificate-id': [...ids, missing].join(','),
       emails: 'ops@example.com'
     })
-    expect(requestsFor(standIn, id)).toEqual([expect.objectContaining({ status: 204 })])
-    expect(messages('error')).toEqual([
-      `unexpected error: EISDIR: illegal operation on a directory, open '${dir}'`
-    ])
+    for (const id of ids)
+      expect(requestsFor(standIn, id)).toEqual([expect.objectContaining({ status: 204 })])
+    const lost = `send-certificate: 3 sent (${ids.join(', ')}), but the outputs could not be written (EISDIR: illegal operation on a directory): do not send these again`
+    const errors = messages('error')
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatch(
+      new RegExp(
+        `^${escapeRegExp(lost)}\\. send-certificate: 1 failed of 4 certificates\\. First failure: certificate ${missing}: HTTP 404`
+      )
+    )
+    expect(errors.join('\n')).not.toContain('unexpected error')
+    expect(lines()).toEqual(
+      expect.arrayContaining(['the outputs could not be written; sent (3):', ids.join(',')])
+    )
+    const shown = visible(summary())
+    expect(shown).toContain(lost)
+    expect(shown).toContain(`Sent (3): ${ids.join(', ')}`)
+    expect(shown).toContain('3 sent · ❌ 1 failed')
     expect(process.exitCode).toBe(1)
   })
 

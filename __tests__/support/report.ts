@@ -49,6 +49,14 @@ export const notAttempted = (id: string, why = 'cancelled'): IdResult => ({
   attempts: 0,
   error: `not attempted: ${why}`
 })
+/** An ID DigiCert told to come back later (a 429 or a 503): unsent, with its status. */
+export const later = (id: string, status: 429 | 503 = 429): IdResult => ({
+  id,
+  fate: 'unsent',
+  status,
+  attempts: 1,
+  error: `HTTP ${status}: DigiCert asked to wait`
+})
 export const validated = (id: string): IdResult => ({
   id,
   fate: 'validated',

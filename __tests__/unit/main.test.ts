@@ -7,8 +7,8 @@ import { actAsRunner, messagesOf } from '../support/log.js'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 const calls = vi.hoisted(() => [] as { name: string; args: unknown[] }[])
-/** How many of the next setOutput calls throw, as an outputs file that is gone would. */
-const failing = vi.hoisted(() => ({ setOutput: 0 }))
+/** How many of the next calls of each function throw (setOutput: as an outputs file that is gone would). */
+const failing = vi.hoisted(() => ({ setOutput: 0, setFailed: 0 }) as Record<string, number>)
 
 vi.mock('@actions/core', async importOriginal => {
   const actual = await importOriginal<typeof import('@actions/core')>()
@@ -18,9 +18,9 @@ vi.mock('@actions/core', async importOriginal => {
       typeof value === 'function'
         ? (...args: unknown[]): unknown => {
             calls.push({ name, args })
-            if (name === 'setOutput' && failing.setOutput > 0) {
-              failing.setOutput--
-              throw new Error('the outputs file is gone')
+            if ((failing[name] ?? 0) > 0) {
+              failing[name]--
+              throw new Error(name === 'setOutput' ? 'the outputs file is gone' : `${name} broke`)
             }
             return (value as (...a: unknown[]) => unknown)(...args)
           }
@@ -42,6 +42,7 @@ let printed: string[]
 beforeEach(() => {
   calls.length = 0
   failing.setOutput = 0
+  failing.setFailed = 0
   for (const name of Object.keys(process.env)) {
     if (/^(INPUT_|RUNNER_DEBUG$|DIGICERT_API_KEY$|GITHUB_REPOSITORY$|GITHUB_RUN_ID$)/.test(name))
       vi.stubEnv(name, undefined)
@@ -182,7 +183,7 @@ describe('run', () => {
     expect(printed.slice(1).join('')).not.toContain('run-KEY-1234')
   })
 
-  it('a failure publishing an outcome never reports its IDs as unsent: the verdict alone', async () => {
+  it('an output that cannot be written: the others, the summary, and a verdict saying so, never "unexpected error"', async () => {
     inputs({
       'api-key': 'run-KEY-1234',
       'api-url': CLOSED_PORT_URL,
@@ -193,12 +194,47 @@ describe('run', () => {
     })
     failing.setOutput = 1
     await run()
-    expect(messagesOf(printed.join(''), 'error')).toEqual([
-      'unexpected error: the outputs file is gone'
+    const message =
+      'send-certificate: nothing was sent, but the output status-code could not be written (the outputs file is gone)'
+    expect(messagesOf(printed.join(''), 'error')).toEqual([message])
+    expect(calls.filter(c => c.name === 'setOutput').map(c => c.args[0])).toEqual([
+      'status-code',
+      'results',
+      'sent-ids',
+      'failed-ids',
+      'unsent-ids',
+      'retry-after'
     ])
-    expect(calls.filter(c => c.name === 'setOutput')).toHaveLength(1)
-    expect(readFileSync(files.output, 'utf8')).toBe('')
-    expect(readFileSync(files.summary, 'utf8')).toBe('')
+    const written = parseOutputFile(readFileSync(files.output, 'utf8'))
+    expect(Object.keys(written)).toEqual([
+      'results',
+      'sent-ids',
+      'failed-ids',
+      'unsent-ids',
+      'retry-after'
+    ])
+    expect(written['sent-ids']).toBe('')
+    expect(readFileSync(files.summary, 'utf8')).toMatch(
+      /^<p><strong>send-certificate: nothing was sent, but the output status-code could not be written \(the outputs file is gone\)<\/strong><\/p>\n<h2>/
+    )
+    expect(process.exitCode).toBe(1)
+  })
+
+  it('a failure publishing an outcome never reports its IDs as unsent: the verdict alone', async () => {
+    inputs({
+      'api-key': 'run-KEY-1234',
+      'api-url': CLOSED_PORT_URL,
+      operation: 'send-certificate',
+      'certificate-id': '127',
+      emails: 'ops@example.com'
+    })
+    failing.setFailed = 1
+    await run()
+    const shown = parseOutputFile(readFileSync(files.output, 'utf8'))
+    expect(shown['unsent-ids'] === '127' || shown['failed-ids'] === '127').toBe(true)
+    expect(calls.filter(c => c.name === 'setOutput')).toHaveLength(6)
+    expect(calls.filter(c => c.name === 'setFailed')).toHaveLength(2)
+    expect(messagesOf(printed.join(''), 'error')).toEqual(['unexpected error: setFailed broke'])
     expect(process.exitCode).toBe(1)
   })
 
@@ -225,8 +261,19 @@ describe('run', () => {
     calls.length = 0
     failing.setOutput = 1
     await run(broken)
-    expect(calls.filter(c => c.name === 'setOutput')).toHaveLength(1)
-    expect(messagesOf(printed.join(''), 'error')).toEqual(['unexpected error: the clock broke'])
+    expect(calls.filter(c => c.name === 'setOutput')).toHaveLength(6)
+    expect(parseOutputFile(readFileSync(files.output, 'utf8'))['unsent-ids']).toBe('125,126')
+    expect(messagesOf(printed.join(''), 'error')).toEqual([
+      'the output status-code could not be written (the outputs file is gone). unexpected error: the clock broke'
+    ])
     expect(process.exitCode).toBe(1)
+
+    // A report that cannot be published at all: its verdict alone, once.
+    printed.length = 0
+    calls.length = 0
+    failing.setFailed = 1
+    await run(broken)
+    expect(calls.filter(c => c.name === 'setFailed')).toHaveLength(2)
+    expect(messagesOf(printed.join(''), 'error')).toEqual(['unexpected error: the clock broke'])
   })
 })

@@ -136,13 +136,66 @@ describe('publish', () => {
     expect(summary()).toBe('')
     expect(process.exitCode).toBe(1)
   })
+})
 
-  it('an outputs file that cannot be written: throws, and publishes nothing after the outputs', async () => {
+describe('publish: outputs that cannot be written', () => {
+  /** A run that sent 4 and 6 and failed 5: everything a report has but the dry-run log. */
+  const run: Report = {
+    ...full,
+    dryRunLog: undefined,
+    verdict: 'send-certificate: 1 failed of 3 certificates. First failure: certificate 5: HTTP 404',
+    sent: { operation: 'send-certificate', ids: ['4', '6'] }
+  }
+  const lost = (reason: string): string =>
+    `send-certificate: 2 sent (4, 6), but the outputs could not be written (${reason}): do not send these again`
+
+  it.each([
+    ['a directory', (): string => dir, 'EISDIR: illegal operation on a directory'],
+    [
+      'a missing file',
+      (): string => join(dir, 'gone', 'output'),
+      `Missing file at path: ${join(dir, 'gone', 'output')}`
+    ],
+    ['a full disk', (): string => '/dev/full', 'ENOSPC: no space left on device']
+  ])(
+    '%s: the warnings, the summary and the annotations still go out, and the verdict names the IDs sent',
+    async (_, path, reason) => {
+      vi.stubEnv('GITHUB_OUTPUT', path())
+      await publish(run)
+      expect(messagesOf(stdout(), 'warning')).toEqual(full.warnings)
+      expect(messagesOf(stdout(), 'error')).toEqual([
+        'certificate 3: HTTP 500',
+        'certificate 4: a: b, c',
+        `${lost(reason)}. ${run.verdict}`
+      ])
+      expect(stdout()).toContain('\nthe outputs could not be written; sent (2):\n4,6\n')
+      expect(summary()).toBe(
+        `<p><strong>${lost(reason).replace(/_/g, '&#95;')}</strong></p>\n<p>Sent (2): 4, 6</p>\n${full.summary}\n`
+      )
+      expect(process.exitCode).toBe(1)
+    }
+  )
+
+  it('an unwritable file: the same, whatever the reason the system gives', async () => {
+    // Read-only to everyone, root included (a chmod would not stop root).
+    vi.stubEnv('GITHUB_OUTPUT', '/proc/version')
+    await publish({ ...run, verdict: undefined })
+    expect(messagesOf(stdout(), 'error').at(-1)).toMatch(
+      /^send-certificate: 2 sent \(4, 6\), but the outputs could not be written \((EIO: i\/o error|EACCES: permission denied)\): do not send these again$/
+    )
+    expect(summary()).toContain('<p>Sent (2): 4, 6</p>')
+  })
+
+  it('and the summary cannot be written either: a warning, the verdict still names the IDs sent', async () => {
     vi.stubEnv('GITHUB_OUTPUT', dir)
-    await expect(publish(full)).rejects.toThrow(`EISDIR: illegal operation on a directory`)
-    expect(workflowCommands(stdout()).map(c => c.name)).toEqual(['group', 'endgroup'])
-    expect(summary()).toBe('')
-    expect(process.exitCode).toBeUndefined()
+    vi.spyOn(core.summary, 'write').mockRejectedValueOnce(new Error('ENOSPC: no space left'))
+    await publish({ ...run, verdict: undefined })
+    expect(messagesOf(stdout(), 'warning').at(-1)).toBe(
+      'could not write the job summary: ENOSPC: no space left'
+    )
+    expect(messagesOf(stdout(), 'error').at(-1)).toBe(
+      lost('EISDIR: illegal operation on a directory')
+    )
   })
 })
 

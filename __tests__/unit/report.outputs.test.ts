@@ -5,6 +5,7 @@ import {
   buildReport,
   OUTPUT_BUDGET_BYTES,
   resultsOutput,
+  retryAfterOf,
   retryAfterOutput,
   type Outputs,
   type Report,
@@ -19,6 +20,7 @@ import {
   failed,
   ids,
   KEY,
+  later,
   MIB,
   noKey,
   notAttempted,
@@ -109,7 +111,7 @@ describe('buildReport: outputs', () => {
   })
 
   it.each([0, 1, 300, 86_400])('passes a Retry-After of %s s on as it is', wait => {
-    const shown = report(outcomeOf([notAttempted('41')], { retryAfter: wait }))
+    const shown = report(outcomeOf([later('41')], { retryAfter: wait }))
     expect(shown.outputs?.['retry-after']).toBe(String(wait))
     expect(shown.warnings).toEqual([])
   })
@@ -117,13 +119,52 @@ describe('buildReport: outputs', () => {
   it.each([86_401, 999_999_999, 1e26, 2.5, -1])(
     'leaves retry-after empty, with a warning, for %s s',
     wait => {
-      const shown = report(outcomeOf([notAttempted('42')], { retryAfter: wait }))
+      const shown = report(outcomeOf([later('42')], { retryAfter: wait }))
       expect(shown.outputs?.['retry-after']).toBe('')
       expect(shown.warnings).toEqual([
         `DigiCert asked to wait ${wait} s, not a whole number of seconds up to 86400 (a day): the retry-after output is left empty`
       ])
     }
   )
+})
+
+describe('retryAfterOf', () => {
+  it('keeps the wait while an ID is left unsent by a 429 or a 503', () => {
+    expect(retryAfterOf(outcomeOf([sent('1'), later('2')], { retryAfter: 30 }))).toBe(30)
+    expect(retryAfterOf(outcomeOf([later('3', 503), notAttempted('4')], { retryAfter: 0 }))).toBe(0)
+    expect(retryAfterOf(outcomeOf([later('5')]))).toBeUndefined()
+  })
+
+  it('drops it when no ID is left unsent by DigiCert saying later', () => {
+    // A retried 429 that then succeeded.
+    expect(retryAfterOf(outcomeOf([sent('6', { attempts: 2 })], { retryAfter: 30 }))).toBe(
+      undefined
+    )
+    // Unsent for another reason (cancelled), or a 429 / 503 that failed after all.
+    expect(retryAfterOf(outcomeOf([notAttempted('7')], { retryAfter: 30 }))).toBeUndefined()
+    expect(
+      retryAfterOf(
+        outcomeOf(
+          [
+            { ...later('8'), fate: 'failed' },
+            { ...later('9', 503), fate: 'failed' }
+          ],
+          {
+            retryAfter: 30
+          }
+        )
+      )
+    ).toBeUndefined()
+    expect(
+      retryAfterOf(outcomeOf([{ ...later('10'), status: 500 }], { retryAfter: 30 }))
+    ).toBeUndefined()
+  })
+
+  it('is what buildReport sets: empty after a retried 429 that succeeded', () => {
+    expect(
+      outputsOf(outcomeOf([sent('11', { attempts: 2 })], { retryAfter: 30 }))['retry-after']
+    ).toBe('')
+  })
 })
 
 describe('retryAfterOutput', () => {
@@ -161,6 +202,16 @@ describe('buildReport: status-code', () => {
     ]
   ])('status-code is %s', (_, results, status) => {
     expect(outputsOf(outcomeOf(results))['status-code']).toBe(status)
+  })
+
+  it('says 503 when a 503 stopped the run as a 429 would, 429 for the 429 or a stop by no ID', () => {
+    const stopped = (id: string | undefined, results: IdResult[]): string =>
+      outputsOf(outcomeOf(results, { stop: { reason: 'rate-limited', id, message: 'later' } }))[
+        'status-code'
+      ]
+    expect(stopped('2', [failed('1', 404, 'HTTP 404'), later('2', 503)])).toBe('503')
+    expect(stopped('2', [failed('1', 503, 'HTTP 503'), later('2')])).toBe('429')
+    expect(stopped(undefined, [later('3', 503)])).toBe('429')
   })
 })
 

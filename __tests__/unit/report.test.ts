@@ -33,7 +33,7 @@ describe('buildReport: the whole value', () => {
       sent('1'),
       failed('2', 404, 'HTTP 404: not_found'),
       failed('3', 500, 'HTTP 500'),
-      notAttempted('4', 'the key was refused')
+      { ...failed('4', 503, 'HTTP 503: later'), fate: 'unsent' }
     ]
     expect(
       buildReport({
@@ -52,7 +52,7 @@ describe('buildReport: the whole value', () => {
           '[{"id":"1","ok":true,"outcome":"sent","status":204,"attempts":1},' +
           '{"id":"2","ok":false,"outcome":"failed","status":404,"attempts":1,"error":"HTTP 404: not_found"},' +
           '{"id":"3","ok":false,"outcome":"failed","status":500,"attempts":1,"error":"HTTP 500"},' +
-          '{"id":"4","ok":false,"outcome":"unsent","status":null,"attempts":0,"error":"not attempted: the key was refused"}]',
+          '{"id":"4","ok":false,"outcome":"unsent","status":503,"attempts":1,"error":"HTTP 503: later"}]',
         'sent-ids': '1',
         'failed-ids': '2,3',
         'unsent-ids': '4',
@@ -70,14 +70,15 @@ describe('buildReport: the whole value', () => {
         '<table><tr><th>Certificate</th><th>HTTP status</th><th>Outcome</th></tr>' +
           '<tr><td>2</td><td>404</td><td>❌ HTTP 404: not&#95;found</td></tr>' +
           '<tr><td>3</td><td>500</td><td>❌ HTTP 500</td></tr>' +
-          '<tr><td>4</td><td>—</td><td>⏸ not attempted: the key was refused</td></tr>' +
+          '<tr><td>4</td><td>503</td><td>⏸ HTTP 503: later</td></tr>' +
           '<tr><td>1</td><td>204</td><td>✅ sent</td></tr></table>'
       ].join('\n'),
       errors: [
         { message: 'certificate 3: HTTP 500', title: 'send-certificate failed for certificate 3' }
       ],
       verdict:
-        'send-certificate: 2 failed, 1 not sent (unsent-ids) of 4 certificates; the run stopped: HTTP 403. First failure: certificate 2: HTTP 404: not_found; 1 more failure is annotated'
+        'send-certificate: 2 failed, 1 not sent (unsent-ids) of 4 certificates; the run stopped: HTTP 403. First failure: certificate 2: HTTP 404: not_found; 1 more failure is annotated',
+      sent: { operation: 'send-certificate', ids: ['1'] }
     })
   })
 
@@ -256,7 +257,8 @@ describe('the key', () => {
       failed('102', 500, withKey('HTTP 500: body:')),
       failed('103', 500, `HTTP 500: body: {"echo":"${KEY.replace('-', '\\u002d')}"}`),
       sent('104', { commonName: withKey('cn'), validTill: KEY, certificateId: KEY }),
-      notAttempted('105', withKey('stopped'))
+      notAttempted('105', withKey('stopped')),
+      { ...failed('106', 429, withKey('HTTP 429')), fate: 'unsent' }
     ]
     const report = buildReport({
       context: context({
@@ -272,7 +274,7 @@ describe('the key', () => {
     })
     expect(report.errors.length).toBeGreaterThan(1)
     expect(report.warnings).toHaveLength(1)
-    expect(JSON.parse(report.outputs?.results as string)).toHaveLength(5)
+    expect(JSON.parse(report.outputs?.results as string)).toHaveLength(6)
     const everything = JSON.stringify(report)
     expect(everything).not.toContain(KEY)
     expect(everything).not.toContain('7Hq2Zp9Lw4')
