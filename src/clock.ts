@@ -12,7 +12,8 @@ export interface Clock {
 }
 
 export const realClock: Clock = {
-  now: () => performance.now(),
+  // Whole milliseconds, as durations are logged and compared; floor keeps it monotonic.
+  now: () => Math.floor(performance.now()),
   // Resolves, never rejects: at the end of `ms`, or at once when `halt` aborts (or has aborted).
   sleep: (ms, halt) =>
     settleOnce<undefined>(
