@@ -506,6 +506,25 @@ describe('reached: false only when the request provably never left the runner', 
     expect(got).toBe(0)
   })
 
+  it('an HTTPS server that completes the handshake and never answers may have got the request', async () => {
+    // The test CA is not trusted in this process: the handshake completing is what matters here.
+    vi.stubEnv('NODE_TLS_REJECT_UNAUTHORIZED', '0')
+    const ca = await makeTestCa(['localhost'])
+    cleanups.push(() => ca.cleanup())
+    let got = 0
+    const server = https.createServer({ key: ca.keyPem, cert: ca.certPem }, () => void got++)
+    const { port } = await listen(server)
+    await expect(
+      transport({ timeoutMs: DEADLINE_MS }).request(
+        'PUT',
+        new URL(`https://127.0.0.1:${port}/`),
+        {},
+        '{}'
+      )
+    ).rejects.toMatchObject({ kind: 'timeout', status: null, reached: true })
+    expect(got).toBe(1)
+  })
+
   it('a cancellation before the connection opened never reached the server', async () => {
     const cancel = new AbortController()
     cancel.abort()
@@ -1151,7 +1170,7 @@ describe('through a CONNECT proxy', () => {
       { 'X-DC-DEVKEY': 'secret' },
       '{}'
     )
-    await expect(request).rejects.toMatchObject({ kind: 'network', status: null })
+    await expect(request).rejects.toMatchObject({ kind: 'network', status: null, reached: false })
     await expect(request).rejects.toThrow('refusing to send plain HTTP')
     await new Promise(resolve => setTimeout(resolve, 50))
     expect(proxy.connections()).toBe(0)
