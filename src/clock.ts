@@ -1,8 +1,10 @@
 // Time, injected: the scheduler reads durations, deadlines and waits from a Clock, so tests of
-// hours of waiting run on a virtual one in milliseconds.
+// hours of waiting run on a virtual one in milliseconds. The real one is monotonic: an NTP step or
+// a VM resume moves the wall clock, never a deadline, a pacing window or a wait.
 import { settleOnce } from './deadline.js'
 
 export interface Clock {
+  /** Milliseconds from an arbitrary origin, never going back: only for durations, never a date. */
   now(): number
   /** Resolves after `ms`, or at once when `halt` aborts. */
   sleep(ms: number, halt?: AbortSignal): Promise<void>
@@ -10,7 +12,8 @@ export interface Clock {
 }
 
 export const realClock: Clock = {
-  now: () => Date.now(),
+  // Whole milliseconds, as durations are logged and compared; floor keeps it monotonic.
+  now: () => Math.floor(performance.now()),
   // Resolves, never rejects: at the end of `ms`, or at once when `halt` aborts (or has aborted).
   sleep: (ms, halt) =>
     settleOnce<undefined>(

@@ -16,14 +16,25 @@ import * as tls from 'node:tls'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 import { settleOnce } from './deadline.js'
 
-/** Bytes of a response body kept; the rest is dropped unread and the connection closed. */
+/**
+ * Bytes of a response body kept when the status is not 2xx (enough to explain an error); the rest
+ * is dropped unread and the connection closed.
+ */
 export const MAX_BODY_BYTES = 64 * 1024
+/** Bytes of a 2xx body kept: CertCentral's answer itself (an Order info with many SANs). */
+export const MAX_SUCCESS_BODY_BYTES = 1024 * 1024
+
+/** The bytes of a body kept for this status: MAX_SUCCESS_BODY_BYTES for a 2xx, else MAX_BODY_BYTES. */
+export function bodyLimitFor({ status }: { status: number }): number {
+  return status >= 200 && status < 300 ? MAX_SUCCESS_BODY_BYTES : MAX_BODY_BYTES
+}
 
 export interface RawResponse {
   status: number
   headers: http.IncomingHttpHeaders
-  /** The body as UTF-8, at most MAX_BODY_BYTES of it. */
+  /** The body as UTF-8, at most bodyLimitFor({ status }) bytes of it. */
   text: string
+  /** Whether the body was longer than that, and cut. */
   truncated: boolean
 }
 
@@ -106,72 +117,54 @@ export class Transport {
     cancel?: AbortSignal
   ): Promise<RawResponse> {
     let status: number | null = null
+    // Whether the request may have left the runner: false until its connection is open (the
+    // proxy's tunnel and the TLS handshake done), true at once on a kept-alive connection.
+    let reached = false
+    const failure = (kind: TransportFailure, code: string, detail: string): { error: unknown } => ({
+      error: new TransportError({ kind, status, code, detail, reached })
+    })
     return settleOnce<RawResponse>(
       {
         timeoutMs: this.options.timeoutMs,
-        onTimeout: () => ({
-          error: new TransportError({
-            kind: 'timeout',
-            status,
-            code: 'ETIMEDOUT',
-            detail: `no complete answer in ${this.options.timeoutMs} ms`,
-            reached: true
-          })
-        }),
+        onTimeout: () =>
+          failure('timeout', 'ETIMEDOUT', `no complete answer in ${this.options.timeoutMs} ms`),
         signal: cancel,
-        onAbort: () => ({
-          error: new TransportError({
-            kind: 'cancelled',
-            status,
-            code: 'ECANCELED',
-            detail: 'the run was cancelled',
-            reached: true
-          })
-        })
+        onAbort: () => failure('cancelled', 'ECANCELED', 'the run was cancelled')
       },
       settle => {
         let request: http.ClientRequest
         try {
-          const module = url.protocol === 'https:' ? https : http
-          request = module.request(url, {
-            method,
-            agent: this.agentFor(url),
-            headers: {
-              ...headers,
-              'User-Agent': this.options.userAgent,
-              ...(body === undefined
-                ? method === 'GET'
-                  ? {}
-                  : { 'Content-Length': '0' }
-                : { 'Content-Length': String(Buffer.byteLength(body)) })
-            }
-          })
+          request = this.open(method, url, headers, body)
         } catch (error) {
-          settle({ error: systemFailure(error, null) })
+          settle({ error: systemFailure(error, null, false) })
           return undefined
         }
-        request.on('error', error => settle({ error: systemFailure(error, status) }))
+        request.on('socket', socket => {
+          if (request.reusedSocket) reached = true
+          else
+            socket.once(socket instanceof tls.TLSSocket ? 'secureConnect' : 'connect', () => {
+              reached = true
+            })
+        })
+        request.on('error', error => settle({ error: systemFailure(error, status, reached) }))
         // A 101 (or any protocol switch) is never an answer to these calls: drop the connection.
         request.on('upgrade', (response: http.IncomingMessage, socket: Duplex) => {
           socket.destroy()
-          settle({
-            error: new TransportError({
-              kind: 'protocol',
-              status: response.statusCode ?? 101,
-              code: 'EPROTO',
-              detail: 'the server switched protocols instead of answering',
-              reached: true
-            })
-          })
+          status = response.statusCode ?? 101
+          reached = true
+          settle(
+            failure('protocol', 'EPROTO', 'the server switched protocols instead of answering')
+          )
         })
         request.on('response', response => {
           status = response.statusCode ?? 0
-          readBody(response).then(
+          reached = true
+          readBody(response, bodyLimitFor({ status })).then(
             ({ text, truncated }) =>
               settle({
                 value: { status: status as number, headers: response.headers, text, truncated }
               }),
-            error => settle({ error: systemFailure(error, status) })
+            error => settle({ error: systemFailure(error, status, reached) })
           )
         })
         request.end(body)
@@ -181,6 +174,29 @@ export class Transport {
         }
       }
     )
+  }
+
+  /** The request itself, not yet sent: the agent for its URL, and every header. */
+  private open(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: string | undefined
+  ): http.ClientRequest {
+    const module = url.protocol === 'https:' ? https : http
+    return module.request(url, {
+      method,
+      agent: this.agentFor(url),
+      headers: {
+        ...headers,
+        'User-Agent': this.options.userAgent,
+        ...(body === undefined
+          ? method === 'GET'
+            ? {}
+            : { 'Content-Length': '0' }
+          : { 'Content-Length': String(Buffer.byteLength(body)) })
+      }
+    })
   }
 
   /** Closes every connection, kept-alive or still tunnelling, so the process can exit. */
@@ -210,18 +226,22 @@ export class Transport {
   }
 }
 
-function systemFailure(error: unknown, status: number | null): TransportError {
+/** A system error as a TransportError; `reached` as the request got (see TransportFailureInfo). */
+function systemFailure(error: unknown, status: number | null, reached: boolean): TransportError {
   if (error instanceof TransportError) return error
   const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'no error code'
   const detail = error instanceof Error ? error.message : String(error)
-  return new TransportError({ kind: 'network', status, code: String(code), detail, reached: true })
+  return new TransportError({ kind: 'network', status, code: String(code), detail, reached })
 }
 
 /**
- * Reads at most MAX_BODY_BYTES. Settles on end, on error, and on a close before the end (a reset
+ * Reads at most `limit` bytes. Settles on end, on error, and on a close before the end (a reset
  * mid-body), so it can never stay pending; the request's deadline covers a body that trickles.
  */
-function readBody(message: http.IncomingMessage): Promise<{ text: string; truncated: boolean }> {
+function readBody(
+  message: http.IncomingMessage,
+  limit: number
+): Promise<{ text: string; truncated: boolean }> {
   return settleOnce({}, settle => {
     const chunks: Buffer[] = []
     let size = 0
@@ -229,7 +249,7 @@ function readBody(message: http.IncomingMessage): Promise<{ text: string; trunca
       value: { text: Buffer.concat(chunks).toString('utf8'), truncated }
     })
     message.on('data', (chunk: Buffer) => {
-      const room = MAX_BODY_BYTES - size
+      const room = limit - size
       chunks.push(chunk.subarray(0, room))
       size += Math.min(room, chunk.length)
       if (chunk.length > room) {

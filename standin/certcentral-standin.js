@@ -337,6 +337,15 @@ function answer({ account, req, res, id, text, fault }) {
   if (key === VIEW_ONLY_KEY && resource.method !== 'GET') {
     return errors(403, 'access_denied|missing_permission', 'This API key is view only.')
   }
+  const proceed = () =>
+    resource.handle({
+      req,
+      text,
+      id: /** @type {string} */ (id),
+      reply,
+      errors,
+      takeOrder: id => takeOrder(account, id)
+    })
   if (fault) {
     return faultEntry(fault.kind)?.act?.({
       req,
@@ -345,18 +354,11 @@ function answer({ account, req, res, id, text, fault }) {
       route: resource.name,
       fault,
       reply,
-      errors
+      errors,
+      proceed
     })
   }
-  const orderId = /** @type {string} */ (id)
-  resource.handle({
-    req,
-    text,
-    id: orderId,
-    reply,
-    errors,
-    takeOrder: id => takeOrder(account, id)
-  })
+  proceed()
 }
 
 /** @param {string} url */

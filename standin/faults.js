@@ -2,9 +2,17 @@
 // (`--fault ID=KIND[:ARG]`), its help text, how that argument becomes a Fault, and what the fault
 // does instead of the normal answer, given one context object. A new fault is a new entry here.
 import { STATUS_CODES } from 'node:http'
+import { orderBody } from './resources.js'
 import { UsageError, integerArg } from './usage.js'
 
 export const REDIRECT_DEFAULT = 'http://127.0.0.1:1/services/v2/redirected'
+
+/** A sign-in page, as a gateway or SSO proxy in front of an API answers with 200. */
+export const SIGN_IN_PAGE =
+  '<!DOCTYPE html><html><head><title>Sign in</title></head><body><form action="/login" method="post"><input name="user"><input name="password" type="password"><button>Sign in</button></form></body></html>'
+
+/** SANs of a many-sans Order info when ARG is omitted: well over 64 KiB of JSON. */
+export const MANY_SANS_DEFAULT = 3000
 
 /**
  * What the stand-in does for one ID instead of its normal answer. `times`: only for the next N
@@ -13,7 +21,11 @@ export const REDIRECT_DEFAULT = 'http://127.0.0.1:1/services/v2/redirected'
  * arrival.
  * @typedef {(
  *   | { kind: 'status', status: number, body?: string, headers?: Record<string, string> }
- *   | { kind: 'rate-limit', retryAfter?: string }
+ *   | { kind: 'rate-limit', retryAfter?: string, date?: string }
+ *   | { kind: 'unavailable', retryAfter?: string, date?: string }
+ *   | { kind: 'sign-in-page' }
+ *   | { kind: 'ok-with-errors', code?: string }
+ *   | { kind: 'many-sans', sans: number }
  *   | { kind: 'redirect', location: string, status?: number }
  *   | { kind: 'hang' }
  *   | { kind: 'hang-mid-body' }
@@ -45,6 +57,7 @@ export const REDIRECT_DEFAULT = 'http://127.0.0.1:1/services/v2/redirected'
  * @property {F} fault
  * @property {Reply} reply
  * @property {ErrorsReply} errors
+ * @property {() => void} proceed  answers as if there were no fault
  */
 
 /**
@@ -99,8 +112,57 @@ export const FAULTS = [
             }
           ]
         }),
-        fault.retryAfter === undefined ? {} : { 'Retry-After': fault.retryAfter }
+        retryHeaders(fault)
       )
+  }),
+  fault({
+    kind: 'unavailable',
+    arg: 'RETRY_AFTER',
+    help: '503 (a maintenance window), HTML body; with a Retry-After header when given (seconds or a date)',
+    parse: (arg, what) => {
+      if (arg === '') throw new UsageError(`${what}: an empty Retry-After; omit ":" for none`)
+      return arg === undefined ? { kind: 'unavailable' } : { kind: 'unavailable', retryAfter: arg }
+    },
+    act: ({ fault, reply }) =>
+      reply(
+        503,
+        '<html><body><h1>503 Service Unavailable</h1><p>Scheduled maintenance.</p></body></html>',
+        { 'Content-Type': 'text/html', ...retryHeaders(fault) }
+      )
+  }),
+  fault({
+    kind: 'sign-in-page',
+    help: '200 with an HTML sign-in page (a gateway in front of the API), not an answer of CertCentral',
+    act: ({ reply }) => reply(200, SIGN_IN_PAGE, { 'Content-Type': 'text/html; charset=utf-8' })
+  }),
+  fault({
+    kind: 'ok-with-errors',
+    arg: 'CODE',
+    help: "200 with DigiCert's errors array, code CODE (internal_error if omitted)",
+    parse: (arg, what) => {
+      if (arg === '') throw new UsageError(`${what}: an empty error code; omit ":" for the default`)
+      return arg === undefined ? { kind: 'ok-with-errors' } : { kind: 'ok-with-errors', code: arg }
+    },
+    act: ({ fault, errors }) =>
+      errors(200, fault.code ?? 'internal_error', 'The request could not be completed.')
+  }),
+  fault({
+    kind: 'many-sans',
+    arg: 'N',
+    help: `on an order GET, the order issued with N SANs (${MANY_SANS_DEFAULT} if omitted: an Order info over 64 KiB); anything else answered as usual`,
+    parse: (arg, what) => ({
+      kind: 'many-sans',
+      sans: arg === undefined ? MANY_SANS_DEFAULT : integerArg(what, arg, 1, 100_000)
+    }),
+    act: ({ route, entry, fault, reply, proceed }) => {
+      if (route !== 'order') return proceed()
+      const id = /** @type {string} */ (entry.id)
+      const dnsNames = Array.from(
+        { length: fault.sans },
+        (_, i) => `san-${i}.order-${id}.example.com`
+      )
+      reply(200, JSON.stringify(orderBody(id, { dnsNames }, 0)))
+    }
   }),
   fault({
     kind: 'redirect',
@@ -200,6 +262,18 @@ export const FAULTS = [
     act: echoKey
   })
 ]
+
+/**
+ * The Retry-After header (and a Date header of its own) a rate-limit or unavailable fault sends.
+ * @param {{ retryAfter?: string, date?: string }} fault
+ * @returns {Record<string, string>}
+ */
+function retryHeaders({ retryAfter, date }) {
+  return {
+    ...(retryAfter === undefined ? {} : { 'Retry-After': retryAfter }),
+    ...(date === undefined ? {} : { Date: date })
+  }
+}
 
 /** The entry of a fault kind, undefined for a kind the table does not know. @param {string} kind */
 export function faultEntry(kind) {

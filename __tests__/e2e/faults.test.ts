@@ -16,31 +16,12 @@ import { startStandIn, type Fault } from '../../standin/certcentral-standin.js'
 import { startConnectProxy } from '../../standin/connect-proxy.js'
 import { runAction, type ActionRun } from '../../standin/run-action.js'
 import { makeTestCa, type TestCa } from '../../standin/test-ca.js'
-import { MIB, type Result, resultsOf } from '../support/action.js'
+import { MIB, resultsOf } from '../support/action.js'
+import { batchRunner, sent } from '../support/batch.js'
+import { FAST_CLOCK } from '../support/clock.js'
 import { expectCleanRun, workflowCommands } from '../support/log.js'
 import { installNetworkGuard, type NetworkGuard } from '../support/network-guard.js'
 import { freshId, requestsFor, type StandIn } from '../support/standin.js'
-
-const TIMEOUT_SECONDS = 1
-/** The process must be gone within timeout-seconds + 2 s. */
-const EXIT_WITHIN_MS = (TIMEOUT_SECONDS + 2) * 1000
-
-/**
- * A preload that makes every timer of 4.5 s or more fire at once and moves Date.now on by its
- * length: the action's 429 backoffs (5 s and up) pass in milliseconds, while request deadlines
- * (timeout-seconds 1) run in real time.
- */
-const FAST_CLOCK = `
-const realSetTimeout = globalThis.setTimeout
-const realNow = Date.now
-let skipped = 0
-Date.now = () => realNow() + skipped
-globalThis.setTimeout = function (callback, ms, ...args) {
-  if (typeof ms === 'number' && ms >= 4500)
-    return realSetTimeout(() => { skipped += ms; callback(...args) }, 5)
-  return realSetTimeout(callback, ms, ...args)
-}
-`
 
 let standIn: StandIn
 /** A second server on another port: the target of a cross-port redirect. */
@@ -56,7 +37,10 @@ let fastClockArgs: string[]
  */
 let bulk: StandIn
 let bulkRun: Promise<{ ids: string[]; run: ActionRun }>
-/** 60 KB with few characters JSON escapes, so that the body stays under what the action reads. */
+/**
+ * 60 KB with few characters JSON escapes, so that the body stays under what the action reads.
+ * Each ID's code starts with its own number: the same error for 3 IDs in a row stops a run.
+ */
 const BIG_CODE = ('\n\n::error title=FAKE::big\n| x |' + 'A'.repeat(2000))
   .repeat(31)
   .slice(0, 60 * 1024)
@@ -74,7 +58,9 @@ beforeAll(async () => {
     bulk.setFault(id, {
       kind: 'status',
       status: 400,
-      body: JSON.stringify({ errors: [{ code: BIG_CODE, message: 'm' }] })
+      body: JSON.stringify({
+        errors: [{ code: `${id}${BIG_CODE}`.slice(0, BIG_CODE.length), message: 'm' }]
+      })
     })
   bulkRun = startBatch(ids, { 'api-url': bulk.baseUrl }).then(run => ({ ids, run }))
   bulkRun.catch(() => {})
@@ -93,103 +79,52 @@ afterAll(async () => {
   expect(guard?.uninstall()).toEqual([])
 })
 
-interface BatchOptions {
-  key?: string
-  env?: Record<string, string>
-  exitWithinMs?: number
-  nodeArgs?: string[]
-  /** false: the inputs are refused, so results is []; 'either': a test that allows both. */
-  valid?: boolean | 'either'
-}
-
-/** Runs send-certificate for `ids` against the stand-in (or `inputs['api-url']`). */
-function startBatch(
-  ids: string[],
-  inputs: Record<string, string> = {},
-  { key = standIn.apiKey, env = {}, nodeArgs = [] }: BatchOptions = {}
-): Promise<ActionRun> {
-  return runAction({
-    inputs: {
-      operation: 'send-certificate',
-      'api-key': key,
-      'api-url': standIn.baseUrl,
-      'certificate-id': ids.join(' '),
-      emails: 'ops@example.com',
-      'timeout-seconds': String(TIMEOUT_SECONDS),
-      ...inputs
-    },
-    env,
-    nodeArgs: [...guardArgs, ...nodeArgs],
-    killAfterMs: 40_000
-  })
-}
-
-/** What every run must show, whatever the fault: see expectCleanRun; a prompt exit; every ID. */
-function checkBatch(
-  run: ActionRun,
-  ids: string[],
-  { key = standIn.apiKey, env = {}, exitWithinMs = EXIT_WITHIN_MS, valid = true }: BatchOptions = {}
-): { run: ActionRun; results: Result[] } {
-  expectCleanRun(run, key.trim() === '' ? (env.DIGICERT_API_KEY ?? '') : key)
-  expect(run.signal).toBeNull()
-  expect(run.durationMs).toBeLessThan(exitWithinMs)
-  const results = resultsOf(run)
-  if (valid === 'either') expect([[], ids]).toContainEqual(results.map(r => r.id))
-  else expect(results.map(r => r.id)).toEqual(valid ? ids : [])
-  return { run, results }
-}
-
-async function runBatch(
-  ids: string[],
-  inputs: Record<string, string> = {},
-  options: BatchOptions = {}
-): Promise<{ run: ActionRun; results: Result[] }> {
-  return checkBatch(await startBatch(ids, inputs, options), ids, options)
-}
-
-const sent = (id: string): Result => ({ id, ok: true, outcome: 'sent', status: 204, attempts: 1 })
+const { startBatch, checkBatch, runBatch } = batchRunner({
+  standIn: () => standIn,
+  guardArgs: () => guardArgs
+})
 
 const faults: [string, () => Fault, RegExp, number | null][] = [
   [
     'no answer at all',
     () => ({ kind: 'hang' }),
-    /^timed out after 1 s waiting for 127\.0\.0\.1:\d+; DigiCert may still have acted on it/,
+    /^timed out after 1 s waiting for 127\.0\.0\.1:\d+\b(?=.*may have been sent: check the audit log)/,
     null
   ],
   [
     'a body that trickles forever',
     () => ({ kind: 'trickle' }),
-    /^timed out after 1 s waiting for 127\.0\.0\.1:\d+ \(HTTP 500 arrived, its body did not\)/,
+    /^timed out after 1 s waiting for 127\.0\.0\.1:\d+ \(HTTP 500 arrived, its body did not\)(?=.*may have been sent: check the audit log)/,
     500
   ],
   [
     'headers that trickle forever',
     () => ({ kind: 'trickle-headers' }),
-    /^timed out after 1 s waiting for 127\.0\.0\.1:\d+;/,
+    /^timed out after 1 s waiting for 127\.0\.0\.1:\d+\b(?=.*may have been sent: check the audit log)/,
     null
   ],
   [
     'headers, then silence mid-body',
     () => ({ kind: 'hang-mid-body' }),
-    /^timed out after 1 s waiting for 127\.0\.0\.1:\d+ \(HTTP 500 arrived, its body did not\)/,
+    /^timed out after 1 s waiting for 127\.0\.0\.1:\d+ \(HTTP 500 arrived, its body did not\)(?=.*may have been sent: check the audit log)/,
     500
   ],
   [
     'a reset before the request body is read',
     () => ({ kind: 'reset-before-body' }),
-    /^could not complete the request to 127\.0\.0\.1:\d+ \((ECONNRESET|EPIPE)/,
+    /^could not complete the request to 127\.0\.0\.1:\d+ \((ECONNRESET|EPIPE)(?=.*may have been sent: check the audit log)/,
     null
   ],
   [
     'a reset after the request body',
     () => ({ kind: 'reset-after-body' }),
-    /^could not complete the request to 127\.0\.0\.1:\d+ \(ECONNRESET/,
+    /^could not complete the request to 127\.0\.0\.1:\d+ \(ECONNRESET(?=.*may have been sent: check the audit log)/,
     null
   ],
   [
     'a reset after the headers',
     () => ({ kind: 'reset-after-headers', status: 502 }),
-    /^HTTP 502 from 127\.0\.0\.1:\d+, then the connection failed while reading its body \(ECONNRESET/,
+    /^HTTP 502 from 127\.0\.0\.1:\d+, then the connection failed while reading its body \(ECONNRESET(?=.*may have been sent: check the audit log)/,
     502
   ],
   [
@@ -212,7 +147,7 @@ const faults: [string, () => Fault, RegExp, number | null][] = [
     'a 5 MB body',
     () => ({ kind: 'big-body', bytes: 5 * 1024 * 1024 }),
     // the results must still say that the body was cut off, not only how long the message was
-    /^HTTP 500: body\b(?=.*cut off).*: x{500,}/,
+    /^HTTP 500: body\b(?=.*cut off)(?=.*may have been sent: check the audit log).*: x{500,}/,
     500
   ],
   [
@@ -222,7 +157,7 @@ const faults: [string, () => Fault, RegExp, number | null][] = [
       status: 502,
       body: '<html><body><h1>502 Bad Gateway</h1></body></html>'
     }),
-    /^HTTP 502: body: <html><body><h1>502 Bad Gateway<\/h1><\/body><\/html>$/,
+    /^HTTP 502: body: <html><body><h1>502 Bad Gateway<\/h1><\/body><\/html>(?=.*may have been sent: check the audit log)/,
     502
   ],
   [
@@ -234,10 +169,21 @@ const faults: [string, () => Fault, RegExp, number | null][] = [
   [
     'a truncated JSON body',
     () => ({ kind: 'status', status: 500, body: '{"errors":[{"code":"internal' }),
-    /^HTTP 500: body: \{"errors":\[\{"code":"internal$/,
+    /^HTTP 500: body: \{"errors":\[\{"code":"internal(?=.*may have been sent: check the audit log)/,
     500
   ],
-  ['an empty 500', () => ({ kind: 'status', status: 500 }), /^HTTP 500: empty body$/, 500]
+  [
+    'an empty 500',
+    () => ({ kind: 'status', status: 500 }),
+    /^HTTP 500: empty body(?=.*may have been sent: check the audit log)/,
+    500
+  ],
+  [
+    'an empty 504',
+    () => ({ kind: 'status', status: 504 }),
+    /^HTTP 504: empty body(?=.*may have been sent: check the audit log)/,
+    504
+  ]
 ]
 
 describe('fault suite', () => {
@@ -284,18 +230,6 @@ describe('fault suite', () => {
     expect(run.outputs['status-code']).toBe('')
   })
 
-  it('a reset after the headers of an order look-up', async () => {
-    const id = freshId()
-    standIn.setFault(id, { kind: 'reset-after-headers' })
-    const { run, results } = await runBatch([id], { 'certificate-id': '', 'order-id': id })
-    expect(run.code).toBe(1)
-    expect(results[0]).toMatchObject({ id, ok: false, outcome: 'failed', status: 200 })
-    expect(results[0]?.error).toMatch(
-      /^HTTP 200 from 127\.0\.0\.1:\d+, then the connection failed while reading its body \(ECONNRESET/
-    )
-    expect(requestsFor(standIn, id).map(r => r.method)).toEqual(['GET'])
-  })
-
   it.each([
     ['as seconds', '7', '7'],
     ['as an HTTP date', () => new Date(Date.now() + 20_000).toUTCString(), /^(19|20|21)$/],
@@ -321,7 +255,7 @@ describe('fault suite', () => {
     expect(results[2]).toEqual(sent(after))
   })
 
-  it('connection refused', async () => {
+  it('connection refused: never reached CertCentral, so unsent, and the run stops after 3', async () => {
     const closed = createServer()
     await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve))
     const port = (closed.address() as AddressInfo).port
@@ -332,11 +266,12 @@ describe('fault suite', () => {
     })
     expect(run.code).toBe(1)
     for (const result of results) {
-      expect(result).toMatchObject({ ok: false, outcome: 'failed', status: null, attempts: 1 })
-      expect(result.error).toMatch(
-        new RegExp(`^could not complete the request to 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED`)
-      )
+      expect(result).toMatchObject({ ok: false, outcome: 'unsent', status: null, attempts: 1 })
+      expect(result.error).toMatch(/ECONNREFUSED/)
+      expect(result.error).not.toMatch(/may have been sent|may still have acted/)
     }
+    expect(run.outputs['unsent-ids']).toBe(ids.join(','))
+    expect(run.outputs['failed-ids']).toBe('')
     expect(run.outputs['status-code']).toBe('')
   })
 
@@ -345,7 +280,7 @@ describe('fault suite', () => {
     const plan: Record<number, [Fault, RegExp]> = {
       1: [{ kind: 'not-found' }, /^HTTP 404: not_found: Not found\./],
       4: [{ kind: 'hang' }, /^timed out after 1 s/],
-      5: [{ kind: 'status', status: 503 }, /^HTTP 503: empty body$/],
+      5: [{ kind: 'status', status: 502 }, /^HTTP 502: empty body/],
       8: [{ kind: 'reset-after-body' }, /ECONNRESET/],
       10: [
         {
@@ -506,6 +441,9 @@ describe('a proxy between the runner and CertCentral', () => {
       )
       expect(run.code).toBe(1)
       expect(results[0]?.error).toMatch(/^could not complete the request to certcentral\.test:\d+ /)
+      // the TLS handshake failed: the request never left the runner
+      expect(results[0]).toMatchObject({ outcome: 'unsent', status: null })
+      expect(run.outputs['unsent-ids']).toBe(id)
       expect(secure.requests.filter(r => r.id === id)).toEqual([])
     } finally {
       await proxy.close()
@@ -527,11 +465,14 @@ describe('a proxy between the runner and CertCentral', () => {
       expect(run.code).toBe(1)
       expect(proxy.connects.length).toBeGreaterThan(0)
       expect(proxy.dials).toEqual([])
+      // the tunnel never opened: nothing left the runner, so both are worth sending again
       for (const result of results) {
-        expect(result).toMatchObject({ ok: false, outcome: 'failed', status: null })
+        expect(result).toMatchObject({ ok: false, outcome: 'unsent', status: null })
         expect(result.error).toMatch(/^timed out after 3 s waiting for certcentral\.test:\d+/)
+        expect(result.error).not.toMatch(/may have been sent/)
       }
-      expect(run.outputs['failed-ids']).toBe(ids.join(','))
+      expect(run.outputs['unsent-ids']).toBe(ids.join(','))
+      expect(run.outputs['failed-ids']).toBe('')
       expect(run.summary).toContain(`<td>${ids[0]}</td>`)
     } finally {
       await proxy.close()

@@ -377,6 +377,96 @@ describe('new faults, seen from raw clients', () => {
   })
 })
 
+describe('faults of an unreliable world', () => {
+  it('unavailable: 503 with an HTML body, its Retry-After and a Date of its own', async () => {
+    const id = freshId()
+    const date = 'Wed, 01 Jan 2025 00:00:00 GMT'
+    standIn.setFault(id, { kind: 'unavailable', retryAfter: '120', date })
+    const answer = await call(standIn, 'PUT', sendPath(id), { body: sendBody })
+    expect(answer.status).toBe(503)
+    expect(answer.headers['retry-after']).toBe('120')
+    expect(answer.headers.date).toBe(date)
+    expect(answer.headers['content-type']).toBe('text/html')
+    expect(answer.body).toContain('503 Service Unavailable')
+    expect(standIn.requests.filter(r => r.id === id)).toMatchObject([{ status: 503 }])
+  })
+
+  it('unavailable without Retry-After sends none, and Node its own Date', async () => {
+    const id = freshId()
+    standIn.setFault(id, { kind: 'unavailable' })
+    const answer = await call(standIn, 'GET', orderPath(id))
+    expect(answer.status).toBe(503)
+    expect(answer.headers).not.toHaveProperty('retry-after')
+    expect(Math.abs(Date.parse(answer.headers.date ?? '') - Date.now())).toBeLessThan(5000)
+  })
+
+  it('rate-limit with a date: the 429 carries that Date header', async () => {
+    const id = freshId()
+    const date = 'Wed, 01 Jan 2025 00:00:00 GMT'
+    standIn.setFault(id, { kind: 'rate-limit', retryAfter: 'Wed, 01 Jan 2025 00:00:20 GMT', date })
+    const answer = await call(standIn, 'PUT', sendPath(id), { body: sendBody })
+    expect(answer.status).toBe(429)
+    expect(answer.headers).toMatchObject({
+      date,
+      'retry-after': 'Wed, 01 Jan 2025 00:00:20 GMT'
+    })
+  })
+
+  it('sign-in-page: 200 with an HTML sign-in page', async () => {
+    const id = freshId()
+    standIn.setFault(id, { kind: 'sign-in-page' })
+    const answer = await call(standIn, 'PUT', sendPath(id), { body: sendBody })
+    expect(answer.status).toBe(200)
+    expect(answer.headers['content-type']).toBe('text/html; charset=utf-8')
+    expect(answer.body).toMatch(/^<!DOCTYPE html>.*<title>Sign in<\/title>.*password/)
+  })
+
+  it.each([
+    [undefined, 'internal_error'],
+    ['bad_request_format', 'bad_request_format']
+  ])('ok-with-errors %s: 200 with DigiCert errors array', async (code, expected) => {
+    const id = freshId()
+    standIn.setFault(
+      id,
+      code === undefined ? { kind: 'ok-with-errors' } : { kind: 'ok-with-errors', code }
+    )
+    const answer = await call(standIn, 'POST', sealPath(id), { body: '{}' })
+    expect(answer.status).toBe(200)
+    expect(answer.headers['content-type']).toBe('application/json')
+    expect(JSON.parse(answer.body)).toEqual({
+      errors: [{ code: expected, message: 'The request could not be completed.' }]
+    })
+  })
+
+  it('many-sans: an issued Order info over 64 KiB; a send to the same ID answers as usual', async () => {
+    const id = freshId()
+    standIn.setFault(id, { kind: 'many-sans', sans: 3000 })
+    const answer = await call(standIn, 'GET', orderPath(id))
+    expect(answer.status).toBe(200)
+    expect(Buffer.byteLength(answer.body)).toBeGreaterThan(64 * 1024)
+    const order = JSON.parse(answer.body)
+    expect(order).toMatchObject({
+      id: Number(id),
+      status: 'issued',
+      certificate: { id: Number(id) + 1_000_000 }
+    })
+    expect(order.certificate.dns_names).toHaveLength(3000)
+    expect(order.certificate.dns_names[2999]).toBe(`san-2999.order-${id}.example.com`)
+    const send = await call(standIn, 'PUT', sendPath(id), { body: sendBody })
+    expect(send.status).toBe(204)
+    const bad = await call(standIn, 'PUT', sendPath(id), { body: '{}' })
+    expect(bad.status).toBe(400)
+  })
+
+  it('times: a transient 502 for the first 2 requests of an ID, then the normal answer', async () => {
+    const id = freshId()
+    standIn.setFault(id, { kind: 'status', status: 502, times: 2 })
+    const statuses = []
+    for (let i = 0; i < 3; i++) statuses.push((await call(standIn, 'GET', orderPath(id))).status)
+    expect(statuses).toEqual([502, 502, 200])
+  })
+})
+
 /** CONNECT through the proxy; resolves with the tunnel's socket or the proxy's refusal. */
 function connectThrough(
   proxy: Proxy,
@@ -598,6 +688,21 @@ describe('the command line', () => {
     ])
     expect(parseFaultSpec('3=switching-protocols')).toEqual(['3', { kind: 'switching-protocols' }])
     expect(() => parseFaultSpec('3=echo-key:x')).toThrow('takes no argument')
+    expect(parseFaultSpec('3=unavailable')).toEqual(['3', { kind: 'unavailable' }])
+    expect(parseFaultSpec('3=unavailable:30')).toEqual([
+      '3',
+      { kind: 'unavailable', retryAfter: '30' }
+    ])
+    expect(() => parseFaultSpec('3=unavailable:')).toThrow('an empty Retry-After')
+    expect(parseFaultSpec('3=ok-with-errors')).toEqual(['3', { kind: 'ok-with-errors' }])
+    expect(parseFaultSpec('3=ok-with-errors:access_denied|missing_permission')).toEqual([
+      '3',
+      { kind: 'ok-with-errors', code: 'access_denied|missing_permission' }
+    ])
+    expect(() => parseFaultSpec('3=ok-with-errors:')).toThrow('an empty error code')
+    expect(parseFaultSpec('3=many-sans')).toEqual(['3', { kind: 'many-sans', sans: 3000 }])
+    expect(parseFaultSpec('3=many-sans:20')).toEqual(['3', { kind: 'many-sans', sans: 20 }])
+    expect(() => parseFaultSpec('3=many-sans:0')).toThrow('from 1 to 100000')
     expect(() => parseFaultSpec('3=status:99')).toThrow('from 200 to 599')
     expect(parseOrderSpec('7001=pending*2,issued:9007001')).toEqual([
       '7001',

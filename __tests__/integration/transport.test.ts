@@ -10,7 +10,15 @@ import { performance } from 'node:perf_hooks'
 import type { TLSSocket } from 'node:tls'
 import { makeTestCa, type TestCa } from '../../standin/test-ca.js'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { MAX_BODY_BYTES, Transport, TransportError, runnerProxyFor } from '../../src/transport.js'
+import {
+  MAX_BODY_BYTES,
+  MAX_SUCCESS_BODY_BYTES,
+  Transport,
+  TransportError,
+  bodyLimitFor,
+  runnerProxyFor
+} from '../../src/transport.js'
+import { blackHole, canBlackHole, closedPort, silentHost } from '../support/unreachable.js'
 
 /** The deadline of most tests: short, so the file stays fast. */
 const DEADLINE_MS = 300
@@ -134,15 +142,6 @@ async function timed(promise: Promise<unknown>): Promise<number> {
   const started = performance.now()
   await promise.catch(() => undefined)
   return performance.now() - started
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as net.AddressInfo
-  await new Promise(resolve => server.close(resolve))
-  return port
 }
 
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -417,6 +416,156 @@ describe('what a failure says', () => {
   })
 })
 
+// ---- whether the request reached the server -------------------------------------------------------
+
+describe('reached: false only when the request provably never left the runner', () => {
+  it('a refused connection never reached the server', async () => {
+    const port = await closedPort()
+    await expect(
+      transport().request('PUT', new URL(`http://127.0.0.1:${port}/`), {}, '{}')
+    ).rejects.toMatchObject({ kind: 'network', code: 'ECONNREFUSED', reached: false })
+  })
+
+  it.skipIf(!canBlackHole)(
+    'a connect that never completes (a full backlog) times out without reaching it',
+    async () => {
+      const hole = await blackHole()
+      cleanups.push(hole.close)
+      const request = transport({ timeoutMs: DEADLINE_MS }).request(
+        'PUT',
+        new URL(`http://127.0.0.1:${hole.port}/`),
+        {},
+        '{}'
+      )
+      await expect(request).rejects.toMatchObject({ kind: 'timeout', status: null, reached: false })
+    }
+  )
+
+  it('a server that accepts and never answers may have got the request', async () => {
+    const host = await silentHost()
+    cleanups.push(host.close)
+    const request = transport({ timeoutMs: DEADLINE_MS }).request(
+      'PUT',
+      new URL(`http://127.0.0.1:${host.port}/`),
+      {},
+      '{}'
+    )
+    await expect(request).rejects.toMatchObject({ kind: 'timeout', status: null, reached: true })
+  })
+
+  it('a reset after the server read the request may have got it', async () => {
+    const server = await rawServer(socket => socket.resetAndDestroy())
+    await expect(transport().request('PUT', server.url, {}, '{}')).rejects.toMatchObject({
+      kind: 'network',
+      status: null,
+      reached: true
+    })
+  })
+
+  it('a failure on a kept-alive connection may have reached the server', async () => {
+    let requests = 0
+    const server = await httpServer((req, res) => {
+      if (++requests === 1) res.end('first')
+      else req.socket.destroy()
+    })
+    const t = transport()
+    await expect(t.request('GET', server.url(), {}, undefined)).resolves.toMatchObject({
+      text: 'first'
+    })
+    await expect(t.request('PUT', server.url(), {}, '{}')).rejects.toMatchObject({
+      kind: 'network',
+      code: 'ECONNRESET',
+      reached: true
+    })
+    expect(server.connections()).toBe(1)
+  })
+
+  it('a TLS handshake that never completes times out without reaching the server', async () => {
+    // TCP is accepted and the ClientHello read, but no ServerHello ever comes.
+    const server = await rawServer(() => undefined)
+    const url = new URL(`https://127.0.0.1:${server.url.port}/services/v2/x`)
+    await expect(
+      transport({ timeoutMs: DEADLINE_MS }).request('PUT', url, {}, '{}')
+    ).rejects.toMatchObject({ kind: 'timeout', status: null, reached: false })
+    expect(server.connections()).toBe(1)
+  })
+
+  it('a TLS handshake that fails (an untrusted certificate) never reached the server', async () => {
+    const ca = await makeTestCa(['localhost'])
+    cleanups.push(() => ca.cleanup())
+    let got = 0
+    const server = https.createServer({ key: ca.keyPem, cert: ca.certPem }, (_, res) => {
+      got++
+      res.end()
+    })
+    server.on('tlsClientError', () => undefined)
+    const { port } = await listen(server)
+    await expect(
+      transport().request('PUT', new URL(`https://127.0.0.1:${port}/`), {}, '{}')
+    ).rejects.toMatchObject({ kind: 'network', status: null, reached: false })
+    expect(got).toBe(0)
+  })
+
+  it('an HTTPS server that completes the handshake and never answers may have got the request', async () => {
+    // The test CA is not trusted in this process: the handshake completing is what matters here.
+    vi.stubEnv('NODE_TLS_REJECT_UNAUTHORIZED', '0')
+    const ca = await makeTestCa(['localhost'])
+    cleanups.push(() => ca.cleanup())
+    let got = 0
+    const server = https.createServer({ key: ca.keyPem, cert: ca.certPem }, () => void got++)
+    const { port } = await listen(server)
+    await expect(
+      transport({ timeoutMs: DEADLINE_MS }).request(
+        'PUT',
+        new URL(`https://127.0.0.1:${port}/`),
+        {},
+        '{}'
+      )
+    ).rejects.toMatchObject({ kind: 'timeout', status: null, reached: true })
+    expect(got).toBe(1)
+  })
+
+  it('a cancellation before the connection opened never reached the server', async () => {
+    const cancel = new AbortController()
+    cancel.abort()
+    const server = await httpServer((_, res) => res.end())
+    await expect(
+      transport().request('PUT', server.url(), {}, '{}', cancel.signal)
+    ).rejects.toMatchObject({ kind: 'cancelled', reached: false })
+  })
+
+  it('a cancellation after the request arrived may have reached the server', async () => {
+    const server = await rawServer(() => undefined)
+    const cancel = new AbortController()
+    const request = transport().request('PUT', server.url, {}, '{}', cancel.signal)
+    await until(() => server.connections() > 0, 'the request arriving')
+    await new Promise(resolve => setTimeout(resolve, 20))
+    cancel.abort()
+    await expect(request).rejects.toMatchObject({ kind: 'cancelled', reached: true })
+  })
+
+  it('an answer that switches protocols reached the server', async () => {
+    const server = await rawServer(socket =>
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: Upgrade\r\n\r\n')
+    )
+    await expect(transport().request('GET', server.url, {}, undefined)).rejects.toMatchObject({
+      kind: 'protocol',
+      reached: true
+    })
+  })
+
+  it('a reset mid-body, after the headers, reached the server', async () => {
+    const server = await rawServer(socket =>
+      socket.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 1000\r\n\r\n<html>')
+    )
+    await expect(transport().request('GET', server.url, {}, undefined)).rejects.toMatchObject({
+      kind: 'network',
+      status: 502,
+      reached: true
+    })
+  })
+})
+
 // ---- answers -------------------------------------------------------------------------------------
 
 describe('answers', () => {
@@ -424,15 +573,16 @@ describe('answers', () => {
   const patterned = (n: number): string =>
     Array.from({ length: n }, (_, i) => String.fromCharCode(48 + (i % 43))).join('')
 
-  it('keeps exactly the first 64 KiB of a larger body and says it was cut', async () => {
+  it('keeps exactly the first 64 KiB of a larger error body and says it was cut', async () => {
     const body = patterned(MAX_BODY_BYTES + 40_000)
     const server = await httpServer((_, res) => {
       res.on('error', () => undefined)
+      res.writeHead(404)
       res.end(body)
     })
     const response = await transport().request('GET', server.url(), {}, undefined)
     expect(MAX_BODY_BYTES).toBe(64 * 1024)
-    expect(response.status).toBe(200)
+    expect(response.status).toBe(404)
     expect(response.truncated).toBe(true)
     expect(response.text.length).toBe(MAX_BODY_BYTES)
     expect(response.text).toBe(body.slice(0, MAX_BODY_BYTES))
@@ -457,6 +607,54 @@ describe('answers', () => {
     const response = await transport().request('GET', server.url(), {}, undefined)
     expect(response.truncated).toBe(false)
     expect(response.text).toBe(body)
+  })
+
+  it('reads a 2xx body up to 1 MiB: an Order info with many SANs is whole', async () => {
+    const body = patterned(MAX_BODY_BYTES + 1)
+    const server = await httpServer((_, res) => res.end(body))
+    const response = await transport().request('GET', server.url(), {}, undefined)
+    expect(response).toMatchObject({ status: 200, truncated: false })
+    expect(response.text).toBe(body)
+  })
+
+  it('keeps a 2xx body of exactly 1 MiB whole', async () => {
+    const body = patterned(MAX_SUCCESS_BODY_BYTES)
+    const server = await httpServer((_, res) => {
+      res.writeHead(299)
+      res.end(body)
+    })
+    const response = await transport().request('GET', server.url(), {}, undefined)
+    expect(MAX_SUCCESS_BODY_BYTES).toBe(1024 * 1024)
+    expect(response).toMatchObject({ status: 299, truncated: false })
+    expect(response.text).toBe(body)
+  })
+
+  it('keeps exactly the first 1 MiB of a larger 2xx body and says it was cut', async () => {
+    const body = patterned(MAX_SUCCESS_BODY_BYTES + 1)
+    const server = await httpServer((_, res) => {
+      res.on('error', () => undefined)
+      res.writeHead(200, { 'Content-Length': String(body.length) })
+      res.write(body.slice(0, MAX_SUCCESS_BODY_BYTES))
+      setTimeout(() => res.end(body.slice(MAX_SUCCESS_BODY_BYTES)), 50)
+    })
+    const response = await transport().request('GET', server.url(), {}, undefined)
+    expect(response).toMatchObject({ status: 200, truncated: true })
+    expect(response.text).toBe(body.slice(0, MAX_SUCCESS_BODY_BYTES))
+  })
+
+  it('keeps 64 KiB of a body whose status is just outside 2xx', async () => {
+    for (const status of [199, 300]) expect(bodyLimitFor({ status })).toBe(MAX_BODY_BYTES)
+    for (const status of [200, 204, 299])
+      expect(bodyLimitFor({ status })).toBe(MAX_SUCCESS_BODY_BYTES)
+    const body = patterned(MAX_BODY_BYTES + 1)
+    const server = await httpServer((_, res) => {
+      res.on('error', () => undefined)
+      res.writeHead(300)
+      res.end(body)
+    })
+    const response = await transport().request('GET', server.url(), {}, undefined)
+    expect(response).toMatchObject({ status: 300, truncated: true })
+    expect(response.text).toBe(body.slice(0, MAX_BODY_BYTES))
   })
 
   it('reads only the head of a 5 MB body and moves on quickly', async () => {
@@ -528,7 +726,8 @@ describe('answers', () => {
     let n = 0
     const server = await httpServer((_, res) => {
       res.on('error', () => undefined)
-      res.end(n++ === 0 ? 'x'.repeat(MAX_BODY_BYTES * 2) : 'ok')
+      if (n++ === 0) res.writeHead(500).end('x'.repeat(MAX_BODY_BYTES * 2))
+      else res.end('ok')
     })
     const t = transport()
     await expect(t.request('GET', server.url(), {}, undefined)).resolves.toMatchObject({
@@ -737,7 +936,8 @@ describe('through a CONNECT proxy', () => {
     ).rejects.toMatchObject({
       kind: 'network',
       status: null,
-      code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'
+      code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      reached: false
     })
     expect(proxy.connects).toEqual([{ target: url.host, auth: undefined, host: url.host }])
     expect(upstream.seen).toEqual([])
@@ -830,7 +1030,12 @@ describe('through a CONNECT proxy', () => {
     const proxy = await connectProxy({ answer: 'forbid' })
     const url = await targetUrl()
     const request = transport({ proxyFor: () => proxy.url }).request('GET', url, {}, undefined)
-    await expect(request).rejects.toMatchObject({ kind: 'network', status: null, code: 'EPROXY' })
+    await expect(request).rejects.toMatchObject({
+      kind: 'network',
+      status: null,
+      code: 'EPROXY',
+      reached: false
+    })
     await expect(request).rejects.toThrow(`the proxy ${proxy.url.host}`)
     await expect(request).rejects.toThrow('HTTP 403')
   })
@@ -840,7 +1045,7 @@ describe('through a CONNECT proxy', () => {
     const t = transport({ proxyFor: () => proxy.url, timeoutMs: DEADLINE_MS })
     const request = t.request('GET', await targetUrl(), {}, undefined)
     const ms = await timed(request)
-    await expect(request).rejects.toMatchObject({ kind: 'timeout', status: null })
+    await expect(request).rejects.toMatchObject({ kind: 'timeout', status: null, reached: false })
     expect(ms).toBeGreaterThanOrEqual(DEADLINE_MS - EARLY_MS)
     expect(ms).toBeLessThan(DEADLINE_MS + MARGIN_MS)
     expect(proxy.connections()).toBe(1)
@@ -918,7 +1123,8 @@ describe('through a CONNECT proxy', () => {
       kind: 'network',
       status: null,
       code: 'ECONNREFUSED',
-      detail: `connect ECONNREFUSED 127.0.0.1:${port}`
+      detail: `connect ECONNREFUSED 127.0.0.1:${port}`,
+      reached: false
     })
     expect(ms).toBeLessThan(1000)
   })
@@ -964,7 +1170,7 @@ describe('through a CONNECT proxy', () => {
       { 'X-DC-DEVKEY': 'secret' },
       '{}'
     )
-    await expect(request).rejects.toMatchObject({ kind: 'network', status: null })
+    await expect(request).rejects.toMatchObject({ kind: 'network', status: null, reached: false })
     await expect(request).rejects.toThrow('refusing to send plain HTTP')
     await new Promise(resolve => setTimeout(resolve, 50))
     expect(proxy.connections()).toBe(0)

@@ -111,3 +111,74 @@ export function tightest(times: number[], limit: number): number {
 /** The time between each two consecutive times. */
 export const gaps = (times: number[]): number[] =>
   times.slice(1).map((t, i) => t - (times[i] as number))
+
+// ---- preloads for a child `node dist/index.js`: time as the fault suites bend it ---------------
+
+/**
+ * A preload that makes every timer of 4.5 s or more fire at once and moves the clocks (the
+ * monotonic performance.now the action reads, and Date.now) on by its length: the action's 429
+ * backoffs (5 s and up) pass in milliseconds, while request deadlines (timeout-seconds 1) run in
+ * real time.
+ */
+export const FAST_CLOCK = `
+const realSetTimeout = globalThis.setTimeout
+const realNow = Date.now
+const realPerformanceNow = performance.now.bind(performance)
+let skipped = 0
+Date.now = () => realNow() + skipped
+performance.now = () => realPerformanceNow() + skipped
+globalThis.setTimeout = function (callback, ms, ...args) {
+  if (typeof ms === 'number' && ms >= 4500)
+    return realSetTimeout(() => { skipped += ms; callback(...args) }, 5)
+  return realSetTimeout(callback, ms, ...args)
+}
+`
+
+/**
+ * A preload that bends time as its environment says:
+ * - SKIP_FROM_MS (1500 by default): every timer of at least this long fires after 5 ms, and the
+ *   monotonic clock (performance.now) moves on by its length: waits of seconds pass in
+ *   milliseconds, request deadlines shorter than that run in real time;
+ * - SKIP_MOVES_DATE ('1' by default): whether the wall clock moves on with it too;
+ * - STEP_MS: a step of the wall clock (Date.now, new Date()), as an NTP correction or a VM resume
+ *   makes, by this many ms (negative: back), at STEP_AT: 'start' (as the process starts) or
+ *   'first-skip' (when the first such timer is set: in the middle of a wait).
+ */
+export const BENT_CLOCK = `
+const env = process.env
+const skipFrom = Number(env.SKIP_FROM_MS ?? 1500)
+const movesDate = (env.SKIP_MOVES_DATE ?? '1') === '1'
+const step = Number(env.STEP_MS ?? 0)
+const stepAt = env.STEP_AT ?? 'start'
+const realSetTimeout = globalThis.setTimeout
+const realPerformanceNow = performance.now.bind(performance)
+const RealDate = Date
+let skipped = 0
+let shift = stepAt === 'start' ? step : 0
+let stepped = stepAt === 'start'
+class BentDate extends RealDate {
+  constructor(...args) {
+    if (args.length === 0) super(RealDate.now() + shift)
+    else super(...args)
+  }
+  static now() {
+    return RealDate.now() + shift
+  }
+}
+globalThis.Date = BentDate
+performance.now = () => realPerformanceNow() + skipped
+globalThis.setTimeout = function (callback, ms, ...args) {
+  if (typeof ms === 'number' && ms >= skipFrom) {
+    if (!stepped) {
+      stepped = true
+      shift += step
+    }
+    return realSetTimeout(() => {
+      skipped += ms
+      if (movesDate) shift += ms
+      callback(...args)
+    }, 5)
+  }
+  return realSetTimeout(callback, ms, ...args)
+}
+`

@@ -202,3 +202,18 @@ describe('settleOnce', () => {
     expect(getEventListeners(halt.signal, 'abort')).toHaveLength(0)
   })
 })
+
+describe('realClock.now', () => {
+  afterEach(() => vi.restoreAllMocks())
+
+  it('is monotonic: performance.now() in whole ms, whatever the wall clock does', async () => {
+    const { realClock } = await import('../../src/clock.js')
+    vi.spyOn(performance, 'now').mockReturnValue(1234.5)
+    const wall = vi.spyOn(Date, 'now').mockReturnValue(10 ** 12)
+    expect(realClock.now()).toBe(1234)
+    // an NTP step back an hour moves nothing
+    wall.mockReturnValue(10 ** 12 - 3_600_000)
+    expect(realClock.now()).toBe(1234)
+    expect(wall).not.toHaveBeenCalled()
+  })
+})
