@@ -18,6 +18,8 @@ import { settleOnce } from './deadline.js'
 
 /** Bytes of a response body kept; the rest is dropped unread and the connection closed. */
 export const MAX_BODY_BYTES = 64 * 1024
+/** Bytes of a 2xx body kept: an Order info with many SANs is longer than MAX_BODY_BYTES. */
+export const MAX_SUCCESS_BODY_BYTES = 1024 * 1024
 
 export interface RawResponse {
   status: number
