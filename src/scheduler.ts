@@ -111,6 +111,9 @@ class Run {
   /** The wait DigiCert last asked for with a 429 or 503, and whether one left an ID unsent. */
   private retryAfter: number | undefined
   private leftForLater = false
+  /** Requests on the wire, and who waits for there to be none (see `request`). */
+  private inFlight = 0
+  private readonly quietWaiters: (() => void)[] = []
   private readonly onCancel = (): void => this.stop({ event: 'cancelled' })
 
   constructor(
@@ -124,6 +127,7 @@ class Run {
     // Every order waiting for issuance sleeps on it at once: hundreds of listeners are expected,
     // each removed when its wait ends, so Node's leak warning (from the 11th) would only mislead.
     setMaxListeners(0, this.halt.signal)
+    this.halt.signal.addEventListener('abort', () => this.wakeQuietWaiters())
     this.pacer = new Pacer(this.limits, clock, this.halt.signal, this.log)
     this.slots = new Slots(Math.max(1, options.concurrency ?? MAX_IN_FLIGHT))
     this.deadline = clock.now() + options.waitSeconds * 1000
@@ -193,35 +197,64 @@ class Run {
     try {
       for (let retry = 0; ; retry++) {
         await this.pacer.acquire(kind)
+        // After a request the host did not answer at all, the requests on the wire tell whether
+        // it answers anything: nothing new starts before they end, so a host that never answers
+        // costs one timeout-seconds, not one per slot.
+        if (this.history.silent > 0) await this.untilNoneInFlight()
         // The run stopped while this request waited for its turn: nothing new starts.
         if (this.outcome.stop) return undefined
         progress.attempts++
-        let answer: T
+        this.inFlight++
+        let answer: T | CertCentralError
+        let sleepMs: number
         try {
-          answer = await send(progress.attempts)
-        } catch (error) {
-          const failure = asCertCentralError(error)
-          progress.status = failure.status ?? progress.status
-          this.history = afterAttempt({ history: this.history, failure })
-          const last = await this.afterFailure(kind, id, failure, retry)
-          if (last) return last
-          continue
+          answer = await send(progress.attempts).catch(asCertCentralError)
+          this.history = afterAttempt({
+            history: this.history,
+            failure: answer instanceof CertCentralError ? answer : undefined
+          })
+          if (!(answer instanceof CertCentralError)) return answer
+          progress.status = answer.status ?? progress.status
+          const next = this.afterFailure(kind, id, answer, retry)
+          if (next instanceof CertCentralError) return next
+          sleepMs = next
+        } finally {
+          // Only once its answer is judged (and the run stopped if it must), so that a request
+          // waiting for none to be in flight sees the stop.
+          this.leaveFlight()
         }
-        this.history = afterAttempt({ history: this.history, failure: undefined })
-        return answer
+        if (sleepMs > 0) await this.clock.sleep(sleepMs, this.halt.signal)
       }
     } finally {
       release()
     }
   }
 
-  /** After a failed attempt: waits for a retry (undefined), or the failure to report. */
-  private async afterFailure(
+  private leaveFlight(): void {
+    this.inFlight--
+    if (this.inFlight === 0) this.wakeQuietWaiters()
+  }
+
+  /** Resolves when no request is in flight (at once if none is), or when the run halts. */
+  private untilNoneInFlight(): Promise<void> {
+    if (this.inFlight === 0 || this.halt.signal.aborted) return Promise.resolve()
+    return new Promise(resolve => this.quietWaiters.push(resolve))
+  }
+
+  private wakeQuietWaiters(): void {
+    for (const wake of this.quietWaiters.splice(0)) wake()
+  }
+
+  /**
+   * After a failed attempt: the failure to report, or the ms this request sleeps before its retry
+   * (0 when the whole run pauses instead, on the pacer).
+   */
+  private afterFailure(
     kind: RequestKind,
     id: string,
     failure: CertCentralError,
     retry: number
-  ): Promise<CertCentralError | undefined> {
+  ): CertCentralError | number {
     const { maxRetries } = this.options
     const later = saysLater({ failure })
     // Only a 429 or 503 carries a Retry-After (CertCentralClient reads it on no other answer).
@@ -249,14 +282,11 @@ class Run {
     this.log.warning(
       `${this.noun} ${id}: ${failure.message}; retry ${retry + 1} of ${of} in ${seconds(decision.waitMs)}`
     )
-    if (decision.pauseRun) {
-      this.pausedMs = decision.pausedMs
-      this.pauseEnd = decision.pauseEnd
-      this.pacer.pause(decision.until)
-    } else {
-      await this.clock.sleep(decision.waitMs, this.halt.signal)
-    }
-    return undefined
+    if (!decision.pauseRun) return decision.waitMs
+    this.pausedMs = decision.pausedMs
+    this.pauseEnd = decision.pauseEnd
+    this.pacer.pause(decision.until)
+    return 0
   }
 
   /** Looks an order up until it is issued; the ID the call takes, or the ID's final result. */
