@@ -2,8 +2,8 @@
 // limits (Pacer), retries of 429s, 503s and look-ups, waiting for orders to be issued, and stopping
 // the run. It only sequences: every rule (retry or give up, send or wait, an answer's fate, what
 // stops the run) is a pure function in decisions.ts, and what those rules remember of the run
-// (StopHistory) is kept here as plain data. Time and the CertCentral calls are injected, so tests of waits,
-// windows and polls run in milliseconds.
+// (StopHistory) is kept here as plain data. Time and the CertCentral calls are injected, so tests
+// of waits, windows and polls run in milliseconds.
 import { setMaxListeners } from 'node:events'
 import { ISSUED, RATE_LIMITS, type OrderInfo, type RateWindow } from './api.js'
 import { CertCentralError } from './certcentral.js'
