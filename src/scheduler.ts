@@ -230,12 +230,13 @@ class Run {
     }
   }
 
+  /** A request is judged: those waiting go once none is in flight, or once the host answered. */
   private leaveFlight(): void {
     this.inFlight--
-    if (this.inFlight === 0) this.wakeQuietWaiters()
+    if (this.inFlight === 0 || this.history.silent === 0) this.wakeQuietWaiters()
   }
 
-  /** Resolves when no request is in flight (at once if none is), or when the run halts. */
+  /** Resolves when no request is in flight (at once if none is), the host answered, or the run halts. */
   private untilNoneInFlight(): Promise<void> {
     if (this.inFlight === 0 || this.halt.signal.aborted) return Promise.resolve()
     return new Promise(resolve => this.quietWaiters.push(resolve))

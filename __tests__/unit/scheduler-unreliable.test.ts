@@ -234,6 +234,47 @@ describe('runPlan: stopping when going on cannot help', () => {
     expect(outcome.results.filter(r => r.fate === 'unsent')).toHaveLength(296)
   })
 
+  it('starts nothing new after a request without an answer until those in flight end', async () => {
+    const clock = new FakeClock()
+    const api = new ScriptedApi(clock, {
+      sends: { '1': [unreached()] },
+      latencyMs: { '1': 1, '2': 100, '3': 100, '4': 100, '5': 10, '6': 10 }
+    })
+    const outcome = await runPlan(byCertificate(range(1, 6)), api, clock)
+    // 1 fails at 1 ms; 5 waits for 2, 3 and 4 to end at 100 ms, and 6 with it
+    expect(api.sends().map(c => [c.id, c.at])).toEqual([
+      ['1', 0],
+      ['2', 0],
+      ['3', 0],
+      ['4', 0],
+      ['5', 100],
+      ['6', 100]
+    ])
+    expect(outcome.results.map(r => r.fate)).toEqual([
+      'unsent',
+      'sent',
+      'sent',
+      'sent',
+      'sent',
+      'sent'
+    ])
+  })
+
+  it('starts the next request once none is in flight, even when none answered', async () => {
+    const clock = new FakeClock()
+    const api = new ScriptedApi(clock, {
+      sends: { '1': [unreached()], '2': [unreached()] },
+      latencyMs: { '1': 1, '2': 50 }
+    })
+    const outcome = await runPlan(byCertificate(range(1, 3), { concurrency: 2 }), api, clock)
+    expect(api.sends().map(c => [c.id, c.at])).toEqual([
+      ['1', 0],
+      ['2', 0],
+      ['3', 50]
+    ])
+    expect(outcome.results.map(r => r.fate)).toEqual(['unsent', 'unsent', 'sent'])
+  })
+
   it('stops when the same error comes back for 3 IDs in a row', async () => {
     const clock = new FakeClock()
     const api = new ScriptedApi(clock, {
