@@ -164,12 +164,27 @@ export function hintFor(codes: readonly string[], context: HintContext): string 
   return undefined
 }
 
+/** The code DigiCert gives a key whose user lacks the role for this certificate or order. */
+export const MISSING_PERMISSION = 'access_denied|missing_permission'
+
 /**
- * Whether an answer refuses the key itself, so every other ID would be refused the same way:
- * any 401, and a 403 whose codes are `access_denied|…` (the key or its user's permissions).
+ * Whether an answer refuses the key itself, so every other ID would be refused the same way: any
+ * 401, and a 403 whose codes are `access_denied|…` other than a missing permission.
  */
 export function refusesKey(status: number, codes: readonly string[]): boolean {
-  return status === 401 || (status === 403 && codes.some(code => code.startsWith('access_denied')))
+  return (
+    status === 401 ||
+    (status === 403 &&
+      codes.some(code => code.startsWith('access_denied') && code !== MISSING_PERMISSION))
+  )
+}
+
+/**
+ * Whether a 403 says only that the key's user may not act on this ID (`missing_permission`): it may
+ * hold for this certificate and not the next (another division), so it is not a refused key.
+ */
+export function lacksPermission(status: number, codes: readonly string[]): boolean {
+  return status === 403 && codes.includes(MISSING_PERMISSION) && !refusesKey(status, codes)
 }
 
 // ---- Retry-After ------------------------------------------------------------------------------
@@ -181,17 +196,30 @@ const HTTP_DATE =
   /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/
 
 /**
- * `Retry-After` as whole seconds from `nowMs`: delta-seconds, or an IMF-fixdate (RFC 9110). Any
- * other text counts as absent, as does a number too long to be meant.
+ * `Retry-After` as whole seconds: delta-seconds, or an IMF-fixdate (RFC 9110) counted from the
+ * answer's own `Date` header when it has a usable one (both then come from the server's clock),
+ * else from `nowMs`, the runner's wall clock. Any other text counts as absent, as does a number
+ * too long to be meant.
  */
-export function parseRetryAfter(header: string | undefined, nowMs: number): number | undefined {
+export function parseRetryAfter(
+  header: string | undefined,
+  nowMs: number,
+  dateHeader?: string
+): number | undefined {
   if (header === undefined) return undefined
   const value = header.trim()
   if (/^\d{1,15}$/.test(value)) return Number(value)
+  const date = httpDate(value)
+  if (date === undefined) return undefined
+  const served = dateHeader === undefined ? undefined : httpDate(dateHeader.trim())
+  return Math.max(0, Math.ceil((date - (served ?? nowMs)) / 1000))
+}
+
+/** An IMF-fixdate as ms since the epoch, or undefined. */
+function httpDate(value: string): number | undefined {
   if (!HTTP_DATE.test(value)) return undefined
   const date = Date.parse(value)
-  if (Number.isNaN(date)) return undefined
-  return Math.max(0, Math.ceil((date - nowMs) / 1000))
+  return Number.isNaN(date) ? undefined : date
 }
 
 // ---- Where the key may go ---------------------------------------------------------------------

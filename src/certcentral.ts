@@ -6,6 +6,7 @@ import {
   countDigiCertErrors,
   digits,
   hintFor,
+  lacksPermission,
   orderInfoPath,
   parseDigiCertErrors,
   parseOrderInfo,
@@ -15,15 +16,43 @@ import {
 } from './api.js'
 import { OPERATIONS, type IdInput, type Operation } from './operations.js'
 import { SHOWN_CHARS, type Sanitizer } from './sanitize.js'
-import { MAX_BODY_BYTES, TransportError, type RawResponse, type Transport } from './transport.js'
+import {
+  MAX_BODY_BYTES,
+  MAX_SUCCESS_BODY_BYTES,
+  TransportError,
+  type RawResponse,
+  type Transport
+} from './transport.js'
 
 /** Errors of one answer listed in a message; the rest are counted. */
 export const MAX_ERRORS_SHOWN = 3
 /** Characters of a body that is not DigiCert's error shape shown in a message. */
 export const MAX_SHOWN_BODY_CHARS = SHOWN_CHARS.body
 
+/**
+ * What kind of failure: `http` an error status; `rate-limited` a 429 and `unavailable` a 503
+ * (DigiCert said "later"); `key-refused` the key itself (every ID would get it); `permission` the
+ * key's user may not act on this ID; `bad-success` a 2xx that is not CertCentral's answer (HTML,
+ * DigiCert's `errors`, not a JSON object, too large); `redirect`; `timeout`, `network` and
+ * `cancelled` after the request may have reached CertCentral; `unreached` when it provably never
+ * left the runner (nothing was sent).
+ */
 export type FailureKind =
-  'http' | 'rate-limited' | 'key-refused' | 'redirect' | 'timeout' | 'network' | 'cancelled'
+  | 'http'
+  | 'rate-limited'
+  | 'unavailable'
+  | 'key-refused'
+  | 'permission'
+  | 'bad-success'
+  | 'redirect'
+  | 'timeout'
+  | 'network'
+  | 'unreached'
+  | 'cancelled'
+
+/** Said of a send whose outcome is unknown (a timeout, a reset, a 5xx). */
+export const MAY_HAVE_BEEN_SENT =
+  'it may have been sent: check the audit log in CertCentral before sending it again'
 
 /** What went wrong with one request, by name: see CertCentralError. */
 export interface CertCentralFailure {
@@ -76,7 +105,10 @@ export interface ClientOptions {
   transport: Pick<Transport, 'request'>
   sanitizer: Sanitizer
   log: Log
+  /** A monotonic clock in ms, for how long a request took (performance.now by default). */
   now?: () => number
+  /** The wall clock in ms, only to read an HTTP-date Retry-After without a Date (Date.now). */
+  wallNow?: () => number
 }
 
 export class CertCentralClient {
@@ -114,7 +146,10 @@ export class CertCentralClient {
     return { method: 'GET', url: this.options.baseUrl + orderInfoPath(orderId) }
   }
 
-  /** Makes an operation's call; resolves on 2xx, throws a CertCentralError on anything else. */
+  /**
+   * Makes an operation's call; resolves on a 2xx that is CertCentral's answer (empty, or a JSON
+   * object without `errors`), throws a CertCentralError on anything else.
+   */
   async call(
     operation: Operation,
     id: string,
@@ -122,22 +157,28 @@ export class CertCentralClient {
     attempt: number,
     cancel?: AbortSignal
   ): Promise<{ status: number }> {
-    const response = await this.exchange(this.requestFor(operation, id), body, attempt, cancel)
+    const request = this.requestFor(operation, id)
+    const response = await this.exchange(request, body, { attempt, sends: true, cancel })
+    const refused = this.notAnAnswer(response, 'send')
+    if (refused) throw refused
     return { status: response.status }
   }
 
-  /** Reads an order's status and certificate; throws a CertCentralError on anything but 2xx. */
+  /** Reads an order's status and certificate; throws a CertCentralError on anything else. */
   async lookup(
     orderId: string,
     attempt: number,
     cancel?: AbortSignal
   ): Promise<{ status: number; order: OrderInfo }> {
-    const response = await this.exchange(this.lookupFor(orderId), undefined, attempt, cancel)
+    const request = this.lookupFor(orderId)
+    const response = await this.exchange(request, undefined, { attempt, sends: false, cancel })
+    const refused = this.notAnAnswer(response, `the Order info of order ${orderId}`)
+    if (refused) throw refused
     const order = parseOrderInfo(response.text)
     if (!order) {
       throw new CertCentralError({
         message: `HTTP ${response.status}: the Order info of order ${orderId} has no status (${this.bodyShown(response)}); check api-url`,
-        kind: 'http',
+        kind: 'bad-success',
         status: response.status
       })
     }
@@ -147,11 +188,11 @@ export class CertCentralClient {
   private async exchange(
     { method, url }: PlannedRequest,
     body: object | undefined,
-    attempt: number,
-    cancel: AbortSignal | undefined
+    { attempt, sends, cancel }: { attempt: number; sends: boolean; cancel?: AbortSignal }
   ): Promise<RawResponse> {
-    const now = this.options.now ?? Date.now
+    const now = this.options.now ?? (() => performance.now())
     const started = now()
+    const took = (): number => Math.round(now() - started)
     const headers: Record<string, string> = {
       [API_KEY_HEADER]: this.options.apiKey,
       Accept: 'application/json',
@@ -162,39 +203,88 @@ export class CertCentralClient {
     try {
       response = await this.options.transport.request(method, new URL(url), headers, text, cancel)
     } catch (error) {
-      const failure = this.explainFailure(error)
+      const failure = this.explainFailure(error, sends)
       this.options.log.debug(
-        `${method} ${url} attempt ${attempt}: ${failure.kind} after ${now() - started} ms${failure.status ? ` (HTTP ${failure.status})` : ''}`
+        `${method} ${url} attempt ${attempt}: ${failure.kind} after ${took()} ms${failure.status ? ` (HTTP ${failure.status})` : ''}`
       )
       throw failure
     }
     const retryAfter = first(response.headers['retry-after'])
     this.options.log.debug(
-      `${method} ${url} attempt ${attempt}: HTTP ${response.status} in ${now() - started} ms` +
+      `${method} ${url} attempt ${attempt}: HTTP ${response.status} in ${took()} ms` +
         (retryAfter !== undefined
           ? `, Retry-After: ${this.options.sanitizer.text(retryAfter, SHOWN_CHARS.header)}`
           : '')
     )
     if (response.status >= 200 && response.status < 300) return response
-    throw this.judge(response)
+    throw this.judge(response, sends)
   }
 
-  private judge(response: RawResponse): CertCentralError {
-    const { status, headers } = response
+  /**
+   * A 2xx that is not CertCentral's answer, as a failure (undefined when it is one): cut off, an
+   * HTML page, DigiCert's `errors`, or for a send anything but empty or a JSON object. `what` is
+   * 'send' for an operation's call, else what the body should be (for the message).
+   */
+  private notAnAnswer(response: RawResponse, what: string): CertCentralError | undefined {
+    const { status, text, truncated } = response
+    const sends = what === 'send'
+    const lead = `HTTP ${status} but ${sends ? 'the answer' : what}`
+    const fail = (message: string, codes?: string[], hint?: string): CertCentralError =>
+      new CertCentralError({ message, kind: 'bad-success', status, codes, hint })
+    const notSent = sends ? ', so the email was most likely not sent' : ''
+    if (truncated) {
+      return fail(
+        `${lead} is too large to be CertCentral's answer (cut off after ${MAX_SUCCESS_BODY_BYTES / 1024 / 1024} MiB)${notSent}; check api-url and the network`
+      )
+    }
+    if (sends && text.trim() === '') return undefined
+    if (isHtml(response)) {
+      return fail(
+        `${lead} is not CertCentral's answer (an HTML page: a sign-in page or a gateway?; ${this.bodyShown(response)})${notSent}; check api-url and the network`
+      )
+    }
+    const errors = this.errorsOf(text)
+    if (errors) {
+      const { codes, detail } = errors
+      const hint = hintFor(codes, { idInput: this.options.idInput })
+      const taken = sends ? ', so it is not taken as sent' : ''
+      return fail(
+        `${lead} carries DigiCert's errors (${detail})${taken}${hint ? `; ${hint}` : ''}`,
+        codes,
+        hint
+      )
+    }
+    if (sends && !isJsonObject(text)) {
+      return fail(
+        `${lead} is not CertCentral's answer (${this.bodyShown(response)})${notSent}; check api-url and the network`
+      )
+    }
+    return undefined
+  }
+
+  /** DigiCert's errors in a body, sanitized: their codes and the text that lists them. */
+  private errorsOf(text: string): { codes: string[]; detail: string } | undefined {
+    const errors = parseDigiCertErrors(text)
+    if (!errors) return undefined
     const safe = this.options.sanitizer
-    const errors = parseDigiCertErrors(response.text) ?? []
     const codes = errors.map(e => safe.text(e.code, SHOWN_CHARS.errorCode))
     const listed = errors
       .slice(0, MAX_ERRORS_SHOWN)
       .map((e, i) => `${codes[i]}: ${safe.text(e.message, SHOWN_CHARS.message)}`)
       .join('; ')
-    const total = countDigiCertErrors(response.text)
-    const detail = errors.length
-      ? listed +
-        (total > MAX_ERRORS_SHOWN
-          ? `; and ${total - MAX_ERRORS_SHOWN} more error${total - MAX_ERRORS_SHOWN === 1 ? '' : 's'}`
-          : '')
-      : this.bodyShown(response)
+    const more = countDigiCertErrors(text) - MAX_ERRORS_SHOWN
+    return {
+      codes,
+      detail: listed + (more > 0 ? `; and ${more} more error${more === 1 ? '' : 's'}` : '')
+    }
+  }
+
+  private judge(response: RawResponse, sends: boolean): CertCentralError {
+    const { status, headers } = response
+    const safe = this.options.sanitizer
+    const errors = this.errorsOf(response.text)
+    const codes = errors?.codes ?? []
+    const detail = errors?.detail ?? this.bodyShown(response)
     const context = { idInput: this.options.idInput }
     // A 401 refuses the key whatever its code says (DigiCert documents none for it).
     const hint =
@@ -215,39 +305,47 @@ export class CertCentralClient {
         codes
       })
     }
-    if (status === 429) {
-      const header = first(headers['retry-after'])
-      const wait = parseRetryAfter(header, (this.options.now ?? Date.now)())
-      const asked =
-        wait !== undefined
-          ? `; it asked to wait ${wait} s`
-          : header !== undefined
-            ? `; its Retry-After ${JSON.stringify(safe.text(header, SHOWN_CHARS.quotedHeader))} is not a number of seconds or a date, so it counts as absent`
-            : ''
-      return new CertCentralError({
-        message: `HTTP 429: DigiCert rate-limited this API key (${detail})${asked}`,
-        kind: 'rate-limited',
-        status,
-        codes,
-        hint: hintFor(['request_limit_exceeded'], context),
-        retryAfterSeconds: wait
-      })
-    }
-    if (refusesKey(status, codes)) {
-      return new CertCentralError({
-        message: withHint(`HTTP ${status}: ${detail}`),
-        kind: 'key-refused',
-        status,
-        codes,
-        hint
-      })
-    }
+    if (status === 429 || status === 503) return this.later(response, codes, detail)
+    const kind = refusesKey(status, codes)
+      ? 'key-refused'
+      : lacksPermission(status, codes)
+        ? 'permission'
+        : 'http'
+    // A server error after the request was written: DigiCert may have acted on it.
+    const unknown = sends && status >= 500 ? `; ${MAY_HAVE_BEEN_SENT}` : ''
     return new CertCentralError({
-      message: withHint(`HTTP ${status}: ${detail}`),
-      kind: 'http',
+      message: withHint(`HTTP ${status}: ${detail}${unknown}`),
+      kind,
       status,
       codes,
       hint
+    })
+  }
+
+  /** A 429 or 503: DigiCert said "later", maybe with a Retry-After (read against its Date). */
+  private later(response: RawResponse, codes: string[], detail: string): CertCentralError {
+    const { status, headers } = response
+    const header = first(headers['retry-after'])
+    const wallNow = this.options.wallNow ?? Date.now
+    const wait = parseRetryAfter(header, wallNow(), first(headers.date))
+    const asked =
+      wait !== undefined
+        ? `; it asked to wait ${wait} s`
+        : header !== undefined
+          ? `; its Retry-After ${JSON.stringify(this.options.sanitizer.text(header, SHOWN_CHARS.quotedHeader))} is not a number of seconds or a date, so it counts as absent`
+          : ''
+    const limited = status === 429
+    return new CertCentralError({
+      message: limited
+        ? `HTTP 429: DigiCert rate-limited this API key (${detail})${asked}`
+        : `HTTP 503: CertCentral is unavailable, maybe for maintenance (${detail})${asked}`,
+      kind: limited ? 'rate-limited' : 'unavailable',
+      status,
+      codes,
+      hint: limited
+        ? hintFor(['request_limit_exceeded'], { idInput: this.options.idInput })
+        : UNAVAILABLE_HINT,
+      retryAfterSeconds: wait
     })
   }
 
@@ -258,7 +356,7 @@ export class CertCentralClient {
     return `${label}: ${this.options.sanitizer.text(response.text, MAX_SHOWN_BODY_CHARS)}`
   }
 
-  private explainFailure(error: unknown): CertCentralError {
+  private explainFailure(error: unknown, sends: boolean): CertCentralError {
     if (!(error instanceof TransportError)) {
       // A bug of ours, not the network's: say so rather than blame the connection.
       const text = this.options.sanitizer.text(error instanceof Error ? error.message : error)
@@ -267,21 +365,33 @@ export class CertCentralClient {
     const { status } = error
     const detail = this.options.sanitizer.text(error.detail, SHOWN_CHARS.message)
     const code = this.options.sanitizer.text(error.code, SHOWN_CHARS.systemCode)
+    if (!error.reached) {
+      const what =
+        error.kind === 'cancelled'
+          ? 'cancelled before the request left the runner'
+          : `could not reach ${this.host} (${code}: ${detail})`
+      return new CertCentralError({
+        message: `${what}: nothing was sent; check the runner's network, proxy and api-url, then send it again`,
+        kind: 'unreached',
+        status
+      })
+    }
+    const unknown = sends ? `; ${MAY_HAVE_BEEN_SENT}` : ''
     switch (error.kind) {
-      case 'timeout': {
-        const seconds = this.options.timeoutMs / 1000
+      case 'timeout':
         return new CertCentralError({
           message:
-            `timed out after ${seconds} s waiting for ${this.host}` +
+            `timed out after ${this.options.timeoutMs / 1000} s waiting for ${this.host}` +
             (status ? ` (HTTP ${status} arrived, its body did not)` : '') +
-            '; DigiCert may still have acted on it: check before running again, or raise timeout-seconds',
+            (sends
+              ? `; ${MAY_HAVE_BEEN_SENT}, or raise timeout-seconds`
+              : '; raise timeout-seconds if it persists'),
           kind: 'timeout',
           status
         })
-      }
       case 'cancelled':
         return new CertCentralError({
-          message: 'cancelled while the request was in flight; DigiCert may still have acted on it',
+          message: `cancelled while the request was in flight${unknown}`,
           kind: 'cancelled',
           status
         })
@@ -294,13 +404,31 @@ export class CertCentralClient {
       case 'network':
         return new CertCentralError({
           message:
-            status === null
-              ? `could not complete the request to ${this.host} (${code}: ${detail}); check the runner's network, proxy and api-url`
-              : `HTTP ${status} from ${this.host}, then the connection failed while reading its body (${code}: ${detail})`,
+            (status === null
+              ? `the connection to ${this.host} failed (${code}: ${detail}); check the runner's network, proxy and api-url`
+              : `HTTP ${status} from ${this.host}, then the connection failed while reading its body (${code}: ${detail})`) +
+            unknown,
           kind: 'network',
           status
         })
     }
+  }
+}
+
+/** What a 503 asks of the user. */
+export const UNAVAILABLE_HINT =
+  'CertCentral is down or in maintenance: send unsent-ids again after retry-after seconds, or set max-retries'
+
+function isHtml({ headers, text }: RawResponse): boolean {
+  return /html/i.test(first(headers['content-type']) ?? '') || text.trimStart().startsWith('<')
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(text)
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+  } catch {
+    return false
   }
 }
 

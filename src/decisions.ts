@@ -1,10 +1,7 @@
 // The rules DigiCert's API drives, as pure functions of one argument object; the scheduler only
 // sequences them. Each takes what it decides on (times as numbers, the random draw for jitter) and
-// returns what to do: no clock, no I/O, no state. Where the next rules land:
-// - retrying a look-up that failed on a timeout, reset or 502: `retryDecision`;
-// - a 503 with Retry-After, or a 2xx whose body carries `errors`: `fateOf`;
-// - an order not issued yet, or still pending when the wait ends, as unsent: `orderStep`;
-// - stopping when every ID meets the same body-level error: `stopFor`.
+// returns what to do: no clock, no I/O; what the scheduler remembers for them (recent failures)
+// comes in as plain data (`StopHistory`), updated by `afterAttempt` and `afterResult`.
 import { ISSUED, isFinalWithoutCertificate, type OrderInfo, type RateWindow } from './api.js'
 import { CertCentralError } from './certcentral.js'
 import type { Fate, RunOutcome } from './outcome.js'
@@ -15,6 +12,14 @@ export const RATE_MARGIN_MS = 250
 export const BACKOFF_BASE_MS = 5_000
 /** The longest any single wait may be (a 429's Retry-After or backoff); longer stops the run. */
 export const MAX_PAUSE_SECONDS = 300
+/** A 429 or 503 retry waits at least this, doubling per retry, whatever Retry-After says. */
+export const MIN_RETRY_WAIT_MS = 1_000
+/** With wait-for-issuance 0, a look-up failing without a definite answer is tried this often more. */
+export const LOOKUP_RETRIES = 2
+/** ... first after this, doubling: 2 s, then 4 s. */
+export const LOOKUP_RETRY_MS = 2_000
+/** Requests in a row without any answer from the host, or IDs in a row with the same error, that stop the run. */
+export const STOP_AFTER = 3
 /** Order polling: the first re-check after about 5 s, doubling, at most every 2 minutes. */
 export const FIRST_POLL_MS = 5_000
 export const MAX_POLL_MS = 120_000
@@ -102,6 +107,10 @@ function untilRoom(window: {
 
 export interface RetryInput {
   failure: CertCentralError
+  /** What failed: an operation's call (a send, never repeated but for a 429 or 503) or a look-up. */
+  request: RequestKind
+  /** Whether orders are waited for (wait-for-issuance > 0): a look-up is then repeated at its next check. */
+  waiting: boolean
   /** Retries already made of this request: 0 after its first failure. */
   retry: number
   maxRetries: number
@@ -110,7 +119,7 @@ export interface RetryInput {
   now: number
   /** A draw in [0, 1) for the backoff's jitter. */
   random: number
-  /** How long the run has paused for 429s so far, counting overlapping pauses once. */
+  /** How long the run has paused for 429s and 503s so far, counting overlapping pauses once. */
   pausedMs: number
   /** When the run's current pause ends (0 before any). */
   pauseEnd: number
@@ -118,7 +127,13 @@ export interface RetryInput {
 
 /** Why a failed request is not retried. */
 export type GiveUp =
-  'not-retryable' | 'max-retries' | 'run-stopped' | 'wait-too-long' | 'pause-budget-used'
+  | 'not-retryable'
+  | 'max-retries'
+  | 'run-stopped'
+  | 'wait-too-long'
+  | 'pause-budget-used'
+  | 'next-check'
+  | 'lookup-retries'
 
 export type RetryDecision =
   | {
@@ -126,6 +141,8 @@ export type RetryDecision =
       /** How long to wait before the retry, and the time that is. */
       waitMs: number
       until: number
+      /** Whether every request waits too (a 429's or 503's pause), or only this one (a look-up). */
+      pauseRun: boolean
       /** The run's pause bookkeeping once this wait is counted. */
       pausedMs: number
       pauseEnd: number
@@ -133,19 +150,55 @@ export type RetryDecision =
   /** `appended` is said after the failure's message ('' when nothing needs saying). */
   | { retry: false; why: GiveUp; appended: string }
 
+/** Whether DigiCert said "later": a 429 or a 503. */
+export function saysLater({ failure }: { failure: CertCentralError }): boolean {
+  return failure.kind === 'rate-limited' || failure.kind === 'unavailable'
+}
+
 /**
- * After a failed request: retry a 429 after its Retry-After (or backoff), unless max-retries is
- * reached, the run stopped, the wait is longer than MAX_PAUSE_SECONDS, or it would take the run's
- * pauses past max-retries × MAX_PAUSE_SECONDS. Nothing else is retried.
+ * Whether a failure is no definite answer, so a look-up (which sends nothing) may be repeated: a
+ * timeout, a reset, no connection, a 5xx or a 408.
+ */
+export function isTransient({ failure }: { failure: CertCentralError }): boolean {
+  const { kind, status } = failure
+  if (kind === 'timeout' || kind === 'network' || kind === 'unreached') return true
+  return kind === 'http' && status !== null && (status >= 500 || status === 408)
+}
+
+/**
+ * After a failed request: a 429 or 503 is retried (see `laterRetry`); a look-up failing without a
+ * definite answer is retried LOOKUP_RETRIES times, 2 s then 4 s apart, when orders are not waited
+ * for (else at its next check). Nothing else is retried: a send may have reached DigiCert.
  */
 export function retryDecision(input: RetryInput): RetryDecision {
+  const { failure, retry, now, pausedMs, pauseEnd } = input
+  if (saysLater({ failure })) return laterRetry(input)
+  if (input.request !== 'lookup' || !isTransient({ failure }))
+    return { retry: false, why: 'not-retryable', appended: '' }
+  if (input.waiting) return { retry: false, why: 'next-check', appended: '' }
+  if (input.runStopped) return { retry: false, why: 'run-stopped', appended: '' }
+  if (retry >= LOOKUP_RETRIES) {
+    return { retry: false, why: 'lookup-retries', appended: `; tried ${retry + 1} times` }
+  }
+  const waitMs = LOOKUP_RETRY_MS * 2 ** retry
+  return { retry: true, waitMs, until: now + waitMs, pauseRun: false, pausedMs, pauseEnd }
+}
+
+/**
+ * A 429 or 503, retried after its Retry-After (or backoff), at least MIN_RETRY_WAIT_MS doubling
+ * per retry, unless max-retries is reached, the run stopped, the wait is longer than
+ * MAX_PAUSE_SECONDS, or it would take the run's pauses past max-retries × MAX_PAUSE_SECONDS.
+ */
+function laterRetry(input: RetryInput): RetryDecision {
   const { failure, retry, maxRetries, now, pausedMs, pauseEnd } = input
-  if (failure.kind !== 'rate-limited') return { retry: false, why: 'not-retryable', appended: '' }
   if (retry >= maxRetries) return { retry: false, why: 'max-retries', appended: '' }
   if (input.runStopped) return { retry: false, why: 'run-stopped', appended: '' }
   const asked = failure.retryAfterSeconds
-  const waitMs =
+  const floor = Math.min(MAX_PAUSE_SECONDS * 1000, MIN_RETRY_WAIT_MS * 2 ** retry)
+  const waitMs = Math.max(
+    floor,
     asked !== undefined ? asked * 1000 : backoffMs({ retry: retry + 1, random: input.random })
+  )
   if (waitMs > MAX_PAUSE_SECONDS * 1000) {
     const appended = `, longer than the ${MAX_PAUSE_SECONDS} s this action waits`
     return { retry: false, why: 'wait-too-long', appended }
@@ -155,13 +208,14 @@ export function retryDecision(input: RetryInput): RetryDecision {
   const extension = Math.max(0, until - Math.max(now, pauseEnd))
   if (pausedMs + extension > maxRetries * MAX_PAUSE_SECONDS * 1000) {
     const waited = formatDuration(pausedMs / 1000)
-    const appended = `; the run already waited ${waited} for 429s, the most max-retries allows`
+    const appended = `; the run already waited ${waited} for 429s and 503s, the most max-retries allows`
     return { retry: false, why: 'pause-budget-used', appended }
   }
   return {
     retry: true,
     waitMs,
     until,
+    pauseRun: true,
     pausedMs: pausedMs + extension,
     pauseEnd: Math.max(pauseEnd, until)
   }
@@ -169,9 +223,13 @@ export function retryDecision(input: RetryInput): RetryDecision {
 
 // ---- Fates and stops ----------------------------------------------------------------------------
 
+/** Failures that say nothing against the ID and sent nothing: send it again (later, or with a key that works). */
+const UNSENT_KINDS: readonly string[] = ['rate-limited', 'unavailable', 'key-refused', 'unreached']
+
 /**
- * Where an ID ends with this answer: sent on a 2xx. A 429 or a refused key says nothing against
- * the ID, so it is unsent (worth sending again, with a key that works); any other failure failed.
+ * Where an ID ends with this answer: sent on a 2xx the client took as CertCentral's answer; unsent
+ * when DigiCert said later (429, 503), refused the key, or the request never left the runner;
+ * failed otherwise (DigiCert refused this ID, a 2xx that is not its answer, or an unknown outcome).
  */
 export function fateOf({
   answer
@@ -179,25 +237,127 @@ export function fateOf({
   answer: { status: number } | CertCentralError
 }): Exclude<Fate, 'validated'> {
   if (!(answer instanceof CertCentralError)) return 'sent'
-  return answer.kind === 'rate-limited' || answer.kind === 'key-refused' ? 'unsent' : 'failed'
+  return UNSENT_KINDS.includes(answer.kind) ? 'unsent' : 'failed'
+}
+
+/** Codes that name the ID, not the request: the same one for many IDs says nothing of the run. */
+const ID_CODES: readonly string[] = ['not_found', 'not_found|order']
+
+/** What the stop rules remember of the run so far, kept by the scheduler as plain data. */
+export interface StopHistory {
+  /** Requests in a row, up to the last one, that got no answer at all from the host. */
+  silent: number
+  /** The last IDs that ended (at most STOP_AFTER), latest last: their body-level error, '' for none. */
+  recent: readonly { id: string; error: string }[]
+  /** The first STOP_AFTER IDs that ended: how many did, and how many on missing_permission. */
+  first: { ended: number; denied: number }
+}
+
+export const NO_HISTORY: StopHistory = { silent: 0, recent: [], first: { ended: 0, denied: 0 } }
+
+/** Whether a failure is no answer at all from the host: never reached, or a silent timeout. */
+export function isSilent({ failure }: { failure: CertCentralError }): boolean {
+  return failure.kind === 'unreached' || (failure.kind === 'timeout' && failure.status === null)
+}
+
+/** The history after one request: an answer of any kind ends a run of silent requests. */
+export function afterAttempt({
+  history,
+  failure
+}: {
+  history: StopHistory
+  /** The request's failure, undefined when it was answered with a 2xx. */
+  failure: CertCentralError | undefined
+}): StopHistory {
+  const silent = failure !== undefined && isSilent({ failure }) ? history.silent + 1 : 0
+  return { ...history, silent }
+}
+
+/** The history after an ID ended (not by a stop): its body-level error, and the first IDs' permissions. */
+export function afterResult({
+  history,
+  id,
+  failure
+}: {
+  history: StopHistory
+  id: string
+  /** The failure the ID ended on, undefined when it was sent or its order ended it. */
+  failure: CertCentralError | undefined
+}): StopHistory {
+  const bodyLevel =
+    failure !== undefined &&
+    (failure.kind === 'http' || failure.kind === 'bad-success') &&
+    failure.codes.some(code => !ID_CODES.includes(code))
+  const error = bodyLevel ? [...new Set(failure.codes)].sort().join(', ') : ''
+  const { ended, denied } = history.first
+  return {
+    ...history,
+    recent: [...history.recent, { id, error }].slice(-STOP_AFTER),
+    first:
+      ended < STOP_AFTER
+        ? { ended: ended + 1, denied: denied + (failure?.kind === 'permission' ? 1 : 0) }
+        : history.first
+  }
 }
 
 export type StopEvent =
   | { event: 'cancelled' }
-  /** A request's last failure: after its retries, with what they appended to its message. */
-  | { event: 'failure'; id: string; failure: CertCentralError }
+  /** A failed request, after the retry decision, with the history that counts it. */
+  | {
+      event: 'failure'
+      id: string
+      failure: CertCentralError
+      retried: boolean
+      history: StopHistory
+    }
+  /** An ID ended (not by a stop), with the history that counts it. */
+  | { event: 'result'; id: string; history: StopHistory }
 
 /**
- * Whether this stops the whole run, and why: the runner's cancellation; a refused key (every other
- * request would be refused too); a 429 not retried (the key is over DigiCert's limits).
+ * Whether this stops the whole run, and why: the runner's cancellation; a refused key (every
+ * other request would be refused too); STOP_AFTER requests in a row with no answer from the host;
+ * a 429 or 503 not retried; the same body-level error for STOP_AFTER IDs in a row; the first
+ * STOP_AFTER IDs all denied for missing_permission.
  */
 export function stopFor(input: StopEvent): RunStop | undefined {
   if (input.event === 'cancelled') {
     return { reason: 'cancelled', id: undefined, message: 'the run was cancelled' }
   }
-  const { id, failure } = input
-  if (failure.kind === 'key-refused' || failure.kind === 'rate-limited') {
+  if (input.event === 'result') return stopForResults(input)
+  const { id, failure, history } = input
+  if (failure.kind === 'key-refused') return { reason: failure.kind, id, message: failure.message }
+  if (history.silent >= STOP_AFTER) {
+    const message = `no answer from CertCentral for ${history.silent} requests in a row, so the rest were not tried (the last: ${failure.message})`
+    return { reason: 'unreachable', id, message }
+  }
+  if (!input.retried && (failure.kind === 'rate-limited' || failure.kind === 'unavailable')) {
     return { reason: failure.kind, id, message: failure.message }
+  }
+  return undefined
+}
+
+function stopForResults({
+  id,
+  history
+}: {
+  id: string
+  history: StopHistory
+}): RunStop | undefined {
+  const { recent, first } = history
+  const [error] = recent.map(r => r.error)
+  if (
+    recent.length === STOP_AFTER &&
+    error &&
+    recent.every(r => r.error === error) &&
+    new Set(recent.map(r => r.id)).size === STOP_AFTER
+  ) {
+    const ids = recent.map(r => r.id).join(', ')
+    const message = `DigiCert answered ${error} for ${STOP_AFTER} IDs in a row (${ids}), so the rest were not sent: fix what it says, then send them again`
+    return { reason: 'same-error', id, message }
+  }
+  if (first.ended === STOP_AFTER && first.denied === STOP_AFTER) {
+    const message = `the first ${STOP_AFTER} IDs tried all got access_denied|missing_permission, so the rest were not sent: use a key whose user may manage them (not View Only), then send them again`
+    return { reason: 'missing-permission', id, message }
   }
   return undefined
 }
@@ -214,12 +374,16 @@ export function unsentError({
   /** Requests made for this ID. */
   attempts: number
 }): string {
-  const why =
-    stop.reason === 'cancelled'
-      ? 'cancelled'
-      : stop.reason === 'key-refused'
-        ? `CertCentral refused the API key (${noun} ${stop.id})`
-        : `DigiCert rate-limited the key while sending ${noun} ${stop.id}; run again later for this ID`
+  const whys: Record<RunStop['reason'], string> = {
+    cancelled: 'cancelled',
+    'key-refused': `CertCentral refused the API key (${noun} ${stop.id})`,
+    'rate-limited': `DigiCert rate-limited the key while sending ${noun} ${stop.id}; run again later for this ID`,
+    unavailable: `CertCentral was unavailable (HTTP 503) while sending ${noun} ${stop.id}; run again later for this ID`,
+    unreachable: `CertCentral gave no answer to ${STOP_AFTER} requests in a row (the last for ${noun} ${stop.id}); check the runner's network, proxy and api-url, then send it again`,
+    'same-error': `the same DigiCert error came back for ${STOP_AFTER} ${noun}s in a row (the last ${stop.id}); fix what it says, then send it again`,
+    'missing-permission': `the first ${STOP_AFTER} ${noun}s tried all got access_denied|missing_permission; use a key whose user may manage them, then send it again`
+  }
+  const why = whys[stop.reason]
   return attempts === 0 ? `not attempted: ${why}` : `not sent: ${why}`
 }
 
@@ -227,8 +391,10 @@ export function unsentError({
 
 export interface OrderStepInput {
   orderId: string
-  /** What this Order info look-up found. */
-  order: OrderInfo
+  /** What this Order info look-up found, or its failure (after its retries). */
+  answer: OrderInfo | CertCentralError
+  /** The order's status at its last answered look-up, if any. */
+  lastStatus?: string
   /** The ID the operation's call takes: the order's certificate's, or the order's own. */
   orderTarget: 'certificate' | 'order'
   /** Look-ups of this order made so far, this one included. */
@@ -250,38 +416,63 @@ export type OrderStep =
   | { step: 'send'; target: string }
   /** End the ID without a send. */
   | { step: 'end'; fate: Exclude<Fate, 'validated' | 'sent'>; error: string; hint?: string }
+  /** End the ID on the look-up's failure, as any answer (its fate by fateOf). */
+  | { step: 'settle' }
   /** Look the order up again in `delayMs`. */
   | { step: 'wait'; delayMs: number }
 
-/** After an Order info answer: send, end the ID, or look the order up again and when. */
+/**
+ * After an Order info look-up: send, end the ID, or look the order up again and when. Only a
+ * definite answer ends an order (issued, a final status, a failure that is one); an order not
+ * issued yet, or not known to be when the wait ends, is unsent (send it again later).
+ */
 export function orderStep(input: OrderStepInput): OrderStep {
-  const { orderId: id, order, now, waitSeconds, deadline } = input
-  if (order.status === ISSUED) {
+  const { orderId: id, answer, now, waitSeconds, deadline } = input
+  if (answer instanceof CertCentralError) {
+    if (waitSeconds === 0 || !isTransient({ failure: answer })) return { step: 'settle' }
+    if (now >= deadline) {
+      const last = input.lastStatus === undefined ? '' : ` (last seen ${input.lastStatus})`
+      return {
+        step: 'end',
+        fate: 'unsent',
+        error: `order ${id} was not known to be issued when the wait of ${formatDuration(waitSeconds)} ended${last}: its last check failed: ${answer.message}`,
+        hint: 'run again once CertCentral answers and the order is issued, or raise wait-for-issuance'
+      }
+    }
+    return nextCheck(input)
+  }
+  if (answer.status === ISSUED) {
     if (input.orderTarget === 'order') return { step: 'send', target: id }
-    if (order.certificateId !== undefined) return { step: 'send', target: order.certificateId }
+    if (answer.certificateId !== undefined) return { step: 'send', target: answer.certificateId }
     const error = `order ${id} is issued but its Order info names no certificate.id; check api-url`
     return { step: 'end', fate: 'failed', error }
   }
-  if (isFinalWithoutCertificate(order.status)) {
+  if (isFinalWithoutCertificate(answer.status)) {
     return {
       step: 'end',
       fate: 'failed',
-      error: `order ${id} is ${order.status}: it ended without a certificate, so there is nothing to send`,
+      error: `order ${id} is ${answer.status}: it ended without a certificate, so there is nothing to send`,
       hint: 'check the order in CertCentral; a new order is needed'
     }
   }
   if (waitSeconds === 0) {
-    const error = `order ${id} is not issued yet (status ${order.status}); set wait-for-issuance to wait for it`
-    return { step: 'end', fate: 'failed', error }
+    const error = `order ${id} is not issued yet (status ${answer.status}); send it again once it is, or set wait-for-issuance to wait for it`
+    return { step: 'end', fate: 'unsent', error }
   }
   if (now >= deadline) {
     return {
       step: 'end',
-      fate: 'failed',
-      error: `order ${id} still ${order.status} after ${formatDuration(waitSeconds)}`,
-      hint: 'raise wait-for-issuance, or run again once the order is issued'
+      fate: 'unsent',
+      error: `order ${id} still ${answer.status} after ${formatDuration(waitSeconds)}`,
+      hint: 'run again once the order is issued, or raise wait-for-issuance'
     }
   }
+  return nextCheck(input)
+}
+
+/** When to look the order up again. */
+function nextCheck(input: OrderStepInput): OrderStep {
+  const { now, deadline } = input
   // Many orders waiting at once share the look-up budget: checking one sooner than its share
   // allows would only queue behind the others. The last check falls on the deadline, so "still
   // pending" is said when the wait is over.

@@ -24,13 +24,25 @@ export interface IdResult {
   orderStatus?: string
 }
 
-export type StopReason = 'rate-limited' | 'key-refused' | 'cancelled'
+/**
+ * Why a run stopped: DigiCert said later (a 429 or 503 not retried), refused the key, gave no
+ * answer for several requests in a row, gave the same error for several IDs in a row, or denied
+ * the first IDs for a missing permission; or the runner cancelled it.
+ */
+export type StopReason =
+  | 'rate-limited'
+  | 'unavailable'
+  | 'key-refused'
+  | 'unreachable'
+  | 'same-error'
+  | 'missing-permission'
+  | 'cancelled'
 
 export interface RunOutcome {
   results: IdResult[]
   /** Why the run stopped early, if it did. */
   stop: { reason: StopReason; id: string | undefined; message: string } | undefined
-  /** Seconds DigiCert last asked to wait with a usable Retry-After. */
+  /** Seconds DigiCert asked to wait (a usable Retry-After), only when IDs are left unsent for a 429 or 503. */
   retryAfter: number | undefined
 }
 

@@ -1,22 +1,29 @@
 // Runs a plan: which request goes when, how many at once (Slots), pacing under DigiCert's rate
-// limits (Pacer), retries of 429, waiting for orders to be issued, and stopping the run. It only
-// sequences: every rule (retry or give up, send or wait, an answer's fate, what stops the run) is a
-// pure function in decisions.ts. Time and the CertCentral calls are injected, so tests of waits,
-// windows and polls run in milliseconds.
+// limits (Pacer), retries of 429s, 503s and look-ups, waiting for orders to be issued, and stopping
+// the run. It only sequences: every rule (retry or give up, send or wait, an answer's fate, what
+// stops the run) is a pure function in decisions.ts, and what those rules remember of the run
+// (StopHistory) is kept here as plain data. Time and the CertCentral calls are injected, so tests
+// of waits, windows and polls run in milliseconds.
 import { setMaxListeners } from 'node:events'
 import { ISSUED, RATE_LIMITS, type OrderInfo, type RateWindow } from './api.js'
 import { CertCentralError } from './certcentral.js'
 import { realClock, type Clock } from './clock.js'
 import {
+  LOOKUP_RETRIES,
+  NO_HISTORY,
+  afterAttempt,
+  afterResult,
   fateOf,
   orderStep,
   retryDecision,
+  saysLater,
   stopFor,
   unsentError,
   type OrderStep,
   type RequestKind,
   type RunStop,
-  type StopEvent
+  type StopEvent,
+  type StopHistory
 } from './decisions.js'
 import { OPERATIONS, idNoun, type IdInput, type Operation } from './operations.js'
 import type { IdResult, RunOutcome } from './outcome.js'
@@ -96,9 +103,17 @@ class Run {
   private readonly waiting = new Map<string, { status: string; nextCheck: number }>()
   private sent = 0
   private lastWaitingLog = -Infinity
-  /** 429 pauses so far (overlaps counted once), and when the current one ends. */
+  /** 429 and 503 pauses so far (overlaps counted once), and when the current one ends. */
   private pausedMs = 0
   private pauseEnd = 0
+  /** What the stop rules remember: silent requests in a row, the last IDs' errors, the first IDs'. */
+  private history: StopHistory = NO_HISTORY
+  /** The wait DigiCert last asked for with a 429 or 503, and whether one left an ID unsent. */
+  private retryAfter: number | undefined
+  private leftForLater = false
+  /** Requests on the wire, and who waits for there to be none (see `request`). */
+  private inFlight = 0
+  private readonly quietWaiters: (() => void)[] = []
   private readonly onCancel = (): void => this.stop({ event: 'cancelled' })
 
   constructor(
@@ -112,6 +127,7 @@ class Run {
     // Every order waiting for issuance sleeps on it at once: hundreds of listeners are expected,
     // each removed when its wait ends, so Node's leak warning (from the 11th) would only mislead.
     setMaxListeners(0, this.halt.signal)
+    this.halt.signal.addEventListener('abort', () => this.wakeQuietWaiters())
     this.pacer = new Pacer(this.limits, clock, this.halt.signal, this.log)
     this.slots = new Slots(Math.max(1, options.concurrency ?? MAX_IN_FLIGHT))
     this.deadline = clock.now() + options.waitSeconds * 1000
@@ -124,6 +140,8 @@ class Run {
     if (cancel?.aborted) this.onCancel()
     this.outcome.results = await Promise.all(ids.map(id => this.finish(id)))
     cancel?.removeEventListener('abort', this.onCancel)
+    // retry-after says when to send again: only when a 429 or 503 left IDs unsent.
+    this.outcome.retryAfter = this.leftForLater ? this.retryAfter : undefined
     return this.outcome
   }
 
@@ -163,8 +181,9 @@ class Run {
   }
 
   /**
-   * One request with its slot, its turn under the rate limits and its 429 retries. Resolves with
-   * the answer, a CertCentralError, or undefined when the run stopped before it could start.
+   * One request with its slot, its turn under the rate limits and its retries (429s, 503s, and a
+   * look-up's). Resolves with the answer, a CertCentralError, or undefined when the run stopped
+   * before it could start.
    */
   private async request<T>(
     kind: RequestKind,
@@ -178,34 +197,73 @@ class Run {
     try {
       for (let retry = 0; ; retry++) {
         await this.pacer.acquire(kind)
+        // After a request the host did not answer at all, the requests on the wire tell whether
+        // it answers anything: nothing new starts before they end, so a host that never answers
+        // costs one timeout-seconds, not one per slot.
+        if (this.history.silent > 0) await this.untilNoneInFlight()
         // The run stopped while this request waited for its turn: nothing new starts.
         if (this.outcome.stop) return undefined
         progress.attempts++
+        this.inFlight++
+        let answer: T | CertCentralError
+        let sleepMs: number
         try {
-          return await send(progress.attempts)
-        } catch (error) {
-          const failure = asCertCentralError(error)
-          progress.status = failure.status ?? progress.status
-          const last = this.afterFailure(id, failure, retry)
-          if (last) return last
+          answer = await send(progress.attempts).catch(asCertCentralError)
+          this.history = afterAttempt({
+            history: this.history,
+            failure: answer instanceof CertCentralError ? answer : undefined
+          })
+          if (!(answer instanceof CertCentralError)) return answer
+          progress.status = answer.status ?? progress.status
+          const next = this.afterFailure(kind, id, answer, retry)
+          if (next instanceof CertCentralError) return next
+          sleepMs = next
+        } finally {
+          // Only once its answer is judged (and the run stopped if it must), so that a request
+          // waiting for none to be in flight sees the stop.
+          this.leaveFlight()
         }
+        if (sleepMs > 0) await this.clock.sleep(sleepMs, this.halt.signal)
       }
     } finally {
       release()
     }
   }
 
-  /** After a failed attempt: pauses for a retry (undefined), or the failure to report. */
+  /** A request is judged: those waiting go once none is in flight, or once the host answered. */
+  private leaveFlight(): void {
+    this.inFlight--
+    if (this.inFlight === 0 || this.history.silent === 0) this.wakeQuietWaiters()
+  }
+
+  /** Resolves when no request is in flight (at once if none is), the host answered, or the run halts. */
+  private untilNoneInFlight(): Promise<void> {
+    if (this.inFlight === 0 || this.halt.signal.aborted) return Promise.resolve()
+    return new Promise(resolve => this.quietWaiters.push(resolve))
+  }
+
+  private wakeQuietWaiters(): void {
+    for (const wake of this.quietWaiters.splice(0)) wake()
+  }
+
+  /**
+   * After a failed attempt: the failure to report, or the ms this request sleeps before its retry
+   * (0 when the whole run pauses instead, on the pacer).
+   */
   private afterFailure(
+    kind: RequestKind,
     id: string,
     failure: CertCentralError,
     retry: number
-  ): CertCentralError | undefined {
+  ): CertCentralError | number {
     const { maxRetries } = this.options
-    // Only a 429 carries a Retry-After (CertCentralClient reads it on no other answer).
-    if (failure.retryAfterSeconds !== undefined) this.outcome.retryAfter = failure.retryAfterSeconds
+    const later = saysLater({ failure })
+    // Only a 429 or 503 carries a Retry-After (CertCentralClient reads it on no other answer).
+    if (failure.retryAfterSeconds !== undefined) this.retryAfter = failure.retryAfterSeconds
     const decision = retryDecision({
       failure,
+      request: kind,
+      waiting: this.options.waitSeconds > 0,
       retry,
       maxRetries,
       runStopped: this.outcome.stop !== undefined,
@@ -214,18 +272,22 @@ class Run {
       pausedMs: this.pausedMs,
       pauseEnd: this.pauseEnd
     })
+    const last = decision.retry ? failure : withAppended(failure, decision.appended)
+    const history = this.history
+    this.stop({ event: 'failure', id, failure: last, retried: decision.retry, history })
     if (!decision.retry) {
-      const last = withAppended(failure, decision.appended)
-      this.stop({ event: 'failure', id, failure: last })
+      if (later) this.leftForLater = true
       return last
     }
+    const of = later ? maxRetries : LOOKUP_RETRIES
+    this.log.warning(
+      `${this.noun} ${id}: ${failure.message}; retry ${retry + 1} of ${of} in ${seconds(decision.waitMs)}`
+    )
+    if (!decision.pauseRun) return decision.waitMs
     this.pausedMs = decision.pausedMs
     this.pauseEnd = decision.pauseEnd
-    this.log.warning(
-      `${this.noun} ${id}: ${failure.message}; retry ${retry + 1} of ${maxRetries} in ${seconds(decision.waitMs)}`
-    )
     this.pacer.pause(decision.until)
-    return undefined
+    return 0
   }
 
   /** Looks an order up until it is issued; the ID the call takes, or the ID's final result. */
@@ -238,15 +300,13 @@ class Run {
         this.api.lookup(id, attempt, this.options.cancel)
       )
       if (answer === undefined) return undefined
-      if (answer instanceof CertCentralError) {
-        this.waiting.delete(id)
-        return this.settled(id, progress, answer)
-      }
-      noteOrder(progress, answer)
+      const failed = answer instanceof CertCentralError
+      if (!failed) noteOrder(progress, answer)
       const now = this.clock.now()
       const step = orderStep({
         orderId: id,
-        order: answer.order,
+        answer: failed ? answer : answer.order,
+        ...(progress.orderStatus === undefined ? {} : { lastStatus: progress.orderStatus }),
         orderTarget: OPERATIONS[this.options.operation].orderTarget,
         check,
         now,
@@ -258,11 +318,19 @@ class Run {
       })
       if (step.step !== 'wait') {
         this.waiting.delete(id)
-        return step.step === 'send' ? step.target : this.ended(id, progress, step)
+        if (step.step === 'send') return step.target
+        // A settled look-up always failed: orderStep settles only on a failure.
+        return step.step === 'settle'
+          ? this.settled(id, progress, answer as CertCentralError)
+          : this.ended(id, progress, step)
       }
-      const status = answer.order.status
+      const status = failed ? (progress.orderStatus ?? 'unknown') : answer.order.status
       this.waiting.set(id, { status, nextCheck: now + step.delayMs })
-      this.log.debug(`order ${id}: ${status}; check ${check + 1} in ${step.delayMs} ms`)
+      if (failed) {
+        this.log.info(
+          `order ${id}: check ${check} failed (${answer.message}); trying again at the next check in ${seconds(step.delayMs)}`
+        )
+      } else this.log.debug(`order ${id}: ${status}; check ${check + 1} in ${step.delayMs} ms`)
       this.reportWaiting()
       await this.clock.sleep(step.delayMs, this.halt.signal)
       if (this.outcome.stop) return undefined
@@ -291,6 +359,8 @@ class Run {
     answer: { status: number } | CertCentralError
   ): IdResult {
     const fate = fateOf({ answer })
+    const failure = answer instanceof CertCentralError ? answer : undefined
+    this.noteResult(id, failure)
     if (!(answer instanceof CertCentralError))
       return { id, fate, ...progress, status: answer.status }
     return {
@@ -308,8 +378,15 @@ class Run {
     progress: Progress,
     step: Extract<OrderStep, { step: 'end' }>
   ): IdResult {
+    this.noteResult(id, undefined)
     const { fate, error, hint } = step
     return { id, fate, ...progress, status: null, error, ...(hint ? { hint } : {}) }
+  }
+
+  /** An ID ended (not by a stop): counted for the stop rules, which may stop the run. */
+  private noteResult(id: string, failure: CertCentralError | undefined): void {
+    this.history = afterResult({ history: this.history, id, failure })
+    this.stop({ event: 'result', id, history: this.history })
   }
 
   /** The result of an ID the run stopped before it was sent. */
@@ -335,7 +412,7 @@ function noteOrder(progress: Progress, answer: { status: number; order: OrderInf
   }
 }
 
-/** The failure as reported: its message with what the retry decision appended (a 429's why). */
+/** The failure as reported: its message with what the retry decision appended (why no retry). */
 function withAppended(failure: CertCentralError, appended: string): CertCentralError {
   return new CertCentralError({
     message: failure.message + appended,

@@ -16,7 +16,9 @@ import {
   CertCentralClient,
   CertCentralError,
   MAX_ERRORS_SHOWN,
-  MAX_SHOWN_BODY_CHARS
+  MAX_SHOWN_BODY_CHARS,
+  MAY_HAVE_BEEN_SENT,
+  UNAVAILABLE_HINT
 } from '../../src/certcentral.js'
 import type { IdInput } from '../../src/operations.js'
 import { Sanitizer } from '../../src/sanitize.js'
@@ -113,6 +115,7 @@ function make(
     baseUrl?: string
     apiKey?: string
     now?: () => number
+    wallNow?: () => number
     transport?: Pick<Transport, 'request'>
   } = {}
 ): Made {
@@ -138,7 +141,8 @@ function make(
     transport,
     sanitizer: new Sanitizer([apiKey]),
     log: { debug: message => void logs.push(message) },
-    ...(options.now ? { now: options.now } : {})
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.wallNow ? { wallNow: options.wallNow } : {})
   })
   return { client, logs }
 }
@@ -396,11 +400,11 @@ describe('against the stand-in', () => {
     })
   })
 
-  it('refuses a View Only key with its hint', async () => {
+  it('tells a View Only key (a missing permission) from a refused key, with its hint', async () => {
     const made = make({ baseUrl: standIn.baseUrl, apiKey: VIEW_ONLY_KEY })
     const error = await failure(send(made, freshId()))
     expect(error).toMatchObject({
-      kind: 'key-refused',
+      kind: 'permission',
       status: 403,
       codes: ['access_denied|missing_permission']
     })
@@ -415,6 +419,89 @@ describe('success', () => {
   it.each([200, 201, 204])('resolves on %i', async status => {
     handler = answer(status, status === 204 ? '' : '{}')
     await expect(send()).resolves.toEqual({ status })
+  })
+
+  it.each(['', ' \n', '{"id":5}', '{"errors":[]}', '{"errors":null}'])(
+    'resolves on a 200 with %j: empty, or a JSON object without errors',
+    async body => {
+      handler = answer(200, body, { 'Content-Type': 'application/json' })
+      await expect(send()).resolves.toEqual({ status: 200 })
+    }
+  )
+})
+
+describe('a 2xx that is not CertCentral’s answer', () => {
+  const notSent = ', so the email was most likely not sent; check api-url and the network'
+
+  it('rejects an HTML sign-in page, saying what came and that the email was not sent', async () => {
+    handler = answer(200, '<!DOCTYPE html>\n<title>Sign in</title>', {
+      'Content-Type': 'text/html'
+    })
+    const error = await failure(send())
+    expect(error).toMatchObject({ kind: 'bad-success', status: 200, codes: [] })
+    expect(error.message).toBe(
+      `HTTP 200 but the answer is not CertCentral's answer (an HTML page: a sign-in page or a gateway?; body: <!DOCTYPE html> <title>Sign in</title>)${notSent}`
+    )
+    handler = answer(200, 'Welcome', { 'Content-Type': 'text/html; charset=utf-8' })
+    expect((await failure(send())).message).toContain('(an HTML page')
+  })
+
+  it.each([
+    ['an array', '[1]'],
+    ['a string', '"ok"'],
+    ['plain text', 'OK'],
+    ['null', 'null']
+  ])('rejects %s', async (_, body) => {
+    handler = answer(200, body)
+    const error = await failure(send())
+    expect(error).toMatchObject({ kind: 'bad-success', status: 200 })
+    expect(error.message).toBe(
+      `HTTP 200 but the answer is not CertCentral's answer (body: ${body})${notSent}`
+    )
+  })
+
+  it("rejects DigiCert's errors in a 2xx, with their codes and hint", async () => {
+    handler = answer(
+      200,
+      errors({ code: 'bad_request_format', message: 'Bad format.' }, { code: 'x', message: 'y' })
+    )
+    const error = await failure(send())
+    expect(error).toMatchObject({
+      kind: 'bad-success',
+      status: 200,
+      codes: ['bad_request_format', 'x'],
+      hint: 'DigiCert could not read the request: check emails, format, message and seal-settings'
+    })
+    expect(error.message).toBe(
+      `HTTP 200 but the answer carries DigiCert's errors (bad_request_format: Bad format.; x: y), so it is not taken as sent; ${error.hint}`
+    )
+    handler = answer(201, '{"errors":{"code":"odd","message":"as an object"}}')
+    const single = await failure(send())
+    expect(single).toMatchObject({
+      kind: 'bad-success',
+      status: 201,
+      codes: ['odd'],
+      hint: undefined
+    })
+    expect(single.message).toBe(
+      "HTTP 201 but the answer carries DigiCert's errors (odd: as an object), so it is not taken as sent"
+    )
+  })
+
+  it('says a 2xx cut off at its limit was too large', async () => {
+    const transport: Pick<Transport, 'request'> = {
+      request: () =>
+        Promise.resolve({ status: 200, headers: {}, text: '{"status":"iss', truncated: true })
+    }
+    const error = await failure(send(make({ transport })))
+    expect(error).toMatchObject({ kind: 'bad-success', status: 200 })
+    expect(error.message).toBe(
+      "HTTP 200 but the answer is too large to be CertCentral's answer (cut off after 1 MiB), so the email was most likely not sent; check api-url and the network"
+    )
+    const lookup = await failure(make({ transport }).client.lookup('7', 1))
+    expect(lookup.message).toBe(
+      "HTTP 200 but the Order info of order 7 is too large to be CertCentral's answer (cut off after 1 MiB); check api-url and the network"
+    )
   })
 })
 
@@ -470,12 +557,51 @@ describe('rate limits', () => {
     expect(error.hint).toContain('100 requests per 5 s')
   })
 
-  it('reads Retry-After as an HTTP date, from the clock it is given', async () => {
+  it('reads Retry-After as an HTTP date against the wall clock it is given, without a Date', async () => {
     const now = Date.parse('2026-11-23T12:00:00Z')
-    handler = answer(429, limited, { 'Retry-After': new Date(now + 42_000).toUTCString() })
-    const error = await failure(send(make({ now: () => now })))
+    handler = (_, res) => {
+      res.sendDate = false
+      answer(429, limited, { 'Retry-After': new Date(now + 42_000).toUTCString() })(_, res, '')
+    }
+    const error = await failure(send(make({ wallNow: () => now, now: () => 0 })))
     expect(error).toMatchObject({ kind: 'rate-limited', status: 429, retryAfterSeconds: 42 })
     expect(error.message).toMatch(/it asked to wait 42 s$/)
+  })
+
+  it("reads Retry-After as an HTTP date against the answer's own Date, whatever the runner's clock says", async () => {
+    const served = Date.parse('2026-11-23T12:00:00Z')
+    handler = answer(429, limited, {
+      Date: new Date(served).toUTCString(),
+      'Retry-After': new Date(served + 42_000).toUTCString()
+    })
+    // the runner's clock an hour ahead (a VM resumed): the date is not already past
+    const error = await failure(send(make({ wallNow: () => served + 3_600_000 })))
+    expect(error).toMatchObject({ kind: 'rate-limited', retryAfterSeconds: 42 })
+  })
+
+  it('takes a 503 as "later", with its Retry-After and a hint', async () => {
+    const served = Date.parse('2026-11-23T12:00:00Z')
+    handler = answer(503, '<html>Down for maintenance</html>', {
+      'Content-Type': 'text/html',
+      Date: new Date(served).toUTCString(),
+      'Retry-After': new Date(served + 120_000).toUTCString()
+    })
+    const error = await failure(send(make({ wallNow: () => served - 3_600_000 })))
+    expect(error).toMatchObject({
+      kind: 'unavailable',
+      status: 503,
+      retryAfterSeconds: 120,
+      hint: UNAVAILABLE_HINT
+    })
+    expect(error.message).toBe(
+      'HTTP 503: CertCentral is unavailable, maybe for maintenance (body: <html>Down for maintenance</html>); it asked to wait 120 s'
+    )
+    handler = answer(503)
+    const bare = await failure(make().client.lookup('5', 1))
+    expect(bare).toMatchObject({ kind: 'unavailable', status: 503, retryAfterSeconds: undefined })
+    expect(bare.message).toBe(
+      'HTTP 503: CertCentral is unavailable, maybe for maintenance (empty body)'
+    )
   })
 
   it('counts an unreadable Retry-After as absent, and says so', async () => {
@@ -530,13 +656,13 @@ describe('refused keys', () => {
     )
   })
 
-  it('refuses a View Only key with its hint', async () => {
+  it('tells a missing permission (a View Only key) from a refused key, with its hint', async () => {
     handler = answer(
       403,
       errors({ code: 'access_denied|missing_permission', message: 'Missing permission.' })
     )
     const error = await failure(send())
-    expect(error).toMatchObject({ kind: 'key-refused', status: 403 })
+    expect(error).toMatchObject({ kind: 'permission', status: 403 })
     expect(error.hint).toContain('View Only')
     expect(error.message).toContain(error.hint as string)
   })
@@ -635,11 +761,14 @@ describe('error bodies', () => {
     expect(error.message).toBe('HTTP 403: body: Forbidden')
   })
 
-  it('says so for an empty body', async () => {
+  it('says so for an empty body, and that a send may have gone through on a 5xx', async () => {
     handler = answer(500)
-    expect((await failure(send())).message).toBe('HTTP 500: empty body')
+    expect((await failure(send())).message).toBe(`HTTP 500: empty body; ${MAY_HAVE_BEEN_SENT}`)
     handler = answer(502, ' \r\n ')
-    expect((await failure(send())).message).toBe('HTTP 502: empty body')
+    expect((await failure(send())).message).toBe(`HTTP 502: empty body; ${MAY_HAVE_BEEN_SENT}`)
+    expect((await failure(make().client.lookup('5', 1))).message).toBe('HTTP 502: empty body')
+    handler = answer(400)
+    expect((await failure(send())).message).toBe('HTTP 400: empty body')
   })
 
   it('shows JSON without errors as a body', async () => {
@@ -655,7 +784,7 @@ describe('error bodies', () => {
     const error = await failure(send())
     expect(error).toMatchObject({ kind: 'http', status: 502 })
     const shown =
-      /^HTTP 502: body: (<html> <body>Bad gateway .*)… \((\d+) characters in all\)$/.exec(
+      /^HTTP 502: body: (<html> <body>Bad gateway .*)… \((\d+) characters in all\); it may have been sent: check the audit log in CertCentral before sending it again$/.exec(
         error.message
       )
     expect(shown).not.toBeNull()
@@ -693,7 +822,9 @@ describe('error bodies', () => {
       res.writeHead(502, { 'Content-Type': 'text/plain' })
       res.end(' '.repeat(100_000))
     }
-    expect((await failure(send())).message).toBe('HTTP 502: body (cut off after 64 KiB): empty')
+    expect((await failure(send())).message).toBe(
+      `HTTP 502: body (cut off after 64 KiB): empty; ${MAY_HAVE_BEEN_SENT}`
+    )
   })
 
   it('shows a non-string code and message as JSON', async () => {
@@ -824,16 +955,25 @@ describe('lookup', () => {
   it('rejects a 200 without a status, saying what came', async () => {
     handler = answer(200, '{"id":79}')
     const error = await failure(make({ idInput: 'order-id' }).client.lookup('79', 1))
-    expect(error).toMatchObject({ kind: 'http', status: 200 })
+    expect(error).toMatchObject({ kind: 'bad-success', status: 200 })
     expect(error.message).toBe(
       'HTTP 200: the Order info of order 79 has no status (body: {"id":79}); check api-url'
     )
   })
 
-  it('rejects a 200 that is not JSON, or empty', async () => {
+  it('rejects a 200 that is an HTML page, DigiCert errors, or empty', async () => {
     handler = answer(200, '<html>\n<title>Login</title>')
     const error = await failure(make({ idInput: 'order-id' }).client.lookup('80', 1))
-    expect(error.message).toContain('has no status (body: <html> <title>Login</title>)')
+    expect(error).toMatchObject({ kind: 'bad-success', status: 200 })
+    expect(error.message).toBe(
+      "HTTP 200 but the Order info of order 80 is not CertCentral's answer (an HTML page: a sign-in page or a gateway?; body: <html> <title>Login</title>); check api-url and the network"
+    )
+    handler = answer(200, errors({ code: 'not_found|order', message: 'No such order.' }))
+    const withErrors = await failure(make({ idInput: 'order-id' }).client.lookup('80', 1))
+    expect(withErrors).toMatchObject({ kind: 'bad-success', codes: ['not_found|order'] })
+    expect(withErrors.message).toBe(
+      "HTTP 200 but the Order info of order 80 carries DigiCert's errors (not_found|order: No such order.); check order-id, and region if the account is on CertCentral Europe"
+    )
     handler = answer(200)
     expect((await failure(make().client.lookup('81', 1))).message).toContain(
       'has no status (empty body)'
@@ -859,7 +999,11 @@ describe('connection failures', () => {
     expect(Date.now() - started).toBeLessThan(DEADLINE_MS + 500)
     expect(error).toMatchObject({ kind: 'timeout', status: null })
     expect(error.message).toMatch(
-      /^timed out after 0\.3 s waiting for 127\.0\.0\.1:\d+; DigiCert may still have acted on it/
+      /^timed out after 0\.3 s waiting for 127\.0\.0\.1:\d+; it may have been sent: check the audit log in CertCentral before sending it again, or raise timeout-seconds$/
+    )
+    const lookup = await failure(make({ timeoutMs: DEADLINE_MS }).client.lookup('5', 1))
+    expect(lookup.message).toMatch(
+      /^timed out after 0\.3 s waiting for 127\.0\.0\.1:\d+; raise timeout-seconds if it persists$/
     )
   })
 
@@ -892,7 +1036,7 @@ describe('connection failures', () => {
     const error = await failure(send())
     expect(error).toMatchObject({ kind: 'network', status: null })
     expect(error.message).toMatch(
-      /^could not complete the request to 127\.0\.0\.1:\d+ \((ECONNRESET|EPIPE): .*\); check the runner's network, proxy and api-url$/
+      /^the connection to 127\.0\.0\.1:\d+ failed \((ECONNRESET|EPIPE): .*\); check the runner's network, proxy and api-url; it may have been sent: check the audit log in CertCentral before sending it again$/
     )
   })
 
@@ -915,11 +1059,54 @@ describe('connection failures', () => {
     const port = (closed.address() as net.AddressInfo).port
     await new Promise(resolve => closed.close(resolve))
     const error = await failure(send(make({ baseUrl: `http://127.0.0.1:${port}/services/v2` })))
-    expect(error).toMatchObject({ kind: 'network', status: null })
-    expect(error.message).toContain(
-      `could not complete the request to 127.0.0.1:${port} (ECONNREFUSED`
-    )
+    // 'unreached' once the transport tells a refused connection (reached: false)
+    expect(error.status).toBeNull()
+    expect(error.message).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}( failed)? \\(ECONNREFUSED`))
   })
+
+  it.each<[string, TransportError, string]>([
+    [
+      'a refused connection',
+      new TransportError({
+        kind: 'network',
+        status: null,
+        code: 'ECONNREFUSED',
+        detail: 'connect ECONNREFUSED 127.0.0.1:1',
+        reached: false
+      }),
+      "could not reach HOST (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1): nothing was sent; check the runner's network, proxy and api-url, then send it again"
+    ],
+    [
+      'a connect timeout',
+      new TransportError({
+        kind: 'timeout',
+        status: null,
+        code: 'ETIMEDOUT',
+        detail: 'no connection in 300 ms',
+        reached: false
+      }),
+      "could not reach HOST (ETIMEDOUT: no connection in 300 ms): nothing was sent; check the runner's network, proxy and api-url, then send it again"
+    ],
+    [
+      'a cancellation before the request left',
+      new TransportError({
+        kind: 'cancelled',
+        status: null,
+        code: 'ECANCELED',
+        detail: 'the run was cancelled',
+        reached: false
+      }),
+      "cancelled before the request left the runner: nothing was sent; check the runner's network, proxy and api-url, then send it again"
+    ]
+  ])(
+    'says nothing was sent when the request never left the runner: %s',
+    async (_, error, message) => {
+      const transport: Pick<Transport, 'request'> = { request: () => Promise.reject(error) }
+      const failed = await failure(send(make({ transport })))
+      expect(failed).toMatchObject({ kind: 'unreached', status: null })
+      expect(failed.message).toBe(message.replace('HOST', new URL(baseUrl).host))
+    }
+  )
 
   it('reports a protocol switch as a network failure, promptly', async () => {
     const raw = net.createServer(socket =>
@@ -960,7 +1147,7 @@ describe('connection failures', () => {
     setTimeout(() => cancel.abort(), 30)
     const error = await failure(promise)
     expect(error).toMatchObject({ kind: 'cancelled' })
-    expect(error.message).toContain('DigiCert may still have acted on it')
+    expect(error.message).toBe(`cancelled while the request was in flight; ${MAY_HAVE_BEEN_SENT}`)
   })
 
   it('sanitizes system text and blames no network for a failure of its own', async () => {

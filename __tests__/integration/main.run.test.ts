@@ -348,7 +348,7 @@ describe('run() against the stand-in', () => {
         expect.stringMatching(new RegExp(`^PUT ${url} attempt 2: HTTP 204 in 0 ms\\b`))
       ])
     )
-    // Sent after all: nothing is left to wait for.
+    // sent after its retry: nothing is left to send again later, so no retry-after
     expect(outputs()).toMatchObject({ 'status-code': '204', 'sent-ids': id, 'retry-after': '' })
     expect(process.exitCode).toBeUndefined()
   })

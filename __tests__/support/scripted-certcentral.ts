@@ -160,6 +160,40 @@ export const keyRefused = (): CertCentralError =>
     status: 403,
     codes: ['access_denied|invalid_auth']
   })
+export const unavailable = (retryAfter?: number): CertCentralError =>
+  new CertCentralError({
+    message:
+      'HTTP 503: CertCentral is unavailable, maybe for maintenance (empty body)' +
+      (retryAfter === undefined ? '' : `; it asked to wait ${retryAfter} s`),
+    kind: 'unavailable',
+    status: 503,
+    retryAfterSeconds: retryAfter
+  })
+/** A request that never left the runner (a refused connection). */
+export const unreached = (): CertCentralError =>
+  new CertCentralError({
+    message: 'could not reach 127.0.0.1:1 (ECONNREFUSED: connect ECONNREFUSED): nothing was sent',
+    kind: 'unreached'
+  })
+/** A timeout with nothing received. */
+export const silentTimeout = (): CertCentralError =>
+  new CertCentralError({ message: 'timed out after 30 s waiting for 127.0.0.1', kind: 'timeout' })
+export const badGateway = (): CertCentralError =>
+  new CertCentralError({ message: 'HTTP 502: empty body', kind: 'http', status: 502 })
+export const badRequest = (): CertCentralError =>
+  new CertCentralError({
+    message: 'HTTP 400: bad_request_format: The request could not be read.',
+    kind: 'http',
+    status: 400,
+    codes: ['bad_request_format']
+  })
+export const missingPermission = (): CertCentralError =>
+  new CertCentralError({
+    message: 'HTTP 403: access_denied|missing_permission: Missing permission.',
+    kind: 'permission',
+    status: 403,
+    codes: ['access_denied|missing_permission']
+  })
 export const notFound = (): CertCentralError =>
   new CertCentralError({
     message: 'HTTP 404: not_found: Not found.',

@@ -9,6 +9,7 @@ import {
   hintFor,
   isFinalWithoutCertificate,
   isLoopbackHost,
+  lacksPermission,
   mayCarryKey,
   orderInfoPath,
   parseDigiCertErrors,
@@ -180,10 +181,15 @@ describe('refusesKey', () => {
   it.each([
     'access_denied',
     'access_denied|invalid_auth',
-    'access_denied|access_denied_invalid_key',
-    'access_denied|missing_permission'
+    'access_denied|access_denied_invalid_key'
   ])('takes a 403 with %s as a refused key', code => {
     expect(refusesKey(403, ['other', code])).toBe(true)
+    expect(refusesKey(403, [code, 'access_denied|missing_permission'])).toBe(true)
+  })
+
+  it('does not take a missing permission alone as a refused key: it may hold for one ID only', () => {
+    expect(refusesKey(403, ['access_denied|missing_permission'])).toBe(false)
+    expect(refusesKey(403, ['other', 'access_denied|missing_permission'])).toBe(false)
   })
 
   it('does not take a 403 with other codes, or none, as a refused key', () => {
@@ -193,6 +199,23 @@ describe('refusesKey', () => {
 
   it.each([404, 400, 429, 500])('does not take %d as a refused key', status => {
     expect(refusesKey(status, ['access_denied'])).toBe(false)
+  })
+})
+
+describe('lacksPermission', () => {
+  it('takes a 403 with access_denied|missing_permission as a missing permission', () => {
+    expect(lacksPermission(403, ['access_denied|missing_permission'])).toBe(true)
+    expect(lacksPermission(403, ['other', 'access_denied|missing_permission'])).toBe(true)
+  })
+
+  it.each<[number, string[]]>([
+    [403, []],
+    [403, ['access_denied']],
+    [403, ['access_denied|missing_permission', 'access_denied|access_denied_invalid_key']],
+    [401, ['access_denied|missing_permission']],
+    [400, ['access_denied|missing_permission']]
+  ])('is false for %i %j', (status, codes) => {
+    expect(lacksPermission(status, codes)).toBe(false)
   })
 })
 
@@ -213,6 +236,22 @@ describe('parseRetryAfter', () => {
   it('never gives a negative wait for a date in the past', () => {
     expect(parseRetryAfter('Wed, 21 Oct 2015 07:00:00 GMT', now)).toBe(0)
   })
+
+  it("reads an IMF-fixdate against the answer's Date when it has one, not the runner's clock", () => {
+    const date = 'Wed, 21 Oct 2015 07:29:00 GMT'
+    expect(parseRetryAfter('Wed, 21 Oct 2015 07:30:00 GMT', now, date)).toBe(60)
+    expect(parseRetryAfter('Wed, 21 Oct 2015 07:30:00 GMT', now + 3_600_000, date)).toBe(60)
+    expect(parseRetryAfter('Wed, 21 Oct 2015 07:30:00 GMT', now, ` ${date} `)).toBe(60)
+    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:30 GMT', now, date)).toBe(0)
+    expect(parseRetryAfter('30', now, date)).toBe(30)
+  })
+
+  it.each(['', 'yesterday', 'Wed, 32 Oct 2015 07:29:00 GMT', '2015-10-21T07:29:00Z'])(
+    'falls back on the runner’s clock for an unusable Date %j',
+    date => {
+      expect(parseRetryAfter('Wed, 21 Oct 2015 07:30:00 GMT', now, date)).toBe(120)
+    }
+  )
 
   it.each([
     'a 1',

@@ -6,11 +6,20 @@ import { CertCentralError, type FailureKind } from '../../src/certcentral.js'
 import {
   BACKOFF_BASE_MS,
   FIRST_POLL_MS,
+  LOOKUP_RETRIES,
+  LOOKUP_RETRY_MS,
   MAX_PAUSE_SECONDS,
   MAX_POLL_MS,
+  MIN_RETRY_WAIT_MS,
+  NO_HISTORY,
   RATE_MARGIN_MS,
+  STOP_AFTER,
+  afterAttempt,
+  afterResult,
   backoffMs,
   fateOf,
+  isSilent,
+  isTransient,
   lookupShare,
   lookupSpacingMs,
   orderStep,
@@ -22,12 +31,16 @@ import {
   type OrderStepInput,
   type PacingInput,
   type RetryInput,
-  type RunStop
+  type RunStop,
+  type StopHistory
 } from '../../src/decisions.js'
 import { keyRefused, notFound, rateLimited } from '../support/scripted-certcentral.js'
 
-const failure = (kind: FailureKind, status: number | null = null): CertCentralError =>
-  new CertCentralError({ message: `a ${kind} failure`, kind, status })
+const failure = (
+  kind: FailureKind,
+  status: number | null = null,
+  codes: string[] = []
+): CertCentralError => new CertCentralError({ message: `a ${kind} failure`, kind, status, codes })
 
 describe('the constants the rules use', () => {
   it('keeps their values', () => {
@@ -234,6 +247,8 @@ describe('pacingDelayMs', () => {
 describe('retryDecision', () => {
   const input = (more: Partial<RetryInput>): RetryInput => ({
     failure: rateLimited(),
+    request: 'send',
+    waiting: false,
     retry: 0,
     maxRetries: 3,
     runStopped: false,
@@ -249,16 +264,31 @@ describe('retryDecision', () => {
     ['a refused key', { failure: keyRefused() }],
     ['a timeout', { failure: failure('timeout') }],
     ['a network failure', { failure: failure('network') }],
-    ['a 503', { failure: failure('http', 503) }],
+    ['a 500', { failure: failure('http', 500) }],
+    ['a 502', { failure: failure('http', 502) }],
+    ['a request that never reached CertCentral', { failure: failure('unreached') }],
+    ['a missing permission', { failure: failure('permission', 403) }],
+    ['a 2xx that is not an answer', { failure: failure('bad-success', 200) }],
     ['a redirect', { failure: failure('redirect', 302) }],
-    ['a cancelled request', { failure: failure('cancelled') }]
-  ])('never retries anything but a 429: %s', (_, more) => {
-    expect(retryDecision(input(more))).toStrictEqual({
-      retry: false,
-      why: 'not-retryable',
-      appended: ''
-    })
-  })
+    ['a cancelled request', { failure: failure('cancelled') }],
+    ['a look-up’s 404', { failure: notFound(), request: 'lookup' }],
+    ['a look-up’s 400', { failure: failure('http', 400), request: 'lookup' }],
+    [
+      'a look-up’s 2xx that is not Order info',
+      { failure: failure('bad-success', 200), request: 'lookup' }
+    ],
+    ['a look-up cancelled', { failure: failure('cancelled'), request: 'lookup' }],
+    ['a look-up’s redirect', { failure: failure('redirect', 302), request: 'lookup' }]
+  ])(
+    'never retries a send but for a 429 or 503, nor a look-up’s definite answer: %s',
+    (_, more) => {
+      expect(retryDecision(input(more))).toStrictEqual({
+        retry: false,
+        why: 'not-retryable',
+        appended: ''
+      })
+    }
+  )
 
   it.each<[string, Partial<RetryInput>, ReturnType<typeof retryDecision>]>([
     [
@@ -287,7 +317,7 @@ describe('retryDecision', () => {
       {
         retry: false,
         why: 'pause-budget-used',
-        appended: '; the run already waited 5 min for 429s, the most max-retries allows'
+        appended: '; the run already waited 5 min for 429s and 503s, the most max-retries allows'
       }
     ],
     [
@@ -296,7 +326,8 @@ describe('retryDecision', () => {
       {
         retry: false,
         why: 'pause-budget-used',
-        appended: '; the run already waited 5 min 1 s for 429s, the most max-retries allows'
+        appended:
+          '; the run already waited 5 min 1 s for 429s and 503s, the most max-retries allows'
       }
     ]
   ])('gives a 429 up when %s, saying why', (_, more, expected) => {
@@ -307,50 +338,230 @@ describe('retryDecision', () => {
     [
       'after exactly the Retry-After',
       { failure: rateLimited(12) },
-      { retry: true, waitMs: 12_000, until: 13_000, pausedMs: 12_000, pauseEnd: 13_000 }
+      {
+        retry: true,
+        waitMs: 12_000,
+        until: 13_000,
+        pauseRun: true,
+        pausedMs: 12_000,
+        pauseEnd: 13_000
+      }
     ],
     [
       'after a Retry-After of 300 s',
       { failure: rateLimited(300) },
-      { retry: true, waitMs: 300_000, until: 301_000, pausedMs: 300_000, pauseEnd: 301_000 }
+      {
+        retry: true,
+        waitMs: 300_000,
+        until: 301_000,
+        pauseRun: true,
+        pausedMs: 300_000,
+        pauseEnd: 301_000
+      }
     ],
     [
-      'after a Retry-After of 0 s',
+      'after 1 s at least, for a Retry-After of 0 s (or a date past)',
       { failure: rateLimited(0) },
-      { retry: true, waitMs: 0, until: 1_000, pausedMs: 0, pauseEnd: 1_000 }
+      { retry: true, waitMs: 1_000, until: 2_000, pauseRun: true, pausedMs: 1_000, pauseEnd: 2_000 }
+    ],
+    [
+      'after 2 s at least on the second retry',
+      { retry: 1, failure: rateLimited(1) },
+      { retry: true, waitMs: 2_000, until: 3_000, pauseRun: true, pausedMs: 2_000, pauseEnd: 3_000 }
+    ],
+    [
+      'after 4 s at least on the third retry',
+      { retry: 2, failure: rateLimited(0) },
+      { retry: true, waitMs: 4_000, until: 5_000, pauseRun: true, pausedMs: 4_000, pauseEnd: 5_000 }
+    ],
+    [
+      'after its Retry-After when longer than the least wait',
+      { retry: 2, failure: rateLimited(5) },
+      { retry: true, waitMs: 5_000, until: 6_000, pauseRun: true, pausedMs: 5_000, pauseEnd: 6_000 }
+    ],
+    [
+      'after at most 300 s however many retries were made',
+      { retry: 9, maxRetries: 10, failure: rateLimited(0) },
+      {
+        retry: true,
+        waitMs: 300_000,
+        until: 301_000,
+        pauseRun: true,
+        pausedMs: 300_000,
+        pauseEnd: 301_000
+      }
+    ],
+    [
+      'as a 503 with Retry-After, on a look-up too',
+      {
+        request: 'lookup',
+        failure: new CertCentralError({
+          message: 'HTTP 503',
+          kind: 'unavailable',
+          status: 503,
+          retryAfterSeconds: 7
+        })
+      },
+      { retry: true, waitMs: 7_000, until: 8_000, pauseRun: true, pausedMs: 7_000, pauseEnd: 8_000 }
     ],
     [
       'after the first backoff, with its jitter, without a Retry-After',
       {},
-      { retry: true, waitMs: 6_250, until: 7_250, pausedMs: 6_250, pauseEnd: 7_250 }
+      { retry: true, waitMs: 6_250, until: 7_250, pauseRun: true, pausedMs: 6_250, pauseEnd: 7_250 }
     ],
     [
       'after the third backoff on the last retry allowed',
       { retry: 2, random: 1 },
-      { retry: true, waitMs: 30_000, until: 31_000, pausedMs: 30_000, pauseEnd: 31_000 }
+      {
+        retry: true,
+        waitMs: 30_000,
+        until: 31_000,
+        pauseRun: true,
+        pausedMs: 30_000,
+        pauseEnd: 31_000
+      }
     ],
     [
       'counting only what extends a pause under way',
       { pausedMs: 10_000, pauseEnd: 11_000, failure: rateLimited(30) },
-      { retry: true, waitMs: 30_000, until: 31_000, pausedMs: 30_000, pauseEnd: 31_000 }
+      {
+        retry: true,
+        waitMs: 30_000,
+        until: 31_000,
+        pauseRun: true,
+        pausedMs: 30_000,
+        pauseEnd: 31_000
+      }
     ],
     [
       'counting nothing for a wait inside a pause under way, which it leaves as it is',
       { maxRetries: 1, pausedMs: 300_000, pauseEnd: 400_000, failure: rateLimited(300) },
-      { retry: true, waitMs: 300_000, until: 301_000, pausedMs: 300_000, pauseEnd: 400_000 }
+      {
+        retry: true,
+        waitMs: 300_000,
+        until: 301_000,
+        pauseRun: true,
+        pausedMs: 300_000,
+        pauseEnd: 400_000
+      }
     ],
     [
       'counting the whole wait after a pause that is over',
       { now: 10_000, pausedMs: 5_000, pauseEnd: 5_000, failure: rateLimited(2) },
-      { retry: true, waitMs: 2_000, until: 12_000, pausedMs: 7_000, pauseEnd: 12_000 }
+      {
+        retry: true,
+        waitMs: 2_000,
+        until: 12_000,
+        pauseRun: true,
+        pausedMs: 7_000,
+        pauseEnd: 12_000
+      }
     ],
     [
       'up to exactly max-retries × 300 s in all',
       { maxRetries: 2, pausedMs: 300_000, failure: rateLimited(300) },
-      { retry: true, waitMs: 300_000, until: 301_000, pausedMs: 600_000, pauseEnd: 301_000 }
+      {
+        retry: true,
+        waitMs: 300_000,
+        until: 301_000,
+        pauseRun: true,
+        pausedMs: 600_000,
+        pauseEnd: 301_000
+      }
     ]
   ])('retries a 429 %s', (_, more, expected) => {
     expect(retryDecision(input(more))).toStrictEqual(expected)
+  })
+
+  it('gives a 503 up as a 429 when no retries are allowed', () => {
+    const unavailable = failure('unavailable', 503)
+    expect(retryDecision(input({ maxRetries: 0, failure: unavailable }))).toStrictEqual({
+      retry: false,
+      why: 'max-retries',
+      appended: ''
+    })
+  })
+
+  const lookup = (more: Partial<RetryInput>): RetryInput =>
+    input({ request: 'lookup', maxRetries: 0, failure: failure('http', 502), ...more })
+
+  it.each<[string, Partial<RetryInput>, ReturnType<typeof retryDecision>]>([
+    [
+      'a 502, after 2 s, whatever max-retries says, without pausing the run',
+      {},
+      { retry: true, waitMs: 2_000, until: 3_000, pauseRun: false, pausedMs: 0, pauseEnd: 0 }
+    ],
+    [
+      'a timeout the second time, after 4 s, leaving the run’s pause as it is',
+      { failure: failure('timeout'), retry: 1, pausedMs: 5, pauseEnd: 6 },
+      { retry: true, waitMs: 4_000, until: 5_000, pauseRun: false, pausedMs: 5, pauseEnd: 6 }
+    ],
+    [
+      'a reset',
+      { failure: failure('network') },
+      { retry: true, waitMs: 2_000, until: 3_000, pauseRun: false, pausedMs: 0, pauseEnd: 0 }
+    ],
+    [
+      'a refused connection',
+      { failure: failure('unreached') },
+      { retry: true, waitMs: 2_000, until: 3_000, pauseRun: false, pausedMs: 0, pauseEnd: 0 }
+    ],
+    [
+      'a 408',
+      { failure: failure('http', 408) },
+      { retry: true, waitMs: 2_000, until: 3_000, pauseRun: false, pausedMs: 0, pauseEnd: 0 }
+    ],
+    [
+      'a 500',
+      { failure: failure('http', 500) },
+      { retry: true, waitMs: 2_000, until: 3_000, pauseRun: false, pausedMs: 0, pauseEnd: 0 }
+    ]
+  ])('retries a look-up without a definite answer when not waiting: %s', (_, more, expected) => {
+    expect(retryDecision(lookup(more))).toStrictEqual(expected)
+  })
+
+  it.each<[string, Partial<RetryInput>, ReturnType<typeof retryDecision>]>([
+    [
+      'after twice more',
+      { retry: LOOKUP_RETRIES },
+      { retry: false, why: 'lookup-retries', appended: '; tried 3 times' }
+    ],
+    [
+      'when the run stopped',
+      { runStopped: true },
+      { retry: false, why: 'run-stopped', appended: '' }
+    ],
+    [
+      'while waiting for issuance: the next check repeats it',
+      { waiting: true },
+      { retry: false, why: 'next-check', appended: '' }
+    ]
+  ])('gives a look-up without a definite answer up %s', (_, more, expected) => {
+    expect(retryDecision(lookup(more))).toStrictEqual(expected)
+  })
+
+  it('waits 2 s, then 4 s, between look-ups', () => {
+    expect([LOOKUP_RETRIES, LOOKUP_RETRY_MS, MIN_RETRY_WAIT_MS]).toStrictEqual([2, 2_000, 1_000])
+  })
+})
+
+describe('isTransient', () => {
+  it.each<[CertCentralError, boolean]>([
+    [failure('timeout'), true],
+    [failure('network'), true],
+    [failure('unreached'), true],
+    [failure('http', 408), true],
+    [failure('http', 500), true],
+    [failure('http', 599), true],
+    [failure('http', 499), false],
+    [failure('http', 400), false],
+    [failure('http', null), false],
+    [failure('bad-success', 200), false],
+    [failure('permission', 403), false],
+    [failure('cancelled'), false],
+    [failure('redirect', 302), false]
+  ])('%s: %s', (f, expected) => {
+    expect(isTransient({ failure: f })).toBe(expected)
   })
 })
 
@@ -361,9 +572,13 @@ describe('fateOf', () => {
     ['a 204', { status: 204 }, 'sent'],
     ['a 200', { status: 200 }, 'sent'],
     ['a 429', rateLimited(30), 'unsent'],
+    ['a 503', failure('unavailable', 503), 'unsent'],
     ['a refused key', keyRefused(), 'unsent'],
+    ['a request that never reached CertCentral', failure('unreached'), 'unsent'],
     ['a 404', notFound(), 'failed'],
-    ['a 503', failure('http', 503), 'failed'],
+    ['a missing permission', failure('permission', 403), 'failed'],
+    ['a 2xx that is not CertCentral’s answer', failure('bad-success', 200), 'failed'],
+    ['a 502', failure('http', 502), 'failed'],
     ['a timeout', failure('timeout'), 'failed'],
     ['a network failure', failure('network'), 'failed'],
     ['a redirect', failure('redirect', 301), 'failed'],
@@ -382,6 +597,19 @@ describe('stopFor', () => {
     })
   })
 
+  const quiet: StopHistory = NO_HISTORY
+  const stopOn = (
+    last: CertCentralError,
+    more: { retried?: boolean; history?: StopHistory } = {}
+  ) =>
+    stopFor({
+      event: 'failure',
+      id: '7',
+      failure: last,
+      retried: more.retried ?? false,
+      history: more.history ?? quiet
+    })
+
   it.each<[string, CertCentralError, RunStop | undefined]>([
     [
       'a refused key',
@@ -393,14 +621,162 @@ describe('stopFor', () => {
       failure('rate-limited', 429),
       { reason: 'rate-limited', id: '7', message: 'a rate-limited failure' }
     ],
+    [
+      'a 503 not retried, with why',
+      failure('unavailable', 503),
+      { reason: 'unavailable', id: '7', message: 'a unavailable failure' }
+    ],
     ['not for a 404', notFound(), undefined],
-    ['not for a 503', failure('http', 503), undefined],
+    ['not for a 502', failure('http', 502), undefined],
+    ['not for a missing permission', failure('permission', 403), undefined],
+    ['not for one request that never reached CertCentral', failure('unreached'), undefined],
     ['not for a timeout', failure('timeout'), undefined],
     ['not for a network failure', failure('network'), undefined],
     ['not for a redirect', failure('redirect', 302), undefined],
     ['not for a request cancelled in flight', failure('cancelled'), undefined]
   ])('stops for %s', (_, last, expected) => {
-    expect(stopFor({ event: 'failure', id: '7', failure: last })).toStrictEqual(expected)
+    expect(stopOn(last)).toStrictEqual(expected)
+  })
+
+  it('stops for a refused key even when retried, but not for a 429 or 503 retried', () => {
+    expect(stopOn(keyRefused(), { retried: true })?.reason).toBe('key-refused')
+    expect(stopOn(failure('rate-limited', 429), { retried: true })).toBeUndefined()
+    expect(stopOn(failure('unavailable', 503), { retried: true })).toBeUndefined()
+  })
+
+  it('stops when the host gave no answer to 3 requests in a row, retried or not', () => {
+    const history = { ...quiet, silent: STOP_AFTER }
+    const expected: RunStop = {
+      reason: 'unreachable',
+      id: '7',
+      message:
+        'no answer from CertCentral for 3 requests in a row, so the rest were not tried (the last: a unreached failure)'
+    }
+    expect(stopOn(failure('unreached'), { history })).toStrictEqual(expected)
+    expect(stopOn(failure('unreached'), { history, retried: true })).toStrictEqual(expected)
+    expect(stopOn(failure('unreached'), { history: { ...quiet, silent: 2 } })).toBeUndefined()
+  })
+
+  const ended = (...errors: [string, string][]): StopHistory => ({
+    ...quiet,
+    recent: errors.map(([id, error]) => ({ id, error })),
+    first: { ended: 3, denied: 0 }
+  })
+  const onResult = (history: StopHistory) => stopFor({ event: 'result', id: '9', history })
+
+  it('stops when the same body-level error came back for 3 IDs in a row', () => {
+    const same = ended(
+      ['1', 'bad_request_format'],
+      ['2', 'bad_request_format'],
+      ['9', 'bad_request_format']
+    )
+    expect(onResult(same)).toStrictEqual({
+      reason: 'same-error',
+      id: '9',
+      message:
+        'DigiCert answered bad_request_format for 3 IDs in a row (1, 2, 9), so the rest were not sent: fix what it says, then send them again'
+    })
+  })
+
+  it.each<[string, StopHistory]>([
+    ['only 2 IDs', ended(['1', 'x'], ['9', 'x'])],
+    ['an ID in between without', ended(['1', 'x'], ['2', ''], ['9', 'x'])],
+    ['the first differs', ended(['1', 'y'], ['2', 'x'], ['9', 'x'])],
+    ['none of them', ended(['1', ''], ['2', ''], ['9', ''])],
+    ['the same ID twice', ended(['1', 'x'], ['1', 'x'], ['9', 'x'])]
+  ])('does not stop for errors when %s', (_, history) => {
+    expect(onResult(history)).toBeUndefined()
+  })
+
+  it('stops when the first 3 IDs all lacked the permission, and only then', () => {
+    const denied = (ended: number, d: number): StopHistory => ({
+      ...quiet,
+      first: { ended, denied: d }
+    })
+    expect(onResult(denied(3, 3))).toStrictEqual({
+      reason: 'missing-permission',
+      id: '9',
+      message:
+        'the first 3 IDs tried all got access_denied|missing_permission, so the rest were not sent: use a key whose user may manage them (not View Only), then send them again'
+    })
+    expect(onResult(denied(2, 2))).toBeUndefined()
+    expect(onResult(denied(3, 2))).toBeUndefined()
+  })
+})
+
+describe('the stop rules’ history', () => {
+  it('counts requests in a row with no answer at all, any answer ending the count', () => {
+    const timeout = failure('timeout')
+    let history = NO_HISTORY
+    for (const f of [failure('unreached'), timeout, timeout]) {
+      history = afterAttempt({ history, failure: f })
+    }
+    expect(history.silent).toBe(3)
+    expect(afterAttempt({ history, failure: failure('timeout', 200) }).silent).toBe(0)
+    expect(afterAttempt({ history, failure: failure('network') }).silent).toBe(0)
+    expect(afterAttempt({ history, failure: failure('http', 502) }).silent).toBe(0)
+    expect(afterAttempt({ history, failure: undefined })).toStrictEqual({ ...history, silent: 0 })
+  })
+
+  it.each<[CertCentralError, boolean]>([
+    [failure('unreached'), true],
+    [failure('timeout'), true],
+    [failure('timeout', 200), false],
+    [failure('network'), false],
+    [failure('http', 504), false]
+  ])('isSilent: %s is %s', (f, expected) => {
+    expect(isSilent({ failure: f })).toBe(expected)
+  })
+
+  it('keeps the last 3 IDs’ body-level errors, codes sorted and once each', () => {
+    let history = NO_HISTORY
+    const bad = failure('http', 400, [
+      'required_param:emails',
+      'bad_request_format',
+      'bad_request_format'
+    ])
+    const ids: [string, CertCentralError | undefined][] = [
+      ['1', undefined],
+      ['2', bad],
+      ['3', failure('bad-success', 200, ['bad_request_format'])],
+      ['4', failure('http', 404, ['not_found'])],
+      ['5', failure('http', 404, ['not_found|order'])],
+      ['6', failure('http', 404, ['not_found|route'])],
+      ['7', failure('permission', 403, ['access_denied|missing_permission'])],
+      ['8', failure('rate-limited', 429, ['request_limit_exceeded'])],
+      ['9', failure('http', 502)]
+    ]
+    const seen = ids.map(([id, f]) => {
+      history = afterResult({ history, id, failure: f })
+      return history.recent.at(-1)
+    })
+    expect(seen).toStrictEqual([
+      { id: '1', error: '' },
+      { id: '2', error: 'bad_request_format, required_param:emails' },
+      { id: '3', error: 'bad_request_format' },
+      { id: '4', error: '' },
+      { id: '5', error: '' },
+      { id: '6', error: 'not_found|route' },
+      { id: '7', error: '' },
+      { id: '8', error: '' },
+      { id: '9', error: '' }
+    ])
+    expect(history.recent.map(r => r.id)).toStrictEqual(['7', '8', '9'])
+  })
+
+  it('counts the first 3 IDs to end, and how many lacked the permission', () => {
+    const denied = failure('permission', 403)
+    let history = NO_HISTORY
+    const firsts = [denied, undefined, denied, denied].map(f => {
+      history = afterResult({ history, id: '1', failure: f })
+      return history.first
+    })
+    expect(firsts).toStrictEqual([
+      { ended: 1, denied: 1 },
+      { ended: 2, denied: 1 },
+      { ended: 3, denied: 2 },
+      { ended: 3, denied: 2 }
+    ])
   })
 })
 
@@ -433,6 +809,30 @@ describe('unsentError', () => {
       'order',
       2,
       'not sent: DigiCert rate-limited the key while sending order 2; run again later for this ID'
+    ],
+    [
+      stop('unavailable', '3'),
+      'certificate',
+      0,
+      'not attempted: CertCentral was unavailable (HTTP 503) while sending certificate 3; run again later for this ID'
+    ],
+    [
+      stop('unreachable', '4'),
+      'certificate',
+      0,
+      "not attempted: CertCentral gave no answer to 3 requests in a row (the last for certificate 4); check the runner's network, proxy and api-url, then send it again"
+    ],
+    [
+      stop('same-error', '5'),
+      'order',
+      1,
+      'not sent: the same DigiCert error came back for 3 orders in a row (the last 5); fix what it says, then send it again'
+    ],
+    [
+      stop('missing-permission', '6'),
+      'certificate',
+      0,
+      'not attempted: the first 3 certificates tried all got access_denied|missing_permission; use a key whose user may manage them, then send it again'
     ]
   ])('%o for a %s after %i requests', (s, noun, attempts, expected) => {
     expect(unsentError({ stop: s, noun, attempts })).toBe(expected)
@@ -450,7 +850,7 @@ describe('orderStep', () => {
   })
   const step = (more: Partial<OrderStepInput>): OrderStepInput => ({
     orderId: '42',
-    order: order('pending'),
+    answer: order('pending'),
     orderTarget: 'certificate',
     check: 1,
     now: 0,
@@ -465,27 +865,27 @@ describe('orderStep', () => {
   it.each<[string, Partial<OrderStepInput>, ReturnType<typeof orderStep>]>([
     [
       'sends an issued order with its certificate’s ID',
-      { order: order('issued', '1000042') },
+      { answer: order('issued', '1000042') },
       { step: 'send', target: '1000042' }
     ],
     [
       'sends an issued order with its certificate’s ID, even past the deadline',
-      { order: order('issued', '1000042'), waitSeconds: 0, deadline: 0 },
+      { answer: order('issued', '1000042'), waitSeconds: 0, deadline: 0 },
       { step: 'send', target: '1000042' }
     ],
     [
       'emails a site seal with the order’s own ID, with or without a certificate',
-      { order: order('issued'), orderTarget: 'order' },
+      { answer: order('issued'), orderTarget: 'order' },
       { step: 'send', target: '42' }
     ],
     [
       'emails a site seal with the order’s own ID, not its certificate’s',
-      { order: order('issued', '1000042'), orderTarget: 'order' },
+      { answer: order('issued', '1000042'), orderTarget: 'order' },
       { step: 'send', target: '42' }
     ],
     [
       'fails an issued order whose Order info names no certificate',
-      { order: order('issued') },
+      { answer: order('issued') },
       {
         step: 'end',
         fate: 'failed',
@@ -493,32 +893,65 @@ describe('orderStep', () => {
       }
     ],
     [
-      'fails an order not issued when not waiting',
+      'leaves an order not issued unsent when not waiting',
       { waitSeconds: 0, deadline: 0 },
       {
         step: 'end',
-        fate: 'failed',
-        error: 'order 42 is not issued yet (status pending); set wait-for-issuance to wait for it'
+        fate: 'unsent',
+        error:
+          'order 42 is not issued yet (status pending); send it again once it is, or set wait-for-issuance to wait for it'
       }
     ],
     [
-      'fails an order still pending at the deadline',
+      'leaves an order still pending at the deadline unsent',
       { now: 600_000, check: 9 },
       {
         step: 'end',
-        fate: 'failed',
+        fate: 'unsent',
         error: 'order 42 still pending after 10 min',
-        hint: 'raise wait-for-issuance, or run again once the order is issued'
+        hint: 'run again once the order is issued, or raise wait-for-issuance'
       }
     ],
     [
-      'fails an order still needing approval after the deadline',
-      { order: order('needs_approval'), now: 5_401_000, deadline: 5_400_000, waitSeconds: 5_400 },
+      'leaves an order still needing approval after the deadline unsent',
+      { answer: order('needs_approval'), now: 5_401_000, deadline: 5_400_000, waitSeconds: 5_400 },
       {
         step: 'end',
-        fate: 'failed',
+        fate: 'unsent',
         error: 'order 42 still needs_approval after 1 h 30 min',
-        hint: 'raise wait-for-issuance, or run again once the order is issued'
+        hint: 'run again once the order is issued, or raise wait-for-issuance'
+      }
+    ],
+    [
+      'settles a look-up’s definite failure while waiting',
+      { answer: notFound() },
+      { step: 'settle' }
+    ],
+    [
+      'settles a look-up’s failure when not waiting (its retries are over)',
+      { answer: failure('http', 502), waitSeconds: 0, deadline: 0 },
+      { step: 'settle' }
+    ],
+    [
+      'leaves an order unsent when its check at the deadline failed, with that failure',
+      { answer: failure('http', 502), now: 600_000, lastStatus: 'pending' },
+      {
+        step: 'end',
+        fate: 'unsent',
+        error:
+          'order 42 was not known to be issued when the wait of 10 min ended (last seen pending): its last check failed: a http failure',
+        hint: 'run again once CertCentral answers and the order is issued, or raise wait-for-issuance'
+      }
+    ],
+    [
+      'leaves an order never answered unsent when the wait ended',
+      { answer: failure('timeout'), now: 600_001 },
+      {
+        step: 'end',
+        fate: 'unsent',
+        error:
+          'order 42 was not known to be issued when the wait of 10 min ended: its last check failed: a timeout failure',
+        hint: 'run again once CertCentral answers and the order is issued, or raise wait-for-issuance'
       }
     ]
   ])('%s', (_, more, expected) => {
@@ -529,7 +962,7 @@ describe('orderStep', () => {
     'fails an order that is %s, whether waiting or not',
     status => {
       for (const more of [{}, { waitSeconds: 0, deadline: 0 }, { now: 600_000 }]) {
-        expect(orderStep(step({ order: order(status), ...more }))).toStrictEqual({
+        expect(orderStep(step({ answer: order(status), ...more }))).toStrictEqual({
           step: 'end',
           fate: 'failed',
           error: `order 42 is ${status}: it ended without a certificate, so there is nothing to send`,
@@ -543,7 +976,7 @@ describe('orderStep', () => {
     ['re-checks after 5 s at first', {}, 5_000],
     ['with jitter down to 4.5 s', { random: 0 }, 4_500],
     ['backing off at the third check', { check: 3, random: 0 }, 18_000],
-    ['whatever the status', { order: order('needs_approval'), check: 2 }, 10_000],
+    ['whatever the status', { answer: order('needs_approval'), check: 2 }, 10_000],
     ['to at most 2 min', { check: 9, random: 1 }, MAX_POLL_MS],
     ['sooner than the backoff when 13 orders share the budget', { ordersWaiting: 13 }, 5_000],
     ['no sooner than its share of the budget when 14 wait', { ordersWaiting: 14 }, 5_040],
@@ -555,7 +988,22 @@ describe('orderStep', () => {
     ],
     ['on the deadline when the backoff would pass it', { now: 590_000, check: 9 }, 10_000],
     ['on the deadline 1 ms away', { now: 599_999 }, 1],
-    ['on the deadline when the share would pass it', { now: 595_000, ordersWaiting: 20 }, 5_000]
+    ['on the deadline when the share would pass it', { now: 595_000, ordersWaiting: 20 }, 5_000],
+    [
+      'after a look-up that failed without a definite answer',
+      { answer: failure('network') },
+      5_000
+    ],
+    [
+      'after a 502, backing off as any check',
+      { answer: failure('http', 502), check: 3, random: 0 },
+      18_000
+    ],
+    [
+      'after a failed look-up, on the deadline',
+      { answer: failure('unreached'), now: 599_000 },
+      1_000
+    ]
   ])('waits: %s', (_, more, delayMs) => {
     expect(orderStep(step(more))).toStrictEqual({ step: 'wait', delayMs })
   })

@@ -46,18 +46,19 @@ describe('runPlan with order IDs', () => {
     )
   })
 
-  it('fails an order not issued at once when not waiting', async () => {
+  it('leaves an order not issued unsent when not waiting', async () => {
     const clock = new FakeClock()
     const api = new ScriptedApi(clock, { lookups: { '123': ['pending'], '124': ['issued'] } })
     const outcome = await runPlan(byOrder(['123', '124']), api, clock)
     expect(outcome.results[0]).toEqual({
       id: '123',
-      fate: 'failed',
+      fate: 'unsent',
       status: null,
       attempts: 1,
       commonName: '123.example.com',
       orderStatus: 'pending',
-      error: 'order 123 is not issued yet (status pending); set wait-for-issuance to wait for it'
+      error:
+        'order 123 is not issued yet (status pending); send it again once it is, or set wait-for-issuance to wait for it'
     })
     expect(outcome.results[1]?.fate).toBe('sent')
     expect(api.lookups('123')).toHaveLength(1)
@@ -109,7 +110,7 @@ describe('runPlan with order IDs', () => {
     }
   )
 
-  it('fails an order still pending when the wait ends, checking last at the deadline', async () => {
+  it('leaves an order still pending when the wait ends unsent, checking last at the deadline', async () => {
     const clock = new FakeClock()
     const api = new ScriptedApi(clock, { lookups: { '5': ['pending'] } })
     const outcome = await runPlan(byOrder(['5'], { waitSeconds: 1800 }), api, clock)
@@ -119,7 +120,7 @@ describe('runPlan with order IDs', () => {
     expect(clock.time).toBe(1_800_000)
     expect(api.sends()).toEqual([])
     expect(outcome.results[0]).toMatchObject({
-      fate: 'failed',
+      fate: 'unsent',
       orderStatus: 'pending',
       attempts: times.length
     })
@@ -136,7 +137,7 @@ describe('runPlan with order IDs', () => {
       [certificateOf('3'), 0],
       [certificateOf('2'), 15_000]
     ])
-    expect(outcome.results.map(r => r.fate)).toEqual(['failed', 'sent', 'sent'])
+    expect(outcome.results.map(r => r.fate)).toEqual(['unsent', 'sent', 'sent'])
   })
 
   it('emails a site seal with the order ID itself once the order is issued', async () => {
@@ -395,13 +396,13 @@ describe('runPlan with order IDs: slots, shares and results', () => {
     expect(outcome.results).toEqual([
       {
         id: '8',
-        fate: 'failed',
+        fate: 'unsent',
         status: null,
         attempts: 4,
         commonName: '8.example.com',
         orderStatus: 'pending',
         error: 'order 8 still pending after 30 s',
-        hint: 'raise wait-for-issuance, or run again once the order is issued'
+        hint: 'run again once the order is issued, or raise wait-for-issuance'
       }
     ])
   })
@@ -537,7 +538,7 @@ describe('runPlan log while orders wait', () => {
       clock
     )
     // 2 failed at its check at 5 s; 4 was sent at its check at 15 s
-    expect(outcome.results.map(r => r.fate)).toEqual(['failed', 'failed', 'failed', 'sent'])
+    expect(outcome.results.map(r => r.fate)).toEqual(['unsent', 'failed', 'unsent', 'sent'])
     expect(outcome.results[1]).toMatchObject({ status: 404, attempts: 2 })
     expect(api.sends().map(c => c.at)).toEqual([15_000])
     const later = of('info').filter(l => l.message.startsWith('waiting for') && l.at > 15_000)

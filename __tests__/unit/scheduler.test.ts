@@ -192,7 +192,7 @@ describe('runPlan and 429', () => {
     expect(clock.time).toBe(0)
   })
 
-  it('retries after exactly the Retry-After seconds', async () => {
+  it('retries after exactly the Retry-After seconds, and sets no retry-after once sent', async () => {
     const clock = new FakeClock()
     const { log, of } = recordLog(clock)
     const api = new ScriptedApi(clock, { sends: { '1': [rateLimited(12), rateLimited(3), 204] } })
@@ -208,7 +208,7 @@ describe('runPlan and 429', () => {
       [12_000, 2],
       [15_000, 3]
     ])
-    expect(outcome.retryAfter).toBe(3)
+    expect(outcome.retryAfter).toBeUndefined()
     expect(outcome.stop).toBeUndefined()
     const warnings = of('warning').map(l => l.message)
     expect(warnings).toHaveLength(2)
@@ -222,7 +222,7 @@ describe('runPlan and 429', () => {
     const outcome = await runPlan(byCertificate(['1'], { maxRetries: 1 }), api, clock)
     expect(api.calls.map(c => c.at)).toEqual([0, 300_000])
     expect(outcome.results[0]?.fate).toBe('sent')
-    expect(outcome.retryAfter).toBe(300)
+    expect(outcome.retryAfter).toBeUndefined()
   })
 
   it('stops the run on a Retry-After of 301 s, without waiting', async () => {
@@ -317,25 +317,40 @@ describe('runPlan and 429', () => {
     expect(outcome.results.map(r => r.fate)).toEqual(['sent', 'sent', 'unsent', 'unsent'])
   })
 
-  it('keeps the Retry-After of a 429 when a later failure has none', async () => {
+  it('keeps the Retry-After of a 429 when the 429 that left IDs unsent has none', async () => {
     const clock = new FakeClock()
     const api = new ScriptedApi(clock, {
       sends: { '1': [rateLimited(7), rateLimited(), 204], '2': [notFound()] }
     })
     const outcome = await runPlan(
-      byCertificate(['1', '2'], { maxRetries: 2, concurrency: 1 }),
+      byCertificate(['1', '2'], { maxRetries: 1, concurrency: 1 }),
+      api,
+      clock
+    )
+    expect(outcome.results.map(r => r.fate)).toEqual(['unsent', 'unsent'])
+    expect(outcome.retryAfter).toBe(7)
+  })
+
+  it('sets no retry-after when a 429 was retried and sent, whatever failed after', async () => {
+    const clock = new FakeClock()
+    const api = new ScriptedApi(clock, {
+      sends: { '1': [rateLimited(7), 204], '2': [notFound()] }
+    })
+    const outcome = await runPlan(
+      byCertificate(['1', '2'], { maxRetries: 1, concurrency: 1 }),
       api,
       clock
     )
     expect(outcome.results.map(r => r.fate)).toEqual(['sent', 'failed'])
-    expect(outcome.retryAfter).toBe(7)
+    expect(outcome.retryAfter).toBeUndefined()
   })
 
   it('fails the ID and stops the run when its retries run out', async () => {
     const clock = new FakeClock()
     const api = new ScriptedApi(clock, { sends: { '1': [rateLimited(1)] } })
     const outcome = await runPlan(byCertificate(['1'], { maxRetries: 2 }), api, clock)
-    expect(api.calls.map(c => c.at)).toEqual([0, 1_000, 2_000])
+    // Retry-After 1, but the second retry waits at least 2 s
+    expect(api.calls.map(c => c.at)).toEqual([0, 1_000, 3_000])
     expect(outcome.results[0]).toMatchObject({ fate: 'unsent', status: 429, attempts: 3 })
     expect(outcome.results[0]?.error).toMatch(/^HTTP 429: /)
     expect(outcome.stop).toMatchObject({ reason: 'rate-limited', id: '1' })
@@ -425,7 +440,7 @@ describe('runPlan and 429', () => {
     expect(api.calls.every(c => c.at <= 300_000)).toBe(true)
     expect(outcome.results[1]).toMatchObject({ fate: 'unsent', status: 429, attempts: 1 })
     expect(outcome.results[1]?.error).toMatch(
-      /; the run already waited 5 min for 429s, the most max-retries allows$/
+      /; the run already waited 5 min for 429s and 503s, the most max-retries allows$/
     )
     expect(outcome.results[2]).toEqual(notAttempted('3', unsentAfter429('2')))
     expect(outcome.stop).toMatchObject({ reason: 'rate-limited', id: '2' })
