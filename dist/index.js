@@ -1,15 +1,15 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 770:
+/***/ 8482:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+module.exports = __nccwpck_require__(9290);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 9290:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -280,33 +280,33 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 6752:
+/***/ 2480:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Client = __nccwpck_require__(3701)
-const Dispatcher = __nccwpck_require__(883)
-const Pool = __nccwpck_require__(628)
-const BalancedPool = __nccwpck_require__(837)
-const Agent = __nccwpck_require__(7405)
-const ProxyAgent = __nccwpck_require__(6672)
-const EnvHttpProxyAgent = __nccwpck_require__(3137)
-const RetryAgent = __nccwpck_require__(50)
-const errors = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
+const Client = __nccwpck_require__(1285)
+const Dispatcher = __nccwpck_require__(7939)
+const Pool = __nccwpck_require__(2244)
+const BalancedPool = __nccwpck_require__(2549)
+const Agent = __nccwpck_require__(8285)
+const ProxyAgent = __nccwpck_require__(9920)
+const EnvHttpProxyAgent = __nccwpck_require__(929)
+const RetryAgent = __nccwpck_require__(1346)
+const errors = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(6615)
-const buildConnector = __nccwpck_require__(9136)
-const MockClient = __nccwpck_require__(7365)
-const MockAgent = __nccwpck_require__(7501)
-const MockPool = __nccwpck_require__(4004)
-const mockErrors = __nccwpck_require__(2429)
-const RetryHandler = __nccwpck_require__(7816)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
-const DecoratorHandler = __nccwpck_require__(8155)
-const RedirectHandler = __nccwpck_require__(8754)
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const api = __nccwpck_require__(8567)
+const buildConnector = __nccwpck_require__(2784)
+const MockClient = __nccwpck_require__(9493)
+const MockAgent = __nccwpck_require__(1437)
+const MockPool = __nccwpck_require__(5220)
+const mockErrors = __nccwpck_require__(9917)
+const RetryHandler = __nccwpck_require__(5640)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(8421)
+const DecoratorHandler = __nccwpck_require__(91)
+const RedirectHandler = __nccwpck_require__(7970)
+const createRedirectInterceptor = __nccwpck_require__(6036)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -324,10 +324,10 @@ module.exports.DecoratorHandler = DecoratorHandler
 module.exports.RedirectHandler = RedirectHandler
 module.exports.createRedirectInterceptor = createRedirectInterceptor
 module.exports.interceptors = {
-  redirect: __nccwpck_require__(1514),
-  retry: __nccwpck_require__(2026),
-  dump: __nccwpck_require__(8060),
-  dns: __nccwpck_require__(379)
+  redirect: __nccwpck_require__(730),
+  retry: __nccwpck_require__(4346),
+  dump: __nccwpck_require__(8412),
+  dns: __nccwpck_require__(8731)
 }
 
 module.exports.buildConnector = buildConnector
@@ -389,7 +389,7 @@ function makeDispatcher (fn) {
 module.exports.setGlobalDispatcher = setGlobalDispatcher
 module.exports.getGlobalDispatcher = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(4398).fetch)
+const fetchImpl = (__nccwpck_require__(8702).fetch)
 module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
@@ -401,39 +401,39 @@ module.exports.fetch = async function fetch (init, options = undefined) {
     throw err
   }
 }
-module.exports.Headers = __nccwpck_require__(660).Headers
-module.exports.Response = __nccwpck_require__(9051).Response
-module.exports.Request = __nccwpck_require__(9967).Request
-module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.Headers = __nccwpck_require__(5524).Headers
+module.exports.Response = __nccwpck_require__(715).Response
+module.exports.Request = __nccwpck_require__(175).Request
+module.exports.FormData = __nccwpck_require__(1142).FormData
 module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
-module.exports.FileReader = __nccwpck_require__(8355).FileReader
+module.exports.FileReader = __nccwpck_require__(4848).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(179)
 
 module.exports.setGlobalOrigin = setGlobalOrigin
 module.exports.getGlobalOrigin = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(3245)
-const { kConstruct } = __nccwpck_require__(109)
+const { CacheStorage } = __nccwpck_require__(5965)
+const { kConstruct } = __nccwpck_require__(61)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
 module.exports.caches = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(6933)
 
 module.exports.deleteCookie = deleteCookie
 module.exports.getCookies = getCookies
 module.exports.getSetCookies = getSetCookies
 module.exports.setCookie = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(7708)
 
 module.exports.parseMIMEType = parseMIMEType
 module.exports.serializeAMimeType = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(7316)
+module.exports.WebSocket = __nccwpck_require__(1886).WebSocket
 module.exports.CloseEvent = CloseEvent
 module.exports.ErrorEvent = ErrorEvent
 module.exports.MessageEvent = MessageEvent
@@ -449,18 +449,18 @@ module.exports.MockPool = MockPool
 module.exports.MockAgent = MockAgent
 module.exports.mockErrors = mockErrors
 
-const { EventSource } = __nccwpck_require__(1238)
+const { EventSource } = __nccwpck_require__(1670)
 
 module.exports.EventSource = EventSource
 
 
 /***/ }),
 
-/***/ 158:
+/***/ 670:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(3440)
-const { RequestAbortedError } = __nccwpck_require__(8707)
+const { addAbortListener } = __nccwpck_require__(4640)
+const { RequestAbortedError } = __nccwpck_require__(4627)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -520,16 +520,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2279:
+/***/ 2004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -635,7 +635,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6862:
+/***/ 5646:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -649,10 +649,10 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
+} = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 const assert = __nccwpck_require__(4589)
 
 const kResume = Symbol('resume')
@@ -893,16 +893,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 4043:
+/***/ 4203:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(9927)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
+const { Readable } = __nccwpck_require__(471)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(2247)
 const { AsyncResource } = __nccwpck_require__(6698)
 
 class RequestHandler extends AsyncResource {
@@ -1114,18 +1114,18 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 3560:
+/***/ 9656:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(2247)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -1341,15 +1341,15 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1882:
+/***/ 6730:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(4627)
 const { AsyncResource } = __nccwpck_require__(6698)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const util = __nccwpck_require__(4640)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 const assert = __nccwpck_require__(4589)
 
 class UpgradeHandler extends AsyncResource {
@@ -1456,21 +1456,21 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6615:
+/***/ 8567:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(4043)
-module.exports.stream = __nccwpck_require__(3560)
-module.exports.pipeline = __nccwpck_require__(6862)
-module.exports.upgrade = __nccwpck_require__(1882)
-module.exports.connect = __nccwpck_require__(2279)
+module.exports.request = __nccwpck_require__(4203)
+module.exports.stream = __nccwpck_require__(9656)
+module.exports.pipeline = __nccwpck_require__(5646)
+module.exports.upgrade = __nccwpck_require__(6730)
+module.exports.connect = __nccwpck_require__(2004)
 
 
 /***/ }),
 
-/***/ 9927:
+/***/ 471:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
@@ -1479,9 +1479,9 @@ module.exports.connect = __nccwpck_require__(2279)
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { ReadableStreamFrom } = __nccwpck_require__(3440)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { ReadableStreamFrom } = __nccwpck_require__(4640)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -1862,15 +1862,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 7655:
+/***/ 2247:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(4589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 
-const { chunksDecode } = __nccwpck_require__(9927)
+const { chunksDecode } = __nccwpck_require__(471)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -1962,16 +1962,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9136:
+/***/ 2784:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
-const timers = __nccwpck_require__(6603)
+const util = __nccwpck_require__(4640)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(4627)
+const timers = __nccwpck_require__(1275)
 
 function noop () {}
 
@@ -2209,7 +2209,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 735:
+/***/ 2303:
 /***/ ((module) => {
 
 
@@ -2334,7 +2334,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2414:
+/***/ 3374:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2543,7 +2543,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8707:
+/***/ 4627:
 /***/ ((module) => {
 
 
@@ -2975,7 +2975,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4655:
+/***/ 7311:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2983,7 +2983,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -2998,9 +2998,9 @@ const {
   validateHandler,
   getServerName,
   normalizedMethodRecords
-} = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+} = __nccwpck_require__(4640)
+const { channels } = __nccwpck_require__(3374)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(2303)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -3464,7 +3464,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 6443:
+/***/ 4043:
 /***/ ((module) => {
 
 module.exports = {
@@ -3538,7 +3538,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7752:
+/***/ 4152:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -3546,7 +3546,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(735)
+} = __nccwpck_require__(2303)
 
 class TstNode {
   /** @type {any} */
@@ -3697,13 +3697,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3440:
+/***/ 4640:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(4043)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
@@ -3711,9 +3711,9 @@ const { Blob } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
-const { tree } = __nccwpck_require__(7752)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(2303)
+const { tree } = __nccwpck_require__(4152)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -4423,18 +4423,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7405:
+/***/ 8285:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
-const DispatcherBase = __nccwpck_require__(1841)
-const Pool = __nccwpck_require__(628)
-const Client = __nccwpck_require__(3701)
-const util = __nccwpck_require__(3440)
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(4043)
+const DispatcherBase = __nccwpck_require__(9265)
+const Pool = __nccwpck_require__(2244)
+const Client = __nccwpck_require__(1285)
+const util = __nccwpck_require__(4640)
+const createRedirectInterceptor = __nccwpck_require__(6036)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -4563,7 +4563,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 837:
+/***/ 2549:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4571,7 +4571,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const {
   PoolBase,
   kClients,
@@ -4579,10 +4579,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Pool = __nccwpck_require__(628)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
-const { parseOrigin } = __nccwpck_require__(3440)
+} = __nccwpck_require__(3856)
+const Pool = __nccwpck_require__(2244)
+const { kUrl, kInterceptors } = __nccwpck_require__(4043)
+const { parseOrigin } = __nccwpck_require__(4640)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -4779,7 +4779,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 637:
+/***/ 9133:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4787,9 +4787,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const timers = __nccwpck_require__(6603)
+const util = __nccwpck_require__(4640)
+const { channels } = __nccwpck_require__(3374)
+const timers = __nccwpck_require__(1275)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -4802,7 +4802,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const {
   kUrl,
   kReset,
@@ -4835,9 +4835,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(4043)
 
-const constants = __nccwpck_require__(2824)
+const constants = __nccwpck_require__(776)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -4849,11 +4849,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(7630) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(3434))
+    mod = await WebAssembly.compile(__nccwpck_require__(8586))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -4861,7 +4861,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(3870))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(7630))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -5776,7 +5776,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(4492).extractBody)
+      extractBody = (__nccwpck_require__(6396).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -6299,7 +6299,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 8788:
+/***/ 4548:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6307,13 +6307,13 @@ module.exports = connectH1
 const assert = __nccwpck_require__(4589)
 const { errorMonitor } = __nccwpck_require__(8474)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(4640)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const {
   kUrl,
   kReset,
@@ -6332,7 +6332,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(4043)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -6738,7 +6738,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(4492).extractBody)
+    extractBody ??= (__nccwpck_require__(6396).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -7098,7 +7098,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3701:
+/***/ 1285:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
@@ -7108,16 +7108,16 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const Request = __nccwpck_require__(4655)
-const DispatcherBase = __nccwpck_require__(1841)
+const util = __nccwpck_require__(4640)
+const { channels } = __nccwpck_require__(3374)
+const Request = __nccwpck_require__(7311)
+const DispatcherBase = __nccwpck_require__(9265)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(4627)
+const buildConnector = __nccwpck_require__(2784)
 const {
   kUrl,
   kServerName,
@@ -7159,9 +7159,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(6443)
-const connectH1 = __nccwpck_require__(637)
-const connectH2 = __nccwpck_require__(8788)
+} = __nccwpck_require__(4043)
+const connectH1 = __nccwpck_require__(9133)
+const connectH2 = __nccwpck_require__(4548)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -7469,7 +7469,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const createRedirectInterceptor = __nccwpck_require__(6036)
 
 function onError (client, err) {
   if (
@@ -7729,19 +7729,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 1841:
+/***/ 9265:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(883)
+const Dispatcher = __nccwpck_require__(7939)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+} = __nccwpck_require__(4627)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(4043)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -7944,7 +7944,7 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 883:
+/***/ 7939:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8016,15 +8016,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 3137:
+/***/ 929:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
-const ProxyAgent = __nccwpck_require__(6672)
-const Agent = __nccwpck_require__(7405)
+const DispatcherBase = __nccwpck_require__(9265)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(4043)
+const ProxyAgent = __nccwpck_require__(9920)
+const Agent = __nccwpck_require__(8285)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -8183,7 +8183,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 4660:
+/***/ 5844:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -8307,15 +8307,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 2128:
+/***/ 3856:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const FixedQueue = __nccwpck_require__(4660)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
-const PoolStats = __nccwpck_require__(3246)
+const DispatcherBase = __nccwpck_require__(9265)
+const FixedQueue = __nccwpck_require__(5844)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(4043)
+const PoolStats = __nccwpck_require__(5710)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -8508,10 +8508,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3246:
+/***/ 5710:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(6443)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(4043)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -8549,7 +8549,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 628:
+/***/ 2244:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8560,14 +8560,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Client = __nccwpck_require__(3701)
+} = __nccwpck_require__(3856)
+const Client = __nccwpck_require__(1285)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { kUrl, kInterceptors } = __nccwpck_require__(4043)
+const buildConnector = __nccwpck_require__(2784)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -8663,19 +8663,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 6672:
+/***/ 9920:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(4043)
 const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(7405)
-const Pool = __nccwpck_require__(628)
-const DispatcherBase = __nccwpck_require__(1841)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
-const Client = __nccwpck_require__(3701)
+const Agent = __nccwpck_require__(8285)
+const Pool = __nccwpck_require__(2244)
+const DispatcherBase = __nccwpck_require__(9265)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(4627)
+const buildConnector = __nccwpck_require__(2784)
+const Client = __nccwpck_require__(1285)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -8944,13 +8944,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 50:
+/***/ 1346:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(883)
-const RetryHandler = __nccwpck_require__(7816)
+const Dispatcher = __nccwpck_require__(7939)
+const RetryHandler = __nccwpck_require__(5640)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -8986,7 +8986,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 2581:
+/***/ 8421:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8994,8 +8994,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const Agent = __nccwpck_require__(7405)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const Agent = __nccwpck_require__(8285)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -9025,7 +9025,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8155:
+/***/ 91:
 /***/ ((module) => {
 
 
@@ -9076,15 +9076,15 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 8754:
+/***/ 7970:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
-const { kBodyUsed } = __nccwpck_require__(6443)
+const util = __nccwpck_require__(4640)
+const { kBodyUsed } = __nccwpck_require__(4043)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -9315,20 +9315,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 7816:
+/***/ 5640:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
-const { RequestRetryError } = __nccwpck_require__(8707)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(4043)
+const { RequestRetryError } = __nccwpck_require__(4627)
 const {
   isDisturbed,
   parseHeaders,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(3440)
+} = __nccwpck_require__(4640)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -9759,14 +9759,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 379:
+/***/ 8731:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(8155)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(91)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(4627)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -10141,14 +10141,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 8060:
+/***/ 8412:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const DecoratorHandler = __nccwpck_require__(8155)
+const util = __nccwpck_require__(4640)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(4627)
+const DecoratorHandler = __nccwpck_require__(91)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -10271,12 +10271,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 5092:
+/***/ 6036:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(8754)
+const RedirectHandler = __nccwpck_require__(7970)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -10299,11 +10299,11 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 1514:
+/***/ 730:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RedirectHandler = __nccwpck_require__(8754)
+const RedirectHandler = __nccwpck_require__(7970)
 
 module.exports = opts => {
   const globalMaxRedirections = opts?.maxRedirections
@@ -10330,11 +10330,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 2026:
+/***/ 4346:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(7816)
+const RetryHandler = __nccwpck_require__(5640)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -10356,13 +10356,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 2824:
+/***/ 776:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(172);
+const utils_1 = __nccwpck_require__(1308);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -10640,7 +10640,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 3870:
+/***/ 7630:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10652,7 +10652,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 3434:
+/***/ 8586:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10664,7 +10664,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 172:
+/***/ 1308:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -10685,13 +10685,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 7501:
+/***/ 1437:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(6443)
-const Agent = __nccwpck_require__(7405)
+const { kClients } = __nccwpck_require__(4043)
+const Agent = __nccwpck_require__(8285)
 const {
   kAgent,
   kMockAgentSet,
@@ -10702,14 +10702,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(1117)
-const MockClient = __nccwpck_require__(7365)
-const MockPool = __nccwpck_require__(4004)
-const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const Dispatcher = __nccwpck_require__(883)
-const Pluralizer = __nccwpck_require__(1529)
-const PendingInterceptorsFormatter = __nccwpck_require__(6142)
+} = __nccwpck_require__(941)
+const MockClient = __nccwpck_require__(9493)
+const MockPool = __nccwpck_require__(5220)
+const { matchValue, buildMockOptions } = __nccwpck_require__(8981)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(4627)
+const Dispatcher = __nccwpck_require__(7939)
+const Pluralizer = __nccwpck_require__(3289)
+const PendingInterceptorsFormatter = __nccwpck_require__(1726)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -10852,14 +10852,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 7365:
+/***/ 9493:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(3701)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const Client = __nccwpck_require__(1285)
+const { buildMockDispatch } = __nccwpck_require__(8981)
 const {
   kDispatches,
   kMockAgent,
@@ -10868,10 +10868,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(941)
+const { MockInterceptor } = __nccwpck_require__(5015)
+const Symbols = __nccwpck_require__(4043)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -10918,12 +10918,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 2429:
+/***/ 9917:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(8707)
+const { UndiciError } = __nccwpck_require__(4627)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -10953,12 +10953,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1511:
+/***/ 5015:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(8981)
 const {
   kDispatches,
   kDispatchKey,
@@ -10966,9 +10966,9 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(1117)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { buildURL } = __nccwpck_require__(3440)
+} = __nccwpck_require__(941)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const { buildURL } = __nccwpck_require__(4640)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -11167,14 +11167,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 4004:
+/***/ 5220:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(628)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const Pool = __nccwpck_require__(2244)
+const { buildMockDispatch } = __nccwpck_require__(8981)
 const {
   kDispatches,
   kMockAgent,
@@ -11183,10 +11183,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(941)
+const { MockInterceptor } = __nccwpck_require__(5015)
+const Symbols = __nccwpck_require__(4043)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -11233,7 +11233,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1117:
+/***/ 941:
 /***/ ((module) => {
 
 
@@ -11263,20 +11263,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3397:
+/***/ 8981:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(2429)
+const { MockNotMatchedError } = __nccwpck_require__(9917)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(1117)
-const { buildURL } = __nccwpck_require__(3440)
+} = __nccwpck_require__(941)
+const { buildURL } = __nccwpck_require__(4640)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
@@ -11637,7 +11637,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6142:
+/***/ 1726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -11687,7 +11687,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 1529:
+/***/ 3289:
 /***/ ((module) => {
 
 
@@ -11723,7 +11723,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 6603:
+/***/ 1275:
 /***/ ((module) => {
 
 
@@ -12153,20 +12153,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9634:
+/***/ 8514:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(109)
-const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
-const { webidl } = __nccwpck_require__(5893)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9051)
-const { Request, fromInnerRequest } = __nccwpck_require__(9967)
-const { kState } = __nccwpck_require__(3627)
-const { fetching } = __nccwpck_require__(4398)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(3168)
+const { kConstruct } = __nccwpck_require__(61)
+const { urlEquals, getFieldValues } = __nccwpck_require__(6814)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(4640)
+const { webidl } = __nccwpck_require__(5701)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(715)
+const { Request, fromInnerRequest } = __nccwpck_require__(175)
+const { kState } = __nccwpck_require__(1995)
+const { fetching } = __nccwpck_require__(8702)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(9520)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -13019,15 +13019,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3245:
+/***/ 5965:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(109)
-const { Cache } = __nccwpck_require__(9634)
-const { webidl } = __nccwpck_require__(5893)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(61)
+const { Cache } = __nccwpck_require__(8514)
+const { webidl } = __nccwpck_require__(5701)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
 
 class CacheStorage {
   /**
@@ -13178,26 +13178,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 109:
+/***/ 61:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(6443).kConstruct)
+  kConstruct: (__nccwpck_require__(4043).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 6798:
+/***/ 6814:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { isValidHeaderName } = __nccwpck_require__(3168)
+const { URLSerializer } = __nccwpck_require__(7708)
+const { isValidHeaderName } = __nccwpck_require__(9520)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -13242,7 +13242,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1276:
+/***/ 3404:
 /***/ ((module) => {
 
 
@@ -13261,15 +13261,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9061:
+/***/ 6933:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(1978)
-const { stringify } = __nccwpck_require__(7797)
-const { webidl } = __nccwpck_require__(5893)
-const { Headers } = __nccwpck_require__(660)
+const { parseSetCookie } = __nccwpck_require__(8906)
+const { stringify } = __nccwpck_require__(1077)
+const { webidl } = __nccwpck_require__(5701)
+const { Headers } = __nccwpck_require__(5524)
 
 /**
  * @typedef {Object} Cookie
@@ -13452,14 +13452,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1978:
+/***/ 8906:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
-const { isCTLExcludingHtab } = __nccwpck_require__(7797)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1900)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(3404)
+const { isCTLExcludingHtab } = __nccwpck_require__(1077)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(7708)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -13769,7 +13769,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7797:
+/***/ 1077:
 /***/ ((module) => {
 
 
@@ -14128,13 +14128,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4031:
+/***/ 335:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(3691)
 
 /**
  * @type {number[]} BOM
@@ -14709,23 +14709,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1238:
+/***/ 1670:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(4398)
-const { makeRequest } = __nccwpck_require__(9967)
-const { webidl } = __nccwpck_require__(5893)
-const { EventSourceStream } = __nccwpck_require__(4031)
-const { parseMIMEType } = __nccwpck_require__(1900)
-const { createFastMessageEvent } = __nccwpck_require__(5188)
-const { isNetworkError } = __nccwpck_require__(9051)
-const { delay } = __nccwpck_require__(4811)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { fetching } = __nccwpck_require__(8702)
+const { makeRequest } = __nccwpck_require__(175)
+const { webidl } = __nccwpck_require__(5701)
+const { EventSourceStream } = __nccwpck_require__(335)
+const { parseMIMEType } = __nccwpck_require__(7708)
+const { createFastMessageEvent } = __nccwpck_require__(7316)
+const { isNetworkError } = __nccwpck_require__(715)
+const { delay } = __nccwpck_require__(3691)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { environmentSettingsObject } = __nccwpck_require__(9520)
+const { getGlobalDispatcher } = __nccwpck_require__(8421)
 
 let experimentalWarned = false
 
@@ -15199,7 +15199,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4811:
+/***/ 3691:
 /***/ ((module) => {
 
 
@@ -15243,12 +15243,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4492:
+/***/ 6396:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(4640)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -15258,16 +15258,16 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(3168)
-const { FormData } = __nccwpck_require__(5910)
-const { kState } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
+} = __nccwpck_require__(9520)
+const { FormData } = __nccwpck_require__(1142)
+const { kState } = __nccwpck_require__(1995)
+const { webidl } = __nccwpck_require__(5701)
 const { Blob } = __nccwpck_require__(4573)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(1900)
-const { multipartFormDataParser } = __nccwpck_require__(116)
+const { serializeAMimeType } = __nccwpck_require__(7708)
+const { multipartFormDataParser } = __nccwpck_require__(3028)
 let random
 
 try {
@@ -15779,7 +15779,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4495:
+/***/ 7775:
 /***/ ((module) => {
 
 
@@ -15910,7 +15910,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1900:
+/***/ 7708:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -16661,12 +16661,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6653:
+/***/ 9197:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(6443)
+const { kConnected, kSize } = __nccwpck_require__(4043)
 
 class CompatWeakRef {
   constructor (value) {
@@ -16714,14 +16714,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 7114:
+/***/ 2538:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
+const { kState } = __nccwpck_require__(1995)
+const { webidl } = __nccwpck_require__(5701)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -16847,16 +16847,16 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 116:
+/***/ 3028:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { utf8DecodeBytes } = __nccwpck_require__(3168)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(1900)
-const { isFileLike } = __nccwpck_require__(7114)
-const { makeEntry } = __nccwpck_require__(5910)
+const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(4640)
+const { utf8DecodeBytes } = __nccwpck_require__(9520)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(7708)
+const { isFileLike } = __nccwpck_require__(2538)
+const { makeEntry } = __nccwpck_require__(1142)
 const assert = __nccwpck_require__(4589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
@@ -17328,16 +17328,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5910:
+/***/ 1142:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(3168)
-const { kState } = __nccwpck_require__(3627)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { FileLike, isFileLike } = __nccwpck_require__(7114)
-const { webidl } = __nccwpck_require__(5893)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(9520)
+const { kState } = __nccwpck_require__(1995)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { FileLike, isFileLike } = __nccwpck_require__(2538)
+const { webidl } = __nccwpck_require__(5701)
 const { File: NativeFile } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 
@@ -17587,7 +17587,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 1059:
+/***/ 179:
 /***/ ((module) => {
 
 
@@ -17634,21 +17634,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 660:
+/***/ 5524:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(6443)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(4043)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(3168)
-const { webidl } = __nccwpck_require__(5893)
+} = __nccwpck_require__(9520)
+const { webidl } = __nccwpck_require__(5701)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -18328,7 +18328,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4398:
+/***/ 8702:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -18341,9 +18341,9 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(9051)
-const { HeadersList } = __nccwpck_require__(660)
-const { Request, cloneRequest } = __nccwpck_require__(9967)
+} = __nccwpck_require__(715)
+const { HeadersList } = __nccwpck_require__(5524)
+const { Request, cloneRequest } = __nccwpck_require__(175)
 const zlib = __nccwpck_require__(8522)
 const {
   bytesMatch,
@@ -18379,23 +18379,23 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(3168)
-const { kState, kDispatcher } = __nccwpck_require__(3627)
+} = __nccwpck_require__(9520)
+const { kState, kDispatcher } = __nccwpck_require__(1995)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(6396)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(4495)
+} = __nccwpck_require__(7775)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished } = __nccwpck_require__(7075)
-const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { webidl } = __nccwpck_require__(5893)
+const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(4640)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(7708)
+const { getGlobalDispatcher } = __nccwpck_require__(8421)
+const { webidl } = __nccwpck_require__(5701)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
@@ -20605,23 +20605,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9967:
+/***/ 175:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
-const { FinalizationRegistry } = __nccwpck_require__(6653)()
-const util = __nccwpck_require__(3440)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(6396)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(5524)
+const { FinalizationRegistry } = __nccwpck_require__(9197)()
+const util = __nccwpck_require__(4640)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(9520)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -20631,12 +20631,12 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(4495)
+} = __nccwpck_require__(7775)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(1995)
+const { webidl } = __nccwpck_require__(5701)
+const { URLSerializer } = __nccwpck_require__(7708)
+const { kConstruct } = __nccwpck_require__(4043)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -21649,14 +21649,14 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 9051:
+/***/ 715:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
-const util = __nccwpck_require__(3440)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(5524)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(6396)
+const util = __nccwpck_require__(4640)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -21668,16 +21668,16 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(9520)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(4495)
-const { kState, kHeaders } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
-const { FormData } = __nccwpck_require__(5910)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
+} = __nccwpck_require__(7775)
+const { kState, kHeaders } = __nccwpck_require__(1995)
+const { webidl } = __nccwpck_require__(5701)
+const { FormData } = __nccwpck_require__(1142)
+const { URLSerializer } = __nccwpck_require__(7708)
+const { kConstruct } = __nccwpck_require__(4043)
 const assert = __nccwpck_require__(4589)
 const { types } = __nccwpck_require__(7975)
 
@@ -22266,7 +22266,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3627:
+/***/ 1995:
 /***/ ((module) => {
 
 
@@ -22282,21 +22282,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3168:
+/***/ 9520:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
-const { getGlobalOrigin } = __nccwpck_require__(1059)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(1900)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(7775)
+const { getGlobalOrigin } = __nccwpck_require__(179)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(7708)
 const { performance } = __nccwpck_require__(643)
-const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
+const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(4640)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(5893)
+const { webidl } = __nccwpck_require__(5701)
 
 let supportedHashes = []
 
@@ -23921,14 +23921,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5893:
+/***/ 5701:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { types, inspect } = __nccwpck_require__(7975)
 const { markAsUncloneable } = __nccwpck_require__(5919)
-const { toUSVString } = __nccwpck_require__(3440)
+const { toUSVString } = __nccwpck_require__(4640)
 
 /** @type {import('../../../types/webidl').Webidl} */
 const webidl = {}
@@ -24623,7 +24623,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2607:
+/***/ 2927:
 /***/ ((module) => {
 
 
@@ -24920,7 +24920,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8355:
+/***/ 4848:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -24929,16 +24929,16 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(3610)
+} = __nccwpck_require__(410)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(961)
-const { webidl } = __nccwpck_require__(5893)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+} = __nccwpck_require__(4929)
+const { webidl } = __nccwpck_require__(5701)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -25271,12 +25271,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8573:
+/***/ 5549:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
+const { webidl } = __nccwpck_require__(5701)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -25356,7 +25356,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 961:
+/***/ 4929:
 /***/ ((module) => {
 
 
@@ -25373,7 +25373,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3610:
+/***/ 410:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -25384,10 +25384,10 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(961)
-const { ProgressEvent } = __nccwpck_require__(8573)
-const { getEncoding } = __nccwpck_require__(2607)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
+} = __nccwpck_require__(4929)
+const { ProgressEvent } = __nccwpck_require__(5549)
+const { getEncoding } = __nccwpck_require__(2927)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(7708)
 const { types } = __nccwpck_require__(7975)
 const { StringDecoder } = __nccwpck_require__(3193)
 const { btoa } = __nccwpck_require__(4573)
@@ -25771,27 +25771,27 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6897:
+/***/ 7905:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(6096)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(1216)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(8625)
-const { channels } = __nccwpck_require__(2414)
-const { CloseEvent } = __nccwpck_require__(5188)
-const { makeRequest } = __nccwpck_require__(9967)
-const { fetching } = __nccwpck_require__(4398)
-const { Headers, getHeadersList } = __nccwpck_require__(660)
-const { getDecodeSplit } = __nccwpck_require__(3168)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
+} = __nccwpck_require__(32)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(1025)
+const { channels } = __nccwpck_require__(3374)
+const { CloseEvent } = __nccwpck_require__(7316)
+const { makeRequest } = __nccwpck_require__(175)
+const { fetching } = __nccwpck_require__(8702)
+const { Headers, getHeadersList } = __nccwpck_require__(5524)
+const { getDecodeSplit } = __nccwpck_require__(9520)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
 
 /** @type {import('crypto')} */
 let crypto
@@ -26149,7 +26149,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 736:
+/***/ 6096:
 /***/ ((module) => {
 
 
@@ -26222,14 +26222,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5188:
+/***/ 7316:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { kConstruct } = __nccwpck_require__(6443)
+const { webidl } = __nccwpck_require__(5701)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { kConstruct } = __nccwpck_require__(4043)
 const { MessagePort } = __nccwpck_require__(5919)
 
 /**
@@ -26558,12 +26558,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3264:
+/***/ 9104:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(736)
+const { maxUnsigned16Bit } = __nccwpck_require__(6096)
 
 const BUFFER_SIZE = 16386
 
@@ -26661,14 +26661,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9469:
+/***/ 1869:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(8625)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+const { isValidClientWindowBits } = __nccwpck_require__(1025)
+const { MessageSizeExceededError } = __nccwpck_require__(4627)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -26773,16 +26773,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 1652:
+/***/ 9332:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(1216)
-const { channels } = __nccwpck_require__(2414)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(6096)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(32)
+const { channels } = __nccwpck_require__(3374)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -26792,11 +26792,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(8625)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { closeWebSocketConnection } = __nccwpck_require__(6897)
-const { PerMessageDeflate } = __nccwpck_require__(9469)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(1025)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
+const { closeWebSocketConnection } = __nccwpck_require__(7905)
+const { PerMessageDeflate } = __nccwpck_require__(1869)
+const { MessageSizeExceededError } = __nccwpck_require__(4627)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -27307,14 +27307,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3900:
+/***/ 9388:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { opcodes, sendHints } = __nccwpck_require__(736)
-const FixedQueue = __nccwpck_require__(4660)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
+const { opcodes, sendHints } = __nccwpck_require__(6096)
+const FixedQueue = __nccwpck_require__(5844)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -27418,7 +27418,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 1216:
+/***/ 32:
 /***/ ((module) => {
 
 
@@ -27437,16 +27437,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8625:
+/***/ 1025:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(1216)
-const { states, opcodes } = __nccwpck_require__(736)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(5188)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(32)
+const { states, opcodes } = __nccwpck_require__(6096)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(7316)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(1900)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(7708)
 
 /* globals Blob */
 
@@ -27766,15 +27766,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3726:
+/***/ 1886:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(736)
+const { webidl } = __nccwpck_require__(5701)
+const { URLSerializer } = __nccwpck_require__(7708)
+const { environmentSettingsObject } = __nccwpck_require__(9520)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(6096)
 const {
   kWebSocketURL,
   kReadyState,
@@ -27783,21 +27783,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(1216)
+} = __nccwpck_require__(32)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(8625)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
-const { ByteParser } = __nccwpck_require__(1652)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3440)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+} = __nccwpck_require__(1025)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(7905)
+const { ByteParser } = __nccwpck_require__(9332)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(4640)
+const { getGlobalDispatcher } = __nccwpck_require__(8421)
 const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(5188)
-const { SendQueue } = __nccwpck_require__(3900)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(7316)
+const { SendQueue } = __nccwpck_require__(9388)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -28368,11 +28368,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9407:
+/***/ 629:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1472);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5863);
 // The action's entry point: awaited, so a pending request can never end the process as a success.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -28382,7 +28382,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1472:
+/***/ 5863:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28395,7 +28395,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -28431,7 +28431,7 @@ function utils_toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -28527,7 +28527,7 @@ function escapeProperty(s) {
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -28568,7 +28568,7 @@ const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.me
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -28659,11 +28659,11 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+// EXTERNAL MODULE: ../main/node_modules/tunnel/index.js
+var node_modules_tunnel = __nccwpck_require__(8482);
+// EXTERNAL MODULE: ../main/node_modules/undici/index.js
+var undici = __nccwpck_require__(2480);
+;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -29360,7 +29360,7 @@ class lib_HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/auth.js
 var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -29436,7 +29436,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -29510,7 +29510,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -29791,7 +29791,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -29833,7 +29833,7 @@ var external_events_ = __nccwpck_require__(4434);
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -30013,7 +30013,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -30287,7 +30287,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -30875,7 +30875,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -30955,7 +30955,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -31020,7 +31020,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -31584,33 +31584,52 @@ function hintFor(codes, context) {
     }
     return undefined;
 }
+/** The code DigiCert gives a key whose user lacks the role for this certificate or order. */
+const MISSING_PERMISSION = 'access_denied|missing_permission';
 /**
- * Whether an answer refuses the key itself, so every other ID would be refused the same way:
- * any 401, and a 403 whose codes are `access_denied|…` (the key or its user's permissions).
+ * Whether an answer refuses the key itself, so every other ID would be refused the same way: any
+ * 401, and a 403 whose codes are `access_denied|…` other than a missing permission.
  */
 function refusesKey(status, codes) {
-    return status === 401 || (status === 403 && codes.some(code => code.startsWith('access_denied')));
+    return (status === 401 ||
+        (status === 403 &&
+            codes.some(code => code.startsWith('access_denied') && code !== MISSING_PERMISSION)));
+}
+/**
+ * Whether a 403 says only that the key's user may not act on this ID (`missing_permission`): it may
+ * hold for this certificate and not the next (another division), so it is not a refused key.
+ */
+function lacksPermission(status, codes) {
+    return status === 403 && codes.includes(MISSING_PERMISSION) && !refusesKey(status, codes);
 }
 // ---- Retry-After ------------------------------------------------------------------------------
 /** `Retry-After` values above this are absurd: the output shows none and a warning says why. */
 const MAX_RETRY_AFTER_SECONDS = 86_400;
 const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 /**
- * `Retry-After` as whole seconds from `nowMs`: delta-seconds, or an IMF-fixdate (RFC 9110). Any
- * other text counts as absent, as does a number too long to be meant.
+ * `Retry-After` as whole seconds: delta-seconds, or an IMF-fixdate (RFC 9110) counted from the
+ * answer's own `Date` header when it has a usable one (both then come from the server's clock),
+ * else from `nowMs`, the runner's wall clock. Any other text counts as absent, as does a number
+ * too long to be meant.
  */
-function parseRetryAfter(header, nowMs) {
+function parseRetryAfter(header, nowMs, dateHeader) {
     if (header === undefined)
         return undefined;
     const value = header.trim();
     if (/^\d{1,15}$/.test(value))
         return Number(value);
+    const date = httpDate(value);
+    if (date === undefined)
+        return undefined;
+    const served = dateHeader === undefined ? undefined : httpDate(dateHeader.trim());
+    return Math.max(0, Math.ceil((date - (served ?? nowMs)) / 1000));
+}
+/** An IMF-fixdate as ms since the epoch, or undefined. */
+function httpDate(value) {
     if (!HTTP_DATE.test(value))
         return undefined;
     const date = Date.parse(value);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, Math.ceil((date - nowMs) / 1000));
+    return Number.isNaN(date) ? undefined : date;
 }
 // ---- Where the key may go ---------------------------------------------------------------------
 /** Loopback means loopback: 127.0.0.0/8, ::1 and the name `localhost`, never `*.localhost`. */
@@ -32079,8 +32098,17 @@ function settleOnce(options, start) {
 
 
 
-/** Bytes of a response body kept; the rest is dropped unread and the connection closed. */
+/**
+ * Bytes of a response body kept when the status is not 2xx (enough to explain an error); the rest
+ * is dropped unread and the connection closed.
+ */
 const MAX_BODY_BYTES = 64 * 1024;
+/** Bytes of a 2xx body kept: CertCentral's answer itself (an Order info with many SANs). */
+const MAX_SUCCESS_BODY_BYTES = 1024 * 1024;
+/** The bytes of a body kept for this status: MAX_SUCCESS_BODY_BYTES for a 2xx, else MAX_BODY_BYTES. */
+function bodyLimitFor({ status }) {
+    return status >= 200 && status < 300 ? MAX_SUCCESS_BODY_BYTES : MAX_BODY_BYTES;
+}
 /** A request that ended without a complete answer, with its fields by name. */
 class TransportError extends Error {
     name = 'TransportError';
@@ -32123,68 +32151,48 @@ class Transport {
      */
     request(method, url, headers, body, cancel) {
         let status = null;
+        // Whether the request may have left the runner: false until its connection is open (the
+        // proxy's tunnel and the TLS handshake done), true at once on a kept-alive connection.
+        let reached = false;
+        const failure = (kind, code, detail) => ({
+            error: new TransportError({ kind, status, code, detail, reached })
+        });
         return settleOnce({
             timeoutMs: this.options.timeoutMs,
-            onTimeout: () => ({
-                error: new TransportError({
-                    kind: 'timeout',
-                    status,
-                    code: 'ETIMEDOUT',
-                    detail: `no complete answer in ${this.options.timeoutMs} ms`,
-                    reached: true
-                })
-            }),
+            onTimeout: () => failure('timeout', 'ETIMEDOUT', `no complete answer in ${this.options.timeoutMs} ms`),
             signal: cancel,
-            onAbort: () => ({
-                error: new TransportError({
-                    kind: 'cancelled',
-                    status,
-                    code: 'ECANCELED',
-                    detail: 'the run was cancelled',
-                    reached: true
-                })
-            })
+            onAbort: () => failure('cancelled', 'ECANCELED', 'the run was cancelled')
         }, settle => {
             let request;
             try {
-                const module = url.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_;
-                request = module.request(url, {
-                    method,
-                    agent: this.agentFor(url),
-                    headers: {
-                        ...headers,
-                        'User-Agent': this.options.userAgent,
-                        ...(body === undefined
-                            ? method === 'GET'
-                                ? {}
-                                : { 'Content-Length': '0' }
-                            : { 'Content-Length': String(Buffer.byteLength(body)) })
-                    }
-                });
+                request = this.open(method, url, headers, body);
             }
             catch (error) {
-                settle({ error: systemFailure(error, null) });
+                settle({ error: systemFailure(error, null, false) });
                 return undefined;
             }
-            request.on('error', error => settle({ error: systemFailure(error, status) }));
+            request.on('socket', socket => {
+                if (request.reusedSocket)
+                    reached = true;
+                else
+                    socket.once(socket instanceof external_node_tls_.TLSSocket ? 'secureConnect' : 'connect', () => {
+                        reached = true;
+                    });
+            });
+            request.on('error', error => settle({ error: systemFailure(error, status, reached) }));
             // A 101 (or any protocol switch) is never an answer to these calls: drop the connection.
             request.on('upgrade', (response, socket) => {
                 socket.destroy();
-                settle({
-                    error: new TransportError({
-                        kind: 'protocol',
-                        status: response.statusCode ?? 101,
-                        code: 'EPROTO',
-                        detail: 'the server switched protocols instead of answering',
-                        reached: true
-                    })
-                });
+                status = response.statusCode ?? 101;
+                reached = true;
+                settle(failure('protocol', 'EPROTO', 'the server switched protocols instead of answering'));
             });
             request.on('response', response => {
                 status = response.statusCode ?? 0;
-                readBody(response).then(({ text, truncated }) => settle({
+                reached = true;
+                readBody(response, bodyLimitFor({ status })).then(({ text, truncated }) => settle({
                     value: { status: status, headers: response.headers, text, truncated }
-                }), error => settle({ error: systemFailure(error, status) }));
+                }), error => settle({ error: systemFailure(error, status, reached) }));
             });
             request.end(body);
             // A request that failed, timed out or was cancelled leaves no connection behind.
@@ -32192,6 +32200,23 @@ class Transport {
                 if ('error' in outcome)
                     request.destroy();
             };
+        });
+    }
+    /** The request itself, not yet sent: the agent for its URL, and every header. */
+    open(method, url, headers, body) {
+        const module = url.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_;
+        return module.request(url, {
+            method,
+            agent: this.agentFor(url),
+            headers: {
+                ...headers,
+                'User-Agent': this.options.userAgent,
+                ...(body === undefined
+                    ? method === 'GET'
+                        ? {}
+                        : { 'Content-Length': '0' }
+                    : { 'Content-Length': String(Buffer.byteLength(body)) })
+            }
         });
     }
     /** Closes every connection, kept-alive or still tunnelling, so the process can exit. */
@@ -32220,18 +32245,19 @@ class Transport {
         return agent;
     }
 }
-function systemFailure(error, status) {
+/** A system error as a TransportError; `reached` as the request got (see TransportFailureInfo). */
+function systemFailure(error, status, reached) {
     if (error instanceof TransportError)
         return error;
     const code = error?.code ?? 'no error code';
     const detail = error instanceof Error ? error.message : String(error);
-    return new TransportError({ kind: 'network', status, code: String(code), detail, reached: true });
+    return new TransportError({ kind: 'network', status, code: String(code), detail, reached });
 }
 /**
- * Reads at most MAX_BODY_BYTES. Settles on end, on error, and on a close before the end (a reset
+ * Reads at most `limit` bytes. Settles on end, on error, and on a close before the end (a reset
  * mid-body), so it can never stay pending; the request's deadline covers a body that trickles.
  */
-function readBody(message) {
+function readBody(message, limit) {
     return settleOnce({}, settle => {
         const chunks = [];
         let size = 0;
@@ -32239,7 +32265,7 @@ function readBody(message) {
             value: { text: Buffer.concat(chunks).toString('utf8'), truncated }
         });
         message.on('data', (chunk) => {
-            const room = MAX_BODY_BYTES - size;
+            const room = limit - size;
             chunks.push(chunk.subarray(0, room));
             size += Math.min(room, chunk.length);
             if (chunk.length > room) {
@@ -32343,6 +32369,8 @@ class TunnelAgent extends external_node_https_namespaceObject.Agent {
 const MAX_ERRORS_SHOWN = 3;
 /** Characters of a body that is not DigiCert's error shape shown in a message. */
 const MAX_SHOWN_BODY_CHARS = SHOWN_CHARS.body;
+/** Said of a send whose outcome is unknown (a timeout, a reset, a 5xx). */
+const MAY_HAVE_BEEN_SENT = 'it may have been sent: check the audit log in CertCentral before sending it again';
 /** A request that did not succeed, with its fields by name (as ky's HTTPError). */
 class CertCentralError extends Error {
     name = 'CertCentralError';
@@ -32392,27 +32420,39 @@ class CertCentralClient {
     lookupFor(orderId) {
         return { method: 'GET', url: this.options.baseUrl + orderInfoPath(orderId) };
     }
-    /** Makes an operation's call; resolves on 2xx, throws a CertCentralError on anything else. */
+    /**
+     * Makes an operation's call; resolves on a 2xx that is CertCentral's answer (empty, or a JSON
+     * object without `errors`), throws a CertCentralError on anything else.
+     */
     async call(operation, id, body, attempt, cancel) {
-        const response = await this.exchange(this.requestFor(operation, id), body, attempt, cancel);
+        const request = this.requestFor(operation, id);
+        const response = await this.exchange(request, body, { attempt, sends: true, cancel });
+        const refused = this.notAnAnswer(response, 'send');
+        if (refused)
+            throw refused;
         return { status: response.status };
     }
-    /** Reads an order's status and certificate; throws a CertCentralError on anything but 2xx. */
+    /** Reads an order's status and certificate; throws a CertCentralError on anything else. */
     async lookup(orderId, attempt, cancel) {
-        const response = await this.exchange(this.lookupFor(orderId), undefined, attempt, cancel);
+        const request = this.lookupFor(orderId);
+        const response = await this.exchange(request, undefined, { attempt, sends: false, cancel });
+        const refused = this.notAnAnswer(response, `the Order info of order ${orderId}`);
+        if (refused)
+            throw refused;
         const order = parseOrderInfo(response.text);
         if (!order) {
             throw new CertCentralError({
                 message: `HTTP ${response.status}: the Order info of order ${orderId} has no status (${this.bodyShown(response)}); check api-url`,
-                kind: 'http',
+                kind: 'bad-success',
                 status: response.status
             });
         }
         return { status: response.status, order };
     }
-    async exchange({ method, url }, body, attempt, cancel) {
-        const now = this.options.now ?? Date.now;
+    async exchange({ method, url }, body, { attempt, sends, cancel }) {
+        const now = this.options.now ?? (() => performance.now());
         const started = now();
+        const took = () => Math.round(now() - started);
         const headers = {
             [API_KEY_HEADER]: this.options.apiKey,
             Accept: 'application/json',
@@ -32424,35 +32464,73 @@ class CertCentralClient {
             response = await this.options.transport.request(method, new URL(url), headers, text, cancel);
         }
         catch (error) {
-            const failure = this.explainFailure(error);
-            this.options.log.debug(`${method} ${url} attempt ${attempt}: ${failure.kind} after ${now() - started} ms${failure.status ? ` (HTTP ${failure.status})` : ''}`);
+            const failure = this.explainFailure(error, sends);
+            this.options.log.debug(`${method} ${url} attempt ${attempt}: ${failure.kind} after ${took()} ms${failure.status ? ` (HTTP ${failure.status})` : ''}`);
             throw failure;
         }
         const retryAfter = first(response.headers['retry-after']);
-        this.options.log.debug(`${method} ${url} attempt ${attempt}: HTTP ${response.status} in ${now() - started} ms` +
+        this.options.log.debug(`${method} ${url} attempt ${attempt}: HTTP ${response.status} in ${took()} ms` +
             (retryAfter !== undefined
                 ? `, Retry-After: ${this.options.sanitizer.text(retryAfter, SHOWN_CHARS.header)}`
                 : ''));
         if (response.status >= 200 && response.status < 300)
             return response;
-        throw this.judge(response);
+        throw this.judge(response, sends);
     }
-    judge(response) {
-        const { status, headers } = response;
+    /**
+     * A 2xx that is not CertCentral's answer, as a failure (undefined when it is one): cut off, an
+     * HTML page, DigiCert's `errors`, or for a send anything but empty or a JSON object. `what` is
+     * 'send' for an operation's call, else what the body should be (for the message).
+     */
+    notAnAnswer(response, what) {
+        const { status, text, truncated } = response;
+        const sends = what === 'send';
+        const lead = `HTTP ${status} but ${sends ? 'the answer' : what}`;
+        const fail = (message, codes, hint) => new CertCentralError({ message, kind: 'bad-success', status, codes, hint });
+        const notSent = sends ? ', so the email was most likely not sent' : '';
+        if (truncated) {
+            return fail(`${lead} is too large to be CertCentral's answer (cut off after ${MAX_SUCCESS_BODY_BYTES / 1024 / 1024} MiB)${notSent}; check api-url and the network`);
+        }
+        if (sends && text.trim() === '')
+            return undefined;
+        if (isHtml(response)) {
+            return fail(`${lead} is not CertCentral's answer (an HTML page: a sign-in page or a gateway?; ${this.bodyShown(response)})${notSent}; check api-url and the network`);
+        }
+        const errors = this.errorsOf(text);
+        if (errors) {
+            const { codes, detail } = errors;
+            const hint = hintFor(codes, { idInput: this.options.idInput });
+            const taken = sends ? ', so it is not taken as sent' : '';
+            return fail(`${lead} carries DigiCert's errors (${detail})${taken}${hint ? `; ${hint}` : ''}`, codes, hint);
+        }
+        if (sends && !isJsonObject(text)) {
+            return fail(`${lead} is not CertCentral's answer (${this.bodyShown(response)})${notSent}; check api-url and the network`);
+        }
+        return undefined;
+    }
+    /** DigiCert's errors in a body, sanitized: their codes and the text that lists them. */
+    errorsOf(text) {
+        const errors = parseDigiCertErrors(text);
+        if (!errors)
+            return undefined;
         const safe = this.options.sanitizer;
-        const errors = parseDigiCertErrors(response.text) ?? [];
         const codes = errors.map(e => safe.text(e.code, SHOWN_CHARS.errorCode));
         const listed = errors
             .slice(0, MAX_ERRORS_SHOWN)
             .map((e, i) => `${codes[i]}: ${safe.text(e.message, SHOWN_CHARS.message)}`)
             .join('; ');
-        const total = countDigiCertErrors(response.text);
-        const detail = errors.length
-            ? listed +
-                (total > MAX_ERRORS_SHOWN
-                    ? `; and ${total - MAX_ERRORS_SHOWN} more error${total - MAX_ERRORS_SHOWN === 1 ? '' : 's'}`
-                    : '')
-            : this.bodyShown(response);
+        const more = countDigiCertErrors(text) - MAX_ERRORS_SHOWN;
+        return {
+            codes,
+            detail: listed + (more > 0 ? `; and ${more} more error${more === 1 ? '' : 's'}` : '')
+        };
+    }
+    judge(response, sends) {
+        const { status, headers } = response;
+        const safe = this.options.sanitizer;
+        const errors = this.errorsOf(response.text);
+        const codes = errors?.codes ?? [];
+        const detail = errors?.detail ?? this.bodyShown(response);
         const context = { idInput: this.options.idInput };
         // A 401 refuses the key whatever its code says (DigiCert documents none for it).
         const hint = hintFor(codes, context) ??
@@ -32470,38 +32548,47 @@ class CertCentralClient {
                 codes
             });
         }
-        if (status === 429) {
-            const header = first(headers['retry-after']);
-            const wait = parseRetryAfter(header, (this.options.now ?? Date.now)());
-            const asked = wait !== undefined
-                ? `; it asked to wait ${wait} s`
-                : header !== undefined
-                    ? `; its Retry-After ${JSON.stringify(safe.text(header, SHOWN_CHARS.quotedHeader))} is not a number of seconds or a date, so it counts as absent`
-                    : '';
-            return new CertCentralError({
-                message: `HTTP 429: DigiCert rate-limited this API key (${detail})${asked}`,
-                kind: 'rate-limited',
-                status,
-                codes,
-                hint: hintFor(['request_limit_exceeded'], context),
-                retryAfterSeconds: wait
-            });
-        }
-        if (refusesKey(status, codes)) {
-            return new CertCentralError({
-                message: withHint(`HTTP ${status}: ${detail}`),
-                kind: 'key-refused',
-                status,
-                codes,
-                hint
-            });
-        }
+        if (status === 429 || status === 503)
+            return this.later(response, codes, detail);
+        const kind = refusesKey(status, codes)
+            ? 'key-refused'
+            : lacksPermission(status, codes)
+                ? 'permission'
+                : 'http';
+        // A server error after the request was written: DigiCert may have acted on it.
+        // Said before the body, so that shortening a long message cannot drop it.
+        const unknown = sends && status >= 500 ? ` (${MAY_HAVE_BEEN_SENT})` : '';
         return new CertCentralError({
-            message: withHint(`HTTP ${status}: ${detail}`),
-            kind: 'http',
+            message: withHint(`HTTP ${status}${unknown}: ${detail}`),
+            kind,
             status,
             codes,
             hint
+        });
+    }
+    /** A 429 or 503: DigiCert said "later", maybe with a Retry-After (read against its Date). */
+    later(response, codes, detail) {
+        const { status, headers } = response;
+        const header = first(headers['retry-after']);
+        const wallNow = this.options.wallNow ?? Date.now;
+        const wait = parseRetryAfter(header, wallNow(), first(headers.date));
+        const asked = wait !== undefined
+            ? `; it asked to wait ${wait} s`
+            : header !== undefined
+                ? `; its Retry-After ${JSON.stringify(this.options.sanitizer.text(header, SHOWN_CHARS.quotedHeader))} is not a number of seconds or a date, so it counts as absent`
+                : '';
+        const limited = status === 429;
+        return new CertCentralError({
+            message: limited
+                ? `HTTP 429: DigiCert rate-limited this API key (${detail})${asked}`
+                : `HTTP 503: CertCentral is unavailable, maybe for maintenance (${detail})${asked}`,
+            kind: limited ? 'rate-limited' : 'unavailable',
+            status,
+            codes,
+            hint: limited
+                ? hintFor(['request_limit_exceeded'], { idInput: this.options.idInput })
+                : UNAVAILABLE_HINT,
+            retryAfterSeconds: wait
         });
     }
     bodyShown(response) {
@@ -32511,7 +32598,7 @@ class CertCentralClient {
             return response.truncated ? `${label}: empty` : 'empty body';
         return `${label}: ${this.options.sanitizer.text(response.text, MAX_SHOWN_BODY_CHARS)}`;
     }
-    explainFailure(error) {
+    explainFailure(error, sends) {
         if (!(error instanceof TransportError)) {
             // A bug of ours, not the network's: say so rather than blame the connection.
             const text = this.options.sanitizer.text(error instanceof Error ? error.message : error);
@@ -32520,20 +32607,31 @@ class CertCentralClient {
         const { status } = error;
         const detail = this.options.sanitizer.text(error.detail, SHOWN_CHARS.message);
         const code = this.options.sanitizer.text(error.code, SHOWN_CHARS.systemCode);
+        if (!error.reached) {
+            const what = error.kind === 'cancelled'
+                ? 'cancelled before the request left the runner'
+                : `could not reach ${this.host} (${code}: ${detail})`;
+            return new CertCentralError({
+                message: `${what}: nothing was sent; check the runner's network, proxy and api-url, then send it again`,
+                kind: 'unreached',
+                status
+            });
+        }
+        const unknown = sends ? `; ${MAY_HAVE_BEEN_SENT}` : '';
         switch (error.kind) {
-            case 'timeout': {
-                const seconds = this.options.timeoutMs / 1000;
+            case 'timeout':
                 return new CertCentralError({
-                    message: `timed out after ${seconds} s waiting for ${this.host}` +
+                    message: `timed out after ${this.options.timeoutMs / 1000} s waiting for ${this.host}` +
                         (status ? ` (HTTP ${status} arrived, its body did not)` : '') +
-                        '; DigiCert may still have acted on it: check before running again, or raise timeout-seconds',
+                        (sends
+                            ? `; ${MAY_HAVE_BEEN_SENT}, or raise timeout-seconds`
+                            : '; raise timeout-seconds if it persists'),
                     kind: 'timeout',
                     status
                 });
-            }
             case 'cancelled':
                 return new CertCentralError({
-                    message: 'cancelled while the request was in flight; DigiCert may still have acted on it',
+                    message: `cancelled while the request was in flight${unknown}`,
                     kind: 'cancelled',
                     status
                 });
@@ -32545,13 +32643,28 @@ class CertCentralClient {
                 });
             case 'network':
                 return new CertCentralError({
-                    message: status === null
-                        ? `could not complete the request to ${this.host} (${code}: ${detail}); check the runner's network, proxy and api-url`
-                        : `HTTP ${status} from ${this.host}, then the connection failed while reading its body (${code}: ${detail})`,
+                    message: (status === null
+                        ? `the connection to ${this.host} failed (${code}: ${detail}); check the runner's network, proxy and api-url`
+                        : `HTTP ${status} from ${this.host}, then the connection failed while reading its body (${code}: ${detail})`) +
+                        unknown,
                     kind: 'network',
                     status
                 });
         }
+    }
+}
+/** What a 503 asks of the user. */
+const UNAVAILABLE_HINT = 'CertCentral is down or in maintenance: send unsent-ids again after retry-after seconds, or set max-retries';
+function isHtml({ headers, text }) {
+    return /html/i.test(first(headers['content-type']) ?? '') || text.trimStart().startsWith('<');
+}
+function isJsonObject(text) {
+    try {
+        const parsed = JSON.parse(text);
+        return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
+    }
+    catch {
+        return false;
     }
 }
 function first(value) {
@@ -32739,86 +32852,6 @@ function dryRunOutcome(ids) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/publish.ts
-// Publishing a report (src/report.ts) to the runner: the one place in src/ that calls
-// @actions/core for outputs, annotations, warnings, the verdict and the job summary, and the one
-// that links the workflow run (through @actions/github). Each part is its own step, taking only
-// its own piece of the report, in the order the log, the outputs file and the summary file have
-// always had.
-
-/**
- * Publishes a report: the dry-run log, the outputs and the warnings, the summary, then the error
- * annotations and the verdict. A summary that cannot be written is a warning. An outputs file that
- * cannot be written throws, and nothing after it is published: the caller fails the step with the
- * reason (the behaviour the action has always had).
- */
-async function publish(report) {
-    if (report.dryRunLog)
-        publishDryRunLog(report.dryRunLog);
-    if (report.outputs)
-        publishOutputs(report.outputs);
-    publishWarnings(report.warnings);
-    if (report.summary !== undefined)
-        await publishSummary(report.summary);
-    publishVerdict(report.errors, report.verdict);
-}
-/** The dry run's lines, then its group. */
-function publishDryRunLog({ lines, group }) {
-    for (const line of lines)
-        info(line);
-    startGroup(group.title);
-    for (const line of group.lines)
-        info(line);
-    endGroup();
-}
-/** Every output, in the report's order; throws when the outputs file cannot be written. */
-function publishOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs))
-        setOutput(name, value);
-}
-/** Warning annotations, in order. */
-function publishWarnings(warnings) {
-    for (const warning of warnings)
-        core_warning(warning);
-}
-/**
- * Writes the job summary, followed by the workflow run's link when the run names one; without
- * GITHUB_STEP_SUMMARY nothing. A summary that cannot be written is a warning, never a failed send.
- */
-async function publishSummary(html) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    try {
-        const link = await runLink();
-        summary.addRaw(html, true);
-        if (link)
-            summary.addLink('Workflow run', link);
-        await summary.write();
-    }
-    catch (error) {
-        core_warning(`could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    finally {
-        summary.emptyBuffer();
-    }
-}
-/** The error annotations, each titled, then the verdict (setFailed) if there is one. */
-function publishVerdict(errors, verdict) {
-    for (const { message, title } of errors)
-        error(message, { title });
-    if (verdict !== undefined)
-        setFailed(verdict);
-}
-/** Link to this workflow run, when the run's context names one. */
-async function runLink() {
-    if (!process.env.GITHUB_REPOSITORY || !process.env.GITHUB_RUN_ID)
-        return undefined;
-    // Loaded only here: @actions/github pulls in Octokit, which nothing else needs.
-    const { context } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-    const { owner, repo } = context.repo;
-    return `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}`;
-}
-
 ;// CONCATENATED MODULE: ./src/report.ts
 // What the step publishes about a run, as a value: the outputs, the warning and error annotations,
 // the verdict, the dry-run listing and the job summary's HTML (src/publish.ts publishes it). Pure:
@@ -32831,6 +32864,12 @@ async function runLink() {
 function isDelivered(result) {
     return result.fate === 'sent' || result.fate === 'validated';
 }
+/** Sent IDs a failure message names at most when the outputs are lost; the rest are counted. */
+const MAX_NAMED_SENT_IDS = 20;
+/** Sent IDs the summary lists at most when the outputs are lost; the log lists every one. */
+const MAX_SUMMARY_SENT_IDS = 2000;
+/** Sent IDs per log line when the outputs are lost. */
+const SENT_IDS_PER_LOG_LINE = 100;
 /** GitHub shows 10 error annotations a step; the verdict (setFailed) is one of them. */
 const MAX_ID_ANNOTATIONS = 9;
 /** GitHub refuses a job summary over 1 MiB; this leaves room for the parts after the table. */
@@ -32848,7 +32887,7 @@ const MAX_SUMMARY_ROWS = 1000;
 /** The report of a run (or a dry run): everything the step publishes once it has an outcome. */
 function buildReport({ context, outcome, planned, sanitizer }) {
     const results = resultsOutput({ results: outcome.results, sanitizer });
-    const retryAfter = retryAfterOutput(outcome.retryAfter);
+    const retryAfter = retryAfterOutput(retryAfterOf(outcome));
     return {
         dryRunLog: planned === undefined ? undefined : dryRunLog({ idInput: context.idInput, planned }),
         outputs: {
@@ -32862,8 +32901,20 @@ function buildReport({ context, outcome, planned, sanitizer }) {
         warnings: [...results.warnings, ...retryAfter.warnings],
         summary: summaryHtml({ context, outcome, planned, sanitizer }),
         errors: failureAnnotations({ context, outcome, sanitizer }),
-        verdict: verdict({ context, outcome, sanitizer })
+        verdict: verdict({ context, outcome, sanitizer }),
+        sent: {
+            operation: context.operation,
+            ids: outcome.results.filter(r => r.fate === 'sent').map(r => r.id)
+        }
     };
+}
+/**
+ * The wait DigiCert asked for, when it still matters: only while an ID is left unsent because
+ * DigiCert said "later" (a 429 or a 503). After a retried 429 that then succeeded, none.
+ */
+function retryAfterOf({ results, retryAfter }) {
+    const later = results.some(r => r.fate === 'unsent' && (r.status === 429 || r.status === 503));
+    return later ? retryAfter : undefined;
 }
 /** The plan's warnings, shown before the run starts: annotations within GitHub's 10. */
 function planWarningsReport(context) {
@@ -32880,6 +32931,64 @@ function planWarningsReport(context) {
 /** The verdict alone: what is left to publish when nothing else can be. */
 function verdictReport(verdict) {
     return { warnings: [], errors: [], verdict };
+}
+/**
+ * The reason an output or a file could not be written, on one line: a system error's code and
+ * text without the call and path (`ENOSPC: no space left on device`), anything else as it says.
+ */
+function ioReason(error) {
+    let text = error instanceof Error ? error.message : String(error);
+    const { syscall } = (error ?? {});
+    if (typeof syscall === 'string' && syscall !== '') {
+        const at = text.lastIndexOf(`, ${syscall}`);
+        if (at > 0)
+            text = text.slice(0, at);
+    }
+    return new Sanitizer([]).text(text, SHOWN_CHARS.message);
+}
+/**
+ * The failure message when outputs are lost: the IDs sent named (at most MAX_NAMED_SENT_IDS, the
+ * count always true), so that nobody sends them again, then which outputs and why.
+ */
+function outputsLostMessage({ sent, lost }) {
+    const which = lost.all
+        ? 'the outputs'
+        : `the output${lost.names.length === 1 ? '' : 's'} ${lost.names.join(', ')}`;
+    const failure = `${which} could not be written (${lost.reason})`;
+    if (sent === undefined)
+        return failure;
+    const { operation, ids } = sent;
+    if (ids.length === 0)
+        return `${operation}: nothing was sent, but ${failure}`;
+    const more = ids.length - MAX_NAMED_SENT_IDS;
+    const named = ids.slice(0, MAX_NAMED_SENT_IDS).join(', ');
+    const rest = more > 0 ? ` and ${more} more, listed in the log and the job summary` : '';
+    return `${operation}: ${ids.length} sent (${named}${rest}), but ${failure}: do not send these again`;
+}
+/**
+ * A report whose outputs were lost, as it is published instead: the log lists every ID sent, the
+ * summary starts with the failure and the IDs sent, and the verdict leads with the failure.
+ */
+function outputsLostReport({ report, lost }) {
+    const { sent } = report;
+    const message = outputsLostMessage({ sent, lost });
+    const ids = sent?.ids ?? [];
+    const log = [];
+    if (ids.length)
+        log.push(`the outputs could not be written; sent (${ids.length}):`);
+    for (let at = 0; at < ids.length; at += SENT_IDS_PER_LOG_LINE)
+        log.push(ids.slice(at, at + SENT_IDS_PER_LOG_LINE).join(','));
+    const more = ids.length - MAX_SUMMARY_SENT_IDS;
+    const listed = ids.length
+        ? `\n<p>${report_escape(`Sent (${ids.length}): ${ids.slice(0, MAX_SUMMARY_SENT_IDS).join(', ')}${more > 0 ? ` and ${more} more, listed in the log` : ''}`)}</p>`
+        : '';
+    return {
+        log,
+        summary: report.summary === undefined
+            ? undefined
+            : `<p><strong>${report_escape(message)}</strong></p>${listed}\n${report.summary}`,
+        verdict: report.verdict === undefined ? message : `${message}. ${report.verdict}`
+    };
 }
 /**
  * `retry-after`: the wait DigiCert asked for when it is a whole number of seconds up to a day,
@@ -33014,8 +33123,10 @@ function verdict({ context, outcome, sanitizer }) {
  * when it had no HTTP error), else the success status.
  */
 function verdictStatus(outcome) {
-    if (outcome.stop?.reason === 'rate-limited')
-        return 429;
+    const { stop } = outcome;
+    // A 503 that stopped the run as a 429 would (DigiCert said "later") keeps its own status.
+    if (stop?.reason === 'rate-limited')
+        return outcome.results.find(r => r.id === stop.id)?.status === 503 ? 503 : 429;
     const failure = outcome.results.find(r => !isDelivered(r) && r.attempts > 0);
     // A failure without an HTTP error (no answer, an order not issued) has no status: never 2xx.
     if (failure)
@@ -33182,12 +33293,113 @@ function nothingSentReport({ heading, problems, ids, sanitizer }) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/publish.ts
+// Publishing a report (src/report.ts) to the runner: the one place in src/ that calls
+// @actions/core for outputs, annotations, warnings, the verdict and the job summary, and the one
+// that links the workflow run (through @actions/github). Each part is its own step, taking only
+// its own piece of the report, in the order the log, the outputs file and the summary file have
+// always had; a part that cannot be written never stops the others.
+
+
+/**
+ * Publishes a report: the dry-run log, the outputs and the warnings, the summary, then the error
+ * annotations and the verdict. Each output and the summary are written on their own: a summary
+ * that cannot be written is a warning; outputs that cannot be written fail the step with a
+ * message naming the IDs sent (and the log and the summary list them), never with an
+ * "unexpected error", and everything else is still published.
+ */
+async function publish(report) {
+    if (report.dryRunLog)
+        publishDryRunLog(report.dryRunLog);
+    const lost = report.outputs ? publishOutputs(report.outputs) : undefined;
+    publishWarnings(report.warnings);
+    const instead = lost === undefined ? undefined : outputsLostReport({ report, lost });
+    for (const line of instead?.log ?? [])
+        info(line);
+    const summary = instead ? instead.summary : report.summary;
+    if (summary !== undefined)
+        await publishSummary(summary);
+    publishVerdict(report.errors, instead ? instead.verdict : report.verdict);
+}
+/** The dry run's lines, then its group. */
+function publishDryRunLog({ lines, group }) {
+    for (const line of lines)
+        info(line);
+    startGroup(group.title);
+    for (const line of group.lines)
+        info(line);
+    endGroup();
+}
+/**
+ * Every output, in the report's order, each on its own: one that cannot be written does not stop
+ * the next. Returns which could not be written and why (the first reason), or undefined.
+ */
+function publishOutputs(outputs) {
+    const names = [];
+    let reason;
+    const all = Object.entries(outputs);
+    for (const [name, value] of all) {
+        try {
+            setOutput(name, value);
+        }
+        catch (error) {
+            names.push(name);
+            reason ??= ioReason(error);
+        }
+    }
+    return reason === undefined ? undefined : { names, all: names.length === all.length, reason };
+}
+/** Warning annotations, in order. */
+function publishWarnings(warnings) {
+    for (const warning of warnings)
+        core_warning(warning);
+}
+/**
+ * Writes the job summary, followed by the workflow run's link when the run names one; without
+ * GITHUB_STEP_SUMMARY nothing. A summary that cannot be written is a warning, never a failed send.
+ */
+async function publishSummary(html) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        const link = await runLink();
+        summary.addRaw(html, true);
+        if (link)
+            summary.addLink('Workflow run', link);
+        await summary.write();
+    }
+    catch (error) {
+        core_warning(`could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    finally {
+        summary.emptyBuffer();
+    }
+}
+/** The error annotations, each titled, then the verdict (setFailed) if there is one. */
+function publishVerdict(errors, verdict) {
+    for (const { message, title } of errors)
+        error(message, { title });
+    if (verdict !== undefined)
+        setFailed(verdict);
+}
+/** Link to this workflow run, when the run's context names one. */
+async function runLink() {
+    if (!process.env.GITHUB_REPOSITORY || !process.env.GITHUB_RUN_ID)
+        return undefined;
+    // Loaded only here: @actions/github pulls in Octokit, which nothing else needs.
+    const { context } = await __nccwpck_require__.e(/* import() */ 925).then(__nccwpck_require__.bind(__nccwpck_require__, 2925));
+    const { owner, repo } = context.repo;
+    return `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}`;
+}
+
 ;// CONCATENATED MODULE: ./src/clock.ts
 // Time, injected: the scheduler reads durations, deadlines and waits from a Clock, so tests of
-// hours of waiting run on a virtual one in milliseconds.
+// hours of waiting run on a virtual one in milliseconds. The real one is monotonic: an NTP step or
+// a VM resume moves the wall clock, never a deadline, a pacing window or a wait.
 
 const realClock = {
-    now: () => Date.now(),
+    // Whole milliseconds, as durations are logged and compared; floor keeps it monotonic.
+    now: () => Math.floor(performance.now()),
     // Resolves, never rejects: at the end of `ms`, or at once when `halt` aborts (or has aborted).
     sleep: (ms, halt) => settleOnce({
         timeoutMs: ms,
@@ -33203,11 +33415,8 @@ var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: ./src/decisions.ts
 // The rules DigiCert's API drives, as pure functions of one argument object; the scheduler only
 // sequences them. Each takes what it decides on (times as numbers, the random draw for jitter) and
-// returns what to do: no clock, no I/O, no state. Where the next rules land:
-// - retrying a look-up that failed on a timeout, reset or 502: `retryDecision`;
-// - a 503 with Retry-After, or a 2xx whose body carries `errors`: `fateOf`;
-// - an order not issued yet, or still pending when the wait ends, as unsent: `orderStep`;
-// - stopping when every ID meets the same body-level error: `stopFor`.
+// returns what to do: no clock, no I/O; what the scheduler remembers for them (recent failures)
+// comes in as plain data (`StopHistory`), updated by `afterAttempt` and `afterResult`.
 
 
 
@@ -33216,6 +33425,14 @@ const RATE_MARGIN_MS = 250;
 const BACKOFF_BASE_MS = 5_000;
 /** The longest any single wait may be (a 429's Retry-After or backoff); longer stops the run. */
 const MAX_PAUSE_SECONDS = 300;
+/** A 429 or 503 retry waits at least this, doubling per retry, whatever Retry-After says. */
+const MIN_RETRY_WAIT_MS = 1_000;
+/** With wait-for-issuance 0, a look-up failing without a definite answer is tried this often more. */
+const LOOKUP_RETRIES = 2;
+/** ... first after this, doubling: 2 s, then 4 s. */
+const LOOKUP_RETRY_MS = 2_000;
+/** Requests in a row without any answer from the host, or IDs in a row with the same error, that stop the run. */
+const STOP_AFTER = 3;
 /** Order polling: the first re-check after about 5 s, doubling, at most every 2 minutes. */
 const FIRST_POLL_MS = 5_000;
 const MAX_POLL_MS = 120_000;
@@ -33263,21 +33480,55 @@ function untilRoom(window) {
         return -Infinity;
     return starts[starts.length - limit] + windowMs + marginMs - now;
 }
+/** Whether DigiCert said "later": a 429 or a 503. */
+function saysLater({ failure }) {
+    return failure.kind === 'rate-limited' || failure.kind === 'unavailable';
+}
 /**
- * After a failed request: retry a 429 after its Retry-After (or backoff), unless max-retries is
- * reached, the run stopped, the wait is longer than MAX_PAUSE_SECONDS, or it would take the run's
- * pauses past max-retries × MAX_PAUSE_SECONDS. Nothing else is retried.
+ * Whether a failure is no definite answer, so a look-up (which sends nothing) may be repeated: a
+ * timeout, a reset, no connection, a 5xx or a 408.
+ */
+function isTransient({ failure }) {
+    const { kind, status } = failure;
+    if (kind === 'timeout' || kind === 'network' || kind === 'unreached')
+        return true;
+    return kind === 'http' && status !== null && (status >= 500 || status === 408);
+}
+/**
+ * After a failed request: a 429 or 503 is retried (see `laterRetry`); a look-up failing without a
+ * definite answer is retried LOOKUP_RETRIES times, 2 s then 4 s apart, when orders are not waited
+ * for (else at its next check). Nothing else is retried: a send may have reached DigiCert.
  */
 function retryDecision(input) {
-    const { failure, retry, maxRetries, now, pausedMs, pauseEnd } = input;
-    if (failure.kind !== 'rate-limited')
+    const { failure, retry, now, pausedMs, pauseEnd } = input;
+    if (saysLater({ failure }))
+        return laterRetry(input);
+    if (input.request !== 'lookup' || !isTransient({ failure }))
         return { retry: false, why: 'not-retryable', appended: '' };
+    if (input.waiting)
+        return { retry: false, why: 'next-check', appended: '' };
+    if (input.runStopped)
+        return { retry: false, why: 'run-stopped', appended: '' };
+    if (retry >= LOOKUP_RETRIES) {
+        return { retry: false, why: 'lookup-retries', appended: `; tried ${retry + 1} times` };
+    }
+    const waitMs = LOOKUP_RETRY_MS * 2 ** retry;
+    return { retry: true, waitMs, until: now + waitMs, pauseRun: false, pausedMs, pauseEnd };
+}
+/**
+ * A 429 or 503, retried after its Retry-After (or backoff), at least MIN_RETRY_WAIT_MS doubling
+ * per retry, unless max-retries is reached, the run stopped, the wait is longer than
+ * MAX_PAUSE_SECONDS, or it would take the run's pauses past max-retries × MAX_PAUSE_SECONDS.
+ */
+function laterRetry(input) {
+    const { failure, retry, maxRetries, now, pausedMs, pauseEnd } = input;
     if (retry >= maxRetries)
         return { retry: false, why: 'max-retries', appended: '' };
     if (input.runStopped)
         return { retry: false, why: 'run-stopped', appended: '' };
     const asked = failure.retryAfterSeconds;
-    const waitMs = asked !== undefined ? asked * 1000 : backoffMs({ retry: retry + 1, random: input.random });
+    const floor = Math.min(MAX_PAUSE_SECONDS * 1000, MIN_RETRY_WAIT_MS * 2 ** retry);
+    const waitMs = Math.max(floor, asked !== undefined ? asked * 1000 : backoffMs({ retry: retry + 1, random: input.random }));
     if (waitMs > MAX_PAUSE_SECONDS * 1000) {
         const appended = `, longer than the ${MAX_PAUSE_SECONDS} s this action waits`;
         return { retry: false, why: 'wait-too-long', appended };
@@ -33287,81 +33538,170 @@ function retryDecision(input) {
     const extension = Math.max(0, until - Math.max(now, pauseEnd));
     if (pausedMs + extension > maxRetries * MAX_PAUSE_SECONDS * 1000) {
         const waited = formatDuration(pausedMs / 1000);
-        const appended = `; the run already waited ${waited} for 429s, the most max-retries allows`;
+        const appended = `; the run already waited ${waited} for 429s and 503s, the most max-retries allows`;
         return { retry: false, why: 'pause-budget-used', appended };
     }
     return {
         retry: true,
         waitMs,
         until,
+        pauseRun: true,
         pausedMs: pausedMs + extension,
         pauseEnd: Math.max(pauseEnd, until)
     };
 }
 // ---- Fates and stops ----------------------------------------------------------------------------
+/** Failures that say nothing against the ID and sent nothing: send it again (later, or with a key that works). */
+const UNSENT_KINDS = ['rate-limited', 'unavailable', 'key-refused', 'unreached'];
 /**
- * Where an ID ends with this answer: sent on a 2xx. A 429 or a refused key says nothing against
- * the ID, so it is unsent (worth sending again, with a key that works); any other failure failed.
+ * Where an ID ends with this answer: sent on a 2xx the client took as CertCentral's answer; unsent
+ * when DigiCert said later (429, 503), refused the key, the request never left the runner, or a
+ * look-up (which sends nothing) got no definite answer;
+ * failed otherwise (DigiCert refused this ID, a 2xx that is not its answer, or an unknown outcome).
  */
-function fateOf({ answer }) {
+function fateOf({ answer, request }) {
     if (!(answer instanceof CertCentralError))
         return 'sent';
-    return answer.kind === 'rate-limited' || answer.kind === 'key-refused' ? 'unsent' : 'failed';
+    if (request === 'lookup' && isTransient({ failure: answer }))
+        return 'unsent';
+    return UNSENT_KINDS.includes(answer.kind) ? 'unsent' : 'failed';
+}
+/** Codes that name the ID, not the request: the same one for many IDs says nothing of the run. */
+const ID_CODES = ['not_found', 'not_found|order'];
+const NO_HISTORY = { silent: 0, recent: [], first: { ended: 0, denied: 0 } };
+/** Whether a failure is no answer at all from the host: never reached, or a silent timeout. */
+function isSilent({ failure }) {
+    return failure.kind === 'unreached' || (failure.kind === 'timeout' && failure.status === null);
+}
+/** The history after one request: an answer of any kind ends a run of silent requests. */
+function afterAttempt({ history, failure }) {
+    const silent = failure !== undefined && isSilent({ failure }) ? history.silent + 1 : 0;
+    return { ...history, silent };
+}
+/** The history after an ID ended (not by a stop): its body-level error, and the first IDs' permissions. */
+function afterResult({ history, id, failure }) {
+    const bodyLevel = failure !== undefined &&
+        (failure.kind === 'http' || failure.kind === 'bad-success') &&
+        failure.codes.some(code => !ID_CODES.includes(code));
+    const error = bodyLevel ? [...new Set(failure.codes)].sort().join(', ') : '';
+    const { ended, denied } = history.first;
+    return {
+        ...history,
+        recent: [...history.recent, { id, error }].slice(-STOP_AFTER),
+        first: ended < STOP_AFTER
+            ? { ended: ended + 1, denied: denied + (failure?.kind === 'permission' ? 1 : 0) }
+            : history.first
+    };
 }
 /**
- * Whether this stops the whole run, and why: the runner's cancellation; a refused key (every other
- * request would be refused too); a 429 not retried (the key is over DigiCert's limits).
+ * Whether this stops the whole run, and why: the runner's cancellation; a refused key (every
+ * other request would be refused too); STOP_AFTER requests in a row with no answer from the host;
+ * a 429 or 503 not retried; the same body-level error for STOP_AFTER IDs in a row; the first
+ * STOP_AFTER IDs all denied for missing_permission.
  */
 function stopFor(input) {
     if (input.event === 'cancelled') {
         return { reason: 'cancelled', id: undefined, message: 'the run was cancelled' };
     }
-    const { id, failure } = input;
-    if (failure.kind === 'key-refused' || failure.kind === 'rate-limited') {
+    if (input.event === 'result')
+        return stopForResults(input);
+    const { id, failure, history } = input;
+    if (failure.kind === 'key-refused')
         return { reason: failure.kind, id, message: failure.message };
+    if (history.silent >= STOP_AFTER) {
+        const message = `no answer from CertCentral for ${history.silent} requests in a row, so the rest were not tried (the last: ${failure.message})`;
+        return { reason: 'unreachable', id, message };
+    }
+    if (!input.retried && (failure.kind === 'rate-limited' || failure.kind === 'unavailable')) {
+        return { reason: failure.kind, id, message: failure.message };
+    }
+    return undefined;
+}
+function stopForResults({ id, history }) {
+    const { recent, first } = history;
+    const [error] = recent.map(r => r.error);
+    if (recent.length === STOP_AFTER &&
+        error &&
+        recent.every(r => r.error === error) &&
+        new Set(recent.map(r => r.id)).size === STOP_AFTER) {
+        const ids = recent.map(r => r.id).join(', ');
+        const message = `DigiCert answered ${error} for ${STOP_AFTER} IDs in a row (${ids}), so the rest were not sent: fix what it says, then send them again`;
+        return { reason: 'same-error', id, message };
+    }
+    if (first.ended === STOP_AFTER && first.denied === STOP_AFTER) {
+        const message = `the first ${STOP_AFTER} IDs tried all got access_denied|missing_permission, so the rest were not sent: use a key whose user may manage them (not View Only), then send them again`;
+        return { reason: 'missing-permission', id, message };
     }
     return undefined;
 }
 /** The error of an ID the run stopped before it was sent: what stopped it, and how far it got. */
 function unsentError({ stop, noun, attempts }) {
-    const why = stop.reason === 'cancelled'
-        ? 'cancelled'
-        : stop.reason === 'key-refused'
-            ? `CertCentral refused the API key (${noun} ${stop.id})`
-            : `DigiCert rate-limited the key while sending ${noun} ${stop.id}; run again later for this ID`;
+    const whys = {
+        cancelled: 'cancelled',
+        'key-refused': `CertCentral refused the API key (${noun} ${stop.id})`,
+        'rate-limited': `DigiCert rate-limited the key while sending ${noun} ${stop.id}; run again later for this ID`,
+        unavailable: `CertCentral was unavailable (HTTP 503) while sending ${noun} ${stop.id}; run again later for this ID`,
+        unreachable: `CertCentral gave no answer to ${STOP_AFTER} requests in a row (the last for ${noun} ${stop.id}); check the runner's network, proxy and api-url, then send it again`,
+        'same-error': stop.message,
+        'missing-permission': `the first ${STOP_AFTER} ${noun}s tried all got access_denied|missing_permission; use a key whose user may manage them, then send it again`
+    };
+    const why = whys[stop.reason];
     return attempts === 0 ? `not attempted: ${why}` : `not sent: ${why}`;
 }
-/** After an Order info answer: send, end the ID, or look the order up again and when. */
+/**
+ * After an Order info look-up: send, end the ID, or look the order up again and when. Only a
+ * definite answer ends an order (issued, a final status, a failure that is one); an order not
+ * issued yet, or not known to be when the wait ends, is unsent (send it again later).
+ */
 function orderStep(input) {
-    const { orderId: id, order, now, waitSeconds, deadline } = input;
-    if (order.status === ISSUED) {
+    const { orderId: id, answer, now, waitSeconds, deadline } = input;
+    if (answer instanceof CertCentralError) {
+        if (waitSeconds === 0 || !isTransient({ failure: answer }))
+            return { step: 'settle' };
+        if (now >= deadline) {
+            const last = input.lastStatus === undefined ? '' : ` (last seen ${input.lastStatus})`;
+            return {
+                step: 'end',
+                fate: 'unsent',
+                error: `order ${id} was not known to be issued when the wait of ${formatDuration(waitSeconds)} ended${last}: its last check failed: ${answer.message}`,
+                hint: 'run again once CertCentral answers and the order is issued, or raise wait-for-issuance'
+            };
+        }
+        return nextCheck(input);
+    }
+    if (answer.status === ISSUED) {
         if (input.orderTarget === 'order')
             return { step: 'send', target: id };
-        if (order.certificateId !== undefined)
-            return { step: 'send', target: order.certificateId };
+        if (answer.certificateId !== undefined)
+            return { step: 'send', target: answer.certificateId };
         const error = `order ${id} is issued but its Order info names no certificate.id; check api-url`;
         return { step: 'end', fate: 'failed', error };
     }
-    if (isFinalWithoutCertificate(order.status)) {
+    if (isFinalWithoutCertificate(answer.status)) {
         return {
             step: 'end',
             fate: 'failed',
-            error: `order ${id} is ${order.status}: it ended without a certificate, so there is nothing to send`,
+            error: `order ${id} is ${answer.status}: it ended without a certificate, so there is nothing to send`,
             hint: 'check the order in CertCentral; a new order is needed'
         };
     }
     if (waitSeconds === 0) {
-        const error = `order ${id} is not issued yet (status ${order.status}); set wait-for-issuance to wait for it`;
-        return { step: 'end', fate: 'failed', error };
+        const error = `order ${id} is not issued yet (status ${answer.status}); send it again once it is, or set wait-for-issuance to wait for it`;
+        return { step: 'end', fate: 'unsent', error };
     }
     if (now >= deadline) {
         return {
             step: 'end',
-            fate: 'failed',
-            error: `order ${id} still ${order.status} after ${formatDuration(waitSeconds)}`,
-            hint: 'raise wait-for-issuance, or run again once the order is issued'
+            fate: 'unsent',
+            error: `order ${id} still ${answer.status} after ${formatDuration(waitSeconds)}`,
+            hint: 'run again once the order is issued, or raise wait-for-issuance'
         };
     }
+    return nextCheck(input);
+}
+/** When to look the order up again. */
+function nextCheck(input) {
+    const { now, deadline } = input;
     // Many orders waiting at once share the look-up budget: checking one sooner than its share
     // allows would only queue behind the others. The last check falls on the deadline, so "still
     // pending" is said when the wait is over.
@@ -33509,10 +33849,11 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 ;// CONCATENATED MODULE: ./src/scheduler.ts
 // Runs a plan: which request goes when, how many at once (Slots), pacing under DigiCert's rate
-// limits (Pacer), retries of 429, waiting for orders to be issued, and stopping the run. It only
-// sequences: every rule (retry or give up, send or wait, an answer's fate, what stops the run) is a
-// pure function in decisions.ts. Time and the CertCentral calls are injected, so tests of waits,
-// windows and polls run in milliseconds.
+// limits (Pacer), retries of 429s, 503s and look-ups, waiting for orders to be issued, and stopping
+// the run. It only sequences: every rule (retry or give up, send or wait, an answer's fate, what
+// stops the run) is a pure function in decisions.ts, and what those rules remember of the run
+// (StopHistory) is kept here as plain data. Time and the CertCentral calls are injected, so tests
+// of waits, windows and polls run in milliseconds.
 
 
 
@@ -33547,9 +33888,17 @@ class Run {
     waiting = new Map();
     sent = 0;
     lastWaitingLog = -Infinity;
-    /** 429 pauses so far (overlaps counted once), and when the current one ends. */
+    /** 429 and 503 pauses so far (overlaps counted once), and when the current one ends. */
     pausedMs = 0;
     pauseEnd = 0;
+    /** What the stop rules remember: silent requests in a row, the last IDs' errors, the first IDs'. */
+    history = NO_HISTORY;
+    /** The wait DigiCert last asked for with a 429 or 503, and whether one left an ID unsent. */
+    retryAfter;
+    leftForLater = false;
+    /** Requests on the wire, and who waits for there to be none (see `request`). */
+    inFlight = 0;
+    quietWaiters = [];
     onCancel = () => this.stop({ event: 'cancelled' });
     constructor(options, api, clock) {
         this.options = options;
@@ -33561,6 +33910,7 @@ class Run {
         // Every order waiting for issuance sleeps on it at once: hundreds of listeners are expected,
         // each removed when its wait ends, so Node's leak warning (from the 11th) would only mislead.
         (0,external_node_events_.setMaxListeners)(0, this.halt.signal);
+        this.halt.signal.addEventListener('abort', () => this.wakeQuietWaiters());
         this.pacer = new Pacer(this.limits, clock, this.halt.signal, this.log);
         this.slots = new Slots(Math.max(1, options.concurrency ?? MAX_IN_FLIGHT));
         this.deadline = clock.now() + options.waitSeconds * 1000;
@@ -33573,6 +33923,8 @@ class Run {
             this.onCancel();
         this.outcome.results = await Promise.all(ids.map(id => this.finish(id)));
         cancel?.removeEventListener('abort', this.onCancel);
+        // retry-after says when to send again: only when a 429 or 503 left IDs unsent.
+        this.outcome.retryAfter = this.leftForLater ? this.retryAfter : undefined;
         return this.outcome;
     }
     /** One ID from start to result, with its line in the log. */
@@ -33597,7 +33949,7 @@ class Run {
         const answer = await this.request('send', id, progress, attempt => this.api.call(operation, target, body, attempt, cancel));
         if (answer === undefined)
             return this.stopped(id, progress);
-        const result = this.settled(id, progress, answer);
+        const result = this.settled(id, progress, answer, 'send');
         if (result.fate === 'sent')
             this.sent++;
         return result;
@@ -33612,8 +33964,9 @@ class Run {
         this.halt.abort();
     }
     /**
-     * One request with its slot, its turn under the rate limits and its 429 retries. Resolves with
-     * the answer, a CertCentralError, or undefined when the run stopped before it could start.
+     * One request with its slot, its turn under the rate limits and its retries (429s, 503s, and a
+     * look-up's). Resolves with the answer, a CertCentralError, or undefined when the run stopped
+     * before it could start.
      */
     async request(kind, id, progress, send) {
         // The slot is held through the retries: a retry goes when the pause ends, not behind every ID
@@ -33622,34 +33975,75 @@ class Run {
         try {
             for (let retry = 0;; retry++) {
                 await this.pacer.acquire(kind);
+                // After a request the host did not answer at all, the requests on the wire tell whether
+                // it answers anything: nothing new starts before they end, so a host that never answers
+                // costs one timeout-seconds, not one per slot.
+                if (this.history.silent > 0)
+                    await this.untilNoneInFlight();
                 // The run stopped while this request waited for its turn: nothing new starts.
                 if (this.outcome.stop)
                     return undefined;
                 progress.attempts++;
+                this.inFlight++;
+                let answer;
+                let sleepMs;
                 try {
-                    return await send(progress.attempts);
+                    answer = await send(progress.attempts).catch(asCertCentralError);
+                    this.history = afterAttempt({
+                        history: this.history,
+                        failure: answer instanceof CertCentralError ? answer : undefined
+                    });
+                    if (!(answer instanceof CertCentralError))
+                        return answer;
+                    progress.status = answer.status ?? progress.status;
+                    const next = this.afterFailure(kind, id, answer, retry);
+                    if (next instanceof CertCentralError)
+                        return next;
+                    sleepMs = next;
                 }
-                catch (error) {
-                    const failure = asCertCentralError(error);
-                    progress.status = failure.status ?? progress.status;
-                    const last = this.afterFailure(id, failure, retry);
-                    if (last)
-                        return last;
+                finally {
+                    // Only once its answer is judged (and the run stopped if it must), so that a request
+                    // waiting for none to be in flight sees the stop.
+                    this.leaveFlight();
                 }
+                if (sleepMs > 0)
+                    await this.clock.sleep(sleepMs, this.halt.signal);
             }
         }
         finally {
             release();
         }
     }
-    /** After a failed attempt: pauses for a retry (undefined), or the failure to report. */
-    afterFailure(id, failure, retry) {
+    /** A request is judged: those waiting go once none is in flight, or once the host answered. */
+    leaveFlight() {
+        this.inFlight--;
+        if (this.inFlight === 0 || this.history.silent === 0)
+            this.wakeQuietWaiters();
+    }
+    /** Resolves when no request is in flight (at once if none is), the host answered, or the run halts. */
+    untilNoneInFlight() {
+        if (this.inFlight === 0 || this.halt.signal.aborted)
+            return Promise.resolve();
+        return new Promise(resolve => this.quietWaiters.push(resolve));
+    }
+    wakeQuietWaiters() {
+        for (const wake of this.quietWaiters.splice(0))
+            wake();
+    }
+    /**
+     * After a failed attempt: the failure to report, or the ms this request sleeps before its retry
+     * (0 when the whole run pauses instead, on the pacer).
+     */
+    afterFailure(kind, id, failure, retry) {
         const { maxRetries } = this.options;
-        // Only a 429 carries a Retry-After (CertCentralClient reads it on no other answer).
+        const later = saysLater({ failure });
+        // Only a 429 or 503 carries a Retry-After (CertCentralClient reads it on no other answer).
         if (failure.retryAfterSeconds !== undefined)
-            this.outcome.retryAfter = failure.retryAfterSeconds;
+            this.retryAfter = failure.retryAfterSeconds;
         const decision = retryDecision({
             failure,
+            request: kind,
+            waiting: this.options.waitSeconds > 0,
             retry,
             maxRetries,
             runStopped: this.outcome.stop !== undefined,
@@ -33658,16 +34052,22 @@ class Run {
             pausedMs: this.pausedMs,
             pauseEnd: this.pauseEnd
         });
+        const last = decision.retry ? failure : withAppended(failure, decision.appended);
+        const history = this.history;
+        this.stop({ event: 'failure', id, failure: last, retried: decision.retry, history });
         if (!decision.retry) {
-            const last = withAppended(failure, decision.appended);
-            this.stop({ event: 'failure', id, failure: last });
+            if (later)
+                this.leftForLater = true;
             return last;
         }
+        const of = later ? maxRetries : LOOKUP_RETRIES;
+        this.log.warning(`${this.noun} ${id}: ${failure.message}; retry ${retry + 1} of ${of} in ${seconds(decision.waitMs)}`);
+        if (!decision.pauseRun)
+            return decision.waitMs;
         this.pausedMs = decision.pausedMs;
         this.pauseEnd = decision.pauseEnd;
-        this.log.warning(`${this.noun} ${id}: ${failure.message}; retry ${retry + 1} of ${maxRetries} in ${seconds(decision.waitMs)}`);
         this.pacer.pause(decision.until);
-        return undefined;
+        return 0;
     }
     /** Looks an order up until it is issued; the ID the call takes, or the ID's final result. */
     async awaitIssued(id, progress) {
@@ -33675,15 +34075,14 @@ class Run {
             const answer = await this.request('lookup', id, progress, attempt => this.api.lookup(id, attempt, this.options.cancel));
             if (answer === undefined)
                 return undefined;
-            if (answer instanceof CertCentralError) {
-                this.waiting.delete(id);
-                return this.settled(id, progress, answer);
-            }
-            noteOrder(progress, answer);
+            const failed = answer instanceof CertCentralError;
+            if (!failed)
+                noteOrder(progress, answer);
             const now = this.clock.now();
             const step = orderStep({
                 orderId: id,
-                order: answer.order,
+                answer: failed ? answer : answer.order,
+                ...(progress.orderStatus === undefined ? {} : { lastStatus: progress.orderStatus }),
                 orderTarget: OPERATIONS[this.options.operation].orderTarget,
                 check,
                 now,
@@ -33695,11 +34094,20 @@ class Run {
             });
             if (step.step !== 'wait') {
                 this.waiting.delete(id);
-                return step.step === 'send' ? step.target : this.ended(id, progress, step);
+                if (step.step === 'send')
+                    return step.target;
+                // A settled look-up always failed: orderStep settles only on a failure.
+                return step.step === 'settle'
+                    ? this.settled(id, progress, answer, 'lookup')
+                    : this.ended(id, progress, step);
             }
-            const status = answer.order.status;
+            const status = failed ? (progress.orderStatus ?? 'unknown') : answer.order.status;
             this.waiting.set(id, { status, nextCheck: now + step.delayMs });
-            this.log.debug(`order ${id}: ${status}; check ${check + 1} in ${step.delayMs} ms`);
+            if (failed) {
+                this.log.info(`order ${id}: check ${check} failed (${answer.message}); trying again at the next check in ${seconds(step.delayMs)}`);
+            }
+            else
+                this.log.debug(`order ${id}: ${status}; check ${check + 1} in ${step.delayMs} ms`);
             this.reportWaiting();
             await this.clock.sleep(step.delayMs, this.halt.signal);
             if (this.outcome.stop)
@@ -33721,8 +34129,10 @@ class Run {
             `next check in ${Math.max(0, Math.round((next - now) / 1000))} s; ${this.sent} sent`);
     }
     /** The result of an ID whose last request was answered. */
-    settled(id, progress, answer) {
-        const fate = fateOf({ answer });
+    settled(id, progress, answer, request) {
+        const fate = fateOf({ answer, request });
+        const failure = answer instanceof CertCentralError ? answer : undefined;
+        this.noteResult(id, failure);
         if (!(answer instanceof CertCentralError))
             return { id, fate, ...progress, status: answer.status };
         return {
@@ -33735,8 +34145,14 @@ class Run {
     }
     /** An order that ended without a send: no HTTP error, so no status (the look-up's was 200). */
     ended(id, progress, step) {
+        this.noteResult(id, undefined);
         const { fate, error, hint } = step;
         return { id, fate, ...progress, status: null, error, ...(hint ? { hint } : {}) };
+    }
+    /** An ID ended (not by a stop): counted for the stop rules, which may stop the run. */
+    noteResult(id, failure) {
+        this.history = afterResult({ history: this.history, id, failure });
+        this.stop({ event: 'result', id, history: this.history });
     }
     /** The result of an ID the run stopped before it was sent. */
     stopped(id, progress) {
@@ -33763,7 +34179,7 @@ function noteOrder(progress, answer) {
         progress.orderStatus = order.status;
     }
 }
-/** The failure as reported: its message with what the retry decision appended (a 429's why). */
+/** The failure as reported: its message with what the retry decision appended (why no retry). */
 function withAppended(failure, appended) {
     return new CertCentralError({
         message: failure.message + appended,
@@ -33873,8 +34289,9 @@ async function run(clock = realClock) {
 }
 /**
  * Input problems are expected; anything else is a bug of ours, reported the same way: outputs and
- * a summary a follow-up step can use (unless the run had an outcome), and the one failure message,
- * which goes out even when the rest cannot be published (an outputs file that is gone).
+ * a summary a follow-up step can use (unless the run had an outcome), and the one failure message.
+ * Outputs that cannot be written are not such a failure: publish() names the IDs sent then, and
+ * goes on with the summary and the verdict (see src/publish.ts).
  */
 async function publishFailure(error, unsent, safe) {
     if (error instanceof InputError) {
@@ -34383,6 +34800,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(9407);
+/******/ var __webpack_exports__ = __nccwpck_require__(629);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

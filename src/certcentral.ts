@@ -312,9 +312,10 @@ export class CertCentralClient {
         ? 'permission'
         : 'http'
     // A server error after the request was written: DigiCert may have acted on it.
-    const unknown = sends && status >= 500 ? `; ${MAY_HAVE_BEEN_SENT}` : ''
+    // Said before the body, so that shortening a long message cannot drop it.
+    const unknown = sends && status >= 500 ? ` (${MAY_HAVE_BEEN_SENT})` : ''
     return new CertCentralError({
-      message: withHint(`HTTP ${status}: ${detail}${unknown}`),
+      message: withHint(`HTTP ${status}${unknown}: ${detail}`),
       kind,
       status,
       codes,

@@ -228,15 +228,20 @@ const UNSENT_KINDS: readonly string[] = ['rate-limited', 'unavailable', 'key-ref
 
 /**
  * Where an ID ends with this answer: sent on a 2xx the client took as CertCentral's answer; unsent
- * when DigiCert said later (429, 503), refused the key, or the request never left the runner;
+ * when DigiCert said later (429, 503), refused the key, the request never left the runner, or a
+ * look-up (which sends nothing) got no definite answer;
  * failed otherwise (DigiCert refused this ID, a 2xx that is not its answer, or an unknown outcome).
  */
 export function fateOf({
-  answer
+  answer,
+  request
 }: {
   answer: { status: number } | CertCentralError
+  /** The request the answer ended: a look-up that got no definite answer sent nothing. */
+  request: RequestKind
 }): Exclude<Fate, 'validated'> {
   if (!(answer instanceof CertCentralError)) return 'sent'
+  if (request === 'lookup' && isTransient({ failure: answer })) return 'unsent'
   return UNSENT_KINDS.includes(answer.kind) ? 'unsent' : 'failed'
 }
 
@@ -380,7 +385,7 @@ export function unsentError({
     'rate-limited': `DigiCert rate-limited the key while sending ${noun} ${stop.id}; run again later for this ID`,
     unavailable: `CertCentral was unavailable (HTTP 503) while sending ${noun} ${stop.id}; run again later for this ID`,
     unreachable: `CertCentral gave no answer to ${STOP_AFTER} requests in a row (the last for ${noun} ${stop.id}); check the runner's network, proxy and api-url, then send it again`,
-    'same-error': `the same DigiCert error came back for ${STOP_AFTER} ${noun}s in a row (the last ${stop.id}); fix what it says, then send it again`,
+    'same-error': stop.message,
     'missing-permission': `the first ${STOP_AFTER} ${noun}s tried all got access_denied|missing_permission; use a key whose user may manage them, then send it again`
   }
   const why = whys[stop.reason]

@@ -166,7 +166,7 @@ class Run {
       this.api.call(operation, target, body, attempt, cancel)
     )
     if (answer === undefined) return this.stopped(id, progress)
-    const result = this.settled(id, progress, answer)
+    const result = this.settled(id, progress, answer, 'send')
     if (result.fate === 'sent') this.sent++
     return result
   }
@@ -321,7 +321,7 @@ class Run {
         if (step.step === 'send') return step.target
         // A settled look-up always failed: orderStep settles only on a failure.
         return step.step === 'settle'
-          ? this.settled(id, progress, answer as CertCentralError)
+          ? this.settled(id, progress, answer as CertCentralError, 'lookup')
           : this.ended(id, progress, step)
       }
       const status = failed ? (progress.orderStatus ?? 'unknown') : answer.order.status
@@ -356,9 +356,10 @@ class Run {
   private settled(
     id: string,
     progress: Progress,
-    answer: { status: number } | CertCentralError
+    answer: { status: number } | CertCentralError,
+    request: RequestKind
   ): IdResult {
-    const fate = fateOf({ answer })
+    const fate = fateOf({ answer, request })
     const failure = answer instanceof CertCentralError ? answer : undefined
     this.noteResult(id, failure)
     if (!(answer instanceof CertCentralError))

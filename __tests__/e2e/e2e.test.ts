@@ -361,7 +361,7 @@ describe.each(runtimes)('dist/index.js under %s', (_, nodePath, version) => {
     expect(result.summary).toContain('rejected.example.com')
   })
 
-  it('fails a pending order at once with wait-for-issuance 0', async () => {
+  it('leaves a pending order unsent at once with wait-for-issuance 0', async () => {
     const id = freshId()
     standIn.setOrder(id, { statuses: ['pending'] })
     const result = await run({
@@ -377,12 +377,13 @@ describe.each(runtimes)('dist/index.js under %s', (_, nodePath, version) => {
       {
         id,
         ok: false,
-        outcome: 'failed',
+        outcome: 'unsent',
         order_status: 'pending',
-        error: `order ${id} is not issued yet (status pending); set wait-for-issuance to wait for it`
+        error: `order ${id} is not issued yet (status pending); send it again once it is, or set wait-for-issuance to wait for it`
       }
     ])
-    expect(result.outputs['failed-ids']).toBe(id)
+    // Not issued yet: nothing was sent, so it is to be sent again.
+    expect(result.outputs).toMatchObject({ 'unsent-ids': id, 'failed-ids': '' })
   })
 })
 
@@ -446,10 +447,10 @@ describe('send when issued', () => {
     expect(result.durationMs).toBeGreaterThanOrEqual(2900)
     expect(result.durationMs).toBeLessThan(6000)
     const [entry] = resultsOf(result)
-    expect(entry).toMatchObject({ id, ok: false, outcome: 'failed', order_status: 'pending' })
+    expect(entry).toMatchObject({ id, ok: false, outcome: 'unsent', order_status: 'pending' })
     expect(entry?.error).toBe(`order ${id} still pending after 3 s`)
     expect(slowRequestsFor(id).filter(r => r.method !== 'GET')).toEqual([])
-    expect(result.outputs['failed-ids']).toBe(id)
+    expect(result.outputs).toMatchObject({ 'unsent-ids': id, 'failed-ids': '' })
   })
 })
 

@@ -238,7 +238,9 @@ describe('4. an unreachable CertCentral: a 300-ID batch ends in seconds', () => 
           { exitWithinMs: 10_000, killAfterMs: 15_000 }
         )
         expectAllUnsent(run, results, batch)
-        expect(results[0]?.error).toMatch(/^timed out after 1 s/)
+        expect(results[0]?.error).toMatch(
+          /^could not reach 127\.0\.0\.1:\d+ \(ETIMEDOUT: .*\): nothing was sent/
+        )
       } finally {
         await hole.close()
       }
@@ -465,7 +467,8 @@ describe('8. Retry-After that asks for no wait still waits', () => {
     expect(run.code).toBe(1)
     const waits = announcedWaits(run.stdout)
     expect(waits.length).toBeGreaterThanOrEqual(5)
-    waits.forEach((wait, i) => expect(wait).toBeGreaterThanOrEqual(2 ** i))
+    // 1, 2, 4 … s, each capped at the 300 s any single wait may last
+    waits.forEach((wait, i) => expect(wait).toBeGreaterThanOrEqual(Math.min(2 ** i, 300)))
   })
 
   it('a Retry-After date already past waits at least 1 s', async () => {

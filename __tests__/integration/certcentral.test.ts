@@ -763,9 +763,9 @@ describe('error bodies', () => {
 
   it('says so for an empty body, and that a send may have gone through on a 5xx', async () => {
     handler = answer(500)
-    expect((await failure(send())).message).toBe(`HTTP 500: empty body; ${MAY_HAVE_BEEN_SENT}`)
+    expect((await failure(send())).message).toBe(`HTTP 500 (${MAY_HAVE_BEEN_SENT}): empty body`)
     handler = answer(502, ' \r\n ')
-    expect((await failure(send())).message).toBe(`HTTP 502: empty body; ${MAY_HAVE_BEEN_SENT}`)
+    expect((await failure(send())).message).toBe(`HTTP 502 (${MAY_HAVE_BEEN_SENT}): empty body`)
     expect((await failure(make().client.lookup('5', 1))).message).toBe('HTTP 502: empty body')
     handler = answer(400)
     expect((await failure(send())).message).toBe('HTTP 400: empty body')
@@ -784,7 +784,7 @@ describe('error bodies', () => {
     const error = await failure(send())
     expect(error).toMatchObject({ kind: 'http', status: 502 })
     const shown =
-      /^HTTP 502: body: (<html> <body>Bad gateway .*)… \((\d+) characters in all\); it may have been sent: check the audit log in CertCentral before sending it again$/.exec(
+      /^HTTP 502 \(it may have been sent: check the audit log in CertCentral before sending it again\): body: (<html> <body>Bad gateway .*)… \((\d+) characters in all\)$/.exec(
         error.message
       )
     expect(shown).not.toBeNull()
@@ -816,14 +816,16 @@ describe('error bodies', () => {
       res.writeHead(500, { 'Content-Type': 'text/plain' })
       res.end('abc'.repeat(30_000))
     }
-    expect((await failure(send())).message).toMatch(/^HTTP 500: body \(cut off after 64 KiB\): abc/)
+    expect((await failure(send())).message).toMatch(
+      /^HTTP 500 \(it may have been sent: check the audit log in CertCentral before sending it again\): body \(cut off after 64 KiB\): abc/
+    )
     handler = (_, res) => {
       res.on('error', () => undefined)
       res.writeHead(502, { 'Content-Type': 'text/plain' })
       res.end(' '.repeat(100_000))
     }
     expect((await failure(send())).message).toBe(
-      `HTTP 502: body (cut off after 64 KiB): empty; ${MAY_HAVE_BEEN_SENT}`
+      `HTTP 502 (${MAY_HAVE_BEEN_SENT}): body (cut off after 64 KiB): empty`
     )
   })
 

@@ -584,7 +584,21 @@ describe('fateOf', () => {
     ['a redirect', failure('redirect', 301), 'failed'],
     ['a cancelled request', failure('cancelled'), 'failed']
   ])('%s: %s', (_, answer, expected) => {
-    expect(fateOf({ answer })).toBe(expected)
+    expect(fateOf({ answer, request: 'send' })).toBe(expected)
+  })
+
+  it.each<[string, CertCentralError, string]>([
+    ['a 502', failure('http', 502), 'unsent'],
+    ['a 408', failure('http', 408), 'unsent'],
+    ['a timeout', failure('timeout'), 'unsent'],
+    ['a reset', failure('network'), 'unsent'],
+    ['a request that never reached CertCentral', failure('unreached'), 'unsent'],
+    ['a 404', notFound(), 'failed'],
+    ['a missing permission', failure('permission', 403), 'failed'],
+    ['an Order info that is not one', failure('bad-success', 200), 'failed'],
+    ['a redirect', failure('redirect', 301), 'failed']
+  ])('a look-up that ended on %s: %s (a look-up sends nothing)', (_, answer, expected) => {
+    expect(fateOf({ answer, request: 'lookup' })).toBe(expected)
   })
 })
 
@@ -822,12 +836,7 @@ describe('unsentError', () => {
       0,
       "not attempted: CertCentral gave no answer to 3 requests in a row (the last for certificate 4); check the runner's network, proxy and api-url, then send it again"
     ],
-    [
-      stop('same-error', '5'),
-      'order',
-      1,
-      'not sent: the same DigiCert error came back for 3 orders in a row (the last 5); fix what it says, then send it again'
-    ],
+    [stop('same-error', '5'), 'order', 1, 'not sent: x'],
     [
       stop('missing-permission', '6'),
       'certificate',

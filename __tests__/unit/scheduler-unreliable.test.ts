@@ -77,7 +77,7 @@ describe('runPlan: look-ups are repeated, sends are not', () => {
     expect(outcome.results[0]).toMatchObject({ fate: 'sent', attempts: 4 })
     expect(outcome.results[1]).toEqual({
       id: '6',
-      fate: 'failed',
+      fate: 'unsent',
       status: 502,
       attempts: 3,
       error: 'HTTP 502: empty body; tried 3 times'
@@ -290,7 +290,7 @@ describe('runPlan: stopping when going on cannot help', () => {
     ])
     expect(outcome.stop).toMatchObject({ reason: 'same-error', id: '3' })
     expect(outcome.results[3]?.error).toBe(
-      'not attempted: the same DigiCert error came back for 3 certificates in a row (the last 3); fix what it says, then send it again'
+      'not attempted: DigiCert answered bad_request_format for 3 IDs in a row (1, 2, 3), so the rest were not sent: fix what it says, then send them again'
     )
   })
 
