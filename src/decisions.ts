@@ -351,7 +351,6 @@ function stopForResults({
   const { recent, first } = history
   const [error] = recent.map(r => r.error)
   if (
-    recent.length === STOP_AFTER &&
     error &&
     recent.every(r => r.error === error) &&
     new Set(recent.map(r => r.id)).size === STOP_AFTER
@@ -360,7 +359,7 @@ function stopForResults({
     const message = `DigiCert answered ${error} for ${STOP_AFTER} IDs in a row (${ids}), so the rest were not sent: fix what it says, then send them again`
     return { reason: 'same-error', id, message }
   }
-  if (first.ended === STOP_AFTER && first.denied === STOP_AFTER) {
+  if (first.denied === STOP_AFTER) {
     const message = `the first ${STOP_AFTER} IDs tried all got access_denied|missing_permission, so the rest were not sent: use a key whose user may manage them (not View Only), then send them again`
     return { reason: 'missing-permission', id, message }
   }

@@ -559,6 +559,7 @@ describe('isTransient', () => {
     [failure('bad-success', 200), false],
     [failure('permission', 403), false],
     [failure('cancelled'), false],
+    [failure('cancelled', 500), false],
     [failure('redirect', 302), false]
   ])('%s: %s', (f, expected) => {
     expect(isTransient({ failure: f })).toBe(expected)
@@ -758,7 +759,8 @@ describe('the stop rules’ history', () => {
       ['6', failure('http', 404, ['not_found|route'])],
       ['7', failure('permission', 403, ['access_denied|missing_permission'])],
       ['8', failure('rate-limited', 429, ['request_limit_exceeded'])],
-      ['9', failure('http', 502)]
+      ['9', failure('http', 502)],
+      ['10', failure('http', 404, ['not_found', 'bad_request_format'])]
     ]
     const seen = ids.map(([id, f]) => {
       history = afterResult({ history, id, failure: f })
@@ -773,9 +775,10 @@ describe('the stop rules’ history', () => {
       { id: '6', error: 'not_found|route' },
       { id: '7', error: '' },
       { id: '8', error: '' },
-      { id: '9', error: '' }
+      { id: '9', error: '' },
+      { id: '10', error: 'bad_request_format, not_found' }
     ])
-    expect(history.recent.map(r => r.id)).toStrictEqual(['7', '8', '9'])
+    expect(history.recent.map(r => r.id)).toStrictEqual(['8', '9', '10'])
   })
 
   it('counts the first 3 IDs to end, and how many lacked the permission', () => {
