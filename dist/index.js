@@ -32367,8 +32367,6 @@ class TunnelAgent extends external_node_https_namespaceObject.Agent {
 
 /** Errors of one answer listed in a message; the rest are counted. */
 const MAX_ERRORS_SHOWN = 3;
-/** Characters of a body that is not DigiCert's error shape shown in a message. */
-const MAX_SHOWN_BODY_CHARS = SHOWN_CHARS.body;
 /** Said of a send whose outcome is unknown (a timeout, a reset, a 5xx). */
 const MAY_HAVE_BEEN_SENT = 'it may have been sent: check the audit log in CertCentral before sending it again';
 /** A request that did not succeed, with its fields by name (as ky's HTTPError). */
@@ -32596,7 +32594,7 @@ class CertCentralClient {
         const label = response.truncated ? `body (cut off after ${MAX_BODY_BYTES / 1024} KiB)` : 'body';
         if (response.text.trim() === '')
             return response.truncated ? `${label}: empty` : 'empty body';
-        return `${label}: ${this.options.sanitizer.text(response.text, MAX_SHOWN_BODY_CHARS)}`;
+        return `${label}: ${this.options.sanitizer.text(response.text, SHOWN_CHARS.body)}`;
     }
     explainFailure(error, sends) {
         if (!(error instanceof TransportError)) {
@@ -32876,8 +32874,6 @@ const MAX_ID_ANNOTATIONS = 9;
 const SUMMARY_BUDGET_BYTES = 900 * 1024;
 /** GitHub refuses an output over 1 MiB. */
 const OUTPUT_BUDGET_BYTES = 1000 * 1024;
-/** Characters of an error a summary cell or an annotation shows. */
-const SHOWN_ERROR_CHARS = SHOWN_CHARS.error;
 /** Warnings the summary lists at most; the rest are counted. */
 const MAX_SUMMARY_WARNINGS = 50;
 /** Warning annotations at most (GitHub shows 10 a step); the rest are counted in one more. */
@@ -33008,7 +33004,7 @@ function retryAfterOutput(wait) {
 }
 /** The results as JSON under GitHub's output limit: error texts shortened only if needed. */
 function resultsOutput({ results, sanitizer }) {
-    // Sanitized once, each error within SHOWN_ERROR_CHARS (its length said when cut); shortening
+    // Sanitized once, each error within SHOWN_CHARS.error (its length said when cut); shortening
     // a sanitized text further needs only a cut.
     const shown = results.map(result => resultEntry({ result, sanitizer }));
     for (const max of [Infinity, 120, 40]) {
@@ -33047,13 +33043,13 @@ const KNOWN_FIELDS = [
 ];
 /**
  * One entry of the `results` output: the output's snake_case names for the camelCase IdResult,
- * every text sanitized (an error within SHOWN_ERROR_CHARS, the rest within SHOWN_CHARS.field), and
+ * every text sanitized (an error within SHOWN_CHARS.error, the rest within SHOWN_CHARS.field), and
  * a field absent, not undefined, when it is not known.
  */
 function resultEntry({ result, sanitizer }) {
     const shown = (value, max = SHOWN_CHARS.field) => value === undefined ? undefined : sanitizer.text(value, max);
     const known = {
-        error: shown(result.error, SHOWN_ERROR_CHARS),
+        error: shown(result.error, SHOWN_CHARS.error),
         hint: shown(result.hint),
         certificate_id: shown(result.certificateId),
         common_name: shown(result.commonName),
@@ -33085,7 +33081,7 @@ function failureAnnotations({ context, outcome, sanitizer }) {
     return failed.slice(1, 1 + MAX_ID_ANNOTATIONS).map(result => {
         const id = sanitizer.text(result.id, SHOWN_CHARS.id);
         return {
-            message: `${noun} ${id}: ${sanitizer.text(result.error, SHOWN_ERROR_CHARS)}`,
+            message: `${noun} ${id}: ${sanitizer.text(result.error, SHOWN_CHARS.error)}`,
             title: `${context.operation} failed for ${noun} ${id}`
         };
     });
@@ -33101,7 +33097,7 @@ function verdict({ context, outcome, sanitizer }) {
     const noun = idNoun(context.idInput);
     const failed = notOk.filter(r => r.fate === 'failed');
     const first = failed[0] ?? notOk.find(r => r.attempts > 0) ?? firstNotOk;
-    const firstText = `${noun} ${sanitizer.text(first.id, SHOWN_CHARS.id)}: ${sanitizer.text(first.error, SHOWN_ERROR_CHARS)}`;
+    const firstText = `${noun} ${sanitizer.text(first.id, SHOWN_CHARS.id)}: ${sanitizer.text(first.error, SHOWN_CHARS.error)}`;
     if (results.length === 1)
         return `${operation} failed for ${firstText}`;
     const unsent = notOk.length - failed.length;
@@ -33165,7 +33161,7 @@ function summaryHtml({ context, outcome, planned, sanitizer }) {
         ? `${results.length} ${noun} ID(s) validated, nothing sent.`
         : `${results.length} ${noun}(s): ✅ ${count('sent')} sent · ❌ ${count('failed')} failed · ⏸ ${count('unsent')} not sent`)}</p>`);
     if (outcome.stop)
-        parts.push(`<p>${report_escape(`The run stopped: ${sanitizer.text(outcome.stop.message, SHOWN_ERROR_CHARS)}`)}</p>`);
+        parts.push(`<p>${report_escape(`The run stopped: ${sanitizer.text(outcome.stop.message, SHOWN_CHARS.error)}`)}</p>`);
     parts.push(`<ul>${[['IDs from', context.idInput], ...details]
         .map(([label, value]) => `<li><strong>${report_escape(label)}</strong>: ${report_escape(sanitizer.text(value, SHOWN_CHARS.detail))}</li>`)
         .join('')}</ul>`);
@@ -33212,7 +33208,7 @@ function summaryTable({ context, outcome, planned, sanitizer }) {
                     outcomeText(result, context.idInput)
                 ])
         ];
-        const row = `<tr>${cells.map(c => `<td>${report_escape(sanitizer.text(c, SHOWN_ERROR_CHARS))}</td>`).join('')}</tr>`;
+        const row = `<tr>${cells.map(c => `<td>${report_escape(sanitizer.text(c, SHOWN_CHARS.error))}</td>`).join('')}</tr>`;
         bytes += Buffer.byteLength(row);
         rows.push(row);
         shown++;
@@ -33265,7 +33261,7 @@ function unexpectedReport({ message, ids, sanitizer }) {
     };
 }
 function nothingSentReport({ heading, problems, ids, sanitizer }) {
-    const why = sanitizer.text(problems[0], SHOWN_ERROR_CHARS);
+    const why = sanitizer.text(problems[0], SHOWN_CHARS.error);
     const results = ids.map(id => ({
         id,
         ok: false,

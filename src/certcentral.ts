@@ -26,8 +26,6 @@ import {
 
 /** Errors of one answer listed in a message; the rest are counted. */
 export const MAX_ERRORS_SHOWN = 3
-/** Characters of a body that is not DigiCert's error shape shown in a message. */
-export const MAX_SHOWN_BODY_CHARS = SHOWN_CHARS.body
 
 /**
  * What kind of failure: `http` an error status; `rate-limited` a 429 and `unavailable` a 503
@@ -354,7 +352,7 @@ export class CertCentralClient {
     // The marker goes first, so that shortening the message later cannot drop it.
     const label = response.truncated ? `body (cut off after ${MAX_BODY_BYTES / 1024} KiB)` : 'body'
     if (response.text.trim() === '') return response.truncated ? `${label}: empty` : 'empty body'
-    return `${label}: ${this.options.sanitizer.text(response.text, MAX_SHOWN_BODY_CHARS)}`
+    return `${label}: ${this.options.sanitizer.text(response.text, SHOWN_CHARS.body)}`
   }
 
   private explainFailure(error: unknown, sends: boolean): CertCentralError {

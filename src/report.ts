@@ -108,8 +108,6 @@ export const MAX_ID_ANNOTATIONS = 9
 export const SUMMARY_BUDGET_BYTES = 900 * 1024
 /** GitHub refuses an output over 1 MiB. */
 export const OUTPUT_BUDGET_BYTES = 1000 * 1024
-/** Characters of an error a summary cell or an annotation shows. */
-export const SHOWN_ERROR_CHARS = SHOWN_CHARS.error
 /** Warnings the summary lists at most; the rest are counted. */
 export const MAX_SUMMARY_WARNINGS = 50
 /** Warning annotations at most (GitHub shows 10 a step); the rest are counted in one more. */
@@ -287,7 +285,7 @@ export function resultsOutput({
   results: IdResult[]
   sanitizer: Sanitizer
 }): { json: string; warnings: string[] } {
-  // Sanitized once, each error within SHOWN_ERROR_CHARS (its length said when cut); shortening
+  // Sanitized once, each error within SHOWN_CHARS.error (its length said when cut); shortening
   // a sanitized text further needs only a cut.
   const shown = results.map(result => resultEntry({ result, sanitizer }))
   for (const max of [Infinity, 120, 40]) {
@@ -335,7 +333,7 @@ const KNOWN_FIELDS = [
 
 /**
  * One entry of the `results` output: the output's snake_case names for the camelCase IdResult,
- * every text sanitized (an error within SHOWN_ERROR_CHARS, the rest within SHOWN_CHARS.field), and
+ * every text sanitized (an error within SHOWN_CHARS.error, the rest within SHOWN_CHARS.field), and
  * a field absent, not undefined, when it is not known.
  */
 export function resultEntry({
@@ -348,7 +346,7 @@ export function resultEntry({
   const shown = (value: string | undefined, max: number = SHOWN_CHARS.field): string | undefined =>
     value === undefined ? undefined : sanitizer.text(value, max)
   const known: Record<(typeof KNOWN_FIELDS)[number], string | undefined> = {
-    error: shown(result.error, SHOWN_ERROR_CHARS),
+    error: shown(result.error, SHOWN_CHARS.error),
     hint: shown(result.hint),
     certificate_id: shown(result.certificateId),
     common_name: shown(result.commonName),
@@ -391,7 +389,7 @@ export function failureAnnotations({
   return failed.slice(1, 1 + MAX_ID_ANNOTATIONS).map(result => {
     const id = sanitizer.text(result.id, SHOWN_CHARS.id)
     return {
-      message: `${noun} ${id}: ${sanitizer.text(result.error, SHOWN_ERROR_CHARS)}`,
+      message: `${noun} ${id}: ${sanitizer.text(result.error, SHOWN_CHARS.error)}`,
       title: `${context.operation} failed for ${noun} ${id}`
     }
   })
@@ -407,7 +405,7 @@ export function verdict({ context, outcome, sanitizer }: VerdictInput): string |
   const noun = idNoun(context.idInput)
   const failed = notOk.filter(r => r.fate === 'failed')
   const first = failed[0] ?? notOk.find(r => r.attempts > 0) ?? firstNotOk
-  const firstText = `${noun} ${sanitizer.text(first.id, SHOWN_CHARS.id)}: ${sanitizer.text(first.error, SHOWN_ERROR_CHARS)}`
+  const firstText = `${noun} ${sanitizer.text(first.id, SHOWN_CHARS.id)}: ${sanitizer.text(first.error, SHOWN_CHARS.error)}`
   if (results.length === 1) return `${operation} failed for ${firstText}`
   const unsent = notOk.length - failed.length
   const counts = [
@@ -482,7 +480,7 @@ export function summaryHtml({ context, outcome, planned, sanitizer }: RunReportI
   )
   if (outcome.stop)
     parts.push(
-      `<p>${escape(`The run stopped: ${sanitizer.text(outcome.stop.message, SHOWN_ERROR_CHARS)}`)}</p>`
+      `<p>${escape(`The run stopped: ${sanitizer.text(outcome.stop.message, SHOWN_CHARS.error)}`)}</p>`
     )
   parts.push(
     `<ul>${[['IDs from', context.idInput], ...details]
@@ -539,7 +537,7 @@ function summaryTable({ context, outcome, planned, sanitizer }: RunReportInput):
             outcomeText(result, context.idInput)
           ])
     ]
-    const row = `<tr>${cells.map(c => `<td>${escape(sanitizer.text(c, SHOWN_ERROR_CHARS))}</td>`).join('')}</tr>`
+    const row = `<tr>${cells.map(c => `<td>${escape(sanitizer.text(c, SHOWN_CHARS.error))}</td>`).join('')}</tr>`
     bytes += Buffer.byteLength(row)
     rows.push(row)
     shown++
@@ -630,7 +628,7 @@ function nothingSentReport({
   ids: string[]
   sanitizer: Sanitizer
 }): Report {
-  const why = sanitizer.text(problems[0], SHOWN_ERROR_CHARS)
+  const why = sanitizer.text(problems[0], SHOWN_CHARS.error)
   const results: ResultEntry[] = ids.map(id => ({
     id,
     ok: false,

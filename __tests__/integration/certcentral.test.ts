@@ -16,12 +16,11 @@ import {
   CertCentralClient,
   CertCentralError,
   MAX_ERRORS_SHOWN,
-  MAX_SHOWN_BODY_CHARS,
   MAY_HAVE_BEEN_SENT,
   UNAVAILABLE_HINT
 } from '../../src/certcentral.js'
 import type { IdInput } from '../../src/operations.js'
-import { Sanitizer } from '../../src/sanitize.js'
+import { SHOWN_CHARS, Sanitizer } from '../../src/sanitize.js'
 import { Transport, TransportError } from '../../src/transport.js'
 import { VIEW_ONLY_KEY, startStandIn } from '../../standin/certcentral-standin.js'
 import { freshId, type StandIn } from '../support/standin.js'
@@ -788,7 +787,7 @@ describe('error bodies', () => {
         error.message
       )
     expect(shown).not.toBeNull()
-    expect(shown?.[1]?.length).toBeLessThanOrEqual(MAX_SHOWN_BODY_CHARS)
+    expect(shown?.[1]?.length).toBeLessThanOrEqual(SHOWN_CHARS.body)
     expect(Number(shown?.[2])).toBe(html.length)
     expect(error.message).not.toContain('cut off')
     expectOneSafeLine(error.message)
@@ -806,7 +805,7 @@ describe('error bodies', () => {
     expect(error.status).toBe(500)
     expect(error.message).toContain('cut off')
     expect(error.message).toContain('characters in all')
-    expect(/x+/.exec(error.message)?.[0].length).toBeLessThanOrEqual(MAX_SHOWN_BODY_CHARS)
+    expect(/x+/.exec(error.message)?.[0].length).toBeLessThanOrEqual(SHOWN_CHARS.body)
     expect(error.message.length).toBeLessThan(1200)
   })
 
