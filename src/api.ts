@@ -83,12 +83,22 @@ export function parseOrderInfo(body: string): OrderInfo | undefined {
     certificateId: idOf(certificate.id),
     commonName: textOf(certificate.common_name),
     validTill: textOf(certificate.valid_till),
-    orderId: idOf(parsed.id),
-    serialNumber: hexOf(certificate.serial_number),
-    thumbprint: hexOf(certificate.thumbprint),
-    dateIssued: textOf(certificate.date_issued),
-    validFrom: textOf(certificate.valid_from)
+    // The fields the look-up chain reads, each only when given.
+    ...defined({
+      orderId: idOf(parsed.id),
+      serialNumber: hexOf(certificate.serial_number),
+      thumbprint: hexOf(certificate.thumbprint),
+      dateIssued: textOf(certificate.date_issued),
+      validFrom: textOf(certificate.valid_from)
+    })
   }
+}
+
+/** The fields with a value. */
+function defined<T extends Record<string, unknown>>(fields: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(fields).filter(([, value]) => value !== undefined)
+  ) as Partial<T>
 }
 
 /** A CertCentral ID as text: a positive safe integer, or its digits (at most 20). */

@@ -280,7 +280,8 @@ describe('pure helpers', () => {
       status: 'issued',
       certificateId: '99',
       commonName: 'a.example',
-      validTill: '2027-01-31'
+      validTill: '2027-01-31',
+      orderId: '7'
     })
     expect(parseOrderInfo('{"status":"pending","certificate":{"id":"0"}}')).toMatchObject({
       status: 'pending',
@@ -935,7 +936,8 @@ describe('lookup', () => {
         status: 'issued',
         certificateId: '123456',
         commonName: 'www.example.com',
-        validTill: '2027-01-31'
+        validTill: '2027-01-31',
+        orderId: '77'
       }
     })
   })
@@ -948,7 +950,8 @@ describe('lookup', () => {
         status: 'pending',
         certificateId: undefined,
         commonName: 'a.example',
-        validTill: undefined
+        validTill: undefined,
+        orderId: '78'
       }
     })
   })

@@ -78,6 +78,7 @@ const EMPTY_OUTPUTS = {
   'sent-ids': '',
   'failed-ids': '',
   'unsent-ids': '',
+  'skipped-ids': '',
   'retry-after': ''
 }
 
@@ -118,6 +119,7 @@ describe('run() against the stand-in', () => {
       'sent-ids': `${a},${b}`,
       'failed-ids': '',
       'unsent-ids': '',
+      'skipped-ids': '',
       'retry-after': ''
     })
     expect(JSON.parse(shown.results as string)).toEqual([
@@ -367,6 +369,7 @@ describe('run() against the stand-in', () => {
     expect(outputs()).toMatchObject({
       'status-code': '429',
       'unsent-ids': id,
+      'skipped-ids': '',
       'sent-ids': '',
       'retry-after': ''
     })
@@ -390,7 +393,8 @@ describe('run() against the stand-in', () => {
       'status-code': '404',
       'sent-ids': ok,
       'failed-ids': missing,
-      'unsent-ids': ''
+      'unsent-ids': '',
+      'skipped-ids': ''
     })
   })
 
@@ -413,6 +417,7 @@ describe('run() against the stand-in', () => {
     expect(lines().filter(line => line.startsWith('::error::spoofed'))).toEqual([])
     expect(outputs()).toMatchObject({
       'unsent-ids': ids.join(','),
+      'skipped-ids': '',
       'sent-ids': '',
       'status-code': ''
     })
@@ -472,8 +477,9 @@ describe('run() against the stand-in', () => {
     })
     expect(process.exitCode).toBeUndefined()
     expect(standIn.connections()).toBe(connections)
+    // A seal by order ID without a wait: the POST alone, no look-up.
+    expect(log()).not.toContain('GET ')
     for (const id of [a, b]) {
-      expect(log()).toContain(`GET ${standIn.baseUrl}/order/certificate/${id}`)
       expect(log()).toContain(
         `POST ${standIn.baseUrl}/order/certificate/${id}/site-seal/email-seal`
       )
@@ -585,7 +591,7 @@ describe('run() with order IDs', () => {
     expect(text).toContain(DEFAULT_VALID_TILL)
   })
 
-  it('email-site-seal looks the order up, then emails its seal', async () => {
+  it('email-site-seal by order ID without a wait: exactly one request, the POST', async () => {
     const id = freshId()
     await runWith({
       operation: 'email-site-seal',
@@ -596,10 +602,9 @@ describe('run() with order IDs', () => {
     expect(process.exitCode).toBeUndefined()
     const mine = requestsFor(standIn, id)
     expect(mine.map(s => `${s.method} ${s.path}`)).toEqual([
-      `GET /services/v2/order/certificate/${id}`,
       `POST /services/v2/order/certificate/${id}/site-seal/email-seal`
     ])
-    expect(mine[1]?.body).toEqual({
+    expect(mine[0]?.body).toEqual({
       recipient_email: 'web@example.com',
       seal_size: 'm',
       seal_hover: true

@@ -293,7 +293,8 @@ describe('parseOrderInfo', () => {
       status: 'issued',
       certificateId: '1234',
       commonName: 'example.com',
-      validTill: '2026-01-01'
+      validTill: '2026-01-01',
+      orderId: '77'
     })
   })
 

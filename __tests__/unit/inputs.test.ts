@@ -120,6 +120,8 @@ describe('parsePlan builds', () => {
       baseUrl: 'https://certcentral.digicert.eu/services/v2',
       idInput: 'certificate-id',
       ids: ['1', '2', '3'],
+      targets: ['1', '2', '3'].map(id => ({ id, known: {} })),
+      issuedWithinSeconds: undefined,
       body: {
         emails: ['a@example.com', 'b@example.com'],
         certificate_collect_format: 'plaintext',
@@ -352,23 +354,23 @@ describe('which inputs hold the IDs', () => {
 
   it('send-certificate needs one of them', () => {
     expect(problemOf({ ...send, 'certificate-id': '' })).toBe(
-      'certificate-id or order-id: required for send-certificate (one or more certificate IDs or order IDs)'
+      'certificate-id, order-id, certificate-file, serial-number, thumbprint, common-name: one of them is required for send-certificate'
     )
   })
 
-  it('email-site-seal takes order-id only', () => {
+  it('email-site-seal takes no certificate-id', () => {
     expect(problemsOf({ ...seal, 'order-id': '', 'certificate-id': '5' })).toEqual([
-      'certificate-id: email-site-seal takes order-id, not certificate-id',
-      'order-id: required for email-site-seal (one or more order IDs)'
+      'certificate-id: email-site-seal takes order-id, certificate-file, serial-number, thumbprint, common-name, not certificate-id',
+      'order-id, certificate-file, serial-number, thumbprint, common-name: one of them is required for email-site-seal'
     ])
     expect(problemOf({ ...seal, 'certificate-id': '5' })).toBe(
-      'certificate-id: email-site-seal takes order-id, not certificate-id'
+      'certificate-id: email-site-seal takes order-id, certificate-file, serial-number, thumbprint, common-name, not certificate-id'
     )
   })
 
-  it('email-site-seal needs order IDs', () => {
+  it('email-site-seal needs an ID input', () => {
     expect(problemOf({ ...seal, 'order-id': ' ' })).toBe(
-      'order-id: required for email-site-seal (one or more order IDs)'
+      'order-id, certificate-file, serial-number, thumbprint, common-name: one of them is required for email-site-seal'
     )
   })
 })

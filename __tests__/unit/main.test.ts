@@ -203,6 +203,7 @@ describe('run', () => {
       'sent-ids',
       'failed-ids',
       'unsent-ids',
+      'skipped-ids',
       'retry-after'
     ])
     const written = parseOutputFile(readFileSync(files.output, 'utf8'))
@@ -211,6 +212,7 @@ describe('run', () => {
       'sent-ids',
       'failed-ids',
       'unsent-ids',
+      'skipped-ids',
       'retry-after'
     ])
     expect(written['sent-ids']).toBe('')
@@ -233,7 +235,7 @@ describe('run', () => {
     const shown = parseOutputFile(readFileSync(files.output, 'utf8'))
     // Its fate, from the run (a closed port: never reached), not from the failure to publish.
     expect(shown).toMatchObject({ 'unsent-ids': '127', 'failed-ids': '', 'sent-ids': '' })
-    expect(calls.filter(c => c.name === 'setOutput')).toHaveLength(6)
+    expect(calls.filter(c => c.name === 'setOutput')).toHaveLength(7)
     expect(calls.filter(c => c.name === 'setFailed')).toHaveLength(2)
     expect(messagesOf(printed.join(''), 'error')).toEqual(['unexpected error: setFailed broke'])
     expect(process.exitCode).toBe(1)
@@ -262,7 +264,7 @@ describe('run', () => {
     calls.length = 0
     failing.setOutput = 1
     await run(broken)
-    expect(calls.filter(c => c.name === 'setOutput')).toHaveLength(6)
+    expect(calls.filter(c => c.name === 'setOutput')).toHaveLength(7)
     expect(parseOutputFile(readFileSync(files.output, 'utf8'))['unsent-ids']).toBe('125,126')
     expect(messagesOf(printed.join(''), 'error')).toEqual([
       'the output status-code could not be written (the outputs file is gone). unexpected error: the clock broke'

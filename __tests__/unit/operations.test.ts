@@ -5,7 +5,10 @@ import {
   OPERATIONS,
   OPERATION_NAMES,
   SEAL_SETTINGS,
+  FINDING_INPUTS,
+  ID_INPUTS,
   idNoun,
+  isFindingInput,
   operationsUsing,
   parseMessage,
   parseSealSettings,
@@ -35,11 +38,35 @@ describe('the operations', () => {
     ])
   })
 
-  it('take certificate or order IDs for a send, order IDs only for a seal', () => {
-    expect(send.idInputs).toEqual(['certificate-id', 'order-id'])
-    expect(seal.idInputs).toEqual(['order-id'])
+  it('take every ID input for a send, all but certificate IDs for a seal', () => {
+    expect(send.idInputs).toEqual([
+      'certificate-id',
+      'order-id',
+      'certificate-file',
+      'serial-number',
+      'thumbprint',
+      'common-name'
+    ])
+    expect(seal.idInputs).toEqual([
+      'order-id',
+      'certificate-file',
+      'serial-number',
+      'thumbprint',
+      'common-name'
+    ])
+    expect(FINDING_INPUTS).toEqual([
+      'certificate-file',
+      'serial-number',
+      'thumbprint',
+      'common-name'
+    ])
+    expect(ID_INPUTS.filter(isFindingInput)).toEqual(FINDING_INPUTS)
     expect(idNoun('certificate-id')).toBe('certificate')
     expect(idNoun('order-id')).toBe('order')
+    expect(idNoun('certificate-file')).toBe('file')
+    expect(idNoun('serial-number')).toBe('serial number')
+    expect(idNoun('thumbprint')).toBe('thumbprint')
+    expect(idNoun('common-name')).toBe('common name')
   })
 
   it('say which operations use an input', () => {

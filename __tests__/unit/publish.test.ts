@@ -93,6 +93,7 @@ describe('publish', () => {
       'sent-ids',
       'failed-ids',
       'unsent-ids',
+      'skipped-ids',
       'retry-after'
     ])
     expect(summary()).toBe(`${full.summary}\n`)

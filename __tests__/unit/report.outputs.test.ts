@@ -54,6 +54,7 @@ describe('buildReport: outputs', () => {
       'sent-ids': '11,15',
       'failed-ids': '13,14',
       'unsent-ids': '12',
+      'skipped-ids': '',
       'retry-after': ''
     })
     expect(JSON.parse(shown.outputs?.results as string)).toEqual(results.map(entryOf))
@@ -63,6 +64,7 @@ describe('buildReport: outputs', () => {
       'sent-ids',
       'failed-ids',
       'unsent-ids',
+      'skipped-ids',
       'retry-after'
     ])
     expect(shown.warnings).toEqual([])
@@ -86,6 +88,7 @@ describe('buildReport: outputs', () => {
       'sent-ids': '',
       'failed-ids': '21',
       'unsent-ids': '22,23',
+      'skipped-ids': '',
       'retry-after': '30'
     })
   })

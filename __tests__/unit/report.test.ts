@@ -56,6 +56,7 @@ describe('buildReport: the whole value', () => {
         'sent-ids': '1',
         'failed-ids': '2,3',
         'unsent-ids': '4',
+        'skipped-ids': '',
         'retry-after': ''
       },
       warnings: [
@@ -95,6 +96,7 @@ describe('buildReport: the whole value', () => {
       'sent-ids': '',
       'failed-ids': '',
       'unsent-ids': '',
+      'skipped-ids': '',
       'retry-after': ''
     })
     expect(report.warnings).toEqual([])
@@ -163,6 +165,7 @@ describe('the report of a failed step', () => {
         'failed-ids': '',
         'retry-after': '',
         'unsent-ids': '1,2',
+        'skipped-ids': '',
         results: JSON.stringify(
           ['1', '2'].map(id => ({
             id,
@@ -187,6 +190,7 @@ describe('the report of a failed step', () => {
       'failed-ids',
       'retry-after',
       'unsent-ids',
+      'skipped-ids',
       'results'
     ])
   })
@@ -212,6 +216,7 @@ describe('the report of a failed step', () => {
         'failed-ids': '',
         'retry-after': '',
         'unsent-ids': '',
+        'skipped-ids': '',
         results: '[]'
       },
       warnings: [],
