@@ -141,7 +141,7 @@ export function factsOf(certificate: X509Certificate): CertificateFacts {
   return {
     serialNumber: certificate.serialNumber.toUpperCase(),
     thumbprint: certificate.fingerprint.replace(/:/g, '').toUpperCase(),
-    commonName: cn,
+    commonName: cn === '' ? undefined : cn,
     validFrom: new Date(certificate.validFrom).toISOString(),
     validTo: new Date(certificate.validTo).toISOString()
   }
@@ -184,7 +184,8 @@ export function certificateIn(content: Buffer): CertificateFacts | string {
 /** A file as the entry's ID: relative to the workspace when inside it, else absolute. */
 export function displayPath(file: string, workspace: string): string {
   const inside = relative(workspace, file)
-  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside) ? inside : file
+  const outside = inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)
+  return inside !== '' && !outside ? inside : file
 }
 
 /**

@@ -1,0 +1,198 @@
+// certificate-file: the glob matcher, what a file holds (a leaf, a chain with the CA first, DER, a
+// private key, a CSR, text, only CA certificates), each file once, a pattern matching nothing, an
+// unreadable or too large file; never any content in a message. Real files in a temporary
+// directory, real certificates from the test CA.
+import { chmodSync, symlinkSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  MAX_FILE_BYTES,
+  certificateIn,
+  displayPath,
+  isGlob,
+  matchFiles,
+  readCertificateFiles,
+  segmentPattern
+} from '../../src/certificate-file.js'
+import {
+  caCertificate,
+  csrPem,
+  leafCertificate,
+  privateKeyPem,
+  tempDir
+} from '../support/certificate-files.js'
+
+const leaf = leafCertificate({ commonName: 'shop.example.com', serial: '0A1B2C3D' })
+
+describe('segmentPattern', () => {
+  it.each([
+    ['*.pem', 'cert.pem', true],
+    ['*.pem', 'cert.pem.bak', false],
+    ['*.pem', 'a/b.pem', false],
+    ['cert?.pem', 'cert1.pem', true],
+    ['cert?.pem', 'cert12.pem', false],
+    ['cert[0-9].pem', 'cert7.pem', true],
+    ['cert[0-9].pem', 'certx.pem', false],
+    ['cert[!0-9].pem', 'certx.pem', true],
+    ['cert[^0-9].pem', 'cert7.pem', false],
+    ['a.b', 'axb', false],
+    ['a+(b)', 'a+(b)', true],
+    ['[ab', '[ab', true],
+    ['x\\]', 'x\\]', true]
+  ])('%s against %s: %s', (pattern, name, matches) => {
+    expect(segmentPattern(pattern).test(name)).toBe(matches)
+  })
+
+  it('tells a glob from a plain name', () => {
+    expect(['*.pem', 'a?', '[ab]'].map(isGlob)).toEqual([true, true, true])
+    expect(isGlob('fullchain.pem')).toBe(false)
+  })
+})
+
+describe('matchFiles and readCertificateFiles', () => {
+  const files = tempDir()
+  beforeAll(() => {
+    files.write('live/example.com/cert.pem', leaf.pem)
+    files.write('live/example.com/fullchain.pem', leaf.pem + caCertificate.pem)
+    files.write('live/example.com/privkey.pem', privateKeyPem)
+    files.write('live/other.org/cert.der', leaf.der)
+    files.write('live/.hidden/cert.pem', leaf.pem)
+    files.write('chain-ca-first.pem', caCertificate.pem + leaf.pem)
+    files.write('request.csr', csrPem())
+    files.write('notes.txt', 'just some text, not secret')
+    files.write('ca-only.pem', caCertificate.pem)
+    files.write('big.pem', Buffer.alloc(MAX_FILE_BYTES + 1, 'a'))
+    symlinkSync(join(files.dir, 'live'), join(files.dir, 'link-to-live'))
+  })
+  afterAll(() => files.cleanup())
+
+  it('matches *, ?, [...] and ** (hidden directories and symlinked ones not descended)', () => {
+    const rel = (pattern: string): string[] =>
+      matchFiles(pattern, files.dir).map(f => displayPath(f, files.dir))
+    expect(rel('live/*/cert.pem')).toEqual(['live/example.com/cert.pem'])
+    expect(rel('live/.*/cert.pem')).toEqual(['live/.hidden/cert.pem'])
+    expect(rel('live/example.com/*.pem')).toEqual([
+      'live/example.com/cert.pem',
+      'live/example.com/fullchain.pem',
+      'live/example.com/privkey.pem'
+    ])
+    expect(rel('**/cert.*')).toEqual(['live/example.com/cert.pem', 'live/other.org/cert.der'])
+    expect(rel('live/**/c?rt.[dp]e[mr]')).toEqual([
+      'live/example.com/cert.pem',
+      'live/other.org/cert.der'
+    ])
+    expect(rel('live/example.com')).toEqual([])
+    expect(rel('nothing/*.pem')).toEqual([])
+    expect(rel(join(files.dir, 'notes.txt'))).toEqual(['notes.txt'])
+  })
+
+  it('reads each file once, relative to the workspace, with what it holds', () => {
+    const readings = readCertificateFiles(
+      [
+        'live/example.com/cert.pem',
+        'live/example.com/fullchain.pem',
+        'live/*/cert.pem',
+        'link-to-live/example.com/cert.pem',
+        'live/other.org/cert.der',
+        'chain-ca-first.pem'
+      ],
+      files.dir
+    )
+    const facts = {
+      serialNumber: '0A1B2C3D',
+      thumbprint: leaf.thumbprint,
+      commonName: 'shop.example.com',
+      validFrom: leaf.validFrom,
+      validTo: leaf.validTo
+    }
+    expect(readings).toEqual([
+      { path: 'live/example.com/cert.pem', facts },
+      { path: 'live/example.com/fullchain.pem', facts },
+      { path: 'live/other.org/cert.der', facts },
+      { path: 'chain-ca-first.pem', facts }
+    ])
+  })
+
+  it('says what a file holds instead of a certificate, never its content', () => {
+    const readings = readCertificateFiles(
+      [
+        'live/example.com/privkey.pem',
+        'request.csr',
+        'notes.txt',
+        'ca-only.pem',
+        'big.pem',
+        'missing/*.pem',
+        'missing.pem'
+      ],
+      files.dir
+    )
+    expect(readings).toEqual([
+      { path: 'live/example.com/privkey.pem', problem: 'holds a private key, not a certificate' },
+      { path: 'request.csr', problem: 'holds a certificate request (CSR), not a certificate' },
+      { path: 'notes.txt', problem: 'holds no certificate (neither PEM nor DER)' },
+      {
+        path: 'ca-only.pem',
+        problem: 'holds only CA certificates, not the certificate issued to you'
+      },
+      { path: 'big.pem', problem: 'is larger than 1 MiB: not a certificate file' },
+      { path: 'missing/*.pem', problem: `matches no file (relative to ${files.dir})` },
+      { path: 'missing.pem', problem: `is not a file (relative to ${files.dir})` }
+    ])
+    expect(JSON.stringify(readings)).not.toContain('PRIVATE')
+    expect(JSON.stringify(readings)).not.toContain('some text')
+  })
+
+  it.skipIf(process.getuid?.() === 0)('names a file that cannot be read', () => {
+    const file = files.write('locked.pem', leaf.pem)
+    chmodSync(file, 0o000)
+    expect(readCertificateFiles(['locked.pem'], files.dir)).toEqual([
+      { path: 'locked.pem', problem: 'cannot be read (EACCES); check the path and its permissions' }
+    ])
+  })
+
+  it('keeps an absolute path outside the workspace absolute', () => {
+    const file = join(files.dir, 'live/example.com/cert.pem')
+    expect(readCertificateFiles([file], join(files.dir, 'live/other.org'))).toEqual([
+      expect.objectContaining({ path: file })
+    ])
+  })
+})
+
+describe('certificateIn', () => {
+  it('reads a PEM leaf, a DER one, and the first non-CA certificate of a chain', () => {
+    const facts = certificateIn(Buffer.from(leaf.pem))
+    expect(facts).toEqual({
+      serialNumber: '0A1B2C3D',
+      thumbprint: leaf.thumbprint,
+      commonName: 'shop.example.com',
+      validFrom: leaf.validFrom,
+      validTo: leaf.validTo
+    })
+    expect(certificateIn(leaf.der)).toEqual(facts)
+    const other = leafCertificate({ commonName: 'second.example.com', serial: '7F' })
+    expect(certificateIn(Buffer.from(caCertificate.pem + leaf.pem + other.pem))).toEqual(facts)
+  })
+
+  it('a damaged certificate block, and a PEM with neither key nor request', () => {
+    const damaged = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'
+    expect(certificateIn(Buffer.from(damaged))).toBe(
+      'holds a certificate block that cannot be read (a damaged PEM?)'
+    )
+    const key = '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n'
+    expect(certificateIn(Buffer.from(key))).toBe('holds no certificate')
+  })
+
+  it('a certificate without a common name', () => {
+    const noCn = leafCertificate({ commonName: '' })
+    expect(certificateIn(Buffer.from(noCn.pem))).toMatchObject({ commonName: undefined })
+  })
+})
+
+describe('displayPath', () => {
+  it('is relative inside the workspace, absolute outside it or at it', () => {
+    expect(displayPath('/w/a/b.pem', '/w')).toBe('a/b.pem')
+    expect(displayPath('/x/b.pem', '/w')).toBe('/x/b.pem')
+    expect(displayPath('/w', '/w')).toBe('/w')
+    expect(displayPath('/w/..b/c.pem', '/w')).toBe('..b/c.pem')
+  })
+})
