@@ -1254,3 +1254,136 @@ describe('the debug log', () => {
     expect(made.logs.join('\n')).not.toContain(KEY)
   })
 })
+
+// ---- finding a certificate (issue 17) -------------------------------------------------------------
+
+describe('the look-ups that find a certificate', () => {
+  const THUMB = 'AB'.repeat(20)
+
+  it('Order info by thumbprint: the upper-case hex in the path', async () => {
+    handler = answer(
+      200,
+      JSON.stringify({ id: 8001, status: 'issued', certificate: { id: 5, thumbprint: THUMB } })
+    )
+    await expect(make({ idInput: 'thumbprint' }).client.lookup(THUMB, 1)).resolves.toMatchObject({
+      order: { orderId: '8001', certificateId: '5', thumbprint: THUMB }
+    })
+    expect(seen.map(s => `${s.method} ${s.path}`)).toEqual([
+      `GET /services/v2/order/certificate/${THUMB}`
+    ])
+  })
+
+  it('a 404 is a CertCentralError with its status (the chain takes it as "not this step")', async () => {
+    handler = answer(404, errors({ code: 'not_found|order', message: 'Order not found' }))
+    await expect(make({ idInput: 'serial-number' }).client.lookup('0A1B', 1)).rejects.toMatchObject(
+      {
+        kind: 'http',
+        status: 404
+      }
+    )
+  })
+
+  it('the order list: the filters in the query, the empty list without orders', async () => {
+    handler = answer(200, '{"page":{"total":0,"limit":1,"offset":0}}', {
+      'content-type': 'application/json'
+    })
+    const { client } = make({ idInput: 'common-name' })
+    await expect(
+      client.listOrders({ filter: 'common_name', value: 'shop.example.com', offset: 100 }, 1)
+    ).resolves.toEqual({
+      status: 200,
+      list: { orders: [], total: 0, offset: 0 }
+    })
+    expect(seen[0]?.path).toBe(
+      '/services/v2/order/certificate?filters[common_name]=shop.example.com&filters[status]=issued&offset=100&limit=100'
+    )
+    expect(seen[0]?.headers['x-dc-devkey']).toBe(KEY)
+  })
+
+  it('the order list: a body that is not one is a bad success', async () => {
+    handler = answer(200, '{"orders":"none"}')
+    await expect(
+      make({ idInput: 'serial-number' }).client.listOrders(
+        { filter: 'serial_number', value: '0A', offset: 0 },
+        1
+      )
+    ).rejects.toMatchObject({
+      kind: 'bad-success',
+      status: 200,
+      message: 'HTTP 200: the order list is not one (body: {"orders":"none"}); check api-url'
+    })
+  })
+
+  it("the order list: DigiCert's errors in a 200 are not an answer", async () => {
+    handler = answer(200, errors({ code: 'invalid_filter', message: 'Bad filter' }))
+    await expect(
+      make({ idInput: 'serial-number' }).client.listOrders(
+        { filter: 'serial_number', value: '0A', offset: 0 },
+        1
+      )
+    ).rejects.toMatchObject({ kind: 'bad-success', codes: ['invalid_filter'] })
+  })
+
+  it('the duplicates of an order', async () => {
+    handler = answer(200, JSON.stringify({ certificates: [{ id: 777, serial_number: '0a1b' }] }))
+    const { client } = make({ idInput: 'certificate-file' })
+    await expect(client.duplicates('8001', 1)).resolves.toEqual({
+      status: 200,
+      certificates: [
+        {
+          id: '777',
+          serialNumber: '0A1B',
+          thumbprint: undefined,
+          commonName: undefined,
+          status: undefined,
+          dateIssued: undefined,
+          validFrom: undefined,
+          validTill: undefined
+        }
+      ]
+    })
+    expect(seen[0]?.path).toBe('/services/v2/order/certificate/8001/duplicate')
+    handler = answer(200, '[1]')
+    await expect(client.duplicates('8001', 1)).rejects.toMatchObject({
+      kind: 'bad-success',
+      message: 'HTTP 200: the duplicate list of order 8001 is not one (body: [1]); check api-url'
+    })
+    handler = answer(200, '<html>sign in</html>', { 'content-type': 'text/html' })
+    await expect(client.duplicates('8001', 1)).rejects.toMatchObject({ kind: 'bad-success' })
+  })
+
+  it('plans the chain for the dry run, and a seal by order ID without a look-up', () => {
+    const file = make({ idInput: 'certificate-file' }).client
+    const known = { thumbprint: THUMB, serialNumber: '0A1B', commonName: 'a.example' }
+    expect(
+      file
+        .plannedFor('send-certificate', 'cert.pem', { known })
+        .map(s => `${s.method} ${s.url.slice(baseUrl.length)}`)
+    ).toEqual([
+      `GET /order/certificate/${THUMB}`,
+      'GET /order/certificate/0A1B',
+      'GET /order/certificate?filters[serial_number]=0A1B&offset=0&limit=100',
+      'GET /order/certificate?filters[common_name]=a.example&filters[status]=issued&offset=0&limit=100',
+      'GET /order/certificate/{order.id}/duplicate',
+      'PUT /certificate/{certificate.id}/sendemail'
+    ])
+    const thumb = make({ idInput: 'thumbprint' }).client
+    expect(
+      thumb
+        .plannedFor('email-site-seal', THUMB, { known: { thumbprint: THUMB } })
+        .map(s => s.url.slice(baseUrl.length))
+    ).toEqual([`/order/certificate/${THUMB}`, '/order/certificate/{order.id}/site-seal/email-seal'])
+    const cn = make({ idInput: 'common-name' }).client
+    expect(
+      cn.plannedFor('send-certificate', 'a.example', { known: { commonName: 'a.example' } })
+    ).toHaveLength(3)
+    expect(cn.plannedFor('send-certificate', 'a.example')).toEqual([
+      { method: 'PUT', url: `${baseUrl}/certificate/{certificate.id}/sendemail` }
+    ])
+    const byOrder = make({ idInput: 'order-id' }).client
+    expect(byOrder.plannedFor('email-site-seal', '34', { looksUp: false })).toEqual([
+      { method: 'POST', url: `${baseUrl}/order/certificate/34/site-seal/email-seal` }
+    ])
+    expect(byOrder.plannedFor('send-certificate', '34', { looksUp: false })).toHaveLength(2)
+  })
+})
