@@ -14,6 +14,12 @@ import { parseOutputFile } from '../../standin/run-action.js'
 import { FakeClock } from '../support/clock.js'
 import { certificateOf, freshId, requestsFor, type StandIn } from '../support/standin.js'
 import { visible } from '../support/summary.js'
+import {
+  caCertificate,
+  leafCertificate,
+  privateKeyPem,
+  tempDir
+} from '../support/certificate-files.js'
 import { installNetworkGuard } from '../support/network-guard.js'
 
 let standIn: StandIn
@@ -625,5 +631,62 @@ describe('run() with order IDs', () => {
       `email-site-seal: 1 order ID(s) via ${new URL(standIn.baseUrl).host}, waiting up to 1 min 30 s for each order to be issued`
     )
     expect(outputs()).toMatchObject({ 'status-code': '204', 'sent-ids': id })
+  })
+})
+
+describe('run() with certificate files', () => {
+  const workspace = tempDir()
+  const leaf = leafCertificate({ commonName: 'shop.example.com', serial: '0A1B2C' })
+  beforeAll(() => {
+    workspace.write('live/shop/fullchain.pem', leaf.pem + caCertificate.pem)
+    workspace.write('live/shop/privkey.pem', privateKeyPem)
+  })
+  afterAll(() => workspace.cleanup())
+
+  it('a dry run shows what each file holds and the look-ups it would make, without a request', async () => {
+    vi.stubEnv('GITHUB_WORKSPACE', workspace.dir)
+    const connections = standIn.connections()
+    await runWith({
+      operation: 'send-certificate',
+      'certificate-file': 'live/*/fullchain.pem',
+      emails: 'ops@example.com',
+      'dry-run': 'true'
+    })
+    expect(process.exitCode).toBeUndefined()
+    expect(standIn.connections()).toBe(connections)
+    expect(JSON.parse(outputs().results as string)).toEqual([
+      {
+        id: 'live/shop/fullchain.pem',
+        ok: true,
+        outcome: 'validated',
+        status: null,
+        attempts: 0,
+        common_name: 'shop.example.com',
+        serial_number: '0A1B2C',
+        thumbprint: leaf.thumbprint,
+        valid_till: leaf.validTo,
+        file: 'live/shop/fullchain.pem'
+      }
+    ])
+    expect(log()).toContain(`GET ${standIn.baseUrl}/order/certificate/${leaf.thumbprint}`)
+    expect(log()).toContain(
+      `GET ${standIn.baseUrl}/order/certificate?filters[common_name]=shop.example.com&filters[status]=issued&offset=0&limit=100`
+    )
+    expect(summary()).toContain('<td>shop.example.com</td><td>0A1B2C</td>')
+  })
+
+  it('a private key given as a file: an input error naming it, never its content', async () => {
+    vi.stubEnv('GITHUB_WORKSPACE', workspace.dir)
+    await runWith({
+      operation: 'send-certificate',
+      'certificate-file': 'live/shop/privkey.pem',
+      emails: 'ops@example.com'
+    })
+    expect(process.exitCode).toBe(1)
+    expect(messages('error')).toEqual([
+      'certificate-file: "live/shop/privkey.pem" holds a private key, not a certificate'
+    ])
+    expect(log()).not.toContain('PRIVATE KEY')
+    expect(summary()).not.toContain('PRIVATE KEY')
   })
 })
