@@ -132,6 +132,7 @@ describe.each(runtimes)('dist/index.js under %s', (_, nodePath, version) => {
       'sent-ids': id,
       'failed-ids': '',
       'unsent-ids': '',
+      'skipped-ids': '',
       'retry-after': ''
     })
     expect(resultsOf(result)).toEqual([{ id, ok: true, outcome: 'sent', status: 204, attempts: 1 }])
@@ -173,9 +174,9 @@ describe.each(runtimes)('dist/index.js under %s', (_, nodePath, version) => {
     const result = await run({ operation: 'email-site-seal', 'order-id': id })
     expect(result.code).toBe(0)
     expectCleanRun(result, standIn.apiKey)
-    const [lookup, seal, ...rest] = requestsFor(standIn, id)
+    // By order ID without a wait: the POST alone, no look-up (issue 17).
+    const [seal, ...rest] = requestsFor(standIn, id)
     expect(rest).toEqual([])
-    expect(lookup).toMatchObject({ method: 'GET', path: `/services/v2/order/certificate/${id}` })
     expect(seal).toMatchObject({
       method: 'POST',
       path: `/services/v2/order/certificate/${id}/site-seal/email-seal`,
@@ -186,7 +187,7 @@ describe.each(runtimes)('dist/index.js under %s', (_, nodePath, version) => {
     expect(seal?.headers['content-type']).toBeUndefined()
     expect([undefined, '0']).toContain(seal?.headers['content-length'])
     expect(resultsOf(result)).toMatchObject([
-      { id, ok: true, outcome: 'sent', status: 204, attempts: 2 }
+      { id, ok: true, outcome: 'sent', status: 204, attempts: 1 }
     ])
     expect(result.outputs['sent-ids']).toBe(id)
     expect(result.summary).toContain('the API key&#39;s owner')
@@ -256,6 +257,7 @@ describe.each(runtimes)('dist/index.js under %s', (_, nodePath, version) => {
       'sent-ids': '',
       'failed-ids': '',
       'unsent-ids': '',
+      'skipped-ids': '',
       'retry-after': ''
     })
     expect(result.summary).toContain('invalid inputs')
