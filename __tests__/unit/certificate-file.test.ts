@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   MAX_FILE_BYTES,
+  MAX_MATCHES,
   certificateIn,
   displayPath,
   isGlob,
@@ -155,6 +156,19 @@ describe('matchFiles and readCertificateFiles', () => {
     expect(readCertificateFiles([file], join(files.dir, 'live/other.org'))).toEqual([
       expect.objectContaining({ path: file })
     ])
+  })
+})
+
+describe('matchFiles: bounded', () => {
+  it(`stops at ${MAX_MATCHES} files`, () => {
+    const many = tempDir()
+    try {
+      for (let i = 0; i < MAX_MATCHES + 3; i++) many.write(`d${i % 2}/f${i}.pem`, '')
+      expect(MAX_MATCHES).toBe(1000)
+      expect(matchFiles('**/*.pem', many.dir)).toHaveLength(MAX_MATCHES)
+    } finally {
+      many.cleanup()
+    }
   })
 })
 

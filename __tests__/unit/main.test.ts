@@ -30,7 +30,7 @@ vi.mock('@actions/core', async importOriginal => {
 })
 
 const { ACTION_INPUTS } = await import('../../src/action-inputs.js')
-const { USER_AGENT, readInputs, run, secretLines } = await import('../../src/main.js')
+const { USER_AGENT, readInputs, run, secretLines, workspace } = await import('../../src/main.js')
 const { parseOutputFile } = await import('../../standin/run-action.js')
 
 // Nothing listens here: a request that should never be made fails on loopback, never on the net.
@@ -60,6 +60,19 @@ function inputs(values: Record<string, string>): void {
     vi.stubEnv(`INPUT_${name.toUpperCase()}`, value)
 }
 const masked = (): string[] => messagesOf(printed.join(''), 'add-mask')
+
+describe('workspace', () => {
+  afterEach(() => vi.unstubAllEnvs())
+
+  it('is GITHUB_WORKSPACE, else the working directory', () => {
+    vi.stubEnv('GITHUB_WORKSPACE', '/home/runner/work/repo/repo')
+    expect(workspace()).toBe('/home/runner/work/repo/repo')
+    vi.stubEnv('GITHUB_WORKSPACE', ' ')
+    expect(workspace()).toBe(process.cwd())
+    vi.stubEnv('GITHUB_WORKSPACE', undefined)
+    expect(workspace()).toBe(process.cwd())
+  })
+})
 
 describe('secretLines', () => {
   it('gives every line of a multi-line value, trimmed and as given', () => {

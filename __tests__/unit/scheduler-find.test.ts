@@ -7,7 +7,7 @@ import type { OrderInfo } from '../../src/api.js'
 import { NOT_FOUND } from '../../src/decisions.js'
 import type { Known, Target } from '../../src/operations.js'
 import { runPlan, type RunOptions } from '../../src/scheduler.js'
-import { FakeClock } from '../support/clock.js'
+import { FakeClock, recordLog } from '../support/clock.js'
 import {
   BODY,
   ScriptedApi,
@@ -346,6 +346,25 @@ describe('issued-within', () => {
         validTill: fileKnown.validTo,
         skipReason: 'issued on 2026-05-01, longer ago than issued-within (24 h): skipped, not sent'
       }
+    ])
+  })
+
+  it('the log says why an ID was skipped, and which was sent', async () => {
+    const clock = new FakeClock()
+    const { log, of } = recordLog(clock)
+    const api = new ScriptedApi(clock, { lookups: { [THUMB]: [info()] } })
+    const old = file({ ...fileKnown, file: 'old.pem', validFrom: '2026-05-01T00:00:00.000Z' })
+    await runPlan(
+      plan('certificate-file', [{ ...old, id: 'old.pem' }, file()], {
+        issuedWithinSeconds: DAY,
+        log
+      }),
+      api,
+      clock
+    )
+    expect(of('info').map(l => l.message)).toEqual([
+      'file old.pem: issued on 2026-05-01, longer ago than issued-within (24 h): skipped, not sent',
+      'file live/shop/cert.pem: sent (HTTP 204)'
     ])
   })
 
