@@ -580,8 +580,9 @@ function idsOf(results: IdResult[], fate: Fate): string {
 }
 
 function outcomeText(result: IdResult, idInput: IdInput): string {
-  // An order costs a look-up before its call: more requests than that were polls or retries.
-  const fewest = idInput === 'order-id' ? 2 : 1
+  // An order, file, serial, thumbprint or common name costs a look-up before its call (at least):
+  // more requests than that were polls, retries or further steps of the look-up chain.
+  const fewest = idInput === 'certificate-id' ? 1 : 2
   if (result.fate === 'skipped') return `⏭ ${result.skipReason ?? 'skipped'}`
   if (isDelivered(result))
     return result.attempts > fewest ? `✅ sent (${result.attempts} requests)` : '✅ sent'

@@ -138,7 +138,13 @@ describe('a run with skipped IDs', () => {
     expect(summary).toContain(
       '<tr><td>old.pem</td><td>—</td><td>—</td><td>0C</td><td>—</td><td>—</td><td>⏭ issued on 2026-05-01, longer ago than issued-within (24 h): skipped, not sent</td></tr>'
     )
-    expect(summary).toContain('<td>✅ sent (2 requests)</td>')
+    expect(summary).toContain('<td>204</td><td>✅ sent</td>')
+    const chain = buildReport({
+      context: context({ idInput: 'serial-number' }),
+      outcome: outcomeOf([{ ...found, attempts: 3 }]),
+      sanitizer: safe
+    }).summary as string
+    expect(chain).toContain('<td>✅ sent (3 requests)</td>')
   })
 
   it('no skipped count and no serial column when there are none', () => {
