@@ -209,10 +209,11 @@ function parseOrder(value, where) {
     if (!Array.isArray(items)) throw new UsageError(`${where}.${name}: expected a list`)
     return items.map((c, i) => parseCertificate(c, `${where}.${name}[${i}]`))
   }
+  const id = positiveId(order.id, `${where}.id`)
   if (order.certificate === undefined)
     throw new UsageError(`${where}.certificate: missing (every order has its primary certificate)`)
   return {
-    id: positiveId(order.id, `${where}.id`),
+    id,
     status: text(order.status, `${where}.status`, 'issued'),
     date_created: date(order.date_created, `${where}.date_created`, ACCOUNT_DATE_ISSUED),
     certificate: parseCertificate(order.certificate, `${where}.certificate`),
