@@ -26,9 +26,14 @@ export interface RateWindow {
   windowMs: number
 }
 
-/** Order info: `GET {base}/order/certificate/{order_id}`. */
-export function orderInfoPath(orderId: string): string {
-  return `/order/certificate/${digits(orderId)}`
+/**
+ * Order info: `GET {base}/order/certificate/{order_id}`, or by the upper-case hex thumbprint or
+ * serial of the order's primary certificate in place of the order ID.
+ */
+export function orderInfoPath(key: string): string {
+  if (!/^[0-9A-F]{1,64}$/.test(key))
+    throw new Error(`refusing to build a URL with the key ${JSON.stringify(key)}`)
+  return `/order/certificate/${key}`
 }
 
 /** Refuses anything but digits in a path segment: the last line of defence against splicing. */
@@ -57,6 +62,14 @@ export interface OrderInfo {
   certificateId: string | undefined
   commonName: string | undefined
   validTill: string | undefined
+  /** The order's own ID (asked by thumbprint or serial, it is not the key asked with). */
+  orderId?: string | undefined
+  /** The primary certificate's serial (upper-case hex) and SHA-1 thumbprint, when given. */
+  serialNumber?: string | undefined
+  thumbprint?: string | undefined
+  /** When the primary certificate was issued (ISO 8601), and its validity's start. */
+  dateIssued?: string | undefined
+  validFrom?: string | undefined
 }
 
 /** Reads the fields this action uses from an Order info body; undefined when it is not one. */
@@ -65,17 +78,151 @@ export function parseOrderInfo(body: string): OrderInfo | undefined {
   if (!isRecord(parsed) || typeof parsed.status !== 'string' || parsed.status === '')
     return undefined
   const certificate = isRecord(parsed.certificate) ? parsed.certificate : {}
-  const id = certificate.id
   return {
     status: parsed.status.toLowerCase(),
-    certificateId:
-      (typeof id === 'number' && Number.isSafeInteger(id) && id > 0) ||
-      (typeof id === 'string' && /^[1-9]\d{0,19}$/.test(id))
-        ? String(id)
-        : undefined,
-    commonName: typeof certificate.common_name === 'string' ? certificate.common_name : undefined,
-    validTill: typeof certificate.valid_till === 'string' ? certificate.valid_till : undefined
+    certificateId: idOf(certificate.id),
+    commonName: textOf(certificate.common_name),
+    validTill: textOf(certificate.valid_till),
+    orderId: idOf(parsed.id),
+    serialNumber: hexOf(certificate.serial_number),
+    thumbprint: hexOf(certificate.thumbprint),
+    dateIssued: textOf(certificate.date_issued),
+    validFrom: textOf(certificate.valid_from)
   }
+}
+
+/** A CertCentral ID as text: a positive safe integer, or its digits (at most 20). */
+function idOf(id: unknown): string | undefined {
+  return (typeof id === 'number' && Number.isSafeInteger(id) && id > 0) ||
+    (typeof id === 'string' && /^[1-9]\d{0,19}$/.test(id))
+    ? String(id)
+    : undefined
+}
+
+function textOf(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined
+}
+
+/** A serial or thumbprint as CertCentral gives it, upper case without separators; else undefined. */
+function hexOf(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined
+  const hex = value.replace(/[:\s-]/g, '').toUpperCase()
+  return /^[0-9A-F]{1,64}$/.test(hex) ? hex : undefined
+}
+
+/** Serials (or thumbprints) compared as numbers: separators, case and leading zeros ignored. */
+export function sameHex(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return false
+  const norm = (hex: string): string =>
+    hex
+      .replace(/[:\s-]/g, '')
+      .toUpperCase()
+      .replace(/^0+(?=.)/, '')
+  return norm(a) === norm(b)
+}
+
+// ---- Order list and duplicates ----------------------------------------------------------------
+
+/** Orders asked for per page of the order list. */
+export const LIST_PAGE_LIMIT = 100
+/** Entries read at most from one answer (a list or a duplicate list): a hostile body may hold more. */
+export const MAX_LIST_ENTRIES = 1000
+
+/** A certificate in the order list (an order's primary) or a duplicate list. */
+export interface CertificateSummary {
+  id: string
+  serialNumber: string | undefined
+  thumbprint: string | undefined
+  commonName: string | undefined
+  status: string | undefined
+  dateIssued: string | undefined
+  validFrom: string | undefined
+  validTill: string | undefined
+}
+
+/** An order of the order list. */
+export interface OrderSummary {
+  id: string
+  status: string
+  certificate: CertificateSummary | undefined
+  /** `has_duplicates`: false says there is no duplicate list worth asking for. */
+  hasDuplicates: boolean | undefined
+}
+
+/** One page of the order list: its orders and the page's `total` and `offset`. */
+export interface OrderList {
+  orders: OrderSummary[]
+  total: number
+  offset: number
+}
+
+/** The filters the order list is asked with: by serial, or issued orders by common name. */
+export type OrderQuery =
+  | { filter: 'serial_number'; value: string; offset: number }
+  | { filter: 'common_name'; value: string; offset: number }
+
+/** `GET {base}/order/certificate?filters[...]=...`: the path and query of one page. */
+export function orderListPath(query: OrderQuery): string {
+  const value = encodeURIComponent(query.value)
+  const status = query.filter === 'common_name' ? '&filters[status]=issued' : ''
+  return `/order/certificate?filters[${query.filter}]=${value}${status}&offset=${query.offset}&limit=${LIST_PAGE_LIMIT}`
+}
+
+/** `GET {base}/order/certificate/{order_id}/duplicate`. */
+export function duplicatesPath(orderId: string): string {
+  return `/order/certificate/${digits(orderId)}/duplicate`
+}
+
+export function parseCertificateSummary(value: unknown): CertificateSummary | undefined {
+  if (!isRecord(value)) return undefined
+  const id = idOf(value.id)
+  if (id === undefined) return undefined
+  return {
+    id,
+    serialNumber: hexOf(value.serial_number),
+    thumbprint: hexOf(value.thumbprint),
+    commonName: textOf(value.common_name),
+    status: textOf(value.status)?.toLowerCase(),
+    dateIssued: textOf(value.date_issued),
+    validFrom: textOf(value.valid_from),
+    validTill: textOf(value.valid_till)
+  }
+}
+
+/**
+ * An order list page; undefined when the body is not one. An empty list may come without `orders`
+ * (recorded from DigiCert); at most MAX_LIST_ENTRIES orders are read, entries without an ID skipped.
+ */
+export function parseOrderList(body: string): OrderList | undefined {
+  const parsed = parseJson(body)
+  if (!isRecord(parsed)) return undefined
+  const page = isRecord(parsed.page) ? parsed.page : {}
+  if (parsed.orders !== undefined && !Array.isArray(parsed.orders)) return undefined
+  const entries = ((parsed.orders as unknown[] | undefined) ?? []).slice(0, MAX_LIST_ENTRIES)
+  const orders = entries.flatMap((entry): OrderSummary[] => {
+    if (!isRecord(entry)) return []
+    const id = idOf(entry.id)
+    if (id === undefined) return []
+    const hasDuplicates =
+      typeof entry.has_duplicates === 'boolean' ? entry.has_duplicates : undefined
+    const status = textOf(entry.status)?.toLowerCase() ?? ''
+    return [{ id, status, certificate: parseCertificateSummary(entry.certificate), hasDuplicates }]
+  })
+  const count = (value: unknown, fallback: number): number =>
+    typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : fallback
+  const offset = count(page.offset, 0)
+  return { orders, total: count(page.total, offset + orders.length), offset }
+}
+
+/** A duplicate (or reissue) list: `{"certificates":[...]}`; undefined when the body is not one. */
+export function parseCertificateList(body: string): CertificateSummary[] | undefined {
+  const parsed = parseJson(body)
+  if (!isRecord(parsed)) return undefined
+  if (parsed.certificates === undefined) return []
+  if (!Array.isArray(parsed.certificates)) return undefined
+  return parsed.certificates
+    .slice(0, MAX_LIST_ENTRIES)
+    .flatMap(entry => parseCertificateSummary(entry) ?? [])
 }
 
 export function isFinalWithoutCertificate(status: string): boolean {

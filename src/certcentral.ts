@@ -5,16 +5,29 @@ import {
   API_KEY_HEADER,
   countDigiCertErrors,
   digits,
+  duplicatesPath,
   hintFor,
   lacksPermission,
   orderInfoPath,
+  orderListPath,
+  parseCertificateList,
   parseDigiCertErrors,
   parseOrderInfo,
+  parseOrderList,
   parseRetryAfter,
   refusesKey,
-  type OrderInfo
+  type CertificateSummary,
+  type OrderInfo,
+  type OrderList,
+  type OrderQuery
 } from './api.js'
-import { OPERATIONS, type IdInput, type Operation } from './operations.js'
+import {
+  OPERATIONS,
+  isFindingInput,
+  type IdInput,
+  type Known,
+  type Operation
+} from './operations.js'
 import { SHOWN_CHARS, type Sanitizer } from './sanitize.js'
 import {
   MAX_BODY_BYTES,
@@ -125,23 +138,96 @@ export class CertCentralClient {
     }
   }
 
-  /** The requests one ID takes, for the dry run: with an order ID, the look-up first. */
-  plannedFor(operation: Operation, id: string): PlannedRequest[] {
-    if (this.options.idInput === 'certificate-id') return [this.requestFor(operation, id)]
+  /**
+   * The requests one ID takes, for the dry run: a certificate ID the call alone; an order ID its
+   * look-up first (none for a seal without a wait or issued-within); a file, serial, thumbprint or
+   * common name the look-ups of the chain that may find it (decisions.findStep), then the call.
+   */
+  plannedFor(
+    operation: Operation,
+    id: string,
+    { known = {}, looksUp = true }: { known?: Known; looksUp?: boolean } = {}
+  ): PlannedRequest[] {
+    const { idInput } = this.options
+    if (idInput === 'certificate-id') return [this.requestFor(operation, id)]
     const spec = OPERATIONS[operation]
+    const placeholder = (name: string): PlannedRequest => ({
+      method: spec.method,
+      url: this.options.baseUrl + spec.path.replace('{id}', name)
+    })
+    if (isFindingInput(idInput)) {
+      const target = spec.orderTarget === 'order' ? '{order.id}' : '{certificate.id}'
+      return [...this.findingLookups(known), placeholder(target)]
+    }
+    if (spec.orderTarget === 'order' && !looksUp) return [this.requestFor(operation, id)]
     const call =
       spec.orderTarget === 'order'
         ? this.requestFor(operation, id)
-        : {
-            method: spec.method,
-            url: this.options.baseUrl + spec.path.replace('{id}', '{certificate.id}')
-          }
+        : placeholder('{certificate.id}')
     return [this.lookupFor(id), call]
   }
 
-  /** The Order info look-up of an order. */
-  lookupFor(orderId: string): PlannedRequest {
-    return { method: 'GET', url: this.options.baseUrl + orderInfoPath(orderId) }
+  /** The look-ups the chain may make for what is known, in order, for the dry run. */
+  private findingLookups(known: Known): PlannedRequest[] {
+    const { baseUrl } = this.options
+    const get = (path: string): PlannedRequest => ({ method: 'GET', url: baseUrl + path })
+    const steps: PlannedRequest[] = []
+    const { thumbprint, serialNumber, commonName } = known
+    if (thumbprint !== undefined) steps.push(this.lookupFor(thumbprint))
+    if (serialNumber !== undefined) {
+      steps.push(this.lookupFor(serialNumber))
+      steps.push(get(orderListPath({ filter: 'serial_number', value: serialNumber, offset: 0 })))
+    }
+    if (commonName !== undefined)
+      steps.push(get(orderListPath({ filter: 'common_name', value: commonName, offset: 0 })))
+    if (serialNumber !== undefined || commonName !== undefined)
+      steps.push(get('/order/certificate/{order.id}/duplicate'))
+    return steps
+  }
+
+  /** The Order info look-up of an order, or of an order by its primary's thumbprint or serial. */
+  lookupFor(key: string): PlannedRequest {
+    return { method: 'GET', url: this.options.baseUrl + orderInfoPath(key) }
+  }
+
+  /** One page of the order list. */
+  async listOrders(
+    query: OrderQuery,
+    attempt: number,
+    cancel?: AbortSignal
+  ): Promise<{ status: number; list: OrderList }> {
+    const request = { method: 'GET', url: this.options.baseUrl + orderListPath(query) }
+    const response = await this.exchange(request, undefined, { attempt, sends: false, cancel })
+    const what = 'the order list'
+    const refused = this.notAnAnswer(response, what)
+    if (refused) throw refused
+    const list = parseOrderList(response.text)
+    if (!list) throw this.notAList(response, what)
+    return { status: response.status, list }
+  }
+
+  /** The duplicate certificates of an order. */
+  async duplicates(
+    orderId: string,
+    attempt: number,
+    cancel?: AbortSignal
+  ): Promise<{ status: number; certificates: CertificateSummary[] }> {
+    const request = { method: 'GET', url: this.options.baseUrl + duplicatesPath(orderId) }
+    const response = await this.exchange(request, undefined, { attempt, sends: false, cancel })
+    const what = `the duplicate list of order ${orderId}`
+    const refused = this.notAnAnswer(response, what)
+    if (refused) throw refused
+    const certificates = parseCertificateList(response.text)
+    if (!certificates) throw this.notAList(response, what)
+    return { status: response.status, certificates }
+  }
+
+  private notAList(response: RawResponse, what: string): CertCentralError {
+    return new CertCentralError({
+      message: `HTTP ${response.status}: ${what} is not one (${this.bodyShown(response)}); check api-url`,
+      kind: 'bad-success',
+      status: response.status
+    })
   }
 
   /**

@@ -2,8 +2,19 @@
 // sequences them. Each takes what it decides on (times as numbers, the random draw for jitter) and
 // returns what to do: no clock, no I/O; what the scheduler remembers for them (recent failures)
 // comes in as plain data (`StopHistory`), updated by `afterAttempt` and `afterResult`.
-import { ISSUED, isFinalWithoutCertificate, type OrderInfo, type RateWindow } from './api.js'
+import {
+  ISSUED,
+  MAX_LIST_ENTRIES,
+  isFinalWithoutCertificate,
+  sameHex,
+  type CertificateSummary,
+  type OrderInfo,
+  type OrderQuery,
+  type OrderSummary,
+  type RateWindow
+} from './api.js'
 import { CertCentralError } from './certcentral.js'
+import type { Known } from './operations.js'
 import type { Fate, RunOutcome } from './outcome.js'
 import { formatDuration } from './parse.js'
 
@@ -239,7 +250,7 @@ export function fateOf({
   answer: { status: number } | CertCentralError
   /** The request the answer ended: a look-up that got no definite answer sent nothing. */
   request: RequestKind
-}): Exclude<Fate, 'validated'> {
+}): Exclude<Fate, 'validated' | 'skipped'> {
   if (!(answer instanceof CertCentralError)) return 'sent'
   if (request === 'lookup' && isTransient({ failure: answer })) return 'unsent'
   return UNSENT_KINDS.includes(answer.kind) ? 'unsent' : 'failed'
@@ -419,7 +430,12 @@ export type OrderStep =
   /** Send, with the ID the call takes. */
   | { step: 'send'; target: string }
   /** End the ID without a send. */
-  | { step: 'end'; fate: Exclude<Fate, 'validated' | 'sent'>; error: string; hint?: string }
+  | {
+      step: 'end'
+      fate: Exclude<Fate, 'validated' | 'sent' | 'skipped'>
+      error: string
+      hint?: string
+    }
   /** End the ID on the look-up's failure, as any answer (its fate by fateOf). */
   | { step: 'settle' }
   /** Look the order up again in `delayMs`. */
@@ -483,4 +499,277 @@ function nextCheck(input: OrderStepInput): OrderStep {
   const share = Math.round(input.ordersWaiting * lookupSpacingMs({ windows: input.windows }))
   const poll = pollDelayMs({ check: input.check, random: input.random })
   return { step: 'wait', delayMs: Math.min(Math.max(poll, share), deadline - now) }
+}
+
+// ---- Finding a certificate ----------------------------------------------------------------------
+
+/** What the look-ups of the chain answered so far, kept by the scheduler as plain data. */
+export interface FindAnswers {
+  /** Order info by the thumbprint: the order, or null when it answered 404. */
+  byThumbprint?: OrderInfo | null
+  /** Order info by the serial: the order, or null on a 404. */
+  bySerial?: OrderInfo | null
+  /** The order list filtered by the serial (its first page). */
+  serialList?: readonly OrderSummary[]
+  /** The issued orders with the common name: every page read so far, and whether that is all. */
+  commonNameList?: { orders: readonly OrderSummary[]; complete: boolean }
+  /** Duplicate lists by order ID ([] for a 404). */
+  duplicates: Readonly<Record<string, readonly CertificateSummary[]>>
+  /** Order info by order ID, for listed orders without date_issued (null on a 404). */
+  orders: Readonly<Record<string, OrderInfo | null>>
+}
+
+export const NO_ANSWERS: FindAnswers = { duplicates: {}, orders: {} }
+
+/** The certificate the chain found: its own ID, its order's, and what CertCentral says of it. */
+export interface Found {
+  certificateId: string
+  orderId: string | undefined
+  commonName?: string
+  serialNumber?: string
+  thumbprint?: string
+  validTill?: string
+  /** date_issued, else valid_from: when the certificate was issued. */
+  issued?: string
+}
+
+export interface FindInput {
+  /** What the ID tells of its certificate. */
+  known: Known
+  /** `match`: the certificate with this serial or thumbprint; `newest`: the newest with the common name. */
+  pick: 'match' | 'newest'
+  answers: FindAnswers
+  /** The wall clock (ms since the epoch): a certificate expired by now is no candidate. */
+  now: number
+}
+
+export type FindStep =
+  /** Order info by a key: the thumbprint, the serial, or an order ID (for its date_issued). */
+  | { step: 'lookup'; key: string; as: 'thumbprint' | 'serial' | 'order' }
+  | { step: 'list'; query: OrderQuery }
+  | { step: 'duplicates'; orderId: string }
+  | { step: 'found'; found: Found }
+  | { step: 'not-found'; error: string }
+
+/** What a step of the chain was answered: the answer's content, or null for a 404 (not this step). */
+export type FindAnswer =
+  | { order: OrderInfo }
+  | { list: { orders: readonly OrderSummary[]; total: number; offset: number } }
+  | { certificates: readonly CertificateSummary[] }
+  | null
+
+/** The chain's answers once a look-up step is answered. */
+export function withFindAnswer({
+  answers,
+  step,
+  answer
+}: {
+  answers: FindAnswers
+  step: Extract<FindStep, { step: 'lookup' | 'list' | 'duplicates' }>
+  answer: FindAnswer
+}): FindAnswers {
+  if (step.step === 'duplicates') {
+    const certificates = answer !== null && 'certificates' in answer ? answer.certificates : []
+    return { ...answers, duplicates: { ...answers.duplicates, [step.orderId]: certificates } }
+  }
+  if (step.step === 'lookup') {
+    const order = answer !== null && 'order' in answer ? answer.order : null
+    if (step.as === 'thumbprint') return { ...answers, byThumbprint: order }
+    if (step.as === 'serial') return { ...answers, bySerial: order }
+    return { ...answers, orders: { ...answers.orders, [step.key]: order } }
+  }
+  const page = answer !== null && 'list' in answer ? answer.list : undefined
+  const orders = page?.orders ?? []
+  if (step.query.filter === 'serial_number') return { ...answers, serialList: orders }
+  const all = [...(answers.commonNameList?.orders ?? []), ...orders]
+  // The last page: what the total says is read, or a page that brought nothing (no loop forever).
+  // At most MAX_LIST_ENTRIES orders in all: a common name on more orders is not paged further.
+  const complete =
+    page === undefined ||
+    orders.length === 0 ||
+    all.length >= page.total ||
+    all.length >= MAX_LIST_ENTRIES
+  return { ...answers, commonNameList: { orders: all, complete } }
+}
+
+/** Said of an ID the chain did not find. */
+export const NOT_FOUND = 'not found in this CertCentral account (check `region`)'
+
+/**
+ * The next step of the look-up chain (issue 17): Order info by thumbprint, then by serial, then
+ * the order list by serial and the duplicates of the orders it lists, then the issued orders with
+ * the common name and their duplicates. The first match by serial or thumbprint wins; for a
+ * common-name input, the newest issued, unexpired certificate among every primary and duplicate.
+ */
+export function findStep(input: FindInput): FindStep {
+  const { known, answers } = input
+  if (input.pick === 'newest') return newestStep(input)
+  if (known.thumbprint !== undefined) {
+    if (answers.byThumbprint === undefined)
+      return { step: 'lookup', key: known.thumbprint, as: 'thumbprint' }
+    const hit = fromOrderInfo(answers.byThumbprint)
+    if (hit) return { step: 'found', found: hit }
+  }
+  if (known.serialNumber !== undefined) {
+    if (answers.bySerial === undefined)
+      return { step: 'lookup', key: known.serialNumber, as: 'serial' }
+    const hit = fromOrderInfo(answers.bySerial)
+    if (hit) return { step: 'found', found: hit }
+    if (answers.serialList === undefined) {
+      const query = { filter: 'serial_number', value: known.serialNumber, offset: 0 } as const
+      return { step: 'list', query }
+    }
+    const step = searchOrders(known, answers.serialList, answers)
+    if (step) return step
+  }
+  if (known.commonName !== undefined) {
+    const list = answers.commonNameList
+    if (!list?.complete) return commonNamePage(known.commonName, list)
+    const step = searchOrders(known, list.orders, answers)
+    if (step) return step
+  }
+  return { step: 'not-found', error: NOT_FOUND }
+}
+
+function commonNamePage(commonName: string, list: FindAnswers['commonNameList']): FindStep {
+  const offset = list?.orders.length ?? 0
+  return { step: 'list', query: { filter: 'common_name', value: commonName, offset } }
+}
+
+/** An Order info answer by thumbprint or serial: its primary certificate, when it names one. */
+function fromOrderInfo(order: OrderInfo | null): Found | undefined {
+  if (order === null || order.certificateId === undefined) return undefined
+  return withoutUndefined({
+    certificateId: order.certificateId,
+    orderId: order.orderId,
+    commonName: order.commonName,
+    serialNumber: order.serialNumber,
+    thumbprint: order.thumbprint,
+    validTill: order.validTill,
+    issued: order.dateIssued ?? order.validFrom
+  })
+}
+
+function fromSummary(order: OrderSummary, certificate: CertificateSummary): Found {
+  return withoutUndefined({
+    certificateId: certificate.id,
+    orderId: order.id,
+    commonName: certificate.commonName,
+    serialNumber: certificate.serialNumber,
+    thumbprint: certificate.thumbprint,
+    validTill: certificate.validTill,
+    issued: certificate.dateIssued ?? certificate.validFrom
+  })
+}
+
+function withoutUndefined(found: Found): Found {
+  return Object.fromEntries(Object.entries(found).filter(([, v]) => v !== undefined)) as Found
+}
+
+function matches(known: Known, certificate: CertificateSummary | undefined): boolean {
+  return (
+    certificate !== undefined &&
+    (sameHex(certificate.serialNumber, known.serialNumber) ||
+      sameHex(certificate.thumbprint, known.thumbprint))
+  )
+}
+
+/** Listed orders: a primary that matches, else the duplicates of each order, in list order. */
+function searchOrders(
+  known: Known,
+  orders: readonly OrderSummary[],
+  answers: FindAnswers
+): FindStep | undefined {
+  for (const order of orders) {
+    if (matches(known, order.certificate))
+      return { step: 'found', found: fromSummary(order, order.certificate as CertificateSummary) }
+  }
+  for (const order of orders) {
+    if (order.hasDuplicates === false) continue
+    const duplicates = answers.duplicates[order.id]
+    if (duplicates === undefined) return { step: 'duplicates', orderId: order.id }
+    const hit = duplicates.find(certificate => matches(known, certificate))
+    if (hit) return { step: 'found', found: fromSummary(order, hit) }
+  }
+  return undefined
+}
+
+/**
+ * A common name's newest issued, unexpired certificate, by date_issued (else valid_from; a
+ * primary without either is dated by its Order info) among the orders' primaries and duplicates.
+ */
+function newestStep({ known, answers, now }: FindInput): FindStep {
+  const commonName = known.commonName as string
+  const list = answers.commonNameList
+  if (!list?.complete) return commonNamePage(commonName, list)
+  const candidates: Found[] = []
+  for (const order of list.orders) {
+    const primary = order.certificate
+    if (primary !== undefined) {
+      const found = fromSummary(order, primary)
+      if (found.issued === undefined) {
+        const info = answers.orders[order.id]
+        if (info === undefined) return { step: 'lookup', key: order.id, as: 'order' }
+        const issued = info?.dateIssued ?? info?.validFrom
+        if (issued !== undefined) found.issued = issued
+      }
+      candidates.push(found)
+    }
+    if (order.hasDuplicates === false) continue
+    const duplicates = answers.duplicates[order.id]
+    if (duplicates === undefined) return { step: 'duplicates', orderId: order.id }
+    for (const duplicate of duplicates)
+      if (duplicate.status === undefined || duplicate.status === ISSUED)
+        candidates.push(fromSummary(order, duplicate))
+  }
+  const newest = pickNewest({ candidates, commonName, now })
+  return newest ? { step: 'found', found: newest } : { step: 'not-found', error: NOT_FOUND }
+}
+
+/** The newest candidate by issue date with this common name (any case), unexpired, one per serial. */
+export function pickNewest({
+  candidates,
+  commonName,
+  now
+}: {
+  candidates: readonly Found[]
+  commonName: string
+  now: number
+}): Found | undefined {
+  const seen = new Set<string>()
+  let newest: { found: Found; at: number } | undefined
+  for (const found of candidates) {
+    const serial = found.serialNumber?.replace(/^0+(?=.)/, '')
+    if (serial !== undefined && seen.has(serial)) continue
+    if (serial !== undefined) seen.add(serial)
+    if (
+      found.commonName !== undefined &&
+      found.commonName.toLowerCase() !== commonName.toLowerCase()
+    )
+      continue
+    if (found.validTill !== undefined && Date.parse(found.validTill) <= now) continue
+    const at = found.issued === undefined ? -Infinity : Date.parse(found.issued)
+    if (newest === undefined || at > newest.at)
+      newest = { found, at: Number.isNaN(at) ? -Infinity : at }
+  }
+  return newest?.found
+}
+
+/**
+ * Whether issued-within skips a certificate: issued (ISO 8601) longer ago than `seconds` before
+ * `now` (the wall clock). No limit, or no known issue date, skips nothing. Returns the reason.
+ */
+export function skipFor({
+  issued,
+  seconds,
+  now
+}: {
+  issued: string | undefined
+  seconds: number | undefined
+  now: number
+}): string | undefined {
+  if (seconds === undefined || issued === undefined) return undefined
+  const at = Date.parse(issued)
+  if (Number.isNaN(at) || now - at <= seconds * 1000) return undefined
+  return `issued on ${new Date(at).toISOString().slice(0, 10)}, longer ago than issued-within (${formatDuration(seconds)}): skipped, not sent`
 }

@@ -3,32 +3,42 @@
 // hands them here with what it needs of the environment.
 import { ACTION_INPUTS, type InputName } from './action-inputs.js'
 import { REGION_BASE_URLS, isLoopbackHost, mayCarryKey } from './api.js'
+import type { FileReading } from './certificate-file.js'
 import {
   ID_INPUTS,
   OPERATIONS,
   OPERATION_INPUTS,
   OPERATION_NAMES,
   idNoun,
+  isFindingInput,
   operationsUsing,
   type IdInput,
   type Operation,
-  type Prepared
+  type Prepared,
+  type Target
 } from './operations.js'
 import {
   InputError,
   collect,
   parseBoolean,
   parseChoice,
+  parseCommonNames,
   parseDuration,
   parseIds,
+  parseLongDuration,
   parseNumber,
-  quote
+  parseSerials,
+  parseThumbprints,
+  quote,
+  splitLines
 } from './parse.js'
 
 export const MAX_RETRIES = 10
 export const MAX_TIMEOUT_SECONDS = 600
 /** The longest wait-for-issuance: a GitHub-hosted job ends after 6 h anyway. */
 export const MAX_WAIT_FOR_ISSUANCE_SECONDS = 6 * 3600
+/** The longest issued-within: a certificate lives at most 398 days. */
+export const MAX_ISSUED_WITHIN_SECONDS = 400 * 86_400
 
 /** The step's inputs as strings, by their names in action.yml. */
 export type RawInputs = Record<InputName, string>
@@ -37,6 +47,10 @@ export type RawInputs = Record<InputName, string>
 export interface Environment {
   /** The proxy a request to this URL would take under the runner's conventions, if any. */
   proxyFor(url: URL): URL | undefined
+  /** Reads the certificate files these patterns name (src/certificate-file.ts). */
+  readCertificateFiles(patterns: string[]): FileReading[]
+  /** The wall clock, in ms since the epoch: only to tell whether a file's certificate expired. */
+  wallNow(): number
 }
 
 export interface Plan {
@@ -46,6 +60,10 @@ export interface Plan {
   /** Which input held the IDs: certificate IDs are sent to, order IDs looked up first. */
   idInput: IdInput
   ids: string[]
+  /** The IDs with what is known of their certificates (a file's facts, a serial...), in order. */
+  targets: Target[]
+  /** issued-within, in seconds: a certificate issued longer ago is skipped; undefined: no limit. */
+  issuedWithinSeconds: number | undefined
   /** The JSON body sent for every ID; undefined sends none. */
   body: Record<string, unknown> | undefined
   /** What the summary shows once of the operation's own inputs. */
@@ -149,8 +167,9 @@ function parseOperation(value: string): Operation {
 function parseOperationInputs(
   inputs: RawInputs,
   operation: Operation,
-  problems: string[]
-): { idInput?: IdInput; ids?: string[]; prepared?: Prepared } {
+  problems: string[],
+  env: Environment
+): { idInput?: IdInput; targets?: Target[]; warnings: string[]; prepared?: Prepared } {
   const spec = OPERATIONS[operation]
   // Inputs of another operation are a mistake, not something to ignore silently.
   for (const input of OPERATION_INPUTS) {
@@ -162,25 +181,117 @@ function parseOperationInputs(
   }
   for (const input of ID_INPUTS) {
     if (!spec.idInputs.includes(input) && given(inputs, input)) {
-      problems.push(`${input}: ${operation} takes ${spec.idInputs.join(' or ')}, not ${input}`)
+      problems.push(`${input}: ${operation} takes ${spec.idInputs.join(', ')}, not ${input}`)
     }
   }
   let idInput: IdInput | undefined
-  let ids: string[] | undefined
+  let read: { targets: Target[]; warnings: string[] } | undefined
   const present = spec.idInputs.filter(input => given(inputs, input))
   if (present.length === 0) {
-    problems.push(
-      `${spec.idInputs.join(' or ')}: required for ${operation} (one or more ${spec.idInputs.map(i => `${idNoun(i)} IDs`).join(' or ')})`
-    )
+    problems.push(`${spec.idInputs.join(', ')}: one of them is required for ${operation}`)
   } else if (present.length > 1) {
     problems.push(`${present.join(' and ')}: give one of them, not both`)
   } else {
     const input = present[0] as IdInput
     idInput = input
-    ids = collect(problems, () => parseIds(input, inputs[input], idNoun(input)))
+    read = collect(problems, () => parseTargets(input, inputs[input], env))
   }
   const prepared = collect(problems, () => spec.prepare(inputs))
-  return { idInput, ids, prepared }
+  return { idInput, targets: read?.targets, warnings: read?.warnings ?? [], prepared }
+}
+
+/** The IDs of an ID input, each with what is known of its certificate. Throws InputError. */
+export function parseTargets(
+  input: IdInput,
+  value: string,
+  env: Environment
+): { targets: Target[]; warnings: string[] } {
+  const none = { warnings: [] }
+  switch (input) {
+    case 'certificate-id':
+    case 'order-id':
+      return {
+        targets: parseIds(input, value, idNoun(input)).map(id => ({ id, known: {} })),
+        ...none
+      }
+    case 'serial-number':
+      return {
+        targets: parseSerials(input, value).map(id => ({ id, known: { serialNumber: id } })),
+        ...none
+      }
+    case 'thumbprint':
+      return {
+        targets: parseThumbprints(input, value).map(id => ({ id, known: { thumbprint: id } })),
+        ...none
+      }
+    case 'common-name':
+      return {
+        targets: parseCommonNames(input, value).map(id => ({ id, known: { commonName: id } })),
+        ...none
+      }
+    case 'certificate-file':
+      return fileTargets({
+        readings: env.readCertificateFiles(splitLines(value)),
+        now: env.wallNow()
+      })
+  }
+}
+
+/**
+ * The files read, as targets: each problem an input problem naming the file, an expired
+ * certificate one too; two files with the same certificate count once, with a warning.
+ */
+export function fileTargets({ readings, now }: { readings: FileReading[]; now: number }): {
+  targets: Target[]
+  warnings: string[]
+} {
+  const problems: string[] = []
+  const warnings: string[] = []
+  const byThumbprint = new Map<string, string>()
+  const targets: Target[] = []
+  for (const reading of readings) {
+    const name = quote(reading.path)
+    if ('problem' in reading) {
+      problems.push(`certificate-file: ${name} ${reading.problem}`)
+      continue
+    }
+    const { facts, path } = reading
+    if (Date.parse(facts.validTo) <= now) {
+      problems.push(
+        `certificate-file: ${name} holds a certificate that expired on ${facts.validTo.slice(0, 10)}: renew it first`
+      )
+      continue
+    }
+    const twin = byThumbprint.get(facts.thumbprint)
+    if (twin !== undefined) {
+      warnings.push(
+        `certificate-file: ${name} holds the same certificate as ${quote(twin)}; it is sent once, as ${quote(twin)}`
+      )
+      continue
+    }
+    byThumbprint.set(facts.thumbprint, path)
+    targets.push({ id: path, known: { ...facts, file: path } })
+  }
+  if (problems.length) throw new InputError(problems)
+  return { targets, warnings }
+}
+
+/** issued-within: a duration with any ID input but certificate-id; undefined when not given. */
+function parseIssuedWithin(
+  inputs: RawInputs,
+  idInput: IdInput | undefined,
+  problems: string[]
+): number | undefined {
+  if (!given(inputs, 'issued-within')) return undefined
+  if (idInput === 'certificate-id') {
+    problems.push(
+      'issued-within: needs order-id, certificate-file, serial-number, thumbprint or common-name; a certificate ID names one certificate, send it or not'
+    )
+    return undefined
+  }
+  return collect(problems, () =>
+    parseLongDuration('issued-within', inputs['issued-within'], MAX_ISSUED_WITHIN_SECONDS)
+  )
 }
 
 export function parsePlan(inputs: RawInputs, env: Environment): Plan {
@@ -202,13 +313,21 @@ export function parsePlan(inputs: RawInputs, env: Environment): Plan {
   const waitSeconds = collect(problems, () =>
     parseDuration('wait-for-issuance', inputs['wait-for-issuance'], MAX_WAIT_FOR_ISSUANCE_SECONDS)
   )
-  const { idInput, ids, prepared } =
-    operation === undefined ? {} : parseOperationInputs(inputs, operation, problems)
+  const { idInput, targets, warnings, prepared } =
+    operation === undefined
+      ? { warnings: [] }
+      : parseOperationInputs(inputs, operation, problems, env)
   if (waitSeconds && idInput === 'certificate-id') {
     problems.push(
       'wait-for-issuance: needs order IDs (order-id); a certificate ID is issued already'
     )
   }
+  if (waitSeconds && idInput !== undefined && isFindingInput(idInput)) {
+    problems.push(
+      `wait-for-issuance: needs order IDs (order-id); ${idInput} names a certificate issued already`
+    )
+  }
+  const issuedWithinSeconds = parseIssuedWithin(inputs, idInput, problems)
 
   if (
     problems.length ||
@@ -220,7 +339,7 @@ export function parsePlan(inputs: RawInputs, env: Environment): Plan {
     dryRun === undefined ||
     waitSeconds === undefined ||
     idInput === undefined ||
-    ids === undefined ||
+    targets === undefined ||
     prepared === undefined
   ) {
     throw new InputError(problems)
@@ -230,13 +349,15 @@ export function parsePlan(inputs: RawInputs, env: Environment): Plan {
     apiKey,
     baseUrl,
     idInput,
-    ids,
+    ids: targets.map(t => t.id),
+    targets,
+    issuedWithinSeconds,
     body: prepared.body,
     details: prepared.details,
     waitSeconds,
     timeoutMs: Math.round(timeoutSeconds * 1000),
     maxRetries,
     dryRun,
-    warnings: prepared.warnings
+    warnings: [...warnings, ...prepared.warnings]
   }
 }

@@ -4,6 +4,7 @@
 import * as core from '@actions/core'
 import pkg from '../package.json' with { type: 'json' }
 import { ACTION_INPUTS, type InputName } from './action-inputs.js'
+import { readCertificateFiles } from './certificate-file.js'
 import { CertCentralClient } from './certcentral.js'
 import { parsePlan, withDefaults, type Plan, type RawInputs } from './inputs.js'
 import { InputError, formatDuration } from './parse.js'
@@ -51,10 +52,17 @@ export function readInputs(): RawInputs {
   return withDefaults(raw)
 }
 
+/** Where relative certificate-file patterns start: GITHUB_WORKSPACE, else the working directory. */
+export function workspace(): string {
+  const given = process.env.GITHUB_WORKSPACE ?? ''
+  return given.trim() === '' ? process.cwd() : given
+}
+
 /** The plan as the debug log shows it: everything but the key. */
 function describePlan(plan: Plan): string {
   const shown: Partial<Plan> = { ...plan }
   delete shown.apiKey
+  delete shown.targets
   return JSON.stringify({
     ...shown,
     ids: plan.ids.length > 20 ? [...plan.ids.slice(0, 20), `… ${plan.ids.length} in all`] : plan.ids
@@ -71,7 +79,11 @@ export async function run(clock: Clock = realClock): Promise<void> {
   // step send them twice).
   let unsentOnFailure: string[] | undefined = []
   try {
-    const plan = parsePlan(inputs, { proxyFor: runnerProxyFor })
+    const plan = parsePlan(inputs, {
+      proxyFor: runnerProxyFor,
+      readCertificateFiles: patterns => readCertificateFiles(patterns, workspace()),
+      wallNow: Date.now
+    })
     unsentOnFailure = plan.ids
     core.debug(`plan: ${describePlan(plan)}`)
     const context = reportContext(plan)
@@ -172,9 +184,12 @@ function dryRun(
   client: CertCentralClient
 ): { outcome: RunOutcome; planned: DryRunPlan } {
   return {
-    outcome: dryRunOutcome(plan.ids),
+    outcome: dryRunOutcome(plan.targets),
     planned: {
-      requests: plan.ids.map(id => ({ id, steps: client.plannedFor(plan.operation, id) })),
+      requests: plan.targets.map(({ id, known }) => ({
+        id,
+        steps: client.plannedFor(plan.operation, id, { known, looksUp: looksUpOrders(plan) })
+      })),
       body: plan.body
     }
   }
@@ -200,12 +215,30 @@ async function send(
         ? `, waiting up to ${formatDuration(plan.waitSeconds)} for each order to be issued`
         : '')
   )
-  const { operation, idInput, ids, body, maxRetries, waitSeconds } = plan
+  const { operation, idInput, ids, targets, issuedWithinSeconds, body, maxRetries, waitSeconds } =
+    plan
   return runPlan(
-    { operation, idInput, ids, body, maxRetries, waitSeconds, cancel, log: liveLog(safe) },
+    {
+      operation,
+      idInput,
+      ids,
+      targets,
+      ...(issuedWithinSeconds === undefined ? {} : { issuedWithinSeconds }),
+      wallNow: Date.now,
+      body,
+      maxRetries,
+      waitSeconds,
+      cancel,
+      log: liveLog(safe)
+    },
     client,
     clock
   )
+}
+
+/** Whether an order ID is looked up before a seal: only to wait for it or for issued-within. */
+function looksUpOrders(plan: Plan): boolean {
+  return plan.waitSeconds > 0 || plan.issuedWithinSeconds !== undefined
 }
 
 /** The scheduler's live log: each line sanitized, on one line. */

@@ -16,9 +16,53 @@ import {
   quote
 } from './parse.js'
 
-/** Inputs that hold IDs: a certificate ID goes straight to the call, an order ID is looked up. */
-export const ID_INPUTS = ['certificate-id', 'order-id'] as const satisfies readonly InputName[]
+/**
+ * Inputs that hold IDs: a certificate ID goes straight to the call, an order ID is looked up, and
+ * a file, serial number, thumbprint or common name is found in CertCentral first (FINDING_INPUTS).
+ */
+export const ID_INPUTS = [
+  'certificate-id',
+  'order-id',
+  'certificate-file',
+  'serial-number',
+  'thumbprint',
+  'common-name'
+] as const satisfies readonly InputName[]
 export type IdInput = (typeof ID_INPUTS)[number]
+
+/** The ID inputs that name an issued certificate, found by the look-up chain (decisions.findStep). */
+export const FINDING_INPUTS = [
+  'certificate-file',
+  'serial-number',
+  'thumbprint',
+  'common-name'
+] as const satisfies readonly IdInput[]
+export type FindingInput = (typeof FINDING_INPUTS)[number]
+
+export function isFindingInput(input: IdInput): input is FindingInput {
+  return (FINDING_INPUTS as readonly string[]).includes(input)
+}
+
+/**
+ * What is known of the certificate an ID names before any request: a file's facts, a serial, a
+ * thumbprint or a common name (all upper-case hex without separators).
+ */
+export interface Known {
+  serialNumber?: string
+  thumbprint?: string
+  commonName?: string
+  /** ISO 8601, from a file. */
+  validFrom?: string
+  validTo?: string
+  /** The file's path, as the ID shows it. */
+  file?: string
+}
+
+/** One ID of the plan, and what is known of its certificate. */
+export interface Target {
+  id: string
+  known: Known
+}
 
 /** Inputs that belong to one operation or another; the rest apply to all. */
 export const OPERATION_INPUTS = [
@@ -61,7 +105,7 @@ const sendCertificate: OperationSpec = {
     'emails a certificate: attachment, plain text or download link, with an optional message',
   method: 'PUT',
   path: '/certificate/{id}/sendemail',
-  idInputs: ['certificate-id', 'order-id'],
+  idInputs: ID_INPUTS,
   orderTarget: 'certificate',
   uses: ['emails', 'format', 'message'],
   prepare(inputs) {
@@ -97,7 +141,7 @@ const emailSiteSeal: OperationSpec = {
   summary: "emails an order's site-seal code to one address, or to the key's owner",
   method: 'POST',
   path: '/order/certificate/{id}/site-seal/email-seal',
-  idInputs: ['order-id'],
+  idInputs: ['order-id', ...FINDING_INPUTS],
   orderTarget: 'order',
   uses: ['emails', 'seal-settings'],
   prepare(inputs) {
@@ -138,9 +182,18 @@ export const OPERATIONS = {
 export type Operation = keyof typeof OPERATIONS
 export const OPERATION_NAMES = Object.keys(OPERATIONS) as Operation[]
 
-/** The word for an ID from this input, in messages: "certificate 123", "order 456". */
+const NOUNS: Record<IdInput, string> = {
+  'certificate-id': 'certificate',
+  'order-id': 'order',
+  'certificate-file': 'file',
+  'serial-number': 'serial number',
+  thumbprint: 'thumbprint',
+  'common-name': 'common name'
+}
+
+/** The word for an ID from this input, in messages: "certificate 123", "order 456", "file a.pem". */
 export function idNoun(idInput: IdInput): string {
-  return idInput === 'certificate-id' ? 'certificate' : 'order'
+  return NOUNS[idInput]
 }
 
 /** Inputs any operation uses, each with the operations that use it. */

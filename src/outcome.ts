@@ -1,11 +1,14 @@
 // What a run comes to: each ID's fate and result, and why the run stopped early if it did. The
 // scheduler produces it (or dryRunOutcome, for a dry run), the report shows it.
 
+import type { Target } from './operations.js'
+
 /**
  * Where an ID ended: sent; failed (sending it again unchanged will not help); unsent (stopped or
- * rate-limited: send it again); validated (a dry run).
+ * rate-limited: send it again); skipped (issued longer ago than issued-within: nothing to do);
+ * validated (a dry run).
  */
-export type Fate = 'sent' | 'failed' | 'unsent' | 'validated'
+export type Fate = 'sent' | 'failed' | 'unsent' | 'skipped' | 'validated'
 
 /** What became of one ID; the report shows it as an entry of the `results` output. */
 export interface IdResult {
@@ -22,6 +25,15 @@ export interface IdResult {
   validTill?: string
   /** The order's status when it was not issued. */
   orderStatus?: string
+  /** The order of a certificate found from a file, serial, thumbprint or common name. */
+  orderId?: string
+  /** The certificate's serial (upper-case hex) and SHA-1 thumbprint, when known. */
+  serialNumber?: string
+  thumbprint?: string
+  /** The certificate file the ID came from. */
+  file?: string
+  /** Why a skipped ID was skipped (issued-within), for the log and the summary. */
+  skipReason?: string
 }
 
 /**
@@ -46,10 +58,24 @@ export interface RunOutcome {
   retryAfter: number | undefined
 }
 
-/** A dry run's outcome: every ID validated, nothing sent, no request made. */
-export function dryRunOutcome(ids: string[]): RunOutcome {
+/** A dry run's outcome: every ID validated, nothing sent, no request made; a file shows its facts. */
+export function dryRunOutcome(targets: Target[]): RunOutcome {
   return {
-    results: ids.map(id => ({ id, fate: 'validated', status: null, attempts: 0 })),
+    results: targets.map(({ id, known }) => ({
+      id,
+      fate: 'validated',
+      status: null,
+      attempts: 0,
+      ...(known.file === undefined
+        ? {}
+        : {
+            file: known.file,
+            ...(known.commonName === undefined ? {} : { commonName: known.commonName }),
+            ...(known.validTo === undefined ? {} : { validTill: known.validTo }),
+            ...(known.serialNumber === undefined ? {} : { serialNumber: known.serialNumber }),
+            ...(known.thumbprint === undefined ? {} : { thumbprint: known.thumbprint })
+          })
+    })),
     stop: undefined,
     retryAfter: undefined
   }

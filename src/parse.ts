@@ -198,3 +198,83 @@ export function formatDuration(seconds: number): string {
   const shown = parts.filter(([amount]) => amount > 0).map(([amount, unit]) => `${amount} ${unit}`)
   return shown.length ? shown.join(' ') : '0 s'
 }
+
+// ---- Certificates named by serial, thumbprint or common name ------------------------------
+
+/** Values of the new ID inputs: separated by newlines or commas (spaces may sit inside one). */
+export function splitLines(value: string): string[] {
+  return [
+    ...new Set(
+      value
+        .split(/[\r\n,]+/)
+        .map(item => item.trim())
+        .filter(item => item !== '')
+    )
+  ]
+}
+
+/** Hex with colons and spaces as separators, upper-cased, separators dropped; undefined if not hex. */
+function hexOf(value: string): string | undefined {
+  const hex = value.replace(/[:\s]/g, '').toUpperCase()
+  return /^[0-9A-F]+$/.test(hex) ? hex : undefined
+}
+
+/** Serial numbers: hex, any case, colons or spaces inside; 1 to 40 hex digits, upper case. */
+export function parseSerials(input: string, value: string): string[] {
+  return parseHexList(input, value, {
+    ok: hex => hex.length <= 40,
+    expected: 'a serial number in hex (1 to 40 hex digits; colons and spaces allowed)'
+  })
+}
+
+/** SHA-1 thumbprints: exactly 40 hex digits, any case, colons allowed; upper case. */
+export function parseThumbprints(input: string, value: string): string[] {
+  return parseHexList(input, value, {
+    ok: hex => hex.length === 40,
+    expected: 'a SHA-1 thumbprint (40 hex digits; colons allowed)'
+  })
+}
+
+function parseHexList(
+  input: string,
+  value: string,
+  rule: { ok: (hex: string) => boolean; expected: string }
+): string[] {
+  const problems: string[] = []
+  const values: string[] = []
+  for (const item of splitLines(value)) {
+    const hex = hexOf(item)
+    if (hex !== undefined && rule.ok(hex)) values.push(hex)
+    else problems.push(`${input}: ${quote(item)} is not ${rule.expected}`)
+  }
+  if (problems.length) throw new InputError(problems)
+  return [...new Set(values)]
+}
+
+/** Common names: trimmed, without whitespace or control characters inside. */
+export function parseCommonNames(input: string, value: string): string[] {
+  const names = splitLines(value)
+  const problems = names
+    .filter(name => /\s/.test(name) || CONTROL.test(name))
+    .map(
+      name =>
+        `${input}: ${quote(name)} holds whitespace or control characters; a common name is one name such as www.example.com`
+    )
+  if (problems.length) throw new InputError(problems)
+  return names
+}
+
+const LONG_UNITS = { s: 1, m: 60, h: 3600, d: 86_400 } as const
+
+/** A duration with days too (`90s`, `15m`, `2h`, `7d`, or seconds), from 1 s to maxSeconds. */
+export function parseLongDuration(input: string, value: string, maxSeconds: number): number {
+  const match = /^(\d{1,8})\s*([smhd]?)$/i.exec(value.trim())
+  const unit = ((match?.[2] ?? '').toLowerCase() || 's') as keyof typeof LONG_UNITS
+  const seconds = match ? Number(match[1]) * LONG_UNITS[unit] : NaN
+  if (!(seconds >= 1 && seconds <= maxSeconds)) {
+    throw new InputError([
+      `${input}: ${quote(value)} must be a duration such as 90s, 15m, 2h or 7d (or a number of seconds), from 1 s to ${maxSeconds / 86_400} days`
+    ])
+  }
+  return seconds
+}

@@ -30,8 +30,12 @@ export interface ResultEntry {
   error?: string
   hint?: string
   certificate_id?: string
+  order_id?: string
   common_name?: string
+  serial_number?: string
+  thumbprint?: string
   valid_till?: string
+  file?: string
   order_status?: string
 }
 
@@ -42,6 +46,7 @@ export interface Outputs {
   'sent-ids': string
   'failed-ids': string
   'unsent-ids': string
+  'skipped-ids': string
   'retry-after': string
 }
 
@@ -95,6 +100,11 @@ export function isDelivered(result: IdResult): boolean {
   return result.fate === 'sent' || result.fate === 'validated'
 }
 
+/** Whether nothing is left to do for the ID: it went through, or issued-within skipped it. */
+export function isFine(result: IdResult): boolean {
+  return isDelivered(result) || result.fate === 'skipped'
+}
+
 /** Sent IDs a failure message names at most when the outputs are lost; the rest are counted. */
 export const MAX_NAMED_SENT_IDS = 20
 /** Sent IDs the summary lists at most when the outputs are lost; the log lists every one. */
@@ -136,6 +146,7 @@ export function buildReport({ context, outcome, planned, sanitizer }: RunReportI
       'sent-ids': idsOf(outcome.results, 'sent'),
       'failed-ids': idsOf(outcome.results, 'failed'),
       'unsent-ids': idsOf(outcome.results, 'unsent'),
+      'skipped-ids': idsOf(outcome.results, 'skipped'),
       'retry-after': retryAfter.value
     },
     warnings: [...results.warnings, ...retryAfter.warnings],
@@ -326,8 +337,12 @@ const KNOWN_FIELDS = [
   'error',
   'hint',
   'certificate_id',
+  'order_id',
   'common_name',
+  'serial_number',
+  'thumbprint',
   'valid_till',
+  'file',
   'order_status'
 ] as const
 
@@ -349,13 +364,17 @@ export function resultEntry({
     error: shown(result.error, SHOWN_CHARS.error),
     hint: shown(result.hint),
     certificate_id: shown(result.certificateId),
+    order_id: shown(result.orderId),
     common_name: shown(result.commonName),
+    serial_number: shown(result.serialNumber),
+    thumbprint: shown(result.thumbprint),
     valid_till: shown(result.validTill),
+    file: shown(result.file),
     order_status: shown(result.orderStatus)
   }
   const entry: ResultEntry = {
     id: result.id,
-    ok: isDelivered(result),
+    ok: isFine(result),
     outcome: result.fate,
     status: result.status,
     attempts: result.attempts
@@ -398,7 +417,7 @@ export function failureAnnotations({
 /** The one-line verdict, or undefined when every ID went through. */
 export function verdict({ context, outcome, sanitizer }: VerdictInput): string | undefined {
   const { results, stop } = outcome
-  const notOk = results.filter(r => !isDelivered(r))
+  const notOk = results.filter(r => !isFine(r))
   const [firstNotOk] = notOk
   if (firstNotOk === undefined) return undefined
   const { operation } = context
@@ -431,10 +450,10 @@ export function verdictStatus(outcome: RunOutcome): number | undefined {
   // A 503 that stopped the run as a 429 would (DigiCert said "later") keeps its own status.
   if (stop?.reason === 'rate-limited')
     return outcome.results.find(r => r.id === stop.id)?.status === 503 ? 503 : 429
-  const failure = outcome.results.find(r => !isDelivered(r) && r.attempts > 0)
+  const failure = outcome.results.find(r => !isFine(r) && r.attempts > 0)
   // A failure without an HTTP error (no answer, an order not issued) has no status: never 2xx.
   if (failure) return failure.status ?? undefined
-  if (outcome.results.some(r => !isDelivered(r))) return undefined
+  if (outcome.results.some(r => !isFine(r))) return undefined
   return outcome.results.find(r => isDelivered(r) && r.status !== null)?.status ?? undefined
 }
 
@@ -475,7 +494,8 @@ export function summaryHtml({ context, outcome, planned, sanitizer }: RunReportI
     `<p>${escape(
       dryRun
         ? `${results.length} ${noun} ID(s) validated, nothing sent.`
-        : `${results.length} ${noun}(s): ✅ ${count('sent')} sent · ❌ ${count('failed')} failed · ⏸ ${count('unsent')} not sent`
+        : `${results.length} ${noun}(s): ✅ ${count('sent')} sent · ❌ ${count('failed')} failed · ⏸ ${count('unsent')} not sent` +
+            (count('skipped') ? ` · ⏭ ${count('skipped')} skipped (issued-within)` : '')
     )}</p>`
   )
   if (outcome.stop)
@@ -509,15 +529,18 @@ function summaryTable({ context, outcome, planned, sanitizer }: RunReportInput):
   const noun = idNoun(context.idInput)
   // Failures first: on a large batch they are what the reader came for. The sort is stable: a
   // dry run's results (all validated) stay in input order.
-  const rank = { failed: 0, unsent: 1, sent: 2, validated: 3 } as const
+  const rank = { failed: 0, unsent: 1, sent: 2, skipped: 3, validated: 4 } as const
   const ordered = [...results].sort((a, b) => rank[a.fate] - rank[b.fate])
   const withOrder = results.some(
     r => r.commonName !== undefined || r.validTill !== undefined || r.certificateId !== undefined
   )
+  const withSerial = results.some(r => r.serialNumber !== undefined)
   const stepsById = new Map((planned?.requests ?? []).map(p => [p.id, p.steps]))
   const headers = [
     noun.charAt(0).toUpperCase() + noun.slice(1),
-    ...(withOrder ? ['Certificate', 'Common name', 'Expires'] : []),
+    ...(withOrder ? ['Certificate', 'Common name'] : []),
+    ...(withSerial ? ['Serial'] : []),
+    ...(withOrder ? ['Expires'] : []),
     ...(context.dryRun ? ['Requests'] : ['HTTP status', 'Outcome'])
   ]
   const rows: string[] = [`<tr>${headers.map(h => `<th>${escape(h)}</th>`).join('')}</tr>`]
@@ -527,9 +550,9 @@ function summaryTable({ context, outcome, planned, sanitizer }: RunReportInput):
     if (shown >= MAX_SUMMARY_ROWS || bytes > SUMMARY_BUDGET_BYTES) break
     const cells = [
       result.id,
-      ...(withOrder
-        ? [result.certificateId ?? '—', result.commonName ?? '—', result.validTill ?? '—']
-        : []),
+      ...(withOrder ? [result.certificateId ?? '—', result.commonName ?? '—'] : []),
+      ...(withSerial ? [result.serialNumber ?? '—'] : []),
+      ...(withOrder ? [result.validTill ?? '—'] : []),
       ...(context.dryRun
         ? [(stepsById.get(result.id) ?? []).map(s => `${s.method} ${s.url}`).join(' → ')]
         : [
@@ -559,6 +582,7 @@ function idsOf(results: IdResult[], fate: Fate): string {
 function outcomeText(result: IdResult, idInput: IdInput): string {
   // An order costs a look-up before its call: more requests than that were polls or retries.
   const fewest = idInput === 'order-id' ? 2 : 1
+  if (result.fate === 'skipped') return `⏭ ${result.skipReason ?? 'skipped'}`
   if (isDelivered(result))
     return result.attempts > fewest ? `✅ sent (${result.attempts} requests)` : '✅ sent'
   return `${result.fate === 'unsent' ? '⏸' : '❌'} ${result.error ?? 'failed'}`
@@ -645,6 +669,7 @@ function nothingSentReport({
       'failed-ids': '',
       'retry-after': '',
       'unsent-ids': ids.join(','),
+      'skipped-ids': '',
       results: JSON.stringify(results)
     },
     warnings: [],

@@ -5,16 +5,31 @@
 // (StopHistory) is kept here as plain data. Time and the CertCentral calls are injected, so tests
 // of waits, windows and polls run in milliseconds.
 import { setMaxListeners } from 'node:events'
-import { ISSUED, RATE_LIMITS, type OrderInfo, type RateWindow } from './api.js'
+import {
+  ISSUED,
+  RATE_LIMITS,
+  type CertificateSummary,
+  type OrderInfo,
+  type OrderList,
+  type OrderQuery,
+  type RateWindow
+} from './api.js'
 import { CertCentralError } from './certcentral.js'
 import { realClock, type Clock } from './clock.js'
 import {
   LOOKUP_RETRIES,
+  NO_ANSWERS,
   NO_HISTORY,
   afterAttempt,
   afterResult,
   fateOf,
+  findStep,
   orderStep,
+  skipFor,
+  withFindAnswer,
+  type FindAnswers,
+  type FindStep,
+  type Found,
   retryDecision,
   saysLater,
   stopFor,
@@ -25,7 +40,15 @@ import {
   type StopEvent,
   type StopHistory
 } from './decisions.js'
-import { OPERATIONS, idNoun, type IdInput, type Operation } from './operations.js'
+import {
+  OPERATIONS,
+  idNoun,
+  isFindingInput,
+  type IdInput,
+  type Known,
+  type Operation,
+  type Target
+} from './operations.js'
 import type { IdResult, RunOutcome } from './outcome.js'
 import { Pacer, Slots, seconds } from './pacer.js'
 
@@ -42,11 +65,24 @@ export interface CertCentralPort {
     attempt: number,
     cancel?: AbortSignal
   ): Promise<{ status: number }>
+  /** Order info by order ID, or by the upper-case thumbprint or serial of an order's primary. */
   lookup(
     orderId: string,
     attempt: number,
     cancel?: AbortSignal
   ): Promise<{ status: number; order: OrderInfo }>
+  /** One page of the order list. */
+  listOrders(
+    query: OrderQuery,
+    attempt: number,
+    cancel?: AbortSignal
+  ): Promise<{ status: number; list: OrderList }>
+  /** An order's duplicate certificates. */
+  duplicates(
+    orderId: string,
+    attempt: number,
+    cancel?: AbortSignal
+  ): Promise<{ status: number; certificates: CertificateSummary[] }>
 }
 
 export interface RunLog {
@@ -59,6 +95,12 @@ export interface RunOptions {
   operation: Operation
   idInput: IdInput
   ids: string[]
+  /** The IDs with what is known of their certificates; by default each ID with nothing known. */
+  targets?: Target[]
+  /** issued-within in seconds: a certificate issued longer ago is skipped. */
+  issuedWithinSeconds?: number
+  /** The wall clock in ms since the epoch, only to read dates (issued-within, expiry). */
+  wallNow?: () => number
   body: object | undefined
   maxRetries: number
   /** How long to wait for an order to be issued, in seconds (order IDs only). */
@@ -73,7 +115,17 @@ export interface RunOptions {
 const silent: RunLog = { info: () => {}, warning: () => {}, debug: () => {} }
 
 /** What one ID came to before its result is written. */
-type Progress = Pick<IdResult, 'certificateId' | 'commonName' | 'validTill' | 'orderStatus'> & {
+type Progress = Pick<
+  IdResult,
+  | 'certificateId'
+  | 'commonName'
+  | 'validTill'
+  | 'orderStatus'
+  | 'orderId'
+  | 'serialNumber'
+  | 'thumbprint'
+  | 'file'
+> & {
   attempts: number
   status: number | null
 }
@@ -115,6 +167,9 @@ class Run {
   private inFlight = 0
   private readonly quietWaiters: (() => void)[] = []
   private readonly onCancel = (): void => this.stop({ event: 'cancelled' })
+  /** When each order looked up by order ID was issued, for issued-within. */
+  private readonly issuedOf = new Map<string, string>()
+  private readonly wallNow: () => number
 
   constructor(
     private readonly options: RunOptions,
@@ -131,6 +186,7 @@ class Run {
     this.pacer = new Pacer(this.limits, clock, this.halt.signal, this.log)
     this.slots = new Slots(Math.max(1, options.concurrency ?? MAX_IN_FLIGHT))
     this.deadline = clock.now() + options.waitSeconds * 1000
+    this.wallNow = options.wallNow ?? Date.now
   }
 
   async execute(): Promise<RunOutcome> {
@@ -138,7 +194,8 @@ class Run {
     // A signal aborts once; the listener goes when the run ends.
     cancel?.addEventListener('abort', this.onCancel)
     if (cancel?.aborted) this.onCancel()
-    this.outcome.results = await Promise.all(ids.map(id => this.finish(id)))
+    const targets = this.options.targets ?? ids.map(id => ({ id, known: {} }))
+    this.outcome.results = await Promise.all(targets.map(target => this.finish(target)))
     cancel?.removeEventListener('abort', this.onCancel)
     // retry-after says when to send again: only when a 429 or 503 left IDs unsent.
     this.outcome.retryAfter = this.leftForLater ? this.retryAfter : undefined
@@ -146,22 +203,42 @@ class Run {
   }
 
   /** One ID from start to result, with its line in the log. */
-  private async finish(id: string): Promise<IdResult> {
-    const result = await this.handle(id)
+  private async finish(target: Target): Promise<IdResult> {
+    const { id } = target
+    const result = await this.handle(target)
     if (result.fate === 'sent') this.log.info(`${this.noun} ${id}: sent (HTTP ${result.status})`)
+    else if (result.fate === 'skipped') this.log.info(`${this.noun} ${id}: ${result.skipReason}`)
     else if (result.attempts > 0) this.log.info(`${this.noun} ${id}: ${result.error}`)
     return result
   }
 
-  private async handle(id: string): Promise<IdResult> {
-    const progress: Progress = { attempts: 0, status: null }
+  private async handle({ id, known }: Target): Promise<IdResult> {
+    const progress: Progress = { attempts: 0, status: null, ...knownFields(known) }
+    const { operation, body, cancel, idInput, waitSeconds, issuedWithinSeconds } = this.options
+    const spec = OPERATIONS[operation]
+    // A file's issue date is known without a request.
+    const fileSkip = this.skip(known.validFrom)
+    if (fileSkip) return this.skipped(id, progress, fileSkip)
     let target = id
-    if (this.options.idInput === 'order-id') {
+    if (isFindingInput(idInput)) {
+      const found = await this.find({ id, known }, progress)
+      if (found === undefined) return this.stopped(id, progress)
+      if ('fate' in found) return found
+      const skip = known.file === undefined ? this.skip(found.issued) : undefined
+      if (skip) return this.skipped(id, progress, skip)
+      const to = spec.orderTarget === 'order' ? found.orderId : found.certificateId
+      if (to === undefined) return this.ended(id, progress, orderUnknown(found))
+      target = to
+    } else if (
+      idInput === 'order-id' &&
+      (spec.orderTarget === 'certificate' || waitSeconds > 0 || issuedWithinSeconds !== undefined)
+    ) {
       const issued = await this.awaitIssued(id, progress)
       if (typeof issued !== 'string') return issued ?? this.stopped(id, progress)
+      const skip = this.skip(this.issuedOf.get(id))
+      if (skip) return this.skipped(id, progress, skip)
       target = issued
     }
-    const { operation, body, cancel } = this.options
     const answer = await this.request('send', id, progress, attempt =>
       this.api.call(operation, target, body, attempt, cancel)
     )
@@ -169,6 +246,64 @@ class Run {
     const result = this.settled(id, progress, answer, 'send')
     if (result.fate === 'sent') this.sent++
     return result
+  }
+
+  /** Why issued-within skips a certificate issued then, or undefined. */
+  private skip(issued: string | undefined): string | undefined {
+    const seconds = this.options.issuedWithinSeconds
+    return skipFor({ issued, seconds, now: this.wallNow() })
+  }
+
+  /** A certificate issued longer ago than issued-within: nothing sent, nothing to fix. */
+  private skipped(id: string, progress: Progress, skipReason: string): IdResult {
+    this.noteResult(id, undefined)
+    return { id, fate: 'skipped', ...progress, skipReason }
+  }
+
+  /**
+   * The look-up chain of a file, serial, thumbprint or common name (decisions.findStep), each
+   * step a look-up: the certificate found, the ID's result (not found, a failed look-up), or
+   * undefined when the run stopped.
+   */
+  private async find(target: Target, progress: Progress): Promise<Found | IdResult | undefined> {
+    const { id, known } = target
+    const pick = this.options.idInput === 'common-name' ? 'newest' : 'match'
+    let answers: FindAnswers = NO_ANSWERS
+    for (;;) {
+      const step = findStep({ known, pick, answers, now: this.wallNow() })
+      if (step.step === 'found') {
+        noteFound(progress, step.found)
+        return step.found
+      }
+      if (step.step === 'not-found')
+        return this.ended(id, progress, { step: 'end', fate: 'failed', error: step.error })
+      const answer = await this.request('lookup', id, progress, attempt =>
+        this.findRequest(step, attempt)
+      )
+      if (answer === undefined) return undefined
+      // A 404 is "not this step" (a list is never one): the chain goes on.
+      const miss = answer instanceof CertCentralError && answer.status === 404
+      if (answer instanceof CertCentralError && (!miss || step.step === 'list'))
+        return this.settled(id, progress, answer, 'lookup')
+      if (!(answer instanceof CertCentralError)) progress.status = answer.status
+      const content = answer instanceof CertCentralError ? null : answer
+      answers = withFindAnswer({ answers, step, answer: content })
+    }
+  }
+
+  /** The request of one look-up step of the chain. */
+  private findRequest(
+    step: Extract<FindStep, { step: 'lookup' | 'list' | 'duplicates' }>,
+    attempt: number
+  ): Promise<
+    | { status: number; order: OrderInfo }
+    | { status: number; list: OrderList }
+    | { status: number; certificates: CertificateSummary[] }
+  > {
+    const { cancel } = this.options
+    if (step.step === 'lookup') return this.api.lookup(step.key, attempt, cancel)
+    if (step.step === 'list') return this.api.listOrders(step.query, attempt, cancel)
+    return this.api.duplicates(step.orderId, attempt, cancel)
   }
 
   /** Stops the run once (the first stop is the one reported), halting every wait. */
@@ -301,7 +436,11 @@ class Run {
       )
       if (answer === undefined) return undefined
       const failed = answer instanceof CertCentralError
-      if (!failed) noteOrder(progress, answer)
+      if (!failed) {
+        noteOrder(progress, answer)
+        const issued = answer.order.dateIssued ?? answer.order.validFrom
+        if (issued !== undefined) this.issuedOf.set(id, issued)
+      }
       const now = this.clock.now()
       const step = orderStep({
         orderId: id,
@@ -396,6 +535,36 @@ class Run {
     const stop = this.outcome.stop as RunStop
     const error = unsentError({ stop, noun: this.noun, attempts: progress.attempts })
     return { id, fate: 'unsent', ...progress, error }
+  }
+}
+
+/** What the ID's input tells of its certificate, for its result: a file's facts. */
+function knownFields(known: Known): Partial<Progress> {
+  const fields: Partial<Progress> = {}
+  if (known.file !== undefined) fields.file = known.file
+  if (known.serialNumber !== undefined) fields.serialNumber = known.serialNumber
+  if (known.thumbprint !== undefined) fields.thumbprint = known.thumbprint
+  if (known.commonName !== undefined) fields.commonName = known.commonName
+  if (known.validTo !== undefined) fields.validTill = known.validTo
+  return fields
+}
+
+/** What the chain found, kept for the ID's result. */
+function noteFound(progress: Progress, found: Found): void {
+  progress.certificateId = found.certificateId
+  if (found.orderId !== undefined) progress.orderId = found.orderId
+  if (found.commonName !== undefined) progress.commonName = found.commonName
+  if (found.serialNumber !== undefined) progress.serialNumber = found.serialNumber
+  if (found.thumbprint !== undefined) progress.thumbprint = found.thumbprint
+  if (found.validTill !== undefined) progress.validTill = found.validTill
+}
+
+/** A found certificate whose order CertCentral did not name: a seal cannot go anywhere. */
+function orderUnknown(found: Found): Extract<OrderStep, { step: 'end' }> {
+  return {
+    step: 'end',
+    fate: 'failed',
+    error: `certificate ${found.certificateId} was found, but CertCentral did not name its order; give its order-id instead`
   }
 }
 

@@ -9,6 +9,11 @@ export const sendInputs: RawInputs = Object.freeze({
   'api-key': 'K3yForTests0001',
   'certificate-id': '123',
   'order-id': '',
+  'certificate-file': '',
+  'serial-number': '',
+  thumbprint: '',
+  'common-name': '',
+  'issued-within': '',
   'wait-for-issuance': '0',
   emails: 'ops@example.com',
   format: 'attachment',
@@ -30,12 +35,19 @@ export const sealInputs: RawInputs = Object.freeze({
   emails: ''
 })
 
-/** No proxy for anything: the runner has no proxy variables. */
-export const noProxy: Environment = { proxyFor: () => undefined }
+/** The wall clock the input tests read: 2026-06-01T00:00:00Z. */
+export const WALL_NOW = Date.parse('2026-06-01T00:00:00Z')
+
+/** No proxy, no certificate files, the wall clock at WALL_NOW. */
+export const noProxy: Environment = {
+  proxyFor: () => undefined,
+  readCertificateFiles: () => [],
+  wallNow: () => WALL_NOW
+}
 
 /** Every request goes through this proxy, loopback included (no no_proxy entry for it). */
 export function proxyEverything(proxy = 'http://proxy.corp.example:3128'): Environment {
-  return { proxyFor: () => new URL(proxy) }
+  return { ...noProxy, proxyFor: () => new URL(proxy) }
 }
 
 /**

@@ -2,7 +2,7 @@
 // from a script (or, for orders, from the virtual time they are issued), records every request
 // with its virtual time, and counts the requests on the wire. Also the CertCentral errors the
 // scripts use, the plans the scheduler tests run, and the result of an ID never attempted.
-import type { OrderInfo } from '../../src/api.js'
+import type { CertificateSummary, OrderInfo, OrderList, OrderQuery } from '../../src/api.js'
 import { CertCentralError } from '../../src/certcentral.js'
 import type { Operation } from '../../src/operations.js'
 import type { IdResult } from '../../src/outcome.js'
@@ -15,8 +15,13 @@ export type SendAnswer = number | Error
 /** What a look-up answers: an order status, a whole OrderInfo, or an error to throw. */
 export type LookupAnswer = string | OrderInfo | Error
 
+/** What an order-list page answers: the page, or an error to throw. */
+export type ListAnswer = OrderList | Error
+/** What a duplicate list answers: its certificates, or an error to throw. */
+export type DuplicatesAnswer = CertificateSummary[] | Error
+
 export interface Call {
-  kind: 'send' | 'lookup'
+  kind: 'send' | 'lookup' | 'list' | 'duplicates'
   /** The ID the API was given: for a send by order ID, the certificate's. */
   id: string
   /** When the request started (virtual ms). */
@@ -26,6 +31,8 @@ export interface Call {
   body?: object | undefined
   /** The order status a look-up answered, once it answered with one. */
   status?: string
+  /** The order-list query of a `list` call. */
+  query?: OrderQuery
 }
 
 export interface Script {
@@ -33,6 +40,15 @@ export interface Script {
   sends?: Record<string, SendAnswer[]>
   /** Answers per order ID, in order; the last one repeats. Default: issued. */
   lookups?: Record<string, LookupAnswer[]>
+  /**
+   * Answers per order-list page, keyed `filter=value@offset` (see listKey), in order; the last one
+   * repeats. Default: the empty list (no `orders`).
+   */
+  lists?: Record<string, ListAnswer[]>
+  /** Answers per order ID's duplicate list, in order; the last one repeats. Default: []. */
+  duplicates?: Record<string, DuplicatesAnswer[]>
+  /** Answers a look-up without a `lookups` entry 404 instead of issued (by thumbprint or serial). */
+  lookupsMissByDefault?: boolean
   /**
    * Per order ID, the virtual time from which it is issued (pending before), judged when the
    * answer leaves; it takes the place of `lookups` for that order.
@@ -97,7 +113,10 @@ export class ScriptedApi implements CertCentralPort {
   ): Promise<{ status: number; order: OrderInfo }> {
     const call: Call = { kind: 'lookup', id: orderId, at: this.clock.time, attempt }
     this.calls.push(call)
-    const scripted = next(this.script.lookups?.[orderId], 'issued')
+    const scripted = next<LookupAnswer>(
+      this.script.lookups?.[orderId],
+      this.script.lookupsMissByDefault ? notFound() : 'issued'
+    )
     await this.onTheWire('lookup', orderId, cancel)
     const issuedAt = this.script.issuedAt?.[orderId]
     const answer =
@@ -108,9 +127,43 @@ export class ScriptedApi implements CertCentralPort {
     return { status: 200, order }
   }
 
+  async listOrders(
+    query: OrderQuery,
+    attempt: number,
+    cancel?: AbortSignal
+  ): Promise<{ status: number; list: OrderList }> {
+    const key = listKey(query)
+    this.calls.push({ kind: 'list', id: key, at: this.clock.time, attempt, query })
+    const answer = next<ListAnswer>(this.script.lists?.[key], {
+      orders: [],
+      total: 0,
+      offset: query.offset
+    })
+    await this.onTheWire('lookup', key, cancel)
+    if (answer instanceof Error) throw answer
+    return { status: 200, list: answer }
+  }
+
+  async duplicates(
+    orderId: string,
+    attempt: number,
+    cancel?: AbortSignal
+  ): Promise<{ status: number; certificates: CertificateSummary[] }> {
+    this.calls.push({ kind: 'duplicates', id: orderId, at: this.clock.time, attempt })
+    const answer = next<DuplicatesAnswer>(this.script.duplicates?.[orderId], [])
+    await this.onTheWire('lookup', orderId, cancel)
+    if (answer instanceof Error) throw answer
+    return { status: 200, certificates: answer }
+  }
+
+  /** Every request, as `kind id` in the order made: what a chain cost. */
+  trail(): string[] {
+    return this.calls.map(c => `${c.kind} ${c.id}`)
+  }
+
   /** The request's time in flight; like the real transport, an abort of `cancel` ends it. */
   private async onTheWire(
-    kind: Call['kind'],
+    kind: 'send' | 'lookup',
     id: string,
     cancel: AbortSignal | undefined
   ): Promise<void> {
@@ -132,6 +185,46 @@ export class ScriptedApi implements CertCentralPort {
         kind: 'cancelled'
       })
     }
+  }
+}
+
+/** The key of an order-list page in a script: `serial_number=ABC@0`, `common_name=a.example@100`. */
+export function listKey(query: OrderQuery): string {
+  return `${query.filter}=${query.value}@${query.offset}`
+}
+
+/** A certificate as the order list or a duplicate list gives it; fields as given. */
+export function certificate(
+  id: string,
+  fields: Partial<Omit<CertificateSummary, 'id'>> = {}
+): CertificateSummary {
+  return {
+    id,
+    serialNumber: undefined,
+    thumbprint: undefined,
+    commonName: undefined,
+    status: undefined,
+    dateIssued: undefined,
+    validFrom: undefined,
+    validTill: undefined,
+    ...fields
+  }
+}
+
+/** One page of the order list holding these orders (issued, duplicates unknown). */
+export function page(
+  orders: { id: string; certificate?: CertificateSummary; hasDuplicates?: boolean }[],
+  { total = orders.length, offset = 0 }: { total?: number; offset?: number } = {}
+): OrderList {
+  return {
+    orders: orders.map(o => ({
+      id: o.id,
+      status: 'issued',
+      certificate: o.certificate,
+      hasDuplicates: o.hasDuplicates
+    })),
+    total,
+    offset
   }
 }
 

@@ -200,7 +200,7 @@ describe('parsePlan is pure', () => {
 
   it('asks the environment about the proxy of a plain-HTTP URL only', () => {
     const proxyFor = vi.fn<Environment['proxyFor']>(() => undefined)
-    plan({ ...send, 'api-url': 'http://localhost:8080/services/v2' }, { proxyFor })
+    plan({ ...send, 'api-url': 'http://localhost:8080/services/v2' }, { ...noProxy, proxyFor })
     expect(proxyFor).toHaveBeenCalled()
     for (const [url] of proxyFor.mock.calls) expect(url.href).toMatch(/^http:\/\/localhost:8080\//)
   })
@@ -704,6 +704,7 @@ describe('api-url through a proxy', () => {
 
   it('accepts plain HTTP to loopback that no proxy routes', () => {
     const env: Environment = {
+      ...noProxy,
       proxyFor: url => (url.hostname === 'localhost' ? undefined : new URL('http://proxy:3128'))
     }
     expect(plan({ ...send, 'api-url': 'http://localhost:8080/v2' }, env).baseUrl).toBe(

@@ -44,6 +44,7 @@ const full: Report = {
     'sent-ids': '2',
     'failed-ids': '1',
     'unsent-ids': '',
+    'skipped-ids': '',
     'retry-after': '30'
   },
   warnings: ['results: cut', '100% of it\nagain'],
@@ -106,6 +107,7 @@ describe('publish', () => {
         'failed-ids': '',
         'retry-after': '',
         'unsent-ids': '1,2',
+        'skipped-ids': '',
         results: '[]'
       },
       warnings: [],
@@ -117,6 +119,7 @@ describe('publish', () => {
       'failed-ids',
       'retry-after',
       'unsent-ids',
+      'skipped-ids',
       'results'
     ])
     expect(parseOutputFile(outputFile())['unsent-ids']).toBe('1,2')
