@@ -181,6 +181,10 @@ describe('Order info from the account', () => {
     ['a serial with a leading zero', () => `0${www.serial}`],
     ["a duplicate's thumbprint", () => renewed.thumbprint],
     ["a duplicate's serial", () => renewed.serial],
+    [
+      "an earlier certificate's thumbprint, now in its order's reissue list",
+      () => String((account.orders[3]?.reissues?.[0] as { thumbprint: string }).thumbprint)
+    ],
     ['an unknown thumbprint', () => 'F'.repeat(40)]
   ])('answers %s 404 not_found|order', async (_, key) => {
     const answer = await get(`/order/certificate/${key()}`)
