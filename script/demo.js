@@ -1,11 +1,30 @@
 // npm run demo: runs the bundled action for real, the way the runner does, against the
-// CertCentral stand-in on loopback: a send-certificate, a send by order ID that waits for a
-// pending order to be issued, and an email-site-seal. Prints what the stand-in received, the
-// step's outputs and its job summary. Nothing leaves this machine.
-import { startStandIn } from '../standin/certcentral-standin.js'
+// CertCentral stand-in on loopback: a send-certificate, a send from a certificate file (certbot's
+// fullchain.pem, found in the stand-in's built-in account by its thumbprint), a send by order ID
+// that waits for a pending order to be issued, and an email-site-seal. Prints what the stand-in
+// received, the step's outputs and its job summary. Nothing leaves this machine.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  DEFAULT_ACCOUNT,
+  DEMO_CA_PEM,
+  DEMO_CERTIFICATE_PEM,
+  startStandIn
+} from '../standin/certcentral-standin.js'
 import { runAction } from '../standin/run-action.js'
 
+// The workspace of the file step: what certbot leaves in live/<name>/ (certificate, then chain).
+const workspace = mkdtempSync(join(tmpdir(), 'certcentral-demo-'))
+mkdirSync(join(workspace, 'live', 'www.example.com'), { recursive: true })
+writeFileSync(
+  join(workspace, 'live', 'www.example.com', 'fullchain.pem'),
+  DEMO_CERTIFICATE_PEM + DEMO_CA_PEM
+)
+
 const standIn = await startStandIn({
+  // Orders 8001 to 8005 with their certificates; 8001's primary is the certificate of the file.
+  account: DEFAULT_ACCOUNT,
   // The renewal's order: pending at the first look-up, issued at the next (about 5 s later).
   orders: {
     7000123: {
@@ -18,7 +37,7 @@ const standIn = await startStandIn({
 })
 console.log(`CertCentral stand-in listening on ${standIn.baseUrl}\n`)
 
-/** @type {{ title: string, inputs: Record<string, string> }[]} */
+/** @type {{ title: string, inputs: Record<string, string>, env?: Record<string, string> }[]} */
 const steps = [
   {
     title: 'send-certificate: two renewed certificates to two addresses, as a download link',
@@ -29,6 +48,16 @@ const steps = [
       format: 'downloadlink',
       message: 'Renewed by the nightly renewal job.\nPlease install before Friday.'
     }
+  },
+  {
+    title:
+      "send-certificate from a certificate file: certbot's fullchain.pem, found by its thumbprint",
+    inputs: {
+      operation: 'send-certificate',
+      'certificate-file': 'live/www.example.com/fullchain.pem',
+      emails: 'ops@example.com'
+    },
+    env: { GITHUB_WORKSPACE: workspace }
   },
   {
     title: 'send-certificate by order ID: waits for the pending order, then sends its certificate',
@@ -56,7 +85,8 @@ try {
     const seen = standIn.requests.length
     console.log(`=== ${step.title}`)
     const result = await runAction({
-      inputs: { ...step.inputs, 'api-key': standIn.apiKey, 'api-url': standIn.baseUrl }
+      inputs: { ...step.inputs, 'api-key': standIn.apiKey, 'api-url': standIn.baseUrl },
+      env: step.env ?? {}
     })
     console.log(`--- the action's log (exit code ${result.code})`)
     process.stdout.write(result.stdout + result.stderr)
@@ -76,6 +106,7 @@ try {
   }
 } finally {
   await standIn.close()
+  rmSync(workspace, { recursive: true, force: true })
 }
 if (failed) {
   console.error('demo: a step failed; see its log above')

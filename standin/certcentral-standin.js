@@ -1,5 +1,6 @@
-// A CertCentral stand-in: a real HTTP(S) server on loopback that serves the three endpoints the
-// action calls (send certificate, email site seal, order info), checks the key, headers and body
+// A CertCentral stand-in: a real HTTP(S) server on loopback that serves the endpoints the action
+// calls (send certificate, email site seal, order info, the order list, an order's duplicates and
+// reissues) from an account of orders and certificates (account.js), checks the key, headers and body
 // the way DigiCert's pages describe, answers a wrong key the way www.digicert.com was recorded
 // answering, records every request, and can be told to misbehave per ID.
 // Used by the tests, `npm run demo` and CI. `node standin/certcentral-standin.js --help` for the
@@ -7,11 +8,14 @@
 // SIGINT/SIGTERM. GET /_standin/requests returns what it received (the key is never recorded).
 // This file holds the server, the account's state (key, faults, orders, rate limits), the
 // recording of requests and the command line; each fault is an entry in faults.js, each
-// endpoint an entry in resources.js.
+// endpoint an entry in resources.js, the account of issued certificates is account.js (the
+// built-in one, which the command line serves unless --account, default-account.js).
 import { readFileSync } from 'node:fs'
 import { createServer as createHttpServer } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import { pathToFileURL } from 'node:url'
+import { EMPTY_ACCOUNT, parseAccount, readAccountFile } from './account.js'
+import { DEFAULT_ACCOUNT } from './default-account.js'
 import { FAULTS, faultEntry } from './faults.js'
 import { resourceOf } from './resources.js'
 import { UsageError, integerArg } from './usage.js'
@@ -22,6 +26,8 @@ export {
   DEFAULT_VALID_TILL
 } from './resources.js'
 export { UsageError } from './usage.js'
+export { parseAccount, readAccountFile } from './account.js'
+export { DEFAULT_ACCOUNT, DEMO_CA_PEM, DEMO_CERTIFICATE_PEM } from './default-account.js'
 /** @typedef {import('./faults.js').Fault} Fault */
 /** @typedef {import('./resources.js').Route} Route */
 
@@ -86,6 +92,8 @@ export const INVALID_KEY_HEADERS = {
  * @property {Map<string, Fault>} faults
  * @property {Map<string, OrderScript>} orders
  * @property {Map<string, number>} served  statuses served per order
+ * @property {import('./account.js').CertificateAccount} certificates  the orders and certificates
+ *   of issue 17 (an account order answers Order info instead of a script of the same ID)
  * @property {{ limit: number, windowMs: number }[]} rateLimits
  * @property {number[]} arrivals  when each request past the recording arrived
  * @property {RecordedRequest[]} requests
@@ -99,6 +107,8 @@ export const INVALID_KEY_HEADERS = {
  * @param {number} [options.latencyMs]  added before every answer
  * @param {Record<string, Fault>} [options.faults]  by certificate or order ID
  * @param {Record<string, OrderScript>} [options.orders]  by order ID
+ * @param {unknown} [options.account]  orders with certificates, duplicates and reissues, in the
+ *   format of --account (checked by parseAccount); none by default
  * @param {{ limit: number, windowMs: number }[]} [options.rateLimits]  answer 429 past these windows
  * @param {{ key: string | Buffer, cert: string | Buffer }} [options.tls]  serve HTTPS
  * @param {string} [options.hostname]  the name in origin and baseUrl (127.0.0.1 by default); the
@@ -112,6 +122,7 @@ export async function startStandIn(options = {}) {
     faults: new Map(Object.entries(options.faults ?? {})),
     orders: new Map(),
     served: new Map(),
+    certificates: options.account === undefined ? EMPTY_ACCOUNT : parseAccount(options.account),
     rateLimits: options.rateLimits ?? [],
     arrivals: [],
     requests: [],
@@ -157,6 +168,11 @@ export async function startStandIn(options = {}) {
      * @param {OrderScript} script
      */
     setOrder: (id, script) => setOrder(account, id, script),
+    /**
+     * Replaces the account of orders and certificates (the format of --account).
+     * @param {unknown} json
+     */
+    setAccount: json => void (account.certificates = parseAccount(json)),
     /**
      * GETs of this order received so far, whatever they were answered.
      * @param {string} id
@@ -342,9 +358,12 @@ function answer({ account, req, res, id, text, fault }) {
       req,
       text,
       id: /** @type {string} */ (id),
+      segment: resource.path.exec(path)?.[1] ?? '',
+      query: new URL(req.url ?? '', 'http://standin').searchParams,
       reply,
       errors,
-      takeOrder: id => takeOrder(account, id)
+      takeOrder: id => takeOrder(account, id),
+      account: account.certificates
     })
   if (fault) {
     return faultEntry(fault.kind)?.act?.({
@@ -367,9 +386,16 @@ function pathOf(url) {
   return query === -1 ? url : url.slice(0, query)
 }
 
-/** The first all-digits path segment: the certificate or order ID. @param {string} path */
+/**
+ * The first all-digits path segment: the certificate or order ID; else the thumbprint or serial
+ * of an Order info look-up (as sent).
+ * @param {string} path
+ */
 function idOf(path) {
-  return /\/(\d+)(?=\/|$)/.exec(path)?.[1]
+  return (
+    /\/(\d+)(?=\/|$)/.exec(path)?.[1] ??
+    /^\/services\/v2\/order\/certificate\/([^/]+)$/.exec(path)?.[1]
+  )
 }
 
 /**
@@ -475,7 +501,10 @@ function faultHelp(k) {
 export const USAGE = `usage: node standin/certcentral-standin.js [options]
 
 A CertCentral Services API v2 stand-in on 127.0.0.1: PUT /certificate/{id}/sendemail,
-POST /order/certificate/{id}/site-seal/email-seal, GET /order/certificate/{id}.
+POST /order/certificate/{id}/site-seal/email-seal, GET /order/certificate/{id} (an order ID, or the
+upper-case thumbprint or serial of an account order's primary), GET /order/certificate (the order
+list: filters[status|common_name|domain_name|serial_number|certificate_id], sort, offset, limit),
+GET /order/certificate/{id}/duplicate and /reissue.
 Prints "listening on URL" and serves until SIGINT/SIGTERM. GET /_standin/requests lists what it got.
 
 options:
@@ -490,6 +519,13 @@ ${FAULT_KINDS.map(k => faultHelp(k)).join('\n')}
                          repeating; certificate.id (CERTID, default ID+1000000) only while issued.
                          e.g. --order 7001=pending*2,issued:9007001 --order 7002=rejected.
                          An order without one is issued at once (repeatable)
+  --account FILE         the account's orders and certificates (JSON: {"orders":[{"id","status",
+                         "date_created","certificate":{…},"duplicates":[…],"reissues":[…]}]},
+                         each certificate given by fields (id, common_name, dns_names,
+                         serial_number, thumbprint, date_issued, valid_from, valid_till) or as
+                         {"id", "pem"}; "list_matches_duplicates": true makes filters[serial_number]
+                         match duplicates too); without it, a built-in account of orders
+                         8001 to 8005
   --latency-ms MS        wait MS before every answer
   --tls-cert FILE        serve HTTPS with this certificate (PEM); needs --tls-key
   --tls-key FILE         the certificate's private key (PEM)
@@ -502,6 +538,7 @@ const OPTIONS = [
   '--key',
   '--fault',
   '--order',
+  '--account',
   '--latency-ms',
   '--tls-cert',
   '--tls-key',
@@ -516,6 +553,7 @@ const OPTIONS = [
  * @property {string} apiKey
  * @property {Record<string, Fault>} faults
  * @property {Record<string, OrderScript>} orders
+ * @property {string | undefined} account  the --account file
  * @property {number} latencyMs
  * @property {string | undefined} tlsCert
  * @property {string | undefined} tlsKey
@@ -534,6 +572,7 @@ export function parseArgs(args) {
     apiKey: DEFAULT_KEY,
     faults: {},
     orders: {},
+    account: undefined,
     latencyMs: 0,
     tlsCert: undefined,
     tlsKey: undefined,
@@ -561,7 +600,8 @@ export function parseArgs(args) {
     } else if (name === '--order') {
       const [id, script] = parseOrderSpec(value)
       cli.orders[id] = script
-    } else if (name === '--latency-ms') cli.latencyMs = integerArg(name, value, 0, 600_000)
+    } else if (name === '--account') cli.account = value
+    else if (name === '--latency-ms') cli.latencyMs = integerArg(name, value, 0, 600_000)
     else if (name === '--tls-cert') cli.tlsCert = value
     else if (name === '--tls-key') cli.tlsKey = value
     else if (name === '--hostname') {
@@ -590,6 +630,8 @@ async function main() {
   let cli
   /** @type {{ key: Buffer, cert: Buffer } | undefined} */
   let tls
+  /** @type {unknown} */
+  let accountJson = DEFAULT_ACCOUNT
   try {
     cli = parseArgs(process.argv.slice(2))
     if (cli.help) {
@@ -598,6 +640,7 @@ async function main() {
     }
     if (cli.tlsCert !== undefined && cli.tlsKey !== undefined)
       tls = { cert: readPem(cli.tlsCert, '--tls-cert'), key: readPem(cli.tlsKey, '--tls-key') }
+    if (cli.account !== undefined) accountJson = readAccountFile(cli.account)
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
     console.error(`certcentral-standin: ${error.message}`)
@@ -611,6 +654,7 @@ async function main() {
       port: cli.port,
       faults: cli.faults,
       orders: cli.orders,
+      account: accountJson,
       latencyMs: cli.latencyMs,
       ...(tls ? { tls } : {}),
       ...(cli.hostname ? { hostname: cli.hostname } : {})

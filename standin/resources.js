@@ -1,6 +1,9 @@
 // The stand-in's resources, one entry each: method and path pattern, and the handler that answers
 // a request whose key passed, given one context object. Also what the answers are made of: the
 // checks of a send or site seal body, and an order's Order info. A new resource is a new entry.
+// The order list, the duplicate and reissue lists, and Order info by thumbprint or serial answer
+// from the account of issued certificates (account.js).
+import { listOrders, orderFor, orderInfo, relatedCertificates } from './account.js'
 
 /** certificate.valid_till and certificate.date_issued of an order without its own. */
 export const DEFAULT_VALID_TILL = '2027-01-15'
@@ -22,15 +25,19 @@ const BOOLEAN_SEAL_FIELDS = [
 const SEND_FIELDS = ['emails', 'certificate_collect_format', 'custom_message']
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
-/** @typedef {'send' | 'seal' | 'order'} Route */
+/** @typedef {'send' | 'seal' | 'order' | 'list' | 'duplicate' | 'reissue'} Route */
 
 /**
- * What a handler answers from: the request, its body as text, the ID in its path, two ways to
- * answer that record the status, and the next Order info of an order (which counts the GET).
+ * What a handler answers from: the request, its body as text, the ID in its path (the path's
+ * captured segment), its query, two ways to answer that record the status, the next Order info of
+ * a scripted order (which counts the GET), and the account of issued certificates.
  * @typedef {object} ResourceContext
  * @property {import('node:http').IncomingMessage} req
  * @property {string} text
  * @property {string} id
+ * @property {string} segment  what the resource's path captured ('' when it captures nothing)
+ * @property {URLSearchParams} query
+ * @property {import('./account.js').CertificateAccount} account
  * @property {import('./faults.js').Reply} reply
  * @property {import('./faults.js').ErrorsReply} errors
  * @property {(id: string) => { script: import('./certcentral-standin.js').OrderScript, served: number }} takeOrder
@@ -49,6 +56,7 @@ export const RESOURCES = [
   {
     name: 'send',
     method: 'PUT',
+    // any certificate ID: the account's primaries, duplicates and reissues, and every other
     path: /^\/services\/v2\/certificate\/\d+\/sendemail$/,
     handle: ctx => jsonBody(ctx, sendProblem)
   },
@@ -56,19 +64,48 @@ export const RESOURCES = [
     name: 'seal',
     method: 'POST',
     path: /^\/services\/v2\/order\/certificate\/\d+\/site-seal\/email-seal$/,
-    // The email-seal call needs no body at all; a body, when there is one, must be JSON.
+    // any order ID, the account's among them. The email-seal call needs no body at all; a body,
+    // when there is one, must be JSON.
     handle: ctx => (ctx.text === '' ? ctx.reply(204) : jsonBody(ctx, sealProblem))
   },
   {
     name: 'order',
     method: 'GET',
-    // the real API also takes the certificate's thumbprint or serial number here; the stand-in
-    // knows orders by ID only
-    path: /^\/services\/v2\/order\/certificate\/\d+$/,
-    handle: ({ id, reply, takeOrder }) => {
-      const { script, served } = takeOrder(id)
-      reply(200, JSON.stringify(orderBody(id, script, served)))
+    // by order ID, or by the upper-case thumbprint or serial of an account order's primary (as
+    // DigiCert documents); anything else that is not an order ID: 404 not_found|order
+    path: /^\/services\/v2\/order\/certificate\/([^/]+)$/,
+    handle: ({ segment, reply, errors, takeOrder, account }) => {
+      const order = orderFor(account, segment)
+      if (order) return reply(200, JSON.stringify(orderInfo(order)))
+      if (!/^\d+$/.test(segment))
+        return errors(404, 'not_found|order', 'The specified order was not found.')
+      const { script, served } = takeOrder(segment)
+      reply(200, JSON.stringify(orderBody(segment, script, served)))
     }
+  },
+  {
+    name: 'list',
+    method: 'GET',
+    path: /^\/services\/v2\/order\/certificate$/,
+    handle: ({ query, reply, errors, account }) => {
+      const answer = listOrders(account, query)
+      if ('problem' in answer) return errors(400, answer.problem.code, answer.problem.message)
+      reply(200, JSON.stringify(answer.body))
+    }
+  },
+  {
+    name: 'duplicate',
+    method: 'GET',
+    path: /^\/services\/v2\/order\/certificate\/(\d+)\/duplicate$/,
+    handle: ({ segment, reply, account }) =>
+      reply(200, JSON.stringify(relatedCertificates(account, segment, 'duplicates')))
+  },
+  {
+    name: 'reissue',
+    method: 'GET',
+    path: /^\/services\/v2\/order\/certificate\/(\d+)\/reissue$/,
+    handle: ({ segment, reply, account }) =>
+      reply(200, JSON.stringify(relatedCertificates(account, segment, 'reissues')))
   }
 ]
 

@@ -11,6 +11,8 @@
 //
 // Keys are RSA 2048 made by node:crypto (native, both at once on the thread pool: a few hundred
 // milliseconds); node-forge only builds and signs the certificates, since it has no ECDSA.
+// `ca.issue({ commonName, ... })` signs more leaf certificates (the renewals of issue 17's tests):
+// chosen common name, SANs, serial and validity, on the server certificate's key unless asked.
 import { generateKeyPair } from 'node:crypto'
 import { isIP } from 'node:net'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -26,6 +28,24 @@ import forge from 'node-forge'
  * @property {() => string} writeCaFile  writes caCertPem to a file in a fresh temporary directory
  *   (once; later calls return the same path) and returns its path, for NODE_EXTRA_CA_CERTS
  * @property {() => void} cleanup  removes what writeCaFile wrote
+ * @property {(options: LeafOptions) => Promise<Leaf>} issue  another leaf certificate, signed by
+ *   this CA
+ */
+
+/**
+ * @typedef {object} LeafOptions
+ * @property {string} commonName
+ * @property {string[]} [dnsNames]  `[commonName]` by default
+ * @property {string} [serial]  hex, positive (first digit below 8); a random one by default
+ * @property {Date} [notBefore]  an hour ago by default
+ * @property {Date} [notAfter]  90 days after notBefore by default
+ * @property {boolean} [newKey]  a key of its own (a few hundred ms); the server key by default
+ */
+
+/**
+ * @typedef {object} Leaf
+ * @property {string} certPem
+ * @property {string} keyPem  its private key (PKCS#8 PEM)
  */
 
 /** @returns {Promise<{ publicKey: string, privateKey: string }>} */
@@ -81,12 +101,78 @@ export async function makeTestCa(names, options = {}) {
   ])
   caCert.sign(caKey, forge.md.sha256.create())
 
+  const certPem = leafCertificate({
+    caCert,
+    caKey,
+    publicKeyPem: serverKeys.publicKey,
+    names,
+    commonName: /** @type {string} */ (names[0]),
+    serial: serial(),
+    notBefore,
+    notAfter
+  })
+
+  const caCertPem = forge.pki.certificateToPem(caCert)
+  /** @param {LeafOptions} leaf */
+  const issue = async leaf => {
+    const keys = leaf.newKey ? await rsaKeyPair() : serverKeys
+    const from = leaf.notBefore ?? notBefore
+    const until = leaf.notAfter ?? new Date(from.getTime() + 90 * 24 * 60 * 60 * 1000)
+    return {
+      certPem: leafCertificate({
+        caCert,
+        caKey,
+        publicKeyPem: keys.publicKey,
+        names: leaf.dnsNames ?? [leaf.commonName],
+        commonName: leaf.commonName,
+        serial: leaf.serial ?? serial(),
+        notBefore: from,
+        notAfter: until
+      }),
+      keyPem: keys.privateKey
+    }
+  }
+  /** @type {string | undefined} */
+  let dir
+  return {
+    caCertPem,
+    certPem,
+    keyPem: serverKeys.privateKey,
+    issue,
+    writeCaFile() {
+      dir ??= mkdtempSync(join(tmpdir(), 'certcentral-test-ca-'))
+      const file = join(dir, 'ca.pem')
+      writeFileSync(file, caCertPem)
+      return file
+    },
+    cleanup() {
+      if (dir) rmSync(dir, { recursive: true, force: true })
+      dir = undefined
+    }
+  }
+}
+
+/**
+ * A server certificate signed by the CA.
+ * @param {{ caCert: forge.pki.Certificate, caKey: forge.pki.rsa.PrivateKey, publicKeyPem: string,
+ *   names: string[], commonName: string, serial: string, notBefore: Date, notAfter: Date }} leaf
+ */
+function leafCertificate({
+  caCert,
+  caKey,
+  publicKeyPem,
+  names,
+  commonName,
+  serial,
+  notBefore,
+  notAfter
+}) {
   const cert = forge.pki.createCertificate()
-  cert.publicKey = forge.pki.publicKeyFromPem(serverKeys.publicKey)
-  cert.serialNumber = serial()
+  cert.publicKey = forge.pki.publicKeyFromPem(publicKeyPem)
+  cert.serialNumber = serial
   cert.validity.notBefore = notBefore
   cert.validity.notAfter = notAfter
-  cert.setSubject([{ name: 'commonName', value: /** @type {string} */ (names[0]) }])
+  cert.setSubject([{ name: 'commonName', value: commonName }])
   cert.setIssuer(caCert.subject.attributes)
   cert.setExtensions([
     { name: 'basicConstraints', cA: false, critical: true },
@@ -104,23 +190,5 @@ export async function makeTestCa(names, options = {}) {
     }
   ])
   cert.sign(caKey, forge.md.sha256.create())
-
-  const caCertPem = forge.pki.certificateToPem(caCert)
-  /** @type {string | undefined} */
-  let dir
-  return {
-    caCertPem,
-    certPem: forge.pki.certificateToPem(cert),
-    keyPem: serverKeys.privateKey,
-    writeCaFile() {
-      dir ??= mkdtempSync(join(tmpdir(), 'certcentral-test-ca-'))
-      const file = join(dir, 'ca.pem')
-      writeFileSync(file, caCertPem)
-      return file
-    },
-    cleanup() {
-      if (dir) rmSync(dir, { recursive: true, force: true })
-      dir = undefined
-    }
-  }
+  return forge.pki.certificateToPem(cert)
 }

@@ -1,0 +1,474 @@
+// End-to-end (issue 17): the bundled dist/index.js, run the way the runner runs it, finds
+// certificates given as files, serial numbers, thumbprints and common names in the stand-in's
+// account of real certificates (made by the test CA), sends them, skips what was issued too long
+// ago, and emails a site seal by file or, by order ID, in one request. Under this machine's Node
+// and Node 24. Asserted: the outputs, the requests the stand-in recorded (paths and count), exit
+// codes, and that no file's content is ever printed.
+//
+// Loopback only: every child runs with a preload that refuses any DNS lookup and any connection
+// to a non-loopback address, and this process refuses DNS lookups too.
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startStandIn } from '../../standin/certcentral-standin.js'
+import { ROOT, runAction, type ActionRun } from '../../standin/run-action.js'
+import { resultsOf } from '../support/action.js'
+import {
+  makeCertificates,
+  orderHolding,
+  type Account,
+  type Certificates,
+  type Holding,
+  type TestCertificate
+} from '../support/certificates.js'
+import { expectCleanRun, messagesOf } from '../support/log.js'
+import { installNetworkGuard, type NetworkGuard } from '../support/network-guard.js'
+import { node24 } from '../support/node24.js'
+import { freshId, type StandIn } from '../support/standin.js'
+
+const NOT_FOUND = 'not found in this CertCentral account (check `region`)'
+const V2 = '/services/v2'
+
+let guard: NetworkGuard | undefined
+let guardArgs: string[]
+let standIn: StandIn
+let certs: Certificates
+
+/** The test's certificates and where the account holds them. */
+const c = {} as Record<
+  | 'leaf'
+  | 'chain'
+  | 'duplicate'
+  | 'stranger'
+  | 'globA'
+  | 'globB'
+  | 'serial1'
+  | 'serial2'
+  | 'serial3'
+  | 'thumb1'
+  | 'thumb2'
+  | 'older'
+  | 'newer'
+  | 'old'
+  | 'oldFile'
+  | 'seal',
+  TestCertificate
+>
+const held = {} as Record<string, Holding>
+
+beforeAll(async () => {
+  if (!existsSync(join(ROOT, 'dist', 'index.js')))
+    throw new Error('dist/index.js is missing: run npm run bundle first')
+  guard = installNetworkGuard()
+  guardArgs = guard.childArgs
+  node24()
+  certs = await makeCertificates()
+  const leaf = (commonName: string, issuedDaysAgo = 0) =>
+    certs.leaf({ commonName, dnsNames: [commonName, `alt.${commonName}`], issuedDaysAgo })
+  c.leaf = await leaf('leaf.example.com')
+  c.chain = await leaf('chain.example.com')
+  c.duplicate = await leaf('dup.example.com')
+  c.stranger = await leaf('stranger.example.com')
+  c.globA = await leaf('a.glob.example.com')
+  c.globB = await leaf('b.glob.example.com')
+  c.serial1 = await leaf('serial1.example.com')
+  c.serial2 = await leaf('serial2.example.com')
+  c.serial3 = await leaf('serial3.example.com')
+  c.thumb1 = await leaf('thumb1.example.com')
+  c.thumb2 = await leaf('thumb2.example.com')
+  c.older = await leaf('renewed.example.com', 30)
+  c.newer = await leaf('renewed.example.com', 2)
+  c.old = await leaf('skip.example.com', 10)
+  c.oldFile = await leaf('skip-file.example.com', 10)
+  c.seal = await leaf('seal.example.com')
+
+  for (const name of ['leaf', 'chain', 'globA', 'globB', 'serial1', 'serial2', 'serial3'])
+    held[name] = orderHolding(c[name as keyof typeof c], 'primary')
+  for (const name of ['thumb1', 'thumb2', 'old', 'oldFile', 'seal'])
+    held[name] = orderHolding(c[name as keyof typeof c], 'primary')
+  held.duplicate = orderHolding(c.duplicate, 'duplicate')
+  // The older renewal's order was created later (and is listed first): only date_issued tells.
+  held.older = orderHolding(c.older, 'primary', { date_created: '2026-06-01T00:00:00+00:00' })
+  held.newer = orderHolding(c.newer, 'reissue', { date_created: '2026-01-01T00:00:00+00:00' })
+  const account: Account = {
+    orders: [
+      ...['leaf', 'chain', 'duplicate', 'globA', 'globB', 'serial1', 'serial2', 'serial3'].map(
+        name => (held[name] as Holding).order
+      ),
+      ...['thumb1', 'thumb2', 'older', 'newer', 'old', 'oldFile', 'seal'].map(
+        name => (held[name] as Holding).order
+      )
+    ]
+  }
+  standIn = await startStandIn({ account })
+
+  certs.writeLeaf(c.leaf, 'live/leaf.example.com/cert.pem')
+  certs.writeFullChain(c.chain, 'live/chain.example.com/fullchain.pem')
+  certs.writeFullChain(c.chain, 'live/chain.example.com/ca-first.pem', { caFirst: true })
+  certs.writeFullChain(c.duplicate, 'live/dup.example.com/fullchain.pem')
+  certs.writeLeaf(c.stranger, 'live/stranger.example.com/cert.pem')
+  certs.writeLeaf(c.globA, 'glob/a/cert.pem')
+  certs.writeLeaf(c.globB, 'glob/b/cert.pem')
+  certs.writeDer(c.globB, 'glob/b/cert.der')
+  certs.writeLeaf(c.leaf, 'same/cert.pem')
+  certs.writeFullChain(c.leaf, 'same/fullchain.pem')
+  certs.writeLeaf(c.oldFile, 'live/skip-file.example.com/cert.pem')
+  certs.writeLeaf(c.seal, 'live/seal.example.com/cert.pem')
+  certs.writePrivateKey(c.leaf, 'live/leaf.example.com/privkey.pem')
+  certs.writeCsr('leaf.example.com', 'live/leaf.example.com/request.csr')
+  certs.writeText('live/leaf.example.com/README', 'This directory holds your certificates.\n')
+  certs.writeCaOnly('live/leaf.example.com/chain.pem')
+  certs.writeLeaf(await certs.leaf({ commonName: 'gone.example.com', expired: true }), 'gone.pem')
+})
+afterAll(async () => {
+  await standIn?.close()
+  certs?.cleanup()
+  expect(guard?.uninstall()).toEqual([])
+})
+
+/** The requests since `before`, as `METHOD path` (the query decoded, in its own order). */
+function requestsSince(before: number): string[] {
+  return standIn.requests.slice(before).map(r => {
+    const url = new URL(r.path, 'http://standin')
+    const query = [...url.searchParams].map(([k, v]) => `${k}=${v}`).join('&')
+    return `${r.method} ${url.pathname}${query ? `?${query}` : ''}`
+  })
+}
+
+/** Just the method and path, without the query. */
+const pathsSince = (before: number) => requestsSince(before).map(r => r.replace(/\?.*$/, ''))
+
+const orderInfo = (key: string | number) => `GET ${V2}/order/certificate/${key}`
+const send = (certificateId: number) => `PUT ${V2}/certificate/${certificateId}/sendemail`
+const seal = (orderId: number) => `POST ${V2}/order/certificate/${orderId}/site-seal/email-seal`
+
+/** The `results` entry a certificate found in the account reports, whatever its ID input. */
+function found(id: string, cert: TestCertificate, holding: Holding, extra = {}) {
+  return {
+    id,
+    ok: true,
+    outcome: 'sent',
+    status: 204,
+    certificate_id: String(holding.certificateId),
+    order_id: String(holding.orderId),
+    common_name: cert.commonName,
+    serial_number: cert.serial,
+    thumbprint: cert.thumbprint,
+    valid_till: cert.validTill,
+    ...extra
+  }
+}
+
+/** What a failed run shows: nothing on stderr, no key anywhere. */
+function expectNoLeaks(result: ActionRun, secret: string) {
+  expect(result.stderr).toBe('')
+  const log = result.stdout.slice(result.stdout.indexOf('\n') + 1) // past ::add-mask::KEY
+  for (const where of [log, JSON.stringify(result.outputs), result.summary])
+    expect(where).not.toContain(secret)
+}
+
+const runtimes: [string, () => string][] = [
+  [`this machine's node (${process.version})`, () => process.execPath],
+  ['node 24', node24]
+]
+
+describe.each(runtimes)('dist/index.js under %s', (_, nodePath) => {
+  const run = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
+    runAction({
+      inputs: { 'api-url': standIn.baseUrl, 'api-key': standIn.apiKey, ...inputs },
+      env: { GITHUB_WORKSPACE: certs.dir, ...env },
+      node: nodePath(),
+      nodeArgs: guardArgs,
+      killAfterMs: 20_000
+    })
+  const sendFile = (file: string, inputs: Record<string, string> = {}) =>
+    run({
+      operation: 'send-certificate',
+      'certificate-file': file,
+      emails: 'ops@example.com',
+      ...inputs
+    })
+
+  it("sends a leaf file's certificate, found by its thumbprint", async () => {
+    const before = standIn.requests.length
+    const file = 'live/leaf.example.com/cert.pem'
+    const result = await sendFile(file)
+    expect(result.code).toBe(0)
+    expectCleanRun(result, standIn.apiKey)
+    const { leaf } = held as Record<string, Holding>
+    expect(requestsSince(before)).toEqual([
+      orderInfo(c.leaf.thumbprint),
+      send(leaf?.certificateId ?? 0)
+    ])
+    expect(resultsOf(result)).toEqual([
+      found(file, c.leaf, leaf as Holding, { file, attempts: expect.any(Number) })
+    ])
+    expect(result.outputs).toMatchObject({ 'sent-ids': file, 'failed-ids': '', 'unsent-ids': '' })
+    expect(result.summary).toContain(c.leaf.commonName)
+    expect(result.summary).toContain(c.leaf.serial)
+    expect(result.summary).toContain(c.leaf.validTill)
+  })
+
+  it("sends a full chain's leaf, whether the chain starts with it or with the CA", async () => {
+    const before = standIn.requests.length
+    const files = ['live/chain.example.com/fullchain.pem', 'live/chain.example.com/ca-first.pem']
+    const result = await sendFile(files.join('\n'))
+    expect(result.code).toBe(0)
+    // the same certificate twice: sent once, a warning naming both files
+    const holding = held.chain as Holding
+    expect(pathsSince(before)).toEqual([orderInfo(c.chain.thumbprint), send(holding.certificateId)])
+    expect(resultsOf(result)).toEqual([
+      found(files[0] as string, c.chain, holding, {
+        file: files[0],
+        attempts: expect.any(Number)
+      })
+    ])
+    const warnings = messagesOf(result.stdout, 'warning')
+    expect(warnings.some(w => files.every(f => w.includes(f)))).toBe(true)
+  })
+
+  it("finds a duplicate through its common name and sends the duplicate's own ID", async () => {
+    const before = standIn.requests.length
+    const file = 'live/dup.example.com/fullchain.pem'
+    const result = await sendFile(file)
+    expect(result.code).toBe(0)
+    const holding = held.duplicate as Holding
+    const requests = requestsSince(before)
+    expect(requests.map(r => r.replace(/\?.*$/, ''))).toEqual([
+      orderInfo(c.duplicate.thumbprint),
+      orderInfo(c.duplicate.serial),
+      `GET ${V2}/order/certificate`,
+      `GET ${V2}/order/certificate`,
+      `GET ${V2}/order/certificate/${holding.orderId}/duplicate`,
+      send(holding.certificateId)
+    ])
+    expect(requests[2]).toContain(`filters[serial_number]=${c.duplicate.serial}`)
+    expect(requests[3]).toContain('filters[common_name]=dup.example.com')
+    expect(requests[3]).toContain('filters[status]=issued')
+    expect(resultsOf(result)).toEqual([
+      found(file, c.duplicate, holding, { file, attempts: expect.any(Number) })
+    ])
+  })
+
+  it('fails a certificate that is not in the account, after every look-up, and sends nothing', async () => {
+    const before = standIn.requests.length
+    const file = 'live/stranger.example.com/cert.pem'
+    const result = await sendFile(file)
+    expect(result.code).toBe(1)
+    expectNoLeaks(result, standIn.apiKey)
+    expect(pathsSince(before)).toEqual([
+      orderInfo(c.stranger.thumbprint),
+      orderInfo(c.stranger.serial),
+      `GET ${V2}/order/certificate`,
+      `GET ${V2}/order/certificate`
+    ])
+    const [entry] = resultsOf(result)
+    expect(entry).toMatchObject({ id: file, ok: false, outcome: 'failed', file })
+    expect(entry?.error).toContain(NOT_FOUND)
+    expect(result.outputs).toMatchObject({ 'failed-ids': file, 'sent-ids': '' })
+    expect(messagesOf(result.stdout, 'error').join('\n')).toContain(NOT_FOUND)
+  })
+
+  it.each([
+    ['a private key', 'live/leaf.example.com/privkey.pem', 'private key'],
+    ['a CSR', 'live/leaf.example.com/request.csr', 'certificate request (CSR)'],
+    ['a text file', 'live/leaf.example.com/README', 'no certificate'],
+    ['only a CA certificate', 'live/leaf.example.com/chain.pem', 'live/leaf.example.com/chain.pem'],
+    ['an expired certificate', 'gone.pem', 'expired on'],
+    ['a pattern that matches nothing', 'live/*/nothing-*.pem', 'live/*/nothing-*.pem']
+  ])('refuses %s as an input error naming the file, before any request', async (_, file, what) => {
+    const before = standIn.requests.length
+    const result = await sendFile(file)
+    expect(result.code).toBe(1)
+    expect(standIn.requests.length).toBe(before)
+    const errors = messagesOf(result.stdout, 'error')
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toContain(file)
+    expect(errors[0]).toContain(what)
+    expectNoLeaks(result, standIn.apiKey)
+    // not a byte of the file's content anywhere: each line of it, past its PEM header
+    const content = file.includes('*') ? '' : readFileSync(join(certs.dir, file), 'utf8')
+    for (const line of content.split('\n').filter(l => l.length >= 16 && !l.startsWith('-----')))
+      expectNoLeaks(result, line)
+    expect(result.outputs['sent-ids'] ?? '').toBe('')
+  })
+
+  it('sends what a glob matches, once per certificate, PEM and DER alike', async () => {
+    const before = standIn.requests.length
+    const result = await sendFile('glob/**/cert.*')
+    expect(result.code).toBe(0)
+    const [a, b] = [held.globA as Holding, held.globB as Holding]
+    const paths = pathsSince(before)
+    expect(paths.filter(p => p.startsWith('PUT')).sort()).toEqual(
+      [send(a.certificateId), send(b.certificateId)].sort()
+    )
+    expect(paths).toHaveLength(4)
+    const sent = (result.outputs['sent-ids'] ?? '').split(',')
+    expect(sent).toContain('glob/a/cert.pem')
+    expect(sent.some(id => id.startsWith('glob/b/cert.'))).toBe(true)
+    expect(sent).toHaveLength(2)
+  })
+
+  it('counts one certificate in two files once, with a warning naming both', async () => {
+    const before = standIn.requests.length
+    const result = await sendFile('same/*.pem')
+    expect(result.code).toBe(0)
+    expect(pathsSince(before)).toEqual([
+      orderInfo(c.leaf.thumbprint),
+      send((held.leaf as Holding).certificateId)
+    ])
+    const warnings = messagesOf(result.stdout, 'warning')
+    expect(
+      warnings.some(w => w.includes('same/cert.pem') && w.includes('same/fullchain.pem'))
+    ).toBe(true)
+  })
+
+  it('finds serial numbers given in lower case, with colons and with spaces', async () => {
+    const before = standIn.requests.length
+    const spell = [
+      c.serial1.serial.toLowerCase(),
+      c.serial2.serial.match(/../g)?.join(':') ?? '',
+      c.serial3.serial.match(/..../g)?.join(' ') ?? ''
+    ]
+    expect(c.serial3.serial.length % 4).toBe(0)
+    const result = await run({
+      operation: 'send-certificate',
+      'serial-number': spell.join('\n'),
+      emails: 'ops@example.com'
+    })
+    expect(result.code).toBe(0)
+    expectCleanRun(result, standIn.apiKey)
+    const certsInOrder = [c.serial1, c.serial2, c.serial3]
+    const holdings = ['serial1', 'serial2', 'serial3'].map(n => held[n] as Holding)
+    expect(pathsSince(before).sort()).toEqual(
+      certsInOrder
+        .flatMap((cert, i) => [
+          orderInfo(cert.serial),
+          send((holdings[i] as Holding).certificateId)
+        ])
+        .sort()
+    )
+    expect(result.outputs['sent-ids']).toBe(certsInOrder.map(cert => cert.serial).join(','))
+    expect(resultsOf(result)).toEqual(
+      certsInOrder.map((cert, i) =>
+        found(cert.serial, cert, holdings[i] as Holding, { attempts: expect.any(Number) })
+      )
+    )
+  })
+
+  it('finds thumbprints given in lower case and with colons', async () => {
+    const before = standIn.requests.length
+    const result = await run({
+      operation: 'send-certificate',
+      thumbprint: `${c.thumb1.thumbprint.toLowerCase()}, ${c.thumb2.thumbprint.match(/../g)?.join(':')}`,
+      emails: 'ops@example.com'
+    })
+    expect(result.code).toBe(0)
+    expectCleanRun(result, standIn.apiKey)
+    const [h1, h2] = [held.thumb1 as Holding, held.thumb2 as Holding]
+    expect(pathsSince(before).sort()).toEqual(
+      [
+        orderInfo(c.thumb1.thumbprint),
+        send(h1.certificateId),
+        orderInfo(c.thumb2.thumbprint),
+        send(h2.certificateId)
+      ].sort()
+    )
+    expect(result.outputs['sent-ids']).toBe(`${c.thumb1.thumbprint},${c.thumb2.thumbprint}`)
+  })
+
+  it('sends the newest certificate by issue date for a common name with two issued orders', async () => {
+    const before = standIn.requests.length
+    const result = await run({
+      operation: 'send-certificate',
+      'common-name': 'renewed.example.com',
+      emails: 'ops@example.com'
+    })
+    expect(result.code).toBe(0)
+    expectCleanRun(result, standIn.apiKey)
+    const [older, newer] = [held.older as Holding, held.newer as Holding]
+    // one page of the list (the older listed first; neither order has duplicates), one send
+    const requests = requestsSince(before)
+    expect(requests.map(r => r.replace(/\?.*$/, ''))).toEqual([
+      `GET ${V2}/order/certificate`,
+      send(newer.certificateId)
+    ])
+    expect(requests[0]).toContain('filters[common_name]=renewed.example.com')
+    expect(requests[0]).toContain('filters[status]=issued')
+    expect(older.certificateId).not.toBe(newer.certificateId)
+    // the order list names no thumbprint, so none is reported
+    const expected: Record<string, unknown> = found('renewed.example.com', c.newer, newer, {
+      attempts: expect.any(Number)
+    })
+    delete expected.thumbprint
+    expect(resultsOf(result)).toEqual([expected])
+  })
+
+  it('skips a common name issued longer ago than issued-within: no send, the step succeeds', async () => {
+    const before = standIn.requests.length
+    const result = await run({
+      operation: 'send-certificate',
+      'common-name': 'skip.example.com',
+      'issued-within': '1d',
+      emails: 'ops@example.com'
+    })
+    expect(result.code).toBe(0)
+    expectCleanRun(result, standIn.apiKey)
+    expect(requestsSince(before).filter(r => !r.startsWith('GET'))).toEqual([])
+    expect(resultsOf(result)).toMatchObject([{ id: 'skip.example.com', outcome: 'skipped' }])
+    expect(result.outputs).toMatchObject({
+      'skipped-ids': 'skip.example.com',
+      'sent-ids': '',
+      'failed-ids': '',
+      'unsent-ids': ''
+    })
+  })
+
+  it('skips a file by its own validity, without a request', async () => {
+    const before = standIn.requests.length
+    const file = 'live/skip-file.example.com/cert.pem'
+    const result = await sendFile(file, { 'issued-within': '7d' })
+    expect(result.code).toBe(0)
+    expect(standIn.requests.length).toBe(before)
+    expect(resultsOf(result)).toMatchObject([{ id: file, outcome: 'skipped' }])
+    expect(result.outputs['skipped-ids']).toBe(file)
+  })
+
+  it('dry-runs a file: its common name, serial and expiry, and no request', async () => {
+    const before = standIn.requests.length
+    const file = 'live/leaf.example.com/cert.pem'
+    const result = await sendFile(file, { 'dry-run': 'true' })
+    expect(result.code).toBe(0)
+    expectCleanRun(result, standIn.apiKey)
+    expect(standIn.requests.length).toBe(before)
+    for (const fact of [c.leaf.commonName, c.leaf.serial, c.leaf.validTill])
+      expect(result.summary).toContain(fact)
+    // and the look-ups it would make, in the log
+    expect(result.stdout).toContain(`${standIn.baseUrl}/order/certificate/${c.leaf.thumbprint}`)
+    expect(resultsOf(result)).toMatchObject([{ id: file, outcome: 'validated', status: null }])
+  })
+
+  it("emails a site seal by file to the certificate's order", async () => {
+    const before = standIn.requests.length
+    const file = 'live/seal.example.com/cert.pem'
+    const result = await run({ operation: 'email-site-seal', 'certificate-file': file })
+    expect(result.code).toBe(0)
+    expectCleanRun(result, standIn.apiKey)
+    const holding = held.seal as Holding
+    expect(requestsSince(before)).toEqual([orderInfo(c.seal.thumbprint), seal(holding.orderId)])
+    expect(resultsOf(result)).toMatchObject([
+      { id: file, ok: true, outcome: 'sent', status: 204, order_id: String(holding.orderId) }
+    ])
+  })
+
+  it('emails a site seal by order ID in exactly one request, the POST', async () => {
+    const before = standIn.requests.length
+    const id = freshId()
+    const result = await run({ operation: 'email-site-seal', 'order-id': id })
+    expect(result.code).toBe(0)
+    expectCleanRun(result, standIn.apiKey)
+    expect(requestsSince(before)).toEqual([seal(Number(id))])
+    expect(resultsOf(result)).toEqual([{ id, ok: true, outcome: 'sent', status: 204, attempts: 1 }])
+    expect(result.outputs['sent-ids']).toBe(id)
+  })
+})

@@ -1,0 +1,247 @@
+// Certificates for the tests of issue 17: leaf certificates signed by the stand-in's throwaway test
+// CA (chosen common name, SANs, serial, validity, or already expired), the files a renewal leaves
+// behind written to a fresh temporary directory (leaf PEM, full chain in either order, DER, a
+// private key, a CSR, a text file), and stand-in accounts that hold a certificate as an order's
+// primary, a duplicate or a reissue (the format of `--account`, for startStandIn's `account`).
+//
+//   const certs = await makeCertificates()
+//   const cert = await certs.leaf({ commonName: 'www.example.com' })
+//   standIn.setAccount({ orders: [orderHolding(cert, 'duplicate')] })
+//   const file = certs.writeFullChain(cert, 'live/www.example.com/fullchain.pem')
+//   ...
+//   certs.cleanup()
+import { X509Certificate } from 'node:crypto'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import forge from 'node-forge'
+import { makeTestCa, type TestCa } from '../../standin/test-ca.js'
+import { freshId } from './standin.js'
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/** A leaf certificate and the facts the action and the stand-in read from it. */
+export interface TestCertificate {
+  pem: string
+  /** Its private key (PKCS#8 PEM). */
+  keyPem: string
+  der: Buffer
+  commonName: string
+  dnsNames: string[]
+  /** Upper-case hex, as X509Certificate gives it. */
+  serial: string
+  /** SHA-1, upper-case hex without colons. */
+  thumbprint: string
+  validFrom: Date
+  validTo: Date
+  /** yyyy-MM-dd of validTo: what CertCentral calls valid_till. */
+  validTill: string
+}
+
+export interface LeafOptions {
+  commonName: string
+  /** `[commonName]` by default. */
+  dnsNames?: string[]
+  /** Hex, first digit below 8 (a positive DER integer); random by default. */
+  serial?: string
+  /** An hour ago by default (or `issuedDaysAgo` days ago). */
+  notBefore?: Date
+  issuedDaysAgo?: number
+  /** 90 days after notBefore by default. */
+  notAfter?: Date
+  /** Valid from 100 days ago until 10 days ago. */
+  expired?: boolean
+}
+
+/** A certificate of a stand-in account: given by fields, or as PEM (facts from X509Certificate). */
+export type AccountCertificate =
+  | { id: number; pem: string; status?: string; date_created?: string; date_issued?: string }
+  | {
+      id: number
+      common_name: string
+      dns_names?: string[]
+      serial_number: string
+      thumbprint?: string
+      status?: string
+      date_created?: string
+      date_issued?: string
+      valid_from?: string
+      valid_till?: string
+    }
+
+export interface AccountOrder {
+  id: number
+  status?: string
+  date_created?: string
+  certificate: AccountCertificate
+  duplicates?: AccountCertificate[]
+  reissues?: AccountCertificate[]
+}
+
+/** The stand-in's account (`--account FILE`, startStandIn's `account`, `setAccount`). */
+export interface Account {
+  orders: AccountOrder[]
+  list_matches_duplicates?: boolean
+  list_omits_date_issued?: boolean
+}
+
+export interface Certificates {
+  ca: TestCa
+  /** The temporary directory the files go to. */
+  dir: string
+  leaf(options: LeafOptions): Promise<TestCertificate>
+  /** Each writer returns the file's absolute path; `name` may hold folders (made as needed). */
+  writeLeaf(cert: TestCertificate, name?: string): string
+  /** Leaf first, then the CA (certbot's fullchain.pem); `caFirst` puts the CA first. */
+  writeFullChain(cert: TestCertificate, name?: string, options?: { caFirst?: boolean }): string
+  /** Only the CA's certificate: a file with no leaf. */
+  writeCaOnly(name?: string): string
+  writeDer(cert: TestCertificate, name?: string): string
+  writePrivateKey(cert: TestCertificate, name?: string): string
+  writeCsr(commonName: string, name?: string): string
+  writeText(name: string, content: string): string
+  writeAccount(account: Account, name?: string): string
+  cleanup(): void
+}
+
+/** The facts of a PEM certificate, as the tests compare them. */
+export function factsOf(pem: string, keyPem = ''): TestCertificate {
+  const x509 = new X509Certificate(pem)
+  const commonName = /^CN=(.*)$/m.exec(x509.subject)?.[1] ?? ''
+  const dnsNames = (x509.subjectAltName ?? '')
+    .split(', ')
+    .filter(name => name.startsWith('DNS:'))
+    .map(name => name.slice(4))
+  const validTo = new Date(x509.validTo)
+  return {
+    pem,
+    keyPem,
+    der: x509.raw,
+    commonName,
+    dnsNames,
+    serial: x509.serialNumber.toUpperCase(),
+    thumbprint: x509.fingerprint.replace(/:/g, '').toUpperCase(),
+    validFrom: new Date(x509.validFrom),
+    validTo,
+    validTill: validTo.toISOString().slice(0, 10)
+  }
+}
+
+/** A test CA (valid ten years) and a fresh temporary directory for the files. */
+export async function makeCertificates(): Promise<Certificates> {
+  const ca = await makeTestCa(['certcentral-email-action test leaves'], { days: 3650 })
+  const dir = mkdtempSync(join(tmpdir(), 'certcentral-certificates-'))
+  const write = (name: string, content: string | Buffer): string => {
+    const file = join(dir, name)
+    mkdirSync(dirname(file), { recursive: true })
+    writeFileSync(file, content)
+    return file
+  }
+  return {
+    ca,
+    dir,
+    async leaf(options) {
+      const now = Date.now()
+      const notBefore = options.expired
+        ? new Date(now - 100 * DAY_MS)
+        : (options.notBefore ??
+          new Date(now - (options.issuedDaysAgo ?? 0) * DAY_MS - 60 * 60 * 1000))
+      const notAfter = options.expired ? new Date(now - 10 * DAY_MS) : options.notAfter
+      const issued = await ca.issue({
+        commonName: options.commonName,
+        ...(options.dnsNames ? { dnsNames: options.dnsNames } : {}),
+        ...(options.serial ? { serial: options.serial } : {}),
+        notBefore,
+        ...(notAfter ? { notAfter } : {})
+      })
+      return factsOf(issued.certPem, issued.keyPem)
+    },
+    writeLeaf: (cert, name = 'cert.pem') => write(name, cert.pem),
+    writeFullChain: (cert, name = 'fullchain.pem', options = {}) =>
+      write(name, options.caFirst ? ca.caCertPem + cert.pem : cert.pem + ca.caCertPem),
+    writeCaOnly: (name = 'chain.pem') => write(name, ca.caCertPem),
+    writeDer: (cert, name = 'cert.der') => write(name, cert.der),
+    writePrivateKey: (cert, name = 'privkey.pem') => write(name, cert.keyPem),
+    writeCsr: (commonName, name = 'request.csr') => write(name, csrPem(ca.keyPem, commonName)),
+    writeText: (name, content) => write(name, content),
+    writeAccount: (account, name = 'account.json') => write(name, JSON.stringify(account)),
+    cleanup() {
+      rmSync(dir, { recursive: true, force: true })
+      ca.cleanup()
+    }
+  }
+}
+
+/** A certificate signing request (PEM) for a common name, signed with this key. */
+function csrPem(keyPem: string, commonName: string): string {
+  const key = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey
+  const csr = forge.pki.createCertificationRequest()
+  csr.publicKey = forge.pki.setRsaPublicKey(key.n, key.e)
+  csr.setSubject([{ name: 'commonName', value: commonName }])
+  csr.sign(key, forge.md.sha256.create())
+  return forge.pki.certificationRequestToPem(csr)
+}
+
+/** A random serial (upper-case hex, 32 digits, positive) for a certificate given by fields. */
+export function randomSerial(): string {
+  return ('4' + forge.util.bytesToHex(forge.random.getBytesSync(15)) + '0').toUpperCase()
+}
+
+/** A random SHA-1 thumbprint (upper-case hex, 40 digits). */
+export function randomThumbprint(): string {
+  return forge.util.bytesToHex(forge.random.getBytesSync(20)).toUpperCase()
+}
+
+/** A certificate given by fields, not the test's: the other primary of an order, say. */
+export function madeUpCertificate(
+  commonName: string,
+  fields: Partial<Extract<AccountCertificate, { common_name: string }>> = {}
+): AccountCertificate {
+  return {
+    id: Number(freshId()),
+    common_name: commonName,
+    serial_number: randomSerial(),
+    thumbprint: randomThumbprint(),
+    date_issued: new Date(Date.now() - 200 * DAY_MS).toISOString(),
+    valid_till: new Date(Date.now() + 165 * DAY_MS).toISOString().slice(0, 10),
+    ...fields
+  }
+}
+
+export interface Holding {
+  orderId: number
+  /** The certificate ID the test certificate has in the account. */
+  certificateId: number
+  order: AccountOrder
+}
+
+/**
+ * An order (fresh order and certificate IDs) that holds `cert` as:
+ * - `primary`: its certificate;
+ * - `duplicate`: one of its duplicates (the primary a made-up certificate, same common name);
+ * - `reissue`: its certificate after a reissue (the earlier, made-up one in its reissue list);
+ * - `replaced`: an earlier certificate in its reissue list (the primary a newer made-up one).
+ */
+export function orderHolding(
+  cert: TestCertificate,
+  as: 'primary' | 'duplicate' | 'reissue' | 'replaced',
+  order: Partial<Omit<AccountOrder, 'certificate'>> & { date_issued?: string } = {}
+): Holding {
+  const orderId = order.id ?? Number(freshId())
+  const certificateId = Number(freshId())
+  const { date_issued, ...rest } = order
+  const mine: AccountCertificate = {
+    id: certificateId,
+    pem: cert.pem,
+    ...(date_issued ? { date_issued } : {})
+  }
+  const other = madeUpCertificate(cert.commonName, { dns_names: cert.dnsNames })
+  const base = { status: 'issued', ...rest, id: orderId }
+  const built: AccountOrder = {
+    primary: { ...base, certificate: mine },
+    duplicate: { ...base, certificate: other, duplicates: [...(rest.duplicates ?? []), mine] },
+    reissue: { ...base, certificate: mine, reissues: [...(rest.reissues ?? []), other] },
+    replaced: { ...base, certificate: other, reissues: [...(rest.reissues ?? []), mine] }
+  }[as]
+  return { orderId, certificateId, order: built }
+}
