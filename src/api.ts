@@ -52,9 +52,16 @@ export const FINAL_WITHOUT_CERTIFICATE = [
 ] as const
 
 export interface OrderInfo {
+  /** Trimmed and in lower case: `" Issued "` is `issued`. */
   status: string
   /** The certificate ID `sendemail` takes; read only when the order is issued. */
   certificateId: string | undefined
+  /**
+   * A `certificate.id` that is there but no ID (0, −5, 5.5, an unsafe integer, an array…), as
+   * JSON text not yet sanitized: the caller shows it. Absent when certificateId is read, or when
+   * the Order info names none (no `id`, or null).
+   */
+  unusableCertificateId?: string
   commonName: string | undefined
   validTill: string | undefined
 }
@@ -62,20 +69,29 @@ export interface OrderInfo {
 /** Reads the fields this action uses from an Order info body; undefined when it is not one. */
 export function parseOrderInfo(body: string): OrderInfo | undefined {
   const parsed = parseJson(body)
-  if (!isRecord(parsed) || typeof parsed.status !== 'string' || parsed.status === '')
-    return undefined
+  if (!isRecord(parsed) || typeof parsed.status !== 'string') return undefined
+  const status = parsed.status.trim().toLowerCase()
+  if (status === '') return undefined
   const certificate = isRecord(parsed.certificate) ? parsed.certificate : {}
   const id = certificate.id
+  const certificateId = usableCertificateId(id)
   return {
-    status: parsed.status.toLowerCase(),
-    certificateId:
-      (typeof id === 'number' && Number.isSafeInteger(id) && id > 0) ||
-      (typeof id === 'string' && /^[1-9]\d{0,19}$/.test(id))
-        ? String(id)
-        : undefined,
+    status,
+    certificateId,
+    ...(certificateId === undefined && id !== undefined && id !== null
+      ? { unusableCertificateId: asText(id) }
+      : {}),
     commonName: typeof certificate.common_name === 'string' ? certificate.common_name : undefined,
     validTill: typeof certificate.valid_till === 'string' ? certificate.valid_till : undefined
   }
+}
+
+/** A certificate.id as the ID a call takes: a positive safe integer, or its digits as a string. */
+function usableCertificateId(id: unknown): string | undefined {
+  return (typeof id === 'number' && Number.isSafeInteger(id) && id > 0) ||
+    (typeof id === 'string' && /^[1-9]\d{0,19}$/.test(id))
+    ? String(id)
+    : undefined
 }
 
 export function isFinalWithoutCertificate(status: string): boolean {
@@ -235,6 +251,34 @@ export function isLoopbackHost(hostname: string): boolean {
 /** Whether the key may travel to this URL at all: HTTPS anywhere, plain HTTP only to loopback. */
 export function mayCarryKey(url: URL): boolean {
   return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))
+}
+
+/** The path every CertCentral base URL ends in; any other path of api-url may hold a secret. */
+export const SERVICES_PATH = '/services/v2'
+
+/**
+ * A base URL as every line the step writes shows it: its origin, then `/…` for a path. The path
+ * may hold a gateway's token (`https://gw.example/t0k3n/services/v2`), so it is never shown; the
+ * region's URLs follow the same rule (`https://www.digicert.com/…`). A request is shown as this
+ * plus its path below the base: `https://gw.example/…/certificate/123/sendemail`.
+ */
+export function shownBase({ baseUrl }: { baseUrl: string }): string {
+  const url = new URL(baseUrl)
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '') === '' ? '' : '/…'}`
+}
+
+/**
+ * The path of api-url for the sanitizer to hide wherever a server echoes it (a redirect's
+ * Location, an error body): none when it is empty, not a URL, or the usual /services/v2.
+ */
+export function secretPathOf({ apiUrl }: { apiUrl: string }): string[] {
+  let path: string
+  try {
+    path = new URL(apiUrl.trim()).pathname.replace(/\/+$/, '')
+  } catch {
+    return []
+  }
+  return path === '' || path === SERVICES_PATH ? [] : [path]
 }
 
 function parseJson(text: string): unknown {

@@ -12,6 +12,7 @@ import {
   parseOrderInfo,
   parseRetryAfter,
   refusesKey,
+  shownBase,
   type OrderInfo
 } from './api.js'
 import { OPERATIONS, type IdInput, type Operation } from './operations.js'
@@ -85,9 +86,16 @@ export class CertCentralError extends Error {
   }
 }
 
+/** A request as shown (dry run, summary): `url` is shownBase's origin and `/…`, then the path. */
 export interface PlannedRequest {
   method: string
   url: string
+}
+
+/** A request to make: its path below the base URL. */
+interface Request {
+  method: string
+  path: string
 }
 
 export interface Log {
@@ -111,18 +119,17 @@ export interface ClientOptions {
 
 export class CertCentralClient {
   private readonly host: string
+  /** The base URL as shown: never its path (see shownBase). */
+  private readonly base: string
 
   constructor(private readonly options: ClientOptions) {
     this.host = new URL(options.baseUrl).host
+    this.base = shownBase({ baseUrl: options.baseUrl })
   }
 
-  /** The method and full URL of an operation's call for the ID it takes. */
+  /** The method and shown URL of an operation's call for the ID it takes. */
   requestFor(operation: Operation, id: string): PlannedRequest {
-    const spec = OPERATIONS[operation]
-    return {
-      method: spec.method,
-      url: this.options.baseUrl + spec.path.replace('{id}', digits(id))
-    }
+    return this.shown(this.callOf(operation, id))
   }
 
   /** The requests one ID takes, for the dry run: with an order ID, the look-up first. */
@@ -132,16 +139,26 @@ export class CertCentralClient {
     const call =
       spec.orderTarget === 'order'
         ? this.requestFor(operation, id)
-        : {
-            method: spec.method,
-            url: this.options.baseUrl + spec.path.replace('{id}', '{certificate.id}')
-          }
+        : this.shown({ method: spec.method, path: spec.path.replace('{id}', '{certificate.id}') })
     return [this.lookupFor(id), call]
   }
 
-  /** The Order info look-up of an order. */
+  /** The Order info look-up of an order, as shown. */
   lookupFor(orderId: string): PlannedRequest {
-    return { method: 'GET', url: this.options.baseUrl + orderInfoPath(orderId) }
+    return this.shown(this.lookupOf(orderId))
+  }
+
+  private callOf(operation: Operation, id: string): Request {
+    const spec = OPERATIONS[operation]
+    return { method: spec.method, path: spec.path.replace('{id}', digits(id)) }
+  }
+
+  private lookupOf(orderId: string): Request {
+    return { method: 'GET', path: orderInfoPath(orderId) }
+  }
+
+  private shown({ method, path }: Request): PlannedRequest {
+    return { method, url: this.base + path }
   }
 
   /**
@@ -155,7 +172,7 @@ export class CertCentralClient {
     attempt: number,
     cancel?: AbortSignal
   ): Promise<{ status: number }> {
-    const request = this.requestFor(operation, id)
+    const request = this.callOf(operation, id)
     const response = await this.exchange(request, body, { attempt, sends: true, cancel })
     const refused = this.notAnAnswer(response, 'send')
     if (refused) throw refused
@@ -168,7 +185,7 @@ export class CertCentralClient {
     attempt: number,
     cancel?: AbortSignal
   ): Promise<{ status: number; order: OrderInfo }> {
-    const request = this.lookupFor(orderId)
+    const request = this.lookupOf(orderId)
     const response = await this.exchange(request, undefined, { attempt, sends: false, cancel })
     const refused = this.notAnAnswer(response, `the Order info of order ${orderId}`)
     if (refused) throw refused
@@ -180,11 +197,17 @@ export class CertCentralClient {
         status: response.status
       })
     }
+    // The one field of an Order info a message quotes: sanitized here, bounded as an ID.
+    if (order.unusableCertificateId !== undefined)
+      order.unusableCertificateId = this.options.sanitizer.text(
+        order.unusableCertificateId,
+        SHOWN_CHARS.id
+      )
     return { status: response.status, order }
   }
 
   private async exchange(
-    { method, url }: PlannedRequest,
+    { method, path }: Request,
     body: object | undefined,
     { attempt, sends, cancel }: { attempt: number; sends: boolean; cancel?: AbortSignal }
   ): Promise<RawResponse> {
@@ -199,17 +222,18 @@ export class CertCentralClient {
     const text = body === undefined ? undefined : JSON.stringify(body)
     let response: RawResponse
     try {
-      response = await this.options.transport.request(method, new URL(url), headers, text, cancel)
+      const url = new URL(this.options.baseUrl + path)
+      response = await this.options.transport.request(method, url, headers, text, cancel)
     } catch (error) {
       const failure = this.explainFailure(error, sends)
       this.options.log.debug(
-        `${method} ${url} attempt ${attempt}: ${failure.kind} after ${took()} ms${failure.status ? ` (HTTP ${failure.status})` : ''}`
+        `${method} ${this.base}${path} attempt ${attempt}: ${failure.kind} after ${took()} ms${failure.status ? ` (HTTP ${failure.status})` : ''}`
       )
       throw failure
     }
     const retryAfter = first(response.headers['retry-after'])
     this.options.log.debug(
-      `${method} ${url} attempt ${attempt}: HTTP ${response.status} in ${took()} ms` +
+      `${method} ${this.base}${path} attempt ${attempt}: HTTP ${response.status} in ${took()} ms` +
         (retryAfter !== undefined
           ? `, Retry-After: ${this.options.sanitizer.text(retryAfter, SHOWN_CHARS.header)}`
           : '')

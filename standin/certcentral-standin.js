@@ -87,6 +87,7 @@ export const INVALID_KEY_HEADERS = {
  * @property {Map<string, OrderScript>} orders
  * @property {Map<string, number>} served  statuses served per order
  * @property {{ limit: number, windowMs: number }[]} rateLimits
+ * @property {string} pathPrefix  before /services/v2 in every path ('' by default)
  * @property {number[]} arrivals  when each request past the recording arrived
  * @property {RecordedRequest[]} requests
  * @property {number} started
@@ -101,6 +102,8 @@ export const INVALID_KEY_HEADERS = {
  * @param {Record<string, OrderScript>} [options.orders]  by order ID
  * @param {{ limit: number, windowMs: number }[]} [options.rateLimits]  answer 429 past these windows
  * @param {{ key: string | Buffer, cert: string | Buffer }} [options.tls]  serve HTTPS
+ * @param {string} [options.pathPrefix]  served before /services/v2 (e.g. `/t0k3n`, a gateway's
+ *   token in the path): baseUrl holds it, and a request without it is off every route
  * @param {string} [options.hostname]  the name in origin and baseUrl (127.0.0.1 by default); the
  *   server still listens on 127.0.0.1 only: a name such as certcentral.test is for a proxy to map
  */
@@ -113,6 +116,7 @@ export async function startStandIn(options = {}) {
     orders: new Map(),
     served: new Map(),
     rateLimits: options.rateLimits ?? [],
+    pathPrefix: options.pathPrefix ?? '',
     arrivals: [],
     requests: [],
     started: 0
@@ -140,7 +144,7 @@ export async function startStandIn(options = {}) {
   return {
     /** `http://127.0.0.1:PORT`, or `https://HOSTNAME:PORT` with tls and hostname. */
     origin,
-    baseUrl: `${origin}/services/v2`,
+    baseUrl: `${origin}${account.pathPrefix}/services/v2`,
     /** The port on 127.0.0.1. */
     port: address.port,
     apiKey: account.apiKey,
@@ -305,8 +309,8 @@ function pastRateLimit(account) {
  */
 function answer({ account, req, res, id, text, fault }) {
   const method = req.method ?? ''
-  const path = pathOf(req.url ?? '')
-  if (path === '/_standin/requests' && method === 'GET') {
+  const full = pathOf(req.url ?? '')
+  if (full === '/_standin/requests' && method === 'GET') {
     return send(res, 200, JSON.stringify(account.requests))
   }
   const entry = record(account, req, { text, id, status: 0 })
@@ -321,6 +325,9 @@ function answer({ account, req, res, id, text, fault }) {
   if (pastRateLimit(account)) {
     return errors(429, 'request_limit_exceeded', 'Service unavailable, please limit request volume')
   }
+  // Below the prefix only: a request without it is off every route.
+  const prefix = account.pathPrefix
+  const path = full.startsWith(`${prefix}/`) ? full.slice(prefix.length) : ''
   const resource = resourceOf(method, path)
   if (!resource) return errors(404, 'not_found|route', 'The specified route was not found.')
   const key = req.headers['x-dc-devkey']

@@ -249,13 +249,15 @@ describe('run() against the stand-in', () => {
     expect(plan).toBeDefined()
     expect(plan).toContain('"operation":"send-certificate"')
     expect(plan).toContain(id)
-    expect(plan).toContain(standIn.baseUrl)
+    // api-url as its origin only: a path may hold a gateway's token.
+    expect(plan).toContain(`"baseUrl":"${standIn.origin}/…"`)
+    expect(plan).not.toContain('/services/v2')
     expect(plan).not.toContain(standIn.apiKey)
     expect(plan).not.toMatch(/apiKey|api-key/)
     expect(debug).toContainEqual(
       expect.stringMatching(
         new RegExp(
-          `^PUT ${escapeRegExp(standIn.baseUrl)}/certificate/${id}/sendemail attempt 1: HTTP 204\\b`
+          `^PUT ${escapeRegExp(standIn.origin)}/…/certificate/${id}/sendemail attempt 1: HTTP 204\\b`
         )
       )
     )
@@ -342,7 +344,7 @@ describe('run() against the stand-in', () => {
     expect(messages('warning')).toContainEqual(
       expect.stringMatching(new RegExp(`certificate ${id}: HTTP 429.*retry 1 of 1 in 30\\.0 s`))
     )
-    const url = escapeRegExp(`${standIn.baseUrl}/certificate/${id}/sendemail`)
+    const url = escapeRegExp(`${standIn.origin}/…/certificate/${id}/sendemail`)
     // Timed on the injected clock, which stands still while a request is out.
     expect(messages('debug')).toEqual(
       expect.arrayContaining([
@@ -473,9 +475,9 @@ describe('run() against the stand-in', () => {
     expect(process.exitCode).toBeUndefined()
     expect(standIn.connections()).toBe(connections)
     for (const id of [a, b]) {
-      expect(log()).toContain(`GET ${standIn.baseUrl}/order/certificate/${id}`)
+      expect(log()).toContain(`GET ${standIn.origin}/…/order/certificate/${id}`)
       expect(log()).toContain(
-        `POST ${standIn.baseUrl}/order/certificate/${id}/site-seal/email-seal`
+        `POST ${standIn.origin}/…/order/certificate/${id}/site-seal/email-seal`
       )
     }
     expect(log().split('"seal_size": "s"')).toHaveLength(2)
@@ -620,5 +622,61 @@ describe('run() with order IDs', () => {
       `email-site-seal: 1 order ID(s) via ${new URL(standIn.baseUrl).host}, waiting up to 1 min 30 s for each order to be issued`
     )
     expect(outputs()).toMatchObject({ 'status-code': '204', 'sent-ids': id })
+  })
+})
+
+describe('run() with a token in the path of api-url', () => {
+  let gateway: StandIn
+  beforeAll(async () => {
+    gateway = await startStandIn({ pathPrefix: '/t0k3n' })
+  })
+  afterAll(async () => {
+    await gateway.close()
+  })
+
+  it('sends below the path and writes it nowhere: log, debug lines, outputs, summary', async () => {
+    vi.stubEnv('RUNNER_DEBUG', '1')
+    const [fine, redirected, echoed] = [freshId(), freshId(), freshId()]
+    // A server that echoes the path back: a redirect's Location and an error body.
+    gateway.setFault(redirected, { kind: 'redirect', location: `${gateway.baseUrl}/elsewhere` })
+    gateway.setFault(echoed, {
+      kind: 'status',
+      status: 400,
+      body: JSON.stringify({
+        errors: [{ code: 'bad', message: `no route ${gateway.baseUrl}/certificate/${echoed}` }]
+      })
+    })
+    await runWith({
+      'api-url': gateway.baseUrl,
+      'api-key': gateway.apiKey,
+      operation: 'send-certificate',
+      'certificate-id': `${fine} ${redirected} ${echoed}`,
+      emails: 'ops@example.com'
+    })
+    expect(requestsFor(gateway, fine).map(r => r.path)).toEqual([
+      `/t0k3n/services/v2/certificate/${fine}/sendemail`
+    ])
+    expect(outputs()['sent-ids']).toBe(fine)
+    const written = [log(), JSON.stringify(outputs()), summary()].join('\n')
+    expect(written).not.toContain('t0k3n')
+    expect(log()).toContain(`PUT ${gateway.origin}/…/certificate/${fine}/sendemail attempt 1`)
+    expect(outputs().results).toContain(`redirect to ${gateway.origin}***/elsewhere`)
+  })
+
+  it('a dry run shows each request from the origin, never the path', async () => {
+    vi.stubEnv('RUNNER_DEBUG', '1')
+    const id = freshId()
+    await runWith({
+      'api-url': gateway.baseUrl,
+      'api-key': gateway.apiKey,
+      operation: 'send-certificate',
+      'order-id': id,
+      emails: 'ops@example.com',
+      'dry-run': 'true'
+    })
+    expect(log()).toContain(
+      `GET ${gateway.origin}/…/order/certificate/${id} → then PUT ${gateway.origin}/…/certificate/{certificate.id}/sendemail`
+    )
+    expect([log(), JSON.stringify(outputs()), summary()].join('\n')).not.toContain('t0k3n')
   })
 })
