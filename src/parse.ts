@@ -209,7 +209,8 @@ export function parseEmails(input: string, value: string): string[] {
       `${input}: ${quote(written.trim())} is a recipient as a mail client writes it (a name, angle brackets); give the address alone: ` +
         (problem ? `the address ${quote(bare)} ${problem}` : `use ${bare}`)
     )
-    return ','
+    // A separator or the start is before it (DISPLAY_NAME's lookbehind): nothing joins.
+    return ''
   })
   const emails = splitList(rest)
   for (const address of emails) {

@@ -680,3 +680,35 @@ describe('run() with a token in the path of api-url', () => {
     expect([log(), JSON.stringify(outputs()), summary()].join('\n')).not.toContain('t0k3n')
   })
 })
+
+describe('run() with a proxy variable that cannot be used', () => {
+  it('warns once, naming the variable and never its password, before the dry run', async () => {
+    vi.stubEnv('https_proxy', 'http://user:s3cr%et@proxy.test:3128')
+    await runWith({
+      'api-url': 'https://certcentral.test/services/v2',
+      operation: 'send-certificate',
+      'certificate-id': freshId(),
+      emails: 'ops@example.com',
+      'dry-run': 'true'
+    })
+    expect(messages('warning')).toEqual([
+      expect.stringMatching(
+        /^https_proxy cannot be used: its user name or password holds a % that starts no %XX escape, so requests to certcentral\.test go directly/
+      )
+    ])
+    expect(log()).not.toContain('s3cr')
+    expect(process.exitCode).toBeUndefined()
+  })
+
+  it('says nothing of a usable one', async () => {
+    vi.stubEnv('https_proxy', 'http://proxy.test:3128')
+    await runWith({
+      'api-url': 'https://certcentral.test/services/v2',
+      operation: 'send-certificate',
+      'certificate-id': freshId(),
+      emails: 'ops@example.com',
+      'dry-run': 'true'
+    })
+    expect(messages('warning')).toEqual([])
+  })
+})

@@ -459,6 +459,19 @@ describe('seal-settings numbers JSON.parse cannot keep', () => {
     ])
   })
 
+  it('shows a number of 40 characters whole', () => {
+    const text = '9'.repeat(40)
+    expect(inputErrorOf(() => parseSealSettings(`{"seal_z": ${text}}`)).problems).toEqual([
+      `seal-settings: "seal_z" holds ${text}, ${TOO_LARGE}; write a smaller number, or a string`
+    ])
+  })
+
+  it('says first that a name with control characters has them', () => {
+    expect(inputErrorOf(() => parseSealSettings('{"a\\u0001": 1e400}')).problems).toEqual([
+      'seal-settings: the name "a\\u0001" contains control characters'
+    ])
+  })
+
   it('refuses a top-level 1e400 as not an object', () => {
     expect(inputErrorOf(() => parseSealSettings('1e400')).message).toBe(
       'seal-settings: must be a JSON object, e.g. {"seal_size": "m", "seal_hover": true}'

@@ -423,6 +423,15 @@ describe('emails as a mail client writes them', () => {
     ])
   })
 
+  it('keeps the addresses around one, whatever separates them', () => {
+    expect(
+      inputErrorOf(() => parseEmails('emails', 'a@example.com Ops <ops@example.com>\nb@x')).problems
+    ).toEqual([
+      'emails: "Ops <ops@example.com>" is a recipient as a mail client writes it (a name, angle brackets); give the address alone: use ops@example.com',
+      'emails: "b@x" is not an email address (the domain must look like example.com)'
+    ])
+  })
+
   it('says what is wrong with the address inside the brackets', () => {
     expect(inputErrorOf(() => parseEmails('emails', 'Ops <ops@@example.com>')).message).toBe(
       'emails: "Ops <ops@@example.com>" is a recipient as a mail client writes it (a name, angle brackets); give the address alone: the address "ops@@example.com" is not an email address (it needs exactly one @)'
