@@ -79,11 +79,23 @@ export function parseOrderInfo(body: string): OrderInfo | undefined {
     status,
     certificateId,
     ...(certificateId === undefined && id !== undefined && id !== null
-      ? { unusableCertificateId: asText(id) }
+      ? { unusableCertificateId: idAsWritten({ body, id }) }
       : {}),
     commonName: typeof certificate.common_name === 'string' ? certificate.common_name : undefined,
     validTill: typeof certificate.valid_till === 'string' ? certificate.valid_till : undefined
   }
+}
+
+/**
+ * An unusable certificate.id as text: a number as the body wrote it (JSON.parse turns `1e400` into
+ * Infinity, which JSON shows as null, and `9007199254740993` into another integer), else as JSON.
+ */
+export function idAsWritten({ body, id }: { body: string; id: unknown }): string {
+  if (typeof id === 'number') {
+    for (const [, text] of body.matchAll(/"id"\s*:\s*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g))
+      if (Object.is(Number(text), id)) return text as string
+  }
+  return asText(id)
 }
 
 /** A certificate.id as the ID a call takes: a positive safe integer, or its digits as a string. */

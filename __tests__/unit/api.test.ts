@@ -16,6 +16,7 @@ import {
   parseOrderInfo,
   parseRetryAfter,
   refusesKey,
+  idAsWritten,
   secretPathOf,
   shownBase
 } from '../../src/api.js'
@@ -326,7 +327,9 @@ describe('parseOrderInfo', () => {
     ['0', '0', '0'],
     ['negative', '-5', '-5'],
     ['a fraction', '5.5', '5.5'],
-    ['unsafe', '9007199254740993', '9007199254740992'],
+    ['unsafe', '9007199254740993', '9007199254740993'],
+    ['too large for a number', '1e400', '1e400'],
+    ['negative, with an exponent', '-2.5E+3', '-2.5E+3'],
     ['an array', '[1234]', '[1234]'],
     ['leading zero', '"0123"', '0123'],
     ['an object', '{"id":1}', '{"id":1}'],
@@ -339,6 +342,16 @@ describe('parseOrderInfo', () => {
       commonName: undefined,
       validTill: undefined
     })
+  })
+
+  it('idAsWritten finds the number as written: the one that reads as the value', () => {
+    const body = '{"id": 7, "status":"issued","certificate":{"id" : 1E400}}'
+    expect(idAsWritten({ body, id: Infinity })).toBe('1E400')
+    expect(idAsWritten({ body: '{"id":7,"certificate":{"id":-1e999}}', id: -Infinity })).toBe(
+      '-1e999'
+    )
+    expect(idAsWritten({ body: '{"certificate":{"id":"x"}}', id: 5 })).toBe('5')
+    expect(idAsWritten({ body: '{"certificate":{"id":[5]}}', id: [5] })).toBe('[5]')
   })
 
   it('names no unusable certificate.id when there is none, or null', () => {
