@@ -57,9 +57,16 @@ export const FINAL_WITHOUT_CERTIFICATE = [
 ] as const
 
 export interface OrderInfo {
+  /** Trimmed and in lower case: `" Issued "` is `issued`. */
   status: string
   /** The certificate ID `sendemail` takes; read only when the order is issued. */
   certificateId: string | undefined
+  /**
+   * A `certificate.id` that is there but no ID (0, −5, 5.5, an unsafe integer, an array…), as
+   * JSON text not yet sanitized: the caller shows it. Absent when certificateId is read, or when
+   * the Order info names none (no `id`, or null).
+   */
+  unusableCertificateId?: string
   commonName: string | undefined
   validTill: string | undefined
   /** The order's own ID (asked by thumbprint or serial, it is not the key asked with). */
@@ -75,12 +82,18 @@ export interface OrderInfo {
 /** Reads the fields this action uses from an Order info body; undefined when it is not one. */
 export function parseOrderInfo(body: string): OrderInfo | undefined {
   const parsed = parseJson(body)
-  if (!isRecord(parsed) || typeof parsed.status !== 'string' || parsed.status === '')
-    return undefined
+  if (!isRecord(parsed) || typeof parsed.status !== 'string') return undefined
+  const status = parsed.status.trim().toLowerCase()
+  if (status === '') return undefined
   const certificate = isRecord(parsed.certificate) ? parsed.certificate : {}
+  const id = certificate.id
+  const certificateId = idOf(id)
   return {
-    status: parsed.status.toLowerCase(),
-    certificateId: idOf(certificate.id),
+    status,
+    certificateId,
+    ...(certificateId === undefined && id !== undefined && id !== null
+      ? { unusableCertificateId: idAsWritten({ body, id }) }
+      : {}),
     commonName: textOf(certificate.common_name),
     validTill: textOf(certificate.valid_till),
     // The fields the look-up chain reads, each only when given.
@@ -101,7 +114,19 @@ function defined<T extends Record<string, unknown>>(fields: T): Partial<T> {
   ) as Partial<T>
 }
 
-/** A CertCentral ID as text: a positive safe integer, or its digits (at most 20). */
+/**
+ * An unusable certificate.id as text: a number as the body wrote it (JSON.parse turns `1e400` into
+ * Infinity, which JSON shows as null, and `9007199254740993` into another integer), else as JSON.
+ */
+export function idAsWritten({ body, id }: { body: string; id: unknown }): string {
+  if (typeof id === 'number') {
+    for (const [, text] of body.matchAll(/"id"\s*:\s*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g))
+      if (Object.is(Number(text), id)) return text as string
+  }
+  return asText(id)
+}
+
+/** A CertCentral ID as the ID a call takes: a positive safe integer, or its digits (at most 20). */
 function idOf(id: unknown): string | undefined {
   return (typeof id === 'number' && Number.isSafeInteger(id) && id > 0) ||
     (typeof id === 'string' && /^[1-9]\d{0,19}$/.test(id))
@@ -392,6 +417,34 @@ export function isLoopbackHost(hostname: string): boolean {
 /** Whether the key may travel to this URL at all: HTTPS anywhere, plain HTTP only to loopback. */
 export function mayCarryKey(url: URL): boolean {
   return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))
+}
+
+/** The path every CertCentral base URL ends in; any other path of api-url may hold a secret. */
+export const SERVICES_PATH = '/services/v2'
+
+/**
+ * A base URL as every line the step writes shows it: its origin, then `/…` for a path. The path
+ * may hold a gateway's token (`https://gw.example/t0k3n/services/v2`), so it is never shown; the
+ * region's URLs follow the same rule (`https://www.digicert.com/…`). A request is shown as this
+ * plus its path below the base: `https://gw.example/…/certificate/123/sendemail`.
+ */
+export function shownBase({ baseUrl }: { baseUrl: string }): string {
+  const url = new URL(baseUrl)
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '') === '' ? '' : '/…'}`
+}
+
+/**
+ * The path of api-url for the sanitizer to hide wherever a server echoes it (a redirect's
+ * Location, an error body): none when it is empty, not a URL, or the usual /services/v2.
+ */
+export function secretPathOf({ apiUrl }: { apiUrl: string }): string[] {
+  let path: string
+  try {
+    path = new URL(apiUrl.trim()).pathname.replace(/\/+$/, '')
+  } catch {
+    return []
+  }
+  return path === '' || path === SERVICES_PATH ? [] : [path]
 }
 
 function parseJson(text: string): unknown {

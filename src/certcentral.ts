@@ -16,6 +16,7 @@ import {
   parseOrderList,
   parseRetryAfter,
   refusesKey,
+  shownBase,
   type CertificateSummary,
   type OrderInfo,
   type OrderList,
@@ -98,9 +99,16 @@ export class CertCentralError extends Error {
   }
 }
 
+/** A request as shown (dry run, summary): `url` is shownBase's origin and `/…`, then the path. */
 export interface PlannedRequest {
   method: string
   url: string
+}
+
+/** A request to make: its path below the base URL. */
+interface Request {
+  method: string
+  path: string
 }
 
 export interface Log {
@@ -124,18 +132,17 @@ export interface ClientOptions {
 
 export class CertCentralClient {
   private readonly host: string
+  /** The base URL as shown: never its path (see shownBase). */
+  private readonly base: string
 
   constructor(private readonly options: ClientOptions) {
     this.host = new URL(options.baseUrl).host
+    this.base = shownBase({ baseUrl: options.baseUrl })
   }
 
-  /** The method and full URL of an operation's call for the ID it takes. */
+  /** The method and shown URL of an operation's call for the ID it takes. */
   requestFor(operation: Operation, id: string): PlannedRequest {
-    const spec = OPERATIONS[operation]
-    return {
-      method: spec.method,
-      url: this.options.baseUrl + spec.path.replace('{id}', digits(id))
-    }
+    return this.shown(this.callOf(operation, id))
   }
 
   /**
@@ -151,10 +158,8 @@ export class CertCentralClient {
     const { idInput } = this.options
     if (idInput === 'certificate-id') return [this.requestFor(operation, id)]
     const spec = OPERATIONS[operation]
-    const placeholder = (name: string): PlannedRequest => ({
-      method: spec.method,
-      url: this.options.baseUrl + spec.path.replace('{id}', name)
-    })
+    const placeholder = (name: string): PlannedRequest =>
+      this.shown({ method: spec.method, path: spec.path.replace('{id}', name) })
     if (isFindingInput(idInput)) {
       const target = spec.orderTarget === 'order' ? '{order.id}' : '{certificate.id}'
       return [...this.findingLookups(known), placeholder(target)]
@@ -169,8 +174,7 @@ export class CertCentralClient {
 
   /** The look-ups the chain may make for what is known, in order, for the dry run. */
   private findingLookups(known: Known): PlannedRequest[] {
-    const { baseUrl } = this.options
-    const get = (path: string): PlannedRequest => ({ method: 'GET', url: baseUrl + path })
+    const get = (path: string): PlannedRequest => this.shown({ method: 'GET', path })
     const steps: PlannedRequest[] = []
     const { thumbprint, serialNumber, commonName } = known
     if (thumbprint !== undefined) steps.push(this.lookupFor(thumbprint))
@@ -185,9 +189,22 @@ export class CertCentralClient {
     return steps
   }
 
-  /** The Order info look-up of an order, or of an order by its primary's thumbprint or serial. */
+  /** The Order info look-up of an order, or of an order by its primary's thumbprint or serial, as shown. */
   lookupFor(key: string): PlannedRequest {
-    return { method: 'GET', url: this.options.baseUrl + orderInfoPath(key) }
+    return this.shown(this.lookupOf(key))
+  }
+
+  private callOf(operation: Operation, id: string): Request {
+    const spec = OPERATIONS[operation]
+    return { method: spec.method, path: spec.path.replace('{id}', digits(id)) }
+  }
+
+  private lookupOf(key: string): Request {
+    return { method: 'GET', path: orderInfoPath(key) }
+  }
+
+  private shown({ method, path }: Request): PlannedRequest {
+    return { method, url: this.base + path }
   }
 
   /** One page of the order list. */
@@ -196,7 +213,7 @@ export class CertCentralClient {
     attempt: number,
     cancel?: AbortSignal
   ): Promise<{ status: number; list: OrderList }> {
-    const request = { method: 'GET', url: this.options.baseUrl + orderListPath(query) }
+    const request = { method: 'GET', path: orderListPath(query) }
     const response = await this.exchange(request, undefined, { attempt, sends: false, cancel })
     const what = 'the order list'
     const refused = this.notAnAnswer(response, what)
@@ -212,7 +229,7 @@ export class CertCentralClient {
     attempt: number,
     cancel?: AbortSignal
   ): Promise<{ status: number; certificates: CertificateSummary[] }> {
-    const request = { method: 'GET', url: this.options.baseUrl + duplicatesPath(orderId) }
+    const request = { method: 'GET', path: duplicatesPath(orderId) }
     const response = await this.exchange(request, undefined, { attempt, sends: false, cancel })
     const what = `the duplicate list of order ${orderId}`
     const refused = this.notAnAnswer(response, what)
@@ -241,7 +258,7 @@ export class CertCentralClient {
     attempt: number,
     cancel?: AbortSignal
   ): Promise<{ status: number }> {
-    const request = this.requestFor(operation, id)
+    const request = this.callOf(operation, id)
     const response = await this.exchange(request, body, { attempt, sends: true, cancel })
     const refused = this.notAnAnswer(response, 'send')
     if (refused) throw refused
@@ -254,7 +271,7 @@ export class CertCentralClient {
     attempt: number,
     cancel?: AbortSignal
   ): Promise<{ status: number; order: OrderInfo }> {
-    const request = this.lookupFor(orderId)
+    const request = this.lookupOf(orderId)
     const response = await this.exchange(request, undefined, { attempt, sends: false, cancel })
     const refused = this.notAnAnswer(response, `the Order info of order ${orderId}`)
     if (refused) throw refused
@@ -266,11 +283,17 @@ export class CertCentralClient {
         status: response.status
       })
     }
+    // The one field of an Order info a message quotes: sanitized here, bounded as an ID.
+    if (order.unusableCertificateId !== undefined)
+      order.unusableCertificateId = this.options.sanitizer.text(
+        order.unusableCertificateId,
+        SHOWN_CHARS.id
+      )
     return { status: response.status, order }
   }
 
   private async exchange(
-    { method, url }: PlannedRequest,
+    { method, path }: Request,
     body: object | undefined,
     { attempt, sends, cancel }: { attempt: number; sends: boolean; cancel?: AbortSignal }
   ): Promise<RawResponse> {
@@ -285,17 +308,18 @@ export class CertCentralClient {
     const text = body === undefined ? undefined : JSON.stringify(body)
     let response: RawResponse
     try {
-      response = await this.options.transport.request(method, new URL(url), headers, text, cancel)
+      const url = new URL(this.options.baseUrl + path)
+      response = await this.options.transport.request(method, url, headers, text, cancel)
     } catch (error) {
       const failure = this.explainFailure(error, sends)
       this.options.log.debug(
-        `${method} ${url} attempt ${attempt}: ${failure.kind} after ${took()} ms${failure.status ? ` (HTTP ${failure.status})` : ''}`
+        `${method} ${this.base}${path} attempt ${attempt}: ${failure.kind} after ${took()} ms${failure.status ? ` (HTTP ${failure.status})` : ''}`
       )
       throw failure
     }
     const retryAfter = first(response.headers['retry-after'])
     this.options.log.debug(
-      `${method} ${url} attempt ${attempt}: HTTP ${response.status} in ${took()} ms` +
+      `${method} ${this.base}${path} attempt ${attempt}: HTTP ${response.status} in ${took()} ms` +
         (retryAfter !== undefined
           ? `, Retry-After: ${this.options.sanitizer.text(retryAfter, SHOWN_CHARS.header)}`
           : '')

@@ -464,7 +464,10 @@ export function orderStep(input: OrderStepInput): OrderStep {
   if (answer.status === ISSUED) {
     if (input.orderTarget === 'order') return { step: 'send', target: id }
     if (answer.certificateId !== undefined) return { step: 'send', target: answer.certificateId }
-    const error = `order ${id} is issued but its Order info names no certificate.id; check api-url`
+    const error =
+      answer.unusableCertificateId === undefined
+        ? `order ${id} is issued but its Order info names no certificate.id; check api-url`
+        : `order ${id} is issued but its Order info has an unusable certificate.id (${answer.unusableCertificateId}); check api-url`
     return { step: 'end', fate: 'failed', error }
   }
   if (isFinalWithoutCertificate(answer.status)) {

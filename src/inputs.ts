@@ -2,8 +2,8 @@
 // Pure: no I/O, no @actions/core; main.ts reads the inputs (defaults from action.yml applied) and
 // hands them here with what it needs of the environment.
 import { ACTION_INPUTS, type InputName } from './action-inputs.js'
-import { REGION_BASE_URLS, isLoopbackHost, mayCarryKey } from './api.js'
 import type { FileReading } from './certificate-file.js'
+import { REGION_BASE_URLS, isLoopbackHost, mayCarryKey, shownBase } from './api.js'
 import {
   ID_INPUTS,
   OPERATIONS,
@@ -131,11 +131,13 @@ export function parseBaseUrl(region: string, apiUrl: string, env: Environment): 
     ])
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError([`api-url: ${quote(url.href)} must start with https://`])
+    throw new InputError([
+      `api-url: ${quote(shownBase({ baseUrl: url.href }))} must start with https://`
+    ])
   }
   if (!mayCarryKey(url)) {
     throw new InputError([
-      `api-url: ${quote(url.href)} uses plain HTTP; the API key only travels over https: (http: is allowed for loopback only: 127.0.0.0/8, localhost, ::1)`
+      `api-url: ${quote(shownBase({ baseUrl: url.href }))} uses plain HTTP; the API key only travels over https: (http: is allowed for loopback only: 127.0.0.0/8, localhost, ::1)`
     ])
   }
   const proxy = url.protocol === 'http:' ? env.proxyFor(url) : undefined

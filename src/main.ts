@@ -5,6 +5,7 @@ import * as core from '@actions/core'
 import pkg from '../package.json' with { type: 'json' }
 import { ACTION_INPUTS, type InputName } from './action-inputs.js'
 import { readCertificateFiles } from './certificate-file.js'
+import { secretPathOf, shownBase } from './api.js'
 import { CertCentralClient } from './certcentral.js'
 import { parsePlan, withDefaults, type Plan, type RawInputs } from './inputs.js'
 import { InputError, formatDuration } from './parse.js'
@@ -24,7 +25,7 @@ import {
 import { realClock, type Clock } from './clock.js'
 import { MAX_IN_FLIGHT, runPlan, type RunLog } from './scheduler.js'
 import { SHOWN_CHARS, Sanitizer } from './sanitize.js'
-import { Transport, runnerProxyFor } from './transport.js'
+import { Transport, runnerProxyFor, runnerProxyWarning } from './transport.js'
 
 export const USER_AGENT = `${pkg.name}/${pkg.version} (GitHub Action; node ${process.version})`
 
@@ -65,13 +66,18 @@ function describePlan(plan: Plan): string {
   delete shown.targets
   return JSON.stringify({
     ...shown,
+    baseUrl: shownBase({ baseUrl: plan.baseUrl }),
     ids: plan.ids.length > 20 ? [...plan.ids.slice(0, 20), `… ${plan.ids.length} in all`] : plan.ids
   })
 }
 
 export async function run(clock: Clock = realClock): Promise<void> {
   const inputs = readInputs()
-  const safe = new Sanitizer(secretLines(inputs['api-key']))
+  // The key, and a path of api-url (a gateway's token) wherever a server echoes it.
+  const safe = new Sanitizer([
+    ...secretLines(inputs['api-key']),
+    ...secretPathOf({ apiUrl: inputs['api-url'] })
+  ])
   const cancellation = cancelOnSignals(message => core.warning(message))
   let transport: Transport | undefined
   // The IDs to report unsent should the run fail before it has an outcome. Once it has one, none:
@@ -88,6 +94,8 @@ export async function run(clock: Clock = realClock): Promise<void> {
     core.debug(`plan: ${describePlan(plan)}`)
     const context = reportContext(plan)
     await publish(planWarningsReport(context))
+    const proxyWarning = runnerProxyWarning(new URL(plan.baseUrl))
+    if (proxyWarning) core.warning(proxyWarning)
     transport = new Transport({
       timeoutMs: plan.timeoutMs,
       userAgent: USER_AGENT,

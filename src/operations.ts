@@ -258,8 +258,47 @@ function showJson(value: unknown): string {
   return shown.length > 80 ? `${shown.slice(0, 77)}…` : shown
 }
 
+/** A number's text as written, bounded (it may be thousands of digits long). */
+function showText(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 37)}… (${text.length} characters)` : text
+}
+
 /** Body fields of the other call, which a seal-settings object must not carry. */
 const SEND_CERTIFICATE_FIELDS = ['emails', 'certificate_collect_format', 'custom_message']
+
+/** Whether a parsed JSON number is not the number written: not finite, or an unsafe integer. */
+export function isUnusableNumber({ value }: { value: number }): boolean {
+  return !Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value))
+}
+
+/** A JSON text's strings, numbers and punctuation, one token at a time. */
+const JSON_TOKENS = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[{}[\]:,]/g
+
+/**
+ * For each name of a valid JSON object text, the first number written under it (at any depth)
+ * that JSON.parse cannot keep as written (`1e400` becomes Infinity, `9007199254740993` another
+ * integer): found in the text itself, so that a message can quote it as written.
+ */
+export function unusableNumbers({ json }: { json: string }): Map<string, string> {
+  const found = new Map<string, string>()
+  let depth = 0
+  let name: string | undefined
+  let lastString: string | undefined
+  for (const [token] of json.matchAll(JSON_TOKENS)) {
+    if (token === '{' || token === '[') depth++
+    else if (token === '}' || token === ']') depth--
+    else if (token === ':') name = depth === 1 ? lastString : name
+    else if (token.startsWith('"')) lastString = JSON.parse(token) as string
+    else if (
+      token !== ',' &&
+      name !== undefined &&
+      !found.has(name) &&
+      isUnusableNumber({ value: Number(token) })
+    )
+      found.set(name, token)
+  }
+  return found
+}
 
 /** Parses seal-settings into the fields added to the seal body, plus warnings. */
 export function parseSealSettings(value: string): {
@@ -284,9 +323,16 @@ export function parseSealSettings(value: string): {
   const warnings: string[] = []
   // A Map, not an object: names like "__proto__" or "toString" come from the user.
   const settings = new Map<string, unknown>()
+  const unusable = unusableNumbers({ json: value })
   for (const [name, setting] of Object.entries(parsed)) {
     const rule = Object.hasOwn(SEAL_SETTINGS, name) ? SEAL_SETTINGS[name] : undefined
-    if (SEND_CERTIFICATE_FIELDS.includes(name)) {
+    const number = unusable.get(name)
+    if (number !== undefined && !CONTROL.test(name)) {
+      problems.push(
+        `seal-settings: ${rule ? name : quote(name)} holds ${showText(number)}, a number that cannot be sent as written (too large, beyond 9007199254740991 for a whole number)` +
+          (rule ? `; expected ${rule.expected}` : '; write a smaller number, or a string')
+      )
+    } else if (SEND_CERTIFICATE_FIELDS.includes(name)) {
       problems.push(
         `seal-settings: ${name} belongs to send-certificate, not to a site seal; remove it`
       )

@@ -1,5 +1,6 @@
 // Pure parsers of single input values, shared by the plan (inputs.ts) and the operations'
 // own input rules (operations.ts). Each throws an InputError naming the input and the fix.
+import { FORMAT_CHARACTERS } from './sanitize.js'
 
 export class InputError extends Error {
   override readonly name = 'InputError'
@@ -39,14 +40,32 @@ export function splitList(value: string): string[] {
   return [...new Set(value.split(/[\s,;]+/).filter(item => item !== ''))]
 }
 
-/** Shows a user's value inside a message without letting it break the line. */
+/** A format character (bidi control, zero-width, BOM…): see FORMAT_CHARACTERS. */
+const FORMAT_CHARACTER = new RegExp(FORMAT_CHARACTERS.source, 'u')
+
+/** `U+202E`: how a message names a character it does not show. */
+export function codePointName(char: string): string {
+  return `U+${(char.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}`
+}
+
+/**
+ * Shows a user's value inside a message without letting it break the line or reorder it: line
+ * and paragraph separators and format characters as `\uXXXX` (JSON.stringify leaves them raw).
+ */
 export function quote(value: string): string {
-  // JSON.stringify leaves the line and paragraph separators as they are.
   const shown = JSON.stringify(value).replace(
-    /[\u2028\u2029]/g,
-    c => `\\u${c.charCodeAt(0).toString(16)}`
+    new RegExp(`[\u2028\u2029]|${FORMAT_CHARACTERS.source}`, 'gu'),
+    c => escapeUnits(c)
   )
   return shown.length > 80 ? `${shown.slice(0, 77)}…"` : shown
+}
+
+/** Each UTF-16 unit of `text` as `\uXXXX`, as JSON escapes it. */
+function escapeUnits(text: string): string {
+  return text
+    .split('')
+    .map(unit => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .join('')
 }
 
 /** Edit distance, for "did you mean". */
@@ -145,9 +164,17 @@ export const MAX_EMAIL_LENGTH = 254
 const DOMAIN =
   /^(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?$/u
 
-/** A practical address check: one @, a dotted domain, no spaces or control characters. */
+/**
+ * A practical address check: one @, a dotted domain, no spaces, control or format characters, and
+ * no dot leading, trailing or doubled in the part before @ (RFC 5322's dot-atom).
+ */
 export function emailProblem(address: string): string | undefined {
   if (address.length > MAX_EMAIL_LENGTH) return `is longer than ${MAX_EMAIL_LENGTH} characters`
+  const format = FORMAT_CHARACTER.exec(address)
+  if (format) {
+    const position = [...address.slice(0, format.index)].length + 1
+    return `contains an invisible format character (${codePointName(format[0])}) at character ${position}; type the address again without it`
+  }
   if (CONTROL.test(address) || /\s/.test(address)) return 'contains a space or control character'
   const parts = address.split('@')
   if (parts.length !== 2) return 'is not an email address (it needs exactly one @)'
@@ -156,16 +183,40 @@ export function emailProblem(address: string): string | undefined {
     return 'is not an email address (the part before @ is empty or longer than 64 characters)'
   if (/[<>()[\]\\",:]/.test(local))
     return 'is not an email address (quotes, brackets and the like are not accepted)'
+  if (local.startsWith('.') || local.endsWith('.') || local.includes('..'))
+    return 'is not an email address (the part before @ may not start or end with a dot, or have two dots in a row)'
   if (!DOMAIN.test(domain)) return 'is not an email address (the domain must look like example.com)'
   return undefined
 }
 
+/**
+ * A recipient as a mail client writes it, `Ops Team <ops@example.com>` or `<ops@example.com>`:
+ * from a separator, words without @ (a quoted name may hold commas), then the address in angle
+ * brackets. One character at a time, so that no input makes it backtrack for long.
+ */
+const DISPLAY_NAME = /(?<=^|[\s,;])((?:"[^"]*"|[^\s,;<>"@]|[ \t])*)<([^<>]*)>/g
+
+/**
+ * Recipients: addresses separated by commas, semicolons or whitespace. A recipient written with a
+ * display name is one problem naming the bare address to use, not one per word.
+ */
 export function parseEmails(input: string, value: string): string[] {
-  const emails = splitList(value)
-  const problems = emails.flatMap(address => {
-    const problem = emailProblem(address)
-    return problem ? [`${input}: ${quote(address)} ${problem}`] : []
+  const problems: string[] = []
+  const rest = value.replace(DISPLAY_NAME, (written: string, _name: string, inside: string) => {
+    const bare = inside.trim()
+    const problem = emailProblem(bare)
+    problems.push(
+      `${input}: ${quote(written.trim())} is a recipient as a mail client writes it (a name, angle brackets); give the address alone: ` +
+        (problem ? `the address ${quote(bare)} ${problem}` : `use ${bare}`)
+    )
+    // A separator or the start is before it (DISPLAY_NAME's lookbehind): nothing joins.
+    return ''
   })
+  const emails = splitList(rest)
+  for (const address of emails) {
+    const problem = emailProblem(address)
+    if (problem) problems.push(`${input}: ${quote(address)} ${problem}`)
+  }
   if (problems.length) throw new InputError(problems)
   return emails
 }

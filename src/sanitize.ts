@@ -41,6 +41,15 @@ export const SHOWN_CHARS = {
 // eslint-disable-next-line no-control-regex
 const LINE_BREAKERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g
 
+/**
+ * Unicode's format characters (category Cf), all of them: the bidi controls (U+202A–202E,
+ * U+2066–2069, U+200E, U+200F, U+061C), the zero-width characters (U+200B–200D, U+2060), the BOM
+ * (U+FEFF), the soft hyphen (U+00AD), the tag characters (U+E0001, U+E0020–E007F) and the rest.
+ * Invisible, they can make a host name read as another or hide text; shown text loses them (a
+ * joined emoji shows as its parts, the one cost). Removed, not replaced by a space.
+ */
+export const FORMAT_CHARACTERS = /\p{Cf}/gu
+
 /** Shows any value as text without letting it throw: strings as they are, the rest as JSON. */
 export function asText(value: unknown): string {
   if (typeof value === 'string') return value
@@ -89,10 +98,13 @@ export class Sanitizer {
   /**
    * One line of at most `max` characters: secrets redacted (before and after control characters
    * are folded, so a key split by a newline is still found), control characters and line breaks
-   * folded into one space, and no leading `::` that the runner could take for a command.
+   * folded into one space, format characters (FORMAT_CHARACTERS) removed, and no leading `::`
+   * that the runner could take for a command.
    */
   text(value: unknown, max = DEFAULT_FIELD_CHARS): string {
-    const flat = this.redact(this.redact(asText(value)).replace(LINE_BREAKERS, ' '))
+    const flat = this.redact(
+      this.redact(asText(value)).replace(LINE_BREAKERS, ' ').replace(FORMAT_CHARACTERS, '')
+    )
       .trim()
       .replace(/^:+/, match => match.split('').join(' '))
     if (flat.length <= max) return flat

@@ -166,6 +166,8 @@ class Run {
   /** Requests on the wire, and who waits for there to be none (see `request`). */
   private inFlight = 0
   private readonly quietWaiters: (() => void)[] = []
+  /** Attempts of each ID per request kind, for the debug lines: a first send is attempt 1. */
+  private readonly kindAttempts = new WeakMap<Progress, Partial<Record<RequestKind, number>>>()
   private readonly onCancel = (): void => this.stop({ event: 'cancelled' })
   /** When each order looked up by order ID was issued, for issued-within. */
   private readonly issuedOf = new Map<string, string>()
@@ -339,11 +341,14 @@ class Run {
         // The run stopped while this request waited for its turn: nothing new starts.
         if (this.outcome.stop) return undefined
         progress.attempts++
+        const counts = this.kindAttempts.get(progress) ?? {}
+        const attempt = (counts[kind] ?? 0) + 1
+        this.kindAttempts.set(progress, { ...counts, [kind]: attempt })
         this.inFlight++
         let answer: T | CertCentralError
         let sleepMs: number
         try {
-          answer = await send(progress.attempts).catch(asCertCentralError)
+          answer = await send(attempt).catch(asCertCentralError)
           this.history = afterAttempt({
             history: this.history,
             failure: answer instanceof CertCentralError ? answer : undefined

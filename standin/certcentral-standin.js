@@ -95,6 +95,7 @@ export const INVALID_KEY_HEADERS = {
  * @property {import('./account.js').CertificateAccount} certificates  the orders and certificates
  *   of issue 17 (an account order answers Order info instead of a script of the same ID)
  * @property {{ limit: number, windowMs: number }[]} rateLimits
+ * @property {string} pathPrefix  before /services/v2 in every path ('' by default)
  * @property {number[]} arrivals  when each request past the recording arrived
  * @property {RecordedRequest[]} requests
  * @property {number} started
@@ -111,6 +112,8 @@ export const INVALID_KEY_HEADERS = {
  *   format of --account (checked by parseAccount); none by default
  * @param {{ limit: number, windowMs: number }[]} [options.rateLimits]  answer 429 past these windows
  * @param {{ key: string | Buffer, cert: string | Buffer }} [options.tls]  serve HTTPS
+ * @param {string} [options.pathPrefix]  served before /services/v2 (e.g. `/t0k3n`, a gateway's
+ *   token in the path): baseUrl holds it, and a request without it is off every route
  * @param {string} [options.hostname]  the name in origin and baseUrl (127.0.0.1 by default); the
  *   server still listens on 127.0.0.1 only: a name such as certcentral.test is for a proxy to map
  */
@@ -124,6 +127,7 @@ export async function startStandIn(options = {}) {
     served: new Map(),
     certificates: options.account === undefined ? EMPTY_ACCOUNT : parseAccount(options.account),
     rateLimits: options.rateLimits ?? [],
+    pathPrefix: options.pathPrefix ?? '',
     arrivals: [],
     requests: [],
     started: 0
@@ -151,7 +155,7 @@ export async function startStandIn(options = {}) {
   return {
     /** `http://127.0.0.1:PORT`, or `https://HOSTNAME:PORT` with tls and hostname. */
     origin,
-    baseUrl: `${origin}/services/v2`,
+    baseUrl: `${origin}${account.pathPrefix}/services/v2`,
     /** The port on 127.0.0.1. */
     port: address.port,
     apiKey: account.apiKey,
@@ -321,8 +325,8 @@ function pastRateLimit(account) {
  */
 function answer({ account, req, res, id, text, fault }) {
   const method = req.method ?? ''
-  const path = pathOf(req.url ?? '')
-  if (path === '/_standin/requests' && method === 'GET') {
+  const full = pathOf(req.url ?? '')
+  if (full === '/_standin/requests' && method === 'GET') {
     return send(res, 200, JSON.stringify(account.requests))
   }
   const entry = record(account, req, { text, id, status: 0 })
@@ -337,6 +341,9 @@ function answer({ account, req, res, id, text, fault }) {
   if (pastRateLimit(account)) {
     return errors(429, 'request_limit_exceeded', 'Service unavailable, please limit request volume')
   }
+  // Below the prefix only: a request without it is off every route.
+  const prefix = account.pathPrefix
+  const path = full.startsWith(`${prefix}/`) ? full.slice(prefix.length) : ''
   const resource = resourceOf(method, path)
   if (!resource) return errors(404, 'not_found|route', 'The specified route was not found.')
   const key = req.headers['x-dc-devkey']

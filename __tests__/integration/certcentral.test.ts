@@ -46,6 +46,8 @@ let connections = 0
 let server: http.Server
 let origin: string
 let baseUrl: string
+/** The base URL as the client shows it: its origin, then /… for the path. */
+let shown: string
 
 /** Answers every request with this status, body and headers. */
 function answer(status: number, body = '', headers: Record<string, string> = {}): Handler {
@@ -79,6 +81,7 @@ beforeAll(async () => {
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   origin = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`
   baseUrl = `${origin}/services/v2`
+  shown = `${origin}/…`
 })
 
 afterAll(async () => {
@@ -189,15 +192,15 @@ describe('pure helpers', () => {
     const { client } = make()
     expect(client.requestFor('send-certificate', '12')).toEqual({
       method: 'PUT',
-      url: `${baseUrl}/certificate/12/sendemail`
+      url: `${shown}/certificate/12/sendemail`
     })
     expect(client.requestFor('email-site-seal', '34')).toEqual({
       method: 'POST',
-      url: `${baseUrl}/order/certificate/34/site-seal/email-seal`
+      url: `${shown}/order/certificate/34/site-seal/email-seal`
     })
     expect(client.lookupFor('56')).toEqual({
       method: 'GET',
-      url: `${baseUrl}/order/certificate/56`
+      url: `${shown}/order/certificate/56`
     })
     for (const id of ['1/../2', '12?x=1', '', ' 12', '12#', '%31']) {
       expect(() => client.requestFor('send-certificate', id), id).toThrow('refusing')
@@ -207,16 +210,16 @@ describe('pure helpers', () => {
 
   it('plans one call for a certificate ID, and the look-up first for an order ID', () => {
     expect(make().client.plannedFor('send-certificate', '12')).toEqual([
-      { method: 'PUT', url: `${baseUrl}/certificate/12/sendemail` }
+      { method: 'PUT', url: `${shown}/certificate/12/sendemail` }
     ])
     const byOrder = make({ idInput: 'order-id' }).client
     expect(byOrder.plannedFor('send-certificate', '34')).toEqual([
-      { method: 'GET', url: `${baseUrl}/order/certificate/34` },
-      { method: 'PUT', url: `${baseUrl}/certificate/{certificate.id}/sendemail` }
+      { method: 'GET', url: `${shown}/order/certificate/34` },
+      { method: 'PUT', url: `${shown}/certificate/{certificate.id}/sendemail` }
     ])
     expect(byOrder.plannedFor('email-site-seal', '34')).toEqual([
-      { method: 'GET', url: `${baseUrl}/order/certificate/34` },
-      { method: 'POST', url: `${baseUrl}/order/certificate/34/site-seal/email-seal` }
+      { method: 'GET', url: `${shown}/order/certificate/34` },
+      { method: 'POST', url: `${shown}/order/certificate/34/site-seal/email-seal` }
     ])
     expect(() => byOrder.plannedFor('email-site-seal', '3/4')).toThrow('refusing')
   })
@@ -289,6 +292,18 @@ describe('pure helpers', () => {
     })
     expect(parseOrderInfo('{"id":7}')).toBeUndefined()
     expect(parseOrderInfo('not json')).toBeUndefined()
+  })
+
+  it('names an unusable certificate.id of an Order info sanitized and bounded, never the key', async () => {
+    const made = make({ idInput: 'order-id' })
+    const long = `${KEY}\u202e${'9'.repeat(60)}`
+    handler = answer(200, JSON.stringify({ status: ' Issued ', certificate: { id: [long] } }))
+    const { order } = await made.client.lookup('34', 1)
+    expect(order.status).toBe('issued')
+    expect(order.certificateId).toBeUndefined()
+    expect(order.unusableCertificateId).toBe(
+      `["***${'9'.repeat(SHOWN_CHARS.id - 6)}… (67 characters in all)`
+    )
   })
 
   it('flattens control characters, defuses a leading ::, and bounds length', () => {
@@ -1198,7 +1213,7 @@ describe('the debug log', () => {
     const made = make({ now: clock.now })
     await made.client.call('send-certificate', '12', sendBody, 2)
     expect(made.logs).toEqual([
-      `PUT ${baseUrl}/certificate/12/sendemail attempt 2: HTTP 204 in 250 ms`
+      `PUT ${shown}/certificate/12/sendemail attempt 2: HTTP 204 in 250 ms`
     ])
   })
 
@@ -1213,7 +1228,7 @@ describe('the debug log', () => {
     const made = make({ now: clock.now, idInput: 'order-id' })
     await expect(made.client.lookup('34', 3)).rejects.toMatchObject({ kind: 'rate-limited' })
     expect(made.logs).toEqual([
-      `GET ${baseUrl}/order/certificate/34 attempt 3: HTTP 429 in 250 ms, Retry-After: 30`
+      `GET ${shown}/order/certificate/34 attempt 3: HTTP 429 in 250 ms, Retry-After: 30`
     ])
   })
 
@@ -1227,7 +1242,7 @@ describe('the debug log', () => {
     expect(made.logs).toHaveLength(1)
     expect(made.logs[0]).toMatch(
       new RegExp(
-        `^PUT ${baseUrl.replace(/\./g, '\\.')}/certificate/123/sendemail attempt 1: timeout after \\d+ ms \\(HTTP 500\\)$`
+        `^PUT ${shown.replace(/\./g, '\\.')}/certificate/123/sendemail attempt 1: timeout after \\d+ ms \\(HTTP 500\\)$`
       )
     )
   })
@@ -1241,8 +1256,37 @@ describe('the debug log', () => {
     const made = make({ now: clock.now })
     await expect(send(made)).rejects.toMatchObject({ kind: 'network' })
     expect(made.logs).toEqual([
-      `PUT ${baseUrl}/certificate/123/sendemail attempt 1: network after 250 ms`
+      `PUT ${shown}/certificate/123/sendemail attempt 1: network after 250 ms`
     ])
+  })
+
+  it('sends below a path of api-url and shows only its origin (a gateway token never logged)', async () => {
+    const made = make({ baseUrl: `${origin}/t0k3n/services/v2`, idInput: 'order-id' })
+    handler = (req, res, body) =>
+      req.method === 'GET'
+        ? answer(200, '{"status":"issued","certificate":{"id":77}}')(req, res, body)
+        : answer(204)(req, res, body)
+    await made.client.lookup('34', 1)
+    await made.client.call('send-certificate', '77', sendBody, 1)
+    expect(seen.map(r => `${r.method} ${r.path}`)).toEqual([
+      'GET /t0k3n/services/v2/order/certificate/34',
+      'PUT /t0k3n/services/v2/certificate/77/sendemail'
+    ])
+    expect(made.logs.map(line => line.replace(/ in \d+ ms$/, ''))).toEqual([
+      `GET ${origin}/…/order/certificate/34 attempt 1: HTTP 200`,
+      `PUT ${origin}/…/certificate/77/sendemail attempt 1: HTTP 204`
+    ])
+    expect(made.client.plannedFor('send-certificate', '34')).toEqual([
+      { method: 'GET', url: `${origin}/…/order/certificate/34` },
+      { method: 'PUT', url: `${origin}/…/certificate/{certificate.id}/sendemail` }
+    ])
+  })
+
+  it('shows a base URL without a path as its origin alone', () => {
+    expect(make({ baseUrl: origin }).client.requestFor('send-certificate', '5')).toEqual({
+      method: 'PUT',
+      url: `${origin}/certificate/5/sendemail`
+    })
   })
 
   it('logs a sanitized Retry-After and never the key', async () => {

@@ -257,13 +257,15 @@ describe('run() against the stand-in', () => {
     expect(plan).toBeDefined()
     expect(plan).toContain('"operation":"send-certificate"')
     expect(plan).toContain(id)
-    expect(plan).toContain(standIn.baseUrl)
+    // api-url as its origin only: a path may hold a gateway's token.
+    expect(plan).toContain(`"baseUrl":"${standIn.origin}/…"`)
+    expect(plan).not.toContain('/services/v2')
     expect(plan).not.toContain(standIn.apiKey)
     expect(plan).not.toMatch(/apiKey|api-key/)
     expect(debug).toContainEqual(
       expect.stringMatching(
         new RegExp(
-          `^PUT ${escapeRegExp(standIn.baseUrl)}/certificate/${id}/sendemail attempt 1: HTTP 204\\b`
+          `^PUT ${escapeRegExp(standIn.origin)}/…/certificate/${id}/sendemail attempt 1: HTTP 204\\b`
         )
       )
     )
@@ -350,7 +352,7 @@ describe('run() against the stand-in', () => {
     expect(messages('warning')).toContainEqual(
       expect.stringMatching(new RegExp(`certificate ${id}: HTTP 429.*retry 1 of 1 in 30\\.0 s`))
     )
-    const url = escapeRegExp(`${standIn.baseUrl}/certificate/${id}/sendemail`)
+    const url = escapeRegExp(`${standIn.origin}/…/certificate/${id}/sendemail`)
     // Timed on the injected clock, which stands still while a request is out.
     expect(messages('debug')).toEqual(
       expect.arrayContaining([
@@ -487,7 +489,7 @@ describe('run() against the stand-in', () => {
     expect(log()).not.toContain('GET ')
     for (const id of [a, b]) {
       expect(log()).toContain(
-        `POST ${standIn.baseUrl}/order/certificate/${id}/site-seal/email-seal`
+        `POST ${standIn.origin}/…/order/certificate/${id}/site-seal/email-seal`
       )
     }
     expect(log().split('"seal_size": "s"')).toHaveLength(2)
@@ -688,5 +690,93 @@ describe('run() with certificate files', () => {
     ])
     expect(log()).not.toContain('PRIVATE KEY')
     expect(summary()).not.toContain('PRIVATE KEY')
+  })
+})
+
+describe('run() with a token in the path of api-url', () => {
+  let gateway: StandIn
+  beforeAll(async () => {
+    gateway = await startStandIn({ pathPrefix: '/t0k3n' })
+  })
+  afterAll(async () => {
+    await gateway.close()
+  })
+
+  it('sends below the path and writes it nowhere: log, debug lines, outputs, summary', async () => {
+    vi.stubEnv('RUNNER_DEBUG', '1')
+    const [fine, redirected, echoed] = [freshId(), freshId(), freshId()]
+    // A server that echoes the path back: a redirect's Location and an error body.
+    gateway.setFault(redirected, { kind: 'redirect', location: `${gateway.baseUrl}/elsewhere` })
+    gateway.setFault(echoed, {
+      kind: 'status',
+      status: 400,
+      body: JSON.stringify({
+        errors: [{ code: 'bad', message: `no route ${gateway.baseUrl}/certificate/${echoed}` }]
+      })
+    })
+    await runWith({
+      'api-url': gateway.baseUrl,
+      'api-key': gateway.apiKey,
+      operation: 'send-certificate',
+      'certificate-id': `${fine} ${redirected} ${echoed}`,
+      emails: 'ops@example.com'
+    })
+    expect(requestsFor(gateway, fine).map(r => r.path)).toEqual([
+      `/t0k3n/services/v2/certificate/${fine}/sendemail`
+    ])
+    expect(outputs()['sent-ids']).toBe(fine)
+    const written = [log(), JSON.stringify(outputs()), summary()].join('\n')
+    expect(written).not.toContain('t0k3n')
+    expect(log()).toContain(`PUT ${gateway.origin}/…/certificate/${fine}/sendemail attempt 1`)
+    expect(outputs().results).toContain(`redirect to ${gateway.origin}***/elsewhere`)
+  })
+
+  it('a dry run shows each request from the origin, never the path', async () => {
+    vi.stubEnv('RUNNER_DEBUG', '1')
+    const id = freshId()
+    await runWith({
+      'api-url': gateway.baseUrl,
+      'api-key': gateway.apiKey,
+      operation: 'send-certificate',
+      'order-id': id,
+      emails: 'ops@example.com',
+      'dry-run': 'true'
+    })
+    expect(log()).toContain(
+      `GET ${gateway.origin}/…/order/certificate/${id} → then PUT ${gateway.origin}/…/certificate/{certificate.id}/sendemail`
+    )
+    expect([log(), JSON.stringify(outputs()), summary()].join('\n')).not.toContain('t0k3n')
+  })
+})
+
+describe('run() with a proxy variable that cannot be used', () => {
+  it('warns once, naming the variable and never its password, before the dry run', async () => {
+    vi.stubEnv('https_proxy', 'http://user:s3cr%et@proxy.test:3128')
+    await runWith({
+      'api-url': 'https://certcentral.test/services/v2',
+      operation: 'send-certificate',
+      'certificate-id': freshId(),
+      emails: 'ops@example.com',
+      'dry-run': 'true'
+    })
+    expect(messages('warning')).toEqual([
+      expect.stringMatching(
+        /^https_proxy cannot be used: its user name or password holds a % that starts no %XX escape, so requests to certcentral\.test go directly/
+      )
+    ])
+    expect(log()).not.toContain('s3cr')
+    expect(process.exitCode).toBeUndefined()
+  })
+
+  it('says nothing of a usable one', async () => {
+    vi.stubEnv('https_proxy', 'http://proxy.test:3128')
+    await runWith({
+      'api-url': 'https://certcentral.test/services/v2',
+      operation: 'send-certificate',
+      'certificate-id': freshId(),
+      emails: 'ops@example.com',
+      'dry-run': 'true'
+    })
+    expect(messages('warning')).toEqual([])
   })
 })

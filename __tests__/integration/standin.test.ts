@@ -162,6 +162,23 @@ describe('answers like CertCentral', () => {
     })
   })
 
+  it('serves below a path prefix, and nothing without it', async () => {
+    const gateway = await startStandIn({ pathPrefix: '/t0k3n' })
+    try {
+      expect(gateway.baseUrl).toBe(`${gateway.origin}/t0k3n/services/v2`)
+      const id = freshId()
+      const below = await call(gateway, 'PUT', `/t0k3n${sendPath(id)}`, { body: sendBody })
+      expect(below.status).toBe(204)
+      for (const path of [sendPath(id), `/t0k3nx${sendPath(id)}`, `/x/t0k3n${sendPath(id)}`]) {
+        const off = await call(gateway, 'PUT', path, { body: sendBody })
+        expect(off.status, path).toBe(404)
+        expect(JSON.parse(off.body).errors[0].code, path).toBe('not_found|route')
+      }
+    } finally {
+      await gateway.close()
+    }
+  })
+
   it('takes an email-seal with no body, with {} and with settings, and checks a body given', async () => {
     const noBody = await call(standIn, 'POST', sealPath(freshId()))
     expect(noBody).toMatchObject({ status: 204, body: '' })

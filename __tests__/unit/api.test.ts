@@ -15,7 +15,10 @@ import {
   parseDigiCertErrors,
   parseOrderInfo,
   parseRetryAfter,
-  refusesKey
+  refusesKey,
+  idAsWritten,
+  secretPathOf,
+  shownBase
 } from '../../src/api.js'
 
 describe('REGION_BASE_URLS', () => {
@@ -321,6 +324,52 @@ describe('parseOrderInfo', () => {
     ).toBeUndefined()
   })
 
+  it.each([
+    ['0', '0', '0'],
+    ['negative', '-5', '-5'],
+    ['a fraction', '5.5', '5.5'],
+    ['unsafe', '9007199254740993', '9007199254740993'],
+    ['too large for a number', '1e400', '1e400'],
+    ['negative, with an exponent', '-2.5E+3', '-2.5E+3'],
+    ['an array', '[1234]', '[1234]'],
+    ['leading zero', '"0123"', '0123'],
+    ['an object', '{"id":1}', '{"id":1}'],
+    ['a boolean', 'true', 'true']
+  ])('keeps a certificate.id that is there but %s as unusable, as JSON text', (_, id, shown) => {
+    expect(parseOrderInfo(`{"status":"issued","certificate":{"id":${id}}}`)).toEqual({
+      status: 'issued',
+      certificateId: undefined,
+      unusableCertificateId: shown,
+      commonName: undefined,
+      validTill: undefined
+    })
+  })
+
+  it('idAsWritten finds the number as written: the one that reads as the value', () => {
+    const body = '{"id": 7, "status":"issued","certificate":{"id" : 1E400}}'
+    expect(idAsWritten({ body, id: Infinity })).toBe('1E400')
+    expect(idAsWritten({ body: '{"id":7,"certificate":{"id":-1e999}}', id: -Infinity })).toBe(
+      '-1e999'
+    )
+    expect(idAsWritten({ body: '{"certificate":{"id":"x"}}', id: 5 })).toBe('5')
+    expect(idAsWritten({ body: '{"certificate":{"id":[5]}}', id: [5] })).toBe('[5]')
+  })
+
+  it('names no unusable certificate.id when there is none, or null', () => {
+    for (const certificate of ['{}', '{"id":null}', '[1]', '7']) {
+      const order = parseOrderInfo(`{"status":"issued","certificate":${certificate}}`)
+      expect(order, certificate).toBeDefined()
+      expect(order, certificate).not.toHaveProperty('unusableCertificateId')
+    }
+    expect(parseOrderInfo('{"status":"issued","certificate":{"id":12}}')).not.toHaveProperty(
+      'unusableCertificateId'
+    )
+  })
+
+  it.each([' Issued ', 'ISSUED', '\tissued\n'])('trims and lower-cases the status %j', status => {
+    expect(parseOrderInfo(JSON.stringify({ status }))?.status).toBe('issued')
+  })
+
   it('leaves out what is missing or not text', () => {
     expect(
       parseOrderInfo('{"status":"pending","certificate":{"common_name":7,"valid_till":null}}')
@@ -336,6 +385,7 @@ describe('parseOrderInfo', () => {
   it.each([
     ['no status', '{"certificate":{"id":1}}'],
     ['an empty status', '{"status":""}'],
+    ['a status of spaces', '{"status":"  "}'],
     ['a status that is not text', '{"status":1}'],
     ['not JSON', 'Service Unavailable'],
     ['an array', '[{"status":"issued"}]'],
@@ -423,5 +473,35 @@ describe('mayCarryKey', () => {
     'file:///etc/passwd'
   ])('keeps the key from %s', url => {
     expect(mayCarryKey(new URL(url))).toBe(false)
+  })
+})
+
+describe('shownBase', () => {
+  it.each([
+    ['https://gw.example/t0k3n/services/v2', 'https://gw.example/…'],
+    ['https://www.digicert.com/services/v2', 'https://www.digicert.com/…'],
+    [REGION_BASE_URLS.eu, 'https://certcentral.digicert.eu/…'],
+    ['http://127.0.0.1:8080/services/v2', 'http://127.0.0.1:8080/…'],
+    ['https://gw.example', 'https://gw.example'],
+    ['https://gw.example/', 'https://gw.example'],
+    ['https://gw.example//', 'https://gw.example'],
+    ['https://[::1]:8443/x', 'https://[::1]:8443/…']
+  ])('shows %s as %s', (baseUrl, shown) => {
+    expect(shownBase({ baseUrl })).toBe(shown)
+  })
+})
+
+describe('secretPathOf', () => {
+  it.each([
+    ['https://gw.example/t0k3n/services/v2', ['/t0k3n/services/v2']],
+    [' https://gw.example/t0k3n/ ', ['/t0k3n']],
+    ['https://www.digicert.com/services/v2', []],
+    ['https://www.digicert.com/services/v2/', []],
+    ['https://gw.example', []],
+    ['https://gw.example/', []],
+    ['', []],
+    ['not a url', []]
+  ])('hides the path of %j: %j', (apiUrl, paths) => {
+    expect(secretPathOf({ apiUrl })).toEqual(paths)
   })
 })

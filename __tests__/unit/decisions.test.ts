@@ -905,6 +905,16 @@ describe('orderStep', () => {
       }
     ],
     [
+      'fails an issued order whose certificate.id is unusable, showing it',
+      { answer: { ...order('issued'), unusableCertificateId: '5.5' } },
+      {
+        step: 'end',
+        fate: 'failed',
+        error:
+          'order 42 is issued but its Order info has an unusable certificate.id (5.5); check api-url'
+      }
+    ],
+    [
       'leaves an order not issued unsent when not waiting',
       { waitSeconds: 0, deadline: 0 },
       {

@@ -610,16 +610,16 @@ describe('api-url and region', () => {
 
   it('says where the key may travel over plain HTTP', () => {
     expect(problemOf({ ...send, 'api-url': 'http://example.com/services/v2' })).toBe(
-      'api-url: "http://example.com/services/v2" uses plain HTTP; the API key only travels over https: (http: is allowed for loopback only: 127.0.0.0/8, localhost, ::1)'
+      'api-url: "http://example.com/…" uses plain HTTP; the API key only travels over https: (http: is allowed for loopback only: 127.0.0.0/8, localhost, ::1)'
     )
   })
 
   it.each([
-    ['ftp://example.com/', 'ftp://example.com/'],
-    ['file:///tmp/x', 'file:///tmp/x'],
-    ['ws://localhost/', 'ws://localhost/'],
-    ['FTP://127.0.0.1/v2', 'ftp://127.0.0.1/v2']
-  ])('refuses %s, which is neither HTTPS nor HTTP', (url, href) => {
+    ['ftp://example.com/', 'ftp://example.com'],
+    ['file:///tmp/x', 'file:///…'],
+    ['ws://localhost/', 'ws://localhost'],
+    ['FTP://127.0.0.1/t0k3n/v2', 'ftp://127.0.0.1/…']
+  ])('refuses %s, which is neither HTTPS nor HTTP, showing its origin only', (url, href) => {
     expect(problemOf({ ...send, 'api-url': url })).toBe(
       `api-url: "${href}" must start with https://`
     )

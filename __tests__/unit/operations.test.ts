@@ -9,6 +9,8 @@ import {
   ID_INPUTS,
   idNoun,
   isFindingInput,
+  isUnusableNumber,
+  unusableNumbers,
   operationsUsing,
   parseMessage,
   parseSealSettings,
@@ -442,5 +444,103 @@ describe('parseSealSettings', () => {
     expect(inputErrorOf(() => parseSealSettings('\u0000\n')).problems).toEqual([
       'seal-settings: not valid JSON (Unexpected token \'\\u0000\', "\\u0000\\u000a" is not valid JSON); e.g. {"seal_size": "m"}'
     ])
+  })
+})
+
+describe('seal-settings numbers JSON.parse cannot keep', () => {
+  const TOO_LARGE =
+    'a number that cannot be sent as written (too large, beyond 9007199254740991 for a whole number)'
+
+  it.each(['1e400', '-1e400', '9007199254740993', '1E+309'])(
+    'refuses seal_number: %s with its text as written, not null',
+    text => {
+      expect(inputErrorOf(() => parseSealSettings(`{"seal_number": ${text}}`)).problems).toEqual([
+        `seal-settings: seal_number holds ${text}, ${TOO_LARGE}; expected 16 (GeoTrust), 17 (Thawte) or 18 (DigiCert)`
+      ])
+    }
+  )
+
+  it('refuses one in a setting it does not know, at any depth, rather than send null', () => {
+    expect(
+      inputErrorOf(() => parseSealSettings('{"seal_x": 1e400, "seal_y": {"a": [1, 2e400]}}'))
+        .problems
+    ).toEqual([
+      `seal-settings: "seal_x" holds 1e400, ${TOO_LARGE}; write a smaller number, or a string`,
+      `seal-settings: "seal_y" holds 2e400, ${TOO_LARGE}; write a smaller number, or a string`
+    ])
+  })
+
+  it('names each number by its own text, whatever order the properties come back in', () => {
+    expect(inputErrorOf(() => parseSealSettings('{"seal_b": 1e500, "7": 1e400}')).problems).toEqual(
+      [
+        `seal-settings: "7" holds 1e400, ${TOO_LARGE}; write a smaller number, or a string`,
+        `seal-settings: "seal_b" holds 1e500, ${TOO_LARGE}; write a smaller number, or a string`
+      ]
+    )
+  })
+
+  it('bounds a number thousands of digits long', () => {
+    const text = '9'.repeat(400)
+    expect(inputErrorOf(() => parseSealSettings(`{"seal_z": ${text}}`)).problems).toEqual([
+      `seal-settings: "seal_z" holds ${'9'.repeat(37)}… (400 characters), ${TOO_LARGE}; write a smaller number, or a string`
+    ])
+  })
+
+  it('shows a number of 40 characters whole', () => {
+    const text = '9'.repeat(40)
+    expect(inputErrorOf(() => parseSealSettings(`{"seal_z": ${text}}`)).problems).toEqual([
+      `seal-settings: "seal_z" holds ${text}, ${TOO_LARGE}; write a smaller number, or a string`
+    ])
+  })
+
+  it('says first that a name with control characters has them', () => {
+    expect(inputErrorOf(() => parseSealSettings('{"a\\u0001": 1e400}')).problems).toEqual([
+      'seal-settings: the name "a\\u0001" contains control characters'
+    ])
+  })
+
+  it('refuses a top-level 1e400 as not an object', () => {
+    expect(inputErrorOf(() => parseSealSettings('1e400')).message).toBe(
+      'seal-settings: must be a JSON object, e.g. {"seal_size": "m", "seal_hover": true}'
+    )
+  })
+
+  it('sends numbers that are exact, and text that only looks like a large number', () => {
+    expect(
+      parseSealSettings('{"seal_x": 9007199254740991, "seal_y": "1e400", "seal_z": 1e-400}')
+    ).toMatchObject({ settings: { seal_x: 9007199254740991, seal_y: '1e400', seal_z: 0 } })
+  })
+
+  it('unusableNumbers finds the first per name, at any depth, none inside strings', () => {
+    expect(
+      unusableNumbers({
+        json: '{"a\\"1": [1e400, 2e400], "b": {"c": "3e400", "d": -9007199254740993}, "e": 7, "f\\u0041": 1E999}'
+      })
+    ).toEqual(
+      new Map([
+        ['a"1', '1e400'],
+        ['b', '-9007199254740993'],
+        ['fA', '1E999']
+      ])
+    )
+    expect(unusableNumbers({ json: '{"a": {"x": 1}, "b": 1e400}' })).toEqual(
+      new Map([['b', '1e400']])
+    )
+    expect(unusableNumbers({ json: '1e400' })).toEqual(new Map())
+  })
+
+  it.each([
+    [Infinity, true],
+    [-Infinity, true],
+    [2 ** 53, true],
+    [-(2 ** 53), true],
+    [1e300, true],
+    [2 ** 53 - 1, false],
+    [-(2 ** 53 - 1), false],
+    [0.5, false],
+    [1e-300, false],
+    [16, false]
+  ])('isUnusableNumber(%d) is %s', (value, unusable) => {
+    expect(isUnusableNumber({ value })).toBe(unusable)
   })
 })

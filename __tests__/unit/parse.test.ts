@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import {
   InputError,
   MAX_EMAIL_LENGTH,
+  codePointName,
   collect,
   didYouMean,
   emailProblem,
@@ -372,5 +373,83 @@ describe('formatDuration', () => {
     [29.6, '30 s']
   ])('shows %d seconds as %j', (seconds, shown) => {
     expect(formatDuration(seconds)).toBe(shown)
+  })
+})
+
+describe('format characters in a value', () => {
+  it('quote shows them escaped, never raw', () => {
+    expect(quote('a\u202eb\u200bc\ufeff')).toBe(String.raw`"a\u202eb\u200bc\ufeff"`)
+    expect(quote('x\u{e0041}')).toBe(String.raw`"x\udb40\udc41"`)
+    expect(quote('Größe 東京')).toBe('"Größe 東京"')
+  })
+
+  it('codePointName names a character by its code point', () => {
+    expect(codePointName('\u202e')).toBe('U+202E')
+    expect(codePointName('\u00ad')).toBe('U+00AD')
+    expect(codePointName('\u{e0041}')).toBe('U+E0041')
+  })
+
+  it('emails refuses one, naming it and its position, not showing it raw', () => {
+    expect(emailProblem('ops@exa\u200bmple.com')).toBe(
+      'contains an invisible format character (U+200B) at character 8; type the address again without it'
+    )
+    expect(emailProblem('\u{1F512}\u202eops@example.com')).toBe(
+      'contains an invisible format character (U+202E) at character 2; type the address again without it'
+    )
+    const { message } = inputErrorOf(() => parseEmails('emails', '\u202eops@example.com'))
+    expect(message).toBe(
+      String.raw`emails: "\u202eops@example.com" contains an invisible format character (U+202E) at character 1; type the address again without it`
+    )
+    expect(message).not.toMatch(/\p{Cf}/u)
+  })
+})
+
+describe('emails as a mail client writes them', () => {
+  it('gives one problem naming the bare address to use', () => {
+    expect(
+      inputErrorOf(() => parseEmails('emails', 'Ops Team <ops@example.com>')).problems
+    ).toEqual([
+      'emails: "Ops Team <ops@example.com>" is a recipient as a mail client writes it (a name, angle brackets); give the address alone: use ops@example.com'
+    ])
+  })
+
+  it('reads angle brackets alone, quoted names with commas, and keeps the other addresses', () => {
+    const { problems } = inputErrorOf(() =>
+      parseEmails('emails', '"Team, Ops" <ops@example.com>; a@example.com <b@example.com>')
+    )
+    expect(problems).toEqual([
+      'emails: "\\"Team, Ops\\" <ops@example.com>" is a recipient as a mail client writes it (a name, angle brackets); give the address alone: use ops@example.com',
+      'emails: "<b@example.com>" is a recipient as a mail client writes it (a name, angle brackets); give the address alone: use b@example.com'
+    ])
+  })
+
+  it('keeps the addresses around one, whatever separates them', () => {
+    expect(
+      inputErrorOf(() => parseEmails('emails', 'a@example.com Ops <ops@example.com>\nb@x')).problems
+    ).toEqual([
+      'emails: "Ops <ops@example.com>" is a recipient as a mail client writes it (a name, angle brackets); give the address alone: use ops@example.com',
+      'emails: "b@x" is not an email address (the domain must look like example.com)'
+    ])
+  })
+
+  it('says what is wrong with the address inside the brackets', () => {
+    expect(inputErrorOf(() => parseEmails('emails', 'Ops <ops@@example.com>')).message).toBe(
+      'emails: "Ops <ops@@example.com>" is a recipient as a mail client writes it (a name, angle brackets); give the address alone: the address "ops@@example.com" is not an email address (it needs exactly one @)'
+    )
+  })
+})
+
+describe('dots in the part before @', () => {
+  it.each(['.ops@example.com', 'ops.@example.com', 'o..ps@example.com', '.ops..x.@example.com'])(
+    'refuses %s',
+    address => {
+      expect(emailProblem(address)).toBe(
+        'is not an email address (the part before @ may not start or end with a dot, or have two dots in a row)'
+      )
+    }
+  )
+
+  it('accepts dots between characters', () => {
+    expect(emailProblem('o.p.s@example.com')).toBeUndefined()
   })
 })

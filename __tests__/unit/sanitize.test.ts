@@ -1,7 +1,7 @@
 // The one way out for network text (src/sanitize.ts): one bounded line, no key, no runner command.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_FIELD_CHARS, Sanitizer, asText } from '../../src/sanitize.js'
+import { DEFAULT_FIELD_CHARS, FORMAT_CHARACTERS, Sanitizer, asText } from '../../src/sanitize.js'
 
 const KEY = 'Sekret123'
 const safe = new Sanitizer([KEY])
@@ -296,6 +296,64 @@ describe('Sanitizer.text on arbitrary input (properties)', () => {
         }
       ),
       { numRuns: 150 }
+    )
+  })
+})
+
+describe('format characters (Unicode category Cf)', () => {
+  const named: [string, string][] = [
+    ['LRE', '\u202a'],
+    ['RLE', '\u202b'],
+    ['PDF', '\u202c'],
+    ['LRO', '\u202d'],
+    ['RLO', '\u202e'],
+    ['LRI', '\u2066'],
+    ['RLI', '\u2067'],
+    ['FSI', '\u2068'],
+    ['PDI', '\u2069'],
+    ['LRM', '\u200e'],
+    ['RLM', '\u200f'],
+    ['ALM', '\u061c'],
+    ['ZWSP', '\u200b'],
+    ['ZWNJ', '\u200c'],
+    ['ZWJ', '\u200d'],
+    ['WJ', '\u2060'],
+    ['BOM', '\ufeff'],
+    ['soft hyphen', '\u00ad'],
+    ['invisible times', '\u2062'],
+    ['tag A', '\u{e0041}'],
+    ['language tag', '\u{e0001}']
+  ]
+
+  it.each(named)('removes %s, leaving nothing in its place', (_, char) => {
+    expect(safe.text(`ab${char}c${char}`)).toBe('abc')
+  })
+
+  it('shows a reversed host name as the characters it is made of', () => {
+    expect(safe.text('\u202Emoc.evil\u202C.example.com')).toBe('moc.evil.example.com')
+  })
+
+  it('keeps what is not a format character: letters of every script, emoji, spaces', () => {
+    const text = 'Größe café 東京 مرحبا 🔒 a\u00a0b'
+    expect(safe.text(text)).toBe(text)
+  })
+
+  it('finds the key split by a format character, and a runner command behind one', () => {
+    expect(safe.text(`x Sek\u200bret\u2060123 y`)).toBe('x *** y')
+    expect(safe.text('\u200b::error::x')).not.toMatch(/^::/)
+  })
+
+  it('is every character of category Cf, and only those', () => {
+    expect(FORMAT_CHARACTERS.source).toBe(String.raw`\p{Cf}`)
+    expect(FORMAT_CHARACTERS.flags).toBe('gu')
+  })
+
+  it('leaves no format character in any text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), text => {
+        expect(safe.text(text, 10_000)).not.toMatch(/\p{Cf}/u)
+      }),
+      { numRuns: 300 }
     )
   })
 })

@@ -184,6 +184,34 @@ describe('runPlan with order IDs', () => {
     expect(outcome.results[0]).toMatchObject({ fate: 'sent', attempts: 3 })
   })
 
+  it('counts attempts per request kind: a first send after two look-ups is attempt 1', async () => {
+    const clock = new FakeClock()
+    const api = new ScriptedApi(clock, {
+      lookups: { '1': [rateLimited(20), 'issued'] },
+      sends: { [certificateOf('1')]: [rateLimited(5), 204] }
+    })
+    const outcome = await runPlan(byOrder(['1'], { maxRetries: 2 }), api, clock)
+    expect(api.calls.map(c => [c.kind, c.attempt])).toEqual([
+      ['lookup', 1],
+      ['lookup', 2],
+      ['send', 1],
+      ['send', 2]
+    ])
+    expect(outcome.results[0]).toMatchObject({ fate: 'sent', attempts: 4 })
+  })
+
+  it('counts the checks of an order waited for as look-up attempts 1, 2, …', async () => {
+    const clock = new FakeClock()
+    const api = new ScriptedApi(clock, { lookups: { '3': ['pending', 'pending', 'issued'] } })
+    await runPlan(byOrder(['3'], { waitSeconds: 3600 }), api, clock)
+    expect(api.calls.map(c => [c.kind, c.attempt])).toEqual([
+      ['lookup', 1],
+      ['lookup', 2],
+      ['lookup', 3],
+      ['send', 1]
+    ])
+  })
+
   it("holds look-ups during a send's 429 pause", async () => {
     const clock = new FakeClock()
     const api = new ScriptedApi(clock, {
