@@ -1402,7 +1402,7 @@ describe('the look-ups that find a certificate', () => {
     expect(
       file
         .plannedFor('send-certificate', 'cert.pem', { known })
-        .map(s => `${s.method} ${s.url.slice(baseUrl.length)}`)
+        .map(s => `${s.method} ${s.url.slice(shown.length)}`)
     ).toEqual([
       `GET /order/certificate/${THUMB}`,
       'GET /order/certificate/0A1B',
@@ -1415,18 +1415,18 @@ describe('the look-ups that find a certificate', () => {
     expect(
       thumb
         .plannedFor('email-site-seal', THUMB, { known: { thumbprint: THUMB } })
-        .map(s => s.url.slice(baseUrl.length))
+        .map(s => s.url.slice(shown.length))
     ).toEqual([`/order/certificate/${THUMB}`, '/order/certificate/{order.id}/site-seal/email-seal'])
     const cn = make({ idInput: 'common-name' }).client
     expect(
       cn.plannedFor('send-certificate', 'a.example', { known: { commonName: 'a.example' } })
     ).toHaveLength(3)
     expect(cn.plannedFor('send-certificate', 'a.example')).toEqual([
-      { method: 'PUT', url: `${baseUrl}/certificate/{certificate.id}/sendemail` }
+      { method: 'PUT', url: `${shown}/certificate/{certificate.id}/sendemail` }
     ])
     const byOrder = make({ idInput: 'order-id' }).client
     expect(byOrder.plannedFor('email-site-seal', '34', { looksUp: false })).toEqual([
-      { method: 'POST', url: `${baseUrl}/order/certificate/34/site-seal/email-seal` }
+      { method: 'POST', url: `${shown}/order/certificate/34/site-seal/email-seal` }
     ])
     expect(byOrder.plannedFor('send-certificate', '34', { looksUp: false })).toHaveLength(2)
   })

@@ -670,9 +670,9 @@ describe('run() with certificate files', () => {
         file: 'live/shop/fullchain.pem'
       }
     ])
-    expect(log()).toContain(`GET ${standIn.baseUrl}/order/certificate/${leaf.thumbprint}`)
+    expect(log()).toContain(`GET ${standIn.origin}/…/order/certificate/${leaf.thumbprint}`)
     expect(log()).toContain(
-      `GET ${standIn.baseUrl}/order/certificate?filters[common_name]=shop.example.com&filters[status]=issued&offset=0&limit=100`
+      `GET ${standIn.origin}/…/order/certificate?filters[common_name]=shop.example.com&filters[status]=issued&offset=0&limit=100`
     )
     expect(summary()).toContain('<td>shop.example.com</td><td>0A1B2C</td>')
   })
