@@ -11,6 +11,7 @@ import {
   idNoun,
   operationsUsing,
   type IdInput,
+  type Detail,
   type Operation,
   type Prepared
 } from './operations.js'
@@ -24,6 +25,7 @@ import {
   parseNumber,
   quote
 } from './parse.js'
+import { SUMMARY_DETAILS, type SummaryDetails } from './report.js'
 
 export const MAX_RETRIES = 10
 export const MAX_TIMEOUT_SECONDS = 600
@@ -49,7 +51,9 @@ export interface Plan {
   /** The JSON body sent for every ID; undefined sends none. */
   body: Record<string, unknown> | undefined
   /** What the summary shows once of the operation's own inputs. */
-  details: [string, string][]
+  details: Detail[]
+  /** What the summary shows of recipients and the message (summary-details). */
+  summaryDetails: SummaryDetails
   /** How long to wait for an order to be issued, in seconds; 0 does not wait. */
   waitSeconds: number
   timeoutMs: number
@@ -199,6 +203,9 @@ export function parsePlan(inputs: RawInputs, env: Environment): Plan {
     parseNumber('max-retries', inputs['max-retries'], { min: 0, max: MAX_RETRIES, integer: true })
   )
   const dryRun = collect(problems, () => parseBoolean('dry-run', inputs['dry-run']))
+  const summaryDetails = collect(problems, () =>
+    parseChoice('summary-details', inputs['summary-details'], SUMMARY_DETAILS)
+  )
   const waitSeconds = collect(problems, () =>
     parseDuration('wait-for-issuance', inputs['wait-for-issuance'], MAX_WAIT_FOR_ISSUANCE_SECONDS)
   )
@@ -218,6 +225,7 @@ export function parsePlan(inputs: RawInputs, env: Environment): Plan {
     timeoutSeconds === undefined ||
     maxRetries === undefined ||
     dryRun === undefined ||
+    summaryDetails === undefined ||
     waitSeconds === undefined ||
     idInput === undefined ||
     ids === undefined ||
@@ -233,6 +241,7 @@ export function parsePlan(inputs: RawInputs, env: Environment): Plan {
     ids,
     body: prepared.body,
     details: prepared.details,
+    summaryDetails,
     waitSeconds,
     timeoutMs: Math.round(timeoutSeconds * 1000),
     maxRetries,

@@ -5,7 +5,7 @@
 // outputs together (RESULTS_BUDGET).
 import { MAX_RETRY_AFTER_SECONDS } from './api.js'
 import type { PlannedRequest } from './certcentral.js'
-import { idNoun, type IdInput, type Operation } from './operations.js'
+import { idNoun, type Detail, type IdInput, type Operation } from './operations.js'
 import type { Fate, IdResult, RunOutcome } from './outcome.js'
 import type { InputError } from './parse.js'
 import { SHOWN_CHARS, Sanitizer } from './sanitize.js'
@@ -14,10 +14,114 @@ import { SHOWN_CHARS, Sanitizer } from './sanitize.js'
 export interface ReportContext {
   operation: Operation
   idInput: IdInput
-  /** Label and value pairs shown once above the table: recipients, format, settings. */
-  details: [string, string][]
+  /** Shown once above the table: recipients, format, message, settings. */
+  details: Detail[]
   dryRun: boolean
   warnings: string[]
+  /** The input summary-details: what is shown of recipients and the message. */
+  summaryDetails: SummaryDetails
+  /** The repository's, from the event file (read only for summary-details: auto). */
+  visibility: Visibility
+}
+
+/** The input summary-details' values. */
+export const SUMMARY_DETAILS = ['auto', 'full', 'counts'] as const
+export type SummaryDetails = (typeof SUMMARY_DETAILS)[number]
+/** Whether anyone can read the repository's runs; unknown when the event file does not say. */
+export type Visibility = 'public' | 'private' | 'unknown'
+
+/**
+ * The repository's visibility from a workflow event's payload: public when `repository.private`
+ * is false or `repository.visibility` is `public` (either is enough: the safe side), private when
+ * it says so (`internal` too), unknown otherwise.
+ */
+export function repositoryVisibility(payload: unknown): Visibility {
+  const repository = (payload as { repository?: unknown } | null)?.repository
+  if (typeof repository !== 'object' || repository === null) return 'unknown'
+  const { private: isPrivate, visibility } = repository as Record<string, unknown>
+  if (isPrivate === false || visibility === 'public') return 'public'
+  if (isPrivate === true || visibility === 'private' || visibility === 'internal') return 'private'
+  return 'unknown'
+}
+
+/**
+ * What the summary, the dry-run listing and the debug log show of recipients and the message:
+ * `full` (the addresses, the message) or `counts`. `auto` shows them in a private repository only:
+ * an unknown visibility counts as public.
+ */
+export function detailsShown({
+  summaryDetails,
+  visibility
+}: Pick<ReportContext, 'summaryDetails' | 'visibility'>): 'full' | 'counts' {
+  if (summaryDetails !== 'auto') return summaryDetails
+  return visibility === 'private' ? 'full' : 'counts'
+}
+
+/** Why recipients and the message are shown by count, or undefined when they are shown. */
+export function countsNote(
+  context: Pick<ReportContext, 'summaryDetails' | 'visibility'>
+): string | undefined {
+  if (detailsShown(context) === 'full') return undefined
+  const why =
+    context.summaryDetails === 'counts'
+      ? 'summary-details is counts'
+      : context.visibility === 'public'
+        ? 'the repository is public'
+        : 'the event file does not say whether the repository is public'
+  return `Recipients and the message are shown by count: ${why} (summary-details: full shows them).`
+}
+
+/** A private detail by count: `3 recipients at example.com, example.org`, or the message's length. */
+export function countedText(hidden: Exclude<Detail[2], undefined>): string {
+  if ('message' in hidden) return `a custom message (${[...hidden.message].length} characters)`
+  const { recipients } = hidden
+  const domains = [
+    ...new Set(recipients.map(address => address.slice(address.lastIndexOf('@') + 1).toLowerCase()))
+  ]
+  return `${recipients.length} recipient${recipients.length === 1 ? '' : 's'} at ${domains.join(', ')}`
+}
+
+/** The details as shown: label and value, a private one by count when `shown` is counts. */
+export function shownDetails({
+  details,
+  shown
+}: {
+  details: Detail[]
+  shown: 'full' | 'counts'
+}): [string, string][] {
+  return details.map(([label, value, hidden]) => [
+    label,
+    hidden !== undefined && shown === 'counts' ? countedText(hidden) : value
+  ])
+}
+
+/**
+ * A body as the dry-run listing and the debug log show it: when `shown` is counts, each recipient's
+ * address as `…@domain` and the message as its length, wherever they stand in the body.
+ */
+export function shownBody({
+  body,
+  details,
+  shown
+}: {
+  body: object | undefined
+  details: Detail[]
+  shown: 'full' | 'counts'
+}): object | undefined {
+  if (body === undefined || shown === 'full') return body
+  const hidden = new Map<string, string>()
+  for (const [, , held] of details) {
+    if (held === undefined) continue
+    if ('message' in held) hidden.set(held.message, countedText(held))
+    else
+      for (const address of held.recipients)
+        hidden.set(address, `…${address.slice(address.lastIndexOf('@'))}`)
+  }
+  return JSON.parse(
+    JSON.stringify(body, (_key, value: unknown) =>
+      typeof value === 'string' ? (hidden.get(value) ?? value) : value
+    )
+  ) as object
 }
 
 /** One entry of the `results` output, in the output's snake_case (action.yml documents it). */
@@ -128,7 +232,20 @@ export function buildReport({ context, outcome, planned, sanitizer }: RunReportI
   const results = resultsOutput({ results: outcome.results, sanitizer })
   const retryAfter = retryAfterOutput(retryAfterOf(outcome))
   return {
-    dryRunLog: planned === undefined ? undefined : dryRunLog({ idInput: context.idInput, planned }),
+    dryRunLog:
+      planned === undefined
+        ? undefined
+        : dryRunLog({
+            idInput: context.idInput,
+            planned: {
+              ...planned,
+              body: shownBody({
+                ...planned,
+                details: context.details,
+                shown: detailsShown(context)
+              })
+            }
+          }),
     outputs: {
       'status-code': String(verdictStatus(outcome) ?? ''),
       results: results.json,
@@ -554,14 +671,18 @@ export function summaryHtml({ context, outcome, planned, sanitizer }: RunReportI
     parts.push(
       `<p>${escape(`The run stopped: ${sanitizer.text(outcome.stop.message, SHOWN_CHARS.error)}`)}</p>`
     )
+  const shown = detailsShown(context)
   parts.push(
-    `<ul>${[['IDs from', context.idInput], ...details]
+    `<ul>${[['IDs from', context.idInput], ...shownDetails({ details, shown })]
       .map(
         ([label, value]) =>
           `<li><strong>${escape(label)}</strong>: ${escape(sanitizer.text(value, SHOWN_CHARS.detail))}</li>`
       )
       .join('')}</ul>`
   )
+  const note = countsNote(context)
+  if (note !== undefined && details.some(detail => detail[2] !== undefined))
+    parts.push(`<p>${escape(note)}</p>`)
   if (warnings.length) {
     const more = warnings.length - MAX_SUMMARY_WARNINGS
     const items = warnings

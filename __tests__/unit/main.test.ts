@@ -1,6 +1,6 @@
 // Unit tests of main.ts's input reading and masking. @actions/core is wrapped, not replaced: every
 // call goes through to the real toolkit and is recorded, so the order of calls can be checked.
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { actAsRunner, messagesOf } from '../support/log.js'
@@ -30,7 +30,8 @@ vi.mock('@actions/core', async importOriginal => {
 })
 
 const { ACTION_INPUTS } = await import('../../src/action-inputs.js')
-const { USER_AGENT, readInputs, run, secretLines } = await import('../../src/main.js')
+const { USER_AGENT, eventVisibility, readInputs, run, secretLines } =
+  await import('../../src/main.js')
 const { parseOutputFile } = await import('../../standin/run-action.js')
 
 // Nothing listens here: a request that should never be made fails on loopback, never on the net.
@@ -60,6 +61,54 @@ function inputs(values: Record<string, string>): void {
     vi.stubEnv(`INPUT_${name.toUpperCase()}`, value)
 }
 const masked = (): string[] => messagesOf(printed.join(''), 'add-mask')
+
+describe('eventVisibility', () => {
+  const event = (name: string, text: string): string => {
+    const path = join(dir, name)
+    writeFileSync(path, text)
+    return path
+  }
+  const unread = (reason: string): string =>
+    `the event file (GITHUB_EVENT_PATH) could not be read (${reason}): the repository is taken as public, so the job summary shows recipients and the message by count (summary-details: full shows them)`
+
+  it('reads the repository of the event payload', () => {
+    expect(eventVisibility(event('public.json', '{"repository":{"private":false}}'))).toEqual({
+      visibility: 'public',
+      warnings: []
+    })
+    expect(
+      eventVisibility(
+        event('private.json', '{"repository":{"private":true,"visibility":"private"}}')
+      )
+    ).toEqual({ visibility: 'private', warnings: [] })
+    expect(eventVisibility(event('none.json', '{"action":"x"}'))).toEqual({
+      visibility: 'unknown',
+      warnings: []
+    })
+  })
+
+  it('unknown without a word when the runner names no event file', () => {
+    expect(eventVisibility(undefined)).toEqual({ visibility: 'unknown', warnings: [] })
+    expect(eventVisibility('')).toEqual({ visibility: 'unknown', warnings: [] })
+  })
+
+  it('unknown with one warning, without the path, when it cannot be read or parsed', () => {
+    expect(eventVisibility(join(dir, 'missing.json'))).toEqual({
+      visibility: 'unknown',
+      warnings: [unread('ENOENT: no such file or directory')]
+    })
+    expect(eventVisibility(dir)).toEqual({
+      visibility: 'unknown',
+      warnings: [unread('EISDIR: illegal operation on a directory')]
+    })
+    const broken = eventVisibility(event('broken.json', '{"repository":'))
+    expect(broken.visibility).toBe('unknown')
+    expect(broken.warnings).toHaveLength(1)
+    expect(broken.warnings[0]).toMatch(
+      /^the event file \(GITHUB_EVENT_PATH\) could not be read \(.*JSON.*\): the repository is taken as public/
+    )
+  })
+})
 
 describe('secretLines', () => {
   it('gives every line of a multi-line value, trimmed and as given', () => {
