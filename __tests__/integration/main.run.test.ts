@@ -14,6 +14,7 @@ import { parseOutputFile } from '../../standin/run-action.js'
 import { FakeClock } from '../support/clock.js'
 import { certificateOf, freshId, requestsFor, type StandIn } from '../support/standin.js'
 import { visible } from '../support/summary.js'
+import { REPOSITORIES, eventFile } from '../support/event.js'
 import { installNetworkGuard } from '../support/network-guard.js'
 
 let standIn: StandIn
@@ -259,6 +260,54 @@ describe('run() against the stand-in', () => {
         )
       )
     )
+  })
+
+  it.each([
+    [
+      'public',
+      {
+        body: {
+          emails: ['…@example.com', '…@example.org'],
+          certificate_collect_format: 'attachment',
+          custom_message: 'a custom message (8 characters)'
+        },
+        details: [
+          ['Recipients', '2 recipients at example.com, example.org'],
+          ['Format', 'attachment'],
+          ['Message', 'a custom message (8 characters)']
+        ]
+      }
+    ],
+    [
+      'private',
+      {
+        body: {
+          emails: ['ops@example.com', 'pki@example.org'],
+          certificate_collect_format: 'attachment',
+          custom_message: 'Hi\nthere'
+        },
+        details: [
+          ['Recipients', 'ops@example.com, pki@example.org'],
+          ['Format', 'attachment'],
+          ['Message', 'Hi\nthere']
+        ]
+      }
+    ]
+  ] as const)('debug lines: the plan in a %s repository', async (kind, shown) => {
+    vi.stubEnv('RUNNER_DEBUG', '1')
+    vi.stubEnv('GITHUB_EVENT_PATH', eventFile(REPOSITORIES[kind]))
+    await runWith({
+      operation: 'send-certificate',
+      'certificate-id': freshId(),
+      emails: 'ops@example.com, pki@example.org',
+      message: 'Hi\nthere',
+      'dry-run': 'true'
+    })
+    const plans = messages('debug').filter(line => line.startsWith('plan: '))
+    expect(plans).toHaveLength(1)
+    const plan = JSON.parse((plans[0] as string).slice('plan: '.length)) as Record<string, unknown>
+    expect(plan).toMatchObject({ ...shown, summaryDetails: 'auto' })
+    expect(messages('warning')).toEqual([])
   })
 
   it.each([
