@@ -34,7 +34,9 @@ afterAll(async () => {
 beforeEach(() => {
   for (const name of Object.keys(process.env)) {
     if (
-      /^(INPUT_|RUNNER_DEBUG$|DIGICERT_API_KEY$|GITHUB_REPOSITORY$|GITHUB_RUN_ID$)/.test(name) ||
+      /^(INPUT_|RUNNER_DEBUG$|DIGICERT_API_KEY$|GITHUB_REPOSITORY$|GITHUB_RUN_ID$|GITHUB_EVENT_PATH$)/.test(
+        name
+      ) ||
       /^(https?_proxy|no_proxy|all_proxy)$/i.test(name)
     )
       vi.stubEnv(name, undefined)

@@ -45,7 +45,11 @@ beforeEach(() => {
   failing.setOutput = 0
   failing.setFailed = 0
   for (const name of Object.keys(process.env)) {
-    if (/^(INPUT_|RUNNER_DEBUG$|DIGICERT_API_KEY$|GITHUB_REPOSITORY$|GITHUB_RUN_ID$)/.test(name))
+    if (
+      /^(INPUT_|RUNNER_DEBUG$|DIGICERT_API_KEY$|GITHUB_REPOSITORY$|GITHUB_RUN_ID$|GITHUB_EVENT_PATH$)/.test(
+        name
+      )
+    )
       vi.stubEnv(name, undefined)
   }
   printed = actAsRunner(files)
