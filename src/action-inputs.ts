@@ -19,7 +19,8 @@ export const ACTION_INPUTS = {
   'api-url': { default: '', required: false },
   'timeout-seconds': { default: '30', required: false },
   'max-retries': { default: '0', required: false },
-  'dry-run': { default: 'false', required: false }
+  'dry-run': { default: 'false', required: false },
+  'summary-details': { default: 'auto', required: false }
 } as const
 
 export type InputName = keyof typeof ACTION_INPUTS

@@ -13,6 +13,7 @@ import {
   isFindingInput,
   operationsUsing,
   type IdInput,
+  type Detail,
   type Operation,
   type Prepared,
   type Target
@@ -32,6 +33,7 @@ import {
   quote,
   splitLines
 } from './parse.js'
+import { SUMMARY_DETAILS, type SummaryDetails } from './report.js'
 
 export const MAX_RETRIES = 10
 export const MAX_TIMEOUT_SECONDS = 600
@@ -67,7 +69,9 @@ export interface Plan {
   /** The JSON body sent for every ID; undefined sends none. */
   body: Record<string, unknown> | undefined
   /** What the summary shows once of the operation's own inputs. */
-  details: [string, string][]
+  details: Detail[]
+  /** What the summary shows of recipients and the message (summary-details). */
+  summaryDetails: SummaryDetails
   /** How long to wait for an order to be issued, in seconds; 0 does not wait. */
   waitSeconds: number
   timeoutMs: number
@@ -312,6 +316,9 @@ export function parsePlan(inputs: RawInputs, env: Environment): Plan {
     parseNumber('max-retries', inputs['max-retries'], { min: 0, max: MAX_RETRIES, integer: true })
   )
   const dryRun = collect(problems, () => parseBoolean('dry-run', inputs['dry-run']))
+  const summaryDetails = collect(problems, () =>
+    parseChoice('summary-details', inputs['summary-details'], SUMMARY_DETAILS)
+  )
   const waitSeconds = collect(problems, () =>
     parseDuration('wait-for-issuance', inputs['wait-for-issuance'], MAX_WAIT_FOR_ISSUANCE_SECONDS)
   )
@@ -339,6 +346,7 @@ export function parsePlan(inputs: RawInputs, env: Environment): Plan {
     timeoutSeconds === undefined ||
     maxRetries === undefined ||
     dryRun === undefined ||
+    summaryDetails === undefined ||
     waitSeconds === undefined ||
     idInput === undefined ||
     targets === undefined ||
@@ -356,6 +364,7 @@ export function parsePlan(inputs: RawInputs, env: Environment): Plan {
     issuedWithinSeconds,
     body: prepared.body,
     details: prepared.details,
+    summaryDetails,
     waitSeconds,
     timeoutMs: Math.round(timeoutSeconds * 1000),
     maxRetries,

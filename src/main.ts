@@ -2,6 +2,7 @@
 // environment: inputs, the key's masking, signals, and the wiring of transport, client, scheduler,
 // report and publishing.
 import * as core from '@actions/core'
+import { readFileSync } from 'node:fs'
 import pkg from '../package.json' with { type: 'json' }
 import { ACTION_INPUTS, type InputName } from './action-inputs.js'
 import { readCertificateFiles } from './certificate-file.js'
@@ -14,13 +15,19 @@ import { dryRunOutcome, type RunOutcome } from './outcome.js'
 import { publish } from './publish.js'
 import {
   buildReport,
+  detailsShown,
   inputProblemsReport,
+  ioReason,
+  repositoryVisibility,
+  shownBody,
+  shownDetails,
   planWarningsReport,
   unexpectedMessage,
   unexpectedReport,
   verdictReport,
   type DryRunPlan,
-  type ReportContext
+  type ReportContext,
+  type Visibility
 } from './report.js'
 import { realClock, type Clock } from './clock.js'
 import { MAX_IN_FLIGHT, runPlan, type RunLog } from './scheduler.js'
@@ -59,14 +66,21 @@ export function workspace(): string {
   return given.trim() === '' ? process.cwd() : given
 }
 
-/** The plan as the debug log shows it: everything but the key. */
-function describePlan(plan: Plan): string {
-  const shown: Partial<Plan> = { ...plan }
-  delete shown.apiKey
-  delete shown.targets
+/**
+ * The plan as the debug log shows it: everything but the key (and the targets, which repeat the
+ * IDs), the base URL as its origin, and recipients and the message as the summary shows them
+ * (summary-details).
+ */
+function describePlan(plan: Plan, context: ReportContext): string {
+  const shown = detailsShown(context)
+  const rest: Partial<Plan> = { ...plan }
+  delete rest.apiKey
+  delete rest.targets
   return JSON.stringify({
-    ...shown,
+    ...rest,
     baseUrl: shownBase({ baseUrl: plan.baseUrl }),
+    body: shownBody({ body: plan.body, details: plan.details, shown }),
+    details: shownDetails({ details: plan.details, shown }),
     ids: plan.ids.length > 20 ? [...plan.ids.slice(0, 20), `… ${plan.ids.length} in all`] : plan.ids
   })
 }
@@ -91,8 +105,8 @@ export async function run(clock: Clock = realClock): Promise<void> {
       wallNow: Date.now
     })
     unsentOnFailure = plan.ids
-    core.debug(`plan: ${describePlan(plan)}`)
     const context = reportContext(plan)
+    core.debug(`plan: ${describePlan(plan, context)}`)
     await publish(planWarningsReport(context))
     const proxyWarning = runnerProxyWarning(new URL(plan.baseUrl))
     if (proxyWarning) core.warning(proxyWarning)
@@ -163,9 +177,50 @@ export function cancelOnSignals(warn: (message: string) => void): {
   }
 }
 
-/** What the report shows of the plan: never the key. */
-function reportContext({ operation, idInput, details, dryRun, warnings }: Plan): ReportContext {
-  return { operation, idInput, details, dryRun, warnings }
+/**
+ * What the report shows of the plan (never the key), and the repository's visibility when
+ * summary-details is auto: the event file is read for nothing else.
+ */
+function reportContext(plan: Plan): ReportContext {
+  const { operation, idInput, details, dryRun, summaryDetails } = plan
+  const { visibility, warnings } =
+    summaryDetails === 'auto'
+      ? eventVisibility(process.env.GITHUB_EVENT_PATH)
+      : { visibility: 'unknown' as const, warnings: [] }
+  return {
+    operation,
+    idInput,
+    details,
+    dryRun,
+    warnings: [...plan.warnings, ...warnings],
+    summaryDetails,
+    visibility
+  }
+}
+
+/**
+ * The repository's visibility from the workflow event file (GITHUB_EVENT_PATH): unknown, without
+ * a word, when the runner names none; unknown with one warning when it cannot be read or parsed.
+ * Nothing else depends on the file: the run's link is built from the runner's variables.
+ */
+export function eventVisibility(path: string | undefined): {
+  visibility: Visibility
+  warnings: string[]
+} {
+  if (!path) return { visibility: 'unknown', warnings: [] }
+  try {
+    return {
+      visibility: repositoryVisibility(JSON.parse(readFileSync(path, 'utf8'))),
+      warnings: []
+    }
+  } catch (error) {
+    return {
+      visibility: 'unknown',
+      warnings: [
+        `the event file (GITHUB_EVENT_PATH) could not be read (${ioReason(error)}): the repository is taken as public, so the job summary shows recipients and the message by count (summary-details: full shows them)`
+      ]
+    }
+  }
 }
 
 function clientFor(

@@ -73,12 +73,21 @@ export const OPERATION_INPUTS = [
 ] as const satisfies readonly InputName[]
 export type OperationInput = (typeof OPERATION_INPUTS)[number]
 
+/**
+ * A line the summary shows once, above its table: a label and a value, and for recipients'
+ * addresses or the custom message what it holds, which a public summary shows only by count
+ * (summary-details).
+ */
+export type Detail = [label: string, value: string] | [label: string, value: string, Private]
+/** What a detail holds that a public summary does not show. */
+export type Private = { recipients: string[] } | { message: string }
+
 /** What the operation's own inputs came to: the body for every ID and what the report shows. */
 export interface Prepared {
   /** The JSON body sent for every ID; undefined sends none. */
   body: Record<string, unknown> | undefined
-  /** Label and value pairs the summary shows once, above its table. */
-  details: [string, string][]
+  /** What the summary shows once, above its table. */
+  details: Detail[]
   warnings: string[]
 }
 
@@ -120,11 +129,11 @@ const sendCertificate: OperationSpec = {
     if (problems.length || emails === undefined || format === undefined) {
       throw new InputError(problems)
     }
-    const details: [string, string][] = [
-      ['Recipients', emails.join(', ')],
+    const details: Detail[] = [
+      ['Recipients', emails.join(', '), { recipients: emails }],
       ['Format', format]
     ]
-    if (message !== undefined) details.push(['Message', message])
+    if (message !== undefined) details.push(['Message', message, { message }])
     return {
       body: {
         emails,
@@ -160,7 +169,9 @@ const emailSiteSeal: OperationSpec = {
       // DigiCert's own examples send no body when nothing is set.
       body: Object.keys(body).length ? body : undefined,
       details: [
-        ['Recipient', emails[0] ?? "the API key's owner"],
+        emails[0] === undefined
+          ? ['Recipient', "the API key's owner"]
+          : ['Recipient', emails[0], { recipients: [emails[0]] }],
         [
           'Seal settings',
           Object.keys(seal.settings).length

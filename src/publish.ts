@@ -1,6 +1,6 @@
 // Publishing a report (src/report.ts) to the runner: the one place in src/ that calls
 // @actions/core for outputs, annotations, warnings, the verdict and the job summary, and the one
-// that links the workflow run (through @actions/github). Each part is its own step, taking only
+// that links the workflow run (from the runner's variables alone, never the event file). Each part is its own step, taking only
 // its own piece of the report, in the order the log, the outputs file and the summary file have
 // always had; a part that cannot be written never stops the others.
 import * as core from '@actions/core'
@@ -71,7 +71,7 @@ export function publishWarnings(warnings: string[]): void {
 export async function publishSummary(html: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   try {
-    const link = await runLink()
+    const link = runLink(process.env)
     core.summary.addRaw(html, true)
     if (link) core.summary.addLink('Workflow run', link)
     await core.summary.write()
@@ -90,11 +90,21 @@ export function publishVerdict(errors: ErrorAnnotation[], verdict: string | unde
   if (verdict !== undefined) core.setFailed(verdict)
 }
 
-/** Link to this workflow run, when the run's context names one. */
-async function runLink(): Promise<string | undefined> {
-  if (!process.env.GITHUB_REPOSITORY || !process.env.GITHUB_RUN_ID) return undefined
-  // Loaded only here: @actions/github pulls in Octokit, which nothing else needs.
-  const { context } = await import('@actions/github')
-  const { owner, repo } = context.repo
-  return `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}`
+/**
+ * Link to this workflow run from the runner's variables (GITHUB_SERVER_URL, github.com when
+ * unset; GITHUB_REPOSITORY; GITHUB_RUN_ID), never the event file; undefined when they name no
+ * run: a repository not `owner/name`, a run ID not a number, a server URL not http(s).
+ */
+export function runLink(env: Record<string, string | undefined>): string | undefined {
+  const repository = env.GITHUB_REPOSITORY ?? ''
+  const runId = env.GITHUB_RUN_ID ?? ''
+  if (!/^[\w.-]+\/[\w.-]+$/.test(repository) || !/^\d+$/.test(runId)) return undefined
+  let server: URL
+  try {
+    server = new URL(env.GITHUB_SERVER_URL || 'https://github.com')
+  } catch {
+    return undefined
+  }
+  if (server.protocol !== 'https:' && server.protocol !== 'http:') return undefined
+  return `${server.origin}${server.pathname.replace(/\/+$/, '')}/${repository}/actions/runs/${runId}`
 }

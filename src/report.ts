@@ -1,10 +1,11 @@
 // What the step publishes about a run, as a value: the outputs, the warning and error annotations,
 // the verdict, the dry-run listing and the job summary's HTML (src/publish.ts publishes it). Pure:
 // it sees only what it shows (never the key), passes every string through the sanitizer, and keeps
-// within GitHub's limits: 10 error annotations a step, 1 MiB of job summary, 1 MiB an output.
+// within GitHub's limits: 10 error annotations a step, 1 MiB of job summary, 1 MB for a job's
+// outputs together (RESULTS_BUDGET).
 import { MAX_RETRY_AFTER_SECONDS } from './api.js'
 import type { PlannedRequest } from './certcentral.js'
-import { idNoun, type IdInput, type Operation } from './operations.js'
+import { idNoun, type Detail, type IdInput, type Operation } from './operations.js'
 import type { Fate, IdResult, RunOutcome } from './outcome.js'
 import type { InputError } from './parse.js'
 import { SHOWN_CHARS, Sanitizer } from './sanitize.js'
@@ -13,10 +14,114 @@ import { SHOWN_CHARS, Sanitizer } from './sanitize.js'
 export interface ReportContext {
   operation: Operation
   idInput: IdInput
-  /** Label and value pairs shown once above the table: recipients, format, settings. */
-  details: [string, string][]
+  /** Shown once above the table: recipients, format, message, settings. */
+  details: Detail[]
   dryRun: boolean
   warnings: string[]
+  /** The input summary-details: what is shown of recipients and the message. */
+  summaryDetails: SummaryDetails
+  /** The repository's, from the event file (read only for summary-details: auto). */
+  visibility: Visibility
+}
+
+/** The input summary-details' values. */
+export const SUMMARY_DETAILS = ['auto', 'full', 'counts'] as const
+export type SummaryDetails = (typeof SUMMARY_DETAILS)[number]
+/** Whether anyone can read the repository's runs; unknown when the event file does not say. */
+export type Visibility = 'public' | 'private' | 'unknown'
+
+/**
+ * The repository's visibility from a workflow event's payload: public when `repository.private`
+ * is false or `repository.visibility` is `public` (either is enough: the safe side), private when
+ * it says so (`internal` too), unknown otherwise.
+ */
+export function repositoryVisibility(payload: unknown): Visibility {
+  const repository = (payload as { repository?: unknown } | null)?.repository
+  if (typeof repository !== 'object' || repository === null) return 'unknown'
+  const { private: isPrivate, visibility } = repository as Record<string, unknown>
+  if (isPrivate === false || visibility === 'public') return 'public'
+  if (isPrivate === true || visibility === 'private' || visibility === 'internal') return 'private'
+  return 'unknown'
+}
+
+/**
+ * What the summary, the dry-run listing and the debug log show of recipients and the message:
+ * `full` (the addresses, the message) or `counts`. `auto` shows them in a private repository only:
+ * an unknown visibility counts as public.
+ */
+export function detailsShown({
+  summaryDetails,
+  visibility
+}: Pick<ReportContext, 'summaryDetails' | 'visibility'>): 'full' | 'counts' {
+  if (summaryDetails !== 'auto') return summaryDetails
+  return visibility === 'private' ? 'full' : 'counts'
+}
+
+/** Why recipients and the message are shown by count, or undefined when they are shown. */
+export function countsNote(
+  context: Pick<ReportContext, 'summaryDetails' | 'visibility'>
+): string | undefined {
+  if (detailsShown(context) === 'full') return undefined
+  const why =
+    context.summaryDetails === 'counts'
+      ? 'summary-details is counts'
+      : context.visibility === 'public'
+        ? 'the repository is public'
+        : 'the event file does not say whether the repository is public'
+  return `Recipients and the message are shown by count: ${why} (summary-details: full shows them).`
+}
+
+/** A private detail by count: `3 recipients at example.com, example.org`, or the message's length. */
+export function countedText(hidden: Exclude<Detail[2], undefined>): string {
+  if ('message' in hidden) return `a custom message (${[...hidden.message].length} characters)`
+  const { recipients } = hidden
+  const domains = [
+    ...new Set(recipients.map(address => address.slice(address.lastIndexOf('@') + 1).toLowerCase()))
+  ]
+  return `${recipients.length} recipient${recipients.length === 1 ? '' : 's'} at ${domains.join(', ')}`
+}
+
+/** The details as shown: label and value, a private one by count when `shown` is counts. */
+export function shownDetails({
+  details,
+  shown
+}: {
+  details: Detail[]
+  shown: 'full' | 'counts'
+}): [string, string][] {
+  return details.map(([label, value, hidden]) => [
+    label,
+    hidden !== undefined && shown === 'counts' ? countedText(hidden) : value
+  ])
+}
+
+/**
+ * A body as the dry-run listing and the debug log show it: when `shown` is counts, each recipient's
+ * address as `…@domain` and the message as its length, wherever they stand in the body.
+ */
+export function shownBody({
+  body,
+  details,
+  shown
+}: {
+  body: object | undefined
+  details: Detail[]
+  shown: 'full' | 'counts'
+}): object | undefined {
+  if (body === undefined || shown === 'full') return body
+  const hidden = new Map<string, string>()
+  for (const [, , held] of details) {
+    if (held === undefined) continue
+    if ('message' in held) hidden.set(held.message, countedText(held))
+    else
+      for (const address of held.recipients)
+        hidden.set(address, `…${address.slice(address.lastIndexOf('@'))}`)
+  }
+  return JSON.parse(
+    JSON.stringify(body, (_key, value: unknown) =>
+      typeof value === 'string' ? (hidden.get(value) ?? value) : value
+    )
+  ) as object
 }
 
 /** One entry of the `results` output, in the output's snake_case (action.yml documents it). */
@@ -116,8 +221,6 @@ export const SENT_IDS_PER_LOG_LINE = 100
 export const MAX_ID_ANNOTATIONS = 9
 /** GitHub refuses a job summary over 1 MiB; this leaves room for the parts after the table. */
 export const SUMMARY_BUDGET_BYTES = 900 * 1024
-/** GitHub refuses an output over 1 MiB. */
-export const OUTPUT_BUDGET_BYTES = 1000 * 1024
 /** Warnings the summary lists at most; the rest are counted. */
 export const MAX_SUMMARY_WARNINGS = 50
 /** Warning annotations at most (GitHub shows 10 a step); the rest are counted in one more. */
@@ -139,7 +242,20 @@ export function buildReport({ context, outcome, planned, sanitizer }: RunReportI
   const results = resultsOutput({ results: outcome.results, sanitizer })
   const retryAfter = retryAfterOutput(retryAfterOf(outcome))
   return {
-    dryRunLog: planned === undefined ? undefined : dryRunLog({ idInput: context.idInput, planned }),
+    dryRunLog:
+      planned === undefined
+        ? undefined
+        : dryRunLog({
+            idInput: context.idInput,
+            planned: {
+              ...planned,
+              body: shownBody({
+                ...planned,
+                details: context.details,
+                shown: detailsShown(context)
+              })
+            }
+          }),
     outputs: {
       'status-code': String(verdictStatus(outcome) ?? ''),
       results: results.json,
@@ -288,7 +404,40 @@ export function retryAfterOutput(wait: number | undefined): { value: string; war
   }
 }
 
-/** The results as JSON under GitHub's output limit: error texts shortened only if needed. */
+/**
+ * What `results` may take, in UTF-16 code units (as GitHub counts an output; UTF-8 bytes when they
+ * are more). GitHub holds a job's outputs together to 1 MB, taken here as 1,000,000: the other
+ * 139,840 are left for the other outputs, and the ID outputs together are never longer than the ID
+ * input (one environment variable, at most 128 KiB), status-code and retry-after a few characters.
+ */
+export const RESULTS_BUDGET = 840 * 1024
+
+/** An output's size as GitHub may count it: UTF-16 code units, or UTF-8 bytes when more. */
+export function outputSize(text: string): number {
+  return Math.max(text.length, Buffer.byteLength(text))
+}
+
+/**
+ * How `results` is shortened, one stage after the other until it fits: which entries it lists (all,
+ * or only those that did not go through) and how long an error may be (Infinity: as shown; 0: no
+ * errors and no hints). After the last, `[]`.
+ */
+export const RESULTS_STAGES = [
+  { entries: 'all', errorChars: Infinity },
+  { entries: 'all', errorChars: 120 },
+  { entries: 'all', errorChars: 40 },
+  { entries: 'all', errorChars: 0 },
+  { entries: 'not-delivered', errorChars: 40 },
+  { entries: 'not-delivered', errorChars: 0 }
+] as const satisfies readonly ResultsStage[]
+
+/** One stage of RESULTS_STAGES. */
+export interface ResultsStage {
+  entries: 'all' | 'not-delivered'
+  errorChars: number
+}
+
+/** The results as JSON under the budget (RESULTS_BUDGET), measured after every shortening. */
 export function resultsOutput({
   results,
   sanitizer
@@ -298,38 +447,78 @@ export function resultsOutput({
 }): { json: string; warnings: string[] } {
   // Sanitized once, each error within SHOWN_CHARS.error (its length said when cut); shortening
   // a sanitized text further needs only a cut.
-  const shown = results.map(result => resultEntry({ result, sanitizer }))
-  for (const max of [Infinity, 120, 40]) {
-    const json = JSON.stringify(
-      shown.map(entry =>
-        entry.error !== undefined && entry.error.length > max
-          ? { ...entry, error: `${entry.error.slice(0, max)}…` }
-          : entry
-      )
-    )
-    if (Buffer.byteLength(json) <= OUTPUT_BUDGET_BYTES) {
-      const warnings =
-        max === Infinity
-          ? []
-          : [
-              `results: error texts are cut to ${max} characters to keep the output under GitHub's 1 MiB limit`
-            ]
-      return { json, warnings }
-    }
+  return boundedResults({ entries: results.map(result => resultEntry({ result, sanitizer })) })
+}
+
+/**
+ * `results` as JSON within `budget`: the first of RESULTS_STAGES whose JSON fits, with a warning
+ * saying what was left out; `[]` with a warning when none does.
+ */
+export function boundedResults({
+  entries,
+  budget = RESULTS_BUDGET
+}: {
+  entries: ResultEntry[]
+  budget?: number
+}): { json: string; warnings: string[] } {
+  for (const stage of RESULTS_STAGES) {
+    const json = JSON.stringify(shortenedResults({ entries, stage }))
+    if (outputSize(json) <= budget) return { json, warnings: resultsWarnings({ entries, stage }) }
   }
   return {
-    json: JSON.stringify(
-      shown.map(entry => {
-        const bare = { ...entry }
-        delete bare.error
-        delete bare.hint
-        return bare
-      })
-    ),
+    json: '[]',
     warnings: [
-      "results: too many IDs for GitHub's 1 MiB output limit; errors are left out, see sent-ids, failed-ids and unsent-ids"
+      `results: too many IDs for the output's ${budget} characters even listing only those not sent; results is [], see sent-ids, failed-ids and unsent-ids`
     ]
   }
+}
+
+/** The entries a stage of RESULTS_STAGES keeps, each error cut (or left out with its hint). */
+export function shortenedResults({
+  entries,
+  stage
+}: {
+  entries: ResultEntry[]
+  stage: ResultsStage
+}): ResultEntry[] {
+  const kept = stage.entries === 'all' ? entries : entries.filter(entry => !entry.ok)
+  const max = stage.errorChars
+  return kept.map(entry => {
+    if (max === 0) {
+      const bare = { ...entry }
+      delete bare.error
+      delete bare.hint
+      return bare
+    }
+    return entry.error !== undefined && entry.error.length > max
+      ? { ...entry, error: `${entry.error.slice(0, max)}…` }
+      : entry
+  })
+}
+
+/** What a stage of RESULTS_STAGES left out, as warnings (none for the first). */
+export function resultsWarnings({
+  entries,
+  stage
+}: {
+  entries: ResultEntry[]
+  stage: ResultsStage
+}): string[] {
+  const { errorChars } = stage
+  const why = "to keep the output within its budget (GitHub holds a job's outputs to 1 MB)"
+  if (stage.entries === 'not-delivered') {
+    const through = entries.filter(entry => entry.ok).length
+    const errors = errorChars === 0 ? 'without errors' : `errors cut to ${errorChars} characters`
+    return [
+      `results: only the ${entries.length - through} IDs not sent are listed (${errors}) ${why}; the other ${through} went through (sent-ids lists those sent)`
+    ]
+  }
+  if (errorChars === Infinity) return []
+  if (errorChars === 0)
+    return [
+      `results: errors and hints are left out ${why}; see sent-ids, failed-ids and unsent-ids`
+    ]
+  return [`results: error texts are cut to ${errorChars} characters ${why}`]
 }
 
 /** The optional fields of a `results` entry, in the order the output lists them. */
@@ -502,14 +691,18 @@ export function summaryHtml({ context, outcome, planned, sanitizer }: RunReportI
     parts.push(
       `<p>${escape(`The run stopped: ${sanitizer.text(outcome.stop.message, SHOWN_CHARS.error)}`)}</p>`
     )
+  const shown = detailsShown(context)
   parts.push(
-    `<ul>${[['IDs from', context.idInput], ...details]
+    `<ul>${[['IDs from', context.idInput], ...shownDetails({ details, shown })]
       .map(
         ([label, value]) =>
           `<li><strong>${escape(label)}</strong>: ${escape(sanitizer.text(value, SHOWN_CHARS.detail))}</li>`
       )
       .join('')}</ul>`
   )
+  const note = countsNote(context)
+  if (note !== undefined && details.some(detail => detail[2] !== undefined))
+    parts.push(`<p>${escape(note)}</p>`)
   if (warnings.length) {
     const more = warnings.length - MAX_SUMMARY_WARNINGS
     const items = warnings
@@ -662,6 +855,7 @@ function nothingSentReport({
     attempts: 0,
     error: `not attempted: ${why}`
   }))
+  const bounded = boundedResults({ entries: results })
   return {
     // In the order these outputs have always been set.
     outputs: {
@@ -671,9 +865,9 @@ function nothingSentReport({
       'retry-after': '',
       'unsent-ids': ids.join(','),
       'skipped-ids': '',
-      results: JSON.stringify(results)
+      results: bounded.json
     },
-    warnings: [],
+    warnings: bounded.warnings,
     summary: [
       `<h2>DigiCert CertCentral: ${escape(heading)}</h2>`,
       `<ul>${problems.map(p => `<li>${escape(sanitizer.text(p, SHOWN_CHARS.problem))}</li>`).join('')}</ul>`

@@ -21,6 +21,7 @@ import {
   type ActionRun
 } from '../../standin/run-action.js'
 import { MIB, resultsOf } from '../support/action.js'
+import { REPOSITORIES, eventFile } from '../support/event.js'
 import { node24 } from '../support/node24.js'
 import { count, escapeRegExp, expectCleanRun, workflowCommands } from '../support/log.js'
 import { installNetworkGuard, type NetworkGuard } from '../support/network-guard.js'
@@ -117,13 +118,17 @@ describe.each(runtimes)('dist/index.js under %s', (_, nodePath, version) => {
 
   it('sends a certificate by certificate-id: body, headers, masked key, outputs and summary', async () => {
     const id = freshId()
-    const result = await run({
-      operation: 'send-certificate',
-      'certificate-id': id,
-      emails: 'ops@example.com, web@example.com',
-      format: 'downloadlink',
-      message: 'Renewed today.\nPlease install.\n'
-    })
+    // A private repository: the summary shows the recipients (summary-details: auto).
+    const result = await run(
+      {
+        operation: 'send-certificate',
+        'certificate-id': id,
+        emails: 'ops@example.com, web@example.com',
+        format: 'downloadlink',
+        message: 'Renewed today.\nPlease install.\n'
+      },
+      { GITHUB_EVENT_PATH: eventFile(REPOSITORIES.private) }
+    )
     expect(result.code).toBe(0)
     expectCleanRun(result, standIn.apiKey)
     expect(result.outputs).toEqual({

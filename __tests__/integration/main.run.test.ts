@@ -20,6 +20,7 @@ import {
   privateKeyPem,
   tempDir
 } from '../support/certificate-files.js'
+import { REPOSITORIES, eventFile } from '../support/event.js'
 import { installNetworkGuard } from '../support/network-guard.js'
 
 let standIn: StandIn
@@ -39,7 +40,9 @@ afterAll(async () => {
 beforeEach(() => {
   for (const name of Object.keys(process.env)) {
     if (
-      /^(INPUT_|RUNNER_DEBUG$|DIGICERT_API_KEY$|GITHUB_REPOSITORY$|GITHUB_RUN_ID$)/.test(name) ||
+      /^(INPUT_|RUNNER_DEBUG$|DIGICERT_API_KEY$|GITHUB_REPOSITORY$|GITHUB_RUN_ID$|GITHUB_EVENT_PATH$)/.test(
+        name
+      ) ||
       /^(https?_proxy|no_proxy|all_proxy)$/i.test(name)
     )
       vi.stubEnv(name, undefined)
@@ -269,6 +272,54 @@ describe('run() against the stand-in', () => {
         )
       )
     )
+  })
+
+  it.each([
+    [
+      'public',
+      {
+        body: {
+          emails: ['…@example.com', '…@example.org'],
+          certificate_collect_format: 'attachment',
+          custom_message: 'a custom message (8 characters)'
+        },
+        details: [
+          ['Recipients', '2 recipients at example.com, example.org'],
+          ['Format', 'attachment'],
+          ['Message', 'a custom message (8 characters)']
+        ]
+      }
+    ],
+    [
+      'private',
+      {
+        body: {
+          emails: ['ops@example.com', 'pki@example.org'],
+          certificate_collect_format: 'attachment',
+          custom_message: 'Hi\nthere'
+        },
+        details: [
+          ['Recipients', 'ops@example.com, pki@example.org'],
+          ['Format', 'attachment'],
+          ['Message', 'Hi\nthere']
+        ]
+      }
+    ]
+  ] as const)('debug lines: the plan in a %s repository', async (kind, shown) => {
+    vi.stubEnv('RUNNER_DEBUG', '1')
+    vi.stubEnv('GITHUB_EVENT_PATH', eventFile(REPOSITORIES[kind]))
+    await runWith({
+      operation: 'send-certificate',
+      'certificate-id': freshId(),
+      emails: 'ops@example.com, pki@example.org',
+      message: 'Hi\nthere',
+      'dry-run': 'true'
+    })
+    const plans = messages('debug').filter(line => line.startsWith('plan: '))
+    expect(plans).toHaveLength(1)
+    const plan = JSON.parse((plans[0] as string).slice('plan: '.length)) as Record<string, unknown>
+    expect(plan).toMatchObject({ ...shown, summaryDetails: 'auto' })
+    expect(messages('warning')).toEqual([])
   })
 
   it.each([

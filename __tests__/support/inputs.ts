@@ -23,7 +23,8 @@ export const sendInputs: RawInputs = Object.freeze({
   'api-url': '',
   'timeout-seconds': '30',
   'max-retries': '0',
-  'dry-run': 'false'
+  'dry-run': 'false',
+  'summary-details': 'auto'
 })
 
 /** A valid email-site-seal step: one order ID, no recipient, no settings. */

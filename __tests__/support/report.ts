@@ -13,17 +13,26 @@ export const safe = new Sanitizer([KEY])
 export const noKey = new Sanitizer([])
 export const BASE = 'https://www.digicert.com/services/v2'
 
-/** A send-certificate run by certificate ID, two recipients, no warnings. */
+/**
+ * A send-certificate run by certificate ID, two recipients, no warnings, the recipients shown
+ * (summary-details: full).
+ */
 export function context(over: Partial<ReportContext> = {}): ReportContext {
   return {
     operation: 'send-certificate',
     idInput: 'certificate-id',
     details: [
-      ['Recipients', 'ops@example.com, pki@example.com'],
+      [
+        'Recipients',
+        'ops@example.com, pki@example.com',
+        { recipients: ['ops@example.com', 'pki@example.com'] }
+      ],
       ['Format', 'attachment']
     ],
     dryRun: false,
     warnings: [],
+    summaryDetails: 'full',
+    visibility: 'unknown',
     ...over
   }
 }

@@ -128,10 +128,15 @@ describe('parsePlan builds', () => {
         custom_message: 'Line one\nline two\n'
       },
       details: [
-        ['Recipients', 'a@example.com, b@example.com'],
+        [
+          'Recipients',
+          'a@example.com, b@example.com',
+          { recipients: ['a@example.com', 'b@example.com'] }
+        ],
         ['Format', 'plaintext'],
-        ['Message', 'Line one\nline two\n']
+        ['Message', 'Line one\nline two\n', { message: 'Line one\nline two\n' }]
       ],
+      summaryDetails: 'auto',
       waitSeconds: 0,
       timeoutMs: 2500,
       maxRetries: 3,
@@ -219,6 +224,7 @@ describe('parsePlan reports every problem in one InputError', () => {
           'timeout-seconds': '0',
           'max-retries': '-1',
           'dry-run': 'yes',
+          'summary-details': 'none',
           'wait-for-issuance': '7h',
           'certificate-id': 'abc',
           emails: 'nope'
@@ -234,6 +240,7 @@ describe('parsePlan reports every problem in one InputError', () => {
       'timeout-seconds',
       'max-retries',
       'dry-run',
+      'summary-details',
       'wait-for-issuance',
       'certificate-id',
       'emails'
@@ -313,6 +320,30 @@ describe('dry-run', () => {
   it.each(['yes', 'no', '1', 'on'])('rejects %j', value => {
     expect(problemOf({ ...send, 'dry-run': value })).toBe(
       `dry-run: ${JSON.stringify(value)} must be true or false`
+    )
+  })
+})
+
+describe('summary-details', () => {
+  it.each([
+    ['auto', 'auto'],
+    [' Full ', 'full'],
+    ['COUNTS', 'counts']
+  ])('reads %j', (value, summaryDetails) => {
+    expect(plan({ ...send, 'summary-details': value }).summaryDetails).toBe(summaryDetails)
+  })
+
+  it('is auto by default (action.yml)', () => {
+    expect(ACTION_INPUTS['summary-details'].default).toBe('auto')
+    expect(plan(send).summaryDetails).toBe('auto')
+  })
+
+  it('rejects another value, suggesting the one meant', () => {
+    expect(problemOf({ ...send, 'summary-details': 'count' })).toBe(
+      'summary-details: "count" is not one of auto, full, counts; did you mean "counts"?'
+    )
+    expect(problemOf({ ...send, 'summary-details': 'private' })).toBe(
+      'summary-details: "private" is not one of auto, full, counts'
     )
   })
 })

@@ -1,6 +1,6 @@
 // Unit tests of main.ts's input reading and masking. @actions/core is wrapped, not replaced: every
 // call goes through to the real toolkit and is recorded, so the order of calls can be checked.
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { actAsRunner, messagesOf } from '../support/log.js'
@@ -30,7 +30,8 @@ vi.mock('@actions/core', async importOriginal => {
 })
 
 const { ACTION_INPUTS } = await import('../../src/action-inputs.js')
-const { USER_AGENT, readInputs, run, secretLines, workspace } = await import('../../src/main.js')
+const { USER_AGENT, eventVisibility, readInputs, run, secretLines, workspace } =
+  await import('../../src/main.js')
 const { parseOutputFile } = await import('../../standin/run-action.js')
 
 // Nothing listens here: a request that should never be made fails on loopback, never on the net.
@@ -44,7 +45,11 @@ beforeEach(() => {
   failing.setOutput = 0
   failing.setFailed = 0
   for (const name of Object.keys(process.env)) {
-    if (/^(INPUT_|RUNNER_DEBUG$|DIGICERT_API_KEY$|GITHUB_REPOSITORY$|GITHUB_RUN_ID$)/.test(name))
+    if (
+      /^(INPUT_|RUNNER_DEBUG$|DIGICERT_API_KEY$|GITHUB_REPOSITORY$|GITHUB_RUN_ID$|GITHUB_EVENT_PATH$)/.test(
+        name
+      )
+    )
       vi.stubEnv(name, undefined)
   }
   printed = actAsRunner(files)
@@ -71,6 +76,54 @@ describe('workspace', () => {
     expect(workspace()).toBe(process.cwd())
     vi.stubEnv('GITHUB_WORKSPACE', undefined)
     expect(workspace()).toBe(process.cwd())
+  })
+})
+
+describe('eventVisibility', () => {
+  const event = (name: string, text: string): string => {
+    const path = join(dir, name)
+    writeFileSync(path, text)
+    return path
+  }
+  const unread = (reason: string): string =>
+    `the event file (GITHUB_EVENT_PATH) could not be read (${reason}): the repository is taken as public, so the job summary shows recipients and the message by count (summary-details: full shows them)`
+
+  it('reads the repository of the event payload', () => {
+    expect(eventVisibility(event('public.json', '{"repository":{"private":false}}'))).toEqual({
+      visibility: 'public',
+      warnings: []
+    })
+    expect(
+      eventVisibility(
+        event('private.json', '{"repository":{"private":true,"visibility":"private"}}')
+      )
+    ).toEqual({ visibility: 'private', warnings: [] })
+    expect(eventVisibility(event('none.json', '{"action":"x"}'))).toEqual({
+      visibility: 'unknown',
+      warnings: []
+    })
+  })
+
+  it('unknown without a word when the runner names no event file', () => {
+    expect(eventVisibility(undefined)).toEqual({ visibility: 'unknown', warnings: [] })
+    expect(eventVisibility('')).toEqual({ visibility: 'unknown', warnings: [] })
+  })
+
+  it('unknown with one warning, without the path, when it cannot be read or parsed', () => {
+    expect(eventVisibility(join(dir, 'missing.json'))).toEqual({
+      visibility: 'unknown',
+      warnings: [unread('ENOENT: no such file or directory')]
+    })
+    expect(eventVisibility(dir)).toEqual({
+      visibility: 'unknown',
+      warnings: [unread('EISDIR: illegal operation on a directory')]
+    })
+    const broken = eventVisibility(event('broken.json', '{"repository":'))
+    expect(broken.visibility).toBe('unknown')
+    expect(broken.warnings).toHaveLength(1)
+    expect(broken.warnings[0]).toMatch(
+      /^the event file \(GITHUB_EVENT_PATH\) could not be read \(.*JSON.*\): the repository is taken as public/
+    )
   })
 })
 

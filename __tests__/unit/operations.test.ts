@@ -95,9 +95,13 @@ describe('send-certificate prepare', () => {
         custom_message: 'Line one\nline two\n'
       },
       details: [
-        ['Recipients', 'a@example.com, b@example.com'],
+        [
+          'Recipients',
+          'a@example.com, b@example.com',
+          { recipients: ['a@example.com', 'b@example.com'] }
+        ],
         ['Format', 'downloadlink'],
-        ['Message', 'Line one\nline two\n']
+        ['Message', 'Line one\nline two\n', { message: 'Line one\nline two\n' }]
       ],
       warnings: []
     })
@@ -202,7 +206,7 @@ describe('email-site-seal prepare', () => {
       seal_number: 18
     })
     expect(prepared.details).toEqual([
-      ['Recipient', 'web@example.com'],
+      ['Recipient', 'web@example.com', { recipients: ['web@example.com'] }],
       ['Seal settings', '{"seal_size":"l","seal_number":18}']
     ])
   })

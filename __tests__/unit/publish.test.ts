@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '@actions/core'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { publish } from '../../src/publish.js'
+import { publish, runLink } from '../../src/publish.js'
 import type { Report } from '../../src/report.js'
 import { parseOutputFile } from '../../standin/run-action.js'
 import { actAsRunner, messagesOf, workflowCommands } from '../support/log.js'
@@ -225,6 +225,21 @@ describe('publish: the summary', () => {
     }
   })
 
+  it('never reads the event file: one that is missing or unreadable changes nothing', async () => {
+    vi.stubEnv('GITHUB_REPOSITORY', 'acme/certs')
+    vi.stubEnv('GITHUB_RUN_ID', '77')
+    vi.stubEnv('GITHUB_SERVER_URL', '')
+    for (const path of [join(dir, 'no-such-event.json'), dir, '/proc/self/mem']) {
+      writeFileSync(files.summary, '')
+      vi.stubEnv('GITHUB_EVENT_PATH', path)
+      await publish(report('<p>x</p>'))
+      expect(summary()).toBe(
+        '<p>x</p>\n<a href="https://github.com/acme/certs/actions/runs/77">Workflow run</a>\n'
+      )
+      expect(stdout()).toBe('')
+    }
+  })
+
   it('a summary that cannot be written is a warning; the verdict still goes out', async () => {
     vi.spyOn(core.summary, 'write').mockRejectedValueOnce(new Error('ENOENT: no such file'))
     await publish({ ...report('<p>one</p>'), verdict: 'failed' })
@@ -246,5 +261,48 @@ describe('publish: the summary', () => {
     await publish(report('<p>x</p>'))
     expect(summary()).toBe('')
     expect(stdout()).toBe('')
+  })
+})
+
+describe('runLink', () => {
+  const run = { GITHUB_REPOSITORY: 'acme/certs', GITHUB_RUN_ID: '77' }
+  it.each([
+    [run, 'https://github.com/acme/certs/actions/runs/77'],
+    [{ ...run, GITHUB_SERVER_URL: '' }, 'https://github.com/acme/certs/actions/runs/77'],
+    [
+      { ...run, GITHUB_SERVER_URL: 'https://ghe.example.com/' },
+      'https://ghe.example.com/acme/certs/actions/runs/77'
+    ],
+    [
+      { ...run, GITHUB_SERVER_URL: 'https://ghe.example.com/git//' },
+      'https://ghe.example.com/git/acme/certs/actions/runs/77'
+    ],
+    [
+      { ...run, GITHUB_SERVER_URL: 'http://127.0.0.1:8080' },
+      'http://127.0.0.1:8080/acme/certs/actions/runs/77'
+    ],
+    [
+      { GITHUB_REPOSITORY: 'my-org/repo.name_2', GITHUB_RUN_ID: '1' },
+      'https://github.com/my-org/repo.name_2/actions/runs/1'
+    ]
+  ])('%j links %s', (env, link) => {
+    expect(runLink(env)).toBe(link)
+  })
+
+  it.each([
+    {},
+    { GITHUB_REPOSITORY: 'acme/certs' },
+    { GITHUB_RUN_ID: '77' },
+    { ...run, GITHUB_REPOSITORY: 'acme' },
+    { ...run, GITHUB_REPOSITORY: 'acme/certs/x' },
+    { ...run, GITHUB_REPOSITORY: 'acme/<b>' },
+    { ...run, GITHUB_REPOSITORY: ' acme/certs' },
+    { ...run, GITHUB_RUN_ID: '7a' },
+    { ...run, GITHUB_RUN_ID: ' 77' },
+    { ...run, GITHUB_SERVER_URL: 'not a url' },
+    { ...run, GITHUB_SERVER_URL: 'javascript:alert(1)' },
+    { ...run, GITHUB_SERVER_URL: 'ftp://ghe.example.com' }
+  ])('%j links nothing', env => {
+    expect(runLink(env)).toBeUndefined()
   })
 })
