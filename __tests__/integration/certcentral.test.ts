@@ -503,6 +503,24 @@ describe('a 2xx that is not CertCentral’s answer', () => {
     )
   })
 
+  it('takes a body starting with < after whitespace, without a Content-Type, as an HTML page', async () => {
+    handler = (_, res) => {
+      res.writeHead(200)
+      res.end('\n  <html><body>Sign in</body></html>')
+    }
+    const error = await failure(send())
+    expect(error).toMatchObject({ kind: 'bad-success', status: 200 })
+    expect(error.message).toContain('(an HTML page: a sign-in page or a gateway?')
+  })
+
+  it('reads no DigiCert codes from an error answer without DigiCert errors', async () => {
+    handler = answer(400, '{"message":"no errors here"}')
+    const error = await failure(send())
+    expect(error).toMatchObject({ kind: 'http', status: 400, codes: [] })
+    handler = answer(500, '<html>oops</html>', { 'Content-Type': 'text/html' })
+    expect(await failure(send())).toMatchObject({ status: 500, codes: [] })
+  })
+
   it('says a 2xx cut off at its limit was too large', async () => {
     const transport: Pick<Transport, 'request'> = {
       request: () =>
@@ -1056,6 +1074,15 @@ describe('connection failures', () => {
     expect(error).toMatchObject({ kind: 'network', status: null })
     expect(error.message).toMatch(
       /^the connection to 127\.0\.0\.1:\d+ failed \((ECONNRESET|EPIPE): .*\); check the runner's network, proxy and api-url; it may have been sent: check the audit log in CertCentral before sending it again$/
+    )
+  })
+
+  it("says nothing of the audit log when a look-up's connection is reset", async () => {
+    handler = req => req.socket.destroy()
+    const error = await failure(make({ idInput: 'order-id' }).client.lookup('5', 1))
+    expect(error).toMatchObject({ kind: 'network', status: null })
+    expect(error.message).toMatch(
+      /^the connection to 127\.0\.0\.1:\d+ failed \((ECONNRESET|EPIPE): .*\); check the runner's network, proxy and api-url$/
     )
   })
 

@@ -39,6 +39,17 @@ describe('runPlan: look-ups are repeated, sends are not', () => {
     )
   })
 
+  it('counts an order whose first check failed as of unknown status while it waits', async () => {
+    const clock = new FakeClock()
+    const { log, of } = recordLog(clock)
+    const api = new ScriptedApi(clock, { lookups: { '5': [badGateway(), 'issued'] } })
+    const outcome = await runPlan(byOrder(['5'], { waitSeconds: 1800, log }), api, clock)
+    expect(outcome.results[0]).toMatchObject({ fate: 'sent', attempts: 3 })
+    expect(of('info').map(l => l.message)).toContain(
+      'waiting for 1 of 1 orders (1 unknown); next check in 5 s; 0 sent'
+    )
+  })
+
   it('leaves an order unsent, with the last failure, when its check at the deadline fails', async () => {
     const clock = new FakeClock()
     const api = new ScriptedApi(clock, { lookups: { '5': ['pending', badGateway()] } })
