@@ -178,8 +178,13 @@ describe('workflows', () => {
         expect(writes, `${file}: ${jobName}`).toEqual(WRITES[file]?.[jobName] ?? [])
         for (const step of job.steps) {
           if (!step.uses || step.uses.startsWith('./')) continue
-          expect(step.uses, 'a full version or a commit').toMatch(/@(v\d+\.\d+\.\d+|[0-9a-f]{40})$/)
+          expect(step.uses, 'pinned by full commit SHA').toMatch(/@[0-9a-f]{40}$/)
         }
+      }
+      // the tag the SHA stands for, in a comment on the same line (dependabot keeps both current)
+      for (const line of read(`.github/workflows/${file}`).split('\n')) {
+        if (/^\s*(?:- )?uses: (?!\.\/)/.test(line))
+          expect(line, file).toMatch(/uses: \S+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/)
       }
     }
   )

