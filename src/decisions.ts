@@ -265,7 +265,7 @@ export interface StopHistory {
   silent: number
   /** The last IDs that ended (at most STOP_AFTER), latest last: their body-level error, '' for none. */
   recent: readonly { id: string; error: string }[]
-  /** The first STOP_AFTER IDs that ended: how many did, and how many on missing_permission. */
+  /** The first STOP_AFTER IDs of the plan (the first tried): how many ended, how many on missing_permission. */
   first: { ended: number; denied: number }
 }
 
@@ -293,10 +293,13 @@ export function afterAttempt({
 export function afterResult({
   history,
   id,
+  position,
   failure
 }: {
   history: StopHistory
   id: string
+  /** The ID's place in the plan, 0 first: IDs start in plan order, but may end in any order. */
+  position: number
   /** The failure the ID ended on, undefined when it was sent or its order ended it. */
   failure: CertCentralError | undefined
 }): StopHistory {
@@ -310,7 +313,7 @@ export function afterResult({
     ...history,
     recent: [...history.recent, { id, error }].slice(-STOP_AFTER),
     first:
-      ended < STOP_AFTER
+      position < STOP_AFTER
         ? { ended: ended + 1, denied: denied + (failure?.kind === 'permission' ? 1 : 0) }
         : history.first
   }

@@ -153,6 +153,8 @@ class Run {
   private readonly deadline: number
   /** Orders still waiting to be issued, with their last status and next check. */
   private readonly waiting = new Map<string, { status: string; nextCheck: number }>()
+  /** Each ID's place in the plan: IDs start in this order, whatever order they end in. */
+  private readonly positions = new Map<string, number>()
   private sent = 0
   private lastWaitingLog = -Infinity
   /** 429 and 503 pauses so far (overlaps counted once), and when the current one ends. */
@@ -197,6 +199,7 @@ class Run {
     cancel?.addEventListener('abort', this.onCancel)
     if (cancel?.aborted) this.onCancel()
     const targets = this.options.targets ?? ids.map(id => ({ id, known: {} }))
+    targets.forEach(({ id }, position) => this.positions.set(id, position))
     this.outcome.results = await Promise.all(targets.map(target => this.finish(target)))
     cancel?.removeEventListener('abort', this.onCancel)
     // retry-after says when to send again: only when a 429 or 503 left IDs unsent.
@@ -530,7 +533,8 @@ class Run {
 
   /** An ID ended (not by a stop): counted for the stop rules, which may stop the run. */
   private noteResult(id: string, failure: CertCentralError | undefined): void {
-    this.history = afterResult({ history: this.history, id, failure })
+    const position = this.positions.get(id) as number
+    this.history = afterResult({ history: this.history, id, position, failure })
     this.stop({ event: 'result', id, history: this.history })
   }
 

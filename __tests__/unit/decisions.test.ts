@@ -762,8 +762,8 @@ describe('the stop rules’ history', () => {
       ['9', failure('http', 502)],
       ['10', failure('http', 404, ['not_found', 'bad_request_format'])]
     ]
-    const seen = ids.map(([id, f]) => {
-      history = afterResult({ history, id, failure: f })
+    const seen = ids.map(([id, f], position) => {
+      history = afterResult({ history, id, position, failure: f })
       return history.recent.at(-1)
     })
     expect(seen).toStrictEqual([
@@ -781,19 +781,44 @@ describe('the stop rules’ history', () => {
     expect(history.recent.map(r => r.id)).toStrictEqual(['8', '9', '10'])
   })
 
-  it('counts the first 3 IDs to end, and how many lacked the permission', () => {
+  it('counts the first 3 IDs of the plan, in whatever order they end, and how many lacked the permission', () => {
     const denied = failure('permission', 403)
     let history = NO_HISTORY
-    const firsts = [denied, undefined, denied, denied].map(f => {
-      history = afterResult({ history, id: '1', failure: f })
+    const firsts = (
+      [
+        [3, undefined],
+        [0, denied],
+        [2, undefined],
+        [4, denied],
+        [1, denied]
+      ] as const
+    ).map(([position, f]) => {
+      history = afterResult({ history, id: String(position), position, failure: f })
       return history.first
     })
     expect(firsts).toStrictEqual([
+      { ended: 0, denied: 0 },
       { ended: 1, denied: 1 },
       { ended: 2, denied: 1 },
-      { ended: 3, denied: 2 },
+      { ended: 2, denied: 1 },
       { ended: 3, denied: 2 }
     ])
+  })
+
+  it('stops when the first 3 IDs of the plan were all denied, though a later ID was sent before them', () => {
+    const denied = failure('permission', 403)
+    let history = NO_HISTORY
+    for (const [position, f] of [
+      [3, undefined],
+      [0, denied],
+      [1, denied],
+      [2, denied]
+    ] as const)
+      history = afterResult({ history, id: String(position), position, failure: f })
+    expect(history.first).toStrictEqual({ ended: 3, denied: 3 })
+    expect(stopFor({ event: 'result', id: '2', history })).toMatchObject({
+      reason: 'missing-permission'
+    })
   })
 })
 

@@ -332,6 +332,35 @@ describe('runPlan: stopping when going on cannot help', () => {
     expect(outcome.stop?.reason).toBe('missing-permission')
   })
 
+  it('counts the first 3 IDs tried, not the first 3 to end: a later ID sent sooner does not save the run', async () => {
+    const clock = new FakeClock()
+    const api = new ScriptedApi(clock, {
+      sends: Object.fromEntries(range(1, 3).map(id => [id, [missingPermission()]])),
+      // Four in flight at once: the fourth ID's 204 comes before the three denials (at 100, 101
+      // and 102 ms), and the IDs started in the slots they free are sent before the third.
+      latencyMs: {
+        '1': 100,
+        '2': 101,
+        '3': 102,
+        '4': 0,
+        '5': 200,
+        ...Object.fromEntries(range(6, 5).map(id => [id, 50]))
+      }
+    })
+    const outcome = await runPlan(byCertificate(range(1, 10)), api, clock)
+    expect(outcome.stop?.reason).toBe('missing-permission')
+    expect(outcome.results.slice(0, 7).map(r => r.fate)).toEqual([
+      'failed',
+      'failed',
+      'failed',
+      'sent',
+      'sent',
+      'sent',
+      'sent'
+    ])
+    expect(outcome.results.slice(8).map(r => r.fate)).toEqual(['unsent', 'unsent'])
+  })
+
   it('goes on past a missing permission when one of the first 3 IDs was sent', async () => {
     const clock = new FakeClock()
     const denied = [missingPermission()]
