@@ -116,7 +116,7 @@ beforeAll(async () => {
   certs.writeLeaf(c.seal, 'live/seal.example.com/cert.pem')
   certs.writePrivateKey(c.leaf, 'live/leaf.example.com/privkey.pem')
   certs.writeCsr('leaf.example.com', 'live/leaf.example.com/request.csr')
-  certs.writeText('live/leaf.example.com/README', 'This directory holds your certificates.\n')
+  certs.write('live/leaf.example.com/README', 'This directory holds your certificates.\n')
   certs.writeCaOnly('live/leaf.example.com/chain.pem')
   certs.writeLeaf(await certs.leaf({ commonName: 'gone.example.com', expired: true }), 'gone.pem')
 })

@@ -15,11 +15,10 @@ import { FakeClock } from '../support/clock.js'
 import { certificateOf, freshId, requestsFor, type StandIn } from '../support/standin.js'
 import { visible } from '../support/summary.js'
 import {
-  caCertificate,
-  leafCertificate,
-  privateKeyPem,
-  tempDir
-} from '../support/certificate-files.js'
+  makeCertificates,
+  type Certificates,
+  type TestCertificate
+} from '../support/certificates.js'
 import { REPOSITORIES, eventFile } from '../support/event.js'
 import { installNetworkGuard } from '../support/network-guard.js'
 
@@ -688,13 +687,15 @@ describe('run() with order IDs', () => {
 })
 
 describe('run() with certificate files', () => {
-  const workspace = tempDir()
-  const leaf = leafCertificate({ commonName: 'shop.example.com', serial: '0A1B2C' })
-  beforeAll(() => {
-    workspace.write('live/shop/fullchain.pem', leaf.pem + caCertificate.pem)
-    workspace.write('live/shop/privkey.pem', privateKeyPem)
+  let workspace: Certificates
+  let leaf: TestCertificate
+  beforeAll(async () => {
+    workspace = await makeCertificates()
+    leaf = await workspace.leaf({ commonName: 'shop.example.com', serial: '0A1B2C' })
+    workspace.writeFullChain(leaf, 'live/shop/fullchain.pem')
+    workspace.writePrivateKey(leaf, 'live/shop/privkey.pem')
   })
-  afterAll(() => workspace.cleanup())
+  afterAll(() => workspace?.cleanup())
 
   it('a dry run shows what each file holds and the look-ups it would make, without a request', async () => {
     vi.stubEnv('GITHUB_WORKSPACE', workspace.dir)
@@ -717,7 +718,7 @@ describe('run() with certificate files', () => {
         common_name: 'shop.example.com',
         serial_number: '0A1B2C',
         thumbprint: leaf.thumbprint,
-        valid_till: leaf.validTo,
+        valid_till: leaf.validTo.toISOString(),
         file: 'live/shop/fullchain.pem'
       }
     ])

@@ -521,7 +521,7 @@ describe('the account file', () => {
   it('reads a file, and names the file in its errors', () => {
     const file = certs.writeAccount(account, 'ok.json')
     expect(readAccountFile(file)).toEqual(account)
-    const bad = certs.writeText('bad.json', '{"orders": [')
+    const bad = certs.write('bad.json', '{"orders": [')
     expect(() => readAccountFile(bad)).toThrow(`--account ${bad}: not JSON`)
     const wrong = certs.writeAccount({ orders: [{ id: 'x' }] } as unknown as Account, 'w.json')
     expect(() => readAccountFile(wrong)).toThrow(
@@ -549,7 +549,7 @@ describe('the command line and the built-in account', () => {
   })
 
   it('refuses a bad account file in one plain line naming the field, exit 2', () => {
-    const file = certs.writeText('cli-bad.json', '{"orders":[{"id":1,"certificate":{"id":2}}]}')
+    const file = certs.write('cli-bad.json', '{"orders":[{"id":1,"certificate":{"id":2}}]}')
     const run = cli('--account', file)
     expect(run.status).toBe(2)
     expect(run.stdout).toBe('')

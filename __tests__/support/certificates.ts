@@ -1,8 +1,11 @@
-// Certificates for the tests of issue 17: leaf certificates signed by the stand-in's throwaway test
-// CA (chosen common name, SANs, serial, validity, or already expired), the files a renewal leaves
-// behind written to a fresh temporary directory (leaf PEM, full chain in either order, DER, a
-// private key, a CSR, a text file), and stand-in accounts that hold a certificate as an order's
+// Test certificates, the one helper for them: leaf certificates signed by the stand-in's throwaway
+// test CA (standin/test-ca.js signs every one: chosen common name, SANs, serial, validity, or
+// already expired), the files a renewal leaves behind written to a fresh temporary directory (leaf
+// PEM, full chain in either order, CA only, DER, a private key, a CSR, any other content), a bare
+// temporary directory (tempDir), and stand-in accounts that hold a certificate as an order's
 // primary, a duplicate or a reissue (the format of `--account`, for startStandIn's `account`).
+// Fast: one CA per makeCertificates(), and every leaf reuses its one server key (the tests read
+// certificates; none needs a key of its own).
 //
 //   const certs = await makeCertificates()
 //   const cert = await certs.leaf({ commonName: 'www.example.com' })
@@ -85,10 +88,33 @@ export interface Account {
   list_omits_date_issued?: boolean
 }
 
-export interface Certificates {
-  ca: TestCa
-  /** The temporary directory the files go to. */
+/** A fresh temporary directory: each writer returns the file's absolute path. */
+export interface TempDir {
   dir: string
+  /** Writes `content` to `name` (which may hold folders, made as needed); returns its path. */
+  write(name: string, content: string | Buffer): string
+  /** Removes the directory and everything in it. */
+  cleanup(): void
+}
+
+/** A fresh temporary directory to write files in, and its removal. */
+export function tempDir(): TempDir {
+  const dir = mkdtempSync(join(tmpdir(), 'certcentral-certificates-'))
+  return {
+    dir,
+    write(name, content) {
+      const file = join(dir, name)
+      mkdirSync(dirname(file), { recursive: true })
+      writeFileSync(file, content)
+      return file
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** The test CA, its leaves and the files they go to (the temporary directory `dir`). */
+export interface Certificates extends TempDir {
+  ca: TestCa
   leaf(options: LeafOptions): Promise<TestCertificate>
   /** Each writer returns the file's absolute path; `name` may hold folders (made as needed). */
   writeLeaf(cert: TestCertificate, name?: string): string
@@ -99,8 +125,8 @@ export interface Certificates {
   writeDer(cert: TestCertificate, name?: string): string
   writePrivateKey(cert: TestCertificate, name?: string): string
   writeCsr(commonName: string, name?: string): string
-  writeText(name: string, content: string): string
   writeAccount(account: Account, name?: string): string
+  /** Removes the directory and what the CA wrote. */
   cleanup(): void
 }
 
@@ -130,16 +156,12 @@ export function factsOf(pem: string, keyPem = ''): TestCertificate {
 /** A test CA (valid ten years) and a fresh temporary directory for the files. */
 export async function makeCertificates(): Promise<Certificates> {
   const ca = await makeTestCa(['certcentral-email-action test leaves'], { days: 3650 })
-  const dir = mkdtempSync(join(tmpdir(), 'certcentral-certificates-'))
-  const write = (name: string, content: string | Buffer): string => {
-    const file = join(dir, name)
-    mkdirSync(dirname(file), { recursive: true })
-    writeFileSync(file, content)
-    return file
-  }
+  const files = tempDir()
+  const { dir, write } = files
   return {
     ca,
     dir,
+    write,
     async leaf(options) {
       const now = Date.now()
       const notBefore = options.expired
@@ -163,10 +185,9 @@ export async function makeCertificates(): Promise<Certificates> {
     writeDer: (cert, name = 'cert.der') => write(name, cert.der),
     writePrivateKey: (cert, name = 'privkey.pem') => write(name, cert.keyPem),
     writeCsr: (commonName, name = 'request.csr') => write(name, csrPem(ca.keyPem, commonName)),
-    writeText: (name, content) => write(name, content),
     writeAccount: (account, name = 'account.json') => write(name, JSON.stringify(account)),
     cleanup() {
-      rmSync(dir, { recursive: true, force: true })
+      files.cleanup()
       ca.cleanup()
     }
   }

@@ -15,15 +15,11 @@ import {
   readCertificateFiles,
   segmentPattern
 } from '../../src/certificate-file.js'
-import {
-  caCertificate,
-  csrPem,
-  leafCertificate,
-  privateKeyPem,
-  tempDir
-} from '../support/certificate-files.js'
+import { makeCertificates, tempDir } from '../support/certificates.js'
 
-const leaf = leafCertificate({ commonName: 'shop.example.com', serial: '0A1B2C3D' })
+const certs = await makeCertificates()
+afterAll(() => certs.cleanup())
+const leaf = await certs.leaf({ commonName: 'shop.example.com', serial: '0A1B2C3D' })
 
 describe('segmentPattern', () => {
   it.each([
@@ -51,25 +47,23 @@ describe('segmentPattern', () => {
 })
 
 describe('matchFiles and readCertificateFiles', () => {
-  const files = tempDir()
   beforeAll(() => {
-    files.write('live/example.com/cert.pem', leaf.pem)
-    files.write('live/example.com/fullchain.pem', leaf.pem + caCertificate.pem)
-    files.write('live/example.com/privkey.pem', privateKeyPem)
-    files.write('live/other.org/cert.der', leaf.der)
-    files.write('live/.hidden/cert.pem', leaf.pem)
-    files.write('chain-ca-first.pem', caCertificate.pem + leaf.pem)
-    files.write('request.csr', csrPem())
-    files.write('notes.txt', 'just some text, not secret')
-    files.write('ca-only.pem', caCertificate.pem)
-    files.write('big.pem', Buffer.alloc(MAX_FILE_BYTES + 1, 'a'))
-    symlinkSync(join(files.dir, 'live'), join(files.dir, 'link-to-live'))
+    certs.writeLeaf(leaf, 'live/example.com/cert.pem')
+    certs.writeFullChain(leaf, 'live/example.com/fullchain.pem')
+    certs.writePrivateKey(leaf, 'live/example.com/privkey.pem')
+    certs.writeDer(leaf, 'live/other.org/cert.der')
+    certs.writeLeaf(leaf, 'live/.hidden/cert.pem')
+    certs.writeFullChain(leaf, 'chain-ca-first.pem', { caFirst: true })
+    certs.writeCsr('www.example.com', 'request.csr')
+    certs.write('notes.txt', 'just some text, not secret')
+    certs.writeCaOnly('ca-only.pem')
+    certs.write('big.pem', Buffer.alloc(MAX_FILE_BYTES + 1, 'a'))
+    symlinkSync(join(certs.dir, 'live'), join(certs.dir, 'link-to-live'))
   })
-  afterAll(() => files.cleanup())
 
   it('matches *, ?, [...] and ** (hidden directories and symlinked ones not descended)', () => {
     const rel = (pattern: string): string[] =>
-      matchFiles(pattern, files.dir).map(f => displayPath(f, files.dir))
+      matchFiles(pattern, certs.dir).map(f => displayPath(f, certs.dir))
     expect(rel('live/*/cert.pem')).toEqual(['live/example.com/cert.pem'])
     expect(rel('live/.*/cert.pem')).toEqual(['live/.hidden/cert.pem'])
     expect(rel('live/example.com/*.pem')).toEqual([
@@ -84,7 +78,7 @@ describe('matchFiles and readCertificateFiles', () => {
     ])
     expect(rel('live/example.com')).toEqual([])
     expect(rel('nothing/*.pem')).toEqual([])
-    expect(rel(join(files.dir, 'notes.txt'))).toEqual(['notes.txt'])
+    expect(rel(join(certs.dir, 'notes.txt'))).toEqual(['notes.txt'])
   })
 
   it('reads each file once, relative to the workspace, with what it holds', () => {
@@ -97,14 +91,14 @@ describe('matchFiles and readCertificateFiles', () => {
         'live/other.org/cert.der',
         'chain-ca-first.pem'
       ],
-      files.dir
+      certs.dir
     )
     const facts = {
       serialNumber: '0A1B2C3D',
       thumbprint: leaf.thumbprint,
       commonName: 'shop.example.com',
-      validFrom: leaf.validFrom,
-      validTo: leaf.validTo
+      validFrom: leaf.validFrom.toISOString(),
+      validTo: leaf.validTo.toISOString()
     }
     expect(readings).toEqual([
       { path: 'live/example.com/cert.pem', facts },
@@ -125,7 +119,7 @@ describe('matchFiles and readCertificateFiles', () => {
         'missing/*.pem',
         'missing.pem'
       ],
-      files.dir
+      certs.dir
     )
     expect(readings).toEqual([
       { path: 'live/example.com/privkey.pem', problem: 'holds a private key, not a certificate' },
@@ -136,24 +130,24 @@ describe('matchFiles and readCertificateFiles', () => {
         problem: 'holds only CA certificates, not the certificate issued to you'
       },
       { path: 'big.pem', problem: 'is larger than 1 MiB: not a certificate file' },
-      { path: 'missing/*.pem', problem: `matches no file (relative to ${files.dir})` },
-      { path: 'missing.pem', problem: `is not a file (relative to ${files.dir})` }
+      { path: 'missing/*.pem', problem: `matches no file (relative to ${certs.dir})` },
+      { path: 'missing.pem', problem: `is not a file (relative to ${certs.dir})` }
     ])
     expect(JSON.stringify(readings)).not.toContain('PRIVATE')
     expect(JSON.stringify(readings)).not.toContain('some text')
   })
 
   it.skipIf(process.getuid?.() === 0)('names a file that cannot be read', () => {
-    const file = files.write('locked.pem', leaf.pem)
+    const file = certs.writeLeaf(leaf, 'locked.pem')
     chmodSync(file, 0o000)
-    expect(readCertificateFiles(['locked.pem'], files.dir)).toEqual([
+    expect(readCertificateFiles(['locked.pem'], certs.dir)).toEqual([
       { path: 'locked.pem', problem: 'cannot be read (EACCES); check the path and its permissions' }
     ])
   })
 
   it('keeps an absolute path outside the workspace absolute', () => {
-    const file = join(files.dir, 'live/example.com/cert.pem')
-    expect(readCertificateFiles([file], join(files.dir, 'live/other.org'))).toEqual([
+    const file = join(certs.dir, 'live/example.com/cert.pem')
+    expect(readCertificateFiles([file], join(certs.dir, 'live/other.org'))).toEqual([
       expect.objectContaining({ path: file })
     ])
   })
@@ -173,18 +167,18 @@ describe('matchFiles: bounded', () => {
 })
 
 describe('certificateIn', () => {
-  it('reads a PEM leaf, a DER one, and the first non-CA certificate of a chain', () => {
+  it('reads a PEM leaf, a DER one, and the first non-CA certificate of a chain', async () => {
     const facts = certificateIn(Buffer.from(leaf.pem))
     expect(facts).toEqual({
       serialNumber: '0A1B2C3D',
       thumbprint: leaf.thumbprint,
       commonName: 'shop.example.com',
-      validFrom: leaf.validFrom,
-      validTo: leaf.validTo
+      validFrom: leaf.validFrom.toISOString(),
+      validTo: leaf.validTo.toISOString()
     })
     expect(certificateIn(leaf.der)).toEqual(facts)
-    const other = leafCertificate({ commonName: 'second.example.com', serial: '7F' })
-    expect(certificateIn(Buffer.from(caCertificate.pem + leaf.pem + other.pem))).toEqual(facts)
+    const other = await certs.leaf({ commonName: 'second.example.com', serial: '7F' })
+    expect(certificateIn(Buffer.from(certs.ca.caCertPem + leaf.pem + other.pem))).toEqual(facts)
   })
 
   it('a damaged certificate block, and a PEM with neither key nor request', () => {
@@ -196,8 +190,8 @@ describe('certificateIn', () => {
     expect(certificateIn(Buffer.from(key))).toBe('holds no certificate')
   })
 
-  it('a certificate without a common name', () => {
-    const noCn = leafCertificate({ commonName: '' })
+  it('a certificate without a common name', async () => {
+    const noCn = await certs.leaf({ commonName: '', dnsNames: ['no-cn.example.com'] })
     expect(certificateIn(Buffer.from(noCn.pem))).toMatchObject({ commonName: undefined })
   })
 })
