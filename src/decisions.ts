@@ -613,13 +613,13 @@ export function findStep(input: FindInput): FindStep {
   if (known.thumbprint !== undefined) {
     if (answers.byThumbprint === undefined)
       return { step: 'lookup', key: known.thumbprint, as: 'thumbprint' }
-    const hit = fromOrderInfo(answers.byThumbprint)
+    const hit = fromOrderInfo(known, answers.byThumbprint)
     if (hit) return { step: 'found', found: hit }
   }
   if (known.serialNumber !== undefined) {
     if (answers.bySerial === undefined)
       return { step: 'lookup', key: known.serialNumber, as: 'serial' }
-    const hit = fromOrderInfo(answers.bySerial)
+    const hit = fromOrderInfo(known, answers.bySerial)
     if (hit) return { step: 'found', found: hit }
     if (answers.serialList === undefined) {
       const query = { filter: 'serial_number', value: known.serialNumber, offset: 0 } as const
@@ -642,9 +642,16 @@ function commonNamePage(commonName: string, list: FindAnswers['commonNameList'])
   return { step: 'list', query: { filter: 'common_name', value: commonName, offset } }
 }
 
-/** An Order info answer by thumbprint or serial: its primary certificate, when it names one. */
-function fromOrderInfo(order: OrderInfo | null): Found | undefined {
+/**
+ * An Order info answer by thumbprint or serial: its primary certificate, when it names one and
+ * is this certificate. CertCentral finds an order only by its primary's thumbprint or serial, but
+ * when the answer names the primary's serial or thumbprint and neither is ours (a reissue since?),
+ * sending it would send another certificate: the chain goes on instead.
+ */
+function fromOrderInfo(known: Known, order: OrderInfo | null): Found | undefined {
   if (order === null || order.certificateId === undefined) return undefined
+  const named = order.serialNumber !== undefined || order.thumbprint !== undefined
+  if (named && !matches(known, order)) return undefined
   return withoutUndefined({
     certificateId: order.certificateId,
     orderId: order.orderId,
@@ -672,7 +679,10 @@ function withoutUndefined(found: Found): Found {
   return Object.fromEntries(Object.entries(found).filter(([, v]) => v !== undefined)) as Found
 }
 
-function matches(known: Known, certificate: CertificateSummary | undefined): boolean {
+function matches(
+  known: Known,
+  certificate: { serialNumber?: string | undefined; thumbprint?: string | undefined } | undefined
+): boolean {
   return (
     certificate !== undefined &&
     (sameHex(certificate.serialNumber, known.serialNumber) ||

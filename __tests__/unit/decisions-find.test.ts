@@ -86,6 +86,29 @@ describe('findStep: a serial or thumbprint (match)', () => {
     })
   })
 
+  it('Order info whose primary is another certificate (a reissue since?) is no match: the chain goes on', () => {
+    const other = order({ serialNumber: '0FF', thumbprint: 'A'.repeat(40) })
+    expect(step(file, { byThumbprint: other })).toEqual({
+      step: 'lookup',
+      key: SERIAL,
+      as: 'serial'
+    })
+    expect(step(file, { byThumbprint: null, bySerial: other })).toEqual({
+      step: 'list',
+      query: { filter: 'serial_number', value: SERIAL, offset: 0 }
+    })
+    // Either one agreeing is enough; naming neither is taken on CertCentral's word.
+    expect(step(file, { byThumbprint: order({ serialNumber: '0FF' }) })).toMatchObject({
+      step: 'found'
+    })
+    expect(step(file, { byThumbprint: order({ thumbprint: 'A'.repeat(40) }) })).toMatchObject({
+      step: 'found'
+    })
+    expect(
+      step(file, { byThumbprint: order({ serialNumber: undefined, thumbprint: undefined }) })
+    ).toMatchObject({ step: 'found' })
+  })
+
   it('Order info naming no certificate goes on to the next step', () => {
     expect(step(file, { byThumbprint: order({ certificateId: undefined }) })).toEqual({
       step: 'lookup',
