@@ -1,7 +1,7 @@
 // What a run comes to: each ID's fate and result, and why the run stopped early if it did. The
 // scheduler produces it (or dryRunOutcome, for a dry run), the report shows it.
 
-import type { Target } from './operations.js'
+import type { Known, Target } from './operations.js'
 
 /**
  * Where an ID ended: sent; failed (sending it again unchanged will not help); unsent (stopped or
@@ -58,7 +58,7 @@ export interface RunOutcome {
   retryAfter: number | undefined
 }
 
-/** A dry run's outcome: every ID validated, nothing sent, no request made; a file shows its facts. */
+/** A dry run's outcome: every ID validated, nothing sent, no request made; what each input tells. */
 export function dryRunOutcome(targets: Target[]): RunOutcome {
   return {
     results: targets.map(({ id, known }) => ({
@@ -66,17 +66,25 @@ export function dryRunOutcome(targets: Target[]): RunOutcome {
       fate: 'validated',
       status: null,
       attempts: 0,
-      ...(known.file === undefined
-        ? {}
-        : {
-            file: known.file,
-            ...(known.commonName === undefined ? {} : { commonName: known.commonName }),
-            ...(known.validTo === undefined ? {} : { validTill: known.validTo }),
-            ...(known.serialNumber === undefined ? {} : { serialNumber: known.serialNumber }),
-            ...(known.thumbprint === undefined ? {} : { thumbprint: known.thumbprint })
-          })
+      ...knownFields(known)
     })),
     stop: undefined,
     retryAfter: undefined
   }
+}
+
+/**
+ * What an ID's input tells of its certificate, for its result: a file's facts, a serial or a
+ * thumbprint. The expiry as CertCentral writes valid_till: yyyy-MM-dd (UTC).
+ */
+export function knownFields(
+  known: Known
+): Pick<IdResult, 'file' | 'serialNumber' | 'thumbprint' | 'commonName' | 'validTill'> {
+  const fields: ReturnType<typeof knownFields> = {}
+  if (known.file !== undefined) fields.file = known.file
+  if (known.commonName !== undefined) fields.commonName = known.commonName
+  if (known.validTo !== undefined) fields.validTill = known.validTo.slice(0, 10)
+  if (known.serialNumber !== undefined) fields.serialNumber = known.serialNumber
+  if (known.thumbprint !== undefined) fields.thumbprint = known.thumbprint
+  return fields
 }

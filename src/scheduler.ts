@@ -45,11 +45,10 @@ import {
   idNoun,
   isFindingInput,
   type IdInput,
-  type Known,
   type Operation,
   type Target
 } from './operations.js'
-import type { IdResult, RunOutcome } from './outcome.js'
+import { knownFields, type IdResult, type RunOutcome } from './outcome.js'
 import { Pacer, Slots, seconds } from './pacer.js'
 
 export const MAX_IN_FLIGHT = 4
@@ -545,17 +544,6 @@ class Run {
     const error = unsentError({ stop, noun: this.noun, attempts: progress.attempts })
     return { id, fate: 'unsent', ...progress, error }
   }
-}
-
-/** What the ID's input tells of its certificate, for its result: a file's facts. */
-function knownFields(known: Known): Partial<Progress> {
-  const fields: Partial<Progress> = {}
-  if (known.file !== undefined) fields.file = known.file
-  if (known.serialNumber !== undefined) fields.serialNumber = known.serialNumber
-  if (known.thumbprint !== undefined) fields.thumbprint = known.thumbprint
-  if (known.commonName !== undefined) fields.commonName = known.commonName
-  if (known.validTo !== undefined) fields.validTill = known.validTo
-  return fields
 }
 
 /** What the chain found, kept for the ID's result. */

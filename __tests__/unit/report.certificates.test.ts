@@ -193,7 +193,7 @@ describe('a dry run of files', () => {
         attempts: 0,
         file: 'a.pem',
         commonName: 'shop.example.com',
-        validTill: '2026-08-01T00:00:00.000Z',
+        validTill: '2026-08-01',
         serialNumber: '0A1B',
         thumbprint: 'AB'.repeat(20)
       },
@@ -205,7 +205,7 @@ describe('a dry run of files', () => {
         file: 'b.pem',
         serialNumber: '0C'
       },
-      { id: '0D', fate: 'validated', status: null, attempts: 0 }
+      { id: '0D', fate: 'validated', status: null, attempts: 0, serialNumber: '0D' }
     ])
     const summary = buildReport({
       context: fileContext({ dryRun: true }),
@@ -214,7 +214,7 @@ describe('a dry run of files', () => {
       sanitizer: safe
     }).summary as string
     expect(summary).toContain(
-      '<td>a.pem</td><td>—</td><td>shop.example.com</td><td>0A1B</td><td>2026-08-01T00:00:00.000Z</td>'
+      '<td>a.pem</td><td>—</td><td>shop.example.com</td><td>0A1B</td><td>2026-08-01</td>'
     )
   })
 })

@@ -343,7 +343,7 @@ describe('issued-within', () => {
         serialNumber: SERIAL,
         thumbprint: THUMB,
         commonName: CN,
-        validTill: fileKnown.validTo,
+        validTill: '2026-08-29',
         skipReason: 'issued on 2026-05-01, longer ago than issued-within (24 h): skipped, not sent'
       }
     ])
