@@ -614,7 +614,10 @@ export function verdict({ context, outcome, sanitizer }: VerdictInput): string |
   const failed = notOk.filter(r => r.fate === 'failed')
   const first = failed[0] ?? notOk.find(r => r.attempts > 0) ?? firstNotOk
   const firstText = `${noun} ${sanitizer.text(first.id, SHOWN_CHARS.id)}: ${sanitizer.text(first.error, SHOWN_CHARS.error)}`
-  if (results.length === 1) return `${operation} failed for ${firstText}`
+  if (results.length === 1)
+    return first.fate === 'failed'
+      ? `${operation} failed for ${firstText}`
+      : `${operation}: not sent (unsent-ids): ${firstText}`
   const unsent = notOk.length - failed.length
   const counts = [
     failed.length ? `${failed.length} failed` : '',
@@ -727,11 +730,15 @@ function summaryTable({ context, outcome, planned, sanitizer }: RunReportInput):
   const withOrder = results.some(
     r => r.commonName !== undefined || r.validTill !== undefined || r.certificateId !== undefined
   )
-  const withSerial = results.some(r => r.serialNumber !== undefined)
+  // A column the ID column already is (common names, serial numbers) is not shown twice.
+  const withCommonName = withOrder && context.idInput !== 'common-name'
+  const withSerial =
+    context.idInput !== 'serial-number' && results.some(r => r.serialNumber !== undefined)
   const stepsById = new Map((planned?.requests ?? []).map(p => [p.id, p.steps]))
   const headers = [
     noun.charAt(0).toUpperCase() + noun.slice(1),
-    ...(withOrder ? ['Certificate', 'Common name'] : []),
+    ...(withOrder ? ['Certificate'] : []),
+    ...(withCommonName ? ['Common name'] : []),
     ...(withSerial ? ['Serial'] : []),
     ...(withOrder ? ['Expires'] : []),
     ...(context.dryRun ? ['Requests'] : ['HTTP status', 'Outcome'])
@@ -743,7 +750,8 @@ function summaryTable({ context, outcome, planned, sanitizer }: RunReportInput):
     if (shown >= MAX_SUMMARY_ROWS || bytes > SUMMARY_BUDGET_BYTES) break
     const cells = [
       result.id,
-      ...(withOrder ? [result.certificateId ?? '—', result.commonName ?? '—'] : []),
+      ...(withOrder ? [result.certificateId ?? '—'] : []),
+      ...(withCommonName ? [result.commonName ?? '—'] : []),
       ...(withSerial ? [result.serialNumber ?? '—'] : []),
       ...(withOrder ? [result.validTill ?? '—'] : []),
       ...(context.dryRun

@@ -218,3 +218,44 @@ describe('a dry run of files', () => {
     )
   })
 })
+
+describe('the summary table of a common name or a serial number', () => {
+  const summaryOf = (idInput: ReportContext['idInput'], result: IdResult): string =>
+    buildReport({
+      context: context({ idInput }),
+      outcome: outcomeOf([result]),
+      sanitizer: safe
+    }).summary as string
+  const headers = (summary: string): string[] =>
+    [...summary.matchAll(/<th>([^<]*)<\/th>/g)].map(m => m[1] as string)
+
+  it('shows the common name once: as the ID', () => {
+    const summary = summaryOf('common-name', { ...found, id: 'shop.example.com' })
+    expect(headers(summary)).toEqual([
+      'Common name',
+      'Certificate',
+      'Serial',
+      'Expires',
+      'HTTP status',
+      'Outcome'
+    ])
+    expect(summary).toContain(
+      '<tr><td>shop.example.com</td><td>777</td><td>0A1B</td><td>2026-08-29</td><td>204</td>'
+    )
+  })
+
+  it('shows the serial number once: as the ID', () => {
+    const summary = summaryOf('serial-number', { ...found, id: '0A1B' })
+    expect(headers(summary)).toEqual([
+      'Serial number',
+      'Certificate',
+      'Common name',
+      'Expires',
+      'HTTP status',
+      'Outcome'
+    ])
+    expect(summary).toContain(
+      '<tr><td>0A1B</td><td>777</td><td>shop.example.com</td><td>2026-08-29</td><td>204</td>'
+    )
+  })
+})

@@ -172,7 +172,7 @@ describe('buildReport: the verdict in full', () => {
 
   it('a single ID not sent', () => {
     expect(report(outcomeOf([notAttempted('1')])).verdict).toBe(
-      'send-certificate failed for certificate 1: not attempted: cancelled'
+      'send-certificate: not sent (unsent-ids): certificate 1: not attempted: cancelled'
     )
   })
 })
