@@ -10,7 +10,7 @@ import { secretPathOf, shownBase } from './api.js'
 import { CertCentralClient } from './certcentral.js'
 import { parsePlan, withDefaults, type Plan, type RawInputs } from './inputs.js'
 import { InputError, formatDuration } from './parse.js'
-import { idNoun } from './operations.js'
+import { idCount } from './operations.js'
 import { dryRunOutcome, type RunOutcome } from './outcome.js'
 import { publish } from './publish.js'
 import {
@@ -272,7 +272,7 @@ async function send(
   const { client, transport, safe, clock, cancel } = wiring
   const proxy = transport.proxyOf(new URL(plan.baseUrl))
   core.info(
-    `${plan.operation}: ${plan.ids.length} ${idNoun(plan.idInput)} ID(s) via ${new URL(plan.baseUrl).host}` +
+    `${plan.operation}: ${idCount(plan.idInput, plan.ids.length)} via ${new URL(plan.baseUrl).host}` +
       (proxy ? ` through the proxy ${proxy.host}` : '') +
       (plan.waitSeconds
         ? `, waiting up to ${formatDuration(plan.waitSeconds)} for each order to be issued`

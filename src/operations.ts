@@ -207,6 +207,11 @@ export function idNoun(idInput: IdInput): string {
   return NOUNS[idInput]
 }
 
+/** How many IDs of this input, in a log line: "2 certificate ID(s)", "1 file(s)", "3 common name(s)". */
+export function idCount(idInput: IdInput, count: number): string {
+  return `${count} ${NOUNS[idInput]}${isFindingInput(idInput) ? '(s)' : ' ID(s)'}`
+}
+
 /** Inputs any operation uses, each with the operations that use it. */
 export function operationsUsing(input: OperationInput): Operation[] {
   return OPERATION_NAMES.filter(name => OPERATIONS[name].uses.includes(input))

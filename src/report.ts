@@ -5,7 +5,7 @@
 // outputs together (RESULTS_BUDGET).
 import { MAX_RETRY_AFTER_SECONDS } from './api.js'
 import type { PlannedRequest } from './certcentral.js'
-import { idNoun, type Detail, type IdInput, type Operation } from './operations.js'
+import { idCount, idNoun, type Detail, type IdInput, type Operation } from './operations.js'
 import type { Fate, IdResult, RunOutcome } from './outcome.js'
 import type { InputError } from './parse.js'
 import { SHOWN_CHARS, Sanitizer } from './sanitize.js'
@@ -660,7 +660,7 @@ export function dryRunLog({
   const { requests, body } = planned
   return {
     lines: [
-      `dry-run: nothing is sent; ${requests.length} ${idNoun(idInput)} ID(s) validated`,
+      `dry-run: nothing is sent; ${idCount(idInput, requests.length)} validated`,
       `each request carries X-DC-DEVKEY (the API key, not shown) and Accept: application/json`,
       body === undefined
         ? 'each call is sent without a body'
@@ -685,7 +685,7 @@ export function summaryHtml({ context, outcome, planned, sanitizer }: RunReportI
   parts.push(
     `<p>${escape(
       dryRun
-        ? `${results.length} ${noun} ID(s) validated, nothing sent.`
+        ? `${idCount(context.idInput, results.length)} validated, nothing sent.`
         : `${results.length} ${noun}(s): ✅ ${count('sent')} sent · ❌ ${count('failed')} failed · ⏸ ${count('unsent')} not sent` +
             (count('skipped') ? ` · ⏭ ${count('skipped')} skipped (issued-within)` : '')
     )}</p>`

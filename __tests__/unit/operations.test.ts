@@ -7,6 +7,7 @@ import {
   SEAL_SETTINGS,
   FINDING_INPUTS,
   ID_INPUTS,
+  idCount,
   idNoun,
   isFindingInput,
   isUnusableNumber,
@@ -69,6 +70,10 @@ describe('the operations', () => {
     expect(idNoun('serial-number')).toBe('serial number')
     expect(idNoun('thumbprint')).toBe('thumbprint')
     expect(idNoun('common-name')).toBe('common name')
+    expect(idCount('certificate-id', 2)).toBe('2 certificate ID(s)')
+    expect(idCount('order-id', 1)).toBe('1 order ID(s)')
+    expect(idCount('certificate-file', 1)).toBe('1 file(s)')
+    expect(idCount('common-name', 3)).toBe('3 common name(s)')
   })
 
   it('say which operations use an input', () => {
