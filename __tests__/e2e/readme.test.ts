@@ -3,14 +3,26 @@
 // nothing of the user's (a renewal script, a checkout) run as written, through
 // __tests__/support/workflow.ts, with this action's `uses:` run as dist/index.js against the
 // stand-in. The retry recipe runs against faults: a 429, a 404, a refused key, a Retry-After of a
-// day; its job must end red unless every ID was sent.
-import { readFileSync } from 'node:fs'
+// day; its job must end red unless every ID was sent. The certificate-file recipe runs in a
+// workspace where a script standing in for certbot leaves the stand-in's built-in certificate; the
+// daily schedule runs three days running (the action's wall clock moved on a day each time).
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { pathToFileURL } from 'node:url'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { parse, stringify } from 'yaml'
-import { startStandIn, type Fault } from '../../standin/certcentral-standin.js'
+import {
+  DEFAULT_ACCOUNT,
+  DEMO_CA_PEM,
+  DEMO_CERTIFICATE_PEM,
+  startStandIn,
+  type Fault
+} from '../../standin/certcentral-standin.js'
 import { runAction } from '../../standin/run-action.js'
+import type { Account } from '../support/certificates.js'
+import { BENT_CLOCK } from '../support/clock.js'
 import { node24 } from '../support/node24.js'
 import type { StandIn } from '../support/standin.js'
 import {
@@ -82,7 +94,10 @@ describe('README workflows', () => {
         'A batch',
         'A site seal with settings',
         'Send when issued: order IDs from the renewal',
-        'Large batches: one job per slice, one key at a time'
+        'Large batches: one job per slice, one key at a time',
+        'Send what an ACME renewal wrote: a certificate file',
+        'By serial number, thumbprint or common name',
+        'A daily schedule: send each renewal once'
       ])
     )
   })
@@ -142,21 +157,49 @@ const runtimes: [string, () => string][] = [
   ['node 24', node24]
 ]
 
+/** A directory for the workspace and the clock preload, made once. */
+let scratch: string
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'readme-recipes-'))
+  writeFileSync(join(scratch, 'bent-clock.mjs'), BENT_CLOCK)
+})
+afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
 describe.each(runtimes)('README recipes run as written, dist/index.js under %s', (_, node) => {
   let standIn: StandIn | undefined
+  /** How far the action's wall clock is ahead of the real one (BENT_CLOCK's STEP_MS), if at all. */
+  let clockAheadMs: number | undefined
   afterEach(async () => {
     await standIn?.close()
     standIn = undefined
+    clockAheadMs = undefined
   })
 
-  /** The stand-in with these faults, and this action pointed at it. */
-  async function setUp(faults: Record<string, Fault> = {}): Promise<ActionRunner> {
-    const started = await startStandIn({ faults })
+  /** The stand-in with these faults (and account), and this action pointed at it. */
+  async function setUp(
+    faults: Record<string, Fault> = {},
+    { account, workspace }: { account?: Account | typeof DEFAULT_ACCOUNT; workspace?: string } = {}
+  ): Promise<ActionRunner> {
+    const started = await startStandIn({ faults, ...(account ? { account } : {}) })
     standIn = started
     return async inputs => {
+      const ahead = clockAheadMs
       const run = await runAction({
         inputs: { 'api-url': started.baseUrl, ...inputs },
-        node: node()
+        node: node(),
+        env: {
+          ...(workspace === undefined ? {} : { GITHUB_WORKSPACE: workspace }),
+          // the wall clock moved on from the start; timers (request deadlines) run in real time
+          ...(ahead === undefined
+            ? {}
+            : { STEP_MS: String(ahead), STEP_AT: 'start', SKIP_FROM_MS: String(DAY_MS) })
+        },
+        nodeArgs:
+          ahead === undefined
+            ? []
+            : ['--import', pathToFileURL(join(scratch, 'bent-clock.mjs')).href]
       })
       return { code: run.code, outputs: run.outputs, stdout: run.stdout }
     }
@@ -286,6 +329,102 @@ describe.each(runtimes)('README recipes run as written, dist/index.js under %s',
     expect(run.result).toBe('success')
     expect(standIn?.requests.every(r => r.status === 204 || r.status === 200)).toBe(true)
     expect(standIn?.requests.length).toBeGreaterThan(0)
+  })
+
+  it('certificate file: what the renewal left in the workspace is found by thumbprint and sent', async () => {
+    const workspace = mkdtempSync(join(scratch, 'workspace-'))
+    // certbot renew (with --config-dir in the workspace) leaves live/<name>/fullchain.pem: leaf, CA
+    const chain = join(scratch, `chain-${Date.now()}.pem`)
+    writeFileSync(chain, DEMO_CERTIFICATE_PEM + DEMO_CA_PEM)
+    const script = join(workspace, 'renew.sh')
+    writeFileSync(
+      script,
+      `#!/bin/sh\nmkdir -p live/example.com\ncp '${chain}' live/example.com/fullchain.pem\n`
+    )
+    chmodSync(script, 0o755)
+    const action = await setUp({}, { account: DEFAULT_ACCOUNT, workspace })
+    const run = await runSteps(stepsUnder('Send what an ACME renewal wrote: a certificate file'), {
+      action,
+      contexts: contexts('standin-api-key-0000'),
+      workspace
+    })
+    expect(run.steps.map(s => s.outcome)).toEqual(['success', 'success'])
+    expect(run.result).toBe('success')
+    expect(run.steps[1]?.outputs['sent-ids']).toBe('live/example.com/fullchain.pem')
+    // one look-up (Order info by the file's thumbprint finds order 8001's primary), one send
+    expect(
+      standIn?.requests.map(r => `${r.method} ${r.path.replace(/^.*\/services\/v2/, '')}`)
+    ).toEqual([
+      expect.stringMatching(/^GET \/order\/certificate\/[0-9A-F]{40}$/),
+      'PUT /certificate/5008001/sendemail'
+    ])
+    expect(standIn?.requests.every(r => r.status === 200 || r.status === 204)).toBe(true)
+  })
+
+  it('daily schedule: each renewal is sent by the first run after it, skipped by the next', async () => {
+    const now = Date.now()
+    const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, '+00:00')
+    const order = (id: number, commonName: string, serial: string, issued: number) => ({
+      id,
+      status: 'issued',
+      certificate: {
+        id: id + 5_000_000,
+        common_name: commonName,
+        serial_number: serial,
+        date_issued: at(issued),
+        valid_till: at(issued + 365 * DAY_MS).slice(0, 10)
+      }
+    })
+    const www = order(9101, 'www.example.com', '1A01', now - 2 * 60 * 60 * 1000)
+    const api = order(9102, 'api.example.com', '1A02', now - 3 * 60 * 60 * 1000)
+    const action = await setUp({}, { account: { orders: [www, api] } })
+    const steps = stepsUnder('A daily schedule: send each renewal once', 'deliver')
+    const ctx = contexts('standin-api-key-0000')
+    const sendsSince = (before: number) =>
+      (standIn?.requests ?? [])
+        .slice(before)
+        .filter(r => r.path.endsWith('/sendemail'))
+        .map(r => r.path.replace(/^.*\/certificate\/(\d+)\/sendemail$/, '$1'))
+        .sort()
+
+    // day 0: both issued hours ago: both sent
+    let before = standIn?.requests.length ?? 0
+    const first = await runSteps(steps, { action, contexts: ctx })
+    expect(first.result).toBe('success')
+    expect(first.steps[0]?.log).not.toMatch(/::(warning|error)::/)
+    expect(first.steps[0]?.outputs).toMatchObject({ 'skipped-ids': '' })
+    expect(first.steps[0]?.outputs['sent-ids']?.split(',').sort()).toEqual([
+      'api.example.com',
+      'www.example.com'
+    ])
+    expect(sendsSince(before)).toEqual(['5009101', '5009102'])
+
+    // day 1: api.example.com renewed in the night (a new order); www.example.com was not
+    const renewed = order(9103, 'api.example.com', '1A03', now + DAY_MS - 5 * 60 * 60 * 1000)
+    standIn?.setAccount({ orders: [www, api, renewed] })
+    clockAheadMs = DAY_MS
+    before = standIn?.requests.length ?? 0
+    const second = await runSteps(steps, { action, contexts: ctx })
+    expect(second.result).toBe('success')
+    expect(second.steps[0]?.log).not.toMatch(/::(warning|error)::/)
+    expect(second.steps[0]?.outputs).toMatchObject({
+      'sent-ids': 'api.example.com',
+      'skipped-ids': 'www.example.com'
+    })
+    expect(sendsSince(before)).toEqual(['5009103'])
+
+    // day 2: nothing new: both skipped, nothing sent, the job green
+    clockAheadMs = 2 * DAY_MS
+    before = standIn?.requests.length ?? 0
+    const third = await runSteps(steps, { action, contexts: ctx })
+    expect(third.result).toBe('success')
+    expect(third.steps[0]?.log).not.toMatch(/::(warning|error)::/)
+    expect(third.steps[0]?.outputs).toMatchObject({ 'sent-ids': '', 'failed-ids': '' })
+    expect(third.steps[0]?.outputs['skipped-ids']?.split(',').sort()).toEqual([
+      'api.example.com',
+      'www.example.com'
+    ])
+    expect(sendsSince(before)).toEqual([])
   })
 
   it('a red step in a plain recipe fails the job (no continue-on-error hides it)', async () => {

@@ -172,14 +172,24 @@ function strings(value: unknown, what: string): Record<string, string> {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]))
 }
 
-/** A `run:` step under bash as the runner runs it (-e, pipefail), its outputs from GITHUB_OUTPUT. */
-function runScript(script: string, env: Record<string, string>) {
+/**
+ * A `run:` step under bash as the runner runs it (-e, pipefail), its outputs from GITHUB_OUTPUT; in
+ * the workspace (its working directory and GITHUB_WORKSPACE) when the test gives one.
+ */
+function runScript(script: string, env: Record<string, string>, workspace?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'workflow-step-'))
   try {
     const output = join(dir, 'output')
     writeFileSync(output, '')
     const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
-      env: { PATH: process.env.PATH ?? '', HOME: dir, GITHUB_OUTPUT: output, ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: dir,
+        GITHUB_OUTPUT: output,
+        ...(workspace === undefined ? {} : { GITHUB_WORKSPACE: workspace }),
+        ...env
+      },
+      ...(workspace === undefined ? {} : { cwd: workspace }),
       encoding: 'utf8',
       timeout: 60_000
     })
@@ -193,10 +203,13 @@ function runScript(script: string, env: Record<string, string>) {
   }
 }
 
-/** Runs a job's steps in order and says how the job ends. */
+/**
+ * Runs a job's steps in order and says how the job ends. `workspace`: where `run:` steps run (the
+ * action's runner is the test's, and is told the same directory by the test).
+ */
 export async function runSteps(
   list: Step[],
-  { action, contexts }: { action: ActionRunner; contexts: Contexts }
+  { action, contexts, workspace }: { action: ActionRunner; contexts: Contexts; workspace?: string }
 ): Promise<JobRun> {
   const steps = new Map<string, StepRun>()
   const runs: StepRun[] = []
@@ -211,7 +224,7 @@ export async function runSteps(
     if (!shouldRun(step, steps, contexts)) {
       run = { id, outcome: 'skipped', conclusion: 'skipped', outputs: {}, log: '' }
     } else {
-      const result = await runStep(step, steps, contexts, action)
+      const result = await runStep(step, { steps, contexts, action, workspace })
       const outcome = result.code === 0 ? 'success' : 'failure'
       const conclusion = continueOnError ? 'success' : outcome
       run = { id, outcome, conclusion, outputs: result.outputs, log: result.log }
@@ -225,9 +238,17 @@ export async function runSteps(
 
 async function runStep(
   step: Step,
-  steps: Map<string, StepRun>,
-  contexts: Contexts,
-  action: ActionRunner
+  {
+    steps,
+    contexts,
+    action,
+    workspace
+  }: {
+    steps: Map<string, StepRun>
+    contexts: Contexts
+    action: ActionRunner
+    workspace: string | undefined
+  }
 ): Promise<{ code: number | null; outputs: Record<string, string>; log: string }> {
   const env = Object.fromEntries(
     Object.entries(strings(step.env, 'env')).map(([k, v]) => [k, substitute(v, steps, contexts)])
@@ -235,7 +256,7 @@ async function runStep(
   if (typeof step.run === 'string') {
     if (step.uses !== undefined || step.with !== undefined)
       throw new Error('workflow: a step with run: and uses: or with:')
-    return runScript(substitute(step.run, steps, contexts), env)
+    return runScript(substitute(step.run, steps, contexts), env, workspace)
   }
   if (typeof step.uses !== 'string' || !THIS_ACTION.test(step.uses))
     throw new Error(`workflow: cannot run uses: ${String(step.uses)}`)
