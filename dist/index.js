@@ -4,7 +4,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+/* unused reexport */ __nccwpck_require__(218);
 
 
 /***/ }),
@@ -12,6 +12,7 @@ module.exports = __nccwpck_require__(218);
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
+var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -23,10 +24,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-exports.httpOverHttp = httpOverHttp;
-exports.httpsOverHttp = httpsOverHttp;
-exports.httpOverHttps = httpOverHttps;
-exports.httpsOverHttps = httpsOverHttps;
+__webpack_unused_export__ = httpOverHttp;
+__webpack_unused_export__ = httpsOverHttp;
+__webpack_unused_export__ = httpOverHttps;
+__webpack_unused_export__ = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -275,7 +276,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-exports.debug = debug; // for test
+__webpack_unused_export__ = debug; // for test
 
 
 /***/ }),
@@ -283,6 +284,7 @@ exports.debug = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
+var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -310,29 +312,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-module.exports.Dispatcher = Dispatcher
-module.exports.Client = Client
-module.exports.Pool = Pool
-module.exports.BalancedPool = BalancedPool
-module.exports.Agent = Agent
-module.exports.ProxyAgent = ProxyAgent
-module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
-module.exports.RetryAgent = RetryAgent
-module.exports.RetryHandler = RetryHandler
+__webpack_unused_export__ = Dispatcher
+__webpack_unused_export__ = Client
+__webpack_unused_export__ = Pool
+__webpack_unused_export__ = BalancedPool
+__webpack_unused_export__ = Agent
+__webpack_unused_export__ = ProxyAgent
+__webpack_unused_export__ = EnvHttpProxyAgent
+__webpack_unused_export__ = RetryAgent
+__webpack_unused_export__ = RetryHandler
 
-module.exports.DecoratorHandler = DecoratorHandler
-module.exports.RedirectHandler = RedirectHandler
-module.exports.createRedirectInterceptor = createRedirectInterceptor
-module.exports.interceptors = {
+__webpack_unused_export__ = DecoratorHandler
+__webpack_unused_export__ = RedirectHandler
+__webpack_unused_export__ = createRedirectInterceptor
+__webpack_unused_export__ = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-module.exports.buildConnector = buildConnector
-module.exports.errors = errors
-module.exports.util = {
+__webpack_unused_export__ = buildConnector
+__webpack_unused_export__ = errors
+__webpack_unused_export__ = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -386,11 +388,11 @@ function makeDispatcher (fn) {
   }
 }
 
-module.exports.setGlobalDispatcher = setGlobalDispatcher
-module.exports.getGlobalDispatcher = getGlobalDispatcher
+__webpack_unused_export__ = setGlobalDispatcher
+__webpack_unused_export__ = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-module.exports.fetch = async function fetch (init, options = undefined) {
+__webpack_unused_export__ = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -401,57 +403,57 @@ module.exports.fetch = async function fetch (init, options = undefined) {
     throw err
   }
 }
-module.exports.Headers = __nccwpck_require__(660).Headers
-module.exports.Response = __nccwpck_require__(9051).Response
-module.exports.Request = __nccwpck_require__(9967).Request
-module.exports.FormData = __nccwpck_require__(5910).FormData
-module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
-module.exports.FileReader = __nccwpck_require__(8355).FileReader
+/* unused reexport */ __nccwpck_require__(660).Headers
+/* unused reexport */ __nccwpck_require__(9051).Response
+/* unused reexport */ __nccwpck_require__(9967).Request
+/* unused reexport */ __nccwpck_require__(5910).FormData
+__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
+/* unused reexport */ __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-module.exports.setGlobalOrigin = setGlobalOrigin
-module.exports.getGlobalOrigin = getGlobalOrigin
+__webpack_unused_export__ = setGlobalOrigin
+__webpack_unused_export__ = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-module.exports.caches = new CacheStorage(kConstruct)
+__webpack_unused_export__ = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-module.exports.deleteCookie = deleteCookie
-module.exports.getCookies = getCookies
-module.exports.getSetCookies = getSetCookies
-module.exports.setCookie = setCookie
+__webpack_unused_export__ = deleteCookie
+__webpack_unused_export__ = getCookies
+__webpack_unused_export__ = getSetCookies
+__webpack_unused_export__ = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-module.exports.parseMIMEType = parseMIMEType
-module.exports.serializeAMimeType = serializeAMimeType
+__webpack_unused_export__ = parseMIMEType
+__webpack_unused_export__ = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
-module.exports.CloseEvent = CloseEvent
-module.exports.ErrorEvent = ErrorEvent
-module.exports.MessageEvent = MessageEvent
+/* unused reexport */ __nccwpck_require__(3726).WebSocket
+__webpack_unused_export__ = CloseEvent
+__webpack_unused_export__ = ErrorEvent
+__webpack_unused_export__ = MessageEvent
 
-module.exports.request = makeDispatcher(api.request)
-module.exports.stream = makeDispatcher(api.stream)
-module.exports.pipeline = makeDispatcher(api.pipeline)
-module.exports.connect = makeDispatcher(api.connect)
-module.exports.upgrade = makeDispatcher(api.upgrade)
+__webpack_unused_export__ = makeDispatcher(api.request)
+__webpack_unused_export__ = makeDispatcher(api.stream)
+__webpack_unused_export__ = makeDispatcher(api.pipeline)
+__webpack_unused_export__ = makeDispatcher(api.connect)
+__webpack_unused_export__ = makeDispatcher(api.upgrade)
 
-module.exports.MockClient = MockClient
-module.exports.MockPool = MockPool
-module.exports.MockAgent = MockAgent
-module.exports.mockErrors = mockErrors
+__webpack_unused_export__ = MockClient
+__webpack_unused_export__ = MockPool
+__webpack_unused_export__ = MockAgent
+__webpack_unused_export__ = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-module.exports.EventSource = EventSource
+__webpack_unused_export__ = EventSource
 
 
 /***/ }),
@@ -28372,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1472);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(931);
 // The action's entry point: awaited, so a pending request can never end the process as a success.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -28382,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1472:
+/***/ 931:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28391,10 +28393,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: USER_AGENT, cancelOnSignals, readInputs, secretLines
+// UNUSED EXPORTS: USER_AGENT, cancelOnSignals, eventVisibility, readInputs, secretLines, workspace
 
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: external "os"
+const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -28469,7 +28471,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_.EOL);
+    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -28525,8 +28527,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: external "fs"
+const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -28540,10 +28542,10 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_.existsSync(filePath)) {
+    if (!external_fs_namespaceObject.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -28559,7 +28561,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -29522,7 +29524,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_.promises;
+const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -29545,7 +29547,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
+                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -29641,7 +29643,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_.EOL);
+        return this.addRaw(external_os_namespaceObject.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -29845,7 +29847,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -29872,7 +29874,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_.constants.O_RDONLY;
+const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -30365,13 +30367,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_.EOL);
+            let n = s.indexOf(external_os_namespaceObject.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_.EOL.length);
-                n = s.indexOf(external_os_.EOL);
+                s = s.substring(n + external_os_namespaceObject.EOL.length);
+                n = s.indexOf(external_os_namespaceObject.EOL);
             }
             return s;
         }
@@ -30662,7 +30664,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -31001,8 +31003,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_.platform();
-const arch = external_os_.arch();
+const platform = external_os_namespaceObject.platform();
+const arch = external_os_namespaceObject.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -31183,7 +31185,7 @@ function setOutput(name, value) {
     if (filePath) {
         return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_.EOL);
+    process.stdout.write(external_os_namespaceObject.EOL);
     command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
@@ -31251,7 +31253,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_.EOL);
+    process.stdout.write(message + external_os_namespaceObject.EOL);
 }
 /**
  * Begin an output group.
@@ -31338,6 +31340,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = /*#__PURE__*/JSON.parse('{"UU":"certcentral-email-action","rE":"1.0.0"}');
 ;// CONCATENATED MODULE: ./src/action-inputs.ts
@@ -31348,6 +31352,11 @@ const ACTION_INPUTS = {
     'api-key': { default: '', required: false },
     'certificate-id': { default: '', required: false },
     'order-id': { default: '', required: false },
+    'certificate-file': { default: '', required: false },
+    'serial-number': { default: '', required: false },
+    thumbprint: { default: '', required: false },
+    'common-name': { default: '', required: false },
+    'issued-within': { default: '', required: false },
     'wait-for-issuance': { default: '0', required: false },
     emails: { default: '', required: false },
     format: { default: 'attachment', required: false },
@@ -31357,8 +31366,238 @@ const ACTION_INPUTS = {
     'api-url': { default: '', required: false },
     'timeout-seconds': { default: '30', required: false },
     'max-retries': { default: '0', required: false },
-    'dry-run': { default: 'false', required: false }
+    'dry-run': { default: 'false', required: false },
+    'summary-details': { default: 'auto', required: false }
 };
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/certificate-file.ts
+// Certificate files: the `certificate-file` input's patterns matched against the file system with
+// a small glob matcher (`*`, `?`, `**`, `[...]`; no dependency), and each file read (at most
+// MAX_FILE_BYTES) with node:crypto's X509Certificate into plain facts: serial, SHA-1 thumbprint,
+// common name, validity. The I/O lives here; parsePlan receives the readings through its
+// Environment and stays pure. No file's content is ever returned, logged or put in a message.
+
+
+
+/** A file is read up to this size; a larger one is not a certificate file. */
+const MAX_FILE_BYTES = 1024 * 1024;
+/** Files one pattern may match at most (a `**` over a large tree is a mistake). */
+const MAX_MATCHES = 1000;
+// ---- Glob ---------------------------------------------------------------------------------------
+/** Whether a path segment holds a wildcard. */
+function isGlob(segment) {
+    return /[*?[]/.test(segment);
+}
+/** One path segment's pattern as a regular expression: `*`, `?`, `[...]` (`[!...]` negates). */
+function segmentPattern(segment) {
+    let source = '';
+    for (let i = 0; i < segment.length; i++) {
+        const c = segment[i];
+        if (c === '*')
+            source += '[^/]*';
+        else if (c === '?')
+            source += '[^/]';
+        else if (c === '[') {
+            const end = segment.indexOf(']', i + 2);
+            if (end === -1)
+                source += '\\[';
+            else {
+                const body = segment.slice(i + 1, end);
+                const negated = body.startsWith('!') || body.startsWith('^');
+                const chars = (negated ? body.slice(1) : body).replace(/[\\\]^]/g, '\\$&');
+                source += `[${negated ? '^' : ''}${chars}]`;
+                i = end;
+            }
+        }
+        else
+            source += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    }
+    return new RegExp(`^${source}$`);
+}
+/** Entries of a directory, [] when it cannot be read. */
+function entries(dir) {
+    try {
+        return (0,external_node_fs_namespaceObject.readdirSync)(dir, { withFileTypes: true }).map(e => ({
+            name: e.name,
+            directory: e.isDirectory()
+        }));
+    }
+    catch {
+        return [];
+    }
+}
+/** Whether a wildcard may match this name: a hidden one only when the pattern starts with a dot. */
+function visible(name, segment) {
+    return !name.startsWith('.') || segment.startsWith('.');
+}
+/**
+ * The files a pattern matches, absolute, sorted; a path without wildcards matches itself when it
+ * is a file. `**` matches any number of directories (hidden ones and symlinks to directories are
+ * not descended).
+ */
+function matchFiles(pattern, base) {
+    const absolute = (0,external_node_path_namespaceObject.resolve)(base, pattern);
+    const root = absolute.startsWith(external_node_path_namespaceObject.sep) ? external_node_path_namespaceObject.sep : absolute.slice(0, absolute.indexOf(external_node_path_namespaceObject.sep) + 1);
+    const segments = absolute.slice(root.length).split(external_node_path_namespaceObject.sep).filter(Boolean);
+    const found = new Set();
+    const walk = (dir, rest) => {
+        if (found.size >= MAX_MATCHES)
+            return;
+        const [segment, ...after] = rest;
+        if (segment === undefined) {
+            if (isFile(dir))
+                found.add(dir);
+            return;
+        }
+        if (segment === '**') {
+            walk(dir, after);
+            for (const e of entries(dir))
+                if (e.directory && !e.name.startsWith('.'))
+                    walk((0,external_node_path_namespaceObject.join)(dir, e.name), rest);
+            return;
+        }
+        if (!isGlob(segment))
+            return walk((0,external_node_path_namespaceObject.join)(dir, segment), after);
+        const match = segmentPattern(segment);
+        for (const e of entries(dir))
+            if (visible(e.name, segment) && match.test(e.name))
+                walk((0,external_node_path_namespaceObject.join)(dir, e.name), after);
+    };
+    walk(root, segments);
+    return [...found].sort();
+}
+function isFile(path) {
+    try {
+        return (0,external_node_fs_namespaceObject.statSync)(path).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+// ---- Reading ------------------------------------------------------------------------------------
+/** The first bytes of a file, at most max + 1 (so that a larger file shows it is larger). */
+function readHead(path, max) {
+    const fd = (0,external_node_fs_namespaceObject.openSync)(path, 'r');
+    try {
+        const buffer = Buffer.alloc(max + 1);
+        let length = 0;
+        for (let n = 1; n > 0 && length < buffer.length; length += n)
+            n = (0,external_node_fs_namespaceObject.readSync)(fd, buffer, length, buffer.length - length, null);
+        return buffer.subarray(0, length);
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+/** The facts of one certificate. */
+function factsOf(certificate) {
+    const cn = /^CN=(.*)$/m.exec(certificate.subject)?.[1];
+    return {
+        serialNumber: certificate.serialNumber.toUpperCase(),
+        thumbprint: certificate.fingerprint.replace(/:/g, '').toUpperCase(),
+        commonName: cn === '' ? undefined : cn,
+        validFrom: new Date(certificate.validFrom).toISOString(),
+        validTo: new Date(certificate.validTo).toISOString()
+    };
+}
+/**
+ * What a file's bytes hold: the facts of its first non-CA certificate (PEM), or of a DER
+ * certificate, or a problem saying what it holds instead. Never quotes the content.
+ */
+function certificateIn(content) {
+    const text = content.toString('latin1');
+    if (!text.includes('-----BEGIN ')) {
+        try {
+            return factsOf(new external_node_crypto_.X509Certificate(content));
+        }
+        catch {
+            return 'holds no certificate (neither PEM nor DER)';
+        }
+    }
+    const blocks = [...text.matchAll(PEM_BLOCK)];
+    const certificates = [];
+    for (const [block, label] of blocks) {
+        if (label !== 'CERTIFICATE' && label !== 'TRUSTED CERTIFICATE')
+            continue;
+        try {
+            certificates.push(new external_node_crypto_.X509Certificate(block));
+        }
+        catch {
+            return 'holds a certificate block that cannot be read (a damaged PEM?)';
+        }
+    }
+    const leaf = certificates.find(c => !c.ca);
+    if (leaf)
+        return factsOf(leaf);
+    if (certificates.length)
+        return 'holds only CA certificates, not the certificate issued to you';
+    const labels = blocks.map(([, label]) => label);
+    if (labels.some(label => label.endsWith('PRIVATE KEY')))
+        return 'holds a private key, not a certificate';
+    if (labels.some(label => label.includes('CERTIFICATE REQUEST')))
+        return 'holds a certificate request (CSR), not a certificate';
+    return 'holds no certificate';
+}
+/** A file as the entry's ID: relative to the workspace when inside it, else absolute. */
+function displayPath(file, workspace) {
+    const inside = (0,external_node_path_namespaceObject.relative)(workspace, file);
+    const outside = inside === '..' || inside.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(inside);
+    return inside !== '' && !outside ? inside : file;
+}
+/**
+ * Reads the certificate files the patterns name, each file once (by its real path), in the order
+ * the patterns give them. Patterns are relative to `workspace` unless absolute.
+ */
+function readCertificateFiles(patterns, workspace) {
+    const readings = [];
+    const seen = new Set();
+    for (const pattern of patterns) {
+        const files = matchFiles(pattern, workspace);
+        if (files.length === 0) {
+            const what = [...pattern].some(c => '*?['.includes(c)) ? 'matches no file' : 'is not a file';
+            readings.push({ path: pattern, problem: `${what} (relative to ${workspace})` });
+        }
+        for (const file of files) {
+            const real = realPath(file);
+            if (seen.has(real))
+                continue;
+            seen.add(real);
+            readings.push(readOne(file, workspace));
+        }
+    }
+    return readings;
+}
+function realPath(file) {
+    try {
+        return (0,external_node_fs_namespaceObject.realpathSync)(file);
+    }
+    catch {
+        return file;
+    }
+}
+function readOne(file, workspace) {
+    const path = displayPath(file, workspace);
+    let content;
+    try {
+        content = readHead(file, MAX_FILE_BYTES);
+    }
+    catch (error) {
+        const code = error.code ?? 'error';
+        return { path, problem: `cannot be read (${code}); check the path and its permissions` };
+    }
+    if (content.length > MAX_FILE_BYTES)
+        return {
+            path,
+            problem: `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB: not a certificate file`
+        };
+    const facts = certificateIn(content);
+    return typeof facts === 'string' ? { path, problem: facts } : { path, facts };
+}
 
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
@@ -31402,6 +31641,14 @@ const SHOWN_CHARS = {
 // the runner's command parser could read as the end of a line.
 // eslint-disable-next-line no-control-regex
 const LINE_BREAKERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+/**
+ * Unicode's format characters (category Cf), all of them: the bidi controls (U+202A–202E,
+ * U+2066–2069, U+200E, U+200F, U+061C), the zero-width characters (U+200B–200D, U+2060), the BOM
+ * (U+FEFF), the soft hyphen (U+00AD), the tag characters (U+E0001, U+E0020–E007F) and the rest.
+ * Invisible, they can make a host name read as another or hide text; shown text loses them (a
+ * joined emoji shows as its parts, the one cost). Removed, not replaced by a space.
+ */
+const FORMAT_CHARACTERS = /\p{Cf}/gu;
 /** Shows any value as text without letting it throw: strings as they are, the rest as JSON. */
 function asText(value) {
     if (typeof value === 'string')
@@ -31446,10 +31693,11 @@ class Sanitizer {
     /**
      * One line of at most `max` characters: secrets redacted (before and after control characters
      * are folded, so a key split by a newline is still found), control characters and line breaks
-     * folded into one space, and no leading `::` that the runner could take for a command.
+     * folded into one space, format characters (FORMAT_CHARACTERS) removed, and no leading `::`
+     * that the runner could take for a command.
      */
     text(value, max = DEFAULT_FIELD_CHARS) {
-        const flat = this.redact(this.redact(asText(value)).replace(LINE_BREAKERS, ' '))
+        const flat = this.redact(this.redact(asText(value)).replace(LINE_BREAKERS, ' ').replace(FORMAT_CHARACTERS, ''))
             .trim()
             .replace(/^:+/, match => match.split('').join(' '));
         if (flat.length <= max)
@@ -31480,9 +31728,14 @@ const RATE_LIMITS = [
     { limit: 100, windowMs: 5_000 },
     { limit: 1000, windowMs: 180_000 }
 ];
-/** Order info: `GET {base}/order/certificate/{order_id}`. */
-function orderInfoPath(orderId) {
-    return `/order/certificate/${digits(orderId)}`;
+/**
+ * Order info: `GET {base}/order/certificate/{order_id}`, or by the upper-case hex thumbprint or
+ * serial of the order's primary certificate in place of the order ID.
+ */
+function orderInfoPath(key) {
+    if (!/^[0-9A-F]{1,64}$/.test(key))
+        throw new Error(`refusing to build a URL with the key ${JSON.stringify(key)}`);
+    return `/order/certificate/${key}`;
 }
 /** Refuses anything but digits in a path segment: the last line of defence against splicing. */
 function digits(id) {
@@ -31504,19 +31757,145 @@ const FINAL_WITHOUT_CERTIFICATE = [
 /** Reads the fields this action uses from an Order info body; undefined when it is not one. */
 function parseOrderInfo(body) {
     const parsed = parseJson(body);
-    if (!isRecord(parsed) || typeof parsed.status !== 'string' || parsed.status === '')
+    if (!isRecord(parsed) || typeof parsed.status !== 'string')
+        return undefined;
+    const status = parsed.status.trim().toLowerCase();
+    if (status === '')
         return undefined;
     const certificate = isRecord(parsed.certificate) ? parsed.certificate : {};
     const id = certificate.id;
+    const certificateId = idOf(id);
     return {
-        status: parsed.status.toLowerCase(),
-        certificateId: (typeof id === 'number' && Number.isSafeInteger(id) && id > 0) ||
-            (typeof id === 'string' && /^[1-9]\d{0,19}$/.test(id))
-            ? String(id)
-            : undefined,
-        commonName: typeof certificate.common_name === 'string' ? certificate.common_name : undefined,
-        validTill: typeof certificate.valid_till === 'string' ? certificate.valid_till : undefined
+        status,
+        certificateId,
+        ...(certificateId === undefined && id !== undefined && id !== null
+            ? { unusableCertificateId: idAsWritten({ body, id }) }
+            : {}),
+        commonName: textOf(certificate.common_name),
+        validTill: textOf(certificate.valid_till),
+        // The fields the look-up chain reads, each only when given.
+        ...defined({
+            orderId: idOf(parsed.id),
+            serialNumber: hexOf(certificate.serial_number),
+            thumbprint: hexOf(certificate.thumbprint),
+            dateIssued: textOf(certificate.date_issued),
+            validFrom: textOf(certificate.valid_from)
+        })
     };
+}
+/** The fields with a value. */
+function defined(fields) {
+    return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}
+/**
+ * An unusable certificate.id as text: a number as the body wrote it (JSON.parse turns `1e400` into
+ * Infinity, which JSON shows as null, and `9007199254740993` into another integer), else as JSON.
+ */
+function idAsWritten({ body, id }) {
+    if (typeof id === 'number') {
+        for (const [, text] of body.matchAll(/"id"\s*:\s*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g))
+            if (Object.is(Number(text), id))
+                return text;
+    }
+    return asText(id);
+}
+/** A CertCentral ID as the ID a call takes: a positive safe integer, or its digits (at most 20). */
+function idOf(id) {
+    return (typeof id === 'number' && Number.isSafeInteger(id) && id > 0) ||
+        (typeof id === 'string' && /^[1-9]\d{0,19}$/.test(id))
+        ? String(id)
+        : undefined;
+}
+function textOf(value) {
+    return typeof value === 'string' ? value : undefined;
+}
+/** A serial or thumbprint as CertCentral gives it, upper case without separators; else undefined. */
+function hexOf(value) {
+    if (typeof value !== 'string')
+        return undefined;
+    const hex = value.replace(/[:\s-]/g, '').toUpperCase();
+    return /^[0-9A-F]{1,64}$/.test(hex) ? hex : undefined;
+}
+/** Serials (or thumbprints) compared as numbers: separators, case and leading zeros ignored. */
+function sameHex(a, b) {
+    if (a === undefined || b === undefined)
+        return false;
+    const norm = (hex) => hex
+        .replace(/[:\s-]/g, '')
+        .toUpperCase()
+        .replace(/^0+(?=.)/, '');
+    return norm(a) === norm(b);
+}
+// ---- Order list and duplicates ----------------------------------------------------------------
+/** Orders asked for per page of the order list. */
+const LIST_PAGE_LIMIT = 100;
+/** Entries read at most from one answer (a list or a duplicate list): a hostile body may hold more. */
+const MAX_LIST_ENTRIES = 1000;
+/** `GET {base}/order/certificate?filters[...]=...`: the path and query of one page. */
+function orderListPath(query) {
+    const value = encodeURIComponent(query.value);
+    const status = query.filter === 'common_name' ? '&filters[status]=issued' : '';
+    return `/order/certificate?filters[${query.filter}]=${value}${status}&offset=${query.offset}&limit=${LIST_PAGE_LIMIT}`;
+}
+/** `GET {base}/order/certificate/{order_id}/duplicate`. */
+function duplicatesPath(orderId) {
+    return `/order/certificate/${digits(orderId)}/duplicate`;
+}
+function parseCertificateSummary(value) {
+    if (!isRecord(value))
+        return undefined;
+    const id = idOf(value.id);
+    if (id === undefined)
+        return undefined;
+    return {
+        id,
+        serialNumber: hexOf(value.serial_number),
+        thumbprint: hexOf(value.thumbprint),
+        commonName: textOf(value.common_name),
+        status: textOf(value.status)?.toLowerCase(),
+        dateIssued: textOf(value.date_issued),
+        validFrom: textOf(value.valid_from),
+        validTill: textOf(value.valid_till)
+    };
+}
+/**
+ * An order list page; undefined when the body is not one. An empty list may come without `orders`
+ * (recorded from DigiCert); at most MAX_LIST_ENTRIES orders are read, entries without an ID skipped.
+ */
+function parseOrderList(body) {
+    const parsed = parseJson(body);
+    if (!isRecord(parsed))
+        return undefined;
+    const page = isRecord(parsed.page) ? parsed.page : {};
+    if (parsed.orders !== undefined && !Array.isArray(parsed.orders))
+        return undefined;
+    const entries = (parsed.orders ?? []).slice(0, MAX_LIST_ENTRIES);
+    const orders = entries.flatMap((entry) => {
+        if (!isRecord(entry))
+            return [];
+        const id = idOf(entry.id);
+        if (id === undefined)
+            return [];
+        const hasDuplicates = typeof entry.has_duplicates === 'boolean' ? entry.has_duplicates : undefined;
+        const status = textOf(entry.status)?.toLowerCase() ?? '';
+        return [{ id, status, certificate: parseCertificateSummary(entry.certificate), hasDuplicates }];
+    });
+    const count = (value, fallback) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : fallback;
+    const offset = count(page.offset, 0);
+    return { orders, total: count(page.total, offset + orders.length), offset };
+}
+/** A duplicate (or reissue) list: `{"certificates":[...]}`; undefined when the body is not one. */
+function parseCertificateList(body) {
+    const parsed = parseJson(body);
+    if (!isRecord(parsed))
+        return undefined;
+    if (parsed.certificates === undefined)
+        return [];
+    if (!Array.isArray(parsed.certificates))
+        return undefined;
+    return parsed.certificates
+        .slice(0, MAX_LIST_ENTRIES)
+        .flatMap(entry => parseCertificateSummary(entry) ?? []);
 }
 function isFinalWithoutCertificate(status) {
     return FINAL_WITHOUT_CERTIFICATE.includes(status);
@@ -31645,6 +32024,32 @@ function isLoopbackHost(hostname) {
 function mayCarryKey(url) {
     return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
 }
+/** The path every CertCentral base URL ends in; any other path of api-url may hold a secret. */
+const SERVICES_PATH = '/services/v2';
+/**
+ * A base URL as every line the step writes shows it: its origin, then `/…` for a path. The path
+ * may hold a gateway's token (`https://gw.example/t0k3n/services/v2`), so it is never shown; the
+ * region's URLs follow the same rule (`https://www.digicert.com/…`). A request is shown as this
+ * plus its path below the base: `https://gw.example/…/certificate/123/sendemail`.
+ */
+function shownBase({ baseUrl }) {
+    const url = new URL(baseUrl);
+    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '') === '' ? '' : '/…'}`;
+}
+/**
+ * The path of api-url for the sanitizer to hide wherever a server echoes it (a redirect's
+ * Location, an error body): none when it is empty, not a URL, or the usual /services/v2.
+ */
+function secretPathOf({ apiUrl }) {
+    let path;
+    try {
+        path = new URL(apiUrl.trim()).pathname.replace(/\/+$/, '');
+    }
+    catch {
+        return [];
+    }
+    return path === '' || path === SERVICES_PATH ? [] : [path];
+}
 function parseJson(text) {
     try {
         return JSON.parse(text);
@@ -31660,6 +32065,7 @@ function isRecord(value) {
 ;// CONCATENATED MODULE: ./src/parse.ts
 // Pure parsers of single input values, shared by the plan (inputs.ts) and the operations'
 // own input rules (operations.ts). Each throws an InputError naming the input and the fix.
+
 class InputError extends Error {
     problems;
     name = 'InputError';
@@ -31692,11 +32098,26 @@ function escapeControls(text) {
 function splitList(value) {
     return [...new Set(value.split(/[\s,;]+/).filter(item => item !== ''))];
 }
-/** Shows a user's value inside a message without letting it break the line. */
+/** A format character (bidi control, zero-width, BOM…): see FORMAT_CHARACTERS. */
+const FORMAT_CHARACTER = new RegExp(FORMAT_CHARACTERS.source, 'u');
+/** `U+202E`: how a message names a character it does not show. */
+function codePointName(char) {
+    return `U+${char.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+/**
+ * Shows a user's value inside a message without letting it break the line or reorder it: line
+ * and paragraph separators and format characters as `\uXXXX` (JSON.stringify leaves them raw).
+ */
 function quote(value) {
-    // JSON.stringify leaves the line and paragraph separators as they are.
-    const shown = JSON.stringify(value).replace(/[\u2028\u2029]/g, c => `\\u${c.charCodeAt(0).toString(16)}`);
+    const shown = JSON.stringify(value).replace(new RegExp(`[\u2028\u2029]|${FORMAT_CHARACTERS.source}`, 'gu'), c => escapeUnits(c));
     return shown.length > 80 ? `${shown.slice(0, 77)}…"` : shown;
+}
+/** Each UTF-16 unit of `text` as `\uXXXX`, as JSON escapes it. */
+function escapeUnits(text) {
+    return text
+        .split('')
+        .map(unit => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .join('');
 }
 /** Edit distance, for "did you mean". */
 function distance(a, b) {
@@ -31771,10 +32192,18 @@ function parseBoolean(input, value) {
 }
 const MAX_EMAIL_LENGTH = 254;
 const DOMAIN = /^(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?$/u;
-/** A practical address check: one @, a dotted domain, no spaces or control characters. */
+/**
+ * A practical address check: one @, a dotted domain, no spaces, control or format characters, and
+ * no dot leading, trailing or doubled in the part before @ (RFC 5322's dot-atom).
+ */
 function emailProblem(address) {
     if (address.length > MAX_EMAIL_LENGTH)
         return `is longer than ${MAX_EMAIL_LENGTH} characters`;
+    const format = FORMAT_CHARACTER.exec(address);
+    if (format) {
+        const position = [...address.slice(0, format.index)].length + 1;
+        return `contains an invisible format character (${codePointName(format[0])}) at character ${position}; type the address again without it`;
+    }
     if (CONTROL.test(address) || /\s/.test(address))
         return 'contains a space or control character';
     const parts = address.split('@');
@@ -31785,16 +32214,38 @@ function emailProblem(address) {
         return 'is not an email address (the part before @ is empty or longer than 64 characters)';
     if (/[<>()[\]\\",:]/.test(local))
         return 'is not an email address (quotes, brackets and the like are not accepted)';
+    if (local.startsWith('.') || local.endsWith('.') || local.includes('..'))
+        return 'is not an email address (the part before @ may not start or end with a dot, or have two dots in a row)';
     if (!DOMAIN.test(domain))
         return 'is not an email address (the domain must look like example.com)';
     return undefined;
 }
+/**
+ * A recipient as a mail client writes it, `Ops Team <ops@example.com>` or `<ops@example.com>`:
+ * from a separator, words without @ (a quoted name may hold commas), then the address in angle
+ * brackets. One character at a time, so that no input makes it backtrack for long.
+ */
+const DISPLAY_NAME = /(?<=^|[\s,;])((?:"[^"]*"|[^\s,;<>"@]|[ \t])*)<([^<>]*)>/g;
+/**
+ * Recipients: addresses separated by commas, semicolons or whitespace. A recipient written with a
+ * display name is one problem naming the bare address to use, not one per word.
+ */
 function parseEmails(input, value) {
-    const emails = splitList(value);
-    const problems = emails.flatMap(address => {
-        const problem = emailProblem(address);
-        return problem ? [`${input}: ${quote(address)} ${problem}`] : [];
+    const problems = [];
+    const rest = value.replace(DISPLAY_NAME, (written, _name, inside) => {
+        const bare = inside.trim();
+        const problem = emailProblem(bare);
+        problems.push(`${input}: ${quote(written.trim())} is a recipient as a mail client writes it (a name, angle brackets); give the address alone: ` +
+            (problem ? `the address ${quote(bare)} ${problem}` : `use ${bare}`));
+        // A separator or the start is before it (DISPLAY_NAME's lookbehind): nothing joins.
+        return '';
     });
+    const emails = splitList(rest);
+    for (const address of emails) {
+        const problem = emailProblem(address);
+        if (problem)
+            problems.push(`${input}: ${quote(address)} ${problem}`);
+    }
     if (problems.length)
         throw new InputError(problems);
     return emails;
@@ -31825,11 +32276,97 @@ function formatDuration(seconds) {
     const shown = parts.filter(([amount]) => amount > 0).map(([amount, unit]) => `${amount} ${unit}`);
     return shown.length ? shown.join(' ') : '0 s';
 }
+// ---- Certificates named by serial, thumbprint or common name ------------------------------
+/** Values of the new ID inputs: separated by newlines or commas (spaces may sit inside one). */
+function splitLines(value) {
+    return [
+        ...new Set(value
+            .split(/[\r\n,]+/)
+            .map(item => item.trim())
+            .filter(item => item !== ''))
+    ];
+}
+/** Hex with colons and spaces as separators, upper-cased, separators dropped; undefined if not hex. */
+function parse_hexOf(value) {
+    const hex = value.replace(/[:\s]/g, '').toUpperCase();
+    return /^[0-9A-F]+$/.test(hex) ? hex : undefined;
+}
+/** Serial numbers: hex, any case, colons or spaces inside; 1 to 40 hex digits, upper case. */
+function parseSerials(input, value) {
+    return parseHexList(input, value, {
+        ok: hex => hex.length <= 40,
+        expected: 'a serial number in hex (1 to 40 hex digits; colons and spaces allowed)'
+    });
+}
+/** SHA-1 thumbprints: exactly 40 hex digits, any case, colons allowed; upper case. */
+function parseThumbprints(input, value) {
+    return parseHexList(input, value, {
+        ok: hex => hex.length === 40,
+        expected: 'a SHA-1 thumbprint (40 hex digits; colons allowed)'
+    });
+}
+function parseHexList(input, value, rule) {
+    const problems = [];
+    const values = [];
+    for (const item of splitLines(value)) {
+        const hex = parse_hexOf(item);
+        if (hex !== undefined && rule.ok(hex))
+            values.push(hex);
+        else
+            problems.push(`${input}: ${quote(item)} is not ${rule.expected}`);
+    }
+    if (problems.length)
+        throw new InputError(problems);
+    return [...new Set(values)];
+}
+/** Common names: trimmed, without whitespace or control characters inside. */
+function parseCommonNames(input, value) {
+    const names = splitLines(value);
+    const problems = names
+        .filter(name => /\s/.test(name) || CONTROL.test(name))
+        .map(name => `${input}: ${quote(name)} holds whitespace or control characters; a common name is one name such as www.example.com`);
+    if (problems.length)
+        throw new InputError(problems);
+    return names;
+}
+const LONG_UNITS = { s: 1, m: 60, h: 3600, d: 86_400 };
+/** A duration with days too (`90s`, `15m`, `2h`, `7d`, or seconds), from 1 s to maxSeconds. */
+function parseLongDuration(input, value, maxSeconds) {
+    const match = /^(\d{1,8})\s*([smhd]?)$/i.exec(value.trim());
+    const unit = ((match?.[2] ?? '').toLowerCase() || 's');
+    const seconds = match ? Number(match[1]) * LONG_UNITS[unit] : NaN;
+    if (!(seconds >= 1 && seconds <= maxSeconds)) {
+        throw new InputError([
+            `${input}: ${quote(value)} must be a duration such as 90s, 15m, 2h or 7d (or a number of seconds), from 1 s to ${maxSeconds / 86_400} days`
+        ]);
+    }
+    return seconds;
+}
 
 ;// CONCATENATED MODULE: ./src/operations.ts
 
-/** Inputs that hold IDs: a certificate ID goes straight to the call, an order ID is looked up. */
-const ID_INPUTS = ['certificate-id', 'order-id'];
+/**
+ * Inputs that hold IDs: a certificate ID goes straight to the call, an order ID is looked up, and
+ * a file, serial number, thumbprint or common name is found in CertCentral first (FINDING_INPUTS).
+ */
+const ID_INPUTS = [
+    'certificate-id',
+    'order-id',
+    'certificate-file',
+    'serial-number',
+    'thumbprint',
+    'common-name'
+];
+/** The ID inputs that name an issued certificate, found by the look-up chain (decisions.findStep). */
+const FINDING_INPUTS = [
+    'certificate-file',
+    'serial-number',
+    'thumbprint',
+    'common-name'
+];
+function isFindingInput(input) {
+    return FINDING_INPUTS.includes(input);
+}
 /** Inputs that belong to one operation or another; the rest apply to all. */
 const OPERATION_INPUTS = [
     'emails',
@@ -31842,7 +32379,7 @@ const sendCertificate = {
     summary: 'emails a certificate: attachment, plain text or download link, with an optional message',
     method: 'PUT',
     path: '/certificate/{id}/sendemail',
-    idInputs: ['certificate-id', 'order-id'],
+    idInputs: ID_INPUTS,
     orderTarget: 'certificate',
     uses: ['emails', 'format', 'message'],
     prepare(inputs) {
@@ -31858,11 +32395,11 @@ const sendCertificate = {
             throw new InputError(problems);
         }
         const details = [
-            ['Recipients', emails.join(', ')],
+            ['Recipients', emails.join(', '), { recipients: emails }],
             ['Format', format]
         ];
         if (message !== undefined)
-            details.push(['Message', message]);
+            details.push(['Message', message, { message }]);
         return {
             body: {
                 emails,
@@ -31878,7 +32415,7 @@ const emailSiteSeal = {
     summary: "emails an order's site-seal code to one address, or to the key's owner",
     method: 'POST',
     path: '/order/certificate/{id}/site-seal/email-seal',
-    idInputs: ['order-id'],
+    idInputs: ['order-id', ...FINDING_INPUTS],
     orderTarget: 'order',
     uses: ['emails', 'seal-settings'],
     prepare(inputs) {
@@ -31896,7 +32433,9 @@ const emailSiteSeal = {
             // DigiCert's own examples send no body when nothing is set.
             body: Object.keys(body).length ? body : undefined,
             details: [
-                ['Recipient', emails[0] ?? "the API key's owner"],
+                emails[0] === undefined
+                    ? ['Recipient', "the API key's owner"]
+                    : ['Recipient', emails[0], { recipients: [emails[0]] }],
                 [
                     'Seal settings',
                     Object.keys(seal.settings).length
@@ -31914,9 +32453,21 @@ const OPERATIONS = {
     'email-site-seal': emailSiteSeal
 };
 const OPERATION_NAMES = Object.keys(OPERATIONS);
-/** The word for an ID from this input, in messages: "certificate 123", "order 456". */
+const NOUNS = {
+    'certificate-id': 'certificate',
+    'order-id': 'order',
+    'certificate-file': 'file',
+    'serial-number': 'serial number',
+    thumbprint: 'thumbprint',
+    'common-name': 'common name'
+};
+/** The word for an ID from this input, in messages: "certificate 123", "order 456", "file a.pem". */
 function idNoun(idInput) {
-    return idInput === 'certificate-id' ? 'certificate' : 'order';
+    return NOUNS[idInput];
+}
+/** How many IDs of this input, in a log line: "2 certificate ID(s)", "1 file(s)", "3 common name(s)". */
+function idCount(idInput, count) {
+    return `${count} ${NOUNS[idInput]}${isFindingInput(idInput) ? '(s)' : ' ID(s)'}`;
 }
 /** Inputs any operation uses, each with the operations that use it. */
 function operationsUsing(input) {
@@ -31963,8 +32514,45 @@ function showJson(value) {
     const shown = (JSON.stringify(value) ?? String(value)).replace(/[\u2028\u2029]/g, c => `\\u${c.charCodeAt(0).toString(16)}`);
     return shown.length > 80 ? `${shown.slice(0, 77)}…` : shown;
 }
+/** A number's text as written, bounded (it may be thousands of digits long). */
+function showText(text) {
+    return text.length > 40 ? `${text.slice(0, 37)}… (${text.length} characters)` : text;
+}
 /** Body fields of the other call, which a seal-settings object must not carry. */
 const SEND_CERTIFICATE_FIELDS = ['emails', 'certificate_collect_format', 'custom_message'];
+/** Whether a parsed JSON number is not the number written: not finite, or an unsafe integer. */
+function isUnusableNumber({ value }) {
+    return !Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value));
+}
+/** A JSON text's strings, numbers and punctuation, one token at a time. */
+const JSON_TOKENS = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[{}[\]:,]/g;
+/**
+ * For each name of a valid JSON object text, the first number written under it (at any depth)
+ * that JSON.parse cannot keep as written (`1e400` becomes Infinity, `9007199254740993` another
+ * integer): found in the text itself, so that a message can quote it as written.
+ */
+function unusableNumbers({ json }) {
+    const found = new Map();
+    let depth = 0;
+    let name;
+    let lastString;
+    for (const [token] of json.matchAll(JSON_TOKENS)) {
+        if (token === '{' || token === '[')
+            depth++;
+        else if (token === '}' || token === ']')
+            depth--;
+        else if (token === ':')
+            name = depth === 1 ? lastString : name;
+        else if (token.startsWith('"'))
+            lastString = JSON.parse(token);
+        else if (token !== ',' &&
+            name !== undefined &&
+            !found.has(name) &&
+            isUnusableNumber({ value: Number(token) }))
+            found.set(name, token);
+    }
+    return found;
+}
 /** Parses seal-settings into the fields added to the seal body, plus warnings. */
 function parseSealSettings(value) {
     if (value.trim() === '')
@@ -31987,9 +32575,15 @@ function parseSealSettings(value) {
     const warnings = [];
     // A Map, not an object: names like "__proto__" or "toString" come from the user.
     const settings = new Map();
+    const unusable = unusableNumbers({ json: value });
     for (const [name, setting] of Object.entries(parsed)) {
         const rule = Object.hasOwn(SEAL_SETTINGS, name) ? SEAL_SETTINGS[name] : undefined;
-        if (SEND_CERTIFICATE_FIELDS.includes(name)) {
+        const number = unusable.get(name);
+        if (number !== undefined && !CONTROL.test(name)) {
+            problems.push(`seal-settings: ${rule ? name : quote(name)} holds ${showText(number)}, a number that cannot be sent as written (too large, beyond 9007199254740991 for a whole number)` +
+                (rule ? `; expected ${rule.expected}` : '; write a smaller number, or a string'));
+        }
+        else if (SEND_CERTIFICATE_FIELDS.includes(name)) {
             problems.push(`seal-settings: ${name} belongs to send-certificate, not to a site seal; remove it`);
         }
         else if (name === 'recipient_email') {
@@ -32128,10 +32722,69 @@ class TransportError extends Error {
 }
 /** The runner's proxy conventions (https_proxy, no_proxy, loopback bypass) as http-client reads them. */
 function runnerProxyFor(url) {
-    const proxy = getProxyUrl(url);
+    let proxy;
+    try {
+        proxy = getProxyUrl(url);
+    }
+    catch {
+        // A value without a scheme that is no URL with http:// before it either: no proxy, and
+        // runnerProxyWarning says why.
+        return undefined;
+    }
     // getProxyUrl's URL answers username and password already decoded; TunnelAgent decodes them
     // once, so hand it a plain URL with the credentials as written in https_proxy.
     return proxy?.hostname ? new URL(proxy.href) : undefined;
+}
+/** What a usable proxy variable looks like, for the warning. */
+const PROXY_EXAMPLE = 'http://proxy.example:3128, or http://user:p%40ss@proxy.example:3128 with a % or @ of the user name or password written %25 or %40';
+/**
+ * The proxy variable the runner's conventions read for a request to this URL (https_proxy, else
+ * HTTPS_PROXY, for https; http_proxy, else HTTP_PROXY, for http), or undefined when none is set.
+ */
+function proxyVariableFor({ url, env }) {
+    const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
+    return names.find(name => (env[name] ?? '') !== '');
+}
+/**
+ * Why a proxy variable's value that gives no proxy cannot be used, in words that never quote it
+ * (it may hold a password): no URL at all, no scheme (`proxy:3128` reads as the scheme `proxy:`),
+ * or else a `%` that starts no `%XX` escape in the user name or password.
+ */
+function proxyValueProblem({ value }) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        return 'it is not a URL';
+    }
+    if (url.hostname === '')
+        return 'it has no http:// or https:// before the host';
+    // A URL with a host that still gives no proxy: decoding its user name or password failed.
+    return 'its user name or password holds a % that starts no %XX escape';
+}
+/**
+ * The warning for a proxy variable that is set but gives no proxy (`proxy` undefined although the
+ * host is not bypassed), which would otherwise make the request go directly without a word. Names
+ * the variable, never its value.
+ */
+function unusableProxyWarning({ url, env, bypassed, proxy }) {
+    const variable = proxyVariableFor({ url, env });
+    if (variable === undefined || bypassed || proxy !== undefined)
+        return undefined;
+    const problem = proxyValueProblem({ value: env[variable] });
+    return (`${variable} cannot be used: ${problem}, so requests to ${url.host} go directly, not through a proxy ` +
+        `(@actions/http-client's getProxyUrl, whose conventions the runner's actions follow, cannot use it either); ` +
+        `set it to a URL such as ${PROXY_EXAMPLE}`);
+}
+/** unusableProxyWarning under the runner's conventions and this process's environment. */
+function runnerProxyWarning(url) {
+    return unusableProxyWarning({
+        url,
+        env: process.env,
+        bypassed: checkBypass(url),
+        proxy: runnerProxyFor(url)
+    });
 }
 class Transport {
     options;
@@ -32389,41 +33042,109 @@ class CertCentralError extends Error {
 class CertCentralClient {
     options;
     host;
+    /** The base URL as shown: never its path (see shownBase). */
+    base;
     constructor(options) {
         this.options = options;
         this.host = new URL(options.baseUrl).host;
+        this.base = shownBase({ baseUrl: options.baseUrl });
     }
-    /** The method and full URL of an operation's call for the ID it takes. */
+    /** The method and shown URL of an operation's call for the ID it takes. */
     requestFor(operation, id) {
-        const spec = OPERATIONS[operation];
-        return {
-            method: spec.method,
-            url: this.options.baseUrl + spec.path.replace('{id}', digits(id))
-        };
+        return this.shown(this.callOf(operation, id));
     }
-    /** The requests one ID takes, for the dry run: with an order ID, the look-up first. */
-    plannedFor(operation, id) {
-        if (this.options.idInput === 'certificate-id')
+    /**
+     * The requests one ID takes, for the dry run: a certificate ID the call alone; an order ID its
+     * look-up first (none for a seal without a wait or issued-within); a file, serial, thumbprint or
+     * common name the look-ups of the chain that may find it (decisions.findStep), then the call.
+     */
+    plannedFor(operation, id, { known = {}, looksUp = true } = {}) {
+        const { idInput } = this.options;
+        if (idInput === 'certificate-id')
             return [this.requestFor(operation, id)];
         const spec = OPERATIONS[operation];
+        const placeholder = (name) => this.shown({ method: spec.method, path: spec.path.replace('{id}', name) });
+        if (isFindingInput(idInput)) {
+            const target = spec.orderTarget === 'order' ? '{order.id}' : '{certificate.id}';
+            return [...this.findingLookups(known), placeholder(target)];
+        }
+        if (spec.orderTarget === 'order' && !looksUp)
+            return [this.requestFor(operation, id)];
         const call = spec.orderTarget === 'order'
             ? this.requestFor(operation, id)
-            : {
-                method: spec.method,
-                url: this.options.baseUrl + spec.path.replace('{id}', '{certificate.id}')
-            };
+            : placeholder('{certificate.id}');
         return [this.lookupFor(id), call];
     }
-    /** The Order info look-up of an order. */
-    lookupFor(orderId) {
-        return { method: 'GET', url: this.options.baseUrl + orderInfoPath(orderId) };
+    /** The look-ups the chain may make for what is known, in order, for the dry run. */
+    findingLookups(known) {
+        const get = (path) => this.shown({ method: 'GET', path });
+        const steps = [];
+        const { thumbprint, serialNumber, commonName } = known;
+        if (thumbprint !== undefined)
+            steps.push(this.lookupFor(thumbprint));
+        if (serialNumber !== undefined) {
+            steps.push(this.lookupFor(serialNumber));
+            steps.push(get(orderListPath({ filter: 'serial_number', value: serialNumber, offset: 0 })));
+        }
+        if (commonName !== undefined)
+            steps.push(get(orderListPath({ filter: 'common_name', value: commonName, offset: 0 })));
+        if (serialNumber !== undefined || commonName !== undefined)
+            steps.push(get('/order/certificate/{order.id}/duplicate'));
+        return steps;
+    }
+    /** The Order info look-up of an order, or of an order by its primary's thumbprint or serial, as shown. */
+    lookupFor(key) {
+        return this.shown(this.lookupOf(key));
+    }
+    callOf(operation, id) {
+        const spec = OPERATIONS[operation];
+        return { method: spec.method, path: spec.path.replace('{id}', digits(id)) };
+    }
+    lookupOf(key) {
+        return { method: 'GET', path: orderInfoPath(key) };
+    }
+    shown({ method, path }) {
+        return { method, url: this.base + path };
+    }
+    /** One page of the order list. */
+    async listOrders(query, attempt, cancel) {
+        const request = { method: 'GET', path: orderListPath(query) };
+        const response = await this.exchange(request, undefined, { attempt, sends: false, cancel });
+        const what = 'the order list';
+        const refused = this.notAnAnswer(response, what);
+        if (refused)
+            throw refused;
+        const list = parseOrderList(response.text);
+        if (!list)
+            throw this.notAList(response, what);
+        return { status: response.status, list };
+    }
+    /** The duplicate certificates of an order. */
+    async duplicates(orderId, attempt, cancel) {
+        const request = { method: 'GET', path: duplicatesPath(orderId) };
+        const response = await this.exchange(request, undefined, { attempt, sends: false, cancel });
+        const what = `the duplicate list of order ${orderId}`;
+        const refused = this.notAnAnswer(response, what);
+        if (refused)
+            throw refused;
+        const certificates = parseCertificateList(response.text);
+        if (!certificates)
+            throw this.notAList(response, what);
+        return { status: response.status, certificates };
+    }
+    notAList(response, what) {
+        return new CertCentralError({
+            message: `HTTP ${response.status}: ${what} is not one (${this.bodyShown(response)}); check api-url`,
+            kind: 'bad-success',
+            status: response.status
+        });
     }
     /**
      * Makes an operation's call; resolves on a 2xx that is CertCentral's answer (empty, or a JSON
      * object without `errors`), throws a CertCentralError on anything else.
      */
     async call(operation, id, body, attempt, cancel) {
-        const request = this.requestFor(operation, id);
+        const request = this.callOf(operation, id);
         const response = await this.exchange(request, body, { attempt, sends: true, cancel });
         const refused = this.notAnAnswer(response, 'send');
         if (refused)
@@ -32432,7 +33153,7 @@ class CertCentralClient {
     }
     /** Reads an order's status and certificate; throws a CertCentralError on anything else. */
     async lookup(orderId, attempt, cancel) {
-        const request = this.lookupFor(orderId);
+        const request = this.lookupOf(orderId);
         const response = await this.exchange(request, undefined, { attempt, sends: false, cancel });
         const refused = this.notAnAnswer(response, `the Order info of order ${orderId}`);
         if (refused)
@@ -32445,9 +33166,12 @@ class CertCentralClient {
                 status: response.status
             });
         }
+        // The one field of an Order info a message quotes: sanitized here, bounded as an ID.
+        if (order.unusableCertificateId !== undefined)
+            order.unusableCertificateId = this.options.sanitizer.text(order.unusableCertificateId, SHOWN_CHARS.id);
         return { status: response.status, order };
     }
-    async exchange({ method, url }, body, { attempt, sends, cancel }) {
+    async exchange({ method, path }, body, { attempt, sends, cancel }) {
         const now = this.options.now ?? (() => performance.now());
         const started = now();
         const took = () => Math.round(now() - started);
@@ -32459,15 +33183,16 @@ class CertCentralClient {
         const text = body === undefined ? undefined : JSON.stringify(body);
         let response;
         try {
-            response = await this.options.transport.request(method, new URL(url), headers, text, cancel);
+            const url = new URL(this.options.baseUrl + path);
+            response = await this.options.transport.request(method, url, headers, text, cancel);
         }
         catch (error) {
             const failure = this.explainFailure(error, sends);
-            this.options.log.debug(`${method} ${url} attempt ${attempt}: ${failure.kind} after ${took()} ms${failure.status ? ` (HTTP ${failure.status})` : ''}`);
+            this.options.log.debug(`${method} ${this.base}${path} attempt ${attempt}: ${failure.kind} after ${took()} ms${failure.status ? ` (HTTP ${failure.status})` : ''}`);
             throw failure;
         }
         const retryAfter = first(response.headers['retry-after']);
-        this.options.log.debug(`${method} ${url} attempt ${attempt}: HTTP ${response.status} in ${took()} ms` +
+        this.options.log.debug(`${method} ${this.base}${path} attempt ${attempt}: HTTP ${response.status} in ${took()} ms` +
             (retryAfter !== undefined
                 ? `, Retry-After: ${this.options.sanitizer.text(retryAfter, SHOWN_CHARS.header)}`
                 : ''));
@@ -32669,198 +33394,97 @@ function first(value) {
     return Array.isArray(value) ? value[0] : value;
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
-// Turns the step's raw inputs into a typed plan, or into one InputError that lists every problem.
-// Pure: no I/O, no @actions/core; main.ts reads the inputs (defaults from action.yml applied) and
-// hands them here with what it needs of the environment.
-
-
-
-
-const MAX_RETRIES = 10;
-const MAX_TIMEOUT_SECONDS = 600;
-/** The longest wait-for-issuance: a GitHub-hosted job ends after 6 h anyway. */
-const MAX_WAIT_FOR_ISSUANCE_SECONDS = 6 * 3600;
-/** The inputs with action.yml's defaults where a value is empty or whitespace only. */
-function withDefaults(given) {
-    const inputs = {};
-    for (const name of Object.keys(ACTION_INPUTS)) {
-        const value = given[name] ?? '';
-        inputs[name] = value.trim() === '' ? ACTION_INPUTS[name].default : value;
-    }
-    return inputs;
-}
-function parseApiKey(value) {
-    const key = value.trim();
-    // Never echo the key, not even in part.
-    if (key === '') {
-        throw new InputError([
-            'api-key: no API key; pass api-key: ${{ secrets.DIGICERT_API_KEY }} or set the DIGICERT_API_KEY environment variable'
-        ]);
-    }
-    if (!/^[\x21-\x7e]+$/.test(key)) {
-        throw new InputError([
-            'api-key: the key must be printable ASCII without spaces (several lines or a stray character in the secret?); store the key alone'
-        ]);
-    }
-    return key;
-}
-function parseBaseUrl(region, apiUrl, env) {
-    const chosen = parseChoice('region', region, Object.keys(REGION_BASE_URLS));
-    const override = apiUrl.trim();
-    if (override === '')
-        return REGION_BASE_URLS[chosen];
-    let url;
-    try {
-        url = new URL(override);
-    }
-    catch {
-        // Not quoted: an unparsable value may still hold a token.
-        throw new InputError(['api-url: not a URL (e.g. https://www.digicert.com/services/v2)']);
-    }
-    // Before anything that quotes the URL: credentials and queries are never echoed.
-    if (url.username || url.password) {
-        throw new InputError([
-            `api-url: the URL for ${url.host} must not carry a user name or password; the API key is the only credential`
-        ]);
-    }
-    // Any `?` or `#` in the parsed URL, even an empty one that leaves search and hash empty, would
-    // still end up in every path.
-    if (/[?#]/.test(url.href)) {
-        throw new InputError([
-            `api-url: the URL for ${url.host} must not carry a query or a fragment; give the base URL only`
-        ]);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError([`api-url: ${quote(url.href)} must start with https://`]);
-    }
-    if (!mayCarryKey(url)) {
-        throw new InputError([
-            `api-url: ${quote(url.href)} uses plain HTTP; the API key only travels over https: (http: is allowed for loopback only: 127.0.0.0/8, localhost, ::1)`
-        ]);
-    }
-    const proxy = url.protocol === 'http:' ? env.proxyFor(url) : undefined;
-    if (proxy && isLoopbackHost(url.hostname)) {
-        throw new InputError([
-            `api-url: plain HTTP to ${url.host} would pass the API key through the proxy ${proxy.host} in clear; add ${url.hostname} to no_proxy or use https`
-        ]);
-    }
-    return url.href.replace(/\/+$/, '');
-}
-/** Whether an input was given a value other than action.yml's default. */
-function given(inputs, name) {
-    return inputs[name].trim().toLowerCase() !== ACTION_INPUTS[name].default;
-}
-function parseOperation(value) {
-    if (value.trim() === '') {
-        throw new InputError([`operation: required; use one of ${OPERATION_NAMES.join(', ')}`]);
-    }
-    return parseChoice('operation', value, OPERATION_NAMES);
-}
-/**
- * The operation's inputs: which ID input holds the IDs and the IDs, and its own inputs prepared.
- * Adds every problem to `problems` and returns what could be read, so that later checks (a wait
- * with certificate IDs) still see the ID input when the IDs themselves are wrong.
- */
-function parseOperationInputs(inputs, operation, problems) {
-    const spec = OPERATIONS[operation];
-    // Inputs of another operation are a mistake, not something to ignore silently.
-    for (const input of OPERATION_INPUTS) {
-        if (!spec.uses.includes(input) && given(inputs, input)) {
-            problems.push(`${input}: applies to ${operationsUsing(input).join(', ')} only; remove it for ${operation}`);
-        }
-    }
-    for (const input of ID_INPUTS) {
-        if (!spec.idInputs.includes(input) && given(inputs, input)) {
-            problems.push(`${input}: ${operation} takes ${spec.idInputs.join(' or ')}, not ${input}`);
-        }
-    }
-    let idInput;
-    let ids;
-    const present = spec.idInputs.filter(input => given(inputs, input));
-    if (present.length === 0) {
-        problems.push(`${spec.idInputs.join(' or ')}: required for ${operation} (one or more ${spec.idInputs.map(i => `${idNoun(i)} IDs`).join(' or ')})`);
-    }
-    else if (present.length > 1) {
-        problems.push(`${present.join(' and ')}: give one of them, not both`);
-    }
-    else {
-        const input = present[0];
-        idInput = input;
-        ids = collect(problems, () => parseIds(input, inputs[input], idNoun(input)));
-    }
-    const prepared = collect(problems, () => spec.prepare(inputs));
-    return { idInput, ids, prepared };
-}
-function parsePlan(inputs, env) {
-    const problems = [];
-    const operation = collect(problems, () => parseOperation(inputs.operation));
-    const apiKey = collect(problems, () => parseApiKey(inputs['api-key']));
-    const baseUrl = collect(problems, () => parseBaseUrl(inputs.region, inputs['api-url'], env));
-    const timeoutSeconds = collect(problems, () => parseNumber('timeout-seconds', inputs['timeout-seconds'], {
-        min: 0.1,
-        max: MAX_TIMEOUT_SECONDS,
-        integer: false
-    }));
-    const maxRetries = collect(problems, () => parseNumber('max-retries', inputs['max-retries'], { min: 0, max: MAX_RETRIES, integer: true }));
-    const dryRun = collect(problems, () => parseBoolean('dry-run', inputs['dry-run']));
-    const waitSeconds = collect(problems, () => parseDuration('wait-for-issuance', inputs['wait-for-issuance'], MAX_WAIT_FOR_ISSUANCE_SECONDS));
-    const { idInput, ids, prepared } = operation === undefined ? {} : parseOperationInputs(inputs, operation, problems);
-    if (waitSeconds && idInput === 'certificate-id') {
-        problems.push('wait-for-issuance: needs order IDs (order-id); a certificate ID is issued already');
-    }
-    if (problems.length ||
-        operation === undefined ||
-        apiKey === undefined ||
-        baseUrl === undefined ||
-        timeoutSeconds === undefined ||
-        maxRetries === undefined ||
-        dryRun === undefined ||
-        waitSeconds === undefined ||
-        idInput === undefined ||
-        ids === undefined ||
-        prepared === undefined) {
-        throw new InputError(problems);
-    }
-    return {
-        operation,
-        apiKey,
-        baseUrl,
-        idInput,
-        ids,
-        body: prepared.body,
-        details: prepared.details,
-        waitSeconds,
-        timeoutMs: Math.round(timeoutSeconds * 1000),
-        maxRetries,
-        dryRun,
-        warnings: prepared.warnings
-    };
-}
-
-;// CONCATENATED MODULE: ./src/outcome.ts
-// What a run comes to: each ID's fate and result, and why the run stopped early if it did. The
-// scheduler produces it (or dryRunOutcome, for a dry run), the report shows it.
-/** A dry run's outcome: every ID validated, nothing sent, no request made. */
-function dryRunOutcome(ids) {
-    return {
-        results: ids.map(id => ({ id, fate: 'validated', status: null, attempts: 0 })),
-        stop: undefined,
-        retryAfter: undefined
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/report.ts
 // What the step publishes about a run, as a value: the outputs, the warning and error annotations,
 // the verdict, the dry-run listing and the job summary's HTML (src/publish.ts publishes it). Pure:
 // it sees only what it shows (never the key), passes every string through the sanitizer, and keeps
-// within GitHub's limits: 10 error annotations a step, 1 MiB of job summary, 1 MiB an output.
+// within GitHub's limits: 10 error annotations a step, 1 MiB of job summary, 1 MB for a job's
+// outputs together (RESULTS_BUDGET).
 
 
 
+/** The input summary-details' values. */
+const SUMMARY_DETAILS = ['auto', 'full', 'counts'];
+/**
+ * The repository's visibility from a workflow event's payload: public when `repository.private`
+ * is false or `repository.visibility` is `public` (either is enough: the safe side), private when
+ * it says so (`internal` too), unknown otherwise.
+ */
+function repositoryVisibility(payload) {
+    const repository = payload?.repository;
+    if (typeof repository !== 'object' || repository === null)
+        return 'unknown';
+    const { private: isPrivate, visibility } = repository;
+    if (isPrivate === false || visibility === 'public')
+        return 'public';
+    if (isPrivate === true || visibility === 'private' || visibility === 'internal')
+        return 'private';
+    return 'unknown';
+}
+/**
+ * What the summary, the dry-run listing and the debug log show of recipients and the message:
+ * `full` (the addresses, the message) or `counts`. `auto` shows them in a private repository only:
+ * an unknown visibility counts as public.
+ */
+function detailsShown({ summaryDetails, visibility }) {
+    if (summaryDetails !== 'auto')
+        return summaryDetails;
+    return visibility === 'private' ? 'full' : 'counts';
+}
+/** Why recipients and the message are shown by count, or undefined when they are shown. */
+function countsNote(context) {
+    if (detailsShown(context) === 'full')
+        return undefined;
+    const why = context.summaryDetails === 'counts'
+        ? 'summary-details is counts'
+        : context.visibility === 'public'
+            ? 'the repository is public'
+            : 'the event file does not say whether the repository is public';
+    return `Recipients and the message are shown by count: ${why} (summary-details: full shows them).`;
+}
+/** A private detail by count: `3 recipients at example.com, example.org`, or the message's length. */
+function countedText(hidden) {
+    if ('message' in hidden)
+        return `a custom message (${[...hidden.message].length} characters)`;
+    const { recipients } = hidden;
+    const domains = [
+        ...new Set(recipients.map(address => address.slice(address.lastIndexOf('@') + 1).toLowerCase()))
+    ];
+    return `${recipients.length} recipient${recipients.length === 1 ? '' : 's'} at ${domains.join(', ')}`;
+}
+/** The details as shown: label and value, a private one by count when `shown` is counts. */
+function shownDetails({ details, shown }) {
+    return details.map(([label, value, hidden]) => [
+        label,
+        hidden !== undefined && shown === 'counts' ? countedText(hidden) : value
+    ]);
+}
+/**
+ * A body as the dry-run listing and the debug log show it: when `shown` is counts, each recipient's
+ * address as `…@domain` and the message as its length, wherever they stand in the body.
+ */
+function shownBody({ body, details, shown }) {
+    if (body === undefined || shown === 'full')
+        return body;
+    const hidden = new Map();
+    for (const [, , held] of details) {
+        if (held === undefined)
+            continue;
+        if ('message' in held)
+            hidden.set(held.message, countedText(held));
+        else
+            for (const address of held.recipients)
+                hidden.set(address, `…${address.slice(address.lastIndexOf('@'))}`);
+    }
+    return JSON.parse(JSON.stringify(body, (_key, value) => typeof value === 'string' ? (hidden.get(value) ?? value) : value));
+}
 /** Whether the ID went through: sent, or validated by a dry run. */
 function isDelivered(result) {
     return result.fate === 'sent' || result.fate === 'validated';
+}
+/** Whether nothing is left to do for the ID: it went through, or issued-within skipped it. */
+function isFine(result) {
+    return isDelivered(result) || result.fate === 'skipped';
 }
 /** Sent IDs a failure message names at most when the outputs are lost; the rest are counted. */
 const MAX_NAMED_SENT_IDS = 20;
@@ -32872,8 +33496,6 @@ const SENT_IDS_PER_LOG_LINE = 100;
 const MAX_ID_ANNOTATIONS = 9;
 /** GitHub refuses a job summary over 1 MiB; this leaves room for the parts after the table. */
 const SUMMARY_BUDGET_BYTES = 900 * 1024;
-/** GitHub refuses an output over 1 MiB. */
-const OUTPUT_BUDGET_BYTES = 1000 * 1024;
 /** Warnings the summary lists at most; the rest are counted. */
 const MAX_SUMMARY_WARNINGS = 50;
 /** Warning annotations at most (GitHub shows 10 a step); the rest are counted in one more. */
@@ -32885,13 +33507,26 @@ function buildReport({ context, outcome, planned, sanitizer }) {
     const results = resultsOutput({ results: outcome.results, sanitizer });
     const retryAfter = retryAfterOutput(retryAfterOf(outcome));
     return {
-        dryRunLog: planned === undefined ? undefined : dryRunLog({ idInput: context.idInput, planned }),
+        dryRunLog: planned === undefined
+            ? undefined
+            : dryRunLog({
+                idInput: context.idInput,
+                planned: {
+                    ...planned,
+                    body: shownBody({
+                        ...planned,
+                        details: context.details,
+                        shown: detailsShown(context)
+                    })
+                }
+            }),
         outputs: {
             'status-code': String(verdictStatus(outcome) ?? ''),
             results: results.json,
             'sent-ids': idsOf(outcome.results, 'sent'),
             'failed-ids': idsOf(outcome.results, 'failed'),
             'unsent-ids': idsOf(outcome.results, 'unsent'),
+            'skipped-ids': idsOf(outcome.results, 'skipped'),
             'retry-after': retryAfter.value
         },
         warnings: [...results.warnings, ...retryAfter.warnings],
@@ -33002,43 +33637,99 @@ function retryAfterOutput(wait) {
         ]
     };
 }
-/** The results as JSON under GitHub's output limit: error texts shortened only if needed. */
+/**
+ * What `results` may take, in UTF-16 code units (as GitHub counts an output; UTF-8 bytes when they
+ * are more). GitHub holds a job's outputs together to 1 MB, taken here as 1,000,000: the other
+ * 139,840 are left for the other outputs, and the ID outputs together are never longer than the ID
+ * input (one environment variable, at most 128 KiB), status-code and retry-after a few characters.
+ */
+const RESULTS_BUDGET = 840 * 1024;
+/** An output's size as GitHub may count it: UTF-16 code units, or UTF-8 bytes when more. */
+function outputSize(text) {
+    return Math.max(text.length, Buffer.byteLength(text));
+}
+/**
+ * How `results` is shortened, one stage after the other until it fits: which entries it lists (all,
+ * or only those that did not go through) and how long an error may be (Infinity: as shown; 0: no
+ * errors and no hints). After the last, `[]`.
+ */
+const RESULTS_STAGES = [
+    { entries: 'all', errorChars: Infinity },
+    { entries: 'all', errorChars: 120 },
+    { entries: 'all', errorChars: 40 },
+    { entries: 'all', errorChars: 0 },
+    { entries: 'not-delivered', errorChars: 40 },
+    { entries: 'not-delivered', errorChars: 0 }
+];
+/** The results as JSON under the budget (RESULTS_BUDGET), measured after every shortening. */
 function resultsOutput({ results, sanitizer }) {
     // Sanitized once, each error within SHOWN_CHARS.error (its length said when cut); shortening
     // a sanitized text further needs only a cut.
-    const shown = results.map(result => resultEntry({ result, sanitizer }));
-    for (const max of [Infinity, 120, 40]) {
-        const json = JSON.stringify(shown.map(entry => entry.error !== undefined && entry.error.length > max
-            ? { ...entry, error: `${entry.error.slice(0, max)}…` }
-            : entry));
-        if (Buffer.byteLength(json) <= OUTPUT_BUDGET_BYTES) {
-            const warnings = max === Infinity
-                ? []
-                : [
-                    `results: error texts are cut to ${max} characters to keep the output under GitHub's 1 MiB limit`
-                ];
-            return { json, warnings };
-        }
+    return boundedResults({ entries: results.map(result => resultEntry({ result, sanitizer })) });
+}
+/**
+ * `results` as JSON within `budget`: the first of RESULTS_STAGES whose JSON fits, with a warning
+ * saying what was left out; `[]` with a warning when none does.
+ */
+function boundedResults({ entries, budget = RESULTS_BUDGET }) {
+    for (const stage of RESULTS_STAGES) {
+        const json = JSON.stringify(shortenedResults({ entries, stage }));
+        if (outputSize(json) <= budget)
+            return { json, warnings: resultsWarnings({ entries, stage }) };
     }
     return {
-        json: JSON.stringify(shown.map(entry => {
+        json: '[]',
+        warnings: [
+            `results: too many IDs for the output's ${budget} characters even listing only those not sent; results is [], see sent-ids, failed-ids and unsent-ids`
+        ]
+    };
+}
+/** The entries a stage of RESULTS_STAGES keeps, each error cut (or left out with its hint). */
+function shortenedResults({ entries, stage }) {
+    const kept = stage.entries === 'all' ? entries : entries.filter(entry => !entry.ok);
+    const max = stage.errorChars;
+    return kept.map(entry => {
+        if (max === 0) {
             const bare = { ...entry };
             delete bare.error;
             delete bare.hint;
             return bare;
-        })),
-        warnings: [
-            "results: too many IDs for GitHub's 1 MiB output limit; errors are left out, see sent-ids, failed-ids and unsent-ids"
-        ]
-    };
+        }
+        return entry.error !== undefined && entry.error.length > max
+            ? { ...entry, error: `${entry.error.slice(0, max)}…` }
+            : entry;
+    });
+}
+/** What a stage of RESULTS_STAGES left out, as warnings (none for the first). */
+function resultsWarnings({ entries, stage }) {
+    const { errorChars } = stage;
+    const why = "to keep the output within its budget (GitHub holds a job's outputs to 1 MB)";
+    if (stage.entries === 'not-delivered') {
+        const through = entries.filter(entry => entry.ok).length;
+        const errors = errorChars === 0 ? 'without errors' : `errors cut to ${errorChars} characters`;
+        return [
+            `results: only the ${entries.length - through} IDs not sent are listed (${errors}) ${why}; the other ${through} went through (sent-ids lists those sent)`
+        ];
+    }
+    if (errorChars === Infinity)
+        return [];
+    if (errorChars === 0)
+        return [
+            `results: errors and hints are left out ${why}; see sent-ids, failed-ids and unsent-ids`
+        ];
+    return [`results: error texts are cut to ${errorChars} characters ${why}`];
 }
 /** The optional fields of a `results` entry, in the order the output lists them. */
 const KNOWN_FIELDS = [
     'error',
     'hint',
     'certificate_id',
+    'order_id',
     'common_name',
+    'serial_number',
+    'thumbprint',
     'valid_till',
+    'file',
     'order_status'
 ];
 /**
@@ -33052,13 +33743,17 @@ function resultEntry({ result, sanitizer }) {
         error: shown(result.error, SHOWN_CHARS.error),
         hint: shown(result.hint),
         certificate_id: shown(result.certificateId),
+        order_id: shown(result.orderId),
         common_name: shown(result.commonName),
+        serial_number: shown(result.serialNumber),
+        thumbprint: shown(result.thumbprint),
         valid_till: shown(result.validTill),
+        file: shown(result.file),
         order_status: shown(result.orderStatus)
     };
     const entry = {
         id: result.id,
-        ok: isDelivered(result),
+        ok: isFine(result),
         outcome: result.fate,
         status: result.status,
         attempts: result.attempts
@@ -33089,7 +33784,7 @@ function failureAnnotations({ context, outcome, sanitizer }) {
 /** The one-line verdict, or undefined when every ID went through. */
 function verdict({ context, outcome, sanitizer }) {
     const { results, stop } = outcome;
-    const notOk = results.filter(r => !isDelivered(r));
+    const notOk = results.filter(r => !isFine(r));
     const [firstNotOk] = notOk;
     if (firstNotOk === undefined)
         return undefined;
@@ -33099,7 +33794,9 @@ function verdict({ context, outcome, sanitizer }) {
     const first = failed[0] ?? notOk.find(r => r.attempts > 0) ?? firstNotOk;
     const firstText = `${noun} ${sanitizer.text(first.id, SHOWN_CHARS.id)}: ${sanitizer.text(first.error, SHOWN_CHARS.error)}`;
     if (results.length === 1)
-        return `${operation} failed for ${firstText}`;
+        return first.fate === 'failed'
+            ? `${operation} failed for ${firstText}`
+            : `${operation}: not sent (unsent-ids): ${firstText}`;
     const unsent = notOk.length - failed.length;
     const counts = [
         failed.length ? `${failed.length} failed` : '',
@@ -33123,11 +33820,11 @@ function verdictStatus(outcome) {
     // A 503 that stopped the run as a 429 would (DigiCert said "later") keeps its own status.
     if (stop?.reason === 'rate-limited')
         return outcome.results.find(r => r.id === stop.id)?.status === 503 ? 503 : 429;
-    const failure = outcome.results.find(r => !isDelivered(r) && r.attempts > 0);
+    const failure = outcome.results.find(r => !isFine(r) && r.attempts > 0);
     // A failure without an HTTP error (no answer, an order not issued) has no status: never 2xx.
     if (failure)
         return failure.status ?? undefined;
-    if (outcome.results.some(r => !isDelivered(r)))
+    if (outcome.results.some(r => !isFine(r)))
         return undefined;
     return outcome.results.find(r => isDelivered(r) && r.status !== null)?.status ?? undefined;
 }
@@ -33136,7 +33833,7 @@ function dryRunLog({ idInput, planned }) {
     const { requests, body } = planned;
     return {
         lines: [
-            `dry-run: nothing is sent; ${requests.length} ${idNoun(idInput)} ID(s) validated`,
+            `dry-run: nothing is sent; ${idCount(idInput, requests.length)} validated`,
             `each request carries X-DC-DEVKEY (the API key, not shown) and Accept: application/json`,
             body === undefined
                 ? 'each call is sent without a body'
@@ -33158,13 +33855,18 @@ function summaryHtml({ context, outcome, planned, sanitizer }) {
     ];
     const count = (fate) => results.filter(r => r.fate === fate).length;
     parts.push(`<p>${report_escape(dryRun
-        ? `${results.length} ${noun} ID(s) validated, nothing sent.`
-        : `${results.length} ${noun}(s): ✅ ${count('sent')} sent · ❌ ${count('failed')} failed · ⏸ ${count('unsent')} not sent`)}</p>`);
+        ? `${idCount(context.idInput, results.length)} validated, nothing sent.`
+        : `${results.length} ${noun}(s): ✅ ${count('sent')} sent · ❌ ${count('failed')} failed · ⏸ ${count('unsent')} not sent` +
+            (count('skipped') ? ` · ⏭ ${count('skipped')} skipped (issued-within)` : ''))}</p>`);
     if (outcome.stop)
         parts.push(`<p>${report_escape(`The run stopped: ${sanitizer.text(outcome.stop.message, SHOWN_CHARS.error)}`)}</p>`);
-    parts.push(`<ul>${[['IDs from', context.idInput], ...details]
+    const shown = detailsShown(context);
+    parts.push(`<ul>${[['IDs from', context.idInput], ...shownDetails({ details, shown })]
         .map(([label, value]) => `<li><strong>${report_escape(label)}</strong>: ${report_escape(sanitizer.text(value, SHOWN_CHARS.detail))}</li>`)
         .join('')}</ul>`);
+    const note = countsNote(context);
+    if (note !== undefined && details.some(detail => detail[2] !== undefined))
+        parts.push(`<p>${report_escape(note)}</p>`);
     if (warnings.length) {
         const more = warnings.length - MAX_SUMMARY_WARNINGS;
         const items = warnings
@@ -33181,13 +33883,19 @@ function summaryTable({ context, outcome, planned, sanitizer }) {
     const noun = idNoun(context.idInput);
     // Failures first: on a large batch they are what the reader came for. The sort is stable: a
     // dry run's results (all validated) stay in input order.
-    const rank = { failed: 0, unsent: 1, sent: 2, validated: 3 };
+    const rank = { failed: 0, unsent: 1, sent: 2, skipped: 3, validated: 4 };
     const ordered = [...results].sort((a, b) => rank[a.fate] - rank[b.fate]);
     const withOrder = results.some(r => r.commonName !== undefined || r.validTill !== undefined || r.certificateId !== undefined);
+    // A column the ID column already is (common names, serial numbers) is not shown twice.
+    const withCommonName = withOrder && context.idInput !== 'common-name';
+    const withSerial = context.idInput !== 'serial-number' && results.some(r => r.serialNumber !== undefined);
     const stepsById = new Map((planned?.requests ?? []).map(p => [p.id, p.steps]));
     const headers = [
         noun.charAt(0).toUpperCase() + noun.slice(1),
-        ...(withOrder ? ['Certificate', 'Common name', 'Expires'] : []),
+        ...(withOrder ? ['Certificate'] : []),
+        ...(withCommonName ? ['Common name'] : []),
+        ...(withSerial ? ['Serial'] : []),
+        ...(withOrder ? ['Expires'] : []),
         ...(context.dryRun ? ['Requests'] : ['HTTP status', 'Outcome'])
     ];
     const rows = [`<tr>${headers.map(h => `<th>${report_escape(h)}</th>`).join('')}</tr>`];
@@ -33198,9 +33906,10 @@ function summaryTable({ context, outcome, planned, sanitizer }) {
             break;
         const cells = [
             result.id,
-            ...(withOrder
-                ? [result.certificateId ?? '—', result.commonName ?? '—', result.validTill ?? '—']
-                : []),
+            ...(withOrder ? [result.certificateId ?? '—'] : []),
+            ...(withCommonName ? [result.commonName ?? '—'] : []),
+            ...(withSerial ? [result.serialNumber ?? '—'] : []),
+            ...(withOrder ? [result.validTill ?? '—'] : []),
             ...(context.dryRun
                 ? [(stepsById.get(result.id) ?? []).map(s => `${s.method} ${s.url}`).join(' → ')]
                 : [
@@ -33225,8 +33934,11 @@ function idsOf(results, fate) {
         .join(',');
 }
 function outcomeText(result, idInput) {
-    // An order costs a look-up before its call: more requests than that were polls or retries.
-    const fewest = idInput === 'order-id' ? 2 : 1;
+    // An order, file, serial, thumbprint or common name costs a look-up before its call (at least):
+    // more requests than that were polls, retries or further steps of the look-up chain.
+    const fewest = idInput === 'certificate-id' ? 1 : 2;
+    if (result.fate === 'skipped')
+        return `⏭ ${result.skipReason ?? 'skipped'}`;
     if (isDelivered(result))
         return result.attempts > fewest ? `✅ sent (${result.attempts} requests)` : '✅ sent';
     return `${result.fate === 'unsent' ? '⏸' : '❌'} ${result.error ?? 'failed'}`;
@@ -33270,6 +33982,7 @@ function nothingSentReport({ heading, problems, ids, sanitizer }) {
         attempts: 0,
         error: `not attempted: ${why}`
     }));
+    const bounded = boundedResults({ entries: results });
     return {
         // In the order these outputs have always been set.
         outputs: {
@@ -33278,9 +33991,10 @@ function nothingSentReport({ heading, problems, ids, sanitizer }) {
             'failed-ids': '',
             'retry-after': '',
             'unsent-ids': ids.join(','),
-            results: JSON.stringify(results)
+            'skipped-ids': '',
+            results: bounded.json
         },
-        warnings: [],
+        warnings: bounded.warnings,
         summary: [
             `<h2>DigiCert CertCentral: ${report_escape(heading)}</h2>`,
             `<ul>${problems.map(p => `<li>${report_escape(sanitizer.text(p, SHOWN_CHARS.problem))}</li>`).join('')}</ul>`
@@ -33289,10 +34003,305 @@ function nothingSentReport({ heading, problems, ids, sanitizer }) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/inputs.ts
+// Turns the step's raw inputs into a typed plan, or into one InputError that lists every problem.
+// Pure: no I/O, no @actions/core; main.ts reads the inputs (defaults from action.yml applied) and
+// hands them here with what it needs of the environment.
+
+
+
+
+
+const MAX_RETRIES = 10;
+const MAX_TIMEOUT_SECONDS = 600;
+/** The longest wait-for-issuance: a GitHub-hosted job ends after 6 h anyway. */
+const MAX_WAIT_FOR_ISSUANCE_SECONDS = 6 * 3600;
+/** The longest issued-within: a certificate lives at most 398 days. */
+const MAX_ISSUED_WITHIN_SECONDS = 400 * 86_400;
+/** The inputs with action.yml's defaults where a value is empty or whitespace only. */
+function withDefaults(given) {
+    const inputs = {};
+    for (const name of Object.keys(ACTION_INPUTS)) {
+        const value = given[name] ?? '';
+        inputs[name] = value.trim() === '' ? ACTION_INPUTS[name].default : value;
+    }
+    return inputs;
+}
+function parseApiKey(value) {
+    const key = value.trim();
+    // Never echo the key, not even in part.
+    if (key === '') {
+        throw new InputError([
+            'api-key: no API key; pass api-key: ${{ secrets.DIGICERT_API_KEY }} or set the DIGICERT_API_KEY environment variable'
+        ]);
+    }
+    if (!/^[\x21-\x7e]+$/.test(key)) {
+        throw new InputError([
+            'api-key: the key must be printable ASCII without spaces (several lines or a stray character in the secret?); store the key alone'
+        ]);
+    }
+    return key;
+}
+function parseBaseUrl(region, apiUrl, env) {
+    const chosen = parseChoice('region', region, Object.keys(REGION_BASE_URLS));
+    const override = apiUrl.trim();
+    if (override === '')
+        return REGION_BASE_URLS[chosen];
+    let url;
+    try {
+        url = new URL(override);
+    }
+    catch {
+        // Not quoted: an unparsable value may still hold a token.
+        throw new InputError(['api-url: not a URL (e.g. https://www.digicert.com/services/v2)']);
+    }
+    // Before anything that quotes the URL: credentials and queries are never echoed.
+    if (url.username || url.password) {
+        throw new InputError([
+            `api-url: the URL for ${url.host} must not carry a user name or password; the API key is the only credential`
+        ]);
+    }
+    // Any `?` or `#` in the parsed URL, even an empty one that leaves search and hash empty, would
+    // still end up in every path.
+    if (/[?#]/.test(url.href)) {
+        throw new InputError([
+            `api-url: the URL for ${url.host} must not carry a query or a fragment; give the base URL only`
+        ]);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new InputError([
+            `api-url: ${quote(shownBase({ baseUrl: url.href }))} must start with https://`
+        ]);
+    }
+    if (!mayCarryKey(url)) {
+        throw new InputError([
+            `api-url: ${quote(shownBase({ baseUrl: url.href }))} uses plain HTTP; the API key only travels over https: (http: is allowed for loopback only: 127.0.0.0/8, localhost, ::1)`
+        ]);
+    }
+    const proxy = url.protocol === 'http:' ? env.proxyFor(url) : undefined;
+    if (proxy && isLoopbackHost(url.hostname)) {
+        throw new InputError([
+            `api-url: plain HTTP to ${url.host} would pass the API key through the proxy ${proxy.host} in clear; add ${url.hostname} to no_proxy or use https`
+        ]);
+    }
+    return url.href.replace(/\/+$/, '');
+}
+/** Whether an input was given a value other than action.yml's default. */
+function given(inputs, name) {
+    return inputs[name].trim().toLowerCase() !== ACTION_INPUTS[name].default;
+}
+function parseOperation(value) {
+    if (value.trim() === '') {
+        throw new InputError([`operation: required; use one of ${OPERATION_NAMES.join(', ')}`]);
+    }
+    return parseChoice('operation', value, OPERATION_NAMES);
+}
+/**
+ * The operation's inputs: which ID input holds the IDs and the IDs, and its own inputs prepared.
+ * Adds every problem to `problems` and returns what could be read, so that later checks (a wait
+ * with certificate IDs) still see the ID input when the IDs themselves are wrong.
+ */
+function parseOperationInputs(inputs, operation, problems, env) {
+    const spec = OPERATIONS[operation];
+    // Inputs of another operation are a mistake, not something to ignore silently.
+    for (const input of OPERATION_INPUTS) {
+        if (!spec.uses.includes(input) && given(inputs, input)) {
+            problems.push(`${input}: applies to ${operationsUsing(input).join(', ')} only; remove it for ${operation}`);
+        }
+    }
+    for (const input of ID_INPUTS) {
+        if (!spec.idInputs.includes(input) && given(inputs, input)) {
+            problems.push(`${input}: ${operation} takes ${spec.idInputs.join(', ')}, not ${input}`);
+        }
+    }
+    let idInput;
+    let read;
+    const present = spec.idInputs.filter(input => given(inputs, input));
+    if (present.length === 0) {
+        problems.push(`${spec.idInputs.join(', ')}: one of them is required for ${operation}`);
+    }
+    else if (present.length > 1) {
+        problems.push(`${present.join(' and ')}: give one of them, not both`);
+    }
+    else {
+        const input = present[0];
+        idInput = input;
+        read = collect(problems, () => parseTargets(input, inputs[input], env));
+    }
+    const prepared = collect(problems, () => spec.prepare(inputs));
+    return { idInput, targets: read?.targets, warnings: read?.warnings ?? [], prepared };
+}
+/** The IDs of an ID input, each with what is known of its certificate. Throws InputError. */
+function parseTargets(input, value, env) {
+    const none = { warnings: [] };
+    switch (input) {
+        case 'certificate-id':
+        case 'order-id':
+            return {
+                targets: parseIds(input, value, idNoun(input)).map(id => ({ id, known: {} })),
+                ...none
+            };
+        case 'serial-number':
+            return {
+                targets: parseSerials(input, value).map(id => ({ id, known: { serialNumber: id } })),
+                ...none
+            };
+        case 'thumbprint':
+            return {
+                targets: parseThumbprints(input, value).map(id => ({ id, known: { thumbprint: id } })),
+                ...none
+            };
+        case 'common-name':
+            return {
+                targets: parseCommonNames(input, value).map(id => ({ id, known: { commonName: id } })),
+                ...none
+            };
+        case 'certificate-file':
+            return fileTargets({
+                readings: env.readCertificateFiles(splitLines(value)),
+                now: env.wallNow()
+            });
+    }
+}
+/**
+ * The files read, as targets: each problem an input problem naming the file, an expired
+ * certificate one too; two files with the same certificate count once, with a warning.
+ */
+function fileTargets({ readings, now }) {
+    const problems = [];
+    const warnings = [];
+    const byThumbprint = new Map();
+    const targets = [];
+    for (const reading of readings) {
+        const name = quote(reading.path);
+        if ('problem' in reading) {
+            problems.push(`certificate-file: ${name} ${reading.problem}`);
+            continue;
+        }
+        const { facts, path } = reading;
+        if (Date.parse(facts.validTo) <= now) {
+            problems.push(`certificate-file: ${name} holds a certificate that expired on ${facts.validTo.slice(0, 10)}: renew it first`);
+            continue;
+        }
+        const twin = byThumbprint.get(facts.thumbprint);
+        if (twin !== undefined) {
+            warnings.push(`certificate-file: ${name} holds the same certificate as ${quote(twin)}; it is sent once, as ${quote(twin)}`);
+            continue;
+        }
+        byThumbprint.set(facts.thumbprint, path);
+        targets.push({ id: path, known: { ...facts, file: path } });
+    }
+    if (problems.length)
+        throw new InputError(problems);
+    return { targets, warnings };
+}
+/** issued-within: a duration with any ID input but certificate-id; undefined when not given. */
+function parseIssuedWithin(inputs, idInput, problems) {
+    if (!given(inputs, 'issued-within'))
+        return undefined;
+    if (idInput === 'certificate-id') {
+        problems.push('issued-within: needs order-id, certificate-file, serial-number, thumbprint or common-name; a certificate ID names one certificate, send it or not');
+        return undefined;
+    }
+    return collect(problems, () => parseLongDuration('issued-within', inputs['issued-within'], MAX_ISSUED_WITHIN_SECONDS));
+}
+function parsePlan(inputs, env) {
+    const problems = [];
+    const operation = collect(problems, () => parseOperation(inputs.operation));
+    const apiKey = collect(problems, () => parseApiKey(inputs['api-key']));
+    const baseUrl = collect(problems, () => parseBaseUrl(inputs.region, inputs['api-url'], env));
+    const timeoutSeconds = collect(problems, () => parseNumber('timeout-seconds', inputs['timeout-seconds'], {
+        min: 0.1,
+        max: MAX_TIMEOUT_SECONDS,
+        integer: false
+    }));
+    const maxRetries = collect(problems, () => parseNumber('max-retries', inputs['max-retries'], { min: 0, max: MAX_RETRIES, integer: true }));
+    const dryRun = collect(problems, () => parseBoolean('dry-run', inputs['dry-run']));
+    const summaryDetails = collect(problems, () => parseChoice('summary-details', inputs['summary-details'], SUMMARY_DETAILS));
+    const waitSeconds = collect(problems, () => parseDuration('wait-for-issuance', inputs['wait-for-issuance'], MAX_WAIT_FOR_ISSUANCE_SECONDS));
+    const { idInput, targets, warnings, prepared } = operation === undefined
+        ? { warnings: [] }
+        : parseOperationInputs(inputs, operation, problems, env);
+    if (waitSeconds && idInput === 'certificate-id') {
+        problems.push('wait-for-issuance: needs order IDs (order-id); a certificate ID is issued already');
+    }
+    if (waitSeconds && idInput !== undefined && isFindingInput(idInput)) {
+        problems.push(`wait-for-issuance: needs order IDs (order-id); ${idInput} names a certificate issued already`);
+    }
+    const issuedWithinSeconds = parseIssuedWithin(inputs, idInput, problems);
+    if (problems.length ||
+        operation === undefined ||
+        apiKey === undefined ||
+        baseUrl === undefined ||
+        timeoutSeconds === undefined ||
+        maxRetries === undefined ||
+        dryRun === undefined ||
+        summaryDetails === undefined ||
+        waitSeconds === undefined ||
+        idInput === undefined ||
+        targets === undefined ||
+        prepared === undefined) {
+        throw new InputError(problems);
+    }
+    return {
+        operation,
+        apiKey,
+        baseUrl,
+        idInput,
+        ids: targets.map(t => t.id),
+        targets,
+        issuedWithinSeconds,
+        body: prepared.body,
+        details: prepared.details,
+        summaryDetails,
+        waitSeconds,
+        timeoutMs: Math.round(timeoutSeconds * 1000),
+        maxRetries,
+        dryRun,
+        warnings: [...warnings, ...prepared.warnings]
+    };
+}
+
+;// CONCATENATED MODULE: ./src/outcome.ts
+// What a run comes to: each ID's fate and result, and why the run stopped early if it did. The
+// scheduler produces it (or dryRunOutcome, for a dry run), the report shows it.
+/** A dry run's outcome: every ID validated, nothing sent, no request made; what each input tells. */
+function dryRunOutcome(targets) {
+    return {
+        results: targets.map(({ id, known }) => ({
+            id,
+            fate: 'validated',
+            status: null,
+            attempts: 0,
+            ...knownFields(known)
+        })),
+        stop: undefined,
+        retryAfter: undefined
+    };
+}
+/**
+ * What an ID's input tells of its certificate, for its result: a file's facts, a serial or a
+ * thumbprint. The expiry as CertCentral writes valid_till: yyyy-MM-dd (UTC).
+ */
+function knownFields(known) {
+    const fields = {};
+    if (known.file !== undefined)
+        fields.file = known.file;
+    if (known.commonName !== undefined)
+        fields.commonName = known.commonName;
+    if (known.validTo !== undefined)
+        fields.validTill = known.validTo.slice(0, 10);
+    if (known.serialNumber !== undefined)
+        fields.serialNumber = known.serialNumber;
+    if (known.thumbprint !== undefined)
+        fields.thumbprint = known.thumbprint;
+    return fields;
+}
+
 ;// CONCATENATED MODULE: ./src/publish.ts
 // Publishing a report (src/report.ts) to the runner: the one place in src/ that calls
 // @actions/core for outputs, annotations, warnings, the verdict and the job summary, and the one
-// that links the workflow run (through @actions/github). Each part is its own step, taking only
+// that links the workflow run (from the runner's variables alone, never the event file). Each part is its own step, taking only
 // its own piece of the report, in the order the log, the outputs file and the summary file have
 // always had; a part that cannot be written never stops the others.
 
@@ -33358,7 +34367,7 @@ async function publishSummary(html) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
     try {
-        const link = await runLink();
+        const link = runLink(process.env);
         summary.addRaw(html, true);
         if (link)
             summary.addLink('Workflow run', link);
@@ -33378,14 +34387,26 @@ function publishVerdict(errors, verdict) {
     if (verdict !== undefined)
         setFailed(verdict);
 }
-/** Link to this workflow run, when the run's context names one. */
-async function runLink() {
-    if (!process.env.GITHUB_REPOSITORY || !process.env.GITHUB_RUN_ID)
+/**
+ * Link to this workflow run from the runner's variables (GITHUB_SERVER_URL, github.com when
+ * unset; GITHUB_REPOSITORY; GITHUB_RUN_ID), never the event file; undefined when they name no
+ * run: a repository not `owner/name`, a run ID not a number, a server URL not http(s).
+ */
+function runLink(env) {
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    const runId = env.GITHUB_RUN_ID ?? '';
+    if (!/^[\w.-]+\/[\w.-]+$/.test(repository) || !/^\d+$/.test(runId))
         return undefined;
-    // Loaded only here: @actions/github pulls in Octokit, which nothing else needs.
-    const { context } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-    const { owner, repo } = context.repo;
-    return `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}`;
+    let server;
+    try {
+        server = new URL(env.GITHUB_SERVER_URL || 'https://github.com');
+    }
+    catch {
+        return undefined;
+    }
+    if (server.protocol !== 'https:' && server.protocol !== 'http:')
+        return undefined;
+    return `${server.origin}${server.pathname.replace(/\/+$/, '')}/${repository}/actions/runs/${runId}`;
 }
 
 ;// CONCATENATED MODULE: ./src/clock.ts
@@ -33575,7 +34596,7 @@ function afterAttempt({ history, failure }) {
     return { ...history, silent };
 }
 /** The history after an ID ended (not by a stop): its body-level error, and the first IDs' permissions. */
-function afterResult({ history, id, failure }) {
+function afterResult({ history, id, position, failure }) {
     const bodyLevel = failure !== undefined &&
         (failure.kind === 'http' || failure.kind === 'bad-success') &&
         failure.codes.some(code => !ID_CODES.includes(code));
@@ -33584,7 +34605,7 @@ function afterResult({ history, id, failure }) {
     return {
         ...history,
         recent: [...history.recent, { id, error }].slice(-STOP_AFTER),
-        first: ended < STOP_AFTER
+        first: position < STOP_AFTER
             ? { ended: ended + 1, denied: denied + (failure?.kind === 'permission' ? 1 : 0) }
             : history.first
     };
@@ -33669,7 +34690,9 @@ function orderStep(input) {
             return { step: 'send', target: id };
         if (answer.certificateId !== undefined)
             return { step: 'send', target: answer.certificateId };
-        const error = `order ${id} is issued but its Order info names no certificate.id; check api-url`;
+        const error = answer.unusableCertificateId === undefined
+            ? `order ${id} is issued but its Order info names no certificate.id; check api-url`
+            : `order ${id} is issued but its Order info has an unusable certificate.id (${answer.unusableCertificateId}); check api-url`;
         return { step: 'end', fate: 'failed', error };
     }
     if (isFinalWithoutCertificate(answer.status)) {
@@ -33703,6 +34726,209 @@ function nextCheck(input) {
     const share = Math.round(input.ordersWaiting * lookupSpacingMs({ windows: input.windows }));
     const poll = pollDelayMs({ check: input.check, random: input.random });
     return { step: 'wait', delayMs: Math.min(Math.max(poll, share), deadline - now) };
+}
+const NO_ANSWERS = { duplicates: {}, orders: {} };
+/** The chain's answers once a look-up step is answered. */
+function withFindAnswer({ answers, step, answer }) {
+    if (step.step === 'duplicates') {
+        const certificates = answer !== null && 'certificates' in answer ? answer.certificates : [];
+        return { ...answers, duplicates: { ...answers.duplicates, [step.orderId]: certificates } };
+    }
+    if (step.step === 'lookup') {
+        const order = answer !== null && 'order' in answer ? answer.order : null;
+        if (step.as === 'thumbprint')
+            return { ...answers, byThumbprint: order };
+        if (step.as === 'serial')
+            return { ...answers, bySerial: order };
+        return { ...answers, orders: { ...answers.orders, [step.key]: order } };
+    }
+    const page = answer !== null && 'list' in answer ? answer.list : undefined;
+    const orders = page?.orders ?? [];
+    if (step.query.filter === 'serial_number')
+        return { ...answers, serialList: orders };
+    const all = [...(answers.commonNameList?.orders ?? []), ...orders];
+    // The last page: what the total says is read, or a page that brought nothing (no loop forever).
+    // At most MAX_LIST_ENTRIES orders in all: a common name on more orders is not paged further.
+    const complete = page === undefined ||
+        orders.length === 0 ||
+        all.length >= page.total ||
+        all.length >= MAX_LIST_ENTRIES;
+    return { ...answers, commonNameList: { orders: all, complete } };
+}
+/** Said of an ID the chain did not find. */
+const NOT_FOUND = 'not found in this CertCentral account (check `region`)';
+/**
+ * The next step of the look-up chain (issue 17): Order info by thumbprint, then by serial, then
+ * the order list by serial and the duplicates of the orders it lists, then the issued orders with
+ * the common name and their duplicates. The first match by serial or thumbprint wins; for a
+ * common-name input, the newest issued, unexpired certificate among every primary and duplicate.
+ */
+function findStep(input) {
+    const { known, answers } = input;
+    if (input.pick === 'newest')
+        return newestStep(input);
+    if (known.thumbprint !== undefined) {
+        if (answers.byThumbprint === undefined)
+            return { step: 'lookup', key: known.thumbprint, as: 'thumbprint' };
+        const hit = fromOrderInfo(known, answers.byThumbprint);
+        if (hit)
+            return { step: 'found', found: hit };
+    }
+    if (known.serialNumber !== undefined) {
+        if (answers.bySerial === undefined)
+            return { step: 'lookup', key: known.serialNumber, as: 'serial' };
+        const hit = fromOrderInfo(known, answers.bySerial);
+        if (hit)
+            return { step: 'found', found: hit };
+        if (answers.serialList === undefined) {
+            const query = { filter: 'serial_number', value: known.serialNumber, offset: 0 };
+            return { step: 'list', query };
+        }
+        const step = searchOrders(known, answers.serialList, answers);
+        if (step)
+            return step;
+    }
+    if (known.commonName !== undefined) {
+        const list = answers.commonNameList;
+        if (!list?.complete)
+            return commonNamePage(known.commonName, list);
+        const step = searchOrders(known, list.orders, answers);
+        if (step)
+            return step;
+    }
+    return { step: 'not-found', error: NOT_FOUND };
+}
+function commonNamePage(commonName, list) {
+    const offset = list?.orders.length ?? 0;
+    return { step: 'list', query: { filter: 'common_name', value: commonName, offset } };
+}
+/**
+ * An Order info answer by thumbprint or serial: its primary certificate, when it names one and
+ * is this certificate. CertCentral finds an order only by its primary's thumbprint or serial, but
+ * when the answer names the primary's serial or thumbprint and neither is ours (a reissue since?),
+ * sending it would send another certificate: the chain goes on instead.
+ */
+function fromOrderInfo(known, order) {
+    if (order === null || order.certificateId === undefined)
+        return undefined;
+    const named = order.serialNumber !== undefined || order.thumbprint !== undefined;
+    if (named && !matches(known, order))
+        return undefined;
+    return withoutUndefined({
+        certificateId: order.certificateId,
+        orderId: order.orderId,
+        commonName: order.commonName,
+        serialNumber: order.serialNumber,
+        thumbprint: order.thumbprint,
+        validTill: order.validTill,
+        issued: order.dateIssued ?? order.validFrom
+    });
+}
+function fromSummary(order, certificate) {
+    return withoutUndefined({
+        certificateId: certificate.id,
+        orderId: order.id,
+        commonName: certificate.commonName,
+        serialNumber: certificate.serialNumber,
+        thumbprint: certificate.thumbprint,
+        validTill: certificate.validTill,
+        issued: certificate.dateIssued ?? certificate.validFrom
+    });
+}
+function withoutUndefined(found) {
+    return Object.fromEntries(Object.entries(found).filter(([, v]) => v !== undefined));
+}
+function matches(known, certificate) {
+    return (certificate !== undefined &&
+        (sameHex(certificate.serialNumber, known.serialNumber) ||
+            sameHex(certificate.thumbprint, known.thumbprint)));
+}
+/** Listed orders: a primary that matches, else the duplicates of each order, in list order. */
+function searchOrders(known, orders, answers) {
+    for (const order of orders) {
+        if (matches(known, order.certificate))
+            return { step: 'found', found: fromSummary(order, order.certificate) };
+    }
+    for (const order of orders) {
+        if (order.hasDuplicates === false)
+            continue;
+        const duplicates = answers.duplicates[order.id];
+        if (duplicates === undefined)
+            return { step: 'duplicates', orderId: order.id };
+        const hit = duplicates.find(certificate => matches(known, certificate));
+        if (hit)
+            return { step: 'found', found: fromSummary(order, hit) };
+    }
+    return undefined;
+}
+/**
+ * A common name's newest issued, unexpired certificate, by date_issued (else valid_from; a
+ * primary without either is dated by its Order info) among the orders' primaries and duplicates.
+ */
+function newestStep({ known, answers, now }) {
+    const commonName = known.commonName;
+    const list = answers.commonNameList;
+    if (!list?.complete)
+        return commonNamePage(commonName, list);
+    const candidates = [];
+    for (const order of list.orders) {
+        const primary = order.certificate;
+        if (primary !== undefined) {
+            const found = fromSummary(order, primary);
+            if (found.issued === undefined) {
+                const info = answers.orders[order.id];
+                if (info === undefined)
+                    return { step: 'lookup', key: order.id, as: 'order' };
+                const issued = info?.dateIssued ?? info?.validFrom;
+                if (issued !== undefined)
+                    found.issued = issued;
+            }
+            candidates.push(found);
+        }
+        if (order.hasDuplicates === false)
+            continue;
+        const duplicates = answers.duplicates[order.id];
+        if (duplicates === undefined)
+            return { step: 'duplicates', orderId: order.id };
+        for (const duplicate of duplicates)
+            if (duplicate.status === undefined || duplicate.status === ISSUED)
+                candidates.push(fromSummary(order, duplicate));
+    }
+    const newest = pickNewest({ candidates, commonName, now });
+    return newest ? { step: 'found', found: newest } : { step: 'not-found', error: NOT_FOUND };
+}
+/** The newest candidate by issue date with this common name (any case), unexpired, one per serial. */
+function pickNewest({ candidates, commonName, now }) {
+    const seen = new Set();
+    let newest;
+    for (const found of candidates) {
+        const serial = found.serialNumber?.replace(/^0+(?=.)/, '');
+        if (serial !== undefined && seen.has(serial))
+            continue;
+        if (serial !== undefined)
+            seen.add(serial);
+        if (found.commonName !== undefined &&
+            found.commonName.toLowerCase() !== commonName.toLowerCase())
+            continue;
+        if (found.validTill !== undefined && Date.parse(found.validTill) <= now)
+            continue;
+        const at = found.issued === undefined ? -Infinity : Date.parse(found.issued);
+        if (newest === undefined || at > newest.at)
+            newest = { found, at: Number.isNaN(at) ? -Infinity : at };
+    }
+    return newest?.found;
+}
+/**
+ * Whether issued-within skips a certificate: issued (ISO 8601) longer ago than `seconds` before
+ * `now` (the wall clock). No limit, or no known issue date, skips nothing. Returns the reason.
+ */
+function skipFor({ issued, seconds, now }) {
+    if (seconds === undefined || issued === undefined)
+        return undefined;
+    const at = Date.parse(issued);
+    if (Number.isNaN(at) || now - at <= seconds * 1000)
+        return undefined;
+    return `issued on ${new Date(at).toISOString().slice(0, 10)}, longer ago than issued-within (${formatDuration(seconds)}): skipped, not sent`;
 }
 
 ;// CONCATENATED MODULE: ./src/pacer.ts
@@ -33856,6 +35082,7 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 
 
+
 const MAX_IN_FLIGHT = 4;
 /** The waiting line in the log comes at most this often. */
 const WAITING_LOG_MS = 60_000;
@@ -33881,6 +35108,8 @@ class Run {
     deadline;
     /** Orders still waiting to be issued, with their last status and next check. */
     waiting = new Map();
+    /** Each ID's place in the plan: IDs start in this order, whatever order they end in. */
+    positions = new Map();
     sent = 0;
     lastWaitingLog = -Infinity;
     /** 429 and 503 pauses so far (overlaps counted once), and when the current one ends. */
@@ -33894,7 +35123,12 @@ class Run {
     /** Requests on the wire, and who waits for there to be none (see `request`). */
     inFlight = 0;
     quietWaiters = [];
+    /** Attempts of each ID per request kind, for the debug lines: a first send is attempt 1. */
+    kindAttempts = new WeakMap();
     onCancel = () => this.stop({ event: 'cancelled' });
+    /** When each order looked up by order ID was issued, for issued-within. */
+    issuedOf = new Map();
+    wallNow;
     constructor(options, api, clock) {
         this.options = options;
         this.api = api;
@@ -33909,6 +35143,7 @@ class Run {
         this.pacer = new Pacer(this.limits, clock, this.halt.signal, this.log);
         this.slots = new Slots(Math.max(1, options.concurrency ?? MAX_IN_FLIGHT));
         this.deadline = clock.now() + options.waitSeconds * 1000;
+        this.wallNow = options.wallNow ?? Date.now;
     }
     async execute() {
         const { cancel, ids } = this.options;
@@ -33916,31 +35151,59 @@ class Run {
         cancel?.addEventListener('abort', this.onCancel);
         if (cancel?.aborted)
             this.onCancel();
-        this.outcome.results = await Promise.all(ids.map(id => this.finish(id)));
+        const targets = this.options.targets ?? ids.map(id => ({ id, known: {} }));
+        targets.forEach(({ id }, position) => this.positions.set(id, position));
+        this.outcome.results = await Promise.all(targets.map(target => this.finish(target)));
         cancel?.removeEventListener('abort', this.onCancel);
         // retry-after says when to send again: only when a 429 or 503 left IDs unsent.
         this.outcome.retryAfter = this.leftForLater ? this.retryAfter : undefined;
         return this.outcome;
     }
     /** One ID from start to result, with its line in the log. */
-    async finish(id) {
-        const result = await this.handle(id);
+    async finish(target) {
+        const { id } = target;
+        const result = await this.handle(target);
         if (result.fate === 'sent')
             this.log.info(`${this.noun} ${id}: sent (HTTP ${result.status})`);
+        else if (result.fate === 'skipped')
+            this.log.info(`${this.noun} ${id}: ${result.skipReason}`);
         else if (result.attempts > 0)
             this.log.info(`${this.noun} ${id}: ${result.error}`);
         return result;
     }
-    async handle(id) {
-        const progress = { attempts: 0, status: null };
+    async handle({ id, known }) {
+        const progress = { attempts: 0, status: null, ...knownFields(known) };
+        const { operation, body, cancel, idInput, waitSeconds, issuedWithinSeconds } = this.options;
+        const spec = OPERATIONS[operation];
+        // A file's issue date is known without a request.
+        const fileSkip = this.skip(known.validFrom);
+        if (fileSkip)
+            return this.skipped(id, progress, fileSkip);
         let target = id;
-        if (this.options.idInput === 'order-id') {
+        if (isFindingInput(idInput)) {
+            const found = await this.find({ id, known }, progress);
+            if (found === undefined)
+                return this.stopped(id, progress);
+            if ('fate' in found)
+                return found;
+            const skip = known.file === undefined ? this.skip(found.issued) : undefined;
+            if (skip)
+                return this.skipped(id, progress, skip);
+            const to = spec.orderTarget === 'order' ? found.orderId : found.certificateId;
+            if (to === undefined)
+                return this.ended(id, progress, orderUnknown(found));
+            target = to;
+        }
+        else if (idInput === 'order-id' &&
+            (spec.orderTarget === 'certificate' || waitSeconds > 0 || issuedWithinSeconds !== undefined)) {
             const issued = await this.awaitIssued(id, progress);
             if (typeof issued !== 'string')
                 return issued ?? this.stopped(id, progress);
+            const skip = this.skip(this.issuedOf.get(id));
+            if (skip)
+                return this.skipped(id, progress, skip);
             target = issued;
         }
-        const { operation, body, cancel } = this.options;
         const answer = await this.request('send', id, progress, attempt => this.api.call(operation, target, body, attempt, cancel));
         if (answer === undefined)
             return this.stopped(id, progress);
@@ -33948,6 +35211,55 @@ class Run {
         if (result.fate === 'sent')
             this.sent++;
         return result;
+    }
+    /** Why issued-within skips a certificate issued then, or undefined. */
+    skip(issued) {
+        const seconds = this.options.issuedWithinSeconds;
+        return skipFor({ issued, seconds, now: this.wallNow() });
+    }
+    /** A certificate issued longer ago than issued-within: nothing sent, nothing to fix. */
+    skipped(id, progress, skipReason) {
+        this.noteResult(id, undefined);
+        return { id, fate: 'skipped', ...progress, skipReason };
+    }
+    /**
+     * The look-up chain of a file, serial, thumbprint or common name (decisions.findStep), each
+     * step a look-up: the certificate found, the ID's result (not found, a failed look-up), or
+     * undefined when the run stopped.
+     */
+    async find(target, progress) {
+        const { id, known } = target;
+        const pick = this.options.idInput === 'common-name' ? 'newest' : 'match';
+        let answers = NO_ANSWERS;
+        for (;;) {
+            const step = findStep({ known, pick, answers, now: this.wallNow() });
+            if (step.step === 'found') {
+                noteFound(progress, step.found);
+                return step.found;
+            }
+            if (step.step === 'not-found')
+                return this.ended(id, progress, { step: 'end', fate: 'failed', error: step.error });
+            const answer = await this.request('lookup', id, progress, attempt => this.findRequest(step, attempt));
+            if (answer === undefined)
+                return undefined;
+            // A 404 is "not this step" (a list is never one): the chain goes on.
+            const miss = answer instanceof CertCentralError && answer.status === 404;
+            if (answer instanceof CertCentralError && (!miss || step.step === 'list'))
+                return this.settled(id, progress, answer, 'lookup');
+            if (!(answer instanceof CertCentralError))
+                progress.status = answer.status;
+            const content = answer instanceof CertCentralError ? null : answer;
+            answers = withFindAnswer({ answers, step, answer: content });
+        }
+    }
+    /** The request of one look-up step of the chain. */
+    findRequest(step, attempt) {
+        const { cancel } = this.options;
+        if (step.step === 'lookup')
+            return this.api.lookup(step.key, attempt, cancel);
+        if (step.step === 'list')
+            return this.api.listOrders(step.query, attempt, cancel);
+        return this.api.duplicates(step.orderId, attempt, cancel);
     }
     /** Stops the run once (the first stop is the one reported), halting every wait. */
     stop(event) {
@@ -33979,11 +35291,14 @@ class Run {
                 if (this.outcome.stop)
                     return undefined;
                 progress.attempts++;
+                const counts = this.kindAttempts.get(progress) ?? {};
+                const attempt = (counts[kind] ?? 0) + 1;
+                this.kindAttempts.set(progress, { ...counts, [kind]: attempt });
                 this.inFlight++;
                 let answer;
                 let sleepMs;
                 try {
-                    answer = await send(progress.attempts).catch(asCertCentralError);
+                    answer = await send(attempt).catch(asCertCentralError);
                     this.history = afterAttempt({
                         history: this.history,
                         failure: answer instanceof CertCentralError ? answer : undefined
@@ -34071,8 +35386,12 @@ class Run {
             if (answer === undefined)
                 return undefined;
             const failed = answer instanceof CertCentralError;
-            if (!failed)
+            if (!failed) {
                 noteOrder(progress, answer);
+                const issued = answer.order.dateIssued ?? answer.order.validFrom;
+                if (issued !== undefined)
+                    this.issuedOf.set(id, issued);
+            }
             const now = this.clock.now();
             const step = orderStep({
                 orderId: id,
@@ -34146,7 +35465,8 @@ class Run {
     }
     /** An ID ended (not by a stop): counted for the stop rules, which may stop the run. */
     noteResult(id, failure) {
-        this.history = afterResult({ history: this.history, id, failure });
+        const position = this.positions.get(id);
+        this.history = afterResult({ history: this.history, id, position, failure });
         this.stop({ event: 'result', id, history: this.history });
     }
     /** The result of an ID the run stopped before it was sent. */
@@ -34156,6 +35476,28 @@ class Run {
         const error = unsentError({ stop, noun: this.noun, attempts: progress.attempts });
         return { id, fate: 'unsent', ...progress, error };
     }
+}
+/** What the chain found, kept for the ID's result. */
+function noteFound(progress, found) {
+    progress.certificateId = found.certificateId;
+    if (found.orderId !== undefined)
+        progress.orderId = found.orderId;
+    if (found.commonName !== undefined)
+        progress.commonName = found.commonName;
+    if (found.serialNumber !== undefined)
+        progress.serialNumber = found.serialNumber;
+    if (found.thumbprint !== undefined)
+        progress.thumbprint = found.thumbprint;
+    if (found.validTill !== undefined)
+        progress.validTill = found.validTill;
+}
+/** A found certificate whose order CertCentral did not name: a seal cannot go anywhere. */
+function orderUnknown(found) {
+    return {
+        step: 'end',
+        fate: 'failed',
+        error: `certificate ${found.certificateId} was found, but CertCentral did not name its order; give its order-id instead`
+    };
 }
 /** What an Order info answer tells about the ID, kept for its result. */
 function noteOrder(progress, answer) {
@@ -34210,6 +35552,9 @@ function asCertCentralError(error) {
 
 
 
+
+
+
 const USER_AGENT = `${package_namespaceObject.UU}/${package_namespaceObject.rE} (GitHub Action; node ${process.version})`;
 /** Each non-blank line of a secret, trimmed and as given: setSecret masks one line. */
 function secretLines(value) {
@@ -34236,18 +35581,36 @@ function readInputs() {
     }
     return withDefaults(raw);
 }
-/** The plan as the debug log shows it: everything but the key. */
-function describePlan(plan) {
-    const shown = { ...plan };
-    delete shown.apiKey;
+/** Where relative certificate-file patterns start: GITHUB_WORKSPACE, else the working directory. */
+function workspace() {
+    const given = process.env.GITHUB_WORKSPACE ?? '';
+    return given.trim() === '' ? process.cwd() : given;
+}
+/**
+ * The plan as the debug log shows it: everything but the key (and the targets, which repeat the
+ * IDs), the base URL as its origin, and recipients and the message as the summary shows them
+ * (summary-details).
+ */
+function describePlan(plan, context) {
+    const shown = detailsShown(context);
+    const rest = { ...plan };
+    delete rest.apiKey;
+    delete rest.targets;
     return JSON.stringify({
-        ...shown,
+        ...rest,
+        baseUrl: shownBase({ baseUrl: plan.baseUrl }),
+        body: shownBody({ body: plan.body, details: plan.details, shown }),
+        details: shownDetails({ details: plan.details, shown }),
         ids: plan.ids.length > 20 ? [...plan.ids.slice(0, 20), `… ${plan.ids.length} in all`] : plan.ids
     });
 }
 async function run(clock = realClock) {
     const inputs = readInputs();
-    const safe = new Sanitizer(secretLines(inputs['api-key']));
+    // The key, and a path of api-url (a gateway's token) wherever a server echoes it.
+    const safe = new Sanitizer([
+        ...secretLines(inputs['api-key']),
+        ...secretPathOf({ apiUrl: inputs['api-url'] })
+    ]);
     const cancellation = cancelOnSignals(message => core_warning(message));
     let transport;
     // The IDs to report unsent should the run fail before it has an outcome. Once it has one, none:
@@ -34255,11 +35618,18 @@ async function run(clock = realClock) {
     // step send them twice).
     let unsentOnFailure = [];
     try {
-        const plan = parsePlan(inputs, { proxyFor: runnerProxyFor });
+        const plan = parsePlan(inputs, {
+            proxyFor: runnerProxyFor,
+            readCertificateFiles: patterns => readCertificateFiles(patterns, workspace()),
+            wallNow: Date.now
+        });
         unsentOnFailure = plan.ids;
-        core_debug(`plan: ${describePlan(plan)}`);
         const context = reportContext(plan);
+        core_debug(`plan: ${describePlan(plan, context)}`);
         await publish(planWarningsReport(context));
+        const proxyWarning = runnerProxyWarning(new URL(plan.baseUrl));
+        if (proxyWarning)
+            core_warning(proxyWarning);
         transport = new Transport({
             timeoutMs: plan.timeoutMs,
             userAgent: USER_AGENT,
@@ -34320,9 +35690,47 @@ function cancelOnSignals(warn) {
         }
     };
 }
-/** What the report shows of the plan: never the key. */
-function reportContext({ operation, idInput, details, dryRun, warnings }) {
-    return { operation, idInput, details, dryRun, warnings };
+/**
+ * What the report shows of the plan (never the key), and the repository's visibility when
+ * summary-details is auto: the event file is read for nothing else.
+ */
+function reportContext(plan) {
+    const { operation, idInput, details, dryRun, summaryDetails } = plan;
+    const { visibility, warnings } = summaryDetails === 'auto'
+        ? eventVisibility(process.env.GITHUB_EVENT_PATH)
+        : { visibility: 'unknown', warnings: [] };
+    return {
+        operation,
+        idInput,
+        details,
+        dryRun,
+        warnings: [...plan.warnings, ...warnings],
+        summaryDetails,
+        visibility
+    };
+}
+/**
+ * The repository's visibility from the workflow event file (GITHUB_EVENT_PATH): unknown, without
+ * a word, when the runner names none; unknown with one warning when it cannot be read or parsed.
+ * Nothing else depends on the file: the run's link is built from the runner's variables.
+ */
+function eventVisibility(path) {
+    if (!path)
+        return { visibility: 'unknown', warnings: [] };
+    try {
+        return {
+            visibility: repositoryVisibility(JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'))),
+            warnings: []
+        };
+    }
+    catch (error) {
+        return {
+            visibility: 'unknown',
+            warnings: [
+                `the event file (GITHUB_EVENT_PATH) could not be read (${ioReason(error)}): the repository is taken as public, so the job summary shows recipients and the message by count (summary-details: full shows them)`
+            ]
+        };
+    }
 }
 function clientFor(plan, transport, safe, clock) {
     return new CertCentralClient({
@@ -34339,9 +35747,12 @@ function clientFor(plan, transport, safe, clock) {
 /** A dry run: nothing sent, every ID validated, and the requests each would make. */
 function dryRun(plan, client) {
     return {
-        outcome: dryRunOutcome(plan.ids),
+        outcome: dryRunOutcome(plan.targets),
         planned: {
-            requests: plan.ids.map(id => ({ id, steps: client.plannedFor(plan.operation, id) })),
+            requests: plan.targets.map(({ id, known }) => ({
+                id,
+                steps: client.plannedFor(plan.operation, id, { known, looksUp: looksUpOrders(plan) })
+            })),
             body: plan.body
         }
     };
@@ -34350,13 +35761,29 @@ function dryRun(plan, client) {
 async function send(plan, wiring) {
     const { client, transport, safe, clock, cancel } = wiring;
     const proxy = transport.proxyOf(new URL(plan.baseUrl));
-    info(`${plan.operation}: ${plan.ids.length} ${idNoun(plan.idInput)} ID(s) via ${new URL(plan.baseUrl).host}` +
+    info(`${plan.operation}: ${idCount(plan.idInput, plan.ids.length)} via ${new URL(plan.baseUrl).host}` +
         (proxy ? ` through the proxy ${proxy.host}` : '') +
         (plan.waitSeconds
             ? `, waiting up to ${formatDuration(plan.waitSeconds)} for each order to be issued`
             : ''));
-    const { operation, idInput, ids, body, maxRetries, waitSeconds } = plan;
-    return runPlan({ operation, idInput, ids, body, maxRetries, waitSeconds, cancel, log: liveLog(safe) }, client, clock);
+    const { operation, idInput, ids, targets, issuedWithinSeconds, body, maxRetries, waitSeconds } = plan;
+    return runPlan({
+        operation,
+        idInput,
+        ids,
+        targets,
+        ...(issuedWithinSeconds === undefined ? {} : { issuedWithinSeconds }),
+        wallNow: Date.now,
+        body,
+        maxRetries,
+        waitSeconds,
+        cancel,
+        log: liveLog(safe)
+    }, client, clock);
+}
+/** Whether an order ID is looked up before a seal: only to wait for it or for issued-within. */
+function looksUpOrders(plan) {
+    return plan.waitSeconds > 0 || plan.issuedWithinSeconds !== undefined;
 }
 /** The scheduler's live log: each line sanitized, on one line. */
 function liveLog(safe) {
@@ -34381,13 +35808,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 9896:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
@@ -34552,13 +35972,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 857:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-
-/***/ }),
-
 /***/ 3193:
 /***/ ((module) => {
 
@@ -34602,7 +36015,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -34611,9 +36024,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
-/******/ 
-/******/ // expose the modules object (__webpack_modules__)
-/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -34700,94 +36110,9 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/ensure chunk */
-/******/ (() => {
-/******/ 	__nccwpck_require__.f = {};
-/******/ 	// This file contains only the entry chunk.
-/******/ 	// The chunk loading function for additional chunks
-/******/ 	__nccwpck_require__.e = (chunkId) => {
-/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
-/******/ 			__nccwpck_require__.f[key](chunkId, promises);
-/******/ 			return promises;
-/******/ 		}, []));
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/get javascript chunk filename */
-/******/ (() => {
-/******/ 	// This function allow to reference async chunks
-/******/ 	__nccwpck_require__.u = (chunkId) => {
-/******/ 		// return url for filenames based on template
-/******/ 		return "" + chunkId + ".index.js";
-/******/ 	};
-/******/ })();
-/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/import chunk loading */
-/******/ (() => {
-/******/ 	// no baseURI
-/******/ 	
-/******/ 	// object to store loaded and loading chunks
-/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
-/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
-/******/ 	var installedChunks = {
-/******/ 		792: 0
-/******/ 	};
-/******/ 	
-/******/ 	var installChunk = (data) => {
-/******/ 		var {ids, modules, runtime} = data;
-/******/ 		// add "modules" to the modules object,
-/******/ 		// then flag all "ids" as loaded and fire callback
-/******/ 		var moduleId, chunkId, i = 0;
-/******/ 		for(moduleId in modules) {
-/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
-/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
-/******/ 			}
-/******/ 		}
-/******/ 		if(runtime) runtime(__nccwpck_require__);
-/******/ 		for(;i < ids.length; i++) {
-/******/ 			chunkId = ids[i];
-/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
-/******/ 				installedChunks[chunkId][0]();
-/******/ 			}
-/******/ 			installedChunks[ids[i]] = 0;
-/******/ 		}
-/******/ 	
-/******/ 	}
-/******/ 	
-/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
-/******/ 			// import() chunk loading for javascript
-/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
-/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
-/******/ 	
-/******/ 				// a Promise means "currently loading".
-/******/ 				if(installedChunkData) {
-/******/ 					promises.push(installedChunkData[1]);
-/******/ 				} else {
-/******/ 					if(true) { // all chunks have JS
-/******/ 						// setup Promise in chunk cache
-/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
-/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
-/******/ 							throw e;
-/******/ 						});
-/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
-/******/ 						promises.push(installedChunkData[1] = promise);
-/******/ 					}
-/******/ 				}
-/******/ 			}
-/******/ 	};
-/******/ 	
-/******/ 	// no prefetching
-/******/ 	
-/******/ 	// no preloaded
-/******/ 	
-/******/ 	// no external install chunk
-/******/ 	
-/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/
