@@ -23,7 +23,7 @@ import {
 } from '../support/certificates.js'
 import { expectCleanRun, messagesOf } from '../support/log.js'
 import { installNetworkGuard, type NetworkGuard } from '../support/network-guard.js'
-import { node24 } from '../support/node24.js'
+import { RUNTIMES, node24 } from '../support/node24.js'
 import { freshId, type StandIn } from '../support/standin.js'
 
 const NOT_FOUND = 'not found in this CertCentral account (check `region`)'
@@ -167,12 +167,7 @@ function expectNoLeaks(result: ActionRun, secret: string) {
     expect(where).not.toContain(secret)
 }
 
-const runtimes: [string, () => string][] = [
-  [`this machine's node (${process.version})`, () => process.execPath],
-  ['node 24', node24]
-]
-
-describe.each(runtimes)('dist/index.js under %s', (_, nodePath) => {
+describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
   const run = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
     runAction({
       inputs: { 'api-url': standIn.baseUrl, 'api-key': standIn.apiKey, ...inputs },

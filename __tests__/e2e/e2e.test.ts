@@ -22,7 +22,7 @@ import {
 } from '../../standin/run-action.js'
 import { MIB, resultsOf } from '../support/action.js'
 import { REPOSITORIES, eventFile } from '../support/event.js'
-import { node24 } from '../support/node24.js'
+import { RUNTIMES, node24 } from '../support/node24.js'
 import { count, escapeRegExp, expectCleanRun, workflowCommands } from '../support/log.js'
 import { installNetworkGuard, type NetworkGuard } from '../support/network-guard.js'
 import { freshId, requestsFor, type StandIn } from '../support/standin.js'
@@ -100,12 +100,7 @@ function groupLines(stdout: string): string[] {
   return lines.slice(start + 1, end)
 }
 
-const runtimes: [string, () => string, string][] = [
-  [`this machine's node (${process.version})`, () => process.execPath, process.versions.node],
-  ['node 24', node24, '24']
-]
-
-describe.each(runtimes)('dist/index.js under %s', (_, nodePath, version) => {
+describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath, version) => {
   const major = version.split('.')[0] as string
   const run = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
     runAction({

@@ -10,7 +10,7 @@ import { ROOT, runAction } from '../../standin/run-action.js'
 import { resultsOf } from '../support/action.js'
 import { expectCleanRun, messagesOf } from '../support/log.js'
 import { installNetworkGuard, type NetworkGuard } from '../support/network-guard.js'
-import { node24 } from '../support/node24.js'
+import { RUNTIMES, node24 } from '../support/node24.js'
 import { freshId, requestsFor, type StandIn } from '../support/standin.js'
 
 let guard: NetworkGuard | undefined
@@ -33,12 +33,7 @@ afterAll(async () => {
 
 const FORMAT = /\p{Cf}/u
 
-const runtimes: [string, () => string][] = [
-  [`this machine's node (${process.version})`, () => process.execPath],
-  ['node 24', node24]
-]
-
-describe.each(runtimes)('dist/index.js under %s', (_, nodePath) => {
+describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
   const run = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
     runAction({
       inputs: { 'api-url': gateway.baseUrl, 'api-key': gateway.apiKey, ...inputs },

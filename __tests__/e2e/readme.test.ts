@@ -23,7 +23,7 @@ import {
 import { runAction } from '../../standin/run-action.js'
 import type { Account } from '../support/certificates.js'
 import { BENT_CLOCK } from '../support/clock.js'
-import { node24 } from '../support/node24.js'
+import { RUNTIMES } from '../support/node24.js'
 import type { StandIn } from '../support/standin.js'
 import {
   evaluate,
@@ -152,11 +152,6 @@ const contexts = (key: string): Contexts => ({
   needs: { renew: { outputs: { 'certificate-ids': IDS.join(','), 'order-ids': '7000123' } } }
 })
 
-const runtimes: [string, () => string][] = [
-  ['node 20', () => process.execPath],
-  ['node 24', node24]
-]
-
 /** A directory for the workspace and the clock preload, made once. */
 let scratch: string
 beforeAll(() => {
@@ -167,7 +162,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
-describe.each(runtimes)('README recipes run as written, dist/index.js under %s', (_, node) => {
+describe.each(RUNTIMES)('README recipes run as written, dist/index.js under %s', (_, node) => {
   let standIn: StandIn | undefined
   /** How far the action's wall clock is ahead of the real one (BENT_CLOCK's STEP_MS), if at all. */
   let clockAheadMs: number | undefined

