@@ -305,14 +305,23 @@ function parseHexList(
 /** Common names: trimmed, without whitespace or control characters inside. */
 export function parseCommonNames(input: string, value: string): string[] {
   const names = splitLines(value)
-  const problems = names
-    .filter(name => /\s/.test(name) || CONTROL.test(name))
-    .map(
-      name =>
-        `${input}: ${quote(name)} holds whitespace or control characters; a common name is one name such as www.example.com`
-    )
+  const problems = names.flatMap(name => {
+    const problem = commonNameProblem(name)
+    return problem ? [`${input}: ${quote(name)} ${problem}`] : []
+  })
   if (problems.length) throw new InputError(problems)
   return names
+}
+
+/** What is wrong with a common name as one name (www.example.com, *.example.com), if anything. */
+function commonNameProblem(name: string): string | undefined {
+  const one = 'a common name is one name such as www.example.com'
+  if (/\s/.test(name) || CONTROL.test(name)) return `holds whitespace or control characters; ${one}`
+  const format = FORMAT_CHARACTER.exec(name)
+  if (format)
+    return `holds an invisible format character (${codePointName(format[0])}); type it again without it`
+  if (!/[\p{L}\p{N}]/u.test(name)) return `holds no letter or digit; ${one}`
+  return undefined
 }
 
 const LONG_UNITS = { s: 1, m: 60, h: 3600, d: 86_400 } as const

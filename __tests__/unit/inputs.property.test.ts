@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { InputName } from '../../src/action-inputs.js'
 import { parseApiKey, parseBaseUrl, parsePlan, type RawInputs } from '../../src/inputs.js'
-import { parseMessage, parseSealSettings } from '../../src/operations.js'
+import { parseMessage, parseSealSettings, type IdInput } from '../../src/operations.js'
 import {
   ID_PATTERN,
   InputError,
@@ -172,6 +172,17 @@ function plan(overrides: Partial<RawInputs>, base: RawInputs = sendInputs) {
   return parsePlan({ ...base, ...overrides }, noProxy)
 }
 
+/** The form of an ID from each input, once parsed (files are read through the Environment). */
+const ID_FORMS: Record<IdInput, RegExp> = {
+  'certificate-id': ID_PATTERN,
+  'order-id': ID_PATTERN,
+  'serial-number': /^[0-9A-F]{1,40}$/,
+  thumbprint: /^[0-9A-F]{40}$/,
+  // One name: no whitespace, control or format character, and a letter or digit.
+  'common-name': /^(?=.*[\p{L}\p{N}])[^\s\p{Cc}\p{Cf}\u2028\u2029]+$/u,
+  'certificate-file': /^$/
+}
+
 describe('whole plans', () => {
   it('give a plan or one InputError for any values of any inputs', () => {
     fc.assert(
@@ -188,7 +199,9 @@ describe('whole plans', () => {
             for (const problem of result.error.problems) expect(problem).not.toMatch(/[\r\n]/)
           } else {
             expect(result.value.ids.length).toBeGreaterThan(0)
-            for (const id of result.value.ids) expect(id).toMatch(ID_PATTERN)
+            // Each input's IDs in its own form: what goes into a URL path is digits or hex.
+            const form = ID_FORMS[result.value.idInput]
+            for (const id of result.value.ids) expect(id).toMatch(form)
             expect(new URL(result.value.baseUrl).protocol).toMatch(/^https?:$/)
           }
         }

@@ -72,6 +72,20 @@ describe('parseCommonNames', () => {
       'common-name: "c\\u0007d" holds whitespace or control characters; a common name is one name such as www.example.com'
     ])
   })
+
+  it('refuses a format character inside a name, and a name without a letter or digit', () => {
+    expect(
+      inputErrorOf(() => parseCommonNames('common-name', '\u202Emoc.evil\u202C.example.com, :, *.'))
+        .problems
+    ).toEqual([
+      'common-name: "\\u202emoc.evil\\u202c.example.com" holds an invisible format character (U+202E); type it again without it',
+      'common-name: ":" holds no letter or digit; a common name is one name such as www.example.com',
+      'common-name: "*." holds no letter or digit; a common name is one name such as www.example.com'
+    ])
+    expect(
+      parseCommonNames('common-name', 'xn--bcher-kva.example, bücher.example, 10.0.0.1')
+    ).toEqual(['xn--bcher-kva.example', 'bücher.example', '10.0.0.1'])
+  })
 })
 
 describe('parseLongDuration', () => {
