@@ -152,7 +152,8 @@ export function orderBody(id, script, served) {
     signature_hash: 'sha256',
     key_size: 2048
   }
-  if (status === 'issued') {
+  // A status written oddly (" Issued ") is still an issued order with its certificate.
+  if (status.trim().toLowerCase() === 'issued') {
     certificate.id = script.certificateId ?? Number(id) + DEFAULT_CERTIFICATE_ID_OFFSET
     certificate.date_issued = script.dateIssued ?? DEFAULT_DATE_ISSUED
     certificate.valid_till = script.validTill ?? DEFAULT_VALID_TILL

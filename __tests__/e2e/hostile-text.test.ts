@@ -1,7 +1,9 @@
 // End-to-end, issue 18's hostile text: dist/index.js under this machine's Node and Node 24 against
 // the stand-in on loopback. A token in the path of api-url is written nowhere; format characters
 // from the network never reach the log, outputs or summary, and `emails` refuses them; an Order
-// info with an unusable certificate.id says so; a proxy variable that cannot be used is a warning.
+// info with an unusable certificate.id says so; a proxy variable that cannot be used is a warning;
+// messages say what is wrong (a display name, misplaced dots, 1e400; a status written oddly is
+// still issued; a send's debug line counts its own attempts).
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -131,6 +133,41 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
       String.raw`emails: "\u202emoc.live@example.com" contains an invisible format character (U+202E) at character 1`
     )
     expect(result.stdout).not.toMatch(FORMAT)
+  })
+
+  it('says what is wrong: a display name, misplaced dots, 1e400 in seal-settings; each before any request', async () => {
+    const id = freshId()
+    const send = await run({
+      operation: 'send-certificate',
+      'certificate-id': id,
+      emails: 'Ops Team <ops@example.com>, .ops..x.@example.com'
+    })
+    expect(send.code).toBe(1)
+    const problems = messagesOf(send.stdout, 'error').join('\n')
+    expect(problems).toContain('use ops@example.com')
+    expect(problems).toContain('.ops..x.@example.com')
+    const seal = await run({
+      operation: 'email-site-seal',
+      'order-id': id,
+      'seal-settings': '{"seal_number": 1e400}'
+    })
+    expect(seal.code).toBe(1)
+    expect(messagesOf(seal.stdout, 'error').join('\n')).toContain('1e400')
+    expect(requestsFor(gateway, id)).toEqual([])
+  })
+
+  it('a status with spaces and capitals is still issued; a send after look-ups is its own attempt 1', async () => {
+    const order = freshId()
+    gateway.setOrder(order, { statuses: [' Issued '] })
+    const result = await run(
+      { operation: 'send-certificate', 'order-id': order, emails: 'ops@example.com' },
+      { RUNNER_DEBUG: '1' }
+    )
+    expect(result.code).toBe(0)
+    expect(resultsOf(result)[0]).toMatchObject({ outcome: 'sent', attempts: 2 })
+    expect(messagesOf(result.stdout, 'debug').join('\n')).toMatch(
+      /PUT http:\/\/127\.0\.0\.1:\d+\/…\/certificate\/\d+\/sendemail attempt 1: HTTP 204/
+    )
   })
 
   it('a proxy variable that cannot be used is one warning naming it, never its password', async () => {
