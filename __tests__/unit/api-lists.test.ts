@@ -145,6 +145,13 @@ describe('parseOrderList', () => {
     })
   })
 
+  it('takes a total of 0 as the page gives it', () => {
+    expect(parseOrderList('{"orders":[{"id":1}],"page":{"total":0,"offset":0}}')).toMatchObject({
+      total: 0,
+      offset: 0
+    })
+  })
+
   it('is not a list: not JSON, not an object, orders not an array', () => {
     for (const body of ['<html>', '[]', 'null', '{"orders":{}}'])
       expect(parseOrderList(body)).toBeUndefined()
@@ -183,6 +190,15 @@ describe('parseCertificateList', () => {
       status: undefined
     })
   })
+
+  it('a serial or thumbprint is hex from its first digit to its last, at most 64 digits', () => {
+    expect(parseCertificateSummary({ id: 7, serial_number: 'G1', thumbprint: '1G' })).toMatchObject(
+      { serialNumber: undefined, thumbprint: undefined }
+    )
+    expect(
+      parseCertificateSummary({ id: 7, serial_number: 'A'.repeat(64), thumbprint: 'A'.repeat(65) })
+    ).toMatchObject({ serialNumber: 'A'.repeat(64), thumbprint: undefined })
+  })
 })
 
 describe('sameHex', () => {
@@ -191,6 +207,8 @@ describe('sameHex', () => {
     ['000A1B', 'a1b', true],
     ['0a 1b', 'a-1b', true],
     ['0', '00', true],
+    ['100', '10', false],
+    ['A00B', 'AB', false],
     ['0A1B', '0A1C', false],
     [undefined, 'A', false],
     ['A', undefined, false]

@@ -328,6 +328,7 @@ describe('parseOrderInfo', () => {
     ['0', '0', '0'],
     ['negative', '-5', '-5'],
     ['a fraction', '5.5', '5.5'],
+    ['a fraction written with a trailing zero', '1.50', '1.50'],
     ['unsafe', '9007199254740993', '9007199254740993'],
     ['too large for a number', '1e400', '1e400'],
     ['negative, with an exponent', '-2.5E+3', '-2.5E+3'],
@@ -495,6 +496,8 @@ describe('secretPathOf', () => {
   it.each([
     ['https://gw.example/t0k3n/services/v2', ['/t0k3n/services/v2']],
     [' https://gw.example/t0k3n/ ', ['/t0k3n']],
+    ['\u00a0https://gw.example/t0k3n/\u00a0', ['/t0k3n']],
+    ['https://gw.example/t0k3n//', ['/t0k3n']],
     ['https://www.digicert.com/services/v2', []],
     ['https://www.digicert.com/services/v2/', []],
     ['https://gw.example', []],

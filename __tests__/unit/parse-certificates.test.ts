@@ -90,6 +90,8 @@ describe('parseCommonNames', () => {
 
 describe('parseLongDuration', () => {
   it.each([
+    ['1', 1],
+    ['1s', 1],
     ['90s', 90],
     ['90', 90],
     ['15m', 900],

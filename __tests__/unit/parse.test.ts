@@ -380,6 +380,7 @@ describe('format characters in a value', () => {
   it('quote shows them escaped, never raw', () => {
     expect(quote('a\u202eb\u200bc\ufeff')).toBe(String.raw`"a\u202eb\u200bc\ufeff"`)
     expect(quote('x\u{e0041}')).toBe(String.raw`"x\udb40\udc41"`)
+    expect(quote('a\u00adb\u061cc')).toBe(String.raw`"a\u00adb\u061cc"`)
     expect(quote('Größe 東京')).toBe('"Größe 東京"')
   })
 
@@ -429,6 +430,14 @@ describe('emails as a mail client writes them', () => {
     ).toEqual([
       'emails: "Ops <ops@example.com>" is a recipient as a mail client writes it (a name, angle brackets); give the address alone: use ops@example.com',
       'emails: "b@x" is not an email address (the domain must look like example.com)'
+    ])
+  })
+
+  it('shows the recipient and the address without the spaces around them', () => {
+    expect(
+      inputErrorOf(() => parseEmails('emails', 'a@example.com,  Ops < ops@example.com >')).problems
+    ).toEqual([
+      'emails: "Ops < ops@example.com >" is a recipient as a mail client writes it (a name, angle brackets); give the address alone: use ops@example.com'
     ])
   })
 
