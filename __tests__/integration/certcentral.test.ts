@@ -1423,6 +1423,42 @@ describe('the look-ups that find a certificate', () => {
     await expect(client.duplicates('8001', 1)).rejects.toMatchObject({ kind: 'bad-success' })
   })
 
+  it('the order list and the duplicates: a GET each, logged, and a 5xx not said to have sent anything', async () => {
+    handler = answer(500)
+    const made = make({ idInput: 'serial-number' })
+    await expect(
+      made.client.listOrders({ filter: 'serial_number', value: '0A', offset: 0 }, 2)
+    ).rejects.toMatchObject({ kind: 'http', status: 500, message: 'HTTP 500: empty body' })
+    await expect(made.client.duplicates('8001', 3)).rejects.toMatchObject({
+      kind: 'http',
+      status: 500,
+      message: 'HTTP 500: empty body'
+    })
+    expect(seen.map(s => s.method)).toEqual(['GET', 'GET'])
+    expect(made.logs.map(line => line.replace(/ in \d+ ms$/, ''))).toEqual([
+      `GET ${shown}/order/certificate?filters[serial_number]=0A&offset=0&limit=100 attempt 2: HTTP 500`,
+      `GET ${shown}/order/certificate/8001/duplicate attempt 3: HTTP 500`
+    ])
+  })
+
+  it("the duplicates: an HTML page or DigiCert's errors in a 200 are not an answer, said as such", async () => {
+    const { client } = make({ idInput: 'certificate-file' })
+    handler = answer(200, '<html>sign in</html>', { 'content-type': 'text/html' })
+    await expect(client.duplicates('8001', 1)).rejects.toMatchObject({
+      kind: 'bad-success',
+      status: 200,
+      message:
+        "HTTP 200 but the duplicate list of order 8001 is not CertCentral's answer (an HTML page: a sign-in page or a gateway?; body: <html>sign in</html>); check api-url and the network"
+    })
+    handler = answer(200, errors({ code: 'invalid_filter', message: 'Bad filter' }))
+    await expect(client.duplicates('8001', 1)).rejects.toMatchObject({
+      kind: 'bad-success',
+      codes: ['invalid_filter'],
+      message:
+        "HTTP 200 but the duplicate list of order 8001 carries DigiCert's errors (invalid_filter: Bad filter)"
+    })
+  })
+
   it('plans the chain for the dry run, and a seal by order ID without a look-up', () => {
     const file = make({ idInput: 'certificate-file' }).client
     const known = { thumbprint: THUMB, serialNumber: '0A1B', commonName: 'a.example' }

@@ -157,6 +157,24 @@ describe('a run with skipped IDs', () => {
     expect(summary).not.toContain('Serial')
   })
 
+  it('the serial column as soon as one result has a serial, a dash where another has none', () => {
+    const unread: IdResult = { id: 'bad.pem', fate: 'failed', status: null, attempts: 0 }
+    const summary = buildReport({
+      context: fileContext(),
+      outcome: outcomeOf([unread, found]),
+      sanitizer: safe
+    }).summary as string
+    expect(summary).toContain(
+      '<tr><th>File</th><th>Certificate</th><th>Common name</th><th>Serial</th><th>Expires</th><th>HTTP status</th><th>Outcome</th></tr>'
+    )
+    expect(summary).toContain(
+      '<tr><td>bad.pem</td><td>—</td><td>—</td><td>—</td><td>—</td><td>—</td><td>❌ failed</td></tr>'
+    )
+    expect(summary).toContain(
+      '<tr><td>live/shop/cert.pem</td><td>777</td><td>shop.example.com</td><td>0A1B</td><td>2026-08-29</td><td>204</td>'
+    )
+  })
+
   it('a skipped result without a reason says skipped', () => {
     const bare: IdResult = { id: 'x.pem', fate: 'skipped', status: null, attempts: 0 }
     const summary = buildReport({
