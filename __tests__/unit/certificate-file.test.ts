@@ -3,7 +3,7 @@
 // unreadable or too large file; never any content in a message. Real files in a temporary
 // directory, real certificates from the test CA.
 import { X509Certificate, generateKeyPairSync } from 'node:crypto'
-import { chmodSync, existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs'
+import { chmodSync, existsSync, readdirSync, symlinkSync } from 'node:fs'
 import { join, posix, win32 } from 'node:path'
 import forge from 'node-forge'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
