@@ -5,7 +5,7 @@
 // Environment and stays pure. No file's content is ever returned, logged or put in a message.
 import { X509Certificate } from 'node:crypto'
 import { closeSync, openSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs'
-import { isAbsolute, join, relative, resolve, sep } from 'node:path'
+import nativePath, { isAbsolute, join, relative, resolve, sep, type PlatformPath } from 'node:path'
 
 /** A file is read up to this size; a larger one is not a certificate file. */
 export const MAX_FILE_BYTES = 1024 * 1024
@@ -78,14 +78,24 @@ function visible(name: string, segment: string): boolean {
 }
 
 /**
+ * An absolute path's root (`/`, `C:\`, `\\server\share\`) and the names after it, split with
+ * `path` (node:path, or its posix or win32 flavour in tests).
+ */
+export function splitAbsolute({ absolute, path }: { absolute: string; path: PlatformPath }): {
+  root: string
+  segments: string[]
+} {
+  const { root } = path.parse(absolute)
+  return { root, segments: absolute.slice(root.length).split(path.sep).filter(Boolean) }
+}
+
+/**
  * The files a pattern matches, absolute, sorted; a path without wildcards matches itself when it
  * is a file. `**` matches any number of directories (hidden ones and symlinks to directories are
  * not descended).
  */
 export function matchFiles(pattern: string, base: string): string[] {
-  const absolute = resolve(base, pattern)
-  const root = absolute.startsWith(sep) ? sep : absolute.slice(0, absolute.indexOf(sep) + 1)
-  const segments = absolute.slice(root.length).split(sep).filter(Boolean)
+  const { root, segments } = splitAbsolute({ absolute: resolve(base, pattern), path: nativePath })
   const found = new Set<string>()
   const walk = (dir: string, rest: string[]): void => {
     if (found.size >= MAX_MATCHES) return
@@ -137,7 +147,7 @@ const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g
 
 /** The facts of one certificate. */
 export function factsOf(certificate: X509Certificate): CertificateFacts {
-  const cn = /^CN=(.*)$/m.exec(certificate.subject)?.[1]
+  const cn = /^CN=(.*)/m.exec(certificate.subject)?.[1]
   return {
     serialNumber: certificate.serialNumber.toUpperCase(),
     thumbprint: certificate.fingerprint.replace(/:/g, '').toUpperCase(),

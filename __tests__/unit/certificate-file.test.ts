@@ -2,18 +2,22 @@
 // private key, a CSR, text, only CA certificates), each file once, a pattern matching nothing, an
 // unreadable or too large file; never any content in a message. Real files in a temporary
 // directory, real certificates from the test CA.
-import { chmodSync, symlinkSync } from 'node:fs'
-import { join } from 'node:path'
+import { X509Certificate, generateKeyPairSync } from 'node:crypto'
+import { chmodSync, existsSync, readdirSync, symlinkSync } from 'node:fs'
+import { join, posix, win32 } from 'node:path'
+import forge from 'node-forge'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   MAX_FILE_BYTES,
   MAX_MATCHES,
   certificateIn,
   displayPath,
+  factsOf,
   isGlob,
   matchFiles,
   readCertificateFiles,
-  segmentPattern
+  segmentPattern,
+  splitAbsolute
 } from '../../src/certificate-file.js'
 import { makeCertificates, tempDir } from '../support/certificates.js'
 
@@ -31,6 +35,10 @@ describe('segmentPattern', () => {
     ['cert[0-9].pem', 'cert7.pem', true],
     ['cert[0-9].pem', 'certx.pem', false],
     ['cert[!0-9].pem', 'certx.pem', true],
+    ['cert[!0-9].pem', 'cert!.pem', true],
+    ['cert[0-9].pem', 'certe.pem', false],
+    ['[a^]', '^', true],
+    ['[a^]', 'b', false],
     ['cert[^0-9].pem', 'cert7.pem', false],
     ['a.b', 'axb', false],
     ['a+(b)', 'a+(b)', true],
@@ -43,6 +51,18 @@ describe('segmentPattern', () => {
   it('tells a glob from a plain name', () => {
     expect(['*.pem', 'a?', '[ab]'].map(isGlob)).toEqual([true, true, true])
     expect(isGlob('fullchain.pem')).toBe(false)
+  })
+})
+
+describe('splitAbsolute', () => {
+  it.each([
+    ['/', posix, '/', []],
+    ['/etc/ssl/*.pem', posix, '/', ['etc', 'ssl', '*.pem']],
+    ['C:\\', win32, 'C:\\', []],
+    ['C:\\certs\\*.pem', win32, 'C:\\', ['certs', '*.pem']],
+    ['\\\\server\\share\\certs\\a.pem', win32, '\\\\server\\share\\', ['certs', 'a.pem']]
+  ])('%s: root and segments', (absolute, path, root, segments) => {
+    expect(splitAbsolute({ absolute, path })).toEqual({ root, segments })
   })
 })
 
@@ -145,12 +165,74 @@ describe('matchFiles and readCertificateFiles', () => {
     ])
   })
 
+  it.skipIf(!existsSync('/proc/self/mem'))(
+    'names a file that opens but cannot be read, by its error code (EIO, even as root)',
+    () => {
+      expect(readCertificateFiles(['/proc/self/mem'], certs.dir)).toEqual([
+        {
+          path: '/proc/self/mem',
+          problem: 'cannot be read (EIO); check the path and its permissions'
+        }
+      ])
+    }
+  )
+
+  it('reads a certificate file of exactly the largest size', () => {
+    const padding = ' '.repeat(MAX_FILE_BYTES - leaf.pem.length)
+    certs.write('padded.pem', leaf.pem + padding)
+    expect(readCertificateFiles(['padded.pem'], certs.dir)).toEqual([
+      { path: 'padded.pem', facts: expect.objectContaining({ serialNumber: '0A1B2C3D' }) }
+    ])
+  })
+
+  it.skipIf(!existsSync('/proc/self/fd'))('closes every file it reads', () => {
+    const open = (): number => readdirSync('/proc/self/fd').length
+    const before = open()
+    const readings = readCertificateFiles(['live/**/*', '*.pem'], certs.dir)
+    expect(readings.length).toBeGreaterThan(5)
+    expect(open()).toBe(before)
+  })
+
   it('keeps an absolute path outside the workspace absolute', () => {
     const file = join(certs.dir, 'live/example.com/cert.pem')
     expect(readCertificateFiles([file], join(certs.dir, 'live/other.org'))).toEqual([
       expect.objectContaining({ path: file })
     ])
   })
+})
+
+describe('matchFiles: order and permissions', () => {
+  it("sorts the files, not in the order ** walks them (each directory's files before its subdirectories)", () => {
+    const files = tempDir()
+    try {
+      files.write('b.pem', '')
+      files.write('a/x.pem', '')
+      expect(matchFiles('**/*.pem', files.dir)).toEqual([
+        join(files.dir, 'a/x.pem'),
+        join(files.dir, 'b.pem')
+      ])
+    } finally {
+      files.cleanup()
+    }
+  })
+
+  it.skipIf(process.getuid?.() === 0)(
+    'goes through a directory it may enter but not list, when the pattern names it',
+    () => {
+      const files = tempDir()
+      try {
+        files.write('private/cert.pem', '')
+        chmodSync(join(files.dir, 'private'), 0o111)
+        expect(matchFiles('private/cert.pem', files.dir)).toEqual([
+          join(files.dir, 'private/cert.pem')
+        ])
+        expect(matchFiles('private/*.pem', files.dir)).toEqual([])
+      } finally {
+        chmodSync(join(files.dir, 'private'), 0o755)
+        files.cleanup()
+      }
+    }
+  )
 })
 
 describe('matchFiles: bounded', () => {
@@ -190,6 +272,33 @@ describe('certificateIn', () => {
     expect(certificateIn(Buffer.from(key))).toBe('holds no certificate')
   })
 
+  it('reads a TRUSTED CERTIFICATE block as a certificate', () => {
+    const trusted = leaf.pem.replace(/CERTIFICATE/g, 'TRUSTED CERTIFICATE')
+    expect(certificateIn(Buffer.from(trusted))).toMatchObject({ serialNumber: '0A1B2C3D' })
+  })
+
+  it('names a private key of any kind, or a request, even next to another block', () => {
+    const block = (label: string): string =>
+      `-----BEGIN ${label}-----\nAAAA\n-----END ${label}-----\n`
+    const key = 'holds a private key, not a certificate'
+    const csr = 'holds a certificate request (CSR), not a certificate'
+    expect(certificateIn(Buffer.from(block('EC PRIVATE KEY')))).toBe(key)
+    expect(certificateIn(Buffer.from(block('RSA PRIVATE KEY')))).toBe(key)
+    expect(certificateIn(Buffer.from(block('PUBLIC KEY') + block('PRIVATE KEY')))).toBe(key)
+    expect(certificateIn(Buffer.from(block('PUBLIC KEY') + block('CERTIFICATE REQUEST')))).toBe(csr)
+    expect(certificateIn(Buffer.from(block('NEW CERTIFICATE REQUEST')))).toBe(csr)
+  })
+
+  it('takes the common name from the CN attribute, not from another holding "CN="', () => {
+    const subject = (attributes: { name: string; value: string }[]): X509Certificate =>
+      new X509Certificate(selfSigned(attributes))
+    const o = { name: 'organizationName', value: 'ACME CN=not.the.name' }
+    expect(factsOf(subject([o, { name: 'commonName', value: 'real.example.com' }]))).toMatchObject({
+      commonName: 'real.example.com'
+    })
+    expect(factsOf(subject([o]))).toMatchObject({ commonName: undefined })
+  })
+
   it('a certificate without a common name', async () => {
     const noCn = await certs.leaf({ commonName: '', dnsNames: ['no-cn.example.com'] })
     expect(certificateIn(Buffer.from(noCn.pem))).toMatchObject({ commonName: undefined })
@@ -201,6 +310,23 @@ describe('displayPath', () => {
     expect(displayPath('/w/a/b.pem', '/w')).toBe('a/b.pem')
     expect(displayPath('/x/b.pem', '/w')).toBe('/x/b.pem')
     expect(displayPath('/w', '/w')).toBe('/w')
+    expect(displayPath('/w', '/w/sub')).toBe('/w')
     expect(displayPath('/w/..b/c.pem', '/w')).toBe('..b/c.pem')
   })
 })
+
+/** A self-signed end-entity certificate (PEM) with these subject attributes. */
+function selfSigned(attributes: { name: string; value: string }[]): string {
+  const keys = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const pem = (key: { export(o: object): string | Buffer }, type: string): string =>
+    key.export({ type, format: 'pem' }).toString()
+  const cert = forge.pki.createCertificate()
+  cert.publicKey = forge.pki.publicKeyFromPem(pem(keys.publicKey, 'spki'))
+  cert.serialNumber = '01'
+  cert.validity.notBefore = new Date(Date.now() - 60 * 60 * 1000)
+  cert.validity.notAfter = new Date(Date.now() + 24 * 60 * 60 * 1000)
+  cert.setSubject(attributes)
+  cert.setIssuer(attributes)
+  cert.sign(forge.pki.privateKeyFromPem(pem(keys.privateKey, 'pkcs8')), forge.md.sha256.create())
+  return forge.pki.certificateToPem(cert)
+}
