@@ -453,7 +453,7 @@ class Run {
       const step = orderStep({
         orderId: id,
         answer: failed ? answer : answer.order,
-        ...(progress.orderStatus === undefined ? {} : { lastStatus: progress.orderStatus }),
+        lastStatus: progress.orderStatus,
         orderTarget: OPERATIONS[this.options.operation].orderTarget,
         check,
         now,
