@@ -330,6 +330,25 @@ describe('findStep: a common name (newest)', () => {
     })
   })
 
+  it('a primary its Order info dates neither is found undated, with no issued field', () => {
+    const undated = certificate('31', { serialNumber: '04', commonName: 'shop.example.com' })
+    const orders = ordersOf(page([{ id: '3', certificate: undated, hasDuplicates: false }]))
+    expect(
+      newest({
+        commonNameList: { orders, complete: true },
+        orders: { '3': order({ dateIssued: undefined, validFrom: undefined }) }
+      })
+    ).toStrictEqual({
+      step: 'found',
+      found: {
+        certificateId: '31',
+        orderId: '3',
+        commonName: 'shop.example.com',
+        serialNumber: '04'
+      }
+    })
+  })
+
   it('a duplicate not issued is no candidate; nothing left is not found', () => {
     const revoked = certificate('13', {
       serialNumber: '05',

@@ -385,7 +385,7 @@ describe('runPlan with order IDs: slots, shares and results', () => {
       }
     })
     const outcome = await runPlan(byOrder(['6', '7']), api, clock)
-    expect(outcome.results[0]).toEqual({
+    expect(outcome.results[0]).toStrictEqual({
       id: '6',
       fate: 'failed',
       status: null,
