@@ -289,7 +289,8 @@ class Run {
       const miss = answer instanceof CertCentralError && answer.status === 404
       if (answer instanceof CertCentralError && (!miss || step.step === 'list'))
         return this.settled(id, progress, answer, 'lookup')
-      if (!(answer instanceof CertCentralError)) progress.status = answer.status
+      // The step's status: an answer's, or a miss's 404 (which request has already kept).
+      progress.status = answer.status
       const content = answer instanceof CertCentralError ? null : answer
       answers = withFindAnswer({ answers, step, answer: content })
     }
@@ -452,7 +453,7 @@ class Run {
       const step = orderStep({
         orderId: id,
         answer: failed ? answer : answer.order,
-        ...(progress.orderStatus === undefined ? {} : { lastStatus: progress.orderStatus }),
+        lastStatus: progress.orderStatus,
         orderTarget: OPERATIONS[this.options.operation].orderTarget,
         check,
         now,

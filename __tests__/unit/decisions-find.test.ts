@@ -109,6 +109,16 @@ describe('findStep: a serial or thumbprint (match)', () => {
     ).toMatchObject({ step: 'found' })
   })
 
+  it('Order info naming only a serial, or only a thumbprint, that is not ours is no match either', () => {
+    const next = { step: 'lookup', key: SERIAL, as: 'serial' }
+    expect(
+      step(file, { byThumbprint: order({ serialNumber: '0FF', thumbprint: undefined }) })
+    ).toEqual(next)
+    expect(
+      step(file, { byThumbprint: order({ serialNumber: undefined, thumbprint: 'A'.repeat(40) }) })
+    ).toEqual(next)
+  })
+
   it('Order info naming no certificate goes on to the next step', () => {
     expect(step(file, { byThumbprint: order({ certificateId: undefined }) })).toEqual({
       step: 'lookup',
@@ -320,6 +330,25 @@ describe('findStep: a common name (newest)', () => {
     })
   })
 
+  it('a primary its Order info dates neither is found undated, with no issued field', () => {
+    const undated = certificate('31', { serialNumber: '04', commonName: 'shop.example.com' })
+    const orders = ordersOf(page([{ id: '3', certificate: undated, hasDuplicates: false }]))
+    expect(
+      newest({
+        commonNameList: { orders, complete: true },
+        orders: { '3': order({ dateIssued: undefined, validFrom: undefined }) }
+      })
+    ).toStrictEqual({
+      step: 'found',
+      found: {
+        certificateId: '31',
+        orderId: '3',
+        commonName: 'shop.example.com',
+        serialNumber: '04'
+      }
+    })
+  })
+
   it('a duplicate not issued is no candidate; nothing left is not found', () => {
     const revoked = certificate('13', {
       serialNumber: '05',
@@ -380,6 +409,48 @@ describe('pickNewest', () => {
       })?.certificateId
     ).toBe('1')
     expect(pickNewest({ candidates: [], commonName: 'x', now: NOW })).toBeUndefined()
+  })
+
+  it('an unreadable date first still loses to a dated one; of two equal dates the first wins', () => {
+    expect(
+      pickNewest({
+        candidates: [found('1', { issued: 'soon' }), found('2', { issued: '2020-01-01' })],
+        commonName: 'x',
+        now: NOW
+      })?.certificateId
+    ).toBe('2')
+    expect(
+      pickNewest({
+        candidates: [found('1', { issued: '2026-01-01' }), found('2', { issued: '2026-01-01' })],
+        commonName: 'x',
+        now: NOW
+      })?.certificateId
+    ).toBe('1')
+  })
+
+  it('one per serial: only leading zeros are dropped before comparing serials', () => {
+    // 0A and A are one serial: the second (newer) is the same certificate again, skipped.
+    expect(
+      pickNewest({
+        candidates: [
+          found('1', { issued: '2026-01-01', serialNumber: '0A' }),
+          found('2', { issued: '2026-02-01', serialNumber: 'A' })
+        ],
+        commonName: 'x',
+        now: NOW
+      })?.certificateId
+    ).toBe('1')
+    // A0B and AB are two serials: a zero inside one counts.
+    expect(
+      pickNewest({
+        candidates: [
+          found('1', { issued: '2026-01-01', serialNumber: 'A0B' }),
+          found('2', { issued: '2026-02-01', serialNumber: 'AB' })
+        ],
+        commonName: 'x',
+        now: NOW
+      })?.certificateId
+    ).toBe('2')
   })
 })
 

@@ -105,6 +105,56 @@ describe('finding a certificate', () => {
     })
   })
 
+  it('what the chain found fills the result: a serial gets its common name, thumbprint and validity', async () => {
+    const { outcome } = await run(
+      plan('serial-number', [{ id: SERIAL, known: { serialNumber: SERIAL } }]),
+      { lookups: { [SERIAL]: [info()] } }
+    )
+    expect(outcome.results).toStrictEqual([
+      {
+        id: SERIAL,
+        fate: 'sent',
+        status: 204,
+        attempts: 2,
+        certificateId: '501',
+        orderId: '8001',
+        commonName: CN,
+        serialNumber: SERIAL,
+        thumbprint: THUMB,
+        validTill: '2026-08-29'
+      }
+    ])
+  })
+
+  it('an answer naming less than the file knows: the result keeps what the file says', async () => {
+    const bare = info({
+      orderId: undefined,
+      commonName: undefined,
+      serialNumber: undefined,
+      thumbprint: undefined,
+      validTill: undefined,
+      dateIssued: undefined
+    })
+    const { outcome, api } = await run(plan('certificate-file', [file()]), {
+      lookups: { [THUMB]: [bare] }
+    })
+    expect(api.trail()).toEqual([`lookup ${THUMB}`, 'send 501'])
+    expect(outcome.results).toStrictEqual([
+      {
+        id: 'live/shop/cert.pem',
+        fate: 'sent',
+        status: 204,
+        attempts: 2,
+        file: 'live/shop/cert.pem',
+        certificateId: '501',
+        commonName: CN,
+        serialNumber: SERIAL,
+        thumbprint: THUMB,
+        validTill: '2026-08-29'
+      }
+    ])
+  })
+
   it('a file by the order list: its thumbprint and serial miss, the list names its order', async () => {
     const primary = certificate('503', { serialNumber: SERIAL, validTill: '2026-08-29' })
     const { outcome, api } = await run(plan('certificate-file', [file()]), {

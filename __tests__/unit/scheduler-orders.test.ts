@@ -157,6 +157,44 @@ describe('runPlan with order IDs', () => {
     expect(outcome.results[0]).toMatchObject({ id: '201', fate: 'sent' })
   })
 
+  it('ends an order waiting for its next check at a stop, not once a look-up slot frees', async () => {
+    const clock = new FakeClock()
+    const { log, of } = recordLog(clock)
+    const api = new ScriptedApi(clock, {
+      sends: { [certificateOf('1')]: [rateLimited()] },
+      lookups: { '2': ['pending'] },
+      latencyMs: { [certificateOf('1')]: 3_000, '3': 100_000, '4': 100_000 }
+    })
+    const outcome = await runPlan(byOrder(range(1, 4), { waitSeconds: 60, log }), api, clock)
+    // 1's send is answered 429 at 3 s and stops the run; 2 sleeps until its check at 5 s, and
+    // the look-ups of 3 and 4 hold both look-up slots until 100 s: 2 ends at the stop
+    expect(api.calls.map(c => [c.kind, c.id, c.at])).toEqual([
+      ['lookup', '1', 0],
+      ['lookup', '2', 0],
+      ['lookup', '3', 0],
+      ['send', certificateOf('1'), 0],
+      ['lookup', '4', 0]
+    ])
+    const unsent =
+      'not sent: DigiCert rate-limited the key while sending order 1; run again later for this ID'
+    expect(of('info').map(l => [l.message, l.at])).toEqual([
+      ['waiting for 1 of 4 orders (1 pending); next check in 5 s; 0 sent', 0],
+      [`order 1: ${rateLimited().message}`, 3_000],
+      [`order 2: ${unsent}`, 3_000],
+      [`order 3: ${unsent}`, 100_000],
+      [`order 4: ${unsent}`, 100_000]
+    ])
+    expect(outcome.results[1]).toEqual({
+      id: '2',
+      fate: 'unsent',
+      status: 200,
+      attempts: 1,
+      commonName: '2.example.com',
+      orderStatus: 'pending',
+      error: unsent
+    })
+  })
+
   it('stops at a 429 on a look-up without retries', async () => {
     const clock = new FakeClock()
     const api = new ScriptedApi(clock, { lookups: { '2': [rateLimited(20)] } })
@@ -385,7 +423,7 @@ describe('runPlan with order IDs: slots, shares and results', () => {
       }
     })
     const outcome = await runPlan(byOrder(['6', '7']), api, clock)
-    expect(outcome.results[0]).toEqual({
+    expect(outcome.results[0]).toStrictEqual({
       id: '6',
       fate: 'failed',
       status: null,

@@ -286,6 +286,51 @@ describe('runPlan: stopping when going on cannot help', () => {
     expect(outcome.results.map(r => r.fate)).toEqual(['unsent', 'unsent', 'sent'])
   })
 
+  it('ends a request held after a silent one at the stop, not when the last one in flight ends', async () => {
+    const clock = new FakeClock()
+    const { log, of } = recordLog(clock)
+    const api = new ScriptedApi(clock, {
+      sends: {
+        '1': [unavailable(1), 204],
+        '2': [silentTimeout()],
+        '3': [silentTimeout()],
+        '4': [silentTimeout()]
+      },
+      latencyMs: { '1': 100, '2': 500, '3': 2_000, '4': 3_000, '5': 10_000 }
+    })
+    const outcome = await runPlan(
+      byCertificate(range(1, 6), { concurrency: 5, maxRetries: 1, log }),
+      api,
+      clock
+    )
+    // 1's retry (after its 503's pause) is held from 1.1 s by 2's silence; 4's silence, the third
+    // in a row, stops the run at 3 s while 5 is still on the wire: 1 ends then, unsent, not at 10 s
+    expect(api.sends().map(c => [c.id, c.at])).toEqual([
+      ['1', 0],
+      ['2', 0],
+      ['3', 0],
+      ['4', 0],
+      ['5', 0]
+    ])
+    expect(outcome.stop?.reason).toBe('unreachable')
+    const unsent =
+      "not sent: CertCentral gave no answer to 3 requests in a row (the last for certificate 4); check the runner's network, proxy and api-url, then send it again"
+    expect(of('info').map(l => [l.message, l.at])).toEqual([
+      [`certificate 2: ${silentTimeout().message}`, 500],
+      [`certificate 3: ${silentTimeout().message}`, 2_000],
+      [`certificate 4: ${silentTimeout().message}`, 3_000],
+      [`certificate 1: ${unsent}`, 3_000],
+      ['certificate 5: sent (HTTP 204)', 10_000]
+    ])
+    expect(outcome.results[0]).toEqual({
+      id: '1',
+      fate: 'unsent',
+      status: 503,
+      attempts: 1,
+      error: unsent
+    })
+  })
+
   it('stops when the same error comes back for 3 IDs in a row', async () => {
     const clock = new FakeClock()
     const api = new ScriptedApi(clock, {
