@@ -74,7 +74,7 @@ export class Pacer {
     for (let delay = this.delayMs(kind); delay > 0; delay = this.delayMs(kind)) {
       if (this.halt.aborted) return
       const paused = this.clock.now() < this.pausedUntil
-      const why = paused ? 'after a 429' : "to stay under DigiCert's rate limits"
+      const why = paused ? 'after a 429 or 503' : "to stay under DigiCert's rate limits"
       this.log.debug(`pacing: the next ${kind} waits ${delay} ms ${why}`)
       // Short waits are routine at full speed; long ones would look like a hang. A 429's pause is
       // announced with its retry.

@@ -85,7 +85,7 @@ describe('Pacer', () => {
     ])
     expect(at).toEqual([4_000, 4_000])
     expect(of('debug').map(l => l.message)).toContain(
-      'pacing: the next send waits 4000 ms after a 429'
+      'pacing: the next send waits 4000 ms after a 429 or 503'
     )
     // a 429's pause is announced with its retry, not as pacing
     expect(of('info')).toEqual([])
