@@ -321,6 +321,36 @@ describe('run() against the stand-in', () => {
     expect(messages('warning')).toEqual([])
   })
 
+  it('summary-details auto with an event file that cannot be read: its one warning', async () => {
+    vi.stubEnv('GITHUB_EVENT_PATH', join(dir, 'no-event.json'))
+    await runWith({
+      operation: 'send-certificate',
+      'certificate-id': freshId(),
+      emails: 'ops@example.com',
+      'dry-run': 'true'
+    })
+    expect(messages('warning')).toEqual([
+      'the event file (GITHUB_EVENT_PATH) could not be read (ENOENT: no such file or directory): the repository is taken as public, so the job summary shows recipients and the message by count (summary-details: full shows them)'
+    ])
+    expect(process.exitCode).toBeUndefined()
+  })
+
+  it.each(['full', 'counts'])(
+    'summary-details %s: the event file is not read, so one that cannot be is no warning',
+    async details => {
+      vi.stubEnv('GITHUB_EVENT_PATH', join(dir, 'no-event.json'))
+      await runWith({
+        operation: 'send-certificate',
+        'certificate-id': freshId(),
+        emails: 'ops@example.com',
+        'summary-details': details,
+        'dry-run': 'true'
+      })
+      expect(messages('warning')).toEqual([])
+      expect(process.exitCode).toBeUndefined()
+    }
+  )
+
   it.each([
     [20, 'every ID', (ids: string[]) => ids],
     [21, 'the first 20 IDs and the count', (ids: string[]) => [...ids.slice(0, 20), '… 21 in all']]
