@@ -716,6 +716,52 @@ describe('run() with order IDs', () => {
   })
 })
 
+describe('run() with order IDs and issued-within', () => {
+  const daysAgo = (days: number): string => new Date(Date.now() - days * 86_400_000).toISOString()
+
+  it('looks each order up and skips the one issued longer ago, sending the other', async () => {
+    const [recent, old] = [freshId(), freshId()]
+    standIn.setOrder(recent, { dateIssued: daysAgo(0.5) })
+    standIn.setOrder(old, { dateIssued: daysAgo(3) })
+    await runWith({
+      operation: 'email-site-seal',
+      'order-id': `${recent},${old}`,
+      emails: 'web@example.com',
+      'issued-within': '1d'
+    })
+    expect(process.exitCode).toBeUndefined()
+    expect(requestsFor(standIn, recent).map(s => `${s.method} ${s.path}`)).toEqual([
+      `GET /services/v2/order/certificate/${recent}`,
+      `POST /services/v2/order/certificate/${recent}/site-seal/email-seal`
+    ])
+    expect(requestsFor(standIn, old).map(s => `${s.method} ${s.path}`)).toEqual([
+      `GET /services/v2/order/certificate/${old}`
+    ])
+    expect(outputs()).toMatchObject({ 'sent-ids': recent, 'skipped-ids': old, 'unsent-ids': '' })
+  })
+
+  it.each([
+    ['issued-within', '1d'],
+    ['wait-for-issuance', '90']
+  ])(
+    'a dry run of a seal by order ID with %s plans the look-up before the POST',
+    async (input, value) => {
+      const id = freshId()
+      await runWith({
+        operation: 'email-site-seal',
+        'order-id': id,
+        emails: 'web@example.com',
+        [input]: value,
+        'dry-run': 'true'
+      })
+      expect(process.exitCode).toBeUndefined()
+      expect(log()).toContain(
+        `GET ${standIn.origin}/…/order/certificate/${id} → then POST ${standIn.origin}/…/order/certificate/${id}/site-seal/email-seal`
+      )
+    }
+  )
+})
+
 describe('run() with certificate files', () => {
   let workspace: Certificates
   let leaf: TestCertificate
