@@ -90,9 +90,8 @@ export function runnerProxyFor(url: URL): URL | undefined {
   try {
     proxy = getProxyUrl(url)
   } catch {
-    // A value without a scheme that is no URL with http:// before it either: no proxy, and
-    // runnerProxyWarning says why.
-    return undefined
+    // A value without a scheme that is no URL with http:// before it either: no proxy (proxy stays
+    // undefined), and runnerProxyWarning says why.
   }
   // getProxyUrl's URL answers username and password already decoded; TunnelAgent decodes them
   // once, so hand it a plain URL with the credentials as written in https_proxy.
