@@ -286,7 +286,7 @@ async function send(
       idInput,
       ids,
       targets,
-      ...(issuedWithinSeconds === undefined ? {} : { issuedWithinSeconds }),
+      issuedWithinSeconds,
       wallNow: Date.now,
       body,
       maxRetries,

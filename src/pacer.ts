@@ -94,9 +94,8 @@ export class Pacer {
     this.starts.push(now)
     if (kind === 'lookup') this.lookupStarts.push(now)
     const longest = Math.max(...this.windows.map(w => w.limit))
-    for (const starts of [this.starts, this.lookupStarts]) {
-      if (starts.length > longest) starts.splice(0, starts.length - longest)
-    }
+    // Keep the last `longest` starts, all delayMs reads (a count of 0 or less removes nothing).
+    for (const starts of [this.starts, this.lookupStarts]) starts.splice(0, starts.length - longest)
   }
 }
 

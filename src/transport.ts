@@ -90,9 +90,8 @@ export function runnerProxyFor(url: URL): URL | undefined {
   try {
     proxy = getProxyUrl(url)
   } catch {
-    // A value without a scheme that is no URL with http:// before it either: no proxy, and
-    // runnerProxyWarning says why.
-    return undefined
+    // A value without a scheme that is no URL with http:// before it either: no proxy (proxy stays
+    // undefined), and runnerProxyWarning says why.
   }
   // getProxyUrl's URL answers username and password already decoded; TunnelAgent decodes them
   // once, so hand it a plain URL with the credentials as written in https_proxy.
@@ -214,7 +213,7 @@ export class Transport {
       settle => {
         let request: http.ClientRequest
         try {
-          request = this.open(method, url, headers, body)
+          request = this.open(method, url, headers)
         } catch (error) {
           settle({ error: systemFailure(error, null, false) })
           return undefined
@@ -257,25 +256,15 @@ export class Transport {
   }
 
   /** The request itself, not yet sent: the agent for its URL, and every header. */
-  private open(
-    method: string,
-    url: URL,
-    headers: Record<string, string>,
-    body: string | undefined
-  ): http.ClientRequest {
-    const module = url.protocol === 'https:' ? https : http
-    return module.request(url, {
+  private open(method: string, url: URL, headers: Record<string, string>): http.ClientRequest {
+    // The agent alone makes it HTTP or HTTPS (http.Agent, https.Agent or TunnelAgent): Node takes
+    // the protocol and the default port from the agent, and https.request differs from
+    // http.request only in the default agent, never used here. Node also writes Content-Length
+    // from request.end(body): its length in bytes, 0 for a PUT or POST without one, none for a GET.
+    return http.request(url, {
       method,
       agent: this.agentFor(url),
-      headers: {
-        ...headers,
-        'User-Agent': this.options.userAgent,
-        ...(body === undefined
-          ? method === 'GET'
-            ? {}
-            : { 'Content-Length': '0' }
-          : { 'Content-Length': String(Buffer.byteLength(body)) })
-      }
+      headers: { ...headers, 'User-Agent': this.options.userAgent }
     })
   }
 

@@ -321,6 +321,36 @@ describe('run() against the stand-in', () => {
     expect(messages('warning')).toEqual([])
   })
 
+  it('summary-details auto with an event file that cannot be read: its one warning', async () => {
+    vi.stubEnv('GITHUB_EVENT_PATH', join(dir, 'no-event.json'))
+    await runWith({
+      operation: 'send-certificate',
+      'certificate-id': freshId(),
+      emails: 'ops@example.com',
+      'dry-run': 'true'
+    })
+    expect(messages('warning')).toEqual([
+      'the event file (GITHUB_EVENT_PATH) could not be read (ENOENT: no such file or directory): the repository is taken as public, so the job summary shows recipients and the message by count (summary-details: full shows them)'
+    ])
+    expect(process.exitCode).toBeUndefined()
+  })
+
+  it.each(['full', 'counts'])(
+    'summary-details %s: the event file is not read, so one that cannot be is no warning',
+    async details => {
+      vi.stubEnv('GITHUB_EVENT_PATH', join(dir, 'no-event.json'))
+      await runWith({
+        operation: 'send-certificate',
+        'certificate-id': freshId(),
+        emails: 'ops@example.com',
+        'summary-details': details,
+        'dry-run': 'true'
+      })
+      expect(messages('warning')).toEqual([])
+      expect(process.exitCode).toBeUndefined()
+    }
+  )
+
   it.each([
     [20, 'every ID', (ids: string[]) => ids],
     [21, 'the first 20 IDs and the count', (ids: string[]) => [...ids.slice(0, 20), '… 21 in all']]
@@ -684,6 +714,52 @@ describe('run() with order IDs', () => {
     )
     expect(outputs()).toMatchObject({ 'status-code': '204', 'sent-ids': id })
   })
+})
+
+describe('run() with order IDs and issued-within', () => {
+  const daysAgo = (days: number): string => new Date(Date.now() - days * 86_400_000).toISOString()
+
+  it('looks each order up and skips the one issued longer ago, sending the other', async () => {
+    const [recent, old] = [freshId(), freshId()]
+    standIn.setOrder(recent, { dateIssued: daysAgo(0.5) })
+    standIn.setOrder(old, { dateIssued: daysAgo(3) })
+    await runWith({
+      operation: 'email-site-seal',
+      'order-id': `${recent},${old}`,
+      emails: 'web@example.com',
+      'issued-within': '1d'
+    })
+    expect(process.exitCode).toBeUndefined()
+    expect(requestsFor(standIn, recent).map(s => `${s.method} ${s.path}`)).toEqual([
+      `GET /services/v2/order/certificate/${recent}`,
+      `POST /services/v2/order/certificate/${recent}/site-seal/email-seal`
+    ])
+    expect(requestsFor(standIn, old).map(s => `${s.method} ${s.path}`)).toEqual([
+      `GET /services/v2/order/certificate/${old}`
+    ])
+    expect(outputs()).toMatchObject({ 'sent-ids': recent, 'skipped-ids': old, 'unsent-ids': '' })
+  })
+
+  it.each([
+    ['issued-within', '1d'],
+    ['wait-for-issuance', '90']
+  ])(
+    'a dry run of a seal by order ID with %s plans the look-up before the POST',
+    async (input, value) => {
+      const id = freshId()
+      await runWith({
+        operation: 'email-site-seal',
+        'order-id': id,
+        emails: 'web@example.com',
+        [input]: value,
+        'dry-run': 'true'
+      })
+      expect(process.exitCode).toBeUndefined()
+      expect(log()).toContain(
+        `GET ${standIn.origin}/…/order/certificate/${id} → then POST ${standIn.origin}/…/order/certificate/${id}/site-seal/email-seal`
+      )
+    }
+  )
 })
 
 describe('run() with certificate files', () => {

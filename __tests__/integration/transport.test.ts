@@ -292,14 +292,15 @@ describe('failures by kind', () => {
     expect(ms).toBeLessThan(1000)
   })
 
-  it('names a close in the middle of the body as a network failure with the status', async () => {
+  it("names a close in the middle of the body as a network failure with the status and Node's 'aborted'", async () => {
     const server = await rawServer(socket =>
       socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 1000\r\n\r\n<html>')
     )
     await expect(transport().request('GET', server.url, {}, undefined)).rejects.toMatchObject({
       kind: 'network',
       status: 503,
-      code: 'ECONNRESET'
+      code: 'ECONNRESET',
+      detail: 'aborted'
     })
   })
 
