@@ -31374,6 +31374,7 @@ const ACTION_INPUTS = {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./src/certificate-file.ts
 // Certificate files: the `certificate-file` input's patterns matched against the file system with
 // a small glob matcher (`*`, `?`, `**`, `[...]`; no dependency), and each file read (at most
@@ -31435,14 +31436,20 @@ function visible(name, segment) {
     return !name.startsWith('.') || segment.startsWith('.');
 }
 /**
+ * An absolute path's root (`/`, `C:\`, `\\server\share\`) and the names after it, split with
+ * `path` (node:path, or its posix or win32 flavour in tests).
+ */
+function splitAbsolute({ absolute, path }) {
+    const { root } = path.parse(absolute);
+    return { root, segments: absolute.slice(root.length).split(path.sep).filter(Boolean) };
+}
+/**
  * The files a pattern matches, absolute, sorted; a path without wildcards matches itself when it
  * is a file. `**` matches any number of directories (hidden ones and symlinks to directories are
  * not descended).
  */
 function matchFiles(pattern, base) {
-    const absolute = (0,external_node_path_namespaceObject.resolve)(base, pattern);
-    const root = absolute.startsWith(external_node_path_namespaceObject.sep) ? external_node_path_namespaceObject.sep : absolute.slice(0, absolute.indexOf(external_node_path_namespaceObject.sep) + 1);
-    const segments = absolute.slice(root.length).split(external_node_path_namespaceObject.sep).filter(Boolean);
+    const { root, segments } = splitAbsolute({ absolute: (0,external_node_path_namespaceObject.resolve)(base, pattern), path: (external_node_path_default()) });
     const found = new Set();
     const walk = (dir, rest) => {
         if (found.size >= MAX_MATCHES)
@@ -31496,7 +31503,7 @@ function readHead(path, max) {
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 /** The facts of one certificate. */
 function factsOf(certificate) {
-    const cn = /^CN=(.*)$/m.exec(certificate.subject)?.[1];
+    const cn = /^CN=(.*)/m.exec(certificate.subject)?.[1];
     return {
         serialNumber: certificate.serialNumber.toUpperCase(),
         thumbprint: certificate.fingerprint.replace(/:/g, '').toUpperCase(),
@@ -32322,12 +32329,25 @@ function parseHexList(input, value, rule) {
 /** Common names: trimmed, without whitespace or control characters inside. */
 function parseCommonNames(input, value) {
     const names = splitLines(value);
-    const problems = names
-        .filter(name => /\s/.test(name) || CONTROL.test(name))
-        .map(name => `${input}: ${quote(name)} holds whitespace or control characters; a common name is one name such as www.example.com`);
+    const problems = names.flatMap(name => {
+        const problem = commonNameProblem(name);
+        return problem ? [`${input}: ${quote(name)} ${problem}`] : [];
+    });
     if (problems.length)
         throw new InputError(problems);
     return names;
+}
+/** What is wrong with a common name as one name (www.example.com, *.example.com), if anything. */
+function commonNameProblem(name) {
+    const one = 'a common name is one name such as www.example.com';
+    if (/\s/.test(name) || CONTROL.test(name))
+        return `holds whitespace or control characters; ${one}`;
+    const format = FORMAT_CHARACTER.exec(name);
+    if (format)
+        return `holds an invisible format character (${codePointName(format[0])}); type it again without it`;
+    if (!/[\p{L}\p{N}]/u.test(name))
+        return `holds no letter or digit; ${one}`;
+    return undefined;
 }
 const LONG_UNITS = { s: 1, m: 60, h: 3600, d: 86_400 };
 /** A duration with days too (`90s`, `15m`, `2h`, `7d`, or seconds), from 1 s to maxSeconds. */
@@ -32727,9 +32747,8 @@ function runnerProxyFor(url) {
         proxy = getProxyUrl(url);
     }
     catch {
-        // A value without a scheme that is no URL with http:// before it either: no proxy, and
-        // runnerProxyWarning says why.
-        return undefined;
+        // A value without a scheme that is no URL with http:// before it either: no proxy (proxy stays
+        // undefined), and runnerProxyWarning says why.
     }
     // getProxyUrl's URL answers username and password already decoded; TunnelAgent decodes them
     // once, so hand it a plain URL with the credentials as written in https_proxy.
@@ -32818,7 +32837,7 @@ class Transport {
         }, settle => {
             let request;
             try {
-                request = this.open(method, url, headers, body);
+                request = this.open(method, url, headers);
             }
             catch (error) {
                 settle({ error: systemFailure(error, null, false) });
@@ -32856,20 +32875,15 @@ class Transport {
         });
     }
     /** The request itself, not yet sent: the agent for its URL, and every header. */
-    open(method, url, headers, body) {
-        const module = url.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_;
-        return module.request(url, {
+    open(method, url, headers) {
+        // The agent alone makes it HTTP or HTTPS (http.Agent, https.Agent or TunnelAgent): Node takes
+        // the protocol and the default port from the agent, and https.request differs from
+        // http.request only in the default agent, never used here. Node also writes Content-Length
+        // from request.end(body): its length in bytes, 0 for a PUT or POST without one, none for a GET.
+        return external_node_http_.request(url, {
             method,
             agent: this.agentFor(url),
-            headers: {
-                ...headers,
-                'User-Agent': this.options.userAgent,
-                ...(body === undefined
-                    ? method === 'GET'
-                        ? {}
-                        : { 'Content-Length': '0' }
-                    : { 'Content-Length': String(Buffer.byteLength(body)) })
-            }
+            headers: { ...headers, 'User-Agent': this.options.userAgent }
         });
     }
     /** Closes every connection, kept-alive or still tunnelling, so the process can exit. */
@@ -34998,7 +35012,7 @@ class Pacer {
             if (this.halt.aborted)
                 return;
             const paused = this.clock.now() < this.pausedUntil;
-            const why = paused ? 'after a 429' : "to stay under DigiCert's rate limits";
+            const why = paused ? 'after a 429 or 503' : "to stay under DigiCert's rate limits";
             this.log.debug(`pacing: the next ${kind} waits ${delay} ms ${why}`);
             // Short waits are routine at full speed; long ones would look like a hang. A 429's pause is
             // announced with its retry.
@@ -35017,10 +35031,9 @@ class Pacer {
         if (kind === 'lookup')
             this.lookupStarts.push(now);
         const longest = Math.max(...this.windows.map(w => w.limit));
-        for (const starts of [this.starts, this.lookupStarts]) {
-            if (starts.length > longest)
-                starts.splice(0, starts.length - longest);
-        }
+        // Keep the last `longest` starts, all delayMs reads (a count of 0 or less removes nothing).
+        for (const starts of [this.starts, this.lookupStarts])
+            starts.splice(0, starts.length - longest);
     }
 }
 /** Requests in flight at most, with look-ups holding at most half of them. */
@@ -35246,8 +35259,8 @@ class Run {
             const miss = answer instanceof CertCentralError && answer.status === 404;
             if (answer instanceof CertCentralError && (!miss || step.step === 'list'))
                 return this.settled(id, progress, answer, 'lookup');
-            if (!(answer instanceof CertCentralError))
-                progress.status = answer.status;
+            // The step's status: an answer's, or a miss's 404 (which request has already kept).
+            progress.status = answer.status;
             const content = answer instanceof CertCentralError ? null : answer;
             answers = withFindAnswer({ answers, step, answer: content });
         }
@@ -35396,7 +35409,7 @@ class Run {
             const step = orderStep({
                 orderId: id,
                 answer: failed ? answer : answer.order,
-                ...(progress.orderStatus === undefined ? {} : { lastStatus: progress.orderStatus }),
+                lastStatus: progress.orderStatus,
                 orderTarget: OPERATIONS[this.options.operation].orderTarget,
                 check,
                 now,
@@ -35772,7 +35785,7 @@ async function send(plan, wiring) {
         idInput,
         ids,
         targets,
-        ...(issuedWithinSeconds === undefined ? {} : { issuedWithinSeconds }),
+        issuedWithinSeconds,
         wallNow: Date.now,
         body,
         maxRetries,
@@ -36095,6 +36108,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 
