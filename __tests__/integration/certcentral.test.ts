@@ -1180,6 +1180,22 @@ describe('connection failures', () => {
     )
   })
 
+  it('takes a status below 100 for neither a success nor a redirect', async () => {
+    const raw = net.createServer(socket => {
+      socket.on('error', () => undefined)
+      socket.once('data', () =>
+        socket.end('HTTP/1.1 099 Odd\r\nContent-Length: 0\r\nConnection: close\r\n\r\n')
+      )
+    })
+    extraServers.push(raw)
+    await new Promise<void>(resolve => raw.listen(0, '127.0.0.1', resolve))
+    const port = (raw.address() as net.AddressInfo).port
+    const error = await failure(send(make({ baseUrl: `http://127.0.0.1:${port}/services/v2` })))
+    expect(error).toMatchObject({ status: 99 })
+    expect(error.message).toMatch(/^HTTP 99\b/)
+    expect(error.message).not.toContain('redirect')
+  })
+
   it('carries no DigiCert codes in a failure of the connection', async () => {
     handler = () => undefined
     const error = await failure(send(make({ timeoutMs: DEADLINE_MS })))
@@ -1471,6 +1487,17 @@ describe('the look-ups that find a certificate', () => {
       'GET /order/certificate/0A1B',
       'GET /order/certificate?filters[serial_number]=0A1B&offset=0&limit=100',
       'GET /order/certificate?filters[common_name]=a.example&filters[status]=issued&offset=0&limit=100',
+      'GET /order/certificate/{order.id}/duplicate',
+      'PUT /certificate/{certificate.id}/sendemail'
+    ])
+    const serial = make({ idInput: 'serial-number' }).client
+    expect(
+      serial
+        .plannedFor('send-certificate', '0A1B', { known: { serialNumber: '0A1B' } })
+        .map(s => `${s.method} ${s.url.slice(shown.length)}`)
+    ).toEqual([
+      'GET /order/certificate/0A1B',
+      'GET /order/certificate?filters[serial_number]=0A1B&offset=0&limit=100',
       'GET /order/certificate/{order.id}/duplicate',
       'PUT /certificate/{certificate.id}/sendemail'
     ])

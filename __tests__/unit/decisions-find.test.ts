@@ -349,6 +349,19 @@ describe('findStep: a common name (newest)', () => {
     })
   })
 
+  it('a duplicate listed without a status is a candidate (the list may leave it out)', () => {
+    const unstated = certificate('14', {
+      serialNumber: '06',
+      commonName: 'shop.example.com',
+      dateIssued: '2026-06-01T00:00:00Z',
+      validTill: '2026-12-01'
+    })
+    const orders = ordersOf(page([{ id: '1', certificate: primaryA }]))
+    expect(
+      newest({ commonNameList: { orders, complete: true }, duplicates: { '1': [unstated] } })
+    ).toMatchObject({ step: 'found', found: { certificateId: '14' } })
+  })
+
   it('a duplicate not issued is no candidate; nothing left is not found', () => {
     const revoked = certificate('13', {
       serialNumber: '05',
