@@ -2,8 +2,9 @@
 //   node script/coverage-badge.js            rewrite the badge in README.md
 //   node script/coverage-badge.js --check    change nothing; fail when the badge differs (CI)
 //   node script/coverage-badge.js --summary  print a Markdown table for a job summary
-// The badge shows whole percents rounded down: V8's figures wobble by hundredths between runs
-// (timing-dependent branches in the integration tests), and the check must not.
+// The badge shows whole percents rounded down, and --check lets each figure differ by one point:
+// V8's figures wobble between runs (timing-dependent lines and branches of the integration tests:
+// a fresh clone measured lines 99.94 % where another run measured 100 %), and the check must not.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -60,17 +61,36 @@ export function badgeIn(readme) {
   return BADGE.exec(readme)?.[0]
 }
 
+/** How far a figure the badge shows may be from the measured one, in whole percents. */
+export const WOBBLE = 1
+
 /**
- * What --check says: undefined when README.md shows `wanted`, else the failure naming both badges
- * and the command that fixes it.
+ * What --check says: undefined when README.md's badge shows lines and branches within WOBBLE of
+ * `wanted`'s, else the failure naming both badges and the command that fixes it.
  * @param {{ readme: string, wanted: string }} state
  * @returns {string | undefined}
  */
 export function checkProblem({ readme, wanted }) {
   const shown = badgeIn(readme)
-  if (shown === wanted) return undefined
   if (shown === undefined) return 'coverage-badge: README.md has no coverage badge'
+  const [have, want] = [figures(shown), figures(wanted)]
+  const close =
+    have !== undefined &&
+    want !== undefined &&
+    Math.abs(have.lines - want.lines) <= WOBBLE &&
+    Math.abs(have.branches - want.branches) <= WOBBLE
+  if (close) return undefined
   return `coverage-badge: README.md's coverage badge is stale: it shows ${shown}, measured ${wanted}; run ${FIX} and commit README.md`
+}
+
+/**
+ * The whole percents a badge shows, or undefined when it is not one of ours.
+ * @param {string} shown
+ * @returns {{ lines: number, branches: number } | undefined}
+ */
+function figures(shown) {
+  const match = /^!\[coverage: lines (\d+) %, branches (\d+) %\]/.exec(shown)
+  return match ? { lines: Number(match[1]), branches: Number(match[2]) } : undefined
 }
 
 /**
