@@ -125,7 +125,7 @@ function main() {
       console.error(problem)
       process.exit(1)
     }
-    console.log(`coverage-badge: README.md shows ${wanted}`)
+    console.log(`coverage-badge: README.md shows ${badgeIn(readme)}, measured ${wanted}`)
     return
   }
   const shown = badgeIn(readme)
