@@ -81,6 +81,12 @@ describe('parsePlan: certificate-file', () => {
 })
 
 describe('fileTargets', () => {
+  it('refuses a plan without a single file read (no pattern, or a reader that gave nothing)', () => {
+    expect(inputErrorOf(() => fileTargets({ readings: [], now: WALL_NOW })).problems).toEqual([
+      'certificate-file: no certificate file was read; give the path of one or more'
+    ])
+  })
+
   it('takes two files with the same certificate once, with a warning naming both', () => {
     const other = { ...facts, thumbprint: 'CD'.repeat(20) }
     expect(
