@@ -34205,6 +34205,9 @@ function fileTargets({ readings, now }) {
         byThumbprint.set(facts.thumbprint, path);
         targets.push({ id: path, known: { ...facts, file: path } });
     }
+    // Every pattern reads as a file or a problem, so none can only mean the reading failed silently.
+    if (!problems.length && targets.length === 0)
+        problems.push('certificate-file: no certificate file was read; give the path of one or more');
     if (problems.length)
         throw new InputError(problems);
     return { targets, warnings };
