@@ -145,15 +145,18 @@ function hexOf(value: unknown): string | undefined {
   return /^[0-9A-F]{1,64}$/.test(hex) ? hex : undefined
 }
 
-/** Serials (or thumbprints) compared as numbers: separators, case and leading zeros ignored. */
+/** A serial or thumbprint as a number's digits: separators, case and leading zeros dropped. */
+export function hexKey(hex: string): string {
+  return hex
+    .replace(/[:\s-]/g, '')
+    .toUpperCase()
+    .replace(/^0+(?=.)/, '')
+}
+
+/** Serials (or thumbprints) compared as numbers (hexKey). */
 export function sameHex(a: string | undefined, b: string | undefined): boolean {
   if (a === undefined || b === undefined) return false
-  const norm = (hex: string): string =>
-    hex
-      .replace(/[:\s-]/g, '')
-      .toUpperCase()
-      .replace(/^0+(?=.)/, '')
-  return norm(a) === norm(b)
+  return hexKey(a) === hexKey(b)
 }
 
 // ---- Order list and duplicates ----------------------------------------------------------------

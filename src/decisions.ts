@@ -6,6 +6,7 @@ import {
   ISSUED,
   MAX_LIST_ENTRIES,
   isFinalWithoutCertificate,
+  hexKey,
   sameHex,
   type CertificateSummary,
   type OrderInfo,
@@ -755,7 +756,7 @@ export function pickNewest({
   const seen = new Set<string>()
   let newest: { found: Found; at: number } | undefined
   for (const found of candidates) {
-    const serial = found.serialNumber?.replace(/^0+(?=.)/, '')
+    const serial = found.serialNumber === undefined ? undefined : hexKey(found.serialNumber)
     if (serial !== undefined && seen.has(serial)) continue
     if (serial !== undefined) seen.add(serial)
     if (
