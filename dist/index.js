@@ -31823,15 +31823,18 @@ function hexOf(value) {
     const hex = value.replace(/[:\s-]/g, '').toUpperCase();
     return /^[0-9A-F]{1,64}$/.test(hex) ? hex : undefined;
 }
-/** Serials (or thumbprints) compared as numbers: separators, case and leading zeros ignored. */
-function sameHex(a, b) {
-    if (a === undefined || b === undefined)
-        return false;
-    const norm = (hex) => hex
+/** A serial or thumbprint as a number's digits: separators, case and leading zeros dropped. */
+function hexKey(hex) {
+    return hex
         .replace(/[:\s-]/g, '')
         .toUpperCase()
         .replace(/^0+(?=.)/, '');
-    return norm(a) === norm(b);
+}
+/** Serials (or thumbprints) compared as numbers (hexKey). */
+function sameHex(a, b) {
+    if (a === undefined || b === undefined)
+        return false;
+    return hexKey(a) === hexKey(b);
 }
 // ---- Order list and duplicates ----------------------------------------------------------------
 /** Orders asked for per page of the order list. */
@@ -34919,7 +34922,7 @@ function pickNewest({ candidates, commonName, now }) {
     const seen = new Set();
     let newest;
     for (const found of candidates) {
-        const serial = found.serialNumber?.replace(/^0+(?=.)/, '');
+        const serial = found.serialNumber === undefined ? undefined : hexKey(found.serialNumber);
         if (serial !== undefined && seen.has(serial))
             continue;
         if (serial !== undefined)
