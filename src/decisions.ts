@@ -712,8 +712,9 @@ function searchOrders(
 }
 
 /**
- * A common name's newest issued, unexpired certificate, by date_issued (else valid_from; a
- * primary without either is dated by its Order info) among the orders' primaries and duplicates.
+ * A common name's newest issued, unexpired certificate, by date_issued (else valid_from) among the
+ * orders' primaries and duplicates, each taken only when its name is the one asked (see
+ * orderCandidates for what its order's Order info tells).
  */
 function newestStep({ known, answers, now }: FindInput): FindStep {
   const commonName = known.commonName as string
@@ -721,29 +722,57 @@ function newestStep({ known, answers, now }: FindInput): FindStep {
   if (!list?.complete) return commonNamePage(commonName, list)
   const candidates: Found[] = []
   for (const order of list.orders) {
-    const primary = order.certificate
-    if (primary !== undefined) {
-      const found = fromSummary(order, primary)
-      if (found.issued === undefined) {
-        const info = answers.orders[order.id]
-        if (info === undefined) return { step: 'lookup', key: order.id, as: 'order' }
-        const issued = info?.dateIssued ?? info?.validFrom
-        if (issued !== undefined) found.issued = issued
-      }
-      candidates.push(found)
-    }
-    if (order.hasDuplicates === false) continue
-    const duplicates = answers.duplicates[order.id]
-    if (duplicates === undefined) return { step: 'duplicates', orderId: order.id }
-    for (const duplicate of duplicates)
-      if (duplicate.status === undefined || duplicate.status === ISSUED)
-        candidates.push(fromSummary(order, duplicate))
+    const found = orderCandidates(order, answers)
+    if (!Array.isArray(found)) return found
+    candidates.push(...found)
   }
   const newest = pickNewest({ candidates, commonName, now })
   return newest ? { step: 'found', found: newest } : { step: 'not-found', error: NOT_FOUND }
 }
 
-/** The newest candidate by issue date with this common name (any case), unexpired, one per serial. */
+/**
+ * A listed order's candidates (its primary, its issued duplicates), or the look-up they still
+ * need. The order's Order info (one GET, null on a 404) dates a primary listed without date_issued
+ * or valid_from and names one listed without common_name; a duplicate without common_name has its
+ * order's: the primary's, else the Order info's.
+ */
+function orderCandidates(order: OrderSummary, answers: FindAnswers): Found[] | FindStep {
+  const info = answers.orders[order.id]
+  const lookup: FindStep = { step: 'lookup', key: order.id, as: 'order' }
+  const candidates: Found[] = []
+  const primary = order.certificate && fromSummary(order, order.certificate)
+  if (primary !== undefined) {
+    if (primary.issued === undefined || primary.commonName === undefined) {
+      if (info === undefined) return lookup
+      const issued = primary.issued ?? info?.dateIssued ?? info?.validFrom
+      const named = primary.commonName ?? info?.commonName
+      if (issued !== undefined) primary.issued = issued
+      if (named !== undefined) primary.commonName = named
+    }
+    candidates.push(primary)
+  }
+  if (order.hasDuplicates === false) return candidates
+  const duplicates = answers.duplicates[order.id]
+  if (duplicates === undefined) return { step: 'duplicates', orderId: order.id }
+  const issued = duplicates.filter(d => d.status === undefined || d.status === ISSUED)
+  let name = primary?.commonName
+  if (name === undefined && issued.some(d => d.commonName === undefined)) {
+    if (info === undefined) return lookup
+    name = info?.commonName
+  }
+  for (const duplicate of issued) {
+    const found = fromSummary(order, duplicate)
+    if (found.commonName === undefined && name !== undefined) found.commonName = name
+    candidates.push(found)
+  }
+  return candidates
+}
+
+/**
+ * The newest candidate by issue date named `commonName` (as DNS names compare: sameDnsName),
+ * unexpired, one per serial (the first listing of a serial counts). A candidate whose name is not
+ * known is not taken: it could be any certificate.
+ */
 export function pickNewest({
   candidates,
   commonName,
@@ -756,20 +785,22 @@ export function pickNewest({
   const seen = new Set<string>()
   let newest: { found: Found; at: number } | undefined
   for (const found of candidates) {
+    if (found.commonName === undefined || !sameDnsName(found.commonName, commonName)) continue
     const serial = found.serialNumber === undefined ? undefined : hexKey(found.serialNumber)
     if (serial !== undefined && seen.has(serial)) continue
     if (serial !== undefined) seen.add(serial)
-    if (
-      found.commonName !== undefined &&
-      found.commonName.toLowerCase() !== commonName.toLowerCase()
-    )
-      continue
     if (found.validTill !== undefined && Date.parse(found.validTill) <= now) continue
     const at = found.issued === undefined ? -Infinity : Date.parse(found.issued)
     if (newest === undefined || at > newest.at)
       newest = { found, at: Number.isNaN(at) ? -Infinity : at }
   }
   return newest?.found
+}
+
+/** Whether two names are one DNS name: ASCII letters in any case, all else exactly (no wildcards). */
+export function sameDnsName(a: string, b: string): boolean {
+  const fold = (name: string): string => name.replace(/[A-Z]/g, letter => letter.toLowerCase())
+  return fold(a) === fold(b)
 }
 
 /**

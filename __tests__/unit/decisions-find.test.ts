@@ -349,6 +349,158 @@ describe('findStep: a common name (newest)', () => {
     })
   })
 
+  describe("a candidate's name, from the list or its order's Order info (issue 22)", () => {
+    const unnamedNewer = certificate('41', {
+      serialNumber: '07',
+      dateIssued: '2026-05-25T00:00:00Z',
+      validTill: '2026-12-01'
+    })
+    const listed = (...orders: Parameters<typeof page>[0]) => ({
+      commonNameList: { orders: ordersOf(page(orders)), complete: true }
+    })
+    const both = listed(
+      { id: '2', certificate: primaryB, hasDuplicates: false },
+      { id: '4', certificate: unnamedNewer, hasDuplicates: false }
+    )
+
+    it("a primary listed without common_name is named by its order's Order info", () => {
+      expect(newest(both)).toEqual({ step: 'lookup', key: '4', as: 'order' })
+      expect(
+        newest({ ...both, orders: { '4': order({ commonName: 'SHOP.example.com' }) } })
+      ).toEqual({
+        step: 'found',
+        found: {
+          certificateId: '41',
+          orderId: '4',
+          commonName: 'SHOP.example.com',
+          serialNumber: '07',
+          validTill: '2026-12-01',
+          issued: '2026-05-25T00:00:00Z'
+        }
+      })
+    })
+
+    it('another name in its Order info, none there, or a 404: the newer one is not taken', () => {
+      for (const info of [
+        order({ commonName: 'other.example.com' }),
+        order({ commonName: undefined }),
+        null
+      ])
+        expect(newest({ ...both, orders: { '4': info } })).toMatchObject({
+          step: 'found',
+          found: { certificateId: '21' }
+        })
+    })
+
+    it('one Order info gives an unnamed, undated primary both its name and its date', () => {
+      const bare = certificate('42', { serialNumber: '08', validTill: '2026-12-01' })
+      const answers = listed(
+        { id: '2', certificate: primaryB, hasDuplicates: false },
+        { id: '5', certificate: bare, hasDuplicates: false }
+      )
+      expect(newest(answers)).toEqual({ step: 'lookup', key: '5', as: 'order' })
+      expect(
+        newest({ ...answers, orders: { '5': order({ dateIssued: '2026-05-26T00:00:00Z' }) } })
+      ).toMatchObject({
+        found: {
+          certificateId: '42',
+          commonName: 'shop.example.com',
+          issued: '2026-05-26T00:00:00Z'
+        }
+      })
+    })
+
+    it("a named, dated primary needs no Order info, whatever its order's says", () => {
+      expect(
+        newest({ ...listed({ id: '2', certificate: primaryB, hasDuplicates: false }) })
+      ).toMatchObject({ step: 'found', found: { certificateId: '21' } })
+    })
+
+    const unnamedDuplicate = certificate('43', {
+      serialNumber: '09',
+      status: 'issued',
+      dateIssued: '2026-05-28T00:00:00Z',
+      validTill: '2026-12-01'
+    })
+
+    it("a duplicate without common_name has its order's: the listed primary's", () => {
+      expect(
+        newest({
+          ...listed({ id: '2', certificate: primaryB }),
+          duplicates: { '2': [unnamedDuplicate] }
+        })
+      ).toEqual({
+        step: 'found',
+        found: {
+          certificateId: '43',
+          orderId: '2',
+          commonName: 'shop.example.com',
+          serialNumber: '09',
+          validTill: '2026-12-01',
+          issued: '2026-05-28T00:00:00Z'
+        }
+      })
+    })
+
+    it("... else its order's Order info (one look-up, after the duplicate list)", () => {
+      const answers = {
+        ...listed({ id: '2', certificate: primaryB, hasDuplicates: false }, { id: '6' }),
+        duplicates: { '6': [unnamedDuplicate] }
+      }
+      expect(newest({ ...answers, duplicates: {} })).toEqual({ step: 'duplicates', orderId: '6' })
+      expect(newest(answers)).toEqual({ step: 'lookup', key: '6', as: 'order' })
+      expect(newest({ ...answers, orders: { '6': order() } })).toMatchObject({
+        found: { certificateId: '43', orderId: '6', commonName: 'shop.example.com' }
+      })
+      for (const info of [order({ commonName: 'other.example.com' }), null])
+        expect(newest({ ...answers, orders: { '6': info } })).toMatchObject({
+          found: { certificateId: '21' }
+        })
+    })
+
+    it("an unnamed primary's Order info names its duplicates too", () => {
+      const answers = {
+        ...listed(
+          { id: '2', certificate: primaryB, hasDuplicates: false },
+          { id: '4', certificate: unnamedNewer }
+        ),
+        duplicates: { '4': [unnamedDuplicate] }
+      }
+      expect(newest(answers)).toEqual({ step: 'lookup', key: '4', as: 'order' })
+      expect(newest({ ...answers, orders: { '4': order() } })).toMatchObject({
+        found: { certificateId: '43', commonName: 'shop.example.com' }
+      })
+      expect(
+        newest({ ...answers, orders: { '4': order({ commonName: 'other.example.com' }) } })
+      ).toMatchObject({ found: { certificateId: '21' } })
+    })
+
+    it("a duplicate named otherwise is not taken, though its order's name is the one asked", () => {
+      const renamed = certificate('44', {
+        serialNumber: '0A',
+        commonName: 'other.example.com',
+        dateIssued: '2026-05-29T00:00:00Z',
+        validTill: '2026-12-01'
+      })
+      expect(
+        newest({ ...listed({ id: '2', certificate: primaryB }), duplicates: { '2': [renamed] } })
+      ).toMatchObject({ found: { certificateId: '21' } })
+    })
+
+    it('an order without a listed primary whose duplicates are all named needs no Order info', () => {
+      const named = certificate('45', {
+        serialNumber: '0B',
+        commonName: 'shop.example.com',
+        dateIssued: '2026-05-30T00:00:00Z',
+        validTill: '2026-12-01'
+      })
+      expect(newest({ ...listed({ id: '7' }), duplicates: { '7': [named] } })).toMatchObject({
+        step: 'found',
+        found: { certificateId: '45' }
+      })
+    })
+  })
+
   it('a duplicate listed without a status is a candidate (the list may leave it out)', () => {
     const unstated = certificate('14', {
       serialNumber: '06',
@@ -379,27 +531,93 @@ describe('findStep: a common name (newest)', () => {
 })
 
 describe('pickNewest', () => {
+  /** A candidate named `x` unless told otherwise. */
   const found = (certificateId: string, fields: Partial<Found> = {}): Found => ({
     certificateId,
     orderId: '1',
+    commonName: 'x',
     ...fields
   })
 
   it('newest by issue date; unexpired; the common name in any case; one per serial', () => {
+    const shop = { commonName: 'shop.example.com' }
     const candidates = [
-      found('1', { issued: '2026-01-01', serialNumber: '0A' }),
-      found('2', { issued: '2026-05-01', serialNumber: '0B', validTill: '2026-06-01T00:00:00Z' }),
+      found('1', { ...shop, issued: '2026-01-01', serialNumber: '0A' }),
+      found('2', {
+        ...shop,
+        issued: '2026-05-01',
+        serialNumber: '0B',
+        validTill: '2026-06-01T00:00:00Z'
+      }),
       found('3', { issued: '2026-05-02', commonName: 'other.example.com' }),
       found('4', {
         issued: '2026-04-01',
         commonName: 'SHOP.example.com',
         validTill: '2026-06-01T00:00:01Z'
       }),
-      found('5', { issued: '2026-05-03', serialNumber: '000A' })
+      found('5', { ...shop, issued: '2026-05-03', serialNumber: '000A' })
     ]
     expect(
       pickNewest({ candidates, commonName: 'shop.example.com', now: NOW })?.certificateId
     ).toBe('4')
+  })
+
+  it.each<[string, string | undefined, string, boolean]>([
+    ['the same name', 'shop.example.com', 'shop.example.com', true],
+    ['ASCII letters in another case', 'SHOP.Example.COM', 'shop.example.com', true],
+    ['asked in another case', 'shop.example.com', 'Shop.EXAMPLE.com', true],
+    ['no name (the list left it out)', undefined, 'shop.example.com', false],
+    ['another name', 'other.example.com', 'shop.example.com', false],
+    ['a wildcard over the name', '*.example.com', 'shop.example.com', false],
+    ['a wildcard asked for', '*.example.com', '*.example.com', true],
+    ['the name with a final dot', 'shop.example.com.', 'shop.example.com', false],
+    ['the name with a space', ' shop.example.com', 'shop.example.com', false],
+    ['a part of the name', 'example.com', 'shop.example.com', false],
+    [
+      'the Kelvin sign for K (only ASCII letters fold)',
+      '\u212A.example.com',
+      'k.example.com',
+      false
+    ],
+    ['a dotted capital I for i', '\u0130.example.com', 'i.example.com', false],
+    ['non-ASCII letters, the same', 'bücher.example', 'bücher.example', true],
+    ['non-ASCII letters, in another case', 'BÜCHER.example', 'bücher.example', false]
+  ])('a candidate with %s (%j, asked %j) is taken: %s', (_, name, asked, taken) => {
+    const candidate: Found =
+      name === undefined ? { certificateId: '1', orderId: '1' } : found('1', { commonName: name })
+    expect(pickNewest({ candidates: [candidate], commonName: asked, now: NOW })).toBe(
+      taken ? candidate : undefined
+    )
+  })
+
+  it('a candidate not taken for its name leaves its serial to a later one that is', () => {
+    const unnamed: Found = {
+      certificateId: '1',
+      orderId: '1',
+      issued: '2026-01-01',
+      serialNumber: '0A'
+    }
+    const other = found('2', { issued: '2026-01-02', serialNumber: '0B', commonName: 'x.example' })
+    const named = found('3', {
+      issued: '2025-01-01',
+      serialNumber: 'A',
+      commonName: 'shop.example'
+    })
+    const again = found('4', {
+      issued: '2025-02-01',
+      serialNumber: '0B',
+      commonName: 'shop.example'
+    })
+    expect(
+      pickNewest({
+        candidates: [unnamed, other, named, again],
+        commonName: 'shop.example',
+        now: NOW
+      })
+    ).toBe(again)
+    expect(pickNewest({ candidates: [unnamed, named], commonName: 'shop.example', now: NOW })).toBe(
+      named
+    )
   })
 
   it('an undated or unreadable date loses to a dated one, the first of equals wins', () => {

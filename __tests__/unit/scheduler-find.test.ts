@@ -345,6 +345,50 @@ describe('finding a certificate', () => {
     })
   })
 
+  it('a common name: a newer order listed without a name is named by its Order info, and not sent when it is another', async () => {
+    const older = certificate('601', {
+      serialNumber: '01',
+      commonName: CN,
+      dateIssued: '2026-05-01T00:00:00Z',
+      validTill: '2027-01-01'
+    })
+    const unnamed = certificate('602', {
+      serialNumber: '02',
+      dateIssued: '2026-05-10T00:00:00Z',
+      validTill: '2027-01-01'
+    })
+    const listed = page([
+      { id: '1', certificate: older, hasDuplicates: false },
+      { id: '2', certificate: unnamed, hasDuplicates: false }
+    ])
+    const other = await run(plan('common-name', [{ id: CN, known: { commonName: CN } }]), {
+      lists: { [`common_name=${CN}@0`]: [listed] },
+      lookups: {
+        '2': [info({ orderId: '2', certificateId: '602', commonName: 'other.example.com' })]
+      }
+    })
+    expect(other.api.trail()).toEqual([`list common_name=${CN}@0`, 'lookup 2', 'send 601'])
+    expect(other.outcome.results[0]).toMatchObject({
+      fate: 'sent',
+      certificateId: '601',
+      orderId: '1',
+      commonName: CN
+    })
+    const same = await run(plan('common-name', [{ id: CN, known: { commonName: CN } }]), {
+      lists: { [`common_name=${CN}@0`]: [listed] },
+      lookups: {
+        '2': [info({ orderId: '2', certificateId: '602', commonName: 'SHOP.example.com' })]
+      }
+    })
+    expect(same.api.trail()).toEqual([`list common_name=${CN}@0`, 'lookup 2', 'send 602'])
+    expect(same.outcome.results[0]).toMatchObject({
+      fate: 'sent',
+      certificateId: '602',
+      orderId: '2',
+      commonName: 'SHOP.example.com'
+    })
+  })
+
   it("a seal by file goes to the found certificate's order", async () => {
     const { api } = await run(
       plan('certificate-file', [file()], { operation: 'email-site-seal', body: undefined }),
