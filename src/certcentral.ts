@@ -3,6 +3,7 @@
 // of the answer passes through the sanitizer) and carries DigiCert's codes and a hint.
 import {
   API_KEY_HEADER,
+  anyStatusQuery,
   countDigiCertErrors,
   digits,
   duplicatesPath,
@@ -186,6 +187,9 @@ export class CertCentralClient {
       steps.push(get(orderListPath({ filter: 'common_name', value: commonName, offset: 0 })))
     if (serialNumber !== undefined || commonName !== undefined)
       steps.push(get('/order/certificate/{order.id}/duplicate'))
+    // A common-name input with no issued certificate: is an order of it still waiting for one?
+    if (commonName !== undefined && this.options.idInput === 'common-name')
+      steps.push(get(orderListPath(anyStatusQuery(commonName))))
     return steps
   }
 

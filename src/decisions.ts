@@ -5,7 +5,9 @@
 import {
   ISSUED,
   MAX_LIST_ENTRIES,
+  anyStatusQuery,
   isFinalWithoutCertificate,
+  isWaitingForCertificate,
   hexKey,
   sameHex,
   type CertificateSummary,
@@ -520,6 +522,8 @@ export interface FindAnswers {
   serialList?: readonly OrderSummary[]
   /** The issued orders with the common name: every page read so far, and whether that is all. */
   commonNameList?: { orders: readonly OrderSummary[]; complete: boolean }
+  /** A common name's orders in any status, newest first (the first page), when none is issued. */
+  anyStatusList?: readonly OrderSummary[]
   /** Duplicate lists by order ID ([] for a 404). */
   duplicates: Readonly<Record<string, readonly CertificateSummary[]>>
   /** Order info by order ID, for listed orders without date_issued (null on a 404). */
@@ -557,6 +561,8 @@ export type FindStep =
   | { step: 'duplicates'; orderId: string }
   | { step: 'found'; found: Found }
   | { step: 'not-found'; error: string }
+  /** A common name with no issued certificate, whose newest order is still waiting for one. */
+  | { step: 'not-issued'; orderId: string; status: string; error: string }
 
 /** What a step of the chain was answered: the answer's content, or null for a 404 (not this step). */
 export type FindAnswer =
@@ -588,6 +594,7 @@ export function withFindAnswer({
   const page = answer !== null && 'list' in answer ? answer.list : undefined
   const orders = page?.orders ?? []
   if (step.query.filter === 'serial_number') return { ...answers, serialList: orders }
+  if (step.query.anyStatus) return { ...answers, anyStatusList: orders }
   const all = [...(answers.commonNameList?.orders ?? []), ...orders]
   // The last page: what the total says is read, or a page that brought nothing (no loop forever).
   // At most MAX_LIST_ENTRIES orders in all: a common name on more orders is not paged further.
@@ -727,7 +734,31 @@ function newestStep({ known, answers, now }: FindInput): FindStep {
     candidates.push(...found)
   }
   const newest = pickNewest({ candidates, commonName, now })
-  return newest ? { step: 'found', found: newest } : { step: 'not-found', error: NOT_FOUND }
+  if (newest) return { step: 'found', found: newest }
+  return notIssuedStep(commonName, answers.anyStatusList)
+}
+
+/**
+ * A common name without an issued certificate: its orders in any status first (one page, newest
+ * first), then the first named as asked that still waits for its certificate (send again once it
+ * is issued), else not found.
+ */
+function notIssuedStep(commonName: string, orders: readonly OrderSummary[] | undefined): FindStep {
+  if (orders === undefined) return { step: 'list', query: anyStatusQuery(commonName) }
+  const waiting = orders.find(
+    ({ status, certificate }) =>
+      isWaitingForCertificate(status) &&
+      certificate?.commonName !== undefined &&
+      sameDnsName(certificate.commonName, commonName)
+  )
+  if (waiting === undefined) return { step: 'not-found', error: NOT_FOUND }
+  const { id, status } = waiting
+  return {
+    step: 'not-issued',
+    orderId: id,
+    status,
+    error: `common name ${commonName} is not issued yet: order ${id} is ${status}; send it again once it is issued`
+  }
 }
 
 /**

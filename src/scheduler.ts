@@ -281,6 +281,11 @@ class Run {
       }
       if (step.step === 'not-found')
         return this.ended(id, progress, { step: 'end', fate: 'failed', error: step.error })
+      if (step.step === 'not-issued') {
+        progress.orderId = step.orderId
+        progress.orderStatus = step.status
+        return this.ended(id, progress, { step: 'end', fate: 'unsent', error: step.error })
+      }
       const answer = await this.request('lookup', id, progress, attempt =>
         this.findRequest(step, attempt)
       )

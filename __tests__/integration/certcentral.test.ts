@@ -1508,9 +1508,17 @@ describe('the look-ups that find a certificate', () => {
         .map(s => s.url.slice(shown.length))
     ).toEqual([`/order/certificate/${THUMB}`, '/order/certificate/{order.id}/site-seal/email-seal'])
     const cn = make({ idInput: 'common-name' }).client
+    // a common-name input's last possible look-up: its orders in any status, newest first
     expect(
-      cn.plannedFor('send-certificate', 'a.example', { known: { commonName: 'a.example' } })
-    ).toHaveLength(3)
+      cn
+        .plannedFor('send-certificate', 'a.example', { known: { commonName: 'a.example' } })
+        .map(s => `${s.method} ${s.url.slice(shown.length)}`)
+    ).toEqual([
+      'GET /order/certificate?filters[common_name]=a.example&filters[status]=issued&offset=0&limit=100',
+      'GET /order/certificate/{order.id}/duplicate',
+      'GET /order/certificate?filters[common_name]=a.example&sort=-date_created&offset=0&limit=100',
+      'PUT /certificate/{certificate.id}/sendemail'
+    ])
     expect(cn.plannedFor('send-certificate', 'a.example')).toEqual([
       { method: 'PUT', url: `${shown}/certificate/{certificate.id}/sendemail` }
     ])

@@ -521,12 +521,125 @@ describe('findStep: a common name (newest)', () => {
       dateIssued: '2026-05-30T00:00:00Z'
     })
     const orders = ordersOf(page([{ id: '1' }]))
-    expect(
-      newest({ commonNameList: { orders, complete: true }, duplicates: { '1': [revoked] } })
-    ).toEqual({
+    const answers = { commonNameList: { orders, complete: true }, duplicates: { '1': [revoked] } }
+    expect(newest(answers)).toEqual({
+      step: 'list',
+      query: { filter: 'common_name', value: 'Shop.example.com', offset: 0, anyStatus: true }
+    })
+    expect(newest({ ...answers, anyStatusList: [] })).toEqual({
       step: 'not-found',
       error: NOT_FOUND
     })
+  })
+})
+
+describe('findStep: a common name not issued yet (issue 22)', () => {
+  const known: Known = { commonName: 'Shop.example.com' }
+  const none = { commonNameList: { orders: [], complete: true } }
+  const newest = (answers: Partial<FindAnswers>) => step(known, answers, 'newest')
+  const named = (commonName?: string) =>
+    certificate('9', commonName === undefined ? {} : { commonName })
+  const any = (...orders: Parameters<typeof page>[0]) => ({
+    ...none,
+    anyStatusList: ordersOf(page(orders))
+  })
+
+  it('no issued certificate: one more page, its orders in any status, newest first', () => {
+    expect(newest(none)).toEqual({
+      step: 'list',
+      query: { filter: 'common_name', value: 'Shop.example.com', offset: 0, anyStatus: true }
+    })
+  })
+
+  it('an order of it still waiting for its certificate: not issued yet, naming the order and its status', () => {
+    expect(
+      newest(any({ id: '8105', status: 'pending', certificate: named('shop.example.com') }))
+    ).toStrictEqual({
+      step: 'not-issued',
+      orderId: '8105',
+      status: 'pending',
+      error:
+        'common name Shop.example.com is not issued yet: order 8105 is pending; send it again once it is issued'
+    })
+  })
+
+  it.each<[string, boolean]>([
+    ['pending', true],
+    ['needs_approval', true],
+    ['processing', true],
+    ['waiting_pickup', true],
+    ['approved', true],
+    ['reissue_pending', true],
+    ['needs_csr', true],
+    ['issued', false],
+    ['rejected', false],
+    ['canceled', false],
+    ['cancelled', false],
+    ['revoked', false],
+    ['expired', false],
+    ['', false]
+  ])('an order %j is waiting for its certificate: %s', (status, waiting) => {
+    expect(newest(any({ id: '8', status, certificate: named('shop.example.com') }))).toMatchObject(
+      waiting
+        ? { step: 'not-issued', orderId: '8', status }
+        : { step: 'not-found', error: NOT_FOUND }
+    )
+  })
+
+  it('the first waiting order of the list (the newest), past the ones that ended', () => {
+    expect(
+      newest(
+        any(
+          { id: '3', status: 'rejected', certificate: named('shop.example.com') },
+          { id: '2', status: 'needs_approval', certificate: named('SHOP.example.COM') },
+          { id: '1', status: 'pending', certificate: named('shop.example.com') }
+        )
+      )
+    ).toMatchObject({ step: 'not-issued', orderId: '2', status: 'needs_approval' })
+  })
+
+  it('an order named otherwise, or listed without a name, is not this one', () => {
+    for (const certificate of [named('other.example.com'), named(), undefined])
+      expect(newest(any({ id: '8', status: 'pending', certificate }))).toEqual({
+        step: 'not-found',
+        error: NOT_FOUND
+      })
+    expect(
+      newest(
+        any(
+          { id: '8', status: 'pending', certificate: named('*.example.com') },
+          { id: '7', status: 'pending', certificate: named('shop.example.com') }
+        )
+      )
+    ).toMatchObject({ step: 'not-issued', orderId: '7' })
+  })
+
+  it('an issued certificate found asks nothing more', () => {
+    const primary = certificate('11', {
+      serialNumber: '01',
+      commonName: 'shop.example.com',
+      dateIssued: '2026-03-01T00:00:00Z',
+      validTill: '2026-12-01'
+    })
+    expect(
+      newest({
+        commonNameList: {
+          orders: ordersOf(page([{ id: '1', certificate: primary, hasDuplicates: false }])),
+          complete: true
+        }
+      })
+    ).toMatchObject({ step: 'found', found: { certificateId: '11' } })
+  })
+
+  it("a file's common name is never asked in any status: not found", () => {
+    expect(
+      step(file, {
+        byThumbprint: null,
+        bySerial: null,
+        serialList: [],
+        commonNameList: { orders: [], complete: true }
+      })
+    ).toEqual({ step: 'not-found', error: NOT_FOUND })
   })
 })
 
@@ -747,6 +860,20 @@ describe('withFindAnswer', () => {
         answer: { list }
       }).serialList
     ).toEqual(list.orders)
+  })
+
+  it("a common name's orders in any status: the first page's orders ([] for a 404)", () => {
+    const any = {
+      step: 'list' as const,
+      query: { filter: 'common_name' as const, value: 'a', offset: 0, anyStatus: true as const }
+    }
+    const list = page([{ id: '1', status: 'pending' }], { total: 7 })
+    const first = withFindAnswer({ answers: NO_ANSWERS, step: any, answer: { list } })
+    expect(first).toEqual({ ...NO_ANSWERS, anyStatusList: list.orders })
+    expect(withFindAnswer({ answers: NO_ANSWERS, step: any, answer: null })).toEqual({
+      ...NO_ANSWERS,
+      anyStatusList: []
+    })
   })
 
   it('the list by common name: pages add up until the total, an empty page, or the bound', () => {

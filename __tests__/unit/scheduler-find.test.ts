@@ -389,6 +389,55 @@ describe('finding a certificate', () => {
     })
   })
 
+  it('a common name whose only order is pending: unsent, naming the order and its status', async () => {
+    const { outcome, api } = await run(
+      plan('common-name', [{ id: CN, known: { commonName: CN } }]),
+      {
+        lists: {
+          [`common_name=${CN}@0 any status`]: [
+            page([
+              { id: '8105', status: 'pending', certificate: certificate('5', { commonName: CN }) },
+              { id: '8101', status: 'rejected', certificate: certificate('4', { commonName: CN }) }
+            ])
+          ]
+        }
+      }
+    )
+    expect(api.trail()).toEqual([`list common_name=${CN}@0`, `list common_name=${CN}@0 any status`])
+    expect(api.sends()).toEqual([])
+    expect(outcome.results).toStrictEqual([
+      {
+        id: CN,
+        fate: 'unsent',
+        status: null,
+        attempts: 2,
+        commonName: CN,
+        orderId: '8105',
+        orderStatus: 'pending',
+        error: `common name ${CN} is not issued yet: order 8105 is pending; send it again once it is issued`
+      }
+    ])
+  })
+
+  it('a common name whose orders all ended without a certificate: not found, after the same two pages', async () => {
+    const { outcome, api } = await run(
+      plan('common-name', [{ id: CN, known: { commonName: CN } }]),
+      {
+        lists: {
+          [`common_name=${CN}@0 any status`]: [
+            page([
+              { id: '8101', status: 'rejected', certificate: certificate('4', { commonName: CN }) }
+            ])
+          ]
+        }
+      }
+    )
+    expect(api.trail()).toEqual([`list common_name=${CN}@0`, `list common_name=${CN}@0 any status`])
+    expect(outcome.results).toStrictEqual([
+      { id: CN, fate: 'failed', status: null, attempts: 2, commonName: CN, error: NOT_FOUND }
+    ])
+  })
+
   it("a seal by file goes to the found certificate's order", async () => {
     const { api } = await run(
       plan('certificate-file', [file()], { operation: 'email-site-seal', body: undefined }),
