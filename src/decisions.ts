@@ -259,14 +259,42 @@ export function fateOf({
   return UNSENT_KINDS.includes(answer.kind) ? 'unsent' : 'failed'
 }
 
-/** Codes that name the ID, not the request: the same one for many IDs says nothing of the run. */
-const ID_CODES: readonly string[] = ['not_found', 'not_found|order']
+/** DigiCert's code for a path it does not know: the URL is wrong, whatever was asked. */
+const ROUTE_NOT_FOUND = 'not_found|route'
+
+/**
+ * Whether a code says the thing asked was not found (`not_found`, `not_found|order`, any other
+ * `not_found|…` but the route's): it names the ID, so the same one for many IDs says nothing of
+ * the run.
+ */
+function isNotFoundCode(code: string): boolean {
+  return code === 'not_found' || (code.startsWith('not_found|') && code !== ROUTE_NOT_FOUND)
+}
+
+/**
+ * Whether a look-up's failure is "not this step" of the look-up chain: a 404 carrying DigiCert's
+ * not-found code for what was asked. A 404 `not_found|route`, or one that is not DigiCert's (no
+ * `errors` in its body: empty, HTML, text), says the URL is wrong: no miss, the ID ends on it.
+ */
+export function isMiss({ failure }: { failure: CertCentralError }): boolean {
+  return (
+    failure.status === 404 &&
+    failure.codes.some(isNotFoundCode) &&
+    !failure.codes.includes(ROUTE_NOT_FOUND)
+  )
+}
+
+/** The stop rules' words for a 404 that is not DigiCert's: the URL is wrong for every ID alike. */
+const NOT_DIGICERT_404 = "api-url's server answered HTTP 404 without DigiCert's errors"
 
 /** What the stop rules remember of the run so far, kept by the scheduler as plain data. */
 export interface StopHistory {
   /** Requests in a row, up to the last one, that got no answer at all from the host. */
   silent: number
-  /** The last IDs that ended (at most STOP_AFTER), latest last: their body-level error, '' for none. */
+  /**
+   * The last IDs that ended (at most STOP_AFTER), latest last: what they were answered that says
+   * something of the run, as a stop says it ('DigiCert answered bad_request_format'); '' for none.
+   */
   recent: readonly { id: string; error: string }[]
   /** The first STOP_AFTER IDs of the plan (the first tried): how many ended, how many on missing_permission. */
   first: { ended: number; denied: number }
@@ -306,11 +334,7 @@ export function afterResult({
   /** The failure the ID ended on, undefined when it was sent or its order ended it. */
   failure: CertCentralError | undefined
 }): StopHistory {
-  const bodyLevel =
-    failure !== undefined &&
-    (failure.kind === 'http' || failure.kind === 'bad-success') &&
-    failure.codes.some(code => !ID_CODES.includes(code))
-  const error = bodyLevel ? [...new Set(failure.codes)].sort().join(', ') : ''
+  const error = failure === undefined ? '' : runError(failure)
   const { ended, denied } = history.first
   return {
     ...history,
@@ -320,6 +344,18 @@ export function afterResult({
         ? { ended: ended + 1, denied: denied + (failure?.kind === 'permission' ? 1 : 0) }
         : history.first
   }
+}
+
+/**
+ * What a failure says of the run, as a stop says it: DigiCert's codes (but a not-found of the ID),
+ * or a 404 that is not DigiCert's (a wrong api-url); '' when it names the ID only, or is no answer
+ * of the server's (a timeout, a refused key, a 429: their own rules).
+ */
+function runError(failure: CertCentralError): string {
+  if (failure.kind !== 'http' && failure.kind !== 'bad-success') return ''
+  if (failure.status === 404 && failure.codes.length === 0) return NOT_DIGICERT_404
+  if (failure.codes.every(isNotFoundCode)) return ''
+  return `DigiCert answered ${[...new Set(failure.codes)].sort().join(', ')}`
 }
 
 export type StopEvent =
@@ -373,7 +409,7 @@ function stopForResults({
     new Set(recent.map(r => r.id)).size === STOP_AFTER
   ) {
     const ids = recent.map(r => r.id).join(', ')
-    const message = `DigiCert answered ${error} for ${STOP_AFTER} IDs in a row (${ids}), so the rest were not sent: fix what it says, then send them again`
+    const message = `${error} for ${STOP_AFTER} IDs in a row (${ids}), so the rest were not sent: fix what it says, then send them again`
     return { reason: 'same-error', id, message }
   }
   if (first.denied === STOP_AFTER) {

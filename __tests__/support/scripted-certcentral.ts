@@ -296,6 +296,25 @@ export const missingPermission = (): CertCentralError =>
     status: 403,
     codes: ['access_denied|missing_permission']
   })
+/** What the client says of a 404 that shows the URL is wrong. */
+export const URL_HINT = 'the URL is wrong: check that api-url ends in /services/v2'
+/** A 404 not_found|route: DigiCert knows no such path (a wrong api-url). */
+export const routeNotFound = (): CertCentralError =>
+  new CertCentralError({
+    message: `HTTP 404: not_found|route: The specified route was not found.; ${URL_HINT}`,
+    kind: 'http',
+    status: 404,
+    codes: ['not_found|route'],
+    hint: URL_HINT
+  })
+/** A 404 that is not DigiCert's (no errors in its body): a wrong api-url, another server. */
+export const plainNotFound = (): CertCentralError =>
+  new CertCentralError({
+    message: `HTTP 404: empty body; ${URL_HINT}`,
+    kind: 'http',
+    status: 404,
+    hint: URL_HINT
+  })
 export const notFound = (): CertCentralError =>
   new CertCentralError({
     message: 'HTTP 404: not_found: Not found.',

@@ -2,10 +2,12 @@
 // newest certificate of a common name (pickNewest), and issued-within (skipFor), with exact values.
 import { describe, expect, it } from 'vitest'
 import type { OrderInfo, OrderSummary } from '../../src/api.js'
+import { CertCentralError } from '../../src/certcentral.js'
 import {
   NOT_FOUND,
   NO_ANSWERS,
   findStep,
+  isMiss,
   pickNewest,
   skipFor,
   withFindAnswer,
@@ -795,6 +797,30 @@ describe('pickNewest', () => {
         now: NOW
       })?.certificateId
     ).toBe('2')
+  })
+})
+
+describe('isMiss: which answer is "not this step" (issue 22)', () => {
+  const answered = (status: number | null, codes: string[] = []) =>
+    new CertCentralError({ message: 'x', kind: 'http', status, codes })
+
+  it.each<[string, boolean, CertCentralError]>([
+    ['404 not_found', true, answered(404, ['not_found'])],
+    ['404 not_found|order', true, answered(404, ['not_found|order'])],
+    ['404 not_found|certificate', true, answered(404, ['not_found|certificate'])],
+    ['404 not_found with another code', true, answered(404, ['bad_request_format', 'not_found'])],
+    ['404 not_found|route (the URL is wrong)', false, answered(404, ['not_found|route'])],
+    ['404 not_found and not_found|route', false, answered(404, ['not_found', 'not_found|route'])],
+    ["404 without DigiCert's errors (empty, HTML, text)", false, answered(404)],
+    ['404 with an entry without a code', false, answered(404, ['(no code)'])],
+    ['404 with another code', false, answered(404, ['bad_request_format'])],
+    ['404 with a code that only starts like one', false, answered(404, ['not_foundx'])],
+    ['404 NOT_FOUND in capitals', false, answered(404, ['NOT_FOUND'])],
+    ['400 not_found', false, answered(400, ['not_found'])],
+    ['410 not_found', false, answered(410, ['not_found'])],
+    ['no status', false, answered(null, ['not_found'])]
+  ])('%s is a miss: %s', (_, miss, failure) => {
+    expect(isMiss({ failure })).toBe(miss)
   })
 })
 
