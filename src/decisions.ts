@@ -812,9 +812,9 @@ function orderCandidates(order: OrderSummary, answers: FindAnswers): Found[] | F
     if (primary.issued === undefined || primary.commonName === undefined) {
       if (info === undefined) return lookup
       const issued = primary.issued ?? info?.dateIssued ?? info?.validFrom
-      const named = primary.commonName ?? info?.commonName
       if (issued !== undefined) primary.issued = issued
-      if (named !== undefined) primary.commonName = named
+      // One still unnamed is no candidate (pickNewest): its name may stay undefined.
+      primary.commonName ??= info?.commonName
     }
     candidates.push(primary)
   }
@@ -829,7 +829,7 @@ function orderCandidates(order: OrderSummary, answers: FindAnswers): Found[] | F
   }
   for (const duplicate of issued) {
     const found = fromSummary(order, duplicate)
-    if (found.commonName === undefined && name !== undefined) found.commonName = name
+    found.commonName ??= name
     candidates.push(found)
   }
   return candidates

@@ -412,6 +412,29 @@ describe('findStep: a common name (newest)', () => {
       })
     })
 
+    it('a named primary dated by its Order info keeps its listed name', () => {
+      const undated = certificate('46', {
+        serialNumber: '0C',
+        commonName: 'shop.example.com',
+        validTill: '2026-12-01'
+      })
+      const answers = listed({ id: '8', certificate: undated, hasDuplicates: false })
+      expect(
+        newest({
+          ...answers,
+          orders: {
+            '8': order({ commonName: 'other.example.com', dateIssued: '2026-05-27T00:00:00Z' })
+          }
+        })
+      ).toMatchObject({
+        found: {
+          certificateId: '46',
+          commonName: 'shop.example.com',
+          issued: '2026-05-27T00:00:00Z'
+        }
+      })
+    })
+
     it("a named, dated primary needs no Order info, whatever its order's says", () => {
       expect(
         newest({ ...listed({ id: '2', certificate: primaryB, hasDuplicates: false }) })
