@@ -241,7 +241,7 @@ const UNSENT_KINDS: readonly string[] = ['rate-limited', 'unavailable', 'key-ref
 /**
  * Where an ID ends with this answer: sent on a 2xx the client took as CertCentral's answer; unsent
  * when DigiCert said later (429, 503), refused the key, the request never left the runner, or a
- * look-up (which sends nothing) got no definite answer;
+ * look-up (which sends nothing) got no definite answer, the runner's cancellation included;
  * failed otherwise (DigiCert refused this ID, a 2xx that is not its answer, or an unknown outcome).
  */
 export function fateOf({
@@ -253,7 +253,8 @@ export function fateOf({
   request: RequestKind
 }): Exclude<Fate, 'validated' | 'skipped'> {
   if (!(answer instanceof CertCentralError)) return 'sent'
-  if (request === 'lookup' && isTransient({ failure: answer })) return 'unsent'
+  if (request === 'lookup' && (isTransient({ failure: answer }) || answer.kind === 'cancelled'))
+    return 'unsent'
   return UNSENT_KINDS.includes(answer.kind) ? 'unsent' : 'failed'
 }
 

