@@ -30,7 +30,7 @@ export const MIN_RETRY_WAIT_MS = 1_000
 export const LOOKUP_RETRIES = 2
 /** ... first after this, doubling: 2 s, then 4 s. */
 export const LOOKUP_RETRY_MS = 2_000
-/** Requests in a row without any answer from the host, or IDs in a row with the same error, that stop the run. */
+/** Requests in a row without an answer from the host, or IDs in a row with the same error, that stop the run. */
 export const STOP_AFTER = 3
 /** Order polling: the first re-check after about 5 s, doubling, at most every 2 minutes. */
 export const FIRST_POLL_MS = 5_000
@@ -263,7 +263,7 @@ const ID_CODES: readonly string[] = ['not_found', 'not_found|order']
 
 /** What the stop rules remember of the run so far, kept by the scheduler as plain data. */
 export interface StopHistory {
-  /** Requests in a row, up to the last one, that got no answer at all from the host. */
+  /** Requests in a row, up to the last one, that got no answer from the host (see isSilent). */
   silent: number
   /** The last IDs that ended (at most STOP_AFTER), latest last: their body-level error, '' for none. */
   recent: readonly { id: string; error: string }[]
@@ -273,9 +273,12 @@ export interface StopHistory {
 
 export const NO_HISTORY: StopHistory = { silent: 0, recent: [], first: { ended: 0, denied: 0 } }
 
-/** Whether a failure is no answer at all from the host: never reached, or a silent timeout. */
+/**
+ * Whether a failure is no answer from the host: never reached, or a request that ran out its
+ * deadline, whatever came before (headers that then stall are no answer either).
+ */
 export function isSilent({ failure }: { failure: CertCentralError }): boolean {
-  return failure.kind === 'unreached' || (failure.kind === 'timeout' && failure.status === null)
+  return failure.kind === 'unreached' || failure.kind === 'timeout'
 }
 
 /** The history after one request: an answer of any kind ends a run of silent requests. */

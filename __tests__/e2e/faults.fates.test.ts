@@ -31,7 +31,7 @@ afterAll(async () => {
   expect(guard?.uninstall()).toEqual([])
 })
 
-const { startBatch, checkBatch } = batchRunner({
+const { startBatch, checkBatch, runBatch } = batchRunner({
   standIn: () => standIn,
   guardArgs: () => guardArgs
 })
@@ -79,6 +79,42 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, binary) => {
       expect(run.stdout).not.toMatch(/may have been sent/)
       expect(messagesOf(run.stdout, 'error').join('\n')).toContain(said)
       expect(run.summary).toContain(said)
+    })
+  })
+
+  describe('2. a server that sends headers and then stalls stops the run', () => {
+    it('sixteen sends each getting 200 headers and no body: about one timeout, the rest unsent', async () => {
+      const ids = Array.from({ length: 16 }, freshId)
+      for (const id of ids) standIn.setFault(id, { kind: 'hang-mid-body', status: 200 })
+      // sixteen timeouts of 2 s, four at a time, would take 8 s: the run ends after about one
+      const { run, results } = await runBatch(
+        ids,
+        { 'timeout-seconds': '2' },
+        { node: binary(), exitWithinMs: 5_000 }
+      )
+      expect(run.code).toBe(1)
+      const tried = results.filter(r => r.attempts > 0)
+      // those in flight when the third timeout in a row stopped the run (four at a time)
+      expect(tried.length).toBeGreaterThanOrEqual(3)
+      expect(tried.length).toBeLessThanOrEqual(4)
+      expect(requestsFor(standIn, ...ids)).toHaveLength(tried.length)
+      for (const result of tried) {
+        // a send whose answer never came whole may have been acted on
+        expect(result).toMatchObject({ ok: false, outcome: 'failed', status: 200 })
+        expect(result.error).toMatch(
+          new RegExp(
+            `^timed out after 2 s waiting for 127\\.0\\.0\\.1:\\d+ \\(HTTP 200 arrived, its body did not\\); it may have been sent`
+          )
+        )
+      }
+      const left = results.filter(r => r.attempts === 0)
+      expect(left).toHaveLength(16 - tried.length)
+      for (const result of left) {
+        expect(result.outcome).toBe('unsent')
+        expect(result.error).toMatch(/^not attempted: CertCentral gave no answer to 3 requests/)
+      }
+      expect(run.outputs['unsent-ids']).toBe(left.map(r => r.id).join(','))
+      expect(run.outputs['failed-ids']).toBe(tried.map(r => r.id).join(','))
     })
   })
 })

@@ -725,22 +725,31 @@ describe('the stop rules’ history', () => {
   it('counts requests in a row with no answer at all, any answer ending the count', () => {
     const timeout = failure('timeout')
     let history = NO_HISTORY
-    for (const f of [failure('unreached'), timeout, timeout]) {
+    for (const f of [failure('unreached'), timeout, failure('timeout', 200)]) {
       history = afterAttempt({ history, failure: f })
     }
     expect(history.silent).toBe(3)
-    expect(afterAttempt({ history, failure: failure('timeout', 200) }).silent).toBe(0)
+    expect(afterAttempt({ history, failure: failure('timeout', 500) }).silent).toBe(4)
     expect(afterAttempt({ history, failure: failure('network') }).silent).toBe(0)
+    expect(afterAttempt({ history, failure: failure('network', 200) }).silent).toBe(0)
+    expect(afterAttempt({ history, failure: failure('cancelled') }).silent).toBe(0)
     expect(afterAttempt({ history, failure: failure('http', 502) }).silent).toBe(0)
     expect(afterAttempt({ history, failure: undefined })).toStrictEqual({ ...history, silent: 0 })
   })
 
   it.each<[CertCentralError, boolean]>([
     [failure('unreached'), true],
+    [failure('unreached', 200), true],
     [failure('timeout'), true],
-    [failure('timeout', 200), false],
+    // headers arrived, then the body stalled until the deadline: no answer either
+    [failure('timeout', 200), true],
+    [failure('timeout', 500), true],
     [failure('network'), false],
-    [failure('http', 504), false]
+    [failure('network', 200), false],
+    [failure('http', 504), false],
+    [failure('bad-success', 200), false],
+    [failure('cancelled'), false],
+    [failure('redirect', 302), false]
   ])('isSilent: %s is %s', (f, expected) => {
     expect(isSilent({ failure: f })).toBe(expected)
   })

@@ -17,6 +17,7 @@ import {
   range,
   rateLimited,
   silentTimeout,
+  stalledTimeout,
   unavailable,
   unreached
 } from '../support/scripted-certcentral.js'
@@ -243,6 +244,36 @@ describe('runPlan: stopping when going on cannot help', () => {
     expect(clock.time).toBe(30_000)
     expect(outcome.results.filter(r => r.fate === 'failed')).toHaveLength(4)
     expect(outcome.results.filter(r => r.fate === 'unsent')).toHaveLength(296)
+  })
+
+  it('stops a batch of sends whose answers stall after their headers after one timeout', async () => {
+    const clock = new FakeClock()
+    const api = new ScriptedApi(clock, {
+      sends: Object.fromEntries(range(1, 16).map(id => [id, [stalledTimeout()]])),
+      latencyMs: 30_000
+    })
+    const outcome = await runPlan(byCertificate(range(1, 16)), api, clock)
+    // 4 in flight get their headers and time out together: the third in a row stops the run
+    expect(api.sends().map(c => c.at)).toEqual([0, 0, 0, 0])
+    expect(clock.time).toBe(30_000)
+    expect(outcome.stop).toMatchObject({ reason: 'unreachable', id: '3' })
+    expect(outcome.results.slice(0, 4)).toEqual(
+      range(1, 4).map(id => ({
+        id,
+        fate: 'failed',
+        status: 200,
+        attempts: 1,
+        error: stalledTimeout().message
+      }))
+    )
+    expect(outcome.results.slice(4)).toEqual(
+      range(5, 12).map(id =>
+        notAttempted(
+          id,
+          "not attempted: CertCentral gave no answer to 3 requests in a row (the last for certificate 3); check the runner's network, proxy and api-url, then send it again"
+        )
+      )
+    )
   })
 
   it('starts nothing new after a request without an answer until those in flight end', async () => {
