@@ -7,22 +7,30 @@
 // Loopback only: every child runs with the network guard's preload (no DNS, nothing beyond
 // 127.0.0.1); time is bent by preloads from support/clock.ts, never by waiting for it.
 import type { ChildProcess } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startStandIn } from '../../standin/certcentral-standin.js'
 import { batchRunner } from '../support/batch.js'
 import { randomSerial } from '../support/certificates.js'
+import { BENT_CLOCK } from '../support/clock.js'
 import { messagesOf } from '../support/log.js'
 import { installNetworkGuard, type NetworkGuard } from '../support/network-guard.js'
 import { RUNTIMES, node24 } from '../support/node24.js'
-import { freshId, requestsFor, type StandIn } from '../support/standin.js'
+import { certificateOf, freshId, requestsFor, type StandIn } from '../support/standin.js'
 
 let standIn: StandIn
 let guard: NetworkGuard | undefined
 let guardArgs: string[]
+/** Node flags that load BENT_CLOCK: waits of 1.5 s or more pass in milliseconds. */
+let bentClockArgs: string[]
 
 beforeAll(async () => {
   guard = installNetworkGuard()
   guardArgs = guard.childArgs
+  writeFileSync(join(guard.dir, 'bent-clock.mjs'), BENT_CLOCK)
+  bentClockArgs = ['--import', pathToFileURL(join(guard.dir, 'bent-clock.mjs')).href]
   node24() // resolves the Node 24 that npm ci installed (or $NODE24) before any test needs it
   standIn = await startStandIn()
 })
@@ -116,5 +124,47 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, binary) => {
       expect(run.outputs['unsent-ids']).toBe(left.map(r => r.id).join(','))
       expect(run.outputs['failed-ids']).toBe(tried.map(r => r.id).join(','))
     })
+  })
+
+  describe('7. a short outage does not end a long wait', () => {
+    it('four checks in a row without an answer while an order waits: it is sent once the host answers', async () => {
+      const id = freshId()
+      standIn.setOrder(id, { statuses: ['pending', 'issued'] })
+      // four checks time out (1 s each, for real), over about 75 s of the action's clock
+      standIn.setFault(id, { kind: 'hang', times: 4 })
+      const { run, results } = await runBatch(
+        [id],
+        { 'certificate-id': '', 'order-id': id, 'wait-for-issuance': '6h' },
+        { node: binary(), nodeArgs: bentClockArgs, exitWithinMs: 15_000 }
+      )
+      expect(run.code).toBe(0)
+      expect(results[0]).toMatchObject({ id, ok: true, outcome: 'sent', status: 204 })
+      expect(requestsFor(standIn, id).map(r => r.method)).toEqual(Array(6).fill('GET'))
+      expect(requestsFor(standIn, certificateOf(id)).map(r => r.method)).toEqual(['PUT'])
+      expect(run.outputs).toMatchObject({ 'sent-ids': id, 'unsent-ids': '', 'failed-ids': '' })
+    })
+  })
+})
+
+describe("7. a long outage still stops a wait (this machine's node)", () => {
+  it('ten minutes without an answer while an order waits: the run stops, the order unsent', async () => {
+    const id = freshId()
+    standIn.setOrder(id, { statuses: ['pending'] })
+    // every check times out (1 s each, for real); the polls between them pass at once on the
+    // action's clock: 5 s, 10 s, 20 s … 2 min apart, so the tenth check ends past 10 min
+    standIn.setFault(id, { kind: 'hang' })
+    const { run, results } = await runBatch(
+      [id],
+      { 'certificate-id': '', 'order-id': id, 'wait-for-issuance': '6h' },
+      { nodeArgs: bentClockArgs, exitWithinMs: 25_000 }
+    )
+    expect(run.code).toBe(1)
+    expect(requestsFor(standIn, id)).toHaveLength(10)
+    expect(results[0]).toMatchObject({ id, ok: false, outcome: 'unsent', attempts: 10 })
+    expect(results[0]?.error).toMatch(/^not sent: CertCentral gave no answer to 3 requests/)
+    expect(run.outputs).toMatchObject({ 'unsent-ids': id, 'failed-ids': '', 'sent-ids': '' })
+    expect(run.summary).toMatch(
+      /no answer from CertCentral for 10 requests in a row over 10 min \d+ s, longer than the next checks of the orders waiting could bridge \(10 min\)/
+    )
   })
 })
