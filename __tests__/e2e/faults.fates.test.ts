@@ -144,6 +144,25 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, binary) => {
       expect(run.outputs).toMatchObject({ 'sent-ids': id, 'unsent-ids': '', 'failed-ids': '' })
     })
   })
+
+  describe('7. a skipped entry in results carries its reason, as failed ones do', () => {
+    it('a skipped ID carries its reason in results, as the log and the summary say it', async () => {
+      const id = freshId()
+      standIn.setOrder(id, { statuses: ['issued'], dateIssued: '2020-03-01T12:00:00+00:00' })
+      const { run, results } = await runBatch(
+        [id],
+        { 'certificate-id': '', 'order-id': id, 'issued-within': '1d' },
+        { node: binary() }
+      )
+      expect(run.code).toBe(0)
+      const reason = 'issued on 2020-03-01, longer ago than issued-within (24 h): skipped, not sent'
+      expect(results[0]).toMatchObject({ id, ok: true, outcome: 'skipped', reason })
+      expect(results[0]).not.toHaveProperty('error')
+      expect(run.stdout).toContain(`order ${id}: ${reason}`)
+      expect(run.summary).toContain(reason)
+      expect(run.outputs['skipped-ids']).toBe(id)
+    })
+  })
 })
 
 describe("7. a long outage still stops a wait (this machine's node)", () => {
