@@ -508,7 +508,9 @@ export class CertCentralClient {
         })
       case 'cancelled':
         return new CertCentralError({
-          message: `cancelled while the request was in flight${unknown}`,
+          message: sends
+            ? `cancelled while the request was in flight${unknown}`
+            : 'cancelled while a look-up was in flight: nothing was sent; send it again',
           kind: 'cancelled',
           status
         })

@@ -32,8 +32,14 @@ export const MIN_RETRY_WAIT_MS = 1_000
 export const LOOKUP_RETRIES = 2
 /** ... first after this, doubling: 2 s, then 4 s. */
 export const LOOKUP_RETRY_MS = 2_000
-/** Requests in a row without any answer from the host, or IDs in a row with the same error, that stop the run. */
+/** Requests in a row without an answer from the host, or IDs in a row with the same error, that stop the run. */
 export const STOP_AFTER = 3
+/**
+ * While orders wait for issuance, requests without an answer stop the run only once the host has
+ * been silent this long too: five checks at the longest poll interval (MAX_POLL_MS, 2 min), so a
+ * short outage during a long wait is bridged by the next checks.
+ */
+export const SILENT_BRIDGE_MS = 600_000
 /** Order polling: the first re-check after about 5 s, doubling, at most every 2 minutes. */
 export const FIRST_POLL_MS = 5_000
 export const MAX_POLL_MS = 120_000
@@ -243,7 +249,7 @@ const UNSENT_KINDS: readonly string[] = ['rate-limited', 'unavailable', 'key-ref
 /**
  * Where an ID ends with this answer: sent on a 2xx the client took as CertCentral's answer; unsent
  * when DigiCert said later (429, 503), refused the key, the request never left the runner, or a
- * look-up (which sends nothing) got no definite answer;
+ * look-up (which sends nothing) got no definite answer, the runner's cancellation included;
  * failed otherwise (DigiCert refused this ID, a 2xx that is not its answer, or an unknown outcome).
  */
 export function fateOf({
@@ -255,7 +261,8 @@ export function fateOf({
   request: RequestKind
 }): Exclude<Fate, 'validated' | 'skipped'> {
   if (!(answer instanceof CertCentralError)) return 'sent'
-  if (request === 'lookup' && isTransient({ failure: answer })) return 'unsent'
+  if (request === 'lookup' && (isTransient({ failure: answer }) || answer.kind === 'cancelled'))
+    return 'unsent'
   return UNSENT_KINDS.includes(answer.kind) ? 'unsent' : 'failed'
 }
 
@@ -289,8 +296,10 @@ const NOT_DIGICERT_404 = "api-url's server answered HTTP 404 without DigiCert's 
 
 /** What the stop rules remember of the run so far, kept by the scheduler as plain data. */
 export interface StopHistory {
-  /** Requests in a row, up to the last one, that got no answer at all from the host. */
+  /** Requests in a row, up to the last one, that got no answer from the host (see isSilent). */
   silent: number
+  /** When the first of those ended (monotonic ms); undefined when the last request was answered. */
+  silentSince: number | undefined
   /**
    * The last IDs that ended (at most STOP_AFTER), latest last: what they were answered that says
    * something of the run, as a stop says it ('DigiCert answered bad_request_format'); '' for none.
@@ -300,24 +309,39 @@ export interface StopHistory {
   first: { ended: number; denied: number }
 }
 
-export const NO_HISTORY: StopHistory = { silent: 0, recent: [], first: { ended: 0, denied: 0 } }
-
-/** Whether a failure is no answer at all from the host: never reached, or a silent timeout. */
-export function isSilent({ failure }: { failure: CertCentralError }): boolean {
-  return failure.kind === 'unreached' || (failure.kind === 'timeout' && failure.status === null)
+export const NO_HISTORY: StopHistory = {
+  silent: 0,
+  silentSince: undefined,
+  recent: [],
+  first: { ended: 0, denied: 0 }
 }
 
-/** The history after one request: an answer of any kind ends a run of silent requests. */
+/**
+ * Whether a failure is no answer from the host: never reached, or a request that ran out its
+ * deadline, whatever came before (headers that then stall are no answer either).
+ */
+export function isSilent({ failure }: { failure: CertCentralError }): boolean {
+  return failure.kind === 'unreached' || failure.kind === 'timeout'
+}
+
+/**
+ * The history after one request: an answer of any kind ends a run of silent requests; the first
+ * of a run sets when the silence began.
+ */
 export function afterAttempt({
   history,
-  failure
+  failure,
+  now
 }: {
   history: StopHistory
   /** The request's failure, undefined when it was answered with a 2xx. */
   failure: CertCentralError | undefined
+  /** When the request ended (monotonic ms). */
+  now: number
 }): StopHistory {
-  const silent = failure !== undefined && isSilent({ failure }) ? history.silent + 1 : 0
-  return { ...history, silent }
+  if (failure === undefined || !isSilent({ failure }))
+    return { ...history, silent: 0, silentSince: undefined }
+  return { ...history, silent: history.silent + 1, silentSince: history.silentSince ?? now }
 }
 
 /** The history after an ID ended (not by a stop): its body-level error, and the first IDs' permissions. */
@@ -367,13 +391,18 @@ export type StopEvent =
       failure: CertCentralError
       retried: boolean
       history: StopHistory
+      /** When the request ended (monotonic ms). */
+      now: number
+      /** Whether an order waits for a next check (wait-for-issuance): the silence may be bridged. */
+      ordersWaiting: boolean
     }
   /** An ID ended (not by a stop), with the history that counts it. */
   | { event: 'result'; id: string; history: StopHistory }
 
 /**
  * Whether this stops the whole run, and why: the runner's cancellation; a refused key (every
- * other request would be refused too); STOP_AFTER requests in a row with no answer from the host;
+ * other request would be refused too); STOP_AFTER requests in a row with no answer from the host
+ * (while orders wait, only once it has been silent SILENT_BRIDGE_MS too: see `silenceStop`);
  * a 429 or 503 not retried; the same body-level error for STOP_AFTER IDs in a row; the first
  * STOP_AFTER IDs all denied for missing_permission.
  */
@@ -382,16 +411,39 @@ export function stopFor(input: StopEvent): RunStop | undefined {
     return { reason: 'cancelled', id: undefined, message: 'the run was cancelled' }
   }
   if (input.event === 'result') return stopForResults(input)
-  const { id, failure, history } = input
+  const { id, failure } = input
   if (failure.kind === 'key-refused') return { reason: failure.kind, id, message: failure.message }
-  if (history.silent >= STOP_AFTER) {
-    const message = `no answer from CertCentral for ${history.silent} requests in a row, so the rest were not tried (the last: ${failure.message})`
-    return { reason: 'unreachable', id, message }
-  }
+  const silence = silenceStop(input)
+  if (silence) return silence
   if (!input.retried && (failure.kind === 'rate-limited' || failure.kind === 'unavailable')) {
     return { reason: failure.kind, id, message: failure.message }
   }
   return undefined
+}
+
+/**
+ * The host's silence: STOP_AFTER requests in a row without an answer stop the run, built for a
+ * host unreachable from the start. While orders wait for a next check, a short outage is bridged:
+ * the run stops only once the host has also been silent SILENT_BRIDGE_MS, from the end of the
+ * first silent request of the streak.
+ */
+function silenceStop({
+  id,
+  failure,
+  history,
+  now,
+  ordersWaiting
+}: Extract<StopEvent, { event: 'failure' }>): RunStop | undefined {
+  if (history.silent < STOP_AFTER) return undefined
+  const last = `so the rest were not tried (the last: ${failure.message})`
+  if (!ordersWaiting) {
+    const message = `no answer from CertCentral for ${history.silent} requests in a row, ${last}`
+    return { reason: 'unreachable', id, message }
+  }
+  const silentMs = now - (history.silentSince ?? now)
+  if (silentMs < SILENT_BRIDGE_MS) return undefined
+  const message = `no answer from CertCentral for ${history.silent} requests in a row over ${formatDuration(silentMs / 1000)}, longer than the next checks of the orders waiting could bridge (${formatDuration(SILENT_BRIDGE_MS / 1000)}), ${last}`
+  return { reason: 'unreachable', id, message }
 }
 
 function stopForResults({

@@ -134,6 +134,8 @@ export interface ResultEntry {
   attempts: number
   error?: string
   hint?: string
+  /** Why a skipped ID was skipped (issued-within), as the log and the summary say it. */
+  reason?: string
   certificate_id?: string
   order_id?: string
   common_name?: string
@@ -525,6 +527,7 @@ export function resultsWarnings({
 const KNOWN_FIELDS = [
   'error',
   'hint',
+  'reason',
   'certificate_id',
   'order_id',
   'common_name',
@@ -552,6 +555,7 @@ export function resultEntry({
   const known: Record<(typeof KNOWN_FIELDS)[number], string | undefined> = {
     error: shown(result.error, SHOWN_CHARS.error),
     hint: shown(result.hint),
+    reason: shown(result.skipReason),
     certificate_id: shown(result.certificateId),
     order_id: shown(result.orderId),
     common_name: shown(result.commonName),

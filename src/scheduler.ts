@@ -160,7 +160,7 @@ class Run {
   /** 429 and 503 pauses so far (overlaps counted once), and when the current one ends. */
   private pausedMs = 0
   private pauseEnd = 0
-  /** What the stop rules remember: silent requests in a row, the last IDs' errors, the first IDs'. */
+  /** What the stop rules remember: silent requests in a row and since when, the last IDs' errors, the first IDs'. */
   private history: StopHistory = NO_HISTORY
   /** The wait DigiCert last asked for with a 429 or 503, and whether one left an ID unsent. */
   private retryAfter: number | undefined
@@ -361,7 +361,8 @@ class Run {
           answer = await send(attempt).catch(asCertCentralError)
           this.history = afterAttempt({
             history: this.history,
-            failure: answer instanceof CertCentralError ? answer : undefined
+            failure: answer instanceof CertCentralError ? answer : undefined,
+            now: this.clock.now()
           })
           if (!(answer instanceof CertCentralError)) return answer
           progress.status = answer.status ?? progress.status
@@ -423,8 +424,16 @@ class Run {
       pauseEnd: this.pauseEnd
     })
     const last = decision.retry ? failure : withAppended(failure, decision.appended)
-    const history = this.history
-    this.stop({ event: 'failure', id, failure: last, retried: decision.retry, history })
+    this.stop({
+      event: 'failure',
+      id,
+      failure: last,
+      retried: decision.retry,
+      history: this.history,
+      now: this.clock.now(),
+      // Orders waiting for a next check may bridge a short silence (see stopFor).
+      ordersWaiting: this.waiting.size > 0
+    })
     if (!decision.retry) {
       if (later) this.leftForLater = true
       return last

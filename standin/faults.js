@@ -28,7 +28,7 @@ export const MANY_SANS_DEFAULT = 3000
  *   | { kind: 'many-sans', sans: number }
  *   | { kind: 'redirect', location: string, status?: number }
  *   | { kind: 'hang' }
- *   | { kind: 'hang-mid-body' }
+ *   | { kind: 'hang-mid-body', status?: number }
  *   | { kind: 'trickle', intervalMs?: number }
  *   | { kind: 'trickle-headers', intervalMs?: number }
  *   | { kind: 'reset-before-body' }
@@ -186,10 +186,16 @@ export const FAULTS = [
   }),
   fault({
     kind: 'hang-mid-body',
-    help: '500 headers and part of the body, then silence',
-    act: ({ res, entry }) => {
-      entry.status = 500
-      res.writeHead(500, { 'Content-Type': 'application/json', 'Content-Length': '1000' })
+    arg: 'CODE',
+    help: 'CODE headers (500 if omitted; 200: an answer that stalls) and part of the body, then silence',
+    parse: (arg, what) =>
+      arg === undefined
+        ? { kind: 'hang-mid-body' }
+        : { kind: 'hang-mid-body', status: integerArg(what, arg, 200, 599) },
+    act: ({ res, entry, fault }) => {
+      const status = fault.status ?? 500
+      entry.status = status
+      res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': '1000' })
       res.write('{"errors":[{"code":"internal')
     }
   }),

@@ -1248,6 +1248,32 @@ describe('connection failures', () => {
     expect(error.message).toBe(`cancelled while the request was in flight; ${MAY_HAVE_BEEN_SENT}`)
   })
 
+  it.each([
+    [
+      'Order info',
+      (made: ReturnType<typeof make>, cancel: AbortSignal) => made.client.lookup('5', 1, cancel)
+    ],
+    [
+      'the order list',
+      (made: ReturnType<typeof make>, cancel: AbortSignal) =>
+        made.client.listOrders({ filter: 'common_name', value: 'a.example', offset: 0 }, 1, cancel)
+    ],
+    [
+      'a duplicate list',
+      (made: ReturnType<typeof make>, cancel: AbortSignal) => made.client.duplicates('5', 1, cancel)
+    ]
+  ])('says a look-up (%s) cancelled in flight sent nothing', async (_, lookUp) => {
+    handler = () => undefined
+    const cancel = new AbortController()
+    const promise = lookUp(make(), cancel.signal)
+    setTimeout(() => cancel.abort(), 30)
+    const error = await failure(promise)
+    expect(error).toMatchObject({ kind: 'cancelled' })
+    expect(error.message).toBe(
+      'cancelled while a look-up was in flight: nothing was sent; send it again'
+    )
+  })
+
   it('sanitizes system text and blames no network for a failure of its own', async () => {
     const transport: Pick<Transport, 'request'> = {
       request: () => Promise.reject(new TypeError(`bug with ${KEY}\n::error::x`))

@@ -378,6 +378,31 @@ describe('new faults, seen from raw clients', () => {
     }
   )
 
+  it.each([
+    ['500 when omitted', undefined, 'HTTP/1.1 500 Internal Server Error'],
+    ['200 headers, as a stalled answer', 200, 'HTTP/1.1 200 OK']
+  ] as const)(
+    'hang-mid-body: status line, headers and part of the body, then silence (%s)',
+    async (_, status, statusLine) => {
+      const id = freshId()
+      standIn.setFault(
+        id,
+        status === undefined ? { kind: 'hang-mid-body' } : { kind: 'hang-mid-body', status }
+      )
+      const { data, closed, socket } = await rawExchange(
+        standIn.port,
+        `GET ${orderPath(id)} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-DC-DEVKEY: ${standIn.apiKey}\r\n\r\n`,
+        300
+      )
+      socket.destroy()
+      expect(data.startsWith(`${statusLine}\r\n`)).toBe(true)
+      expect(data).toMatch(/\r\nContent-Length: 1000\r\n/i)
+      expect(data.endsWith('\r\n\r\n{"errors":[{"code":"internal')).toBe(true)
+      expect(closed).toBe(false)
+      expect(standIn.requests.filter(r => r.id === id)).toMatchObject([{ status: status ?? 500 }])
+    }
+  )
+
   it('echo-key: the key JSON-escaped character by character and once in plain text', async () => {
     const id = freshId()
     standIn.setFault(id, { kind: 'echo-key' })
@@ -697,6 +722,11 @@ describe('the command line', () => {
       '3',
       { kind: 'reset-after-headers', status: 502 }
     ])
+    expect(parseFaultSpec('3=hang-mid-body:200')).toEqual([
+      '3',
+      { kind: 'hang-mid-body', status: 200 }
+    ])
+    expect(() => parseFaultSpec('3=hang-mid-body:99')).toThrow('from 200 to 599')
     expect(parseFaultSpec('3=switching-protocols')).toEqual(['3', { kind: 'switching-protocols' }])
     expect(() => parseFaultSpec('3=echo-key:x')).toThrow('takes no argument')
     expect(parseFaultSpec('3=unavailable')).toEqual(['3', { kind: 'unavailable' }])

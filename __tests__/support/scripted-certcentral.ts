@@ -280,6 +280,14 @@ export const unreached = (): CertCentralError =>
 /** A timeout with nothing received. */
 export const silentTimeout = (): CertCentralError =>
   new CertCentralError({ message: 'timed out after 30 s waiting for 127.0.0.1', kind: 'timeout' })
+/** A timeout after the headers (here a 200) arrived: the body never came whole. */
+export const stalledTimeout = (): CertCentralError =>
+  new CertCentralError({
+    message:
+      'timed out after 30 s waiting for 127.0.0.1 (HTTP 200 arrived, its body did not); it may have been sent',
+    kind: 'timeout',
+    status: 200
+  })
 export const badGateway = (): CertCentralError =>
   new CertCentralError({ message: 'HTTP 502: empty body', kind: 'http', status: 502 })
 export const badRequest = (): CertCentralError =>
