@@ -3,6 +3,7 @@
 // of the answer passes through the sanitizer) and carries DigiCert's codes and a hint.
 import {
   API_KEY_HEADER,
+  anyStatusQuery,
   countDigiCertErrors,
   digits,
   duplicatesPath,
@@ -186,6 +187,9 @@ export class CertCentralClient {
       steps.push(get(orderListPath({ filter: 'common_name', value: commonName, offset: 0 })))
     if (serialNumber !== undefined || commonName !== undefined)
       steps.push(get('/order/certificate/{order.id}/duplicate'))
+    // A common-name input with no issued certificate: is an order of it still waiting for one?
+    if (commonName !== undefined && this.options.idInput === 'common-name')
+      steps.push(get(orderListPath(anyStatusQuery(commonName))))
     return steps
   }
 
@@ -394,10 +398,14 @@ export class CertCentralClient {
     const codes = errors?.codes ?? []
     const detail = errors?.detail ?? this.bodyShown(response)
     const context = { idInput: this.options.idInput }
-    // A 401 refuses the key whatever its code says (DigiCert documents none for it).
+    // A 401 refuses the key whatever its code says (DigiCert documents none for it); a 404 that is
+    // not DigiCert's (no errors: empty, HTML, text) is a path it never saw, as not_found|route says.
     const hint =
       hintFor(codes, context) ??
-      (status === 401 ? hintFor(['access_denied|access_denied_invalid_key'], context) : undefined)
+      (status === 401
+        ? hintFor(['access_denied|access_denied_invalid_key'], context)
+        : undefined) ??
+      (status === 404 && !errors ? hintFor(['not_found|route'], context) : undefined)
     const withHint = (text: string): string => (hint ? `${text}; ${hint}` : text)
 
     if (status >= 300 && status < 400) {

@@ -24,6 +24,7 @@ import {
   afterResult,
   fateOf,
   findStep,
+  isMiss,
   orderStep,
   skipFor,
   withFindAnswer,
@@ -281,12 +282,18 @@ class Run {
       }
       if (step.step === 'not-found')
         return this.ended(id, progress, { step: 'end', fate: 'failed', error: step.error })
+      if (step.step === 'not-issued') {
+        progress.orderId = step.orderId
+        progress.orderStatus = step.status
+        return this.ended(id, progress, { step: 'end', fate: 'unsent', error: step.error })
+      }
       const answer = await this.request('lookup', id, progress, attempt =>
         this.findRequest(step, attempt)
       )
       if (answer === undefined) return undefined
-      // A 404 is "not this step" (a list is never one): the chain goes on.
-      const miss = answer instanceof CertCentralError && answer.status === 404
+      // A miss is "not this step" (a list is never one): the chain goes on. Any other failure,
+      // a 404 saying the URL is wrong among them, ends the ID.
+      const miss = answer instanceof CertCentralError && isMiss({ failure: answer })
       if (answer instanceof CertCentralError && (!miss || step.step === 'list'))
         return this.settled(id, progress, answer, 'lookup')
       // The step's status: an answer's, or a miss's 404 (which request has already kept).

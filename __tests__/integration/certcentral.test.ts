@@ -721,6 +721,42 @@ describe('error bodies', () => {
     expect(byOrder.hint).toContain('check order-id')
   })
 
+  it.each([
+    ['an empty body', '', {}, 'empty body'],
+    [
+      'an HTML page',
+      '<html><body>Not Found</body></html>',
+      { 'content-type': 'text/html' },
+      'body: <html><body>Not Found</body></html>'
+    ],
+    ['plain text', 'Not Found', { 'content-type': 'text/plain' }, 'body: Not Found'],
+    ['JSON without errors', '{"message":"no route"}', {}, 'body: {"message":"no route"}']
+  ])(
+    "a 404 that is not DigiCert's (%s) says the URL is wrong, on a send and a look-up alike",
+    async (_, body, headers, detail) => {
+      handler = answer(404, body, headers)
+      const hint = 'the URL is wrong: check that api-url ends in /services/v2'
+      const client = make({ idInput: 'thumbprint' }).client
+      for (const request of [
+        () => send(),
+        () => client.lookup('AB'.repeat(20), 1),
+        () => client.listOrders({ filter: 'common_name', value: 'a.example', offset: 0 }, 1),
+        () => client.duplicates('8001', 1)
+      ]) {
+        const error = await failure(request())
+        expect(error).toMatchObject({ kind: 'http', status: 404, codes: [], hint })
+        expect(error.message).toBe(`HTTP 404: ${detail}; ${hint}`)
+      }
+    }
+  )
+
+  it("a 404 with DigiCert's errors keeps its own hint, or none", async () => {
+    handler = answer(404, errors({ code: 'gone', message: 'Gone.' }))
+    const error = await failure(send())
+    expect(error).toMatchObject({ status: 404, codes: ['gone'], hint: undefined })
+    expect(error.message).toBe('HTTP 404: gone: Gone.')
+  })
+
   it('names order-id for not_found|order', async () => {
     handler = answer(404, errors({ code: 'not_found|order', message: 'Order not found.' }))
     const error = await failure(make({ idInput: 'order-id' }).client.lookup('9', 1))
@@ -1534,9 +1570,17 @@ describe('the look-ups that find a certificate', () => {
         .map(s => s.url.slice(shown.length))
     ).toEqual([`/order/certificate/${THUMB}`, '/order/certificate/{order.id}/site-seal/email-seal'])
     const cn = make({ idInput: 'common-name' }).client
+    // a common-name input's last possible look-up: its orders in any status, newest first
     expect(
-      cn.plannedFor('send-certificate', 'a.example', { known: { commonName: 'a.example' } })
-    ).toHaveLength(3)
+      cn
+        .plannedFor('send-certificate', 'a.example', { known: { commonName: 'a.example' } })
+        .map(s => `${s.method} ${s.url.slice(shown.length)}`)
+    ).toEqual([
+      'GET /order/certificate?filters[common_name]=a.example&filters[status]=issued&offset=0&limit=100',
+      'GET /order/certificate/{order.id}/duplicate',
+      'GET /order/certificate?filters[common_name]=a.example&sort=-date_created&offset=0&limit=100',
+      'PUT /certificate/{certificate.id}/sendemail'
+    ])
     expect(cn.plannedFor('send-certificate', 'a.example')).toEqual([
       { method: 'PUT', url: `${shown}/certificate/{certificate.id}/sendemail` }
     ])

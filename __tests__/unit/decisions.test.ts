@@ -738,11 +738,8 @@ describe('stopFor', () => {
   const onResult = (history: StopHistory) => stopFor({ event: 'result', id: '9', history })
 
   it('stops when the same body-level error came back for 3 IDs in a row', () => {
-    const same = ended(
-      ['1', 'bad_request_format'],
-      ['2', 'bad_request_format'],
-      ['9', 'bad_request_format']
-    )
+    const said = 'DigiCert answered bad_request_format'
+    const same = ended(['1', said], ['2', said], ['9', said])
     expect(onResult(same)).toStrictEqual({
       reason: 'same-error',
       id: '9',
@@ -838,6 +835,18 @@ describe('the stop rules’ history', () => {
     expect(isSilent({ failure: f })).toBe(expected)
   })
 
+  it('stops when a server that is not CertCentral answered 404 for 3 IDs in a row (a wrong api-url)', () => {
+    let history = NO_HISTORY
+    for (const [position, id] of ['1', '2', '9'].entries())
+      history = afterResult({ history, id, position, failure: failure('http', 404) })
+    expect(stopFor({ event: 'result', id: '9', history })).toStrictEqual({
+      reason: 'same-error',
+      id: '9',
+      message:
+        "api-url's server answered HTTP 404 without DigiCert's errors for 3 IDs in a row (1, 2, 9), so the rest were not sent: fix what it says, then send them again"
+    })
+  })
+
   it('keeps the last 3 IDs’ body-level errors, codes sorted and once each', () => {
     let history = NO_HISTORY
     const bad = failure('http', 400, [
@@ -855,7 +864,12 @@ describe('the stop rules’ history', () => {
       ['7', failure('permission', 403, ['access_denied|missing_permission'])],
       ['8', failure('rate-limited', 429, ['request_limit_exceeded'])],
       ['9', failure('http', 502)],
-      ['10', failure('http', 404, ['not_found', 'bad_request_format'])]
+      ['10', failure('http', 404, ['not_found', 'bad_request_format'])],
+      ['11', failure('http', 404, ['not_found|certificate'])],
+      ['12', failure('http', 404)],
+      ['13', failure('bad-success', 200)],
+      ['14', failure('http', 400)],
+      ['15', failure('timeout', 404)]
     ]
     const seen = ids.map(([id, f], position) => {
       history = afterResult({ history, id, position, failure: f })
@@ -863,17 +877,24 @@ describe('the stop rules’ history', () => {
     })
     expect(seen).toStrictEqual([
       { id: '1', error: '' },
-      { id: '2', error: 'bad_request_format, required_param:emails' },
-      { id: '3', error: 'bad_request_format' },
+      { id: '2', error: 'DigiCert answered bad_request_format, required_param:emails' },
+      { id: '3', error: 'DigiCert answered bad_request_format' },
       { id: '4', error: '' },
       { id: '5', error: '' },
-      { id: '6', error: 'not_found|route' },
+      { id: '6', error: 'DigiCert answered not_found|route' },
       { id: '7', error: '' },
       { id: '8', error: '' },
       { id: '9', error: '' },
-      { id: '10', error: 'bad_request_format, not_found' }
+      { id: '10', error: 'DigiCert answered bad_request_format, not_found' },
+      // a not-found for the thing asked names the ID, whatever it was asked for
+      { id: '11', error: '' },
+      // a 404 that is not DigiCert's: the URL is wrong for every ID alike
+      { id: '12', error: "api-url's server answered HTTP 404 without DigiCert's errors" },
+      { id: '13', error: '' },
+      { id: '14', error: '' },
+      { id: '15', error: '' }
     ])
-    expect(history.recent.map(r => r.id)).toStrictEqual(['8', '9', '10'])
+    expect(history.recent.map(r => r.id)).toStrictEqual(['13', '14', '15'])
   })
 
   it('counts the first 3 IDs of the plan, in whatever order they end, and how many lacked the permission', () => {
