@@ -1,7 +1,8 @@
 // The one way out for text that came from the network (DigiCert codes and messages, raw bodies,
-// headers, system error text): every such string reaches logs, annotations, outputs and the job
-// summary through `Sanitizer.text`, which never throws and returns one bounded line without the key
-// in any encoding.
+// headers, system error text) and for input problems: every such string reaches logs, annotations,
+// outputs and the job summary through `Sanitizer.text`, which never throws and returns one bounded
+// line without the key in any encoding, and with every email address as `…@domain` where
+// recipients are shown by count.
 
 /** Characters a field keeps unless the caller asks for fewer. */
 export const DEFAULT_FIELD_CHARS = 300
@@ -142,12 +143,43 @@ function secretPatterns(secret: string): RegExp[] {
   return forms.map(form => new RegExp(form, 'g'))
 }
 
+/**
+ * A character of an address before its @: anything parse accepts there, and a backslash (a JSON
+ * escape such as `\u202e` quoted in an input problem); not a space, quote, bracket, comma, colon,
+ * semicolon or @.
+ */
+const LOCAL = String.raw`[^\s@<>()[\]",:;]`
+/** The same inside a URL, where the address is percent-encoded: `?to=` and `&` are the URL's. */
+const URL_LOCAL = String.raw`[\p{L}\p{N}\p{M}%._~+-]`
+/** A domain: labels in any script, separated by dots. */
+const DOMAIN = String.raw`[\p{L}\p{N}\p{M}_-]+(?:\.[\p{L}\p{N}\p{M}_-]+)*`
+
+/**
+ * An email address anywhere in a text, its @ plain or JSON-escaped (`\u0040`), or percent-encoded
+ * (`%40`) in a URL; the domain is the first or the second group. The part before @ starts where a
+ * word does (the lookbehinds), so each word is tried once and no text makes it backtrack for long.
+ */
+export const ADDRESS = new RegExp(
+  `(?<!${LOCAL})${LOCAL}+(?:@|\\\\u0040)(${DOMAIN})|(?<!${URL_LOCAL})${URL_LOCAL}+%40(${DOMAIN})`,
+  'gu'
+)
+
+/** How a sanitizer shows email addresses: `full` (the default) as written, `counts` `…@domain`. */
+export interface SanitizerOptions {
+  shown?: 'full' | 'counts'
+}
+
 export class Sanitizer {
   private readonly secrets: RegExp[]
+  private readonly byDomain: boolean
 
-  /** @param secrets  values never shown: the API key (each line of it) */
-  constructor(secrets: readonly string[]) {
+  /**
+   * @param secrets  values never shown: the API key (each line of it)
+   * @param options  `shown: 'counts'`: every email address as `…@domain` (see detailsShown)
+   */
+  constructor(secrets: readonly string[], options: SanitizerOptions = {}) {
     this.secrets = secrets.filter(secret => secret.length >= 3).flatMap(secretPatterns)
+    this.byDomain = options.shown === 'counts'
   }
 
   /**
@@ -158,15 +190,28 @@ export class Sanitizer {
     return this.secrets.reduce((shown, secret) => shown.replace(secret, '***'), text)
   }
 
+  /** Every email address as `…@domain` (the domain in lower case) when shown by count. */
+  addresses(text: string): string {
+    if (!this.byDomain) return text
+    return text.replace(
+      ADDRESS,
+      // One of the two groups took the domain.
+      (_, plain: string | undefined, encoded: string) => `…@${(plain ?? encoded).toLowerCase()}`
+    )
+  }
+
   /**
    * One line of at most `max` characters: secrets redacted (before and after control characters
    * are folded, so a key split by a newline is still found), control characters and line breaks
-   * folded into one space, format characters (FORMAT_CHARACTERS) removed, and no leading `::`
-   * that the runner could take for a command.
+   * folded into one space, format characters (FORMAT_CHARACTERS) removed, addresses shown as the
+   * options say (before the cut, so none is cut in two), and no leading `::` that the runner
+   * could take for a command.
    */
   text(value: unknown, max = DEFAULT_FIELD_CHARS): string {
-    const flat = this.redact(
-      this.redact(asText(value)).replace(LINE_BREAKERS, ' ').replace(FORMAT_CHARACTERS, '')
+    const flat = this.addresses(
+      this.redact(
+        this.redact(asText(value)).replace(LINE_BREAKERS, ' ').replace(FORMAT_CHARACTERS, '')
+      )
     )
       .trim()
       .replace(/^:+/, match => match.split('').join(' '))

@@ -1,6 +1,7 @@
 // The one way out for network text (src/sanitize.ts): one bounded line, no key, no runner command.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { emailProblem } from '../../src/parse.js'
 import { DEFAULT_FIELD_CHARS, FORMAT_CHARACTERS, Sanitizer, asText } from '../../src/sanitize.js'
 
 const KEY = 'Sekret123'
@@ -336,6 +337,86 @@ describe('Sanitizer.text redacts the key encoded', () => {
           expect(encoded.endsWith(tail)).toBe(true)
           // 9 bytes are 72 bits: at least 11 characters of 6 bits depend on them alone.
           expect(encoded.length - head.length - tail.length).toBeGreaterThanOrEqual(11)
+        }
+      ),
+      { numRuns: 300 }
+    )
+  })
+})
+
+describe('Sanitizer.text shows addresses by domain when details are shown by count', () => {
+  const counts = new Sanitizer([KEY], { shown: 'counts' })
+
+  it.each([
+    ['one address', 'ops@example.com', '…@example.com'],
+    ['inside text', 'mail to ops@example.com failed', 'mail to …@example.com failed'],
+    [
+      'several',
+      'a@example.com, b.c+tag@example.org; d@x.example.net',
+      '…@example.com, …@example.org; …@x.example.net'
+    ],
+    ['the domain lower-cased', 'Jane.Doe@Example.COM', '…@example.com'],
+    ['a unicode domain', 'jörg@bücher.example, 山田@例え.jp', '…@bücher.example, …@例え.jp'],
+    ['a unicode domain in capitals', 'x@BÜCHER.EXAMPLE', '…@bücher.example'],
+    ['a punycode domain', 'x@xn--bcher-kva.example', '…@xn--bcher-kva.example'],
+    ['a domain without a dot', 'a@b', '…@b'],
+    ['in quotes', '"ops@example.com" is not', '"…@example.com" is not'],
+    ['in angle brackets', 'Ops <ops@example.com>', 'Ops <…@example.com>'],
+    ['in parentheses', '(ops@example.com)', '(…@example.com)'],
+    ['at the end of a sentence', 'sent to ops@example.com.', 'sent to …@example.com.'],
+    ['in JSON', '{"email":"ops@example.com"}', '{"email":"…@example.com"}'],
+    ['after a colon', 'emails:ops@example.com', 'emails:…@example.com'],
+    ['percent-encoded in a URL', '?to=ops%40example.com&x=1', '?to=…@example.com&x=1'],
+    ['percent-encoded, with a + encoded', 'to=o%2Bps%40Example.com', 'to=…@example.com'],
+    ['JSON-escaped', String.raw`"ops\u0040example.com"`, '"…@example.com"'],
+    ['with the key before @', `${KEY}@example.com`, '…@example.com'],
+    ['after the key was redacted', '***@example.com', '…@example.com'],
+    ['already shown by domain', '…@example.com', '…@example.com'],
+    ['split by a format character', 'ops\u200b@example.com', '…@example.com'],
+    [
+      'with every sign parse accepts before @',
+      "o!#$%&'*+/=?^_`{|}~.-s@example.com",
+      '…@example.com'
+    ],
+    ['two @ in a row', 'a@b@example.com', '…@b@example.com'],
+    ['quoted with a JSON escape', String.raw`"\u202emoc.live@example.com"`, '"…@example.com"'],
+    ['after a JSON line break', String.raw`line\nops@example.com`, '…@example.com']
+  ])('%s', (_, text, expected) => {
+    expect(counts.text(text)).toBe(expected)
+  })
+
+  it.each([
+    'X-DC-DEVKEY: (not shown)',
+    'PUT https://gw.example/…/certificate/123/sendemail',
+    '@actions/core',
+    'ops@ example.com',
+    '@example.com',
+    'a @ b',
+    'HTTP 400: invalid_value:emails: Bad format.; DigiCert rejected the value of emails',
+    'Größe café 東京 🔒'
+  ])('leaves %j as it is', text => {
+    expect(counts.text(text)).toBe(text)
+  })
+
+  it('shows addresses with full, and by default', () => {
+    expect(new Sanitizer([KEY], { shown: 'full' }).text('Ops@Example.com')).toBe('Ops@Example.com')
+    expect(safe.text('Ops@Example.com')).toBe('Ops@Example.com')
+  })
+
+  it('before the text is cut, so no part of an address survives a cut', () => {
+    const shown = counts.text(`${'x'.repeat(10)} jane.doe@example.com and more`, 20)
+    expect(shown).toBe('xxxxxxxxxx …@exampl… (33 characters in all)')
+  })
+
+  it('every address parse accepts, wherever it stands (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.emailAddress().filter(address => emailProblem(address) === undefined),
+        fc.constantFrom(' ', ', ', '"', '<', '(', ': '),
+        (address, before) => {
+          const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase()
+          const shown = counts.text(`to${before}${address} (sent)`, 10_000)
+          expect(shown).toBe(`to${before}…@${domain} (sent)`)
         }
       ),
       { numRuns: 300 }
