@@ -7,7 +7,7 @@ import { MAX_RETRY_AFTER_SECONDS } from './api.js'
 import type { PlannedRequest } from './certcentral.js'
 import { idCount, idNoun, type Detail, type IdInput, type Operation } from './operations.js'
 import type { Fate, IdResult, RunOutcome } from './outcome.js'
-import { InputError, parseChoice } from './parse.js'
+import { InputError, choiceOf } from './parse.js'
 import { SHOWN_CHARS, Sanitizer } from './sanitize.js'
 
 /** What the report shows of the plan. */
@@ -33,11 +33,7 @@ export type SummaryDetails = (typeof SUMMARY_DETAILS)[number]
  * SUMMARY_DETAILS counts as `counts`, the safe side; the plan reports it as a problem.
  */
 export function givenSummaryDetails(value: string): SummaryDetails {
-  try {
-    return parseChoice('summary-details', value, SUMMARY_DETAILS)
-  } catch {
-    return 'counts'
-  }
+  return choiceOf(value, SUMMARY_DETAILS) ?? 'counts'
 }
 
 /** Whether anyone can read the repository's runs; unknown when the event file does not say. */

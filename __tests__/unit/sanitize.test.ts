@@ -317,8 +317,12 @@ describe('Sanitizer.text redacts the key encoded', () => {
     expect(six.text('YWJjZGVm 616263646566')).toBe('*** ***')
   })
 
+  it('percent-encoded, a byte below 0x10 as two digits', () => {
+    expect(new Sanitizer(['tab\there']).text('x tab%09here y')).toBe('x *** y')
+  })
+
   it('leaves other base64, hex and percent-encoding alone', () => {
-    const text = 'U2VrcmV0MTI0 53656b726574313234 Sekret%31%32%34 eFNla3JldDEyNA=='
+    const text = 'U2VrcmV0MTI0 53656b726574313234 Sekret%31%32%34 eFNla3JldDEyNA== Sekre+123'
     expect(safe.text(text)).toBe(text)
   })
 
