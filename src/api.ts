@@ -285,6 +285,20 @@ export function isWaitingForCertificate(status: string): boolean {
   return status !== '' && status !== ISSUED && !isFinalWithoutCertificate(status)
 }
 
+// ---- A send's answer ---------------------------------------------------------------------------
+
+/**
+ * Whether a send's answer is CertCentral's, so the email was sent: a 204 (what `sendemail` and
+ * `email-seal` answer, with no body), or another 2xx whose body is empty or an empty JSON object
+ * (`{}`), JSON whitespace (space, tab, CR, LF) around it or alone. Any other 2xx (`{"message":
+ * "Unauthorized"}`, `{"errors":null}`, HTML, text) is an answer CertCentral does not give: a
+ * gateway, a proxy or another server answered, and the email may or may not have gone out.
+ */
+export function isSendAnswer({ status, text }: { status: number; text: string }): boolean {
+  if (status < 200 || status > 299) return false
+  return status === 204 || /^[ \t\r\n]*(?:\{[ \t\r\n]*\}[ \t\r\n]*)?$/.test(text)
+}
+
 // ---- Errors -----------------------------------------------------------------------------------
 
 /** One entry of DigiCert's `errors`, as text not yet sanitized (the caller shows it). */

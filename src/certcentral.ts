@@ -8,6 +8,7 @@ import {
   digits,
   duplicatesPath,
   hintFor,
+  isSendAnswer,
   lacksPermission,
   orderInfoPath,
   orderListPath,
@@ -46,9 +47,9 @@ export const MAX_ERRORS_SHOWN = 3
  * What kind of failure: `http` an error status; `rate-limited` a 429 and `unavailable` a 503
  * (DigiCert said "later"); `key-refused` the key itself (every ID would get it); `permission` the
  * key's user may not act on this ID; `bad-success` a 2xx that is not CertCentral's answer (HTML,
- * DigiCert's `errors`, not a JSON object, too large); `redirect`; `timeout`, `network` and
- * `cancelled` after the request may have reached CertCentral; `unreached` when it provably never
- * left the runner (nothing was sent).
+ * DigiCert's `errors`, too large, or for a send anything but a 204, empty or `{}`); `redirect`;
+ * `timeout`, `network` and `cancelled` after the request may have reached CertCentral; `unreached`
+ * when it provably never left the runner (nothing was sent).
  */
 export type FailureKind =
   | 'http'
@@ -252,8 +253,8 @@ export class CertCentralClient {
   }
 
   /**
-   * Makes an operation's call; resolves on a 2xx that is CertCentral's answer (empty, or a JSON
-   * object without `errors`), throws a CertCentralError on anything else.
+   * Makes an operation's call; resolves on a 2xx that is CertCentral's answer (isSendAnswer: a
+   * 204, an empty body or `{}`), throws a CertCentralError on anything else.
    */
   async call(
     operation: Operation,
@@ -334,8 +335,9 @@ export class CertCentralClient {
 
   /**
    * A 2xx that is not CertCentral's answer, as a failure (undefined when it is one): cut off, an
-   * HTML page, DigiCert's `errors`, or for a send anything but empty or a JSON object. `what` is
-   * 'send' for an operation's call, else what the body should be (for the message).
+   * HTML page, DigiCert's `errors`, or for a send anything but what isSendAnswer takes (a 204, an
+   * empty body or `{}`). `what` is 'send' for an operation's call, else what the body should be
+   * (for the message).
    */
   private notAnAnswer(response: RawResponse, what: string): CertCentralError | undefined {
     const { status, text, truncated } = response
@@ -349,7 +351,7 @@ export class CertCentralClient {
         `${lead} is too large to be CertCentral's answer (cut off after ${MAX_SUCCESS_BODY_BYTES / 1024 / 1024} MiB)${notSent}; check api-url and the network`
       )
     }
-    if (sends && text.trim() === '') return undefined
+    if (sends && isSendAnswer(response)) return undefined
     if (isHtml(response)) {
       return fail(
         `${lead} is not CertCentral's answer (an HTML page: a sign-in page or a gateway?; ${this.bodyShown(response)})${notSent}; check api-url and the network`
@@ -366,9 +368,10 @@ export class CertCentralClient {
         hint
       )
     }
-    if (sends && !isJsonObject(text)) {
+    if (sends) {
+      // Said before the body, so that shortening a long message cannot drop it.
       return fail(
-        `${lead} is not CertCentral's answer (${this.bodyShown(response)})${notSent}; check api-url and the network`
+        `HTTP ${status}, an answer CertCentral does not give to a send (${MAY_HAVE_BEEN_SENT}): ${this.bodyShown(response)}; check api-url and the network`
       )
     }
     return undefined
@@ -540,15 +543,6 @@ export const UNAVAILABLE_HINT =
 
 function isHtml({ headers, text }: RawResponse): boolean {
   return /html/i.test(first(headers['content-type']) ?? '') || text.trimStart().startsWith('<')
-}
-
-function isJsonObject(text: string): boolean {
-  try {
-    const parsed: unknown = JSON.parse(text)
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-  } catch {
-    return false
-  }
 }
 
 function first(value: string | string[] | undefined): string | undefined {

@@ -11,6 +11,10 @@ export const REDIRECT_DEFAULT = 'http://127.0.0.1:1/services/v2/redirected'
 export const SIGN_IN_PAGE =
   '<!DOCTYPE html><html><head><title>Sign in</title></head><body><form action="/login" method="post"><input name="user"><input name="password" type="password"><button>Sign in</button></form></body></html>'
 
+/** The forms an echo-key fault writes the key in. */
+export const ECHO_FORMS = /** @type {const} */ (['json', 'base64', 'base64url', 'hex', 'percent'])
+/** @typedef {(typeof ECHO_FORMS)[number]} EchoForm */
+
 /** SANs of a many-sans Order info when ARG is omitted: well over 64 KiB of JSON. */
 export const MANY_SANS_DEFAULT = 3000
 
@@ -37,7 +41,7 @@ export const MANY_SANS_DEFAULT = 3000
  *   | { kind: 'big-body', bytes: number }
  *   | { kind: 'not-found' }
  *   | { kind: 'switching-protocols' }
- *   | { kind: 'echo-key' }
+ *   | { kind: 'echo-key', form?: EchoForm }
  * ) & { times?: number }} Fault
  */
 
@@ -85,12 +89,17 @@ const fault = entry => /** @type {FaultEntry<Fault['kind']>} */ (/** @type {unkn
 export const FAULTS = [
   fault({
     kind: 'status',
-    arg: 'CODE',
-    help: 'answer HTTP CODE (200-599; 500 if omitted), empty body',
-    parse: (arg, what) => ({
-      kind: 'status',
-      status: arg === undefined ? 500 : integerArg(what, arg, 200, 599)
-    }),
+    arg: 'CODE[:BODY]',
+    help: 'answer HTTP CODE (200-599; 500 if omitted) with BODY as given (empty if omitted), e.g. status:200:{"message":"Unauthorized"}',
+    parse: (arg, what) => {
+      if (arg === undefined) return { kind: 'status', status: 500 }
+      const colon = arg.indexOf(':')
+      const code = colon === -1 ? arg : arg.slice(0, colon)
+      const status = integerArg(what, code, 200, 599)
+      return colon === -1
+        ? { kind: 'status', status }
+        : { kind: 'status', status, body: arg.slice(colon + 1) }
+    },
     act: ({ fault, reply }) => reply(fault.status, fault.body ?? '', fault.headers ?? {})
   }),
   fault({
@@ -264,7 +273,15 @@ export const FAULTS = [
   }),
   fault({
     kind: 'echo-key',
-    help: '400 whose message holds the X-DC-DEVKEY value \\u-escaped and in plain text',
+    arg: 'FORM',
+    help: `400 whose message holds the X-DC-DEVKEY value in FORM: ${ECHO_FORMS.join(', ')} (json if omitted: \\u-escaped and in plain text; base64 and base64url after 0, 1 and 2 bytes; hex in both cases; percent as encodeURIComponent writes it and every byte as %xx and %XX)`,
+    parse: (arg, what) => {
+      if (arg === undefined) return { kind: 'echo-key' }
+      const form = ECHO_FORMS.find(name => name === arg)
+      if (form === undefined)
+        throw new UsageError(`${what}: unknown form ${arg}; valid forms: ${ECHO_FORMS.join(', ')}`)
+      return { kind: 'echo-key', form }
+    },
     act: echoKey
   })
 ]
@@ -321,19 +338,50 @@ function bigBody({ res, entry, fault }) {
 }
 
 /**
- * The key back in the error message: once JSON-escaped character by character (\u0073\u0074...),
- * once as plain text, to test a client's redaction of both.
+ * The key back in the error message, in the fault's form: `json` (the default) once JSON-escaped
+ * character by character (\u0073\u0074...) and once as plain text; `base64` and `base64url` (the
+ * URL-safe alphabet, no padding) alone and after one and two bytes, so at each of the three byte
+ * alignments inside a longer string; `hex` in lower and upper case; `percent` as encodeURIComponent
+ * writes it, then every byte as %xx, then as %XX. To test a client's redaction of each.
  * @param {FaultContext<Extract<Fault, { kind: 'echo-key' }>>} ctx
  */
-function echoKey({ req, reply }) {
+function echoKey({ req, reply, fault }) {
   const key = String(req.headers['x-dc-devkey'] ?? '')
-  const escaped = Array.from(
-    { length: key.length },
-    (_, i) => `\\u${key.charCodeAt(i).toString(16).padStart(4, '0')}`
-  ).join('')
-  const plain = JSON.stringify(key).slice(1, -1)
-  reply(
-    400,
-    `{"errors":[{"code":"bad_request_format","message":"The key ${escaped} is not valid for this request (key: ${plain})."}]}`
-  )
+  const form = fault.form ?? 'json'
+  if (form === 'json') {
+    const escaped = Array.from(
+      { length: key.length },
+      (_, i) => `\\u${key.charCodeAt(i).toString(16).padStart(4, '0')}`
+    ).join('')
+    const plain = JSON.stringify(key).slice(1, -1)
+    return reply(
+      400,
+      `{"errors":[{"code":"bad_request_format","message":"The key ${escaped} is not valid for this request (key: ${plain})."}]}`
+    )
+  }
+  const message = `The key ${echoedForms(key, form).join(' and ')} is not valid for this request.`
+  reply(400, JSON.stringify({ errors: [{ code: 'bad_request_format', message }] }))
+}
+
+/**
+ * The key as an echo-key fault of a form other than json writes it, each way in turn.
+ * @param {string} key
+ * @param {Exclude<EchoForm, 'json'>} form
+ * @returns {string[]}
+ */
+export function echoedForms(key, form) {
+  const bytes = Buffer.from(key, 'utf8')
+  const aligned = (/** @type {BufferEncoding} */ encoding) =>
+    ['', 'x', 'xy'].map(lead => Buffer.concat([Buffer.from(lead), bytes]).toString(encoding))
+  const percent = (/** @type {(hex: string) => string} */ hexCase) =>
+    [...bytes].map(b => `%${hexCase(b.toString(16).padStart(2, '0'))}`).join('')
+  switch (form) {
+    case 'base64':
+    case 'base64url':
+      return aligned(form)
+    case 'hex':
+      return [bytes.toString('hex'), bytes.toString('hex').toUpperCase()]
+    case 'percent':
+      return [encodeURIComponent(key), percent(h => h), percent(h => h.toUpperCase())]
+  }
 }

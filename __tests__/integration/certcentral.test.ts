@@ -436,13 +436,22 @@ describe('success', () => {
     await expect(send()).resolves.toEqual({ status })
   })
 
-  it.each(['', ' \n', '{"id":5}', '{"errors":[]}', '{"errors":null}'])(
-    'resolves on a 200 with %j: empty, or a JSON object without errors',
+  it.each(['', ' \n', '{}', ' { \r\n } '])(
+    'resolves on a 200 with %j: empty, or an empty JSON object',
     async body => {
       handler = answer(200, body, { 'Content-Type': 'application/json' })
       await expect(send()).resolves.toEqual({ status: 200 })
     }
   )
+
+  it('resolves on a seal answered 204, and on a look-up answered 200 with its JSON', async () => {
+    handler = answer(204, '')
+    await expect(make().client.call('email-site-seal', '7', {}, 1)).resolves.toEqual({
+      status: 204
+    })
+    handler = answer(200, '{"id":7,"status":"pending"}')
+    await expect(make().client.lookup('7', 1)).resolves.toMatchObject({ status: 200 })
+  })
 })
 
 describe('a 2xx that is not CertCentral’s answer', () => {
@@ -462,17 +471,32 @@ describe('a 2xx that is not CertCentral’s answer', () => {
   })
 
   it.each([
-    ['an array', '[1]'],
-    ['a string', '"ok"'],
-    ['plain text', 'OK'],
-    ['null', 'null']
-  ])('rejects %s', async (_, body) => {
-    handler = answer(200, body)
+    ['an array', 200, '[1]'],
+    ['a string', 200, '"ok"'],
+    ['plain text', 201, 'OK'],
+    ['null', 200, 'null'],
+    ['a message', 200, '{"message":"Unauthorized"}'],
+    ['an error', 200, '{"error":"denied"}'],
+    ['errors: null', 200, '{"errors":null}'],
+    ['errors: []', 202, '{"errors":[]}'],
+    ['a JSON object with fields', 200, '{"id":5}']
+  ])(
+    'rejects %s as an answer CertCentral does not give, which may have been sent',
+    async (_, status, body) => {
+      handler = answer(status, body, { 'Content-Type': 'application/json' })
+      const error = await failure(send())
+      expect(error).toMatchObject({ kind: 'bad-success', status, codes: [] })
+      expect(error.message).toBe(
+        `HTTP ${status}, an answer CertCentral does not give to a send (${MAY_HAVE_BEEN_SENT}): body: ${body}; check api-url and the network`
+      )
+    }
+  )
+
+  it('says the email may have been sent before a long body, so that shortening keeps it', async () => {
+    handler = answer(200, JSON.stringify({ message: 'x'.repeat(5000) }))
     const error = await failure(send())
-    expect(error).toMatchObject({ kind: 'bad-success', status: 200 })
-    expect(error.message).toBe(
-      `HTTP 200 but the answer is not CertCentral's answer (body: ${body})${notSent}`
-    )
+    expect(error.message.indexOf(MAY_HAVE_BEEN_SENT)).toBeLessThan(120)
+    expect(error.message).toContain('… (5014 characters in all); check api-url and the network')
   })
 
   it("rejects DigiCert's errors in a 2xx, with their codes and hint", async () => {
