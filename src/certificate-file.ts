@@ -1,11 +1,12 @@
 // Certificate files: the `certificate-file` input's patterns matched against the file system with
 // a small glob matcher (`*`, `?`, `**`, `[...]`; no dependency), and each file read (at most
 // MAX_FILE_BYTES) with node:crypto's X509Certificate into plain facts: serial, SHA-1 thumbprint,
-// common name, validity. The I/O lives here; parsePlan receives the readings through its
+// common name (read from the DER, src/der.ts), validity. The I/O lives here; parsePlan receives the readings through its
 // Environment and stays pure. No file's content is ever returned, logged or put in a message.
 import { X509Certificate } from 'node:crypto'
 import { closeSync, openSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs'
 import nativePath, { isAbsolute, join, relative, resolve, sep, type PlatformPath } from 'node:path'
+import { commonNameOf } from './der.js'
 
 /** A file is read up to this size; a larger one is not a certificate file. */
 export const MAX_FILE_BYTES = 1024 * 1024
@@ -145,13 +146,12 @@ function readHead(path: string, max: number): Buffer {
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g
 
-/** The facts of one certificate. */
+/** The facts of one certificate; the common name as its DER holds it (src/der.ts). */
 export function factsOf(certificate: X509Certificate): CertificateFacts {
-  const cn = /^CN=(.*)/m.exec(certificate.subject)?.[1]
   return {
     serialNumber: certificate.serialNumber.toUpperCase(),
     thumbprint: certificate.fingerprint.replace(/:/g, '').toUpperCase(),
-    commonName: cn === '' ? undefined : cn,
+    commonName: commonNameOf(certificate.raw),
     validFrom: new Date(certificate.validFrom).toISOString(),
     validTo: new Date(certificate.validTo).toISOString()
   }

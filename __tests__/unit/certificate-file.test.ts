@@ -2,10 +2,9 @@
 // private key, a CSR, text, only CA certificates), each file once, a pattern matching nothing, an
 // unreadable or too large file; never any content in a message. Real files in a temporary
 // directory, real certificates from the test CA.
-import { X509Certificate, generateKeyPairSync } from 'node:crypto'
+import { X509Certificate } from 'node:crypto'
 import { chmodSync, existsSync, readdirSync, symlinkSync } from 'node:fs'
 import { join, posix, win32 } from 'node:path'
-import forge from 'node-forge'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   MAX_FILE_BYTES,
@@ -19,7 +18,7 @@ import {
   segmentPattern,
   splitAbsolute
 } from '../../src/certificate-file.js'
-import { makeCertificates, tempDir } from '../support/certificates.js'
+import { makeCertificates, selfSigned, tempDir } from '../support/certificates.js'
 
 const certs = await makeCertificates()
 afterAll(() => certs.cleanup())
@@ -314,19 +313,3 @@ describe('displayPath', () => {
     expect(displayPath('/w/..b/c.pem', '/w')).toBe('..b/c.pem')
   })
 })
-
-/** A self-signed end-entity certificate (PEM) with these subject attributes. */
-function selfSigned(attributes: { name: string; value: string }[]): string {
-  const keys = generateKeyPairSync('rsa', { modulusLength: 2048 })
-  const pem = (key: { export(o: object): string | Buffer }, type: string): string =>
-    key.export({ type, format: 'pem' }).toString()
-  const cert = forge.pki.createCertificate()
-  cert.publicKey = forge.pki.publicKeyFromPem(pem(keys.publicKey, 'spki'))
-  cert.serialNumber = '01'
-  cert.validity.notBefore = new Date(Date.now() - 60 * 60 * 1000)
-  cert.validity.notAfter = new Date(Date.now() + 24 * 60 * 60 * 1000)
-  cert.setSubject(attributes)
-  cert.setIssuer(attributes)
-  cert.sign(forge.pki.privateKeyFromPem(pem(keys.privateKey, 'pkcs8')), forge.md.sha256.create())
-  return forge.pki.certificateToPem(cert)
-}
