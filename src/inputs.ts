@@ -49,8 +49,11 @@ export type RawInputs = Record<InputName, string>
 export interface Environment {
   /** The proxy a request to this URL would take under the runner's conventions, if any. */
   proxyFor(url: URL): URL | undefined
-  /** Reads the certificate files these patterns name (src/certificate-file.ts). */
-  readCertificateFiles(patterns: string[]): FileReading[]
+  /**
+   * The files certificate-file's patterns (certificateFilePatterns) name, read by main.ts before
+   * the plan (src/certificate-file.ts); none when certificate-file is not given.
+   */
+  certificateFiles: readonly FileReading[]
   /** The wall clock, in ms since the epoch: only to tell whether a file's certificate expired. */
   wallNow(): number
 }
@@ -236,18 +239,20 @@ export function parseTargets(
         ...none
       }
     case 'certificate-file':
-      return fileTargets({
-        readings: env.readCertificateFiles(splitLines(value)),
-        now: env.wallNow()
-      })
+      return fileTargets({ readings: env.certificateFiles, now: env.wallNow() })
   }
+}
+
+/** certificate-file's patterns, separated by newlines or commas; none when it is not given. */
+export function certificateFilePatterns(inputs: RawInputs): string[] {
+  return splitLines(inputs['certificate-file'])
 }
 
 /**
  * The files read, as targets: each problem an input problem naming the file, an expired
  * certificate one too; two files with the same certificate count once, with a warning.
  */
-export function fileTargets({ readings, now }: { readings: FileReading[]; now: number }): {
+export function fileTargets({ readings, now }: { readings: readonly FileReading[]; now: number }): {
   targets: Target[]
   warnings: string[]
 } {

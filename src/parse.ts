@@ -49,12 +49,13 @@ export function codePointName(char: string): string {
 }
 
 /**
- * Shows a user's value inside a message without letting it break the line or reorder it: line
- * and paragraph separators and format characters as `\uXXXX` (JSON.stringify leaves them raw).
+ * Shows a user's value inside a message without letting it break the line or reorder it: DEL, C1
+ * controls, line and paragraph separators and format characters as `\uXXXX` (JSON.stringify
+ * leaves them raw).
  */
 export function quote(value: string): string {
   const shown = JSON.stringify(value).replace(
-    new RegExp(`[\u2028\u2029]|${FORMAT_CHARACTERS.source}`, 'gu'),
+    new RegExp(`[\u007f-\u009f\u2028\u2029]|${FORMAT_CHARACTERS.source}`, 'gu'),
     c => escapeUnits(c)
   )
   return shown.length > 80 ? `${shown.slice(0, 77)}…"` : shown

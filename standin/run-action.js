@@ -58,6 +58,7 @@ export const NOT_INHERITED =
  * @property {Record<string, string>} outputs
  * @property {string} summary
  * @property {number} durationMs
+ * @property {number | undefined} signalledAtMs  when `signalOn` sent its signal, since the start
  */
 
 /**
@@ -69,6 +70,8 @@ export const NOT_INHERITED =
  * @param {string} [options.entry]  the script to run; dist/index.js by default
  * @param {string[]} [options.nodeArgs]  flags for node before the script
  * @param {number} [options.killAfterMs]  kill the child if it runs longer
+ * @param {{ stdout: RegExp, signal: NodeJS.Signals }} [options.signalOn]  send the child this
+ *   signal (as the runner does on cancellation) once its stdout matches
  * @returns {Promise<ActionRun>}
  */
 export async function runAction({
@@ -77,7 +80,8 @@ export async function runAction({
   node = process.execPath,
   entry,
   nodeArgs = [],
-  killAfterMs = 60_000
+  killAfterMs = 60_000,
+  signalOn
 }) {
   const work = mkdtempSync(join(tmpdir(), 'certcentral-action-'))
   const outputFile = join(work, 'output')
@@ -116,7 +120,15 @@ export async function runAction({
   })
   let stdout = ''
   let stderr = ''
-  child.stdout.on('data', chunk => (stdout += chunk))
+  /** @type {number | undefined} */
+  let signalledAtMs
+  child.stdout.on('data', chunk => {
+    stdout += chunk
+    if (signalOn && signalledAtMs === undefined && signalOn.stdout.test(stdout)) {
+      signalledAtMs = performance.now() - started
+      child.kill(signalOn.signal)
+    }
+  })
   child.stderr.on('data', chunk => (stderr += chunk))
   const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs)
   /** @type {[number | null, string | null]} */
@@ -130,7 +142,8 @@ export async function runAction({
     stderr,
     outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
     summary: readFileSync(summaryFile, 'utf8'),
-    durationMs
+    durationMs,
+    signalledAtMs
   }
   rmSync(work, { recursive: true, force: true })
   return result

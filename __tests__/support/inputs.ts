@@ -42,7 +42,7 @@ export const WALL_NOW = Date.parse('2026-06-01T00:00:00Z')
 /** No proxy, no certificate files, the wall clock at WALL_NOW. */
 export const noProxy: Environment = {
   proxyFor: () => undefined,
-  readCertificateFiles: () => [],
+  certificateFiles: [],
   wallNow: () => WALL_NOW
 }
 

@@ -85,6 +85,12 @@ describe('quote', () => {
     expect(quote('a\u2028b\u2029c')).toBe('"a\\u2028b\\u2029c"')
   })
 
+  it('escapes DEL and the C1 controls (NEL), which JSON leaves as they are', () => {
+    expect(quote('a\u007fb\u0080c\u0085d\u009fe\u00a0')).toBe(
+      '"a\\u007fb\\u0080c\\u0085d\\u009fe\u00a0"'
+    )
+  })
+
   it('shortens a long value', () => {
     const shown = quote('x'.repeat(500))
     expect(shown.length).toBeLessThanOrEqual(80)
