@@ -67,6 +67,11 @@ export function readInputs(): RawInputs {
   return withDefaults(raw)
 }
 
+/** The names of the INPUT_ variables in the step's environment, never their values. */
+export function inputVariableNames(env: NodeJS.ProcessEnv = process.env): string[] {
+  return Object.keys(env).filter(name => name.startsWith('INPUT_'))
+}
+
 /**
  * certificate-file's files, read before the plan (parsePlan stays pure and synchronous), the walk
  * cancelled by `signal`; none when certificate-file is not given.
@@ -121,6 +126,7 @@ export async function run(clock: Clock = realClock): Promise<void> {
     const plan = parsePlan(inputs, {
       proxyFor: runnerProxyFor,
       certificateFiles: await certificateFiles(inputs, cancellation.signal),
+      inputVariables: inputVariableNames(),
       wallNow: Date.now
     })
     unsentOnFailure = plan.ids

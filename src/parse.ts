@@ -86,18 +86,33 @@ function distance(a: string, b: string): number {
   return previous[b.length] as number
 }
 
-/** `; did you mean "x"?` for a near miss (at most 2 edits, or a prefix), else ''. */
-export function didYouMean(value: string, choices: readonly string[]): string {
+/** Edits a near miss may be from a choice: 2, or 3 from a choice of 9 characters or more. */
+export function editsAllowed(choice: string): number {
+  return choice.length >= 9 ? 3 : 2
+}
+
+/**
+ * The choice a value is a near miss of (at most editsAllowed edits, or a prefix of it of 2
+ * characters or more: `max-retry`, `wait-for-issue`, `email`), the closest first; if any.
+ */
+export function nearest(value: string, choices: readonly string[]): string | undefined {
   const given = value.trim().toLowerCase()
-  if (given === '') return ''
+  if (given === '') return undefined
   const scored = choices
     .map(choice => ({
       choice,
-      score: choice.startsWith(given) && given.length >= 2 ? 0 : distance(given, choice)
+      score: choice.startsWith(given) && given.length >= 2 ? 0 : distance(given, choice),
+      allowed: editsAllowed(choice)
     }))
-    .filter(({ score }) => score <= 2)
+    .filter(({ score, allowed }) => score <= allowed)
     .sort((a, b) => a.score - b.score)
-  return scored[0] ? `; did you mean ${JSON.stringify(scored[0].choice)}?` : ''
+  return scored[0]?.choice
+}
+
+/** `; did you mean "x"?` for a near miss (nearest), else ''. */
+export function didYouMean(value: string, choices: readonly string[]): string {
+  const choice = nearest(value, choices)
+  return choice === undefined ? '' : `; did you mean ${JSON.stringify(choice)}?`
 }
 
 export function parseChoice<T extends string>(

@@ -1,11 +1,12 @@
-// run() in-process (issue 22): certificate-file read before the plan, and a walk cancelled by
-// SIGTERM: nothing sent, every output written, the verdict says so.
+// run() in-process (issue 22): the step's INPUT_ variables judged before any request (a misspelled
+// input is an input error, any other INPUT_ variable a warning), certificate-file read before the
+// plan, and a walk cancelled by SIGTERM: nothing sent, every output written, the verdict says so.
 // The real @actions/core; the server is the CertCentral stand-in.
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { run } from '../../src/main.js'
+import { inputVariableNames, run } from '../../src/main.js'
 import { startStandIn } from '../../standin/certcentral-standin.js'
 import { parseOutputFile } from '../../standin/run-action.js'
 import { tempDir, type TempDir } from '../support/certificates.js'
@@ -59,6 +60,51 @@ const EMPTY_OUTPUTS = {
   'skipped-ids': '',
   'retry-after': ''
 }
+
+describe('inputVariableNames', () => {
+  it('names the INPUT_ variables, never their values, in the order of the environment', () => {
+    expect(
+      inputVariableNames({
+        'INPUT_ISSUED-WITHIN': '1d',
+        PATH: '/bin',
+        input_lower: 'x',
+        INPUT_FOO: 'secret value',
+        INPUT: ''
+      })
+    ).toEqual(['INPUT_ISSUED-WITHIN', 'INPUT_FOO'])
+  })
+
+  it("reads the process's environment by default", () => {
+    vi.stubEnv('INPUT_SOMETHING-ELSE', 'x')
+    expect(inputVariableNames()).toContain('INPUT_SOMETHING-ELSE')
+  })
+})
+
+describe('run() with INPUT_ variables', () => {
+  it('refuses a misspelled input before any request, naming the input meant', async () => {
+    const id = freshId()
+    vi.stubEnv('INPUT_ISSUED-WHITHIN', '1d')
+    await start({ operation: 'send-certificate', 'order-id': id, emails: 'ops@example.com' })
+    expect(requestsFor(standIn, id)).toEqual([])
+    expect(process.exitCode).toBe(1)
+    expect(messagesOf(log(), 'error')).toEqual([
+      '`issued-whithin` is not an input of this action; did you mean `issued-within`? (its value was ignored)'
+    ])
+    expect(outputs()).toEqual(EMPTY_OUTPUTS)
+  })
+
+  it('warns of an INPUT_ variable unlike any input, naming it but not its value, and sends', async () => {
+    const id = freshId()
+    vi.stubEnv('INPUT_FOO', 'a value of the workflow')
+    await start({ operation: 'send-certificate', 'certificate-id': id, emails: 'ops@example.com' })
+    expect(requestsFor(standIn, id)).toHaveLength(1)
+    expect(process.exitCode).toBeUndefined()
+    const warnings = messagesOf(log(), 'warning')
+    expect(warnings).toContainEqual(expect.stringContaining('`INPUT_FOO`'))
+    expect(log()).not.toContain('a value of the workflow')
+    expect(outputs()['sent-ids']).toBe(id)
+  })
+})
 
 describe('run() cancelled while certificate-file is matched', () => {
   it.each(['SIGINT', 'SIGTERM'] as const)(
