@@ -5,7 +5,7 @@
 // cancellation, and file names an ID cannot hold (issue 22). Real files in a temporary directory,
 // real certificates from the test CA.
 import { X509Certificate } from 'node:crypto'
-import { chmodSync, existsSync, readdirSync, symlinkSync } from 'node:fs'
+import { chmodSync, existsSync, readFileSync, readdirSync, symlinkSync } from 'node:fs'
 import { join, posix, win32 } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -427,6 +427,40 @@ describe('file names an ID cannot hold', () => {
     } finally {
       files.cleanup()
     }
+  })
+})
+
+describe("the README's troubleshooting", () => {
+  it('quotes what the walk says, and nothing it no longer says', async () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8')
+    const troubleshooting = readme.slice(readme.indexOf('## Troubleshooting'))
+    const tree = tempDir()
+    try {
+      tree.write('a/b.pem', '')
+      const tight = new Walk({ matches: MAX_MATCHES, entries: 1 })
+      const said = [
+        noMatch('x.pem', '/w'),
+        noMatch('/x.pem', '/w'),
+        (await matchFiles('**/*.pem', tree.dir, new Walk({ matches: 0, entries: 9 }))) as {
+          problem: string
+        },
+        (await matchFiles('**/*.pem', tree.dir, tight)) as { problem: string }
+      ]
+      expect(said).toEqual([
+        expect.stringMatching(/^matches no file /),
+        'matches no file',
+        { problem: expect.stringMatching(/^matches more than 0 files/) },
+        { problem: expect.stringMatching(/^reads more than 1 directory entries/) }
+      ])
+    } finally {
+      tree.cleanup()
+    }
+    expect(troubleshooting).toContain('`… matches no file`')
+    expect(troubleshooting).toContain(`\`… matches more than ${MAX_MATCHES} files\``)
+    expect(troubleshooting).toContain(
+      `\`… reads more than ${MAX_ENTRIES_VISITED} directory entries\``
+    )
+    expect(troubleshooting).not.toContain('is not a file')
   })
 })
 
