@@ -306,7 +306,7 @@ export function inputVariableProblems({
     ],
     warnings: others.length
       ? [
-          `environment variables that are not inputs of this action were ignored: ${listed}${more(others.length - MAX_NAMED_VARIABLES)} (set by the workflow's env: or an enclosing action, not by this step's with:)`
+          `environment variables that are not inputs of this action were ignored: ${listed}${more(others.length - MAX_NAMED_VARIABLES)} (a key under with: that is no input, or set by the workflow's env: or an enclosing action)`
         ]
       : []
   }

@@ -121,7 +121,7 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
     expect(result.code).toBe(0)
     expect(standIn.requests.filter(r => r.id === id).map(r => r.method)).toEqual(['PUT'])
     expect(messagesOf(result.stdout, 'warning')).toEqual([
-      "environment variables that are not inputs of this action were ignored: `INPUT_FOO`, `INPUT_NODE-VERSION` (set by the workflow's env: or an enclosing action, not by this step's with:)"
+      "environment variables that are not inputs of this action were ignored: `INPUT_FOO`, `INPUT_NODE-VERSION` (a key under with: that is no input, or set by the workflow's env: or an enclosing action)"
     ])
     expect(result.stdout).not.toContain('the-workflow-value')
     expect(result.outputs['sent-ids']).toBe(id)

@@ -75,7 +75,7 @@ describe('inputVariableProblems', () => {
     const { problems, warnings } = judge(variable)
     expect(problems).toEqual([])
     expect(warnings).toEqual([
-      `environment variables that are not inputs of this action were ignored: \`${variable}\` (set by the workflow's env: or an enclosing action, not by this step's with:)`
+      `environment variables that are not inputs of this action were ignored: \`${variable}\` (a key under with: that is no input, or set by the workflow's env: or an enclosing action)`
     ])
   })
 
@@ -93,7 +93,7 @@ describe('inputVariableProblems', () => {
     expect(judge('INPUT_B', 'INPUT_EMAIL', 'INPUT_A', 'INPUT_MAX-RETRY')).toEqual({
       problems: [misspelled('email', 'emails'), misspelled('max-retry', 'max-retries')],
       warnings: [
-        "environment variables that are not inputs of this action were ignored: `INPUT_B`, `INPUT_A` (set by the workflow's env: or an enclosing action, not by this step's with:)"
+        "environment variables that are not inputs of this action were ignored: `INPUT_B`, `INPUT_A` (a key under with: that is no input, or set by the workflow's env: or an enclosing action)"
       ]
     })
   })
@@ -102,9 +102,9 @@ describe('inputVariableProblems', () => {
     expect(MAX_NAMED_VARIABLES).toBe(10)
     const names = (n: number) => Array.from({ length: n }, (_, i) => `INPUT_ZZ${i}`)
     const warning = (n: number) => judge(...names(n)).warnings[0] as string
-    expect(warning(10)).toContain('`INPUT_ZZ9` (set by')
+    expect(warning(10)).toContain('`INPUT_ZZ9` (a key')
     expect(warning(10)).not.toContain('more')
-    expect(warning(11)).toContain('`INPUT_ZZ9` and 1 more (set by')
+    expect(warning(11)).toContain('`INPUT_ZZ9` and 1 more (a key')
     expect(warning(11)).not.toContain('INPUT_ZZ10')
     expect(warning(25)).toContain(' and 15 more (')
   })
@@ -159,7 +159,7 @@ describe('parsePlan with INPUT_ variables', () => {
     const plan = parsePlan(send, env)
     expect(plan.ids).toEqual(['123'])
     expect(plan.warnings).toEqual([
-      "environment variables that are not inputs of this action were ignored: `INPUT_FOO` (set by the workflow's env: or an enclosing action, not by this step's with:)"
+      "environment variables that are not inputs of this action were ignored: `INPUT_FOO` (a key under with: that is no input, or set by the workflow's env: or an enclosing action)"
     ])
   })
 
