@@ -134,15 +134,15 @@ export class Walk {
 
   /**
    * A directory's entries ([] when it cannot be read), each counted against the bound once. The
-   * directory is opened asynchronously, then read in batches of DIRECTORY_BATCH entries without
-   * waiting on the thread pool for each (a walk of many small directories stays fast), and never
-   * past the bound (a directory of millions of entries is not read whole).
+   * directory is opened asynchronously, then read in small batches (readSync: no wait on the
+   * thread pool for each, so a walk of many small directories stays fast), and never past the
+   * bound (a directory of millions of entries is not read whole).
    */
   async entries(dir: string): Promise<Entry[]> {
     const known = this.listings.get(dir)
     if (known) return known
     const read: Entry[] = []
-    const handle = await opendir(dir, { bufferSize: DIRECTORY_BATCH }).catch(() => undefined)
+    const handle = await opendir(dir).catch(() => undefined)
     try {
       this.checkCancelled()
       for (let e = handle?.readSync(); e; e = handle?.readSync()) {
@@ -158,9 +158,6 @@ export class Walk {
     return read
   }
 }
-
-/** Directory entries read from the file system at a time. */
-const DIRECTORY_BATCH = 256
 
 /** A pattern's walk went past one of its bounds. */
 class WalkBound extends Error {

@@ -25,10 +25,11 @@ interface Element {
 
 /**
  * The element at `offset`, within `limit`; undefined when it is not DER this reader takes: a
- * multi-byte tag, an indefinite or over-long length, content past the limit.
+ * multi-byte tag, an indefinite or over-long length, a header or content past the limit. A header
+ * byte past the limit may be read (undefined past the buffer), but never taken: the element's end
+ * is past the limit then (or NaN), which the last check refuses.
  */
 export function elementAt(der: Uint8Array, offset: number, limit: number): Element | undefined {
-  if (offset + 2 > limit) return undefined
   const tag = der[offset] as number
   if ((tag & 0x1f) === 0x1f) return undefined
   let length = der[offset + 1] as number
@@ -36,7 +37,7 @@ export function elementAt(der: Uint8Array, offset: number, limit: number): Eleme
   if (length & 0x80) {
     const bytes = length & 0x7f
     // 0x80 is an indefinite length (not DER); more than 4 bytes is longer than any buffer here.
-    if (bytes === 0 || bytes > 4 || start + bytes > limit) return undefined
+    if (bytes === 0 || bytes > 4) return undefined
     length = 0
     for (let i = 0; i < bytes; i++) length = length * 256 + (der[start + i] as number)
     start += bytes
@@ -96,36 +97,40 @@ function unitsOf(bytes: Uint8Array, width: 2 | 4): string | undefined {
   for (let i = 0; i < bytes.length; i += width) {
     let point = 0
     for (let j = 0; j < width; j++) point = point * 256 + (bytes[i + j] as number)
-    if (width === 4 && (point > 0x10ffff || (point >= 0xd800 && point <= 0xdfff))) return undefined
-    text += width === 2 ? String.fromCharCode(point) : String.fromCodePoint(point)
+    // a code point, never a surrogate (U+D800 to U+DFFF: the values whose top bits are D800's)
+    if (width === 4 && (point > 0x10ffff || (point & ~0x7ff) === 0xd800)) return undefined
+    text += String.fromCodePoint(point)
   }
   return wellFormed(text) ? text : undefined
 }
 
+/** UTF-8, undefined when the bytes are not. */
+function utf8(bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
+  } catch {
+    return undefined
+  }
+}
+
+const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1')
+
+/** The string types X.520 allows for a common name, by DER tag, and how each is read. */
+const DECODERS = new Map<number, (bytes: Uint8Array) => string | undefined>([
+  [0x0c, utf8], // UTF8String
+  [0x13, latin1], // PrintableString
+  [0x16, latin1], // IA5String
+  [0x14, latin1], // TeletexString (T61String): Latin-1, what it holds in practice
+  [0x1e, bytes => unitsOf(bytes, 2)], // BMPString: UTF-16BE
+  [0x1c, bytes => unitsOf(bytes, 4)] // UniversalString: UTF-32BE
+])
+
 /**
- * A directory string's text by its type: UTF8String, PrintableString, IA5String, TeletexString
- * (as Latin-1, what it holds in practice), BMPString (UTF-16BE), UniversalString (UTF-32BE).
- * Undefined for another type, or bytes that are not text of that type.
+ * A directory string's text by its type (DECODERS); undefined for another type, or bytes that are
+ * not text of that type.
  */
 export function decodeString(tag: number, bytes: Uint8Array): string | undefined {
-  switch (tag) {
-    case 0x0c: // UTF8String
-      try {
-        return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
-      } catch {
-        return undefined
-      }
-    case 0x13: // PrintableString
-    case 0x16: // IA5String
-    case 0x14: // TeletexString (T61String)
-      return Buffer.from(bytes).toString('latin1')
-    case 0x1e: // BMPString
-      return unitsOf(bytes, 2)
-    case 0x1c: // UniversalString
-      return unitsOf(bytes, 4)
-    default:
-      return undefined
-  }
+  return DECODERS.get(tag)?.(bytes)
 }
 
 /**

@@ -336,6 +336,7 @@ describe('matchFiles: bounded', () => {
       // workspace's own path from the root
       const rootSteps = tree.dir.split('/').filter(Boolean).length
       expect(walk.visits).toBeLessThanOrEqual(rootSteps + (depth + 1) * 5 + 2 * depth)
+      expect(walk.visits).toBeGreaterThanOrEqual((depth + 1) * 5)
     } finally {
       tree.cleanup()
     }
@@ -343,6 +344,13 @@ describe('matchFiles: bounded', () => {
 })
 
 describe('matchFiles: cancellation', () => {
+  it('says what happened when it is cancelled, as an error of its own', () => {
+    expect(new MatchingCancelled()).toMatchObject({
+      name: 'MatchingCancelled',
+      message: 'cancelled while matching certificate-file patterns: nothing was sent'
+    })
+  })
+
   it('stops a walk whose signal is aborted, before reading a directory', async () => {
     const cancel = new AbortController()
     cancel.abort()

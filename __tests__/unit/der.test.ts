@@ -150,7 +150,15 @@ describe('commonNameOf: the subject in the DER', () => {
     ['an RDN that is not a SET', seq(seq(attribute('2.5.4.3', text('x'))))],
     ['an attribute that is not a SEQUENCE', seq(set(set(oid('2.5.4.3'), text('x'))))],
     ['an attribute type that is not an OID', seq(set(seq(text('2.5.4.3'), text('x'))))],
+    [
+      "a type that is not an OID, holding 2.5.4.3's bytes",
+      seq(set(seq(node(asn1.Type.OCTETSTRING, '\x55\x04\x03'), text('x'))))
+    ],
     ['an attribute without a value', seq(set(seq(oid('2.5.4.3'))))],
+    [
+      'an attribute without a value before the common name',
+      seq(set(seq(oid('2.5.4.10'))), set(attribute('2.5.4.3', text('x'))))
+    ],
     ['a malformed RDN before the common name', seq(seq(), set(attribute('2.5.4.3', text('x'))))],
     [
       'a VisibleString, which X.520 does not allow',
@@ -237,7 +245,8 @@ describe('elementAt', () => {
     ['five length bytes', [0x04, 0x85, 0, 0, 0, 0, 1, 0xaa], 0],
     ['length bytes past the end', [0x04, 0x82, 0x01], 0],
     ['content past the end', [0x04, 0x02, 0xaa], 0],
-    ['an offset past the end', [0x04, 0x00], 1]
+    ['an offset past the end', [0x04, 0x00], 1],
+    ['an offset at the end', [0x04, 0x00], 2]
   ])('refuses %s', (_, bytes, offset) => {
     expect(elementAt(Uint8Array.from(bytes), offset, bytes.length)).toBeUndefined()
   })
@@ -282,6 +291,8 @@ describe('decodeString', () => {
     ['a code point past U+10FFFF', UNIVERSAL, bytes(0, 0x11, 0, 0)],
     ['a surrogate as a code point', UNIVERSAL, bytes(0, 0, 0xd8, 0)],
     ['the last surrogate as a code point', UNIVERSAL, bytes(0, 0, 0xdf, 0xff)],
+    ['a surrogate pair as two code points', UNIVERSAL, bytes(0, 0, 0xd8, 0x3d, 0, 0, 0xde, 0)],
+    ['the first surrogate pair', UNIVERSAL, bytes(0, 0, 0xd8, 0, 0, 0, 0xdc, 0)],
     ['a VisibleString', VISIBLE, bytes(0x61)],
     ['an OCTET STRING', 4, bytes(0x61)]
   ])('refuses %s', (_, tag, value) => {
