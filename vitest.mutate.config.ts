@@ -12,6 +12,7 @@ export default defineConfig({
       '__tests__/unit/**/*.test.ts',
       '__tests__/integration/certcentral.test.ts',
       '__tests__/integration/main.run.test.ts',
+      '__tests__/integration/main.inputs.test.ts',
       '__tests__/integration/transport.test.ts'
     ],
     testTimeout: 30_000,

@@ -21,6 +21,7 @@ import {
 import {
   InputError,
   collect,
+  nearest,
   parseBoolean,
   parseChoice,
   parseCommonNames,
@@ -49,8 +50,13 @@ export type RawInputs = Record<InputName, string>
 export interface Environment {
   /** The proxy a request to this URL would take under the runner's conventions, if any. */
   proxyFor(url: URL): URL | undefined
-  /** Reads the certificate files these patterns name (src/certificate-file.ts). */
-  readCertificateFiles(patterns: string[]): FileReading[]
+  /**
+   * The files certificate-file's patterns (certificateFilePatterns) name, read by main.ts before
+   * the plan (src/certificate-file.ts); none when certificate-file is not given.
+   */
+  certificateFiles: readonly FileReading[]
+  /** The names of the step's environment variables that start with INPUT_ (never their values). */
+  inputVariables: readonly string[]
   /** The wall clock, in ms since the epoch: only to tell whether a file's certificate expired. */
   wallNow(): number
 }
@@ -236,10 +242,73 @@ export function parseTargets(
         ...none
       }
     case 'certificate-file':
-      return fileTargets({
-        readings: env.readCertificateFiles(splitLines(value)),
-        now: env.wallNow()
-      })
+      return fileTargets({ readings: env.certificateFiles, now: env.wallNow() })
+  }
+}
+
+/** certificate-file's patterns, separated by newlines or commas; none when it is not given. */
+export function certificateFilePatterns(inputs: RawInputs): string[] {
+  return splitLines(inputs['certificate-file'])
+}
+
+/** The variable the runner passes a `with:` key in: spaces as `_`, upper case, hyphens kept. */
+export function runnerVariable(input: string): string {
+  return `INPUT_${input.replace(/ /g, '_').toUpperCase()}`
+}
+
+/** How many names a problem list or a warning about INPUT_ variables shows at most. */
+export const MAX_NAMED_VARIABLES = 10
+
+/** A name as a message shows it: in backticks when plain and short, else quoted and escaped. */
+function shownName(name: string): string {
+  return /^[\w.-]{1,60}$/.test(name) ? `\`${name}\`` : quote(name)
+}
+
+/**
+ * The step's INPUT_ variables judged against action.yml's inputs (`declared`). The runner passes
+ * every `with:` key as one, so a variable that is not a declared input's but is close to one (a
+ * declared name with `_` for `-`, or a near miss: didYouMean's rule) is a misspelled input, whose
+ * value would be ignored: a problem. Any other is one warning naming them (never their values): a
+ * workflow's own `env:` or an enclosing composite action may set such variables.
+ */
+export function inputVariableProblems({
+  variables,
+  declared
+}: {
+  variables: readonly string[]
+  declared: readonly string[]
+}): { problems: string[]; warnings: string[] } {
+  const known = new Set(declared.map(runnerVariable))
+  const problems: string[] = []
+  const others: string[] = []
+  for (const variable of variables) {
+    if (known.has(variable) || !variable.startsWith('INPUT_')) continue
+    const name = variable.slice('INPUT_'.length).toLowerCase()
+    const meant = declared.includes(name) ? name : nearest(name.replace(/_/g, '-'), declared)
+    if (meant === undefined) others.push(variable)
+    else if (meant === name)
+      problems.push(
+        `${shownName(variable)} is not how the runner passes ${shownName(name)} (${runnerVariable(name)}); give it under with: (its value was ignored)`
+      )
+    else
+      problems.push(
+        `${shownName(name)} is not an input of this action; did you mean ${shownName(meant)}? (its value was ignored)`
+      )
+  }
+  const more = (count: number): string => (count > 0 ? ` and ${count} more` : '')
+  const listed = others.slice(0, MAX_NAMED_VARIABLES).map(shownName).join(', ')
+  return {
+    problems: [
+      ...problems.slice(0, MAX_NAMED_VARIABLES),
+      ...(problems.length > MAX_NAMED_VARIABLES
+        ? [`and ${problems.length - MAX_NAMED_VARIABLES} more names like these`]
+        : [])
+    ],
+    warnings: others.length
+      ? [
+          `environment variables that are not inputs of this action were ignored: ${listed}${more(others.length - MAX_NAMED_VARIABLES)} (a key under with: that is no input, or set by the workflow's env: or an enclosing action)`
+        ]
+      : []
   }
 }
 
@@ -247,7 +316,7 @@ export function parseTargets(
  * The files read, as targets: each problem an input problem naming the file, an expired
  * certificate one too; two files with the same certificate count once, with a warning.
  */
-export function fileTargets({ readings, now }: { readings: FileReading[]; now: number }): {
+export function fileTargets({ readings, now }: { readings: readonly FileReading[]; now: number }): {
   targets: Target[]
   warnings: string[]
 } {
@@ -340,6 +409,11 @@ export function parsePlan(inputs: RawInputs, env: Environment): Plan {
     )
   }
   const issuedWithinSeconds = parseIssuedWithin(inputs, idInput, problems)
+  const variables = inputVariableProblems({
+    variables: env.inputVariables,
+    declared: Object.keys(ACTION_INPUTS)
+  })
+  problems.push(...variables.problems)
 
   if (
     problems.length ||
@@ -372,6 +446,6 @@ export function parsePlan(inputs: RawInputs, env: Environment): Plan {
     timeoutMs: Math.round(timeoutSeconds * 1000),
     maxRetries,
     dryRun,
-    warnings: [...warnings, ...prepared.warnings]
+    warnings: [...variables.warnings, ...warnings, ...prepared.warnings]
   }
 }

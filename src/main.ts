@@ -5,16 +5,23 @@ import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
 import pkg from '../package.json' with { type: 'json' }
 import { ACTION_INPUTS, type InputName } from './action-inputs.js'
-import { readCertificateFiles } from './certificate-file.js'
+import { MatchingCancelled, readCertificateFiles, type FileReading } from './certificate-file.js'
 import { secretPathOf, shownBase } from './api.js'
 import { CertCentralClient } from './certcentral.js'
-import { parsePlan, withDefaults, type Plan, type RawInputs } from './inputs.js'
+import {
+  certificateFilePatterns,
+  parsePlan,
+  withDefaults,
+  type Plan,
+  type RawInputs
+} from './inputs.js'
 import { InputError, formatDuration } from './parse.js'
 import { idCount } from './operations.js'
 import { dryRunOutcome, type RunOutcome } from './outcome.js'
 import { publish } from './publish.js'
 import {
   buildReport,
+  cancelledReport,
   detailsShown,
   givenSummaryDetails,
   inputProblemsReport,
@@ -61,6 +68,23 @@ export function readInputs(): RawInputs {
   return withDefaults(raw)
 }
 
+/** The names of the INPUT_ variables in the step's environment, never their values. */
+export function inputVariableNames(env: NodeJS.ProcessEnv = process.env): string[] {
+  return Object.keys(env).filter(name => name.startsWith('INPUT_'))
+}
+
+/**
+ * certificate-file's files, read before the plan (parsePlan stays pure and synchronous), the walk
+ * cancelled by `signal`; none when certificate-file is not given.
+ */
+async function certificateFiles(inputs: RawInputs, signal: AbortSignal): Promise<FileReading[]> {
+  const patterns = certificateFilePatterns(inputs)
+  if (patterns.length === 0) return []
+  const base = workspace()
+  core.debug(`certificate-file: matching the patterns under ${base}`)
+  return readCertificateFiles(patterns, base, { signal })
+}
+
 /** Where relative certificate-file patterns start: GITHUB_WORKSPACE, else the working directory. */
 export function workspace(): string {
   const given = process.env.GITHUB_WORKSPACE ?? ''
@@ -104,7 +128,8 @@ export async function run(clock: Clock = realClock): Promise<void> {
   try {
     const plan = parsePlan(inputs, {
       proxyFor: runnerProxyFor,
-      readCertificateFiles: patterns => readCertificateFiles(patterns, workspace()),
+      certificateFiles: await certificateFiles(inputs, cancellation.signal),
+      inputVariables: inputVariableNames(),
       wallNow: Date.now
     })
     unsentOnFailure = plan.ids
@@ -147,6 +172,10 @@ async function publishFailure(
 ): Promise<void> {
   if (error instanceof InputError) {
     await publish(inputProblemsReport({ error, sanitizer: safe }))
+    return
+  }
+  if (error instanceof MatchingCancelled) {
+    await publish(cancelledReport({ message: error.message, sanitizer: safe }))
     return
   }
   const message = unexpectedMessage({ error, sanitizer: safe })

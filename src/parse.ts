@@ -49,12 +49,13 @@ export function codePointName(char: string): string {
 }
 
 /**
- * Shows a user's value inside a message without letting it break the line or reorder it: line
- * and paragraph separators and format characters as `\uXXXX` (JSON.stringify leaves them raw).
+ * Shows a user's value inside a message without letting it break the line or reorder it: DEL, C1
+ * controls, line and paragraph separators and format characters as `\uXXXX` (JSON.stringify
+ * leaves them raw).
  */
 export function quote(value: string): string {
   const shown = JSON.stringify(value).replace(
-    new RegExp(`[\u2028\u2029]|${FORMAT_CHARACTERS.source}`, 'gu'),
+    new RegExp(`[\u007f-\u009f\u2028\u2029]|${FORMAT_CHARACTERS.source}`, 'gu'),
     c => escapeUnits(c)
   )
   return shown.length > 80 ? `${shown.slice(0, 77)}…"` : shown
@@ -85,18 +86,33 @@ function distance(a: string, b: string): number {
   return previous[b.length] as number
 }
 
-/** `; did you mean "x"?` for a near miss (at most 2 edits, or a prefix), else ''. */
-export function didYouMean(value: string, choices: readonly string[]): string {
+/** Edits a near miss may be from a choice: 2, or 3 from a choice of 9 characters or more. */
+export function editsAllowed(choice: string): number {
+  return choice.length >= 9 ? 3 : 2
+}
+
+/**
+ * The choice a value is a near miss of (at most editsAllowed edits, or a prefix of it of 2
+ * characters or more: `max-retry`, `wait-for-issue`, `email`), the closest first; if any.
+ */
+export function nearest(value: string, choices: readonly string[]): string | undefined {
   const given = value.trim().toLowerCase()
-  if (given === '') return ''
+  if (given === '') return undefined
   const scored = choices
     .map(choice => ({
       choice,
-      score: choice.startsWith(given) && given.length >= 2 ? 0 : distance(given, choice)
+      score: choice.startsWith(given) && given.length >= 2 ? 0 : distance(given, choice),
+      allowed: editsAllowed(choice)
     }))
-    .filter(({ score }) => score <= 2)
+    .filter(({ score, allowed }) => score <= allowed)
     .sort((a, b) => a.score - b.score)
-  return scored[0] ? `; did you mean ${JSON.stringify(scored[0].choice)}?` : ''
+  return scored[0]?.choice
+}
+
+/** `; did you mean "x"?` for a near miss (nearest), else ''. */
+export function didYouMean(value: string, choices: readonly string[]): string {
+  const choice = nearest(value, choices)
+  return choice === undefined ? '' : `; did you mean ${JSON.stringify(choice)}?`
 }
 
 /** The choice a value names, trimmed and in any case; undefined when it names none. */

@@ -829,6 +829,28 @@ export function inputProblemsReport({
   }
 }
 
+/**
+ * The report of a run cancelled before it had a plan (while certificate-file was matched): every
+ * output (results is []), nothing sent, the verdict.
+ */
+export function cancelledReport({
+  message,
+  sanitizer
+}: {
+  message: string
+  sanitizer: Sanitizer
+}): Report {
+  return {
+    ...nothingSentReport({
+      heading: 'cancelled, nothing sent',
+      problems: [message],
+      ids: [],
+      sanitizer
+    }),
+    verdict: message
+  }
+}
+
 /** The verdict of a failure that is a bug of ours: the reason, sanitized, on one line. */
 export function unexpectedMessage({
   error,

@@ -4,9 +4,11 @@
 // the stand-in answers Order info by order ID or by the upper-case thumbprint or serial of an
 // order's primary, the order list (filters, sort, offset, limit, the empty shape recorded from
 // DigiCert) and the duplicate and reissue lists (with a copy of the primary, as the real service
-// answers). A certificate given as PEM gets its facts from node:crypto's X509Certificate.
+// answers). A certificate given as PEM gets its facts from node:crypto's X509Certificate, its
+// common name from its DER as the certificate holds it (subjectCommonName).
 import { X509Certificate } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import forge from 'node-forge'
 import { UsageError } from './usage.js'
 
 /** certificate.date_issued and valid_till of an account certificate given by fields without them. */
@@ -302,7 +304,7 @@ export function pemFacts(pem, where) {
   } catch {
     throw new UsageError(`${where}: expected a PEM certificate (-----BEGIN CERTIFICATE-----)`)
   }
-  const commonName = /^CN=(.*)$/m.exec(x509.subject)?.[1]
+  const commonName = subjectCommonName(x509.raw)
   if (commonName === undefined) throw new UsageError(`${where}: the certificate has no common name`)
   const dnsNames = (x509.subjectAltName ?? '')
     .split(', ')
@@ -318,6 +320,32 @@ export function pemFacts(pem, where) {
     valid_from: day(validFrom),
     valid_till: day(new Date(x509.validTo))
   }
+}
+
+/** @typedef {{ type: string, value: string, valueTagClass: number }} RdnAttribute */
+
+/**
+ * The subject's first common name as the certificate holds it, read from its DER with node-forge:
+ * node:crypto's `subject` turns UTF-8 into Latin-1 and escapes `,`, `<` and others. A UTF8String
+ * decoded, a BMPString as forge reads it, any other string type one character per byte.
+ * @param {Buffer} der
+ * @returns {string | undefined}
+ */
+export function subjectCommonName(der) {
+  const certificate = forge.asn1.fromDer(der.toString('binary'))
+  const fields = /** @type {forge.asn1.Asn1[]} */ (
+    /** @type {forge.asn1.Asn1[]} */ (certificate.value)[0]?.value
+  )
+  const versioned = fields[0]?.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC
+  const subject = /** @type {forge.asn1.Asn1} */ (fields[versioned ? 5 : 4])
+  // forge's own reading of a Name (its types do not declare it)
+  const pki = /** @type {{ RDNAttributesAsArray(name: forge.asn1.Asn1): RdnAttribute[] }} */ (
+    /** @type {unknown} */ (forge.pki)
+  )
+  const attributes = pki.RDNAttributesAsArray(subject)
+  const cn = attributes.find(attribute => attribute.type === '2.5.4.3')
+  if (cn === undefined) return undefined
+  return cn.valueTagClass === forge.asn1.Type.UTF8 ? forge.util.decodeUtf8(cn.value) : cn.value
 }
 
 /** Every certificate ID of the account (primaries, duplicates, reissues). @param {CertificateAccount} account */

@@ -58,6 +58,7 @@ export const NOT_INHERITED =
  * @property {Record<string, string>} outputs
  * @property {string} summary
  * @property {number} durationMs
+ * @property {number | undefined} signalledAtMs  when `signalOn` sent its signal, since the start
  */
 
 /**
@@ -71,6 +72,8 @@ export const NOT_INHERITED =
  * @param {number} [options.killAfterMs]  kill the child if it runs longer
  * @param {(child: import('node:child_process').ChildProcess) => void} [options.onSpawn]  given the
  *   child once started, e.g. for a test to signal it as the runner does when a job is cancelled
+ * @param {{ stdout: RegExp, signal: NodeJS.Signals }} [options.signalOn]  send the child this
+ *   signal (as the runner does on cancellation) once its stdout matches
  * @returns {Promise<ActionRun>}
  */
 export async function runAction({
@@ -80,7 +83,8 @@ export async function runAction({
   entry,
   nodeArgs = [],
   killAfterMs = 60_000,
-  onSpawn
+  onSpawn,
+  signalOn
 }) {
   const work = mkdtempSync(join(tmpdir(), 'certcentral-action-'))
   const outputFile = join(work, 'output')
@@ -120,7 +124,15 @@ export async function runAction({
   onSpawn?.(child)
   let stdout = ''
   let stderr = ''
-  child.stdout.on('data', chunk => (stdout += chunk))
+  /** @type {number | undefined} */
+  let signalledAtMs
+  child.stdout.on('data', chunk => {
+    stdout += chunk
+    if (signalOn && signalledAtMs === undefined && signalOn.stdout.test(stdout)) {
+      signalledAtMs = performance.now() - started
+      child.kill(signalOn.signal)
+    }
+  })
   child.stderr.on('data', chunk => (stderr += chunk))
   const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs)
   /** @type {[number | null, string | null]} */
@@ -134,7 +146,8 @@ export async function runAction({
     stderr,
     outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
     summary: readFileSync(summaryFile, 'utf8'),
-    durationMs
+    durationMs,
+    signalledAtMs
   }
   rmSync(work, { recursive: true, force: true })
   return result

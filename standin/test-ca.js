@@ -153,6 +153,19 @@ export async function makeTestCa(names, options = {}) {
 }
 
 /**
+ * The string type a common name is written as, as CAs do: a PrintableString when it holds only
+ * that type's characters, else a UTF8String (`bücher.example`, `*.example.com`, `a<b`).
+ * @param {string} name
+ * @returns {forge.asn1.Class}
+ */
+function stringType(name) {
+  const type = /^[A-Za-z0-9 '()+,\-./:=?]*$/.test(name)
+    ? forge.asn1.Type.PRINTABLESTRING
+    : forge.asn1.Type.UTF8
+  return /** @type {forge.asn1.Class} */ (/** @type {unknown} */ (type))
+}
+
+/**
  * A server certificate signed by the CA.
  * @param {{ caCert: forge.pki.Certificate, caKey: forge.pki.rsa.PrivateKey, publicKeyPem: string,
  *   names: string[], commonName: string, serial: string, notBefore: Date, notAfter: Date }} leaf
@@ -172,7 +185,9 @@ function leafCertificate({
   cert.serialNumber = serial
   cert.validity.notBefore = notBefore
   cert.validity.notAfter = notAfter
-  cert.setSubject([{ name: 'commonName', value: commonName }])
+  cert.setSubject([
+    { name: 'commonName', value: commonName, valueTagClass: stringType(commonName) }
+  ])
   cert.setIssuer(caCert.subject.attributes)
   cert.setExtensions([
     { name: 'basicConstraints', cA: false, critical: true },

@@ -536,6 +536,12 @@ describe('the account file', () => {
     expect(() => parseAccount(json)).toThrow(message)
   })
 
+  it("takes a PEM certificate's common name as it holds it (UTF-8, a comma), not as node:crypto shows it", async () => {
+    const umlaut = await certs.leaf({ commonName: 'bücher,example', dnsNames: ['b.example'] })
+    const parsed = parseAccount({ orders: [{ id: 1, certificate: { id: 2, pem: umlaut.pem } }] })
+    expect(parsed.orders[0]?.certificate.common_name).toBe('bücher,example')
+  })
+
   it('refuses a PEM certificate with fields that come from the PEM', () => {
     expect(() =>
       parseAccount({

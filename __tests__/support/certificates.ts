@@ -13,11 +13,12 @@
 //   const file = certs.writeFullChain(cert, 'live/www.example.com/fullchain.pem')
 //   ...
 //   certs.cleanup()
-import { X509Certificate } from 'node:crypto'
+import { X509Certificate, generateKeyPairSync } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import forge from 'node-forge'
+import { subjectCommonName } from '../../standin/account.js'
 import { makeTestCa, type TestCa } from '../../standin/test-ca.js'
 import { freshId } from './standin.js'
 
@@ -135,7 +136,7 @@ export interface Certificates extends TempDir {
 /** The facts of a PEM certificate, as the tests compare them. */
 export function factsOf(pem: string, keyPem = ''): TestCertificate {
   const x509 = new X509Certificate(pem)
-  const commonName = /^CN=(.*)$/m.exec(x509.subject)?.[1] ?? ''
+  const commonName = subjectCommonName(x509.raw) ?? ''
   const dnsNames = (x509.subjectAltName ?? '')
     .split(', ')
     .filter(name => name.startsWith('DNS:'))
@@ -193,6 +194,50 @@ export async function makeCertificates(): Promise<Certificates> {
       ca.cleanup()
     }
   }
+}
+
+/**
+ * A subject attribute for selfSigned: `type` (an OID) or `name` (forge's: commonName,
+ * organizationName…), and `tag` the string type it is written as: 12 UTF8String (the value
+ * encoded as UTF-8), else the value written as it is, one byte per character (a binary string):
+ * 19 PrintableString (forge's default), 22 IA5String, 20 TeletexString, 30 BMPString (give the
+ * string: forge writes it as UTF-16BE), 28 UniversalString (the UTF-32BE bytes).
+ */
+export interface SubjectAttribute {
+  name?: string
+  type?: string
+  value: string
+  tag?: number
+}
+
+let selfSignedKeys: { publicKey: forge.pki.PublicKey; privateKey: forge.pki.PrivateKey } | undefined
+
+/**
+ * A self-signed end-entity certificate (PEM) with these subject (and issuer) attributes, valid from
+ * an hour ago for a day, on one RSA key made at the first call.
+ */
+export function selfSigned(attributes: SubjectAttribute[]): string {
+  if (!selfSignedKeys) {
+    const keys = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    const pem = (key: { export(o: object): string | Buffer }, type: string): string =>
+      key.export({ type, format: 'pem' }).toString()
+    selfSignedKeys = {
+      publicKey: forge.pki.publicKeyFromPem(pem(keys.publicKey, 'spki')),
+      privateKey: forge.pki.privateKeyFromPem(pem(keys.privateKey, 'pkcs8'))
+    }
+  }
+  const fields = attributes.map(({ tag, ...field }) =>
+    tag === undefined ? field : { ...field, valueTagClass: tag as forge.asn1.Class }
+  )
+  const cert = forge.pki.createCertificate()
+  cert.publicKey = selfSignedKeys.publicKey
+  cert.serialNumber = '01'
+  cert.validity.notBefore = new Date(Date.now() - 60 * 60 * 1000)
+  cert.validity.notAfter = new Date(Date.now() + DAY_MS)
+  cert.setSubject(fields)
+  cert.setIssuer(fields)
+  cert.sign(selfSignedKeys.privateKey as forge.pki.rsa.PrivateKey, forge.md.sha256.create())
+  return forge.pki.certificateToPem(cert)
 }
 
 /** A certificate signing request (PEM) for a common name, signed with this key. */

@@ -39,10 +39,14 @@ export const sealInputs: RawInputs = Object.freeze({
 /** The wall clock the input tests read: 2026-06-01T00:00:00Z. */
 export const WALL_NOW = Date.parse('2026-06-01T00:00:00Z')
 
-/** No proxy, no certificate files, the wall clock at WALL_NOW. */
+/** The INPUT_ variables the runner sets for this step: one per input of action.yml. */
+export const RUNNER_VARIABLES = Object.keys(sendInputs).map(name => `INPUT_${name.toUpperCase()}`)
+
+/** No proxy, no certificate files, the runner's INPUT_ variables, the wall clock at WALL_NOW. */
 export const noProxy: Environment = {
   proxyFor: () => undefined,
-  readCertificateFiles: () => [],
+  certificateFiles: [],
+  inputVariables: RUNNER_VARIABLES,
   wallNow: () => WALL_NOW
 }
 

@@ -1,10 +1,11 @@
 // parsePlan with the inputs that name a certificate (certificate-file, serial-number, thumbprint,
 // common-name) and issued-within: the targets each gives, the files' problems all at once, an
 // expired certificate, the same certificate in two files, and the inputs' combinations.
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { CertificateFacts, FileReading } from '../../src/certificate-file.js'
 import {
   MAX_ISSUED_WITHIN_SECONDS,
+  certificateFilePatterns,
   fileTargets,
   parsePlan,
   type Environment,
@@ -26,16 +27,8 @@ const facts: CertificateFacts = {
   validTo: '2026-08-01T00:00:00.000Z'
 }
 
-function withFiles(readings: FileReading[]): Environment & { asked: string[][] } {
-  const asked: string[][] = []
-  return {
-    ...noProxy,
-    asked,
-    readCertificateFiles: patterns => {
-      asked.push(patterns)
-      return readings
-    }
-  }
+function withFiles(readings: FileReading[]): Environment {
+  return { ...noProxy, certificateFiles: readings }
 }
 
 const byFile = (value: string): RawInputs => ({
@@ -47,10 +40,18 @@ const problemsOf = (inputs: RawInputs, env: Environment = noProxy): string[] =>
   inputErrorOf(() => parsePlan(inputs, env)).problems
 
 describe('parsePlan: certificate-file', () => {
-  it('reads the patterns (newlines or commas) and takes each file as a target with its facts', () => {
+  it('takes the patterns separated by newlines or commas, trimmed, each once', () => {
+    expect(certificateFilePatterns(byFile('live/a b/*.pem,\n other.pem ,,\r\nother.pem'))).toEqual([
+      'live/a b/*.pem',
+      'other.pem'
+    ])
+    expect(certificateFilePatterns(send)).toEqual([])
+    expect(certificateFilePatterns(byFile(' \n, '))).toEqual([])
+  })
+
+  it('takes each file read as a target with its facts', () => {
     const env = withFiles([{ path: 'live/a b/cert.pem', facts }])
     const plan = parsePlan(byFile('live/a b/*.pem,\n other.pem '), env)
-    expect(env.asked).toEqual([['live/a b/*.pem', 'other.pem']])
     expect(plan).toMatchObject({
       idInput: 'certificate-file',
       ids: ['live/a b/cert.pem'],
@@ -73,10 +74,9 @@ describe('parsePlan: certificate-file', () => {
     ])
   })
 
-  it('reads no file when another ID input is given', () => {
-    const readCertificateFiles = vi.fn(() => [])
-    parsePlan(send, { ...noProxy, readCertificateFiles })
-    expect(readCertificateFiles).not.toHaveBeenCalled()
+  it('takes no file read when another ID input is given', () => {
+    const plan = parsePlan(send, withFiles([{ path: 'cert.pem', facts }]))
+    expect(plan.ids).toEqual(['123'])
   })
 })
 

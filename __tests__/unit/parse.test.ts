@@ -6,6 +6,7 @@ import {
   codePointName,
   collect,
   didYouMean,
+  editsAllowed,
   emailProblem,
   formatDuration,
   parseBoolean,
@@ -13,6 +14,7 @@ import {
   parseDuration,
   parseEmails,
   parseIds,
+  nearest,
   parseNumber,
   quote,
   splitList
@@ -85,6 +87,12 @@ describe('quote', () => {
     expect(quote('a\u2028b\u2029c')).toBe('"a\\u2028b\\u2029c"')
   })
 
+  it('escapes DEL and the C1 controls (NEL), which JSON leaves as they are', () => {
+    expect(quote('a\u007fb\u0080c\u0085d\u009fe\u00a0')).toBe(
+      '"a\\u007fb\\u0080c\\u0085d\\u009fe\u00a0"'
+    )
+  })
+
   it('shortens a long value', () => {
     const shown = quote('x'.repeat(500))
     expect(shown.length).toBeLessThanOrEqual(80)
@@ -140,6 +148,15 @@ describe('didYouMean', () => {
     expect(didYouMean('se', operations)).toBe('; did you mean "send-certificate"?')
     expect(didYouMean('em', operations)).toBe('; did you mean "email-site-seal"?')
     expect(didYouMean('e', operations)).toBe('')
+  })
+
+  it('allows 3 edits from a choice of 9 characters or more, 2 from a shorter one', () => {
+    expect([8, 9, 10].map(n => editsAllowed('x'.repeat(n)))).toEqual([2, 3, 3])
+    expect(didYouMean('max-retry', ['max-retries'])).toBe('; did you mean "max-retries"?')
+    expect(didYouMean('abcdefXYZ', ['abcdefghi'])).toBe('; did you mean "abcdefghi"?')
+    expect(didYouMean('abcdeXYZ', ['abcdefgh'])).toBe('')
+    expect(didYouMean('abcdeWXYZ', ['abcdefghi'])).toBe('')
+    expect(nearest('abcdefgxyz', ['abcdefgh', 'abcdefghij'])).toBe('abcdefghij')
   })
 })
 
