@@ -68,7 +68,7 @@ export function workspace(): string {
 
 /**
  * The plan as the debug log shows it: everything but the key (and the targets, which repeat the
- * IDs), the base URL as its origin, and recipients and the message as the summary shows them
+ * IDs), the base URL as shownBase shows it, and recipients and the message as the summary shows them
  * (summary-details).
  */
 function describePlan(plan: Plan, context: ReportContext): string {

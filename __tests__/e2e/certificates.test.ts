@@ -439,7 +439,7 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
     for (const fact of [c.leaf.commonName, c.leaf.serial, c.leaf.validTill])
       expect(result.summary).toContain(fact)
     // and the look-ups it would make, in the log
-    expect(result.stdout).toContain(`${standIn.origin}/…/order/certificate/${c.leaf.thumbprint}`)
+    expect(result.stdout).toContain(`${standIn.baseUrl}/order/certificate/${c.leaf.thumbprint}`)
     expect(resultsOf(result)).toMatchObject([{ id: file, outcome: 'validated', status: null }])
   })
 

@@ -205,8 +205,8 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath, version) => {
     expect(result.code).toBe(0)
     expectCleanRun(result, standIn.apiKey)
     expect(standIn.requests.length).toBe(before)
-    // api-url as its origin only (its path may hold a gateway's token)
-    const base = `${standIn.origin}/…`
+    // api-url whole: its path is /services/v2 (only another path may hold a gateway's token)
+    const base = standIn.baseUrl
     expect(groupLines(result.stdout)).toEqual([
       `GET ${base}/order/certificate/${a} → then PUT ${base}/certificate/{certificate.id}/sendemail`,
       `GET ${base}/order/certificate/${b} → then PUT ${base}/certificate/{certificate.id}/sendemail`
@@ -223,6 +223,32 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath, version) => {
       'unsent-ids': ''
     })
     expect(result.summary).toContain('(dry run)')
+  })
+
+  it('dry-run: the URL of region eu shown whole, a path of api-url hidden everywhere', async () => {
+    const id = freshId()
+    const dryRun = (more: Record<string, string>) =>
+      run({
+        operation: 'send-certificate',
+        'certificate-id': id,
+        emails: 'ops@example.com',
+        'dry-run': 'true',
+        ...more
+      })
+    const eu = await dryRun({ region: 'eu', 'api-url': '' })
+    expect(eu.code).toBe(0)
+    expectCleanRun(eu, standIn.apiKey)
+    const whole = `PUT https://certcentral.digicert.eu/services/v2/certificate/${id}/sendemail`
+    expect(groupLines(eu.stdout)).toEqual([whole])
+    expect(eu.summary).toContain(`<td>${whole}</td>`)
+    const gateway = await dryRun({ 'api-url': 'https://gw.example/t0k3n/services/v2' })
+    expect(gateway.code).toBe(0)
+    expectCleanRun(gateway, standIn.apiKey)
+    const hidden = `PUT https://gw.example/…/certificate/${id}/sendemail`
+    expect(groupLines(gateway.stdout)).toEqual([hidden])
+    expect(gateway.summary).toContain(`<td>${hidden}</td>`)
+    for (const written of [gateway.stdout, JSON.stringify(gateway.outputs), gateway.summary])
+      expect(written).not.toContain('t0k3n')
   })
 
   it('reports every input problem in one error, writes the outputs and sends nothing', async () => {
@@ -279,7 +305,7 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath, version) => {
     expect(plans).toHaveLength(1)
     expect(plans[0]?.data).toContain(`"ids":["${id}"]`)
     expect(plans[0]?.data).not.toMatch(/apiKey|api-key/)
-    const base = escapeRegExp(`${standIn.origin}/…`)
+    const base = escapeRegExp(`${standIn.baseUrl}`)
     expect(debug.map(c => c.data)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
@@ -572,7 +598,7 @@ describe('10,000 IDs', () => {
     const lines = groupLines(result.stdout)
     expect(lines).toHaveLength(10_000)
     const pattern = new RegExp(
-      `^PUT ${escapeRegExp(`${standIn.origin}/…`)}/certificate/(\\d+)/sendemail$`
+      `^PUT ${escapeRegExp(`${standIn.baseUrl}`)}/certificate/(\\d+)/sendemail$`
     )
     expect(lines.every(line => pattern.test(line))).toBe(true)
     expect(lines.map(line => pattern.exec(line)?.[1])).toEqual(ids)

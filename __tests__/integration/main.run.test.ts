@@ -259,15 +259,14 @@ describe('run() against the stand-in', () => {
     expect(plan).toBeDefined()
     expect(plan).toContain('"operation":"send-certificate"')
     expect(plan).toContain(id)
-    // api-url as its origin only: a path may hold a gateway's token.
-    expect(plan).toContain(`"baseUrl":"${standIn.origin}/…"`)
-    expect(plan).not.toContain('/services/v2')
+    // api-url whole: its path is /services/v2, which holds no secret (a gateway's is hidden).
+    expect(plan).toContain(`"baseUrl":"${standIn.baseUrl}"`)
     expect(plan).not.toContain(standIn.apiKey)
     expect(plan).not.toMatch(/apiKey|api-key/)
     expect(debug).toContainEqual(
       expect.stringMatching(
         new RegExp(
-          `^PUT ${escapeRegExp(standIn.origin)}/…/certificate/${id}/sendemail attempt 1: HTTP 204\\b`
+          `^PUT ${escapeRegExp(standIn.baseUrl)}/certificate/${id}/sendemail attempt 1: HTTP 204\\b`
         )
       )
     )
@@ -432,7 +431,7 @@ describe('run() against the stand-in', () => {
     expect(messages('warning')).toContainEqual(
       expect.stringMatching(new RegExp(`certificate ${id}: HTTP 429.*retry 1 of 1 in 30\\.0 s`))
     )
-    const url = escapeRegExp(`${standIn.origin}/…/certificate/${id}/sendemail`)
+    const url = escapeRegExp(`${standIn.baseUrl}/certificate/${id}/sendemail`)
     // Timed on the injected clock, which stands still while a request is out.
     expect(messages('debug')).toEqual(
       expect.arrayContaining([
@@ -569,7 +568,7 @@ describe('run() against the stand-in', () => {
     expect(log()).not.toContain('GET ')
     for (const id of [a, b]) {
       expect(log()).toContain(
-        `POST ${standIn.origin}/…/order/certificate/${id}/site-seal/email-seal`
+        `POST ${standIn.baseUrl}/order/certificate/${id}/site-seal/email-seal`
       )
     }
     expect(log().split('"seal_size": "s"')).toHaveLength(2)
@@ -756,7 +755,7 @@ describe('run() with order IDs and issued-within', () => {
       })
       expect(process.exitCode).toBeUndefined()
       expect(log()).toContain(
-        `GET ${standIn.origin}/…/order/certificate/${id} → then POST ${standIn.origin}/…/order/certificate/${id}/site-seal/email-seal`
+        `GET ${standIn.baseUrl}/order/certificate/${id} → then POST ${standIn.baseUrl}/order/certificate/${id}/site-seal/email-seal`
       )
     }
   )
@@ -798,9 +797,9 @@ describe('run() with certificate files', () => {
         file: 'live/shop/fullchain.pem'
       }
     ])
-    expect(log()).toContain(`GET ${standIn.origin}/…/order/certificate/${leaf.thumbprint}`)
+    expect(log()).toContain(`GET ${standIn.baseUrl}/order/certificate/${leaf.thumbprint}`)
     expect(log()).toContain(
-      `GET ${standIn.origin}/…/order/certificate?filters[common_name]=shop.example.com&filters[status]=issued&offset=0&limit=100`
+      `GET ${standIn.baseUrl}/order/certificate?filters[common_name]=shop.example.com&filters[status]=issued&offset=0&limit=100`
     )
     expect(summary()).toContain('<td>shop.example.com</td><td>0A1B2C</td>')
   })
