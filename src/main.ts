@@ -20,6 +20,7 @@ import {
   ioReason,
   repositoryVisibility,
   shownBody,
+  shownJson,
   shownDetails,
   planWarningsReport,
   unexpectedMessage,
@@ -76,12 +77,15 @@ function describePlan(plan: Plan, context: ReportContext): string {
   const rest: Partial<Plan> = { ...plan }
   delete rest.apiKey
   delete rest.targets
-  return JSON.stringify({
-    ...rest,
-    baseUrl: shownBase({ baseUrl: plan.baseUrl }),
-    body: shownBody({ body: plan.body, details: plan.details, shown }),
-    details: shownDetails({ details: plan.details, shown }),
-    ids: plan.ids.length > 20 ? [...plan.ids.slice(0, 20), `… ${plan.ids.length} in all`] : plan.ids
+  return shownJson({
+    value: {
+      ...rest,
+      baseUrl: shownBase({ baseUrl: plan.baseUrl }),
+      body: shownBody({ body: plan.body, details: plan.details, shown }),
+      details: shownDetails({ details: plan.details, shown }),
+      ids:
+        plan.ids.length > 20 ? [...plan.ids.slice(0, 20), `… ${plan.ids.length} in all`] : plan.ids
+    }
   })
 }
 

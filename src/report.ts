@@ -95,9 +95,15 @@ export function shownDetails({
   ])
 }
 
+/** A value shown in place of a private one: written `<text>`, unquoted (see shownJson). */
+export class Placeholder {
+  constructor(readonly text: string) {}
+}
+
 /**
  * A body as the dry-run listing and the debug log show it: when `shown` is counts, each recipient's
- * address as `…@domain` and the message as its length, wherever they stand in the body.
+ * address as `…@domain` and the message as a Placeholder of its length, wherever they stand in the
+ * body (write it with shownJson).
  */
 export function shownBody({
   body,
@@ -109,19 +115,49 @@ export function shownBody({
   shown: 'full' | 'counts'
 }): object | undefined {
   if (body === undefined || shown === 'full') return body
-  const hidden = new Map<string, string>()
+  const hidden = new Map<string, string | Placeholder>()
   for (const [, , held] of details) {
     if (held === undefined) continue
-    if ('message' in held) hidden.set(held.message, countedText(held))
-    else
+    if ('message' in held) {
+      const length = [...held.message].length
+      const characters = `${length} character${length === 1 ? '' : 's'}`
+      hidden.set(held.message, new Placeholder(`a custom message of ${characters}, not shown`))
+    } else
       for (const address of held.recipients)
         hidden.set(address, `…${address.slice(address.lastIndexOf('@'))}`)
   }
-  return JSON.parse(
-    JSON.stringify(body, (_key, value: unknown) =>
-      typeof value === 'string' ? (hidden.get(value) ?? value) : value
-    )
-  ) as object
+  const replaced = (value: unknown): unknown => {
+    if (typeof value === 'string') return hidden.get(value) ?? value
+    if (typeof value !== 'object' || value === null) return value
+    if (Array.isArray(value)) return value.map(replaced)
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaced(item)]))
+  }
+  return replaced(body) as object
+}
+
+/**
+ * `JSON.stringify(value, null, indent)`, but each Placeholder written as `<its text>`, unquoted:
+ * not a JSON string, so that it cannot be taken for the value sent.
+ */
+export function shownJson({ value, indent = 0 }: { value: unknown; indent?: number }): string {
+  const pad = ' '.repeat(indent)
+  const write = (item: unknown, depth: string): string | undefined => {
+    if (item instanceof Placeholder) return `<${item.text}>`
+    if (typeof item !== 'object' || item === null) return JSON.stringify(item)
+    const inner = depth + pad
+    const list = Array.isArray(item)
+    const parts = list
+      ? item.map(entry => write(entry, inner) ?? 'null')
+      : Object.entries(item).flatMap(([key, entry]) => {
+          const written = write(entry, inner)
+          return written === undefined ? [] : [`${JSON.stringify(key)}:${pad && ' '}${written}`]
+        })
+    const [open, close] = list ? ['[', ']'] : ['{', '}']
+    if (parts.length === 0) return open + close
+    const [before, after] = pad ? [`\n${inner}`, `\n${depth}`] : ['', '']
+    return `${open}${before}${parts.join(`,${before}`)}${after}${close}`
+  }
+  return write(value, '') as string
 }
 
 /** One entry of the `results` output, in the output's snake_case (action.yml documents it). */
@@ -664,7 +700,7 @@ export function dryRunLog({
       `each request carries X-DC-DEVKEY (the API key, not shown) and Accept: application/json`,
       body === undefined
         ? 'each call is sent without a body'
-        : `each call sends Content-Type: application/json and this body:\n${JSON.stringify(body, null, 2)}`
+        : `each call sends Content-Type: application/json and this body:\n${shownJson({ value: body, indent: 2 })}`
     ],
     group: {
       title: `the requests that would be made (${requests.length})`,
