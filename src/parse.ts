@@ -238,11 +238,12 @@ export function parseDuration(input: string, value: string, maxSeconds: number):
   return seconds
 }
 
-/** `45 s`, `1 min 30 s`, `2 h 30 min`: for messages. */
+/** `45 s`, `1 min 30 s`, `2 h 30 min`, `30 d`, `1 d 1 h`: for messages. */
 export function formatDuration(seconds: number): string {
   const total = Math.round(seconds)
   const parts: [number, string][] = [
-    [Math.floor(total / 3600), 'h'],
+    [Math.floor(total / 86_400), 'd'],
+    [Math.floor((total % 86_400) / 3600), 'h'],
     [Math.floor((total % 3600) / 60), 'min'],
     [total % 60, 's']
   ]

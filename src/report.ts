@@ -793,7 +793,8 @@ function summaryTable({ context, outcome, planned, sanitizer }: RunReportInput):
       ...(context.dryRun
         ? [(stepsById.get(result.id) ?? []).map(s => `${s.method} ${s.url}`).join(' → ')]
         : [
-            result.status === null ? '—' : String(result.status),
+            // A skipped ID's status was its look-up's: no send's, so none is shown.
+            result.status === null || result.fate === 'skipped' ? '—' : String(result.status),
             outcomeText(result, context.idInput)
           ])
     ]

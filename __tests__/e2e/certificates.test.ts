@@ -417,6 +417,10 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
       'failed-ids': '',
       'unsent-ids': ''
     })
+    // no HTTP status: the look-up's 200 is no send's; issued-within as written, in days
+    expect(result.summary).toMatch(
+      /<td>—<\/td><td>⏭ issued on \d{4}-\d\d-\d\d, longer ago than issued-within \(1 d\): skipped, not sent<\/td><\/tr>/
+    )
   })
 
   it('skips a file by its own validity, without a request', async () => {
@@ -427,6 +431,7 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
     expect(standIn.requests.length).toBe(before)
     expect(resultsOf(result)).toMatchObject([{ id: file, outcome: 'skipped' }])
     expect(result.outputs['skipped-ids']).toBe(file)
+    expect(result.summary).toContain('longer ago than issued-within (7 d): skipped, not sent')
   })
 
   it('dry-runs a file: its common name, serial and expiry, and no request', async () => {

@@ -370,6 +370,12 @@ describe('formatDuration', () => {
     [3600, '1 h'],
     [9000, '2 h 30 min'],
     [3661, '1 h 1 min 1 s'],
+    [86_399, '23 h 59 min 59 s'],
+    [86_400, '1 d'],
+    [90_000, '1 d 1 h'],
+    [86_461, '1 d 1 min 1 s'],
+    [30 * 86_400, '30 d'],
+    [398 * 86_400, '398 d'],
     [29.6, '30 s']
   ])('shows %d seconds as %j', (seconds, shown) => {
     expect(formatDuration(seconds)).toBe(shown)

@@ -30,7 +30,7 @@ const skipped: IdResult = {
   attempts: 0,
   file: 'old.pem',
   serialNumber: '0C',
-  skipReason: 'issued on 2026-05-01, longer ago than issued-within (24 h): skipped, not sent'
+  skipReason: 'issued on 2026-05-01, longer ago than issued-within (1 d): skipped, not sent'
 }
 
 describe('results entries', () => {
@@ -136,9 +136,17 @@ describe('a run with skipped IDs', () => {
     // Sent before skipped.
     expect(summary.indexOf('live/shop/cert.pem')).toBeLessThan(summary.indexOf('old.pem'))
     expect(summary).toContain(
-      '<tr><td>old.pem</td><td>—</td><td>—</td><td>0C</td><td>—</td><td>—</td><td>⏭ issued on 2026-05-01, longer ago than issued-within (24 h): skipped, not sent</td></tr>'
+      '<tr><td>old.pem</td><td>—</td><td>—</td><td>0C</td><td>—</td><td>—</td><td>⏭ issued on 2026-05-01, longer ago than issued-within (1 d): skipped, not sent</td></tr>'
     )
     expect(summary).toContain('<td>204</td><td>✅ sent</td>')
+    // A certificate skipped after its look-up: the 200 was the look-up's, no send's status.
+    const looked = buildReport({
+      context: fileContext(),
+      outcome: outcomeOf([{ ...skipped, status: 200, attempts: 1 }]),
+      sanitizer: safe
+    }).summary as string
+    expect(looked).toContain('<td>0C</td><td>—</td><td>⏭ issued on 2026-05-01')
+    expect(looked).not.toContain('200')
     const chain = buildReport({
       context: context({ idInput: 'serial-number' }),
       outcome: outcomeOf([{ ...found, attempts: 3 }]),

@@ -394,7 +394,7 @@ describe('issued-within', () => {
         thumbprint: THUMB,
         commonName: CN,
         validTill: '2026-08-29',
-        skipReason: 'issued on 2026-05-01, longer ago than issued-within (24 h): skipped, not sent'
+        skipReason: 'issued on 2026-05-01, longer ago than issued-within (1 d): skipped, not sent'
       }
     ])
   })
@@ -413,7 +413,7 @@ describe('issued-within', () => {
       clock
     )
     expect(of('info').map(l => l.message)).toEqual([
-      'file old.pem: issued on 2026-05-01, longer ago than issued-within (24 h): skipped, not sent',
+      'file old.pem: issued on 2026-05-01, longer ago than issued-within (1 d): skipped, not sent',
       'file live/shop/cert.pem: sent (HTTP 204)'
     ])
   })
