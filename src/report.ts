@@ -419,7 +419,7 @@ export function outputsLostReport({
     summary:
       report.summary === undefined
         ? undefined
-        : `<p><strong>${escape(message)}</strong></p>${listed}\n${report.summary}`,
+        : `<p><strong>${prose(message)}</strong></p>${listed}\n${report.summary}`,
     verdict: report.verdict === undefined ? message : `${message}. ${report.verdict}`
   }
 }
@@ -728,7 +728,7 @@ export function summaryHtml({ context, outcome, planned, sanitizer }: RunReportI
   )
   if (outcome.stop)
     parts.push(
-      `<p>${escape(`The run stopped: ${sanitizer.text(outcome.stop.message, SHOWN_CHARS.error)}`)}</p>`
+      `<p>${prose(`The run stopped: ${sanitizer.text(outcome.stop.message, SHOWN_CHARS.error)}`)}</p>`
     )
   const shown = detailsShown(context)
   parts.push(
@@ -748,7 +748,7 @@ export function summaryHtml({ context, outcome, planned, sanitizer }: RunReportI
       .slice(0, MAX_SUMMARY_WARNINGS)
       .concat(more > 0 ? [`and ${more} more warnings`] : [])
     parts.push(
-      `<p><strong>Warnings</strong></p><ul>${items.map(w => `<li>${escape(sanitizer.text(w, SHOWN_CHARS.detail))}</li>`).join('')}</ul>`
+      `<p><strong>Warnings</strong></p><ul>${items.map(w => `<li>${prose(sanitizer.text(w, SHOWN_CHARS.detail))}</li>`).join('')}</ul>`
     )
   }
   parts.push(summaryTable({ context, outcome, planned, sanitizer }))
@@ -798,7 +798,7 @@ function summaryTable({ context, outcome, planned, sanitizer }: RunReportInput):
             outcomeText(result, context.idInput)
           ])
     ]
-    const row = `<tr>${cells.map(c => `<td>${escape(sanitizer.text(c, SHOWN_CHARS.error))}</td>`).join('')}</tr>`
+    const row = `<tr>${cells.map(c => `<td>${prose(sanitizer.text(c, SHOWN_CHARS.error))}</td>`).join('')}</tr>`
     bytes += Buffer.byteLength(row)
     rows.push(row)
     shown++
@@ -829,6 +829,15 @@ function outcomeText(result: IdResult, idInput: IdInput): string {
 
 function escape(text: string): string {
   return text.replace(/[&<>"'|`*_[\]\\]/g, c => `&#${c.charCodeAt(0)};`)
+}
+
+/**
+ * Text for the summary: escaped, then each backtick-delimited span as code (`region` becomes
+ * <code>region</code>). Escaped first, so that nothing of the text but such a span becomes markup;
+ * a lone or empty pair of backticks stays as written. Logs and outputs keep the backticks.
+ */
+function prose(text: string): string {
+  return escape(text).replace(/&#96;(.+?)&#96;/g, '<code>$1</code>')
 }
 
 /** The report of input problems: every output (results is []), the problems listed, the verdict. */
@@ -915,7 +924,7 @@ function nothingSentReport({
     warnings: bounded.warnings,
     summary: [
       `<h2>DigiCert CertCentral: ${escape(heading)}</h2>`,
-      `<ul>${problems.map(p => `<li>${escape(sanitizer.text(p, SHOWN_CHARS.problem))}</li>`).join('')}</ul>`
+      `<ul>${problems.map(p => `<li>${prose(sanitizer.text(p, SHOWN_CHARS.problem))}</li>`).join('')}</ul>`
     ].join('\n'),
     errors: []
   }

@@ -262,6 +262,10 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
     expect(entry?.error).toContain(NOT_FOUND)
     expect(result.outputs).toMatchObject({ 'failed-ids': file, 'sent-ids': '' })
     expect(messagesOf(result.stdout, 'error').join('\n')).toContain(NOT_FOUND)
+    // in the summary, the backtick span is code, not literal backticks
+    expect(result.summary).toContain(
+      'not found in this CertCentral account (check <code>region</code>)'
+    )
   })
 
   it.each([
