@@ -278,6 +278,11 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath, version) => {
       expect(errors[0]?.data).toContain(problem)
       expect(result.summary).toContain(problem.replace(/"/g, '&#34;'))
     }
+    // in action.yml's order of inputs, in the verdict and the summary alike
+    const positions = (text: string, quote: string): number[] =>
+      problems.map(problem => text.indexOf(problem.replace(/"/g, quote)))
+    for (const at of [positions(errors[0]?.data ?? '', '"'), positions(result.summary, '&#34;')])
+      expect(at).toEqual([...at].sort((a, b) => a - b))
     expect(result.outputs).toEqual({
       'status-code': '',
       results: '[]',

@@ -247,6 +247,18 @@ describe('parsePlan reports every problem in one InputError', () => {
     ]) {
       expect(inputs, input).toContain(input)
     }
+    // in action.yml's order of inputs, whatever order they were found in
+    expect(inputs).toEqual([
+      'api-key',
+      'certificate-id',
+      'wait-for-issuance',
+      'emails',
+      'region',
+      'timeout-seconds',
+      'max-retries',
+      'dry-run',
+      'summary-details'
+    ])
     expect(error.message).toMatch(new RegExp(`^${error.problems.length} input problems:\\n- `))
     expect(error.message.split('\n- ')).toHaveLength(error.problems.length + 1)
   })
