@@ -659,14 +659,18 @@ export function verdict({ context, outcome, sanitizer }: VerdictInput): string |
     failed.length ? `${failed.length} failed` : '',
     unsent ? `${unsent} not sent (unsent-ids)` : ''
   ].filter(Boolean)
-  const why = stop ? `; the run stopped: ${sanitizer.text(stop.message, SHOWN_CHARS.message)}` : ''
   const annotated = Math.min(MAX_ID_ANNOTATIONS, Math.max(0, failed.length - 1))
   const rest = failed.length - 1 - annotated
   const more = annotated
     ? `; ${annotated} more failure${annotated === 1 ? ' is' : 's are'} annotated${rest > 0 ? `, ${rest} more ${rest === 1 ? 'is' : 'are'} only in the results output` : ''}`
     : ''
+  const head = `${operation}: ${counts.join(', ')} of ${results.length} ${noun}s`
+  // The stop's text is the first's error when the first stopped the run (a 429): said once.
+  if (stop?.id === first.id && stop.message === first.error)
+    return `${head}; the run stopped at ${firstText}${more}`
+  const why = stop ? `; the run stopped: ${sanitizer.text(stop.message, SHOWN_CHARS.message)}` : ''
   const lead = failed.length ? 'First failure' : 'First'
-  return `${operation}: ${counts.join(', ')} of ${results.length} ${noun}s${why}. ${lead}: ${firstText}${more}`
+  return `${head}${why}. ${lead}: ${firstText}${more}`
 }
 
 /**

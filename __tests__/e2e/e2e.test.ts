@@ -251,6 +251,27 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath, version) => {
       expect(written).not.toContain('t0k3n')
   })
 
+  it('a 429 that stops the run: every annotation says each thing once', async () => {
+    const [before, limited, after] = [freshId(), freshId(), freshId()]
+    standIn.setFault(limited, { kind: 'rate-limit', retryAfter: '30' })
+    const result = await run({
+      operation: 'send-certificate',
+      'certificate-id': `${before},${limited},${after}`,
+      emails: 'ops@example.com'
+    })
+    expect(result.code).toBe(1)
+    expectCleanRun(result, standIn.apiKey)
+    const error =
+      'HTTP 429: DigiCert rate-limited this API key (request_limit_exceeded: Service unavailable, please limit request volume); it asked to wait 30 s'
+    const annotations = workflowCommands(result.stdout).filter(c =>
+      ['error', 'warning', 'notice'].includes(c.name)
+    )
+    expect(annotations.map(c => `${c.name}: ${c.data}`)).toEqual([
+      `error: send-certificate: 1 not sent (unsent-ids) of 3 certificates; the run stopped at certificate ${limited}: ${error}`
+    ])
+    expect(result.outputs).toMatchObject({ 'status-code': '429', 'retry-after': '30' })
+  })
+
   it('reports every input problem in one error, writes the outputs and sends nothing', async () => {
     const id = freshId()
     const before = standIn.requests.length

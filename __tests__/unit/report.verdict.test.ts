@@ -158,6 +158,44 @@ describe('buildReport: the verdict in full', () => {
     )
   })
 
+  it('a 429 that stopped the run at the ID it names: its text once, not as the stop and the first', () => {
+    const error =
+      'HTTP 429: DigiCert rate-limited this API key (request_limit_exceeded); it asked to wait 30 s'
+    const limited: IdResult = { id: '2', fate: 'unsent', status: 429, attempts: 1, error }
+    const stop = { reason: 'rate-limited', id: '2', message: error } as const
+    const shown = report(
+      outcomeOf([sent('1'), limited, notAttempted('3', 'rate-limited')], { stop })
+    )
+    expect(shown.verdict).toBe(
+      `send-certificate: 2 not sent (unsent-ids) of 3 certificates; the run stopped at certificate 2: ${error}`
+    )
+    // with failures before it, the first failure is named apart, the stop with its own text
+    const failures = report(
+      outcomeOf([failed('0', 404, 'HTTP 404'), failed('1', 404, 'HTTP 404'), limited], { stop })
+    )
+    expect(failures.verdict).toBe(
+      `send-certificate: 2 failed, 1 not sent (unsent-ids) of 3 certificates; the run stopped: ${error}. First failure: certificate 0: HTTP 404; 1 more failure is annotated`
+    )
+    // a refused key, failed at the ID that stopped the run
+    const refused = 'HTTP 403: CertCentral refused the API key'
+    const keyStop = { reason: 'key-refused', id: '5', message: refused } as const
+    expect(
+      report(
+        outcomeOf([failed('5', 403, refused), failed('6', 404, 'HTTP 404'), notAttempted('7')], {
+          stop: keyStop
+        })
+      ).verdict
+    ).toBe(
+      `send-certificate: 2 failed, 1 not sent (unsent-ids) of 3 certificates; the run stopped at certificate 5: ${refused}; 1 more failure is annotated`
+    )
+    // the same ID but another text: both said
+    expect(
+      report(outcomeOf([limited, sent('4')], { stop: { ...stop, message: 'HTTP 429' } })).verdict
+    ).toBe(
+      `send-certificate: 1 not sent (unsent-ids) of 2 certificates; the run stopped: HTTP 429. First: certificate 2: ${error}`
+    )
+  })
+
   it('nothing attempted: names the first ID not sent', () => {
     expect(
       report(
