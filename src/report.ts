@@ -6,7 +6,7 @@
 import { MAX_RETRY_AFTER_SECONDS } from './api.js'
 import type { PlannedRequest } from './certcentral.js'
 import { idCount, idNoun, type Detail, type IdInput, type Operation } from './operations.js'
-import type { Fate, IdResult, RunOutcome } from './outcome.js'
+import { requestsOf, type Fate, type IdResult, type RunOutcome } from './outcome.js'
 import type { InputError } from './parse.js'
 import { SHOWN_CHARS, Sanitizer } from './sanitize.js'
 
@@ -167,7 +167,10 @@ export interface ResultEntry {
   ok: boolean
   outcome: Fate
   status: number | null
+  /** Times the operation's call was made: 1, more after retries, 0 when it never was. */
   attempts: number
+  /** GETs made for the ID: Order info, order list pages, duplicate lists. */
+  lookups: number
   error?: string
   hint?: string
   certificate_id?: string
@@ -602,7 +605,8 @@ export function resultEntry({
     ok: isFine(result),
     outcome: result.fate,
     status: result.status,
-    attempts: result.attempts
+    attempts: result.attempts,
+    lookups: result.lookups
   }
   for (const field of KNOWN_FIELDS) {
     const value = known[field]
@@ -648,7 +652,7 @@ export function verdict({ context, outcome, sanitizer }: VerdictInput): string |
   const { operation } = context
   const noun = idNoun(context.idInput)
   const failed = notOk.filter(r => r.fate === 'failed')
-  const first = failed[0] ?? notOk.find(r => r.attempts > 0) ?? firstNotOk
+  const first = failed[0] ?? notOk.find(r => requestsOf(r) > 0) ?? firstNotOk
   const firstText = `${noun} ${sanitizer.text(first.id, SHOWN_CHARS.id)}: ${sanitizer.text(first.error, SHOWN_CHARS.error)}`
   if (results.length === 1)
     return first.fate === 'failed'
@@ -682,7 +686,7 @@ export function verdictStatus(outcome: RunOutcome): number | undefined {
   // A 503 that stopped the run as a 429 would (DigiCert said "later") keeps its own status.
   if (stop?.reason === 'rate-limited')
     return outcome.results.find(r => r.id === stop.id)?.status === 503 ? 503 : 429
-  const failure = outcome.results.find(r => !isFine(r) && r.attempts > 0)
+  const failure = outcome.results.find(r => !isFine(r) && requestsOf(r) > 0)
   // A failure without an HTTP error (no answer, an order not issued) has no status: never 2xx.
   if (failure) return failure.status ?? undefined
   if (outcome.results.some(r => !isFine(r))) return undefined
@@ -799,7 +803,7 @@ function summaryTable({ context, outcome, planned, sanitizer }: RunReportInput):
         : [
             // A skipped ID's status was its look-up's: no send's, so none is shown.
             result.status === null || result.fate === 'skipped' ? '—' : String(result.status),
-            outcomeText(result, context.idInput)
+            outcomeText(result)
           ])
     ]
     const row = `<tr>${cells.map(c => `<td>${prose(sanitizer.text(c, SHOWN_CHARS.error))}</td>`).join('')}</tr>`
@@ -821,13 +825,12 @@ function idsOf(results: IdResult[], fate: Fate): string {
     .join(',')
 }
 
-function outcomeText(result: IdResult, idInput: IdInput): string {
-  // An order, file, serial, thumbprint or common name costs a look-up before its call (at least):
-  // more requests than that were polls, retries or further steps of the look-up chain.
-  const fewest = idInput === 'certificate-id' ? 1 : 2
+function outcomeText(result: IdResult): string {
   if (result.fate === 'skipped') return `⏭ ${result.skipReason ?? 'skipped'}`
+  // Retries of the send after a 429 or 503 (look-ups are no retries).
+  const retries = result.attempts - 1
   if (isDelivered(result))
-    return result.attempts > fewest ? `✅ sent (${result.attempts} requests)` : '✅ sent'
+    return retries > 0 ? `✅ sent (after ${retries} retr${retries === 1 ? 'y' : 'ies'})` : '✅ sent'
   return `${result.fate === 'unsent' ? '⏸' : '❌'} ${result.error ?? 'failed'}`
 }
 
@@ -911,6 +914,7 @@ function nothingSentReport({
     outcome: 'unsent',
     status: null,
     attempts: 0,
+    lookups: 0,
     error: `not attempted: ${why}`
   }))
   const bounded = boundedResults({ entries: results })

@@ -135,7 +135,9 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath, version) => {
       'skipped-ids': '',
       'retry-after': ''
     })
-    expect(resultsOf(result)).toEqual([{ id, ok: true, outcome: 'sent', status: 204, attempts: 1 }])
+    expect(resultsOf(result)).toEqual([
+      { id, ok: true, outcome: 'sent', status: 204, attempts: 1, lookups: 0 }
+    ])
     const requests = requestsFor(standIn, id)
     expect(requests).toHaveLength(1)
     expect(requests[0]).toMatchObject({
@@ -187,7 +189,7 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath, version) => {
     expect(seal?.headers['content-type']).toBeUndefined()
     expect([undefined, '0']).toContain(seal?.headers['content-length'])
     expect(resultsOf(result)).toMatchObject([
-      { id, ok: true, outcome: 'sent', status: 204, attempts: 1 }
+      { id, ok: true, outcome: 'sent', status: 204, attempts: 1, lookups: 0 }
     ])
     expect(result.outputs['sent-ids']).toBe(id)
     expect(result.summary).toContain('the API key&#39;s owner')
@@ -213,8 +215,8 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath, version) => {
     ])
     expect(count(result.stdout, '"certificate_collect_format": "attachment"')).toBe(1)
     expect(resultsOf(result)).toEqual([
-      { id: a, ok: true, outcome: 'validated', status: null, attempts: 0 },
-      { id: b, ok: true, outcome: 'validated', status: null, attempts: 0 }
+      { id: a, ok: true, outcome: 'validated', status: null, attempts: 0, lookups: 0 },
+      { id: b, ok: true, outcome: 'validated', status: null, attempts: 0, lookups: 0 }
     ])
     expect(result.outputs).toMatchObject({
       'status-code': '',
@@ -377,7 +379,8 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath, version) => {
         ok: true,
         outcome: 'sent',
         status: 204,
-        attempts: 2,
+        attempts: 1,
+        lookups: 1,
         certificate_id: String(certificate),
         common_name: 'www.example.com',
         valid_till: '2027-06-01'
@@ -387,6 +390,26 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath, version) => {
     expect(result.summary).toContain(
       `<tr><td>${id}</td><td>${certificate}</td><td>www.example.com</td><td>2027-06-01</td><td>204</td>`
     )
+  })
+
+  it('an order whose send got a 429 once: attempts counts the sends, lookups the look-up', async () => {
+    const id = freshId()
+    const certificate = 8_100_000 + (Number(id) % 100_000)
+    standIn.setOrder(id, { certificateId: certificate, commonName: 'retried.example.com' })
+    standIn.setFault(String(certificate), { kind: 'rate-limit', retryAfter: '1', times: 1 })
+    const result = await run({
+      operation: 'send-certificate',
+      'order-id': id,
+      emails: 'ops@example.com',
+      'max-retries': '1'
+    })
+    expect(result.code).toBe(0)
+    expectCleanRun(result, standIn.apiKey)
+    expect(resultsOf(result)).toMatchObject([
+      { id, outcome: 'sent', status: 204, attempts: 2, lookups: 1 }
+    ])
+    // one retry of the send; the look-up is no retry
+    expect(result.summary).toContain('<td>204</td><td>✅ sent (after 1 retry)</td></tr>')
   })
 
   it('fails a rejected order with its status and never polls it again', async () => {
@@ -408,7 +431,8 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath, version) => {
       id,
       ok: false,
       outcome: 'failed',
-      attempts: 1,
+      attempts: 0,
+      lookups: 1,
       order_status: 'rejected',
       common_name: 'rejected.example.com'
     })
@@ -483,7 +507,8 @@ describe('send when issued', () => {
           ok: true,
           outcome: 'sent',
           status: 204,
-          attempts: 4,
+          attempts: 1,
+          lookups: 3,
           certificate_id: '7700001',
           common_name: 'later.example.com',
           valid_till: '2027-09-30'

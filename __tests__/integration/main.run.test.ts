@@ -131,8 +131,8 @@ describe('run() against the stand-in', () => {
       'retry-after': ''
     })
     expect(JSON.parse(shown.results as string)).toEqual([
-      expect.objectContaining({ id: a, ok: true, status: 204, attempts: 1 }),
-      expect.objectContaining({ id: b, ok: true, status: 204, attempts: 1 })
+      expect.objectContaining({ id: a, ok: true, status: 204, attempts: 1, lookups: 0 }),
+      expect.objectContaining({ id: b, ok: true, status: 204, attempts: 1, lookups: 0 })
     ])
     const text = visible(summary())
     expect(text).toContain(a)
@@ -518,6 +518,7 @@ describe('run() against the stand-in', () => {
         outcome: 'unsent',
         status: null,
         attempts: 0,
+        lookups: 0,
         error: 'not attempted: unexpected error: the clock broke ::error::spoofed'
       }))
     )
@@ -576,7 +577,14 @@ describe('run() against the stand-in', () => {
     }
     expect(log().split('"seal_size": "s"')).toHaveLength(2)
     expect(JSON.parse(outputs().results as string)).toEqual(
-      [a, b].map(id => ({ id, ok: true, outcome: 'validated', status: null, attempts: 0 }))
+      [a, b].map(id => ({
+        id,
+        ok: true,
+        outcome: 'validated',
+        status: null,
+        attempts: 0,
+        lookups: 0
+      }))
     )
     expect(outputs()).toMatchObject({ 'status-code': '', 'sent-ids': '', 'failed-ids': '' })
     expect(visible(summary())).toContain('(dry run)')
@@ -793,6 +801,7 @@ describe('run() with certificate files', () => {
         outcome: 'validated',
         status: null,
         attempts: 0,
+        lookups: 0,
         common_name: 'shop.example.com',
         serial_number: '0A1B2C',
         thumbprint: leaf.thumbprint,

@@ -13,7 +13,8 @@ const found: IdResult = {
   id: 'live/shop/cert.pem',
   fate: 'sent',
   status: 204,
-  attempts: 2,
+  attempts: 1,
+  lookups: 1,
   file: 'live/shop/cert.pem',
   certificateId: '777',
   orderId: '8001',
@@ -28,6 +29,7 @@ const skipped: IdResult = {
   fate: 'skipped',
   status: null,
   attempts: 0,
+  lookups: 0,
   file: 'old.pem',
   serialNumber: '0C',
   skipReason: 'issued on 2026-05-01, longer ago than issued-within (1 d): skipped, not sent'
@@ -41,7 +43,8 @@ describe('results entries', () => {
       ok: true,
       outcome: 'sent',
       status: 204,
-      attempts: 2,
+      attempts: 1,
+      lookups: 1,
       certificate_id: '777',
       order_id: '8001',
       common_name: 'shop.example.com',
@@ -56,6 +59,7 @@ describe('results entries', () => {
       'outcome',
       'status',
       'attempts',
+      'lookups',
       'certificate_id',
       'order_id',
       'common_name',
@@ -73,6 +77,7 @@ describe('results entries', () => {
       outcome: 'skipped',
       status: null,
       attempts: 0,
+      lookups: 0,
       serial_number: '0C',
       file: 'old.pem'
     })
@@ -142,17 +147,18 @@ describe('a run with skipped IDs', () => {
     // A certificate skipped after its look-up: the 200 was the look-up's, no send's status.
     const looked = buildReport({
       context: fileContext(),
-      outcome: outcomeOf([{ ...skipped, status: 200, attempts: 1 }]),
+      outcome: outcomeOf([{ ...skipped, status: 200, lookups: 1 }]),
       sanitizer: safe
     }).summary as string
     expect(looked).toContain('<td>0C</td><td>—</td><td>⏭ issued on 2026-05-01')
     expect(looked).not.toContain('200')
     const chain = buildReport({
       context: context({ idInput: 'serial-number' }),
-      outcome: outcomeOf([{ ...found, attempts: 3 }]),
+      outcome: outcomeOf([{ ...found, attempts: 1, lookups: 3 }]),
       sanitizer: safe
     }).summary as string
-    expect(chain).toContain('<td>✅ sent (3 requests)</td>')
+    // look-ups are no retries
+    expect(chain).toContain('<td>✅ sent</td>')
   })
 
   it('no skipped count and no serial column when there are none', () => {
@@ -166,7 +172,13 @@ describe('a run with skipped IDs', () => {
   })
 
   it('the serial column as soon as one result has a serial, a dash where another has none', () => {
-    const unread: IdResult = { id: 'bad.pem', fate: 'failed', status: null, attempts: 0 }
+    const unread: IdResult = {
+      id: 'bad.pem',
+      fate: 'failed',
+      status: null,
+      attempts: 0,
+      lookups: 0
+    }
     const summary = buildReport({
       context: fileContext(),
       outcome: outcomeOf([unread, found]),
@@ -184,7 +196,13 @@ describe('a run with skipped IDs', () => {
   })
 
   it('a skipped result without a reason says skipped', () => {
-    const bare: IdResult = { id: 'x.pem', fate: 'skipped', status: null, attempts: 0 }
+    const bare: IdResult = {
+      id: 'x.pem',
+      fate: 'skipped',
+      status: null,
+      attempts: 0,
+      lookups: 0
+    }
     const summary = buildReport({
       context: fileContext(),
       outcome: outcomeOf([bare]),
@@ -217,6 +235,7 @@ describe('a dry run of files', () => {
         fate: 'validated',
         status: null,
         attempts: 0,
+        lookups: 0,
         file: 'a.pem',
         commonName: 'shop.example.com',
         validTill: '2026-08-01',
@@ -228,10 +247,11 @@ describe('a dry run of files', () => {
         fate: 'validated',
         status: null,
         attempts: 0,
+        lookups: 0,
         file: 'b.pem',
         serialNumber: '0C'
       },
-      { id: '0D', fate: 'validated', status: null, attempts: 0, serialNumber: '0D' }
+      { id: '0D', fate: 'validated', status: null, attempts: 0, lookups: 0, serialNumber: '0D' }
     ])
     const summary = buildReport({
       context: fileContext({ dryRun: true }),

@@ -258,7 +258,7 @@ describe('the summary: the HTML in full', () => {
           '<tr><td>5</td><td>500</td><td>❌ failed</td></tr>' +
           '<tr><td>3</td><td>—</td><td>⏸ not attempted: cancelled</td></tr>' +
           '<tr><td>1</td><td>204</td><td>✅ sent</td></tr>' +
-          '<tr><td>2</td><td>204</td><td>✅ sent (2 requests)</td></tr></table>'
+          '<tr><td>2</td><td>204</td><td>✅ sent (after 1 retry)</td></tr></table>'
       ].join('\n')
     )
   })
@@ -266,15 +266,17 @@ describe('the summary: the HTML in full', () => {
   it('an order run: certificate, common name and expiry columns, — where one is missing', () => {
     const html = summaryOf(
       outcomeOf([
-        sent('1', { attempts: 2, certificateId: '9001', commonName: 'www.example.com' }),
-        sent('2', { attempts: 3, validTill: '2027-01-31' })
+        sent('1', { lookups: 2, certificateId: '9001', commonName: 'www.example.com' }),
+        sent('2', { attempts: 3, lookups: 1, validTill: '2027-01-31' }),
+        sent('3', { attempts: 2, lookups: 1 })
       ]),
       { idInput: 'order-id' }
     )
     expect(tableOf(html)).toBe(
       '<table><tr><th>Order</th><th>Certificate</th><th>Common name</th><th>Expires</th><th>HTTP status</th><th>Outcome</th></tr>' +
         '<tr><td>1</td><td>9001</td><td>www.example.com</td><td>—</td><td>204</td><td>✅ sent</td></tr>' +
-        '<tr><td>2</td><td>—</td><td>—</td><td>2027-01-31</td><td>204</td><td>✅ sent (3 requests)</td></tr></table>'
+        '<tr><td>2</td><td>—</td><td>—</td><td>2027-01-31</td><td>204</td><td>✅ sent (after 2 retries)</td></tr>' +
+        '<tr><td>3</td><td>—</td><td>—</td><td>—</td><td>204</td><td>✅ sent (after 1 retry)</td></tr></table>'
     )
   })
 

@@ -78,7 +78,8 @@ describe('finding a certificate', () => {
         id: 'live/shop/cert.pem',
         fate: 'sent',
         status: 204,
-        attempts: 2,
+        attempts: 1,
+        lookups: 1,
         file: 'live/shop/cert.pem',
         certificateId: '501',
         orderId: '8001',
@@ -115,7 +116,8 @@ describe('finding a certificate', () => {
         id: SERIAL,
         fate: 'sent',
         status: 204,
-        attempts: 2,
+        attempts: 1,
+        lookups: 1,
         certificateId: '501',
         orderId: '8001',
         commonName: CN,
@@ -144,7 +146,8 @@ describe('finding a certificate', () => {
         id: 'live/shop/cert.pem',
         fate: 'sent',
         status: 204,
-        attempts: 2,
+        attempts: 1,
+        lookups: 1,
         file: 'live/shop/cert.pem',
         certificateId: '501',
         commonName: CN,
@@ -170,7 +173,8 @@ describe('finding a certificate', () => {
       fate: 'sent',
       certificateId: '503',
       orderId: '8003',
-      attempts: 4
+      attempts: 1,
+      lookups: 3
     })
   })
 
@@ -237,7 +241,15 @@ describe('finding a certificate', () => {
     )
     expect(api.sends()).toEqual([])
     expect(outcome.results).toEqual([
-      { id: THUMB, fate: 'failed', status: null, attempts: 1, thumbprint: THUMB, error: NOT_FOUND }
+      {
+        id: THUMB,
+        fate: 'failed',
+        status: null,
+        attempts: 0,
+        lookups: 1,
+        thumbprint: THUMB,
+        error: NOT_FOUND
+      }
     ])
   })
 
@@ -249,7 +261,12 @@ describe('finding a certificate', () => {
       }
     )
     expect(api.lookups().map(c => c.at)).toEqual([0, 2000, 6000])
-    expect(outcome.results[0]).toMatchObject({ fate: 'sent', attempts: 4, certificateId: '501' })
+    expect(outcome.results[0]).toMatchObject({
+      fate: 'sent',
+      attempts: 1,
+      lookups: 3,
+      certificateId: '501'
+    })
   })
 
   it('a 5xx through every repeat leaves the ID unsent (a look-up sent nothing)', async () => {
@@ -263,7 +280,8 @@ describe('finding a certificate', () => {
     expect(outcome.results[0]).toMatchObject({
       fate: 'unsent',
       status: 502,
-      attempts: 4,
+      attempts: 0,
+      lookups: 4,
       error: 'HTTP 502: empty body; tried 3 times'
     })
   })
@@ -389,6 +407,7 @@ describe('issued-within', () => {
         fate: 'skipped',
         status: null,
         attempts: 0,
+        lookups: 0,
         file: old.id,
         serialNumber: SERIAL,
         thumbprint: THUMB,
@@ -440,7 +459,8 @@ describe('issued-within', () => {
     expect(old.outcome.results[0]).toMatchObject({
       fate: 'skipped',
       status: 200,
-      attempts: 1,
+      attempts: 0,
+      lookups: 1,
       certificateId: '501'
     })
     const fresh = await run(plan(idInput, [target], { issuedWithinSeconds: DAY }), {
@@ -504,9 +524,9 @@ describe('email-site-seal by order ID', () => {
       {}
     )
     expect(api.trail()).toEqual(['send 8001', 'send 8002'])
-    expect(outcome.results.map(r => [r.fate, r.attempts])).toEqual([
-      ['sent', 1],
-      ['sent', 1]
+    expect(outcome.results.map(r => [r.fate, r.attempts, r.lookups])).toEqual([
+      ['sent', 1, 0],
+      ['sent', 1, 0]
     ])
   })
 
