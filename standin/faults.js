@@ -11,6 +11,13 @@ export const REDIRECT_DEFAULT = 'http://127.0.0.1:1/services/v2/redirected'
 export const SIGN_IN_PAGE =
   '<!DOCTYPE html><html><head><title>Sign in</title></head><body><form action="/login" method="post"><input name="user"><input name="password" type="password"><button>Sign in</button></form></body></html>'
 
+/** DigiCert's 429 body: a rate-limit fault's, and --rate-limit-first's. */
+export const RATE_LIMITED_BODY = JSON.stringify({
+  errors: [
+    { code: 'request_limit_exceeded', message: 'Service unavailable, please limit request volume' }
+  ]
+})
+
 /** SANs of a many-sans Order info when ARG is omitted: well over 64 KiB of JSON. */
 export const MANY_SANS_DEFAULT = 3000
 
@@ -101,19 +108,7 @@ export const FAULTS = [
       if (arg === '') throw new UsageError(`${what}: an empty Retry-After; omit ":" for none`)
       return arg === undefined ? { kind: 'rate-limit' } : { kind: 'rate-limit', retryAfter: arg }
     },
-    act: ({ fault, reply }) =>
-      reply(
-        429,
-        JSON.stringify({
-          errors: [
-            {
-              code: 'request_limit_exceeded',
-              message: 'Service unavailable, please limit request volume'
-            }
-          ]
-        }),
-        retryHeaders(fault)
-      )
+    act: ({ fault, reply }) => reply(429, RATE_LIMITED_BODY, retryHeaders(fault))
   }),
   fault({
     kind: 'unavailable',
