@@ -27,8 +27,8 @@ const INPUT_NAMES: readonly string[] = Object.keys(ACTION_INPUTS)
  */
 export function inInputOrder(problems: readonly string[]): string[] {
   const rank = (problem: string): number => {
-    const name = /^[a-z][a-z-]*(?=[:,]| and )/.exec(problem)?.[0] ?? ''
-    const at = INPUT_NAMES.indexOf(name)
+    const name = /^[a-z][a-z-]*(?=[:,]| and )/.exec(problem)
+    const at = name ? INPUT_NAMES.indexOf(name[0]) : -1
     return at === -1 ? INPUT_NAMES.length : at
   }
   return [...problems].sort((a, b) => rank(a) - rank(b))

@@ -114,7 +114,7 @@ export function shownBody({
   details: Detail[]
   shown: 'full' | 'counts'
 }): object | undefined {
-  if (body === undefined || shown === 'full') return body
+  if (shown === 'full') return body
   const hidden = new Map<string, string | Placeholder>()
   for (const [, , held] of details) {
     if (held === undefined) continue
@@ -132,7 +132,8 @@ export function shownBody({
     if (Array.isArray(value)) return value.map(replaced)
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaced(item)]))
   }
-  return replaced(body) as object
+  // No body stays none (replaced passes undefined through).
+  return replaced(body) as object | undefined
 }
 
 /**

@@ -68,7 +68,11 @@ describe('inInputOrder', () => {
       ['common-name: x', 'order-id, certificate-file: one of them is required', 'order-id: y'],
       ['order-id, certificate-file: one of them is required', 'order-id: y', 'common-name: x']
     ],
-    // naming no input: last, in their order
+    // naming no input: last, in their order; an input named further on does not count
+    [
+      ['see operation: x', 'emails: y'],
+      ['emails: y', 'see operation: x']
+    ],
     [
       ['the address a', 'region: x', 'certificate-idx: y', 'format is wrong', 'operation: z'],
       ['operation: z', 'region: x', 'the address a', 'certificate-idx: y', 'format is wrong']
