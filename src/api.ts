@@ -194,16 +194,29 @@ export interface OrderList {
   offset: number
 }
 
-/** The filters the order list is asked with: by serial, or issued orders by common name. */
+/**
+ * The filters the order list is asked with: by serial; issued orders by common name, page by
+ * page; or (`anyStatus`) a common name's orders in any status, newest first (anyStatusQuery).
+ */
 export type OrderQuery =
   | { filter: 'serial_number'; value: string; offset: number }
-  | { filter: 'common_name'; value: string; offset: number }
+  | { filter: 'common_name'; value: string; offset: number; anyStatus?: true }
+
+/** A common name's orders in any status, newest first, the first page: is one still waiting? */
+export function anyStatusQuery(commonName: string): OrderQuery {
+  return { filter: 'common_name', value: commonName, offset: 0, anyStatus: true }
+}
 
 /** `GET {base}/order/certificate?filters[...]=...`: the path and query of one page. */
 export function orderListPath(query: OrderQuery): string {
   const value = encodeURIComponent(query.value)
-  const status = query.filter === 'common_name' ? '&filters[status]=issued' : ''
-  return `/order/certificate?filters[${query.filter}]=${value}${status}&offset=${query.offset}&limit=${LIST_PAGE_LIMIT}`
+  const narrowed =
+    query.filter !== 'common_name'
+      ? ''
+      : query.anyStatus
+        ? '&sort=-date_created'
+        : '&filters[status]=issued'
+  return `/order/certificate?filters[${query.filter}]=${value}${narrowed}&offset=${query.offset}&limit=${LIST_PAGE_LIMIT}`
 }
 
 /** `GET {base}/order/certificate/{order_id}/duplicate`. */
@@ -265,6 +278,25 @@ export function parseCertificateList(body: string): CertificateSummary[] | undef
 
 export function isFinalWithoutCertificate(status: string): boolean {
   return (FINAL_WITHOUT_CERTIFICATE as readonly string[]).includes(status)
+}
+
+/** Whether an order in this status may still get its certificate: neither issued nor ended. */
+export function isWaitingForCertificate(status: string): boolean {
+  return status !== '' && status !== ISSUED && !isFinalWithoutCertificate(status)
+}
+
+// ---- A send's answer ---------------------------------------------------------------------------
+
+/**
+ * Whether a send's answer is CertCentral's, so the email was sent: a 204 (what `sendemail` and
+ * `email-seal` answer, with no body), or another 2xx whose body is empty or an empty JSON object
+ * (`{}`), JSON whitespace (space, tab, CR, LF) around it or alone. Any other 2xx (`{"message":
+ * "Unauthorized"}`, `{"errors":null}`, HTML, text) is an answer CertCentral does not give: a
+ * gateway, a proxy or another server answered, and the email may or may not have gone out.
+ */
+export function isSendAnswer({ status, text }: { status: number; text: string }): boolean {
+  if (status < 200 || status > 299) return false
+  return status === 204 || /^[ \t\r\n]*(?:\{[ \t\r\n]*\}[ \t\r\n]*)?$/.test(text)
 }
 
 // ---- Errors -----------------------------------------------------------------------------------

@@ -3,10 +3,12 @@
 // of the answer passes through the sanitizer) and carries DigiCert's codes and a hint.
 import {
   API_KEY_HEADER,
+  anyStatusQuery,
   countDigiCertErrors,
   digits,
   duplicatesPath,
   hintFor,
+  isSendAnswer,
   lacksPermission,
   orderInfoPath,
   orderListPath,
@@ -45,9 +47,9 @@ export const MAX_ERRORS_SHOWN = 3
  * What kind of failure: `http` an error status; `rate-limited` a 429 and `unavailable` a 503
  * (DigiCert said "later"); `key-refused` the key itself (every ID would get it); `permission` the
  * key's user may not act on this ID; `bad-success` a 2xx that is not CertCentral's answer (HTML,
- * DigiCert's `errors`, not a JSON object, too large); `redirect`; `timeout`, `network` and
- * `cancelled` after the request may have reached CertCentral; `unreached` when it provably never
- * left the runner (nothing was sent).
+ * DigiCert's `errors`, too large, or for a send anything but a 204, empty or `{}`); `redirect`;
+ * `timeout`, `network` and `cancelled` after the request may have reached CertCentral; `unreached`
+ * when it provably never left the runner (nothing was sent).
  */
 export type FailureKind =
   | 'http'
@@ -186,6 +188,9 @@ export class CertCentralClient {
       steps.push(get(orderListPath({ filter: 'common_name', value: commonName, offset: 0 })))
     if (serialNumber !== undefined || commonName !== undefined)
       steps.push(get('/order/certificate/{order.id}/duplicate'))
+    // A common-name input with no issued certificate: is an order of it still waiting for one?
+    if (commonName !== undefined && this.options.idInput === 'common-name')
+      steps.push(get(orderListPath(anyStatusQuery(commonName))))
     return steps
   }
 
@@ -248,8 +253,8 @@ export class CertCentralClient {
   }
 
   /**
-   * Makes an operation's call; resolves on a 2xx that is CertCentral's answer (empty, or a JSON
-   * object without `errors`), throws a CertCentralError on anything else.
+   * Makes an operation's call; resolves on a 2xx that is CertCentral's answer (isSendAnswer: a
+   * 204, an empty body or `{}`), throws a CertCentralError on anything else.
    */
   async call(
     operation: Operation,
@@ -330,8 +335,9 @@ export class CertCentralClient {
 
   /**
    * A 2xx that is not CertCentral's answer, as a failure (undefined when it is one): cut off, an
-   * HTML page, DigiCert's `errors`, or for a send anything but empty or a JSON object. `what` is
-   * 'send' for an operation's call, else what the body should be (for the message).
+   * HTML page, DigiCert's `errors`, or for a send anything but what isSendAnswer takes (a 204, an
+   * empty body or `{}`). `what` is 'send' for an operation's call, else what the body should be
+   * (for the message).
    */
   private notAnAnswer(response: RawResponse, what: string): CertCentralError | undefined {
     const { status, text, truncated } = response
@@ -345,7 +351,7 @@ export class CertCentralClient {
         `${lead} is too large to be CertCentral's answer (cut off after ${MAX_SUCCESS_BODY_BYTES / 1024 / 1024} MiB)${notSent}; check api-url and the network`
       )
     }
-    if (sends && text.trim() === '') return undefined
+    if (sends && isSendAnswer(response)) return undefined
     if (isHtml(response)) {
       return fail(
         `${lead} is not CertCentral's answer (an HTML page: a sign-in page or a gateway?; ${this.bodyShown(response)})${notSent}; check api-url and the network`
@@ -362,9 +368,10 @@ export class CertCentralClient {
         hint
       )
     }
-    if (sends && !isJsonObject(text)) {
+    if (sends) {
+      // Said before the body, so that shortening a long message cannot drop it.
       return fail(
-        `${lead} is not CertCentral's answer (${this.bodyShown(response)})${notSent}; check api-url and the network`
+        `HTTP ${status}, an answer CertCentral does not give to a send (${MAY_HAVE_BEEN_SENT}): ${this.bodyShown(response)}; check api-url and the network`
       )
     }
     return undefined
@@ -394,10 +401,14 @@ export class CertCentralClient {
     const codes = errors?.codes ?? []
     const detail = errors?.detail ?? this.bodyShown(response)
     const context = { idInput: this.options.idInput }
-    // A 401 refuses the key whatever its code says (DigiCert documents none for it).
+    // A 401 refuses the key whatever its code says (DigiCert documents none for it); a 404 that is
+    // not DigiCert's (no errors: empty, HTML, text) is a path it never saw, as not_found|route says.
     const hint =
       hintFor(codes, context) ??
-      (status === 401 ? hintFor(['access_denied|access_denied_invalid_key'], context) : undefined)
+      (status === 401
+        ? hintFor(['access_denied|access_denied_invalid_key'], context)
+        : undefined) ??
+      (status === 404 && !errors ? hintFor(['not_found|route'], context) : undefined)
     const withHint = (text: string): string => (hint ? `${text}; ${hint}` : text)
 
     if (status >= 300 && status < 400) {
@@ -500,7 +511,9 @@ export class CertCentralClient {
         })
       case 'cancelled':
         return new CertCentralError({
-          message: `cancelled while the request was in flight${unknown}`,
+          message: sends
+            ? `cancelled while the request was in flight${unknown}`
+            : 'cancelled while a look-up was in flight: nothing was sent; send it again',
           kind: 'cancelled',
           status
         })
@@ -530,15 +543,6 @@ export const UNAVAILABLE_HINT =
 
 function isHtml({ headers, text }: RawResponse): boolean {
   return /html/i.test(first(headers['content-type']) ?? '') || text.trimStart().startsWith('<')
-}
-
-function isJsonObject(text: string): boolean {
-  try {
-    const parsed: unknown = JSON.parse(text)
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-  } catch {
-    return false
-  }
 }
 
 function first(value: string | string[] | undefined): string | undefined {

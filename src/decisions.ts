@@ -5,7 +5,9 @@
 import {
   ISSUED,
   MAX_LIST_ENTRIES,
+  anyStatusQuery,
   isFinalWithoutCertificate,
+  isWaitingForCertificate,
   hexKey,
   sameHex,
   type CertificateSummary,
@@ -30,8 +32,14 @@ export const MIN_RETRY_WAIT_MS = 1_000
 export const LOOKUP_RETRIES = 2
 /** ... first after this, doubling: 2 s, then 4 s. */
 export const LOOKUP_RETRY_MS = 2_000
-/** Requests in a row without any answer from the host, or IDs in a row with the same error, that stop the run. */
+/** Requests in a row without an answer from the host, or IDs in a row with the same error, that stop the run. */
 export const STOP_AFTER = 3
+/**
+ * While orders wait for issuance, requests without an answer stop the run only once the host has
+ * been silent this long too: five checks at the longest poll interval (MAX_POLL_MS, 2 min), so a
+ * short outage during a long wait is bridged by the next checks.
+ */
+export const SILENT_BRIDGE_MS = 600_000
 /** Order polling: the first re-check after about 5 s, doubling, at most every 2 minutes. */
 export const FIRST_POLL_MS = 5_000
 export const MAX_POLL_MS = 120_000
@@ -241,7 +249,7 @@ const UNSENT_KINDS: readonly string[] = ['rate-limited', 'unavailable', 'key-ref
 /**
  * Where an ID ends with this answer: sent on a 2xx the client took as CertCentral's answer; unsent
  * when DigiCert said later (429, 503), refused the key, the request never left the runner, or a
- * look-up (which sends nothing) got no definite answer;
+ * look-up (which sends nothing) got no definite answer, the runner's cancellation included;
  * failed otherwise (DigiCert refused this ID, a 2xx that is not its answer, or an unknown outcome).
  */
 export function fateOf({
@@ -253,41 +261,87 @@ export function fateOf({
   request: RequestKind
 }): Exclude<Fate, 'validated' | 'skipped'> {
   if (!(answer instanceof CertCentralError)) return 'sent'
-  if (request === 'lookup' && isTransient({ failure: answer })) return 'unsent'
+  if (request === 'lookup' && (isTransient({ failure: answer }) || answer.kind === 'cancelled'))
+    return 'unsent'
   return UNSENT_KINDS.includes(answer.kind) ? 'unsent' : 'failed'
 }
 
-/** Codes that name the ID, not the request: the same one for many IDs says nothing of the run. */
-const ID_CODES: readonly string[] = ['not_found', 'not_found|order']
+/** DigiCert's code for a path it does not know: the URL is wrong, whatever was asked. */
+const ROUTE_NOT_FOUND = 'not_found|route'
+
+/**
+ * Whether a code says the thing asked was not found (`not_found`, `not_found|order`, any other
+ * `not_found|…` but the route's): it names the ID, so the same one for many IDs says nothing of
+ * the run.
+ */
+function isNotFoundCode(code: string): boolean {
+  return code === 'not_found' || (code.startsWith('not_found|') && code !== ROUTE_NOT_FOUND)
+}
+
+/**
+ * Whether a look-up's failure is "not this step" of the look-up chain: a 404 carrying DigiCert's
+ * not-found code for what was asked. A 404 `not_found|route`, or one that is not DigiCert's (no
+ * `errors` in its body: empty, HTML, text), says the URL is wrong: no miss, the ID ends on it.
+ */
+export function isMiss({ failure }: { failure: CertCentralError }): boolean {
+  return (
+    failure.status === 404 &&
+    failure.codes.some(isNotFoundCode) &&
+    !failure.codes.includes(ROUTE_NOT_FOUND)
+  )
+}
+
+/** The stop rules' words for a 404 that is not DigiCert's: the URL is wrong for every ID alike. */
+const NOT_DIGICERT_404 = "api-url's server answered HTTP 404 without DigiCert's errors"
 
 /** What the stop rules remember of the run so far, kept by the scheduler as plain data. */
 export interface StopHistory {
-  /** Requests in a row, up to the last one, that got no answer at all from the host. */
+  /** Requests in a row, up to the last one, that got no answer from the host (see isSilent). */
   silent: number
-  /** The last IDs that ended (at most STOP_AFTER), latest last: their body-level error, '' for none. */
+  /** When the first of those ended (monotonic ms); undefined when the last request was answered. */
+  silentSince: number | undefined
+  /**
+   * The last IDs that ended (at most STOP_AFTER), latest last: what they were answered that says
+   * something of the run, as a stop says it ('DigiCert answered bad_request_format'); '' for none.
+   */
   recent: readonly { id: string; error: string }[]
   /** The first STOP_AFTER IDs of the plan (the first tried): how many ended, how many on missing_permission. */
   first: { ended: number; denied: number }
 }
 
-export const NO_HISTORY: StopHistory = { silent: 0, recent: [], first: { ended: 0, denied: 0 } }
-
-/** Whether a failure is no answer at all from the host: never reached, or a silent timeout. */
-export function isSilent({ failure }: { failure: CertCentralError }): boolean {
-  return failure.kind === 'unreached' || (failure.kind === 'timeout' && failure.status === null)
+export const NO_HISTORY: StopHistory = {
+  silent: 0,
+  silentSince: undefined,
+  recent: [],
+  first: { ended: 0, denied: 0 }
 }
 
-/** The history after one request: an answer of any kind ends a run of silent requests. */
+/**
+ * Whether a failure is no answer from the host: never reached, or a request that ran out its
+ * deadline, whatever came before (headers that then stall are no answer either).
+ */
+export function isSilent({ failure }: { failure: CertCentralError }): boolean {
+  return failure.kind === 'unreached' || failure.kind === 'timeout'
+}
+
+/**
+ * The history after one request: an answer of any kind ends a run of silent requests; the first
+ * of a run sets when the silence began.
+ */
 export function afterAttempt({
   history,
-  failure
+  failure,
+  now
 }: {
   history: StopHistory
   /** The request's failure, undefined when it was answered with a 2xx. */
   failure: CertCentralError | undefined
+  /** When the request ended (monotonic ms). */
+  now: number
 }): StopHistory {
-  const silent = failure !== undefined && isSilent({ failure }) ? history.silent + 1 : 0
-  return { ...history, silent }
+  if (failure === undefined || !isSilent({ failure }))
+    return { ...history, silent: 0, silentSince: undefined }
+  return { ...history, silent: history.silent + 1, silentSince: history.silentSince ?? now }
 }
 
 /** The history after an ID ended (not by a stop): its body-level error, and the first IDs' permissions. */
@@ -304,11 +358,7 @@ export function afterResult({
   /** The failure the ID ended on, undefined when it was sent or its order ended it. */
   failure: CertCentralError | undefined
 }): StopHistory {
-  const bodyLevel =
-    failure !== undefined &&
-    (failure.kind === 'http' || failure.kind === 'bad-success') &&
-    failure.codes.some(code => !ID_CODES.includes(code))
-  const error = bodyLevel ? [...new Set(failure.codes)].sort().join(', ') : ''
+  const error = failure === undefined ? '' : runError(failure)
   const { ended, denied } = history.first
   return {
     ...history,
@@ -320,6 +370,18 @@ export function afterResult({
   }
 }
 
+/**
+ * What a failure says of the run, as a stop says it: DigiCert's codes (but a not-found of the ID),
+ * or a 404 that is not DigiCert's (a wrong api-url); '' when it names the ID only, or is no answer
+ * of the server's (a timeout, a refused key, a 429: their own rules).
+ */
+function runError(failure: CertCentralError): string {
+  if (failure.kind !== 'http' && failure.kind !== 'bad-success') return ''
+  if (failure.status === 404 && failure.codes.length === 0) return NOT_DIGICERT_404
+  if (failure.codes.every(isNotFoundCode)) return ''
+  return `DigiCert answered ${[...new Set(failure.codes)].sort().join(', ')}`
+}
+
 export type StopEvent =
   | { event: 'cancelled' }
   /** A failed request, after the retry decision, with the history that counts it. */
@@ -329,13 +391,18 @@ export type StopEvent =
       failure: CertCentralError
       retried: boolean
       history: StopHistory
+      /** When the request ended (monotonic ms). */
+      now: number
+      /** Whether an order waits for a next check (wait-for-issuance): the silence may be bridged. */
+      ordersWaiting: boolean
     }
   /** An ID ended (not by a stop), with the history that counts it. */
   | { event: 'result'; id: string; history: StopHistory }
 
 /**
  * Whether this stops the whole run, and why: the runner's cancellation; a refused key (every
- * other request would be refused too); STOP_AFTER requests in a row with no answer from the host;
+ * other request would be refused too); STOP_AFTER requests in a row with no answer from the host
+ * (while orders wait, only once it has been silent SILENT_BRIDGE_MS too: see `silenceStop`);
  * a 429 or 503 not retried; the same body-level error for STOP_AFTER IDs in a row; the first
  * STOP_AFTER IDs all denied for missing_permission.
  */
@@ -344,16 +411,39 @@ export function stopFor(input: StopEvent): RunStop | undefined {
     return { reason: 'cancelled', id: undefined, message: 'the run was cancelled' }
   }
   if (input.event === 'result') return stopForResults(input)
-  const { id, failure, history } = input
+  const { id, failure } = input
   if (failure.kind === 'key-refused') return { reason: failure.kind, id, message: failure.message }
-  if (history.silent >= STOP_AFTER) {
-    const message = `no answer from CertCentral for ${history.silent} requests in a row, so the rest were not tried (the last: ${failure.message})`
-    return { reason: 'unreachable', id, message }
-  }
+  const silence = silenceStop(input)
+  if (silence) return silence
   if (!input.retried && (failure.kind === 'rate-limited' || failure.kind === 'unavailable')) {
     return { reason: failure.kind, id, message: failure.message }
   }
   return undefined
+}
+
+/**
+ * The host's silence: STOP_AFTER requests in a row without an answer stop the run, built for a
+ * host unreachable from the start. While orders wait for a next check, a short outage is bridged:
+ * the run stops only once the host has also been silent SILENT_BRIDGE_MS, from the end of the
+ * first silent request of the streak.
+ */
+function silenceStop({
+  id,
+  failure,
+  history,
+  now,
+  ordersWaiting
+}: Extract<StopEvent, { event: 'failure' }>): RunStop | undefined {
+  if (history.silent < STOP_AFTER) return undefined
+  const last = `so the rest were not tried (the last: ${failure.message})`
+  if (!ordersWaiting) {
+    const message = `no answer from CertCentral for ${history.silent} requests in a row, ${last}`
+    return { reason: 'unreachable', id, message }
+  }
+  const silentMs = now - (history.silentSince ?? now)
+  if (silentMs < SILENT_BRIDGE_MS) return undefined
+  const message = `no answer from CertCentral for ${history.silent} requests in a row over ${formatDuration(silentMs / 1000)}, longer than the next checks of the orders waiting could bridge (${formatDuration(SILENT_BRIDGE_MS / 1000)}), ${last}`
+  return { reason: 'unreachable', id, message }
 }
 
 function stopForResults({
@@ -371,7 +461,7 @@ function stopForResults({
     new Set(recent.map(r => r.id)).size === STOP_AFTER
   ) {
     const ids = recent.map(r => r.id).join(', ')
-    const message = `DigiCert answered ${error} for ${STOP_AFTER} IDs in a row (${ids}), so the rest were not sent: fix what it says, then send them again`
+    const message = `${error} for ${STOP_AFTER} IDs in a row (${ids}), so the rest were not sent: fix what it says, then send them again`
     return { reason: 'same-error', id, message }
   }
   if (first.denied === STOP_AFTER) {
@@ -520,6 +610,8 @@ export interface FindAnswers {
   serialList?: readonly OrderSummary[]
   /** The issued orders with the common name: every page read so far, and whether that is all. */
   commonNameList?: { orders: readonly OrderSummary[]; complete: boolean }
+  /** A common name's orders in any status, newest first (the first page), when none is issued. */
+  anyStatusList?: readonly OrderSummary[]
   /** Duplicate lists by order ID ([] for a 404). */
   duplicates: Readonly<Record<string, readonly CertificateSummary[]>>
   /** Order info by order ID, for listed orders without date_issued (null on a 404). */
@@ -557,6 +649,8 @@ export type FindStep =
   | { step: 'duplicates'; orderId: string }
   | { step: 'found'; found: Found }
   | { step: 'not-found'; error: string }
+  /** A common name with no issued certificate, whose newest order is still waiting for one. */
+  | { step: 'not-issued'; orderId: string; status: string; error: string }
 
 /** What a step of the chain was answered: the answer's content, or null for a 404 (not this step). */
 export type FindAnswer =
@@ -588,6 +682,7 @@ export function withFindAnswer({
   const page = answer !== null && 'list' in answer ? answer.list : undefined
   const orders = page?.orders ?? []
   if (step.query.filter === 'serial_number') return { ...answers, serialList: orders }
+  if (step.query.anyStatus) return { ...answers, anyStatusList: orders }
   const all = [...(answers.commonNameList?.orders ?? []), ...orders]
   // The last page: what the total says is read, or a page that brought nothing (no loop forever).
   // At most MAX_LIST_ENTRIES orders in all: a common name on more orders is not paged further.
@@ -712,8 +807,9 @@ function searchOrders(
 }
 
 /**
- * A common name's newest issued, unexpired certificate, by date_issued (else valid_from; a
- * primary without either is dated by its Order info) among the orders' primaries and duplicates.
+ * A common name's newest issued, unexpired certificate, by date_issued (else valid_from) among the
+ * orders' primaries and duplicates, each taken only when its name is the one asked (see
+ * orderCandidates for what its order's Order info tells).
  */
 function newestStep({ known, answers, now }: FindInput): FindStep {
   const commonName = known.commonName as string
@@ -721,29 +817,81 @@ function newestStep({ known, answers, now }: FindInput): FindStep {
   if (!list?.complete) return commonNamePage(commonName, list)
   const candidates: Found[] = []
   for (const order of list.orders) {
-    const primary = order.certificate
-    if (primary !== undefined) {
-      const found = fromSummary(order, primary)
-      if (found.issued === undefined) {
-        const info = answers.orders[order.id]
-        if (info === undefined) return { step: 'lookup', key: order.id, as: 'order' }
-        const issued = info?.dateIssued ?? info?.validFrom
-        if (issued !== undefined) found.issued = issued
-      }
-      candidates.push(found)
-    }
-    if (order.hasDuplicates === false) continue
-    const duplicates = answers.duplicates[order.id]
-    if (duplicates === undefined) return { step: 'duplicates', orderId: order.id }
-    for (const duplicate of duplicates)
-      if (duplicate.status === undefined || duplicate.status === ISSUED)
-        candidates.push(fromSummary(order, duplicate))
+    const found = orderCandidates(order, answers)
+    if (!Array.isArray(found)) return found
+    candidates.push(...found)
   }
   const newest = pickNewest({ candidates, commonName, now })
-  return newest ? { step: 'found', found: newest } : { step: 'not-found', error: NOT_FOUND }
+  if (newest) return { step: 'found', found: newest }
+  return notIssuedStep(commonName, answers.anyStatusList)
 }
 
-/** The newest candidate by issue date with this common name (any case), unexpired, one per serial. */
+/**
+ * A common name without an issued certificate: its orders in any status first (one page, newest
+ * first), then the first named as asked that still waits for its certificate (send again once it
+ * is issued), else not found.
+ */
+function notIssuedStep(commonName: string, orders: readonly OrderSummary[] | undefined): FindStep {
+  if (orders === undefined) return { step: 'list', query: anyStatusQuery(commonName) }
+  const waiting = orders.find(
+    ({ status, certificate }) =>
+      isWaitingForCertificate(status) &&
+      certificate?.commonName !== undefined &&
+      sameDnsName(certificate.commonName, commonName)
+  )
+  if (waiting === undefined) return { step: 'not-found', error: NOT_FOUND }
+  const { id, status } = waiting
+  return {
+    step: 'not-issued',
+    orderId: id,
+    status,
+    error: `common name ${commonName} is not issued yet: order ${id} is ${status}; send it again once it is issued`
+  }
+}
+
+/**
+ * A listed order's candidates (its primary, its issued duplicates), or the look-up they still
+ * need. The order's Order info (one GET, null on a 404) dates a primary listed without date_issued
+ * or valid_from and names one listed without common_name; a duplicate without common_name has its
+ * order's: the primary's, else the Order info's.
+ */
+function orderCandidates(order: OrderSummary, answers: FindAnswers): Found[] | FindStep {
+  const info = answers.orders[order.id]
+  const lookup: FindStep = { step: 'lookup', key: order.id, as: 'order' }
+  const candidates: Found[] = []
+  const primary = order.certificate && fromSummary(order, order.certificate)
+  if (primary !== undefined) {
+    if (primary.issued === undefined || primary.commonName === undefined) {
+      if (info === undefined) return lookup
+      const issued = primary.issued ?? info?.dateIssued ?? info?.validFrom
+      if (issued !== undefined) primary.issued = issued
+      // One still unnamed is no candidate (pickNewest): its name may stay undefined.
+      primary.commonName ??= info?.commonName
+    }
+    candidates.push(primary)
+  }
+  if (order.hasDuplicates === false) return candidates
+  const duplicates = answers.duplicates[order.id]
+  if (duplicates === undefined) return { step: 'duplicates', orderId: order.id }
+  const issued = duplicates.filter(d => d.status === undefined || d.status === ISSUED)
+  let name = primary?.commonName
+  if (name === undefined && issued.some(d => d.commonName === undefined)) {
+    if (info === undefined) return lookup
+    name = info?.commonName
+  }
+  for (const duplicate of issued) {
+    const found = fromSummary(order, duplicate)
+    found.commonName ??= name
+    candidates.push(found)
+  }
+  return candidates
+}
+
+/**
+ * The newest candidate by issue date named `commonName` (as DNS names compare: sameDnsName),
+ * unexpired, one per serial (the first listing of a serial counts). A candidate whose name is not
+ * known is not taken: it could be any certificate.
+ */
 export function pickNewest({
   candidates,
   commonName,
@@ -756,20 +904,22 @@ export function pickNewest({
   const seen = new Set<string>()
   let newest: { found: Found; at: number } | undefined
   for (const found of candidates) {
+    if (found.commonName === undefined || !sameDnsName(found.commonName, commonName)) continue
     const serial = found.serialNumber === undefined ? undefined : hexKey(found.serialNumber)
     if (serial !== undefined && seen.has(serial)) continue
     if (serial !== undefined) seen.add(serial)
-    if (
-      found.commonName !== undefined &&
-      found.commonName.toLowerCase() !== commonName.toLowerCase()
-    )
-      continue
     if (found.validTill !== undefined && Date.parse(found.validTill) <= now) continue
     const at = found.issued === undefined ? -Infinity : Date.parse(found.issued)
     if (newest === undefined || at > newest.at)
       newest = { found, at: Number.isNaN(at) ? -Infinity : at }
   }
   return newest?.found
+}
+
+/** Whether two names are one DNS name: ASCII letters in any case, all else exactly (no wildcards). */
+export function sameDnsName(a: string, b: string): boolean {
+  const fold = (name: string): string => name.replace(/[A-Z]/g, letter => letter.toLowerCase())
+  return fold(a) === fold(b)
 }
 
 /**

@@ -16,6 +16,7 @@ import { publish } from './publish.js'
 import {
   buildReport,
   detailsShown,
+  givenSummaryDetails,
   inputProblemsReport,
   ioReason,
   repositoryVisibility,
@@ -91,11 +92,13 @@ function describePlan(plan: Plan, context: ReportContext): string {
 
 export async function run(clock: Clock = realClock): Promise<void> {
   const inputs = readInputs()
-  // The key, and a path of api-url (a gateway's token) wherever a server echoes it.
-  const safe = new Sanitizer([
-    ...secretLines(inputs['api-key']),
-    ...secretPathOf({ apiUrl: inputs['api-url'] })
-  ])
+  const shownAs = detailsContext(inputs['summary-details'])
+  // The key, and a path of api-url (a gateway's token) wherever a server echoes it; every address
+  // as `…@domain` where recipients are shown by count, input problems included.
+  const safe = new Sanitizer(
+    [...secretLines(inputs['api-key']), ...secretPathOf({ apiUrl: inputs['api-url'] })],
+    { shown: detailsShown(shownAs) }
+  )
   const cancellation = cancelOnSignals(message => core.warning(message))
   let transport: Transport | undefined
   // The IDs to report unsent should the run fail before it has an outcome. Once it has one, none:
@@ -109,7 +112,7 @@ export async function run(clock: Clock = realClock): Promise<void> {
       wallNow: Date.now
     })
     unsentOnFailure = plan.ids
-    const context = reportContext(plan)
+    const context = reportContext(plan, shownAs)
     core.debug(`plan: ${describePlan(plan, context)}`)
     await publish(planWarningsReport(context))
     const proxyWarning = runnerProxyWarning(new URL(plan.baseUrl))
@@ -182,23 +185,36 @@ export function cancelOnSignals(warn: (message: string) => void): {
 }
 
 /**
- * What the report shows of the plan (never the key), and the repository's visibility when
- * summary-details is auto: the event file is read for nothing else.
+ * summary-details as given (givenSummaryDetails: an invalid value counts as counts), and the
+ * repository's visibility when it is auto, with the event file's warning: the event file is read
+ * for nothing else. Known before the plan, so that input problems show recipients as the summary
+ * would.
  */
-function reportContext(plan: Plan): ReportContext {
-  const { operation, idInput, details, dryRun, summaryDetails } = plan
+function detailsContext(
+  given: string
+): Pick<ReportContext, 'summaryDetails' | 'visibility' | 'warnings'> {
+  const summaryDetails = givenSummaryDetails(given)
   const { visibility, warnings } =
     summaryDetails === 'auto'
       ? eventVisibility(process.env.GITHUB_EVENT_PATH)
       : { visibility: 'unknown' as const, warnings: [] }
+  return { summaryDetails, visibility, warnings }
+}
+
+/** What the report shows of the plan (never the key), with what summary-details came to. */
+function reportContext(
+  plan: Plan,
+  shownAs: Pick<ReportContext, 'visibility' | 'warnings'>
+): ReportContext {
+  const { operation, idInput, details, dryRun, summaryDetails } = plan
   return {
     operation,
     idInput,
     details,
     dryRun,
-    warnings: [...plan.warnings, ...warnings],
+    warnings: [...plan.warnings, ...shownAs.warnings],
     summaryDetails,
-    visibility
+    visibility: shownAs.visibility
   }
 }
 

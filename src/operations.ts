@@ -158,7 +158,7 @@ const emailSiteSeal: OperationSpec = {
     const emails = collect(problems, () => parseEmails('emails', inputs.emails))
     if (emails && emails.length > 1) {
       problems.push(
-        `emails: email-site-seal sends to one recipient only, got ${emails.length} (${emails.slice(0, 5).join(', ')}${emails.length > 5 ? ', …' : ''}); ` +
+        `emails: email-site-seal sends to one recipient only, got ${emails.length} recipients (${emails.slice(0, 5).join(', ')}${emails.length > 5 ? ', …' : ''}); ` +
           "run the step once per recipient, or leave emails empty to mail the key's owner"
       )
     }

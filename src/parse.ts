@@ -120,13 +120,18 @@ export function didYouMean(value: string, choices: readonly string[]): string {
   return scored[0] ? `; did you mean ${JSON.stringify(scored[0].choice)}?` : ''
 }
 
+/** The choice a value names, trimmed and in any case; undefined when it names none. */
+export function choiceOf<T extends string>(value: string, choices: readonly T[]): T | undefined {
+  const normalized = value.trim().toLowerCase()
+  return choices.find(choice => choice === normalized)
+}
+
 export function parseChoice<T extends string>(
   input: string,
   value: string,
   choices: readonly T[]
 ): T {
-  const normalized = value.trim().toLowerCase()
-  const match = choices.find(choice => choice === normalized)
+  const match = choiceOf(value, choices)
   if (match) return match
   throw new InputError([
     `${input}: ${quote(value)} is not one of ${choices.join(', ')}${didYouMean(value, choices)}`

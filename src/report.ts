@@ -7,7 +7,7 @@ import { MAX_RETRY_AFTER_SECONDS } from './api.js'
 import type { PlannedRequest } from './certcentral.js'
 import { idCount, idNoun, type Detail, type IdInput, type Operation } from './operations.js'
 import { requestsOf, type Fate, type IdResult, type RunOutcome } from './outcome.js'
-import type { InputError } from './parse.js'
+import { InputError, choiceOf } from './parse.js'
 import { SHOWN_CHARS, Sanitizer } from './sanitize.js'
 
 /** What the report shows of the plan. */
@@ -27,6 +27,15 @@ export interface ReportContext {
 /** The input summary-details' values. */
 export const SUMMARY_DETAILS = ['auto', 'full', 'counts'] as const
 export type SummaryDetails = (typeof SUMMARY_DETAILS)[number]
+/**
+ * summary-details as given, read before the plan (input problems are shown through the same
+ * sanitizer, which hides addresses when detailsShown says counts): a value that is not one of
+ * SUMMARY_DETAILS counts as `counts`, the safe side; the plan reports it as a problem.
+ */
+export function givenSummaryDetails(value: string): SummaryDetails {
+  return choiceOf(value, SUMMARY_DETAILS) ?? 'counts'
+}
+
 /** Whether anyone can read the repository's runs; unknown when the event file does not say. */
 export type Visibility = 'public' | 'private' | 'unknown'
 
@@ -174,6 +183,8 @@ export interface ResultEntry {
   lookups: number
   error?: string
   hint?: string
+  /** Why a skipped ID was skipped (issued-within), as the log and the summary say it. */
+  reason?: string
   certificate_id?: string
   order_id?: string
   common_name?: string
@@ -565,6 +576,7 @@ export function resultsWarnings({
 const KNOWN_FIELDS = [
   'error',
   'hint',
+  'reason',
   'certificate_id',
   'order_id',
   'common_name',
@@ -592,6 +604,7 @@ export function resultEntry({
   const known: Record<(typeof KNOWN_FIELDS)[number], string | undefined> = {
     error: shown(result.error, SHOWN_CHARS.error),
     hint: shown(result.hint),
+    reason: shown(result.skipReason),
     certificate_id: shown(result.certificateId),
     order_id: shown(result.orderId),
     common_name: shown(result.commonName),
@@ -863,7 +876,10 @@ export function inputProblemsReport({
       ids: [],
       sanitizer
     }),
-    verdict: error.message
+    // The same text as error.message, each problem sanitized as the summary lists it.
+    verdict: new InputError(
+      error.problems.map(problem => sanitizer.text(problem, SHOWN_CHARS.problem))
+    ).message
   }
 }
 

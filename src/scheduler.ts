@@ -24,6 +24,7 @@ import {
   afterResult,
   fateOf,
   findStep,
+  isMiss,
   orderStep,
   skipFor,
   withFindAnswer,
@@ -160,7 +161,7 @@ class Run {
   /** 429 and 503 pauses so far (overlaps counted once), and when the current one ends. */
   private pausedMs = 0
   private pauseEnd = 0
-  /** What the stop rules remember: silent requests in a row, the last IDs' errors, the first IDs'. */
+  /** What the stop rules remember: silent requests in a row and since when, the last IDs' errors, the first IDs'. */
   private history: StopHistory = NO_HISTORY
   /** The wait DigiCert last asked for with a 429 or 503, and whether one left an ID unsent. */
   private retryAfter: number | undefined
@@ -280,12 +281,18 @@ class Run {
       }
       if (step.step === 'not-found')
         return this.ended(id, progress, { step: 'end', fate: 'failed', error: step.error })
+      if (step.step === 'not-issued') {
+        progress.orderId = step.orderId
+        progress.orderStatus = step.status
+        return this.ended(id, progress, { step: 'end', fate: 'unsent', error: step.error })
+      }
       const answer = await this.request('lookup', id, progress, attempt =>
         this.findRequest(step, attempt)
       )
       if (answer === undefined) return undefined
-      // A 404 is "not this step" (a list is never one): the chain goes on.
-      const miss = answer instanceof CertCentralError && answer.status === 404
+      // A miss is "not this step" (a list is never one): the chain goes on. Any other failure,
+      // a 404 saying the URL is wrong among them, ends the ID.
+      const miss = answer instanceof CertCentralError && isMiss({ failure: answer })
       if (answer instanceof CertCentralError && (!miss || step.step === 'list'))
         return this.settled(id, progress, answer, 'lookup')
       // The step's status: an answer's, or a miss's 404 (which request has already kept).
@@ -351,7 +358,8 @@ class Run {
           answer = await send(attempt).catch(asCertCentralError)
           this.history = afterAttempt({
             history: this.history,
-            failure: answer instanceof CertCentralError ? answer : undefined
+            failure: answer instanceof CertCentralError ? answer : undefined,
+            now: this.clock.now()
           })
           if (!(answer instanceof CertCentralError)) return answer
           progress.status = answer.status ?? progress.status
@@ -413,8 +421,16 @@ class Run {
       pauseEnd: this.pauseEnd
     })
     const last = decision.retry ? failure : withAppended(failure, decision.appended)
-    const history = this.history
-    this.stop({ event: 'failure', id, failure: last, retried: decision.retry, history })
+    this.stop({
+      event: 'failure',
+      id,
+      failure: last,
+      retried: decision.retry,
+      history: this.history,
+      now: this.clock.now(),
+      // Orders waiting for a next check may bridge a short silence (see stopFor).
+      ordersWaiting: this.waiting.size > 0
+    })
     if (!decision.retry) {
       if (later) this.leftForLater = true
       return last

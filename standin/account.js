@@ -48,18 +48,30 @@ export const LIST_LIMIT = 1000
  *   `filters[certificate_id]` also match duplicates and reissues (the primary only by default)
  * @property {boolean} listOmitsDateIssued  the order list leaves out certificate.date_issued (Order
  *   info still gives it)
+ * @property {boolean} listOmitsCommonName  the order list leaves out certificate.common_name (Order
+ *   info still gives it; `filters[common_name]` still matches by it): a partial listing
+ * @property {boolean} listIgnoresCommonName  `filters[common_name]` keeps every order: a server
+ *   that ignores the filter
  */
 
 /** An account without orders: the stand-in's behaviour before issue 17. */
 export const EMPTY_ACCOUNT = Object.freeze({
   orders: [],
   listMatchesDuplicates: false,
-  listOmitsDateIssued: false
+  listOmitsDateIssued: false,
+  listOmitsCommonName: false,
+  listIgnoresCommonName: false
 })
 
 /** Statuses whose Order info shows the certificate (its ID, serial, thumbprint, dates). */
 const WITH_CERTIFICATE = ['issued', 'expired', 'revoked', 'reissue_pending']
-const ACCOUNT_FIELDS = ['orders', 'list_matches_duplicates', 'list_omits_date_issued']
+const ACCOUNT_FIELDS = [
+  'orders',
+  'list_matches_duplicates',
+  'list_omits_date_issued',
+  'list_omits_common_name',
+  'list_ignores_common_name'
+]
 const ORDER_FIELDS = ['id', 'status', 'date_created', 'certificate', 'duplicates', 'reissues']
 const CERTIFICATE_FIELDS = [
   'id',
@@ -129,7 +141,9 @@ export function parseAccount(json) {
   return {
     orders,
     listMatchesDuplicates: flag(top.list_matches_duplicates, 'list_matches_duplicates'),
-    listOmitsDateIssued: flag(top.list_omits_date_issued, 'list_omits_date_issued')
+    listOmitsDateIssued: flag(top.list_omits_date_issued, 'list_omits_date_issued'),
+    listOmitsCommonName: flag(top.list_omits_common_name, 'list_omits_common_name'),
+    listIgnoresCommonName: flag(top.list_ignores_common_name, 'list_ignores_common_name')
   }
 }
 
@@ -413,7 +427,8 @@ const SORTS = /** @type {Record<string, (o: AccountOrder) => string | number>} *
 const FILTERS = {
   // as a filter, issued also matches orders that have expired (DigiCert)
   status: (o, v) => o.status === v || (v === 'issued' && o.status === 'expired'),
-  common_name: (o, v) => o.certificate.common_name.toLowerCase() === v.toLowerCase(),
+  common_name: (o, v, account) =>
+    account.listIgnoresCommonName || o.certificate.common_name.toLowerCase() === v.toLowerCase(),
   domain_name: (o, v) =>
     [o.certificate.common_name, ...o.certificate.dns_names].some(
       name => name.toLowerCase() === v.toLowerCase()
@@ -443,7 +458,7 @@ function listedOrder(o, account) {
   /** @type {Record<string, unknown>} */
   const certificate = {
     id: c.id,
-    common_name: c.common_name,
+    ...(account.listOmitsCommonName ? {} : { common_name: c.common_name }),
     dns_names: c.dns_names,
     valid_till: c.valid_till,
     serial_number: c.serial_number,

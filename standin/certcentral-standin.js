@@ -571,7 +571,10 @@ ${FAULT_KINDS.map(k => faultHelp(k)).join('\n')}
                          each certificate given by fields (id, common_name, dns_names,
                          serial_number, thumbprint, date_issued, valid_from, valid_till) or as
                          {"id", "pem"}; "list_matches_duplicates": true makes filters[serial_number]
-                         match duplicates too); without it, a built-in account of orders
+                         match duplicates too; "list_omits_date_issued" and
+                         "list_omits_common_name" leave them out of the order list;
+                         "list_ignores_common_name" makes filters[common_name] keep every
+                         order); without it, a built-in account of orders
                          8001 to 8005
   --rate-limit-first N[:RETRY_AFTER]
                          answer the first N requests, whatever the ID, 429 request_limit_exceeded

@@ -18,6 +18,10 @@ export const RATE_LIMITED_BODY = JSON.stringify({
   ]
 })
 
+/** The forms an echo-key fault writes the key in. */
+export const ECHO_FORMS = /** @type {const} */ (['json', 'base64', 'base64url', 'hex', 'percent'])
+/** @typedef {(typeof ECHO_FORMS)[number]} EchoForm */
+
 /** SANs of a many-sans Order info when ARG is omitted: well over 64 KiB of JSON. */
 export const MANY_SANS_DEFAULT = 3000
 
@@ -35,7 +39,7 @@ export const MANY_SANS_DEFAULT = 3000
  *   | { kind: 'many-sans', sans: number }
  *   | { kind: 'redirect', location: string, status?: number }
  *   | { kind: 'hang' }
- *   | { kind: 'hang-mid-body' }
+ *   | { kind: 'hang-mid-body', status?: number }
  *   | { kind: 'trickle', intervalMs?: number }
  *   | { kind: 'trickle-headers', intervalMs?: number }
  *   | { kind: 'reset-before-body' }
@@ -44,7 +48,7 @@ export const MANY_SANS_DEFAULT = 3000
  *   | { kind: 'big-body', bytes: number }
  *   | { kind: 'not-found' }
  *   | { kind: 'switching-protocols' }
- *   | { kind: 'echo-key' }
+ *   | { kind: 'echo-key', form?: EchoForm }
  * ) & { times?: number }} Fault
  */
 
@@ -92,12 +96,17 @@ const fault = entry => /** @type {FaultEntry<Fault['kind']>} */ (/** @type {unkn
 export const FAULTS = [
   fault({
     kind: 'status',
-    arg: 'CODE',
-    help: 'answer HTTP CODE (200-599; 500 if omitted), empty body',
-    parse: (arg, what) => ({
-      kind: 'status',
-      status: arg === undefined ? 500 : integerArg(what, arg, 200, 599)
-    }),
+    arg: 'CODE[:BODY]',
+    help: 'answer HTTP CODE (200-599; 500 if omitted) with BODY as given (empty if omitted), e.g. status:200:{"message":"Unauthorized"}',
+    parse: (arg, what) => {
+      if (arg === undefined) return { kind: 'status', status: 500 }
+      const colon = arg.indexOf(':')
+      const code = colon === -1 ? arg : arg.slice(0, colon)
+      const status = integerArg(what, code, 200, 599)
+      return colon === -1
+        ? { kind: 'status', status }
+        : { kind: 'status', status, body: arg.slice(colon + 1) }
+    },
     act: ({ fault, reply }) => reply(fault.status, fault.body ?? '', fault.headers ?? {})
   }),
   fault({
@@ -181,10 +190,16 @@ export const FAULTS = [
   }),
   fault({
     kind: 'hang-mid-body',
-    help: '500 headers and part of the body, then silence',
-    act: ({ res, entry }) => {
-      entry.status = 500
-      res.writeHead(500, { 'Content-Type': 'application/json', 'Content-Length': '1000' })
+    arg: 'CODE',
+    help: 'CODE headers (500 if omitted; 200: an answer that stalls) and part of the body, then silence',
+    parse: (arg, what) =>
+      arg === undefined
+        ? { kind: 'hang-mid-body' }
+        : { kind: 'hang-mid-body', status: integerArg(what, arg, 200, 599) },
+    act: ({ res, entry, fault }) => {
+      const status = fault.status ?? 500
+      entry.status = status
+      res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': '1000' })
       res.write('{"errors":[{"code":"internal')
     }
   }),
@@ -253,7 +268,15 @@ export const FAULTS = [
   }),
   fault({
     kind: 'echo-key',
-    help: '400 whose message holds the X-DC-DEVKEY value \\u-escaped and in plain text',
+    arg: 'FORM',
+    help: `400 whose message holds the X-DC-DEVKEY value in FORM: ${ECHO_FORMS.join(', ')} (json if omitted: \\u-escaped and in plain text; base64 and base64url after 0, 1 and 2 bytes; hex in both cases; percent as encodeURIComponent writes it and every byte as %xx and %XX)`,
+    parse: (arg, what) => {
+      if (arg === undefined) return { kind: 'echo-key' }
+      const form = ECHO_FORMS.find(name => name === arg)
+      if (form === undefined)
+        throw new UsageError(`${what}: unknown form ${arg}; valid forms: ${ECHO_FORMS.join(', ')}`)
+      return { kind: 'echo-key', form }
+    },
     act: echoKey
   })
 ]
@@ -310,19 +333,50 @@ function bigBody({ res, entry, fault }) {
 }
 
 /**
- * The key back in the error message: once JSON-escaped character by character (\u0073\u0074...),
- * once as plain text, to test a client's redaction of both.
+ * The key back in the error message, in the fault's form: `json` (the default) once JSON-escaped
+ * character by character (\u0073\u0074...) and once as plain text; `base64` and `base64url` (the
+ * URL-safe alphabet, no padding) alone and after one and two bytes, so at each of the three byte
+ * alignments inside a longer string; `hex` in lower and upper case; `percent` as encodeURIComponent
+ * writes it, then every byte as %xx, then as %XX. To test a client's redaction of each.
  * @param {FaultContext<Extract<Fault, { kind: 'echo-key' }>>} ctx
  */
-function echoKey({ req, reply }) {
+function echoKey({ req, reply, fault }) {
   const key = String(req.headers['x-dc-devkey'] ?? '')
-  const escaped = Array.from(
-    { length: key.length },
-    (_, i) => `\\u${key.charCodeAt(i).toString(16).padStart(4, '0')}`
-  ).join('')
-  const plain = JSON.stringify(key).slice(1, -1)
-  reply(
-    400,
-    `{"errors":[{"code":"bad_request_format","message":"The key ${escaped} is not valid for this request (key: ${plain})."}]}`
-  )
+  const form = fault.form ?? 'json'
+  if (form === 'json') {
+    const escaped = Array.from(
+      { length: key.length },
+      (_, i) => `\\u${key.charCodeAt(i).toString(16).padStart(4, '0')}`
+    ).join('')
+    const plain = JSON.stringify(key).slice(1, -1)
+    return reply(
+      400,
+      `{"errors":[{"code":"bad_request_format","message":"The key ${escaped} is not valid for this request (key: ${plain})."}]}`
+    )
+  }
+  const message = `The key ${echoedForms(key, form).join(' and ')} is not valid for this request.`
+  reply(400, JSON.stringify({ errors: [{ code: 'bad_request_format', message }] }))
+}
+
+/**
+ * The key as an echo-key fault of a form other than json writes it, each way in turn.
+ * @param {string} key
+ * @param {Exclude<EchoForm, 'json'>} form
+ * @returns {string[]}
+ */
+export function echoedForms(key, form) {
+  const bytes = Buffer.from(key, 'utf8')
+  const aligned = (/** @type {BufferEncoding} */ encoding) =>
+    ['', 'x', 'xy'].map(lead => Buffer.concat([Buffer.from(lead), bytes]).toString(encoding))
+  const percent = (/** @type {(hex: string) => string} */ hexCase) =>
+    [...bytes].map(b => `%${hexCase(b.toString(16).padStart(2, '0'))}`).join('')
+  switch (form) {
+    case 'base64':
+    case 'base64url':
+      return aligned(form)
+    case 'hex':
+      return [bytes.toString('hex'), bytes.toString('hex').toUpperCase()]
+    case 'percent':
+      return [encodeURIComponent(key), percent(h => h), percent(h => h.toUpperCase())]
+  }
 }

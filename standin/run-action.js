@@ -69,6 +69,8 @@ export const NOT_INHERITED =
  * @param {string} [options.entry]  the script to run; dist/index.js by default
  * @param {string[]} [options.nodeArgs]  flags for node before the script
  * @param {number} [options.killAfterMs]  kill the child if it runs longer
+ * @param {(child: import('node:child_process').ChildProcess) => void} [options.onSpawn]  given the
+ *   child once started, e.g. for a test to signal it as the runner does when a job is cancelled
  * @returns {Promise<ActionRun>}
  */
 export async function runAction({
@@ -77,7 +79,8 @@ export async function runAction({
   node = process.execPath,
   entry,
   nodeArgs = [],
-  killAfterMs = 60_000
+  killAfterMs = 60_000,
+  onSpawn
 }) {
   const work = mkdtempSync(join(tmpdir(), 'certcentral-action-'))
   const outputFile = join(work, 'output')
@@ -114,6 +117,7 @@ export async function runAction({
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe']
   })
+  onSpawn?.(child)
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', chunk => (stdout += chunk))

@@ -8,12 +8,15 @@
 // Loopback only: every child runs with a preload that refuses any DNS lookup and any connection
 // to a non-loopback address, and this process refuses DNS lookups too.
 import { existsSync, readFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startStandIn } from '../../standin/certcentral-standin.js'
 import { ROOT, runAction, type ActionRun } from '../../standin/run-action.js'
 import { resultsOf } from '../support/action.js'
 import {
+  madeUpCertificate,
   makeCertificates,
   orderHolding,
   type Account,
@@ -27,12 +30,28 @@ import { RUNTIMES, node24 } from '../support/node24.js'
 import { freshId, type StandIn } from '../support/standin.js'
 
 const NOT_FOUND = 'not found in this CertCentral account (check `region`)'
+const URL_HINT = 'the URL is wrong: check that api-url ends in /services/v2'
 const V2 = '/services/v2'
+const DAY_MS = 24 * 60 * 60 * 1000
 
 let guard: NetworkGuard | undefined
 let guardArgs: string[]
 let standIn: StandIn
 let certs: Certificates
+/**
+ * A stand-in whose order list names no common name and ignores filters[common_name] (a partial
+ * listing, a server that ignores the filter): what the names of a common name's orders are comes
+ * from their Order info only.
+ */
+let partial: StandIn
+/** Its orders: `named.example.com` (issued 10 days ago), `other.example.com` (yesterday). */
+const partialOrders = { named: { order: 0, certificate: 0 }, other: { order: 0, certificate: 0 } }
+/** A web server that is not CertCentral: every request a plain 404 page (a wrong api-url). */
+let plain404: Server
+let plain404Url: string
+let plain404Hits = 0
+/** `waiting.example.com`: a rejected order, and a pending one (the newer), none issued. */
+const waiting = { pending: 0, rejected: 0 }
 
 /** The test's certificates and where the account holds them. */
 const c = {} as Record<
@@ -100,7 +119,46 @@ beforeAll(async () => {
       )
     ]
   }
+  waiting.pending = Number(freshId())
+  waiting.rejected = Number(freshId())
+  account.orders.push(
+    {
+      id: waiting.rejected,
+      status: 'rejected',
+      date_created: '2026-01-02T00:00:00+00:00',
+      certificate: madeUpCertificate('waiting.example.com')
+    },
+    {
+      id: waiting.pending,
+      status: 'pending',
+      date_created: '2026-06-02T00:00:00+00:00',
+      certificate: madeUpCertificate('waiting.example.com')
+    }
+  )
   standIn = await startStandIn({ account })
+
+  const issuedDaysAgo = (days: number) => new Date(Date.now() - days * DAY_MS).toISOString()
+  const named = madeUpCertificate('named.example.com', { date_issued: issuedDaysAgo(10) })
+  const other = madeUpCertificate('other.example.com', { date_issued: issuedDaysAgo(1) })
+  partialOrders.named = { order: Number(freshId()), certificate: named.id }
+  partialOrders.other = { order: Number(freshId()), certificate: other.id }
+  partial = await startStandIn({
+    account: {
+      orders: [
+        { id: partialOrders.named.order, certificate: named },
+        { id: partialOrders.other.order, certificate: other }
+      ],
+      list_omits_common_name: true,
+      list_ignores_common_name: true
+    }
+  })
+  plain404 = createServer((_, res) => {
+    plain404Hits++
+    res.writeHead(404, { 'Content-Type': 'text/html' })
+    res.end('<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>')
+  })
+  await new Promise<void>(resolve => plain404.listen(0, '127.0.0.1', resolve))
+  plain404Url = `http://127.0.0.1:${(plain404.address() as AddressInfo).port}/services/v2`
 
   certs.writeLeaf(c.leaf, 'live/leaf.example.com/cert.pem')
   certs.writeFullChain(c.chain, 'live/chain.example.com/fullchain.pem')
@@ -122,13 +180,15 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await standIn?.close()
+  await partial?.close()
+  await new Promise(resolve => plain404?.close(resolve))
   certs?.cleanup()
   expect(guard?.uninstall()).toEqual([])
 })
 
 /** The requests since `before`, as `METHOD path` (the query decoded, in its own order). */
-function requestsSince(before: number): string[] {
-  return standIn.requests.slice(before).map(r => {
+function requestsSince(before: number, on: StandIn = standIn): string[] {
+  return on.requests.slice(before).map(r => {
     const url = new URL(r.path, 'http://standin')
     const query = [...url.searchParams].map(([k, v]) => `${k}=${v}`).join('&')
     return `${r.method} ${url.pathname}${query ? `?${query}` : ''}`
@@ -136,7 +196,8 @@ function requestsSince(before: number): string[] {
 }
 
 /** Just the method and path, without the query. */
-const pathsSince = (before: number) => requestsSince(before).map(r => r.replace(/\?.*$/, ''))
+const pathsSince = (before: number, on: StandIn = standIn) =>
+  requestsSince(before, on).map(r => r.replace(/\?.*$/, ''))
 
 const orderInfo = (key: string | number) => `GET ${V2}/order/certificate/${key}`
 const send = (certificateId: number) => `PUT ${V2}/certificate/${certificateId}/sendemail`
@@ -461,6 +522,138 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
     expect(resultsOf(result)).toMatchObject([
       { id: file, ok: true, outcome: 'sent', status: 204, order_id: String(holding.orderId) }
     ])
+  })
+
+  it("sends a common name's own certificate, never a newer one listed without a name that is another's", async () => {
+    const before = partial.requests.length
+    const result = await run({
+      'api-url': partial.baseUrl,
+      operation: 'send-certificate',
+      'common-name': 'named.example.com',
+      emails: 'ops@example.com'
+    })
+    expect(result.code).toBe(0)
+    const { named, other } = partialOrders
+    // the list names neither; each order's Order info does: only named.example.com's is taken
+    expect(pathsSince(before, partial)).toEqual([
+      `GET ${V2}/order/certificate`,
+      orderInfo(named.order),
+      orderInfo(other.order),
+      send(named.certificate)
+    ])
+    expect(resultsOf(result)).toMatchObject([
+      {
+        id: 'named.example.com',
+        outcome: 'sent',
+        certificate_id: String(named.certificate),
+        order_id: String(named.order),
+        common_name: 'named.example.com'
+      }
+    ])
+  })
+
+  it('leaves a common name whose only order is pending unsent, naming the order and its status', async () => {
+    const before = standIn.requests.length
+    const result = await run({
+      operation: 'send-certificate',
+      'common-name': 'waiting.example.com',
+      emails: 'ops@example.com'
+    })
+    expect(result.code).toBe(1)
+    expectNoLeaks(result, standIn.apiKey)
+    const requests = requestsSince(before)
+    expect(requests.map(r => r.replace(/\?.*$/, ''))).toEqual([
+      `GET ${V2}/order/certificate`,
+      `GET ${V2}/order/certificate`
+    ])
+    expect(requests[0]).toContain('filters[status]=issued')
+    // the second asks for every status, newest first
+    expect(requests[1]).toContain('filters[common_name]=waiting.example.com')
+    expect(requests[1]).toContain('sort=-date_created')
+    expect(requests[1]).not.toContain('filters[status]')
+    const error = `common name waiting.example.com is not issued yet: order ${waiting.pending} is pending; send it again once it is issued`
+    expect(resultsOf(result)).toMatchObject([
+      {
+        id: 'waiting.example.com',
+        ok: false,
+        outcome: 'unsent',
+        order_id: String(waiting.pending),
+        order_status: 'pending',
+        error
+      }
+    ])
+    expect(result.outputs).toMatchObject({
+      'unsent-ids': 'waiting.example.com',
+      'failed-ids': '',
+      'sent-ids': ''
+    })
+  })
+
+  /** Of a run that stops after 3 IDs failed alike: the failed and the unsent, checked. */
+  function expectStoppedAfterThree(result: ActionRun, ids: string[], stop: string) {
+    const results = resultsOf(result)
+    expect(results.map(r => r.id)).toEqual(ids)
+    const failed = results.filter(r => r.outcome === 'failed')
+    const unsent = results.filter(r => r.outcome === 'unsent')
+    // look-ups go 2 at a time: the 4th may be on the wire when the 3rd ends
+    expect(failed.length).toBeGreaterThanOrEqual(3)
+    expect(failed.length).toBeLessThanOrEqual(4)
+    expect(unsent.length).toBe(ids.length - failed.length)
+    for (const entry of failed) {
+      expect(entry).toMatchObject({ status: 404, attempts: 1, hint: URL_HINT })
+      expect(entry.error).toContain(URL_HINT)
+      expect(entry.error).not.toContain(NOT_FOUND)
+    }
+    for (const entry of unsent) expect(entry.error).toMatch(/^not attempted: /)
+    for (const entry of unsent) expect(entry.error).toContain(stop)
+    return failed.length
+  }
+
+  it('fails thumbprints at a wrong api-url path with the URL hint, not "not found", and stops after 3', async () => {
+    const thumbprints = Array.from({ length: 6 }, () =>
+      (madeUpCertificate('x.example.com') as { thumbprint: string }).thumbprint.toUpperCase()
+    )
+    const before = standIn.requests.length
+    const result = await run({
+      'api-url': `${standIn.origin}/wrong/v2`,
+      operation: 'send-certificate',
+      thumbprint: thumbprints.join('\n'),
+      emails: 'ops@example.com'
+    })
+    expect(result.code).toBe(1)
+    expectNoLeaks(result, standIn.apiKey)
+    const failed = expectStoppedAfterThree(
+      result,
+      thumbprints,
+      'DigiCert answered not_found|route for 3 IDs in a row'
+    )
+    // one request each: the chain's first answer already says the URL is wrong
+    expect(pathsSince(before)).toHaveLength(failed)
+    for (const entry of resultsOf(result).filter(r => r.outcome === 'failed'))
+      expect(entry.error).toContain('not_found|route')
+  })
+
+  it('fails files at a server that is not CertCentral (a plain 404) with the URL hint, and stops after 3', async () => {
+    const files = [
+      'live/leaf.example.com/cert.pem',
+      'live/chain.example.com/fullchain.pem',
+      'live/dup.example.com/fullchain.pem',
+      'live/stranger.example.com/cert.pem',
+      'glob/a/cert.pem',
+      'live/seal.example.com/cert.pem'
+    ]
+    const before = plain404Hits
+    const result = await sendFile(files.join('\n'), { 'api-url': plain404Url })
+    expect(result.code).toBe(1)
+    expectNoLeaks(result, standIn.apiKey)
+    const failed = expectStoppedAfterThree(
+      result,
+      files,
+      "api-url's server answered HTTP 404 without DigiCert's errors for 3 IDs in a row"
+    )
+    expect(plain404Hits - before).toBe(failed)
+    for (const entry of resultsOf(result).filter(r => r.outcome === 'failed'))
+      expect(entry.error).toMatch(/^HTTP 404: body: <html>/)
   })
 
   it('emails a site seal by order ID in exactly one request, the POST', async () => {

@@ -436,13 +436,22 @@ describe('success', () => {
     await expect(send()).resolves.toEqual({ status })
   })
 
-  it.each(['', ' \n', '{"id":5}', '{"errors":[]}', '{"errors":null}'])(
-    'resolves on a 200 with %j: empty, or a JSON object without errors',
+  it.each(['', ' \n', '{}', ' { \r\n } '])(
+    'resolves on a 200 with %j: empty, or an empty JSON object',
     async body => {
       handler = answer(200, body, { 'Content-Type': 'application/json' })
       await expect(send()).resolves.toEqual({ status: 200 })
     }
   )
+
+  it('resolves on a seal answered 204, and on a look-up answered 200 with its JSON', async () => {
+    handler = answer(204, '')
+    await expect(make().client.call('email-site-seal', '7', {}, 1)).resolves.toEqual({
+      status: 204
+    })
+    handler = answer(200, '{"id":7,"status":"pending"}')
+    await expect(make().client.lookup('7', 1)).resolves.toMatchObject({ status: 200 })
+  })
 })
 
 describe('a 2xx that is not CertCentral’s answer', () => {
@@ -462,17 +471,32 @@ describe('a 2xx that is not CertCentral’s answer', () => {
   })
 
   it.each([
-    ['an array', '[1]'],
-    ['a string', '"ok"'],
-    ['plain text', 'OK'],
-    ['null', 'null']
-  ])('rejects %s', async (_, body) => {
-    handler = answer(200, body)
+    ['an array', 200, '[1]'],
+    ['a string', 200, '"ok"'],
+    ['plain text', 201, 'OK'],
+    ['null', 200, 'null'],
+    ['a message', 200, '{"message":"Unauthorized"}'],
+    ['an error', 200, '{"error":"denied"}'],
+    ['errors: null', 200, '{"errors":null}'],
+    ['errors: []', 202, '{"errors":[]}'],
+    ['a JSON object with fields', 200, '{"id":5}']
+  ])(
+    'rejects %s as an answer CertCentral does not give, which may have been sent',
+    async (_, status, body) => {
+      handler = answer(status, body, { 'Content-Type': 'application/json' })
+      const error = await failure(send())
+      expect(error).toMatchObject({ kind: 'bad-success', status, codes: [] })
+      expect(error.message).toBe(
+        `HTTP ${status}, an answer CertCentral does not give to a send (${MAY_HAVE_BEEN_SENT}): body: ${body}; check api-url and the network`
+      )
+    }
+  )
+
+  it('says the email may have been sent before a long body, so that shortening keeps it', async () => {
+    handler = answer(200, JSON.stringify({ message: 'x'.repeat(5000) }))
     const error = await failure(send())
-    expect(error).toMatchObject({ kind: 'bad-success', status: 200 })
-    expect(error.message).toBe(
-      `HTTP 200 but the answer is not CertCentral's answer (body: ${body})${notSent}`
-    )
+    expect(error.message.indexOf(MAY_HAVE_BEEN_SENT)).toBeLessThan(120)
+    expect(error.message).toContain('… (5014 characters in all); check api-url and the network')
   })
 
   it("rejects DigiCert's errors in a 2xx, with their codes and hint", async () => {
@@ -719,6 +743,42 @@ describe('error bodies', () => {
       make({ idInput: 'order-id' }).client.call('email-site-seal', '9', undefined, 1)
     )
     expect(byOrder.hint).toContain('check order-id')
+  })
+
+  it.each([
+    ['an empty body', '', {}, 'empty body'],
+    [
+      'an HTML page',
+      '<html><body>Not Found</body></html>',
+      { 'content-type': 'text/html' },
+      'body: <html><body>Not Found</body></html>'
+    ],
+    ['plain text', 'Not Found', { 'content-type': 'text/plain' }, 'body: Not Found'],
+    ['JSON without errors', '{"message":"no route"}', {}, 'body: {"message":"no route"}']
+  ])(
+    "a 404 that is not DigiCert's (%s) says the URL is wrong, on a send and a look-up alike",
+    async (_, body, headers, detail) => {
+      handler = answer(404, body, headers)
+      const hint = 'the URL is wrong: check that api-url ends in /services/v2'
+      const client = make({ idInput: 'thumbprint' }).client
+      for (const request of [
+        () => send(),
+        () => client.lookup('AB'.repeat(20), 1),
+        () => client.listOrders({ filter: 'common_name', value: 'a.example', offset: 0 }, 1),
+        () => client.duplicates('8001', 1)
+      ]) {
+        const error = await failure(request())
+        expect(error).toMatchObject({ kind: 'http', status: 404, codes: [], hint })
+        expect(error.message).toBe(`HTTP 404: ${detail}; ${hint}`)
+      }
+    }
+  )
+
+  it("a 404 with DigiCert's errors keeps its own hint, or none", async () => {
+    handler = answer(404, errors({ code: 'gone', message: 'Gone.' }))
+    const error = await failure(send())
+    expect(error).toMatchObject({ status: 404, codes: ['gone'], hint: undefined })
+    expect(error.message).toBe('HTTP 404: gone: Gone.')
   })
 
   it('names order-id for not_found|order', async () => {
@@ -1212,6 +1272,32 @@ describe('connection failures', () => {
     expect(error.message).toBe(`cancelled while the request was in flight; ${MAY_HAVE_BEEN_SENT}`)
   })
 
+  it.each([
+    [
+      'Order info',
+      (made: ReturnType<typeof make>, cancel: AbortSignal) => made.client.lookup('5', 1, cancel)
+    ],
+    [
+      'the order list',
+      (made: ReturnType<typeof make>, cancel: AbortSignal) =>
+        made.client.listOrders({ filter: 'common_name', value: 'a.example', offset: 0 }, 1, cancel)
+    ],
+    [
+      'a duplicate list',
+      (made: ReturnType<typeof make>, cancel: AbortSignal) => made.client.duplicates('5', 1, cancel)
+    ]
+  ])('says a look-up (%s) cancelled in flight sent nothing', async (_, lookUp) => {
+    handler = () => undefined
+    const cancel = new AbortController()
+    const promise = lookUp(make(), cancel.signal)
+    setTimeout(() => cancel.abort(), 30)
+    const error = await failure(promise)
+    expect(error).toMatchObject({ kind: 'cancelled' })
+    expect(error.message).toBe(
+      'cancelled while a look-up was in flight: nothing was sent; send it again'
+    )
+  })
+
   it('sanitizes system text and blames no network for a failure of its own', async () => {
     const transport: Pick<Transport, 'request'> = {
       request: () => Promise.reject(new TypeError(`bug with ${KEY}\n::error::x`))
@@ -1508,9 +1594,17 @@ describe('the look-ups that find a certificate', () => {
         .map(s => s.url.slice(shown.length))
     ).toEqual([`/order/certificate/${THUMB}`, '/order/certificate/{order.id}/site-seal/email-seal'])
     const cn = make({ idInput: 'common-name' }).client
+    // a common-name input's last possible look-up: its orders in any status, newest first
     expect(
-      cn.plannedFor('send-certificate', 'a.example', { known: { commonName: 'a.example' } })
-    ).toHaveLength(3)
+      cn
+        .plannedFor('send-certificate', 'a.example', { known: { commonName: 'a.example' } })
+        .map(s => `${s.method} ${s.url.slice(shown.length)}`)
+    ).toEqual([
+      'GET /order/certificate?filters[common_name]=a.example&filters[status]=issued&offset=0&limit=100',
+      'GET /order/certificate/{order.id}/duplicate',
+      'GET /order/certificate?filters[common_name]=a.example&sort=-date_created&offset=0&limit=100',
+      'PUT /certificate/{certificate.id}/sendemail'
+    ])
     expect(cn.plannedFor('send-certificate', 'a.example')).toEqual([
       { method: 'PUT', url: `${shown}/certificate/{certificate.id}/sendemail` }
     ])

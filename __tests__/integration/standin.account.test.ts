@@ -341,6 +341,60 @@ describe('the order list', () => {
     }
   })
 
+  it('leaves out common_name when the account says so (Order info still gives it)', async () => {
+    standIn.setAccount({ ...account, list_omits_common_name: true })
+    try {
+      const [first] = (await list('?limit=1')).orders ?? []
+      expect(first?.certificate).not.toHaveProperty('common_name')
+      expect(first?.certificate).toHaveProperty('serial_number', www.serial)
+      // the filter still matches by the order's name
+      expect(await idsOf('?filters[common_name]=api.example.com')).toEqual([ids.api1, ids.api2])
+      const info = await get(`/order/certificate/${ids.primary}`)
+      expect(info.json.certificate).toHaveProperty('common_name', 'www.example.com')
+    } finally {
+      standIn.setAccount(account)
+    }
+  })
+
+  it('ignores filters[common_name] when the account says so (a server that ignores it)', async () => {
+    standIn.setAccount({ ...account, list_ignores_common_name: true })
+    try {
+      expect(await idsOf('?filters[common_name]=api.example.com')).toEqual(
+        account.orders.map(o => o.id)
+      )
+      // the other filters still hold
+      expect(await idsOf('?filters[common_name]=api.example.com&filters[status]=pending')).toEqual([
+        account.orders[5]?.id
+      ])
+    } finally {
+      standIn.setAccount(account)
+    }
+  })
+
+  it("lists a common name's orders in any status, newest first (no status filter)", async () => {
+    const rejected = {
+      id: Number(freshId()),
+      status: 'rejected',
+      date_created: '2025-06-01T00:00:00+00:00',
+      certificate: madeUpCertificate('pending.example.com')
+    }
+    standIn.setAccount({ ...account, orders: [...account.orders, rejected] })
+    try {
+      const pending = account.orders[5]
+      const answer = await list('?filters[common_name]=pending.example.com&sort=-date_created')
+      expect(answer.orders?.map(o => [o.id, o.status])).toEqual([
+        [pending?.id, 'pending'],
+        [rejected.id, 'rejected']
+      ])
+      expect(answer.orders?.[0]?.certificate).toHaveProperty('common_name', 'pending.example.com')
+      expect(
+        await idsOf('?filters[common_name]=pending.example.com&filters[status]=issued')
+      ).toBeUndefined()
+    } finally {
+      standIn.setAccount(account)
+    }
+  })
+
   it.each([
     ['filters[date_created]=>2026-01-01', 'invalid_value:filters[date_created]'],
     ['sort=colour', 'invalid_value:sort'],
@@ -469,6 +523,14 @@ describe('the account file', () => {
     [
       { orders: [order], list_matches_duplicates: 'yes' },
       'list_matches_duplicates: expected true or false'
+    ],
+    [
+      { orders: [order], list_omits_common_name: 1 },
+      'list_omits_common_name: expected true or false'
+    ],
+    [
+      { orders: [order], list_ignores_common_name: 'no' },
+      'list_ignores_common_name: expected true or false'
     ]
   ])('refuses %j: %s', (json, message) => {
     expect(() => parseAccount(json)).toThrow(message)

@@ -21,6 +21,7 @@ import {
   startStandIn
 } from '../../standin/certcentral-standin.js'
 import { startConnectProxy } from '../../standin/connect-proxy.js'
+import type { EchoForm } from '../../standin/faults.js'
 import { runAction } from '../../standin/run-action.js'
 import { makeTestCa, type TestCa } from '../../standin/test-ca.js'
 import { installNetworkGuard, type NetworkGuard } from '../support/network-guard.js'
@@ -378,6 +379,31 @@ describe('new faults, seen from raw clients', () => {
     }
   )
 
+  it.each([
+    ['500 when omitted', undefined, 'HTTP/1.1 500 Internal Server Error'],
+    ['200 headers, as a stalled answer', 200, 'HTTP/1.1 200 OK']
+  ] as const)(
+    'hang-mid-body: status line, headers and part of the body, then silence (%s)',
+    async (_, status, statusLine) => {
+      const id = freshId()
+      standIn.setFault(
+        id,
+        status === undefined ? { kind: 'hang-mid-body' } : { kind: 'hang-mid-body', status }
+      )
+      const { data, closed, socket } = await rawExchange(
+        standIn.port,
+        `GET ${orderPath(id)} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-DC-DEVKEY: ${standIn.apiKey}\r\n\r\n`,
+        300
+      )
+      socket.destroy()
+      expect(data.startsWith(`${statusLine}\r\n`)).toBe(true)
+      expect(data).toMatch(/\r\nContent-Length: 1000\r\n/i)
+      expect(data.endsWith('\r\n\r\n{"errors":[{"code":"internal')).toBe(true)
+      expect(closed).toBe(false)
+      expect(standIn.requests.filter(r => r.id === id)).toMatchObject([{ status: status ?? 500 }])
+    }
+  )
+
   it('echo-key: the key JSON-escaped character by character and once in plain text', async () => {
     const id = freshId()
     standIn.setFault(id, { kind: 'echo-key' })
@@ -391,6 +417,40 @@ describe('new faults, seen from raw clients', () => {
     expect(answer.body.split(standIn.apiKey)).toHaveLength(2) // once in plain text
     const message: string = JSON.parse(answer.body).errors[0].message
     expect(message.split(standIn.apiKey)).toHaveLength(3) // parsed, both are the key
+  })
+
+  it.each<[EchoForm, (key: string) => string[]]>([
+    ['base64', key => ['', 'x', 'xy'].map(lead => Buffer.from(lead + key).toString('base64'))],
+    [
+      'base64url',
+      key => ['', 'x', 'xy'].map(lead => Buffer.from(lead + key).toString('base64url'))
+    ],
+    [
+      'hex',
+      key => [Buffer.from(key).toString('hex'), Buffer.from(key).toString('hex').toUpperCase()]
+    ],
+    [
+      'percent',
+      key => [
+        encodeURIComponent(key),
+        [...Buffer.from(key)].map(b => `%${b.toString(16).padStart(2, '0')}`).join(''),
+        [...Buffer.from(key)].map(b => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join('')
+      ]
+    ]
+  ])('echo-key:%s: the key in that form, each way, in the message', async (form, encodings) => {
+    const key = 'ek~~~???/T3st key'
+    const echoing = await startStandIn({ apiKey: key })
+    try {
+      const id = freshId()
+      echoing.setFault(id, { kind: 'echo-key', form })
+      const answer = await call(echoing, 'PUT', sendPath(id), { body: sendBody, key })
+      expect(answer.status).toBe(400)
+      const message: string = JSON.parse(answer.body).errors[0].message
+      expect(message).toBe(`The key ${encodings(key).join(' and ')} is not valid for this request.`)
+      expect(message).not.toContain(key)
+    } finally {
+      await echoing.close()
+    }
   })
 })
 
@@ -777,7 +837,10 @@ describe('the command line', () => {
   })
 
   it.each([
-    [['--fault', '9=explode'], /unknown kind explode; valid kinds: status\[:CODE\], .*echo-key/],
+    [
+      ['--fault', '9=explode'],
+      /unknown kind explode; valid kinds: status\[:CODE\[:BODY\]\], .*echo-key\[:FORM\]/
+    ],
     [['--bogus'], /unknown option --bogus; valid options: --port, --key, --fault, --order/],
     [['--order', '7001=pending*x'], /--order 7001=pending\*x: .*expected ID=STATUS/],
     [['--fault', 'abc'], /expected ID=KIND\[:ARG\]/],
@@ -798,8 +861,20 @@ describe('the command line', () => {
       '3',
       { kind: 'reset-after-headers', status: 502 }
     ])
+    expect(parseFaultSpec('3=hang-mid-body:200')).toEqual([
+      '3',
+      { kind: 'hang-mid-body', status: 200 }
+    ])
+    expect(() => parseFaultSpec('3=hang-mid-body:99')).toThrow('from 200 to 599')
     expect(parseFaultSpec('3=switching-protocols')).toEqual(['3', { kind: 'switching-protocols' }])
-    expect(() => parseFaultSpec('3=echo-key:x')).toThrow('takes no argument')
+    expect(parseFaultSpec('3=echo-key')).toEqual(['3', { kind: 'echo-key' }])
+    expect(parseFaultSpec('3=echo-key:base64url')).toEqual([
+      '3',
+      { kind: 'echo-key', form: 'base64url' }
+    ])
+    expect(() => parseFaultSpec('3=echo-key:x')).toThrow(
+      'unknown form x; valid forms: json, base64, base64url, hex, percent'
+    )
     expect(parseFaultSpec('3=unavailable')).toEqual(['3', { kind: 'unavailable' }])
     expect(parseFaultSpec('3=unavailable:30')).toEqual([
       '3',
@@ -816,6 +891,17 @@ describe('the command line', () => {
     expect(parseFaultSpec('3=many-sans:20')).toEqual(['3', { kind: 'many-sans', sans: 20 }])
     expect(() => parseFaultSpec('3=many-sans:0')).toThrow('from 1 to 100000')
     expect(() => parseFaultSpec('3=status:99')).toThrow('from 200 to 599')
+    expect(parseFaultSpec('3=status')).toEqual(['3', { kind: 'status', status: 500 }])
+    expect(parseFaultSpec('3=status:502')).toEqual(['3', { kind: 'status', status: 502 }])
+    expect(parseFaultSpec('3=status:200:{"a":"b:c"}')).toEqual([
+      '3',
+      { kind: 'status', status: 200, body: '{"a":"b:c"}' }
+    ])
+    expect(parseFaultSpec('3=status:200:')).toEqual([
+      '3',
+      { kind: 'status', status: 200, body: '' }
+    ])
+    expect(() => parseFaultSpec('3=status:x:{}')).toThrow('3=status:x:{}')
     expect(parseOrderSpec('7001=pending*2,issued:9007001')).toEqual([
       '7001',
       { statuses: ['pending', 'pending', 'issued'], certificateId: 9007001 }

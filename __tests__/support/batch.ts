@@ -1,6 +1,7 @@
 // Running the bundled action on a batch of IDs against the stand-in, as the fault suites do: the
 // inputs of a send-certificate run, the network guard (and any other preload) in the child, and
 // what every run must show whatever the fault (see checkBatch).
+import type { ChildProcess } from 'node:child_process'
 import { expect } from 'vitest'
 import { runAction, type ActionRun } from '../../standin/run-action.js'
 import { type Result, resultsOf } from './action.js'
@@ -21,6 +22,10 @@ export interface BatchOptions {
   valid?: boolean | 'either'
   /** Kill the child if it runs longer (40 s by default). */
   killAfterMs?: number
+  /** The node binary (this process's by default): one of RUNTIMES. */
+  node?: string
+  /** Given the child once started, to signal it as the runner does. */
+  onSpawn?: (child: ChildProcess) => void
 }
 
 /** What every batch runs against: the stand-in (read when a run starts) and the guard's flags. */
@@ -44,7 +49,7 @@ export function batchRunner(context: BatchContext) {
   function startBatch(
     ids: string[],
     inputs: Record<string, string> = {},
-    { key, env = {}, nodeArgs = [], killAfterMs = 40_000 }: BatchOptions = {}
+    { key, env = {}, nodeArgs = [], killAfterMs = 40_000, node, onSpawn }: BatchOptions = {}
   ): Promise<ActionRun> {
     return runAction({
       inputs: {
@@ -58,7 +63,9 @@ export function batchRunner(context: BatchContext) {
       },
       env,
       nodeArgs: [...context.guardArgs(), ...nodeArgs],
-      killAfterMs
+      killAfterMs,
+      node,
+      onSpawn
     })
   }
 

@@ -86,6 +86,8 @@ export interface Account {
   orders: AccountOrder[]
   list_matches_duplicates?: boolean
   list_omits_date_issued?: boolean
+  list_omits_common_name?: boolean
+  list_ignores_common_name?: boolean
 }
 
 /** A fresh temporary directory: each writer returns the file's absolute path. */

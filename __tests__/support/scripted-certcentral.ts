@@ -188,9 +188,13 @@ export class ScriptedApi implements CertCentralPort {
   }
 }
 
-/** The key of an order-list page in a script: `serial_number=ABC@0`, `common_name=a.example@100`. */
+/**
+ * The key of an order-list page in a script: `serial_number=ABC@0`, `common_name=a.example@100`,
+ * and for a common name's orders in any status, newest first, `common_name=a.example@0 any status`.
+ */
 export function listKey(query: OrderQuery): string {
-  return `${query.filter}=${query.value}@${query.offset}`
+  const any = query.filter === 'common_name' && query.anyStatus === true ? ' any status' : ''
+  return `${query.filter}=${query.value}@${query.offset}${any}`
 }
 
 /** A certificate as the order list or a duplicate list gives it; fields as given. */
@@ -211,15 +215,20 @@ export function certificate(
   }
 }
 
-/** One page of the order list holding these orders (issued, duplicates unknown). */
+/** One page of the order list holding these orders (issued unless told, duplicates unknown). */
 export function page(
-  orders: { id: string; certificate?: CertificateSummary; hasDuplicates?: boolean }[],
+  orders: {
+    id: string
+    certificate?: CertificateSummary
+    hasDuplicates?: boolean
+    status?: string
+  }[],
   { total = orders.length, offset = 0 }: { total?: number; offset?: number } = {}
 ): OrderList {
   return {
     orders: orders.map(o => ({
       id: o.id,
-      status: 'issued',
+      status: o.status ?? 'issued',
       certificate: o.certificate,
       hasDuplicates: o.hasDuplicates
     })),
@@ -271,6 +280,14 @@ export const unreached = (): CertCentralError =>
 /** A timeout with nothing received. */
 export const silentTimeout = (): CertCentralError =>
   new CertCentralError({ message: 'timed out after 30 s waiting for 127.0.0.1', kind: 'timeout' })
+/** A timeout after the headers (here a 200) arrived: the body never came whole. */
+export const stalledTimeout = (): CertCentralError =>
+  new CertCentralError({
+    message:
+      'timed out after 30 s waiting for 127.0.0.1 (HTTP 200 arrived, its body did not); it may have been sent',
+    kind: 'timeout',
+    status: 200
+  })
 export const badGateway = (): CertCentralError =>
   new CertCentralError({ message: 'HTTP 502: empty body', kind: 'http', status: 502 })
 export const badRequest = (): CertCentralError =>
@@ -286,6 +303,25 @@ export const missingPermission = (): CertCentralError =>
     kind: 'permission',
     status: 403,
     codes: ['access_denied|missing_permission']
+  })
+/** What the client says of a 404 that shows the URL is wrong. */
+export const URL_HINT = 'the URL is wrong: check that api-url ends in /services/v2'
+/** A 404 not_found|route: DigiCert knows no such path (a wrong api-url). */
+export const routeNotFound = (): CertCentralError =>
+  new CertCentralError({
+    message: `HTTP 404: not_found|route: The specified route was not found.; ${URL_HINT}`,
+    kind: 'http',
+    status: 404,
+    codes: ['not_found|route'],
+    hint: URL_HINT
+  })
+/** A 404 that is not DigiCert's (no errors in its body): a wrong api-url, another server. */
+export const plainNotFound = (): CertCentralError =>
+  new CertCentralError({
+    message: `HTTP 404: empty body; ${URL_HINT}`,
+    kind: 'http',
+    status: 404,
+    hint: URL_HINT
   })
 export const notFound = (): CertCentralError =>
   new CertCentralError({

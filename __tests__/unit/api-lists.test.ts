@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import {
   LIST_PAGE_LIMIT,
   MAX_LIST_ENTRIES,
+  anyStatusQuery,
   duplicatesPath,
   orderInfoPath,
   orderListPath,
@@ -32,6 +33,18 @@ describe('paths', () => {
     )
     expect(orderListPath({ filter: 'common_name', value: 'a&b=c.example', offset: 200 })).toBe(
       '/order/certificate?filters[common_name]=a%26b%3Dc.example&filters[status]=issued&offset=200&limit=100'
+    )
+  })
+
+  it("a common name's orders in any status, newest first: the first page", () => {
+    expect(anyStatusQuery('a&b=c.example')).toEqual({
+      filter: 'common_name',
+      value: 'a&b=c.example',
+      offset: 0,
+      anyStatus: true
+    })
+    expect(orderListPath(anyStatusQuery('a&b=c.example'))).toBe(
+      '/order/certificate?filters[common_name]=a%26b%3Dc.example&sort=-date_created&offset=0&limit=100'
     )
   })
 

@@ -9,6 +9,7 @@ import {
   hintFor,
   isFinalWithoutCertificate,
   isLoopbackHost,
+  isSendAnswer,
   lacksPermission,
   mayCarryKey,
   orderInfoPath,
@@ -27,6 +28,43 @@ describe('REGION_BASE_URLS', () => {
       us: 'https://www.digicert.com/services/v2',
       eu: 'https://certcentral.digicert.eu/services/v2'
     })
+  })
+})
+
+describe('isSendAnswer: what CertCentral answers a send', () => {
+  it.each<[string, number, string, boolean]>([
+    ['a 204 (what sendemail and email-seal answer)', 204, '', true],
+    ['a 204, whatever the transport read', 204, '{"message":"Unauthorized"}', true],
+    ['a 200, empty', 200, '', true],
+    ['a 201, empty', 201, '', true],
+    ['a 299, empty', 299, '', true],
+    ['a 200 of JSON whitespace', 200, ' \r\n\t ', true],
+    ['a 200 with {}', 200, '{}', true],
+    ['a 200 with { }', 200, '{ }', true],
+    ['a 200 with {} amid JSON whitespace', 200, '\n { \r\n\t } \n', true],
+    ['a 200 with {"message":"Unauthorized"}', 200, '{"message":"Unauthorized"}', false],
+    ['a 200 with {"error":"denied"}', 200, '{"error":"denied"}', false],
+    ['a 200 with {"errors":null}', 200, '{"errors":null}', false],
+    ['a 200 with {"errors":[]}', 200, '{"errors":[]}', false],
+    ['a 200 with {"id":5}', 200, '{"id":5}', false],
+    ['a 200 with two objects', 200, '{}{}', false],
+    ['a 200 with an unclosed object', 200, '{', false],
+    ['a 200 with {} and a word', 200, '{} ok', false],
+    ['a 200 with a word and {}', 200, 'ok {}', false],
+    ['a 200 with []', 200, '[]', false],
+    ['a 200 with null', 200, 'null', false],
+    ['a 200 with "" (a JSON string)', 200, '""', false],
+    ['a 200 with OK', 200, 'OK', false],
+    ['a 200 with a no-break space (not JSON whitespace)', 200, '\u00a0', false],
+    ['a 200 with a BOM', 200, '\ufeff', false],
+    ['a 200 with { } holding a no-break space', 200, '{\u00a0}', false],
+    ['a 200 with an HTML page', 200, '<html></html>', false],
+    ['a 199, empty', 199, '', false],
+    ['a 300, empty', 300, '', false],
+    ['a 404, empty', 404, '', false],
+    ['a 500 with {}', 500, '{}', false]
+  ])('%s', (_, status, text, sent) => {
+    expect(isSendAnswer({ status, text })).toBe(sent)
   })
 })
 

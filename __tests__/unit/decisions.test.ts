@@ -13,6 +13,7 @@ import {
   MIN_RETRY_WAIT_MS,
   NO_HISTORY,
   RATE_MARGIN_MS,
+  SILENT_BRIDGE_MS,
   STOP_AFTER,
   afterAttempt,
   afterResult,
@@ -49,14 +50,22 @@ describe('the constants the rules use', () => {
       BACKOFF_BASE_MS,
       MAX_PAUSE_SECONDS,
       FIRST_POLL_MS,
-      MAX_POLL_MS
+      MAX_POLL_MS,
+      STOP_AFTER,
+      SILENT_BRIDGE_MS
     }).toEqual({
       RATE_MARGIN_MS: 250,
       BACKOFF_BASE_MS: 5_000,
       MAX_PAUSE_SECONDS: 300,
       FIRST_POLL_MS: 5_000,
-      MAX_POLL_MS: 120_000
+      MAX_POLL_MS: 120_000,
+      STOP_AFTER: 3,
+      SILENT_BRIDGE_MS: 600_000
     })
+  })
+
+  it('bridges five checks at the longest poll interval while orders wait', () => {
+    expect(SILENT_BRIDGE_MS).toBe(5 * MAX_POLL_MS)
   })
 })
 
@@ -597,7 +606,9 @@ describe('fateOf', () => {
     ['a 404', notFound(), 'failed'],
     ['a missing permission', failure('permission', 403), 'failed'],
     ['an Order info that is not one', failure('bad-success', 200), 'failed'],
-    ['a redirect', failure('redirect', 301), 'failed']
+    ['a redirect', failure('redirect', 301), 'failed'],
+    ['the runner’s cancellation while it was in flight', failure('cancelled'), 'unsent'],
+    ['the runner’s cancellation after its headers', failure('cancelled', 200), 'unsent']
   ])('a look-up that ended on %s: %s (a look-up sends nothing)', (_, answer, expected) => {
     expect(fateOf({ answer, request: 'lookup' })).toBe(expected)
   })
@@ -615,14 +626,16 @@ describe('stopFor', () => {
   const quiet: StopHistory = NO_HISTORY
   const stopOn = (
     last: CertCentralError,
-    more: { retried?: boolean; history?: StopHistory } = {}
+    more: { retried?: boolean; history?: StopHistory; now?: number; ordersWaiting?: boolean } = {}
   ) =>
     stopFor({
       event: 'failure',
       id: '7',
       failure: last,
       retried: more.retried ?? false,
-      history: more.history ?? quiet
+      history: more.history ?? quiet,
+      now: more.now ?? 0,
+      ordersWaiting: more.ordersWaiting ?? false
     })
 
   it.each<[string, CertCentralError, RunStop | undefined]>([
@@ -660,7 +673,7 @@ describe('stopFor', () => {
   })
 
   it('stops when the host gave no answer to 3 requests in a row, retried or not', () => {
-    const history = { ...quiet, silent: STOP_AFTER }
+    const history = { ...quiet, silent: STOP_AFTER, silentSince: 0 }
     const expected: RunStop = {
       reason: 'unreachable',
       id: '7',
@@ -672,6 +685,51 @@ describe('stopFor', () => {
     expect(stopOn(failure('unreached'), { history: { ...quiet, silent: 2 } })).toBeUndefined()
   })
 
+  // The first silent request of the streak ended at 1_000; `now` is when the last one ended.
+  const silentFor = (silent: number) => ({ ...quiet, silent, silentSince: 1_000 })
+  it.each<[string, { silent: number; now: number; ordersWaiting: boolean }, boolean]>([
+    ['no order waits: 3 in a row, at once', { silent: 3, now: 1_000, ordersWaiting: false }, true],
+    ['no order waits: 2 in a row', { silent: 2, now: 1_000, ordersWaiting: false }, false],
+    [
+      'orders wait: 3 in a row over a minute',
+      { silent: 3, now: 61_000, ordersWaiting: true },
+      false
+    ],
+    [
+      'orders wait: 9 in a row, 1 ms short of the bridge',
+      { silent: 9, now: 1_000 + SILENT_BRIDGE_MS - 1, ordersWaiting: true },
+      false
+    ],
+    [
+      'orders wait: 3 in a row over exactly the bridge',
+      { silent: 3, now: 1_000 + SILENT_BRIDGE_MS, ordersWaiting: true },
+      true
+    ],
+    [
+      'orders wait: 2 in a row over 15 minutes',
+      { silent: 2, now: 1_000 + 900_000, ordersWaiting: true },
+      false
+    ]
+  ])('silence stops the run or not: %s', (_, { silent, now, ordersWaiting }, stops) => {
+    const stop = stopOn(failure('timeout'), { history: silentFor(silent), now, ordersWaiting })
+    expect(stop?.reason).toBe(stops ? 'unreachable' : undefined)
+  })
+
+  it('says how long the host was silent when orders waited', () => {
+    expect(
+      stopOn(failure('timeout'), {
+        history: { ...quiet, silent: 7, silentSince: 5_000 },
+        now: 5_000 + 630_000,
+        ordersWaiting: true
+      })
+    ).toStrictEqual({
+      reason: 'unreachable',
+      id: '7',
+      message:
+        'no answer from CertCentral for 7 requests in a row over 10 min 30 s, longer than the next checks of the orders waiting could bridge (10 min), so the rest were not tried (the last: a timeout failure)'
+    })
+  })
+
   const ended = (...errors: [string, string][]): StopHistory => ({
     ...quiet,
     recent: errors.map(([id, error]) => ({ id, error })),
@@ -680,11 +738,8 @@ describe('stopFor', () => {
   const onResult = (history: StopHistory) => stopFor({ event: 'result', id: '9', history })
 
   it('stops when the same body-level error came back for 3 IDs in a row', () => {
-    const same = ended(
-      ['1', 'bad_request_format'],
-      ['2', 'bad_request_format'],
-      ['9', 'bad_request_format']
-    )
+    const said = 'DigiCert answered bad_request_format'
+    const same = ended(['1', said], ['2', said], ['9', said])
     expect(onResult(same)).toStrictEqual({
       reason: 'same-error',
       id: '9',
@@ -723,24 +778,73 @@ describe('the stop rules’ history', () => {
   it('counts requests in a row with no answer at all, any answer ending the count', () => {
     const timeout = failure('timeout')
     let history = NO_HISTORY
-    for (const f of [failure('unreached'), timeout, timeout]) {
-      history = afterAttempt({ history, failure: f })
+    for (const f of [failure('unreached'), timeout, failure('timeout', 200)]) {
+      history = afterAttempt({ history, failure: f, now: 0 })
     }
     expect(history.silent).toBe(3)
-    expect(afterAttempt({ history, failure: failure('timeout', 200) }).silent).toBe(0)
-    expect(afterAttempt({ history, failure: failure('network') }).silent).toBe(0)
-    expect(afterAttempt({ history, failure: failure('http', 502) }).silent).toBe(0)
-    expect(afterAttempt({ history, failure: undefined })).toStrictEqual({ ...history, silent: 0 })
+    const next = (f: CertCentralError | undefined) => afterAttempt({ history, failure: f, now: 0 })
+    expect(next(failure('timeout', 500)).silent).toBe(4)
+    expect(next(failure('network')).silent).toBe(0)
+    expect(next(failure('network', 200)).silent).toBe(0)
+    expect(next(failure('cancelled')).silent).toBe(0)
+    expect(next(failure('http', 502)).silent).toBe(0)
+    expect(next(undefined)).toStrictEqual({ ...history, silent: 0, silentSince: undefined })
+  })
+
+  it('remembers when the first request of a silent streak ended, until an answer', () => {
+    const steps: [CertCentralError | undefined, number][] = [
+      [undefined, 1_000],
+      [failure('unreached'), 2_000],
+      [failure('timeout'), 40_000],
+      [failure('unreached'), 90_000],
+      [failure('http', 502), 95_000],
+      [failure('timeout', 200), 130_000],
+      [undefined, 140_000]
+    ]
+    let history = NO_HISTORY
+    const seen = steps.map(([f, now]) => {
+      history = afterAttempt({ history, failure: f, now })
+      return [history.silent, history.silentSince]
+    })
+    expect(seen).toStrictEqual([
+      [0, undefined],
+      [1, 2_000],
+      [2, 2_000],
+      [3, 2_000],
+      [0, undefined],
+      [1, 130_000],
+      [0, undefined]
+    ])
+    expect(NO_HISTORY.silentSince).toBeUndefined()
   })
 
   it.each<[CertCentralError, boolean]>([
     [failure('unreached'), true],
+    [failure('unreached', 200), true],
     [failure('timeout'), true],
-    [failure('timeout', 200), false],
+    // headers arrived, then the body stalled until the deadline: no answer either
+    [failure('timeout', 200), true],
+    [failure('timeout', 500), true],
     [failure('network'), false],
-    [failure('http', 504), false]
+    [failure('network', 200), false],
+    [failure('http', 504), false],
+    [failure('bad-success', 200), false],
+    [failure('cancelled'), false],
+    [failure('redirect', 302), false]
   ])('isSilent: %s is %s', (f, expected) => {
     expect(isSilent({ failure: f })).toBe(expected)
+  })
+
+  it('stops when a server that is not CertCentral answered 404 for 3 IDs in a row (a wrong api-url)', () => {
+    let history = NO_HISTORY
+    for (const [position, id] of ['1', '2', '9'].entries())
+      history = afterResult({ history, id, position, failure: failure('http', 404) })
+    expect(stopFor({ event: 'result', id: '9', history })).toStrictEqual({
+      reason: 'same-error',
+      id: '9',
+      message:
+        "api-url's server answered HTTP 404 without DigiCert's errors for 3 IDs in a row (1, 2, 9), so the rest were not sent: fix what it says, then send them again"
+    })
   })
 
   it('keeps the last 3 IDs’ body-level errors, codes sorted and once each', () => {
@@ -760,7 +864,12 @@ describe('the stop rules’ history', () => {
       ['7', failure('permission', 403, ['access_denied|missing_permission'])],
       ['8', failure('rate-limited', 429, ['request_limit_exceeded'])],
       ['9', failure('http', 502)],
-      ['10', failure('http', 404, ['not_found', 'bad_request_format'])]
+      ['10', failure('http', 404, ['not_found', 'bad_request_format'])],
+      ['11', failure('http', 404, ['not_found|certificate'])],
+      ['12', failure('http', 404)],
+      ['13', failure('bad-success', 200)],
+      ['14', failure('http', 400)],
+      ['15', failure('timeout', 404)]
     ]
     const seen = ids.map(([id, f], position) => {
       history = afterResult({ history, id, position, failure: f })
@@ -768,17 +877,24 @@ describe('the stop rules’ history', () => {
     })
     expect(seen).toStrictEqual([
       { id: '1', error: '' },
-      { id: '2', error: 'bad_request_format, required_param:emails' },
-      { id: '3', error: 'bad_request_format' },
+      { id: '2', error: 'DigiCert answered bad_request_format, required_param:emails' },
+      { id: '3', error: 'DigiCert answered bad_request_format' },
       { id: '4', error: '' },
       { id: '5', error: '' },
-      { id: '6', error: 'not_found|route' },
+      { id: '6', error: 'DigiCert answered not_found|route' },
       { id: '7', error: '' },
       { id: '8', error: '' },
       { id: '9', error: '' },
-      { id: '10', error: 'bad_request_format, not_found' }
+      { id: '10', error: 'DigiCert answered bad_request_format, not_found' },
+      // a not-found for the thing asked names the ID, whatever it was asked for
+      { id: '11', error: '' },
+      // a 404 that is not DigiCert's: the URL is wrong for every ID alike
+      { id: '12', error: "api-url's server answered HTTP 404 without DigiCert's errors" },
+      { id: '13', error: '' },
+      { id: '14', error: '' },
+      { id: '15', error: '' }
     ])
-    expect(history.recent.map(r => r.id)).toStrictEqual(['8', '9', '10'])
+    expect(history.recent.map(r => r.id)).toStrictEqual(['13', '14', '15'])
   })
 
   it('counts the first 3 IDs of the plan, in whatever order they end, and how many lacked the permission', () => {

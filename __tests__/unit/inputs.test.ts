@@ -559,7 +559,7 @@ describe('emails in a plan', () => {
 
   it('takes one recipient at most for email-site-seal', () => {
     expect(problemOf({ ...seal, emails: 'a@example.com,b@example.com' })).toContain(
-      'email-site-seal sends to one recipient only, got 2'
+      'email-site-seal sends to one recipient only, got 2 recipients'
     )
   })
 })

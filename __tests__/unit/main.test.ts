@@ -249,6 +249,46 @@ describe('run', () => {
     expect(printed.slice(1).join('')).not.toContain('run-KEY-1234')
   })
 
+  it.each([
+    ['auto without an event file', {}, undefined, false],
+    ['auto in a private repository', {}, true, true],
+    ['auto in a public repository', {}, false, false],
+    ['full in a public repository', { 'summary-details': 'full' }, false, true],
+    ['counts in a private repository', { 'summary-details': 'counts' }, true, false],
+    ['an invalid value in a private repository', { 'summary-details': 'fulll' }, true, false]
+  ])(
+    'input problems show recipients as the summary would, summary-details %s',
+    async (_, given, isPrivate, full) => {
+      if (isPrivate !== undefined) {
+        const path = join(dir, `event-${String(isPrivate)}.json`)
+        writeFileSync(path, JSON.stringify({ repository: { private: isPrivate } }))
+        vi.stubEnv('GITHUB_EVENT_PATH', path)
+      }
+      inputs({
+        'api-key': 'run-KEY-1234',
+        'api-url': CLOSED_PORT_URL,
+        operation: 'email-site-seal',
+        'order-id': '123',
+        emails: 'Ops@Example.com, pki@example.org',
+        ...given
+      })
+      await run()
+      expect(process.exitCode).toBe(1)
+      const got = full
+        ? 'got 2 recipients (Ops@Example.com, pki@example.org)'
+        : 'got 2 recipients (…@example.com, …@example.org)'
+      const verdict = String(calls.find(c => c.name === 'setFailed')?.args[0])
+      expect(verdict).toContain(got)
+      const summary = readFileSync(files.summary, 'utf8')
+      expect(summary).toContain(got)
+      if (!full)
+        for (const text of [printed.join(''), summary]) {
+          expect(text).not.toContain('Ops@')
+          expect(text).not.toContain('pki@')
+        }
+    }
+  )
+
   it('an output that cannot be written: the others, the summary, and a verdict saying so, never "unexpected error"', async () => {
     inputs({
       'api-key': 'run-KEY-1234',

@@ -227,7 +227,7 @@ describe('email-site-seal prepare', () => {
       inputErrorOf(() => seal.prepare({ ...noOwnInputs, emails: 'a@example.com b@example.com' }))
         .problems
     ).toEqual([
-      "emails: email-site-seal sends to one recipient only, got 2 (a@example.com, b@example.com); run the step once per recipient, or leave emails empty to mail the key's owner"
+      "emails: email-site-seal sends to one recipient only, got 2 recipients (a@example.com, b@example.com); run the step once per recipient, or leave emails empty to mail the key's owner"
     ])
   })
 
@@ -238,10 +238,10 @@ describe('email-site-seal prepare', () => {
       inputErrorOf(() => seal.prepare({ ...noOwnInputs, emails: addresses(count).join(',') }))
         .problems
     expect(problemFor(5)).toEqual([
-      "emails: email-site-seal sends to one recipient only, got 5 (r1@example.com, r2@example.com, r3@example.com, r4@example.com, r5@example.com); run the step once per recipient, or leave emails empty to mail the key's owner"
+      "emails: email-site-seal sends to one recipient only, got 5 recipients (r1@example.com, r2@example.com, r3@example.com, r4@example.com, r5@example.com); run the step once per recipient, or leave emails empty to mail the key's owner"
     ])
     expect(problemFor(6)).toEqual([
-      "emails: email-site-seal sends to one recipient only, got 6 (r1@example.com, r2@example.com, r3@example.com, r4@example.com, r5@example.com, …); run the step once per recipient, or leave emails empty to mail the key's owner"
+      "emails: email-site-seal sends to one recipient only, got 6 recipients (r1@example.com, r2@example.com, r3@example.com, r4@example.com, r5@example.com, …); run the step once per recipient, or leave emails empty to mail the key's owner"
     ])
   })
 

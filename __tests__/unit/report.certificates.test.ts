@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { dryRunOutcome, type IdResult } from '../../src/outcome.js'
 import { buildReport, isFine, resultEntry, type ReportContext } from '../../src/report.js'
-import { context, failed, outcomeOf, safe, sent } from '../support/report.js'
+import { KEY, context, failed, outcomeOf, safe, sent } from '../support/report.js'
 
 const fileContext = (over: Partial<ReportContext> = {}): ReportContext =>
   context({ idInput: 'certificate-file', ...over })
@@ -70,19 +70,47 @@ describe('results entries', () => {
     ])
   })
 
-  it('a skipped ID is ok, with no error, its reason kept out of results', () => {
-    expect(resultEntry({ result: skipped, sanitizer: safe })).toEqual({
+  it('a skipped ID is ok, with no error, and carries its reason as the log and summary say it', () => {
+    const entry = resultEntry({ result: skipped, sanitizer: safe })
+    expect(entry).toEqual({
       id: 'old.pem',
       ok: true,
       outcome: 'skipped',
       status: null,
       attempts: 0,
       lookups: 0,
+      reason: 'issued on 2026-05-01, longer ago than issued-within (1 d): skipped, not sent',
       serial_number: '0C',
       file: 'old.pem'
     })
+    expect(Object.keys(entry)).toEqual([
+      'id',
+      'ok',
+      'outcome',
+      'status',
+      'attempts',
+      'lookups',
+      'reason',
+      'serial_number',
+      'file'
+    ])
     expect(isFine(skipped)).toBe(true)
     expect(isFine(failed('1', 404, 'x'))).toBe(false)
+  })
+
+  it('a reason comes after the hint, sanitized and bounded as a hint is', () => {
+    const entry = resultEntry({
+      result: {
+        ...skipped,
+        error: 'e',
+        hint: 'h',
+        skipReason: `\u202Eissued\n::error::x ${KEY} ${'y'.repeat(250)}`
+      },
+      sanitizer: safe
+    })
+    expect(Object.keys(entry).slice(6, 9)).toEqual(['error', 'hint', 'reason'])
+    expect(entry.reason).toBe(`issued ::error::x *** ${'y'.repeat(177)}… (272 characters in all)`)
+    expect(resultEntry({ result: found, sanitizer: safe })).not.toHaveProperty('reason')
   })
 })
 

@@ -9,6 +9,7 @@ import {
   countedText,
   countsNote,
   detailsShown,
+  givenSummaryDetails,
   repositoryVisibility,
   Placeholder,
   shownBody,
@@ -78,6 +79,22 @@ describe('detailsShown', () => {
       expect(detailsShown({ summaryDetails: 'full', visibility })).toBe('full')
       expect(detailsShown({ summaryDetails: 'counts', visibility })).toBe('counts')
     }
+  })
+})
+
+describe('givenSummaryDetails: summary-details before the plan is read', () => {
+  it.each([
+    ['auto', 'auto'],
+    ['full', 'full'],
+    ['counts', 'counts'],
+    [' Full ', 'full'],
+    ['COUNTS', 'counts'],
+    ['fulll', 'counts'],
+    ['', 'counts'],
+    ['full, counts', 'counts'],
+    ['none', 'counts']
+  ])('%j is %s: a value that is not one counts as counts, the safe side', (given, details) => {
+    expect(givenSummaryDetails(given)).toBe(details)
   })
 })
 

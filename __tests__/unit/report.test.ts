@@ -14,6 +14,7 @@ import {
 } from '../../src/report.js'
 import type { IdResult } from '../../src/outcome.js'
 import { InputError } from '../../src/parse.js'
+import { Sanitizer } from '../../src/sanitize.js'
 import { count } from '../support/log.js'
 import {
   context,
@@ -247,6 +248,38 @@ describe('the report of a failed step', () => {
     expect(text).toContain('api-url: <b>not</b> a URL')
     expect(html).not.toContain('<b>')
     expect(html).not.toContain(KEY)
+  })
+
+  it('input problems: the verdict passes through the sanitizer too, one problem a line', () => {
+    const counts = new Sanitizer([KEY], { shown: 'counts' })
+    const seal =
+      'emails: email-site-seal sends to one recipient only, got 2 recipients (Ops@Example.com, pki@example.org); run the step once per recipient'
+    const error = new InputError([
+      `emails: "x${KEY}" is not an email address (it needs exactly one @)`,
+      seal,
+      '\u202e::error::x',
+      `seal-settings: ${'y'.repeat(1200)}`
+    ])
+    const report = inputProblemsReport({ error, sanitizer: counts })
+    const counted =
+      'emails: email-site-seal sends to one recipient only, got 2 recipients (…@example.com, …@example.org); run the step once per recipient'
+    expect(report.verdict).toBe(
+      [
+        '4 input problems:',
+        '- emails: "x***" is not an email address (it needs exactly one @)',
+        `- ${counted}`,
+        `- seal-settings: ${'y'.repeat(984)}… (1215 characters in all)`,
+        // a problem that names no input comes last (action.yml's order of inputs)
+        '- : :error::x'
+      ].join('\n')
+    )
+    expect(visible(report.summary as string)).toContain(counted)
+    expect(inputProblemsReport({ error: new InputError([seal]), sanitizer: counts }).verdict).toBe(
+      counted
+    )
+    expect(inputProblemsReport({ error: new InputError([seal]), sanitizer: safe }).verdict).toBe(
+      seal
+    )
   })
 
   it('the verdict alone', () => {

@@ -1,6 +1,7 @@
 // The one way out for network text (src/sanitize.ts): one bounded line, no key, no runner command.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { emailProblem } from '../../src/parse.js'
 import { DEFAULT_FIELD_CHARS, FORMAT_CHARACTERS, Sanitizer, asText } from '../../src/sanitize.js'
 
 const KEY = 'Sekret123'
@@ -228,6 +229,202 @@ describe('Sanitizer.text redacts the key', () => {
 
   it('ignores secrets too short to mean anything', () => {
     expect(new Sanitizer(['a', '']).text('a banana')).toBe('a banana')
+  })
+})
+
+describe('Sanitizer.text redacts the key encoded', () => {
+  // A key whose base64 holds + and / (URL-safe: - and _) at each alignment.
+  const SIGNS = 'k3y~~~???'
+  const signed = new Sanitizer([SIGNS])
+
+  it.each([
+    // base64 of "Sekret123", alone, then after 1 and 2 bytes and before 0, 1 and 2: the
+    // characters that depend on the key's bytes alone are redacted, the rest kept.
+    ['alone', 'U2VrcmV0MTIz', '***'],
+    ['followed by one byte', 'U2VrcmV0MTIzIQ==', '***IQ=='],
+    ['followed by two bytes', 'U2VrcmV0MTIzIT8=', '***IT8='],
+    ['after one byte', 'eFNla3JldDEyMw==', 'eF***w=='],
+    ['after one byte, followed by one', 'eFNla3JldDEyMyE=', 'eF***yE='],
+    ['after one byte, followed by two', 'eFNla3JldDEyMyE/', 'eF***yE/'],
+    ['after two bytes', 'eHlTZWtyZXQxMjM=', 'eHl***M='],
+    ['after two bytes, followed by one', 'eHlTZWtyZXQxMjMh', 'eHl***Mh'],
+    ['after two bytes, followed by two', 'eHlTZWtyZXQxMjMhPw==', 'eHl***MhPw=='],
+    ['after two bytes, URL-safe without padding', 'eHlTZWtyZXQxMjMhPw', 'eHl***MhPw'],
+    ['inside text', 'Basic U2VrcmV0MTIz was refused', 'Basic *** was refused']
+  ])('in base64, %s', (_, text, expected) => {
+    expect(safe.text(text)).toBe(expected)
+  })
+
+  it.each([
+    ['standard, padded', 'azN5fn5+Pz8/', '***'],
+    ['URL-safe', 'azN5fn5-Pz8_', '***'],
+    ['standard after one byte', 'eGszeX5+fj8/Pw==', 'eG***w=='],
+    ['URL-safe after one byte, unpadded', 'eGszeX5-fj8_Pw', 'eG***w'],
+    ['standard after two bytes', 'eHlrM3l+fn4/Pz8=', 'eHl***8='],
+    ['URL-safe after two bytes', 'eHlrM3l-fn4_Pz8', 'eHl***8'],
+    ['with / JSON-escaped as \\/', String.raw`azN5fn5+Pz8\/`, '***'],
+    ['with + JSON-escaped as \\u002B', String.raw`azN5fn5\u002BPz8/`, '***'],
+    ['wrapped by a line break', 'azN5fn5+\r\nPz8/', '***'],
+    ['wrapped by an escaped line break', String.raw`azN5fn5+\nPz8/`, '***']
+  ])('in base64 with + and /, %s', (_, text, expected) => {
+    expect(signed.text(text)).toBe(expected)
+  })
+
+  it.each([
+    ['lower case', '53656b726574313233', '***'],
+    ['upper case', '53656B726574313233', '***'],
+    ['inside a longer hex string', '00ff53656b726574313233ff', '00ff***ff'],
+    ['in a sentence', 'key=53656B726574313233.', 'key=***.']
+  ])('in hex, %s', (_, text, expected) => {
+    expect(safe.text(text)).toBe(expected)
+  })
+
+  it('in hex of mixed case, and split by a line break', () => {
+    expect(signed.text('6B33797e7E7e3F3f3f')).toBe('***')
+    expect(signed.text('6b33797e7e\n7e3f3f3f')).toBe('***')
+    expect(signed.text(String.raw`6b33797e7e\r\n7e3f3f3f`)).toBe('***')
+  })
+
+  it.each([
+    ['as encodeURIComponent writes it', encodeURIComponent(SIGNS), '***'],
+    ['every byte, lower case', '%6b%33%79%7e%7e%7e%3f%3f%3f', '***'],
+    ['every byte, upper case', '%6B%33%79%7E%7E%7E%3F%3F%3F', '***'],
+    ['every byte, mixed case', '%6b%33%79%7E%7e%7E%3F%3f%3F', '***'],
+    ['partly', 'k3y%7E~%7e%3F?%3f', '***'],
+    ['in a query', '?key=k3y~~~%3F%3F%3F&x=1', '?key=***&x=1']
+  ])('percent-encoded, %s', (_, text, expected) => {
+    expect(signed.text(text)).toBe(expected)
+  })
+
+  it('percent-encoded with a space as + or %20, and every byte of a multi-byte character', () => {
+    const keyed = new Sanitizer(['two wörds'])
+    expect(keyed.text('a two+w%C3%B6rds b')).toBe('a *** b')
+    expect(keyed.text('a two%20w%c3%b6rds b')).toBe('a *** b')
+    expect(keyed.text('a %74%77%6F%20%77%C3%B6%72%64%73 b')).toBe('a *** b')
+  })
+
+  it('each secret given, in every form', () => {
+    const keyed = new Sanitizer(['first-line', '/t0k3n'])
+    expect(keyed.text(Buffer.from('/t0k3n').toString('hex'))).toBe('***')
+    expect(keyed.text(Buffer.from('first-line').toString('base64'))).toBe('***Q==')
+    expect(keyed.text('%2Ft0k3n')).toBe('***')
+  })
+
+  it('in base64 and hex only for a secret of 6 bytes or more: shorter ones are found by chance', () => {
+    const short = new Sanitizer(['abcde'])
+    expect(short.text('YWJjZGU= 6162636465 %61%62%63%64%65')).toBe('YWJjZGU= 6162636465 ***')
+    const six = new Sanitizer(['abcdef'])
+    expect(six.text('YWJjZGVm 616263646566')).toBe('*** ***')
+  })
+
+  it('percent-encoded, a byte below 0x10 as two digits', () => {
+    expect(new Sanitizer(['tab\there']).text('x tab%09here y')).toBe('x *** y')
+  })
+
+  it('leaves other base64, hex and percent-encoding alone', () => {
+    const text = 'U2VrcmV0MTI0 53656b726574313234 Sekret%31%32%34 eFNla3JldDEyNA== Sekre+123'
+    expect(safe.text(text)).toBe(text)
+  })
+
+  it('at any byte alignment inside longer base64, either alphabet (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 12 }),
+        fc.uint8Array({ maxLength: 12 }),
+        fc.constantFrom<BufferEncoding>('base64', 'base64url'),
+        (before, after, encoding) => {
+          const encoded = Buffer.concat([before, Buffer.from(KEY), after]).toString(encoding)
+          const shown = safe.text(encoded, 10_000)
+          const [head = '', tail = '', ...more] = shown.split('***')
+          expect(more).toEqual([])
+          expect(encoded.startsWith(head)).toBe(true)
+          expect(encoded.endsWith(tail)).toBe(true)
+          // 9 bytes are 72 bits: at least 11 characters of 6 bits depend on them alone.
+          expect(encoded.length - head.length - tail.length).toBeGreaterThanOrEqual(11)
+        }
+      ),
+      { numRuns: 300 }
+    )
+  })
+})
+
+describe('Sanitizer.text shows addresses by domain when details are shown by count', () => {
+  const counts = new Sanitizer([KEY], { shown: 'counts' })
+
+  it.each([
+    ['one address', 'ops@example.com', '…@example.com'],
+    ['inside text', 'mail to ops@example.com failed', 'mail to …@example.com failed'],
+    [
+      'several',
+      'a@example.com, b.c+tag@example.org; d@x.example.net',
+      '…@example.com, …@example.org; …@x.example.net'
+    ],
+    ['the domain lower-cased', 'Jane.Doe@Example.COM', '…@example.com'],
+    ['a unicode domain', 'jörg@bücher.example, 山田@例え.jp', '…@bücher.example, …@例え.jp'],
+    ['a unicode domain in capitals', 'x@BÜCHER.EXAMPLE', '…@bücher.example'],
+    ['a punycode domain', 'x@xn--bcher-kva.example', '…@xn--bcher-kva.example'],
+    ['a domain without a dot', 'a@b', '…@b'],
+    ['in quotes', '"ops@example.com" is not', '"…@example.com" is not'],
+    ['in angle brackets', 'Ops <ops@example.com>', 'Ops <…@example.com>'],
+    ['in parentheses', '(ops@example.com)', '(…@example.com)'],
+    ['at the end of a sentence', 'sent to ops@example.com.', 'sent to …@example.com.'],
+    ['in JSON', '{"email":"ops@example.com"}', '{"email":"…@example.com"}'],
+    ['after a colon', 'emails:ops@example.com', 'emails:…@example.com'],
+    ['percent-encoded in a URL', '?to=ops%40example.com&x=1', '?to=…@example.com&x=1'],
+    ['percent-encoded, with a + encoded', 'to=o%2Bps%40Example.com', 'to=…@example.com'],
+    ['JSON-escaped', String.raw`"ops\u0040example.com"`, '"…@example.com"'],
+    ['with the key before @', `${KEY}@example.com`, '…@example.com'],
+    ['after the key was redacted', '***@example.com', '…@example.com'],
+    ['already shown by domain', '…@example.com', '…@example.com'],
+    ['split by a format character', 'ops\u200b@example.com', '…@example.com'],
+    [
+      'with every sign parse accepts before @',
+      "o!#$%&'*+/=?^_`{|}~.-s@example.com",
+      '…@example.com'
+    ],
+    ['two @ in a row', 'a@b@example.com', '…@b@example.com'],
+    ['quoted with a JSON escape', String.raw`"\u202emoc.live@example.com"`, '"…@example.com"'],
+    ['after a JSON line break', String.raw`line\nops@example.com`, '…@example.com']
+  ])('%s', (_, text, expected) => {
+    expect(counts.text(text)).toBe(expected)
+  })
+
+  it.each([
+    'X-DC-DEVKEY: (not shown)',
+    'PUT https://gw.example/…/certificate/123/sendemail',
+    '@actions/core',
+    'ops@ example.com',
+    '@example.com',
+    'a @ b',
+    'HTTP 400: invalid_value:emails: Bad format.; DigiCert rejected the value of emails',
+    'Größe café 東京 🔒'
+  ])('leaves %j as it is', text => {
+    expect(counts.text(text)).toBe(text)
+  })
+
+  it('shows addresses with full, and by default', () => {
+    expect(new Sanitizer([KEY], { shown: 'full' }).text('Ops@Example.com')).toBe('Ops@Example.com')
+    expect(safe.text('Ops@Example.com')).toBe('Ops@Example.com')
+  })
+
+  it('before the text is cut, so no part of an address survives a cut', () => {
+    const shown = counts.text(`${'x'.repeat(10)} jane.doe@example.com and more`, 20)
+    expect(shown).toBe('xxxxxxxxxx …@exampl… (33 characters in all)')
+  })
+
+  it('every address parse accepts, wherever it stands (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.emailAddress().filter(address => emailProblem(address) === undefined),
+        fc.constantFrom(' ', ', ', '"', '<', '(', ': '),
+        (address, before) => {
+          const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase()
+          const shown = counts.text(`to${before}${address} (sent)`, 10_000)
+          expect(shown).toBe(`to${before}…@${domain} (sent)`)
+        }
+      ),
+      { numRuns: 300 }
+    )
   })
 })
 

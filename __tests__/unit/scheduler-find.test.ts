@@ -17,6 +17,9 @@ import {
   keyRefused,
   notFound,
   page,
+  plainNotFound,
+  routeNotFound,
+  URL_HINT,
   type Script
 } from '../support/scripted-certcentral.js'
 
@@ -363,6 +366,108 @@ describe('finding a certificate', () => {
     })
   })
 
+  it('a common name: a newer order listed without a name is named by its Order info, and not sent when it is another', async () => {
+    const older = certificate('601', {
+      serialNumber: '01',
+      commonName: CN,
+      dateIssued: '2026-05-01T00:00:00Z',
+      validTill: '2027-01-01'
+    })
+    const unnamed = certificate('602', {
+      serialNumber: '02',
+      dateIssued: '2026-05-10T00:00:00Z',
+      validTill: '2027-01-01'
+    })
+    const listed = page([
+      { id: '1', certificate: older, hasDuplicates: false },
+      { id: '2', certificate: unnamed, hasDuplicates: false }
+    ])
+    const other = await run(plan('common-name', [{ id: CN, known: { commonName: CN } }]), {
+      lists: { [`common_name=${CN}@0`]: [listed] },
+      lookups: {
+        '2': [info({ orderId: '2', certificateId: '602', commonName: 'other.example.com' })]
+      }
+    })
+    expect(other.api.trail()).toEqual([`list common_name=${CN}@0`, 'lookup 2', 'send 601'])
+    expect(other.outcome.results[0]).toMatchObject({
+      fate: 'sent',
+      certificateId: '601',
+      orderId: '1',
+      commonName: CN
+    })
+    const same = await run(plan('common-name', [{ id: CN, known: { commonName: CN } }]), {
+      lists: { [`common_name=${CN}@0`]: [listed] },
+      lookups: {
+        '2': [info({ orderId: '2', certificateId: '602', commonName: 'SHOP.example.com' })]
+      }
+    })
+    expect(same.api.trail()).toEqual([`list common_name=${CN}@0`, 'lookup 2', 'send 602'])
+    expect(same.outcome.results[0]).toMatchObject({
+      fate: 'sent',
+      certificateId: '602',
+      orderId: '2',
+      commonName: 'SHOP.example.com'
+    })
+  })
+
+  it('a common name whose only order is pending: unsent, naming the order and its status', async () => {
+    const { outcome, api } = await run(
+      plan('common-name', [{ id: CN, known: { commonName: CN } }]),
+      {
+        lists: {
+          [`common_name=${CN}@0 any status`]: [
+            page([
+              { id: '8105', status: 'pending', certificate: certificate('5', { commonName: CN }) },
+              { id: '8101', status: 'rejected', certificate: certificate('4', { commonName: CN }) }
+            ])
+          ]
+        }
+      }
+    )
+    expect(api.trail()).toEqual([`list common_name=${CN}@0`, `list common_name=${CN}@0 any status`])
+    expect(api.sends()).toEqual([])
+    expect(outcome.results).toStrictEqual([
+      {
+        id: CN,
+        fate: 'unsent',
+        status: null,
+        attempts: 0,
+        lookups: 2,
+        commonName: CN,
+        orderId: '8105',
+        orderStatus: 'pending',
+        error: `common name ${CN} is not issued yet: order 8105 is pending; send it again once it is issued`
+      }
+    ])
+  })
+
+  it('a common name whose orders all ended without a certificate: not found, after the same two pages', async () => {
+    const { outcome, api } = await run(
+      plan('common-name', [{ id: CN, known: { commonName: CN } }]),
+      {
+        lists: {
+          [`common_name=${CN}@0 any status`]: [
+            page([
+              { id: '8101', status: 'rejected', certificate: certificate('4', { commonName: CN }) }
+            ])
+          ]
+        }
+      }
+    )
+    expect(api.trail()).toEqual([`list common_name=${CN}@0`, `list common_name=${CN}@0 any status`])
+    expect(outcome.results).toStrictEqual([
+      {
+        id: CN,
+        fate: 'failed',
+        status: null,
+        attempts: 0,
+        lookups: 2,
+        commonName: CN,
+        error: NOT_FOUND
+      }
+    ])
+  })
+
   it("a seal by file goes to the found certificate's order", async () => {
     const { api } = await run(
       plan('certificate-file', [file()], { operation: 'email-site-seal', body: undefined }),
@@ -389,6 +494,106 @@ describe('finding a certificate', () => {
         'certificate 501 was found, but CertCentral did not name its order; give its order-id instead'
     })
   })
+})
+
+describe('a 404 that is no miss (issue 22)', () => {
+  const thumbprints = ['A1', 'B2', 'C3', 'D4', 'E5'].map(t => t.repeat(20))
+
+  it.each([
+    ['not_found|route', routeNotFound],
+    ["not DigiCert's", plainNotFound]
+  ])('a 404 %s ends the chain at its first step, failed with the URL hint', async (_, answer) => {
+    const { outcome, api } = await run(plan('certificate-file', [file()]), {
+      lookups: { [THUMB]: [answer()] }
+    })
+    expect(api.trail()).toEqual([`lookup ${THUMB}`])
+    expect(outcome.results[0]).toMatchObject({
+      fate: 'failed',
+      status: 404,
+      attempts: 0,
+      lookups: 1,
+      error: answer().message,
+      hint: URL_HINT
+    })
+  })
+
+  it("a duplicate list's or an order's Order info 404 that is no miss ends the ID too", async () => {
+    const listed = page([
+      { id: '1' },
+      { id: '2', certificate: certificate('9', { commonName: CN }) }
+    ])
+    const cn = { id: CN, known: { commonName: CN } }
+    const duplicates = await run(plan('common-name', [cn]), {
+      lists: { [`common_name=${CN}@0`]: [listed] },
+      duplicates: { '1': [routeNotFound()] }
+    })
+    expect(duplicates.api.trail()).toEqual([`list common_name=${CN}@0`, 'duplicates 1'])
+    expect(duplicates.outcome.results[0]).toMatchObject({ fate: 'failed', hint: URL_HINT })
+    const order = await run(plan('common-name', [cn]), {
+      lists: { [`common_name=${CN}@0`]: [listed] },
+      lookups: { '2': [plainNotFound()] }
+    })
+    expect(order.api.trail()).toEqual([`list common_name=${CN}@0`, 'duplicates 1', 'lookup 2'])
+    expect(order.outcome.results[0]).toMatchObject({ fate: 'failed', hint: URL_HINT })
+  })
+
+  it("DigiCert's not_found on a duplicate list is still a miss: the chain goes on", async () => {
+    const primary = certificate('9', {
+      serialNumber: '01',
+      commonName: CN,
+      dateIssued: '2026-05-01T00:00:00Z',
+      validTill: '2027-01-01'
+    })
+    const { outcome, api } = await run(
+      plan('common-name', [{ id: CN, known: { commonName: CN } }]),
+      {
+        lists: {
+          [`common_name=${CN}@0`]: [page([{ id: '1' }, { id: '2', certificate: primary }])]
+        },
+        duplicates: { '1': [notFound()] }
+      }
+    )
+    expect(api.trail()).toEqual([
+      `list common_name=${CN}@0`,
+      'duplicates 1',
+      'duplicates 2',
+      'send 9'
+    ])
+    expect(outcome.results[0]?.fate).toBe('sent')
+  })
+
+  it.each([
+    ['not_found|route', routeNotFound, 'DigiCert answered not_found|route'],
+    [
+      "not DigiCert's",
+      plainNotFound,
+      "api-url's server answered HTTP 404 without DigiCert's errors"
+    ]
+  ])(
+    'a 404 %s for 3 IDs in a row stops the run (a wrong api-url fails them all)',
+    async (_, answer, said) => {
+      const { outcome, api } = await run(
+        plan(
+          'thumbprint',
+          thumbprints.map(id => ({ id, known: { thumbprint: id } })),
+          { concurrency: 1 }
+        ),
+        { lookups: Object.fromEntries(thumbprints.map(t => [t, [answer()]])) }
+      )
+      expect(api.trail()).toEqual(thumbprints.slice(0, 3).map(t => `lookup ${t}`))
+      expect(outcome.stop?.reason).toBe('same-error')
+      expect(outcome.results.map(r => r.fate)).toEqual([
+        'failed',
+        'failed',
+        'failed',
+        'unsent',
+        'unsent'
+      ])
+      expect(outcome.results[3]?.error).toBe(
+        `not attempted: ${said} for 3 IDs in a row (${thumbprints.slice(0, 3).join(', ')}), so the rest were not sent: fix what it says, then send them again`
+      )
+    }
+  )
 })
 
 describe('issued-within', () => {

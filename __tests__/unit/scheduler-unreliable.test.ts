@@ -17,6 +17,7 @@ import {
   range,
   rateLimited,
   silentTimeout,
+  stalledTimeout,
   unavailable,
   unreached
 } from '../support/scripted-certcentral.js'
@@ -255,6 +256,37 @@ describe('runPlan: stopping when going on cannot help', () => {
     expect(outcome.results.filter(r => r.fate === 'unsent')).toHaveLength(296)
   })
 
+  it('stops a batch of sends whose answers stall after their headers after one timeout', async () => {
+    const clock = new FakeClock()
+    const api = new ScriptedApi(clock, {
+      sends: Object.fromEntries(range(1, 16).map(id => [id, [stalledTimeout()]])),
+      latencyMs: 30_000
+    })
+    const outcome = await runPlan(byCertificate(range(1, 16)), api, clock)
+    // 4 in flight get their headers and time out together: the third in a row stops the run
+    expect(api.sends().map(c => c.at)).toEqual([0, 0, 0, 0])
+    expect(clock.time).toBe(30_000)
+    expect(outcome.stop).toMatchObject({ reason: 'unreachable', id: '3' })
+    expect(outcome.results.slice(0, 4)).toEqual(
+      range(1, 4).map(id => ({
+        id,
+        fate: 'failed',
+        status: 200,
+        attempts: 1,
+        lookups: 0,
+        error: stalledTimeout().message
+      }))
+    )
+    expect(outcome.results.slice(4)).toEqual(
+      range(5, 12).map(id =>
+        notAttempted(
+          id,
+          "not attempted: CertCentral gave no answer to 3 requests in a row (the last for certificate 3); check the runner's network, proxy and api-url, then send it again"
+        )
+      )
+    )
+  })
+
   it('starts nothing new after a request without an answer until those in flight end', async () => {
     const clock = new FakeClock()
     const api = new ScriptedApi(clock, {
@@ -434,5 +466,88 @@ describe('runPlan: stopping when going on cannot help', () => {
       'sent'
     ])
     expect(outcome.stop).toBeUndefined()
+  })
+})
+
+describe('runPlan: an outage while orders wait for issuance', () => {
+  const SIX_HOURS = 6 * 3600
+
+  it('goes on through a minute without an answer: the order is sent once the host answers', async () => {
+    const clock = new FakeClock()
+    const { log, of } = recordLog(clock)
+    const api = new ScriptedApi(clock, {
+      lookups: {
+        '5': [
+          'pending',
+          unreached(),
+          silentTimeout(),
+          unreached(),
+          unreached(),
+          'pending',
+          'issued'
+        ]
+      }
+    })
+    const outcome = await runPlan(byOrder(['5'], { waitSeconds: SIX_HOURS, log }), api, clock)
+    // four checks in a row fail, from 5 s to 75 s; each goes on to the next check
+    expect(api.lookups().map(c => c.at)).toEqual([
+      0, 5_000, 15_000, 35_000, 75_000, 155_000, 275_000
+    ])
+    expect(outcome.stop).toBeUndefined()
+    expect(api.sends().map(c => [c.id, c.at])).toEqual([[certificateOf('5'), 275_000]])
+    expect(outcome.results[0]).toMatchObject({
+      id: '5',
+      fate: 'sent',
+      status: 204,
+      attempts: 1,
+      lookups: 7
+    })
+    expect(of('info').map(l => l.message)).toContain(
+      `order 5: check 5 failed (${unreached().message}); trying again at the next check in 80.0 s`
+    )
+  })
+
+  it('stops after ten minutes without an answer, the orders waiting unsent', async () => {
+    const clock = new FakeClock()
+    const api = new ScriptedApi(clock, {
+      lookups: { '5': ['pending', unreached()], '6': ['pending', 'pending', unreached()] }
+    })
+    const outcome = await runPlan(byOrder(['5', '6'], { waitSeconds: SIX_HOURS }), api, clock)
+    // 6's answer at 5 s ends the first streak; the silence begins with 5's check at 15 s, and the
+    // first check to end 10 min after that (5's, at 635 s) stops the run: 6 is not checked again
+    const checks = [0, 5_000, 15_000, 35_000, 75_000, 155_000, 275_000, 395_000, 515_000]
+    expect(api.lookups('5').map(c => c.at)).toEqual([...checks, 635_000])
+    expect(api.lookups('6').map(c => c.at)).toEqual(checks)
+    expect(clock.time).toBe(635_000)
+    expect(outcome.stop).toEqual({
+      reason: 'unreachable',
+      id: '5',
+      message: `no answer from CertCentral for 15 requests in a row over 10 min 20 s, longer than the next checks of the orders waiting could bridge (10 min), so the rest were not tried (the last: ${unreached().message})`
+    })
+    expect(api.sends()).toEqual([])
+    for (const result of outcome.results)
+      expect(result).toMatchObject({
+        fate: 'unsent',
+        orderStatus: 'pending',
+        error:
+          "not sent: CertCentral gave no answer to 3 requests in a row (the last for order 5); check the runner's network, proxy and api-url, then send it again"
+      })
+  })
+
+  it('still stops after 3 requests in a row when no order waits any more', async () => {
+    const clock = new FakeClock()
+    const api = new ScriptedApi(clock, {
+      sends: Object.fromEntries(range(1, 6).map(id => [certificateOf(id), [unreached()]])),
+      latencyMs: Object.fromEntries(range(1, 6).map(id => [certificateOf(id), 10]))
+    })
+    const outcome = await runPlan(byOrder(range(1, 6), { waitSeconds: SIX_HOURS }), api, clock)
+    // the orders are issued at their first check, at once: no order waits, and the sends on the
+    // wire get no answer at 10 ms; the third in a row stops the run
+    expect(api.lookups().every(c => c.at === 0)).toBe(true)
+    expect(api.sends().length).toBeGreaterThanOrEqual(3)
+    expect(api.sends().every(c => c.at === 0)).toBe(true)
+    expect(outcome.stop).toMatchObject({ reason: 'unreachable' })
+    expect(outcome.results.map(r => r.fate)).toEqual(Array(6).fill('unsent'))
+    expect(clock.time).toBe(10)
   })
 })

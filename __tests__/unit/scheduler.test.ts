@@ -662,6 +662,35 @@ describe('runPlan and cancellation', () => {
     })
     expect(outcome.stop?.reason).toBe('cancelled')
   })
+
+  it.each([
+    ['an order’s check while it waits', byOrder(['55'], { waitSeconds: 1800 })],
+    ['an order’s only check', byOrder(['55'])],
+    [
+      'a look-up of the chain (Order info by serial)',
+      byOrder(['55'], {
+        idInput: 'serial-number',
+        targets: [{ id: '55', known: { serialNumber: '55' } }]
+      })
+    ]
+  ])(
+    'leaves an ID unsent when %s is cancelled in flight: a look-up sends nothing',
+    async (_, plan) => {
+      const clock = new FakeClock()
+      const api = new ScriptedApi(clock, { lookups: { '55': ['pending'] }, latencyMs: 1_000 })
+      const cancel = new AbortController()
+      abortAt(clock, 500, cancel)
+      const outcome = await runPlan({ ...plan, cancel: cancel.signal }, api, clock)
+      expect(api.calls.map(c => c.kind)).toEqual(['lookup'])
+      expect(outcome.results[0]).toMatchObject({
+        id: '55',
+        fate: 'unsent',
+        attempts: 0,
+        lookups: 1
+      })
+      expect(outcome.stop?.reason).toBe('cancelled')
+    }
+  )
 })
 
 // ---- The log -------------------------------------------------------------------------------
