@@ -600,7 +600,7 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
     expect(failed.length).toBeLessThanOrEqual(4)
     expect(unsent.length).toBe(ids.length - failed.length)
     for (const entry of failed) {
-      expect(entry).toMatchObject({ status: 404, attempts: 1, hint: URL_HINT })
+      expect(entry).toMatchObject({ status: 404, attempts: 0, lookups: 1, hint: URL_HINT })
       expect(entry.error).toContain(URL_HINT)
       expect(entry.error).not.toContain(NOT_FOUND)
     }

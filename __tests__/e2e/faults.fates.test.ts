@@ -80,7 +80,13 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, binary) => {
       const { run, results } = checkBatch(await running, [id], { exitWithinMs: 15_000 })
       expect(run.code).toBe(1)
       expect(requestsFor(standIn, id).map(r => r.method)).toEqual(['GET'])
-      expect(results[0]).toMatchObject({ id, ok: false, outcome: 'unsent', attempts: 1 })
+      expect(results[0]).toMatchObject({
+        id,
+        ok: false,
+        outcome: 'unsent',
+        attempts: 0,
+        lookups: 1
+      })
       const said = 'cancelled while a look-up was in flight: nothing was sent; send it again'
       expect(results[0]?.error).toBe(said)
       expect(run.outputs).toMatchObject({ 'unsent-ids': id, 'failed-ids': '', 'sent-ids': '' })
@@ -179,7 +185,7 @@ describe("7. a long outage still stops a wait (this machine's node)", () => {
     )
     expect(run.code).toBe(1)
     expect(requestsFor(standIn, id)).toHaveLength(10)
-    expect(results[0]).toMatchObject({ id, ok: false, outcome: 'unsent', attempts: 10 })
+    expect(results[0]).toMatchObject({ id, ok: false, outcome: 'unsent', attempts: 0, lookups: 10 })
     expect(results[0]?.error).toMatch(/^not sent: CertCentral gave no answer to 3 requests/)
     expect(run.outputs).toMatchObject({ 'unsent-ids': id, 'failed-ids': '', 'sent-ids': '' })
     expect(run.summary).toMatch(
