@@ -458,28 +458,42 @@ export function mayCarryKey(url: URL): boolean {
 export const SERVICES_PATH = '/services/v2'
 
 /**
- * A base URL as every line the step writes shows it: its origin, then `/…` for a path. The path
- * may hold a gateway's token (`https://gw.example/t0k3n/services/v2`), so it is never shown; the
- * region's URLs follow the same rule (`https://www.digicert.com/…`). A request is shown as this
- * plus its path below the base: `https://gw.example/…/certificate/123/sendemail`.
+ * The path of a base URL that may hold a secret (a gateway's token, `/t0k3n/services/v2`), without
+ * its trailing slashes; undefined when it cannot: none, or `/services/v2` (SERVICES_PATH), the
+ * regions' own. The one rule shownBase and secretPathOf ask.
+ */
+export function secretPath(url: URL): string | undefined {
+  const path = url.pathname.replace(/\/+$/, '')
+  return path === '' || path === SERVICES_PATH ? undefined : path
+}
+
+/**
+ * A base URL as every line the step writes shows it: whole when its path holds no secret
+ * (`https://certcentral.digicert.eu/services/v2`, see secretPath), else its origin and `/…`
+ * (`https://gw.example/…`). A request is shown as this plus its path below the base:
+ * `https://gw.example/…/certificate/123/sendemail`.
  */
 export function shownBase({ baseUrl }: { baseUrl: string }): string {
   const url = new URL(baseUrl)
-  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '') === '' ? '' : '/…'}`
+  const origin = `${url.protocol}//${url.host}`
+  return secretPath(url) === undefined
+    ? `${origin}${url.pathname.replace(/\/+$/, '')}`
+    : `${origin}/…`
 }
 
 /**
  * The path of api-url for the sanitizer to hide wherever a server echoes it (a redirect's
- * Location, an error body): none when it is empty, not a URL, or the usual /services/v2.
+ * Location, an error body): its secretPath, none when it has none or is not a URL.
  */
 export function secretPathOf({ apiUrl }: { apiUrl: string }): string[] {
-  let path: string
+  let url: URL
   try {
-    path = new URL(apiUrl.trim()).pathname.replace(/\/+$/, '')
+    url = new URL(apiUrl.trim())
   } catch {
     return []
   }
-  return path === '' || path === SERVICES_PATH ? [] : [path]
+  const path = secretPath(url)
+  return path === undefined ? [] : [path]
 }
 
 function parseJson(text: string): unknown {

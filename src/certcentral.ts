@@ -101,7 +101,7 @@ export class CertCentralError extends Error {
   }
 }
 
-/** A request as shown (dry run, summary): `url` is shownBase's origin and `/…`, then the path. */
+/** A request as shown (dry run, summary): `url` is the base URL as shownBase shows it, then the path. */
 export interface PlannedRequest {
   method: string
   url: string
@@ -134,7 +134,7 @@ export interface ClientOptions {
 
 export class CertCentralClient {
   private readonly host: string
-  /** The base URL as shown: never its path (see shownBase). */
+  /** The base URL as shown: never a path that may hold a secret (see shownBase). */
   private readonly base: string
 
   constructor(private readonly options: ClientOptions) {

@@ -28,6 +28,7 @@ import {
   ioReason,
   repositoryVisibility,
   shownBody,
+  shownJson,
   shownDetails,
   planWarningsReport,
   unexpectedMessage,
@@ -93,7 +94,7 @@ export function workspace(): string {
 
 /**
  * The plan as the debug log shows it: everything but the key (and the targets, which repeat the
- * IDs), the base URL as its origin, and recipients and the message as the summary shows them
+ * IDs), the base URL as shownBase shows it, and recipients and the message as the summary shows them
  * (summary-details).
  */
 function describePlan(plan: Plan, context: ReportContext): string {
@@ -101,12 +102,15 @@ function describePlan(plan: Plan, context: ReportContext): string {
   const rest: Partial<Plan> = { ...plan }
   delete rest.apiKey
   delete rest.targets
-  return JSON.stringify({
-    ...rest,
-    baseUrl: shownBase({ baseUrl: plan.baseUrl }),
-    body: shownBody({ body: plan.body, details: plan.details, shown }),
-    details: shownDetails({ details: plan.details, shown }),
-    ids: plan.ids.length > 20 ? [...plan.ids.slice(0, 20), `… ${plan.ids.length} in all`] : plan.ids
+  return shownJson({
+    value: {
+      ...rest,
+      baseUrl: shownBase({ baseUrl: plan.baseUrl }),
+      body: shownBody({ body: plan.body, details: plan.details, shown }),
+      details: shownDetails({ details: plan.details, shown }),
+      ids:
+        plan.ids.length > 20 ? [...plan.ids.slice(0, 20), `… ${plan.ids.length} in all`] : plan.ids
+    }
   })
 }
 

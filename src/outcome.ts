@@ -16,8 +16,13 @@ export interface IdResult {
   fate: Fate
   /** The HTTP status of the last answer for this ID. */
   status: number | null
-  /** Requests made for this ID: look-ups and sends. */
+  /**
+   * Times the operation's call (the send) was made for this ID: 1, more after 429 or 503 retries,
+   * 0 when it never was.
+   */
   attempts: number
+  /** GETs made for this ID: Order info, order list pages, duplicate lists (see requestsOf). */
+  lookups: number
   error?: string
   hint?: string
   certificateId?: string
@@ -34,6 +39,11 @@ export interface IdResult {
   file?: string
   /** Why a skipped ID was skipped (issued-within), for the log and the summary. */
   skipReason?: string
+}
+
+/** Requests made for an ID, sends and look-ups: 0 when none ever left for it. */
+export function requestsOf({ attempts, lookups }: Pick<IdResult, 'attempts' | 'lookups'>): number {
+  return attempts + lookups
 }
 
 /**
@@ -66,6 +76,7 @@ export function dryRunOutcome(targets: Target[]): RunOutcome {
       fate: 'validated',
       status: null,
       attempts: 0,
+      lookups: 0,
       ...knownFields(known)
     })),
     stop: undefined,

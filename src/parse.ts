@@ -1,16 +1,37 @@
 // Pure parsers of single input values, shared by the plan (inputs.ts) and the operations'
 // own input rules (operations.ts). Each throws an InputError naming the input and the fix.
+import { ACTION_INPUTS } from './action-inputs.js'
 import { FORMAT_CHARACTERS } from './sanitize.js'
 
+/** Input problems, each starting with the input's name: listed in action.yml's order (inInputOrder). */
 export class InputError extends Error {
   override readonly name = 'InputError'
-  constructor(readonly problems: string[]) {
+  readonly problems: string[]
+  constructor(problems: string[]) {
+    const ordered = inInputOrder(problems)
     super(
-      problems.length === 1
-        ? problems[0]
-        : `${problems.length} input problems:\n${problems.map(p => `- ${p}`).join('\n')}`
+      ordered.length === 1
+        ? ordered[0]
+        : `${ordered.length} input problems:\n${ordered.map(p => `- ${p}`).join('\n')}`
     )
+    this.problems = ordered
   }
+}
+
+const INPUT_NAMES: readonly string[] = Object.keys(ACTION_INPUTS)
+
+/**
+ * Problems in action.yml's order of inputs, by the input each starts with (the first of several:
+ * `certificate-id and order-id: …`), stably; those that name no input last, in their order. The
+ * one order of the InputError's message, the summary and the verdict.
+ */
+export function inInputOrder(problems: readonly string[]): string[] {
+  const rank = (problem: string): number => {
+    const name = /^[a-z][a-z-]*(?=[:,]| and )/.exec(problem)
+    const at = name ? INPUT_NAMES.indexOf(name[0]) : -1
+    return at === -1 ? INPUT_NAMES.length : at
+  }
+  return [...problems].sort((a, b) => rank(a) - rank(b))
 }
 
 /** Collects the problems of a part, so one run reports them all. */
@@ -259,11 +280,12 @@ export function parseDuration(input: string, value: string, maxSeconds: number):
   return seconds
 }
 
-/** `45 s`, `1 min 30 s`, `2 h 30 min`: for messages. */
+/** `45 s`, `1 min 30 s`, `2 h 30 min`, `30 d`, `1 d 1 h`: for messages. */
 export function formatDuration(seconds: number): string {
   const total = Math.round(seconds)
   const parts: [number, string][] = [
-    [Math.floor(total / 3600), 'h'],
+    [Math.floor(total / 86_400), 'd'],
+    [Math.floor((total % 86_400) / 3600), 'h'],
     [Math.floor((total % 3600) / 60), 'min'],
     [total % 60, 's']
   ]

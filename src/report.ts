@@ -6,7 +6,7 @@
 import { MAX_RETRY_AFTER_SECONDS } from './api.js'
 import type { PlannedRequest } from './certcentral.js'
 import { idCount, idNoun, type Detail, type IdInput, type Operation } from './operations.js'
-import type { Fate, IdResult, RunOutcome } from './outcome.js'
+import { requestsOf, type Fate, type IdResult, type RunOutcome } from './outcome.js'
 import { InputError, choiceOf } from './parse.js'
 import { SHOWN_CHARS, Sanitizer } from './sanitize.js'
 
@@ -104,9 +104,15 @@ export function shownDetails({
   ])
 }
 
+/** A value shown in place of a private one: written `<text>`, unquoted (see shownJson). */
+export class Placeholder {
+  constructor(readonly text: string) {}
+}
+
 /**
  * A body as the dry-run listing and the debug log show it: when `shown` is counts, each recipient's
- * address as `…@domain` and the message as its length, wherever they stand in the body.
+ * address as `…@domain` and the message as a Placeholder of its length, wherever they stand in the
+ * body (write it with shownJson).
  */
 export function shownBody({
   body,
@@ -117,20 +123,51 @@ export function shownBody({
   details: Detail[]
   shown: 'full' | 'counts'
 }): object | undefined {
-  if (body === undefined || shown === 'full') return body
-  const hidden = new Map<string, string>()
+  if (shown === 'full') return body
+  const hidden = new Map<string, string | Placeholder>()
   for (const [, , held] of details) {
     if (held === undefined) continue
-    if ('message' in held) hidden.set(held.message, countedText(held))
-    else
+    if ('message' in held) {
+      const length = [...held.message].length
+      const characters = `${length} character${length === 1 ? '' : 's'}`
+      hidden.set(held.message, new Placeholder(`a custom message of ${characters}, not shown`))
+    } else
       for (const address of held.recipients)
         hidden.set(address, `…${address.slice(address.lastIndexOf('@'))}`)
   }
-  return JSON.parse(
-    JSON.stringify(body, (_key, value: unknown) =>
-      typeof value === 'string' ? (hidden.get(value) ?? value) : value
-    )
-  ) as object
+  const replaced = (value: unknown): unknown => {
+    if (typeof value === 'string') return hidden.get(value) ?? value
+    if (typeof value !== 'object' || value === null) return value
+    if (Array.isArray(value)) return value.map(replaced)
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaced(item)]))
+  }
+  // No body stays none (replaced passes undefined through).
+  return replaced(body) as object | undefined
+}
+
+/**
+ * `JSON.stringify(value, null, indent)`, but each Placeholder written as `<its text>`, unquoted:
+ * not a JSON string, so that it cannot be taken for the value sent.
+ */
+export function shownJson({ value, indent = 0 }: { value: unknown; indent?: number }): string {
+  const pad = ' '.repeat(indent)
+  const write = (item: unknown, depth: string): string | undefined => {
+    if (item instanceof Placeholder) return `<${item.text}>`
+    if (typeof item !== 'object' || item === null) return JSON.stringify(item)
+    const inner = depth + pad
+    const list = Array.isArray(item)
+    const parts = list
+      ? item.map(entry => write(entry, inner) ?? 'null')
+      : Object.entries(item).flatMap(([key, entry]) => {
+          const written = write(entry, inner)
+          return written === undefined ? [] : [`${JSON.stringify(key)}:${pad && ' '}${written}`]
+        })
+    const [open, close] = list ? ['[', ']'] : ['{', '}']
+    if (parts.length === 0) return open + close
+    const [before, after] = pad ? [`\n${inner}`, `\n${depth}`] : ['', '']
+    return `${open}${before}${parts.join(`,${before}`)}${after}${close}`
+  }
+  return write(value, '') as string
 }
 
 /** One entry of the `results` output, in the output's snake_case (action.yml documents it). */
@@ -140,7 +177,10 @@ export interface ResultEntry {
   ok: boolean
   outcome: Fate
   status: number | null
+  /** Times the operation's call was made: 1, more after retries, 0 when it never was. */
   attempts: number
+  /** GETs made for the ID: Order info, order list pages, duplicate lists. */
+  lookups: number
   error?: string
   hint?: string
   /** Why a skipped ID was skipped (issued-within), as the log and the summary say it. */
@@ -394,7 +434,7 @@ export function outputsLostReport({
     summary:
       report.summary === undefined
         ? undefined
-        : `<p><strong>${escape(message)}</strong></p>${listed}\n${report.summary}`,
+        : `<p><strong>${prose(message)}</strong></p>${listed}\n${report.summary}`,
     verdict: report.verdict === undefined ? message : `${message}. ${report.verdict}`
   }
 }
@@ -579,7 +619,8 @@ export function resultEntry({
     ok: isFine(result),
     outcome: result.fate,
     status: result.status,
-    attempts: result.attempts
+    attempts: result.attempts,
+    lookups: result.lookups
   }
   for (const field of KNOWN_FIELDS) {
     const value = known[field]
@@ -625,7 +666,7 @@ export function verdict({ context, outcome, sanitizer }: VerdictInput): string |
   const { operation } = context
   const noun = idNoun(context.idInput)
   const failed = notOk.filter(r => r.fate === 'failed')
-  const first = failed[0] ?? notOk.find(r => r.attempts > 0) ?? firstNotOk
+  const first = failed[0] ?? notOk.find(r => requestsOf(r) > 0) ?? firstNotOk
   const firstText = `${noun} ${sanitizer.text(first.id, SHOWN_CHARS.id)}: ${sanitizer.text(first.error, SHOWN_CHARS.error)}`
   if (results.length === 1)
     return first.fate === 'failed'
@@ -636,14 +677,18 @@ export function verdict({ context, outcome, sanitizer }: VerdictInput): string |
     failed.length ? `${failed.length} failed` : '',
     unsent ? `${unsent} not sent (unsent-ids)` : ''
   ].filter(Boolean)
-  const why = stop ? `; the run stopped: ${sanitizer.text(stop.message, SHOWN_CHARS.message)}` : ''
   const annotated = Math.min(MAX_ID_ANNOTATIONS, Math.max(0, failed.length - 1))
   const rest = failed.length - 1 - annotated
   const more = annotated
     ? `; ${annotated} more failure${annotated === 1 ? ' is' : 's are'} annotated${rest > 0 ? `, ${rest} more ${rest === 1 ? 'is' : 'are'} only in the results output` : ''}`
     : ''
+  const head = `${operation}: ${counts.join(', ')} of ${results.length} ${noun}s`
+  // The stop's text is the first's error when the first stopped the run (a 429): said once.
+  if (stop?.id === first.id && stop.message === first.error)
+    return `${head}; the run stopped at ${firstText}${more}`
+  const why = stop ? `; the run stopped: ${sanitizer.text(stop.message, SHOWN_CHARS.message)}` : ''
   const lead = failed.length ? 'First failure' : 'First'
-  return `${operation}: ${counts.join(', ')} of ${results.length} ${noun}s${why}. ${lead}: ${firstText}${more}`
+  return `${head}${why}. ${lead}: ${firstText}${more}`
 }
 
 /**
@@ -655,7 +700,7 @@ export function verdictStatus(outcome: RunOutcome): number | undefined {
   // A 503 that stopped the run as a 429 would (DigiCert said "later") keeps its own status.
   if (stop?.reason === 'rate-limited')
     return outcome.results.find(r => r.id === stop.id)?.status === 503 ? 503 : 429
-  const failure = outcome.results.find(r => !isFine(r) && r.attempts > 0)
+  const failure = outcome.results.find(r => !isFine(r) && requestsOf(r) > 0)
   // A failure without an HTTP error (no answer, an order not issued) has no status: never 2xx.
   if (failure) return failure.status ?? undefined
   if (outcome.results.some(r => !isFine(r))) return undefined
@@ -677,7 +722,7 @@ export function dryRunLog({
       `each request carries X-DC-DEVKEY (the API key, not shown) and Accept: application/json`,
       body === undefined
         ? 'each call is sent without a body'
-        : `each call sends Content-Type: application/json and this body:\n${JSON.stringify(body, null, 2)}`
+        : `each call sends Content-Type: application/json and this body:\n${shownJson({ value: body, indent: 2 })}`
     ],
     group: {
       title: `the requests that would be made (${requests.length})`,
@@ -705,7 +750,7 @@ export function summaryHtml({ context, outcome, planned, sanitizer }: RunReportI
   )
   if (outcome.stop)
     parts.push(
-      `<p>${escape(`The run stopped: ${sanitizer.text(outcome.stop.message, SHOWN_CHARS.error)}`)}</p>`
+      `<p>${prose(`The run stopped: ${sanitizer.text(outcome.stop.message, SHOWN_CHARS.error)}`)}</p>`
     )
   const shown = detailsShown(context)
   parts.push(
@@ -725,7 +770,7 @@ export function summaryHtml({ context, outcome, planned, sanitizer }: RunReportI
       .slice(0, MAX_SUMMARY_WARNINGS)
       .concat(more > 0 ? [`and ${more} more warnings`] : [])
     parts.push(
-      `<p><strong>Warnings</strong></p><ul>${items.map(w => `<li>${escape(sanitizer.text(w, SHOWN_CHARS.detail))}</li>`).join('')}</ul>`
+      `<p><strong>Warnings</strong></p><ul>${items.map(w => `<li>${prose(sanitizer.text(w, SHOWN_CHARS.detail))}</li>`).join('')}</ul>`
     )
   }
   parts.push(summaryTable({ context, outcome, planned, sanitizer }))
@@ -770,11 +815,12 @@ function summaryTable({ context, outcome, planned, sanitizer }: RunReportInput):
       ...(context.dryRun
         ? [(stepsById.get(result.id) ?? []).map(s => `${s.method} ${s.url}`).join(' → ')]
         : [
-            result.status === null ? '—' : String(result.status),
-            outcomeText(result, context.idInput)
+            // A skipped ID's status was its look-up's: no send's, so none is shown.
+            result.status === null || result.fate === 'skipped' ? '—' : String(result.status),
+            outcomeText(result)
           ])
     ]
-    const row = `<tr>${cells.map(c => `<td>${escape(sanitizer.text(c, SHOWN_CHARS.error))}</td>`).join('')}</tr>`
+    const row = `<tr>${cells.map(c => `<td>${prose(sanitizer.text(c, SHOWN_CHARS.error))}</td>`).join('')}</tr>`
     bytes += Buffer.byteLength(row)
     rows.push(row)
     shown++
@@ -793,18 +839,26 @@ function idsOf(results: IdResult[], fate: Fate): string {
     .join(',')
 }
 
-function outcomeText(result: IdResult, idInput: IdInput): string {
-  // An order, file, serial, thumbprint or common name costs a look-up before its call (at least):
-  // more requests than that were polls, retries or further steps of the look-up chain.
-  const fewest = idInput === 'certificate-id' ? 1 : 2
+function outcomeText(result: IdResult): string {
   if (result.fate === 'skipped') return `⏭ ${result.skipReason ?? 'skipped'}`
+  // Retries of the send after a 429 or 503 (look-ups are no retries).
+  const retries = result.attempts - 1
   if (isDelivered(result))
-    return result.attempts > fewest ? `✅ sent (${result.attempts} requests)` : '✅ sent'
+    return retries > 0 ? `✅ sent (after ${retries} retr${retries === 1 ? 'y' : 'ies'})` : '✅ sent'
   return `${result.fate === 'unsent' ? '⏸' : '❌'} ${result.error ?? 'failed'}`
 }
 
 function escape(text: string): string {
   return text.replace(/[&<>"'|`*_[\]\\]/g, c => `&#${c.charCodeAt(0)};`)
+}
+
+/**
+ * Text for the summary: escaped, then each backtick-delimited span as code (`region` becomes
+ * <code>region</code>). Escaped first, so that nothing of the text but such a span becomes markup;
+ * a lone or empty pair of backticks stays as written. Logs and outputs keep the backticks.
+ */
+function prose(text: string): string {
+  return escape(text).replace(/&#96;(.+?)&#96;/g, '<code>$1</code>')
 }
 
 /** The report of input problems: every output (results is []), the problems listed, the verdict. */
@@ -899,6 +953,7 @@ function nothingSentReport({
     outcome: 'unsent',
     status: null,
     attempts: 0,
+    lookups: 0,
     error: `not attempted: ${why}`
   }))
   const bounded = boundedResults({ entries: results })
@@ -916,7 +971,7 @@ function nothingSentReport({
     warnings: bounded.warnings,
     summary: [
       `<h2>DigiCert CertCentral: ${escape(heading)}</h2>`,
-      `<ul>${problems.map(p => `<li>${escape(sanitizer.text(p, SHOWN_CHARS.problem))}</li>`).join('')}</ul>`
+      `<ul>${problems.map(p => `<li>${prose(sanitizer.text(p, SHOWN_CHARS.problem))}</li>`).join('')}</ul>`
     ].join('\n'),
     errors: []
   }

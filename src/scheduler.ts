@@ -49,7 +49,7 @@ import {
   type Operation,
   type Target
 } from './operations.js'
-import { knownFields, type IdResult, type RunOutcome } from './outcome.js'
+import { knownFields, requestsOf, type IdResult, type RunOutcome } from './outcome.js'
 import { Pacer, Slots, seconds } from './pacer.js'
 
 export const MAX_IN_FLIGHT = 4
@@ -127,6 +127,7 @@ type Progress = Pick<
   | 'file'
 > & {
   attempts: number
+  lookups: number
   status: number | null
 }
 
@@ -168,8 +169,6 @@ class Run {
   /** Requests on the wire, and who waits for there to be none (see `request`). */
   private inFlight = 0
   private readonly quietWaiters: (() => void)[] = []
-  /** Attempts of each ID per request kind, for the debug lines: a first send is attempt 1. */
-  private readonly kindAttempts = new WeakMap<Progress, Partial<Record<RequestKind, number>>>()
   private readonly onCancel = (): void => this.stop({ event: 'cancelled' })
   /** When each order looked up by order ID was issued, for issued-within. */
   private readonly issuedOf = new Map<string, string>()
@@ -213,12 +212,12 @@ class Run {
     const result = await this.handle(target)
     if (result.fate === 'sent') this.log.info(`${this.noun} ${id}: sent (HTTP ${result.status})`)
     else if (result.fate === 'skipped') this.log.info(`${this.noun} ${id}: ${result.skipReason}`)
-    else if (result.attempts > 0) this.log.info(`${this.noun} ${id}: ${result.error}`)
+    else if (requestsOf(result) > 0) this.log.info(`${this.noun} ${id}: ${result.error}`)
     return result
   }
 
   private async handle({ id, known }: Target): Promise<IdResult> {
-    const progress: Progress = { attempts: 0, status: null, ...knownFields(known) }
+    const progress: Progress = { attempts: 0, lookups: 0, status: null, ...knownFields(known) }
     const { operation, body, cancel, idInput, waitSeconds, issuedWithinSeconds } = this.options
     const spec = OPERATIONS[operation]
     // A file's issue date is known without a request.
@@ -350,10 +349,8 @@ class Run {
         if (this.history.silent > 0) await this.untilNoneInFlight()
         // The run stopped while this request waited for its turn: nothing new starts.
         if (this.outcome.stop) return undefined
-        progress.attempts++
-        const counts = this.kindAttempts.get(progress) ?? {}
-        const attempt = (counts[kind] ?? 0) + 1
-        this.kindAttempts.set(progress, { ...counts, [kind]: attempt })
+        // Counted by kind: the result's attempts (sends) and lookups, and the debug lines' attempt.
+        const attempt = ++progress[kind === 'send' ? 'attempts' : 'lookups']
         this.inFlight++
         let answer: T | CertCentralError
         let sleepMs: number
@@ -558,7 +555,7 @@ class Run {
   private stopped(id: string, progress: Progress): IdResult {
     this.waiting.delete(id)
     const stop = this.outcome.stop as RunStop
-    const error = unsentError({ stop, noun: this.noun, attempts: progress.attempts })
+    const error = unsentError({ stop, noun: this.noun, attempts: requestsOf(progress) })
     return { id, fate: 'unsent', ...progress, error }
   }
 }

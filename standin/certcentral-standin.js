@@ -16,7 +16,7 @@ import { createServer as createHttpsServer } from 'node:https'
 import { pathToFileURL } from 'node:url'
 import { EMPTY_ACCOUNT, parseAccount, readAccountFile } from './account.js'
 import { DEFAULT_ACCOUNT } from './default-account.js'
-import { FAULTS, faultEntry } from './faults.js'
+import { FAULTS, RATE_LIMITED_BODY, faultEntry } from './faults.js'
 import { resourceOf } from './resources.js'
 import { UsageError, integerArg } from './usage.js'
 
@@ -95,6 +95,8 @@ export const INVALID_KEY_HEADERS = {
  * @property {import('./account.js').CertificateAccount} certificates  the orders and certificates
  *   of issue 17 (an account order answers Order info instead of a script of the same ID)
  * @property {{ limit: number, windowMs: number }[]} rateLimits
+ * @property {{ left: number, retryAfter?: string }} limitedFirst  requests still to answer 429
+ *   (rateLimitFirst), whatever the ID, and the Retry-After they carry
  * @property {string} pathPrefix  before /services/v2 in every path ('' by default)
  * @property {number[]} arrivals  when each request past the recording arrived
  * @property {RecordedRequest[]} requests
@@ -111,6 +113,8 @@ export const INVALID_KEY_HEADERS = {
  * @param {unknown} [options.account]  orders with certificates, duplicates and reissues, in the
  *   format of --account (checked by parseAccount); none by default
  * @param {{ limit: number, windowMs: number }[]} [options.rateLimits]  answer 429 past these windows
+ * @param {RateLimitFirst} [options.rateLimitFirst]  answer the first `count` requests 429
+ *   request_limit_exceeded, whatever the ID (with Retry-After `retryAfter` when given), then serve
  * @param {{ key: string | Buffer, cert: string | Buffer }} [options.tls]  serve HTTPS
  * @param {string} [options.pathPrefix]  served before /services/v2 (e.g. `/t0k3n`, a gateway's
  *   token in the path): baseUrl holds it, and a request without it is off every route
@@ -127,6 +131,12 @@ export async function startStandIn(options = {}) {
     served: new Map(),
     certificates: options.account === undefined ? EMPTY_ACCOUNT : parseAccount(options.account),
     rateLimits: options.rateLimits ?? [],
+    limitedFirst: {
+      left: options.rateLimitFirst?.count ?? 0,
+      ...(options.rateLimitFirst?.retryAfter === undefined
+        ? {}
+        : { retryAfter: options.rateLimitFirst.retryAfter })
+    },
     pathPrefix: options.pathPrefix ?? '',
     arrivals: [],
     requests: [],
@@ -341,6 +351,16 @@ function answer({ account, req, res, id, text, fault }) {
   if (pastRateLimit(account)) {
     return errors(429, 'request_limit_exceeded', 'Service unavailable, please limit request volume')
   }
+  const { limitedFirst } = account
+  if (limitedFirst.left > 0) {
+    limitedFirst.left--
+    const { retryAfter } = limitedFirst
+    return reply(
+      429,
+      RATE_LIMITED_BODY,
+      retryAfter === undefined ? {} : { 'Retry-After': retryAfter }
+    )
+  }
   // Below the prefix only: a request without it is off every route.
   const prefix = account.pathPrefix
   const path = full.startsWith(`${prefix}/`) ? full.slice(prefix.length) : ''
@@ -459,6 +479,26 @@ export function parseFaultSpec(spec) {
   return [id, fault]
 }
 
+/**
+ * How many requests the stand-in answers 429 first, whatever the ID, and with which Retry-After.
+ * @typedef {{ count: number, retryAfter?: string }} RateLimitFirst
+ */
+
+/**
+ * `N[:RETRY_AFTER]` of --rate-limit-first, e.g. `7:1`, `3`, `1:Wed, 21 Oct 2026 07:28:00 GMT`.
+ * @param {string} value
+ * @returns {RateLimitFirst}
+ */
+export function parseRateLimitFirst(value) {
+  const what = `--rate-limit-first ${value}`
+  const colon = value.indexOf(':')
+  const count = integerArg(what, colon === -1 ? value : value.slice(0, colon), 1, 1_000_000)
+  if (colon === -1) return { count }
+  const retryAfter = value.slice(colon + 1)
+  if (retryAfter === '') throw new UsageError(`${what}: an empty Retry-After; omit ":" for none`)
+  return { count, retryAfter }
+}
+
 const ORDER_SPEC = 'ID=STATUS[*N][,STATUS[*N]...][:CERTID]'
 
 /**
@@ -536,6 +576,11 @@ ${FAULT_KINDS.map(k => faultHelp(k)).join('\n')}
                          "list_ignores_common_name" makes filters[common_name] keep every
                          order); without it, a built-in account of orders
                          8001 to 8005
+  --rate-limit-first N[:RETRY_AFTER]
+                         answer the first N requests, whatever the ID, 429 request_limit_exceeded
+                         (with a Retry-After header when given: seconds or a date), then serve as
+                         usual: a 429 that clears, e.g. for the README's "Sending the rest again
+                         after a 429" end to end
   --latency-ms MS        wait MS before every answer
   --tls-cert FILE        serve HTTPS with this certificate (PEM); needs --tls-key
   --tls-key FILE         the certificate's private key (PEM)
@@ -549,6 +594,7 @@ const OPTIONS = [
   '--fault',
   '--order',
   '--account',
+  '--rate-limit-first',
   '--latency-ms',
   '--tls-cert',
   '--tls-key',
@@ -564,6 +610,7 @@ const OPTIONS = [
  * @property {Record<string, Fault>} faults
  * @property {Record<string, OrderScript>} orders
  * @property {string | undefined} account  the --account file
+ * @property {RateLimitFirst | undefined} rateLimitFirst
  * @property {number} latencyMs
  * @property {string | undefined} tlsCert
  * @property {string | undefined} tlsKey
@@ -583,6 +630,7 @@ export function parseArgs(args) {
     faults: {},
     orders: {},
     account: undefined,
+    rateLimitFirst: undefined,
     latencyMs: 0,
     tlsCert: undefined,
     tlsKey: undefined,
@@ -611,6 +659,7 @@ export function parseArgs(args) {
       const [id, script] = parseOrderSpec(value)
       cli.orders[id] = script
     } else if (name === '--account') cli.account = value
+    else if (name === '--rate-limit-first') cli.rateLimitFirst = parseRateLimitFirst(value)
     else if (name === '--latency-ms') cli.latencyMs = integerArg(name, value, 0, 600_000)
     else if (name === '--tls-cert') cli.tlsCert = value
     else if (name === '--tls-key') cli.tlsKey = value
@@ -666,6 +715,7 @@ async function main() {
       orders: cli.orders,
       account: accountJson,
       latencyMs: cli.latencyMs,
+      ...(cli.rateLimitFirst ? { rateLimitFirst: cli.rateLimitFirst } : {}),
       ...(tls ? { tls } : {}),
       ...(cli.hostname ? { hostname: cli.hostname } : {})
     })

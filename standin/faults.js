@@ -11,6 +11,13 @@ export const REDIRECT_DEFAULT = 'http://127.0.0.1:1/services/v2/redirected'
 export const SIGN_IN_PAGE =
   '<!DOCTYPE html><html><head><title>Sign in</title></head><body><form action="/login" method="post"><input name="user"><input name="password" type="password"><button>Sign in</button></form></body></html>'
 
+/** DigiCert's 429 body: a rate-limit fault's, and --rate-limit-first's. */
+export const RATE_LIMITED_BODY = JSON.stringify({
+  errors: [
+    { code: 'request_limit_exceeded', message: 'Service unavailable, please limit request volume' }
+  ]
+})
+
 /** The forms an echo-key fault writes the key in. */
 export const ECHO_FORMS = /** @type {const} */ (['json', 'base64', 'base64url', 'hex', 'percent'])
 /** @typedef {(typeof ECHO_FORMS)[number]} EchoForm */
@@ -110,19 +117,7 @@ export const FAULTS = [
       if (arg === '') throw new UsageError(`${what}: an empty Retry-After; omit ":" for none`)
       return arg === undefined ? { kind: 'rate-limit' } : { kind: 'rate-limit', retryAfter: arg }
     },
-    act: ({ fault, reply }) =>
-      reply(
-        429,
-        JSON.stringify({
-          errors: [
-            {
-              code: 'request_limit_exceeded',
-              message: 'Service unavailable, please limit request volume'
-            }
-          ]
-        }),
-        retryHeaders(fault)
-      )
+    act: ({ fault, reply }) => reply(429, RATE_LIMITED_BODY, retryHeaders(fault))
   }),
   fault({
     kind: 'unavailable',

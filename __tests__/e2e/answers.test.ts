@@ -106,6 +106,7 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
         outcome: 'failed',
         status: 200,
         attempts: 1,
+        lookups: 0,
         error
       })
     })

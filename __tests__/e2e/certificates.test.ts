@@ -210,6 +210,8 @@ function found(id: string, cert: TestCertificate, holding: Holding, extra = {}) 
     ok: true,
     outcome: 'sent',
     status: 204,
+    // one send; its look-ups counted apart
+    attempts: 1,
     certificate_id: String(holding.certificateId),
     order_id: String(holding.orderId),
     common_name: cert.commonName,
@@ -256,9 +258,7 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
       orderInfo(c.leaf.thumbprint),
       send(leaf?.certificateId ?? 0)
     ])
-    expect(resultsOf(result)).toEqual([
-      found(file, c.leaf, leaf as Holding, { file, attempts: expect.any(Number) })
-    ])
+    expect(resultsOf(result)).toEqual([found(file, c.leaf, leaf as Holding, { file, lookups: 1 })])
     expect(result.outputs).toMatchObject({ 'sent-ids': file, 'failed-ids': '', 'unsent-ids': '' })
     expect(result.summary).toContain(c.leaf.commonName)
     expect(result.summary).toContain(c.leaf.serial)
@@ -276,7 +276,7 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
     expect(resultsOf(result)).toEqual([
       found(files[0] as string, c.chain, holding, {
         file: files[0],
-        attempts: expect.any(Number)
+        lookups: 1
       })
     ])
     const warnings = messagesOf(result.stdout, 'warning')
@@ -301,9 +301,7 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
     expect(requests[2]).toContain(`filters[serial_number]=${c.duplicate.serial}`)
     expect(requests[3]).toContain('filters[common_name]=dup.example.com')
     expect(requests[3]).toContain('filters[status]=issued')
-    expect(resultsOf(result)).toEqual([
-      found(file, c.duplicate, holding, { file, attempts: expect.any(Number) })
-    ])
+    expect(resultsOf(result)).toEqual([found(file, c.duplicate, holding, { file, lookups: 5 })])
   })
 
   it('fails a certificate that is not in the account, after every look-up, and sends nothing', async () => {
@@ -323,6 +321,10 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
     expect(entry?.error).toContain(NOT_FOUND)
     expect(result.outputs).toMatchObject({ 'failed-ids': file, 'sent-ids': '' })
     expect(messagesOf(result.stdout, 'error').join('\n')).toContain(NOT_FOUND)
+    // in the summary, the backtick span is code, not literal backticks
+    expect(result.summary).toContain(
+      'not found in this CertCentral account (check <code>region</code>)'
+    )
   })
 
   it.each([
@@ -407,7 +409,7 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
     expect(result.outputs['sent-ids']).toBe(certsInOrder.map(cert => cert.serial).join(','))
     expect(resultsOf(result)).toEqual(
       certsInOrder.map((cert, i) =>
-        found(cert.serial, cert, holdings[i] as Holding, { attempts: expect.any(Number) })
+        found(cert.serial, cert, holdings[i] as Holding, { lookups: 1 })
       )
     )
   })
@@ -454,7 +456,7 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
     expect(older.certificateId).not.toBe(newer.certificateId)
     // the order list names no thumbprint, so none is reported
     const expected: Record<string, unknown> = found('renewed.example.com', c.newer, newer, {
-      attempts: expect.any(Number)
+      lookups: 1
     })
     delete expected.thumbprint
     expect(resultsOf(result)).toEqual([expected])
@@ -478,6 +480,10 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
       'failed-ids': '',
       'unsent-ids': ''
     })
+    // no HTTP status: the look-up's 200 is no send's; issued-within as written, in days
+    expect(result.summary).toMatch(
+      /<td>—<\/td><td>⏭ issued on \d{4}-\d\d-\d\d, longer ago than issued-within \(1 d\): skipped, not sent<\/td><\/tr>/
+    )
   })
 
   it('skips a file by its own validity, without a request', async () => {
@@ -488,6 +494,7 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
     expect(standIn.requests.length).toBe(before)
     expect(resultsOf(result)).toMatchObject([{ id: file, outcome: 'skipped' }])
     expect(result.outputs['skipped-ids']).toBe(file)
+    expect(result.summary).toContain('longer ago than issued-within (7 d): skipped, not sent')
   })
 
   it('dry-runs a file: its common name, serial and expiry, and no request', async () => {
@@ -500,7 +507,7 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
     for (const fact of [c.leaf.commonName, c.leaf.serial, c.leaf.validTill])
       expect(result.summary).toContain(fact)
     // and the look-ups it would make, in the log
-    expect(result.stdout).toContain(`${standIn.origin}/…/order/certificate/${c.leaf.thumbprint}`)
+    expect(result.stdout).toContain(`${standIn.baseUrl}/order/certificate/${c.leaf.thumbprint}`)
     expect(resultsOf(result)).toMatchObject([{ id: file, outcome: 'validated', status: null }])
   })
 
@@ -593,7 +600,7 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
     expect(failed.length).toBeLessThanOrEqual(4)
     expect(unsent.length).toBe(ids.length - failed.length)
     for (const entry of failed) {
-      expect(entry).toMatchObject({ status: 404, attempts: 1, hint: URL_HINT })
+      expect(entry).toMatchObject({ status: 404, attempts: 0, lookups: 1, hint: URL_HINT })
       expect(entry.error).toContain(URL_HINT)
       expect(entry.error).not.toContain(NOT_FOUND)
     }
@@ -656,7 +663,9 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
     expect(result.code).toBe(0)
     expectCleanRun(result, standIn.apiKey)
     expect(requestsSince(before)).toEqual([seal(Number(id))])
-    expect(resultsOf(result)).toEqual([{ id, ok: true, outcome: 'sent', status: 204, attempts: 1 }])
+    expect(resultsOf(result)).toEqual([
+      { id, ok: true, outcome: 'sent', status: 204, attempts: 1, lookups: 0 }
+    ])
     expect(result.outputs['sent-ids']).toBe(id)
   })
 })

@@ -135,7 +135,9 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath, version) => {
       'skipped-ids': '',
       'retry-after': ''
     })
-    expect(resultsOf(result)).toEqual([{ id, ok: true, outcome: 'sent', status: 204, attempts: 1 }])
+    expect(resultsOf(result)).toEqual([
+      { id, ok: true, outcome: 'sent', status: 204, attempts: 1, lookups: 0 }
+    ])
     const requests = requestsFor(standIn, id)
     expect(requests).toHaveLength(1)
     expect(requests[0]).toMatchObject({
@@ -187,7 +189,7 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath, version) => {
     expect(seal?.headers['content-type']).toBeUndefined()
     expect([undefined, '0']).toContain(seal?.headers['content-length'])
     expect(resultsOf(result)).toMatchObject([
-      { id, ok: true, outcome: 'sent', status: 204, attempts: 1 }
+      { id, ok: true, outcome: 'sent', status: 204, attempts: 1, lookups: 0 }
     ])
     expect(result.outputs['sent-ids']).toBe(id)
     expect(result.summary).toContain('the API key&#39;s owner')
@@ -205,16 +207,16 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath, version) => {
     expect(result.code).toBe(0)
     expectCleanRun(result, standIn.apiKey)
     expect(standIn.requests.length).toBe(before)
-    // api-url as its origin only (its path may hold a gateway's token)
-    const base = `${standIn.origin}/…`
+    // api-url whole: its path is /services/v2 (only another path may hold a gateway's token)
+    const base = standIn.baseUrl
     expect(groupLines(result.stdout)).toEqual([
       `GET ${base}/order/certificate/${a} → then PUT ${base}/certificate/{certificate.id}/sendemail`,
       `GET ${base}/order/certificate/${b} → then PUT ${base}/certificate/{certificate.id}/sendemail`
     ])
     expect(count(result.stdout, '"certificate_collect_format": "attachment"')).toBe(1)
     expect(resultsOf(result)).toEqual([
-      { id: a, ok: true, outcome: 'validated', status: null, attempts: 0 },
-      { id: b, ok: true, outcome: 'validated', status: null, attempts: 0 }
+      { id: a, ok: true, outcome: 'validated', status: null, attempts: 0, lookups: 0 },
+      { id: b, ok: true, outcome: 'validated', status: null, attempts: 0, lookups: 0 }
     ])
     expect(result.outputs).toMatchObject({
       'status-code': '',
@@ -223,6 +225,53 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath, version) => {
       'unsent-ids': ''
     })
     expect(result.summary).toContain('(dry run)')
+  })
+
+  it('dry-run: the URL of region eu shown whole, a path of api-url hidden everywhere', async () => {
+    const id = freshId()
+    const dryRun = (more: Record<string, string>) =>
+      run({
+        operation: 'send-certificate',
+        'certificate-id': id,
+        emails: 'ops@example.com',
+        'dry-run': 'true',
+        ...more
+      })
+    const eu = await dryRun({ region: 'eu', 'api-url': '' })
+    expect(eu.code).toBe(0)
+    expectCleanRun(eu, standIn.apiKey)
+    const whole = `PUT https://certcentral.digicert.eu/services/v2/certificate/${id}/sendemail`
+    expect(groupLines(eu.stdout)).toEqual([whole])
+    expect(eu.summary).toContain(`<td>${whole}</td>`)
+    const gateway = await dryRun({ 'api-url': 'https://gw.example/t0k3n/services/v2' })
+    expect(gateway.code).toBe(0)
+    expectCleanRun(gateway, standIn.apiKey)
+    const hidden = `PUT https://gw.example/…/certificate/${id}/sendemail`
+    expect(groupLines(gateway.stdout)).toEqual([hidden])
+    expect(gateway.summary).toContain(`<td>${hidden}</td>`)
+    for (const written of [gateway.stdout, JSON.stringify(gateway.outputs), gateway.summary])
+      expect(written).not.toContain('t0k3n')
+  })
+
+  it('a 429 that stops the run: every annotation says each thing once', async () => {
+    const [before, limited, after] = [freshId(), freshId(), freshId()]
+    standIn.setFault(limited, { kind: 'rate-limit', retryAfter: '30' })
+    const result = await run({
+      operation: 'send-certificate',
+      'certificate-id': `${before},${limited},${after}`,
+      emails: 'ops@example.com'
+    })
+    expect(result.code).toBe(1)
+    expectCleanRun(result, standIn.apiKey)
+    const error =
+      'HTTP 429: DigiCert rate-limited this API key (request_limit_exceeded: Service unavailable, please limit request volume); it asked to wait 30 s'
+    const annotations = workflowCommands(result.stdout).filter(c =>
+      ['error', 'warning', 'notice'].includes(c.name)
+    )
+    expect(annotations.map(c => `${c.name}: ${c.data}`)).toEqual([
+      `error: send-certificate: 1 not sent (unsent-ids) of 3 certificates; the run stopped at certificate ${limited}: ${error}`
+    ])
+    expect(result.outputs).toMatchObject({ 'status-code': '429', 'retry-after': '30' })
   })
 
   it('reports every input problem in one error, writes the outputs and sends nothing', async () => {
@@ -252,6 +301,11 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath, version) => {
       expect(errors[0]?.data).toContain(problem)
       expect(result.summary).toContain(problem.replace(/"/g, '&#34;'))
     }
+    // in action.yml's order of inputs, in the verdict and the summary alike
+    const positions = (text: string, quote: string): number[] =>
+      problems.map(problem => text.indexOf(problem.replace(/"/g, quote)))
+    for (const at of [positions(errors[0]?.data ?? '', '"'), positions(result.summary, '&#34;')])
+      expect(at).toEqual([...at].sort((a, b) => a - b))
     expect(result.outputs).toEqual({
       'status-code': '',
       results: '[]',
@@ -279,7 +333,7 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath, version) => {
     expect(plans).toHaveLength(1)
     expect(plans[0]?.data).toContain(`"ids":["${id}"]`)
     expect(plans[0]?.data).not.toMatch(/apiKey|api-key/)
-    const base = escapeRegExp(`${standIn.origin}/…`)
+    const base = escapeRegExp(`${standIn.baseUrl}`)
     expect(debug.map(c => c.data)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
@@ -325,7 +379,8 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath, version) => {
         ok: true,
         outcome: 'sent',
         status: 204,
-        attempts: 2,
+        attempts: 1,
+        lookups: 1,
         certificate_id: String(certificate),
         common_name: 'www.example.com',
         valid_till: '2027-06-01'
@@ -335,6 +390,26 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath, version) => {
     expect(result.summary).toContain(
       `<tr><td>${id}</td><td>${certificate}</td><td>www.example.com</td><td>2027-06-01</td><td>204</td>`
     )
+  })
+
+  it('an order whose send got a 429 once: attempts counts the sends, lookups the look-up', async () => {
+    const id = freshId()
+    const certificate = 8_100_000 + (Number(id) % 100_000)
+    standIn.setOrder(id, { certificateId: certificate, commonName: 'retried.example.com' })
+    standIn.setFault(String(certificate), { kind: 'rate-limit', retryAfter: '1', times: 1 })
+    const result = await run({
+      operation: 'send-certificate',
+      'order-id': id,
+      emails: 'ops@example.com',
+      'max-retries': '1'
+    })
+    expect(result.code).toBe(0)
+    expectCleanRun(result, standIn.apiKey)
+    expect(resultsOf(result)).toMatchObject([
+      { id, outcome: 'sent', status: 204, attempts: 2, lookups: 1 }
+    ])
+    // one retry of the send; the look-up is no retry
+    expect(result.summary).toContain('<td>204</td><td>✅ sent (after 1 retry)</td></tr>')
   })
 
   it('fails a rejected order with its status and never polls it again', async () => {
@@ -356,7 +431,8 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath, version) => {
       id,
       ok: false,
       outcome: 'failed',
-      attempts: 1,
+      attempts: 0,
+      lookups: 1,
       order_status: 'rejected',
       common_name: 'rejected.example.com'
     })
@@ -431,7 +507,8 @@ describe('send when issued', () => {
           ok: true,
           outcome: 'sent',
           status: 204,
-          attempts: 4,
+          attempts: 1,
+          lookups: 3,
           certificate_id: '7700001',
           common_name: 'later.example.com',
           valid_till: '2027-09-30'
@@ -572,7 +649,7 @@ describe('10,000 IDs', () => {
     const lines = groupLines(result.stdout)
     expect(lines).toHaveLength(10_000)
     const pattern = new RegExp(
-      `^PUT ${escapeRegExp(`${standIn.origin}/…`)}/certificate/(\\d+)/sendemail$`
+      `^PUT ${escapeRegExp(`${standIn.baseUrl}`)}/certificate/(\\d+)/sendemail$`
     )
     expect(lines.every(line => pattern.test(line))).toBe(true)
     expect(lines.map(line => pattern.exec(line)?.[1])).toEqual(ids)

@@ -80,7 +80,13 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, binary) => {
       const { run, results } = checkBatch(await running, [id], { exitWithinMs: 15_000 })
       expect(run.code).toBe(1)
       expect(requestsFor(standIn, id).map(r => r.method)).toEqual(['GET'])
-      expect(results[0]).toMatchObject({ id, ok: false, outcome: 'unsent', attempts: 1 })
+      expect(results[0]).toMatchObject({
+        id,
+        ok: false,
+        outcome: 'unsent',
+        attempts: 0,
+        lookups: 1
+      })
       const said = 'cancelled while a look-up was in flight: nothing was sent; send it again'
       expect(results[0]?.error).toBe(said)
       expect(run.outputs).toMatchObject({ 'unsent-ids': id, 'failed-ids': '', 'sent-ids': '' })
@@ -155,7 +161,7 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, binary) => {
         { node: binary() }
       )
       expect(run.code).toBe(0)
-      const reason = 'issued on 2020-03-01, longer ago than issued-within (24 h): skipped, not sent'
+      const reason = 'issued on 2020-03-01, longer ago than issued-within (1 d): skipped, not sent'
       expect(results[0]).toMatchObject({ id, ok: true, outcome: 'skipped', reason })
       expect(results[0]).not.toHaveProperty('error')
       expect(run.stdout).toContain(`order ${id}: ${reason}`)
@@ -179,7 +185,7 @@ describe("7. a long outage still stops a wait (this machine's node)", () => {
     )
     expect(run.code).toBe(1)
     expect(requestsFor(standIn, id)).toHaveLength(10)
-    expect(results[0]).toMatchObject({ id, ok: false, outcome: 'unsent', attempts: 10 })
+    expect(results[0]).toMatchObject({ id, ok: false, outcome: 'unsent', attempts: 0, lookups: 10 })
     expect(results[0]?.error).toMatch(/^not sent: CertCentral gave no answer to 3 requests/)
     expect(run.outputs).toMatchObject({ 'unsent-ids': id, 'failed-ids': '', 'sent-ids': '' })
     expect(run.summary).toMatch(

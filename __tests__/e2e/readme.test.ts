@@ -3,7 +3,8 @@
 // nothing of the user's (a renewal script, a checkout) run as written, through
 // __tests__/support/workflow.ts, with this action's `uses:` run as dist/index.js against the
 // stand-in. The retry recipe runs against faults: a 429, a 404, a refused key, a Retry-After of a
-// day; its job must end red unless every ID was sent. The certificate-file recipe runs in a
+// day; its job must end red unless every ID was sent. Its success path runs against a 429 that
+// clears (the stand-in's rate-limit-first: the first 7 requests, whatever the ID). The certificate-file recipe runs in a
 // workspace where a script standing in for certbot leaves the stand-in's built-in certificate; the
 // daily schedule runs three days running (the action's wall clock moved on a day each time).
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -18,7 +19,8 @@ import {
   DEMO_CA_PEM,
   DEMO_CERTIFICATE_PEM,
   startStandIn,
-  type Fault
+  type Fault,
+  type RateLimitFirst
 } from '../../standin/certcentral-standin.js'
 import { runAction } from '../../standin/run-action.js'
 import type { Account } from '../support/certificates.js'
@@ -172,12 +174,24 @@ describe.each(RUNTIMES)('README recipes run as written, dist/index.js under %s',
     clockAheadMs = undefined
   })
 
-  /** The stand-in with these faults (and account), and this action pointed at it. */
+  /** The stand-in with these faults (and account, or 429s first), and this action pointed at it. */
   async function setUp(
     faults: Record<string, Fault> = {},
-    { account, workspace }: { account?: Account | typeof DEFAULT_ACCOUNT; workspace?: string } = {}
+    {
+      account,
+      workspace,
+      rateLimitFirst
+    }: {
+      account?: Account | typeof DEFAULT_ACCOUNT
+      workspace?: string
+      rateLimitFirst?: RateLimitFirst
+    } = {}
   ): Promise<ActionRunner> {
-    const started = await startStandIn({ faults, ...(account ? { account } : {}) })
+    const started = await startStandIn({
+      faults,
+      ...(account ? { account } : {}),
+      ...(rateLimitFirst ? { rateLimitFirst } : {})
+    })
     standIn = started
     return async inputs => {
       const ahead = clockAheadMs
@@ -229,6 +243,39 @@ describe.each(RUNTIMES)('README recipes run as written, dist/index.js under %s',
         sends(id).filter(r => r.status === 204),
         id
       ).toHaveLength(1)
+  })
+
+  it('retry recipe as written against a 429 that clears (--rate-limit-first 7:1): the rest sent after retry-after; green, each sent once', async () => {
+    // 3 IDs, max-retries 2: the first step's 7th 429 is an ID's third, so it is left unsent and
+    // the run stops; every later request is served, the second step's included
+    const action = await setUp({}, { rateLimitFirst: { count: 7, retryAfter: '1' } })
+    const job = await retry(action)
+    const first = step(job, 'send')
+    expect(first).toMatchObject({
+      outcome: 'failure',
+      outputs: { 'status-code': '429', 'retry-after': '1', 'failed-ids': '' }
+    })
+    const unsent = first.outputs['unsent-ids']?.split(',').filter(Boolean) ?? []
+    const sentFirst = first.outputs['sent-ids']?.split(',').filter(Boolean) ?? []
+    expect(unsent.length).toBeGreaterThan(0)
+    expect([...sentFirst, ...unsent].sort()).toEqual(IDS)
+    expect(step(job, 'wait').outcome).toBe('success')
+    expect(step(job, 'again')).toMatchObject({
+      outcome: 'success',
+      outputs: { 'sent-ids': unsent.join(','), 'unsent-ids': '', 'failed-ids': '' }
+    })
+    expect(last(job).outcome).toBe('success')
+    expect(job.result).toBe('success')
+    const requests = standIn?.requests ?? []
+    expect(requests.filter(r => r.status === 429)).toHaveLength(7)
+    for (const id of IDS)
+      expect(
+        sends(id).filter(r => r.status === 204),
+        id
+      ).toHaveLength(1)
+    // the wait step slept retry-after (1 s) between the first step's last request and the second's
+    const again = requests.length - unsent.length
+    expect((requests[again]?.at ?? 0) - (requests[again - 1]?.at ?? 0)).toBeGreaterThanOrEqual(1000)
   })
 
   it('retry recipe: a 404 skips the retry and fails the job, naming the ID', async () => {

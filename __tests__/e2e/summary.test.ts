@@ -135,7 +135,11 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('"…@example.com"')
     expect(result.stdout).toContain('"…@example.org"')
-    expect(result.stdout).toContain('a custom message (41 characters)')
+    // the message by count as a placeholder, not a JSON string that reads as the text sent
+    const placeholder = '<a custom message of 41 characters, not shown>'
+    expect(result.stdout).toContain(`"custom_message": ${placeholder}`)
+    expect(result.stdout).toContain(`"custom_message":${placeholder}`)
+    expect(result.stdout).not.toMatch(/"custom_message": ?"/)
     expect(result.stdout).toContain('::debug::plan: ')
     for (const hidden of ['ops@', 'pki@', 'Friday']) expect(result.stdout).not.toContain(hidden)
     expectCounted(result)

@@ -46,7 +46,7 @@ let connections = 0
 let server: http.Server
 let origin: string
 let baseUrl: string
-/** The base URL as the client shows it: its origin, then /… for the path. */
+/** The base URL as the client shows it: whole, its path being /services/v2 (no secret). */
 let shown: string
 
 /** Answers every request with this status, body and headers. */
@@ -81,7 +81,7 @@ beforeAll(async () => {
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   origin = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`
   baseUrl = `${origin}/services/v2`
-  shown = `${origin}/…`
+  shown = baseUrl
 })
 
 afterAll(async () => {

@@ -131,8 +131,8 @@ describe('run() against the stand-in', () => {
       'retry-after': ''
     })
     expect(JSON.parse(shown.results as string)).toEqual([
-      expect.objectContaining({ id: a, ok: true, status: 204, attempts: 1 }),
-      expect.objectContaining({ id: b, ok: true, status: 204, attempts: 1 })
+      expect.objectContaining({ id: a, ok: true, status: 204, attempts: 1, lookups: 0 }),
+      expect.objectContaining({ id: b, ok: true, status: 204, attempts: 1, lookups: 0 })
     ])
     const text = visible(summary())
     expect(text).toContain(a)
@@ -259,15 +259,14 @@ describe('run() against the stand-in', () => {
     expect(plan).toBeDefined()
     expect(plan).toContain('"operation":"send-certificate"')
     expect(plan).toContain(id)
-    // api-url as its origin only: a path may hold a gateway's token.
-    expect(plan).toContain(`"baseUrl":"${standIn.origin}/…"`)
-    expect(plan).not.toContain('/services/v2')
+    // api-url whole: its path is /services/v2, which holds no secret (a gateway's is hidden).
+    expect(plan).toContain(`"baseUrl":"${standIn.baseUrl}"`)
     expect(plan).not.toContain(standIn.apiKey)
     expect(plan).not.toMatch(/apiKey|api-key/)
     expect(debug).toContainEqual(
       expect.stringMatching(
         new RegExp(
-          `^PUT ${escapeRegExp(standIn.origin)}/…/certificate/${id}/sendemail attempt 1: HTTP 204\\b`
+          `^PUT ${escapeRegExp(standIn.baseUrl)}/certificate/${id}/sendemail attempt 1: HTTP 204\\b`
         )
       )
     )
@@ -280,7 +279,7 @@ describe('run() against the stand-in', () => {
         body: {
           emails: ['…@example.com', '…@example.org'],
           certificate_collect_format: 'attachment',
-          custom_message: 'a custom message (8 characters)'
+          custom_message: '<a custom message of 8 characters, not shown>'
         },
         details: [
           ['Recipients', '2 recipients at example.com, example.org'],
@@ -316,7 +315,10 @@ describe('run() against the stand-in', () => {
     })
     const plans = messages('debug').filter(line => line.startsWith('plan: '))
     expect(plans).toHaveLength(1)
-    const plan = JSON.parse((plans[0] as string).slice('plan: '.length)) as Record<string, unknown>
+    const text = (plans[0] as string).slice('plan: '.length)
+    // a message by count is a placeholder, never a JSON string: read here as the string it is not
+    expect(text).not.toContain('"custom_message":"<')
+    const plan = JSON.parse(text.replace(/:(<[^<>"]*>)/g, ':"$1"')) as Record<string, unknown>
     expect(plan).toMatchObject({ ...shown, summaryDetails: 'auto' })
     expect(messages('warning')).toEqual([])
   })
@@ -432,7 +434,7 @@ describe('run() against the stand-in', () => {
     expect(messages('warning')).toContainEqual(
       expect.stringMatching(new RegExp(`certificate ${id}: HTTP 429.*retry 1 of 1 in 30\\.0 s`))
     )
-    const url = escapeRegExp(`${standIn.origin}/…/certificate/${id}/sendemail`)
+    const url = escapeRegExp(`${standIn.baseUrl}/certificate/${id}/sendemail`)
     // Timed on the injected clock, which stands still while a request is out.
     expect(messages('debug')).toEqual(
       expect.arrayContaining([
@@ -516,6 +518,7 @@ describe('run() against the stand-in', () => {
         outcome: 'unsent',
         status: null,
         attempts: 0,
+        lookups: 0,
         error: 'not attempted: unexpected error: the clock broke ::error::spoofed'
       }))
     )
@@ -569,12 +572,19 @@ describe('run() against the stand-in', () => {
     expect(log()).not.toContain('GET ')
     for (const id of [a, b]) {
       expect(log()).toContain(
-        `POST ${standIn.origin}/…/order/certificate/${id}/site-seal/email-seal`
+        `POST ${standIn.baseUrl}/order/certificate/${id}/site-seal/email-seal`
       )
     }
     expect(log().split('"seal_size": "s"')).toHaveLength(2)
     expect(JSON.parse(outputs().results as string)).toEqual(
-      [a, b].map(id => ({ id, ok: true, outcome: 'validated', status: null, attempts: 0 }))
+      [a, b].map(id => ({
+        id,
+        ok: true,
+        outcome: 'validated',
+        status: null,
+        attempts: 0,
+        lookups: 0
+      }))
     )
     expect(outputs()).toMatchObject({ 'status-code': '', 'sent-ids': '', 'failed-ids': '' })
     expect(visible(summary())).toContain('(dry run)')
@@ -756,7 +766,7 @@ describe('run() with order IDs and issued-within', () => {
       })
       expect(process.exitCode).toBeUndefined()
       expect(log()).toContain(
-        `GET ${standIn.origin}/…/order/certificate/${id} → then POST ${standIn.origin}/…/order/certificate/${id}/site-seal/email-seal`
+        `GET ${standIn.baseUrl}/order/certificate/${id} → then POST ${standIn.baseUrl}/order/certificate/${id}/site-seal/email-seal`
       )
     }
   )
@@ -791,6 +801,7 @@ describe('run() with certificate files', () => {
         outcome: 'validated',
         status: null,
         attempts: 0,
+        lookups: 0,
         common_name: 'shop.example.com',
         serial_number: '0A1B2C',
         thumbprint: leaf.thumbprint,
@@ -798,9 +809,9 @@ describe('run() with certificate files', () => {
         file: 'live/shop/fullchain.pem'
       }
     ])
-    expect(log()).toContain(`GET ${standIn.origin}/…/order/certificate/${leaf.thumbprint}`)
+    expect(log()).toContain(`GET ${standIn.baseUrl}/order/certificate/${leaf.thumbprint}`)
     expect(log()).toContain(
-      `GET ${standIn.origin}/…/order/certificate?filters[common_name]=shop.example.com&filters[status]=issued&offset=0&limit=100`
+      `GET ${standIn.baseUrl}/order/certificate?filters[common_name]=shop.example.com&filters[status]=issued&offset=0&limit=100`
     )
     expect(summary()).toContain('<td>shop.example.com</td><td>0A1B2C</td>')
   })

@@ -725,12 +725,113 @@ describe('a proxy that never answers CONNECT', () => {
   })
 })
 
+describe('rate-limit-first: a 429 that clears', () => {
+  it('answers the first N requests 429, whatever the ID and route, then serves as usual', async () => {
+    const limited = await startStandIn({ rateLimitFirst: { count: 3, retryAfter: '1' } })
+    try {
+      const [a, b, c] = [freshId(), freshId(), freshId()]
+      const answers = []
+      for (const [method, path, body] of [
+        ['PUT', sendPath(a), sendBody],
+        ['GET', orderPath(b), undefined],
+        ['POST', sealPath(c), undefined],
+        ['PUT', sendPath(a), sendBody],
+        ['GET', orderPath(b), undefined],
+        ['POST', sealPath(c), undefined]
+      ] as const)
+        answers.push(await call(limited, method, path, body === undefined ? {} : { body }))
+      // its own list of requests is no request to CertCentral: it counts for nothing
+      expect((await call(limited, 'GET', '/_standin/requests')).status).toBe(200)
+      expect(answers.map(a => a.status)).toEqual([429, 429, 429, 204, 200, 204])
+      for (const answer of answers.slice(0, 3)) {
+        expect(answer.headers['retry-after']).toBe('1')
+        expect(JSON.parse(answer.body)).toEqual({
+          errors: [
+            {
+              code: 'request_limit_exceeded',
+              message: 'Service unavailable, please limit request volume'
+            }
+          ]
+        })
+      }
+      expect(limited.requests.map(r => r.status)).toEqual([429, 429, 429, 204, 200, 204])
+    } finally {
+      await limited.close()
+    }
+  })
+
+  it('sends no Retry-After when none is given, and is off by default', async () => {
+    const limited = await startStandIn({ rateLimitFirst: { count: 1 } })
+    try {
+      const first = await call(limited, 'PUT', sendPath(freshId()), { body: sendBody })
+      expect(first.status).toBe(429)
+      expect(first.headers['retry-after']).toBeUndefined()
+      expect((await call(limited, 'PUT', sendPath(freshId()), { body: sendBody })).status).toBe(204)
+    } finally {
+      await limited.close()
+    }
+    expect((await call(standIn, 'PUT', sendPath(freshId()), { body: sendBody })).status).toBe(204)
+  })
+
+  it('parses --rate-limit-first N[:RETRY_AFTER]', () => {
+    expect(parseArgs(['--rate-limit-first', '7:1'])).toMatchObject({
+      rateLimitFirst: { count: 7, retryAfter: '1' }
+    })
+    expect(parseArgs(['--rate-limit-first=2'])).toMatchObject({ rateLimitFirst: { count: 2 } })
+    expect(parseArgs(['--rate-limit-first=2']).rateLimitFirst).not.toHaveProperty('retryAfter')
+    expect(
+      parseArgs(['--rate-limit-first', '1:Wed, 21 Oct 2026 07:28:00 GMT']).rateLimitFirst
+    ).toEqual({ count: 1, retryAfter: 'Wed, 21 Oct 2026 07:28:00 GMT' })
+    expect(parseArgs([]).rateLimitFirst).toBeUndefined()
+  })
+
+  it.each([
+    ['0', /--rate-limit-first 0: expected a whole number from 1 to 1000000, not "0"/],
+    ['x:1', /--rate-limit-first x:1: expected a whole number from 1 to 1000000, not "x"/],
+    ['3:', /--rate-limit-first 3:: an empty Retry-After; omit ":" for none/]
+  ])('refuses --rate-limit-first %s in one plain line, exit 2', (value, message) => {
+    const run = standInCli('--rate-limit-first', value)
+    expect(run.status).toBe(2)
+    expect(run.stderr).toMatch(message)
+    expect(run.stderr.trim().split('\n')).toHaveLength(1)
+  })
+
+  it('the command line: 429 for the first 2 requests, then served, without a restart', async () => {
+    const child = spawn(
+      process.execPath,
+      ['standin/certcentral-standin.js', '--rate-limit-first', '2:1'],
+      { stdio: ['ignore', 'pipe', 'pipe'] }
+    )
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = ''
+        child.stdout.on('data', chunk => {
+          out += chunk
+          if (out.includes('\n')) resolve(out)
+        })
+        child.on('exit', code => reject(new Error(`exited ${code}`)))
+      })
+      const port = Number(
+        /^listening on http:\/\/127\.0\.0\.1:(\d+)\/services\/v2$/m.exec(line)?.[1]
+      )
+      const target = { port, apiKey: 'standin-api-key-0000' } as StandIn
+      const statuses = []
+      for (let i = 0; i < 3; i++)
+        statuses.push((await call(target, 'PUT', sendPath(freshId()), { body: sendBody })).status)
+      expect(statuses).toEqual([429, 429, 204])
+    } finally {
+      child.kill('SIGTERM')
+    }
+  })
+})
+
 describe('the command line', () => {
   it('prints usage with every option and fault kind for --help, exit 0', () => {
     const run = standInCli('--help')
     expect(run.status).toBe(0)
     for (const option of ['--port', '--key', '--fault', '--order', '--tls-cert', '--tls-key'])
       expect(run.stdout).toContain(option)
+    expect(run.stdout).toContain('--rate-limit-first N[:RETRY_AFTER]')
     for (const { kind, arg } of FAULT_KINDS)
       expect(run.stdout).toContain(arg ? `${kind}[:${arg}]` : kind)
   })

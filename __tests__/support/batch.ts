@@ -40,7 +40,8 @@ export const sent = (id: string): Result => ({
   ok: true,
   outcome: 'sent',
   status: 204,
-  attempts: 1
+  attempts: 1,
+  lookups: 0
 })
 
 export function batchRunner(context: BatchContext) {

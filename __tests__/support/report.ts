@@ -42,6 +42,7 @@ export const sent = (id: string, over: Partial<IdResult> = {}): IdResult => ({
   fate: 'sent',
   status: 204,
   attempts: 1,
+  lookups: 0,
   ...over
 })
 export const failed = (id: string, status: number | null, error: string): IdResult => ({
@@ -49,6 +50,7 @@ export const failed = (id: string, status: number | null, error: string): IdResu
   fate: 'failed',
   status,
   attempts: 1,
+  lookups: 0,
   error
 })
 export const notAttempted = (id: string, why = 'cancelled'): IdResult => ({
@@ -56,6 +58,7 @@ export const notAttempted = (id: string, why = 'cancelled'): IdResult => ({
   fate: 'unsent',
   status: null,
   attempts: 0,
+  lookups: 0,
   error: `not attempted: ${why}`
 })
 /** An ID DigiCert told to come back later (a 429 or a 503): unsent, with its status. */
@@ -64,13 +67,15 @@ export const later = (id: string, status: 429 | 503 = 429): IdResult => ({
   fate: 'unsent',
   status,
   attempts: 1,
+  lookups: 0,
   error: `HTTP ${status}: DigiCert asked to wait`
 })
 export const validated = (id: string): IdResult => ({
   id,
   fate: 'validated',
   status: null,
-  attempts: 0
+  attempts: 0,
+  lookups: 0
 })
 
 /** What `results` shows of an ID's result whose texts need no cutting. */

@@ -360,5 +360,6 @@ export const notAttempted = (id: string, error: string): IdResult => ({
   fate: 'unsent',
   status: null,
   attempts: 0,
+  lookups: 0,
   error
 })

@@ -518,15 +518,35 @@ describe('mayCarryKey', () => {
 describe('shownBase', () => {
   it.each([
     ['https://gw.example/t0k3n/services/v2', 'https://gw.example/…'],
-    ['https://www.digicert.com/services/v2', 'https://www.digicert.com/…'],
-    [REGION_BASE_URLS.eu, 'https://certcentral.digicert.eu/…'],
-    ['http://127.0.0.1:8080/services/v2', 'http://127.0.0.1:8080/…'],
+    // the regions' own URLs, and any whose path is /services/v2, hold no secret: shown whole
+    ['https://www.digicert.com/services/v2', 'https://www.digicert.com/services/v2'],
+    [REGION_BASE_URLS.eu, 'https://certcentral.digicert.eu/services/v2'],
+    ['http://127.0.0.1:8080/services/v2', 'http://127.0.0.1:8080/services/v2'],
+    ['https://gw.example/services/v2/', 'https://gw.example/services/v2'],
+    ['https://gw.example/services/v2x', 'https://gw.example/…'],
+    ['https://gw.example/t0k3n/services/v2/', 'https://gw.example/…'],
+    ['https://gw.example/services', 'https://gw.example/…'],
     ['https://gw.example', 'https://gw.example'],
     ['https://gw.example/', 'https://gw.example'],
     ['https://gw.example//', 'https://gw.example'],
     ['https://[::1]:8443/x', 'https://[::1]:8443/…']
   ])('shows %s as %s', (baseUrl, shown) => {
     expect(shownBase({ baseUrl })).toBe(shown)
+  })
+
+  it.each([
+    'https://gw.example/t0k3n/services/v2',
+    'https://gw.example/services/v2',
+    'https://gw.example/services/v2/',
+    REGION_BASE_URLS.us,
+    'https://gw.example/',
+    'https://gw.example/a',
+    'https://gw.example//x//'
+  ])('hides the path of %s exactly when secretPathOf hides it, and shows no part of it', url => {
+    const [secret] = secretPathOf({ apiUrl: url })
+    const shown = shownBase({ baseUrl: url })
+    expect(shown.endsWith('/…')).toBe(secret !== undefined)
+    if (secret !== undefined) expect(shown).not.toContain(secret)
   })
 })
 

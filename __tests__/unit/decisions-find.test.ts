@@ -976,7 +976,7 @@ describe('withFindAnswer', () => {
 describe('skipFor', () => {
   it('skips a certificate issued longer ago than issued-within, saying when', () => {
     expect(skipFor({ issued: '2026-05-30T23:59:59Z', seconds: 86_400, now: NOW })).toBe(
-      'issued on 2026-05-30, longer ago than issued-within (24 h): skipped, not sent'
+      'issued on 2026-05-30, longer ago than issued-within (1 d): skipped, not sent'
     )
   })
 

@@ -247,6 +247,18 @@ describe('parsePlan reports every problem in one InputError', () => {
     ]) {
       expect(inputs, input).toContain(input)
     }
+    // in action.yml's order of inputs, whatever order they were found in
+    expect(inputs).toEqual([
+      'api-key',
+      'certificate-id',
+      'wait-for-issuance',
+      'emails',
+      'region',
+      'timeout-seconds',
+      'max-retries',
+      'dry-run',
+      'summary-details'
+    ])
     expect(error.message).toMatch(new RegExp(`^${error.problems.length} input problems:\\n- `))
     expect(error.message.split('\n- ')).toHaveLength(error.problems.length + 1)
   })
@@ -639,9 +651,12 @@ describe('api-url and region', () => {
     expect(problemOf({ ...send, 'api-url': url })).toMatch(/^api-url: .*uses plain HTTP/)
   })
 
-  it('says where the key may travel over plain HTTP', () => {
-    expect(problemOf({ ...send, 'api-url': 'http://example.com/services/v2' })).toBe(
-      'api-url: "http://example.com/…" uses plain HTTP; the API key only travels over https: (http: is allowed for loopback only: 127.0.0.0/8, localhost, ::1)'
+  it.each([
+    ['http://example.com/services/v2', 'http://example.com/services/v2'],
+    ['http://example.com/t0k3n/services/v2', 'http://example.com/…']
+  ])('says where the key may travel over plain HTTP: %s shown as %s', (url, shown) => {
+    expect(problemOf({ ...send, 'api-url': url })).toBe(
+      `api-url: "${shown}" uses plain HTTP; the API key only travels over https: (http: is allowed for loopback only: 127.0.0.0/8, localhost, ::1)`
     )
   })
 

@@ -9,6 +9,7 @@ import {
   editsAllowed,
   emailProblem,
   formatDuration,
+  inInputOrder,
   parseBoolean,
   parseChoice,
   parseDuration,
@@ -19,6 +20,7 @@ import {
   quote,
   splitList
 } from '../../src/parse.js'
+import { ACTION_INPUTS } from '../../src/action-inputs.js'
 import { inputErrorOf } from '../support/inputs.js'
 
 describe('InputError', () => {
@@ -35,6 +37,67 @@ describe('InputError', () => {
   it('counts and bullets several problems', () => {
     expect(new InputError(['a', 'b']).message).toBe('2 input problems:\n- a\n- b')
     expect(new InputError(['a', 'b', 'c']).message).toBe('3 input problems:\n- a\n- b\n- c')
+  })
+
+  it("lists its problems in action.yml's order of inputs, in the message too", () => {
+    const error = new InputError(['dry-run: "yes"', 'the rest', 'emails: "x"', 'api-key: none'])
+    expect(error.problems).toEqual(['api-key: none', 'emails: "x"', 'dry-run: "yes"', 'the rest'])
+    expect(error.message).toBe(
+      '4 input problems:\n- api-key: none\n- emails: "x"\n- dry-run: "yes"\n- the rest'
+    )
+  })
+})
+
+describe('inInputOrder', () => {
+  it.each([
+    [[], []],
+    [['x: y'], ['x: y']],
+    [
+      ['summary-details: a', 'timeout-seconds: b', 'certificate-id: c', 'operation: d'],
+      ['operation: d', 'certificate-id: c', 'timeout-seconds: b', 'summary-details: a']
+    ],
+    // stable: one input's problems keep their order
+    [
+      ['emails: 2', 'format: 1', 'emails: 1', 'message: 1', 'emails: 3'],
+      ['emails: 2', 'emails: 1', 'emails: 3', 'format: 1', 'message: 1']
+    ],
+    // a problem naming several inputs sorts by the first
+    [
+      ['emails: x', 'certificate-id and order-id: give one of them', 'api-key: y'],
+      ['api-key: y', 'certificate-id and order-id: give one of them', 'emails: x']
+    ],
+    [
+      ['common-name: x', 'order-id, certificate-file: one of them is required', 'order-id: y'],
+      ['order-id, certificate-file: one of them is required', 'order-id: y', 'common-name: x']
+    ],
+    // naming no input: last, in their order; an input named further on does not count
+    [
+      ['see operation: x', 'emails: y'],
+      ['emails: y', 'see operation: x']
+    ],
+    [
+      ['the address a', 'region: x', 'certificate-idx: y', 'format is wrong', 'operation: z'],
+      ['operation: z', 'region: x', 'the address a', 'certificate-idx: y', 'format is wrong']
+    ],
+    [
+      ['api-url: a', 'region: b', 'seal-settings: c', 'message: d', 'format: e', 'emails: f'],
+      ['emails: f', 'format: e', 'message: d', 'seal-settings: c', 'region: b', 'api-url: a']
+    ],
+    [
+      ['wait-for-issuance: a', 'issued-within: b', 'thumbprint: c', 'serial-number: d'],
+      ['serial-number: d', 'thumbprint: c', 'issued-within: b', 'wait-for-issuance: a']
+    ]
+  ])('%j becomes %j', (problems, ordered) => {
+    const given = [...problems]
+    expect(inInputOrder(problems)).toEqual(ordered)
+    expect(problems).toEqual(given)
+  })
+
+  it('knows every input of action.yml, in its order', () => {
+    const names = Object.keys(ACTION_INPUTS)
+    expect(inInputOrder(names.map(name => `${name}: x`).reverse())).toEqual(
+      names.map(name => `${name}: x`)
+    )
   })
 })
 
@@ -387,6 +450,12 @@ describe('formatDuration', () => {
     [3600, '1 h'],
     [9000, '2 h 30 min'],
     [3661, '1 h 1 min 1 s'],
+    [86_399, '23 h 59 min 59 s'],
+    [86_400, '1 d'],
+    [90_000, '1 d 1 h'],
+    [86_461, '1 d 1 min 1 s'],
+    [30 * 86_400, '30 d'],
+    [398 * 86_400, '398 d'],
     [29.6, '30 s']
   ])('shows %d seconds as %j', (seconds, shown) => {
     expect(formatDuration(seconds)).toBe(shown)

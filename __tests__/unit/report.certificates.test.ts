@@ -13,7 +13,8 @@ const found: IdResult = {
   id: 'live/shop/cert.pem',
   fate: 'sent',
   status: 204,
-  attempts: 2,
+  attempts: 1,
+  lookups: 1,
   file: 'live/shop/cert.pem',
   certificateId: '777',
   orderId: '8001',
@@ -28,9 +29,10 @@ const skipped: IdResult = {
   fate: 'skipped',
   status: null,
   attempts: 0,
+  lookups: 0,
   file: 'old.pem',
   serialNumber: '0C',
-  skipReason: 'issued on 2026-05-01, longer ago than issued-within (24 h): skipped, not sent'
+  skipReason: 'issued on 2026-05-01, longer ago than issued-within (1 d): skipped, not sent'
 }
 
 describe('results entries', () => {
@@ -41,7 +43,8 @@ describe('results entries', () => {
       ok: true,
       outcome: 'sent',
       status: 204,
-      attempts: 2,
+      attempts: 1,
+      lookups: 1,
       certificate_id: '777',
       order_id: '8001',
       common_name: 'shop.example.com',
@@ -56,6 +59,7 @@ describe('results entries', () => {
       'outcome',
       'status',
       'attempts',
+      'lookups',
       'certificate_id',
       'order_id',
       'common_name',
@@ -74,7 +78,8 @@ describe('results entries', () => {
       outcome: 'skipped',
       status: null,
       attempts: 0,
-      reason: 'issued on 2026-05-01, longer ago than issued-within (24 h): skipped, not sent',
+      lookups: 0,
+      reason: 'issued on 2026-05-01, longer ago than issued-within (1 d): skipped, not sent',
       serial_number: '0C',
       file: 'old.pem'
     })
@@ -84,6 +89,7 @@ describe('results entries', () => {
       'outcome',
       'status',
       'attempts',
+      'lookups',
       'reason',
       'serial_number',
       'file'
@@ -102,7 +108,7 @@ describe('results entries', () => {
       },
       sanitizer: safe
     })
-    expect(Object.keys(entry).slice(5, 8)).toEqual(['error', 'hint', 'reason'])
+    expect(Object.keys(entry).slice(6, 9)).toEqual(['error', 'hint', 'reason'])
     expect(entry.reason).toBe(`issued ::error::x *** ${'y'.repeat(177)}… (272 characters in all)`)
     expect(resultEntry({ result: found, sanitizer: safe })).not.toHaveProperty('reason')
   })
@@ -163,15 +169,24 @@ describe('a run with skipped IDs', () => {
     // Sent before skipped.
     expect(summary.indexOf('live/shop/cert.pem')).toBeLessThan(summary.indexOf('old.pem'))
     expect(summary).toContain(
-      '<tr><td>old.pem</td><td>—</td><td>—</td><td>0C</td><td>—</td><td>—</td><td>⏭ issued on 2026-05-01, longer ago than issued-within (24 h): skipped, not sent</td></tr>'
+      '<tr><td>old.pem</td><td>—</td><td>—</td><td>0C</td><td>—</td><td>—</td><td>⏭ issued on 2026-05-01, longer ago than issued-within (1 d): skipped, not sent</td></tr>'
     )
     expect(summary).toContain('<td>204</td><td>✅ sent</td>')
-    const chain = buildReport({
-      context: context({ idInput: 'serial-number' }),
-      outcome: outcomeOf([{ ...found, attempts: 3 }]),
+    // A certificate skipped after its look-up: the 200 was the look-up's, no send's status.
+    const looked = buildReport({
+      context: fileContext(),
+      outcome: outcomeOf([{ ...skipped, status: 200, lookups: 1 }]),
       sanitizer: safe
     }).summary as string
-    expect(chain).toContain('<td>✅ sent (3 requests)</td>')
+    expect(looked).toContain('<td>0C</td><td>—</td><td>⏭ issued on 2026-05-01')
+    expect(looked).not.toContain('200')
+    const chain = buildReport({
+      context: context({ idInput: 'serial-number' }),
+      outcome: outcomeOf([{ ...found, attempts: 1, lookups: 3 }]),
+      sanitizer: safe
+    }).summary as string
+    // look-ups are no retries
+    expect(chain).toContain('<td>✅ sent</td>')
   })
 
   it('no skipped count and no serial column when there are none', () => {
@@ -185,7 +200,13 @@ describe('a run with skipped IDs', () => {
   })
 
   it('the serial column as soon as one result has a serial, a dash where another has none', () => {
-    const unread: IdResult = { id: 'bad.pem', fate: 'failed', status: null, attempts: 0 }
+    const unread: IdResult = {
+      id: 'bad.pem',
+      fate: 'failed',
+      status: null,
+      attempts: 0,
+      lookups: 0
+    }
     const summary = buildReport({
       context: fileContext(),
       outcome: outcomeOf([unread, found]),
@@ -203,7 +224,13 @@ describe('a run with skipped IDs', () => {
   })
 
   it('a skipped result without a reason says skipped', () => {
-    const bare: IdResult = { id: 'x.pem', fate: 'skipped', status: null, attempts: 0 }
+    const bare: IdResult = {
+      id: 'x.pem',
+      fate: 'skipped',
+      status: null,
+      attempts: 0,
+      lookups: 0
+    }
     const summary = buildReport({
       context: fileContext(),
       outcome: outcomeOf([bare]),
@@ -236,6 +263,7 @@ describe('a dry run of files', () => {
         fate: 'validated',
         status: null,
         attempts: 0,
+        lookups: 0,
         file: 'a.pem',
         commonName: 'shop.example.com',
         validTill: '2026-08-01',
@@ -247,10 +275,11 @@ describe('a dry run of files', () => {
         fate: 'validated',
         status: null,
         attempts: 0,
+        lookups: 0,
         file: 'b.pem',
         serialNumber: '0C'
       },
-      { id: '0D', fate: 'validated', status: null, attempts: 0, serialNumber: '0D' }
+      { id: '0D', fate: 'validated', status: null, attempts: 0, lookups: 0, serialNumber: '0D' }
     ])
     const summary = buildReport({
       context: fileContext({ dryRun: true }),

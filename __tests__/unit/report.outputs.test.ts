@@ -278,6 +278,7 @@ describe('resultsOutput: field by field and step by step', () => {
         outcome: 'failed',
         status: 500,
         attempts: 1,
+        lookups: 0,
         error: `${'x'.repeat(599)}… (700 characters in all)`,
         hint: `${'y'.repeat(199)}… (250 characters in all)`
       },
@@ -287,6 +288,7 @@ describe('resultsOutput: field by field and step by step', () => {
         outcome: 'failed',
         status: 400,
         attempts: 1,
+        lookups: 0,
         error: 'z'.repeat(300),
         order_status: 'pending ***'
       }
@@ -361,8 +363,8 @@ describe('resultsOutput: field by field and step by step', () => {
         orderStatus: 'pending'
       }))
     )
-    expect(shown.json.slice(0, 100)).toBe(
-      '[{"id":"5000001","ok":false,"outcome":"failed","status":500,"attempts":1,"order_status":"pending"},{'
+    expect(shown.json.slice(0, 112)).toBe(
+      '[{"id":"5000001","ok":false,"outcome":"failed","status":500,"attempts":1,"lookups":0,"order_status":"pending"},{'
     )
     expect(shown.entries.filter(r => 'error' in r || 'hint' in r)).toEqual([])
     expect(shown.warnings).toEqual([
@@ -378,6 +380,7 @@ describe('results: measured after every shortening, with a final fallback', () =
     outcome: ok ? 'sent' : 'failed',
     status: ok ? 204 : 500,
     attempts: 1,
+    lookups: 0,
     ...(error === undefined ? {} : { error, hint: 'h' })
   })
   // Four sent, two failed with 50-character errors: each stage's JSON, and its length.
@@ -436,7 +439,14 @@ describe('results: measured after every shortening, with a final fallback', () =
     const shown = boundedResults({ entries: four, budget: sizes[3] as number })
     expect(shown.json).toBe(
       JSON.stringify(
-        four.map(({ id, ok, outcome, status, attempts }) => ({ id, ok, outcome, status, attempts }))
+        four.map(({ id, ok, outcome, status, attempts, lookups }) => ({
+          id,
+          ok,
+          outcome,
+          status,
+          attempts,
+          lookups
+        }))
       )
     )
     expect(shown.warnings).toEqual([
@@ -459,7 +469,7 @@ describe('results: measured after every shortening, with a final fallback', () =
   it('then only the entries not sent, without errors', () => {
     const shown = boundedResults({ entries: four, budget: (sizes[4] as number) - 1 })
     expect(shown.json).toBe(
-      '[{"id":"2","ok":false,"outcome":"failed","status":500,"attempts":1},{"id":"4","ok":false,"outcome":"failed","status":500,"attempts":1}]'
+      '[{"id":"2","ok":false,"outcome":"failed","status":500,"attempts":1,"lookups":0},{"id":"4","ok":false,"outcome":"failed","status":500,"attempts":1,"lookups":0}]'
     )
     expect(shown.warnings).toEqual([
       "results: only the 2 IDs not sent are listed (without errors) to keep the output within its budget (GitHub holds a job's outputs to 1 MB); the other 4 went through (sent-ids lists those sent)"
@@ -485,7 +495,7 @@ describe('results: measured after every shortening, with a final fallback', () =
     })
     const shown = boundedResults({ entries: wide, budget: units })
     expect(JSON.parse(shown.json)).toEqual([
-      { id: '1', ok: false, outcome: 'failed', status: 500, attempts: 1 }
+      { id: '1', ok: false, outcome: 'failed', status: 500, attempts: 1, lookups: 0 }
     ])
   })
 
@@ -506,7 +516,7 @@ describe('results: measured after every shortening, with a final fallback', () =
     expect(entries).toEqual(
       ids(16_000)
         .filter((_, at) => at % 2 === 0)
-        .map(id => ({ id, ok: false, outcome: 'failed', status: 500, attempts: 1 }))
+        .map(id => ({ id, ok: false, outcome: 'failed', status: 500, attempts: 1, lookups: 0 }))
     )
     expect(shown.warnings).toEqual([
       "results: only the 8000 IDs not sent are listed (without errors) to keep the output within its budget (GitHub holds a job's outputs to 1 MB); the other 8000 went through (sent-ids lists those sent)"

@@ -1,6 +1,7 @@
 // Unit tests of src/report.ts: what the summary, the dry-run listing and the debug log show of the
 // recipients and the custom message (summary-details and the repository's visibility), asserted on
 // the value buildReport returns and on each pure function directly.
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Detail } from '../../src/operations.js'
 import {
@@ -10,8 +11,10 @@ import {
   detailsShown,
   givenSummaryDetails,
   repositoryVisibility,
+  Placeholder,
   shownBody,
   shownDetails,
+  shownJson,
   SUMMARY_DETAILS,
   type ReportContext
 } from '../../src/report.js'
@@ -148,8 +151,15 @@ describe('shownDetails and shownBody', () => {
     expect(shownBody({ body, details, shown: 'counts' })).toEqual({
       emails: ['…@example.com', '…@Example.ORG', '…@example.com'],
       certificate_collect_format: 'attachment',
-      custom_message: 'a custom message (42 characters)'
+      custom_message: new Placeholder('a custom message of 42 characters, not shown')
     })
+    expect(
+      shownBody({
+        body: { custom_message: '😀' },
+        details: [['Message', '😀', { message: '😀' }]],
+        shown: 'counts'
+      })
+    ).toEqual({ custom_message: new Placeholder('a custom message of 1 character, not shown') })
     const seal: Detail[] = [['Recipient', 'web@example.com', { recipients: ['web@example.com'] }]]
     expect(
       shownBody({
@@ -159,6 +169,42 @@ describe('shownDetails and shownBody', () => {
       })
     ).toEqual({ recipient_email: '…@example.com', seal_size: 'm' })
     expect(shownBody({ body: undefined, details, shown: 'counts' })).toBeUndefined()
+  })
+})
+
+describe('shownJson', () => {
+  it('writes a placeholder unquoted, in angle brackets, wherever it stands', () => {
+    const value = {
+      a: new Placeholder('a custom message of 3 characters, not shown'),
+      b: [new Placeholder('x'), 'y'],
+      c: { d: new Placeholder('z') }
+    }
+    expect(shownJson({ value })).toBe(
+      '{"a":<a custom message of 3 characters, not shown>,"b":[<x>,"y"],"c":{"d":<z>}}'
+    )
+    expect(shownJson({ value, indent: 2 })).toBe(
+      '{\n  "a": <a custom message of 3 characters, not shown>,\n  "b": [\n    <x>,\n    "y"\n  ],\n  "c": {\n    "d": <z>\n  }\n}'
+    )
+  })
+
+  it.each([
+    [{ a: undefined, b: 1, c: () => 1 }, 0],
+    [{ a: [undefined, () => 1, null], b: {}, c: [] }, 2],
+    [[], 2],
+    [{}, 0],
+    ['text', 2],
+    [{ '"k"': 'v\n', n: -0, f: 1.5, t: true }, 2],
+    [{ a: { b: { c: [1, [2, [3]]] } } }, 4]
+  ])('is JSON.stringify without placeholders: %j, indent %d', (value, indent) => {
+    expect(shownJson({ value, indent })).toBe(JSON.stringify(value, null, indent))
+  })
+
+  it('is JSON.stringify for any JSON value without placeholders, indented or not', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.constantFrom(0, 2), (value, indent) => {
+        expect(shownJson({ value, indent })).toBe(JSON.stringify(value, null, indent))
+      })
+    )
   })
 })
 
@@ -228,7 +274,9 @@ describe('the summary by summary-details', () => {
     expect(counted).toContain(
       '"emails": [\n    "…@example.com",\n    "…@Example.ORG",\n    "…@example.com"\n  ]'
     )
-    expect(counted).toContain('"custom_message": "a custom message (42 characters)"')
+    // a placeholder, not a JSON string: it cannot be taken for the message sent
+    expect(counted).toContain('"custom_message": <a custom message of 42 characters, not shown>\n}')
+    expect(counted).not.toContain('"custom_message": "')
     expect(counted).not.toContain('ops@')
     const full = logOf({ summaryDetails: 'auto', visibility: 'private' })
     expect(full).toContain('"ops@example.com"')

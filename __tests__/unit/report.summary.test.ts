@@ -4,12 +4,14 @@ import { describe, expect, it } from 'vitest'
 import {
   buildReport,
   dryRunLog,
+  inputProblemsReport,
   MAX_SUMMARY_ROWS,
   SUMMARY_BUDGET_BYTES,
   type DryRunPlan,
   type ReportContext
 } from '../../src/report.js'
 import type { IdResult, RunOutcome } from '../../src/outcome.js'
+import { InputError } from '../../src/parse.js'
 import { count } from '../support/log.js'
 import {
   BASE,
@@ -104,14 +106,16 @@ describe('the summary', () => {
     )
     expect(count(html, '<table>')).toBe(1)
     expect(count(html, '</table>')).toBe(1)
-    // Every `<` opens one of the summary's own tags.
-    expect(html.match(/<(?!\/?(?:h2|p|ul|li|strong|table|tr|th|td|a)[\s>])/g)).toBeNull()
+    // Every `<` opens one of the summary's own tags (a backtick span is code, its text escaped).
+    expect(html.match(/<(?!\/?(?:h2|p|ul|li|strong|table|tr|th|td|a|code)[\s>])/g)).toBeNull()
     expect(html).not.toContain('<script')
     expect(html).not.toContain('![x]')
     expect(html).not.toMatch(/[`|]/)
     expect(html).not.toMatch(/^\s*[#!*|]/m)
     // The text is still there for the reader, on one line.
-    expect(visible(html)).toContain('# hi ![x](http://evil) | a `b` <script>x</script> *y*')
+    expect(visible(html)).toContain('# hi ![x](http://evil) | a ')
+    expect(visible(html)).toContain(' <script>x</script> *y*')
+    expect(html).toContain('&#124; a <code>b</code> &#60;script&#62;')
   })
 
   it('10,000 IDs with long errors: under 1 MiB, saying how many rows are only in results', () => {
@@ -192,6 +196,42 @@ describe('the summary', () => {
   })
 })
 
+describe('code spans', () => {
+  it('a backtick span is code in the summary, escaped first; the log and outputs keep the text', () => {
+    const notFound = 'not found in this CertCentral account (check `region`)'
+    const report = buildReport({
+      context: context({
+        idInput: 'common-name',
+        warnings: ['a `x<y>` and a lone ` tick', 'two: `a`, `b` and ``']
+      }),
+      outcome: outcomeOf(
+        [failed('shop.example.com', null, notFound), failed('b', 400, 'HTTP 400: `<b>x</b>`')],
+        { stop: { reason: 'same-error', id: 'b', message: 'DigiCert said `same`' } }
+      ),
+      sanitizer: safe
+    })
+    const html = report.summary as string
+    expect(html).toContain(
+      '<td>❌ not found in this CertCentral account (check <code>region</code>)</td>'
+    )
+    expect(html).toContain('<td>❌ HTTP 400: <code>&#60;b&#62;x&#60;/b&#62;</code></td>')
+    expect(html).toContain('<li>a <code>x&#60;y&#62;</code> and a lone &#96; tick</li>')
+    expect(html).toContain('<li>two: <code>a</code>, <code>b</code> and &#96;&#96;</li>')
+    expect(html).toContain('<p>The run stopped: DigiCert said <code>same</code></p>')
+    expect(report.verdict).toContain(notFound)
+    expect(report.outputs?.results).toContain(notFound)
+    expect(report.errors[0]?.message).toContain('`<b>x</b>`')
+  })
+
+  it('in the input problems too', () => {
+    const html = inputProblemsReport({
+      error: new InputError(['format: use `attachment`', 'emails: required']),
+      sanitizer: safe
+    }).summary
+    expect(html).toContain('<li>format: use <code>attachment</code></li>')
+  })
+})
+
 describe('the summary: the HTML in full', () => {
   it('a certificate run: heading, counts, stop, details, then the table failures first', () => {
     const results: IdResult[] = [
@@ -218,7 +258,7 @@ describe('the summary: the HTML in full', () => {
           '<tr><td>5</td><td>500</td><td>❌ failed</td></tr>' +
           '<tr><td>3</td><td>—</td><td>⏸ not attempted: cancelled</td></tr>' +
           '<tr><td>1</td><td>204</td><td>✅ sent</td></tr>' +
-          '<tr><td>2</td><td>204</td><td>✅ sent (2 requests)</td></tr></table>'
+          '<tr><td>2</td><td>204</td><td>✅ sent (after 1 retry)</td></tr></table>'
       ].join('\n')
     )
   })
@@ -226,15 +266,17 @@ describe('the summary: the HTML in full', () => {
   it('an order run: certificate, common name and expiry columns, — where one is missing', () => {
     const html = summaryOf(
       outcomeOf([
-        sent('1', { attempts: 2, certificateId: '9001', commonName: 'www.example.com' }),
-        sent('2', { attempts: 3, validTill: '2027-01-31' })
+        sent('1', { lookups: 2, certificateId: '9001', commonName: 'www.example.com' }),
+        sent('2', { attempts: 3, lookups: 1, validTill: '2027-01-31' }),
+        sent('3', { attempts: 2, lookups: 1 })
       ]),
       { idInput: 'order-id' }
     )
     expect(tableOf(html)).toBe(
       '<table><tr><th>Order</th><th>Certificate</th><th>Common name</th><th>Expires</th><th>HTTP status</th><th>Outcome</th></tr>' +
         '<tr><td>1</td><td>9001</td><td>www.example.com</td><td>—</td><td>204</td><td>✅ sent</td></tr>' +
-        '<tr><td>2</td><td>—</td><td>—</td><td>2027-01-31</td><td>204</td><td>✅ sent (3 requests)</td></tr></table>'
+        '<tr><td>2</td><td>—</td><td>—</td><td>2027-01-31</td><td>204</td><td>✅ sent (after 2 retries)</td></tr>' +
+        '<tr><td>3</td><td>—</td><td>—</td><td>—</td><td>204</td><td>✅ sent (after 1 retry)</td></tr></table>'
     )
   })
 

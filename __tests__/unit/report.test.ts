@@ -50,10 +50,10 @@ describe('buildReport: the whole value', () => {
       outputs: {
         'status-code': '404',
         results:
-          '[{"id":"1","ok":true,"outcome":"sent","status":204,"attempts":1},' +
-          '{"id":"2","ok":false,"outcome":"failed","status":404,"attempts":1,"error":"HTTP 404: not_found"},' +
-          '{"id":"3","ok":false,"outcome":"failed","status":500,"attempts":1,"error":"HTTP 500"},' +
-          '{"id":"4","ok":false,"outcome":"unsent","status":503,"attempts":1,"error":"HTTP 503: later"}]',
+          '[{"id":"1","ok":true,"outcome":"sent","status":204,"attempts":1,"lookups":0},' +
+          '{"id":"2","ok":false,"outcome":"failed","status":404,"attempts":1,"lookups":0,"error":"HTTP 404: not_found"},' +
+          '{"id":"3","ok":false,"outcome":"failed","status":500,"attempts":1,"lookups":0,"error":"HTTP 500"},' +
+          '{"id":"4","ok":false,"outcome":"unsent","status":503,"attempts":1,"lookups":0,"error":"HTTP 503: later"}]',
         'sent-ids': '1',
         'failed-ids': '2,3',
         'unsent-ids': '4',
@@ -93,7 +93,8 @@ describe('buildReport: the whole value', () => {
     })
     expect(report.outputs).toEqual({
       'status-code': '',
-      results: '[{"id":"7","ok":true,"outcome":"validated","status":null,"attempts":0}]',
+      results:
+        '[{"id":"7","ok":true,"outcome":"validated","status":null,"attempts":0,"lookups":0}]',
       'sent-ids': '',
       'failed-ids': '',
       'unsent-ids': '',
@@ -125,7 +126,8 @@ describe('resultEntry', () => {
         id: '9',
         fate: 'failed',
         status: 200,
-        attempts: 3,
+        attempts: 0,
+        lookups: 3,
         orderStatus: 'pending',
         validTill: '2027-01-15',
         commonName: `www ${KEY}`,
@@ -136,7 +138,7 @@ describe('resultEntry', () => {
       sanitizer: safe
     })
     expect(JSON.stringify(entry)).toBe(
-      '{"id":"9","ok":false,"outcome":"failed","status":200,"attempts":3,"error":"order 9 is not issued","hint":"wait longer","certificate_id":"1000009","common_name":"www ***","valid_till":"2027-01-15","order_status":"pending"}'
+      '{"id":"9","ok":false,"outcome":"failed","status":200,"attempts":0,"lookups":3,"error":"order 9 is not issued","hint":"wait longer","certificate_id":"1000009","common_name":"www ***","valid_till":"2027-01-15","order_status":"pending"}'
     )
   })
 
@@ -146,7 +148,8 @@ describe('resultEntry', () => {
       ok: true,
       outcome: 'sent',
       status: 204,
-      attempts: 1
+      attempts: 1,
+      lookups: 0
     })
   })
 })
@@ -174,6 +177,7 @@ describe('the report of a failed step', () => {
             outcome: 'unsent',
             status: null,
             attempts: 0,
+            lookups: 0,
             error
           }))
         )
@@ -264,8 +268,9 @@ describe('the report of a failed step', () => {
         '4 input problems:',
         '- emails: "x***" is not an email address (it needs exactly one @)',
         `- ${counted}`,
-        '- : :error::x',
-        `- seal-settings: ${'y'.repeat(984)}… (1215 characters in all)`
+        `- seal-settings: ${'y'.repeat(984)}… (1215 characters in all)`,
+        // a problem that names no input comes last (action.yml's order of inputs)
+        '- : :error::x'
       ].join('\n')
     )
     expect(visible(report.summary as string)).toContain(counted)

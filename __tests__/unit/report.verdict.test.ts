@@ -142,6 +142,7 @@ describe('buildReport: the verdict in full', () => {
       fate: 'unsent',
       status: 429,
       attempts: 1,
+      lookups: 0,
       error: 'HTTP 429: DigiCert rate-limited this API key'
     }
     const shown = report(
@@ -156,6 +157,85 @@ describe('buildReport: the verdict in full', () => {
     expect(shown.verdict).toBe(
       'send-certificate: 3 not sent (unsent-ids) of 4 certificates; the run stopped: HTTP 429: retry after 30 s. First: certificate 2: HTTP 429: DigiCert rate-limited this API key'
     )
+  })
+
+  it('a 429 that stopped the run at the ID it names: its text once, not as the stop and the first', () => {
+    const error =
+      'HTTP 429: DigiCert rate-limited this API key (request_limit_exceeded); it asked to wait 30 s'
+    const limited: IdResult = {
+      id: '2',
+      fate: 'unsent',
+      status: 429,
+      attempts: 1,
+      lookups: 0,
+      error
+    }
+    const stop = { reason: 'rate-limited', id: '2', message: error } as const
+    const shown = report(
+      outcomeOf([sent('1'), limited, notAttempted('3', 'rate-limited')], { stop })
+    )
+    expect(shown.verdict).toBe(
+      `send-certificate: 2 not sent (unsent-ids) of 3 certificates; the run stopped at certificate 2: ${error}`
+    )
+    // with failures before it, the first failure is named apart, the stop with its own text
+    const failures = report(
+      outcomeOf([failed('0', 404, 'HTTP 404'), failed('1', 404, 'HTTP 404'), limited], { stop })
+    )
+    expect(failures.verdict).toBe(
+      `send-certificate: 2 failed, 1 not sent (unsent-ids) of 3 certificates; the run stopped: ${error}. First failure: certificate 0: HTTP 404; 1 more failure is annotated`
+    )
+    // a refused key: the ID it answered is unsent, the rest not attempted
+    const refused = 'HTTP 403: CertCentral refused the API key'
+    const keyStop = { reason: 'key-refused', id: '5', message: refused } as const
+    const answered: IdResult = { ...limited, id: '5', status: 403, error: refused }
+    expect(report(outcomeOf([answered, notAttempted('7')], { stop: keyStop })).verdict).toBe(
+      `send-certificate: 2 not sent (unsent-ids) of 2 certificates; the run stopped at certificate 5: ${refused}`
+    )
+    // a first failure that stopped the run with its own text: said once, the others counted
+    expect(
+      report(
+        outcomeOf([failed('5', 403, refused), failed('6', 404, 'HTTP 404'), notAttempted('7')], {
+          stop: keyStop
+        })
+      ).verdict
+    ).toBe(
+      `send-certificate: 2 failed, 1 not sent (unsent-ids) of 3 certificates; the run stopped at certificate 5: ${refused}; 1 more failure is annotated`
+    )
+    // the same ID but another text: both said
+    expect(
+      report(outcomeOf([limited, sent('4')], { stop: { ...stop, message: 'HTTP 429' } })).verdict
+    ).toBe(
+      `send-certificate: 1 not sent (unsent-ids) of 2 certificates; the run stopped: HTTP 429. First: certificate 2: ${error}`
+    )
+  })
+
+  it('an ID only looked up had a request made: the verdict names it, status-code is its status', () => {
+    const pending: IdResult = {
+      id: '2',
+      fate: 'unsent',
+      status: 200,
+      attempts: 0,
+      lookups: 1,
+      error: 'order 2 is not issued yet (status pending)'
+    }
+    const shown = report(
+      outcomeOf([notAttempted('1'), pending, notAttempted('3')], {
+        stop: { reason: 'cancelled', id: undefined, message: 'the run was cancelled' }
+      }),
+      { idInput: 'order-id' }
+    )
+    expect(shown.verdict).toBe(
+      'send-certificate: 3 not sent (unsent-ids) of 3 orders; the run stopped: the run was cancelled. First: order 2: order 2 is not issued yet (status pending)'
+    )
+    const missing: IdResult = {
+      id: '4',
+      fate: 'failed',
+      status: 404,
+      attempts: 0,
+      lookups: 1,
+      error: 'HTTP 404: not_found|order'
+    }
+    expect(report(outcomeOf([notAttempted('1'), missing])).outputs?.['status-code']).toBe('404')
   })
 
   it('nothing attempted: names the first ID not sent', () => {

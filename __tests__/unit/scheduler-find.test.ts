@@ -81,7 +81,8 @@ describe('finding a certificate', () => {
         id: 'live/shop/cert.pem',
         fate: 'sent',
         status: 204,
-        attempts: 2,
+        attempts: 1,
+        lookups: 1,
         file: 'live/shop/cert.pem',
         certificateId: '501',
         orderId: '8001',
@@ -118,7 +119,8 @@ describe('finding a certificate', () => {
         id: SERIAL,
         fate: 'sent',
         status: 204,
-        attempts: 2,
+        attempts: 1,
+        lookups: 1,
         certificateId: '501',
         orderId: '8001',
         commonName: CN,
@@ -147,7 +149,8 @@ describe('finding a certificate', () => {
         id: 'live/shop/cert.pem',
         fate: 'sent',
         status: 204,
-        attempts: 2,
+        attempts: 1,
+        lookups: 1,
         file: 'live/shop/cert.pem',
         certificateId: '501',
         commonName: CN,
@@ -173,7 +176,8 @@ describe('finding a certificate', () => {
       fate: 'sent',
       certificateId: '503',
       orderId: '8003',
-      attempts: 4
+      attempts: 1,
+      lookups: 3
     })
   })
 
@@ -240,7 +244,15 @@ describe('finding a certificate', () => {
     )
     expect(api.sends()).toEqual([])
     expect(outcome.results).toEqual([
-      { id: THUMB, fate: 'failed', status: null, attempts: 1, thumbprint: THUMB, error: NOT_FOUND }
+      {
+        id: THUMB,
+        fate: 'failed',
+        status: null,
+        attempts: 0,
+        lookups: 1,
+        thumbprint: THUMB,
+        error: NOT_FOUND
+      }
     ])
   })
 
@@ -252,7 +264,12 @@ describe('finding a certificate', () => {
       }
     )
     expect(api.lookups().map(c => c.at)).toEqual([0, 2000, 6000])
-    expect(outcome.results[0]).toMatchObject({ fate: 'sent', attempts: 4, certificateId: '501' })
+    expect(outcome.results[0]).toMatchObject({
+      fate: 'sent',
+      attempts: 1,
+      lookups: 3,
+      certificateId: '501'
+    })
   })
 
   it('a 5xx through every repeat leaves the ID unsent (a look-up sent nothing)', async () => {
@@ -266,7 +283,8 @@ describe('finding a certificate', () => {
     expect(outcome.results[0]).toMatchObject({
       fate: 'unsent',
       status: 502,
-      attempts: 4,
+      attempts: 0,
+      lookups: 4,
       error: 'HTTP 502: empty body; tried 3 times'
     })
   })
@@ -413,7 +431,8 @@ describe('finding a certificate', () => {
         id: CN,
         fate: 'unsent',
         status: null,
-        attempts: 2,
+        attempts: 0,
+        lookups: 2,
         commonName: CN,
         orderId: '8105',
         orderStatus: 'pending',
@@ -437,7 +456,15 @@ describe('finding a certificate', () => {
     )
     expect(api.trail()).toEqual([`list common_name=${CN}@0`, `list common_name=${CN}@0 any status`])
     expect(outcome.results).toStrictEqual([
-      { id: CN, fate: 'failed', status: null, attempts: 2, commonName: CN, error: NOT_FOUND }
+      {
+        id: CN,
+        fate: 'failed',
+        status: null,
+        attempts: 0,
+        lookups: 2,
+        commonName: CN,
+        error: NOT_FOUND
+      }
     ])
   })
 
@@ -483,7 +510,8 @@ describe('a 404 that is no miss (issue 22)', () => {
     expect(outcome.results[0]).toMatchObject({
       fate: 'failed',
       status: 404,
-      attempts: 1,
+      attempts: 0,
+      lookups: 1,
       error: answer().message,
       hint: URL_HINT
     })
@@ -584,12 +612,13 @@ describe('issued-within', () => {
         fate: 'skipped',
         status: null,
         attempts: 0,
+        lookups: 0,
         file: old.id,
         serialNumber: SERIAL,
         thumbprint: THUMB,
         commonName: CN,
         validTill: '2026-08-29',
-        skipReason: 'issued on 2026-05-01, longer ago than issued-within (24 h): skipped, not sent'
+        skipReason: 'issued on 2026-05-01, longer ago than issued-within (1 d): skipped, not sent'
       }
     ])
   })
@@ -608,7 +637,7 @@ describe('issued-within', () => {
       clock
     )
     expect(of('info').map(l => l.message)).toEqual([
-      'file old.pem: issued on 2026-05-01, longer ago than issued-within (24 h): skipped, not sent',
+      'file old.pem: issued on 2026-05-01, longer ago than issued-within (1 d): skipped, not sent',
       'file live/shop/cert.pem: sent (HTTP 204)'
     ])
   })
@@ -635,7 +664,8 @@ describe('issued-within', () => {
     expect(old.outcome.results[0]).toMatchObject({
       fate: 'skipped',
       status: 200,
-      attempts: 1,
+      attempts: 0,
+      lookups: 1,
       certificateId: '501'
     })
     const fresh = await run(plan(idInput, [target], { issuedWithinSeconds: DAY }), {
@@ -699,9 +729,9 @@ describe('email-site-seal by order ID', () => {
       {}
     )
     expect(api.trail()).toEqual(['send 8001', 'send 8002'])
-    expect(outcome.results.map(r => [r.fate, r.attempts])).toEqual([
-      ['sent', 1],
-      ['sent', 1]
+    expect(outcome.results.map(r => [r.fate, r.attempts, r.lookups])).toEqual([
+      ['sent', 1, 0],
+      ['sent', 1, 0]
     ])
   })
 

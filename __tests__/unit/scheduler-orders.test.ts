@@ -38,7 +38,8 @@ describe('runPlan with order IDs', () => {
         id,
         fate: 'sent',
         status: 204,
-        attempts: 2,
+        attempts: 1,
+        lookups: 1,
         certificateId: certificateOf(id),
         commonName: `${id}.example.com`,
         validTill: '2027-01-01'
@@ -54,7 +55,9 @@ describe('runPlan with order IDs', () => {
       id: '123',
       fate: 'unsent',
       status: null,
-      attempts: 1,
+      // looked up, never sent
+      attempts: 0,
+      lookups: 1,
       commonName: '123.example.com',
       orderStatus: 'pending',
       error:
@@ -76,7 +79,7 @@ describe('runPlan with order IDs', () => {
       0, 5_000, 15_000, 35_000, 75_000, 155_000, 275_000, 395_000
     ])
     expect(api.sends().map(c => [c.id, c.at])).toEqual([[certificateOf('5'), 395_000]])
-    expect(outcome.results[0]).toMatchObject({ fate: 'sent', attempts: 9 })
+    expect(outcome.results[0]).toMatchObject({ fate: 'sent', attempts: 1, lookups: 8 })
     expect(outcome.results[0]?.orderStatus).toBeUndefined()
   })
 
@@ -104,7 +107,8 @@ describe('runPlan with order IDs', () => {
       expect(outcome.results[0]).toMatchObject({
         fate: 'failed',
         orderStatus: status,
-        attempts: 2
+        attempts: 0,
+        lookups: 2
       })
       expect(outcome.results[0]?.error).toContain(`order 7 is ${status}`)
     }
@@ -122,7 +126,8 @@ describe('runPlan with order IDs', () => {
     expect(outcome.results[0]).toMatchObject({
       fate: 'unsent',
       orderStatus: 'pending',
-      attempts: times.length
+      attempts: 0,
+      lookups: times.length
     })
     expect(outcome.results[0]?.error).toMatch(/^order 5 still pending after 30 min/)
   })
@@ -188,7 +193,8 @@ describe('runPlan with order IDs', () => {
       id: '2',
       fate: 'unsent',
       status: 200,
-      attempts: 1,
+      attempts: 0,
+      lookups: 1,
       commonName: '2.example.com',
       orderStatus: 'pending',
       error: unsent
@@ -199,7 +205,12 @@ describe('runPlan with order IDs', () => {
     const clock = new FakeClock()
     const api = new ScriptedApi(clock, { lookups: { '2': [rateLimited(20)] } })
     const outcome = await runPlan(byOrder(['1', '2', '3'], { concurrency: 1 }), api, clock)
-    expect(outcome.results[1]).toMatchObject({ fate: 'unsent', status: 429, attempts: 1 })
+    expect(outcome.results[1]).toMatchObject({
+      fate: 'unsent',
+      status: 429,
+      attempts: 0,
+      lookups: 1
+    })
     expect(outcome.results[2]).toEqual(
       notAttempted(
         '3',
@@ -219,10 +230,10 @@ describe('runPlan with order IDs', () => {
       ['lookup', 20_000],
       ['send', 20_000]
     ])
-    expect(outcome.results[0]).toMatchObject({ fate: 'sent', attempts: 3 })
+    expect(outcome.results[0]).toMatchObject({ fate: 'sent', attempts: 1, lookups: 2 })
   })
 
-  it('counts attempts per request kind: a first send after two look-ups is attempt 1', async () => {
+  it('counts attempts per request kind: a first send after two look-ups is attempt 1; the result counts sends and look-ups apart', async () => {
     const clock = new FakeClock()
     const api = new ScriptedApi(clock, {
       lookups: { '1': [rateLimited(20), 'issued'] },
@@ -235,7 +246,8 @@ describe('runPlan with order IDs', () => {
       ['send', 1],
       ['send', 2]
     ])
-    expect(outcome.results[0]).toMatchObject({ fate: 'sent', attempts: 4 })
+    // attempts: the sends (one retried after its 429); lookups: the Order info GETs
+    expect(outcome.results[0]).toMatchObject({ fate: 'sent', attempts: 2, lookups: 2 })
   })
 
   it('counts the checks of an order waited for as look-up attempts 1, 2, …', async () => {
@@ -276,7 +288,8 @@ describe('runPlan with order IDs', () => {
       id: '8',
       fate: 'failed',
       status: 404,
-      attempts: 1,
+      attempts: 0,
+      lookups: 1,
       error: 'HTTP 404: not_found: Not found.'
     })
     expect(outcome.results[1]?.fate).toBe('sent')
@@ -370,7 +383,8 @@ describe('runPlan with order IDs: slots, shares and results', () => {
         id: '31',
         fate: 'failed',
         status: 200,
-        attempts: 2,
+        attempts: 1,
+        lookups: 1,
         certificateId: certificateOf('31'),
         commonName: '31.example.com',
         validTill: '2027-01-01',
@@ -400,7 +414,8 @@ describe('runPlan with order IDs: slots, shares and results', () => {
         id: '5',
         fate: 'sent',
         status: 204,
-        attempts: 3,
+        attempts: 1,
+        lookups: 2,
         certificateId: '95',
         commonName: 'www.example.com',
         validTill: '2026-12-31'
@@ -427,7 +442,8 @@ describe('runPlan with order IDs: slots, shares and results', () => {
       id: '6',
       fate: 'failed',
       status: null,
-      attempts: 1,
+      attempts: 0,
+      lookups: 1,
       commonName: '6.example.com',
       error: 'order 6 is issued but its Order info names no certificate.id; check api-url'
     })
@@ -444,7 +460,8 @@ describe('runPlan with order IDs: slots, shares and results', () => {
         id: '7',
         fate: 'failed',
         status: null,
-        attempts: 1,
+        attempts: 0,
+        lookups: 1,
         commonName: '7.example.com',
         orderStatus: 'rejected',
         error: 'order 7 is rejected: it ended without a certificate, so there is nothing to send',
@@ -464,7 +481,8 @@ describe('runPlan with order IDs: slots, shares and results', () => {
         id: '8',
         fate: 'unsent',
         status: null,
-        attempts: 4,
+        attempts: 0,
+        lookups: 4,
         commonName: '8.example.com',
         orderStatus: 'pending',
         error: 'order 8 still pending after 30 s',
@@ -556,7 +574,7 @@ describe('runPlan log while orders wait', () => {
     })
     const outcome = await runPlan(byOrder(['5'], { waitSeconds: 600, log }), api, clock)
     expect(api.lookups().map(c => c.at)).toEqual([0, 27_500, 60_000, 102_500])
-    expect(outcome.results[0]).toMatchObject({ fate: 'sent', attempts: 5 })
+    expect(outcome.results[0]).toMatchObject({ fate: 'sent', attempts: 1, lookups: 4 })
     expect(of('info').map(l => [l.at, l.message])).toEqual([
       [22_500, 'waiting for 1 of 1 orders (1 pending); next check in 5 s; 0 sent'],
       [82_500, 'waiting for 1 of 1 orders (1 pending); next check in 20 s; 0 sent'],
@@ -605,7 +623,7 @@ describe('runPlan log while orders wait', () => {
     )
     // 2 failed at its check at 5 s; 4 was sent at its check at 15 s
     expect(outcome.results.map(r => r.fate)).toEqual(['unsent', 'failed', 'unsent', 'sent'])
-    expect(outcome.results[1]).toMatchObject({ status: 404, attempts: 2 })
+    expect(outcome.results[1]).toMatchObject({ status: 404, attempts: 0, lookups: 2 })
     expect(api.sends().map(c => c.at)).toEqual([15_000])
     const later = of('info').filter(l => l.message.startsWith('waiting for') && l.at > 15_000)
     expect(later.length).toBeGreaterThan(0)

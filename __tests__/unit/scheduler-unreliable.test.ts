@@ -33,7 +33,7 @@ describe('runPlan: look-ups are repeated, sends are not', () => {
     const outcome = await runPlan(byOrder(['5'], { waitSeconds: 1800, log }), api, clock)
     expect(api.lookups().map(c => c.at)).toEqual([0, 5_000, 15_000, 35_000, 75_000])
     expect(api.sends().map(c => [c.id, c.at])).toEqual([[certificateOf('5'), 75_000]])
-    expect(outcome.results[0]).toMatchObject({ fate: 'sent', status: 204, attempts: 6 })
+    expect(outcome.results[0]).toMatchObject({ fate: 'sent', status: 204, attempts: 1, lookups: 5 })
     expect(outcome.stop).toBeUndefined()
     expect(of('info').map(l => l.message)).toContain(
       'order 5: check 2 failed (HTTP 502: empty body); trying again at the next check in 10.0 s'
@@ -45,7 +45,7 @@ describe('runPlan: look-ups are repeated, sends are not', () => {
     const { log, of } = recordLog(clock)
     const api = new ScriptedApi(clock, { lookups: { '5': [badGateway(), 'issued'] } })
     const outcome = await runPlan(byOrder(['5'], { waitSeconds: 1800, log }), api, clock)
-    expect(outcome.results[0]).toMatchObject({ fate: 'sent', attempts: 3 })
+    expect(outcome.results[0]).toMatchObject({ fate: 'sent', attempts: 1, lookups: 2 })
     expect(of('info').map(l => l.message)).toContain(
       'waiting for 1 of 1 orders (1 unknown); next check in 5 s; 0 sent'
     )
@@ -60,7 +60,8 @@ describe('runPlan: look-ups are repeated, sends are not', () => {
       id: '5',
       fate: 'unsent',
       status: null,
-      attempts: 4,
+      attempts: 0,
+      lookups: 4,
       commonName: '5.example.com',
       orderStatus: 'pending',
       error:
@@ -74,7 +75,12 @@ describe('runPlan: look-ups are repeated, sends are not', () => {
     const api = new ScriptedApi(clock, { lookups: { '5': ['pending', notFound()] } })
     const outcome = await runPlan(byOrder(['5'], { waitSeconds: 1800 }), api, clock)
     expect(api.lookups()).toHaveLength(2)
-    expect(outcome.results[0]).toMatchObject({ fate: 'failed', status: 404, attempts: 2 })
+    expect(outcome.results[0]).toMatchObject({
+      fate: 'failed',
+      status: 404,
+      attempts: 0,
+      lookups: 2
+    })
   })
 
   it('tries a look-up twice more, 2 s then 4 s apart, when not waiting', async () => {
@@ -86,12 +92,13 @@ describe('runPlan: look-ups are repeated, sends are not', () => {
     const outcome = await runPlan(byOrder(['5', '6'], { log }), api, clock)
     expect(api.lookups('5').map(c => c.at)).toEqual([0, 2_000, 6_000])
     expect(api.lookups('6').map(c => c.at)).toEqual([0, 2_000, 6_000])
-    expect(outcome.results[0]).toMatchObject({ fate: 'sent', attempts: 4 })
+    expect(outcome.results[0]).toMatchObject({ fate: 'sent', attempts: 1, lookups: 3 })
     expect(outcome.results[1]).toEqual({
       id: '6',
       fate: 'unsent',
       status: 502,
-      attempts: 3,
+      attempts: 0,
+      lookups: 3,
       error: 'HTTP 502: empty body; tried 3 times'
     })
     expect(of('warning').map(l => l.message)).toContain(
@@ -139,6 +146,7 @@ describe('runPlan: 503 and Retry-After', () => {
         fate: 'unsent',
         status: 503,
         attempts: 1,
+        lookups: 0,
         error: unavailable(600).message
       },
       notAttempted(
@@ -159,7 +167,7 @@ describe('runPlan: 503 and Retry-After', () => {
     const api = new ScriptedApi(clock, { sends: { '1': [rateLimited(0)] } })
     const outcome = await runPlan(byCertificate(['1'], { maxRetries: 3 }), api, clock)
     expect(api.sends().map(c => c.at)).toEqual([0, 1_000, 3_000, 7_000])
-    expect(outcome.results[0]).toMatchObject({ fate: 'unsent', attempts: 4 })
+    expect(outcome.results[0]).toMatchObject({ fate: 'unsent', attempts: 4, lookups: 0 })
     expect(outcome.retryAfter).toBe(0)
   })
 })
@@ -224,10 +232,12 @@ describe('runPlan: stopping when going on cannot help', () => {
     expect(api.lookups().map(c => c.at)).toEqual([0, 0, 32_000])
     expect(clock.time).toBe(62_000)
     expect(api.sends()).toEqual([])
-    expect(outcome.results.filter(r => r.attempts === 0 && r.fate === 'unsent')).toHaveLength(298)
-    expect(outcome.results.slice(0, 2).map(r => [r.fate, r.attempts])).toEqual([
-      ['unsent', 2],
-      ['unsent', 1]
+    expect(
+      outcome.results.filter(r => r.attempts + r.lookups === 0 && r.fate === 'unsent')
+    ).toHaveLength(298)
+    expect(outcome.results.slice(0, 2).map(r => [r.fate, r.attempts, r.lookups])).toEqual([
+      ['unsent', 0, 2],
+      ['unsent', 0, 1]
     ])
   })
 
@@ -263,6 +273,7 @@ describe('runPlan: stopping when going on cannot help', () => {
         fate: 'failed',
         status: 200,
         attempts: 1,
+        lookups: 0,
         error: stalledTimeout().message
       }))
     )
@@ -358,6 +369,7 @@ describe('runPlan: stopping when going on cannot help', () => {
       fate: 'unsent',
       status: 503,
       attempts: 1,
+      lookups: 0,
       error: unsent
     })
   })
@@ -483,7 +495,13 @@ describe('runPlan: an outage while orders wait for issuance', () => {
     ])
     expect(outcome.stop).toBeUndefined()
     expect(api.sends().map(c => [c.id, c.at])).toEqual([[certificateOf('5'), 275_000]])
-    expect(outcome.results[0]).toMatchObject({ id: '5', fate: 'sent', status: 204, attempts: 8 })
+    expect(outcome.results[0]).toMatchObject({
+      id: '5',
+      fate: 'sent',
+      status: 204,
+      attempts: 1,
+      lookups: 7
+    })
     expect(of('info').map(l => l.message)).toContain(
       `order 5: check 5 failed (${unreached().message}); trying again at the next check in 80.0 s`
     )

@@ -34,9 +34,9 @@ describe('runPlan with certificate IDs', () => {
     })
     const outcome = await runPlan(byCertificate(['1', '2', '3']), api, clock)
     expect(outcome.results).toEqual([
-      { id: '1', fate: 'sent', status: 200, attempts: 1 },
-      { id: '2', fate: 'sent', status: 204, attempts: 1 },
-      { id: '3', fate: 'sent', status: 201, attempts: 1 }
+      { id: '1', fate: 'sent', status: 200, attempts: 1, lookups: 0 },
+      { id: '2', fate: 'sent', status: 204, attempts: 1, lookups: 0 },
+      { id: '3', fate: 'sent', status: 201, attempts: 1, lookups: 0 }
     ])
     expect(outcome.stop).toBeUndefined()
     expect(outcome.retryAfter).toBeUndefined()
@@ -90,6 +90,7 @@ describe('runPlan with certificate IDs', () => {
       fate: 'failed',
       status: 404,
       attempts: 1,
+      lookups: 0,
       error: 'HTTP 404: not_found: Not found.'
     })
     expect(outcome.results.map(r => r.fate)).toEqual(['sent', 'failed', 'sent'])
@@ -135,9 +136,10 @@ describe('runPlan with certificate IDs', () => {
         fate: 'failed',
         status: null,
         attempts: 1,
+        lookups: 0,
         error: 'unexpected failure: boom'
       },
-      { id: '2', fate: 'sent', status: 204, attempts: 1 }
+      { id: '2', fate: 'sent', status: 204, attempts: 1, lookups: 0 }
     ])
   })
 })
@@ -162,10 +164,11 @@ describe('runPlan and 429', () => {
       id: '1',
       fate: 'unsent',
       status: 429,
-      attempts: 1
+      attempts: 1,
+      lookups: 0
     })
     expect(outcome.results.slice(1, 4)).toEqual(
-      ['2', '3', '4'].map(id => ({ id, fate: 'sent', status: 204, attempts: 1 }))
+      ['2', '3', '4'].map(id => ({ id, fate: 'sent', status: 204, attempts: 1, lookups: 0 }))
     )
     expect(outcome.results.slice(4)).toEqual(
       ['5', '6', '7', '8'].map(id => notAttempted(id, unsentAfter429('1')))
@@ -201,7 +204,8 @@ describe('runPlan and 429', () => {
       id: '1',
       fate: 'sent',
       status: 204,
-      attempts: 3
+      attempts: 3,
+      lookups: 0
     })
     expect(api.calls.map(c => [c.at, c.attempt])).toEqual([
       [0, 1],
@@ -235,7 +239,12 @@ describe('runPlan and 429', () => {
     )
     expect(api.calls.map(c => c.id)).toEqual(['1'])
     expect(clock.time).toBe(0)
-    expect(outcome.results[0]).toMatchObject({ fate: 'unsent', status: 429, attempts: 1 })
+    expect(outcome.results[0]).toMatchObject({
+      fate: 'unsent',
+      status: 429,
+      attempts: 1,
+      lookups: 0
+    })
     expect(outcome.results[0]?.error).toContain('longer than the 300 s this action waits')
     expect(outcome.results[1]).toEqual(notAttempted('2', unsentAfter429('1')))
     expect(outcome.stop?.reason).toBe('rate-limited')
@@ -267,7 +276,12 @@ describe('runPlan and 429', () => {
     expect(waits).toEqual([
       7_500, 15_000, 30_000, 60_000, 120_000, 240_000, 300_000, 300_000, 300_000, 300_000
     ])
-    expect(outcome.results[0]).toMatchObject({ fate: 'unsent', status: 429, attempts: 11 })
+    expect(outcome.results[0]).toMatchObject({
+      fate: 'unsent',
+      status: 429,
+      attempts: 11,
+      lookups: 0
+    })
     expect(outcome.stop?.reason).toBe('rate-limited')
   })
 
@@ -351,7 +365,12 @@ describe('runPlan and 429', () => {
     const outcome = await runPlan(byCertificate(['1'], { maxRetries: 2 }), api, clock)
     // Retry-After 1, but the second retry waits at least 2 s
     expect(api.calls.map(c => c.at)).toEqual([0, 1_000, 3_000])
-    expect(outcome.results[0]).toMatchObject({ fate: 'unsent', status: 429, attempts: 3 })
+    expect(outcome.results[0]).toMatchObject({
+      fate: 'unsent',
+      status: 429,
+      attempts: 3,
+      lookups: 0
+    })
     expect(outcome.results[0]?.error).toMatch(/^HTTP 429: /)
     expect(outcome.stop).toMatchObject({ reason: 'rate-limited', id: '1' })
   })
@@ -371,6 +390,7 @@ describe('runPlan and 429', () => {
       fate: 'unsent',
       status: 429,
       attempts: 2,
+      lookups: 0,
       error: message,
       hint: 'wait retry-after seconds and send unsent-ids again, or set max-retries'
     })
@@ -420,7 +440,12 @@ describe('runPlan and 429', () => {
     )
     expect(api.calls.map(c => c.id)).toEqual(['1', '2'])
     expect(of('warning')).toEqual([])
-    expect(outcome.results[0]).toMatchObject({ fate: 'unsent', status: 429, attempts: 1 })
+    expect(outcome.results[0]).toMatchObject({
+      fate: 'unsent',
+      status: 429,
+      attempts: 1,
+      lookups: 0
+    })
     expect(outcome.results[0]?.error).toMatch(/^HTTP 429: /)
     expect(outcome.stop).toMatchObject({ reason: 'rate-limited', id: '2' })
   })
@@ -438,7 +463,12 @@ describe('runPlan and 429', () => {
     // 1's 429 is paused for 300 s, all max-retries 1 allows; 2's 429 then stops the run
     expect(clock.time).toBe(300_000)
     expect(api.calls.every(c => c.at <= 300_000)).toBe(true)
-    expect(outcome.results[1]).toMatchObject({ fate: 'unsent', status: 429, attempts: 1 })
+    expect(outcome.results[1]).toMatchObject({
+      fate: 'unsent',
+      status: 429,
+      attempts: 1,
+      lookups: 0
+    })
     expect(outcome.results[1]?.error).toMatch(
       /; the run already waited 5 min for 429s and 503s, the most max-retries allows$/
     )
@@ -476,6 +506,7 @@ describe('runPlan and a refused key', () => {
       fate: 'unsent',
       status: 403,
       attempts: 1,
+      lookups: 0,
       error: 'HTTP 403: access_denied|invalid_auth: Access denied; the API key was not accepted'
     })
     const why = 'not attempted: CertCentral refused the API key (certificate 1)'
@@ -535,7 +566,7 @@ describe('runPlan and cancellation', () => {
       clock
     )
     expect(of('debug').map(l => l.message)).toEqual(['stopping the run: cancelled'])
-    expect(outcome.results[0]).toMatchObject({ id: '1', fate: 'failed', attempts: 1 })
+    expect(outcome.results[0]).toMatchObject({ id: '1', fate: 'failed', attempts: 1, lookups: 0 })
     expect(outcome.results[1]).toEqual(notAttempted('2', 'not attempted: cancelled'))
     expect(of('info').map(l => l.message)).toEqual([
       'certificate 1: cancelled while the request was in flight; DigiCert may still have acted on it'
@@ -554,7 +585,9 @@ describe('runPlan and cancellation', () => {
     const logged = lines.length
     cancel.abort()
     expect(outcome.stop).toBeUndefined()
-    expect(outcome.results).toEqual([{ id: '1', fate: 'sent', status: 204, attempts: 1 }])
+    expect(outcome.results).toEqual([
+      { id: '1', fate: 'sent', status: 204, attempts: 1, lookups: 0 }
+    ])
     expect(lines).toHaveLength(logged)
   })
 
@@ -596,6 +629,7 @@ describe('runPlan and cancellation', () => {
       fate: 'unsent',
       status: 429,
       attempts: 1,
+      lookups: 0,
       error: 'not sent: cancelled'
     })
     expect(outcome.results.slice(1, 4).map(r => r.fate)).toEqual(['sent', 'sent', 'sent'])
@@ -621,7 +655,8 @@ describe('runPlan and cancellation', () => {
     expect(outcome.results[0]).toMatchObject({
       id: '55',
       fate: 'unsent',
-      attempts: 1,
+      attempts: 0,
+      lookups: 1,
       orderStatus: 'pending',
       error: 'not sent: cancelled'
     })
@@ -647,7 +682,12 @@ describe('runPlan and cancellation', () => {
       abortAt(clock, 500, cancel)
       const outcome = await runPlan({ ...plan, cancel: cancel.signal }, api, clock)
       expect(api.calls.map(c => c.kind)).toEqual(['lookup'])
-      expect(outcome.results[0]).toMatchObject({ id: '55', fate: 'unsent', attempts: 1 })
+      expect(outcome.results[0]).toMatchObject({
+        id: '55',
+        fate: 'unsent',
+        attempts: 0,
+        lookups: 1
+      })
       expect(outcome.stop?.reason).toBe('cancelled')
     }
   )
