@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(931);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5416);
 // The action's entry point: awaited, so a pending request can never end the process as a success.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 931:
+/***/ 5416:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28393,7 +28393,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: USER_AGENT, cancelOnSignals, eventVisibility, readInputs, secretLines, workspace
+// UNUSED EXPORTS: USER_AGENT, cancelOnSignals, eventVisibility, inputVariableNames, readInputs, secretLines, workspace
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -31372,246 +31372,156 @@ const ACTION_INPUTS = {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ./src/certificate-file.ts
-// Certificate files: the `certificate-file` input's patterns matched against the file system with
-// a small glob matcher (`*`, `?`, `**`, `[...]`; no dependency), and each file read (at most
-// MAX_FILE_BYTES) with node:crypto's X509Certificate into plain facts: serial, SHA-1 thumbprint,
-// common name, validity. The I/O lives here; parsePlan receives the readings through its
-// Environment and stays pure. No file's content is ever returned, logged or put in a message.
-
-
-
-/** A file is read up to this size; a larger one is not a certificate file. */
-const MAX_FILE_BYTES = 1024 * 1024;
-/** Files one pattern may match at most (a `**` over a large tree is a mistake). */
-const MAX_MATCHES = 1000;
-// ---- Glob ---------------------------------------------------------------------------------------
-/** Whether a path segment holds a wildcard. */
-function isGlob(segment) {
-    return /[*?[]/.test(segment);
-}
-/** One path segment's pattern as a regular expression: `*`, `?`, `[...]` (`[!...]` negates). */
-function segmentPattern(segment) {
-    let source = '';
-    for (let i = 0; i < segment.length; i++) {
-        const c = segment[i];
-        if (c === '*')
-            source += '[^/]*';
-        else if (c === '?')
-            source += '[^/]';
-        else if (c === '[') {
-            const end = segment.indexOf(']', i + 2);
-            if (end === -1)
-                source += '\\[';
-            else {
-                const body = segment.slice(i + 1, end);
-                const negated = body.startsWith('!') || body.startsWith('^');
-                const chars = (negated ? body.slice(1) : body).replace(/[\\\]^]/g, '\\$&');
-                source += `[${negated ? '^' : ''}${chars}]`;
-                i = end;
-            }
-        }
-        else
-            source += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+;// CONCATENATED MODULE: ./src/der.ts
+// A certificate's subject common name, read from its DER (X509Certificate.raw) as the certificate
+// holds it: node:crypto's `subject` turns UTF-8 into Latin-1 and escapes `<`, `,` and others, so a
+// look-up by that text asks for another name. A minimal, bounded DER reader: it walks
+// Certificate → TBSCertificate → subject Name and decodes the first commonName (2.5.4.3) of the
+// string types X.520 allows. Defensive: malformed DER gives no common name, never a throw.
+/** DER tags this reader knows. */
+const TAG = {
+    SEQUENCE: 0x30,
+    SET: 0x31,
+    OID: 0x06,
+    /** [0] EXPLICIT: TBSCertificate's version. */
+    VERSION: 0xa0
+};
+/** The OID 2.5.4.3 (id-at-commonName), its content bytes. */
+const COMMON_NAME_OID = [0x55, 0x04, 0x03];
+/**
+ * The element at `offset`, within `limit`; undefined when it is not DER this reader takes: a
+ * multi-byte tag, an indefinite or over-long length, a header or content past the limit. A header
+ * byte past the limit may be read (undefined past the buffer), but never taken: the element's end
+ * is past the limit then (or NaN), which the last check refuses.
+ */
+function elementAt(der, offset, limit) {
+    const tag = der[offset];
+    if ((tag & 0x1f) === 0x1f)
+        return undefined;
+    let length = der[offset + 1];
+    let start = offset + 2;
+    if (length & 0x80) {
+        const bytes = length & 0x7f;
+        // 0x80 is an indefinite length (not DER); more than 4 bytes is longer than any buffer here.
+        if (bytes === 0 || bytes > 4)
+            return undefined;
+        length = 0;
+        for (let i = 0; i < bytes; i++)
+            length = length * 256 + der[start + i];
+        start += bytes;
     }
-    return new RegExp(`^${source}$`);
+    const end = start + length;
+    return end <= limit ? { tag, start, end } : undefined;
 }
-/** Entries of a directory, [] when it cannot be read. */
-function entries(dir) {
+/** The elements inside a constructed element, in order; undefined when one of them is malformed. */
+function children(der, parent) {
+    const found = [];
+    for (let offset = parent.start; offset < parent.end;) {
+        const child = elementAt(der, offset, parent.end);
+        if (!child)
+            return undefined;
+        found.push(child);
+        offset = child.end;
+    }
+    return found;
+}
+/** The subject Name of a certificate: TBSCertificate's fifth field after the optional version. */
+function subjectOf(der) {
+    const certificate = elementAt(der, 0, der.length);
+    if (certificate?.tag !== TAG.SEQUENCE)
+        return undefined;
+    const tbs = elementAt(der, certificate.start, certificate.end);
+    if (tbs?.tag !== TAG.SEQUENCE)
+        return undefined;
+    const fields = children(der, tbs);
+    // serialNumber, signature, issuer, validity, subject
+    const subject = fields?.[fields[0]?.tag === TAG.VERSION ? 5 : 4];
+    return subject?.tag === TAG.SEQUENCE ? subject : undefined;
+}
+/** The value of the first commonName attribute of a Name, in DER order. */
+function firstCommonName(der, name) {
+    for (const rdn of children(der, name) ?? []) {
+        if (rdn.tag !== TAG.SET)
+            return undefined;
+        for (const attribute of children(der, rdn) ?? []) {
+            const [type, value] = attribute.tag === TAG.SEQUENCE ? (children(der, attribute) ?? []) : [];
+            if (type?.tag !== TAG.OID || value === undefined)
+                return undefined;
+            const oid = der.subarray(type.start, type.end);
+            if (oid.length === COMMON_NAME_OID.length && COMMON_NAME_OID.every((b, i) => oid[i] === b))
+                return value;
+        }
+    }
+    return undefined;
+}
+/** Whether a string holds no lone surrogate (which no URL or JSON could carry). */
+function wellFormed(text) {
+    return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+}
+/** Code units of `width` bytes, big-endian, as a string; undefined when they do not fit. */
+function unitsOf(bytes, width) {
+    if (bytes.length % width !== 0)
+        return undefined;
+    let text = '';
+    for (let i = 0; i < bytes.length; i += width) {
+        let point = 0;
+        for (let j = 0; j < width; j++)
+            point = point * 256 + bytes[i + j];
+        // a code point, never a surrogate (U+D800 to U+DFFF: the values whose top bits are D800's)
+        if (width === 4 && (point > 0x10ffff || (point & ~0x7ff) === 0xd800))
+            return undefined;
+        text += String.fromCodePoint(point);
+    }
+    return wellFormed(text) ? text : undefined;
+}
+/** UTF-8, undefined when the bytes are not. */
+function utf8(bytes) {
     try {
-        return (0,external_node_fs_namespaceObject.readdirSync)(dir, { withFileTypes: true }).map(e => ({
-            name: e.name,
-            directory: e.isDirectory()
-        }));
+        return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
     }
     catch {
-        return [];
+        return undefined;
     }
 }
-/** Whether a wildcard may match this name: a hidden one only when the pattern starts with a dot. */
-function visible(name, segment) {
-    return !name.startsWith('.') || segment.startsWith('.');
+const latin1 = (bytes) => Buffer.from(bytes).toString('latin1');
+/** The string types X.520 allows for a common name, by DER tag, and how each is read. */
+const DECODERS = new Map([
+    [0x0c, utf8], // UTF8String
+    [0x13, latin1], // PrintableString
+    [0x16, latin1], // IA5String
+    [0x14, latin1], // TeletexString (T61String): Latin-1, what it holds in practice
+    [0x1e, bytes => unitsOf(bytes, 2)], // BMPString: UTF-16BE
+    [0x1c, bytes => unitsOf(bytes, 4)] // UniversalString: UTF-32BE
+]);
+/**
+ * A directory string's text by its type (DECODERS); undefined for another type, or bytes that are
+ * not text of that type.
+ */
+function decodeString(tag, bytes) {
+    return DECODERS.get(tag)?.(bytes);
 }
 /**
- * An absolute path's root (`/`, `C:\`, `\\server\share\`) and the names after it, split with
- * `path` (node:path, or its posix or win32 flavour in tests).
+ * The subject's first common name as the certificate holds it; undefined when it has none, it is
+ * empty, or the DER cannot be read. Never throws.
  */
-function splitAbsolute({ absolute, path }) {
-    const { root } = path.parse(absolute);
-    return { root, segments: absolute.slice(root.length).split(path.sep).filter(Boolean) };
-}
-/**
- * The files a pattern matches, absolute, sorted; a path without wildcards matches itself when it
- * is a file. `**` matches any number of directories (hidden ones and symlinks to directories are
- * not descended).
- */
-function matchFiles(pattern, base) {
-    const { root, segments } = splitAbsolute({ absolute: (0,external_node_path_namespaceObject.resolve)(base, pattern), path: (external_node_path_default()) });
-    const found = new Set();
-    const walk = (dir, rest) => {
-        if (found.size >= MAX_MATCHES)
-            return;
-        const [segment, ...after] = rest;
-        if (segment === undefined) {
-            if (isFile(dir))
-                found.add(dir);
-            return;
-        }
-        if (segment === '**') {
-            walk(dir, after);
-            for (const e of entries(dir))
-                if (e.directory && !e.name.startsWith('.'))
-                    walk((0,external_node_path_namespaceObject.join)(dir, e.name), rest);
-            return;
-        }
-        if (!isGlob(segment))
-            return walk((0,external_node_path_namespaceObject.join)(dir, segment), after);
-        const match = segmentPattern(segment);
-        for (const e of entries(dir))
-            if (visible(e.name, segment) && match.test(e.name))
-                walk((0,external_node_path_namespaceObject.join)(dir, e.name), after);
-    };
-    walk(root, segments);
-    return [...found].sort();
-}
-function isFile(path) {
-    try {
-        return (0,external_node_fs_namespaceObject.statSync)(path).isFile();
-    }
-    catch {
-        return false;
-    }
-}
-// ---- Reading ------------------------------------------------------------------------------------
-/** The first bytes of a file, at most max + 1 (so that a larger file shows it is larger). */
-function readHead(path, max) {
-    const fd = (0,external_node_fs_namespaceObject.openSync)(path, 'r');
-    try {
-        const buffer = Buffer.alloc(max + 1);
-        let length = 0;
-        for (let n = 1; n > 0 && length < buffer.length; length += n)
-            n = (0,external_node_fs_namespaceObject.readSync)(fd, buffer, length, buffer.length - length, null);
-        return buffer.subarray(0, length);
-    }
-    finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
-    }
-}
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
-/** The facts of one certificate. */
-function factsOf(certificate) {
-    const cn = /^CN=(.*)/m.exec(certificate.subject)?.[1];
-    return {
-        serialNumber: certificate.serialNumber.toUpperCase(),
-        thumbprint: certificate.fingerprint.replace(/:/g, '').toUpperCase(),
-        commonName: cn === '' ? undefined : cn,
-        validFrom: new Date(certificate.validFrom).toISOString(),
-        validTo: new Date(certificate.validTo).toISOString()
-    };
-}
-/**
- * What a file's bytes hold: the facts of its first non-CA certificate (PEM), or of a DER
- * certificate, or a problem saying what it holds instead. Never quotes the content.
- */
-function certificateIn(content) {
-    const text = content.toString('latin1');
-    if (!text.includes('-----BEGIN ')) {
-        try {
-            return factsOf(new external_node_crypto_.X509Certificate(content));
-        }
-        catch {
-            return 'holds no certificate (neither PEM nor DER)';
-        }
-    }
-    const blocks = [...text.matchAll(PEM_BLOCK)];
-    const certificates = [];
-    for (const [block, label] of blocks) {
-        if (label !== 'CERTIFICATE' && label !== 'TRUSTED CERTIFICATE')
-            continue;
-        try {
-            certificates.push(new external_node_crypto_.X509Certificate(block));
-        }
-        catch {
-            return 'holds a certificate block that cannot be read (a damaged PEM?)';
-        }
-    }
-    const leaf = certificates.find(c => !c.ca);
-    if (leaf)
-        return factsOf(leaf);
-    if (certificates.length)
-        return 'holds only CA certificates, not the certificate issued to you';
-    const labels = blocks.map(([, label]) => label);
-    if (labels.some(label => label.endsWith('PRIVATE KEY')))
-        return 'holds a private key, not a certificate';
-    if (labels.some(label => label.includes('CERTIFICATE REQUEST')))
-        return 'holds a certificate request (CSR), not a certificate';
-    return 'holds no certificate';
-}
-/** A file as the entry's ID: relative to the workspace when inside it, else absolute. */
-function displayPath(file, workspace) {
-    const inside = (0,external_node_path_namespaceObject.relative)(workspace, file);
-    const outside = inside === '..' || inside.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(inside);
-    return inside !== '' && !outside ? inside : file;
-}
-/**
- * Reads the certificate files the patterns name, each file once (by its real path), in the order
- * the patterns give them. Patterns are relative to `workspace` unless absolute.
- */
-function readCertificateFiles(patterns, workspace) {
-    const readings = [];
-    const seen = new Set();
-    for (const pattern of patterns) {
-        const files = matchFiles(pattern, workspace);
-        if (files.length === 0) {
-            const what = [...pattern].some(c => '*?['.includes(c)) ? 'matches no file' : 'is not a file';
-            readings.push({ path: pattern, problem: `${what} (relative to ${workspace})` });
-        }
-        for (const file of files) {
-            const real = realPath(file);
-            if (seen.has(real))
-                continue;
-            seen.add(real);
-            readings.push(readOne(file, workspace));
-        }
-    }
-    return readings;
-}
-function realPath(file) {
-    try {
-        return (0,external_node_fs_namespaceObject.realpathSync)(file);
-    }
-    catch {
-        return file;
-    }
-}
-function readOne(file, workspace) {
-    const path = displayPath(file, workspace);
-    let content;
-    try {
-        content = readHead(file, MAX_FILE_BYTES);
-    }
-    catch (error) {
-        const code = error.code ?? 'error';
-        return { path, problem: `cannot be read (${code}); check the path and its permissions` };
-    }
-    if (content.length > MAX_FILE_BYTES)
-        return {
-            path,
-            problem: `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB: not a certificate file`
-        };
-    const facts = certificateIn(content);
-    return typeof facts === 'string' ? { path, problem: facts } : { path, facts };
+function commonNameOf(der) {
+    const subject = subjectOf(der);
+    const value = subject && firstCommonName(der, subject);
+    const text = value && decodeString(value.tag, der.subarray(value.start, value.end));
+    return text === '' ? undefined : text;
 }
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./src/sanitize.ts
 // The one way out for text that came from the network (DigiCert codes and messages, raw bodies,
-// headers, system error text): every such string reaches logs, annotations, outputs and the job
-// summary through `Sanitizer.text`, which never throws and returns one bounded line without the key.
+// headers, system error text) and for input problems: every such string reaches logs, annotations,
+// outputs and the job summary through `Sanitizer.text`, which never throws and returns one bounded
+// line without the key in any encoding, and with every email address as `…@domain` where
+// recipients are shown by count.
 /** Characters a field keeps unless the caller asks for fewer. */
 const DEFAULT_FIELD_CHARS = 300;
 /**
@@ -31678,33 +31588,117 @@ const SHORT_ESCAPES = {
 };
 /** Between two characters of a secret: line breakers, raw or JSON-escaped, that folding removes. */
 const GAP = String.raw `(?:[\u0000-\u001f\u007f-\u009f\u2028\u2029]|\\[nrt]|\\u00[01][0-9a-fA-F]|\\u202[89])*`;
+/** Hex digits as a pattern that takes either case: `6b` matches `6b`, `6B`. */
+function caseless(hex) {
+    return hex.replace(/[a-f]/g, c => `[${c}${c.toUpperCase()}]`);
+}
 /** The character, `\uXXXX` (either case of hex) or a short escape: a JSON-escaped secret. */
 function escapedOrPlain(char) {
     const hex = char.charCodeAt(0).toString(16).padStart(4, '0');
     const plain = char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
     const short = Object.hasOwn(SHORT_ESCAPES, char) ? `|${SHORT_ESCAPES[char]}` : '';
-    return `(?:${plain}|\\\\u${hex.replace(/[a-f]/g, c => `[${c}${c.toUpperCase()}]`)}${short})`;
+    return `(?:${plain}|\\\\u${caseless(hex)}${short})`;
 }
+/**
+ * A character of a secret as given, JSON-escaped, or percent-encoded: each of its UTF-8 bytes as
+ * %XX (either case), and a space as `+` too (a form's encoding).
+ */
+function anyEscape(char) {
+    const bytes = [...Buffer.from(char, 'utf8')];
+    const percent = bytes.map(byte => `%${caseless(byte.toString(16).padStart(2, '0'))}`).join('');
+    return `(?:${escapedOrPlain(char)}|${percent}${char === ' ' ? String.raw `|\+` : ''})`;
+}
+/**
+ * Secrets shorter than this many bytes are not looked for in base64 or hex: a few characters of
+ * either are found by chance in other text (a serial, a word), which would lose its `***` meaning.
+ */
+const MIN_ENCODED_BYTES = 6;
+/** The letters base64 writes as `+` and `/`, and their URL-safe alphabet's `-` and `_`. */
+const URL_SAFE = { '+': '-', '/': '_' };
+/**
+ * The part of a secret's base64 that depends on its bytes alone, when it starts `offset` bytes
+ * (0, 1 or 2) into a 3-byte group of a longer string: the characters whose 6 bits are all the
+ * secret's. The character at each end that mixes in a neighbouring byte (or padding) is not.
+ */
+function base64Core(bytes, offset) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    return encoded.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + bytes.length)) / 6));
+}
+/**
+ * The patterns of one secret, one per form a server may echo it in: as given, JSON-escaped or
+ * percent-encoded (character by character, so any mix of them); and from MIN_ENCODED_BYTES on, in
+ * hex (either case) and in base64 (either alphabet, at each of the three byte alignments, a
+ * character JSON-escaped or not). A line break, raw or escaped, may split any form (GAP). Apart,
+ * not one alternation: V8 runs each such pattern several times faster than their alternation.
+ */
+function secretPatterns(secret) {
+    const bytes = Buffer.from(secret, 'utf8');
+    const forms = [[...secret].map(anyEscape).join(GAP)];
+    if (bytes.length >= MIN_ENCODED_BYTES) {
+        forms.push([...bytes.toString('hex')].map(caseless).join(GAP));
+        for (const offset of [0, 1, 2]) {
+            const core = [...base64Core(bytes, offset)];
+            forms.push(core
+                .map(char => {
+                const safe = URL_SAFE[char];
+                return safe ? `(?:${escapedOrPlain(char)}|${safe})` : escapedOrPlain(char);
+            })
+                .join(GAP));
+        }
+    }
+    return forms.map(form => new RegExp(form, 'g'));
+}
+/**
+ * A character of an address before its @: anything parse accepts there, and a backslash (a JSON
+ * escape such as `\u202e` quoted in an input problem); not a space, quote, bracket, comma, colon,
+ * semicolon or @.
+ */
+const LOCAL = String.raw `[^\s@<>()[\]",:;]`;
+/** The same inside a URL, where the address is percent-encoded: `?to=` and `&` are the URL's. */
+const URL_LOCAL = String.raw `[\p{L}\p{N}\p{M}%._~+-]`;
+/** A domain: labels in any script, separated by dots. */
+const DOMAIN = String.raw `[\p{L}\p{N}\p{M}_-]+(?:\.[\p{L}\p{N}\p{M}_-]+)*`;
+/**
+ * An email address anywhere in a text, its @ plain or JSON-escaped (`\u0040`), or percent-encoded
+ * (`%40`) in a URL; the domain is the first or the second group. The part before @ starts where a
+ * word does (the lookbehinds), so each word is tried once and no text makes it backtrack for long.
+ */
+const ADDRESS = new RegExp(`(?<!${LOCAL})${LOCAL}+(?:@|\\\\u0040)(${DOMAIN})|(?<!${URL_LOCAL})${URL_LOCAL}+%40(${DOMAIN})`, 'gu');
 class Sanitizer {
     secrets;
-    /** @param secrets  values never shown: the API key (each line of it) */
-    constructor(secrets) {
-        this.secrets = secrets
-            .filter(secret => secret.length >= 3)
-            .map(secret => new RegExp([...secret].map(escapedOrPlain).join(GAP), 'g'));
+    byDomain;
+    /**
+     * @param secrets  values never shown: the API key (each line of it)
+     * @param options  `shown: 'counts'`: every email address as `…@domain` (see detailsShown)
+     */
+    constructor(secrets, options = {}) {
+        this.secrets = secrets.filter(secret => secret.length >= 3).flatMap(secretPatterns);
+        this.byDomain = options.shown === 'counts';
     }
-    /** Replaces every secret, as given or JSON-escaped, with `***`. */
+    /**
+     * Replaces every secret with `***`: as given, JSON-escaped, percent-encoded, in hex or in base64
+     * (see secretPatterns).
+     */
     redact(text) {
         return this.secrets.reduce((shown, secret) => shown.replace(secret, '***'), text);
+    }
+    /** Every email address as `…@domain` (the domain in lower case) when shown by count. */
+    addresses(text) {
+        if (!this.byDomain)
+            return text;
+        return text.replace(ADDRESS, 
+        // One of the two groups took the domain.
+        (_, plain, encoded) => `…@${(plain ?? encoded).toLowerCase()}`);
     }
     /**
      * One line of at most `max` characters: secrets redacted (before and after control characters
      * are folded, so a key split by a newline is still found), control characters and line breaks
-     * folded into one space, format characters (FORMAT_CHARACTERS) removed, and no leading `::`
-     * that the runner could take for a command.
+     * folded into one space, format characters (FORMAT_CHARACTERS) removed, addresses shown as the
+     * options say (before the cut, so none is cut in two), and no leading `::` that the runner
+     * could take for a command.
      */
     text(value, max = DEFAULT_FIELD_CHARS) {
-        const flat = this.redact(this.redact(asText(value)).replace(LINE_BREAKERS, ' ').replace(FORMAT_CHARACTERS, ''))
+        const flat = this.addresses(this.redact(this.redact(asText(value)).replace(LINE_BREAKERS, ' ').replace(FORMAT_CHARACTERS, '')))
             .trim()
             .replace(/^:+/, match => match.split('').join(' '));
         if (flat.length <= max)
@@ -31715,6 +31709,694 @@ class Sanitizer {
     }
 }
 
+;// CONCATENATED MODULE: ./src/parse.ts
+// Pure parsers of single input values, shared by the plan (inputs.ts) and the operations'
+// own input rules (operations.ts). Each throws an InputError naming the input and the fix.
+
+
+/** Input problems, each starting with the input's name: listed in action.yml's order (inInputOrder). */
+class InputError extends Error {
+    name = 'InputError';
+    problems;
+    constructor(problems) {
+        const ordered = inInputOrder(problems);
+        super(ordered.length === 1
+            ? ordered[0]
+            : `${ordered.length} input problems:\n${ordered.map(p => `- ${p}`).join('\n')}`);
+        this.problems = ordered;
+    }
+}
+const INPUT_NAMES = Object.keys(ACTION_INPUTS);
+/**
+ * Problems in action.yml's order of inputs, by the input each starts with (the first of several:
+ * `certificate-id and order-id: …`), stably; those that name no input last, in their order. The
+ * one order of the InputError's message, the summary and the verdict.
+ */
+function inInputOrder(problems) {
+    const rank = (problem) => {
+        const name = /^[a-z][a-z-]*(?=[:,]| and )/.exec(problem);
+        const at = name ? INPUT_NAMES.indexOf(name[0]) : -1;
+        return at === -1 ? INPUT_NAMES.length : at;
+    };
+    return [...problems].sort((a, b) => rank(a) - rank(b));
+}
+/** Collects the problems of a part, so one run reports them all. */
+function collect(problems, parse) {
+    try {
+        return parse();
+    }
+    catch (error) {
+        if (!(error instanceof InputError))
+            throw error;
+        problems.push(...error.problems);
+        return undefined;
+    }
+}
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** Control characters and line separators as `\uXXXX`: a system message that quotes a user's value, on one line. */
+function escapeControls(text) {
+    return text.replace(new RegExp(CONTROL.source, 'g'), c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/** Splits on commas, semicolons and whitespace; drops empties and duplicates (first kept). */
+function splitList(value) {
+    return [...new Set(value.split(/[\s,;]+/).filter(item => item !== ''))];
+}
+/** A format character (bidi control, zero-width, BOM…): see FORMAT_CHARACTERS. */
+const FORMAT_CHARACTER = new RegExp(FORMAT_CHARACTERS.source, 'u');
+/** `U+202E`: how a message names a character it does not show. */
+function codePointName(char) {
+    return `U+${char.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+/**
+ * Shows a user's value inside a message without letting it break the line or reorder it: DEL, C1
+ * controls, line and paragraph separators and format characters as `\uXXXX` (JSON.stringify
+ * leaves them raw).
+ */
+function quote(value) {
+    const shown = JSON.stringify(value).replace(new RegExp(`[\u007f-\u009f\u2028\u2029]|${FORMAT_CHARACTERS.source}`, 'gu'), c => escapeUnits(c));
+    return shown.length > 80 ? `${shown.slice(0, 77)}…"` : shown;
+}
+/** Each UTF-16 unit of `text` as `\uXXXX`, as JSON escapes it. */
+function escapeUnits(text) {
+    return text
+        .split('')
+        .map(unit => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .join('');
+}
+/** Edit distance, for "did you mean". */
+function distance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+/** Edits a near miss may be from a choice: 2, or 3 from a choice of 9 characters or more. */
+function editsAllowed(choice) {
+    return choice.length >= 9 ? 3 : 2;
+}
+/**
+ * The choice a value is a near miss of (at most editsAllowed edits, or a prefix of it of 2
+ * characters or more: `max-retry`, `wait-for-issue`, `email`), the closest first; if any.
+ */
+function nearest(value, choices) {
+    const given = value.trim().toLowerCase();
+    if (given === '')
+        return undefined;
+    const scored = choices
+        .map(choice => ({
+        choice,
+        score: choice.startsWith(given) && given.length >= 2 ? 0 : distance(given, choice),
+        allowed: editsAllowed(choice)
+    }))
+        .filter(({ score, allowed }) => score <= allowed)
+        .sort((a, b) => a.score - b.score);
+    return scored[0]?.choice;
+}
+/** `; did you mean "x"?` for a near miss (nearest), else ''. */
+function didYouMean(value, choices) {
+    const choice = nearest(value, choices);
+    return choice === undefined ? '' : `; did you mean ${JSON.stringify(choice)}?`;
+}
+/** The choice a value names, trimmed and in any case; undefined when it names none. */
+function choiceOf(value, choices) {
+    const normalized = value.trim().toLowerCase();
+    return choices.find(choice => choice === normalized);
+}
+function parseChoice(input, value, choices) {
+    const match = choiceOf(value, choices);
+    if (match)
+        return match;
+    throw new InputError([
+        `${input}: ${quote(value)} is not one of ${choices.join(', ')}${didYouMean(value, choices)}`
+    ]);
+}
+/** IDs are positive whole numbers without leading zeros, at most 20 digits. */
+const ID_PATTERN = /^[1-9]\d{0,19}$/;
+function parseIds(input, value, noun) {
+    const ids = splitList(value);
+    const bad = ids.filter(id => !ID_PATTERN.test(id));
+    if (bad.length) {
+        throw new InputError(bad
+            .slice(0, 10)
+            .map(id => `${input}: ${quote(id)} is not a valid ${noun} ID (a positive whole number without leading zeros, e.g. 1234567)`)
+            .concat(bad.length > 10 ? [`${input}: and ${bad.length - 10} more values like these`] : []));
+    }
+    return ids;
+}
+/**
+ * A decimal number from min to max: digits with an optional fraction when `integer` is false.
+ * No hex, exponents, signs or spaces inside: `0x10` is not 16.
+ */
+function parseNumber(input, value, { min, max, integer }) {
+    const text = value.trim();
+    const pattern = integer ? /^\d{1,10}$/ : /^\d{1,10}(?:\.\d{1,6})?$/;
+    const number = pattern.test(text) ? Number(text) : NaN;
+    if (!(number >= min && number <= max)) {
+        const kind = integer ? 'a whole number' : 'a decimal number';
+        throw new InputError([`${input}: ${quote(value)} must be ${kind} from ${min} to ${max}`]);
+    }
+    return number;
+}
+/** `true`/`false` in the spellings the YAML 1.2 core schema knows, as the toolkit reads them. */
+function parseBoolean(input, value) {
+    const text = value.trim();
+    if (['true', 'True', 'TRUE'].includes(text))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(text))
+        return false;
+    throw new InputError([`${input}: ${quote(value)} must be true or false`]);
+}
+const MAX_EMAIL_LENGTH = 254;
+const parse_DOMAIN = /^(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?$/u;
+/**
+ * A practical address check: one @, a dotted domain, no spaces, control or format characters, and
+ * no dot leading, trailing or doubled in the part before @ (RFC 5322's dot-atom).
+ */
+function emailProblem(address) {
+    if (address.length > MAX_EMAIL_LENGTH)
+        return `is longer than ${MAX_EMAIL_LENGTH} characters`;
+    const format = FORMAT_CHARACTER.exec(address);
+    if (format) {
+        const position = [...address.slice(0, format.index)].length + 1;
+        return `contains an invisible format character (${codePointName(format[0])}) at character ${position}; type the address again without it`;
+    }
+    if (CONTROL.test(address) || /\s/.test(address))
+        return 'contains a space or control character';
+    const parts = address.split('@');
+    if (parts.length !== 2)
+        return 'is not an email address (it needs exactly one @)';
+    const [local, domain] = parts;
+    if (local === '' || local.length > 64)
+        return 'is not an email address (the part before @ is empty or longer than 64 characters)';
+    if (/[<>()[\]\\",:]/.test(local))
+        return 'is not an email address (quotes, brackets and the like are not accepted)';
+    if (local.startsWith('.') || local.endsWith('.') || local.includes('..'))
+        return 'is not an email address (the part before @ may not start or end with a dot, or have two dots in a row)';
+    if (!parse_DOMAIN.test(domain))
+        return 'is not an email address (the domain must look like example.com)';
+    return undefined;
+}
+/**
+ * A recipient as a mail client writes it, `Ops Team <ops@example.com>` or `<ops@example.com>`:
+ * from a separator, words without @ (a quoted name may hold commas), then the address in angle
+ * brackets. One character at a time, so that no input makes it backtrack for long.
+ */
+const DISPLAY_NAME = /(?<=^|[\s,;])((?:"[^"]*"|[^\s,;<>"@]|[ \t])*)<([^<>]*)>/g;
+/**
+ * Recipients: addresses separated by commas, semicolons or whitespace. A recipient written with a
+ * display name is one problem naming the bare address to use, not one per word.
+ */
+function parseEmails(input, value) {
+    const problems = [];
+    const rest = value.replace(DISPLAY_NAME, (written, _name, inside) => {
+        const bare = inside.trim();
+        const problem = emailProblem(bare);
+        problems.push(`${input}: ${quote(written.trim())} is a recipient as a mail client writes it (a name, angle brackets); give the address alone: ` +
+            (problem ? `the address ${quote(bare)} ${problem}` : `use ${bare}`));
+        // A separator or the start is before it (DISPLAY_NAME's lookbehind): nothing joins.
+        return '';
+    });
+    const emails = splitList(rest);
+    for (const address of emails) {
+        const problem = emailProblem(address);
+        if (problem)
+            problems.push(`${input}: ${quote(address)} ${problem}`);
+    }
+    if (problems.length)
+        throw new InputError(problems);
+    return emails;
+}
+const UNITS = { s: 1, m: 60, h: 3600 };
+/** A duration: `0`, whole seconds, or a number with `s`, `m` or `h` (`90s`, `15m`, `2h`). */
+function parseDuration(input, value, maxSeconds) {
+    const match = /^(\d{1,6})\s*([smh]?)$/i.exec(value.trim());
+    const seconds = match
+        ? Number(match[1]) * UNITS[(match[2].toLowerCase() || 's')]
+        : NaN;
+    // No sign can match, so the only bound to check is the top; NaN (no match) fails it too.
+    if (!(seconds <= maxSeconds)) {
+        throw new InputError([
+            `${input}: ${quote(value)} must be 0, a number of seconds, or a duration such as 90s, 15m or 2h, at most ${formatDuration(maxSeconds)}`
+        ]);
+    }
+    return seconds;
+}
+/** `45 s`, `1 min 30 s`, `2 h 30 min`, `30 d`, `1 d 1 h`: for messages. */
+function formatDuration(seconds) {
+    const total = Math.round(seconds);
+    const parts = [
+        [Math.floor(total / 86_400), 'd'],
+        [Math.floor((total % 86_400) / 3600), 'h'],
+        [Math.floor((total % 3600) / 60), 'min'],
+        [total % 60, 's']
+    ];
+    const shown = parts.filter(([amount]) => amount > 0).map(([amount, unit]) => `${amount} ${unit}`);
+    return shown.length ? shown.join(' ') : '0 s';
+}
+// ---- Certificates named by serial, thumbprint or common name ------------------------------
+/** Values of the new ID inputs: separated by newlines or commas (spaces may sit inside one). */
+function splitLines(value) {
+    return [
+        ...new Set(value
+            .split(/[\r\n,]+/)
+            .map(item => item.trim())
+            .filter(item => item !== ''))
+    ];
+}
+/** Hex with colons and spaces as separators, upper-cased, separators dropped; undefined if not hex. */
+function hexOf(value) {
+    const hex = value.replace(/[:\s]/g, '').toUpperCase();
+    return /^[0-9A-F]+$/.test(hex) ? hex : undefined;
+}
+/** Serial numbers: hex, any case, colons or spaces inside; 1 to 40 hex digits, upper case. */
+function parseSerials(input, value) {
+    return parseHexList(input, value, {
+        ok: hex => hex.length <= 40,
+        expected: 'a serial number in hex (1 to 40 hex digits; colons and spaces allowed)'
+    });
+}
+/** SHA-1 thumbprints: exactly 40 hex digits, any case, colons allowed; upper case. */
+function parseThumbprints(input, value) {
+    return parseHexList(input, value, {
+        ok: hex => hex.length === 40,
+        expected: 'a SHA-1 thumbprint (40 hex digits; colons allowed)'
+    });
+}
+function parseHexList(input, value, rule) {
+    const problems = [];
+    const values = [];
+    for (const item of splitLines(value)) {
+        const hex = hexOf(item);
+        if (hex !== undefined && rule.ok(hex))
+            values.push(hex);
+        else
+            problems.push(`${input}: ${quote(item)} is not ${rule.expected}`);
+    }
+    if (problems.length)
+        throw new InputError(problems);
+    return [...new Set(values)];
+}
+/** Common names: trimmed, without whitespace or control characters inside. */
+function parseCommonNames(input, value) {
+    const names = splitLines(value);
+    const problems = names.flatMap(name => {
+        const problem = commonNameProblem(name);
+        return problem ? [`${input}: ${quote(name)} ${problem}`] : [];
+    });
+    if (problems.length)
+        throw new InputError(problems);
+    return names;
+}
+/** What is wrong with a common name as one name (www.example.com, *.example.com), if anything. */
+function commonNameProblem(name) {
+    const one = 'a common name is one name such as www.example.com';
+    if (/\s/.test(name) || CONTROL.test(name))
+        return `holds whitespace or control characters; ${one}`;
+    const format = FORMAT_CHARACTER.exec(name);
+    if (format)
+        return `holds an invisible format character (${codePointName(format[0])}); type it again without it`;
+    if (!/[\p{L}\p{N}]/u.test(name))
+        return `holds no letter or digit; ${one}`;
+    return undefined;
+}
+const LONG_UNITS = { s: 1, m: 60, h: 3600, d: 86_400 };
+/** A duration with days too (`90s`, `15m`, `2h`, `7d`, or seconds), from 1 s to maxSeconds. */
+function parseLongDuration(input, value, maxSeconds) {
+    const match = /^(\d{1,8})\s*([smhd]?)$/i.exec(value.trim());
+    const unit = ((match?.[2] ?? '').toLowerCase() || 's');
+    const seconds = match ? Number(match[1]) * LONG_UNITS[unit] : NaN;
+    if (!(seconds >= 1 && seconds <= maxSeconds)) {
+        throw new InputError([
+            `${input}: ${quote(value)} must be a duration such as 90s, 15m, 2h or 7d (or a number of seconds), from 1 s to ${maxSeconds / 86_400} days`
+        ]);
+    }
+    return seconds;
+}
+
+;// CONCATENATED MODULE: ./src/certificate-file.ts
+// Certificate files: the `certificate-file` input's patterns matched against the file system with
+// a small glob matcher (`*`, `?`, `**`, `[...]`; no dependency), and each file read (at most
+// MAX_FILE_BYTES) with node:crypto's X509Certificate into plain facts: serial, SHA-1 thumbprint,
+// common name (read from the DER, src/der.ts), validity. The walk is asynchronous, bounded
+// (MAX_MATCHES files a pattern, MAX_ENTRIES_VISITED directory entries a step, each directory once
+// per position of a pattern) and stops when its signal is aborted (MatchingCancelled). The I/O
+// lives here: main.ts reads the files before the plan, and parsePlan receives the readings through
+// its Environment and stays pure. No file's content is ever returned, logged or put in a message.
+
+
+
+
+
+
+/** A file is read up to this size; a larger one is not a certificate file. */
+const MAX_FILE_BYTES = 1024 * 1024;
+/** Files one pattern may match at most: more is an input problem (a `**` over a large tree). */
+const MAX_MATCHES = 1000;
+/** Directory entries the patterns of one step may read together: more is an input problem. */
+const MAX_ENTRIES_VISITED = 100_000;
+/** The run was cancelled (SIGINT, SIGTERM) while the patterns were matched or the files read. */
+class MatchingCancelled extends Error {
+    name = 'MatchingCancelled';
+    constructor() {
+        super('cancelled while matching certificate-file patterns: nothing was sent');
+    }
+}
+// ---- Glob ---------------------------------------------------------------------------------------
+/** Whether a path segment holds a wildcard. */
+function isGlob(segment) {
+    return /[*?[]/.test(segment);
+}
+/** One path segment's pattern as a regular expression: `*`, `?`, `[...]` (`[!...]` negates). */
+function segmentPattern(segment) {
+    let source = '';
+    for (let i = 0; i < segment.length; i++) {
+        const c = segment[i];
+        if (c === '*')
+            source += '[^/]*';
+        else if (c === '?')
+            source += '[^/]';
+        else if (c === '[') {
+            const end = segment.indexOf(']', i + 2);
+            if (end === -1)
+                source += '\\[';
+            else {
+                const body = segment.slice(i + 1, end);
+                const negated = body.startsWith('!') || body.startsWith('^');
+                const chars = (negated ? body.slice(1) : body).replace(/[\\\]^]/g, '\\$&');
+                source += `[${negated ? '^' : ''}${chars}]`;
+                i = end;
+            }
+        }
+        else
+            source += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    }
+    return new RegExp(`^${source}$`);
+}
+/** Whether a wildcard may match this name: a hidden one only when the pattern starts with a dot. */
+function visible(name, segment) {
+    return !name.startsWith('.') || segment.startsWith('.');
+}
+/**
+ * An absolute path's root (`/`, `C:\`, `\\server\share\`) and the names after it, split with
+ * `path` (node:path, or its posix or win32 flavour in tests).
+ */
+function splitAbsolute({ absolute, path }) {
+    const { root } = path.parse(absolute);
+    return { root, segments: absolute.slice(root.length).split(path.sep).filter(Boolean) };
+}
+/**
+ * A step's walk: its bounds and cancellation, the directory entries read so far (by every
+ * pattern) and each directory's entries once read (so that several `**` read a directory once).
+ */
+class Walk {
+    limits;
+    signal;
+    /** Directory entries read so far, by every pattern of the step. */
+    entriesRead = 0;
+    /** Steps of the walk so far: a directory (or a file) at a position of a pattern. */
+    visits = 0;
+    listings = new Map();
+    constructor(limits = { matches: MAX_MATCHES, entries: MAX_ENTRIES_VISITED }, signal) {
+        this.limits = limits;
+        this.signal = signal;
+    }
+    /** Throws MatchingCancelled once the signal is aborted. */
+    checkCancelled() {
+        if (this.signal?.aborted)
+            throw new MatchingCancelled();
+    }
+    /**
+     * A directory's entries ([] when it cannot be read), each counted against the bound once. The
+     * directory is opened asynchronously, then read in small batches (readSync: no wait on the
+     * thread pool for each, so a walk of many small directories stays fast), and never past the
+     * bound (a directory of millions of entries is not read whole).
+     */
+    async entries(dir) {
+        const known = this.listings.get(dir);
+        if (known)
+            return known;
+        const read = [];
+        const handle = await (0,promises_namespaceObject.opendir)(dir).catch(() => undefined);
+        try {
+            this.checkCancelled();
+            for (let e = handle?.readSync(); e; e = handle?.readSync()) {
+                if (++this.entriesRead > this.limits.entries)
+                    throw new WalkBound('entries');
+                read.push({ name: e.name, directory: e.isDirectory() });
+            }
+        }
+        catch (error) {
+            if (error instanceof WalkBound || error instanceof MatchingCancelled)
+                throw error;
+        }
+        finally {
+            handle?.closeSync();
+        }
+        this.listings.set(dir, read);
+        return read;
+    }
+}
+/** A pattern's walk went past one of its bounds. */
+class WalkBound extends Error {
+    bound;
+    constructor(bound) {
+        super(bound);
+        this.bound = bound;
+    }
+}
+/**
+ * The files a pattern matches, absolute, sorted; a path without wildcards matches itself when it
+ * is a file. `**` matches any number of directories (hidden ones and symlinks to directories are
+ * not descended). Each directory is walked at most once per position in the pattern. Throws
+ * WalkBound past a bound, MatchingCancelled once cancelled.
+ */
+async function walkPattern(pattern, base, walk) {
+    const { root, segments } = splitAbsolute({ absolute: (0,external_node_path_namespaceObject.resolve)(base, pattern), path: (external_node_path_default()) });
+    const found = new Set();
+    const visited = new Set();
+    const step = async (dir, position) => {
+        const key = `${position}\u0000${dir}`;
+        if (visited.has(key))
+            return;
+        visited.add(key);
+        walk.visits++;
+        walk.checkCancelled();
+        const segment = segments[position];
+        if (segment === undefined) {
+            if (await isFile(dir))
+                found.add(dir);
+            if (found.size > walk.limits.matches)
+                throw new WalkBound('matches');
+            return;
+        }
+        if (segment === '**') {
+            await step(dir, position + 1);
+            for (const e of await walk.entries(dir))
+                if (e.directory && !e.name.startsWith('.'))
+                    await step((0,external_node_path_namespaceObject.join)(dir, e.name), position);
+            return;
+        }
+        if (!isGlob(segment))
+            return step((0,external_node_path_namespaceObject.join)(dir, segment), position + 1);
+        const match = segmentPattern(segment);
+        for (const e of await walk.entries(dir))
+            if (visible(e.name, segment) && match.test(e.name))
+                await step((0,external_node_path_namespaceObject.join)(dir, e.name), position + 1);
+    };
+    await step(root, 0);
+    return [...found].sort();
+}
+/**
+ * The files a pattern matches (see walkPattern), or the problem of a pattern that went past a
+ * bound, naming the bound. Throws MatchingCancelled once the walk's signal is aborted.
+ */
+async function matchFiles(pattern, base, walk = new Walk()) {
+    try {
+        return { files: await walkPattern(pattern, base, walk) };
+    }
+    catch (error) {
+        if (!(error instanceof WalkBound))
+            throw error;
+        return {
+            problem: error.bound === 'matches'
+                ? `matches more than ${walk.limits.matches} files; narrow the pattern`
+                : `reads more than ${walk.limits.entries} directory entries (all patterns together); narrow the pattern, or start it in a deeper directory`
+        };
+    }
+}
+async function isFile(path) {
+    try {
+        return (await (0,promises_namespaceObject.stat)(path)).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+// ---- Reading ------------------------------------------------------------------------------------
+/** The first bytes of a file, at most max + 1 (so that a larger file shows it is larger). */
+async function readHead(path, max) {
+    const file = await (0,promises_namespaceObject.open)(path, 'r');
+    try {
+        const buffer = Buffer.alloc(max + 1);
+        let length = 0;
+        for (let n = 1; n > 0 && length < buffer.length; length += n)
+            ({ bytesRead: n } = await file.read(buffer, length, buffer.length - length, null));
+        return buffer.subarray(0, length);
+    }
+    finally {
+        await file.close();
+    }
+}
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+/** The facts of one certificate; the common name as its DER holds it (src/der.ts). */
+function factsOf(certificate) {
+    return {
+        serialNumber: certificate.serialNumber.toUpperCase(),
+        thumbprint: certificate.fingerprint.replace(/:/g, '').toUpperCase(),
+        commonName: commonNameOf(certificate.raw),
+        validFrom: new Date(certificate.validFrom).toISOString(),
+        validTo: new Date(certificate.validTo).toISOString()
+    };
+}
+/**
+ * What a file's bytes hold: the facts of its first non-CA certificate (PEM), or of a DER
+ * certificate, or a problem saying what it holds instead. Never quotes the content.
+ */
+function certificateIn(content) {
+    const text = content.toString('latin1');
+    if (!text.includes('-----BEGIN ')) {
+        try {
+            return factsOf(new external_node_crypto_.X509Certificate(content));
+        }
+        catch {
+            return 'holds no certificate (neither PEM nor DER)';
+        }
+    }
+    const blocks = [...text.matchAll(PEM_BLOCK)];
+    const certificates = [];
+    for (const [block, label] of blocks) {
+        if (label !== 'CERTIFICATE' && label !== 'TRUSTED CERTIFICATE')
+            continue;
+        try {
+            certificates.push(new external_node_crypto_.X509Certificate(block));
+        }
+        catch {
+            return 'holds a certificate block that cannot be read (a damaged PEM?)';
+        }
+    }
+    const leaf = certificates.find(c => !c.ca);
+    if (leaf)
+        return factsOf(leaf);
+    if (certificates.length)
+        return 'holds only CA certificates, not the certificate issued to you';
+    const labels = blocks.map(([, label]) => label);
+    if (labels.some(label => label.endsWith('PRIVATE KEY')))
+        return 'holds a private key, not a certificate';
+    if (labels.some(label => label.includes('CERTIFICATE REQUEST')))
+        return 'holds a certificate request (CSR), not a certificate';
+    return 'holds no certificate';
+}
+/** A file as the entry's ID: relative to the workspace when inside it, else absolute. */
+function displayPath(file, workspace) {
+    const inside = (0,external_node_path_namespaceObject.relative)(workspace, file);
+    const outside = inside === '..' || inside.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(inside);
+    return inside !== '' && !outside ? inside : file;
+}
+const certificate_file_FORMAT_CHARACTER = new RegExp(FORMAT_CHARACTERS.source, 'u');
+/**
+ * Why a file's ID (its path as shown) cannot be an ID, if it cannot: a control character (a line
+ * break would split the outputs and the log lines that echo them), an invisible format character,
+ * a comma (certificate-file splits on it), or whitespace at either end (certificate-file trims it):
+ * the ID could not be given back to certificate-file, or shown as it is.
+ */
+function pathProblem(path) {
+    const control = CONTROL.exec(path);
+    const format = certificate_file_FORMAT_CHARACTER.exec(path);
+    const what = control
+        ? `a control character (${codePointName(control[0])})`
+        : format
+            ? `an invisible format character (${codePointName(format[0])})`
+            : path.includes(',')
+                ? 'a comma (certificate-file splits on it)'
+                : path.trim() !== path
+                    ? 'whitespace at an end (certificate-file trims it)'
+                    : undefined;
+    return what === undefined
+        ? undefined
+        : `has a name that holds ${what}, which an ID cannot hold; rename the file, or give a pattern that leaves it out`;
+}
+/** What a pattern that matches nothing says: where a relative one was looked for. */
+function noMatch(pattern, workspace) {
+    return (0,external_node_path_namespaceObject.isAbsolute)(pattern)
+        ? 'matches no file'
+        : `matches no file (relative to the workspace ${workspace})`;
+}
+/**
+ * Reads the certificate files the patterns name, each file once (by its real path), in the order
+ * the patterns give them. Patterns are relative to `workspace` unless absolute. Rejects with
+ * MatchingCancelled once `options.signal` is aborted.
+ */
+async function readCertificateFiles(patterns, workspace, options = {}) {
+    const walk = new Walk(options.limits, options.signal);
+    const readings = [];
+    const seen = new Set();
+    for (const pattern of patterns) {
+        const matched = await matchFiles(pattern, workspace, walk);
+        if ('problem' in matched) {
+            readings.push({ path: pattern, problem: matched.problem });
+            continue;
+        }
+        if (matched.files.length === 0)
+            readings.push({ path: pattern, problem: noMatch(pattern, workspace) });
+        for (const file of matched.files) {
+            const real = await realPath(file);
+            if (seen.has(real))
+                continue;
+            seen.add(real);
+            walk.checkCancelled();
+            readings.push(await readOne(file, workspace));
+        }
+    }
+    return readings;
+}
+async function realPath(file) {
+    try {
+        return await (0,promises_namespaceObject.realpath)(file);
+    }
+    catch {
+        return file;
+    }
+}
+async function readOne(file, workspace) {
+    const path = displayPath(file, workspace);
+    const unsafe = pathProblem(path);
+    if (unsafe !== undefined)
+        return { path, problem: unsafe };
+    let content;
+    try {
+        content = await readHead(file, MAX_FILE_BYTES);
+    }
+    catch (error) {
+        const code = error.code ?? 'error';
+        return { path, problem: `cannot be read (${code}); check the path and its permissions` };
+    }
+    if (content.length > MAX_FILE_BYTES)
+        return {
+            path,
+            problem: `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB: not a certificate file`
+        };
+    const facts = certificateIn(content);
+    return typeof facts === 'string' ? { path, problem: facts } : { path, facts };
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./src/api.ts
 // What CertCentral is, apart from how we talk to it: base URLs, the key header, rate limits, the
 // Order info call, the shape of error bodies and what each DigiCert error code asks the user to do.
@@ -31783,8 +32465,8 @@ function parseOrderInfo(body) {
         // The fields the look-up chain reads, each only when given.
         ...defined({
             orderId: idOf(parsed.id),
-            serialNumber: hexOf(certificate.serial_number),
-            thumbprint: hexOf(certificate.thumbprint),
+            serialNumber: api_hexOf(certificate.serial_number),
+            thumbprint: api_hexOf(certificate.thumbprint),
             dateIssued: textOf(certificate.date_issued),
             validFrom: textOf(certificate.valid_from)
         })
@@ -31817,7 +32499,7 @@ function textOf(value) {
     return typeof value === 'string' ? value : undefined;
 }
 /** A serial or thumbprint as CertCentral gives it, upper case without separators; else undefined. */
-function hexOf(value) {
+function api_hexOf(value) {
     if (typeof value !== 'string')
         return undefined;
     const hex = value.replace(/[:\s-]/g, '').toUpperCase();
@@ -31841,11 +32523,19 @@ function sameHex(a, b) {
 const LIST_PAGE_LIMIT = 100;
 /** Entries read at most from one answer (a list or a duplicate list): a hostile body may hold more. */
 const MAX_LIST_ENTRIES = 1000;
+/** A common name's orders in any status, newest first, the first page: is one still waiting? */
+function anyStatusQuery(commonName) {
+    return { filter: 'common_name', value: commonName, offset: 0, anyStatus: true };
+}
 /** `GET {base}/order/certificate?filters[...]=...`: the path and query of one page. */
 function orderListPath(query) {
     const value = encodeURIComponent(query.value);
-    const status = query.filter === 'common_name' ? '&filters[status]=issued' : '';
-    return `/order/certificate?filters[${query.filter}]=${value}${status}&offset=${query.offset}&limit=${LIST_PAGE_LIMIT}`;
+    const narrowed = query.filter !== 'common_name'
+        ? ''
+        : query.anyStatus
+            ? '&sort=-date_created'
+            : '&filters[status]=issued';
+    return `/order/certificate?filters[${query.filter}]=${value}${narrowed}&offset=${query.offset}&limit=${LIST_PAGE_LIMIT}`;
 }
 /** `GET {base}/order/certificate/{order_id}/duplicate`. */
 function duplicatesPath(orderId) {
@@ -31859,8 +32549,8 @@ function parseCertificateSummary(value) {
         return undefined;
     return {
         id,
-        serialNumber: hexOf(value.serial_number),
-        thumbprint: hexOf(value.thumbprint),
+        serialNumber: api_hexOf(value.serial_number),
+        thumbprint: api_hexOf(value.thumbprint),
         commonName: textOf(value.common_name),
         status: textOf(value.status)?.toLowerCase(),
         dateIssued: textOf(value.date_issued),
@@ -31909,6 +32599,23 @@ function parseCertificateList(body) {
 }
 function isFinalWithoutCertificate(status) {
     return FINAL_WITHOUT_CERTIFICATE.includes(status);
+}
+/** Whether an order in this status may still get its certificate: neither issued nor ended. */
+function isWaitingForCertificate(status) {
+    return status !== '' && status !== ISSUED && !isFinalWithoutCertificate(status);
+}
+// ---- A send's answer ---------------------------------------------------------------------------
+/**
+ * Whether a send's answer is CertCentral's, so the email was sent: a 204 (what `sendemail` and
+ * `email-seal` answer, with no body), or another 2xx whose body is empty or an empty JSON object
+ * (`{}`), JSON whitespace (space, tab, CR, LF) around it or alone. Any other 2xx (`{"message":
+ * "Unauthorized"}`, `{"errors":null}`, HTML, text) is an answer CertCentral does not give: a
+ * gateway, a proxy or another server answered, and the email may or may not have gone out.
+ */
+function isSendAnswer({ status, text }) {
+    if (status < 200 || status > 299)
+        return false;
+    return status === 204 || /^[ \t\r\n]*(?:\{[ \t\r\n]*\}[ \t\r\n]*)?$/.test(text);
 }
 /** Entries read from one body at most: a hostile body may list thousands. */
 const MAX_ERRORS_READ = 5;
@@ -32037,28 +32744,41 @@ function mayCarryKey(url) {
 /** The path every CertCentral base URL ends in; any other path of api-url may hold a secret. */
 const SERVICES_PATH = '/services/v2';
 /**
- * A base URL as every line the step writes shows it: its origin, then `/…` for a path. The path
- * may hold a gateway's token (`https://gw.example/t0k3n/services/v2`), so it is never shown; the
- * region's URLs follow the same rule (`https://www.digicert.com/…`). A request is shown as this
- * plus its path below the base: `https://gw.example/…/certificate/123/sendemail`.
+ * The path of a base URL that may hold a secret (a gateway's token, `/t0k3n/services/v2`), without
+ * its trailing slashes; undefined when it cannot: none, or `/services/v2` (SERVICES_PATH), the
+ * regions' own. The one rule shownBase and secretPathOf ask.
+ */
+function secretPath(url) {
+    const path = url.pathname.replace(/\/+$/, '');
+    return path === '' || path === SERVICES_PATH ? undefined : path;
+}
+/**
+ * A base URL as every line the step writes shows it: whole when its path holds no secret
+ * (`https://certcentral.digicert.eu/services/v2`, see secretPath), else its origin and `/…`
+ * (`https://gw.example/…`). A request is shown as this plus its path below the base:
+ * `https://gw.example/…/certificate/123/sendemail`.
  */
 function shownBase({ baseUrl }) {
     const url = new URL(baseUrl);
-    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '') === '' ? '' : '/…'}`;
+    const origin = `${url.protocol}//${url.host}`;
+    return secretPath(url) === undefined
+        ? `${origin}${url.pathname.replace(/\/+$/, '')}`
+        : `${origin}/…`;
 }
 /**
  * The path of api-url for the sanitizer to hide wherever a server echoes it (a redirect's
- * Location, an error body): none when it is empty, not a URL, or the usual /services/v2.
+ * Location, an error body): its secretPath, none when it has none or is not a URL.
  */
 function secretPathOf({ apiUrl }) {
-    let path;
+    let url;
     try {
-        path = new URL(apiUrl.trim()).pathname.replace(/\/+$/, '');
+        url = new URL(apiUrl.trim());
     }
     catch {
         return [];
     }
-    return path === '' || path === SERVICES_PATH ? [] : [path];
+    const path = secretPath(url);
+    return path === undefined ? [] : [path];
 }
 function parseJson(text) {
     try {
@@ -32070,300 +32790,6 @@ function parseJson(text) {
 }
 function isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-;// CONCATENATED MODULE: ./src/parse.ts
-// Pure parsers of single input values, shared by the plan (inputs.ts) and the operations'
-// own input rules (operations.ts). Each throws an InputError naming the input and the fix.
-
-class InputError extends Error {
-    problems;
-    name = 'InputError';
-    constructor(problems) {
-        super(problems.length === 1
-            ? problems[0]
-            : `${problems.length} input problems:\n${problems.map(p => `- ${p}`).join('\n')}`);
-        this.problems = problems;
-    }
-}
-/** Collects the problems of a part, so one run reports them all. */
-function collect(problems, parse) {
-    try {
-        return parse();
-    }
-    catch (error) {
-        if (!(error instanceof InputError))
-            throw error;
-        problems.push(...error.problems);
-        return undefined;
-    }
-}
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-/** Control characters and line separators as `\uXXXX`: a system message that quotes a user's value, on one line. */
-function escapeControls(text) {
-    return text.replace(new RegExp(CONTROL.source, 'g'), c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-/** Splits on commas, semicolons and whitespace; drops empties and duplicates (first kept). */
-function splitList(value) {
-    return [...new Set(value.split(/[\s,;]+/).filter(item => item !== ''))];
-}
-/** A format character (bidi control, zero-width, BOM…): see FORMAT_CHARACTERS. */
-const FORMAT_CHARACTER = new RegExp(FORMAT_CHARACTERS.source, 'u');
-/** `U+202E`: how a message names a character it does not show. */
-function codePointName(char) {
-    return `U+${char.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-}
-/**
- * Shows a user's value inside a message without letting it break the line or reorder it: line
- * and paragraph separators and format characters as `\uXXXX` (JSON.stringify leaves them raw).
- */
-function quote(value) {
-    const shown = JSON.stringify(value).replace(new RegExp(`[\u2028\u2029]|${FORMAT_CHARACTERS.source}`, 'gu'), c => escapeUnits(c));
-    return shown.length > 80 ? `${shown.slice(0, 77)}…"` : shown;
-}
-/** Each UTF-16 unit of `text` as `\uXXXX`, as JSON escapes it. */
-function escapeUnits(text) {
-    return text
-        .split('')
-        .map(unit => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
-        .join('');
-}
-/** Edit distance, for "did you mean". */
-function distance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[b.length];
-}
-/** `; did you mean "x"?` for a near miss (at most 2 edits, or a prefix), else ''. */
-function didYouMean(value, choices) {
-    const given = value.trim().toLowerCase();
-    if (given === '')
-        return '';
-    const scored = choices
-        .map(choice => ({
-        choice,
-        score: choice.startsWith(given) && given.length >= 2 ? 0 : distance(given, choice)
-    }))
-        .filter(({ score }) => score <= 2)
-        .sort((a, b) => a.score - b.score);
-    return scored[0] ? `; did you mean ${JSON.stringify(scored[0].choice)}?` : '';
-}
-function parseChoice(input, value, choices) {
-    const normalized = value.trim().toLowerCase();
-    const match = choices.find(choice => choice === normalized);
-    if (match)
-        return match;
-    throw new InputError([
-        `${input}: ${quote(value)} is not one of ${choices.join(', ')}${didYouMean(value, choices)}`
-    ]);
-}
-/** IDs are positive whole numbers without leading zeros, at most 20 digits. */
-const ID_PATTERN = /^[1-9]\d{0,19}$/;
-function parseIds(input, value, noun) {
-    const ids = splitList(value);
-    const bad = ids.filter(id => !ID_PATTERN.test(id));
-    if (bad.length) {
-        throw new InputError(bad
-            .slice(0, 10)
-            .map(id => `${input}: ${quote(id)} is not a valid ${noun} ID (a positive whole number without leading zeros, e.g. 1234567)`)
-            .concat(bad.length > 10 ? [`${input}: and ${bad.length - 10} more values like these`] : []));
-    }
-    return ids;
-}
-/**
- * A decimal number from min to max: digits with an optional fraction when `integer` is false.
- * No hex, exponents, signs or spaces inside: `0x10` is not 16.
- */
-function parseNumber(input, value, { min, max, integer }) {
-    const text = value.trim();
-    const pattern = integer ? /^\d{1,10}$/ : /^\d{1,10}(?:\.\d{1,6})?$/;
-    const number = pattern.test(text) ? Number(text) : NaN;
-    if (!(number >= min && number <= max)) {
-        const kind = integer ? 'a whole number' : 'a decimal number';
-        throw new InputError([`${input}: ${quote(value)} must be ${kind} from ${min} to ${max}`]);
-    }
-    return number;
-}
-/** `true`/`false` in the spellings the YAML 1.2 core schema knows, as the toolkit reads them. */
-function parseBoolean(input, value) {
-    const text = value.trim();
-    if (['true', 'True', 'TRUE'].includes(text))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(text))
-        return false;
-    throw new InputError([`${input}: ${quote(value)} must be true or false`]);
-}
-const MAX_EMAIL_LENGTH = 254;
-const DOMAIN = /^(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?$/u;
-/**
- * A practical address check: one @, a dotted domain, no spaces, control or format characters, and
- * no dot leading, trailing or doubled in the part before @ (RFC 5322's dot-atom).
- */
-function emailProblem(address) {
-    if (address.length > MAX_EMAIL_LENGTH)
-        return `is longer than ${MAX_EMAIL_LENGTH} characters`;
-    const format = FORMAT_CHARACTER.exec(address);
-    if (format) {
-        const position = [...address.slice(0, format.index)].length + 1;
-        return `contains an invisible format character (${codePointName(format[0])}) at character ${position}; type the address again without it`;
-    }
-    if (CONTROL.test(address) || /\s/.test(address))
-        return 'contains a space or control character';
-    const parts = address.split('@');
-    if (parts.length !== 2)
-        return 'is not an email address (it needs exactly one @)';
-    const [local, domain] = parts;
-    if (local === '' || local.length > 64)
-        return 'is not an email address (the part before @ is empty or longer than 64 characters)';
-    if (/[<>()[\]\\",:]/.test(local))
-        return 'is not an email address (quotes, brackets and the like are not accepted)';
-    if (local.startsWith('.') || local.endsWith('.') || local.includes('..'))
-        return 'is not an email address (the part before @ may not start or end with a dot, or have two dots in a row)';
-    if (!DOMAIN.test(domain))
-        return 'is not an email address (the domain must look like example.com)';
-    return undefined;
-}
-/**
- * A recipient as a mail client writes it, `Ops Team <ops@example.com>` or `<ops@example.com>`:
- * from a separator, words without @ (a quoted name may hold commas), then the address in angle
- * brackets. One character at a time, so that no input makes it backtrack for long.
- */
-const DISPLAY_NAME = /(?<=^|[\s,;])((?:"[^"]*"|[^\s,;<>"@]|[ \t])*)<([^<>]*)>/g;
-/**
- * Recipients: addresses separated by commas, semicolons or whitespace. A recipient written with a
- * display name is one problem naming the bare address to use, not one per word.
- */
-function parseEmails(input, value) {
-    const problems = [];
-    const rest = value.replace(DISPLAY_NAME, (written, _name, inside) => {
-        const bare = inside.trim();
-        const problem = emailProblem(bare);
-        problems.push(`${input}: ${quote(written.trim())} is a recipient as a mail client writes it (a name, angle brackets); give the address alone: ` +
-            (problem ? `the address ${quote(bare)} ${problem}` : `use ${bare}`));
-        // A separator or the start is before it (DISPLAY_NAME's lookbehind): nothing joins.
-        return '';
-    });
-    const emails = splitList(rest);
-    for (const address of emails) {
-        const problem = emailProblem(address);
-        if (problem)
-            problems.push(`${input}: ${quote(address)} ${problem}`);
-    }
-    if (problems.length)
-        throw new InputError(problems);
-    return emails;
-}
-const UNITS = { s: 1, m: 60, h: 3600 };
-/** A duration: `0`, whole seconds, or a number with `s`, `m` or `h` (`90s`, `15m`, `2h`). */
-function parseDuration(input, value, maxSeconds) {
-    const match = /^(\d{1,6})\s*([smh]?)$/i.exec(value.trim());
-    const seconds = match
-        ? Number(match[1]) * UNITS[(match[2].toLowerCase() || 's')]
-        : NaN;
-    // No sign can match, so the only bound to check is the top; NaN (no match) fails it too.
-    if (!(seconds <= maxSeconds)) {
-        throw new InputError([
-            `${input}: ${quote(value)} must be 0, a number of seconds, or a duration such as 90s, 15m or 2h, at most ${formatDuration(maxSeconds)}`
-        ]);
-    }
-    return seconds;
-}
-/** `45 s`, `1 min 30 s`, `2 h 30 min`: for messages. */
-function formatDuration(seconds) {
-    const total = Math.round(seconds);
-    const parts = [
-        [Math.floor(total / 3600), 'h'],
-        [Math.floor((total % 3600) / 60), 'min'],
-        [total % 60, 's']
-    ];
-    const shown = parts.filter(([amount]) => amount > 0).map(([amount, unit]) => `${amount} ${unit}`);
-    return shown.length ? shown.join(' ') : '0 s';
-}
-// ---- Certificates named by serial, thumbprint or common name ------------------------------
-/** Values of the new ID inputs: separated by newlines or commas (spaces may sit inside one). */
-function splitLines(value) {
-    return [
-        ...new Set(value
-            .split(/[\r\n,]+/)
-            .map(item => item.trim())
-            .filter(item => item !== ''))
-    ];
-}
-/** Hex with colons and spaces as separators, upper-cased, separators dropped; undefined if not hex. */
-function parse_hexOf(value) {
-    const hex = value.replace(/[:\s]/g, '').toUpperCase();
-    return /^[0-9A-F]+$/.test(hex) ? hex : undefined;
-}
-/** Serial numbers: hex, any case, colons or spaces inside; 1 to 40 hex digits, upper case. */
-function parseSerials(input, value) {
-    return parseHexList(input, value, {
-        ok: hex => hex.length <= 40,
-        expected: 'a serial number in hex (1 to 40 hex digits; colons and spaces allowed)'
-    });
-}
-/** SHA-1 thumbprints: exactly 40 hex digits, any case, colons allowed; upper case. */
-function parseThumbprints(input, value) {
-    return parseHexList(input, value, {
-        ok: hex => hex.length === 40,
-        expected: 'a SHA-1 thumbprint (40 hex digits; colons allowed)'
-    });
-}
-function parseHexList(input, value, rule) {
-    const problems = [];
-    const values = [];
-    for (const item of splitLines(value)) {
-        const hex = parse_hexOf(item);
-        if (hex !== undefined && rule.ok(hex))
-            values.push(hex);
-        else
-            problems.push(`${input}: ${quote(item)} is not ${rule.expected}`);
-    }
-    if (problems.length)
-        throw new InputError(problems);
-    return [...new Set(values)];
-}
-/** Common names: trimmed, without whitespace or control characters inside. */
-function parseCommonNames(input, value) {
-    const names = splitLines(value);
-    const problems = names.flatMap(name => {
-        const problem = commonNameProblem(name);
-        return problem ? [`${input}: ${quote(name)} ${problem}`] : [];
-    });
-    if (problems.length)
-        throw new InputError(problems);
-    return names;
-}
-/** What is wrong with a common name as one name (www.example.com, *.example.com), if anything. */
-function commonNameProblem(name) {
-    const one = 'a common name is one name such as www.example.com';
-    if (/\s/.test(name) || CONTROL.test(name))
-        return `holds whitespace or control characters; ${one}`;
-    const format = FORMAT_CHARACTER.exec(name);
-    if (format)
-        return `holds an invisible format character (${codePointName(format[0])}); type it again without it`;
-    if (!/[\p{L}\p{N}]/u.test(name))
-        return `holds no letter or digit; ${one}`;
-    return undefined;
-}
-const LONG_UNITS = { s: 1, m: 60, h: 3600, d: 86_400 };
-/** A duration with days too (`90s`, `15m`, `2h`, `7d`, or seconds), from 1 s to maxSeconds. */
-function parseLongDuration(input, value, maxSeconds) {
-    const match = /^(\d{1,8})\s*([smhd]?)$/i.exec(value.trim());
-    const unit = ((match?.[2] ?? '').toLowerCase() || 's');
-    const seconds = match ? Number(match[1]) * LONG_UNITS[unit] : NaN;
-    if (!(seconds >= 1 && seconds <= maxSeconds)) {
-        throw new InputError([
-            `${input}: ${quote(value)} must be a duration such as 90s, 15m, 2h or 7d (or a number of seconds), from 1 s to ${maxSeconds / 86_400} days`
-        ]);
-    }
-    return seconds;
 }
 
 ;// CONCATENATED MODULE: ./src/operations.ts
@@ -32445,7 +32871,7 @@ const emailSiteSeal = {
         const problems = [];
         const emails = collect(problems, () => parseEmails('emails', inputs.emails));
         if (emails && emails.length > 1) {
-            problems.push(`emails: email-site-seal sends to one recipient only, got ${emails.length} (${emails.slice(0, 5).join(', ')}${emails.length > 5 ? ', …' : ''}); ` +
+            problems.push(`emails: email-site-seal sends to one recipient only, got ${emails.length} recipients (${emails.slice(0, 5).join(', ')}${emails.length > 5 ? ', …' : ''}); ` +
                 "run the step once per recipient, or leave emails empty to mail the key's owner");
         }
         const seal = collect(problems, () => parseSealSettings(inputs['seal-settings']));
@@ -33059,7 +33485,7 @@ class CertCentralError extends Error {
 class CertCentralClient {
     options;
     host;
-    /** The base URL as shown: never its path (see shownBase). */
+    /** The base URL as shown: never a path that may hold a secret (see shownBase). */
     base;
     constructor(options) {
         this.options = options;
@@ -33107,6 +33533,9 @@ class CertCentralClient {
             steps.push(get(orderListPath({ filter: 'common_name', value: commonName, offset: 0 })));
         if (serialNumber !== undefined || commonName !== undefined)
             steps.push(get('/order/certificate/{order.id}/duplicate'));
+        // A common-name input with no issued certificate: is an order of it still waiting for one?
+        if (commonName !== undefined && this.options.idInput === 'common-name')
+            steps.push(get(orderListPath(anyStatusQuery(commonName))));
         return steps;
     }
     /** The Order info look-up of an order, or of an order by its primary's thumbprint or serial, as shown. */
@@ -33157,8 +33586,8 @@ class CertCentralClient {
         });
     }
     /**
-     * Makes an operation's call; resolves on a 2xx that is CertCentral's answer (empty, or a JSON
-     * object without `errors`), throws a CertCentralError on anything else.
+     * Makes an operation's call; resolves on a 2xx that is CertCentral's answer (isSendAnswer: a
+     * 204, an empty body or `{}`), throws a CertCentralError on anything else.
      */
     async call(operation, id, body, attempt, cancel) {
         const request = this.callOf(operation, id);
@@ -33219,8 +33648,9 @@ class CertCentralClient {
     }
     /**
      * A 2xx that is not CertCentral's answer, as a failure (undefined when it is one): cut off, an
-     * HTML page, DigiCert's `errors`, or for a send anything but empty or a JSON object. `what` is
-     * 'send' for an operation's call, else what the body should be (for the message).
+     * HTML page, DigiCert's `errors`, or for a send anything but what isSendAnswer takes (a 204, an
+     * empty body or `{}`). `what` is 'send' for an operation's call, else what the body should be
+     * (for the message).
      */
     notAnAnswer(response, what) {
         const { status, text, truncated } = response;
@@ -33231,7 +33661,7 @@ class CertCentralClient {
         if (truncated) {
             return fail(`${lead} is too large to be CertCentral's answer (cut off after ${MAX_SUCCESS_BODY_BYTES / 1024 / 1024} MiB)${notSent}; check api-url and the network`);
         }
-        if (sends && text.trim() === '')
+        if (sends && isSendAnswer(response))
             return undefined;
         if (isHtml(response)) {
             return fail(`${lead} is not CertCentral's answer (an HTML page: a sign-in page or a gateway?; ${this.bodyShown(response)})${notSent}; check api-url and the network`);
@@ -33243,8 +33673,9 @@ class CertCentralClient {
             const taken = sends ? ', so it is not taken as sent' : '';
             return fail(`${lead} carries DigiCert's errors (${detail})${taken}${hint ? `; ${hint}` : ''}`, codes, hint);
         }
-        if (sends && !isJsonObject(text)) {
-            return fail(`${lead} is not CertCentral's answer (${this.bodyShown(response)})${notSent}; check api-url and the network`);
+        if (sends) {
+            // Said before the body, so that shortening a long message cannot drop it.
+            return fail(`HTTP ${status}, an answer CertCentral does not give to a send (${MAY_HAVE_BEEN_SENT}): ${this.bodyShown(response)}; check api-url and the network`);
         }
         return undefined;
     }
@@ -33272,9 +33703,13 @@ class CertCentralClient {
         const codes = errors?.codes ?? [];
         const detail = errors?.detail ?? this.bodyShown(response);
         const context = { idInput: this.options.idInput };
-        // A 401 refuses the key whatever its code says (DigiCert documents none for it).
+        // A 401 refuses the key whatever its code says (DigiCert documents none for it); a 404 that is
+        // not DigiCert's (no errors: empty, HTML, text) is a path it never saw, as not_found|route says.
         const hint = hintFor(codes, context) ??
-            (status === 401 ? hintFor(['access_denied|access_denied_invalid_key'], context) : undefined);
+            (status === 401
+                ? hintFor(['access_denied|access_denied_invalid_key'], context)
+                : undefined) ??
+            (status === 404 && !errors ? hintFor(['not_found|route'], context) : undefined);
         const withHint = (text) => (hint ? `${text}; ${hint}` : text);
         if (status >= 300 && status < 400) {
             const location = headers.location
@@ -33371,7 +33806,9 @@ class CertCentralClient {
                 });
             case 'cancelled':
                 return new CertCentralError({
-                    message: `cancelled while the request was in flight${unknown}`,
+                    message: sends
+                        ? `cancelled while the request was in flight${unknown}`
+                        : 'cancelled while a look-up was in flight: nothing was sent; send it again',
                     kind: 'cancelled',
                     status
                 });
@@ -33398,17 +33835,49 @@ const UNAVAILABLE_HINT = 'CertCentral is down or in maintenance: send unsent-ids
 function isHtml({ headers, text }) {
     return /html/i.test(first(headers['content-type']) ?? '') || text.trimStart().startsWith('<');
 }
-function isJsonObject(text) {
-    try {
-        const parsed = JSON.parse(text);
-        return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
-    }
-    catch {
-        return false;
-    }
-}
 function first(value) {
     return Array.isArray(value) ? value[0] : value;
+}
+
+;// CONCATENATED MODULE: ./src/outcome.ts
+// What a run comes to: each ID's fate and result, and why the run stopped early if it did. The
+// scheduler produces it (or dryRunOutcome, for a dry run), the report shows it.
+/** Requests made for an ID, sends and look-ups: 0 when none ever left for it. */
+function requestsOf({ attempts, lookups }) {
+    return attempts + lookups;
+}
+/** A dry run's outcome: every ID validated, nothing sent, no request made; what each input tells. */
+function dryRunOutcome(targets) {
+    return {
+        results: targets.map(({ id, known }) => ({
+            id,
+            fate: 'validated',
+            status: null,
+            attempts: 0,
+            lookups: 0,
+            ...knownFields(known)
+        })),
+        stop: undefined,
+        retryAfter: undefined
+    };
+}
+/**
+ * What an ID's input tells of its certificate, for its result: a file's facts, a serial or a
+ * thumbprint. The expiry as CertCentral writes valid_till: yyyy-MM-dd (UTC).
+ */
+function knownFields(known) {
+    const fields = {};
+    if (known.file !== undefined)
+        fields.file = known.file;
+    if (known.commonName !== undefined)
+        fields.commonName = known.commonName;
+    if (known.validTo !== undefined)
+        fields.validTill = known.validTo.slice(0, 10);
+    if (known.serialNumber !== undefined)
+        fields.serialNumber = known.serialNumber;
+    if (known.thumbprint !== undefined)
+        fields.thumbprint = known.thumbprint;
+    return fields;
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
@@ -33420,8 +33889,18 @@ function first(value) {
 
 
 
+
+
 /** The input summary-details' values. */
 const SUMMARY_DETAILS = ['auto', 'full', 'counts'];
+/**
+ * summary-details as given, read before the plan (input problems are shown through the same
+ * sanitizer, which hides addresses when detailsShown says counts): a value that is not one of
+ * SUMMARY_DETAILS counts as `counts`, the safe side; the plan reports it as a problem.
+ */
+function givenSummaryDetails(value) {
+    return choiceOf(value, SUMMARY_DETAILS) ?? 'counts';
+}
 /**
  * The repository's visibility from a workflow event's payload: public when `repository.private`
  * is false or `repository.visibility` is `public` (either is enough: the safe side), private when
@@ -33476,24 +33955,72 @@ function shownDetails({ details, shown }) {
         hidden !== undefined && shown === 'counts' ? countedText(hidden) : value
     ]);
 }
+/** A value shown in place of a private one: written `<text>`, unquoted (see shownJson). */
+class Placeholder {
+    text;
+    constructor(text) {
+        this.text = text;
+    }
+}
 /**
  * A body as the dry-run listing and the debug log show it: when `shown` is counts, each recipient's
- * address as `…@domain` and the message as its length, wherever they stand in the body.
+ * address as `…@domain` and the message as a Placeholder of its length, wherever they stand in the
+ * body (write it with shownJson).
  */
 function shownBody({ body, details, shown }) {
-    if (body === undefined || shown === 'full')
+    if (shown === 'full')
         return body;
     const hidden = new Map();
     for (const [, , held] of details) {
         if (held === undefined)
             continue;
-        if ('message' in held)
-            hidden.set(held.message, countedText(held));
+        if ('message' in held) {
+            const length = [...held.message].length;
+            const characters = `${length} character${length === 1 ? '' : 's'}`;
+            hidden.set(held.message, new Placeholder(`a custom message of ${characters}, not shown`));
+        }
         else
             for (const address of held.recipients)
                 hidden.set(address, `…${address.slice(address.lastIndexOf('@'))}`);
     }
-    return JSON.parse(JSON.stringify(body, (_key, value) => typeof value === 'string' ? (hidden.get(value) ?? value) : value));
+    const replaced = (value) => {
+        if (typeof value === 'string')
+            return hidden.get(value) ?? value;
+        if (typeof value !== 'object' || value === null)
+            return value;
+        if (Array.isArray(value))
+            return value.map(replaced);
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaced(item)]));
+    };
+    // No body stays none (replaced passes undefined through).
+    return replaced(body);
+}
+/**
+ * `JSON.stringify(value, null, indent)`, but each Placeholder written as `<its text>`, unquoted:
+ * not a JSON string, so that it cannot be taken for the value sent.
+ */
+function shownJson({ value, indent = 0 }) {
+    const pad = ' '.repeat(indent);
+    const write = (item, depth) => {
+        if (item instanceof Placeholder)
+            return `<${item.text}>`;
+        if (typeof item !== 'object' || item === null)
+            return JSON.stringify(item);
+        const inner = depth + pad;
+        const list = Array.isArray(item);
+        const parts = list
+            ? item.map(entry => write(entry, inner) ?? 'null')
+            : Object.entries(item).flatMap(([key, entry]) => {
+                const written = write(entry, inner);
+                return written === undefined ? [] : [`${JSON.stringify(key)}:${pad && ' '}${written}`];
+            });
+        const [open, close] = list ? ['[', ']'] : ['{', '}'];
+        if (parts.length === 0)
+            return open + close;
+        const [before, after] = pad ? [`\n${inner}`, `\n${depth}`] : ['', ''];
+        return `${open}${before}${parts.join(`,${before}`)}${after}${close}`;
+    };
+    return write(value, '');
 }
 /** Whether the ID went through: sent, or validated by a dry run. */
 function isDelivered(result) {
@@ -33634,7 +34161,7 @@ function outputsLostReport({ report, lost }) {
         log,
         summary: report.summary === undefined
             ? undefined
-            : `<p><strong>${report_escape(message)}</strong></p>${listed}\n${report.summary}`,
+            : `<p><strong>${prose(message)}</strong></p>${listed}\n${report.summary}`,
         verdict: report.verdict === undefined ? message : `${message}. ${report.verdict}`
     };
 }
@@ -33740,6 +34267,7 @@ function resultsWarnings({ entries, stage }) {
 const KNOWN_FIELDS = [
     'error',
     'hint',
+    'reason',
     'certificate_id',
     'order_id',
     'common_name',
@@ -33759,6 +34287,7 @@ function resultEntry({ result, sanitizer }) {
     const known = {
         error: shown(result.error, SHOWN_CHARS.error),
         hint: shown(result.hint),
+        reason: shown(result.skipReason),
         certificate_id: shown(result.certificateId),
         order_id: shown(result.orderId),
         common_name: shown(result.commonName),
@@ -33773,7 +34302,8 @@ function resultEntry({ result, sanitizer }) {
         ok: isFine(result),
         outcome: result.fate,
         status: result.status,
-        attempts: result.attempts
+        attempts: result.attempts,
+        lookups: result.lookups
     };
     for (const field of KNOWN_FIELDS) {
         const value = known[field];
@@ -33808,7 +34338,7 @@ function verdict({ context, outcome, sanitizer }) {
     const { operation } = context;
     const noun = idNoun(context.idInput);
     const failed = notOk.filter(r => r.fate === 'failed');
-    const first = failed[0] ?? notOk.find(r => r.attempts > 0) ?? firstNotOk;
+    const first = failed[0] ?? notOk.find(r => requestsOf(r) > 0) ?? firstNotOk;
     const firstText = `${noun} ${sanitizer.text(first.id, SHOWN_CHARS.id)}: ${sanitizer.text(first.error, SHOWN_CHARS.error)}`;
     if (results.length === 1)
         return first.fate === 'failed'
@@ -33819,14 +34349,18 @@ function verdict({ context, outcome, sanitizer }) {
         failed.length ? `${failed.length} failed` : '',
         unsent ? `${unsent} not sent (unsent-ids)` : ''
     ].filter(Boolean);
-    const why = stop ? `; the run stopped: ${sanitizer.text(stop.message, SHOWN_CHARS.message)}` : '';
     const annotated = Math.min(MAX_ID_ANNOTATIONS, Math.max(0, failed.length - 1));
     const rest = failed.length - 1 - annotated;
     const more = annotated
         ? `; ${annotated} more failure${annotated === 1 ? ' is' : 's are'} annotated${rest > 0 ? `, ${rest} more ${rest === 1 ? 'is' : 'are'} only in the results output` : ''}`
         : '';
+    const head = `${operation}: ${counts.join(', ')} of ${results.length} ${noun}s`;
+    // The stop's text is the first's error when the first stopped the run (a 429): said once.
+    if (stop?.id === first.id && stop.message === first.error)
+        return `${head}; the run stopped at ${firstText}${more}`;
+    const why = stop ? `; the run stopped: ${sanitizer.text(stop.message, SHOWN_CHARS.message)}` : '';
     const lead = failed.length ? 'First failure' : 'First';
-    return `${operation}: ${counts.join(', ')} of ${results.length} ${noun}s${why}. ${lead}: ${firstText}${more}`;
+    return `${head}${why}. ${lead}: ${firstText}${more}`;
 }
 /**
  * The verdict as an HTTP status: 429 when a 429 stopped the run, else the first failure's (none
@@ -33837,7 +34371,7 @@ function verdictStatus(outcome) {
     // A 503 that stopped the run as a 429 would (DigiCert said "later") keeps its own status.
     if (stop?.reason === 'rate-limited')
         return outcome.results.find(r => r.id === stop.id)?.status === 503 ? 503 : 429;
-    const failure = outcome.results.find(r => !isFine(r) && r.attempts > 0);
+    const failure = outcome.results.find(r => !isFine(r) && requestsOf(r) > 0);
     // A failure without an HTTP error (no answer, an order not issued) has no status: never 2xx.
     if (failure)
         return failure.status ?? undefined;
@@ -33854,7 +34388,7 @@ function dryRunLog({ idInput, planned }) {
             `each request carries X-DC-DEVKEY (the API key, not shown) and Accept: application/json`,
             body === undefined
                 ? 'each call is sent without a body'
-                : `each call sends Content-Type: application/json and this body:\n${JSON.stringify(body, null, 2)}`
+                : `each call sends Content-Type: application/json and this body:\n${shownJson({ value: body, indent: 2 })}`
         ],
         group: {
             title: `the requests that would be made (${requests.length})`,
@@ -33876,7 +34410,7 @@ function summaryHtml({ context, outcome, planned, sanitizer }) {
         : `${results.length} ${noun}(s): ✅ ${count('sent')} sent · ❌ ${count('failed')} failed · ⏸ ${count('unsent')} not sent` +
             (count('skipped') ? ` · ⏭ ${count('skipped')} skipped (issued-within)` : ''))}</p>`);
     if (outcome.stop)
-        parts.push(`<p>${report_escape(`The run stopped: ${sanitizer.text(outcome.stop.message, SHOWN_CHARS.error)}`)}</p>`);
+        parts.push(`<p>${prose(`The run stopped: ${sanitizer.text(outcome.stop.message, SHOWN_CHARS.error)}`)}</p>`);
     const shown = detailsShown(context);
     parts.push(`<ul>${[['IDs from', context.idInput], ...shownDetails({ details, shown })]
         .map(([label, value]) => `<li><strong>${report_escape(label)}</strong>: ${report_escape(sanitizer.text(value, SHOWN_CHARS.detail))}</li>`)
@@ -33889,7 +34423,7 @@ function summaryHtml({ context, outcome, planned, sanitizer }) {
         const items = warnings
             .slice(0, MAX_SUMMARY_WARNINGS)
             .concat(more > 0 ? [`and ${more} more warnings`] : []);
-        parts.push(`<p><strong>Warnings</strong></p><ul>${items.map(w => `<li>${report_escape(sanitizer.text(w, SHOWN_CHARS.detail))}</li>`).join('')}</ul>`);
+        parts.push(`<p><strong>Warnings</strong></p><ul>${items.map(w => `<li>${prose(sanitizer.text(w, SHOWN_CHARS.detail))}</li>`).join('')}</ul>`);
     }
     parts.push(summaryTable({ context, outcome, planned, sanitizer }));
     return parts.join('\n');
@@ -33930,11 +34464,12 @@ function summaryTable({ context, outcome, planned, sanitizer }) {
             ...(context.dryRun
                 ? [(stepsById.get(result.id) ?? []).map(s => `${s.method} ${s.url}`).join(' → ')]
                 : [
-                    result.status === null ? '—' : String(result.status),
-                    outcomeText(result, context.idInput)
+                    // A skipped ID's status was its look-up's: no send's, so none is shown.
+                    result.status === null || result.fate === 'skipped' ? '—' : String(result.status),
+                    outcomeText(result)
                 ])
         ];
-        const row = `<tr>${cells.map(c => `<td>${report_escape(sanitizer.text(c, SHOWN_CHARS.error))}</td>`).join('')}</tr>`;
+        const row = `<tr>${cells.map(c => `<td>${prose(sanitizer.text(c, SHOWN_CHARS.error))}</td>`).join('')}</tr>`;
         bytes += Buffer.byteLength(row);
         rows.push(row);
         shown++;
@@ -33950,18 +34485,25 @@ function idsOf(results, fate) {
         .map(r => r.id)
         .join(',');
 }
-function outcomeText(result, idInput) {
-    // An order, file, serial, thumbprint or common name costs a look-up before its call (at least):
-    // more requests than that were polls, retries or further steps of the look-up chain.
-    const fewest = idInput === 'certificate-id' ? 1 : 2;
+function outcomeText(result) {
     if (result.fate === 'skipped')
         return `⏭ ${result.skipReason ?? 'skipped'}`;
+    // Retries of the send after a 429 or 503 (look-ups are no retries).
+    const retries = result.attempts - 1;
     if (isDelivered(result))
-        return result.attempts > fewest ? `✅ sent (${result.attempts} requests)` : '✅ sent';
+        return retries > 0 ? `✅ sent (after ${retries} retr${retries === 1 ? 'y' : 'ies'})` : '✅ sent';
     return `${result.fate === 'unsent' ? '⏸' : '❌'} ${result.error ?? 'failed'}`;
 }
 function report_escape(text) {
     return text.replace(/[&<>"'|`*_[\]\\]/g, c => `&#${c.charCodeAt(0)};`);
+}
+/**
+ * Text for the summary: escaped, then each backtick-delimited span as code (`region` becomes
+ * <code>region</code>). Escaped first, so that nothing of the text but such a span becomes markup;
+ * a lone or empty pair of backticks stays as written. Logs and outputs keep the backticks.
+ */
+function prose(text) {
+    return report_escape(text).replace(/&#96;(.+?)&#96;/g, '<code>$1</code>');
 }
 /** The report of input problems: every output (results is []), the problems listed, the verdict. */
 function inputProblemsReport({ error, sanitizer }) {
@@ -33972,7 +34514,23 @@ function inputProblemsReport({ error, sanitizer }) {
             ids: [],
             sanitizer
         }),
-        verdict: error.message
+        // The same text as error.message, each problem sanitized as the summary lists it.
+        verdict: new InputError(error.problems.map(problem => sanitizer.text(problem, SHOWN_CHARS.problem))).message
+    };
+}
+/**
+ * The report of a run cancelled before it had a plan (while certificate-file was matched): every
+ * output (results is []), nothing sent, the verdict.
+ */
+function cancelledReport({ message, sanitizer }) {
+    return {
+        ...nothingSentReport({
+            heading: 'cancelled, nothing sent',
+            problems: [message],
+            ids: [],
+            sanitizer
+        }),
+        verdict: message
     };
 }
 /** The verdict of a failure that is a bug of ours: the reason, sanitized, on one line. */
@@ -33997,6 +34555,7 @@ function nothingSentReport({ heading, problems, ids, sanitizer }) {
         outcome: 'unsent',
         status: null,
         attempts: 0,
+        lookups: 0,
         error: `not attempted: ${why}`
     }));
     const bounded = boundedResults({ entries: results });
@@ -34014,7 +34573,7 @@ function nothingSentReport({ heading, problems, ids, sanitizer }) {
         warnings: bounded.warnings,
         summary: [
             `<h2>DigiCert CertCentral: ${report_escape(heading)}</h2>`,
-            `<ul>${problems.map(p => `<li>${report_escape(sanitizer.text(p, SHOWN_CHARS.problem))}</li>`).join('')}</ul>`
+            `<ul>${problems.map(p => `<li>${prose(sanitizer.text(p, SHOWN_CHARS.problem))}</li>`).join('')}</ul>`
         ].join('\n'),
         errors: []
     };
@@ -34174,11 +34733,61 @@ function parseTargets(input, value, env) {
                 ...none
             };
         case 'certificate-file':
-            return fileTargets({
-                readings: env.readCertificateFiles(splitLines(value)),
-                now: env.wallNow()
-            });
+            return fileTargets({ readings: env.certificateFiles, now: env.wallNow() });
     }
+}
+/** certificate-file's patterns, separated by newlines or commas; none when it is not given. */
+function certificateFilePatterns(inputs) {
+    return splitLines(inputs['certificate-file']);
+}
+/** The variable the runner passes a `with:` key in: spaces as `_`, upper case, hyphens kept. */
+function runnerVariable(input) {
+    return `INPUT_${input.replace(/ /g, '_').toUpperCase()}`;
+}
+/** How many names a problem list or a warning about INPUT_ variables shows at most. */
+const MAX_NAMED_VARIABLES = 10;
+/** A name as a message shows it: in backticks when plain and short, else quoted and escaped. */
+function shownName(name) {
+    return /^[\w.-]{1,60}$/.test(name) ? `\`${name}\`` : quote(name);
+}
+/**
+ * The step's INPUT_ variables judged against action.yml's inputs (`declared`). The runner passes
+ * every `with:` key as one, so a variable that is not a declared input's but is close to one (a
+ * declared name with `_` for `-`, or a near miss: didYouMean's rule) is a misspelled input, whose
+ * value would be ignored: a problem. Any other is one warning naming them (never their values): a
+ * workflow's own `env:` or an enclosing composite action may set such variables.
+ */
+function inputVariableProblems({ variables, declared }) {
+    const known = new Set(declared.map(runnerVariable));
+    const problems = [];
+    const others = [];
+    for (const variable of variables) {
+        if (known.has(variable) || !variable.startsWith('INPUT_'))
+            continue;
+        const name = variable.slice('INPUT_'.length).toLowerCase();
+        const meant = declared.includes(name) ? name : nearest(name.replace(/_/g, '-'), declared);
+        if (meant === undefined)
+            others.push(variable);
+        else if (meant === name)
+            problems.push(`${shownName(variable)} is not how the runner passes ${shownName(name)} (${runnerVariable(name)}); give it under with: (its value was ignored)`);
+        else
+            problems.push(`${shownName(name)} is not an input of this action; did you mean ${shownName(meant)}? (its value was ignored)`);
+    }
+    const more = (count) => (count > 0 ? ` and ${count} more` : '');
+    const listed = others.slice(0, MAX_NAMED_VARIABLES).map(shownName).join(', ');
+    return {
+        problems: [
+            ...problems.slice(0, MAX_NAMED_VARIABLES),
+            ...(problems.length > MAX_NAMED_VARIABLES
+                ? [`and ${problems.length - MAX_NAMED_VARIABLES} more names like these`]
+                : [])
+        ],
+        warnings: others.length
+            ? [
+                `environment variables that are not inputs of this action were ignored: ${listed}${more(others.length - MAX_NAMED_VARIABLES)} (a key under with: that is no input, or set by the workflow's env: or an enclosing action)`
+            ]
+            : []
+    };
 }
 /**
  * The files read, as targets: each problem an input problem naming the file, an expired
@@ -34249,6 +34858,11 @@ function parsePlan(inputs, env) {
         problems.push(`wait-for-issuance: needs order IDs (order-id); ${idInput} names a certificate issued already`);
     }
     const issuedWithinSeconds = parseIssuedWithin(inputs, idInput, problems);
+    const variables = inputVariableProblems({
+        variables: env.inputVariables,
+        declared: Object.keys(ACTION_INPUTS)
+    });
+    problems.push(...variables.problems);
     if (problems.length ||
         operation === undefined ||
         apiKey === undefined ||
@@ -34278,44 +34892,8 @@ function parsePlan(inputs, env) {
         timeoutMs: Math.round(timeoutSeconds * 1000),
         maxRetries,
         dryRun,
-        warnings: [...warnings, ...prepared.warnings]
+        warnings: [...variables.warnings, ...warnings, ...prepared.warnings]
     };
-}
-
-;// CONCATENATED MODULE: ./src/outcome.ts
-// What a run comes to: each ID's fate and result, and why the run stopped early if it did. The
-// scheduler produces it (or dryRunOutcome, for a dry run), the report shows it.
-/** A dry run's outcome: every ID validated, nothing sent, no request made; what each input tells. */
-function dryRunOutcome(targets) {
-    return {
-        results: targets.map(({ id, known }) => ({
-            id,
-            fate: 'validated',
-            status: null,
-            attempts: 0,
-            ...knownFields(known)
-        })),
-        stop: undefined,
-        retryAfter: undefined
-    };
-}
-/**
- * What an ID's input tells of its certificate, for its result: a file's facts, a serial or a
- * thumbprint. The expiry as CertCentral writes valid_till: yyyy-MM-dd (UTC).
- */
-function knownFields(known) {
-    const fields = {};
-    if (known.file !== undefined)
-        fields.file = known.file;
-    if (known.commonName !== undefined)
-        fields.commonName = known.commonName;
-    if (known.validTo !== undefined)
-        fields.validTill = known.validTo.slice(0, 10);
-    if (known.serialNumber !== undefined)
-        fields.serialNumber = known.serialNumber;
-    if (known.thumbprint !== undefined)
-        fields.thumbprint = known.thumbprint;
-    return fields;
 }
 
 ;// CONCATENATED MODULE: ./src/publish.ts
@@ -34468,8 +35046,14 @@ const MIN_RETRY_WAIT_MS = 1_000;
 const LOOKUP_RETRIES = 2;
 /** ... first after this, doubling: 2 s, then 4 s. */
 const LOOKUP_RETRY_MS = 2_000;
-/** Requests in a row without any answer from the host, or IDs in a row with the same error, that stop the run. */
+/** Requests in a row without an answer from the host, or IDs in a row with the same error, that stop the run. */
 const STOP_AFTER = 3;
+/**
+ * While orders wait for issuance, requests without an answer stop the run only once the host has
+ * been silent this long too: five checks at the longest poll interval (MAX_POLL_MS, 2 min), so a
+ * short outage during a long wait is bridged by the next checks.
+ */
+const SILENT_BRIDGE_MS = 600_000;
 /** Order polling: the first re-check after about 5 s, doubling, at most every 2 minutes. */
 const FIRST_POLL_MS = 5_000;
 const MAX_POLL_MS = 120_000;
@@ -34593,34 +35177,63 @@ const UNSENT_KINDS = ['rate-limited', 'unavailable', 'key-refused', 'unreached']
 /**
  * Where an ID ends with this answer: sent on a 2xx the client took as CertCentral's answer; unsent
  * when DigiCert said later (429, 503), refused the key, the request never left the runner, or a
- * look-up (which sends nothing) got no definite answer;
+ * look-up (which sends nothing) got no definite answer, the runner's cancellation included;
  * failed otherwise (DigiCert refused this ID, a 2xx that is not its answer, or an unknown outcome).
  */
 function fateOf({ answer, request }) {
     if (!(answer instanceof CertCentralError))
         return 'sent';
-    if (request === 'lookup' && isTransient({ failure: answer }))
+    if (request === 'lookup' && (isTransient({ failure: answer }) || answer.kind === 'cancelled'))
         return 'unsent';
     return UNSENT_KINDS.includes(answer.kind) ? 'unsent' : 'failed';
 }
-/** Codes that name the ID, not the request: the same one for many IDs says nothing of the run. */
-const ID_CODES = ['not_found', 'not_found|order'];
-const NO_HISTORY = { silent: 0, recent: [], first: { ended: 0, denied: 0 } };
-/** Whether a failure is no answer at all from the host: never reached, or a silent timeout. */
-function isSilent({ failure }) {
-    return failure.kind === 'unreached' || (failure.kind === 'timeout' && failure.status === null);
+/** DigiCert's code for a path it does not know: the URL is wrong, whatever was asked. */
+const ROUTE_NOT_FOUND = 'not_found|route';
+/**
+ * Whether a code says the thing asked was not found (`not_found`, `not_found|order`, any other
+ * `not_found|…` but the route's): it names the ID, so the same one for many IDs says nothing of
+ * the run.
+ */
+function isNotFoundCode(code) {
+    return code === 'not_found' || (code.startsWith('not_found|') && code !== ROUTE_NOT_FOUND);
 }
-/** The history after one request: an answer of any kind ends a run of silent requests. */
-function afterAttempt({ history, failure }) {
-    const silent = failure !== undefined && isSilent({ failure }) ? history.silent + 1 : 0;
-    return { ...history, silent };
+/**
+ * Whether a look-up's failure is "not this step" of the look-up chain: a 404 carrying DigiCert's
+ * not-found code for what was asked. A 404 `not_found|route`, or one that is not DigiCert's (no
+ * `errors` in its body: empty, HTML, text), says the URL is wrong: no miss, the ID ends on it.
+ */
+function isMiss({ failure }) {
+    return (failure.status === 404 &&
+        failure.codes.some(isNotFoundCode) &&
+        !failure.codes.includes(ROUTE_NOT_FOUND));
+}
+/** The stop rules' words for a 404 that is not DigiCert's: the URL is wrong for every ID alike. */
+const NOT_DIGICERT_404 = "api-url's server answered HTTP 404 without DigiCert's errors";
+const NO_HISTORY = {
+    silent: 0,
+    silentSince: undefined,
+    recent: [],
+    first: { ended: 0, denied: 0 }
+};
+/**
+ * Whether a failure is no answer from the host: never reached, or a request that ran out its
+ * deadline, whatever came before (headers that then stall are no answer either).
+ */
+function isSilent({ failure }) {
+    return failure.kind === 'unreached' || failure.kind === 'timeout';
+}
+/**
+ * The history after one request: an answer of any kind ends a run of silent requests; the first
+ * of a run sets when the silence began.
+ */
+function afterAttempt({ history, failure, now }) {
+    if (failure === undefined || !isSilent({ failure }))
+        return { ...history, silent: 0, silentSince: undefined };
+    return { ...history, silent: history.silent + 1, silentSince: history.silentSince ?? now };
 }
 /** The history after an ID ended (not by a stop): its body-level error, and the first IDs' permissions. */
 function afterResult({ history, id, position, failure }) {
-    const bodyLevel = failure !== undefined &&
-        (failure.kind === 'http' || failure.kind === 'bad-success') &&
-        failure.codes.some(code => !ID_CODES.includes(code));
-    const error = bodyLevel ? [...new Set(failure.codes)].sort().join(', ') : '';
+    const error = failure === undefined ? '' : runError(failure);
     const { ended, denied } = history.first;
     return {
         ...history,
@@ -34631,8 +35244,23 @@ function afterResult({ history, id, position, failure }) {
     };
 }
 /**
+ * What a failure says of the run, as a stop says it: DigiCert's codes (but a not-found of the ID),
+ * or a 404 that is not DigiCert's (a wrong api-url); '' when it names the ID only, or is no answer
+ * of the server's (a timeout, a refused key, a 429: their own rules).
+ */
+function runError(failure) {
+    if (failure.kind !== 'http' && failure.kind !== 'bad-success')
+        return '';
+    if (failure.status === 404 && failure.codes.length === 0)
+        return NOT_DIGICERT_404;
+    if (failure.codes.every(isNotFoundCode))
+        return '';
+    return `DigiCert answered ${[...new Set(failure.codes)].sort().join(', ')}`;
+}
+/**
  * Whether this stops the whole run, and why: the runner's cancellation; a refused key (every
- * other request would be refused too); STOP_AFTER requests in a row with no answer from the host;
+ * other request would be refused too); STOP_AFTER requests in a row with no answer from the host
+ * (while orders wait, only once it has been silent SILENT_BRIDGE_MS too: see `silenceStop`);
  * a 429 or 503 not retried; the same body-level error for STOP_AFTER IDs in a row; the first
  * STOP_AFTER IDs all denied for missing_permission.
  */
@@ -34642,17 +35270,36 @@ function stopFor(input) {
     }
     if (input.event === 'result')
         return stopForResults(input);
-    const { id, failure, history } = input;
+    const { id, failure } = input;
     if (failure.kind === 'key-refused')
         return { reason: failure.kind, id, message: failure.message };
-    if (history.silent >= STOP_AFTER) {
-        const message = `no answer from CertCentral for ${history.silent} requests in a row, so the rest were not tried (the last: ${failure.message})`;
-        return { reason: 'unreachable', id, message };
-    }
+    const silence = silenceStop(input);
+    if (silence)
+        return silence;
     if (!input.retried && (failure.kind === 'rate-limited' || failure.kind === 'unavailable')) {
         return { reason: failure.kind, id, message: failure.message };
     }
     return undefined;
+}
+/**
+ * The host's silence: STOP_AFTER requests in a row without an answer stop the run, built for a
+ * host unreachable from the start. While orders wait for a next check, a short outage is bridged:
+ * the run stops only once the host has also been silent SILENT_BRIDGE_MS, from the end of the
+ * first silent request of the streak.
+ */
+function silenceStop({ id, failure, history, now, ordersWaiting }) {
+    if (history.silent < STOP_AFTER)
+        return undefined;
+    const last = `so the rest were not tried (the last: ${failure.message})`;
+    if (!ordersWaiting) {
+        const message = `no answer from CertCentral for ${history.silent} requests in a row, ${last}`;
+        return { reason: 'unreachable', id, message };
+    }
+    const silentMs = now - (history.silentSince ?? now);
+    if (silentMs < SILENT_BRIDGE_MS)
+        return undefined;
+    const message = `no answer from CertCentral for ${history.silent} requests in a row over ${formatDuration(silentMs / 1000)}, longer than the next checks of the orders waiting could bridge (${formatDuration(SILENT_BRIDGE_MS / 1000)}), ${last}`;
+    return { reason: 'unreachable', id, message };
 }
 function stopForResults({ id, history }) {
     const { recent, first } = history;
@@ -34661,7 +35308,7 @@ function stopForResults({ id, history }) {
         recent.every(r => r.error === error) &&
         new Set(recent.map(r => r.id)).size === STOP_AFTER) {
         const ids = recent.map(r => r.id).join(', ');
-        const message = `DigiCert answered ${error} for ${STOP_AFTER} IDs in a row (${ids}), so the rest were not sent: fix what it says, then send them again`;
+        const message = `${error} for ${STOP_AFTER} IDs in a row (${ids}), so the rest were not sent: fix what it says, then send them again`;
         return { reason: 'same-error', id, message };
     }
     if (first.denied === STOP_AFTER) {
@@ -34766,6 +35413,8 @@ function withFindAnswer({ answers, step, answer }) {
     const orders = page?.orders ?? [];
     if (step.query.filter === 'serial_number')
         return { ...answers, serialList: orders };
+    if (step.query.anyStatus)
+        return { ...answers, anyStatusList: orders };
     const all = [...(answers.commonNameList?.orders ?? []), ...orders];
     // The last page: what the total says is read, or a page that brought nothing (no loop forever).
     // At most MAX_LIST_ENTRIES orders in all: a common name on more orders is not paged further.
@@ -34882,8 +35531,9 @@ function searchOrders(known, orders, answers) {
     return undefined;
 }
 /**
- * A common name's newest issued, unexpired certificate, by date_issued (else valid_from; a
- * primary without either is dated by its Order info) among the orders' primaries and duplicates.
+ * A common name's newest issued, unexpired certificate, by date_issued (else valid_from) among the
+ * orders' primaries and duplicates, each taken only when its name is the one asked (see
+ * orderCandidates for what its order's Order info tells).
  */
 function newestStep({ known, answers, now }) {
     const commonName = known.commonName;
@@ -34892,44 +35542,95 @@ function newestStep({ known, answers, now }) {
         return commonNamePage(commonName, list);
     const candidates = [];
     for (const order of list.orders) {
-        const primary = order.certificate;
-        if (primary !== undefined) {
-            const found = fromSummary(order, primary);
-            if (found.issued === undefined) {
-                const info = answers.orders[order.id];
-                if (info === undefined)
-                    return { step: 'lookup', key: order.id, as: 'order' };
-                const issued = info?.dateIssued ?? info?.validFrom;
-                if (issued !== undefined)
-                    found.issued = issued;
-            }
-            candidates.push(found);
-        }
-        if (order.hasDuplicates === false)
-            continue;
-        const duplicates = answers.duplicates[order.id];
-        if (duplicates === undefined)
-            return { step: 'duplicates', orderId: order.id };
-        for (const duplicate of duplicates)
-            if (duplicate.status === undefined || duplicate.status === ISSUED)
-                candidates.push(fromSummary(order, duplicate));
+        const found = orderCandidates(order, answers);
+        if (!Array.isArray(found))
+            return found;
+        candidates.push(...found);
     }
     const newest = pickNewest({ candidates, commonName, now });
-    return newest ? { step: 'found', found: newest } : { step: 'not-found', error: NOT_FOUND };
+    if (newest)
+        return { step: 'found', found: newest };
+    return notIssuedStep(commonName, answers.anyStatusList);
 }
-/** The newest candidate by issue date with this common name (any case), unexpired, one per serial. */
+/**
+ * A common name without an issued certificate: its orders in any status first (one page, newest
+ * first), then the first named as asked that still waits for its certificate (send again once it
+ * is issued), else not found.
+ */
+function notIssuedStep(commonName, orders) {
+    if (orders === undefined)
+        return { step: 'list', query: anyStatusQuery(commonName) };
+    const waiting = orders.find(({ status, certificate }) => isWaitingForCertificate(status) &&
+        certificate?.commonName !== undefined &&
+        sameDnsName(certificate.commonName, commonName));
+    if (waiting === undefined)
+        return { step: 'not-found', error: NOT_FOUND };
+    const { id, status } = waiting;
+    return {
+        step: 'not-issued',
+        orderId: id,
+        status,
+        error: `common name ${commonName} is not issued yet: order ${id} is ${status}; send it again once it is issued`
+    };
+}
+/**
+ * A listed order's candidates (its primary, its issued duplicates), or the look-up they still
+ * need. The order's Order info (one GET, null on a 404) dates a primary listed without date_issued
+ * or valid_from and names one listed without common_name; a duplicate without common_name has its
+ * order's: the primary's, else the Order info's.
+ */
+function orderCandidates(order, answers) {
+    const info = answers.orders[order.id];
+    const lookup = { step: 'lookup', key: order.id, as: 'order' };
+    const candidates = [];
+    const primary = order.certificate && fromSummary(order, order.certificate);
+    if (primary !== undefined) {
+        if (primary.issued === undefined || primary.commonName === undefined) {
+            if (info === undefined)
+                return lookup;
+            const issued = primary.issued ?? info?.dateIssued ?? info?.validFrom;
+            if (issued !== undefined)
+                primary.issued = issued;
+            // One still unnamed is no candidate (pickNewest): its name may stay undefined.
+            primary.commonName ??= info?.commonName;
+        }
+        candidates.push(primary);
+    }
+    if (order.hasDuplicates === false)
+        return candidates;
+    const duplicates = answers.duplicates[order.id];
+    if (duplicates === undefined)
+        return { step: 'duplicates', orderId: order.id };
+    const issued = duplicates.filter(d => d.status === undefined || d.status === ISSUED);
+    let name = primary?.commonName;
+    if (name === undefined && issued.some(d => d.commonName === undefined)) {
+        if (info === undefined)
+            return lookup;
+        name = info?.commonName;
+    }
+    for (const duplicate of issued) {
+        const found = fromSummary(order, duplicate);
+        found.commonName ??= name;
+        candidates.push(found);
+    }
+    return candidates;
+}
+/**
+ * The newest candidate by issue date named `commonName` (as DNS names compare: sameDnsName),
+ * unexpired, one per serial (the first listing of a serial counts). A candidate whose name is not
+ * known is not taken: it could be any certificate.
+ */
 function pickNewest({ candidates, commonName, now }) {
     const seen = new Set();
     let newest;
     for (const found of candidates) {
+        if (found.commonName === undefined || !sameDnsName(found.commonName, commonName))
+            continue;
         const serial = found.serialNumber === undefined ? undefined : hexKey(found.serialNumber);
         if (serial !== undefined && seen.has(serial))
             continue;
         if (serial !== undefined)
             seen.add(serial);
-        if (found.commonName !== undefined &&
-            found.commonName.toLowerCase() !== commonName.toLowerCase())
-            continue;
         if (found.validTill !== undefined && Date.parse(found.validTill) <= now)
             continue;
         const at = found.issued === undefined ? -Infinity : Date.parse(found.issued);
@@ -34937,6 +35638,11 @@ function pickNewest({ candidates, commonName, now }) {
             newest = { found, at: Number.isNaN(at) ? -Infinity : at };
     }
     return newest?.found;
+}
+/** Whether two names are one DNS name: ASCII letters in any case, all else exactly (no wildcards). */
+function sameDnsName(a, b) {
+    const fold = (name) => name.replace(/[A-Z]/g, letter => letter.toLowerCase());
+    return fold(a) === fold(b);
 }
 /**
  * Whether issued-within skips a certificate: issued (ISO 8601) longer ago than `seconds` before
@@ -35134,7 +35840,7 @@ class Run {
     /** 429 and 503 pauses so far (overlaps counted once), and when the current one ends. */
     pausedMs = 0;
     pauseEnd = 0;
-    /** What the stop rules remember: silent requests in a row, the last IDs' errors, the first IDs'. */
+    /** What the stop rules remember: silent requests in a row and since when, the last IDs' errors, the first IDs'. */
     history = NO_HISTORY;
     /** The wait DigiCert last asked for with a 429 or 503, and whether one left an ID unsent. */
     retryAfter;
@@ -35142,8 +35848,6 @@ class Run {
     /** Requests on the wire, and who waits for there to be none (see `request`). */
     inFlight = 0;
     quietWaiters = [];
-    /** Attempts of each ID per request kind, for the debug lines: a first send is attempt 1. */
-    kindAttempts = new WeakMap();
     onCancel = () => this.stop({ event: 'cancelled' });
     /** When each order looked up by order ID was issued, for issued-within. */
     issuedOf = new Map();
@@ -35186,12 +35890,12 @@ class Run {
             this.log.info(`${this.noun} ${id}: sent (HTTP ${result.status})`);
         else if (result.fate === 'skipped')
             this.log.info(`${this.noun} ${id}: ${result.skipReason}`);
-        else if (result.attempts > 0)
+        else if (requestsOf(result) > 0)
             this.log.info(`${this.noun} ${id}: ${result.error}`);
         return result;
     }
     async handle({ id, known }) {
-        const progress = { attempts: 0, status: null, ...knownFields(known) };
+        const progress = { attempts: 0, lookups: 0, status: null, ...knownFields(known) };
         const { operation, body, cancel, idInput, waitSeconds, issuedWithinSeconds } = this.options;
         const spec = OPERATIONS[operation];
         // A file's issue date is known without a request.
@@ -35258,11 +35962,17 @@ class Run {
             }
             if (step.step === 'not-found')
                 return this.ended(id, progress, { step: 'end', fate: 'failed', error: step.error });
+            if (step.step === 'not-issued') {
+                progress.orderId = step.orderId;
+                progress.orderStatus = step.status;
+                return this.ended(id, progress, { step: 'end', fate: 'unsent', error: step.error });
+            }
             const answer = await this.request('lookup', id, progress, attempt => this.findRequest(step, attempt));
             if (answer === undefined)
                 return undefined;
-            // A 404 is "not this step" (a list is never one): the chain goes on.
-            const miss = answer instanceof CertCentralError && answer.status === 404;
+            // A miss is "not this step" (a list is never one): the chain goes on. Any other failure,
+            // a 404 saying the URL is wrong among them, ends the ID.
+            const miss = answer instanceof CertCentralError && isMiss({ failure: answer });
             if (answer instanceof CertCentralError && (!miss || step.step === 'list'))
                 return this.settled(id, progress, answer, 'lookup');
             // The step's status: an answer's, or a miss's 404 (which request has already kept).
@@ -35309,10 +36019,8 @@ class Run {
                 // The run stopped while this request waited for its turn: nothing new starts.
                 if (this.outcome.stop)
                     return undefined;
-                progress.attempts++;
-                const counts = this.kindAttempts.get(progress) ?? {};
-                const attempt = (counts[kind] ?? 0) + 1;
-                this.kindAttempts.set(progress, { ...counts, [kind]: attempt });
+                // Counted by kind: the result's attempts (sends) and lookups, and the debug lines' attempt.
+                const attempt = ++progress[kind === 'send' ? 'attempts' : 'lookups'];
                 this.inFlight++;
                 let answer;
                 let sleepMs;
@@ -35320,7 +36028,8 @@ class Run {
                     answer = await send(attempt).catch(asCertCentralError);
                     this.history = afterAttempt({
                         history: this.history,
-                        failure: answer instanceof CertCentralError ? answer : undefined
+                        failure: answer instanceof CertCentralError ? answer : undefined,
+                        now: this.clock.now()
                     });
                     if (!(answer instanceof CertCentralError))
                         return answer;
@@ -35382,8 +36091,16 @@ class Run {
             pauseEnd: this.pauseEnd
         });
         const last = decision.retry ? failure : withAppended(failure, decision.appended);
-        const history = this.history;
-        this.stop({ event: 'failure', id, failure: last, retried: decision.retry, history });
+        this.stop({
+            event: 'failure',
+            id,
+            failure: last,
+            retried: decision.retry,
+            history: this.history,
+            now: this.clock.now(),
+            // Orders waiting for a next check may bridge a short silence (see stopFor).
+            ordersWaiting: this.waiting.size > 0
+        });
         if (!decision.retry) {
             if (later)
                 this.leftForLater = true;
@@ -35492,7 +36209,7 @@ class Run {
     stopped(id, progress) {
         this.waiting.delete(id);
         const stop = this.outcome.stop;
-        const error = unsentError({ stop, noun: this.noun, attempts: progress.attempts });
+        const error = unsentError({ stop, noun: this.noun, attempts: requestsOf(progress) });
         return { id, fate: 'unsent', ...progress, error };
     }
 }
@@ -35600,6 +36317,22 @@ function readInputs() {
     }
     return withDefaults(raw);
 }
+/** The names of the INPUT_ variables in the step's environment, never their values. */
+function inputVariableNames(env = process.env) {
+    return Object.keys(env).filter(name => name.startsWith('INPUT_'));
+}
+/**
+ * certificate-file's files, read before the plan (parsePlan stays pure and synchronous), the walk
+ * cancelled by `signal`; none when certificate-file is not given.
+ */
+async function certificateFiles(inputs, signal) {
+    const patterns = certificateFilePatterns(inputs);
+    if (patterns.length === 0)
+        return [];
+    const base = workspace();
+    core_debug(`certificate-file: matching the patterns under ${base}`);
+    return readCertificateFiles(patterns, base, { signal });
+}
 /** Where relative certificate-file patterns start: GITHUB_WORKSPACE, else the working directory. */
 function workspace() {
     const given = process.env.GITHUB_WORKSPACE ?? '';
@@ -35607,7 +36340,7 @@ function workspace() {
 }
 /**
  * The plan as the debug log shows it: everything but the key (and the targets, which repeat the
- * IDs), the base URL as its origin, and recipients and the message as the summary shows them
+ * IDs), the base URL as shownBase shows it, and recipients and the message as the summary shows them
  * (summary-details).
  */
 function describePlan(plan, context) {
@@ -35615,21 +36348,22 @@ function describePlan(plan, context) {
     const rest = { ...plan };
     delete rest.apiKey;
     delete rest.targets;
-    return JSON.stringify({
-        ...rest,
-        baseUrl: shownBase({ baseUrl: plan.baseUrl }),
-        body: shownBody({ body: plan.body, details: plan.details, shown }),
-        details: shownDetails({ details: plan.details, shown }),
-        ids: plan.ids.length > 20 ? [...plan.ids.slice(0, 20), `… ${plan.ids.length} in all`] : plan.ids
+    return shownJson({
+        value: {
+            ...rest,
+            baseUrl: shownBase({ baseUrl: plan.baseUrl }),
+            body: shownBody({ body: plan.body, details: plan.details, shown }),
+            details: shownDetails({ details: plan.details, shown }),
+            ids: plan.ids.length > 20 ? [...plan.ids.slice(0, 20), `… ${plan.ids.length} in all`] : plan.ids
+        }
     });
 }
 async function run(clock = realClock) {
     const inputs = readInputs();
-    // The key, and a path of api-url (a gateway's token) wherever a server echoes it.
-    const safe = new Sanitizer([
-        ...secretLines(inputs['api-key']),
-        ...secretPathOf({ apiUrl: inputs['api-url'] })
-    ]);
+    const shownAs = detailsContext(inputs['summary-details']);
+    // The key, and a path of api-url (a gateway's token) wherever a server echoes it; every address
+    // as `…@domain` where recipients are shown by count, input problems included.
+    const safe = new Sanitizer([...secretLines(inputs['api-key']), ...secretPathOf({ apiUrl: inputs['api-url'] })], { shown: detailsShown(shownAs) });
     const cancellation = cancelOnSignals(message => core_warning(message));
     let transport;
     // The IDs to report unsent should the run fail before it has an outcome. Once it has one, none:
@@ -35639,11 +36373,12 @@ async function run(clock = realClock) {
     try {
         const plan = parsePlan(inputs, {
             proxyFor: runnerProxyFor,
-            readCertificateFiles: patterns => readCertificateFiles(patterns, workspace()),
+            certificateFiles: await certificateFiles(inputs, cancellation.signal),
+            inputVariables: inputVariableNames(),
             wallNow: Date.now
         });
         unsentOnFailure = plan.ids;
-        const context = reportContext(plan);
+        const context = reportContext(plan, shownAs);
         core_debug(`plan: ${describePlan(plan, context)}`);
         await publish(planWarningsReport(context));
         const proxyWarning = runnerProxyWarning(new URL(plan.baseUrl));
@@ -35682,6 +36417,10 @@ async function publishFailure(error, unsent, safe) {
         await publish(inputProblemsReport({ error, sanitizer: safe }));
         return;
     }
+    if (error instanceof MatchingCancelled) {
+        await publish(cancelledReport({ message: error.message, sanitizer: safe }));
+        return;
+    }
     const message = unexpectedMessage({ error, sanitizer: safe });
     const report = unsent === undefined
         ? verdictReport(message)
@@ -35710,22 +36449,29 @@ function cancelOnSignals(warn) {
     };
 }
 /**
- * What the report shows of the plan (never the key), and the repository's visibility when
- * summary-details is auto: the event file is read for nothing else.
+ * summary-details as given (givenSummaryDetails: an invalid value counts as counts), and the
+ * repository's visibility when it is auto, with the event file's warning: the event file is read
+ * for nothing else. Known before the plan, so that input problems show recipients as the summary
+ * would.
  */
-function reportContext(plan) {
-    const { operation, idInput, details, dryRun, summaryDetails } = plan;
+function detailsContext(given) {
+    const summaryDetails = givenSummaryDetails(given);
     const { visibility, warnings } = summaryDetails === 'auto'
         ? eventVisibility(process.env.GITHUB_EVENT_PATH)
         : { visibility: 'unknown', warnings: [] };
+    return { summaryDetails, visibility, warnings };
+}
+/** What the report shows of the plan (never the key), with what summary-details came to. */
+function reportContext(plan, shownAs) {
+    const { operation, idInput, details, dryRun, summaryDetails } = plan;
     return {
         operation,
         idInput,
         details,
         dryRun,
-        warnings: [...plan.warnings, ...warnings],
+        warnings: [...plan.warnings, ...shownAs.warnings],
         summaryDetails,
-        visibility
+        visibility: shownAs.visibility
     };
 }
 /**
