@@ -5,20 +5,24 @@ import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
 import pkg from '../package.json' with { type: 'json' }
 import { ACTION_INPUTS, type InputName } from './action-inputs.js'
-import { MatchingCancelled, readCertificateFiles, type FileReading } from './certificate-file.js'
-import { secretPathOf, shownBase } from './api.js'
-import { CertCentralClient } from './certcentral.js'
+import {
+  MatchingCancelled,
+  readCertificateFiles,
+  type FileReading
+} from './input/certificate-file.js'
+import { secretPathOf, shownBase } from './certcentral/api.js'
+import { CertCentralClient } from './certcentral/client.js'
 import {
   certificateFilePatterns,
   parsePlan,
   withDefaults,
   type Plan,
   type RawInputs
-} from './inputs.js'
-import { InputError, formatDuration } from './parse.js'
+} from './input/plan.js'
+import { InputError, formatDuration } from './input/parse.js'
 import { idCount } from './operations.js'
 import { dryRunOutcome, type RunOutcome } from './outcome.js'
-import { publish } from './publish.js'
+import { publish } from './report/publish.js'
 import {
   buildReport,
   cancelledReport,
@@ -37,11 +41,11 @@ import {
   type DryRunPlan,
   type ReportContext,
   type Visibility
-} from './report.js'
+} from './report/report.js'
 import { realClock, type Clock } from './clock.js'
-import { MAX_IN_FLIGHT, runPlan, type RunLog } from './scheduler.js'
+import { MAX_IN_FLIGHT, runPlan, type RunLog } from './run/scheduler.js'
 import { SHOWN_CHARS, Sanitizer } from './sanitize.js'
-import { Transport, runnerProxyFor, runnerProxyWarning } from './transport.js'
+import { Transport, runnerProxyFor, runnerProxyWarning } from './certcentral/transport.js'
 
 export const USER_AGENT = `${pkg.name}/${pkg.version} (GitHub Action; node ${process.version})`
 

@@ -14,7 +14,7 @@ import {
   parseChoice,
   parseEmails,
   quote
-} from './parse.js'
+} from './input/parse.js'
 
 /**
  * Inputs that hold IDs: a certificate ID goes straight to the call, an order ID is looked up, and

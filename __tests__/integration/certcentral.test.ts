@@ -11,17 +11,17 @@ import {
   parseDigiCertErrors,
   parseOrderInfo,
   parseRetryAfter
-} from '../../src/api.js'
+} from '../../src/certcentral/api.js'
 import {
   CertCentralClient,
   CertCentralError,
   MAX_ERRORS_SHOWN,
   MAY_HAVE_BEEN_SENT,
   UNAVAILABLE_HINT
-} from '../../src/certcentral.js'
+} from '../../src/certcentral/client.js'
 import type { IdInput } from '../../src/operations.js'
 import { SHOWN_CHARS, Sanitizer } from '../../src/sanitize.js'
-import { Transport, TransportError } from '../../src/transport.js'
+import { Transport, TransportError } from '../../src/certcentral/transport.js'
 import { VIEW_ONLY_KEY, startStandIn } from '../../standin/certcentral-standin.js'
 import { freshId, type StandIn } from '../support/standin.js'
 

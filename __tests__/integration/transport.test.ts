@@ -17,7 +17,7 @@ import {
   TransportError,
   bodyLimitFor,
   runnerProxyFor
-} from '../../src/transport.js'
+} from '../../src/certcentral/transport.js'
 import { blackHole, canBlackHole, closedPort, silentHost } from '../support/unreachable.js'
 
 /** The deadline of most tests: short, so the file stays fast. */

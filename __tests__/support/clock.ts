@@ -4,7 +4,7 @@
 // do on it: log lines stamped with their virtual time, an abort at a virtual time, and the
 // spacing of a list of times.
 import type { Clock } from '../../src/clock.js'
-import type { RunLog } from '../../src/scheduler.js'
+import type { RunLog } from '../../src/run/scheduler.js'
 
 interface Timer {
   at: number

@@ -1,7 +1,7 @@
 // Shared raw-inputs fixtures for the input tests: the step's inputs as main.ts hands them to
 // parsePlan (every input of action.yml present, defaults applied), and environments to parse in.
-import type { Environment, RawInputs } from '../../src/inputs.js'
-import { InputError } from '../../src/parse.js'
+import type { Environment, RawInputs } from '../../src/input/plan.js'
+import { InputError } from '../../src/input/parse.js'
 
 /** A valid send-certificate step: one certificate ID, one recipient, action.yml's defaults. */
 export const sendInputs: RawInputs = Object.freeze({

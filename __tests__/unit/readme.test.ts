@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { HINTS } from '../../src/api.js'
+import { HINTS } from '../../src/certcentral/api.js'
 
 const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8')
 const troubleshooting = readme.slice(

@@ -1,7 +1,7 @@
 // The one way out for network text (src/sanitize.ts): one bounded line, no key, no runner command.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { emailProblem } from '../../src/parse.js'
+import { emailProblem } from '../../src/input/parse.js'
 import { DEFAULT_FIELD_CHARS, FORMAT_CHARACTERS, Sanitizer, asText } from '../../src/sanitize.js'
 
 const KEY = 'Sekret123'

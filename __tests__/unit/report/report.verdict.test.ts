@@ -1,0 +1,296 @@
+// Unit tests of src/report.ts: the verdict (setFailed's text), the error annotations for the next
+// failures, and the plan's warning annotations, asserted on the value.
+import { describe, expect, it } from 'vitest'
+import {
+  buildReport,
+  MAX_ID_ANNOTATIONS,
+  planWarningsReport,
+  type Report,
+  type ReportContext
+} from '../../../src/report/report.js'
+import type { IdResult, RunOutcome } from '../../../src/outcome.js'
+import { context, failed, ids, notAttempted, outcomeOf, safe, sent } from '../../support/report.js'
+
+const report = (outcome: RunOutcome, over: Partial<ReportContext> = {}): Report =>
+  buildReport({ context: context(over), outcome, sanitizer: safe })
+
+describe('buildReport: annotations and the verdict', () => {
+  it('one failed ID: no annotation, the verdict, with its error', () => {
+    const shown = report(
+      outcomeOf([
+        sent('51'),
+        failed('52', 502, 'HTTP 502: body: <b>Bad gateway</b>; try later'),
+        sent('53')
+      ])
+    )
+    expect(shown.errors).toEqual([])
+    expect(shown.verdict).toBe(
+      'send-certificate: 1 failed of 3 certificates. First failure: certificate 52: HTTP 502: body: <b>Bad gateway</b>; try later'
+    )
+  })
+
+  it('a single ID: the verdict names the operation, the ID and its error', () => {
+    const shown = report(outcomeOf([failed('54', 404, 'HTTP 404: not_found: Not found.')]), {
+      operation: 'email-site-seal',
+      idInput: 'order-id'
+    })
+    expect(shown.errors).toEqual([])
+    expect(shown.verdict).toBe(
+      'email-site-seal failed for order 54: HTTP 404: not_found: Not found.'
+    )
+  })
+
+  it('12 failed IDs: the verdict and 9 annotations, the rest counted; none for IDs not attempted', () => {
+    const failures = ids(12, 6_000_001).map(id => failed(id, 404, `HTTP 404: no certificate ${id}`))
+    const results = [...failures, notAttempted('6000101'), notAttempted('6000102')]
+    const shown = report(
+      outcomeOf(results, {
+        stop: { reason: 'key-refused', id: '6000012', message: 'HTTP 403: access_denied' }
+      })
+    )
+    expect(MAX_ID_ANNOTATIONS).toBe(9)
+    expect(shown.errors).toEqual(
+      ids(9, 6_000_002).map(id => ({
+        message: `certificate ${id}: HTTP 404: no certificate ${id}`,
+        title: `send-certificate failed for certificate ${id}`
+      }))
+    )
+    expect(shown.verdict).toBe(
+      'send-certificate: 12 failed, 2 not sent (unsent-ids) of 14 certificates; the run stopped: HTTP 403: access_denied. First failure: certificate 6000001: HTTP 404: no certificate 6000001; 9 more failures are annotated, 2 more are only in the results output'
+    )
+  })
+
+  it('a run that was only stopped (nothing attempted failed) gets the verdict alone', () => {
+    const shown = report(
+      outcomeOf([sent('55'), notAttempted('56'), notAttempted('57')], {
+        stop: { reason: 'cancelled', id: undefined, message: 'the run was cancelled' }
+      })
+    )
+    expect(shown.errors).toEqual([])
+    expect(shown.verdict).toBe(
+      'send-certificate: 2 not sent (unsent-ids) of 3 certificates; the run stopped: the run was cancelled. First: certificate 56: not attempted: cancelled'
+    )
+  })
+
+  it('no annotation and no verdict when every ID went through', () => {
+    const shown = report(outcomeOf([sent('58'), sent('59')]))
+    expect(shown.errors).toEqual([])
+    expect(shown.verdict).toBeUndefined()
+  })
+})
+
+describe('buildReport: the verdict in full', () => {
+  it('2 failures: one annotated, titled, with its error', () => {
+    const shown = report(
+      outcomeOf([
+        sent('1'),
+        failed('2', 404, 'HTTP 404: not_found'),
+        failed('3', 500, 'HTTP 500: body: oops')
+      ])
+    )
+    expect(shown.errors).toEqual([
+      {
+        title: 'send-certificate failed for certificate 3',
+        message: 'certificate 3: HTTP 500: body: oops'
+      }
+    ])
+    expect(shown.verdict).toBe(
+      'send-certificate: 2 failed of 3 certificates. First failure: certificate 2: HTTP 404: not_found; 1 more failure is annotated'
+    )
+  })
+
+  it('3 failures of orders: 2 more annotated', () => {
+    const results = ['1', '2', '3'].map(id => failed(id, 404, 'HTTP 404: not_found'))
+    expect(report(outcomeOf(results), { idInput: 'order-id' }).verdict).toBe(
+      'send-certificate: 3 failed of 3 orders. First failure: order 1: HTTP 404: not_found; 2 more failures are annotated'
+    )
+  })
+
+  it('10 failures: 9 annotated, none left over; 11: one only in the results', () => {
+    const ten = report(outcomeOf(ids(10).map(id => failed(id, 404, 'HTTP 404'))))
+    expect(ten.verdict).toBe(
+      'send-certificate: 10 failed of 10 certificates. First failure: certificate 5000001: HTTP 404; 9 more failures are annotated'
+    )
+    expect(ten.errors.map(e => e.title)).toEqual(
+      ids(9, 5_000_002).map(id => `send-certificate failed for certificate ${id}`)
+    )
+
+    const eleven = report(outcomeOf(ids(11).map(id => failed(id, 404, 'HTTP 404'))))
+    expect(eleven.verdict).toBe(
+      'send-certificate: 11 failed of 11 certificates. First failure: certificate 5000001: HTTP 404; 9 more failures are annotated, 1 more is only in the results output'
+    )
+    expect(eleven.errors).toEqual(ten.errors)
+  })
+
+  it('failures and IDs not sent: both counted, the stop said, the first failure named', () => {
+    const shown = report(
+      outcomeOf(
+        [notAttempted('1', 'the key was refused'), failed('2', 404, 'HTTP 404'), sent('3')],
+        {
+          stop: { reason: 'key-refused', id: '4', message: 'HTTP 403: access_denied' }
+        }
+      )
+    )
+    expect(shown.verdict).toBe(
+      'send-certificate: 1 failed, 1 not sent (unsent-ids) of 3 certificates; the run stopped: HTTP 403: access_denied. First failure: certificate 2: HTTP 404'
+    )
+  })
+
+  it('nothing failed, some not sent: names the ID DigiCert answered, not the first listed', () => {
+    const limited: IdResult = {
+      id: '2',
+      fate: 'unsent',
+      status: 429,
+      attempts: 1,
+      lookups: 0,
+      error: 'HTTP 429: DigiCert rate-limited this API key'
+    }
+    const shown = report(
+      outcomeOf(
+        [notAttempted('1', 'rate-limited'), limited, notAttempted('3', 'rate-limited'), sent('4')],
+        {
+          stop: { reason: 'rate-limited', id: '2', message: 'HTTP 429: retry after 30 s' }
+        }
+      )
+    )
+    expect(shown.errors).toEqual([])
+    expect(shown.verdict).toBe(
+      'send-certificate: 3 not sent (unsent-ids) of 4 certificates; the run stopped: HTTP 429: retry after 30 s. First: certificate 2: HTTP 429: DigiCert rate-limited this API key'
+    )
+  })
+
+  it('a 429 that stopped the run at the ID it names: its text once, not as the stop and the first', () => {
+    const error =
+      'HTTP 429: DigiCert rate-limited this API key (request_limit_exceeded); it asked to wait 30 s'
+    const limited: IdResult = {
+      id: '2',
+      fate: 'unsent',
+      status: 429,
+      attempts: 1,
+      lookups: 0,
+      error
+    }
+    const stop = { reason: 'rate-limited', id: '2', message: error } as const
+    const shown = report(
+      outcomeOf([sent('1'), limited, notAttempted('3', 'rate-limited')], { stop })
+    )
+    expect(shown.verdict).toBe(
+      `send-certificate: 2 not sent (unsent-ids) of 3 certificates; the run stopped at certificate 2: ${error}`
+    )
+    // with failures before it, the first failure is named apart, the stop with its own text
+    const failures = report(
+      outcomeOf([failed('0', 404, 'HTTP 404'), failed('1', 404, 'HTTP 404'), limited], { stop })
+    )
+    expect(failures.verdict).toBe(
+      `send-certificate: 2 failed, 1 not sent (unsent-ids) of 3 certificates; the run stopped: ${error}. First failure: certificate 0: HTTP 404; 1 more failure is annotated`
+    )
+    // a refused key: the ID it answered is unsent, the rest not attempted
+    const refused = 'HTTP 403: CertCentral refused the API key'
+    const keyStop = { reason: 'key-refused', id: '5', message: refused } as const
+    const answered: IdResult = { ...limited, id: '5', status: 403, error: refused }
+    expect(report(outcomeOf([answered, notAttempted('7')], { stop: keyStop })).verdict).toBe(
+      `send-certificate: 2 not sent (unsent-ids) of 2 certificates; the run stopped at certificate 5: ${refused}`
+    )
+    // a first failure that stopped the run with its own text: said once, the others counted
+    expect(
+      report(
+        outcomeOf([failed('5', 403, refused), failed('6', 404, 'HTTP 404'), notAttempted('7')], {
+          stop: keyStop
+        })
+      ).verdict
+    ).toBe(
+      `send-certificate: 2 failed, 1 not sent (unsent-ids) of 3 certificates; the run stopped at certificate 5: ${refused}; 1 more failure is annotated`
+    )
+    // the same ID but another text: both said
+    expect(
+      report(outcomeOf([limited, sent('4')], { stop: { ...stop, message: 'HTTP 429' } })).verdict
+    ).toBe(
+      `send-certificate: 1 not sent (unsent-ids) of 2 certificates; the run stopped: HTTP 429. First: certificate 2: ${error}`
+    )
+  })
+
+  it('an ID only looked up had a request made: the verdict names it, status-code is its status', () => {
+    const pending: IdResult = {
+      id: '2',
+      fate: 'unsent',
+      status: 200,
+      attempts: 0,
+      lookups: 1,
+      error: 'order 2 is not issued yet (status pending)'
+    }
+    const shown = report(
+      outcomeOf([notAttempted('1'), pending, notAttempted('3')], {
+        stop: { reason: 'cancelled', id: undefined, message: 'the run was cancelled' }
+      }),
+      { idInput: 'order-id' }
+    )
+    expect(shown.verdict).toBe(
+      'send-certificate: 3 not sent (unsent-ids) of 3 orders; the run stopped: the run was cancelled. First: order 2: order 2 is not issued yet (status pending)'
+    )
+    const missing: IdResult = {
+      id: '4',
+      fate: 'failed',
+      status: 404,
+      attempts: 0,
+      lookups: 1,
+      error: 'HTTP 404: not_found|order'
+    }
+    expect(report(outcomeOf([notAttempted('1'), missing])).outputs?.['status-code']).toBe('404')
+  })
+
+  it('nothing attempted: names the first ID not sent', () => {
+    expect(
+      report(
+        outcomeOf([sent('1'), notAttempted('2'), notAttempted('3')], {
+          stop: { reason: 'cancelled', id: undefined, message: 'the run was cancelled' }
+        })
+      ).verdict
+    ).toBe(
+      'send-certificate: 2 not sent (unsent-ids) of 3 certificates; the run stopped: the run was cancelled. First: certificate 2: not attempted: cancelled'
+    )
+  })
+
+  it('a single ID not sent', () => {
+    expect(report(outcomeOf([notAttempted('1')])).verdict).toBe(
+      'send-certificate: not sent (unsent-ids): certificate 1: not attempted: cancelled'
+    )
+  })
+})
+
+describe("planWarningsReport: the plan's warnings as annotations, before the run", () => {
+  const numbered = (n: number): string[] => Array.from({ length: n }, (_, i) => `warning ${i}`)
+
+  it('9 warnings: 9 annotations, and nothing else', () => {
+    expect(planWarningsReport(context({ warnings: numbered(9) }))).toEqual({
+      warnings: numbered(9),
+      errors: []
+    })
+  })
+
+  it('10 warnings: 9 and one counting the last', () => {
+    expect(planWarningsReport(context({ warnings: numbered(10) })).warnings).toEqual([
+      ...numbered(9),
+      'and 1 more warnings (see the job summary)'
+    ])
+  })
+
+  it('75 warnings: 9 and one counting the other 66', () => {
+    const many = Array.from(
+      { length: 75 },
+      (_, i) => `seal-settings: "extra_${i}" is not a site-seal setting`
+    )
+    expect(planWarningsReport(context({ warnings: many })).warnings).toEqual([
+      ...many.slice(0, 9),
+      'and 66 more warnings (see the job summary)'
+    ])
+  })
+
+  it('annotates every warning when there are few, and none when there are none', () => {
+    const few = [
+      'format: "Attachment" applies to send-certificate only',
+      'seal-settings: "x" unknown'
+    ]
+    expect(planWarningsReport(context({ warnings: few })).warnings).toEqual(few)
+    expect(planWarningsReport(context()).warnings).toEqual([])
+  })
+})
