@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5416);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9960);
 // The action's entry point: awaited, so a pending request can never end the process as a success.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5416:
+/***/ 9960:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31377,7 +31377,7 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ./src/der.ts
+;// CONCATENATED MODULE: ./src/input/der.ts
 // A certificate's subject common name, read from its DER (X509Certificate.raw) as the certificate
 // holds it: node:crypto's `subject` turns UTF-8 into Latin-1 and escapes `<`, `,` and others, so a
 // look-up by that text asks for another name. A minimal, bounded DER reader: it walks
@@ -31709,7 +31709,7 @@ class Sanitizer {
     }
 }
 
-;// CONCATENATED MODULE: ./src/parse.ts
+;// CONCATENATED MODULE: ./src/input/parse.ts
 // Pure parsers of single input values, shared by the plan (inputs.ts) and the operations'
 // own input rules (operations.ts). Each throws an InputError naming the input and the fix.
 
@@ -32039,7 +32039,7 @@ function parseLongDuration(input, value, maxSeconds) {
     return seconds;
 }
 
-;// CONCATENATED MODULE: ./src/certificate-file.ts
+;// CONCATENATED MODULE: ./src/input/certificate-file.ts
 // Certificate files: the `certificate-file` input's patterns matched against the file system with
 // a small glob matcher (`*`, `?`, `**`, `[...]`; no dependency), and each file read (at most
 // MAX_FILE_BYTES) with node:crypto's X509Certificate into plain facts: serial, SHA-1 thumbprint,
@@ -32397,7 +32397,7 @@ async function readOne(file, workspace) {
 
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/api.ts
+;// CONCATENATED MODULE: ./src/certcentral/api.ts
 // What CertCentral is, apart from how we talk to it: base URLs, the key header, rate limits, the
 // Order info call, the shape of error bodies and what each DigiCert error code asks the user to do.
 // Pure: no HTTP, no @actions/core.
@@ -33124,7 +33124,7 @@ function settleOnce(options, start) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/transport.ts
+;// CONCATENATED MODULE: ./src/certcentral/transport.ts
 // HTTP for the CertCentral client: one request with a deadline that covers all of it (proxy
 // CONNECT, TLS, headers, body), a bounded body, no redirects, and keep-alive connections that
 // dispose() closes so the process can exit. It knows nothing of DigiCert.
@@ -33453,7 +33453,7 @@ class TunnelAgent extends external_node_https_namespaceObject.Agent {
     }
 }
 
-;// CONCATENATED MODULE: ./src/certcentral.ts
+;// CONCATENATED MODULE: ./src/certcentral/client.ts
 // The CertCentral client: an operation's call or an Order info look-up for one ID, over the
 // transport, judged into success or a CertCentralError whose message is safe to show (every byte
 // of the answer passes through the sanitizer) and carries DigiCert's codes and a hint.
@@ -33880,7 +33880,7 @@ function knownFields(known) {
     return fields;
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
+;// CONCATENATED MODULE: ./src/report/report.ts
 // What the step publishes about a run, as a value: the outputs, the warning and error annotations,
 // the verdict, the dry-run listing and the job summary's HTML (src/publish.ts publishes it). Pure:
 // it sees only what it shows (never the key), passes every string through the sanitizer, and keeps
@@ -34579,7 +34579,7 @@ function nothingSentReport({ heading, problems, ids, sanitizer }) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/input/plan.ts
 // Turns the step's raw inputs into a typed plan, or into one InputError that lists every problem.
 // Pure: no I/O, no @actions/core; main.ts reads the inputs (defaults from action.yml applied) and
 // hands them here with what it needs of the environment.
@@ -34896,7 +34896,7 @@ function parsePlan(inputs, env) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/publish.ts
+;// CONCATENATED MODULE: ./src/report/publish.ts
 // Publishing a report (src/report.ts) to the runner: the one place in src/ that calls
 // @actions/core for outputs, annotations, warnings, the verdict and the job summary, and the one
 // that links the workflow run (from the runner's variables alone, never the event file). Each part is its own step, taking only
@@ -35027,7 +35027,7 @@ const realClock = {
 
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
-;// CONCATENATED MODULE: ./src/decisions.ts
+;// CONCATENATED MODULE: ./src/run/decisions.ts
 // The rules DigiCert's API drives, as pure functions of one argument object; the scheduler only
 // sequences them. Each takes what it decides on (times as numbers, the random draw for jitter) and
 // returns what to do: no clock, no I/O; what the scheduler remembers for them (recent failures)
@@ -35657,7 +35657,7 @@ function skipFor({ issued, seconds, now }) {
     return `issued on ${new Date(at).toISOString().slice(0, 10)}, longer ago than issued-within (${formatDuration(seconds)}): skipped, not sent`;
 }
 
-;// CONCATENATED MODULE: ./src/pacer.ts
+;// CONCATENATED MODULE: ./src/run/pacer.ts
 
 const silent = { info: () => { }, debug: () => { } };
 /**
@@ -35793,7 +35793,7 @@ function describeLimits(windows) {
 /** Milliseconds as seconds with one decimal, for the log: "12.0 s". */
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
-;// CONCATENATED MODULE: ./src/scheduler.ts
+;// CONCATENATED MODULE: ./src/run/scheduler.ts
 // Runs a plan: which request goes when, how many at once (Slots), pacing under DigiCert's rate
 // limits (Pacer), retries of 429s, 503s and look-ups, waiting for orders to be issued, and stopping
 // the run. It only sequences: every rule (retry or give up, send or wait, an answer's fate, what
