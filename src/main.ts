@@ -138,7 +138,7 @@ export async function run(clock: Clock = realClock): Promise<void> {
       proxyFor: runnerProxyFor,
       certificateFiles: await certificateFiles(inputs, cancellation.signal),
       inputVariables: inputVariableNames(),
-      wallNow: Date.now
+      wallNow: () => clock.wallNow()
     })
     unsentOnFailure = plan.ids
     const context = reportContext(plan, shownAs)
@@ -290,7 +290,7 @@ function clientFor(
     transport,
     sanitizer: safe,
     log: { debug: message => core.debug(message) },
-    now: () => clock.now()
+    clock
   })
 }
 
@@ -340,7 +340,6 @@ async function send(
       ids,
       targets,
       issuedWithinSeconds,
-      wallNow: Date.now,
       body,
       maxRetries,
       waitSeconds,

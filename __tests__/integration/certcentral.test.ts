@@ -21,6 +21,7 @@ import {
 } from '../../src/certcentral/client.js'
 import type { IdInput } from '../../src/operations.js'
 import { SHOWN_CHARS, Sanitizer } from '../../src/sanitize.js'
+import { realClock } from '../../src/clock.js'
 import { Transport, TransportError } from '../../src/certcentral/transport.js'
 import { VIEW_ONLY_KEY, startStandIn } from '../../standin/certcentral-standin.js'
 import { freshId, type StandIn } from '../support/standin.js'
@@ -143,8 +144,7 @@ function make(
     transport,
     sanitizer: new Sanitizer([apiKey]),
     log: { debug: message => void logs.push(message) },
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.wallNow ? { wallNow: options.wallNow } : {})
+    clock: { now: options.now ?? realClock.now, wallNow: options.wallNow ?? realClock.wallNow }
   })
   return { client, logs }
 }

@@ -8,7 +8,11 @@ import { actAsRunner, escapeRegExp, messagesOf } from '../support/log.js'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { USER_AGENT, run } from '../../src/main.js'
 import type { Clock } from '../../src/clock.js'
-import { DEFAULT_VALID_TILL, startStandIn } from '../../standin/certcentral-standin.js'
+import {
+  DEFAULT_DATE_ISSUED,
+  DEFAULT_VALID_TILL,
+  startStandIn
+} from '../../standin/certcentral-standin.js'
 import { startConnectProxy } from '../../standin/connect-proxy.js'
 import { parseOutputFile } from '../../standin/run-action.js'
 import { FakeClock } from '../support/clock.js'
@@ -415,6 +419,27 @@ describe('run() against the stand-in', () => {
     expect(process.exitCode).toBe(1)
   })
 
+  it('reads the date from the injected clock too: issued-within against its wall time', async () => {
+    const issued = Date.parse(DEFAULT_DATE_ISSUED)
+    const run = async (wallStart: number): Promise<Record<string, string>> => {
+      const id = freshId()
+      await runWith(
+        {
+          operation: 'send-certificate',
+          'order-id': id,
+          'issued-within': '1d',
+          emails: 'ops@example.com'
+        },
+        new FakeClock(0.5, wallStart)
+      )
+      return { id, ...outputs() }
+    }
+    const early = await run(issued + 3_600_000)
+    expect(early['sent-ids']).toBe(early.id)
+    const late = await run(issued + 3 * 86_400_000)
+    expect(late['skipped-ids']).toBe(late.id)
+  })
+
   it('retries a 429 after its Retry-After on the injected clock', async () => {
     vi.stubEnv('RUNNER_DEBUG', '1')
     const id = freshId()
@@ -495,6 +520,7 @@ describe('run() against the stand-in', () => {
       now: () => {
         throw new Error('the clock broke\n::error::spoofed')
       },
+      wallNow: () => Date.now(),
       sleep: async () => undefined,
       random: () => 0.5
     }

@@ -20,9 +20,18 @@ export class FakeClock implements Clock {
   private seq = 0
   private scheduled = false
 
-  constructor(private readonly randomValue = 0.5) {}
+  /**
+   * @param randomValue  what random() returns
+   * @param wallStart  the wall clock at virtual time 0 (ms since the epoch); it moves with the
+   *   virtual time. The real date when the clock is made, by default.
+   */
+  constructor(
+    private readonly randomValue = 0.5,
+    private readonly wallStart = Date.now()
+  ) {}
 
   now = (): number => this.time
+  wallNow = (): number => this.wallStart + this.time
   random = (): number => this.randomValue
 
   sleep = (ms: number, halt?: AbortSignal): Promise<void> =>

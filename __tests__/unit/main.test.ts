@@ -359,6 +359,7 @@ describe('run', () => {
       now: (): number => {
         throw new Error('the clock broke')
       },
+      wallNow: (): number => Date.now(),
       sleep: async (): Promise<void> => undefined,
       random: (): number => 0.5
     }

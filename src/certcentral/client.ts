@@ -32,6 +32,7 @@ import {
   type Operation
 } from '../operations.js'
 import { SHOWN_CHARS, type Sanitizer } from '../sanitize.js'
+import { realClock, type Clock } from '../clock.js'
 import {
   MAX_BODY_BYTES,
   MAX_SUCCESS_BODY_BYTES,
@@ -126,10 +127,11 @@ export interface ClientOptions {
   transport: Pick<Transport, 'request'>
   sanitizer: Sanitizer
   log: Log
-  /** A monotonic clock in ms, for how long a request took (performance.now by default). */
-  now?: () => number
-  /** The wall clock in ms, only to read an HTTP-date Retry-After without a Date (Date.now). */
-  wallNow?: () => number
+  /**
+   * The monotonic clock, for how long a request took, and the wall clock, only to read an
+   * HTTP-date Retry-After that comes without a Date header; realClock by default.
+   */
+  clock?: Pick<Clock, 'now' | 'wallNow'>
 }
 
 export class CertCentralClient {
@@ -302,9 +304,9 @@ export class CertCentralClient {
     body: object | undefined,
     { attempt, sends, cancel }: { attempt: number; sends: boolean; cancel?: AbortSignal }
   ): Promise<RawResponse> {
-    const now = this.options.now ?? (() => performance.now())
-    const started = now()
-    const took = (): number => Math.round(now() - started)
+    const clock = this.options.clock ?? realClock
+    const started = clock.now()
+    const took = (): number => Math.round(clock.now() - started)
     const headers: Record<string, string> = {
       [API_KEY_HEADER]: this.options.apiKey,
       Accept: 'application/json',
@@ -446,8 +448,8 @@ export class CertCentralClient {
   private later(response: RawResponse, codes: string[], detail: string): CertCentralError {
     const { status, headers } = response
     const header = first(headers['retry-after'])
-    const wallNow = this.options.wallNow ?? Date.now
-    const wait = parseRetryAfter(header, wallNow(), first(headers.date))
+    const wallNow = (this.options.clock ?? realClock).wallNow()
+    const wait = parseRetryAfter(header, wallNow, first(headers.date))
     const asked =
       wait !== undefined
         ? `; it asked to wait ${wait} s`

@@ -99,8 +99,6 @@ export interface RunOptions {
   targets?: Target[]
   /** issued-within in seconds: a certificate issued longer ago is skipped. */
   issuedWithinSeconds?: number
-  /** The wall clock in ms since the epoch, only to read dates (issued-within, expiry). */
-  wallNow?: () => number
   body: object | undefined
   maxRetries: number
   /** How long to wait for an order to be issued, in seconds (order IDs only). */
@@ -172,7 +170,6 @@ class Run {
   private readonly onCancel = (): void => this.stop({ event: 'cancelled' })
   /** When each order looked up by order ID was issued, for issued-within. */
   private readonly issuedOf = new Map<string, string>()
-  private readonly wallNow: () => number
 
   constructor(
     private readonly options: RunOptions,
@@ -189,7 +186,6 @@ class Run {
     this.pacer = new Pacer(this.limits, clock, this.halt.signal, this.log)
     this.slots = new Slots(Math.max(1, options.concurrency ?? MAX_IN_FLIGHT))
     this.deadline = clock.now() + options.waitSeconds * 1000
-    this.wallNow = options.wallNow ?? Date.now
   }
 
   async execute(): Promise<RunOutcome> {
@@ -255,7 +251,7 @@ class Run {
   /** Why issued-within skips a certificate issued then, or undefined. */
   private skip(issued: string | undefined): string | undefined {
     const seconds = this.options.issuedWithinSeconds
-    return skipFor({ issued, seconds, now: this.wallNow() })
+    return skipFor({ issued, seconds, now: this.clock.wallNow() })
   }
 
   /** A certificate issued longer ago than issued-within: nothing sent, nothing to fix. */
@@ -274,7 +270,7 @@ class Run {
     const pick = this.options.idInput === 'common-name' ? 'newest' : 'match'
     let answers: FindAnswers = NO_ANSWERS
     for (;;) {
-      const step = findStep({ known, pick, answers, now: this.wallNow() })
+      const step = findStep({ known, pick, answers, now: this.clock.wallNow() })
       if (step.step === 'found') {
         noteFound(progress, step.found)
         return step.found

@@ -56,14 +56,14 @@ function plan(
 ): RunOptions {
   return byCertificate(
     targets.map(t => t.id),
-    { idInput, targets, wallNow: () => NOW, ...more }
+    { idInput, targets, ...more }
   )
 }
 
 const file = (known: Known = fileKnown): Target => ({ id: known.file as string, known })
 
 async function run(options: RunOptions, script: Script) {
-  const clock = new FakeClock()
+  const clock = new FakeClock(0.5, NOW)
   const api = new ScriptedApi(clock, { lookupsMissByDefault: true, ...script })
   const outcome = await runPlan(options, api, clock)
   return { outcome, api, clock }
@@ -624,7 +624,7 @@ describe('issued-within', () => {
   })
 
   it('the log says why an ID was skipped, and which was sent', async () => {
-    const clock = new FakeClock()
+    const clock = new FakeClock(0.5, NOW)
     const { log, of } = recordLog(clock)
     const api = new ScriptedApi(clock, { lookups: { [THUMB]: [info()] } })
     const old = file({ ...fileKnown, file: 'old.pem', validFrom: '2026-05-01T00:00:00.000Z' })
@@ -698,7 +698,6 @@ describe('issued-within', () => {
       byCertificate(['8001'], {
         idInput: 'order-id',
         issuedWithinSeconds: DAY,
-        wallNow: () => NOW,
         operation: 'email-site-seal'
       }),
       {
@@ -711,7 +710,6 @@ describe('issued-within', () => {
       byCertificate(['8001'], {
         idInput: 'order-id',
         issuedWithinSeconds: DAY,
-        wallNow: () => NOW,
         operation: 'email-site-seal'
       }),
       {
