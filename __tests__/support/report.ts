@@ -1,6 +1,7 @@
 // Fixtures for the report's tests: a plan's report context, results of each fate, an outcome, and
 // what `results` shows of a result (written out here, as the test's own reading of action.yml).
-import type { ReportContext, ResultEntry } from '../../src/report/report.js'
+import type { ReportContext } from '../../src/report/context.js'
+import type { ResultEntry } from '../../src/report/results.js'
 import type { IdResult, RunOutcome } from '../../src/outcome.js'
 import { Sanitizer } from '../../src/sanitize.js'
 

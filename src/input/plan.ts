@@ -34,7 +34,7 @@ import {
   quote,
   splitLines
 } from './parse.js'
-import { SUMMARY_DETAILS, type SummaryDetails } from '../report/report.js'
+import { SUMMARY_DETAILS, type SummaryDetails } from '../report/privacy.js'
 
 export const MAX_RETRIES = 10
 export const MAX_TIMEOUT_SECONDS = 600

@@ -1,7 +1,7 @@
 // The report of a run cancelled while certificate-file was matched (issue 22): every output written
 // (results is []), nothing sent, the heading and the verdict say so.
 import { describe, expect, it } from 'vitest'
-import { cancelledReport } from '../../../src/report/report.js'
+import { cancelledReport } from '../../../src/report/failures.js'
 import { safe } from '../../support/report.js'
 
 describe('cancelledReport', () => {

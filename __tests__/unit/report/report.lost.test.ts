@@ -2,17 +2,16 @@
 // message naming the IDs sent, and what the log, the summary and the verdict say instead. Exact
 // texts, on the values the pure functions return.
 import { describe, expect, it } from 'vitest'
+import { buildReport, type Report } from '../../../src/report/report.js'
 import {
-  buildReport,
   ioReason,
   MAX_NAMED_SENT_IDS,
   MAX_SUMMARY_SENT_IDS,
   outputsLostMessage,
   outputsLostReport,
   SENT_IDS_PER_LOG_LINE,
-  type OutputsLost,
-  type Report
-} from '../../../src/report/report.js'
+  type OutputsLost
+} from '../../../src/report/failures.js'
 import { context, failed, ids, outcomeOf, safe, sent } from '../../support/report.js'
 import { visible } from '../../support/summary.js'
 

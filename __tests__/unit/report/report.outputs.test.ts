@@ -1,22 +1,19 @@
 // Unit tests of src/report.ts: the outputs a run's report sets (status-code, results, the IDs by
 // fate, retry-after) and the warnings about them, asserted on the value buildReport returns.
 import { describe, expect, it } from 'vitest'
+import { buildReport, type Outputs, type Report } from '../../../src/report/report.js'
+import type { ReportContext } from '../../../src/report/context.js'
 import {
   boundedResults,
-  buildReport,
   outputSize,
   RESULTS_STAGES,
   resultsWarnings,
   shortenedResults,
   RESULTS_BUDGET,
   resultsOutput,
-  retryAfterOf,
-  retryAfterOutput,
-  type Outputs,
-  type Report,
-  type ReportContext,
   type ResultEntry
-} from '../../../src/report/report.js'
+} from '../../../src/report/results.js'
+import { retryAfterOf, retryAfterOutput } from '../../../src/report/verdict.js'
 import type { IdResult, RunOutcome } from '../../../src/outcome.js'
 import type { Sanitizer } from '../../../src/sanitize.js'
 import {

@@ -1,15 +1,11 @@
 // Unit tests of src/report.ts: the job summary's HTML and the dry run's log, asserted on the value
 // (publishing adds the run's link and writes the file: publish.test.ts).
 import { describe, expect, it } from 'vitest'
-import {
-  buildReport,
-  dryRunLog,
-  inputProblemsReport,
-  MAX_SUMMARY_ROWS,
-  SUMMARY_BUDGET_BYTES,
-  type DryRunPlan,
-  type ReportContext
-} from '../../../src/report/report.js'
+import { buildReport } from '../../../src/report/report.js'
+import type { ReportContext } from '../../../src/report/context.js'
+import { MAX_SUMMARY_ROWS, SUMMARY_BUDGET_BYTES } from '../../../src/report/summary.js'
+import { dryRunLog, type DryRunPlan } from '../../../src/report/dry-run-log.js'
+import { inputProblemsReport } from '../../../src/report/failures.js'
 import type { IdResult, RunOutcome } from '../../../src/outcome.js'
 import { InputError } from '../../../src/input/parse.js'
 import { count } from '../../support/log.js'

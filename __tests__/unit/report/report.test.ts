@@ -2,16 +2,14 @@
 // of an unexpected failure, the `results` entry, and the key (never in anything published). The
 // outputs, the verdict and the summary each have their own file: report.{outputs,verdict,summary}.
 import { describe, expect, it } from 'vitest'
+import { buildReport, verdictReport, type Outputs } from '../../../src/report/report.js'
+import { resultEntry } from '../../../src/report/results.js'
+import { isDelivered } from '../../../src/report/verdict.js'
 import {
-  buildReport,
   inputProblemsReport,
-  isDelivered,
-  resultEntry,
   unexpectedMessage,
-  unexpectedReport,
-  verdictReport,
-  type Outputs
-} from '../../../src/report/report.js'
+  unexpectedReport
+} from '../../../src/report/failures.js'
 import type { IdResult } from '../../../src/outcome.js'
 import { InputError } from '../../../src/input/parse.js'
 import { Sanitizer } from '../../../src/sanitize.js'

@@ -1,13 +1,9 @@
 // Unit tests of src/report.ts: the verdict (setFailed's text), the error annotations for the next
 // failures, and the plan's warning annotations, asserted on the value.
 import { describe, expect, it } from 'vitest'
-import {
-  buildReport,
-  MAX_ID_ANNOTATIONS,
-  planWarningsReport,
-  type Report,
-  type ReportContext
-} from '../../../src/report/report.js'
+import { buildReport, planWarningsReport, type Report } from '../../../src/report/report.js'
+import type { ReportContext } from '../../../src/report/context.js'
+import { MAX_ID_ANNOTATIONS } from '../../../src/report/verdict.js'
 import type { IdResult, RunOutcome } from '../../../src/outcome.js'
 import { context, failed, ids, notAttempted, outcomeOf, safe, sent } from '../../support/report.js'
 
