@@ -1,6 +1,6 @@
-// Unit tests of src/publish.ts: publishing a report writes exactly the expected workflow commands
-// on stdout, the GITHUB_OUTPUT file and the GITHUB_STEP_SUMMARY file, with the real @actions/core,
-// read back the way the runner reads them.
+// Unit tests of src/report/publish.ts: publishing a report writes exactly the expected workflow
+// commands on stdout, the GITHUB_OUTPUT file and the GITHUB_STEP_SUMMARY file, with the real
+// @actions/core, read back the way the runner reads them.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

@@ -1,4 +1,4 @@
-// Unit tests of src/report.ts: what the summary, the dry-run listing and the debug log show of the
+// Unit tests of src/report/privacy.ts: what the summary, the dry-run listing and the debug log show of the
 // recipients and the custom message (summary-details and the repository's visibility), asserted on
 // the value buildReport returns and on each pure function directly.
 import fc from 'fast-check'

@@ -1,4 +1,4 @@
-// Unit tests of src/report.ts when the outputs are lost: the reason of a failed write, the failure
+// Unit tests of src/report/failures.ts when the outputs are lost: the reason of a failed write, the failure
 // message naming the IDs sent, and what the log, the summary and the verdict say instead. Exact
 // texts, on the values the pure functions return.
 import { describe, expect, it } from 'vitest'
