@@ -4,7 +4,7 @@
 import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
 import pkg from '../package.json' with { type: 'json' }
-import { ACTION_INPUTS, type InputName } from './action-inputs.js'
+import { ACTION_INPUTS, type InputName } from './action-metadata.js'
 import {
   MatchingCancelled,
   readCertificateFiles,

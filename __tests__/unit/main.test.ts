@@ -29,7 +29,7 @@ vi.mock('@actions/core', async importOriginal => {
   return wrapped as typeof actual
 })
 
-const { ACTION_INPUTS } = await import('../../src/action-inputs.js')
+const { ACTION_INPUTS } = await import('../../src/action-metadata.js')
 const { USER_AGENT, eventVisibility, readInputs, run, secretLines, workspace } =
   await import('../../src/main.js')
 const { parseOutputFile } = await import('../../standin/run-action.js')

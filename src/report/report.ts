@@ -15,6 +15,7 @@
 // This module: the report as a value (Report: the outputs, the warning and error annotations, the
 // verdict, the dry-run listing and the job summary's HTML), the report of a run assembled from the
 // modules above, and the two small reports main.ts publishes on their own.
+import type { OutputName } from '../action-metadata.js'
 import type { Operation } from '../operations.js'
 import type { Fate, IdResult } from '../outcome.js'
 import type { ReportContext, RunReportInput } from './context.js'
@@ -31,16 +32,12 @@ import {
   type ErrorAnnotation
 } from './verdict.js'
 
-/** The step's outputs (action.yml), set in the order of this object's keys. */
-export interface Outputs {
-  'status-code': string
-  results: string
-  'sent-ids': string
-  'failed-ids': string
-  'unsent-ids': string
-  'skipped-ids': string
-  'retry-after': string
-}
+/**
+ * The step's outputs, keyed by action.yml's names (generated: OutputName), set in the order of
+ * this object's keys: an output action.yml adds and the report does not set, or one the report
+ * sets that action.yml does not declare, does not compile.
+ */
+export type Outputs = { [name in OutputName]: string }
 
 /**
  * Everything the step publishes about a run, in the order it is published: the dry-run log, the
