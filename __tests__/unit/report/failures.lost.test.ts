@@ -12,11 +12,12 @@ import {
   SENT_IDS_PER_LOG_LINE,
   type OutputsLost
 } from '../../../src/report/failures.js'
+import { RUN_OUTPUT_ORDER } from '../../support/outputs.js'
 import { context, failed, ids, outcomeOf, safe, sent } from '../../support/report.js'
 import { visible } from '../../support/summary.js'
 
 const ENOSPC: OutputsLost = {
-  names: ['status-code', 'results', 'sent-ids', 'failed-ids', 'unsent-ids', 'retry-after'],
+  names: [...RUN_OUTPUT_ORDER],
   all: true,
   reason: 'ENOSPC: no space left on device'
 }

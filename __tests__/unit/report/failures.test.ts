@@ -14,6 +14,7 @@ import type { Outputs } from '../../../src/report/report.js'
 import { InputError } from '../../../src/input/parse.js'
 import { Sanitizer } from '../../../src/sanitize.js'
 import { count } from '../../support/log.js'
+import { EMPTY_OUTPUTS, NOTHING_SENT_OUTPUT_ORDER, outputsWith } from '../../support/outputs.js'
 import { KEY, safe } from '../../support/report.js'
 import { visible } from '../../support/summary.js'
 
@@ -26,13 +27,8 @@ describe('the report of a failed step', () => {
     })
     const error = 'not attempted: TypeError: x is undefined ***'
     expect(report).toEqual({
-      outputs: {
-        'status-code': '',
-        'sent-ids': '',
-        'failed-ids': '',
-        'retry-after': '',
+      outputs: outputsWith({
         'unsent-ids': '1,2',
-        'skipped-ids': '',
         results: JSON.stringify(
           ['1', '2'].map(id => ({
             id,
@@ -44,7 +40,7 @@ describe('the report of a failed step', () => {
             error
           }))
         )
-      },
+      }),
       warnings: [],
       summary:
         '<h2>DigiCert CertCentral: the action failed</h2>\n<ul><li>TypeError: x is undefined &#42;&#42;&#42;</li></ul>',
@@ -52,15 +48,7 @@ describe('the report of a failed step', () => {
       verdict: `TypeError: x is undefined ${KEY}`
     })
     // In the order these outputs have always been set.
-    expect(Object.keys(report.outputs as Outputs)).toEqual([
-      'status-code',
-      'sent-ids',
-      'failed-ids',
-      'retry-after',
-      'unsent-ids',
-      'skipped-ids',
-      'results'
-    ])
+    expect(Object.keys(report.outputs as Outputs)).toEqual(NOTHING_SENT_OUTPUT_ORDER)
   })
 
   it('the unexpected message: the reason on one line, sanitized, whatever was thrown', () => {
@@ -78,15 +66,7 @@ describe('the report of a failed step', () => {
   it('input problems: the heading says nothing was sent; the verdict lists them', () => {
     const error = new InputError(['emails: missing', 'format: "zip" unknown'])
     expect(inputProblemsReport({ error, sanitizer: safe })).toEqual({
-      outputs: {
-        'status-code': '',
-        'sent-ids': '',
-        'failed-ids': '',
-        'retry-after': '',
-        'unsent-ids': '',
-        'skipped-ids': '',
-        results: '[]'
-      },
+      outputs: EMPTY_OUTPUTS,
       warnings: [],
       summary:
         '<h2>DigiCert CertCentral: invalid inputs, nothing sent</h2>\n<ul><li>emails: missing</li><li>format: &#34;zip&#34; unknown</li></ul>',
@@ -150,15 +130,7 @@ describe('cancelledReport', () => {
   it('writes every output, empty, and says in the summary and the verdict what happened', () => {
     const message = 'cancelled while matching certificate-file patterns: nothing was sent'
     expect(cancelledReport({ message, sanitizer: safe })).toEqual({
-      outputs: {
-        'status-code': '',
-        'sent-ids': '',
-        'failed-ids': '',
-        'retry-after': '',
-        'unsent-ids': '',
-        'skipped-ids': '',
-        results: '[]'
-      },
+      outputs: EMPTY_OUTPUTS,
       warnings: [],
       summary: `<h2>DigiCert CertCentral: cancelled, nothing sent</h2>\n<ul><li>${message}</li></ul>`,
       errors: [],
