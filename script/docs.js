@@ -1,8 +1,9 @@
 // npm run docs: write README.md's Inputs and Outputs tables from action.yml, between the markers
 // <!-- inputs:start --> / <!-- inputs:end --> and <!-- outputs:start --> / <!-- outputs:end -->,
 // so the README cannot drift from what the action accepts. Edit action.yml, not the tables.
-// It also writes src/action-inputs.ts (the inputs' names and defaults, for the bundle).
-// npm run docs -- --check: change nothing; fail when README.md or src/action-inputs.ts is not
+// It also writes src/action-metadata.ts (the inputs' names and defaults and the outputs' names, for
+// the bundle and the compiler).
+// npm run docs -- --check: change nothing; fail when README.md or src/action-metadata.ts is not
 // what npm run docs writes.
 //
 // The README is then formatted with the project's Prettier settings, so `prettier --check .`
@@ -12,7 +13,7 @@ import { dirname, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { format, resolveConfig } from 'prettier'
 import { parse } from 'yaml'
-import { ACTION_INPUTS_PATH, renderActionInputs } from './render-action-inputs.js'
+import { ACTION_METADATA_PATH, renderActionMetadata } from './render-action-metadata.js'
 
 /**
  * @typedef {{
@@ -160,9 +161,9 @@ async function main() {
     process.exit(2)
   }
   const actionYaml = readFileSync('action.yml', 'utf8')
-  const inputsPath = resolve(ACTION_INPUTS_PATH)
-  const inputsModule = await renderActionInputs(actionYaml, inputsPath)
-  const moduleStale = read(inputsPath) !== inputsModule
+  const metadataPath = resolve(ACTION_METADATA_PATH)
+  const metadataModule = await renderActionMetadata(actionYaml, metadataPath)
+  const moduleStale = read(metadataPath) !== metadataModule
   const readmePath = resolve('README.md')
   const readme = readFileSync(readmePath, 'utf8')
   const wanted = await render(readme, actionYaml, readmePath)
@@ -179,20 +180,20 @@ async function main() {
     }
     if (moduleStale) {
       problems.push(
-        `docs: ${ACTION_INPUTS_PATH} is stale: its inputs differ from action.yml; run npm run docs and commit it`
+        `docs: ${ACTION_METADATA_PATH} is stale: its inputs or outputs differ from action.yml; run npm run docs and commit it`
       )
     }
     if (problems.length) {
       console.error(problems.join('\n'))
       process.exit(1)
     }
-    console.log(`docs: README.md and ${ACTION_INPUTS_PATH} match action.yml`)
+    console.log(`docs: README.md and ${ACTION_METADATA_PATH} match action.yml`)
     return
   }
   if (moduleStale) {
-    mkdirSync(dirname(inputsPath), { recursive: true })
-    writeFileSync(inputsPath, inputsModule)
-    console.log(`docs: wrote ${ACTION_INPUTS_PATH} from action.yml`)
+    mkdirSync(dirname(metadataPath), { recursive: true })
+    writeFileSync(metadataPath, metadataModule)
+    console.log(`docs: wrote ${ACTION_METADATA_PATH} from action.yml`)
   }
   if (wanted === readme) return
   writeFileSync(readmePath, wanted)

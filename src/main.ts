@@ -4,7 +4,7 @@
 import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
 import pkg from '../package.json' with { type: 'json' }
-import { ACTION_INPUTS, type InputName } from './action-inputs.js'
+import { ACTION_INPUTS, type InputName } from './action-metadata.js'
 import {
   MatchingCancelled,
   readCertificateFiles,
@@ -23,25 +23,25 @@ import { InputError, formatDuration } from './input/parse.js'
 import { idCount } from './operations.js'
 import { dryRunOutcome, type RunOutcome } from './outcome.js'
 import { publish } from './report/publish.js'
+import { buildReport, planWarningsReport, verdictReport } from './report/report.js'
+import type { ReportContext } from './report/context.js'
 import {
-  buildReport,
-  cancelledReport,
   detailsShown,
   givenSummaryDetails,
-  inputProblemsReport,
-  ioReason,
   repositoryVisibility,
   shownBody,
   shownJson,
   shownDetails,
-  planWarningsReport,
-  unexpectedMessage,
-  unexpectedReport,
-  verdictReport,
-  type DryRunPlan,
-  type ReportContext,
   type Visibility
-} from './report/report.js'
+} from './report/privacy.js'
+import type { DryRunPlan } from './report/dry-run-log.js'
+import {
+  cancelledReport,
+  inputProblemsReport,
+  ioReason,
+  unexpectedMessage,
+  unexpectedReport
+} from './report/failures.js'
 import { realClock, type Clock } from './clock.js'
 import { MAX_IN_FLIGHT, runPlan, type RunLog } from './run/scheduler.js'
 import { SHOWN_CHARS, Sanitizer } from './sanitize.js'

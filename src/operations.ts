@@ -4,7 +4,7 @@
 //
 // Sources: "Send certificate via email" and "Email site seal" in DigiCert's CertCentral Services
 // API v2 reference, https://dev.digicert.com/en/certcentral-apis/services-api.html
-import type { InputName } from './action-inputs.js'
+import type { InputName } from './action-metadata.js'
 import {
   CONTROL,
   InputError,

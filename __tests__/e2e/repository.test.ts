@@ -378,7 +378,7 @@ describe('README tables (npm run docs)', () => {
     expect(() => replaceSection(`${readme}<!-- inputs:end -->\n`, 'inputs', 'new')).toThrow()
   })
 
-  it('--check fails when src/action-inputs.ts differs from action.yml; npm run docs rewrites it', () => {
+  it('--check fails when src/action-metadata.ts differs from action.yml; npm run docs rewrites it', () => {
     const dir = scratch()
     try {
       for (const file of ['README.md', '.prettierrc.json', 'action.yml'])
@@ -391,10 +391,43 @@ describe('README tables (npm run docs)', () => {
       // missing is stale too
       const missing = docs('--check')
       expect(missing.status).toBe(1)
-      expect(missing.stderr).toContain('src/action-inputs.ts is stale')
+      expect(missing.stderr).toContain('src/action-metadata.ts is stale')
       expect(docs().status).toBe(0)
-      expect(readFileSync(join(dir, 'src/action-inputs.ts'), 'utf8')).toBe(
-        read('src/action-inputs.ts')
+      expect(readFileSync(join(dir, 'src/action-metadata.ts'), 'utf8')).toBe(
+        read('src/action-metadata.ts')
+      )
+      expect(docs('--check').status).toBe(0)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('--check fails when action.yml gains an output; npm run docs adds it to ACTION_OUTPUTS, in order', () => {
+    const dir = scratch()
+    try {
+      for (const file of ['README.md', '.prettierrc.json'])
+        copyFileSync(join(ROOT, file), join(dir, file))
+      mkdirSync(join(dir, 'src'))
+      copyFileSync(join(ROOT, 'src/action-metadata.ts'), join(dir, 'src/action-metadata.ts'))
+      const yaml = read('action.yml').replace(
+        /\nruns:/,
+        '  extra-ids:\n    description: IDs of a new kind.\n\nruns:'
+      )
+      writeFileSync(join(dir, 'action.yml'), yaml)
+      const docs = (...args: string[]) =>
+        spawnSync(process.execPath, [join(ROOT, 'script/docs.js'), ...args], {
+          cwd: dir,
+          encoding: 'utf8'
+        })
+      const stale = docs('--check')
+      expect(stale.status).toBe(1)
+      expect(stale.stderr).toContain(
+        'docs: src/action-metadata.ts is stale: its inputs or outputs differ from action.yml; run npm run docs and commit it'
+      )
+      expect(docs().status).toBe(0)
+      const names = Object.keys(action.outputs).map(name => `'${name}'`)
+      expect(readFileSync(join(dir, 'src/action-metadata.ts'), 'utf8')).toContain(
+        `export const ACTION_OUTPUTS = [\n  ${[...names, "'extra-ids'"].join(',\n  ')}\n] as const`
       )
       expect(docs('--check').status).toBe(0)
     } finally {

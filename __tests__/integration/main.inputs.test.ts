@@ -11,6 +11,7 @@ import { startStandIn } from '../../standin/certcentral-standin.js'
 import { parseOutputFile } from '../../standin/run-action.js'
 import { tempDir, type TempDir } from '../support/certificates.js'
 import { actAsRunner, messagesOf } from '../support/log.js'
+import { EMPTY_OUTPUTS } from '../support/outputs.js'
 import { freshId, requestsFor, type StandIn } from '../support/standin.js'
 
 let standIn: StandIn
@@ -51,15 +52,6 @@ function start(values: Record<string, string>): Promise<void> {
 const log = (): string => printed.join('')
 const outputs = (): Record<string, string> => parseOutputFile(readFileSync(files.output, 'utf8'))
 const summary = (): string => readFileSync(files.summary, 'utf8')
-const EMPTY_OUTPUTS = {
-  'status-code': '',
-  results: '[]',
-  'sent-ids': '',
-  'failed-ids': '',
-  'unsent-ids': '',
-  'skipped-ids': '',
-  'retry-after': ''
-}
 
 describe('inputVariableNames', () => {
   it('names the INPUT_ variables, never their values, in the order of the environment', () => {

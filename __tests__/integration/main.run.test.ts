@@ -25,6 +25,7 @@ import {
 } from '../support/certificates.js'
 import { REPOSITORIES, eventFile } from '../support/event.js'
 import { installNetworkGuard } from '../support/network-guard.js'
+import { EMPTY_OUTPUTS, outputsWith } from '../support/outputs.js'
 
 let standIn: StandIn
 
@@ -84,16 +85,6 @@ const signalListeners = (): unknown[][] => [
   process.listeners('SIGTERM')
 ]
 
-const EMPTY_OUTPUTS = {
-  'status-code': '',
-  results: '[]',
-  'sent-ids': '',
-  'failed-ids': '',
-  'unsent-ids': '',
-  'skipped-ids': '',
-  'retry-after': ''
-}
-
 // ---- the tests --------------------------------------------------------------------------------
 
 describe('run() against the stand-in', () => {
@@ -126,14 +117,9 @@ describe('run() against the stand-in', () => {
     }
     expect(process.exitCode).toBeUndefined()
     const shown = outputs()
-    expect(shown).toMatchObject({
-      'status-code': '204',
-      'sent-ids': `${a},${b}`,
-      'failed-ids': '',
-      'unsent-ids': '',
-      'skipped-ids': '',
-      'retry-after': ''
-    })
+    expect(shown).toEqual(
+      outputsWith({ 'status-code': '204', results: expect.any(String), 'sent-ids': `${a},${b}` })
+    )
     expect(JSON.parse(shown.results as string)).toEqual([
       expect.objectContaining({ id: a, ok: true, status: 204, attempts: 1, lookups: 0 }),
       expect.objectContaining({ id: b, ok: true, status: 204, attempts: 1, lookups: 0 })
@@ -531,12 +517,9 @@ describe('run() against the stand-in', () => {
     expect(process.exitCode).toBe(1)
     expect(messages('error')).toEqual(['unexpected error: the clock broke ::error::spoofed'])
     expect(lines().filter(line => line.startsWith('::error::spoofed'))).toEqual([])
-    expect(outputs()).toMatchObject({
-      'unsent-ids': ids.join(','),
-      'skipped-ids': '',
-      'sent-ids': '',
-      'status-code': ''
-    })
+    expect(outputs()).toEqual(
+      outputsWith({ results: expect.any(String), 'unsent-ids': ids.join(',') })
+    )
     expect(JSON.parse(outputs().results ?? '')).toEqual(
       ids.map(id => ({
         id,

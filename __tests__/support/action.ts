@@ -1,6 +1,6 @@
 // What the tests read from an ActionRun (the bundled action run as the runner runs it): its
 // `results` output, entry by entry, and the size the outputs and summary are held under.
-import type { ResultEntry } from '../../src/report/report.js'
+import type { ResultEntry } from '../../src/report/results.js'
 import type { ActionRun } from '../../standin/run-action.js'
 
 /** One entry of the `results` output. */

@@ -1,6 +1,9 @@
-// Fixtures for the report's tests: a plan's report context, results of each fate, an outcome, and
-// what `results` shows of a result (written out here, as the test's own reading of action.yml).
-import type { ReportContext, ResultEntry } from '../../src/report/report.js'
+// Fixtures for the report's tests: a plan's report context, results of each fate, an outcome, a dry
+// run's requests, and what `results` shows of a result (written out here, as the test's own
+// reading of action.yml).
+import type { ReportContext } from '../../src/report/context.js'
+import type { DryRunPlan } from '../../src/report/dry-run-log.js'
+import type { ResultEntry } from '../../src/report/results.js'
 import type { IdResult, RunOutcome } from '../../src/outcome.js'
 import { Sanitizer } from '../../src/sanitize.js'
 
@@ -106,3 +109,7 @@ export const outcomeOf = (results: IdResult[], over: Partial<RunOutcome> = {}): 
 /** n consecutive 7-digit IDs from `from`. */
 export const ids = (n: number, from = 5_000_001): string[] =>
   Array.from({ length: n }, (_, i) => String(from + i))
+
+/** A dry run's requests: each ID with its chain of [method, URL]. */
+export const requests = (...chains: [string, [string, string][]][]): DryRunPlan['requests'] =>
+  chains.map(([id, steps]) => ({ id, steps: steps.map(([method, url]) => ({ method, url })) }))

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { actAsRunner, messagesOf } from '../support/log.js'
+import { RUN_OUTPUT_ORDER } from '../support/outputs.js'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 const calls = vi.hoisted(() => [] as { name: string; args: unknown[] }[])
@@ -29,7 +30,7 @@ vi.mock('@actions/core', async importOriginal => {
   return wrapped as typeof actual
 })
 
-const { ACTION_INPUTS } = await import('../../src/action-inputs.js')
+const { ACTION_INPUTS } = await import('../../src/action-metadata.js')
 const { USER_AGENT, eventVisibility, readInputs, run, secretLines, workspace } =
   await import('../../src/main.js')
 const { parseOutputFile } = await import('../../standin/run-action.js')
@@ -303,24 +304,9 @@ describe('run', () => {
     const message =
       'send-certificate: nothing was sent, but the output status-code could not be written (the outputs file is gone)'
     expect(messagesOf(printed.join(''), 'error')).toEqual([message])
-    expect(calls.filter(c => c.name === 'setOutput').map(c => c.args[0])).toEqual([
-      'status-code',
-      'results',
-      'sent-ids',
-      'failed-ids',
-      'unsent-ids',
-      'skipped-ids',
-      'retry-after'
-    ])
+    expect(calls.filter(c => c.name === 'setOutput').map(c => c.args[0])).toEqual(RUN_OUTPUT_ORDER)
     const written = parseOutputFile(readFileSync(files.output, 'utf8'))
-    expect(Object.keys(written)).toEqual([
-      'results',
-      'sent-ids',
-      'failed-ids',
-      'unsent-ids',
-      'skipped-ids',
-      'retry-after'
-    ])
+    expect(Object.keys(written)).toEqual(RUN_OUTPUT_ORDER.filter(name => name !== 'status-code'))
     expect(written['sent-ids']).toBe('')
     expect(readFileSync(files.summary, 'utf8')).toMatch(
       /^<p><strong>send-certificate: nothing was sent, but the output status-code could not be written \(the outputs file is gone\)<\/strong><\/p>\n<h2>/

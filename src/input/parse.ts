@@ -1,6 +1,6 @@
 // Pure parsers of single input values, shared by the plan (inputs.ts) and the operations'
 // own input rules (operations.ts). Each throws an InputError naming the input and the fix.
-import { ACTION_INPUTS } from '../action-inputs.js'
+import { ACTION_INPUTS } from '../action-metadata.js'
 import { FORMAT_CHARACTERS } from '../sanitize.js'
 
 /** Input problems, each starting with the input's name: listed in action.yml's order (inInputOrder). */

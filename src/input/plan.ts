@@ -1,7 +1,7 @@
 // Turns the step's raw inputs into a typed plan, or into one InputError that lists every problem.
 // Pure: no I/O, no @actions/core; main.ts reads the inputs (defaults from action.yml applied) and
 // hands them here with what it needs of the environment.
-import { ACTION_INPUTS, type InputName } from '../action-inputs.js'
+import { ACTION_INPUTS, type InputName } from '../action-metadata.js'
 import type { FileReading } from './certificate-file.js'
 import { REGION_BASE_URLS, isLoopbackHost, mayCarryKey, shownBase } from '../certcentral/api.js'
 import {
@@ -34,7 +34,7 @@ import {
   quote,
   splitLines
 } from './parse.js'
-import { SUMMARY_DETAILS, type SummaryDetails } from '../report/report.js'
+import { SUMMARY_DETAILS, type SummaryDetails } from '../report/privacy.js'
 
 export const MAX_RETRIES = 10
 export const MAX_TIMEOUT_SECONDS = 600

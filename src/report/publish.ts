@@ -1,18 +1,13 @@
-// Publishing a report (src/report.ts) to the runner: the one place in src/ that calls
-// @actions/core for outputs, annotations, warnings, the verdict and the job summary, and the one
-// that links the workflow run (from the runner's variables alone, never the event file). Each part is its own step, taking only
-// its own piece of the report, in the order the log, the outputs file and the summary file have
-// always had; a part that cannot be written never stops the others.
+// Publishing a report (report.ts) to the runner: the one place in src/ that calls @actions/core
+// for outputs, annotations, warnings, the verdict and the job summary, and the one that links the
+// workflow run (from the runner's variables alone, never the event file). Each part is its own
+// step, taking only its own piece of the report, in the order the log, the outputs file and the
+// summary file have always had; a part that cannot be written never stops the others.
 import * as core from '@actions/core'
-import {
-  ioReason,
-  outputsLostReport,
-  type DryRunLog,
-  type ErrorAnnotation,
-  type Outputs,
-  type OutputsLost,
-  type Report
-} from './report.js'
+import type { DryRunLog } from './dry-run-log.js'
+import { ioReason, outputsLostReport, type OutputsLost } from './failures.js'
+import type { Outputs, Report } from './report.js'
+import type { ErrorAnnotation } from './verdict.js'
 
 /**
  * Publishes a report: the dry-run log, the outputs and the warnings, the summary, then the error

@@ -2,7 +2,7 @@
 // input (a near miss, or `_` for `-`) is an input problem before any request; any other INPUT_
 // variable is one bounded warning naming the variables, never their values.
 import { describe, expect, it } from 'vitest'
-import { ACTION_INPUTS } from '../../../src/action-inputs.js'
+import { ACTION_INPUTS } from '../../../src/action-metadata.js'
 import {
   MAX_NAMED_VARIABLES,
   inputVariableProblems,

@@ -1,7 +1,7 @@
 // Property-based tests of the input parsers and the plan (fast-check).
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { InputName } from '../../../src/action-inputs.js'
+import type { InputName } from '../../../src/action-metadata.js'
 import { parseApiKey, parseBaseUrl, parsePlan, type RawInputs } from '../../../src/input/plan.js'
 import { parseMessage, parseSealSettings, type IdInput } from '../../../src/operations.js'
 import {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { parse } from 'yaml'
-import { ACTION_INPUTS, type InputName } from '../../../src/action-inputs.js'
+import { ACTION_INPUTS, type InputName } from '../../../src/action-metadata.js'
 import {
   MAX_RETRIES,
   MAX_TIMEOUT_SECONDS,

@@ -20,7 +20,7 @@ import {
   quote,
   splitList
 } from '../../../src/input/parse.js'
-import { ACTION_INPUTS } from '../../../src/action-inputs.js'
+import { ACTION_INPUTS } from '../../../src/action-metadata.js'
 import { inputErrorOf } from '../../support/inputs.js'
 
 describe('InputError', () => {

@@ -1,6 +1,6 @@
-// Unit tests of src/publish.ts: publishing a report writes exactly the expected workflow commands
-// on stdout, the GITHUB_OUTPUT file and the GITHUB_STEP_SUMMARY file, with the real @actions/core,
-// read back the way the runner reads them.
+// Unit tests of src/report/publish.ts: publishing a report writes exactly the expected workflow
+// commands on stdout, the GITHUB_OUTPUT file and the GITHUB_STEP_SUMMARY file, with the real
+// @actions/core, read back the way the runner reads them.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { publish, runLink } from '../../../src/report/publish.js'
 import type { Report } from '../../../src/report/report.js'
 import { parseOutputFile } from '../../../standin/run-action.js'
+import { NOTHING_SENT_OUTPUT_ORDER, RUN_OUTPUT_ORDER } from '../../support/outputs.js'
 import { actAsRunner, messagesOf, workflowCommands } from '../../support/log.js'
 
 // core.summary remembers the first file it wrote to, so every test shares one, emptied first.
@@ -87,15 +88,7 @@ describe('publish', () => {
     ])
     expect(messagesOf(stdout(), 'warning')).toEqual(['results: cut', '100% of it\nagain'])
     expect(parseOutputFile(outputFile())).toEqual(full.outputs)
-    expect([...outputFile().matchAll(/^([a-z-]+)<</gm)].map(m => m[1])).toEqual([
-      'status-code',
-      'results',
-      'sent-ids',
-      'failed-ids',
-      'unsent-ids',
-      'skipped-ids',
-      'retry-after'
-    ])
+    expect([...outputFile().matchAll(/^([a-z-]+)<</gm)].map(m => m[1])).toEqual(RUN_OUTPUT_ORDER)
     expect(summary()).toBe(`${full.summary}\n`)
     expect(process.exitCode).toBe(1)
   })
@@ -114,15 +107,9 @@ describe('publish', () => {
       warnings: [],
       errors: []
     })
-    expect([...outputFile().matchAll(/^([a-z-]+)<</gm)].map(m => m[1])).toEqual([
-      'status-code',
-      'sent-ids',
-      'failed-ids',
-      'retry-after',
-      'unsent-ids',
-      'skipped-ids',
-      'results'
-    ])
+    expect([...outputFile().matchAll(/^([a-z-]+)<</gm)].map(m => m[1])).toEqual(
+      NOTHING_SENT_OUTPUT_ORDER
+    )
     expect(parseOutputFile(outputFile())['unsent-ids']).toBe('1,2')
   })
 

@@ -3,7 +3,10 @@
 // counts, serial column and outcome text, and a dry run of files showing what each holds.
 import { describe, expect, it } from 'vitest'
 import { dryRunOutcome, type IdResult } from '../../../src/outcome.js'
-import { buildReport, isFine, resultEntry, type ReportContext } from '../../../src/report/report.js'
+import { buildReport } from '../../../src/report/report.js'
+import type { ReportContext } from '../../../src/report/context.js'
+import { resultEntry } from '../../../src/report/results.js'
+import { isFine } from '../../../src/report/verdict.js'
 import { KEY, context, failed, outcomeOf, safe, sent } from '../../support/report.js'
 
 const fileContext = (over: Partial<ReportContext> = {}): ReportContext =>

@@ -1,11 +1,12 @@
-// Unit tests of src/report.ts: what the summary, the dry-run listing and the debug log show of the
+// Unit tests of src/report/privacy.ts: what the summary, the dry-run listing and the debug log show of the
 // recipients and the custom message (summary-details and the repository's visibility), asserted on
 // the value buildReport returns and on each pure function directly.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Detail } from '../../../src/operations.js'
+import { buildReport } from '../../../src/report/report.js'
+import type { ReportContext } from '../../../src/report/context.js'
 import {
-  buildReport,
   countedText,
   countsNote,
   detailsShown,
@@ -15,9 +16,8 @@ import {
   shownBody,
   shownDetails,
   shownJson,
-  SUMMARY_DETAILS,
-  type ReportContext
-} from '../../../src/report/report.js'
+  SUMMARY_DETAILS
+} from '../../../src/report/privacy.js'
 import { BASE, context, outcomeOf, safe, sent, validated } from '../../support/report.js'
 
 const MESSAGE = 'Renewed: install by Friday.\nCall 555-0100.'

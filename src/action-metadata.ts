@@ -1,5 +1,6 @@
-// Generated from action.yml by `npm run docs`: do not edit. The inputs' names and defaults live
-// in action.yml alone; this copy lets the bundle know them without reading YAML at run time.
+// Generated from action.yml by `npm run docs`: do not edit. The inputs' names and defaults and
+// the outputs' names live in action.yml alone; this copy lets the bundle know them without reading
+// YAML at run time, and the compiler hold the report's outputs to action.yml's.
 export const ACTION_INPUTS = {
   operation: { default: '', required: true },
   'api-key': { default: '', required: false },
@@ -24,3 +25,16 @@ export const ACTION_INPUTS = {
 } as const
 
 export type InputName = keyof typeof ACTION_INPUTS
+
+/** The outputs' names, in action.yml's order. */
+export const ACTION_OUTPUTS = [
+  'status-code',
+  'results',
+  'skipped-ids',
+  'sent-ids',
+  'failed-ids',
+  'unsent-ids',
+  'retry-after'
+] as const
+
+export type OutputName = (typeof ACTION_OUTPUTS)[number]

@@ -1,15 +1,11 @@
-// Unit tests of src/report.ts: the job summary's HTML and the dry run's log, asserted on the value
-// (publishing adds the run's link and writes the file: publish.test.ts).
+// Unit tests of src/report/summary.ts: the job summary's HTML, asserted on the value buildReport
+// returns (publishing adds the run's link and writes the file: publish.test.ts).
 import { describe, expect, it } from 'vitest'
-import {
-  buildReport,
-  dryRunLog,
-  inputProblemsReport,
-  MAX_SUMMARY_ROWS,
-  SUMMARY_BUDGET_BYTES,
-  type DryRunPlan,
-  type ReportContext
-} from '../../../src/report/report.js'
+import { buildReport } from '../../../src/report/report.js'
+import type { ReportContext } from '../../../src/report/context.js'
+import { MAX_SUMMARY_ROWS, SUMMARY_BUDGET_BYTES } from '../../../src/report/summary.js'
+import type { DryRunPlan } from '../../../src/report/dry-run-log.js'
+import { inputProblemsReport } from '../../../src/report/failures.js'
 import type { IdResult, RunOutcome } from '../../../src/outcome.js'
 import { InputError } from '../../../src/input/parse.js'
 import { count } from '../../support/log.js'
@@ -21,6 +17,7 @@ import {
   MIB,
   notAttempted,
   outcomeOf,
+  requests,
   safe,
   sent,
   validated
@@ -34,8 +31,6 @@ const summaryOf = (
 ): string =>
   buildReport({ context: context(over), outcome, planned, sanitizer: safe }).summary as string
 const tableOf = (html: string): string => html.slice(html.indexOf('<table>'))
-const requests = (...chains: [string, [string, string][]][]): DryRunPlan['requests'] =>
-  chains.map(([id, steps]) => ({ id, steps: steps.map(([method, url]) => ({ method, url })) }))
 
 describe('the summary', () => {
   it('counts first, then the details once, warnings, and failures before successes', () => {
@@ -396,70 +391,5 @@ describe('the summary: the HTML in full', () => {
     )
     expect(rows).toHaveLength(k + 2)
     expect(visible(html)).toContain('1 more certificate(s) are not shown here')
-  })
-})
-
-describe('dryRunLog: the log lines in full', () => {
-  it('says what is validated, the headers, the body, and each request chain', () => {
-    expect(
-      dryRunLog({
-        idInput: 'order-id',
-        planned: {
-          requests: requests(
-            [
-              '1',
-              [
-                ['GET', `${BASE}/order/certificate/1`],
-                ['PUT', `${BASE}/certificate/{certificate.id}/sendemail`]
-              ]
-            ],
-            ['2', [['GET', `${BASE}/order/certificate/2`]]]
-          ),
-          body: { emails: ['ops@example.com'] }
-        }
-      })
-    ).toEqual({
-      lines: [
-        'dry-run: nothing is sent; 2 order ID(s) validated',
-        'each request carries X-DC-DEVKEY (the API key, not shown) and Accept: application/json',
-        'each call sends Content-Type: application/json and this body:\n{\n  "emails": [\n    "ops@example.com"\n  ]\n}'
-      ],
-      group: {
-        title: 'the requests that would be made (2)',
-        lines: [
-          `GET ${BASE}/order/certificate/1 → then PUT ${BASE}/certificate/{certificate.id}/sendemail`,
-          `GET ${BASE}/order/certificate/2`
-        ]
-      }
-    })
-  })
-
-  it('says so when the calls carry no body', () => {
-    expect(
-      dryRunLog({ idInput: 'certificate-id', planned: { requests: [], body: undefined } })
-    ).toEqual({
-      lines: [
-        'dry-run: nothing is sent; 0 certificate ID(s) validated',
-        'each request carries X-DC-DEVKEY (the API key, not shown) and Accept: application/json',
-        'each call is sent without a body'
-      ],
-      group: { title: 'the requests that would be made (0)', lines: [] }
-    })
-  })
-
-  it('is part of the report of a dry run only', () => {
-    const planned: DryRunPlan = {
-      requests: requests(['114', [['POST', `${BASE}/order/certificate/114/x`]]]),
-      body: undefined
-    }
-    const outcome = outcomeOf([validated('114')])
-    const over = { operation: 'email-site-seal', idInput: 'order-id', dryRun: true } as const
-    expect(
-      buildReport({ context: context(over), outcome, planned, sanitizer: safe }).dryRunLog
-    ).toEqual(dryRunLog({ idInput: 'order-id', planned }))
-    expect(
-      buildReport({ context: context(), outcome: outcomeOf([sent('1')]), sanitizer: safe })
-        .dryRunLog
-    ).toBeUndefined()
   })
 })

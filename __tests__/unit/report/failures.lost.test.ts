@@ -1,23 +1,23 @@
-// Unit tests of src/report.ts when the outputs are lost: the reason of a failed write, the failure
+// Unit tests of src/report/failures.ts when the outputs are lost: the reason of a failed write, the failure
 // message naming the IDs sent, and what the log, the summary and the verdict say instead. Exact
 // texts, on the values the pure functions return.
 import { describe, expect, it } from 'vitest'
+import { buildReport, type Report } from '../../../src/report/report.js'
 import {
-  buildReport,
   ioReason,
   MAX_NAMED_SENT_IDS,
   MAX_SUMMARY_SENT_IDS,
   outputsLostMessage,
   outputsLostReport,
   SENT_IDS_PER_LOG_LINE,
-  type OutputsLost,
-  type Report
-} from '../../../src/report/report.js'
+  type OutputsLost
+} from '../../../src/report/failures.js'
+import { RUN_OUTPUT_ORDER } from '../../support/outputs.js'
 import { context, failed, ids, outcomeOf, safe, sent } from '../../support/report.js'
 import { visible } from '../../support/summary.js'
 
 const ENOSPC: OutputsLost = {
-  names: ['status-code', 'results', 'sent-ids', 'failed-ids', 'unsent-ids', 'retry-after'],
+  names: [...RUN_OUTPUT_ORDER],
   all: true,
   reason: 'ENOSPC: no space left on device'
 }

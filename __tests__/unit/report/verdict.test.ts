@@ -1,18 +1,40 @@
-// Unit tests of src/report.ts: the verdict (setFailed's text), the error annotations for the next
-// failures, and the plan's warning annotations, asserted on the value.
+// Unit tests of src/report/verdict.ts: whether an ID went through, the verdict (setFailed's text),
+// the error annotations for the next failures, asserted on the value, and retry-after. status-code
+// as buildReport sets it: report.outputs.test.ts.
 import { describe, expect, it } from 'vitest'
+import { buildReport, type Outputs, type Report } from '../../../src/report/report.js'
+import type { ReportContext } from '../../../src/report/context.js'
 import {
-  buildReport,
+  isDelivered,
   MAX_ID_ANNOTATIONS,
-  planWarningsReport,
-  type Report,
-  type ReportContext
-} from '../../../src/report/report.js'
+  retryAfterOf,
+  retryAfterOutput
+} from '../../../src/report/verdict.js'
 import type { IdResult, RunOutcome } from '../../../src/outcome.js'
-import { context, failed, ids, notAttempted, outcomeOf, safe, sent } from '../../support/report.js'
+import {
+  context,
+  failed,
+  ids,
+  later,
+  notAttempted,
+  outcomeOf,
+  safe,
+  sent,
+  validated
+} from '../../support/report.js'
 
 const report = (outcome: RunOutcome, over: Partial<ReportContext> = {}): Report =>
   buildReport({ context: context(over), outcome, sanitizer: safe })
+const outputsOf = (outcome: RunOutcome): Outputs => report(outcome).outputs as Outputs
+
+describe('isDelivered', () => {
+  it('is true for sent and validated IDs only', () => {
+    expect(isDelivered(sent('1'))).toBe(true)
+    expect(isDelivered(validated('2'))).toBe(true)
+    expect(isDelivered(failed('3', 404, 'HTTP 404'))).toBe(false)
+    expect(isDelivered(notAttempted('4'))).toBe(false)
+  })
+})
 
 describe('buildReport: annotations and the verdict', () => {
   it('one failed ID: no annotation, the verdict, with its error', () => {
@@ -257,40 +279,56 @@ describe('buildReport: the verdict in full', () => {
   })
 })
 
-describe("planWarningsReport: the plan's warnings as annotations, before the run", () => {
-  const numbered = (n: number): string[] => Array.from({ length: n }, (_, i) => `warning ${i}`)
-
-  it('9 warnings: 9 annotations, and nothing else', () => {
-    expect(planWarningsReport(context({ warnings: numbered(9) }))).toEqual({
-      warnings: numbered(9),
-      errors: []
-    })
+describe('retryAfterOf', () => {
+  it('keeps the wait while an ID is left unsent by a 429 or a 503', () => {
+    expect(retryAfterOf(outcomeOf([sent('1'), later('2')], { retryAfter: 30 }))).toBe(30)
+    expect(retryAfterOf(outcomeOf([later('3', 503), notAttempted('4')], { retryAfter: 0 }))).toBe(0)
+    expect(retryAfterOf(outcomeOf([later('5')]))).toBeUndefined()
   })
 
-  it('10 warnings: 9 and one counting the last', () => {
-    expect(planWarningsReport(context({ warnings: numbered(10) })).warnings).toEqual([
-      ...numbered(9),
-      'and 1 more warnings (see the job summary)'
-    ])
-  })
-
-  it('75 warnings: 9 and one counting the other 66', () => {
-    const many = Array.from(
-      { length: 75 },
-      (_, i) => `seal-settings: "extra_${i}" is not a site-seal setting`
+  it('drops it when no ID is left unsent by DigiCert saying later', () => {
+    // A retried 429 that then succeeded.
+    expect(retryAfterOf(outcomeOf([sent('6', { attempts: 2 })], { retryAfter: 30 }))).toBe(
+      undefined
     )
-    expect(planWarningsReport(context({ warnings: many })).warnings).toEqual([
-      ...many.slice(0, 9),
-      'and 66 more warnings (see the job summary)'
-    ])
+    // Unsent for another reason (cancelled), or a 429 / 503 that failed after all.
+    expect(retryAfterOf(outcomeOf([notAttempted('7')], { retryAfter: 30 }))).toBeUndefined()
+    expect(
+      retryAfterOf(
+        outcomeOf(
+          [
+            { ...later('8'), fate: 'failed' },
+            { ...later('9', 503), fate: 'failed' }
+          ],
+          {
+            retryAfter: 30
+          }
+        )
+      )
+    ).toBeUndefined()
+    expect(
+      retryAfterOf(outcomeOf([{ ...later('10'), status: 500 }], { retryAfter: 30 }))
+    ).toBeUndefined()
   })
 
-  it('annotates every warning when there are few, and none when there are none', () => {
-    const few = [
-      'format: "Attachment" applies to send-certificate only',
-      'seal-settings: "x" unknown'
-    ]
-    expect(planWarningsReport(context({ warnings: few })).warnings).toEqual(few)
-    expect(planWarningsReport(context()).warnings).toEqual([])
+  it('is what buildReport sets: empty after a retried 429 that succeeded', () => {
+    expect(
+      outputsOf(outcomeOf([sent('11', { attempts: 2 })], { retryAfter: 30 }))['retry-after']
+    ).toBe('')
+  })
+})
+
+describe('retryAfterOutput', () => {
+  it('is empty, without a warning, when DigiCert asked for no wait', () => {
+    expect(retryAfterOutput(undefined)).toEqual({ value: '', warnings: [] })
+  })
+
+  it('says why retry-after is empty, in full', () => {
+    expect(retryAfterOutput(86_401)).toEqual({
+      value: '',
+      warnings: [
+        'DigiCert asked to wait 86401 s, not a whole number of seconds up to 86400 (a day): the retry-after output is left empty'
+      ]
+    })
   })
 })
