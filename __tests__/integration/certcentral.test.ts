@@ -14,11 +14,10 @@ import {
 } from '../../src/certcentral/api.js'
 import {
   CertCentralClient,
-  CertCentralError,
   MAX_ERRORS_SHOWN,
-  MAY_HAVE_BEEN_SENT,
   UNAVAILABLE_HINT
 } from '../../src/certcentral/client.js'
+import { CertCentralError, MAY_HAVE_BEEN_SENT } from '../../src/certcentral/errors.js'
 import type { IdInput } from '../../src/operations.js'
 import { SHOWN_CHARS, Sanitizer } from '../../src/sanitize.js'
 import { realClock } from '../../src/clock.js'

@@ -8,7 +8,7 @@ import type {
   OrderList,
   OrderQuery
 } from '../../src/certcentral/api.js'
-import { CertCentralError } from '../../src/certcentral/client.js'
+import { CertCentralError } from '../../src/certcentral/errors.js'
 import type { Operation } from '../../src/operations.js'
 import type { IdResult } from '../../src/outcome.js'
 import type { CertCentralPort, RunOptions } from '../../src/run/scheduler.js'

@@ -16,7 +16,7 @@ import {
   type OrderSummary,
   type RateWindow
 } from '../certcentral/api.js'
-import { CertCentralError } from '../certcentral/client.js'
+import { CertCentralError } from '../certcentral/errors.js'
 import type { Known } from '../operations.js'
 import type { Fate, RunOutcome } from '../outcome.js'
 import { formatDuration } from '../input/parse.js'

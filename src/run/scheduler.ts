@@ -14,7 +14,7 @@ import {
   type OrderQuery,
   type RateWindow
 } from '../certcentral/api.js'
-import { CertCentralError } from '../certcentral/client.js'
+import { CertCentralError } from '../certcentral/errors.js'
 import { realClock, type Clock } from '../clock.js'
 import {
   LOOKUP_RETRIES,

@@ -2,7 +2,7 @@
 // newest certificate of a common name (pickNewest), and issued-within (skipFor), with exact values.
 import { describe, expect, it } from 'vitest'
 import type { OrderInfo, OrderSummary } from '../../../src/certcentral/api.js'
-import { CertCentralError } from '../../../src/certcentral/client.js'
+import { CertCentralError } from '../../../src/certcentral/errors.js'
 import {
   NOT_FOUND,
   NO_ANSWERS,
