@@ -1213,6 +1213,79 @@ describe('connection failures', () => {
     }
   )
 
+  it.each<[string, TransportError]>([
+    [
+      'a refused connection (nothing sent)',
+      new TransportError({
+        kind: 'network',
+        status: null,
+        code: 'ECONNREFUSED',
+        detail: 'connect ECONNREFUSED 127.0.0.1:1',
+        reached: false
+      })
+    ],
+    [
+      'a timeout',
+      new TransportError({
+        kind: 'timeout',
+        status: 200,
+        code: 'ETIMEDOUT',
+        detail: 'no complete answer in 300 ms',
+        reached: true
+      })
+    ],
+    [
+      'a cancellation',
+      new TransportError({
+        kind: 'cancelled',
+        status: null,
+        code: 'ECANCELED',
+        detail: 'the run was cancelled',
+        reached: true
+      })
+    ],
+    [
+      'a protocol switch',
+      new TransportError({
+        kind: 'protocol',
+        status: 101,
+        code: 'EPROTO',
+        detail: 'the server switched protocols instead of answering',
+        reached: true
+      })
+    ],
+    [
+      'a reset mid-body',
+      new TransportError({
+        kind: 'network',
+        status: 200,
+        code: 'ECONNRESET',
+        detail: 'the connection closed before the body ended',
+        reached: true
+      })
+    ]
+  ])("keeps the transport's error as its cause: %s", async (_, error) => {
+    const transport: Pick<Transport, 'request'> = { request: () => Promise.reject(error) }
+    const failed = await failure(send(make({ transport })))
+    expect(failed.cause).toBe(error)
+  })
+
+  it("keeps the real transport's error as its cause, and none for a failure of its own", async () => {
+    const closed = net.createServer()
+    await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve))
+    const port = (closed.address() as net.AddressInfo).port
+    await new Promise(resolve => closed.close(resolve))
+    const error = await failure(send(make({ baseUrl: `http://127.0.0.1:${port}/services/v2` })))
+    expect(error.cause).toBeInstanceOf(TransportError)
+    expect(error.cause).toMatchObject({ kind: 'network', code: 'ECONNREFUSED', reached: false })
+    const bug: Pick<Transport, 'request'> = {
+      request: () => Promise.reject(new TypeError('a bug'))
+    }
+    const own = await failure(send(make({ transport: bug })))
+    expect(own.cause).toBeUndefined()
+    expect(Object.hasOwn(own, 'cause')).toBe(false)
+  })
+
   it('reports a protocol switch as a network failure, promptly', async () => {
     const raw = net.createServer(socket =>
       socket.once('data', () =>

@@ -435,49 +435,64 @@ export class CertCentralClient {
         error.kind === 'cancelled'
           ? 'cancelled before the request left the runner'
           : `could not reach ${this.host} (${code}: ${detail})`
-      return new CertCentralError({
-        message: `${what}: nothing was sent; check the runner's network, proxy and api-url, then send it again`,
-        kind: 'unreached',
-        status
-      })
+      return new CertCentralError(
+        {
+          message: `${what}: nothing was sent; check the runner's network, proxy and api-url, then send it again`,
+          kind: 'unreached',
+          status
+        },
+        { cause: error }
+      )
     }
     const unknown = sends ? `; ${MAY_HAVE_BEEN_SENT}` : ''
     switch (error.kind) {
       case 'timeout':
-        return new CertCentralError({
-          message:
-            `timed out after ${this.options.timeoutMs / 1000} s waiting for ${this.host}` +
-            (status ? ` (HTTP ${status} arrived, its body did not)` : '') +
-            (sends
-              ? `; ${MAY_HAVE_BEEN_SENT}, or raise timeout-seconds`
-              : '; raise timeout-seconds if it persists'),
-          kind: 'timeout',
-          status
-        })
+        return new CertCentralError(
+          {
+            message:
+              `timed out after ${this.options.timeoutMs / 1000} s waiting for ${this.host}` +
+              (status ? ` (HTTP ${status} arrived, its body did not)` : '') +
+              (sends
+                ? `; ${MAY_HAVE_BEEN_SENT}, or raise timeout-seconds`
+                : '; raise timeout-seconds if it persists'),
+            kind: 'timeout',
+            status
+          },
+          { cause: error }
+        )
       case 'cancelled':
-        return new CertCentralError({
-          message: sends
-            ? `cancelled while the request was in flight${unknown}`
-            : 'cancelled while a look-up was in flight: nothing was sent; send it again',
-          kind: 'cancelled',
-          status
-        })
+        return new CertCentralError(
+          {
+            message: sends
+              ? `cancelled while the request was in flight${unknown}`
+              : 'cancelled while a look-up was in flight: nothing was sent; send it again',
+            kind: 'cancelled',
+            status
+          },
+          { cause: error }
+        )
       case 'protocol':
-        return new CertCentralError({
-          message: `HTTP ${status}: ${this.host} switched protocols instead of answering; check api-url`,
-          kind: 'network',
-          status
-        })
+        return new CertCentralError(
+          {
+            message: `HTTP ${status}: ${this.host} switched protocols instead of answering; check api-url`,
+            kind: 'network',
+            status
+          },
+          { cause: error }
+        )
       case 'network':
-        return new CertCentralError({
-          message:
-            (status === null
-              ? `the connection to ${this.host} failed (${code}: ${detail}); check the runner's network, proxy and api-url`
-              : `HTTP ${status} from ${this.host}, then the connection failed while reading its body (${code}: ${detail})`) +
-            unknown,
-          kind: 'network',
-          status
-        })
+        return new CertCentralError(
+          {
+            message:
+              (status === null
+                ? `the connection to ${this.host} failed (${code}: ${detail}); check the runner's network, proxy and api-url`
+                : `HTTP ${status} from ${this.host}, then the connection failed while reading its body (${code}: ${detail})`) +
+              unknown,
+            kind: 'network',
+            status
+          },
+          { cause: error }
+        )
     }
   }
 }

@@ -1,6 +1,7 @@
 // What a failed request to CertCentral is: its kind, and the error that names it by its fields
 // (status, DigiCert's codes, a hint, a Retry-After). Pure and free of HTTP, so that the run's rules
 // can read a failure without loading the client or the transport.
+import type { TransportError } from './transport.js'
 
 /**
  * What kind of failure: `http` an error status; `rate-limited` a 429 and `unavailable` a 503
@@ -41,17 +42,22 @@ export interface CertCentralFailure {
   retryAfterSeconds?: number
 }
 
-/** A request that did not succeed, with its fields by name (as ky's HTTPError). */
+/**
+ * A request that did not succeed, with its fields by name (as ky's HTTPError). One that failed in
+ * the transport keeps the TransportError as its `cause` (the standard Error cause): the system's
+ * text as it came, not sanitized, so for debugging only, never shown.
+ */
 export class CertCentralError extends Error {
   override readonly name = 'CertCentralError'
+  declare readonly cause?: TransportError
   readonly kind: FailureKind
   readonly status: number | null
   readonly codes: string[]
   readonly hint: string | undefined
   readonly retryAfterSeconds: number | undefined
 
-  constructor(failure: CertCentralFailure) {
-    super(failure.message)
+  constructor(failure: CertCentralFailure, options?: { cause: TransportError }) {
+    super(failure.message, options)
     this.kind = failure.kind
     this.status = failure.status ?? null
     this.codes = failure.codes ?? []
