@@ -5,18 +5,10 @@
 import * as http from 'node:http'
 import * as net from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import {
-  isLoopbackHost,
-  mayCarryKey,
-  parseDigiCertErrors,
-  parseOrderInfo,
-  parseRetryAfter
-} from '../../src/certcentral/api.js'
-import {
-  CertCentralClient,
-  MAX_ERRORS_SHOWN,
-  UNAVAILABLE_HINT
-} from '../../src/certcentral/client.js'
+import { isLoopbackHost, mayCarryKey, parseRetryAfter } from '../../src/certcentral/api.js'
+import { parseDigiCertErrors, parseOrderInfo } from '../../src/certcentral/bodies.js'
+import { CertCentralClient, MAX_ERRORS_SHOWN } from '../../src/certcentral/client.js'
+import { UNAVAILABLE_HINT } from '../../src/certcentral/hints.js'
 import { CertCentralError, MAY_HAVE_BEEN_SENT } from '../../src/certcentral/errors.js'
 import type { IdInput } from '../../src/operations.js'
 import { SHOWN_CHARS, Sanitizer } from '../../src/sanitize.js'

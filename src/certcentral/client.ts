@@ -4,26 +4,26 @@
 import {
   API_KEY_HEADER,
   anyStatusQuery,
-  countDigiCertErrors,
   digits,
   duplicatesPath,
-  hintFor,
-  isSendAnswer,
-  lacksPermission,
   orderInfoPath,
   orderListPath,
+  parseRetryAfter,
+  shownBase,
+  type OrderQuery
+} from './api.js'
+import {
+  countDigiCertErrors,
+  isSendAnswer,
   parseCertificateList,
   parseDigiCertErrors,
   parseOrderInfo,
   parseOrderList,
-  parseRetryAfter,
-  refusesKey,
-  shownBase,
   type CertificateSummary,
   type OrderInfo,
-  type OrderList,
-  type OrderQuery
-} from './api.js'
+  type OrderList
+} from './bodies.js'
+import { UNAVAILABLE_HINT, hintFor, lacksPermission, refusesKey } from './hints.js'
 import {
   OPERATIONS,
   isFindingInput,
@@ -496,10 +496,6 @@ export class CertCentralClient {
     }
   }
 }
-
-/** What a 503 asks of the user. */
-export const UNAVAILABLE_HINT =
-  'CertCentral is down or in maintenance: send unsent-ids again after retry-after seconds, or set max-retries'
 
 function isHtml({ headers, text }: RawResponse): boolean {
   return /html/i.test(first(headers['content-type']) ?? '') || text.trimStart().startsWith('<')
