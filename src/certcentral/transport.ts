@@ -13,7 +13,7 @@ import * as https from 'node:https'
 import { isIP } from 'node:net'
 import type { Duplex } from 'node:stream'
 import * as tls from 'node:tls'
-import { settleOnce } from '../deadline.js'
+import { settleOnce, type Settle } from '../deadline.js'
 import { runnerProxyFor } from './proxy.js'
 
 /**
@@ -108,12 +108,9 @@ export class Transport {
     body: string | undefined,
     cancel?: AbortSignal
   ): Promise<RawResponse> {
-    let status: number | null = null
-    // Whether the request may have left the runner: false until its connection is open (the
-    // proxy's tunnel and the TLS handshake done), true at once on a kept-alive connection.
-    let reached = false
+    const progress: Progress = { status: null, reached: false }
     const failure = (kind: TransportFailure, code: string, detail: string): { error: unknown } => ({
-      error: new TransportError({ kind, status, code, detail, reached })
+      error: new TransportError({ kind, code, detail, ...progress })
     })
     return settleOnce<RawResponse>(
       {
@@ -131,34 +128,7 @@ export class Transport {
           settle({ error: systemFailure(error, null, false) })
           return undefined
         }
-        request.on('socket', socket => {
-          if (request.reusedSocket) reached = true
-          else
-            socket.once(socket instanceof tls.TLSSocket ? 'secureConnect' : 'connect', () => {
-              reached = true
-            })
-        })
-        request.on('error', error => settle({ error: systemFailure(error, status, reached) }))
-        // A 101 (or any protocol switch) is never an answer to these calls: drop the connection.
-        request.on('upgrade', (response: http.IncomingMessage, socket: Duplex) => {
-          socket.destroy()
-          status = response.statusCode ?? 101
-          reached = true
-          settle(
-            failure('protocol', 'EPROTO', 'the server switched protocols instead of answering')
-          )
-        })
-        request.on('response', response => {
-          status = response.statusCode ?? 0
-          reached = true
-          readBody(response, bodyLimitFor({ status })).then(
-            ({ text, truncated }) =>
-              settle({
-                value: { status: status as number, headers: response.headers, text, truncated }
-              }),
-            error => settle({ error: systemFailure(error, status, reached) })
-          )
-        })
+        follow({ request, progress, settle })
         request.end(body)
         // A request that failed, timed out or was cancelled leaves no connection behind.
         return outcome => {
@@ -206,6 +176,59 @@ export class Transport {
     }
     return agent
   }
+}
+
+/**
+ * How far a request got: the status, once headers arrived; and whether it may have left the
+ * runner, false until its connection is open (the proxy's tunnel and the TLS handshake done), true
+ * at once on a kept-alive connection.
+ */
+interface Progress {
+  status: number | null
+  reached: boolean
+}
+
+/**
+ * Follows a request's events into `progress` and settles it: with the answer once its body is
+ * read, with a TransportError on an error, and on a protocol switch, never an answer here.
+ */
+function follow({
+  request,
+  progress,
+  settle
+}: {
+  request: http.ClientRequest
+  progress: Progress
+  settle: Settle<RawResponse>
+}): void {
+  const failed = (error: unknown): void =>
+    settle({ error: systemFailure(error, progress.status, progress.reached) })
+  request.on('socket', socket => {
+    if (request.reusedSocket) progress.reached = true
+    else
+      socket.once(socket instanceof tls.TLSSocket ? 'secureConnect' : 'connect', () => {
+        progress.reached = true
+      })
+  })
+  request.on('error', failed)
+  // A 101 (or any protocol switch) is never an answer to these calls: drop the connection.
+  request.on('upgrade', (response: http.IncomingMessage, socket: Duplex) => {
+    socket.destroy()
+    progress.status = response.statusCode ?? 101
+    progress.reached = true
+    const detail = 'the server switched protocols instead of answering'
+    settle({ error: new TransportError({ kind: 'protocol', code: 'EPROTO', detail, ...progress }) })
+  })
+  request.on('response', response => {
+    const status = response.statusCode ?? 0
+    progress.status = status
+    progress.reached = true
+    readBody(response, bodyLimitFor({ status })).then(
+      ({ text, truncated }) =>
+        settle({ value: { status, headers: response.headers, text, truncated } }),
+      failed
+    )
+  })
 }
 
 /** A system error as a TransportError; `reached` as the request got (see TransportFailureInfo). */
@@ -279,23 +302,7 @@ class TunnelAgent extends https.Agent {
     // Authority form (RFC 9110): an IPv6 literal in brackets.
     const host = isIP(options.host) === 6 ? `[${options.host}]` : options.host
     const target = `${host}:${options.port}`
-    const auth =
-      this.proxy.username || this.proxy.password
-        ? {
-            'Proxy-Authorization': `Basic ${Buffer.from(
-              `${decodeURIComponent(this.proxy.username)}:${decodeURIComponent(this.proxy.password)}`
-            ).toString('base64')}`
-          }
-        : {}
-    const module = this.proxy.protocol === 'https:' ? https : http
-    const connect = module.request({
-      host: this.proxy.hostname,
-      port: this.proxy.port || (this.proxy.protocol === 'https:' ? 443 : 80),
-      method: 'CONNECT',
-      path: target,
-      headers: { Host: target, ...auth },
-      agent: false
-    })
+    const connect = connectRequest({ proxy: this.proxy, target })
     this.connecting.add(connect)
     settleOnce<Duplex>(
       {
@@ -342,4 +349,29 @@ class TunnelAgent extends https.Agent {
     this.connecting.clear()
     super.destroy()
   }
+}
+
+/**
+ * The CONNECT request that asks the proxy for a tunnel to `target` (host:port), not yet sent: over
+ * HTTP or HTTPS as the proxy's URL says, on its own connection, with Basic credentials when the URL
+ * has a user name or password (percent-decoded once, as written in https_proxy).
+ */
+function connectRequest({ proxy, target }: { proxy: URL; target: string }): http.ClientRequest {
+  const auth =
+    proxy.username || proxy.password
+      ? {
+          'Proxy-Authorization': `Basic ${Buffer.from(
+            `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`
+          ).toString('base64')}`
+        }
+      : {}
+  const module = proxy.protocol === 'https:' ? https : http
+  return module.request({
+    host: proxy.hostname,
+    port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),
+    method: 'CONNECT',
+    path: target,
+    headers: { Host: target, ...auth },
+    agent: false
+  })
 }
