@@ -14,9 +14,14 @@ import { CertCentralError, MAY_HAVE_BEEN_SENT } from '../../src/certcentral/erro
 import type { IdInput } from '../../src/operations.js'
 import { SHOWN_CHARS, Sanitizer } from '../../src/sanitize.js'
 import { realClock } from '../../src/clock.js'
-import { Transport, TransportError } from '../../src/certcentral/transport.js'
+import {
+  Transport,
+  TransportError,
+  type TransportFailureInfo
+} from '../../src/certcentral/transport.js'
 import { VIEW_ONLY_KEY, startStandIn } from '../../standin/certcentral-standin.js'
 import { freshId, type StandIn } from '../support/standin.js'
+import { closedPort } from '../support/unreachable.js'
 
 const KEY = 'K7QX2M9ZP4RT8WL5NC3HV6JB1DF0GSYA'
 const DEADLINE_MS = 300
@@ -1206,68 +1211,24 @@ describe('connection failures', () => {
     }
   )
 
-  it.each<[string, TransportError]>([
-    [
-      'a refused connection (nothing sent)',
-      new TransportError({
-        kind: 'network',
-        status: null,
-        code: 'ECONNREFUSED',
-        detail: 'connect ECONNREFUSED 127.0.0.1:1',
-        reached: false
-      })
-    ],
-    [
-      'a timeout',
-      new TransportError({
-        kind: 'timeout',
-        status: 200,
-        code: 'ETIMEDOUT',
-        detail: 'no complete answer in 300 ms',
-        reached: true
-      })
-    ],
-    [
-      'a cancellation',
-      new TransportError({
-        kind: 'cancelled',
-        status: null,
-        code: 'ECANCELED',
-        detail: 'the run was cancelled',
-        reached: true
-      })
-    ],
-    [
-      'a protocol switch',
-      new TransportError({
-        kind: 'protocol',
-        status: 101,
-        code: 'EPROTO',
-        detail: 'the server switched protocols instead of answering',
-        reached: true
-      })
-    ],
-    [
-      'a reset mid-body',
-      new TransportError({
-        kind: 'network',
-        status: 200,
-        code: 'ECONNRESET',
-        detail: 'the connection closed before the body ended',
-        reached: true
-      })
-    ]
-  ])("keeps the transport's error as its cause: %s", async (_, error) => {
-    const transport: Pick<Transport, 'request'> = { request: () => Promise.reject(error) }
-    const failed = await failure(send(make({ transport })))
-    expect(failed.cause).toBe(error)
-  })
+  it.each<[TransportFailureInfo['kind'], number | null, boolean]>([
+    ['network', null, false],
+    ['timeout', 200, true],
+    ['cancelled', null, true],
+    ['protocol', 101, true],
+    ['network', 200, true]
+  ])(
+    "keeps the transport's error as its cause: %s, HTTP %s, reached %s",
+    async (kind, status, reached) => {
+      const error = new TransportError({ kind, status, code: 'ECODE', detail: 'detail', reached })
+      const transport: Pick<Transport, 'request'> = { request: () => Promise.reject(error) }
+      const failed = await failure(send(make({ transport })))
+      expect(failed.cause).toBe(error)
+    }
+  )
 
   it("keeps the real transport's error as its cause, and none for a failure of its own", async () => {
-    const closed = net.createServer()
-    await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve))
-    const port = (closed.address() as net.AddressInfo).port
-    await new Promise(resolve => closed.close(resolve))
+    const port = await closedPort()
     const error = await failure(send(make({ baseUrl: `http://127.0.0.1:${port}/services/v2` })))
     expect(error.cause).toBeInstanceOf(TransportError)
     expect(error.cause).toMatchObject({ kind: 'network', code: 'ECONNREFUSED', reached: false })
