@@ -1,12 +1,15 @@
-// Talking to DigiCert CertCentral: this folder is the one place that knows its API. This module
-// says what CertCentral is, apart from how we talk to it: base URLs, the key header, rate limits,
-// the paths of the look-ups (Order info, the order list, the duplicates), Retry-After, and where
-// the key may go. Its neighbours: bodies.ts (what CertCentral's answers hold: Order info, the
-// lists, DigiCert's error entries), hints.ts (what each DigiCert error code asks the user to do),
-// errors.ts (what a failed request is: CertCentralError), answers.ts (an answer judged into
-// success or a CertCentralError), client.ts (a call or a look-up for one ID), transport.ts (HTTP
-// with one deadline) and proxy.ts (the runner's proxy conventions). Pure: no HTTP, no
-// @actions/core.
+// src/certcentral/: talking to DigiCert CertCentral, the one folder that knows its API.
+//   api.ts        (this module) what CertCentral is: base URLs, the key header, rate limits, the
+//                 paths of the look-ups (Order info, the order list, duplicates), Retry-After, and
+//                 where the key may go; pure, no HTTP, no @actions/core
+//   bodies.ts     what its answers hold: Order info and an order's statuses, the order list and
+//                 the duplicates, a send's answer, DigiCert's error entries
+//   hints.ts      what each DigiCert error code asks the user to do: a new error hint goes there
+//   errors.ts     what a failed request is: CertCentralError, its kinds and fields
+//   answers.ts    an answer (or a transport failure) judged into success or a CertCentralError
+//   client.ts     an operation's call or a look-up for one ID, built and sent with the key
+//   transport.ts  HTTP: one deadline over the whole request, bounded bodies, no redirects
+//   proxy.ts      the runner's proxy conventions (https_proxy, no_proxy), and their warning
 //
 // Sources: DigiCert's CertCentral Services API v2 reference,
 // https://dev.digicert.com/en/certcentral-apis/services-api.html (Send certificate via email, Email
