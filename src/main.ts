@@ -45,7 +45,8 @@ import {
 import { realClock, type Clock } from './clock.js'
 import { MAX_IN_FLIGHT, runPlan, type RunLog } from './run/scheduler.js'
 import { SHOWN_CHARS, Sanitizer } from './sanitize.js'
-import { Transport, runnerProxyFor, runnerProxyWarning } from './certcentral/transport.js'
+import { runnerProxyFor, runnerProxyWarning } from './certcentral/proxy.js'
+import { Transport } from './certcentral/transport.js'
 
 export const USER_AGENT = `${pkg.name}/${pkg.version} (GitHub Action; node ${process.version})`
 

@@ -4,7 +4,7 @@
 // in input errors and server errors too; a key echoed in base64, hex or percent-encoding is shown
 // nowhere.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MAY_HAVE_BEEN_SENT } from '../../src/certcentral/client.js'
+import { MAY_HAVE_BEEN_SENT } from '../../src/certcentral/errors.js'
 import { startStandIn } from '../../standin/certcentral-standin.js'
 import { ECHO_FORMS, echoedForms } from '../../standin/faults.js'
 import { runAction, type ActionRun } from '../../standin/run-action.js'

@@ -5,26 +5,23 @@
 import * as http from 'node:http'
 import * as net from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import {
-  isLoopbackHost,
-  mayCarryKey,
-  parseDigiCertErrors,
-  parseOrderInfo,
-  parseRetryAfter
-} from '../../src/certcentral/api.js'
-import {
-  CertCentralClient,
-  CertCentralError,
-  MAX_ERRORS_SHOWN,
-  MAY_HAVE_BEEN_SENT,
-  UNAVAILABLE_HINT
-} from '../../src/certcentral/client.js'
+import { isLoopbackHost, mayCarryKey, parseRetryAfter } from '../../src/certcentral/api.js'
+import { parseDigiCertErrors, parseOrderInfo } from '../../src/certcentral/bodies.js'
+import { MAX_ERRORS_SHOWN } from '../../src/certcentral/answers.js'
+import { CertCentralClient } from '../../src/certcentral/client.js'
+import { UNAVAILABLE_HINT } from '../../src/certcentral/hints.js'
+import { CertCentralError, MAY_HAVE_BEEN_SENT } from '../../src/certcentral/errors.js'
 import type { IdInput } from '../../src/operations.js'
 import { SHOWN_CHARS, Sanitizer } from '../../src/sanitize.js'
 import { realClock } from '../../src/clock.js'
-import { Transport, TransportError } from '../../src/certcentral/transport.js'
+import {
+  Transport,
+  TransportError,
+  type TransportFailureInfo
+} from '../../src/certcentral/transport.js'
 import { VIEW_ONLY_KEY, startStandIn } from '../../standin/certcentral-standin.js'
 import { freshId, type StandIn } from '../support/standin.js'
+import { closedPort } from '../support/unreachable.js'
 
 const KEY = 'K7QX2M9ZP4RT8WL5NC3HV6JB1DF0GSYA'
 const DEADLINE_MS = 300
@@ -1213,6 +1210,35 @@ describe('connection failures', () => {
       expect(failed.message).toBe(message.replace('HOST', new URL(baseUrl).host))
     }
   )
+
+  it.each<[TransportFailureInfo['kind'], number | null, boolean]>([
+    ['network', null, false],
+    ['timeout', 200, true],
+    ['cancelled', null, true],
+    ['protocol', 101, true],
+    ['network', 200, true]
+  ])(
+    "keeps the transport's error as its cause: %s, HTTP %s, reached %s",
+    async (kind, status, reached) => {
+      const error = new TransportError({ kind, status, code: 'ECODE', detail: 'detail', reached })
+      const transport: Pick<Transport, 'request'> = { request: () => Promise.reject(error) }
+      const failed = await failure(send(make({ transport })))
+      expect(failed.cause).toBe(error)
+    }
+  )
+
+  it("keeps the real transport's error as its cause, and none for a failure of its own", async () => {
+    const port = await closedPort()
+    const error = await failure(send(make({ baseUrl: `http://127.0.0.1:${port}/services/v2` })))
+    expect(error.cause).toBeInstanceOf(TransportError)
+    expect(error.cause).toMatchObject({ kind: 'network', code: 'ECONNREFUSED', reached: false })
+    const bug: Pick<Transport, 'request'> = {
+      request: () => Promise.reject(new TypeError('a bug'))
+    }
+    const own = await failure(send(make({ transport: bug })))
+    expect(own.cause).toBeUndefined()
+    expect(Object.hasOwn(own, 'cause')).toBe(false)
+  })
 
   it('reports a protocol switch as a network failure, promptly', async () => {
     const raw = net.createServer(socket =>

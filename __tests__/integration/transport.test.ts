@@ -10,13 +10,13 @@ import { performance } from 'node:perf_hooks'
 import type { TLSSocket } from 'node:tls'
 import { makeTestCa, type TestCa } from '../../standin/test-ca.js'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { runnerProxyFor } from '../../src/certcentral/proxy.js'
 import {
   MAX_BODY_BYTES,
   MAX_SUCCESS_BODY_BYTES,
   Transport,
   TransportError,
-  bodyLimitFor,
-  runnerProxyFor
+  bodyLimitFor
 } from '../../src/certcentral/transport.js'
 import { blackHole, canBlackHole, closedPort, silentHost } from '../support/unreachable.js'
 

@@ -2,13 +2,9 @@
 // from a script (or, for orders, from the virtual time they are issued), records every request
 // with its virtual time, and counts the requests on the wire. Also the CertCentral errors the
 // scripts use, the plans the scheduler tests run, and the result of an ID never attempted.
-import type {
-  CertificateSummary,
-  OrderInfo,
-  OrderList,
-  OrderQuery
-} from '../../src/certcentral/api.js'
-import { CertCentralError } from '../../src/certcentral/client.js'
+import type { OrderQuery } from '../../src/certcentral/api.js'
+import type { CertificateSummary, OrderInfo, OrderList } from '../../src/certcentral/bodies.js'
+import { CertCentralError } from '../../src/certcentral/errors.js'
 import type { Operation } from '../../src/operations.js'
 import type { IdResult } from '../../src/outcome.js'
 import type { CertCentralPort, RunOptions } from '../../src/run/scheduler.js'

@@ -1,9 +1,10 @@
 // The README's troubleshooting table says what the action says: one row per code of the hints
-// table in src/api.ts, with that hint word for word, and no row for a code the action has no hint for.
+// table in src/certcentral/hints.ts, with that hint word for word, and no row for a code the action
+// has no hint for.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { HINTS } from '../../src/certcentral/api.js'
+import { HINTS } from '../../src/certcentral/hints.js'
 
 const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8')
 const troubleshooting = readme.slice(
@@ -32,5 +33,12 @@ describe('README troubleshooting', () => {
   it('lists no code the hints table does not have', () => {
     expect([...rows.keys()].filter(code => !Object.hasOwn(HINTS, code))).toEqual([])
     expect(rows.size).toBe(Object.keys(HINTS).length)
+  })
+
+  it('names the module the hints table is in', () => {
+    const named = /one table in `([^`]+)`/.exec(troubleshooting)?.[1] ?? ''
+    expect(named).toBe('src/certcentral/hints.ts')
+    const source = readFileSync(join(import.meta.dirname, '..', '..', named), 'utf8')
+    expect(source).toContain('export const HINTS')
   })
 })

@@ -6,15 +6,15 @@
 // with the key, its socketTimeout is idle-only, its readBody() stays pending when a connection
 // resets mid-body, and its proxy tunnel sends CONNECT with no timeout at all; fetch (undici)
 // ignores the runner's proxy variables. We keep @actions/http-client for what it is the reference
-// for: the runner's https_proxy / no_proxy conventions (getProxyUrl), so self-hosted runners behind
-// a proxy work as with every other action.
+// for: the runner's https_proxy / no_proxy conventions (getProxyUrl, read in proxy.ts), so
+// self-hosted runners behind a proxy work as with every other action.
 import * as http from 'node:http'
 import * as https from 'node:https'
 import { isIP } from 'node:net'
 import type { Duplex } from 'node:stream'
 import * as tls from 'node:tls'
-import { checkBypass, getProxyUrl } from '@actions/http-client/lib/proxy'
-import { settleOnce } from '../deadline.js'
+import { settleOnce, type Settle } from '../deadline.js'
+import { runnerProxyFor } from './proxy.js'
 
 /**
  * Bytes of a response body kept when the status is not 2xx (enough to explain an error); the rest
@@ -84,93 +84,6 @@ export interface TransportOptions {
   proxyFor?: (url: URL) => URL | undefined
 }
 
-/** The runner's proxy conventions (https_proxy, no_proxy, loopback bypass) as http-client reads them. */
-export function runnerProxyFor(url: URL): URL | undefined {
-  let proxy: URL | undefined
-  try {
-    proxy = getProxyUrl(url)
-  } catch {
-    // A value without a scheme that is no URL with http:// before it either: no proxy (proxy stays
-    // undefined), and runnerProxyWarning says why.
-  }
-  // getProxyUrl's URL answers username and password already decoded; TunnelAgent decodes them
-  // once, so hand it a plain URL with the credentials as written in https_proxy.
-  return proxy?.hostname ? new URL(proxy.href) : undefined
-}
-
-/** What a usable proxy variable looks like, for the warning. */
-export const PROXY_EXAMPLE =
-  'http://proxy.example:3128, or http://user:p%40ss@proxy.example:3128 with a % or @ of the user name or password written %25 or %40'
-
-/**
- * The proxy variable the runner's conventions read for a request to this URL (https_proxy, else
- * HTTPS_PROXY, for https; http_proxy, else HTTP_PROXY, for http), or undefined when none is set.
- */
-export function proxyVariableFor({
-  url,
-  env
-}: {
-  url: URL
-  env: Record<string, string | undefined>
-}): string | undefined {
-  const names =
-    url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']
-  return names.find(name => (env[name] ?? '') !== '')
-}
-
-/**
- * Why a proxy variable's value that gives no proxy cannot be used, in words that never quote it
- * (it may hold a password): no URL at all, no scheme (`proxy:3128` reads as the scheme `proxy:`),
- * or else a `%` that starts no `%XX` escape in the user name or password.
- */
-export function proxyValueProblem({ value }: { value: string }): string {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    return 'it is not a URL'
-  }
-  if (url.hostname === '') return 'it has no http:// or https:// before the host'
-  // A URL with a host that still gives no proxy: decoding its user name or password failed.
-  return 'its user name or password holds a % that starts no %XX escape'
-}
-
-/**
- * The warning for a proxy variable that is set but gives no proxy (`proxy` undefined although the
- * host is not bypassed), which would otherwise make the request go directly without a word. Names
- * the variable, never its value.
- */
-export function unusableProxyWarning({
-  url,
-  env,
-  bypassed,
-  proxy
-}: {
-  url: URL
-  env: Record<string, string | undefined>
-  bypassed: boolean
-  proxy: URL | undefined
-}): string | undefined {
-  const variable = proxyVariableFor({ url, env })
-  if (variable === undefined || bypassed || proxy !== undefined) return undefined
-  const problem = proxyValueProblem({ value: env[variable] as string })
-  return (
-    `${variable} cannot be used: ${problem}, so requests to ${url.host} go directly, not through a proxy ` +
-    `(@actions/http-client's getProxyUrl, whose conventions the runner's actions follow, cannot use it either); ` +
-    `set it to a URL such as ${PROXY_EXAMPLE}`
-  )
-}
-
-/** unusableProxyWarning under the runner's conventions and this process's environment. */
-export function runnerProxyWarning(url: URL): string | undefined {
-  return unusableProxyWarning({
-    url,
-    env: process.env,
-    bypassed: checkBypass(url),
-    proxy: runnerProxyFor(url)
-  })
-}
-
 export class Transport {
   private readonly proxyFor: (url: URL) => URL | undefined
   private readonly agents = new Map<string, http.Agent>()
@@ -195,12 +108,9 @@ export class Transport {
     body: string | undefined,
     cancel?: AbortSignal
   ): Promise<RawResponse> {
-    let status: number | null = null
-    // Whether the request may have left the runner: false until its connection is open (the
-    // proxy's tunnel and the TLS handshake done), true at once on a kept-alive connection.
-    let reached = false
+    const progress: Progress = { status: null, reached: false }
     const failure = (kind: TransportFailure, code: string, detail: string): { error: unknown } => ({
-      error: new TransportError({ kind, status, code, detail, reached })
+      error: new TransportError({ kind, code, detail, ...progress })
     })
     return settleOnce<RawResponse>(
       {
@@ -218,34 +128,7 @@ export class Transport {
           settle({ error: systemFailure(error, null, false) })
           return undefined
         }
-        request.on('socket', socket => {
-          if (request.reusedSocket) reached = true
-          else
-            socket.once(socket instanceof tls.TLSSocket ? 'secureConnect' : 'connect', () => {
-              reached = true
-            })
-        })
-        request.on('error', error => settle({ error: systemFailure(error, status, reached) }))
-        // A 101 (or any protocol switch) is never an answer to these calls: drop the connection.
-        request.on('upgrade', (response: http.IncomingMessage, socket: Duplex) => {
-          socket.destroy()
-          status = response.statusCode ?? 101
-          reached = true
-          settle(
-            failure('protocol', 'EPROTO', 'the server switched protocols instead of answering')
-          )
-        })
-        request.on('response', response => {
-          status = response.statusCode ?? 0
-          reached = true
-          readBody(response, bodyLimitFor({ status })).then(
-            ({ text, truncated }) =>
-              settle({
-                value: { status: status as number, headers: response.headers, text, truncated }
-              }),
-            error => settle({ error: systemFailure(error, status, reached) })
-          )
-        })
+        follow({ request, progress, settle })
         request.end(body)
         // A request that failed, timed out or was cancelled leaves no connection behind.
         return outcome => {
@@ -293,6 +176,59 @@ export class Transport {
     }
     return agent
   }
+}
+
+/**
+ * How far a request got: the status, once headers arrived; and whether it may have left the
+ * runner, false until its connection is open (the proxy's tunnel and the TLS handshake done), true
+ * at once on a kept-alive connection.
+ */
+interface Progress {
+  status: number | null
+  reached: boolean
+}
+
+/**
+ * Follows a request's events into `progress` and settles it: with the answer once its body is
+ * read, with a TransportError on an error, and on a protocol switch, never an answer here.
+ */
+function follow({
+  request,
+  progress,
+  settle
+}: {
+  request: http.ClientRequest
+  progress: Progress
+  settle: Settle<RawResponse>
+}): void {
+  const failed = (error: unknown): void =>
+    settle({ error: systemFailure(error, progress.status, progress.reached) })
+  request.on('socket', socket => {
+    if (request.reusedSocket) progress.reached = true
+    else
+      socket.once(socket instanceof tls.TLSSocket ? 'secureConnect' : 'connect', () => {
+        progress.reached = true
+      })
+  })
+  request.on('error', failed)
+  // A 101 (or any protocol switch) is never an answer to these calls: drop the connection.
+  request.on('upgrade', (response: http.IncomingMessage, socket: Duplex) => {
+    socket.destroy()
+    progress.status = response.statusCode ?? 101
+    progress.reached = true
+    const detail = 'the server switched protocols instead of answering'
+    settle({ error: new TransportError({ kind: 'protocol', code: 'EPROTO', detail, ...progress }) })
+  })
+  request.on('response', response => {
+    const status = response.statusCode ?? 0
+    progress.status = status
+    progress.reached = true
+    readBody(response, bodyLimitFor({ status })).then(
+      ({ text, truncated }) =>
+        settle({ value: { status, headers: response.headers, text, truncated } }),
+      failed
+    )
+  })
 }
 
 /** A system error as a TransportError; `reached` as the request got (see TransportFailureInfo). */
@@ -366,23 +302,7 @@ class TunnelAgent extends https.Agent {
     // Authority form (RFC 9110): an IPv6 literal in brackets.
     const host = isIP(options.host) === 6 ? `[${options.host}]` : options.host
     const target = `${host}:${options.port}`
-    const auth =
-      this.proxy.username || this.proxy.password
-        ? {
-            'Proxy-Authorization': `Basic ${Buffer.from(
-              `${decodeURIComponent(this.proxy.username)}:${decodeURIComponent(this.proxy.password)}`
-            ).toString('base64')}`
-          }
-        : {}
-    const module = this.proxy.protocol === 'https:' ? https : http
-    const connect = module.request({
-      host: this.proxy.hostname,
-      port: this.proxy.port || (this.proxy.protocol === 'https:' ? 443 : 80),
-      method: 'CONNECT',
-      path: target,
-      headers: { Host: target, ...auth },
-      agent: false
-    })
+    const connect = connectRequest({ proxy: this.proxy, target })
     this.connecting.add(connect)
     settleOnce<Duplex>(
       {
@@ -429,4 +349,29 @@ class TunnelAgent extends https.Agent {
     this.connecting.clear()
     super.destroy()
   }
+}
+
+/**
+ * The CONNECT request that asks the proxy for a tunnel to `target` (host:port), not yet sent: over
+ * HTTP or HTTPS as the proxy's URL says, on its own connection, with Basic credentials when the URL
+ * has a user name or password (percent-decoded once, as written in https_proxy).
+ */
+function connectRequest({ proxy, target }: { proxy: URL; target: string }): http.ClientRequest {
+  const auth =
+    proxy.username || proxy.password
+      ? {
+          'Proxy-Authorization': `Basic ${Buffer.from(
+            `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`
+          ).toString('base64')}`
+        }
+      : {}
+  const module = proxy.protocol === 'https:' ? https : http
+  return module.request({
+    host: proxy.hostname,
+    port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),
+    method: 'CONNECT',
+    path: target,
+    headers: { Host: target, ...auth },
+    agent: false
+  })
 }

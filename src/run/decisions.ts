@@ -2,21 +2,19 @@
 // sequences them. Each takes what it decides on (times as numbers, the random draw for jitter) and
 // returns what to do: no clock, no I/O; what the scheduler remembers for them (recent failures)
 // comes in as plain data (`StopHistory`), updated by `afterAttempt` and `afterResult`.
+import { anyStatusQuery, type OrderQuery, type RateWindow } from '../certcentral/api.js'
 import {
   ISSUED,
   MAX_LIST_ENTRIES,
-  anyStatusQuery,
   isFinalWithoutCertificate,
   isWaitingForCertificate,
   hexKey,
   sameHex,
   type CertificateSummary,
   type OrderInfo,
-  type OrderQuery,
-  type OrderSummary,
-  type RateWindow
-} from '../certcentral/api.js'
-import { CertCentralError } from '../certcentral/client.js'
+  type OrderSummary
+} from '../certcentral/bodies.js'
+import { CertCentralError } from '../certcentral/errors.js'
 import type { Known } from '../operations.js'
 import type { Fate, RunOutcome } from '../outcome.js'
 import { formatDuration } from '../input/parse.js'

@@ -5,16 +5,14 @@
 // (StopHistory) is kept here as plain data. Time and the CertCentral calls are injected, so tests
 // of waits, windows and polls run in milliseconds.
 import { setMaxListeners } from 'node:events'
+import { RATE_LIMITS, type OrderQuery, type RateWindow } from '../certcentral/api.js'
 import {
   ISSUED,
-  RATE_LIMITS,
   type CertificateSummary,
   type OrderInfo,
-  type OrderList,
-  type OrderQuery,
-  type RateWindow
-} from '../certcentral/api.js'
-import { CertCentralError } from '../certcentral/client.js'
+  type OrderList
+} from '../certcentral/bodies.js'
+import { CertCentralError } from '../certcentral/errors.js'
 import { realClock, type Clock } from '../clock.js'
 import {
   LOOKUP_RETRIES,

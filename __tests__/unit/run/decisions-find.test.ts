@@ -1,8 +1,8 @@
 // The look-up chain as pure steps (findStep), how its answers accumulate (withFindAnswer), the
 // newest certificate of a common name (pickNewest), and issued-within (skipFor), with exact values.
 import { describe, expect, it } from 'vitest'
-import type { OrderInfo, OrderSummary } from '../../../src/certcentral/api.js'
-import { CertCentralError } from '../../../src/certcentral/client.js'
+import type { OrderInfo, OrderSummary } from '../../../src/certcentral/bodies.js'
+import { CertCentralError } from '../../../src/certcentral/errors.js'
 import {
   NOT_FOUND,
   NO_ANSWERS,

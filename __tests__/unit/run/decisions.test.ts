@@ -1,8 +1,9 @@
 // The rules of decisions.ts, each called directly with one argument object: tables of cases with
 // the exact answer each gives. How the scheduler sequences them is in scheduler.test.ts.
 import { describe, expect, it } from 'vitest'
-import { RATE_LIMITS, type OrderInfo, type RateWindow } from '../../../src/certcentral/api.js'
-import { CertCentralError, type FailureKind } from '../../../src/certcentral/client.js'
+import { RATE_LIMITS, type RateWindow } from '../../../src/certcentral/api.js'
+import type { OrderInfo } from '../../../src/certcentral/bodies.js'
+import { CertCentralError, type FailureKind } from '../../../src/certcentral/errors.js'
 import {
   BACKOFF_BASE_MS,
   FIRST_POLL_MS,

@@ -3,7 +3,7 @@
 // a 5xx during the chain repeated, a refused key stopping the run, the newest of a common name,
 // issued-within skipping each kind of input, and a seal by order ID as one request.
 import { describe, expect, it } from 'vitest'
-import type { OrderInfo } from '../../../src/certcentral/api.js'
+import type { OrderInfo } from '../../../src/certcentral/bodies.js'
 import { NOT_FOUND } from '../../../src/run/decisions.js'
 import type { Known, Target } from '../../../src/operations.js'
 import { runPlan, type RunOptions } from '../../../src/run/scheduler.js'

@@ -6,7 +6,7 @@
 import { getEventListeners } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import { RATE_LIMITS, type RateWindow } from '../../../src/certcentral/api.js'
-import { CertCentralError } from '../../../src/certcentral/client.js'
+import { CertCentralError } from '../../../src/certcentral/errors.js'
 import { realClock } from '../../../src/clock.js'
 import { RATE_MARGIN_MS } from '../../../src/run/decisions.js'
 import { MAX_IN_FLIGHT, runPlan } from '../../../src/run/scheduler.js'

@@ -1,58 +1,15 @@
-// What CertCentral's order list and duplicate lists are, read: the paths asked, the pages (the
-// empty one without `orders`), the certificates in them, bounded sizes, and serials compared.
+// What CertCentral's order list and duplicate lists are, read (src/certcentral/bodies.ts): the
+// pages (the empty one without `orders`), the certificates in them, bounded sizes, and serials
+// compared. The paths asked are in api.test.ts.
 import { describe, expect, it } from 'vitest'
 import {
-  LIST_PAGE_LIMIT,
   MAX_LIST_ENTRIES,
-  anyStatusQuery,
-  duplicatesPath,
-  orderInfoPath,
-  orderListPath,
   parseCertificateList,
   parseCertificateSummary,
   parseOrderInfo,
   parseOrderList,
   sameHex
-} from '../../../src/certcentral/api.js'
-
-describe('paths', () => {
-  it('Order info by order ID, or by upper-case hex; nothing else', () => {
-    expect(orderInfoPath('123')).toBe('/order/certificate/123')
-    expect(orderInfoPath('0A1B')).toBe('/order/certificate/0A1B')
-    expect(orderInfoPath('F'.repeat(64))).toBe(`/order/certificate/${'F'.repeat(64)}`)
-    for (const bad of ['0a1b', '', '1/2', '12?x', 'F'.repeat(65)])
-      expect(() => orderInfoPath(bad)).toThrow(
-        `refusing to build a URL with the key ${JSON.stringify(bad)}`
-      )
-  })
-
-  it('the order list by serial, and issued orders by common name, paged', () => {
-    expect(LIST_PAGE_LIMIT).toBe(100)
-    expect(orderListPath({ filter: 'serial_number', value: '0A1B', offset: 0 })).toBe(
-      '/order/certificate?filters[serial_number]=0A1B&offset=0&limit=100'
-    )
-    expect(orderListPath({ filter: 'common_name', value: 'a&b=c.example', offset: 200 })).toBe(
-      '/order/certificate?filters[common_name]=a%26b%3Dc.example&filters[status]=issued&offset=200&limit=100'
-    )
-  })
-
-  it("a common name's orders in any status, newest first: the first page", () => {
-    expect(anyStatusQuery('a&b=c.example')).toEqual({
-      filter: 'common_name',
-      value: 'a&b=c.example',
-      offset: 0,
-      anyStatus: true
-    })
-    expect(orderListPath(anyStatusQuery('a&b=c.example'))).toBe(
-      '/order/certificate?filters[common_name]=a%26b%3Dc.example&sort=-date_created&offset=0&limit=100'
-    )
-  })
-
-  it('the duplicates of an order', () => {
-    expect(duplicatesPath('8001')).toBe('/order/certificate/8001/duplicate')
-    expect(() => duplicatesPath('8001/x')).toThrow()
-  })
-})
+} from '../../../src/certcentral/bodies.js'
 
 describe('parseOrderInfo: what the look-up chain reads', () => {
   it('the order ID, serial, thumbprint and dates, normalized', () => {

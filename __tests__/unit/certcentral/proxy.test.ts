@@ -1,5 +1,6 @@
-// A proxy variable that cannot be used (src/transport.ts): which variable the runner's conventions
-// read, why its value gives no proxy, and the one warning that names it without its password.
+// A proxy variable that cannot be used (src/certcentral/proxy.ts): which variable the runner's
+// conventions read, why its value gives no proxy, and the one warning that names it without its
+// password.
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   PROXY_EXAMPLE,
@@ -8,7 +9,7 @@ import {
   runnerProxyFor,
   runnerProxyWarning,
   unusableProxyWarning
-} from '../../../src/certcentral/transport.js'
+} from '../../../src/certcentral/proxy.js'
 
 const HTTPS = new URL('https://gw.example/t0k3n/services/v2')
 const HTTP = new URL('http://gw.example/services/v2')
