@@ -11,7 +11,8 @@ import type {
 import { CertCentralError } from '../../src/certcentral/client.js'
 import type { Operation } from '../../src/operations.js'
 import type { IdResult } from '../../src/outcome.js'
-import type { CertCentralPort, RunOptions } from '../../src/run/scheduler.js'
+import type { CertCentralPort } from '../../src/run/port.js'
+import type { RunOptions } from '../../src/run/scheduler.js'
 import type { FakeClock } from './clock.js'
 import { certificateOf } from './standin.js'
 

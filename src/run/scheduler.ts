@@ -11,36 +11,33 @@ import {
   type CertificateSummary,
   type OrderInfo,
   type OrderList,
-  type OrderQuery,
   type RateWindow
 } from '../certcentral/api.js'
 import { CertCentralError } from '../certcentral/client.js'
 import { realClock, type Clock } from '../clock.js'
+import { fateOf, skipFor } from './fates.js'
 import {
-  LOOKUP_RETRIES,
   NO_ANSWERS,
-  NO_HISTORY,
-  afterAttempt,
-  afterResult,
-  fateOf,
   findStep,
   isMiss,
-  orderStep,
-  skipFor,
   withFindAnswer,
   type FindAnswers,
   type FindStep,
-  type Found,
-  retryDecision,
-  saysLater,
+  type Found
+} from './finding.js'
+import { orderStep, type OrderStep } from './orders.js'
+import type { CertCentralPort, RequestKind } from './port.js'
+import { LOOKUP_RETRIES, retryDecision, saysLater } from './retry.js'
+import {
+  NO_HISTORY,
+  afterAttempt,
+  afterResult,
   stopFor,
   unsentError,
-  type OrderStep,
-  type RequestKind,
   type RunStop,
   type StopEvent,
   type StopHistory
-} from './decisions.js'
+} from './stops.js'
 import {
   OPERATIONS,
   idNoun,
@@ -50,40 +47,11 @@ import {
   type Target
 } from '../operations.js'
 import { knownFields, requestsOf, type IdResult, type RunOutcome } from '../outcome.js'
-import { Pacer, Slots, seconds } from './pacer.js'
+import { Pacer, Slots, seconds } from './gates.js'
 
 export const MAX_IN_FLIGHT = 4
 /** The waiting line in the log comes at most this often. */
 export const WAITING_LOG_MS = 60_000
-
-/** The CertCentral port: what the runner needs of CertCentral, the operation's call and the Order info look-up. */
-export interface CertCentralPort {
-  call(
-    operation: Operation,
-    id: string,
-    body: object | undefined,
-    attempt: number,
-    cancel?: AbortSignal
-  ): Promise<{ status: number }>
-  /** Order info by order ID, or by the upper-case thumbprint or serial of an order's primary. */
-  lookup(
-    orderId: string,
-    attempt: number,
-    cancel?: AbortSignal
-  ): Promise<{ status: number; order: OrderInfo }>
-  /** One page of the order list. */
-  listOrders(
-    query: OrderQuery,
-    attempt: number,
-    cancel?: AbortSignal
-  ): Promise<{ status: number; list: OrderList }>
-  /** An order's duplicate certificates. */
-  duplicates(
-    orderId: string,
-    attempt: number,
-    cancel?: AbortSignal
-  ): Promise<{ status: number; certificates: CertificateSummary[] }>
-}
 
 export interface RunLog {
   info(message: string): void

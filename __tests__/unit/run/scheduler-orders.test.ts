@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest'
 import { RATE_LIMITS } from '../../../src/certcentral/api.js'
 import { CertCentralError } from '../../../src/certcentral/client.js'
-import { MAX_POLL_MS, RATE_MARGIN_MS } from '../../../src/run/decisions.js'
+import { MAX_POLL_MS } from '../../../src/run/orders.js'
+import { RATE_MARGIN_MS } from '../../../src/run/pacing.js'
 import { MAX_IN_FLIGHT, WAITING_LOG_MS, runPlan } from '../../../src/run/scheduler.js'
 import { FakeClock, gaps, recordLog, tightest } from '../../support/clock.js'
 import {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { RATE_LIMITS, type RateWindow } from '../../../src/certcentral/api.js'
 import { CertCentralError } from '../../../src/certcentral/client.js'
 import { realClock } from '../../../src/clock.js'
-import { RATE_MARGIN_MS } from '../../../src/run/decisions.js'
+import { RATE_MARGIN_MS } from '../../../src/run/pacing.js'
 import { MAX_IN_FLIGHT, runPlan } from '../../../src/run/scheduler.js'
 import { FakeClock, abortAt, gaps, recordLog, tightest } from '../../support/clock.js'
 import {

@@ -1,5 +1,5 @@
-// The look-up chain as pure steps (findStep), how its answers accumulate (withFindAnswer), the
-// newest certificate of a common name (pickNewest), and issued-within (skipFor), with exact values.
+// The look-up chain as pure steps (findStep), how its answers accumulate (withFindAnswer), and the
+// newest certificate of a common name (pickNewest), with exact values.
 import { describe, expect, it } from 'vitest'
 import type { OrderInfo, OrderSummary } from '../../../src/certcentral/api.js'
 import { CertCentralError } from '../../../src/certcentral/client.js'
@@ -9,12 +9,11 @@ import {
   findStep,
   isMiss,
   pickNewest,
-  skipFor,
   withFindAnswer,
   type FindAnswers,
   type FindInput,
   type Found
-} from '../../../src/run/decisions.js'
+} from '../../../src/run/finding.js'
 import type { Known } from '../../../src/operations.js'
 import { certificate, page } from '../../support/scripted-certcentral.js'
 
@@ -970,20 +969,5 @@ describe('withFindAnswer', () => {
       withFindAnswer({ answers: NO_ANSWERS, step: query(0), answer: { list: almost } })
         .commonNameList?.complete
     ).toBe(false)
-  })
-})
-
-describe('skipFor', () => {
-  it('skips a certificate issued longer ago than issued-within, saying when', () => {
-    expect(skipFor({ issued: '2026-05-30T23:59:59Z', seconds: 86_400, now: NOW })).toBe(
-      'issued on 2026-05-30, longer ago than issued-within (1 d): skipped, not sent'
-    )
-  })
-
-  it('not one issued within it (the bound included), nor without a limit or a usable date', () => {
-    expect(skipFor({ issued: '2026-05-31T00:00:00Z', seconds: 86_400, now: NOW })).toBeUndefined()
-    expect(skipFor({ issued: '2026-01-01', seconds: undefined, now: NOW })).toBeUndefined()
-    expect(skipFor({ issued: undefined, seconds: 60, now: NOW })).toBeUndefined()
-    expect(skipFor({ issued: 'yesterday', seconds: 60, now: NOW })).toBeUndefined()
   })
 })
