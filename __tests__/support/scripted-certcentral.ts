@@ -8,7 +8,7 @@ import type {
   OrderList,
   OrderQuery
 } from '../../src/certcentral/api.js'
-import { CertCentralError } from '../../src/certcentral/client.js'
+import { CertCentralError, type FailureKind } from '../../src/certcentral/client.js'
 import type { Operation } from '../../src/operations.js'
 import type { IdResult } from '../../src/outcome.js'
 import type { CertCentralPort } from '../../src/run/port.js'
@@ -249,6 +249,13 @@ function next<A>(answers: A[] | undefined, fallback: A): A {
 }
 
 // ---- What the scripts answer ----------------------------------------------------------------
+
+/** A failure of this kind, status and codes, for the rules' tables: its message names its kind. */
+export const failure = (
+  kind: FailureKind,
+  status: number | null = null,
+  codes: string[] = []
+): CertCentralError => new CertCentralError({ message: `a ${kind} failure`, kind, status, codes })
 
 export const rateLimited = (retryAfter?: number): CertCentralError =>
   new CertCentralError({

@@ -70,7 +70,7 @@ export interface RunContext {
     record: IdRecord,
     send: (attempt: number) => Promise<T>
   ): Promise<T | CertCentralError | undefined>
-  /** A request ended, with its failure (undefined when it was answered with a 2xx): for the stop rules. */
+  /** A request ended, with its failure (undefined for a 2xx): for the stop rules. */
   noteAttempt(failure: CertCentralError | undefined): void
   /** Stops the run once (the first stop is the one reported), halting every wait. */
   stop(event: StopEvent): void

@@ -12,6 +12,7 @@ import {
   NO_ANSWERS,
   findStep,
   isMiss,
+  pickOf,
   withFindAnswer,
   type FindAnswers,
   type FindStep,
@@ -29,7 +30,7 @@ export async function findCertificate(
   record: IdRecord,
   known: Known
 ): Promise<Found | IdResult | undefined> {
-  const pick = run.options.idInput === 'common-name' ? 'newest' : 'match'
+  const pick = pickOf({ idInput: run.options.idInput })
   let answers: FindAnswers = NO_ANSWERS
   for (;;) {
     const step = findStep({ known, pick, answers, now: run.clock.wallNow() })

@@ -15,7 +15,7 @@ import {
   type OrderSummary
 } from '../certcentral/api.js'
 import type { CertCentralError } from '../certcentral/client.js'
-import type { Known } from '../operations.js'
+import type { IdInput, Known } from '../operations.js'
 
 /** DigiCert's code for a path it does not know: the URL is wrong, whatever was asked. */
 const ROUTE_NOT_FOUND = 'not_found|route'
@@ -74,11 +74,19 @@ export interface Found {
   issued?: string
 }
 
+/** `match`: the certificate with this serial or thumbprint; `newest`: the newest with the common name. */
+export type Picking = 'match' | 'newest'
+
+/** How an ID input's certificate is picked: a common name's the newest, any other's the match. */
+export function pickOf({ idInput }: { idInput: IdInput }): Picking {
+  return idInput === 'common-name' ? 'newest' : 'match'
+}
+
 export interface FindInput {
   /** What the ID tells of its certificate. */
   known: Known
   /** `match`: the certificate with this serial or thumbprint; `newest`: the newest with the common name. */
-  pick: 'match' | 'newest'
+  pick: Picking
   answers: FindAnswers
   /** The wall clock (ms since the epoch): a certificate expired by now is no candidate. */
   now: number
@@ -140,44 +148,71 @@ export function withFindAnswer({
 export const NOT_FOUND = 'not found in this CertCentral account (check `region`)'
 
 /**
- * The next step of the look-up chain (issue 17): Order info by thumbprint, then by serial, then
- * the order list by serial and the duplicates of the orders it lists, then the issued orders with
- * the common name and their duplicates. The first match by serial or thumbprint wins; for a
- * common-name input, the newest issued, unexpired certificate among every primary and duplicate.
+ * One link of the look-up chain: Order info by the primary's thumbprint or serial; the order list
+ * by serial or by common name (from its first page), with each listed order's duplicates (and for
+ * the newest, the Order info of a listed order the list leaves undated or unnamed); a common
+ * name's orders in any status.
+ */
+export type ChainLink =
+  | { link: 'order-info'; as: 'thumbprint' | 'serial'; key: string }
+  | { link: 'orders'; query: OrderQuery }
+  | { link: 'any-status'; query: OrderQuery }
+
+/**
+ * The look-up chain for what is known, its links in the order they are walked (issue 17): the one
+ * definition of the chain, which findStep walks and the dry run lists. To match: Order info by
+ * thumbprint, then by serial, then the order list by serial, then the issued orders with the
+ * common name. The newest of a common name: its issued orders, then its orders in any status.
+ */
+export function chainLinks({ known, pick }: { known: Known; pick: Picking }): ChainLink[] {
+  const { thumbprint, serialNumber, commonName } = known
+  const links: ChainLink[] = []
+  if (pick === 'match' && thumbprint !== undefined)
+    links.push({ link: 'order-info', as: 'thumbprint', key: thumbprint })
+  if (pick === 'match' && serialNumber !== undefined) {
+    links.push({ link: 'order-info', as: 'serial', key: serialNumber })
+    const query = { filter: 'serial_number', value: serialNumber, offset: 0 } as const
+    links.push({ link: 'orders', query })
+  }
+  if (commonName !== undefined) {
+    links.push({ link: 'orders', query: { filter: 'common_name', value: commonName, offset: 0 } })
+    if (pick === 'newest') links.push({ link: 'any-status', query: anyStatusQuery(commonName) })
+  }
+  return links
+}
+
+/**
+ * The next step of the look-up chain: the links of chainLinks in order, each until it is answered.
+ * The first match by serial or thumbprint wins; for a common-name input, the newest issued,
+ * unexpired certificate among every primary and duplicate.
  */
 export function findStep(input: FindInput): FindStep {
-  const { known, answers } = input
-  if (input.pick === 'newest') return newestStep(input)
-  if (known.thumbprint !== undefined) {
-    if (answers.byThumbprint === undefined)
-      return { step: 'lookup', key: known.thumbprint, as: 'thumbprint' }
-    const hit = fromOrderInfo(known, answers.byThumbprint)
-    if (hit) return { step: 'found', found: hit }
-  }
-  if (known.serialNumber !== undefined) {
-    if (answers.bySerial === undefined)
-      return { step: 'lookup', key: known.serialNumber, as: 'serial' }
-    const hit = fromOrderInfo(known, answers.bySerial)
-    if (hit) return { step: 'found', found: hit }
-    if (answers.serialList === undefined) {
-      const query = { filter: 'serial_number', value: known.serialNumber, offset: 0 } as const
-      return { step: 'list', query }
-    }
-    const step = searchOrders(known, answers.serialList, answers)
-    if (step) return step
-  }
-  if (known.commonName !== undefined) {
-    const list = answers.commonNameList
-    if (!list?.complete) return commonNamePage(known.commonName, list)
-    const step = searchOrders(known, list.orders, answers)
+  for (const link of chainLinks(input)) {
+    const step = linkStep(input, link)
     if (step) return step
   }
   return { step: 'not-found', error: NOT_FOUND }
 }
 
-function commonNamePage(commonName: string, list: FindAnswers['commonNameList']): FindStep {
-  const offset = list?.orders.length ?? 0
-  return { step: 'list', query: { filter: 'common_name', value: commonName, offset } }
+/** The next step within one link: a look-up it still needs, or its end; undefined to go on. */
+function linkStep(input: FindInput, link: ChainLink): FindStep | undefined {
+  const { known, answers } = input
+  if (link.link === 'order-info') {
+    const order = link.as === 'thumbprint' ? answers.byThumbprint : answers.bySerial
+    if (order === undefined) return { step: 'lookup', key: link.key, as: link.as }
+    const hit = fromOrderInfo(known, order)
+    return hit ? { step: 'found', found: hit } : undefined
+  }
+  if (link.link === 'any-status') return notIssuedStep(link.query, answers.anyStatusList)
+  if (link.query.filter === 'serial_number') {
+    if (answers.serialList === undefined) return { step: 'list', query: link.query }
+    return searchOrders(known, answers.serialList, answers)
+  }
+  const list = answers.commonNameList
+  if (!list?.complete)
+    return { step: 'list', query: { ...link.query, offset: list?.orders.length ?? 0 } }
+  if (input.pick === 'newest') return newestStep(input, link.query.value, list.orders)
+  return searchOrders(known, list.orders, answers)
 }
 
 /**
@@ -250,22 +285,23 @@ function searchOrders(
 
 /**
  * A common name's newest issued, unexpired certificate, by date_issued (else valid_from) among the
- * orders' primaries and duplicates, each taken only when its name is the one asked (see
- * orderCandidates for what its order's Order info tells).
+ * listed orders' primaries and duplicates, each taken only when its name is the one asked (see
+ * orderCandidates for what its order's Order info tells), or the look-up they still need;
+ * undefined when there is none (the chain goes on: its orders in any status).
  */
-function newestStep({ known, answers, now }: FindInput): FindStep {
-  const commonName = known.commonName as string
-  const list = answers.commonNameList
-  if (!list?.complete) return commonNamePage(commonName, list)
+function newestStep(
+  { answers, now }: FindInput,
+  commonName: string,
+  orders: readonly OrderSummary[]
+): FindStep | undefined {
   const candidates: Found[] = []
-  for (const order of list.orders) {
+  for (const order of orders) {
     const found = orderCandidates(order, answers)
     if (!Array.isArray(found)) return found
     candidates.push(...found)
   }
   const newest = pickNewest({ candidates, commonName, now })
-  if (newest) return { step: 'found', found: newest }
-  return notIssuedStep(commonName, answers.anyStatusList)
+  return newest ? { step: 'found', found: newest } : undefined
 }
 
 /**
@@ -273,8 +309,9 @@ function newestStep({ known, answers, now }: FindInput): FindStep {
  * first), then the first named as asked that still waits for its certificate (send again once it
  * is issued), else not found.
  */
-function notIssuedStep(commonName: string, orders: readonly OrderSummary[] | undefined): FindStep {
-  if (orders === undefined) return { step: 'list', query: anyStatusQuery(commonName) }
+function notIssuedStep(query: OrderQuery, orders: readonly OrderSummary[] | undefined): FindStep {
+  if (orders === undefined) return { step: 'list', query }
+  const commonName = query.value
   const waiting = orders.find(
     ({ status, certificate }) =>
       isWaitingForCertificate(status) &&

@@ -30,7 +30,7 @@ export class IdRecord {
    * look-ups (its lookups). Each count is also the number of that kind's last attempt.
    */
   private readonly made: Record<RequestKind, number> = { send: 0, lookup: 0 }
-  /** When its order was issued, once an Order info look-up by order ID said so (for issued-within). */
+  /** When its order was issued, once its Order info said so (for issued-within). */
   issued: string | undefined
 
   constructor(

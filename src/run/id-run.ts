@@ -11,6 +11,7 @@ import { skipFor } from './fates.js'
 import { findCertificate } from './find-certificate.js'
 import type { Found } from './finding.js'
 import { IdRecord } from './id-record.js'
+import { looksUpOrder } from './orders.js'
 import { waitForIssuance } from './wait-for-issuance.js'
 
 /** One ID from start to result, with its line in the log. */
@@ -33,8 +34,7 @@ export async function runOneId(
  * (the ID the call takes, or the ID's result); then the call, unless the run stopped.
  */
 async function resultOf(run: RunContext, record: IdRecord, known: Known): Promise<IdResult> {
-  const { operation, idInput, waitSeconds, issuedWithinSeconds } = run.options
-  const spec = OPERATIONS[operation]
+  const { operation, idInput } = run.options
   // A file's issue date is known without a request.
   const fileSkip = skipReason(run, known.validFrom)
   if (fileSkip) return resultOfSkip(run, record, fileSkip)
@@ -45,13 +45,10 @@ async function resultOf(run: RunContext, record: IdRecord, known: Known): Promis
     if ('fate' in found) return found
     const skip = known.file === undefined ? skipReason(run, found.issued) : undefined
     if (skip) return resultOfSkip(run, record, skip)
-    const to = spec.orderTarget === 'order' ? found.orderId : found.certificateId
+    const to = OPERATIONS[operation].orderTarget === 'order' ? found.orderId : found.certificateId
     if (to === undefined) return resultOfEnd(run, record, orderUnknown(found))
     target = to
-  } else if (
-    idInput === 'order-id' &&
-    (spec.orderTarget === 'certificate' || waitSeconds > 0 || issuedWithinSeconds !== undefined)
-  ) {
+  } else if (looksUpOrder(run.options)) {
     const issued = await waitForIssuance(run, record)
     if (typeof issued !== 'string') return issued ?? resultOfStop(run, record)
     const skip = skipReason(run, record.issued)
@@ -65,7 +62,7 @@ async function resultOf(run: RunContext, record: IdRecord, known: Known): Promis
   return result
 }
 
-/** The operation's call for the ID it takes, through the run's gates (undefined: the run stopped). */
+/** The operation's call for the ID it takes, through the run's gates; undefined when the run stopped. */
 function makeCall(
   run: RunContext,
   record: IdRecord,

@@ -1,6 +1,7 @@
-// Waiting for an order to be issued (pure): after each Order info look-up, send, end the ID, or
-// look the order up again and when (orderStep: the poll's backoff, pollDelayMs, against the share
-// of the look-up budget each order waiting leaves the others).
+// An order ID's order (pure): whether it is looked up before the call at all (looksUpOrder), and,
+// after each Order info look-up, whether to send, end the ID, or look the order up again and when
+// (orderStep: the poll's backoff, pollDelayMs, against the share of the look-up budget each order
+// waiting leaves the others).
 import {
   ISSUED,
   isFinalWithoutCertificate,
@@ -9,6 +10,7 @@ import {
 } from '../certcentral/api.js'
 import { CertCentralError } from '../certcentral/client.js'
 import { formatDuration } from '../input/parse.js'
+import { OPERATIONS, type IdInput, type Operation } from '../operations.js'
 import type { Fate } from '../outcome.js'
 import { lookupSpacingMs } from './pacing.js'
 import { isTransient } from './retry.js'
@@ -21,6 +23,30 @@ export const MAX_POLL_MS = 120_000
 export function pollDelayMs({ check, random }: { check: number; random: number }): number {
   const base = Math.min(MAX_POLL_MS, FIRST_POLL_MS * 2 ** Math.max(0, check - 1))
   return Math.min(MAX_POLL_MS, Math.round(base * (0.9 + 0.2 * random)))
+}
+
+/**
+ * Whether an ID's order is looked up (Order info) before the call: for an order ID only, always
+ * when the call takes its certificate's ID, else (a seal: the order's own ID) only to wait for its
+ * issuance or for issued-within. A certificate ID is called as it is; a file, serial, thumbprint
+ * or common name is found by the look-up chain instead (finding.ts).
+ */
+export function looksUpOrder({
+  idInput,
+  operation,
+  waitSeconds,
+  issuedWithinSeconds
+}: {
+  idInput: IdInput
+  operation: Operation
+  /** wait-for-issuance, in seconds (0: do not wait). */
+  waitSeconds: number
+  /** issued-within, in seconds, when given. */
+  issuedWithinSeconds?: number | undefined
+}): boolean {
+  if (idInput !== 'order-id') return false
+  const { orderTarget } = OPERATIONS[operation]
+  return orderTarget === 'certificate' || waitSeconds > 0 || issuedWithinSeconds !== undefined
 }
 
 export interface OrderStepInput {

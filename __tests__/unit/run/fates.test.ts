@@ -1,15 +1,9 @@
 // The fate rules of fates.ts (fateOf, skipFor), each called directly with one argument object:
 // tables of cases with the exact answer each gives.
 import { describe, expect, it } from 'vitest'
-import { CertCentralError, type FailureKind } from '../../../src/certcentral/client.js'
+import { CertCentralError } from '../../../src/certcentral/client.js'
 import { fateOf, skipFor } from '../../../src/run/fates.js'
-import { keyRefused, notFound, rateLimited } from '../../support/scripted-certcentral.js'
-
-const failure = (
-  kind: FailureKind,
-  status: number | null = null,
-  codes: string[] = []
-): CertCentralError => new CertCentralError({ message: `a ${kind} failure`, kind, status, codes })
+import { failure, keyRefused, notFound, rateLimited } from '../../support/scripted-certcentral.js'
 
 describe('fateOf', () => {
   it.each<[string, { status: number } | CertCentralError, string]>([

@@ -1,22 +1,18 @@
-// The order rules of orders.ts, each called directly with one argument object: tables of cases
-// with the exact answer each gives. How the scheduler sequences them is in scheduler-orders.test.ts.
+// The order rules of orders.ts (looksUpOrder, orderStep, pollDelayMs), each called directly with
+// one argument object: tables of cases with the exact answer each gives. How the scheduler
+// sequences them is in scheduler-orders.test.ts.
 import { describe, expect, it } from 'vitest'
 import { RATE_LIMITS, type OrderInfo } from '../../../src/certcentral/api.js'
-import { CertCentralError, type FailureKind } from '../../../src/certcentral/client.js'
 import {
   FIRST_POLL_MS,
   MAX_POLL_MS,
+  looksUpOrder,
   orderStep,
   pollDelayMs,
   type OrderStepInput
 } from '../../../src/run/orders.js'
-import { notFound } from '../../support/scripted-certcentral.js'
-
-const failure = (
-  kind: FailureKind,
-  status: number | null = null,
-  codes: string[] = []
-): CertCentralError => new CertCentralError({ message: `a ${kind} failure`, kind, status, codes })
+import type { IdInput, Operation } from '../../../src/operations.js'
+import { failure, notFound } from '../../support/scripted-certcentral.js'
 
 describe('the constants the rules use', () => {
   it('keeps their values', () => {
@@ -230,4 +226,33 @@ describe('orderStep', () => {
   ])('waits: %s', (_, more, delayMs) => {
     expect(orderStep(step(more))).toStrictEqual({ step: 'wait', delayMs })
   })
+})
+
+describe('looksUpOrder', () => {
+  const inputs = [
+    'certificate-id',
+    'certificate-file',
+    'serial-number',
+    'thumbprint',
+    'common-name'
+  ]
+  it.each([
+    // [ID input, operation, wait-for-issuance, issued-within, looked up]
+    ['order-id', 'send-certificate', 0, undefined, true],
+    ['order-id', 'send-certificate', 60, 86_400, true],
+    ['order-id', 'email-site-seal', 0, undefined, false],
+    ['order-id', 'email-site-seal', 1, undefined, true],
+    ['order-id', 'email-site-seal', 0, 0, true],
+    ['order-id', 'email-site-seal', 0, 86_400, true],
+    ...inputs.flatMap(input => [
+      [input, 'send-certificate', 60, 86_400, false],
+      [input, 'email-site-seal', 60, 86_400, false],
+      [input, 'send-certificate', 0, undefined, false]
+    ])
+  ] as [IdInput, Operation, number, number | undefined, boolean][])(
+    '%s, %s, wait %s s, issued-within %s: %s',
+    (idInput, operation, waitSeconds, issuedWithinSeconds, expected) => {
+      expect(looksUpOrder({ idInput, operation, waitSeconds, issuedWithinSeconds })).toBe(expected)
+    }
+  )
 })

@@ -1,7 +1,7 @@
 // The retry rules of retry.ts, each called directly with one argument object: tables of cases
 // with the exact answer each gives. How the scheduler sequences them is in scheduler.test.ts.
 import { describe, expect, it } from 'vitest'
-import { CertCentralError, type FailureKind } from '../../../src/certcentral/client.js'
+import { CertCentralError } from '../../../src/certcentral/client.js'
 import {
   BACKOFF_BASE_MS,
   LOOKUP_RETRIES,
@@ -13,13 +13,7 @@ import {
   retryDecision,
   type RetryInput
 } from '../../../src/run/retry.js'
-import { keyRefused, notFound, rateLimited } from '../../support/scripted-certcentral.js'
-
-const failure = (
-  kind: FailureKind,
-  status: number | null = null,
-  codes: string[] = []
-): CertCentralError => new CertCentralError({ message: `a ${kind} failure`, kind, status, codes })
+import { failure, keyRefused, notFound, rateLimited } from '../../support/scripted-certcentral.js'
 
 describe('the constants the rules use', () => {
   it('keeps their values', () => {

@@ -1,7 +1,7 @@
 // The stop rules of stops.ts, each called directly with one argument object: tables of cases with
 // the exact answer each gives. How the scheduler sequences them is in scheduler.test.ts.
 import { describe, expect, it } from 'vitest'
-import { CertCentralError, type FailureKind } from '../../../src/certcentral/client.js'
+import { CertCentralError } from '../../../src/certcentral/client.js'
 import { MAX_POLL_MS } from '../../../src/run/orders.js'
 import {
   NO_HISTORY,
@@ -15,13 +15,7 @@ import {
   type RunStop,
   type StopHistory
 } from '../../../src/run/stops.js'
-import { keyRefused, notFound } from '../../support/scripted-certcentral.js'
-
-const failure = (
-  kind: FailureKind,
-  status: number | null = null,
-  codes: string[] = []
-): CertCentralError => new CertCentralError({ message: `a ${kind} failure`, kind, status, codes })
+import { failure, keyRefused, notFound } from '../../support/scripted-certcentral.js'
 
 describe('the constants the rules use', () => {
   it('keeps their values', () => {
