@@ -21,7 +21,7 @@ import {
 } from './input/plan.js'
 import { InputError, formatDuration } from './input/parse.js'
 import { idCount } from './operations.js'
-import { dryRunOutcome, type RunOutcome } from './outcome.js'
+import type { RunOutcome } from './outcome.js'
 import { publish } from './report/publish.js'
 import {
   buildReport,
@@ -38,11 +38,11 @@ import {
   unexpectedMessage,
   unexpectedReport,
   verdictReport,
-  type DryRunPlan,
   type ReportContext,
   type Visibility
 } from './report/report.js'
 import { realClock, type Clock } from './clock.js'
+import { dryRun } from './run/dry-run.js'
 import { MAX_IN_FLIGHT, runPlan, type RunLog } from './run/scheduler.js'
 import { SHOWN_CHARS, Sanitizer } from './sanitize.js'
 import { Transport, runnerProxyFor, runnerProxyWarning } from './certcentral/transport.js'
@@ -153,7 +153,7 @@ export async function run(clock: Clock = realClock): Promise<void> {
     })
     const client = clientFor(plan, transport, safe, clock)
     const { outcome, planned } = plan.dryRun
-      ? dryRun(plan, client)
+      ? dryRun(plan)
       : {
           outcome: await send(plan, { client, transport, safe, clock, cancel: cancellation.signal })
         }
@@ -294,23 +294,6 @@ function clientFor(
   })
 }
 
-/** A dry run: nothing sent, every ID validated, and the requests each would make. */
-function dryRun(
-  plan: Plan,
-  client: CertCentralClient
-): { outcome: RunOutcome; planned: DryRunPlan } {
-  return {
-    outcome: dryRunOutcome(plan.targets),
-    planned: {
-      requests: plan.targets.map(({ id, known }) => ({
-        id,
-        steps: client.plannedFor(plan.operation, id, { known, looksUp: looksUpOrders(plan) })
-      })),
-      body: plan.body
-    }
-  }
-}
-
 /** Sends: the line saying where to, then the scheduler's run with its live log. */
 async function send(
   plan: Plan,
@@ -349,11 +332,6 @@ async function send(
     client,
     clock
   )
-}
-
-/** Whether an order ID is looked up before a seal: only to wait for it or for issued-within. */
-function looksUpOrders(plan: Plan): boolean {
-  return plan.waitSeconds > 0 || plan.issuedWithinSeconds !== undefined
 }
 
 /** The scheduler's live log: each line sanitized, on one line. */

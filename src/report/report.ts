@@ -4,7 +4,7 @@
 // within GitHub's limits: 10 error annotations a step, 1 MiB of job summary, 1 MB for a job's
 // outputs together (RESULTS_BUDGET).
 import { MAX_RETRY_AFTER_SECONDS } from '../certcentral/api.js'
-import type { PlannedRequest } from '../certcentral/client.js'
+import type { PlannedRequest } from '../run/dry-run.js'
 import { idCount, idNoun, type Detail, type IdInput, type Operation } from '../operations.js'
 import { requestsOf, type Fate, type IdResult, type RunOutcome } from '../outcome.js'
 import { InputError, choiceOf } from '../input/parse.js'
