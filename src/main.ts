@@ -21,7 +21,7 @@ import {
 } from './input/plan.js'
 import { InputError, formatDuration } from './input/parse.js'
 import { idCount } from './operations.js'
-import { dryRunOutcome, type RunOutcome } from './outcome.js'
+import type { RunOutcome } from './outcome.js'
 import { publish } from './report/publish.js'
 import { buildReport, planWarningsReport, verdictReport } from './report/report.js'
 import type { ReportContext } from './report/context.js'
@@ -34,7 +34,6 @@ import {
   shownDetails,
   type Visibility
 } from './report/privacy.js'
-import type { DryRunPlan } from './report/dry-run-log.js'
 import {
   cancelledReport,
   inputProblemsReport,
@@ -43,6 +42,7 @@ import {
   unexpectedReport
 } from './report/failures.js'
 import { realClock, type Clock } from './clock.js'
+import { dryRun } from './run/dry-run.js'
 import { MAX_IN_FLIGHT, runPlan, type RunLog } from './run/scheduler.js'
 import { SHOWN_CHARS, Sanitizer } from './sanitize.js'
 import { runnerProxyFor, runnerProxyWarning } from './certcentral/proxy.js'
@@ -154,7 +154,7 @@ export async function run(clock: Clock = realClock): Promise<void> {
     })
     const client = clientFor(plan, transport, safe, clock)
     const { outcome, planned } = plan.dryRun
-      ? dryRun(plan, client)
+      ? dryRun(plan)
       : {
           outcome: await send(plan, { client, transport, safe, clock, cancel: cancellation.signal })
         }
@@ -295,23 +295,6 @@ function clientFor(
   })
 }
 
-/** A dry run: nothing sent, every ID validated, and the requests each would make. */
-function dryRun(
-  plan: Plan,
-  client: CertCentralClient
-): { outcome: RunOutcome; planned: DryRunPlan } {
-  return {
-    outcome: dryRunOutcome(plan.targets),
-    planned: {
-      requests: plan.targets.map(({ id, known }) => ({
-        id,
-        steps: client.plannedFor(plan.operation, id, { known, looksUp: looksUpOrders(plan) })
-      })),
-      body: plan.body
-    }
-  }
-}
-
 /** Sends: the line saying where to, then the scheduler's run with its live log. */
 async function send(
   plan: Plan,
@@ -350,11 +333,6 @@ async function send(
     client,
     clock
   )
-}
-
-/** Whether an order ID is looked up before a seal: only to wait for it or for issued-within. */
-function looksUpOrders(plan: Plan): boolean {
-  return plan.waitSeconds > 0 || plan.issuedWithinSeconds !== undefined
 }
 
 /** The scheduler's live log: each line sanitized, on one line. */

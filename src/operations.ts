@@ -30,7 +30,7 @@ export const ID_INPUTS = [
 ] as const satisfies readonly InputName[]
 export type IdInput = (typeof ID_INPUTS)[number]
 
-/** The ID inputs that name an issued certificate, found by the look-up chain (decisions.findStep). */
+/** The ID inputs that name an issued certificate, found by the look-up chain (finding.findStep). */
 export const FINDING_INPUTS = [
   'certificate-file',
   'serial-number',

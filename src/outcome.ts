@@ -1,7 +1,7 @@
 // What a run comes to: each ID's fate and result, and why the run stopped early if it did. The
-// scheduler produces it (or dryRunOutcome, for a dry run), the report shows it.
+// scheduler produces it (or run/dry-run.ts's dryRunOutcome, for a dry run), the report shows it.
 
-import type { Known, Target } from './operations.js'
+import type { Known } from './operations.js'
 
 /**
  * Where an ID ended: sent; failed (sending it again unchanged will not help); unsent (stopped or
@@ -66,22 +66,6 @@ export interface RunOutcome {
   stop: { reason: StopReason; id: string | undefined; message: string } | undefined
   /** Seconds DigiCert asked to wait (a usable Retry-After), only when IDs are left unsent for a 429 or 503. */
   retryAfter: number | undefined
-}
-
-/** A dry run's outcome: every ID validated, nothing sent, no request made; what each input tells. */
-export function dryRunOutcome(targets: Target[]): RunOutcome {
-  return {
-    results: targets.map(({ id, known }) => ({
-      id,
-      fate: 'validated',
-      status: null,
-      attempts: 0,
-      lookups: 0,
-      ...knownFields(known)
-    })),
-    stop: undefined,
-    retryAfter: undefined
-  }
 }
 
 /**

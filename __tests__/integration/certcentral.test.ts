@@ -185,42 +185,6 @@ function expectOneSafeLine(text: string): void {
 // ---- pure helpers kept from the old API ----------------------------------------------------------
 
 describe('pure helpers', () => {
-  it('builds the two calls and the look-up, and refuses anything but digits', () => {
-    const { client } = make()
-    expect(client.requestFor('send-certificate', '12')).toEqual({
-      method: 'PUT',
-      url: `${shown}/certificate/12/sendemail`
-    })
-    expect(client.requestFor('email-site-seal', '34')).toEqual({
-      method: 'POST',
-      url: `${shown}/order/certificate/34/site-seal/email-seal`
-    })
-    expect(client.lookupFor('56')).toEqual({
-      method: 'GET',
-      url: `${shown}/order/certificate/56`
-    })
-    for (const id of ['1/../2', '12?x=1', '', ' 12', '12#', '%31']) {
-      expect(() => client.requestFor('send-certificate', id), id).toThrow('refusing')
-      expect(() => client.lookupFor(id), id).toThrow('refusing')
-    }
-  })
-
-  it('plans one call for a certificate ID, and the look-up first for an order ID', () => {
-    expect(make().client.plannedFor('send-certificate', '12')).toEqual([
-      { method: 'PUT', url: `${shown}/certificate/12/sendemail` }
-    ])
-    const byOrder = make({ idInput: 'order-id' }).client
-    expect(byOrder.plannedFor('send-certificate', '34')).toEqual([
-      { method: 'GET', url: `${shown}/order/certificate/34` },
-      { method: 'PUT', url: `${shown}/certificate/{certificate.id}/sendemail` }
-    ])
-    expect(byOrder.plannedFor('email-site-seal', '34')).toEqual([
-      { method: 'GET', url: `${shown}/order/certificate/34` },
-      { method: 'POST', url: `${shown}/order/certificate/34/site-seal/email-seal` }
-    ])
-    expect(() => byOrder.plannedFor('email-site-seal', '3/4')).toThrow('refusing')
-  })
-
   it('knows loopback, and that *.localhost is not', () => {
     for (const host of ['127.0.0.1', '127.255.0.9', 'localhost', 'LOCALHOST', '[::1]']) {
       expect(isLoopbackHost(host), host).toBe(true)
@@ -1431,17 +1395,6 @@ describe('the debug log', () => {
       `GET ${origin}/…/order/certificate/34 attempt 1: HTTP 200`,
       `PUT ${origin}/…/certificate/77/sendemail attempt 1: HTTP 204`
     ])
-    expect(made.client.plannedFor('send-certificate', '34')).toEqual([
-      { method: 'GET', url: `${origin}/…/order/certificate/34` },
-      { method: 'PUT', url: `${origin}/…/certificate/{certificate.id}/sendemail` }
-    ])
-  })
-
-  it('shows a base URL without a path as its origin alone', () => {
-    expect(make({ baseUrl: origin }).client.requestFor('send-certificate', '5')).toEqual({
-      method: 'PUT',
-      url: `${origin}/certificate/5/sendemail`
-    })
   })
 
   it('logs a sanitized Retry-After and never the key', async () => {
@@ -1585,59 +1538,5 @@ describe('the look-ups that find a certificate', () => {
       message:
         "HTTP 200 but the duplicate list of order 8001 carries DigiCert's errors (invalid_filter: Bad filter)"
     })
-  })
-
-  it('plans the chain for the dry run, and a seal by order ID without a look-up', () => {
-    const file = make({ idInput: 'certificate-file' }).client
-    const known = { thumbprint: THUMB, serialNumber: '0A1B', commonName: 'a.example' }
-    expect(
-      file
-        .plannedFor('send-certificate', 'cert.pem', { known })
-        .map(s => `${s.method} ${s.url.slice(shown.length)}`)
-    ).toEqual([
-      `GET /order/certificate/${THUMB}`,
-      'GET /order/certificate/0A1B',
-      'GET /order/certificate?filters[serial_number]=0A1B&offset=0&limit=100',
-      'GET /order/certificate?filters[common_name]=a.example&filters[status]=issued&offset=0&limit=100',
-      'GET /order/certificate/{order.id}/duplicate',
-      'PUT /certificate/{certificate.id}/sendemail'
-    ])
-    const serial = make({ idInput: 'serial-number' }).client
-    expect(
-      serial
-        .plannedFor('send-certificate', '0A1B', { known: { serialNumber: '0A1B' } })
-        .map(s => `${s.method} ${s.url.slice(shown.length)}`)
-    ).toEqual([
-      'GET /order/certificate/0A1B',
-      'GET /order/certificate?filters[serial_number]=0A1B&offset=0&limit=100',
-      'GET /order/certificate/{order.id}/duplicate',
-      'PUT /certificate/{certificate.id}/sendemail'
-    ])
-    const thumb = make({ idInput: 'thumbprint' }).client
-    expect(
-      thumb
-        .plannedFor('email-site-seal', THUMB, { known: { thumbprint: THUMB } })
-        .map(s => s.url.slice(shown.length))
-    ).toEqual([`/order/certificate/${THUMB}`, '/order/certificate/{order.id}/site-seal/email-seal'])
-    const cn = make({ idInput: 'common-name' }).client
-    // a common-name input's last possible look-up: its orders in any status, newest first
-    expect(
-      cn
-        .plannedFor('send-certificate', 'a.example', { known: { commonName: 'a.example' } })
-        .map(s => `${s.method} ${s.url.slice(shown.length)}`)
-    ).toEqual([
-      'GET /order/certificate?filters[common_name]=a.example&filters[status]=issued&offset=0&limit=100',
-      'GET /order/certificate/{order.id}/duplicate',
-      'GET /order/certificate?filters[common_name]=a.example&sort=-date_created&offset=0&limit=100',
-      'PUT /certificate/{certificate.id}/sendemail'
-    ])
-    expect(cn.plannedFor('send-certificate', 'a.example')).toEqual([
-      { method: 'PUT', url: `${shown}/certificate/{certificate.id}/sendemail` }
-    ])
-    const byOrder = make({ idInput: 'order-id' }).client
-    expect(byOrder.plannedFor('email-site-seal', '34', { looksUp: false })).toEqual([
-      { method: 'POST', url: `${shown}/order/certificate/34/site-seal/email-seal` }
-    ])
-    expect(byOrder.plannedFor('send-certificate', '34', { looksUp: false })).toHaveLength(2)
   })
 })

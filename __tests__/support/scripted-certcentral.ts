@@ -4,10 +4,11 @@
 // scripts use, the plans the scheduler tests run, and the result of an ID never attempted.
 import type { OrderQuery } from '../../src/certcentral/api.js'
 import type { CertificateSummary, OrderInfo, OrderList } from '../../src/certcentral/bodies.js'
-import { CertCentralError } from '../../src/certcentral/errors.js'
+import { CertCentralError, type FailureKind } from '../../src/certcentral/errors.js'
 import type { Operation } from '../../src/operations.js'
 import type { IdResult } from '../../src/outcome.js'
-import type { CertCentralPort, RunOptions } from '../../src/run/scheduler.js'
+import type { CertCentralPort } from '../../src/run/port.js'
+import type { RunOptions } from '../../src/run/scheduler.js'
 import type { FakeClock } from './clock.js'
 import { certificateOf } from './standin.js'
 
@@ -244,6 +245,13 @@ function next<A>(answers: A[] | undefined, fallback: A): A {
 }
 
 // ---- What the scripts answer ----------------------------------------------------------------
+
+/** A failure of this kind, status and codes, for the rules' tables: its message names its kind. */
+export const failure = (
+  kind: FailureKind,
+  status: number | null = null,
+  codes: string[] = []
+): CertCentralError => new CertCentralError({ message: `a ${kind} failure`, kind, status, codes })
 
 export const rateLimited = (retryAfter?: number): CertCentralError =>
   new CertCentralError({

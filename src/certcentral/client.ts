@@ -4,7 +4,6 @@
 // to show and carries DigiCert's codes and a hint.
 import {
   API_KEY_HEADER,
-  anyStatusQuery,
   digits,
   duplicatesPath,
   orderInfoPath,
@@ -21,22 +20,10 @@ import {
   type OrderInfo,
   type OrderList
 } from './bodies.js'
-import {
-  OPERATIONS,
-  isFindingInput,
-  type IdInput,
-  type Known,
-  type Operation
-} from '../operations.js'
+import { OPERATIONS, type IdInput, type Operation } from '../operations.js'
 import { SHOWN_CHARS, type Sanitizer } from '../sanitize.js'
 import { realClock, type Clock } from '../clock.js'
 import type { RawResponse, Transport } from './transport.js'
-
-/** A request as shown (dry run, summary): `url` is the base URL as shownBase shows it, then the path. */
-export interface PlannedRequest {
-  method: string
-  url: string
-}
 
 /** A request to make: its path below the base URL. */
 interface Request {
@@ -74,63 +61,6 @@ export class CertCentralClient {
     this.base = shownBase({ baseUrl: options.baseUrl })
   }
 
-  /** The method and shown URL of an operation's call for the ID it takes. */
-  requestFor(operation: Operation, id: string): PlannedRequest {
-    return this.shown(this.callOf(operation, id))
-  }
-
-  /**
-   * The requests one ID takes, for the dry run: a certificate ID the call alone; an order ID its
-   * look-up first (none for a seal without a wait or issued-within); a file, serial, thumbprint or
-   * common name the look-ups of the chain that may find it (decisions.findStep), then the call.
-   */
-  plannedFor(
-    operation: Operation,
-    id: string,
-    { known = {}, looksUp = true }: { known?: Known; looksUp?: boolean } = {}
-  ): PlannedRequest[] {
-    const { idInput } = this.options
-    if (idInput === 'certificate-id') return [this.requestFor(operation, id)]
-    const spec = OPERATIONS[operation]
-    const placeholder = (name: string): PlannedRequest =>
-      this.shown({ method: spec.method, path: spec.path.replace('{id}', name) })
-    if (isFindingInput(idInput)) {
-      const target = spec.orderTarget === 'order' ? '{order.id}' : '{certificate.id}'
-      return [...this.findingLookups(known), placeholder(target)]
-    }
-    if (spec.orderTarget === 'order' && !looksUp) return [this.requestFor(operation, id)]
-    const call =
-      spec.orderTarget === 'order'
-        ? this.requestFor(operation, id)
-        : placeholder('{certificate.id}')
-    return [this.lookupFor(id), call]
-  }
-
-  /** The look-ups the chain may make for what is known, in order, for the dry run. */
-  private findingLookups(known: Known): PlannedRequest[] {
-    const get = (path: string): PlannedRequest => this.shown({ method: 'GET', path })
-    const steps: PlannedRequest[] = []
-    const { thumbprint, serialNumber, commonName } = known
-    if (thumbprint !== undefined) steps.push(this.lookupFor(thumbprint))
-    if (serialNumber !== undefined) {
-      steps.push(this.lookupFor(serialNumber))
-      steps.push(get(orderListPath({ filter: 'serial_number', value: serialNumber, offset: 0 })))
-    }
-    if (commonName !== undefined)
-      steps.push(get(orderListPath({ filter: 'common_name', value: commonName, offset: 0 })))
-    if (serialNumber !== undefined || commonName !== undefined)
-      steps.push(get('/order/certificate/{order.id}/duplicate'))
-    // A common-name input with no issued certificate: is an order of it still waiting for one?
-    if (commonName !== undefined && this.options.idInput === 'common-name')
-      steps.push(get(orderListPath(anyStatusQuery(commonName))))
-    return steps
-  }
-
-  /** The Order info look-up of an order, or of an order by its primary's thumbprint or serial, as shown. */
-  lookupFor(key: string): PlannedRequest {
-    return this.shown(this.lookupOf(key))
-  }
-
   private callOf(operation: Operation, id: string): Request {
     const spec = OPERATIONS[operation]
     return { method: spec.method, path: spec.path.replace('{id}', digits(id)) }
@@ -138,10 +68,6 @@ export class CertCentralClient {
 
   private lookupOf(key: string): Request {
     return { method: 'GET', path: orderInfoPath(key) }
-  }
-
-  private shown({ method, path }: Request): PlannedRequest {
-    return { method, url: this.base + path }
   }
 
   /** One page of the order list. */

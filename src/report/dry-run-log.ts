@@ -1,6 +1,6 @@
 // The dry run's log: what is validated, the headers every request carries, the body once (as
 // summary-details shows it), then the requests each ID would make. Pure.
-import type { PlannedRequest } from '../certcentral/client.js'
+import type { PlannedRequest } from '../run/dry-run.js'
 import { idCount, type IdInput } from '../operations.js'
 import { shownJson } from './privacy.js'
 

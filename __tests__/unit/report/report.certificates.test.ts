@@ -2,7 +2,8 @@
 // the new `results` fields, skipped-ids, a verdict that takes skipped as fine, the summary's
 // counts, serial column and outcome text, and a dry run of files showing what each holds.
 import { describe, expect, it } from 'vitest'
-import { dryRunOutcome, type IdResult } from '../../../src/outcome.js'
+import type { IdResult } from '../../../src/outcome.js'
+import { dryRunOutcome } from '../../../src/run/dry-run.js'
 import { buildReport } from '../../../src/report/report.js'
 import type { ReportContext } from '../../../src/report/context.js'
 import { resultEntry } from '../../../src/report/results.js'

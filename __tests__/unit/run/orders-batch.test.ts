@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { RATE_LIMITS } from '../../../src/certcentral/api.js'
-import { MAX_POLL_MS } from '../../../src/run/decisions.js'
+import { MAX_POLL_MS } from '../../../src/run/orders.js'
 import { runPlan } from '../../../src/run/scheduler.js'
 import { FakeClock } from '../../support/clock.js'
 import { ScriptedApi, byOrder, type Call } from '../../support/scripted-certcentral.js'

@@ -4,7 +4,7 @@
 // issued-within skipping each kind of input, and a seal by order ID as one request.
 import { describe, expect, it } from 'vitest'
 import type { OrderInfo } from '../../../src/certcentral/bodies.js'
-import { NOT_FOUND } from '../../../src/run/decisions.js'
+import { NOT_FOUND } from '../../../src/run/finding.js'
 import type { Known, Target } from '../../../src/operations.js'
 import { runPlan, type RunOptions } from '../../../src/run/scheduler.js'
 import { FakeClock, recordLog } from '../../support/clock.js'

@@ -1,13 +1,15 @@
 // The scheduler with order IDs on the shared virtual clock, against a scripted CertCentral: each
 // order looked up until it is issued and then sent, re-checks in time, look-ups' share of the
 // slots and of the rate windows, what a look-up leaves in the result, and the waiting lines in the
-// log. The order step itself (send, end or wait, and how long) is in decisions.test.ts. Every time
+// log. The order step itself (send, end or wait, and how long) is in orders.test.ts. Every time
 // below is virtual milliseconds.
 import { describe, expect, it } from 'vitest'
 import { RATE_LIMITS } from '../../../src/certcentral/api.js'
 import { CertCentralError } from '../../../src/certcentral/errors.js'
-import { MAX_POLL_MS, RATE_MARGIN_MS } from '../../../src/run/decisions.js'
-import { MAX_IN_FLIGHT, WAITING_LOG_MS, runPlan } from '../../../src/run/scheduler.js'
+import { MAX_POLL_MS } from '../../../src/run/orders.js'
+import { RATE_MARGIN_MS } from '../../../src/run/pacing.js'
+import { MAX_IN_FLIGHT, runPlan } from '../../../src/run/scheduler.js'
+import { WAITING_LOG_MS } from '../../../src/run/waiting-orders.js'
 import { FakeClock, gaps, recordLog, tightest } from '../../support/clock.js'
 import {
   BODY,

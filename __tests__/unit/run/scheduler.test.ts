@@ -1,14 +1,15 @@
 // The scheduler on the shared virtual clock, against a scripted CertCentral: how it sequences the
-// rules of decisions.ts for certificate IDs. Which requests go when, how many at once, pacing in
-// time, 429 pauses shared across requests, a refused key, cancellation, and the log. Orders
-// waiting to be issued are in scheduler-orders.test.ts; the rules themselves, one by one, in
-// decisions.test.ts. Every time below is virtual milliseconds.
+// rules (pacing, retry, fates, stops) for certificate IDs. Which requests go when, how many at
+// once, pacing in time, 429 pauses shared across requests, a refused key, cancellation, and the
+// log. Orders waiting to be issued are in scheduler-orders.test.ts; the rules themselves, one by
+// one, in pacing.test.ts, retry.test.ts, fates.test.ts and stops.test.ts. Every time below is
+// virtual milliseconds.
 import { getEventListeners } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import { RATE_LIMITS, type RateWindow } from '../../../src/certcentral/api.js'
 import { CertCentralError } from '../../../src/certcentral/errors.js'
 import { realClock } from '../../../src/clock.js'
-import { RATE_MARGIN_MS } from '../../../src/run/decisions.js'
+import { RATE_MARGIN_MS } from '../../../src/run/pacing.js'
 import { MAX_IN_FLIGHT, runPlan } from '../../../src/run/scheduler.js'
 import { FakeClock, abortAt, gaps, recordLog, tightest } from '../../support/clock.js'
 import {

@@ -3,8 +3,8 @@
 // what pacing says in the log. Every time below is virtual milliseconds.
 import { describe, expect, it } from 'vitest'
 import { RATE_LIMITS } from '../../../src/certcentral/api.js'
-import { RATE_MARGIN_MS } from '../../../src/run/decisions.js'
-import { Pacer, Slots, describeLimits, seconds } from '../../../src/run/pacer.js'
+import { RATE_MARGIN_MS } from '../../../src/run/pacing.js'
+import { Pacer, Slots, describeLimits, seconds } from '../../../src/run/gates.js'
 import { FakeClock, abortAt, recordLog, tightest } from '../../support/clock.js'
 
 describe('Pacer', () => {

@@ -1,9 +1,10 @@
-// The scheduler's two gates: Pacer (when the next request may start under DigiCert's rate limits
-// and after a 429) and Slots (how many requests may be in flight). Both only keep the books and
-// wait; how long to wait is decided by pacingDelayMs and lookupShare in decisions.ts.
+// The run's two gates: Pacer (when the next request may start under DigiCert's rate limits and
+// after a 429) and Slots (how many requests may be in flight). Both only keep the books and wait;
+// how long to wait is decided by pacingDelayMs and lookupShare in pacing.ts.
 import type { RateWindow } from '../certcentral/api.js'
 import type { Clock } from '../clock.js'
-import { RATE_MARGIN_MS, lookupShare, pacingDelayMs, type RequestKind } from './decisions.js'
+import { RATE_MARGIN_MS, lookupShare, pacingDelayMs } from './pacing.js'
+import type { RequestKind } from './port.js'
 
 /** Where the pacer says that it holds requests back. */
 export interface PacingLog {

@@ -1,20 +1,23 @@
-// The look-up chain as pure steps (findStep), how its answers accumulate (withFindAnswer), the
-// newest certificate of a common name (pickNewest), and issued-within (skipFor), with exact values.
+// The look-up chain as pure steps: its links (chainLinks), the steps findStep names from them, how
+// the answers accumulate (withFindAnswer), and the newest certificate of a common name
+// (pickNewest), with exact values.
 import { describe, expect, it } from 'vitest'
 import type { OrderInfo, OrderSummary } from '../../../src/certcentral/bodies.js'
 import { CertCentralError } from '../../../src/certcentral/errors.js'
 import {
   NOT_FOUND,
   NO_ANSWERS,
+  chainLinks,
   findStep,
   isMiss,
   pickNewest,
-  skipFor,
+  pickOf,
   withFindAnswer,
   type FindAnswers,
   type FindInput,
+  type FindStep,
   type Found
-} from '../../../src/run/decisions.js'
+} from '../../../src/run/finding.js'
 import type { Known } from '../../../src/operations.js'
 import { certificate, page } from '../../support/scripted-certcentral.js'
 
@@ -973,17 +976,72 @@ describe('withFindAnswer', () => {
   })
 })
 
-describe('skipFor', () => {
-  it('skips a certificate issued longer ago than issued-within, saying when', () => {
-    expect(skipFor({ issued: '2026-05-30T23:59:59Z', seconds: 86_400, now: NOW })).toBe(
-      'issued on 2026-05-30, longer ago than issued-within (1 d): skipped, not sent'
-    )
+describe('chainLinks: the one definition of the chain', () => {
+  const bySerial = { filter: 'serial_number', value: SERIAL, offset: 0 } as const
+  const byName = (value: string) => ({ filter: 'common_name', value, offset: 0 }) as const
+
+  it('to match: Order info by thumbprint, then by serial, the list by serial, the issued orders by name', () => {
+    expect(chainLinks({ known: file, pick: 'match' })).toEqual([
+      { link: 'order-info', as: 'thumbprint', key: THUMB },
+      { link: 'order-info', as: 'serial', key: SERIAL },
+      { link: 'orders', query: bySerial },
+      { link: 'orders', query: byName('shop.example.com') }
+    ])
+    expect(chainLinks({ known: { thumbprint: THUMB }, pick: 'match' })).toEqual([
+      { link: 'order-info', as: 'thumbprint', key: THUMB }
+    ])
+    expect(chainLinks({ known: { serialNumber: SERIAL }, pick: 'match' })).toEqual([
+      { link: 'order-info', as: 'serial', key: SERIAL },
+      { link: 'orders', query: bySerial }
+    ])
+    expect(chainLinks({ known: { commonName: 'a.example' }, pick: 'match' })).toEqual([
+      { link: 'orders', query: byName('a.example') }
+    ])
+    expect(chainLinks({ known: {}, pick: 'match' })).toEqual([])
   })
 
-  it('not one issued within it (the bound included), nor without a limit or a usable date', () => {
-    expect(skipFor({ issued: '2026-05-31T00:00:00Z', seconds: 86_400, now: NOW })).toBeUndefined()
-    expect(skipFor({ issued: '2026-01-01', seconds: undefined, now: NOW })).toBeUndefined()
-    expect(skipFor({ issued: undefined, seconds: 60, now: NOW })).toBeUndefined()
-    expect(skipFor({ issued: 'yesterday', seconds: 60, now: NOW })).toBeUndefined()
+  it('the newest of a common name: its issued orders, then its orders in any status', () => {
+    const links = [
+      { link: 'orders', query: byName('Shop.example.com') },
+      { link: 'any-status', query: { ...byName('Shop.example.com'), anyStatus: true } }
+    ]
+    expect(chainLinks({ known: { commonName: 'Shop.example.com' }, pick: 'newest' })).toEqual(links)
+    const all = { thumbprint: THUMB, serialNumber: SERIAL, commonName: 'Shop.example.com' }
+    expect(chainLinks({ known: all, pick: 'newest' })).toEqual(links)
+    expect(chainLinks({ known: {}, pick: 'newest' })).toEqual([])
+  })
+
+  it('findStep asks the links in their order, each until it is answered', () => {
+    const cases: [Known, FindInput['pick']][] = [
+      [file, 'match'],
+      [{ thumbprint: THUMB }, 'match'],
+      [{ serialNumber: SERIAL, commonName: 'a.example' }, 'match'],
+      [{ commonName: 'a.example' }, 'newest']
+    ]
+    for (const [known, pick] of cases) {
+      const asked: FindStep[] = []
+      let answers = NO_ANSWERS
+      for (;;) {
+        const next = findStep({ known, pick, answers, now: NOW })
+        if (next.step !== 'lookup' && next.step !== 'list') break
+        asked.push(next)
+        answers = withFindAnswer({ answers, step: next, answer: null })
+      }
+      expect(asked).toEqual(
+        chainLinks({ known, pick }).map(link =>
+          link.link === 'order-info'
+            ? { step: 'lookup', key: link.key, as: link.as }
+            : { step: 'list', query: link.query }
+        )
+      )
+    }
+  })
+})
+
+describe('pickOf', () => {
+  it('the newest for a common name, the match for any other input', () => {
+    expect(pickOf({ idInput: 'common-name' })).toBe('newest')
+    for (const idInput of ['certificate-file', 'serial-number', 'thumbprint'] as const)
+      expect(pickOf({ idInput }), idInput).toBe('match')
   })
 })

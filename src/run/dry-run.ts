@@ -1,0 +1,114 @@
+// The dry run: nothing is sent. Every ID is validated (dryRunOutcome), and the requests each would
+// make are listed (plannedRequests) from the rules the run itself follows: looksUpOrder (orders.ts:
+// whether an order ID's order is looked up before the call) and chainLinks (finding.ts: the
+// look-up chain's links for what is known). Every URL is built by the pure path builders of
+// certcentral/api.ts, below the base URL as shownBase shows it.
+import { digits, orderInfoPath, orderListPath, shownBase } from '../certcentral/api.js'
+import {
+  OPERATIONS,
+  isFindingInput,
+  type IdInput,
+  type Operation,
+  type Target
+} from '../operations.js'
+import { knownFields, type RunOutcome } from '../outcome.js'
+import { chainLinks, pickOf, type ChainLink } from './finding.js'
+import { looksUpOrder } from './orders.js'
+
+/** A request as shown (dry run, summary): `url` is the base URL as shownBase shows it, then the path. */
+export interface PlannedRequest {
+  method: string
+  url: string
+}
+
+/** What the dry run lists the requests from: the plan's operation, IDs, base URL and waits. */
+export interface RequestsPlan {
+  baseUrl: string
+  operation: Operation
+  idInput: IdInput
+  /** wait-for-issuance, in seconds. */
+  waitSeconds: number
+  /** issued-within, in seconds, when given. */
+  issuedWithinSeconds?: number | undefined
+}
+
+/** A dry run of a plan: its outcome, the requests each ID would make, the body of each call. */
+export function dryRun(plan: RequestsPlan & { targets: Target[]; body: object | undefined }): {
+  outcome: RunOutcome
+  planned: { requests: { id: string; steps: PlannedRequest[] }[]; body: object | undefined }
+} {
+  const base = shownBase({ baseUrl: plan.baseUrl })
+  return {
+    outcome: dryRunOutcome(plan.targets),
+    planned: {
+      requests: plan.targets.map(target => ({ id: target.id, steps: stepsOf(plan, target, base) })),
+      body: plan.body
+    }
+  }
+}
+
+/** A dry run's outcome: every ID validated, nothing sent, no request made; what each input tells. */
+export function dryRunOutcome(targets: Target[]): RunOutcome {
+  return {
+    results: targets.map(({ id, known }) => ({
+      id,
+      fate: 'validated',
+      status: null,
+      attempts: 0,
+      lookups: 0,
+      ...knownFields(known)
+    })),
+    stop: undefined,
+    retryAfter: undefined
+  }
+}
+
+/**
+ * The requests one ID would make, in order: a certificate ID the call alone; an order ID its
+ * look-up first when looksUpOrder says so; a file, serial, thumbprint or common name the look-ups
+ * of the chain that may find it (chainLinks), then the call. What a request takes that only an
+ * answer tells is shown as a placeholder: `{certificate.id}`, `{order.id}`.
+ */
+export function plannedRequests({
+  plan,
+  target
+}: {
+  plan: RequestsPlan
+  target: Target
+}): PlannedRequest[] {
+  return stepsOf(plan, target, shownBase({ baseUrl: plan.baseUrl }))
+}
+
+function stepsOf(plan: RequestsPlan, { id, known }: Target, base: string): PlannedRequest[] {
+  const { operation, idInput } = plan
+  const spec = OPERATIONS[operation]
+  const shown = (method: string, path: string): PlannedRequest => ({ method, url: base + path })
+  const call = (to: string): PlannedRequest => shown(spec.method, spec.path.replace('{id}', to))
+  if (isFindingInput(idInput)) {
+    const links = chainLinks({ known, pick: pickOf({ idInput }) })
+    const lookups = listedOnce(links.flatMap(linkPaths)).map(path => shown('GET', path))
+    return [...lookups, call(spec.orderTarget === 'order' ? '{order.id}' : '{certificate.id}')]
+  }
+  if (!looksUpOrder(plan)) return [call(digits(id))]
+  const after = call(spec.orderTarget === 'order' ? digits(id) : '{certificate.id}')
+  return [shown('GET', orderInfoPath(id)), after]
+}
+
+/** An order's duplicate list, as listed: the order is known only once the chain lists it. */
+const DUPLICATES_OF_LISTED = '/order/certificate/{order.id}/duplicate'
+
+/**
+ * The GETs a link of the chain may make, as the dry run lists them: an Order info, or the first
+ * page of an order list and, after an `orders` list, the duplicate lists of the orders listed
+ * (the Order info of a listed order, which the newest may need, is not listed).
+ */
+function linkPaths(link: ChainLink): string[] {
+  if (link.link === 'order-info') return [orderInfoPath(link.key)]
+  if (link.link === 'any-status') return [orderListPath(link.query)]
+  return [orderListPath(link.query), DUPLICATES_OF_LISTED]
+}
+
+/** The duplicate lists once, at their last place: after the last order list. */
+function listedOnce(paths: string[]): string[] {
+  return paths.filter((path, i) => path !== DUPLICATES_OF_LISTED || paths.lastIndexOf(path) === i)
+}

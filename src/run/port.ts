@@ -1,0 +1,38 @@
+// What the run needs of CertCentral (CertCentralPort): the operation's call, and the look-ups of
+// an order and of the look-up chain. CertCentralClient (certcentral/client.ts) is the real one;
+// the tests' ScriptedApi answers from a script.
+import type { CertificateSummary, OrderInfo, OrderList } from '../certcentral/bodies.js'
+import type { OrderQuery } from '../certcentral/api.js'
+import type { Operation } from '../operations.js'
+
+/** The two kinds of request: an operation's call (a send) and an Order info look-up. */
+export type RequestKind = 'send' | 'lookup'
+
+/** The CertCentral port: what the runner needs of CertCentral, the operation's call and the Order info look-up. */
+export interface CertCentralPort {
+  call(
+    operation: Operation,
+    id: string,
+    body: object | undefined,
+    attempt: number,
+    cancel?: AbortSignal
+  ): Promise<{ status: number }>
+  /** Order info by order ID, or by the upper-case thumbprint or serial of an order's primary. */
+  lookup(
+    orderId: string,
+    attempt: number,
+    cancel?: AbortSignal
+  ): Promise<{ status: number; order: OrderInfo }>
+  /** One page of the order list. */
+  listOrders(
+    query: OrderQuery,
+    attempt: number,
+    cancel?: AbortSignal
+  ): Promise<{ status: number; list: OrderList }>
+  /** An order's duplicate certificates. */
+  duplicates(
+    orderId: string,
+    attempt: number,
+    cancel?: AbortSignal
+  ): Promise<{ status: number; certificates: CertificateSummary[] }>
+}
