@@ -2,24 +2,19 @@
 // environment: inputs, the key's masking, signals, and the wiring of transport, client, scheduler,
 // report and publishing.
 import * as core from '@actions/core'
-import { readFileSync } from 'node:fs'
 import pkg from '../package.json' with { type: 'json' }
-import { ACTION_INPUTS, type InputName } from './action-inputs.js'
-import {
-  MatchingCancelled,
-  readCertificateFiles,
-  type FileReading
-} from './input/certificate-file.js'
+import { MatchingCancelled } from './input/certificate-file.js'
 import { secretPathOf, shownBase } from './certcentral/api.js'
 import { CertCentralClient } from './certcentral/client.js'
-import {
-  certificateFilePatterns,
-  parsePlan,
-  withDefaults,
-  type Plan,
-  type RawInputs
-} from './input/plan.js'
+import { parsePlan, type Plan } from './input/plan.js'
 import { InputError, formatDuration } from './input/parse.js'
+import {
+  certificateFiles,
+  detailsContext,
+  inputVariableNames,
+  readInputs,
+  secretLines
+} from './input/read.js'
 import { idCount } from './operations.js'
 import { dryRunOutcome, type RunOutcome } from './outcome.js'
 import { publish } from './report/publish.js'
@@ -27,10 +22,7 @@ import {
   buildReport,
   cancelledReport,
   detailsShown,
-  givenSummaryDetails,
   inputProblemsReport,
-  ioReason,
-  repositoryVisibility,
   shownBody,
   shownJson,
   shownDetails,
@@ -39,8 +31,7 @@ import {
   unexpectedReport,
   verdictReport,
   type DryRunPlan,
-  type ReportContext,
-  type Visibility
+  type ReportContext
 } from './report/report.js'
 import { realClock, type Clock } from './clock.js'
 import { MAX_IN_FLIGHT, runPlan, type RunLog } from './run/scheduler.js'
@@ -48,53 +39,6 @@ import { SHOWN_CHARS, Sanitizer } from './sanitize.js'
 import { Transport, runnerProxyFor, runnerProxyWarning } from './certcentral/transport.js'
 
 export const USER_AGENT = `${pkg.name}/${pkg.version} (GitHub Action; node ${process.version})`
-
-/** Each non-blank line of a secret, trimmed and as given: setSecret masks one line. */
-export function secretLines(value: string): string[] {
-  const lines = new Set<string>()
-  for (const line of value.split(/\r?\n|\r/)) {
-    const trimmed = line.trim()
-    // A line without surrounding whitespace is its trimmed self: the set keeps it once.
-    if (trimmed !== '') lines.add(trimmed).add(line)
-  }
-  return [...lines]
-}
-
-/** Reads every input of action.yml, the key first and masked before anything can be logged. */
-export function readInputs(): RawInputs {
-  const given = core.getInput('api-key', { trimWhitespace: false })
-  // Whitespace only counts as empty: the environment variable is used then.
-  const apiKey = given.trim() !== '' ? given : (process.env.DIGICERT_API_KEY ?? '')
-  for (const line of secretLines(apiKey)) core.setSecret(line)
-  const raw: Partial<Record<InputName, string>> = { 'api-key': apiKey }
-  for (const name of Object.keys(ACTION_INPUTS) as InputName[]) {
-    if (name !== 'api-key') raw[name] = core.getInput(name, { trimWhitespace: false })
-  }
-  return withDefaults(raw)
-}
-
-/** The names of the INPUT_ variables in the step's environment, never their values. */
-export function inputVariableNames(env: NodeJS.ProcessEnv = process.env): string[] {
-  return Object.keys(env).filter(name => name.startsWith('INPUT_'))
-}
-
-/**
- * certificate-file's files, read before the plan (parsePlan stays pure and synchronous), the walk
- * cancelled by `signal`; none when certificate-file is not given.
- */
-async function certificateFiles(inputs: RawInputs, signal: AbortSignal): Promise<FileReading[]> {
-  const patterns = certificateFilePatterns(inputs)
-  if (patterns.length === 0) return []
-  const base = workspace()
-  core.debug(`certificate-file: matching the patterns under ${base}`)
-  return readCertificateFiles(patterns, base, { signal })
-}
-
-/** Where relative certificate-file patterns start: GITHUB_WORKSPACE, else the working directory. */
-export function workspace(): string {
-  const given = process.env.GITHUB_WORKSPACE ?? ''
-  return given.trim() === '' ? process.cwd() : given
-}
 
 /**
  * The plan as the debug log shows it: everything but the key (and the targets, which repeat the
@@ -217,23 +161,6 @@ export function cancelOnSignals(warn: (message: string) => void): {
   }
 }
 
-/**
- * summary-details as given (givenSummaryDetails: an invalid value counts as counts), and the
- * repository's visibility when it is auto, with the event file's warning: the event file is read
- * for nothing else. Known before the plan, so that input problems show recipients as the summary
- * would.
- */
-function detailsContext(
-  given: string
-): Pick<ReportContext, 'summaryDetails' | 'visibility' | 'warnings'> {
-  const summaryDetails = givenSummaryDetails(given)
-  const { visibility, warnings } =
-    summaryDetails === 'auto'
-      ? eventVisibility(process.env.GITHUB_EVENT_PATH)
-      : { visibility: 'unknown' as const, warnings: [] }
-  return { summaryDetails, visibility, warnings }
-}
-
 /** What the report shows of the plan (never the key), with what summary-details came to. */
 function reportContext(
   plan: Plan,
@@ -248,31 +175,6 @@ function reportContext(
     warnings: [...plan.warnings, ...shownAs.warnings],
     summaryDetails,
     visibility: shownAs.visibility
-  }
-}
-
-/**
- * The repository's visibility from the workflow event file (GITHUB_EVENT_PATH): unknown, without
- * a word, when the runner names none; unknown with one warning when it cannot be read or parsed.
- * Nothing else depends on the file: the run's link is built from the runner's variables.
- */
-export function eventVisibility(path: string | undefined): {
-  visibility: Visibility
-  warnings: string[]
-} {
-  if (!path) return { visibility: 'unknown', warnings: [] }
-  try {
-    return {
-      visibility: repositoryVisibility(JSON.parse(readFileSync(path, 'utf8'))),
-      warnings: []
-    }
-  } catch (error) {
-    return {
-      visibility: 'unknown',
-      warnings: [
-        `the event file (GITHUB_EVENT_PATH) could not be read (${ioReason(error)}): the repository is taken as public, so the job summary shows recipients and the message by count (summary-details: full shows them)`
-      ]
-    }
   }
 }
 

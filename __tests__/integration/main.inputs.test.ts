@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { inputVariableNames, run } from '../../src/main.js'
+import { run } from '../../src/main.js'
 import { startStandIn } from '../../standin/certcentral-standin.js'
 import { parseOutputFile } from '../../standin/run-action.js'
 import { tempDir, type TempDir } from '../support/certificates.js'
@@ -60,25 +60,6 @@ const EMPTY_OUTPUTS = {
   'skipped-ids': '',
   'retry-after': ''
 }
-
-describe('inputVariableNames', () => {
-  it('names the INPUT_ variables, never their values, in the order of the environment', () => {
-    expect(
-      inputVariableNames({
-        'INPUT_ISSUED-WITHIN': '1d',
-        PATH: '/bin',
-        input_lower: 'x',
-        INPUT_FOO: 'secret value',
-        INPUT: ''
-      })
-    ).toEqual(['INPUT_ISSUED-WITHIN', 'INPUT_FOO'])
-  })
-
-  it("reads the process's environment by default", () => {
-    vi.stubEnv('INPUT_SOMETHING-ELSE', 'x')
-    expect(inputVariableNames()).toContain('INPUT_SOMETHING-ELSE')
-  })
-})
 
 describe('run() with INPUT_ variables', () => {
   it('refuses a misspelled input before any request, naming the input meant', async () => {
