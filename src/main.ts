@@ -1,12 +1,13 @@
-// Inputs → plan → run (or dry run) → report → publish. The one place that talks to the runner's
-// environment: inputs, the key's masking, signals, and the wiring of transport, client, scheduler,
-// report and publishing.
+// Inputs → plan → run (or dry run) → report → publish: run() wires the stages, each in its folder
+// (src/input, src/run, src/certcentral, src/report), and publishes what a failed stage leaves. Here
+// too: the signals that cancel a run, the transport and client built for the plan, the run's live
+// log. The step's environment is read in src/input/read.ts.
 import * as core from '@actions/core'
 import pkg from '../package.json' with { type: 'json' }
 import { MatchingCancelled } from './input/certificate-file.js'
 import { secretPathOf, shownBase } from './certcentral/api.js'
 import { CertCentralClient } from './certcentral/client.js'
-import { parsePlan, type Plan } from './input/plan.js'
+import { parsePlan, type Plan, type RawInputs } from './input/plan.js'
 import { InputError, formatDuration } from './input/parse.js'
 import {
   certificateFiles,
@@ -62,15 +63,14 @@ function describePlan(plan: Plan, context: ReportContext): string {
   })
 }
 
+/**
+ * The step: its inputs (the key masked first), the plan, the run or the dry run, the report, each
+ * published as it comes; a stage that fails publishes what it leaves (publishFailure).
+ */
 export async function run(clock: Clock = realClock): Promise<void> {
   const inputs = readInputs()
   const shownAs = detailsContext(inputs['summary-details'])
-  // The key, and a path of api-url (a gateway's token) wherever a server echoes it; every address
-  // as `…@domain` where recipients are shown by count, input problems included.
-  const safe = new Sanitizer(
-    [...secretLines(inputs['api-key']), ...secretPathOf({ apiUrl: inputs['api-url'] })],
-    { shown: detailsShown(shownAs) }
-  )
+  const safe = sanitizerFor(inputs, shownAs)
   const cancellation = cancelOnSignals(message => core.warning(message))
   let transport: Transport | undefined
   // The IDs to report unsent should the run fail before it has an outcome. Once it has one, none:
@@ -78,23 +78,12 @@ export async function run(clock: Clock = realClock): Promise<void> {
   // step send them twice).
   let unsentOnFailure: string[] | undefined = []
   try {
-    const plan = parsePlan(inputs, {
-      proxyFor: runnerProxyFor,
-      certificateFiles: await certificateFiles(inputs, cancellation.signal),
-      inputVariables: inputVariableNames(),
-      wallNow: () => clock.wallNow()
-    })
+    const plan = await planOf(inputs, cancellation.signal, clock)
     unsentOnFailure = plan.ids
     const context = reportContext(plan, shownAs)
     core.debug(`plan: ${describePlan(plan, context)}`)
     await publish(planWarningsReport(context))
-    const proxyWarning = runnerProxyWarning(new URL(plan.baseUrl))
-    if (proxyWarning) core.warning(proxyWarning)
-    transport = new Transport({
-      timeoutMs: plan.timeoutMs,
-      userAgent: USER_AGENT,
-      maxSockets: MAX_IN_FLIGHT
-    })
+    transport = transportFor(plan)
     const client = clientFor(plan, transport, safe, clock)
     const { outcome, planned } = plan.dryRun
       ? dryRun(plan, client)
@@ -112,10 +101,49 @@ export async function run(clock: Clock = realClock): Promise<void> {
 }
 
 /**
+ * Everything the step shows passes through this one: the key, and a path of api-url (a gateway's
+ * token) wherever a server echoes it, redacted; every address as `…@domain` where recipients are
+ * shown by count (summary-details as read before the plan), input problems included.
+ */
+function sanitizerFor(
+  inputs: RawInputs,
+  shownAs: Pick<ReportContext, 'summaryDetails' | 'visibility'>
+): Sanitizer {
+  return new Sanitizer(
+    [...secretLines(inputs['api-key']), ...secretPathOf({ apiUrl: inputs['api-url'] })],
+    { shown: detailsShown(shownAs) }
+  )
+}
+
+/**
+ * The plan, with what it needs of the environment: certificate-file's files (the walk cancelled by
+ * `signal`), the names of the INPUT_ variables, the runner's proxies and the clock's wall time.
+ */
+async function planOf(inputs: RawInputs, signal: AbortSignal, clock: Clock): Promise<Plan> {
+  return parsePlan(inputs, {
+    proxyFor: runnerProxyFor,
+    certificateFiles: await certificateFiles(inputs, signal),
+    inputVariables: inputVariableNames(),
+    wallNow: () => clock.wallNow()
+  })
+}
+
+/** The transport for the plan's requests, after the warning about the runner's proxy, if any. */
+function transportFor(plan: Plan): Transport {
+  const proxyWarning = runnerProxyWarning(new URL(plan.baseUrl))
+  if (proxyWarning) core.warning(proxyWarning)
+  return new Transport({
+    timeoutMs: plan.timeoutMs,
+    userAgent: USER_AGENT,
+    maxSockets: MAX_IN_FLIGHT
+  })
+}
+
+/**
  * Input problems are expected; anything else is a bug of ours, reported the same way: outputs and
  * a summary a follow-up step can use (unless the run had an outcome), and the one failure message.
  * Outputs that cannot be written are not such a failure: publish() names the IDs sent then, and
- * goes on with the summary and the verdict (see src/publish.ts).
+ * goes on with the summary and the verdict (see src/report/publish.ts).
  */
 async function publishFailure(
   error: unknown,

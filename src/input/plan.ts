@@ -1,6 +1,13 @@
+// src/input/: what the step was asked. read.ts reads it from the runner (the inputs, the names of
+// the INPUT_ variables, the event file); certificate-file.ts reads certificate-file's files (der.ts:
+// a certificate's common name); parse.ts parses single values; input-names.ts judges the INPUT_
+// variables against action.yml; this module, plan.ts, makes the plan. A new input: action.yml (then
+// `npm run docs`), its parser in parse.ts, and here (parseGeneralInputs, or a rule between inputs)
+// or, for an operation's own input, its entry in src/operations.ts.
+//
 // Turns the step's raw inputs into a typed plan, or into one InputError that lists every problem.
-// Pure: no I/O, no @actions/core; main.ts reads the inputs (defaults from action.yml applied) and
-// hands them here with what it needs of the environment.
+// Pure: no I/O, no @actions/core; read.ts reads the inputs (defaults from action.yml applied) and
+// what the plan needs of the environment, and main.ts hands them here.
 import { ACTION_INPUTS, type InputName } from '../action-inputs.js'
 import type { FileReading } from './certificate-file.js'
 import { REGION_BASE_URLS, isLoopbackHost, mayCarryKey, shownBase } from '../certcentral/api.js'
@@ -51,8 +58,8 @@ export interface Environment {
   /** The proxy a request to this URL would take under the runner's conventions, if any. */
   proxyFor(url: URL): URL | undefined
   /**
-   * The files certificate-file's patterns (certificateFilePatterns) name, read by main.ts before
-   * the plan (src/certificate-file.ts); none when certificate-file is not given.
+   * The files certificate-file's patterns (certificateFilePatterns) name, read by read.ts before
+   * the plan (certificate-file.ts); none when certificate-file is not given.
    */
   certificateFiles: readonly FileReading[]
   /** The names of the step's environment variables that start with INPUT_ (never their values). */
@@ -311,32 +318,58 @@ function parseIssuedWithin(
   )
 }
 
-export function parsePlan(inputs: RawInputs, env: Environment): Plan {
-  const problems: string[] = []
-  const operation = collect(problems, () => parseOperation(inputs.operation))
-  const apiKey = collect(problems, () => parseApiKey(inputs['api-key']))
-  const baseUrl = collect(problems, () => parseBaseUrl(inputs.region, inputs['api-url'], env))
-  const timeoutSeconds = collect(problems, () =>
-    parseNumber('timeout-seconds', inputs['timeout-seconds'], {
-      min: 0.1,
-      max: MAX_TIMEOUT_SECONDS,
-      integer: false
-    })
-  )
-  const maxRetries = collect(problems, () =>
-    parseNumber('max-retries', inputs['max-retries'], { min: 0, max: MAX_RETRIES, integer: true })
-  )
-  const dryRun = collect(problems, () => parseBoolean('dry-run', inputs['dry-run']))
-  const summaryDetails = collect(problems, () =>
-    parseChoice('summary-details', inputs['summary-details'], SUMMARY_DETAILS)
-  )
-  const waitSeconds = collect(problems, () =>
-    parseDuration('wait-for-issuance', inputs['wait-for-issuance'], MAX_WAIT_FOR_ISSUANCE_SECONDS)
-  )
-  const { idInput, targets, warnings, prepared } =
-    operation === undefined
-      ? { warnings: [] }
-      : parseOperationInputs(inputs, operation, problems, env)
+/** The inputs every operation reads; each undefined when it has a problem (then in `problems`). */
+interface GeneralInputs {
+  operation: Operation | undefined
+  apiKey: string | undefined
+  baseUrl: string | undefined
+  timeoutSeconds: number | undefined
+  maxRetries: number | undefined
+  dryRun: boolean | undefined
+  summaryDetails: SummaryDetails | undefined
+  waitSeconds: number | undefined
+}
+
+/** The inputs every operation reads, each problem added to `problems` in this order. */
+function parseGeneralInputs(
+  inputs: RawInputs,
+  env: Environment,
+  problems: string[]
+): GeneralInputs {
+  return {
+    operation: collect(problems, () => parseOperation(inputs.operation)),
+    apiKey: collect(problems, () => parseApiKey(inputs['api-key'])),
+    baseUrl: collect(problems, () => parseBaseUrl(inputs.region, inputs['api-url'], env)),
+    timeoutSeconds: collect(problems, () =>
+      parseNumber('timeout-seconds', inputs['timeout-seconds'], {
+        min: 0.1,
+        max: MAX_TIMEOUT_SECONDS,
+        integer: false
+      })
+    ),
+    maxRetries: collect(problems, () =>
+      parseNumber('max-retries', inputs['max-retries'], { min: 0, max: MAX_RETRIES, integer: true })
+    ),
+    dryRun: collect(problems, () => parseBoolean('dry-run', inputs['dry-run'])),
+    summaryDetails: collect(problems, () =>
+      parseChoice('summary-details', inputs['summary-details'], SUMMARY_DETAILS)
+    ),
+    waitSeconds: collect(problems, () =>
+      parseDuration('wait-for-issuance', inputs['wait-for-issuance'], MAX_WAIT_FOR_ISSUANCE_SECONDS)
+    )
+  }
+}
+
+/**
+ * wait-for-issuance with the ID input: it waits for orders to be issued, so it needs order IDs; a
+ * certificate ID, or a certificate found by a file, serial, thumbprint or common name, is issued
+ * already. Adds the problem to `problems`.
+ */
+function checkWaitForIssuance(
+  waitSeconds: number | undefined,
+  idInput: IdInput | undefined,
+  problems: string[]
+): void {
   if (waitSeconds && idInput === 'certificate-id') {
     problems.push(
       'wait-for-issuance: needs order IDs (order-id); a certificate ID is issued already'
@@ -347,13 +380,48 @@ export function parsePlan(inputs: RawInputs, env: Environment): Plan {
       `wait-for-issuance: needs order IDs (order-id); ${idInput} names a certificate issued already`
     )
   }
+}
+
+export function parsePlan(inputs: RawInputs, env: Environment): Plan {
+  const problems: string[] = []
+  const general = parseGeneralInputs(inputs, env, problems)
+  const { idInput, targets, warnings, prepared } =
+    general.operation === undefined
+      ? { warnings: [] }
+      : parseOperationInputs(inputs, general.operation, problems, env)
+  checkWaitForIssuance(general.waitSeconds, idInput, problems)
   const issuedWithinSeconds = parseIssuedWithin(inputs, idInput, problems)
   const variables = inputVariableProblems({
     variables: env.inputVariables,
     declared: Object.keys(ACTION_INPUTS)
   })
   problems.push(...variables.problems)
+  return completePlan({
+    ...general,
+    idInput,
+    targets,
+    prepared,
+    issuedWithinSeconds,
+    problems,
+    warnings: [...variables.warnings, ...warnings]
+  })
+}
 
+/** What parsePlan read: each part undefined when it has a problem (then in `problems`). */
+interface PlanParts extends GeneralInputs {
+  idInput: IdInput | undefined
+  targets: Target[] | undefined
+  prepared: Prepared | undefined
+  issuedWithinSeconds: number | undefined
+  problems: string[]
+  /** The warnings so far; the prepared operation's come after them. */
+  warnings: string[]
+}
+
+/** The plan from what parsePlan read, or one InputError with every problem when there is any. */
+function completePlan(read: PlanParts): Plan {
+  const { operation, apiKey, baseUrl, timeoutSeconds, maxRetries, dryRun, summaryDetails } = read
+  const { waitSeconds, idInput, targets, prepared, issuedWithinSeconds, problems } = read
   if (
     problems.length ||
     operation === undefined ||
@@ -385,6 +453,6 @@ export function parsePlan(inputs: RawInputs, env: Environment): Plan {
     timeoutMs: Math.round(timeoutSeconds * 1000),
     maxRetries,
     dryRun,
-    warnings: [...variables.warnings, ...warnings, ...prepared.warnings]
+    warnings: [...read.warnings, ...prepared.warnings]
   }
 }
