@@ -178,6 +178,14 @@ function parseOperation(value: string): Operation {
   return parseChoice('operation', value, OPERATION_NAMES)
 }
 
+/** What parseOperationInputs could read: each part absent when it has a problem. */
+interface OperationInputs {
+  idInput?: IdInput
+  targets?: Target[]
+  warnings: string[]
+  prepared?: Prepared
+}
+
 /**
  * The operation's inputs: which ID input holds the IDs and the IDs, and its own inputs prepared.
  * Adds every problem to `problems` and returns what could be read, so that later checks (a wait
@@ -188,7 +196,7 @@ function parseOperationInputs(
   operation: Operation,
   problems: string[],
   env: Environment
-): { idInput?: IdInput; targets?: Target[]; warnings: string[]; prepared?: Prepared } {
+): OperationInputs {
   const spec = OPERATIONS[operation]
   // Inputs of another operation are a mistake, not something to ignore silently.
   for (const input of OPERATION_INPUTS) {
@@ -385,10 +393,11 @@ function checkWaitForIssuance(
 export function parsePlan(inputs: RawInputs, env: Environment): Plan {
   const problems: string[] = []
   const general = parseGeneralInputs(inputs, env, problems)
-  const { idInput, targets, warnings, prepared } =
+  const operationInputs =
     general.operation === undefined
-      ? { warnings: [] }
+      ? undefined
       : parseOperationInputs(inputs, general.operation, problems, env)
+  const idInput = operationInputs?.idInput
   checkWaitForIssuance(general.waitSeconds, idInput, problems)
   const issuedWithinSeconds = parseIssuedWithin(inputs, idInput, problems)
   const variables = inputVariableProblems({
@@ -398,30 +407,30 @@ export function parsePlan(inputs: RawInputs, env: Environment): Plan {
   problems.push(...variables.problems)
   return completePlan({
     ...general,
-    idInput,
-    targets,
-    prepared,
+    operationInputs,
     issuedWithinSeconds,
     problems,
-    warnings: [...variables.warnings, ...warnings]
+    warnings: variables.warnings
   })
 }
 
 /** What parsePlan read: each part undefined when it has a problem (then in `problems`). */
 interface PlanParts extends GeneralInputs {
-  idInput: IdInput | undefined
-  targets: Target[] | undefined
-  prepared: Prepared | undefined
+  /** Undefined when the operation is not known. */
+  operationInputs: OperationInputs | undefined
   issuedWithinSeconds: number | undefined
   problems: string[]
-  /** The warnings so far; the prepared operation's come after them. */
+  /** The INPUT_ variables' warnings; the operation's inputs' come after them. */
   warnings: string[]
 }
 
 /** The plan from what parsePlan read, or one InputError with every problem when there is any. */
 function completePlan(read: PlanParts): Plan {
   const { operation, apiKey, baseUrl, timeoutSeconds, maxRetries, dryRun, summaryDetails } = read
-  const { waitSeconds, idInput, targets, prepared, issuedWithinSeconds, problems } = read
+  const { waitSeconds, operationInputs, issuedWithinSeconds, problems } = read
+  const idInput = operationInputs?.idInput
+  const targets = operationInputs?.targets
+  const prepared = operationInputs?.prepared
   if (
     problems.length ||
     operation === undefined ||
@@ -432,6 +441,7 @@ function completePlan(read: PlanParts): Plan {
     dryRun === undefined ||
     summaryDetails === undefined ||
     waitSeconds === undefined ||
+    operationInputs === undefined ||
     idInput === undefined ||
     targets === undefined ||
     prepared === undefined
@@ -453,6 +463,6 @@ function completePlan(read: PlanParts): Plan {
     timeoutMs: Math.round(timeoutSeconds * 1000),
     maxRetries,
     dryRun,
-    warnings: [...read.warnings, ...prepared.warnings]
+    warnings: [...read.warnings, ...operationInputs.warnings, ...prepared.warnings]
   }
 }
