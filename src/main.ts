@@ -1,43 +1,30 @@
-// Inputs → plan → run (or dry run) → report → publish. The one place that talks to the runner's
-// environment: inputs, the key's masking, signals, and the wiring of transport, client, scheduler,
-// report and publishing.
+// Inputs → plan → run (or dry run) → report → publish: run() wires the stages, each in its folder
+// (src/input, src/run, src/certcentral, src/report), and publishes what a failed stage leaves. Here
+// too: the signals that cancel a run, the transport and client built for the plan, the run's live
+// log. The step's environment is read in src/input/read.ts.
 import * as core from '@actions/core'
-import { readFileSync } from 'node:fs'
 import pkg from '../package.json' with { type: 'json' }
-import { ACTION_INPUTS, type InputName } from './action-metadata.js'
-import {
-  MatchingCancelled,
-  readCertificateFiles,
-  type FileReading
-} from './input/certificate-file.js'
+import { MatchingCancelled } from './input/certificate-file.js'
 import { secretPathOf, shownBase } from './certcentral/api.js'
 import { CertCentralClient } from './certcentral/client.js'
-import {
-  certificateFilePatterns,
-  parsePlan,
-  withDefaults,
-  type Plan,
-  type RawInputs
-} from './input/plan.js'
+import { parsePlan, type Plan, type RawInputs } from './input/plan.js'
 import { InputError, formatDuration } from './input/parse.js'
+import {
+  certificateFiles,
+  detailsContext,
+  inputVariableNames,
+  readInputs,
+  secretLines
+} from './input/read.js'
 import { idCount } from './operations.js'
 import type { RunOutcome } from './outcome.js'
 import { publish } from './report/publish.js'
 import { buildReport, planWarningsReport, verdictReport } from './report/report.js'
 import type { ReportContext } from './report/context.js'
-import {
-  detailsShown,
-  givenSummaryDetails,
-  repositoryVisibility,
-  shownBody,
-  shownJson,
-  shownDetails,
-  type Visibility
-} from './report/privacy.js'
+import { detailsShown, shownBody, shownJson, shownDetails } from './report/privacy.js'
 import {
   cancelledReport,
   inputProblemsReport,
-  ioReason,
   unexpectedMessage,
   unexpectedReport
 } from './report/failures.js'
@@ -49,53 +36,6 @@ import { runnerProxyFor, runnerProxyWarning } from './certcentral/proxy.js'
 import { Transport } from './certcentral/transport.js'
 
 export const USER_AGENT = `${pkg.name}/${pkg.version} (GitHub Action; node ${process.version})`
-
-/** Each non-blank line of a secret, trimmed and as given: setSecret masks one line. */
-export function secretLines(value: string): string[] {
-  const lines = new Set<string>()
-  for (const line of value.split(/\r?\n|\r/)) {
-    const trimmed = line.trim()
-    // A line without surrounding whitespace is its trimmed self: the set keeps it once.
-    if (trimmed !== '') lines.add(trimmed).add(line)
-  }
-  return [...lines]
-}
-
-/** Reads every input of action.yml, the key first and masked before anything can be logged. */
-export function readInputs(): RawInputs {
-  const given = core.getInput('api-key', { trimWhitespace: false })
-  // Whitespace only counts as empty: the environment variable is used then.
-  const apiKey = given.trim() !== '' ? given : (process.env.DIGICERT_API_KEY ?? '')
-  for (const line of secretLines(apiKey)) core.setSecret(line)
-  const raw: Partial<Record<InputName, string>> = { 'api-key': apiKey }
-  for (const name of Object.keys(ACTION_INPUTS) as InputName[]) {
-    if (name !== 'api-key') raw[name] = core.getInput(name, { trimWhitespace: false })
-  }
-  return withDefaults(raw)
-}
-
-/** The names of the INPUT_ variables in the step's environment, never their values. */
-export function inputVariableNames(env: NodeJS.ProcessEnv = process.env): string[] {
-  return Object.keys(env).filter(name => name.startsWith('INPUT_'))
-}
-
-/**
- * certificate-file's files, read before the plan (parsePlan stays pure and synchronous), the walk
- * cancelled by `signal`; none when certificate-file is not given.
- */
-async function certificateFiles(inputs: RawInputs, signal: AbortSignal): Promise<FileReading[]> {
-  const patterns = certificateFilePatterns(inputs)
-  if (patterns.length === 0) return []
-  const base = workspace()
-  core.debug(`certificate-file: matching the patterns under ${base}`)
-  return readCertificateFiles(patterns, base, { signal })
-}
-
-/** Where relative certificate-file patterns start: GITHUB_WORKSPACE, else the working directory. */
-export function workspace(): string {
-  const given = process.env.GITHUB_WORKSPACE ?? ''
-  return given.trim() === '' ? process.cwd() : given
-}
 
 /**
  * The plan as the debug log shows it: everything but the key (and the targets, which repeat the
@@ -119,15 +59,14 @@ function describePlan(plan: Plan, context: ReportContext): string {
   })
 }
 
+/**
+ * The step: its inputs (the key masked first), the plan, the run or the dry run, the report, each
+ * published as it comes; a stage that fails publishes what it leaves (publishFailure).
+ */
 export async function run(clock: Clock = realClock): Promise<void> {
   const inputs = readInputs()
   const shownAs = detailsContext(inputs['summary-details'])
-  // The key, and a path of api-url (a gateway's token) wherever a server echoes it; every address
-  // as `…@domain` where recipients are shown by count, input problems included.
-  const safe = new Sanitizer(
-    [...secretLines(inputs['api-key']), ...secretPathOf({ apiUrl: inputs['api-url'] })],
-    { shown: detailsShown(shownAs) }
-  )
+  const safe = sanitizerFor(inputs, shownAs)
   const cancellation = cancelOnSignals(message => core.warning(message))
   let transport: Transport | undefined
   // The IDs to report unsent should the run fail before it has an outcome. Once it has one, none:
@@ -135,23 +74,12 @@ export async function run(clock: Clock = realClock): Promise<void> {
   // step send them twice).
   let unsentOnFailure: string[] | undefined = []
   try {
-    const plan = parsePlan(inputs, {
-      proxyFor: runnerProxyFor,
-      certificateFiles: await certificateFiles(inputs, cancellation.signal),
-      inputVariables: inputVariableNames(),
-      wallNow: () => clock.wallNow()
-    })
+    const plan = await planOf(inputs, cancellation.signal, clock)
     unsentOnFailure = plan.ids
     const context = reportContext(plan, shownAs)
     core.debug(`plan: ${describePlan(plan, context)}`)
     await publish(planWarningsReport(context))
-    const proxyWarning = runnerProxyWarning(new URL(plan.baseUrl))
-    if (proxyWarning) core.warning(proxyWarning)
-    transport = new Transport({
-      timeoutMs: plan.timeoutMs,
-      userAgent: USER_AGENT,
-      maxSockets: MAX_IN_FLIGHT
-    })
+    transport = transportFor(plan)
     const client = clientFor(plan, transport, safe, clock)
     const { outcome, planned } = plan.dryRun
       ? dryRun(plan)
@@ -169,10 +97,49 @@ export async function run(clock: Clock = realClock): Promise<void> {
 }
 
 /**
+ * Everything the step shows passes through this one: the key, and a path of api-url (a gateway's
+ * token) wherever a server echoes it, redacted; every address as `…@domain` where recipients are
+ * shown by count (summary-details as read before the plan), input problems included.
+ */
+function sanitizerFor(
+  inputs: RawInputs,
+  shownAs: Pick<ReportContext, 'summaryDetails' | 'visibility'>
+): Sanitizer {
+  return new Sanitizer(
+    [...secretLines(inputs['api-key']), ...secretPathOf({ apiUrl: inputs['api-url'] })],
+    { shown: detailsShown(shownAs) }
+  )
+}
+
+/**
+ * The plan, with what it needs of the environment: certificate-file's files (the walk cancelled by
+ * `signal`), the names of the INPUT_ variables, the runner's proxies and the clock's wall time.
+ */
+async function planOf(inputs: RawInputs, signal: AbortSignal, clock: Clock): Promise<Plan> {
+  return parsePlan(inputs, {
+    proxyFor: runnerProxyFor,
+    certificateFiles: await certificateFiles(inputs, signal),
+    inputVariables: inputVariableNames(),
+    wallNow: () => clock.wallNow()
+  })
+}
+
+/** The transport for the plan's requests, after the warning about the runner's proxy, if any. */
+function transportFor(plan: Plan): Transport {
+  const proxyWarning = runnerProxyWarning(new URL(plan.baseUrl))
+  if (proxyWarning) core.warning(proxyWarning)
+  return new Transport({
+    timeoutMs: plan.timeoutMs,
+    userAgent: USER_AGENT,
+    maxSockets: MAX_IN_FLIGHT
+  })
+}
+
+/**
  * Input problems are expected; anything else is a bug of ours, reported the same way: outputs and
  * a summary a follow-up step can use (unless the run had an outcome), and the one failure message.
  * Outputs that cannot be written are not such a failure: publish() names the IDs sent then, and
- * goes on with the summary and the verdict (see src/publish.ts).
+ * goes on with the summary and the verdict (see src/report/publish.ts).
  */
 async function publishFailure(
   error: unknown,
@@ -218,23 +185,6 @@ export function cancelOnSignals(warn: (message: string) => void): {
   }
 }
 
-/**
- * summary-details as given (givenSummaryDetails: an invalid value counts as counts), and the
- * repository's visibility when it is auto, with the event file's warning: the event file is read
- * for nothing else. Known before the plan, so that input problems show recipients as the summary
- * would.
- */
-function detailsContext(
-  given: string
-): Pick<ReportContext, 'summaryDetails' | 'visibility' | 'warnings'> {
-  const summaryDetails = givenSummaryDetails(given)
-  const { visibility, warnings } =
-    summaryDetails === 'auto'
-      ? eventVisibility(process.env.GITHUB_EVENT_PATH)
-      : { visibility: 'unknown' as const, warnings: [] }
-  return { summaryDetails, visibility, warnings }
-}
-
 /** What the report shows of the plan (never the key), with what summary-details came to. */
 function reportContext(
   plan: Plan,
@@ -249,31 +199,6 @@ function reportContext(
     warnings: [...plan.warnings, ...shownAs.warnings],
     summaryDetails,
     visibility: shownAs.visibility
-  }
-}
-
-/**
- * The repository's visibility from the workflow event file (GITHUB_EVENT_PATH): unknown, without
- * a word, when the runner names none; unknown with one warning when it cannot be read or parsed.
- * Nothing else depends on the file: the run's link is built from the runner's variables.
- */
-export function eventVisibility(path: string | undefined): {
-  visibility: Visibility
-  warnings: string[]
-} {
-  if (!path) return { visibility: 'unknown', warnings: [] }
-  try {
-    return {
-      visibility: repositoryVisibility(JSON.parse(readFileSync(path, 'utf8'))),
-      warnings: []
-    }
-  } catch (error) {
-    return {
-      visibility: 'unknown',
-      warnings: [
-        `the event file (GITHUB_EVENT_PATH) could not be read (${ioReason(error)}): the repository is taken as public, so the job summary shows recipients and the message by count (summary-details: full shows them)`
-      ]
-    }
   }
 }
 

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { inputVariableNames, run } from '../../src/main.js'
+import { run } from '../../src/main.js'
 import { startStandIn } from '../../standin/certcentral-standin.js'
 import { parseOutputFile } from '../../standin/run-action.js'
 import { tempDir, type TempDir } from '../support/certificates.js'
@@ -52,25 +52,6 @@ function start(values: Record<string, string>): Promise<void> {
 const log = (): string => printed.join('')
 const outputs = (): Record<string, string> => parseOutputFile(readFileSync(files.output, 'utf8'))
 const summary = (): string => readFileSync(files.summary, 'utf8')
-
-describe('inputVariableNames', () => {
-  it('names the INPUT_ variables, never their values, in the order of the environment', () => {
-    expect(
-      inputVariableNames({
-        'INPUT_ISSUED-WITHIN': '1d',
-        PATH: '/bin',
-        input_lower: 'x',
-        INPUT_FOO: 'secret value',
-        INPUT: ''
-      })
-    ).toEqual(['INPUT_ISSUED-WITHIN', 'INPUT_FOO'])
-  })
-
-  it("reads the process's environment by default", () => {
-    vi.stubEnv('INPUT_SOMETHING-ELSE', 'x')
-    expect(inputVariableNames()).toContain('INPUT_SOMETHING-ELSE')
-  })
-})
 
 describe('run() with INPUT_ variables', () => {
   it('refuses a misspelled input before any request, naming the input meant', async () => {

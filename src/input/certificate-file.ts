@@ -1,11 +1,11 @@
 // Certificate files: the `certificate-file` input's patterns matched against the file system with
 // a small glob matcher (`*`, `?`, `**`, `[...]`; no dependency), and each file read (at most
 // MAX_FILE_BYTES) with node:crypto's X509Certificate into plain facts: serial, SHA-1 thumbprint,
-// common name (read from the DER, src/der.ts), validity. The walk is asynchronous, bounded
+// common name (read from the DER, der.ts), validity. The walk is asynchronous, bounded
 // (MAX_MATCHES files a pattern, MAX_ENTRIES_VISITED directory entries a step, each directory once
 // per position of a pattern) and stops when its signal is aborted (MatchingCancelled). The I/O
-// lives here: main.ts reads the files before the plan, and parsePlan receives the readings through
-// its Environment and stays pure. No file's content is ever returned, logged or put in a message.
+// lives here, called by read.ts before the plan: parsePlan receives the readings through its
+// Environment and stays pure. No file's content is ever returned, logged or put in a message.
 import { X509Certificate } from 'node:crypto'
 import { open, opendir, realpath, stat } from 'node:fs/promises'
 import nativePath, { isAbsolute, join, relative, resolve, sep, type PlatformPath } from 'node:path'
@@ -252,7 +252,7 @@ async function readHead(path: string, max: number): Promise<Buffer> {
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g
 
-/** The facts of one certificate; the common name as its DER holds it (src/der.ts). */
+/** The facts of one certificate; the common name as its DER holds it (der.ts). */
 export function factsOf(certificate: X509Certificate): CertificateFacts {
   return {
     serialNumber: certificate.serialNumber.toUpperCase(),

@@ -1,4 +1,4 @@
-// Pure parsers of single input values, shared by the plan (inputs.ts) and the operations'
+// Pure parsers of single input values, shared by the plan (plan.ts) and the operations'
 // own input rules (operations.ts). Each throws an InputError naming the input and the fix.
 import { ACTION_INPUTS } from '../action-metadata.js'
 import { FORMAT_CHARACTERS } from '../sanitize.js'

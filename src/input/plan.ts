@@ -1,6 +1,13 @@
+// src/input/: what the step was asked. read.ts reads it from the runner (the inputs, the names of
+// the INPUT_ variables, the event file); certificate-file.ts reads certificate-file's files (der.ts:
+// a certificate's common name); parse.ts parses single values; input-names.ts judges the INPUT_
+// variables against action.yml; this module, plan.ts, makes the plan. A new input: action.yml (then
+// `npm run docs`), its parser in parse.ts, and here (parseGeneralInputs, or a rule between inputs)
+// or, for an operation's own input, its entry in src/operations.ts.
+//
 // Turns the step's raw inputs into a typed plan, or into one InputError that lists every problem.
-// Pure: no I/O, no @actions/core; main.ts reads the inputs (defaults from action.yml applied) and
-// hands them here with what it needs of the environment.
+// Pure: no I/O, no @actions/core; read.ts reads the inputs (defaults from action.yml applied) and
+// what the plan needs of the environment, and main.ts hands them here.
 import { ACTION_INPUTS, type InputName } from '../action-metadata.js'
 import type { FileReading } from './certificate-file.js'
 import { REGION_BASE_URLS, isLoopbackHost, mayCarryKey, shownBase } from '../certcentral/api.js'
@@ -21,7 +28,6 @@ import {
 import {
   InputError,
   collect,
-  nearest,
   parseBoolean,
   parseChoice,
   parseCommonNames,
@@ -34,6 +40,7 @@ import {
   quote,
   splitLines
 } from './parse.js'
+import { inputVariableProblems } from './input-names.js'
 import { SUMMARY_DETAILS, type SummaryDetails } from '../report/privacy.js'
 
 export const MAX_RETRIES = 10
@@ -51,8 +58,8 @@ export interface Environment {
   /** The proxy a request to this URL would take under the runner's conventions, if any. */
   proxyFor(url: URL): URL | undefined
   /**
-   * The files certificate-file's patterns (certificateFilePatterns) name, read by main.ts before
-   * the plan (src/certificate-file.ts); none when certificate-file is not given.
+   * The files certificate-file's patterns (certificateFilePatterns) name, read by read.ts before
+   * the plan (certificate-file.ts); none when certificate-file is not given.
    */
   certificateFiles: readonly FileReading[]
   /** The names of the step's environment variables that start with INPUT_ (never their values). */
@@ -171,6 +178,14 @@ function parseOperation(value: string): Operation {
   return parseChoice('operation', value, OPERATION_NAMES)
 }
 
+/** What parseOperationInputs could read: each part absent when it has a problem. */
+interface OperationInputs {
+  idInput?: IdInput
+  targets?: Target[]
+  warnings: string[]
+  prepared?: Prepared
+}
+
 /**
  * The operation's inputs: which ID input holds the IDs and the IDs, and its own inputs prepared.
  * Adds every problem to `problems` and returns what could be read, so that later checks (a wait
@@ -181,7 +196,7 @@ function parseOperationInputs(
   operation: Operation,
   problems: string[],
   env: Environment
-): { idInput?: IdInput; targets?: Target[]; warnings: string[]; prepared?: Prepared } {
+): OperationInputs {
   const spec = OPERATIONS[operation]
   // Inputs of another operation are a mistake, not something to ignore silently.
   for (const input of OPERATION_INPUTS) {
@@ -251,67 +266,6 @@ export function certificateFilePatterns(inputs: RawInputs): string[] {
   return splitLines(inputs['certificate-file'])
 }
 
-/** The variable the runner passes a `with:` key in: spaces as `_`, upper case, hyphens kept. */
-export function runnerVariable(input: string): string {
-  return `INPUT_${input.replace(/ /g, '_').toUpperCase()}`
-}
-
-/** How many names a problem list or a warning about INPUT_ variables shows at most. */
-export const MAX_NAMED_VARIABLES = 10
-
-/** A name as a message shows it: in backticks when plain and short, else quoted and escaped. */
-function shownName(name: string): string {
-  return /^[\w.-]{1,60}$/.test(name) ? `\`${name}\`` : quote(name)
-}
-
-/**
- * The step's INPUT_ variables judged against action.yml's inputs (`declared`). The runner passes
- * every `with:` key as one, so a variable that is not a declared input's but is close to one (a
- * declared name with `_` for `-`, or a near miss: didYouMean's rule) is a misspelled input, whose
- * value would be ignored: a problem. Any other is one warning naming them (never their values): a
- * workflow's own `env:` or an enclosing composite action may set such variables.
- */
-export function inputVariableProblems({
-  variables,
-  declared
-}: {
-  variables: readonly string[]
-  declared: readonly string[]
-}): { problems: string[]; warnings: string[] } {
-  const known = new Set(declared.map(runnerVariable))
-  const problems: string[] = []
-  const others: string[] = []
-  for (const variable of variables) {
-    if (known.has(variable) || !variable.startsWith('INPUT_')) continue
-    const name = variable.slice('INPUT_'.length).toLowerCase()
-    const meant = declared.includes(name) ? name : nearest(name.replace(/_/g, '-'), declared)
-    if (meant === undefined) others.push(variable)
-    else if (meant === name)
-      problems.push(
-        `${shownName(variable)} is not how the runner passes ${shownName(name)} (${runnerVariable(name)}); give it under with: (its value was ignored)`
-      )
-    else
-      problems.push(
-        `${shownName(name)} is not an input of this action; did you mean ${shownName(meant)}? (its value was ignored)`
-      )
-  }
-  const more = (count: number): string => (count > 0 ? ` and ${count} more` : '')
-  const listed = others.slice(0, MAX_NAMED_VARIABLES).map(shownName).join(', ')
-  return {
-    problems: [
-      ...problems.slice(0, MAX_NAMED_VARIABLES),
-      ...(problems.length > MAX_NAMED_VARIABLES
-        ? [`and ${problems.length - MAX_NAMED_VARIABLES} more names like these`]
-        : [])
-    ],
-    warnings: others.length
-      ? [
-          `environment variables that are not inputs of this action were ignored: ${listed}${more(others.length - MAX_NAMED_VARIABLES)} (a key under with: that is no input, or set by the workflow's env: or an enclosing action)`
-        ]
-      : []
-  }
-}
-
 /**
  * The files read, as targets: each problem an input problem naming the file, an expired
  * certificate one too; two files with the same certificate count once, with a warning.
@@ -372,32 +326,58 @@ function parseIssuedWithin(
   )
 }
 
-export function parsePlan(inputs: RawInputs, env: Environment): Plan {
-  const problems: string[] = []
-  const operation = collect(problems, () => parseOperation(inputs.operation))
-  const apiKey = collect(problems, () => parseApiKey(inputs['api-key']))
-  const baseUrl = collect(problems, () => parseBaseUrl(inputs.region, inputs['api-url'], env))
-  const timeoutSeconds = collect(problems, () =>
-    parseNumber('timeout-seconds', inputs['timeout-seconds'], {
-      min: 0.1,
-      max: MAX_TIMEOUT_SECONDS,
-      integer: false
-    })
-  )
-  const maxRetries = collect(problems, () =>
-    parseNumber('max-retries', inputs['max-retries'], { min: 0, max: MAX_RETRIES, integer: true })
-  )
-  const dryRun = collect(problems, () => parseBoolean('dry-run', inputs['dry-run']))
-  const summaryDetails = collect(problems, () =>
-    parseChoice('summary-details', inputs['summary-details'], SUMMARY_DETAILS)
-  )
-  const waitSeconds = collect(problems, () =>
-    parseDuration('wait-for-issuance', inputs['wait-for-issuance'], MAX_WAIT_FOR_ISSUANCE_SECONDS)
-  )
-  const { idInput, targets, warnings, prepared } =
-    operation === undefined
-      ? { warnings: [] }
-      : parseOperationInputs(inputs, operation, problems, env)
+/** The inputs every operation reads; each undefined when it has a problem (then in `problems`). */
+interface GeneralInputs {
+  operation: Operation | undefined
+  apiKey: string | undefined
+  baseUrl: string | undefined
+  timeoutSeconds: number | undefined
+  maxRetries: number | undefined
+  dryRun: boolean | undefined
+  summaryDetails: SummaryDetails | undefined
+  waitSeconds: number | undefined
+}
+
+/** The inputs every operation reads, each problem added to `problems` in this order. */
+function parseGeneralInputs(
+  inputs: RawInputs,
+  env: Environment,
+  problems: string[]
+): GeneralInputs {
+  return {
+    operation: collect(problems, () => parseOperation(inputs.operation)),
+    apiKey: collect(problems, () => parseApiKey(inputs['api-key'])),
+    baseUrl: collect(problems, () => parseBaseUrl(inputs.region, inputs['api-url'], env)),
+    timeoutSeconds: collect(problems, () =>
+      parseNumber('timeout-seconds', inputs['timeout-seconds'], {
+        min: 0.1,
+        max: MAX_TIMEOUT_SECONDS,
+        integer: false
+      })
+    ),
+    maxRetries: collect(problems, () =>
+      parseNumber('max-retries', inputs['max-retries'], { min: 0, max: MAX_RETRIES, integer: true })
+    ),
+    dryRun: collect(problems, () => parseBoolean('dry-run', inputs['dry-run'])),
+    summaryDetails: collect(problems, () =>
+      parseChoice('summary-details', inputs['summary-details'], SUMMARY_DETAILS)
+    ),
+    waitSeconds: collect(problems, () =>
+      parseDuration('wait-for-issuance', inputs['wait-for-issuance'], MAX_WAIT_FOR_ISSUANCE_SECONDS)
+    )
+  }
+}
+
+/**
+ * wait-for-issuance with the ID input: it waits for orders to be issued, so it needs order IDs; a
+ * certificate ID, or a certificate found by a file, serial, thumbprint or common name, is issued
+ * already. Adds the problem to `problems`.
+ */
+function checkWaitForIssuance(
+  waitSeconds: number | undefined,
+  idInput: IdInput | undefined,
+  problems: string[]
+): void {
   if (waitSeconds && idInput === 'certificate-id') {
     problems.push(
       'wait-for-issuance: needs order IDs (order-id); a certificate ID is issued already'
@@ -408,13 +388,49 @@ export function parsePlan(inputs: RawInputs, env: Environment): Plan {
       `wait-for-issuance: needs order IDs (order-id); ${idInput} names a certificate issued already`
     )
   }
+}
+
+export function parsePlan(inputs: RawInputs, env: Environment): Plan {
+  const problems: string[] = []
+  const general = parseGeneralInputs(inputs, env, problems)
+  const operationInputs =
+    general.operation === undefined
+      ? undefined
+      : parseOperationInputs(inputs, general.operation, problems, env)
+  const idInput = operationInputs?.idInput
+  checkWaitForIssuance(general.waitSeconds, idInput, problems)
   const issuedWithinSeconds = parseIssuedWithin(inputs, idInput, problems)
   const variables = inputVariableProblems({
     variables: env.inputVariables,
     declared: Object.keys(ACTION_INPUTS)
   })
   problems.push(...variables.problems)
+  return completePlan({
+    ...general,
+    operationInputs,
+    issuedWithinSeconds,
+    problems,
+    warnings: variables.warnings
+  })
+}
 
+/** What parsePlan read: each part undefined when it has a problem (then in `problems`). */
+interface PlanParts extends GeneralInputs {
+  /** Undefined when the operation is not known. */
+  operationInputs: OperationInputs | undefined
+  issuedWithinSeconds: number | undefined
+  problems: string[]
+  /** The INPUT_ variables' warnings; the operation's inputs' come after them. */
+  warnings: string[]
+}
+
+/** The plan from what parsePlan read, or one InputError with every problem when there is any. */
+function completePlan(read: PlanParts): Plan {
+  const { operation, apiKey, baseUrl, timeoutSeconds, maxRetries, dryRun, summaryDetails } = read
+  const { waitSeconds, operationInputs, issuedWithinSeconds, problems } = read
+  const idInput = operationInputs?.idInput
+  const targets = operationInputs?.targets
+  const prepared = operationInputs?.prepared
   if (
     problems.length ||
     operation === undefined ||
@@ -425,6 +441,7 @@ export function parsePlan(inputs: RawInputs, env: Environment): Plan {
     dryRun === undefined ||
     summaryDetails === undefined ||
     waitSeconds === undefined ||
+    operationInputs === undefined ||
     idInput === undefined ||
     targets === undefined ||
     prepared === undefined
@@ -446,6 +463,6 @@ export function parsePlan(inputs: RawInputs, env: Environment): Plan {
     timeoutMs: Math.round(timeoutSeconds * 1000),
     maxRetries,
     dryRun,
-    warnings: [...variables.warnings, ...warnings, ...prepared.warnings]
+    warnings: [...read.warnings, ...operationInputs.warnings, ...prepared.warnings]
   }
 }

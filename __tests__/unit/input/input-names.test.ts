@@ -6,9 +6,9 @@ import { ACTION_INPUTS } from '../../../src/action-metadata.js'
 import {
   MAX_NAMED_VARIABLES,
   inputVariableProblems,
-  parsePlan,
   runnerVariable
-} from '../../../src/input/plan.js'
+} from '../../../src/input/input-names.js'
+import { parsePlan } from '../../../src/input/plan.js'
 import { nearest } from '../../../src/input/parse.js'
 import {
   RUNNER_VARIABLES,
