@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9960);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5028);
 // The action's entry point: awaited, so a pending request can never end the process as a success.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9960:
+/***/ 5028:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28393,7 +28393,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: USER_AGENT, cancelOnSignals, eventVisibility, inputVariableNames, readInputs, secretLines, workspace
+// UNUSED EXPORTS: USER_AGENT, cancelOnSignals
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -31340,36 +31340,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = /*#__PURE__*/JSON.parse('{"UU":"certcentral-email-action","rE":"1.0.0"}');
-;// CONCATENATED MODULE: ./src/action-inputs.ts
-// Generated from action.yml by `npm run docs`: do not edit. The inputs' names and defaults live
-// in action.yml alone; this copy lets the bundle know them without reading YAML at run time.
-const ACTION_INPUTS = {
-    operation: { default: '', required: true },
-    'api-key': { default: '', required: false },
-    'certificate-id': { default: '', required: false },
-    'order-id': { default: '', required: false },
-    'certificate-file': { default: '', required: false },
-    'serial-number': { default: '', required: false },
-    thumbprint: { default: '', required: false },
-    'common-name': { default: '', required: false },
-    'issued-within': { default: '', required: false },
-    'wait-for-issuance': { default: '0', required: false },
-    emails: { default: '', required: false },
-    format: { default: 'attachment', required: false },
-    message: { default: '', required: false },
-    'seal-settings': { default: '', required: false },
-    region: { default: 'us', required: false },
-    'api-url': { default: '', required: false },
-    'timeout-seconds': { default: '30', required: false },
-    'max-retries': { default: '0', required: false },
-    'dry-run': { default: 'false', required: false },
-    'summary-details': { default: 'auto', required: false }
-};
-
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -31515,6 +31487,43 @@ function commonNameOf(der) {
     const text = value && decodeString(value.tag, der.subarray(value.start, value.end));
     return text === '' ? undefined : text;
 }
+
+;// CONCATENATED MODULE: ./src/action-metadata.ts
+// Generated from action.yml by `npm run docs`: do not edit. The inputs' names and defaults and
+// the outputs' names live in action.yml alone; this copy lets the bundle know them without reading
+// YAML at run time, and the compiler hold the report's outputs to action.yml's.
+const ACTION_INPUTS = {
+    operation: { default: '', required: true },
+    'api-key': { default: '', required: false },
+    'certificate-id': { default: '', required: false },
+    'order-id': { default: '', required: false },
+    'certificate-file': { default: '', required: false },
+    'serial-number': { default: '', required: false },
+    thumbprint: { default: '', required: false },
+    'common-name': { default: '', required: false },
+    'issued-within': { default: '', required: false },
+    'wait-for-issuance': { default: '0', required: false },
+    emails: { default: '', required: false },
+    format: { default: 'attachment', required: false },
+    message: { default: '', required: false },
+    'seal-settings': { default: '', required: false },
+    region: { default: 'us', required: false },
+    'api-url': { default: '', required: false },
+    'timeout-seconds': { default: '30', required: false },
+    'max-retries': { default: '0', required: false },
+    'dry-run': { default: 'false', required: false },
+    'summary-details': { default: 'auto', required: false }
+};
+/** The outputs' names, in action.yml's order. */
+const ACTION_OUTPUTS = (/* unused pure expression or super */ null && ([
+    'status-code',
+    'results',
+    'skipped-ids',
+    'sent-ids',
+    'failed-ids',
+    'unsent-ids',
+    'retry-after'
+]));
 
 ;// CONCATENATED MODULE: ./src/sanitize.ts
 // The one way out for text that came from the network (DigiCert codes and messages, raw bodies,
@@ -31710,7 +31719,7 @@ class Sanitizer {
 }
 
 ;// CONCATENATED MODULE: ./src/input/parse.ts
-// Pure parsers of single input values, shared by the plan (inputs.ts) and the operations'
+// Pure parsers of single input values, shared by the plan (plan.ts) and the operations'
 // own input rules (operations.ts). Each throws an InputError naming the input and the fix.
 
 
@@ -32043,11 +32052,11 @@ function parseLongDuration(input, value, maxSeconds) {
 // Certificate files: the `certificate-file` input's patterns matched against the file system with
 // a small glob matcher (`*`, `?`, `**`, `[...]`; no dependency), and each file read (at most
 // MAX_FILE_BYTES) with node:crypto's X509Certificate into plain facts: serial, SHA-1 thumbprint,
-// common name (read from the DER, src/der.ts), validity. The walk is asynchronous, bounded
+// common name (read from the DER, der.ts), validity. The walk is asynchronous, bounded
 // (MAX_MATCHES files a pattern, MAX_ENTRIES_VISITED directory entries a step, each directory once
 // per position of a pattern) and stops when its signal is aborted (MatchingCancelled). The I/O
-// lives here: main.ts reads the files before the plan, and parsePlan receives the readings through
-// its Environment and stays pure. No file's content is ever returned, logged or put in a message.
+// lives here, called by read.ts before the plan: parsePlan receives the readings through its
+// Environment and stays pure. No file's content is ever returned, logged or put in a message.
 
 
 
@@ -32254,7 +32263,7 @@ async function readHead(path, max) {
     }
 }
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
-/** The facts of one certificate; the common name as its DER holds it (src/der.ts). */
+/** The facts of one certificate; the common name as its DER holds it (der.ts). */
 function factsOf(certificate) {
     return {
         serialNumber: certificate.serialNumber.toUpperCase(),
@@ -32398,14 +32407,22 @@ async function readOne(file, workspace) {
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./src/certcentral/api.ts
-// What CertCentral is, apart from how we talk to it: base URLs, the key header, rate limits, the
-// Order info call, the shape of error bodies and what each DigiCert error code asks the user to do.
-// Pure: no HTTP, no @actions/core.
+// src/certcentral/: talking to DigiCert CertCentral, the one folder that knows its API.
+//   api.ts        (this module) what CertCentral is: base URLs, the key header, rate limits, the
+//                 paths of the look-ups (Order info, the order list, duplicates), Retry-After, and
+//                 where the key may go; pure, no HTTP, no @actions/core
+//   bodies.ts     what its answers hold: Order info and an order's statuses, the order list and
+//                 the duplicates, a send's answer, DigiCert's error entries
+//   hints.ts      what each DigiCert error code asks the user to do: a new error hint goes there
+//   errors.ts     what a failed request is: CertCentralError, its kinds and fields
+//   answers.ts    an answer (or a transport failure) judged into success or a CertCentralError
+//   client.ts     an operation's call or a look-up for one ID, built and sent with the key
+//   transport.ts  HTTP: one deadline over the whole request, bounded bodies, no redirects
+//   proxy.ts      the runner's proxy conventions (https_proxy, no_proxy), and their warning
 //
 // Sources: DigiCert's CertCentral Services API v2 reference,
 // https://dev.digicert.com/en/certcentral-apis/services-api.html (Send certificate via email, Email
 // site seal, Order info, Errors, Rate limits).
-
 
 const REGION_BASE_URLS = {
     us: 'https://www.digicert.com/services/v2',
@@ -32432,6 +32449,115 @@ function digits(id) {
         throw new Error(`refusing to build a URL with the ID ${JSON.stringify(id)}`);
     return id;
 }
+// ---- The order list and duplicates -------------------------------------------------------------
+/** Orders asked for per page of the order list. */
+const LIST_PAGE_LIMIT = 100;
+/** A common name's orders in any status, newest first, the first page: is one still waiting? */
+function anyStatusQuery(commonName) {
+    return { filter: 'common_name', value: commonName, offset: 0, anyStatus: true };
+}
+/** `GET {base}/order/certificate?filters[...]=...`: the path and query of one page. */
+function orderListPath(query) {
+    const value = encodeURIComponent(query.value);
+    const narrowed = query.filter !== 'common_name'
+        ? ''
+        : query.anyStatus
+            ? '&sort=-date_created'
+            : '&filters[status]=issued';
+    return `/order/certificate?filters[${query.filter}]=${value}${narrowed}&offset=${query.offset}&limit=${LIST_PAGE_LIMIT}`;
+}
+/** `GET {base}/order/certificate/{order_id}/duplicate`. */
+function duplicatesPath(orderId) {
+    return `/order/certificate/${digits(orderId)}/duplicate`;
+}
+// ---- Retry-After ------------------------------------------------------------------------------
+/** `Retry-After` values above this are absurd: the output shows none and a warning says why. */
+const MAX_RETRY_AFTER_SECONDS = 86_400;
+const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+/**
+ * `Retry-After` as whole seconds: delta-seconds, or an IMF-fixdate (RFC 9110) counted from the
+ * answer's own `Date` header when it has a usable one (both then come from the server's clock),
+ * else from `nowMs`, the runner's wall clock. Any other text counts as absent, as does a number
+ * too long to be meant.
+ */
+function parseRetryAfter(header, nowMs, dateHeader) {
+    if (header === undefined)
+        return undefined;
+    const value = header.trim();
+    if (/^\d{1,15}$/.test(value))
+        return Number(value);
+    const date = httpDate(value);
+    if (date === undefined)
+        return undefined;
+    const served = dateHeader === undefined ? undefined : httpDate(dateHeader.trim());
+    return Math.max(0, Math.ceil((date - (served ?? nowMs)) / 1000));
+}
+/** An IMF-fixdate as ms since the epoch, or undefined. */
+function httpDate(value) {
+    if (!HTTP_DATE.test(value))
+        return undefined;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : date;
+}
+// ---- Where the key may go ---------------------------------------------------------------------
+/** Loopback means loopback: 127.0.0.0/8, ::1 and the name `localhost`, never `*.localhost`. */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (host === 'localhost')
+        return true;
+    if ((0,external_node_net_.isIP)(host) === 4)
+        return host.startsWith('127.');
+    return host === '::1' || host === '0:0:0:0:0:0:0:1';
+}
+/** Whether the key may travel to this URL at all: HTTPS anywhere, plain HTTP only to loopback. */
+function mayCarryKey(url) {
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+}
+/** The path every CertCentral base URL ends in; any other path of api-url may hold a secret. */
+const SERVICES_PATH = '/services/v2';
+/**
+ * The path of a base URL that may hold a secret (a gateway's token, `/t0k3n/services/v2`), without
+ * its trailing slashes; undefined when it cannot: none, or `/services/v2` (SERVICES_PATH), the
+ * regions' own. The one rule shownBase and secretPathOf ask.
+ */
+function secretPath(url) {
+    const path = url.pathname.replace(/\/+$/, '');
+    return path === '' || path === SERVICES_PATH ? undefined : path;
+}
+/**
+ * A base URL as every line the step writes shows it: whole when its path holds no secret
+ * (`https://certcentral.digicert.eu/services/v2`, see secretPath), else its origin and `/…`
+ * (`https://gw.example/…`). A request is shown as this plus its path below the base:
+ * `https://gw.example/…/certificate/123/sendemail`.
+ */
+function api_shownBase({ baseUrl }) {
+    const url = new URL(baseUrl);
+    const origin = `${url.protocol}//${url.host}`;
+    return secretPath(url) === undefined
+        ? `${origin}${url.pathname.replace(/\/+$/, '')}`
+        : `${origin}/…`;
+}
+/**
+ * The path of api-url for the sanitizer to hide wherever a server echoes it (a redirect's
+ * Location, an error body): its secretPath, none when it has none or is not a URL.
+ */
+function secretPathOf({ apiUrl }) {
+    let url;
+    try {
+        url = new URL(apiUrl.trim());
+    }
+    catch {
+        return [];
+    }
+    const path = secretPath(url);
+    return path === undefined ? [] : [path];
+}
+
+;// CONCATENATED MODULE: ./src/certcentral/bodies.ts
+// What CertCentral's answers hold, read tolerantly from untrusted text: Order info and the
+// statuses an order goes through, the order list and the duplicate list, what a send's answer is,
+// and DigiCert's error entries. Pure: no HTTP; the caller sanitizes what it shows.
+
 // ---- Order info -------------------------------------------------------------------------------
 /** The status in which an order's certificate can be sent. */
 const ISSUED = 'issued';
@@ -32465,8 +32591,8 @@ function parseOrderInfo(body) {
         // The fields the look-up chain reads, each only when given.
         ...defined({
             orderId: idOf(parsed.id),
-            serialNumber: api_hexOf(certificate.serial_number),
-            thumbprint: api_hexOf(certificate.thumbprint),
+            serialNumber: bodies_hexOf(certificate.serial_number),
+            thumbprint: bodies_hexOf(certificate.thumbprint),
             dateIssued: textOf(certificate.date_issued),
             validFrom: textOf(certificate.valid_from)
         })
@@ -32499,7 +32625,7 @@ function textOf(value) {
     return typeof value === 'string' ? value : undefined;
 }
 /** A serial or thumbprint as CertCentral gives it, upper case without separators; else undefined. */
-function api_hexOf(value) {
+function bodies_hexOf(value) {
     if (typeof value !== 'string')
         return undefined;
     const hex = value.replace(/[:\s-]/g, '').toUpperCase();
@@ -32519,28 +32645,8 @@ function sameHex(a, b) {
     return hexKey(a) === hexKey(b);
 }
 // ---- Order list and duplicates ----------------------------------------------------------------
-/** Orders asked for per page of the order list. */
-const LIST_PAGE_LIMIT = 100;
 /** Entries read at most from one answer (a list or a duplicate list): a hostile body may hold more. */
 const MAX_LIST_ENTRIES = 1000;
-/** A common name's orders in any status, newest first, the first page: is one still waiting? */
-function anyStatusQuery(commonName) {
-    return { filter: 'common_name', value: commonName, offset: 0, anyStatus: true };
-}
-/** `GET {base}/order/certificate?filters[...]=...`: the path and query of one page. */
-function orderListPath(query) {
-    const value = encodeURIComponent(query.value);
-    const narrowed = query.filter !== 'common_name'
-        ? ''
-        : query.anyStatus
-            ? '&sort=-date_created'
-            : '&filters[status]=issued';
-    return `/order/certificate?filters[${query.filter}]=${value}${narrowed}&offset=${query.offset}&limit=${LIST_PAGE_LIMIT}`;
-}
-/** `GET {base}/order/certificate/{order_id}/duplicate`. */
-function duplicatesPath(orderId) {
-    return `/order/certificate/${digits(orderId)}/duplicate`;
-}
 function parseCertificateSummary(value) {
     if (!isRecord(value))
         return undefined;
@@ -32549,8 +32655,8 @@ function parseCertificateSummary(value) {
         return undefined;
     return {
         id,
-        serialNumber: api_hexOf(value.serial_number),
-        thumbprint: api_hexOf(value.thumbprint),
+        serialNumber: bodies_hexOf(value.serial_number),
+        thumbprint: bodies_hexOf(value.thumbprint),
         commonName: textOf(value.common_name),
         status: textOf(value.status)?.toLowerCase(),
         dateIssued: textOf(value.date_issued),
@@ -32646,6 +32752,47 @@ function countDigiCertErrors(body) {
         return 0;
     return Array.isArray(parsed.errors) ? parsed.errors.length : isRecord(parsed.errors) ? 1 : 0;
 }
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./src/certcentral/errors.ts
+/** Said of a send whose outcome is unknown (a timeout, a reset, a 5xx). */
+const MAY_HAVE_BEEN_SENT = 'it may have been sent: check the audit log in CertCentral before sending it again';
+/**
+ * A request that did not succeed, with its fields by name (as ky's HTTPError). One that failed in
+ * the transport keeps the TransportError as its `cause` (the standard Error cause): the system's
+ * text as it came, not sanitized, so for debugging only, never shown.
+ */
+class CertCentralError extends Error {
+    name = 'CertCentralError';
+    kind;
+    status;
+    codes;
+    hint;
+    retryAfterSeconds;
+    constructor(failure, options) {
+        super(failure.message, options);
+        this.kind = failure.kind;
+        this.status = failure.status ?? null;
+        this.codes = failure.codes ?? [];
+        this.hint = failure.hint;
+        this.retryAfterSeconds = failure.retryAfterSeconds;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/certcentral/hints.ts
+// What each DigiCert error code asks the user to do: one short, actionable hint per code (the
+// README's troubleshooting table is tested against HINTS), and which codes refuse the key itself
+// or only a permission. A new DigiCert error hint goes here. Pure.
 /**
  * One short, actionable sentence per DigiCert code this action can meet (DigiCert's Errors page).
  * The README's troubleshooting table is tested against this table.
@@ -32680,6 +32827,8 @@ function hintFor(codes, context) {
     }
     return undefined;
 }
+/** What a 503 asks of the user. */
+const UNAVAILABLE_HINT = 'CertCentral is down or in maintenance: send unsent-ids again after retry-after seconds, or set max-retries';
 /** The code DigiCert gives a key whose user lacks the role for this certificate or order. */
 const MISSING_PERMISSION = 'access_denied|missing_permission';
 /**
@@ -32698,98 +32847,633 @@ function refusesKey(status, codes) {
 function lacksPermission(status, codes) {
     return status === 403 && codes.includes(MISSING_PERMISSION) && !refusesKey(status, codes);
 }
-// ---- Retry-After ------------------------------------------------------------------------------
-/** `Retry-After` values above this are absurd: the output shows none and a warning says why. */
-const MAX_RETRY_AFTER_SECONDS = 86_400;
-const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
-/**
- * `Retry-After` as whole seconds: delta-seconds, or an IMF-fixdate (RFC 9110) counted from the
- * answer's own `Date` header when it has a usable one (both then come from the server's clock),
- * else from `nowMs`, the runner's wall clock. Any other text counts as absent, as does a number
- * too long to be meant.
- */
-function parseRetryAfter(header, nowMs, dateHeader) {
-    if (header === undefined)
-        return undefined;
-    const value = header.trim();
-    if (/^\d{1,15}$/.test(value))
-        return Number(value);
-    const date = httpDate(value);
-    if (date === undefined)
-        return undefined;
-    const served = dateHeader === undefined ? undefined : httpDate(dateHeader.trim());
-    return Math.max(0, Math.ceil((date - (served ?? nowMs)) / 1000));
-}
-/** An IMF-fixdate as ms since the epoch, or undefined. */
-function httpDate(value) {
-    if (!HTTP_DATE.test(value))
-        return undefined;
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : date;
-}
-// ---- Where the key may go ---------------------------------------------------------------------
-/** Loopback means loopback: 127.0.0.0/8, ::1 and the name `localhost`, never `*.localhost`. */
-function isLoopbackHost(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (host === 'localhost')
-        return true;
-    if ((0,external_node_net_.isIP)(host) === 4)
-        return host.startsWith('127.');
-    return host === '::1' || host === '0:0:0:0:0:0:0:1';
-}
-/** Whether the key may travel to this URL at all: HTTPS anywhere, plain HTTP only to loopback. */
-function mayCarryKey(url) {
-    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
-}
-/** The path every CertCentral base URL ends in; any other path of api-url may hold a secret. */
-const SERVICES_PATH = '/services/v2';
-/**
- * The path of a base URL that may hold a secret (a gateway's token, `/t0k3n/services/v2`), without
- * its trailing slashes; undefined when it cannot: none, or `/services/v2` (SERVICES_PATH), the
- * regions' own. The one rule shownBase and secretPathOf ask.
- */
-function secretPath(url) {
-    const path = url.pathname.replace(/\/+$/, '');
-    return path === '' || path === SERVICES_PATH ? undefined : path;
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./src/deadline.ts
+// Settling an operation exactly once: on its own success or failure, on a deadline, or on an
+// AbortSignal, whichever comes first; the timer is always cleared, the abort listener always
+// removed, and the operation's own cleanup always run once. The one "settle once with a deadline"
+// machine behind the transport's request, body and CONNECT and the real clock's sleep (as got's
+// timedOut()). It knows nothing of HTTP or DigiCert.
+/** The default deadline error, when no onTimeout is given. */
+class DeadlineExceeded extends Error {
+    timeoutMs;
+    name = 'DeadlineExceeded';
+    constructor(timeoutMs) {
+        super(`no outcome in ${timeoutMs} ms`);
+        this.timeoutMs = timeoutMs;
+    }
 }
 /**
- * A base URL as every line the step writes shows it: whole when its path holds no secret
- * (`https://certcentral.digicert.eu/services/v2`, see secretPath), else its origin and `/…`
- * (`https://gw.example/…`). A request is shown as this plus its path below the base:
- * `https://gw.example/…/certificate/123/sendemail`.
+ * Starts the operation and settles its promise exactly once. `start` gets `settle` and may return
+ * a cleanup, run once with the outcome right after it settles (at once when start settled
+ * synchronously); a throw from start settles with that error.
  */
-function shownBase({ baseUrl }) {
-    const url = new URL(baseUrl);
-    const origin = `${url.protocol}//${url.host}`;
-    return secretPath(url) === undefined
-        ? `${origin}${url.pathname.replace(/\/+$/, '')}`
-        : `${origin}/…`;
+function settleOnce(options, start) {
+    return new Promise((resolve, reject) => {
+        const { timeoutMs, signal } = options;
+        let settled;
+        let cleanup;
+        let timer;
+        const settle = outcome => {
+            if (settled)
+                return;
+            settled = outcome;
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', onAbort);
+            if (cleanup)
+                cleanup(outcome);
+            if ('value' in outcome)
+                resolve(outcome.value);
+            else
+                reject(outcome.error);
+        };
+        const onAbort = () => settle(options.onAbort ? options.onAbort() : { error: signal?.reason });
+        if (signal?.aborted)
+            return onAbort();
+        if (timeoutMs !== undefined)
+            timer = setTimeout(() => settle(options.onTimeout ? options.onTimeout() : { error: new DeadlineExceeded(timeoutMs) }), timeoutMs);
+        signal?.addEventListener('abort', onAbort);
+        try {
+            cleanup = start(settle);
+        }
+        catch (error) {
+            settle({ error });
+        }
+        if (settled && cleanup)
+            cleanup(settled);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/certcentral/proxy.ts
+// The runner's proxy conventions, as the other actions on a runner follow them: which proxy a
+// request goes through (https_proxy, no_proxy, loopback bypass, as @actions/http-client's
+// getProxyUrl reads them), and the warning for a proxy variable that is set but cannot be used
+// (named, never quoted: it may hold a password). The tunnel itself is in transport.ts.
+
+/** The runner's proxy conventions (https_proxy, no_proxy, loopback bypass) as http-client reads them. */
+function runnerProxyFor(url) {
+    let proxy;
+    try {
+        proxy = getProxyUrl(url);
+    }
+    catch {
+        // A value without a scheme that is no URL with http:// before it either: no proxy (proxy stays
+        // undefined), and runnerProxyWarning says why.
+    }
+    // getProxyUrl's URL answers username and password already decoded; TunnelAgent decodes them
+    // once, so hand it a plain URL with the credentials as written in https_proxy.
+    return proxy?.hostname ? new URL(proxy.href) : undefined;
+}
+/** What a usable proxy variable looks like, for the warning. */
+const PROXY_EXAMPLE = 'http://proxy.example:3128, or http://user:p%40ss@proxy.example:3128 with a % or @ of the user name or password written %25 or %40';
+/**
+ * The proxy variable the runner's conventions read for a request to this URL (https_proxy, else
+ * HTTPS_PROXY, for https; http_proxy, else HTTP_PROXY, for http), or undefined when none is set.
+ */
+function proxyVariableFor({ url, env }) {
+    const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
+    return names.find(name => (env[name] ?? '') !== '');
 }
 /**
- * The path of api-url for the sanitizer to hide wherever a server echoes it (a redirect's
- * Location, an error body): its secretPath, none when it has none or is not a URL.
+ * Why a proxy variable's value that gives no proxy cannot be used, in words that never quote it
+ * (it may hold a password): no URL at all, no scheme (`proxy:3128` reads as the scheme `proxy:`),
+ * or else a `%` that starts no `%XX` escape in the user name or password.
  */
-function secretPathOf({ apiUrl }) {
+function proxyValueProblem({ value }) {
     let url;
     try {
-        url = new URL(apiUrl.trim());
+        url = new URL(value);
     }
     catch {
-        return [];
+        return 'it is not a URL';
     }
-    const path = secretPath(url);
-    return path === undefined ? [] : [path];
+    if (url.hostname === '')
+        return 'it has no http:// or https:// before the host';
+    // A URL with a host that still gives no proxy: decoding its user name or password failed.
+    return 'its user name or password holds a % that starts no %XX escape';
 }
-function parseJson(text) {
-    try {
-        return JSON.parse(text);
+/**
+ * The warning for a proxy variable that is set but gives no proxy (`proxy` undefined although the
+ * host is not bypassed), which would otherwise make the request go directly without a word. Names
+ * the variable, never its value.
+ */
+function unusableProxyWarning({ url, env, bypassed, proxy }) {
+    const variable = proxyVariableFor({ url, env });
+    if (variable === undefined || bypassed || proxy !== undefined)
+        return undefined;
+    const problem = proxyValueProblem({ value: env[variable] });
+    return (`${variable} cannot be used: ${problem}, so requests to ${url.host} go directly, not through a proxy ` +
+        `(@actions/http-client's getProxyUrl, whose conventions the runner's actions follow, cannot use it either); ` +
+        `set it to a URL such as ${PROXY_EXAMPLE}`);
+}
+/** unusableProxyWarning under the runner's conventions and this process's environment. */
+function runnerProxyWarning(url) {
+    return unusableProxyWarning({
+        url,
+        env: process.env,
+        bypassed: checkBypass(url),
+        proxy: runnerProxyFor(url)
+    });
+}
+
+;// CONCATENATED MODULE: ./src/certcentral/transport.ts
+// HTTP for the CertCentral client: one request with a deadline that covers all of it (proxy
+// CONNECT, TLS, headers, body), a bounded body, no redirects, and keep-alive connections that
+// dispose() closes so the process can exit. It knows nothing of DigiCert.
+//
+// Why not HttpClient.request() from @actions/http-client, or fetch: http-client follows redirects
+// with the key, its socketTimeout is idle-only, its readBody() stays pending when a connection
+// resets mid-body, and its proxy tunnel sends CONNECT with no timeout at all; fetch (undici)
+// ignores the runner's proxy variables. We keep @actions/http-client for what it is the reference
+// for: the runner's https_proxy / no_proxy conventions (getProxyUrl, read in proxy.ts), so
+// self-hosted runners behind a proxy work as with every other action.
+
+
+
+
+
+
+/**
+ * Bytes of a response body kept when the status is not 2xx (enough to explain an error); the rest
+ * is dropped unread and the connection closed.
+ */
+const MAX_BODY_BYTES = 64 * 1024;
+/** Bytes of a 2xx body kept: CertCentral's answer itself (an Order info with many SANs). */
+const MAX_SUCCESS_BODY_BYTES = 1024 * 1024;
+/** The bytes of a body kept for this status: MAX_SUCCESS_BODY_BYTES for a 2xx, else MAX_BODY_BYTES. */
+function bodyLimitFor({ status }) {
+    return status >= 200 && status < 300 ? MAX_SUCCESS_BODY_BYTES : MAX_BODY_BYTES;
+}
+/** A request that ended without a complete answer, with its fields by name. */
+class TransportError extends Error {
+    name = 'TransportError';
+    kind;
+    status;
+    code;
+    detail;
+    reached;
+    constructor(failure) {
+        super(`${failure.kind}: ${failure.code}: ${failure.detail}`);
+        this.kind = failure.kind;
+        this.status = failure.status;
+        this.code = failure.code;
+        this.detail = failure.detail;
+        this.reached = failure.reached;
     }
-    catch {
+}
+class Transport {
+    options;
+    proxyFor;
+    agents = new Map();
+    constructor(options) {
+        this.options = options;
+        this.proxyFor = options.proxyFor ?? runnerProxyFor;
+    }
+    /** The proxy a request to this URL goes through, for the log. */
+    proxyOf(url) {
+        return this.proxyFor(url);
+    }
+    /**
+     * One request. Settles within timeoutMs whatever the peer does (silence, a trickle, 101, a
+     * reset), or when `cancel` aborts; never follows a redirect.
+     */
+    request(method, url, headers, body, cancel) {
+        const progress = { status: null, reached: false };
+        const failure = (kind, code, detail) => ({
+            error: new TransportError({ kind, code, detail, ...progress })
+        });
+        return settleOnce({
+            timeoutMs: this.options.timeoutMs,
+            onTimeout: () => failure('timeout', 'ETIMEDOUT', `no complete answer in ${this.options.timeoutMs} ms`),
+            signal: cancel,
+            onAbort: () => failure('cancelled', 'ECANCELED', 'the run was cancelled')
+        }, settle => {
+            let request;
+            try {
+                request = this.open(method, url, headers);
+            }
+            catch (error) {
+                settle({ error: systemFailure(error, null, false) });
+                return undefined;
+            }
+            follow({ request, progress, settle });
+            request.end(body);
+            // A request that failed, timed out or was cancelled leaves no connection behind.
+            return outcome => {
+                if ('error' in outcome)
+                    request.destroy();
+            };
+        });
+    }
+    /** The request itself, not yet sent: the agent for its URL, and every header. */
+    open(method, url, headers) {
+        // The agent alone makes it HTTP or HTTPS (http.Agent, https.Agent or TunnelAgent): Node takes
+        // the protocol and the default port from the agent, and https.request differs from
+        // http.request only in the default agent, never used here. Node also writes Content-Length
+        // from request.end(body): its length in bytes, 0 for a PUT or POST without one, none for a GET.
+        return external_node_http_.request(url, {
+            method,
+            agent: this.agentFor(url),
+            headers: { ...headers, 'User-Agent': this.options.userAgent }
+        });
+    }
+    /** Closes every connection, kept-alive or still tunnelling, so the process can exit. */
+    dispose() {
+        for (const agent of this.agents.values())
+            agent.destroy();
+        this.agents.clear();
+    }
+    agentFor(url) {
+        const proxy = this.proxyFor(url);
+        if (proxy && url.protocol !== 'https:') {
+            // inputs.ts refuses this already; the transport does not rely on it.
+            throw new Error(`refusing to send plain HTTP to ${url.host} through the proxy ${proxy.host}`);
+        }
+        const key = proxy ? `proxy ${proxy.href}` : url.protocol;
+        let agent = this.agents.get(key);
+        if (!agent) {
+            const options = { keepAlive: true, maxSockets: this.options.maxSockets };
+            agent = proxy
+                ? new TunnelAgent(proxy, this.options.timeoutMs, options)
+                : url.protocol === 'https:'
+                    ? new external_node_https_namespaceObject.Agent(options)
+                    : new external_node_http_.Agent(options);
+            this.agents.set(key, agent);
+        }
+        return agent;
+    }
+}
+/**
+ * Follows a request's events into `progress` and settles it: with the answer once its body is
+ * read, with a TransportError on an error, and on a protocol switch, never an answer here.
+ */
+function follow({ request, progress, settle }) {
+    const failed = (error) => settle({ error: systemFailure(error, progress.status, progress.reached) });
+    request.on('socket', socket => {
+        if (request.reusedSocket)
+            progress.reached = true;
+        else
+            socket.once(socket instanceof external_node_tls_.TLSSocket ? 'secureConnect' : 'connect', () => {
+                progress.reached = true;
+            });
+    });
+    request.on('error', failed);
+    // A 101 (or any protocol switch) is never an answer to these calls: drop the connection.
+    request.on('upgrade', (response, socket) => {
+        socket.destroy();
+        progress.status = response.statusCode ?? 101;
+        progress.reached = true;
+        const detail = 'the server switched protocols instead of answering';
+        settle({ error: new TransportError({ kind: 'protocol', code: 'EPROTO', detail, ...progress }) });
+    });
+    request.on('response', response => {
+        const status = response.statusCode ?? 0;
+        progress.status = status;
+        progress.reached = true;
+        readBody(response, bodyLimitFor({ status })).then(({ text, truncated }) => settle({ value: { status, headers: response.headers, text, truncated } }), failed);
+    });
+}
+/** A system error as a TransportError; `reached` as the request got (see TransportFailureInfo). */
+function systemFailure(error, status, reached) {
+    if (error instanceof TransportError)
+        return error;
+    const code = error?.code ?? 'no error code';
+    const detail = error instanceof Error ? error.message : String(error);
+    return new TransportError({ kind: 'network', status, code: String(code), detail, reached });
+}
+/**
+ * Reads at most `limit` bytes. Settles on end, on error, and on a close before the end (a reset
+ * mid-body), so it can never stay pending; the request's deadline covers a body that trickles.
+ */
+function readBody(message, limit) {
+    return settleOnce({}, settle => {
+        const chunks = [];
+        let size = 0;
+        const body = (truncated) => ({
+            value: { text: Buffer.concat(chunks).toString('utf8'), truncated }
+        });
+        message.on('data', (chunk) => {
+            const room = limit - size;
+            chunks.push(chunk.subarray(0, room));
+            size += Math.min(room, chunk.length);
+            if (chunk.length > room) {
+                // Enough to explain an error; drop the connection rather than download the rest.
+                settle(body(true));
+                message.destroy();
+            }
+        });
+        message.on('end', () => settle(body(false)));
+        message.on('error', error => settle({ error }));
+        message.on('close', () => {
+            if (!message.complete)
+                settle({
+                    error: Object.assign(new Error('the connection closed before the body ended'), {
+                        code: 'ECONNRESET'
+                    })
+                });
+        });
+        return undefined;
+    });
+}
+/**
+ * HTTPS through an HTTP(S) proxy's CONNECT tunnel, with keep-alive. Each CONNECT is bounded by
+ * the request deadline and destroyed with the agent: a proxy that never answers cannot hold the
+ * step or keep the process alive.
+ */
+class TunnelAgent extends external_node_https_namespaceObject.Agent {
+    proxy;
+    timeoutMs;
+    connecting = new Set();
+    constructor(proxy, timeoutMs, options) {
+        super(options);
+        this.proxy = proxy;
+        this.timeoutMs = timeoutMs;
+    }
+    createConnection(
+    // The agent always passes the target's host and port (the default port filled in) and the
+    // servername it derived from them.
+    options, callback) {
+        // Authority form (RFC 9110): an IPv6 literal in brackets.
+        const host = (0,external_node_net_.isIP)(options.host) === 6 ? `[${options.host}]` : options.host;
+        const target = `${host}:${options.port}`;
+        const connect = connectRequest({ proxy: this.proxy, target });
+        this.connecting.add(connect);
+        settleOnce({
+            timeoutMs: this.timeoutMs,
+            onTimeout: () => ({
+                error: Object.assign(new Error(`the proxy ${this.proxy.host} did not open a tunnel to ${target} in time`), { code: 'ETIMEDOUT' })
+            })
+        }, settle => {
+            connect.on('error', error => settle({ error }));
+            connect.on('connect', (response, socket) => {
+                if (response.statusCode !== 200) {
+                    socket.destroy();
+                    return settle({
+                        error: Object.assign(new Error(`the proxy ${this.proxy.host} refused the tunnel to ${target} (HTTP ${response.statusCode})`), { code: 'EPROXY' })
+                    });
+                }
+                // The agent has set options.servername from the Host, empty for an IP literal (no SNI).
+                settle({ value: external_node_tls_.connect({ ...options, socket }) });
+            });
+            connect.end();
+            return outcome => {
+                this.connecting.delete(connect);
+                if ('error' in outcome)
+                    connect.destroy();
+            };
+        }).then(socket => callback(null, socket), (error) => callback(error));
         return undefined;
     }
+    destroy() {
+        for (const connect of this.connecting)
+            connect.destroy();
+        this.connecting.clear();
+        super.destroy();
+    }
 }
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
+/**
+ * The CONNECT request that asks the proxy for a tunnel to `target` (host:port), not yet sent: over
+ * HTTP or HTTPS as the proxy's URL says, on its own connection, with Basic credentials when the URL
+ * has a user name or password (percent-decoded once, as written in https_proxy).
+ */
+function connectRequest({ proxy, target }) {
+    const auth = proxy.username || proxy.password
+        ? {
+            'Proxy-Authorization': `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`
+        }
+        : {};
+    const module = proxy.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_;
+    return module.request({
+        host: proxy.hostname,
+        port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),
+        method: 'CONNECT',
+        path: target,
+        headers: { Host: target, ...auth },
+        agent: false
+    });
+}
+
+;// CONCATENATED MODULE: ./src/certcentral/answers.ts
+// An answer judged: from what the transport brought back (a response, or a TransportError) to
+// CertCentral's answer or a CertCentralError whose message is safe to show (every byte of the
+// answer passes through the sanitizer) and carries DigiCert's codes and a hint. Pure functions of
+// one argument object, each given the sanitizer and what else it needs: no request is made here.
+
+
+
+
+
+
+/** Errors of one answer listed in a message; the rest are counted. */
+const MAX_ERRORS_SHOWN = 3;
+/**
+ * A 2xx that is not CertCentral's answer, as a failure (undefined when it is one): cut off, an
+ * HTML page, DigiCert's `errors`, or for a send anything but what isSendAnswer takes (a 204, an
+ * empty body or `{}`). `what` is 'send' for an operation's call, else what the body should be
+ * (for the message).
+ */
+function notAnAnswer({ response, what, sanitizer, idInput }) {
+    const { status, text, truncated } = response;
+    const sends = what === 'send';
+    const lead = `HTTP ${status} but ${sends ? 'the answer' : what}`;
+    const fail = (message, codes, hint) => new CertCentralError({ message, kind: 'bad-success', status, codes, hint });
+    const notSent = sends ? ', so the email was most likely not sent' : '';
+    if (truncated) {
+        return fail(`${lead} is too large to be CertCentral's answer (cut off after ${MAX_SUCCESS_BODY_BYTES / 1024 / 1024} MiB)${notSent}; check api-url and the network`);
+    }
+    if (sends && isSendAnswer(response))
+        return undefined;
+    if (isHtml(response)) {
+        return fail(`${lead} is not CertCentral's answer (an HTML page: a sign-in page or a gateway?; ${bodyShown({ response, sanitizer })})${notSent}; check api-url and the network`);
+    }
+    const errors = errorsOf({ text, sanitizer });
+    if (errors) {
+        const { codes, detail } = errors;
+        const hint = hintFor(codes, { idInput });
+        const taken = sends ? ', so it is not taken as sent' : '';
+        return fail(`${lead} carries DigiCert's errors (${detail})${taken}${hint ? `; ${hint}` : ''}`, codes, hint);
+    }
+    if (sends) {
+        // Said before the body, so that shortening a long message cannot drop it.
+        return fail(`HTTP ${status}, an answer CertCentral does not give to a send (${MAY_HAVE_BEEN_SENT}): ${bodyShown({ response, sanitizer })}; check api-url and the network`);
+    }
+    return undefined;
+}
+/**
+ * A look-up's 2xx that is an answer but not the one asked for (`problem`: "the order list is not
+ * one", "the Order info of order 5 has no status"), with its body.
+ */
+function unreadable({ response, problem, sanitizer }) {
+    return new CertCentralError({
+        message: `HTTP ${response.status}: ${problem} (${bodyShown({ response, sanitizer })}); check api-url`,
+        kind: 'bad-success',
+        status: response.status
+    });
+}
+/** DigiCert's errors in a body, sanitized: their codes and the text that lists them. */
+function errorsOf({ text, sanitizer }) {
+    const errors = parseDigiCertErrors(text);
+    if (!errors)
+        return undefined;
+    const codes = errors.map(e => sanitizer.text(e.code, SHOWN_CHARS.errorCode));
+    const listed = errors
+        .slice(0, MAX_ERRORS_SHOWN)
+        .map((e, i) => `${codes[i]}: ${sanitizer.text(e.message, SHOWN_CHARS.message)}`)
+        .join('; ');
+    const more = countDigiCertErrors(text) - MAX_ERRORS_SHOWN;
+    return {
+        codes,
+        detail: listed + (more > 0 ? `; and ${more} more error${more === 1 ? '' : 's'}` : '')
+    };
+}
+/**
+ * An answer whose status is not 2xx, as the failure it is: a redirect (never followed), "later"
+ * (429, 503), a refused key, a missing permission, or another error status. `host` is the host
+ * asked (for a redirect's message); `wallNow` reads the wall clock for an HTTP-date Retry-After.
+ */
+function judge({ response, sends, sanitizer, idInput, host, wallNow }) {
+    const { status } = response;
+    const errors = errorsOf({ text: response.text, sanitizer });
+    const codes = errors?.codes ?? [];
+    const detail = errors?.detail ?? bodyShown({ response, sanitizer });
+    const context = { idInput };
+    // A 401 refuses the key whatever its code says (DigiCert documents none for it); a 404 that is
+    // not DigiCert's (no errors: empty, HTML, text) is a path it never saw, as not_found|route says.
+    const hint = hintFor(codes, context) ??
+        (status === 401 ? hintFor(['access_denied|access_denied_invalid_key'], context) : undefined) ??
+        (status === 404 && !errors ? hintFor(['not_found|route'], context) : undefined);
+    const withHint = (text) => (hint ? `${text}; ${hint}` : text);
+    if (status >= 300 && status < 400)
+        return redirected({ response, codes, host, sanitizer });
+    if (status === 429 || status === 503)
+        return later({ response, codes, detail, sanitizer, idInput, wallNow });
+    const kind = refusesKey(status, codes)
+        ? 'key-refused'
+        : lacksPermission(status, codes)
+            ? 'permission'
+            : 'http';
+    // A server error after the request was written: DigiCert may have acted on it.
+    // Said before the body, so that shortening a long message cannot drop it.
+    const unknown = sends && status >= 500 ? ` (${MAY_HAVE_BEEN_SENT})` : '';
+    return new CertCentralError({
+        message: withHint(`HTTP ${status}${unknown}: ${detail}`),
+        kind,
+        status,
+        codes,
+        hint
+    });
+}
+/** A 3xx: never followed, so that the key stays with the host asked. */
+function redirected({ response, codes, host, sanitizer }) {
+    const { status, headers } = response;
+    const location = headers.location
+        ? sanitizer.text(headers.location, SHOWN_CHARS.message)
+        : '(none)';
+    return new CertCentralError({
+        message: `HTTP ${status}: CertCentral answered with a redirect to ${location}, which is not followed ` +
+            `so the API key stays with ${host}; check api-url`,
+        kind: 'redirect',
+        status,
+        codes
+    });
+}
+/** A 429 or 503: DigiCert said "later", maybe with a Retry-After (read against its Date). */
+function later({ response, codes, detail, sanitizer, idInput, wallNow }) {
+    const { status, headers } = response;
+    const header = first(headers['retry-after']);
+    const wait = parseRetryAfter(header, wallNow(), first(headers.date));
+    const asked = wait !== undefined
+        ? `; it asked to wait ${wait} s`
+        : header !== undefined
+            ? `; its Retry-After ${JSON.stringify(sanitizer.text(header, SHOWN_CHARS.quotedHeader))} is not a number of seconds or a date, so it counts as absent`
+            : '';
+    const limited = status === 429;
+    return new CertCentralError({
+        message: limited
+            ? `HTTP 429: DigiCert rate-limited this API key (${detail})${asked}`
+            : `HTTP 503: CertCentral is unavailable, maybe for maintenance (${detail})${asked}`,
+        kind: limited ? 'rate-limited' : 'unavailable',
+        status,
+        codes,
+        hint: limited ? hintFor(['request_limit_exceeded'], { idInput }) : UNAVAILABLE_HINT,
+        retryAfterSeconds: wait
+    });
+}
+/** A body as a message shows it: sanitized and bounded, with a mark when the transport cut it. */
+function bodyShown({ response, sanitizer }) {
+    // The marker goes first, so that shortening the message later cannot drop it.
+    const label = response.truncated ? `body (cut off after ${MAX_BODY_BYTES / 1024} KiB)` : 'body';
+    if (response.text.trim() === '')
+        return response.truncated ? `${label}: empty` : 'empty body';
+    return `${label}: ${sanitizer.text(response.text, SHOWN_CHARS.body)}`;
+}
+/**
+ * A request that brought no answer, as a CertCentralError that keeps the TransportError as its
+ * cause: nothing sent when it never left the runner (`unreached`), else a timeout, a cancellation
+ * or a network failure, said to maybe have sent a send. Anything but a TransportError is a bug of
+ * ours. `host` and `timeoutMs` (the transport's deadline) are for the message.
+ */
+function explainFailure({ error, sends, sanitizer, host, timeoutMs }) {
+    if (!(error instanceof TransportError)) {
+        // A bug of ours, not the network's: say so rather than blame the connection.
+        const text = sanitizer.text(error instanceof Error ? error.message : error);
+        return new CertCentralError({ message: `unexpected failure: ${text}`, kind: 'network' });
+    }
+    const kind = !error.reached
+        ? 'unreached'
+        : error.kind === 'protocol'
+            ? 'network'
+            : error.kind;
+    return new CertCentralError({
+        message: failureMessage({ error, sends, sanitizer, host, timeoutMs }),
+        kind,
+        status: error.status
+    }, { cause: error });
+}
+/** What explainFailure says of a TransportError, its system text sanitized. */
+function failureMessage({ error, sends, sanitizer, host, timeoutMs }) {
+    const { status } = error;
+    const detail = sanitizer.text(error.detail, SHOWN_CHARS.message);
+    const code = sanitizer.text(error.code, SHOWN_CHARS.systemCode);
+    if (!error.reached) {
+        const what = error.kind === 'cancelled'
+            ? 'cancelled before the request left the runner'
+            : `could not reach ${host} (${code}: ${detail})`;
+        return `${what}: nothing was sent; check the runner's network, proxy and api-url, then send it again`;
+    }
+    const unknown = sends ? `; ${MAY_HAVE_BEEN_SENT}` : '';
+    switch (error.kind) {
+        case 'timeout':
+            return (`timed out after ${timeoutMs / 1000} s waiting for ${host}` +
+                (status ? ` (HTTP ${status} arrived, its body did not)` : '') +
+                (sends
+                    ? `; ${MAY_HAVE_BEEN_SENT}, or raise timeout-seconds`
+                    : '; raise timeout-seconds if it persists'));
+        case 'cancelled':
+            return sends
+                ? `cancelled while the request was in flight${unknown}`
+                : 'cancelled while a look-up was in flight: nothing was sent; send it again';
+        case 'protocol':
+            return `HTTP ${status}: ${host} switched protocols instead of answering; check api-url`;
+        case 'network':
+            return ((status === null
+                ? `the connection to ${host} failed (${code}: ${detail}); check the runner's network, proxy and api-url`
+                : `HTTP ${status} from ${host}, then the connection failed while reading its body (${code}: ${detail})`) +
+                unknown);
+    }
+}
+function isHtml({ headers, text }) {
+    return /html/i.test(first(headers['content-type']) ?? '') || text.trimStart().startsWith('<');
+}
+/** A header's value, the first when Node gives a list. */
+function first(value) {
+    return Array.isArray(value) ? value[0] : value;
 }
 
 ;// CONCATENATED MODULE: ./src/operations.ts
@@ -32806,7 +33490,7 @@ const ID_INPUTS = [
     'thumbprint',
     'common-name'
 ];
-/** The ID inputs that name an issued certificate, found by the look-up chain (decisions.findStep). */
+/** The ID inputs that name an issued certificate, found by the look-up chain (finding.findStep). */
 const FINDING_INPUTS = [
     'certificate-file',
     'serial-number',
@@ -33062,426 +33746,38 @@ function parseSealSettings(value) {
     return { settings: Object.fromEntries(settings), warnings };
 }
 
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
-;// CONCATENATED MODULE: ./src/deadline.ts
-// Settling an operation exactly once: on its own success or failure, on a deadline, or on an
-// AbortSignal, whichever comes first; the timer is always cleared, the abort listener always
-// removed, and the operation's own cleanup always run once. The one "settle once with a deadline"
-// machine behind the transport's request, body and CONNECT and the real clock's sleep (as got's
-// timedOut()). It knows nothing of HTTP or DigiCert.
-/** The default deadline error, when no onTimeout is given. */
-class DeadlineExceeded extends Error {
-    timeoutMs;
-    name = 'DeadlineExceeded';
-    constructor(timeoutMs) {
-        super(`no outcome in ${timeoutMs} ms`);
-        this.timeoutMs = timeoutMs;
-    }
-}
-/**
- * Starts the operation and settles its promise exactly once. `start` gets `settle` and may return
- * a cleanup, run once with the outcome right after it settles (at once when start settled
- * synchronously); a throw from start settles with that error.
- */
-function settleOnce(options, start) {
-    return new Promise((resolve, reject) => {
-        const { timeoutMs, signal } = options;
-        let settled;
-        let cleanup;
-        let timer;
-        const settle = outcome => {
-            if (settled)
-                return;
-            settled = outcome;
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', onAbort);
-            if (cleanup)
-                cleanup(outcome);
-            if ('value' in outcome)
-                resolve(outcome.value);
-            else
-                reject(outcome.error);
-        };
-        const onAbort = () => settle(options.onAbort ? options.onAbort() : { error: signal?.reason });
-        if (signal?.aborted)
-            return onAbort();
-        if (timeoutMs !== undefined)
-            timer = setTimeout(() => settle(options.onTimeout ? options.onTimeout() : { error: new DeadlineExceeded(timeoutMs) }), timeoutMs);
-        signal?.addEventListener('abort', onAbort);
-        try {
-            cleanup = start(settle);
-        }
-        catch (error) {
-            settle({ error });
-        }
-        if (settled && cleanup)
-            cleanup(settled);
-    });
-}
+;// CONCATENATED MODULE: ./src/clock.ts
+// Time, injected: the run reads durations, deadlines and waits from a Clock, so tests of hours of
+// waiting run on a virtual one in milliseconds. The real one is monotonic: an NTP step or a VM
+// resume moves the wall clock, never a deadline, a pacing window or a wait. The wall clock is read
+// only through the same Clock, and only to read dates (issued-within, an expiry, an HTTP-date
+// Retry-After): realClock is the one place in src/ that reads performance.now() and Date.now().
 
-;// CONCATENATED MODULE: ./src/certcentral/transport.ts
-// HTTP for the CertCentral client: one request with a deadline that covers all of it (proxy
-// CONNECT, TLS, headers, body), a bounded body, no redirects, and keep-alive connections that
-// dispose() closes so the process can exit. It knows nothing of DigiCert.
-//
-// Why not HttpClient.request() from @actions/http-client, or fetch: http-client follows redirects
-// with the key, its socketTimeout is idle-only, its readBody() stays pending when a connection
-// resets mid-body, and its proxy tunnel sends CONNECT with no timeout at all; fetch (undici)
-// ignores the runner's proxy variables. We keep @actions/http-client for what it is the reference
-// for: the runner's https_proxy / no_proxy conventions (getProxyUrl), so self-hosted runners behind
-// a proxy work as with every other action.
-
-
-
-
-
-
-/**
- * Bytes of a response body kept when the status is not 2xx (enough to explain an error); the rest
- * is dropped unread and the connection closed.
- */
-const MAX_BODY_BYTES = 64 * 1024;
-/** Bytes of a 2xx body kept: CertCentral's answer itself (an Order info with many SANs). */
-const MAX_SUCCESS_BODY_BYTES = 1024 * 1024;
-/** The bytes of a body kept for this status: MAX_SUCCESS_BODY_BYTES for a 2xx, else MAX_BODY_BYTES. */
-function bodyLimitFor({ status }) {
-    return status >= 200 && status < 300 ? MAX_SUCCESS_BODY_BYTES : MAX_BODY_BYTES;
-}
-/** A request that ended without a complete answer, with its fields by name. */
-class TransportError extends Error {
-    name = 'TransportError';
-    kind;
-    status;
-    code;
-    detail;
-    reached;
-    constructor(failure) {
-        super(`${failure.kind}: ${failure.code}: ${failure.detail}`);
-        this.kind = failure.kind;
-        this.status = failure.status;
-        this.code = failure.code;
-        this.detail = failure.detail;
-        this.reached = failure.reached;
-    }
-}
-/** The runner's proxy conventions (https_proxy, no_proxy, loopback bypass) as http-client reads them. */
-function runnerProxyFor(url) {
-    let proxy;
-    try {
-        proxy = getProxyUrl(url);
-    }
-    catch {
-        // A value without a scheme that is no URL with http:// before it either: no proxy (proxy stays
-        // undefined), and runnerProxyWarning says why.
-    }
-    // getProxyUrl's URL answers username and password already decoded; TunnelAgent decodes them
-    // once, so hand it a plain URL with the credentials as written in https_proxy.
-    return proxy?.hostname ? new URL(proxy.href) : undefined;
-}
-/** What a usable proxy variable looks like, for the warning. */
-const PROXY_EXAMPLE = 'http://proxy.example:3128, or http://user:p%40ss@proxy.example:3128 with a % or @ of the user name or password written %25 or %40';
-/**
- * The proxy variable the runner's conventions read for a request to this URL (https_proxy, else
- * HTTPS_PROXY, for https; http_proxy, else HTTP_PROXY, for http), or undefined when none is set.
- */
-function proxyVariableFor({ url, env }) {
-    const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
-    return names.find(name => (env[name] ?? '') !== '');
-}
-/**
- * Why a proxy variable's value that gives no proxy cannot be used, in words that never quote it
- * (it may hold a password): no URL at all, no scheme (`proxy:3128` reads as the scheme `proxy:`),
- * or else a `%` that starts no `%XX` escape in the user name or password.
- */
-function proxyValueProblem({ value }) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        return 'it is not a URL';
-    }
-    if (url.hostname === '')
-        return 'it has no http:// or https:// before the host';
-    // A URL with a host that still gives no proxy: decoding its user name or password failed.
-    return 'its user name or password holds a % that starts no %XX escape';
-}
-/**
- * The warning for a proxy variable that is set but gives no proxy (`proxy` undefined although the
- * host is not bypassed), which would otherwise make the request go directly without a word. Names
- * the variable, never its value.
- */
-function unusableProxyWarning({ url, env, bypassed, proxy }) {
-    const variable = proxyVariableFor({ url, env });
-    if (variable === undefined || bypassed || proxy !== undefined)
-        return undefined;
-    const problem = proxyValueProblem({ value: env[variable] });
-    return (`${variable} cannot be used: ${problem}, so requests to ${url.host} go directly, not through a proxy ` +
-        `(@actions/http-client's getProxyUrl, whose conventions the runner's actions follow, cannot use it either); ` +
-        `set it to a URL such as ${PROXY_EXAMPLE}`);
-}
-/** unusableProxyWarning under the runner's conventions and this process's environment. */
-function runnerProxyWarning(url) {
-    return unusableProxyWarning({
-        url,
-        env: process.env,
-        bypassed: checkBypass(url),
-        proxy: runnerProxyFor(url)
-    });
-}
-class Transport {
-    options;
-    proxyFor;
-    agents = new Map();
-    constructor(options) {
-        this.options = options;
-        this.proxyFor = options.proxyFor ?? runnerProxyFor;
-    }
-    /** The proxy a request to this URL goes through, for the log. */
-    proxyOf(url) {
-        return this.proxyFor(url);
-    }
-    /**
-     * One request. Settles within timeoutMs whatever the peer does (silence, a trickle, 101, a
-     * reset), or when `cancel` aborts; never follows a redirect.
-     */
-    request(method, url, headers, body, cancel) {
-        let status = null;
-        // Whether the request may have left the runner: false until its connection is open (the
-        // proxy's tunnel and the TLS handshake done), true at once on a kept-alive connection.
-        let reached = false;
-        const failure = (kind, code, detail) => ({
-            error: new TransportError({ kind, status, code, detail, reached })
-        });
-        return settleOnce({
-            timeoutMs: this.options.timeoutMs,
-            onTimeout: () => failure('timeout', 'ETIMEDOUT', `no complete answer in ${this.options.timeoutMs} ms`),
-            signal: cancel,
-            onAbort: () => failure('cancelled', 'ECANCELED', 'the run was cancelled')
-        }, settle => {
-            let request;
-            try {
-                request = this.open(method, url, headers);
-            }
-            catch (error) {
-                settle({ error: systemFailure(error, null, false) });
-                return undefined;
-            }
-            request.on('socket', socket => {
-                if (request.reusedSocket)
-                    reached = true;
-                else
-                    socket.once(socket instanceof external_node_tls_.TLSSocket ? 'secureConnect' : 'connect', () => {
-                        reached = true;
-                    });
-            });
-            request.on('error', error => settle({ error: systemFailure(error, status, reached) }));
-            // A 101 (or any protocol switch) is never an answer to these calls: drop the connection.
-            request.on('upgrade', (response, socket) => {
-                socket.destroy();
-                status = response.statusCode ?? 101;
-                reached = true;
-                settle(failure('protocol', 'EPROTO', 'the server switched protocols instead of answering'));
-            });
-            request.on('response', response => {
-                status = response.statusCode ?? 0;
-                reached = true;
-                readBody(response, bodyLimitFor({ status })).then(({ text, truncated }) => settle({
-                    value: { status: status, headers: response.headers, text, truncated }
-                }), error => settle({ error: systemFailure(error, status, reached) }));
-            });
-            request.end(body);
-            // A request that failed, timed out or was cancelled leaves no connection behind.
-            return outcome => {
-                if ('error' in outcome)
-                    request.destroy();
-            };
-        });
-    }
-    /** The request itself, not yet sent: the agent for its URL, and every header. */
-    open(method, url, headers) {
-        // The agent alone makes it HTTP or HTTPS (http.Agent, https.Agent or TunnelAgent): Node takes
-        // the protocol and the default port from the agent, and https.request differs from
-        // http.request only in the default agent, never used here. Node also writes Content-Length
-        // from request.end(body): its length in bytes, 0 for a PUT or POST without one, none for a GET.
-        return external_node_http_.request(url, {
-            method,
-            agent: this.agentFor(url),
-            headers: { ...headers, 'User-Agent': this.options.userAgent }
-        });
-    }
-    /** Closes every connection, kept-alive or still tunnelling, so the process can exit. */
-    dispose() {
-        for (const agent of this.agents.values())
-            agent.destroy();
-        this.agents.clear();
-    }
-    agentFor(url) {
-        const proxy = this.proxyFor(url);
-        if (proxy && url.protocol !== 'https:') {
-            // inputs.ts refuses this already; the transport does not rely on it.
-            throw new Error(`refusing to send plain HTTP to ${url.host} through the proxy ${proxy.host}`);
-        }
-        const key = proxy ? `proxy ${proxy.href}` : url.protocol;
-        let agent = this.agents.get(key);
-        if (!agent) {
-            const options = { keepAlive: true, maxSockets: this.options.maxSockets };
-            agent = proxy
-                ? new TunnelAgent(proxy, this.options.timeoutMs, options)
-                : url.protocol === 'https:'
-                    ? new external_node_https_namespaceObject.Agent(options)
-                    : new external_node_http_.Agent(options);
-            this.agents.set(key, agent);
-        }
-        return agent;
-    }
-}
-/** A system error as a TransportError; `reached` as the request got (see TransportFailureInfo). */
-function systemFailure(error, status, reached) {
-    if (error instanceof TransportError)
-        return error;
-    const code = error?.code ?? 'no error code';
-    const detail = error instanceof Error ? error.message : String(error);
-    return new TransportError({ kind: 'network', status, code: String(code), detail, reached });
-}
-/**
- * Reads at most `limit` bytes. Settles on end, on error, and on a close before the end (a reset
- * mid-body), so it can never stay pending; the request's deadline covers a body that trickles.
- */
-function readBody(message, limit) {
-    return settleOnce({}, settle => {
-        const chunks = [];
-        let size = 0;
-        const body = (truncated) => ({
-            value: { text: Buffer.concat(chunks).toString('utf8'), truncated }
-        });
-        message.on('data', (chunk) => {
-            const room = limit - size;
-            chunks.push(chunk.subarray(0, room));
-            size += Math.min(room, chunk.length);
-            if (chunk.length > room) {
-                // Enough to explain an error; drop the connection rather than download the rest.
-                settle(body(true));
-                message.destroy();
-            }
-        });
-        message.on('end', () => settle(body(false)));
-        message.on('error', error => settle({ error }));
-        message.on('close', () => {
-            if (!message.complete)
-                settle({
-                    error: Object.assign(new Error('the connection closed before the body ended'), {
-                        code: 'ECONNRESET'
-                    })
-                });
-        });
-        return undefined;
-    });
-}
-/**
- * HTTPS through an HTTP(S) proxy's CONNECT tunnel, with keep-alive. Each CONNECT is bounded by
- * the request deadline and destroyed with the agent: a proxy that never answers cannot hold the
- * step or keep the process alive.
- */
-class TunnelAgent extends external_node_https_namespaceObject.Agent {
-    proxy;
-    timeoutMs;
-    connecting = new Set();
-    constructor(proxy, timeoutMs, options) {
-        super(options);
-        this.proxy = proxy;
-        this.timeoutMs = timeoutMs;
-    }
-    createConnection(
-    // The agent always passes the target's host and port (the default port filled in) and the
-    // servername it derived from them.
-    options, callback) {
-        // Authority form (RFC 9110): an IPv6 literal in brackets.
-        const host = (0,external_node_net_.isIP)(options.host) === 6 ? `[${options.host}]` : options.host;
-        const target = `${host}:${options.port}`;
-        const auth = this.proxy.username || this.proxy.password
-            ? {
-                'Proxy-Authorization': `Basic ${Buffer.from(`${decodeURIComponent(this.proxy.username)}:${decodeURIComponent(this.proxy.password)}`).toString('base64')}`
-            }
-            : {};
-        const module = this.proxy.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_;
-        const connect = module.request({
-            host: this.proxy.hostname,
-            port: this.proxy.port || (this.proxy.protocol === 'https:' ? 443 : 80),
-            method: 'CONNECT',
-            path: target,
-            headers: { Host: target, ...auth },
-            agent: false
-        });
-        this.connecting.add(connect);
-        settleOnce({
-            timeoutMs: this.timeoutMs,
-            onTimeout: () => ({
-                error: Object.assign(new Error(`the proxy ${this.proxy.host} did not open a tunnel to ${target} in time`), { code: 'ETIMEDOUT' })
-            })
-        }, settle => {
-            connect.on('error', error => settle({ error }));
-            connect.on('connect', (response, socket) => {
-                if (response.statusCode !== 200) {
-                    socket.destroy();
-                    return settle({
-                        error: Object.assign(new Error(`the proxy ${this.proxy.host} refused the tunnel to ${target} (HTTP ${response.statusCode})`), { code: 'EPROXY' })
-                    });
-                }
-                // The agent has set options.servername from the Host, empty for an IP literal (no SNI).
-                settle({ value: external_node_tls_.connect({ ...options, socket }) });
-            });
-            connect.end();
-            return outcome => {
-                this.connecting.delete(connect);
-                if ('error' in outcome)
-                    connect.destroy();
-            };
-        }).then(socket => callback(null, socket), (error) => callback(error));
-        return undefined;
-    }
-    destroy() {
-        for (const connect of this.connecting)
-            connect.destroy();
-        this.connecting.clear();
-        super.destroy();
-    }
-}
+const realClock = {
+    // Whole milliseconds, as durations are logged and compared; floor keeps it monotonic.
+    now: () => Math.floor(performance.now()),
+    wallNow: () => Date.now(),
+    // Resolves, never rejects: at the end of `ms`, or at once when `halt` aborts (or has aborted).
+    sleep: (ms, halt) => settleOnce({
+        timeoutMs: ms,
+        onTimeout: () => ({ value: undefined }),
+        signal: halt,
+        onAbort: () => ({ value: undefined })
+    }, () => undefined),
+    random: () => Math.random()
+};
 
 ;// CONCATENATED MODULE: ./src/certcentral/client.ts
-// The CertCentral client: an operation's call or an Order info look-up for one ID, over the
-// transport, judged into success or a CertCentralError whose message is safe to show (every byte
-// of the answer passes through the sanitizer) and carries DigiCert's codes and a hint.
+// The CertCentral client: builds an operation's call or a look-up (Order info, the order list, an
+// order's duplicates) for one ID, sends it over the transport with the key, logs it, and hands the
+// answer to answers.ts, which judges it into success or a CertCentralError whose message is safe
+// to show and carries DigiCert's codes and a hint.
 
 
 
 
-/** Errors of one answer listed in a message; the rest are counted. */
-const MAX_ERRORS_SHOWN = 3;
-/** Said of a send whose outcome is unknown (a timeout, a reset, a 5xx). */
-const MAY_HAVE_BEEN_SENT = 'it may have been sent: check the audit log in CertCentral before sending it again';
-/** A request that did not succeed, with its fields by name (as ky's HTTPError). */
-class CertCentralError extends Error {
-    name = 'CertCentralError';
-    kind;
-    status;
-    codes;
-    hint;
-    retryAfterSeconds;
-    constructor(failure) {
-        super(failure.message);
-        this.kind = failure.kind;
-        this.status = failure.status ?? null;
-        this.codes = failure.codes ?? [];
-        this.hint = failure.hint;
-        this.retryAfterSeconds = failure.retryAfterSeconds;
-    }
-}
+
+
 class CertCentralClient {
     options;
     host;
@@ -33490,57 +33786,7 @@ class CertCentralClient {
     constructor(options) {
         this.options = options;
         this.host = new URL(options.baseUrl).host;
-        this.base = shownBase({ baseUrl: options.baseUrl });
-    }
-    /** The method and shown URL of an operation's call for the ID it takes. */
-    requestFor(operation, id) {
-        return this.shown(this.callOf(operation, id));
-    }
-    /**
-     * The requests one ID takes, for the dry run: a certificate ID the call alone; an order ID its
-     * look-up first (none for a seal without a wait or issued-within); a file, serial, thumbprint or
-     * common name the look-ups of the chain that may find it (decisions.findStep), then the call.
-     */
-    plannedFor(operation, id, { known = {}, looksUp = true } = {}) {
-        const { idInput } = this.options;
-        if (idInput === 'certificate-id')
-            return [this.requestFor(operation, id)];
-        const spec = OPERATIONS[operation];
-        const placeholder = (name) => this.shown({ method: spec.method, path: spec.path.replace('{id}', name) });
-        if (isFindingInput(idInput)) {
-            const target = spec.orderTarget === 'order' ? '{order.id}' : '{certificate.id}';
-            return [...this.findingLookups(known), placeholder(target)];
-        }
-        if (spec.orderTarget === 'order' && !looksUp)
-            return [this.requestFor(operation, id)];
-        const call = spec.orderTarget === 'order'
-            ? this.requestFor(operation, id)
-            : placeholder('{certificate.id}');
-        return [this.lookupFor(id), call];
-    }
-    /** The look-ups the chain may make for what is known, in order, for the dry run. */
-    findingLookups(known) {
-        const get = (path) => this.shown({ method: 'GET', path });
-        const steps = [];
-        const { thumbprint, serialNumber, commonName } = known;
-        if (thumbprint !== undefined)
-            steps.push(this.lookupFor(thumbprint));
-        if (serialNumber !== undefined) {
-            steps.push(this.lookupFor(serialNumber));
-            steps.push(get(orderListPath({ filter: 'serial_number', value: serialNumber, offset: 0 })));
-        }
-        if (commonName !== undefined)
-            steps.push(get(orderListPath({ filter: 'common_name', value: commonName, offset: 0 })));
-        if (serialNumber !== undefined || commonName !== undefined)
-            steps.push(get('/order/certificate/{order.id}/duplicate'));
-        // A common-name input with no issued certificate: is an order of it still waiting for one?
-        if (commonName !== undefined && this.options.idInput === 'common-name')
-            steps.push(get(orderListPath(anyStatusQuery(commonName))));
-        return steps;
-    }
-    /** The Order info look-up of an order, or of an order by its primary's thumbprint or serial, as shown. */
-    lookupFor(key) {
-        return this.shown(this.lookupOf(key));
+        this.base = api_shownBase({ baseUrl: options.baseUrl });
     }
     callOf(operation, id) {
         const spec = OPERATIONS[operation];
@@ -33549,20 +33795,11 @@ class CertCentralClient {
     lookupOf(key) {
         return { method: 'GET', path: orderInfoPath(key) };
     }
-    shown({ method, path }) {
-        return { method, url: this.base + path };
-    }
     /** One page of the order list. */
     async listOrders(query, attempt, cancel) {
         const request = { method: 'GET', path: orderListPath(query) };
         const response = await this.exchange(request, undefined, { attempt, sends: false, cancel });
-        const what = 'the order list';
-        const refused = this.notAnAnswer(response, what);
-        if (refused)
-            throw refused;
-        const list = parseOrderList(response.text);
-        if (!list)
-            throw this.notAList(response, what);
+        const list = this.read(response, 'the order list', parseOrderList, 'is not one');
         return { status: response.status, list };
     }
     /** The duplicate certificates of an order. */
@@ -33570,20 +33807,28 @@ class CertCentralClient {
         const request = { method: 'GET', path: duplicatesPath(orderId) };
         const response = await this.exchange(request, undefined, { attempt, sends: false, cancel });
         const what = `the duplicate list of order ${orderId}`;
-        const refused = this.notAnAnswer(response, what);
-        if (refused)
-            throw refused;
-        const certificates = parseCertificateList(response.text);
-        if (!certificates)
-            throw this.notAList(response, what);
+        const certificates = this.read(response, what, parseCertificateList, 'is not one');
         return { status: response.status, certificates };
     }
-    notAList(response, what) {
-        return new CertCentralError({
-            message: `HTTP ${response.status}: ${what} is not one (${this.bodyShown(response)}); check api-url`,
-            kind: 'bad-success',
-            status: response.status
-        });
+    /** Throws the CertCentralError a 2xx is when it is not CertCentral's answer (notAnAnswer). */
+    expectAnswer(response, what) {
+        const { sanitizer, idInput } = this.options;
+        const refused = notAnAnswer({ response, what, sanitizer, idInput });
+        if (refused)
+            throw refused;
+    }
+    /**
+     * A look-up's answer, read with `parse`; throws a CertCentralError when it is not CertCentral's
+     * answer (expectAnswer) or not what `parse` reads (`problem` says how: "is not one").
+     */
+    read(response, what, parse, problem) {
+        this.expectAnswer(response, what);
+        const read = parse(response.text);
+        if (!read) {
+            const { sanitizer } = this.options;
+            throw unreadable({ response, problem: `${what} ${problem}`, sanitizer });
+        }
+        return read;
     }
     /**
      * Makes an operation's call; resolves on a 2xx that is CertCentral's answer (isSendAnswer: a
@@ -33592,35 +33837,24 @@ class CertCentralClient {
     async call(operation, id, body, attempt, cancel) {
         const request = this.callOf(operation, id);
         const response = await this.exchange(request, body, { attempt, sends: true, cancel });
-        const refused = this.notAnAnswer(response, 'send');
-        if (refused)
-            throw refused;
+        this.expectAnswer(response, 'send');
         return { status: response.status };
     }
     /** Reads an order's status and certificate; throws a CertCentralError on anything else. */
     async lookup(orderId, attempt, cancel) {
         const request = this.lookupOf(orderId);
         const response = await this.exchange(request, undefined, { attempt, sends: false, cancel });
-        const refused = this.notAnAnswer(response, `the Order info of order ${orderId}`);
-        if (refused)
-            throw refused;
-        const order = parseOrderInfo(response.text);
-        if (!order) {
-            throw new CertCentralError({
-                message: `HTTP ${response.status}: the Order info of order ${orderId} has no status (${this.bodyShown(response)}); check api-url`,
-                kind: 'bad-success',
-                status: response.status
-            });
-        }
+        const what = `the Order info of order ${orderId}`;
+        const order = this.read(response, what, parseOrderInfo, 'has no status');
         // The one field of an Order info a message quotes: sanitized here, bounded as an ID.
         if (order.unusableCertificateId !== undefined)
             order.unusableCertificateId = this.options.sanitizer.text(order.unusableCertificateId, SHOWN_CHARS.id);
         return { status: response.status, order };
     }
     async exchange({ method, path }, body, { attempt, sends, cancel }) {
-        const now = this.options.now ?? (() => performance.now());
-        const started = now();
-        const took = () => Math.round(now() - started);
+        const clock = this.options.clock ?? realClock;
+        const started = clock.now();
+        const took = () => Math.round(clock.now() - started);
         const headers = {
             [API_KEY_HEADER]: this.options.apiKey,
             Accept: 'application/json',
@@ -33633,7 +33867,8 @@ class CertCentralClient {
             response = await this.options.transport.request(method, url, headers, text, cancel);
         }
         catch (error) {
-            const failure = this.explainFailure(error, sends);
+            const { sanitizer, timeoutMs } = this.options;
+            const failure = explainFailure({ error, sends, sanitizer, host: this.host, timeoutMs });
             this.options.log.debug(`${method} ${this.base}${path} attempt ${attempt}: ${failure.kind} after ${took()} ms${failure.status ? ` (HTTP ${failure.status})` : ''}`);
             throw failure;
         }
@@ -33644,252 +33879,74 @@ class CertCentralClient {
                 : ''));
         if (response.status >= 200 && response.status < 300)
             return response;
-        throw this.judge(response, sends);
-    }
-    /**
-     * A 2xx that is not CertCentral's answer, as a failure (undefined when it is one): cut off, an
-     * HTML page, DigiCert's `errors`, or for a send anything but what isSendAnswer takes (a 204, an
-     * empty body or `{}`). `what` is 'send' for an operation's call, else what the body should be
-     * (for the message).
-     */
-    notAnAnswer(response, what) {
-        const { status, text, truncated } = response;
-        const sends = what === 'send';
-        const lead = `HTTP ${status} but ${sends ? 'the answer' : what}`;
-        const fail = (message, codes, hint) => new CertCentralError({ message, kind: 'bad-success', status, codes, hint });
-        const notSent = sends ? ', so the email was most likely not sent' : '';
-        if (truncated) {
-            return fail(`${lead} is too large to be CertCentral's answer (cut off after ${MAX_SUCCESS_BODY_BYTES / 1024 / 1024} MiB)${notSent}; check api-url and the network`);
-        }
-        if (sends && isSendAnswer(response))
-            return undefined;
-        if (isHtml(response)) {
-            return fail(`${lead} is not CertCentral's answer (an HTML page: a sign-in page or a gateway?; ${this.bodyShown(response)})${notSent}; check api-url and the network`);
-        }
-        const errors = this.errorsOf(text);
-        if (errors) {
-            const { codes, detail } = errors;
-            const hint = hintFor(codes, { idInput: this.options.idInput });
-            const taken = sends ? ', so it is not taken as sent' : '';
-            return fail(`${lead} carries DigiCert's errors (${detail})${taken}${hint ? `; ${hint}` : ''}`, codes, hint);
-        }
-        if (sends) {
-            // Said before the body, so that shortening a long message cannot drop it.
-            return fail(`HTTP ${status}, an answer CertCentral does not give to a send (${MAY_HAVE_BEEN_SENT}): ${this.bodyShown(response)}; check api-url and the network`);
-        }
-        return undefined;
-    }
-    /** DigiCert's errors in a body, sanitized: their codes and the text that lists them. */
-    errorsOf(text) {
-        const errors = parseDigiCertErrors(text);
-        if (!errors)
-            return undefined;
-        const safe = this.options.sanitizer;
-        const codes = errors.map(e => safe.text(e.code, SHOWN_CHARS.errorCode));
-        const listed = errors
-            .slice(0, MAX_ERRORS_SHOWN)
-            .map((e, i) => `${codes[i]}: ${safe.text(e.message, SHOWN_CHARS.message)}`)
-            .join('; ');
-        const more = countDigiCertErrors(text) - MAX_ERRORS_SHOWN;
-        return {
-            codes,
-            detail: listed + (more > 0 ? `; and ${more} more error${more === 1 ? '' : 's'}` : '')
-        };
-    }
-    judge(response, sends) {
-        const { status, headers } = response;
-        const safe = this.options.sanitizer;
-        const errors = this.errorsOf(response.text);
-        const codes = errors?.codes ?? [];
-        const detail = errors?.detail ?? this.bodyShown(response);
-        const context = { idInput: this.options.idInput };
-        // A 401 refuses the key whatever its code says (DigiCert documents none for it); a 404 that is
-        // not DigiCert's (no errors: empty, HTML, text) is a path it never saw, as not_found|route says.
-        const hint = hintFor(codes, context) ??
-            (status === 401
-                ? hintFor(['access_denied|access_denied_invalid_key'], context)
-                : undefined) ??
-            (status === 404 && !errors ? hintFor(['not_found|route'], context) : undefined);
-        const withHint = (text) => (hint ? `${text}; ${hint}` : text);
-        if (status >= 300 && status < 400) {
-            const location = headers.location
-                ? safe.text(headers.location, SHOWN_CHARS.message)
-                : '(none)';
-            return new CertCentralError({
-                message: `HTTP ${status}: CertCentral answered with a redirect to ${location}, which is not followed ` +
-                    `so the API key stays with ${this.host}; check api-url`,
-                kind: 'redirect',
-                status,
-                codes
-            });
-        }
-        if (status === 429 || status === 503)
-            return this.later(response, codes, detail);
-        const kind = refusesKey(status, codes)
-            ? 'key-refused'
-            : lacksPermission(status, codes)
-                ? 'permission'
-                : 'http';
-        // A server error after the request was written: DigiCert may have acted on it.
-        // Said before the body, so that shortening a long message cannot drop it.
-        const unknown = sends && status >= 500 ? ` (${MAY_HAVE_BEEN_SENT})` : '';
-        return new CertCentralError({
-            message: withHint(`HTTP ${status}${unknown}: ${detail}`),
-            kind,
-            status,
-            codes,
-            hint
+        const { sanitizer, idInput } = this.options;
+        throw judge({
+            response,
+            sends,
+            sanitizer,
+            idInput,
+            host: this.host,
+            wallNow: () => clock.wallNow()
         });
     }
-    /** A 429 or 503: DigiCert said "later", maybe with a Retry-After (read against its Date). */
-    later(response, codes, detail) {
-        const { status, headers } = response;
-        const header = first(headers['retry-after']);
-        const wallNow = this.options.wallNow ?? Date.now;
-        const wait = parseRetryAfter(header, wallNow(), first(headers.date));
-        const asked = wait !== undefined
-            ? `; it asked to wait ${wait} s`
-            : header !== undefined
-                ? `; its Retry-After ${JSON.stringify(this.options.sanitizer.text(header, SHOWN_CHARS.quotedHeader))} is not a number of seconds or a date, so it counts as absent`
-                : '';
-        const limited = status === 429;
-        return new CertCentralError({
-            message: limited
-                ? `HTTP 429: DigiCert rate-limited this API key (${detail})${asked}`
-                : `HTTP 503: CertCentral is unavailable, maybe for maintenance (${detail})${asked}`,
-            kind: limited ? 'rate-limited' : 'unavailable',
-            status,
-            codes,
-            hint: limited
-                ? hintFor(['request_limit_exceeded'], { idInput: this.options.idInput })
-                : UNAVAILABLE_HINT,
-            retryAfterSeconds: wait
-        });
-    }
-    bodyShown(response) {
-        // The marker goes first, so that shortening the message later cannot drop it.
-        const label = response.truncated ? `body (cut off after ${MAX_BODY_BYTES / 1024} KiB)` : 'body';
-        if (response.text.trim() === '')
-            return response.truncated ? `${label}: empty` : 'empty body';
-        return `${label}: ${this.options.sanitizer.text(response.text, SHOWN_CHARS.body)}`;
-    }
-    explainFailure(error, sends) {
-        if (!(error instanceof TransportError)) {
-            // A bug of ours, not the network's: say so rather than blame the connection.
-            const text = this.options.sanitizer.text(error instanceof Error ? error.message : error);
-            return new CertCentralError({ message: `unexpected failure: ${text}`, kind: 'network' });
-        }
-        const { status } = error;
-        const detail = this.options.sanitizer.text(error.detail, SHOWN_CHARS.message);
-        const code = this.options.sanitizer.text(error.code, SHOWN_CHARS.systemCode);
-        if (!error.reached) {
-            const what = error.kind === 'cancelled'
-                ? 'cancelled before the request left the runner'
-                : `could not reach ${this.host} (${code}: ${detail})`;
-            return new CertCentralError({
-                message: `${what}: nothing was sent; check the runner's network, proxy and api-url, then send it again`,
-                kind: 'unreached',
-                status
-            });
-        }
-        const unknown = sends ? `; ${MAY_HAVE_BEEN_SENT}` : '';
-        switch (error.kind) {
-            case 'timeout':
-                return new CertCentralError({
-                    message: `timed out after ${this.options.timeoutMs / 1000} s waiting for ${this.host}` +
-                        (status ? ` (HTTP ${status} arrived, its body did not)` : '') +
-                        (sends
-                            ? `; ${MAY_HAVE_BEEN_SENT}, or raise timeout-seconds`
-                            : '; raise timeout-seconds if it persists'),
-                    kind: 'timeout',
-                    status
-                });
-            case 'cancelled':
-                return new CertCentralError({
-                    message: sends
-                        ? `cancelled while the request was in flight${unknown}`
-                        : 'cancelled while a look-up was in flight: nothing was sent; send it again',
-                    kind: 'cancelled',
-                    status
-                });
-            case 'protocol':
-                return new CertCentralError({
-                    message: `HTTP ${status}: ${this.host} switched protocols instead of answering; check api-url`,
-                    kind: 'network',
-                    status
-                });
-            case 'network':
-                return new CertCentralError({
-                    message: (status === null
-                        ? `the connection to ${this.host} failed (${code}: ${detail}); check the runner's network, proxy and api-url`
-                        : `HTTP ${status} from ${this.host}, then the connection failed while reading its body (${code}: ${detail})`) +
-                        unknown,
-                    kind: 'network',
-                    status
-                });
-        }
-    }
-}
-/** What a 503 asks of the user. */
-const UNAVAILABLE_HINT = 'CertCentral is down or in maintenance: send unsent-ids again after retry-after seconds, or set max-retries';
-function isHtml({ headers, text }) {
-    return /html/i.test(first(headers['content-type']) ?? '') || text.trimStart().startsWith('<');
-}
-function first(value) {
-    return Array.isArray(value) ? value[0] : value;
 }
 
-;// CONCATENATED MODULE: ./src/outcome.ts
-// What a run comes to: each ID's fate and result, and why the run stopped early if it did. The
-// scheduler produces it (or dryRunOutcome, for a dry run), the report shows it.
-/** Requests made for an ID, sends and look-ups: 0 when none ever left for it. */
-function requestsOf({ attempts, lookups }) {
-    return attempts + lookups;
+;// CONCATENATED MODULE: ./src/input/input-names.ts
+// The step's INPUT_ variables judged against action.yml's inputs: a misspelled `with:` key is an
+// input problem, any other INPUT_ variable one warning. Pure: read.ts collects the names, and
+// parsePlan (plan.ts) reports what this module finds with the other problems.
+
+/** The variable the runner passes a `with:` key in: spaces as `_`, upper case, hyphens kept. */
+function runnerVariable(input) {
+    return `INPUT_${input.replace(/ /g, '_').toUpperCase()}`;
 }
-/** A dry run's outcome: every ID validated, nothing sent, no request made; what each input tells. */
-function dryRunOutcome(targets) {
-    return {
-        results: targets.map(({ id, known }) => ({
-            id,
-            fate: 'validated',
-            status: null,
-            attempts: 0,
-            lookups: 0,
-            ...knownFields(known)
-        })),
-        stop: undefined,
-        retryAfter: undefined
-    };
+/** How many names a problem list or a warning about INPUT_ variables shows at most. */
+const MAX_NAMED_VARIABLES = 10;
+/** A name as a message shows it: in backticks when plain and short, else quoted and escaped. */
+function shownName(name) {
+    return /^[\w.-]{1,60}$/.test(name) ? `\`${name}\`` : quote(name);
 }
 /**
- * What an ID's input tells of its certificate, for its result: a file's facts, a serial or a
- * thumbprint. The expiry as CertCentral writes valid_till: yyyy-MM-dd (UTC).
+ * The step's INPUT_ variables judged against action.yml's inputs (`declared`). The runner passes
+ * every `with:` key as one, so a variable that is not a declared input's but is close to one (a
+ * declared name with `_` for `-`, or a near miss: didYouMean's rule) is a misspelled input, whose
+ * value would be ignored: a problem. Any other is one warning naming them (never their values): a
+ * workflow's own `env:` or an enclosing composite action may set such variables.
  */
-function knownFields(known) {
-    const fields = {};
-    if (known.file !== undefined)
-        fields.file = known.file;
-    if (known.commonName !== undefined)
-        fields.commonName = known.commonName;
-    if (known.validTo !== undefined)
-        fields.validTill = known.validTo.slice(0, 10);
-    if (known.serialNumber !== undefined)
-        fields.serialNumber = known.serialNumber;
-    if (known.thumbprint !== undefined)
-        fields.thumbprint = known.thumbprint;
-    return fields;
+function inputVariableProblems({ variables, declared }) {
+    const known = new Set(declared.map(runnerVariable));
+    const problems = [];
+    const others = [];
+    for (const variable of variables) {
+        if (known.has(variable) || !variable.startsWith('INPUT_'))
+            continue;
+        const name = variable.slice('INPUT_'.length).toLowerCase();
+        const meant = declared.includes(name) ? name : nearest(name.replace(/_/g, '-'), declared);
+        if (meant === undefined)
+            others.push(variable);
+        else if (meant === name)
+            problems.push(`${shownName(variable)} is not how the runner passes ${shownName(name)} (${runnerVariable(name)}); give it under with: (its value was ignored)`);
+        else
+            problems.push(`${shownName(name)} is not an input of this action; did you mean ${shownName(meant)}? (its value was ignored)`);
+    }
+    const more = (count) => (count > 0 ? ` and ${count} more` : '');
+    const listed = others.slice(0, MAX_NAMED_VARIABLES).map(shownName).join(', ');
+    return {
+        problems: [
+            ...problems.slice(0, MAX_NAMED_VARIABLES),
+            ...(problems.length > MAX_NAMED_VARIABLES
+                ? [`and ${problems.length - MAX_NAMED_VARIABLES} more names like these`]
+                : [])
+        ],
+        warnings: others.length
+            ? [
+                `environment variables that are not inputs of this action were ignored: ${listed}${more(others.length - MAX_NAMED_VARIABLES)} (a key under with: that is no input, or set by the workflow's env: or an enclosing action)`
+            ]
+            : []
+    };
 }
 
-;// CONCATENATED MODULE: ./src/report/report.ts
-// What the step publishes about a run, as a value: the outputs, the warning and error annotations,
-// the verdict, the dry-run listing and the job summary's HTML (src/publish.ts publishes it). Pure:
-// it sees only what it shows (never the key), passes every string through the sanitizer, and keeps
-// within GitHub's limits: 10 error annotations a step, 1 MiB of job summary, 1 MB for a job's
-// outputs together (RESULTS_BUDGET).
-
-
-
-
+;// CONCATENATED MODULE: ./src/report/privacy.ts
 
 /** The input summary-details' values. */
 const SUMMARY_DETAILS = ['auto', 'full', 'counts'];
@@ -34022,6 +34079,350 @@ function shownJson({ value, indent = 0 }) {
     };
     return write(value, '');
 }
+
+;// CONCATENATED MODULE: ./src/input/plan.ts
+// src/input/: what the step was asked. read.ts reads it from the runner (the inputs, the names of
+// the INPUT_ variables, the event file); certificate-file.ts reads certificate-file's files (der.ts:
+// a certificate's common name); parse.ts parses single values; input-names.ts judges the INPUT_
+// variables against action.yml; this module, plan.ts, makes the plan. A new input: action.yml (then
+// `npm run docs`), its parser in parse.ts, and here (parseGeneralInputs, or a rule between inputs)
+// or, for an operation's own input, its entry in src/operations.ts.
+//
+// Turns the step's raw inputs into a typed plan, or into one InputError that lists every problem.
+// Pure: no I/O, no @actions/core; read.ts reads the inputs (defaults from action.yml applied) and
+// what the plan needs of the environment, and main.ts hands them here.
+
+
+
+
+
+
+const MAX_RETRIES = 10;
+const MAX_TIMEOUT_SECONDS = 600;
+/** The longest wait-for-issuance: a GitHub-hosted job ends after 6 h anyway. */
+const MAX_WAIT_FOR_ISSUANCE_SECONDS = 6 * 3600;
+/** The longest issued-within: a certificate lives at most 398 days. */
+const MAX_ISSUED_WITHIN_SECONDS = 400 * 86_400;
+/** The inputs with action.yml's defaults where a value is empty or whitespace only. */
+function withDefaults(given) {
+    const inputs = {};
+    for (const name of Object.keys(ACTION_INPUTS)) {
+        const value = given[name] ?? '';
+        inputs[name] = value.trim() === '' ? ACTION_INPUTS[name].default : value;
+    }
+    return inputs;
+}
+function parseApiKey(value) {
+    const key = value.trim();
+    // Never echo the key, not even in part.
+    if (key === '') {
+        throw new InputError([
+            'api-key: no API key; pass api-key: ${{ secrets.DIGICERT_API_KEY }} or set the DIGICERT_API_KEY environment variable'
+        ]);
+    }
+    if (!/^[\x21-\x7e]+$/.test(key)) {
+        throw new InputError([
+            'api-key: the key must be printable ASCII without spaces (several lines or a stray character in the secret?); store the key alone'
+        ]);
+    }
+    return key;
+}
+function parseBaseUrl(region, apiUrl, env) {
+    const chosen = parseChoice('region', region, Object.keys(REGION_BASE_URLS));
+    const override = apiUrl.trim();
+    if (override === '')
+        return REGION_BASE_URLS[chosen];
+    let url;
+    try {
+        url = new URL(override);
+    }
+    catch {
+        // Not quoted: an unparsable value may still hold a token.
+        throw new InputError(['api-url: not a URL (e.g. https://www.digicert.com/services/v2)']);
+    }
+    // Before anything that quotes the URL: credentials and queries are never echoed.
+    if (url.username || url.password) {
+        throw new InputError([
+            `api-url: the URL for ${url.host} must not carry a user name or password; the API key is the only credential`
+        ]);
+    }
+    // Any `?` or `#` in the parsed URL, even an empty one that leaves search and hash empty, would
+    // still end up in every path.
+    if (/[?#]/.test(url.href)) {
+        throw new InputError([
+            `api-url: the URL for ${url.host} must not carry a query or a fragment; give the base URL only`
+        ]);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new InputError([
+            `api-url: ${quote(api_shownBase({ baseUrl: url.href }))} must start with https://`
+        ]);
+    }
+    if (!mayCarryKey(url)) {
+        throw new InputError([
+            `api-url: ${quote(api_shownBase({ baseUrl: url.href }))} uses plain HTTP; the API key only travels over https: (http: is allowed for loopback only: 127.0.0.0/8, localhost, ::1)`
+        ]);
+    }
+    const proxy = url.protocol === 'http:' ? env.proxyFor(url) : undefined;
+    if (proxy && isLoopbackHost(url.hostname)) {
+        throw new InputError([
+            `api-url: plain HTTP to ${url.host} would pass the API key through the proxy ${proxy.host} in clear; add ${url.hostname} to no_proxy or use https`
+        ]);
+    }
+    return url.href.replace(/\/+$/, '');
+}
+/** Whether an input was given a value other than action.yml's default. */
+function given(inputs, name) {
+    return inputs[name].trim().toLowerCase() !== ACTION_INPUTS[name].default;
+}
+function parseOperation(value) {
+    if (value.trim() === '') {
+        throw new InputError([`operation: required; use one of ${OPERATION_NAMES.join(', ')}`]);
+    }
+    return parseChoice('operation', value, OPERATION_NAMES);
+}
+/**
+ * The operation's inputs: which ID input holds the IDs and the IDs, and its own inputs prepared.
+ * Adds every problem to `problems` and returns what could be read, so that later checks (a wait
+ * with certificate IDs) still see the ID input when the IDs themselves are wrong.
+ */
+function parseOperationInputs(inputs, operation, problems, env) {
+    const spec = OPERATIONS[operation];
+    // Inputs of another operation are a mistake, not something to ignore silently.
+    for (const input of OPERATION_INPUTS) {
+        if (!spec.uses.includes(input) && given(inputs, input)) {
+            problems.push(`${input}: applies to ${operationsUsing(input).join(', ')} only; remove it for ${operation}`);
+        }
+    }
+    for (const input of ID_INPUTS) {
+        if (!spec.idInputs.includes(input) && given(inputs, input)) {
+            problems.push(`${input}: ${operation} takes ${spec.idInputs.join(', ')}, not ${input}`);
+        }
+    }
+    let idInput;
+    let read;
+    const present = spec.idInputs.filter(input => given(inputs, input));
+    if (present.length === 0) {
+        problems.push(`${spec.idInputs.join(', ')}: one of them is required for ${operation}`);
+    }
+    else if (present.length > 1) {
+        problems.push(`${present.join(' and ')}: give one of them, not both`);
+    }
+    else {
+        const input = present[0];
+        idInput = input;
+        read = collect(problems, () => parseTargets(input, inputs[input], env));
+    }
+    const prepared = collect(problems, () => spec.prepare(inputs));
+    return { idInput, targets: read?.targets, warnings: read?.warnings ?? [], prepared };
+}
+/** The IDs of an ID input, each with what is known of its certificate. Throws InputError. */
+function parseTargets(input, value, env) {
+    const none = { warnings: [] };
+    switch (input) {
+        case 'certificate-id':
+        case 'order-id':
+            return {
+                targets: parseIds(input, value, idNoun(input)).map(id => ({ id, known: {} })),
+                ...none
+            };
+        case 'serial-number':
+            return {
+                targets: parseSerials(input, value).map(id => ({ id, known: { serialNumber: id } })),
+                ...none
+            };
+        case 'thumbprint':
+            return {
+                targets: parseThumbprints(input, value).map(id => ({ id, known: { thumbprint: id } })),
+                ...none
+            };
+        case 'common-name':
+            return {
+                targets: parseCommonNames(input, value).map(id => ({ id, known: { commonName: id } })),
+                ...none
+            };
+        case 'certificate-file':
+            return fileTargets({ readings: env.certificateFiles, now: env.wallNow() });
+    }
+}
+/** certificate-file's patterns, separated by newlines or commas; none when it is not given. */
+function certificateFilePatterns(inputs) {
+    return splitLines(inputs['certificate-file']);
+}
+/**
+ * The files read, as targets: each problem an input problem naming the file, an expired
+ * certificate one too; two files with the same certificate count once, with a warning.
+ */
+function fileTargets({ readings, now }) {
+    const problems = [];
+    const warnings = [];
+    const byThumbprint = new Map();
+    const targets = [];
+    for (const reading of readings) {
+        const name = quote(reading.path);
+        if ('problem' in reading) {
+            problems.push(`certificate-file: ${name} ${reading.problem}`);
+            continue;
+        }
+        const { facts, path } = reading;
+        if (Date.parse(facts.validTo) <= now) {
+            problems.push(`certificate-file: ${name} holds a certificate that expired on ${facts.validTo.slice(0, 10)}: renew it first`);
+            continue;
+        }
+        const twin = byThumbprint.get(facts.thumbprint);
+        if (twin !== undefined) {
+            warnings.push(`certificate-file: ${name} holds the same certificate as ${quote(twin)}; it is sent once, as ${quote(twin)}`);
+            continue;
+        }
+        byThumbprint.set(facts.thumbprint, path);
+        targets.push({ id: path, known: { ...facts, file: path } });
+    }
+    // Every pattern reads as a file or a problem, so none can only mean the reading failed silently.
+    if (!problems.length && targets.length === 0)
+        problems.push('certificate-file: no certificate file was read; give the path of one or more');
+    if (problems.length)
+        throw new InputError(problems);
+    return { targets, warnings };
+}
+/** issued-within: a duration with any ID input but certificate-id; undefined when not given. */
+function parseIssuedWithin(inputs, idInput, problems) {
+    if (!given(inputs, 'issued-within'))
+        return undefined;
+    if (idInput === 'certificate-id') {
+        problems.push('issued-within: needs order-id, certificate-file, serial-number, thumbprint or common-name; a certificate ID names one certificate, send it or not');
+        return undefined;
+    }
+    return collect(problems, () => parseLongDuration('issued-within', inputs['issued-within'], MAX_ISSUED_WITHIN_SECONDS));
+}
+/** The inputs every operation reads, each problem added to `problems` in this order. */
+function parseGeneralInputs(inputs, env, problems) {
+    return {
+        operation: collect(problems, () => parseOperation(inputs.operation)),
+        apiKey: collect(problems, () => parseApiKey(inputs['api-key'])),
+        baseUrl: collect(problems, () => parseBaseUrl(inputs.region, inputs['api-url'], env)),
+        timeoutSeconds: collect(problems, () => parseNumber('timeout-seconds', inputs['timeout-seconds'], {
+            min: 0.1,
+            max: MAX_TIMEOUT_SECONDS,
+            integer: false
+        })),
+        maxRetries: collect(problems, () => parseNumber('max-retries', inputs['max-retries'], { min: 0, max: MAX_RETRIES, integer: true })),
+        dryRun: collect(problems, () => parseBoolean('dry-run', inputs['dry-run'])),
+        summaryDetails: collect(problems, () => parseChoice('summary-details', inputs['summary-details'], SUMMARY_DETAILS)),
+        waitSeconds: collect(problems, () => parseDuration('wait-for-issuance', inputs['wait-for-issuance'], MAX_WAIT_FOR_ISSUANCE_SECONDS))
+    };
+}
+/**
+ * wait-for-issuance with the ID input: it waits for orders to be issued, so it needs order IDs; a
+ * certificate ID, or a certificate found by a file, serial, thumbprint or common name, is issued
+ * already. Adds the problem to `problems`.
+ */
+function checkWaitForIssuance(waitSeconds, idInput, problems) {
+    if (waitSeconds && idInput === 'certificate-id') {
+        problems.push('wait-for-issuance: needs order IDs (order-id); a certificate ID is issued already');
+    }
+    if (waitSeconds && idInput !== undefined && isFindingInput(idInput)) {
+        problems.push(`wait-for-issuance: needs order IDs (order-id); ${idInput} names a certificate issued already`);
+    }
+}
+function parsePlan(inputs, env) {
+    const problems = [];
+    const general = parseGeneralInputs(inputs, env, problems);
+    const operationInputs = general.operation === undefined
+        ? undefined
+        : parseOperationInputs(inputs, general.operation, problems, env);
+    const idInput = operationInputs?.idInput;
+    checkWaitForIssuance(general.waitSeconds, idInput, problems);
+    const issuedWithinSeconds = parseIssuedWithin(inputs, idInput, problems);
+    const variables = inputVariableProblems({
+        variables: env.inputVariables,
+        declared: Object.keys(ACTION_INPUTS)
+    });
+    problems.push(...variables.problems);
+    return completePlan({
+        ...general,
+        operationInputs,
+        issuedWithinSeconds,
+        problems,
+        warnings: variables.warnings
+    });
+}
+/** The plan from what parsePlan read, or one InputError with every problem when there is any. */
+function completePlan(read) {
+    const { operation, apiKey, baseUrl, timeoutSeconds, maxRetries, dryRun, summaryDetails } = read;
+    const { waitSeconds, operationInputs, issuedWithinSeconds, problems } = read;
+    const idInput = operationInputs?.idInput;
+    const targets = operationInputs?.targets;
+    const prepared = operationInputs?.prepared;
+    if (problems.length ||
+        operation === undefined ||
+        apiKey === undefined ||
+        baseUrl === undefined ||
+        timeoutSeconds === undefined ||
+        maxRetries === undefined ||
+        dryRun === undefined ||
+        summaryDetails === undefined ||
+        waitSeconds === undefined ||
+        operationInputs === undefined ||
+        idInput === undefined ||
+        targets === undefined ||
+        prepared === undefined) {
+        throw new InputError(problems);
+    }
+    return {
+        operation,
+        apiKey,
+        baseUrl,
+        idInput,
+        ids: targets.map(t => t.id),
+        targets,
+        issuedWithinSeconds,
+        body: prepared.body,
+        details: prepared.details,
+        summaryDetails,
+        waitSeconds,
+        timeoutMs: Math.round(timeoutSeconds * 1000),
+        maxRetries,
+        dryRun,
+        warnings: [...read.warnings, ...operationInputs.warnings, ...prepared.warnings]
+    };
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/outcome.ts
+// What a run comes to: each ID's fate and result, and why the run stopped early if it did. The
+// scheduler produces it (or run/dry-run.ts's dryRunOutcome, for a dry run), the report shows it.
+/** Requests made for an ID, sends and look-ups: 0 when none ever left for it. */
+function requestsOf({ attempts, lookups }) {
+    return attempts + lookups;
+}
+/**
+ * What an ID's input tells of its certificate, for its result: a file's facts, a serial or a
+ * thumbprint. The expiry as CertCentral writes valid_till: yyyy-MM-dd (UTC).
+ */
+function knownFields(known) {
+    const fields = {};
+    if (known.file !== undefined)
+        fields.file = known.file;
+    if (known.commonName !== undefined)
+        fields.commonName = known.commonName;
+    if (known.validTo !== undefined)
+        fields.validTill = known.validTo.slice(0, 10);
+    if (known.serialNumber !== undefined)
+        fields.serialNumber = known.serialNumber;
+    if (known.thumbprint !== undefined)
+        fields.thumbprint = known.thumbprint;
+    return fields;
+}
+
+;// CONCATENATED MODULE: ./src/report/verdict.ts
+// How the run went, as the step says it: whether each ID went through (isDelivered, isFine), the
+// verdict (setFailed's one line), an error annotation for each next failure (within GitHub's 10 a
+// step), and the outputs that judge the run: status-code (verdictStatus) and retry-after. Pure.
+
+
+
+
 /** Whether the ID went through: sent, or validated by a dry run. */
 function isDelivered(result) {
     return result.fate === 'sent' || result.fate === 'validated';
@@ -34030,58 +34431,74 @@ function isDelivered(result) {
 function isFine(result) {
     return isDelivered(result) || result.fate === 'skipped';
 }
-/** Sent IDs a failure message names at most when the outputs are lost; the rest are counted. */
-const MAX_NAMED_SENT_IDS = 20;
-/** Sent IDs the summary lists at most when the outputs are lost; the log lists every one. */
-const MAX_SUMMARY_SENT_IDS = 2000;
-/** Sent IDs per log line when the outputs are lost. */
-const SENT_IDS_PER_LOG_LINE = 100;
 /** GitHub shows 10 error annotations a step; the verdict (setFailed) is one of them. */
 const MAX_ID_ANNOTATIONS = 9;
-/** GitHub refuses a job summary over 1 MiB; this leaves room for the parts after the table. */
-const SUMMARY_BUDGET_BYTES = 900 * 1024;
-/** Warnings the summary lists at most; the rest are counted. */
-const MAX_SUMMARY_WARNINGS = 50;
-/** Warning annotations at most (GitHub shows 10 a step); the rest are counted in one more. */
-const MAX_WARNING_ANNOTATIONS = 9;
-/** Rows the summary table shows at most; the rest are counted and in `results`. */
-const MAX_SUMMARY_ROWS = 1000;
-/** The report of a run (or a dry run): everything the step publishes once it has an outcome. */
-function buildReport({ context, outcome, planned, sanitizer }) {
-    const results = resultsOutput({ results: outcome.results, sanitizer });
-    const retryAfter = retryAfterOutput(retryAfterOf(outcome));
-    return {
-        dryRunLog: planned === undefined
-            ? undefined
-            : dryRunLog({
-                idInput: context.idInput,
-                planned: {
-                    ...planned,
-                    body: shownBody({
-                        ...planned,
-                        details: context.details,
-                        shown: detailsShown(context)
-                    })
-                }
-            }),
-        outputs: {
-            'status-code': String(verdictStatus(outcome) ?? ''),
-            results: results.json,
-            'sent-ids': idsOf(outcome.results, 'sent'),
-            'failed-ids': idsOf(outcome.results, 'failed'),
-            'unsent-ids': idsOf(outcome.results, 'unsent'),
-            'skipped-ids': idsOf(outcome.results, 'skipped'),
-            'retry-after': retryAfter.value
-        },
-        warnings: [...results.warnings, ...retryAfter.warnings],
-        summary: summaryHtml({ context, outcome, planned, sanitizer }),
-        errors: failureAnnotations({ context, outcome, sanitizer }),
-        verdict: verdict({ context, outcome, sanitizer }),
-        sent: {
-            operation: context.operation,
-            ids: outcome.results.filter(r => r.fate === 'sent').map(r => r.id)
-        }
-    };
+/**
+ * The next failures after the first (which the verdict carries in full), an error annotation
+ * each, up to GitHub's limit; none when every ID went through. Unsent IDs (a 429, a refused key, a
+ * stop) share the verdict's reason: no annotation each.
+ */
+function failureAnnotations({ context, outcome, sanitizer }) {
+    const noun = idNoun(context.idInput);
+    const failed = outcome.results.filter(r => r.fate === 'failed');
+    return failed.slice(1, 1 + MAX_ID_ANNOTATIONS).map(result => {
+        const id = sanitizer.text(result.id, SHOWN_CHARS.id);
+        return {
+            message: `${noun} ${id}: ${sanitizer.text(result.error, SHOWN_CHARS.error)}`,
+            title: `${context.operation} failed for ${noun} ${id}`
+        };
+    });
+}
+/** The one-line verdict, or undefined when every ID went through. */
+function verdict({ context, outcome, sanitizer }) {
+    const { results, stop } = outcome;
+    const notOk = results.filter(r => !isFine(r));
+    const [firstNotOk] = notOk;
+    if (firstNotOk === undefined)
+        return undefined;
+    const { operation } = context;
+    const noun = idNoun(context.idInput);
+    const failed = notOk.filter(r => r.fate === 'failed');
+    const first = failed[0] ?? notOk.find(r => requestsOf(r) > 0) ?? firstNotOk;
+    const firstText = `${noun} ${sanitizer.text(first.id, SHOWN_CHARS.id)}: ${sanitizer.text(first.error, SHOWN_CHARS.error)}`;
+    if (results.length === 1)
+        return first.fate === 'failed'
+            ? `${operation} failed for ${firstText}`
+            : `${operation}: not sent (unsent-ids): ${firstText}`;
+    const unsent = notOk.length - failed.length;
+    const counts = [
+        failed.length ? `${failed.length} failed` : '',
+        unsent ? `${unsent} not sent (unsent-ids)` : ''
+    ].filter(Boolean);
+    const annotated = Math.min(MAX_ID_ANNOTATIONS, Math.max(0, failed.length - 1));
+    const rest = failed.length - 1 - annotated;
+    const more = annotated
+        ? `; ${annotated} more failure${annotated === 1 ? ' is' : 's are'} annotated${rest > 0 ? `, ${rest} more ${rest === 1 ? 'is' : 'are'} only in the results output` : ''}`
+        : '';
+    const head = `${operation}: ${counts.join(', ')} of ${results.length} ${noun}s`;
+    // The stop's text is the first's error when the first stopped the run (a 429): said once.
+    if (stop?.id === first.id && stop.message === first.error)
+        return `${head}; the run stopped at ${firstText}${more}`;
+    const why = stop ? `; the run stopped: ${sanitizer.text(stop.message, SHOWN_CHARS.message)}` : '';
+    const lead = failed.length ? 'First failure' : 'First';
+    return `${head}${why}. ${lead}: ${firstText}${more}`;
+}
+/**
+ * The verdict as an HTTP status: 429 when a 429 stopped the run, else the first failure's (none
+ * when it had no HTTP error), else the success status.
+ */
+function verdictStatus(outcome) {
+    const { stop } = outcome;
+    // A 503 that stopped the run as a 429 would (DigiCert said "later") keeps its own status.
+    if (stop?.reason === 'rate-limited')
+        return outcome.results.find(r => r.id === stop.id)?.status === 503 ? 503 : 429;
+    const failure = outcome.results.find(r => !isFine(r) && requestsOf(r) > 0);
+    // A failure without an HTTP error (no answer, an order not issued) has no status: never 2xx.
+    if (failure)
+        return failure.status ?? undefined;
+    if (outcome.results.some(r => !isFine(r)))
+        return undefined;
+    return outcome.results.find(r => isDelivered(r) && r.status !== null)?.status ?? undefined;
 }
 /**
  * The wait DigiCert asked for, when it still matters: only while an ID is left unsent because
@@ -34090,80 +34507,6 @@ function buildReport({ context, outcome, planned, sanitizer }) {
 function retryAfterOf({ results, retryAfter }) {
     const later = results.some(r => r.fate === 'unsent' && (r.status === 429 || r.status === 503));
     return later ? retryAfter : undefined;
-}
-/** The plan's warnings, shown before the run starts: annotations within GitHub's 10. */
-function planWarningsReport(context) {
-    const { warnings } = context;
-    const more = warnings.length - MAX_WARNING_ANNOTATIONS;
-    return {
-        warnings: [
-            ...warnings.slice(0, MAX_WARNING_ANNOTATIONS),
-            ...(more > 0 ? [`and ${more} more warnings (see the job summary)`] : [])
-        ],
-        errors: []
-    };
-}
-/** The verdict alone: what is left to publish when nothing else can be. */
-function verdictReport(verdict) {
-    return { warnings: [], errors: [], verdict };
-}
-/**
- * The reason an output or a file could not be written, on one line: a system error's code and
- * text without the call and path (`ENOSPC: no space left on device`), anything else as it says.
- */
-function ioReason(error) {
-    let text = error instanceof Error ? error.message : String(error);
-    const { syscall } = (error ?? {});
-    if (typeof syscall === 'string' && syscall !== '') {
-        const at = text.lastIndexOf(`, ${syscall}`);
-        if (at > 0)
-            text = text.slice(0, at);
-    }
-    return new Sanitizer([]).text(text, SHOWN_CHARS.message);
-}
-/**
- * The failure message when outputs are lost: the IDs sent named (at most MAX_NAMED_SENT_IDS, the
- * count always true), so that nobody sends them again, then which outputs and why.
- */
-function outputsLostMessage({ sent, lost }) {
-    const which = lost.all
-        ? 'the outputs'
-        : `the output${lost.names.length === 1 ? '' : 's'} ${lost.names.join(', ')}`;
-    const failure = `${which} could not be written (${lost.reason})`;
-    if (sent === undefined)
-        return failure;
-    const { operation, ids } = sent;
-    if (ids.length === 0)
-        return `${operation}: nothing was sent, but ${failure}`;
-    const more = ids.length - MAX_NAMED_SENT_IDS;
-    const named = ids.slice(0, MAX_NAMED_SENT_IDS).join(', ');
-    const rest = more > 0 ? ` and ${more} more, listed in the log and the job summary` : '';
-    return `${operation}: ${ids.length} sent (${named}${rest}), but ${failure}: do not send these again`;
-}
-/**
- * A report whose outputs were lost, as it is published instead: the log lists every ID sent, the
- * summary starts with the failure and the IDs sent, and the verdict leads with the failure.
- */
-function outputsLostReport({ report, lost }) {
-    const { sent } = report;
-    const message = outputsLostMessage({ sent, lost });
-    const ids = sent?.ids ?? [];
-    const log = [];
-    if (ids.length)
-        log.push(`the outputs could not be written; sent (${ids.length}):`);
-    for (let at = 0; at < ids.length; at += SENT_IDS_PER_LOG_LINE)
-        log.push(ids.slice(at, at + SENT_IDS_PER_LOG_LINE).join(','));
-    const more = ids.length - MAX_SUMMARY_SENT_IDS;
-    const listed = ids.length
-        ? `\n<p>${report_escape(`Sent (${ids.length}): ${ids.slice(0, MAX_SUMMARY_SENT_IDS).join(', ')}${more > 0 ? ` and ${more} more, listed in the log` : ''}`)}</p>`
-        : '';
-    return {
-        log,
-        summary: report.summary === undefined
-            ? undefined
-            : `<p><strong>${prose(message)}</strong></p>${listed}\n${report.summary}`,
-        verdict: report.verdict === undefined ? message : `${message}. ${report.verdict}`
-    };
 }
 /**
  * `retry-after`: the wait DigiCert asked for when it is a whole number of seconds up to a day,
@@ -34181,6 +34524,10 @@ function retryAfterOutput(wait) {
         ]
     };
 }
+
+;// CONCATENATED MODULE: ./src/report/results.ts
+
+
 /**
  * What `results` may take, in UTF-16 code units (as GitHub counts an output; UTF-8 bytes when they
  * are more). GitHub holds a job's outputs together to 1 MB, taken here as 1,000,000: the other
@@ -34312,100 +34659,32 @@ function resultEntry({ result, sanitizer }) {
     }
     return entry;
 }
-/**
- * The next failures after the first (which the verdict carries in full), an error annotation
- * each, up to GitHub's limit; none when every ID went through. Unsent IDs (a 429, a refused key, a
- * stop) share the verdict's reason: no annotation each.
- */
-function failureAnnotations({ context, outcome, sanitizer }) {
-    const noun = idNoun(context.idInput);
-    const failed = outcome.results.filter(r => r.fate === 'failed');
-    return failed.slice(1, 1 + MAX_ID_ANNOTATIONS).map(result => {
-        const id = sanitizer.text(result.id, SHOWN_CHARS.id);
-        return {
-            message: `${noun} ${id}: ${sanitizer.text(result.error, SHOWN_CHARS.error)}`,
-            title: `${context.operation} failed for ${noun} ${id}`
-        };
-    });
-}
-/** The one-line verdict, or undefined when every ID went through. */
-function verdict({ context, outcome, sanitizer }) {
-    const { results, stop } = outcome;
-    const notOk = results.filter(r => !isFine(r));
-    const [firstNotOk] = notOk;
-    if (firstNotOk === undefined)
-        return undefined;
-    const { operation } = context;
-    const noun = idNoun(context.idInput);
-    const failed = notOk.filter(r => r.fate === 'failed');
-    const first = failed[0] ?? notOk.find(r => requestsOf(r) > 0) ?? firstNotOk;
-    const firstText = `${noun} ${sanitizer.text(first.id, SHOWN_CHARS.id)}: ${sanitizer.text(first.error, SHOWN_CHARS.error)}`;
-    if (results.length === 1)
-        return first.fate === 'failed'
-            ? `${operation} failed for ${firstText}`
-            : `${operation}: not sent (unsent-ids): ${firstText}`;
-    const unsent = notOk.length - failed.length;
-    const counts = [
-        failed.length ? `${failed.length} failed` : '',
-        unsent ? `${unsent} not sent (unsent-ids)` : ''
-    ].filter(Boolean);
-    const annotated = Math.min(MAX_ID_ANNOTATIONS, Math.max(0, failed.length - 1));
-    const rest = failed.length - 1 - annotated;
-    const more = annotated
-        ? `; ${annotated} more failure${annotated === 1 ? ' is' : 's are'} annotated${rest > 0 ? `, ${rest} more ${rest === 1 ? 'is' : 'are'} only in the results output` : ''}`
-        : '';
-    const head = `${operation}: ${counts.join(', ')} of ${results.length} ${noun}s`;
-    // The stop's text is the first's error when the first stopped the run (a 429): said once.
-    if (stop?.id === first.id && stop.message === first.error)
-        return `${head}; the run stopped at ${firstText}${more}`;
-    const why = stop ? `; the run stopped: ${sanitizer.text(stop.message, SHOWN_CHARS.message)}` : '';
-    const lead = failed.length ? 'First failure' : 'First';
-    return `${head}${why}. ${lead}: ${firstText}${more}`;
-}
-/**
- * The verdict as an HTTP status: 429 when a 429 stopped the run, else the first failure's (none
- * when it had no HTTP error), else the success status.
- */
-function verdictStatus(outcome) {
-    const { stop } = outcome;
-    // A 503 that stopped the run as a 429 would (DigiCert said "later") keeps its own status.
-    if (stop?.reason === 'rate-limited')
-        return outcome.results.find(r => r.id === stop.id)?.status === 503 ? 503 : 429;
-    const failure = outcome.results.find(r => !isFine(r) && requestsOf(r) > 0);
-    // A failure without an HTTP error (no answer, an order not issued) has no status: never 2xx.
-    if (failure)
-        return failure.status ?? undefined;
-    if (outcome.results.some(r => !isFine(r)))
-        return undefined;
-    return outcome.results.find(r => isDelivered(r) && r.status !== null)?.status ?? undefined;
-}
-/** The dry run's log: what is validated, the headers, the body once, then each request chain. */
-function dryRunLog({ idInput, planned }) {
-    const { requests, body } = planned;
-    return {
-        lines: [
-            `dry-run: nothing is sent; ${idCount(idInput, requests.length)} validated`,
-            `each request carries X-DC-DEVKEY (the API key, not shown) and Accept: application/json`,
-            body === undefined
-                ? 'each call is sent without a body'
-                : `each call sends Content-Type: application/json and this body:\n${shownJson({ value: body, indent: 2 })}`
-        ],
-        group: {
-            title: `the requests that would be made (${requests.length})`,
-            lines: requests.map(({ steps }) => steps.map(s => `${s.method} ${s.url}`).join(' → then '))
-        }
-    };
-}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+// The job summary's HTML: the heading, the counts, the stop, the details (as summary-details shows
+// them), the warnings, then the table of IDs, failures first, within GitHub's 1 MiB. A new column
+// of the table is a header and a cell in summaryTable (its value a field of the ID's result). Every
+// text is escaped (escape), a backtick span shown as code (prose). Pure.
+
+
+
+
+/** GitHub refuses a job summary over 1 MiB; this leaves room for the parts after the table. */
+const SUMMARY_BUDGET_BYTES = 900 * 1024;
+/** Warnings the summary lists at most; the rest are counted. */
+const MAX_SUMMARY_WARNINGS = 50;
+/** Rows the summary table shows at most; the rest are counted and in `results`. */
+const MAX_SUMMARY_ROWS = 1000;
 /** The job summary: heading, counts, the stop, the details, the warnings, then the table. */
 function summaryHtml({ context, outcome, planned, sanitizer }) {
     const { operation, dryRun, details, warnings } = context;
     const noun = idNoun(context.idInput);
     const results = outcome.results;
     const parts = [
-        `<h2>DigiCert CertCentral: ${report_escape(operation)}${dryRun ? ' (dry run)' : ''}</h2>`
+        `<h2>DigiCert CertCentral: ${summary_escape(operation)}${dryRun ? ' (dry run)' : ''}</h2>`
     ];
     const count = (fate) => results.filter(r => r.fate === fate).length;
-    parts.push(`<p>${report_escape(dryRun
+    parts.push(`<p>${summary_escape(dryRun
         ? `${idCount(context.idInput, results.length)} validated, nothing sent.`
         : `${results.length} ${noun}(s): ✅ ${count('sent')} sent · ❌ ${count('failed')} failed · ⏸ ${count('unsent')} not sent` +
             (count('skipped') ? ` · ⏭ ${count('skipped')} skipped (issued-within)` : ''))}</p>`);
@@ -34413,11 +34692,11 @@ function summaryHtml({ context, outcome, planned, sanitizer }) {
         parts.push(`<p>${prose(`The run stopped: ${sanitizer.text(outcome.stop.message, SHOWN_CHARS.error)}`)}</p>`);
     const shown = detailsShown(context);
     parts.push(`<ul>${[['IDs from', context.idInput], ...shownDetails({ details, shown })]
-        .map(([label, value]) => `<li><strong>${report_escape(label)}</strong>: ${report_escape(sanitizer.text(value, SHOWN_CHARS.detail))}</li>`)
+        .map(([label, value]) => `<li><strong>${summary_escape(label)}</strong>: ${summary_escape(sanitizer.text(value, SHOWN_CHARS.detail))}</li>`)
         .join('')}</ul>`);
     const note = countsNote(context);
     if (note !== undefined && details.some(detail => detail[2] !== undefined))
-        parts.push(`<p>${report_escape(note)}</p>`);
+        parts.push(`<p>${summary_escape(note)}</p>`);
     if (warnings.length) {
         const more = warnings.length - MAX_SUMMARY_WARNINGS;
         const items = warnings
@@ -34449,7 +34728,7 @@ function summaryTable({ context, outcome, planned, sanitizer }) {
         ...(withOrder ? ['Expires'] : []),
         ...(context.dryRun ? ['Requests'] : ['HTTP status', 'Outcome'])
     ];
-    const rows = [`<tr>${headers.map(h => `<th>${report_escape(h)}</th>`).join('')}</tr>`];
+    const rows = [`<tr>${headers.map(h => `<th>${summary_escape(h)}</th>`).join('')}</tr>`];
     let bytes = 0;
     let shown = 0;
     for (const result of ordered) {
@@ -34475,15 +34754,9 @@ function summaryTable({ context, outcome, planned, sanitizer }) {
         shown++;
     }
     const more = shown < ordered.length
-        ? `\n<p>${report_escape(`${ordered.length - shown} more ${noun}(s) are not shown here; every ID is in the results output (and in sent-ids, failed-ids, unsent-ids).`)}</p>`
+        ? `\n<p>${summary_escape(`${ordered.length - shown} more ${noun}(s) are not shown here; every ID is in the results output (and in sent-ids, failed-ids, unsent-ids).`)}</p>`
         : '';
     return `<table>${rows.join('')}</table>${more}`;
-}
-function idsOf(results, fate) {
-    return results
-        .filter(r => r.fate === fate)
-        .map(r => r.id)
-        .join(',');
 }
 function outcomeText(result) {
     if (result.fate === 'skipped')
@@ -34494,7 +34767,8 @@ function outcomeText(result) {
         return retries > 0 ? `✅ sent (after ${retries} retr${retries === 1 ? 'y' : 'ies'})` : '✅ sent';
     return `${result.fate === 'unsent' ? '⏸' : '❌'} ${result.error ?? 'failed'}`;
 }
-function report_escape(text) {
+/** Text as HTML that GitHub shows as written: markup and markdown characters as entities. */
+function summary_escape(text) {
     return text.replace(/[&<>"'|`*_[\]\\]/g, c => `&#${c.charCodeAt(0)};`);
 }
 /**
@@ -34503,8 +34777,24 @@ function report_escape(text) {
  * a lone or empty pair of backticks stays as written. Logs and outputs keep the backticks.
  */
 function prose(text) {
-    return report_escape(text).replace(/&#96;(.+?)&#96;/g, '<code>$1</code>');
+    return summary_escape(text).replace(/&#96;(.+?)&#96;/g, '<code>$1</code>');
 }
+
+;// CONCATENATED MODULE: ./src/report/failures.ts
+// The reports of a step that failed around its run rather than by an ID: input problems, a run
+// cancelled before its plan, an unexpected failure (a bug of ours) — each writes every output,
+// every ID unsent, and says what happened — and what is published instead when the outputs
+// themselves cannot be written (the IDs sent named, so that nobody sends them again). Pure.
+
+
+
+
+/** Sent IDs a failure message names at most when the outputs are lost; the rest are counted. */
+const MAX_NAMED_SENT_IDS = 20;
+/** Sent IDs the summary lists at most when the outputs are lost; the log lists every one. */
+const MAX_SUMMARY_SENT_IDS = 2000;
+/** Sent IDs per log line when the outputs are lost. */
+const SENT_IDS_PER_LOG_LINE = 100;
 /** The report of input problems: every output (results is []), the problems listed, the verdict. */
 function inputProblemsReport({ error, sanitizer }) {
     return {
@@ -34572,336 +34862,172 @@ function nothingSentReport({ heading, problems, ids, sanitizer }) {
         },
         warnings: bounded.warnings,
         summary: [
-            `<h2>DigiCert CertCentral: ${report_escape(heading)}</h2>`,
+            `<h2>DigiCert CertCentral: ${summary_escape(heading)}</h2>`,
             `<ul>${problems.map(p => `<li>${prose(sanitizer.text(p, SHOWN_CHARS.problem))}</li>`).join('')}</ul>`
         ].join('\n'),
         errors: []
     };
 }
+/**
+ * The reason an output or a file could not be written, on one line: a system error's code and
+ * text without the call and path (`ENOSPC: no space left on device`), anything else as it says.
+ */
+function ioReason(error) {
+    let text = error instanceof Error ? error.message : String(error);
+    const { syscall } = (error ?? {});
+    if (typeof syscall === 'string' && syscall !== '') {
+        const at = text.lastIndexOf(`, ${syscall}`);
+        if (at > 0)
+            text = text.slice(0, at);
+    }
+    return new Sanitizer([]).text(text, SHOWN_CHARS.message);
+}
+/**
+ * The failure message when outputs are lost: the IDs sent named (at most MAX_NAMED_SENT_IDS, the
+ * count always true), so that nobody sends them again, then which outputs and why.
+ */
+function outputsLostMessage({ sent, lost }) {
+    const which = lost.all
+        ? 'the outputs'
+        : `the output${lost.names.length === 1 ? '' : 's'} ${lost.names.join(', ')}`;
+    const failure = `${which} could not be written (${lost.reason})`;
+    if (sent === undefined)
+        return failure;
+    const { operation, ids } = sent;
+    if (ids.length === 0)
+        return `${operation}: nothing was sent, but ${failure}`;
+    const more = ids.length - MAX_NAMED_SENT_IDS;
+    const named = ids.slice(0, MAX_NAMED_SENT_IDS).join(', ');
+    const rest = more > 0 ? ` and ${more} more, listed in the log and the job summary` : '';
+    return `${operation}: ${ids.length} sent (${named}${rest}), but ${failure}: do not send these again`;
+}
+/**
+ * A report whose outputs were lost, as it is published instead: the log lists every ID sent, the
+ * summary starts with the failure and the IDs sent, and the verdict leads with the failure.
+ */
+function outputsLostReport({ report, lost }) {
+    const { sent } = report;
+    const message = outputsLostMessage({ sent, lost });
+    const ids = sent?.ids ?? [];
+    const log = [];
+    if (ids.length)
+        log.push(`the outputs could not be written; sent (${ids.length}):`);
+    for (let at = 0; at < ids.length; at += SENT_IDS_PER_LOG_LINE)
+        log.push(ids.slice(at, at + SENT_IDS_PER_LOG_LINE).join(','));
+    const more = ids.length - MAX_SUMMARY_SENT_IDS;
+    const listed = ids.length
+        ? `\n<p>${summary_escape(`Sent (${ids.length}): ${ids.slice(0, MAX_SUMMARY_SENT_IDS).join(', ')}${more > 0 ? ` and ${more} more, listed in the log` : ''}`)}</p>`
+        : '';
+    return {
+        log,
+        summary: report.summary === undefined
+            ? undefined
+            : `<p><strong>${prose(message)}</strong></p>${listed}\n${report.summary}`,
+        verdict: report.verdict === undefined ? message : `${message}. ${report.verdict}`
+    };
+}
 
-;// CONCATENATED MODULE: ./src/input/plan.ts
-// Turns the step's raw inputs into a typed plan, or into one InputError that lists every problem.
-// Pure: no I/O, no @actions/core; main.ts reads the inputs (defaults from action.yml applied) and
-// hands them here with what it needs of the environment.
+;// CONCATENATED MODULE: ./src/input/read.ts
+// The one place that reads the runner's environment for the step's inputs: every input of
+// action.yml (the key first, masked), the names of the INPUT_ variables, the workspace and
+// certificate-file's files under it, and the event file's visibility for summary-details. All of it
+// is read before the plan, which gets it as values (plan.ts's parsePlan stays pure).
 
 
 
 
 
-const MAX_RETRIES = 10;
-const MAX_TIMEOUT_SECONDS = 600;
-/** The longest wait-for-issuance: a GitHub-hosted job ends after 6 h anyway. */
-const MAX_WAIT_FOR_ISSUANCE_SECONDS = 6 * 3600;
-/** The longest issued-within: a certificate lives at most 398 days. */
-const MAX_ISSUED_WITHIN_SECONDS = 400 * 86_400;
-/** The inputs with action.yml's defaults where a value is empty or whitespace only. */
-function withDefaults(given) {
-    const inputs = {};
+
+
+/** Each non-blank line of a secret, trimmed and as given: setSecret masks one line. */
+function secretLines(value) {
+    const lines = new Set();
+    for (const line of value.split(/\r?\n|\r/)) {
+        const trimmed = line.trim();
+        // A line without surrounding whitespace is its trimmed self: the set keeps it once.
+        if (trimmed !== '')
+            lines.add(trimmed).add(line);
+    }
+    return [...lines];
+}
+/** Reads every input of action.yml, the key first and masked before anything can be logged. */
+function readInputs() {
+    const given = getInput('api-key', { trimWhitespace: false });
+    // Whitespace only counts as empty: the environment variable is used then.
+    const apiKey = given.trim() !== '' ? given : (process.env.DIGICERT_API_KEY ?? '');
+    for (const line of secretLines(apiKey))
+        core_setSecret(line);
+    const raw = { 'api-key': apiKey };
     for (const name of Object.keys(ACTION_INPUTS)) {
-        const value = given[name] ?? '';
-        inputs[name] = value.trim() === '' ? ACTION_INPUTS[name].default : value;
+        if (name !== 'api-key')
+            raw[name] = getInput(name, { trimWhitespace: false });
     }
-    return inputs;
+    return withDefaults(raw);
 }
-function parseApiKey(value) {
-    const key = value.trim();
-    // Never echo the key, not even in part.
-    if (key === '') {
-        throw new InputError([
-            'api-key: no API key; pass api-key: ${{ secrets.DIGICERT_API_KEY }} or set the DIGICERT_API_KEY environment variable'
-        ]);
-    }
-    if (!/^[\x21-\x7e]+$/.test(key)) {
-        throw new InputError([
-            'api-key: the key must be printable ASCII without spaces (several lines or a stray character in the secret?); store the key alone'
-        ]);
-    }
-    return key;
+/** The names of the INPUT_ variables in the step's environment, never their values. */
+function inputVariableNames(env = process.env) {
+    return Object.keys(env).filter(name => name.startsWith('INPUT_'));
 }
-function parseBaseUrl(region, apiUrl, env) {
-    const chosen = parseChoice('region', region, Object.keys(REGION_BASE_URLS));
-    const override = apiUrl.trim();
-    if (override === '')
-        return REGION_BASE_URLS[chosen];
-    let url;
+/**
+ * certificate-file's files, read before the plan (parsePlan stays pure and synchronous), the walk
+ * cancelled by `signal`; none when certificate-file is not given.
+ */
+async function certificateFiles(inputs, signal) {
+    const patterns = certificateFilePatterns(inputs);
+    if (patterns.length === 0)
+        return [];
+    const base = workspace();
+    core_debug(`certificate-file: matching the patterns under ${base}`);
+    return readCertificateFiles(patterns, base, { signal });
+}
+/** Where relative certificate-file patterns start: GITHUB_WORKSPACE, else the working directory. */
+function workspace() {
+    const given = process.env.GITHUB_WORKSPACE ?? '';
+    return given.trim() === '' ? process.cwd() : given;
+}
+/**
+ * summary-details as given (givenSummaryDetails: an invalid value counts as counts), and the
+ * repository's visibility when it is auto, with the event file's warning: the event file is read
+ * for nothing else. Known before the plan, so that input problems show recipients as the summary
+ * would.
+ */
+function detailsContext(given) {
+    const summaryDetails = givenSummaryDetails(given);
+    const { visibility, warnings } = summaryDetails === 'auto'
+        ? eventVisibility(process.env.GITHUB_EVENT_PATH)
+        : { visibility: 'unknown', warnings: [] };
+    return { summaryDetails, visibility, warnings };
+}
+/**
+ * The repository's visibility from the workflow event file (GITHUB_EVENT_PATH): unknown, without
+ * a word, when the runner names none; unknown with one warning when it cannot be read or parsed.
+ * Nothing else depends on the file: the run's link is built from the runner's variables.
+ */
+function eventVisibility(path) {
+    if (!path)
+        return { visibility: 'unknown', warnings: [] };
     try {
-        url = new URL(override);
+        return {
+            visibility: repositoryVisibility(JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'))),
+            warnings: []
+        };
     }
-    catch {
-        // Not quoted: an unparsable value may still hold a token.
-        throw new InputError(['api-url: not a URL (e.g. https://www.digicert.com/services/v2)']);
-    }
-    // Before anything that quotes the URL: credentials and queries are never echoed.
-    if (url.username || url.password) {
-        throw new InputError([
-            `api-url: the URL for ${url.host} must not carry a user name or password; the API key is the only credential`
-        ]);
-    }
-    // Any `?` or `#` in the parsed URL, even an empty one that leaves search and hash empty, would
-    // still end up in every path.
-    if (/[?#]/.test(url.href)) {
-        throw new InputError([
-            `api-url: the URL for ${url.host} must not carry a query or a fragment; give the base URL only`
-        ]);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError([
-            `api-url: ${quote(shownBase({ baseUrl: url.href }))} must start with https://`
-        ]);
-    }
-    if (!mayCarryKey(url)) {
-        throw new InputError([
-            `api-url: ${quote(shownBase({ baseUrl: url.href }))} uses plain HTTP; the API key only travels over https: (http: is allowed for loopback only: 127.0.0.0/8, localhost, ::1)`
-        ]);
-    }
-    const proxy = url.protocol === 'http:' ? env.proxyFor(url) : undefined;
-    if (proxy && isLoopbackHost(url.hostname)) {
-        throw new InputError([
-            `api-url: plain HTTP to ${url.host} would pass the API key through the proxy ${proxy.host} in clear; add ${url.hostname} to no_proxy or use https`
-        ]);
-    }
-    return url.href.replace(/\/+$/, '');
-}
-/** Whether an input was given a value other than action.yml's default. */
-function given(inputs, name) {
-    return inputs[name].trim().toLowerCase() !== ACTION_INPUTS[name].default;
-}
-function parseOperation(value) {
-    if (value.trim() === '') {
-        throw new InputError([`operation: required; use one of ${OPERATION_NAMES.join(', ')}`]);
-    }
-    return parseChoice('operation', value, OPERATION_NAMES);
-}
-/**
- * The operation's inputs: which ID input holds the IDs and the IDs, and its own inputs prepared.
- * Adds every problem to `problems` and returns what could be read, so that later checks (a wait
- * with certificate IDs) still see the ID input when the IDs themselves are wrong.
- */
-function parseOperationInputs(inputs, operation, problems, env) {
-    const spec = OPERATIONS[operation];
-    // Inputs of another operation are a mistake, not something to ignore silently.
-    for (const input of OPERATION_INPUTS) {
-        if (!spec.uses.includes(input) && given(inputs, input)) {
-            problems.push(`${input}: applies to ${operationsUsing(input).join(', ')} only; remove it for ${operation}`);
-        }
-    }
-    for (const input of ID_INPUTS) {
-        if (!spec.idInputs.includes(input) && given(inputs, input)) {
-            problems.push(`${input}: ${operation} takes ${spec.idInputs.join(', ')}, not ${input}`);
-        }
-    }
-    let idInput;
-    let read;
-    const present = spec.idInputs.filter(input => given(inputs, input));
-    if (present.length === 0) {
-        problems.push(`${spec.idInputs.join(', ')}: one of them is required for ${operation}`);
-    }
-    else if (present.length > 1) {
-        problems.push(`${present.join(' and ')}: give one of them, not both`);
-    }
-    else {
-        const input = present[0];
-        idInput = input;
-        read = collect(problems, () => parseTargets(input, inputs[input], env));
-    }
-    const prepared = collect(problems, () => spec.prepare(inputs));
-    return { idInput, targets: read?.targets, warnings: read?.warnings ?? [], prepared };
-}
-/** The IDs of an ID input, each with what is known of its certificate. Throws InputError. */
-function parseTargets(input, value, env) {
-    const none = { warnings: [] };
-    switch (input) {
-        case 'certificate-id':
-        case 'order-id':
-            return {
-                targets: parseIds(input, value, idNoun(input)).map(id => ({ id, known: {} })),
-                ...none
-            };
-        case 'serial-number':
-            return {
-                targets: parseSerials(input, value).map(id => ({ id, known: { serialNumber: id } })),
-                ...none
-            };
-        case 'thumbprint':
-            return {
-                targets: parseThumbprints(input, value).map(id => ({ id, known: { thumbprint: id } })),
-                ...none
-            };
-        case 'common-name':
-            return {
-                targets: parseCommonNames(input, value).map(id => ({ id, known: { commonName: id } })),
-                ...none
-            };
-        case 'certificate-file':
-            return fileTargets({ readings: env.certificateFiles, now: env.wallNow() });
-    }
-}
-/** certificate-file's patterns, separated by newlines or commas; none when it is not given. */
-function certificateFilePatterns(inputs) {
-    return splitLines(inputs['certificate-file']);
-}
-/** The variable the runner passes a `with:` key in: spaces as `_`, upper case, hyphens kept. */
-function runnerVariable(input) {
-    return `INPUT_${input.replace(/ /g, '_').toUpperCase()}`;
-}
-/** How many names a problem list or a warning about INPUT_ variables shows at most. */
-const MAX_NAMED_VARIABLES = 10;
-/** A name as a message shows it: in backticks when plain and short, else quoted and escaped. */
-function shownName(name) {
-    return /^[\w.-]{1,60}$/.test(name) ? `\`${name}\`` : quote(name);
-}
-/**
- * The step's INPUT_ variables judged against action.yml's inputs (`declared`). The runner passes
- * every `with:` key as one, so a variable that is not a declared input's but is close to one (a
- * declared name with `_` for `-`, or a near miss: didYouMean's rule) is a misspelled input, whose
- * value would be ignored: a problem. Any other is one warning naming them (never their values): a
- * workflow's own `env:` or an enclosing composite action may set such variables.
- */
-function inputVariableProblems({ variables, declared }) {
-    const known = new Set(declared.map(runnerVariable));
-    const problems = [];
-    const others = [];
-    for (const variable of variables) {
-        if (known.has(variable) || !variable.startsWith('INPUT_'))
-            continue;
-        const name = variable.slice('INPUT_'.length).toLowerCase();
-        const meant = declared.includes(name) ? name : nearest(name.replace(/_/g, '-'), declared);
-        if (meant === undefined)
-            others.push(variable);
-        else if (meant === name)
-            problems.push(`${shownName(variable)} is not how the runner passes ${shownName(name)} (${runnerVariable(name)}); give it under with: (its value was ignored)`);
-        else
-            problems.push(`${shownName(name)} is not an input of this action; did you mean ${shownName(meant)}? (its value was ignored)`);
-    }
-    const more = (count) => (count > 0 ? ` and ${count} more` : '');
-    const listed = others.slice(0, MAX_NAMED_VARIABLES).map(shownName).join(', ');
-    return {
-        problems: [
-            ...problems.slice(0, MAX_NAMED_VARIABLES),
-            ...(problems.length > MAX_NAMED_VARIABLES
-                ? [`and ${problems.length - MAX_NAMED_VARIABLES} more names like these`]
-                : [])
-        ],
-        warnings: others.length
-            ? [
-                `environment variables that are not inputs of this action were ignored: ${listed}${more(others.length - MAX_NAMED_VARIABLES)} (a key under with: that is no input, or set by the workflow's env: or an enclosing action)`
+    catch (error) {
+        return {
+            visibility: 'unknown',
+            warnings: [
+                `the event file (GITHUB_EVENT_PATH) could not be read (${ioReason(error)}): the repository is taken as public, so the job summary shows recipients and the message by count (summary-details: full shows them)`
             ]
-            : []
-    };
-}
-/**
- * The files read, as targets: each problem an input problem naming the file, an expired
- * certificate one too; two files with the same certificate count once, with a warning.
- */
-function fileTargets({ readings, now }) {
-    const problems = [];
-    const warnings = [];
-    const byThumbprint = new Map();
-    const targets = [];
-    for (const reading of readings) {
-        const name = quote(reading.path);
-        if ('problem' in reading) {
-            problems.push(`certificate-file: ${name} ${reading.problem}`);
-            continue;
-        }
-        const { facts, path } = reading;
-        if (Date.parse(facts.validTo) <= now) {
-            problems.push(`certificate-file: ${name} holds a certificate that expired on ${facts.validTo.slice(0, 10)}: renew it first`);
-            continue;
-        }
-        const twin = byThumbprint.get(facts.thumbprint);
-        if (twin !== undefined) {
-            warnings.push(`certificate-file: ${name} holds the same certificate as ${quote(twin)}; it is sent once, as ${quote(twin)}`);
-            continue;
-        }
-        byThumbprint.set(facts.thumbprint, path);
-        targets.push({ id: path, known: { ...facts, file: path } });
+        };
     }
-    // Every pattern reads as a file or a problem, so none can only mean the reading failed silently.
-    if (!problems.length && targets.length === 0)
-        problems.push('certificate-file: no certificate file was read; give the path of one or more');
-    if (problems.length)
-        throw new InputError(problems);
-    return { targets, warnings };
-}
-/** issued-within: a duration with any ID input but certificate-id; undefined when not given. */
-function parseIssuedWithin(inputs, idInput, problems) {
-    if (!given(inputs, 'issued-within'))
-        return undefined;
-    if (idInput === 'certificate-id') {
-        problems.push('issued-within: needs order-id, certificate-file, serial-number, thumbprint or common-name; a certificate ID names one certificate, send it or not');
-        return undefined;
-    }
-    return collect(problems, () => parseLongDuration('issued-within', inputs['issued-within'], MAX_ISSUED_WITHIN_SECONDS));
-}
-function parsePlan(inputs, env) {
-    const problems = [];
-    const operation = collect(problems, () => parseOperation(inputs.operation));
-    const apiKey = collect(problems, () => parseApiKey(inputs['api-key']));
-    const baseUrl = collect(problems, () => parseBaseUrl(inputs.region, inputs['api-url'], env));
-    const timeoutSeconds = collect(problems, () => parseNumber('timeout-seconds', inputs['timeout-seconds'], {
-        min: 0.1,
-        max: MAX_TIMEOUT_SECONDS,
-        integer: false
-    }));
-    const maxRetries = collect(problems, () => parseNumber('max-retries', inputs['max-retries'], { min: 0, max: MAX_RETRIES, integer: true }));
-    const dryRun = collect(problems, () => parseBoolean('dry-run', inputs['dry-run']));
-    const summaryDetails = collect(problems, () => parseChoice('summary-details', inputs['summary-details'], SUMMARY_DETAILS));
-    const waitSeconds = collect(problems, () => parseDuration('wait-for-issuance', inputs['wait-for-issuance'], MAX_WAIT_FOR_ISSUANCE_SECONDS));
-    const { idInput, targets, warnings, prepared } = operation === undefined
-        ? { warnings: [] }
-        : parseOperationInputs(inputs, operation, problems, env);
-    if (waitSeconds && idInput === 'certificate-id') {
-        problems.push('wait-for-issuance: needs order IDs (order-id); a certificate ID is issued already');
-    }
-    if (waitSeconds && idInput !== undefined && isFindingInput(idInput)) {
-        problems.push(`wait-for-issuance: needs order IDs (order-id); ${idInput} names a certificate issued already`);
-    }
-    const issuedWithinSeconds = parseIssuedWithin(inputs, idInput, problems);
-    const variables = inputVariableProblems({
-        variables: env.inputVariables,
-        declared: Object.keys(ACTION_INPUTS)
-    });
-    problems.push(...variables.problems);
-    if (problems.length ||
-        operation === undefined ||
-        apiKey === undefined ||
-        baseUrl === undefined ||
-        timeoutSeconds === undefined ||
-        maxRetries === undefined ||
-        dryRun === undefined ||
-        summaryDetails === undefined ||
-        waitSeconds === undefined ||
-        idInput === undefined ||
-        targets === undefined ||
-        prepared === undefined) {
-        throw new InputError(problems);
-    }
-    return {
-        operation,
-        apiKey,
-        baseUrl,
-        idInput,
-        ids: targets.map(t => t.id),
-        targets,
-        issuedWithinSeconds,
-        body: prepared.body,
-        details: prepared.details,
-        summaryDetails,
-        waitSeconds,
-        timeoutMs: Math.round(timeoutSeconds * 1000),
-        maxRetries,
-        dryRun,
-        warnings: [...variables.warnings, ...warnings, ...prepared.warnings]
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/report/publish.ts
-// Publishing a report (src/report.ts) to the runner: the one place in src/ that calls
-// @actions/core for outputs, annotations, warnings, the verdict and the job summary, and the one
-// that links the workflow run (from the runner's variables alone, never the event file). Each part is its own step, taking only
-// its own piece of the report, in the order the log, the outputs file and the summary file have
-// always had; a part that cannot be written never stops the others.
+// Publishing a report (report.ts) to the runner: the one place in src/ that calls @actions/core
+// for outputs, annotations, warnings, the verdict and the job summary, and the one that links the
+// workflow run (from the runner's variables alone, never the event file). Each part is its own
+// step, taking only its own piece of the report, in the order the log, the outputs file and the
+// summary file have always had; a part that cannot be written never stops the others.
 
 
 /**
@@ -35007,186 +35133,102 @@ function runLink(env) {
     return `${server.origin}${server.pathname.replace(/\/+$/, '')}/${repository}/actions/runs/${runId}`;
 }
 
-;// CONCATENATED MODULE: ./src/clock.ts
-// Time, injected: the scheduler reads durations, deadlines and waits from a Clock, so tests of
-// hours of waiting run on a virtual one in milliseconds. The real one is monotonic: an NTP step or
-// a VM resume moves the wall clock, never a deadline, a pacing window or a wait.
-
-const realClock = {
-    // Whole milliseconds, as durations are logged and compared; floor keeps it monotonic.
-    now: () => Math.floor(performance.now()),
-    // Resolves, never rejects: at the end of `ms`, or at once when `halt` aborts (or has aborted).
-    sleep: (ms, halt) => settleOnce({
-        timeoutMs: ms,
-        onTimeout: () => ({ value: undefined }),
-        signal: halt,
-        onAbort: () => ({ value: undefined })
-    }, () => undefined),
-    random: () => Math.random()
-};
-
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
-;// CONCATENATED MODULE: ./src/run/decisions.ts
-// The rules DigiCert's API drives, as pure functions of one argument object; the scheduler only
-// sequences them. Each takes what it decides on (times as numbers, the random draw for jitter) and
-// returns what to do: no clock, no I/O; what the scheduler remembers for them (recent failures)
-// comes in as plain data (`StopHistory`), updated by `afterAttempt` and `afterResult`.
+;// CONCATENATED MODULE: ./src/report/dry-run-log.ts
 
 
-
-/** Added to every window: DigiCert counts arrivals, we count departures. */
-const RATE_MARGIN_MS = 250;
-const BACKOFF_BASE_MS = 5_000;
-/** The longest any single wait may be (a 429's Retry-After or backoff); longer stops the run. */
-const MAX_PAUSE_SECONDS = 300;
-/** A 429 or 503 retry waits at least this, doubling per retry, whatever Retry-After says. */
-const MIN_RETRY_WAIT_MS = 1_000;
-/** With wait-for-issuance 0, a look-up failing without a definite answer is tried this often more. */
-const LOOKUP_RETRIES = 2;
-/** ... first after this, doubling: 2 s, then 4 s. */
-const LOOKUP_RETRY_MS = 2_000;
-/** Requests in a row without an answer from the host, or IDs in a row with the same error, that stop the run. */
-const STOP_AFTER = 3;
-/**
- * While orders wait for issuance, requests without an answer stop the run only once the host has
- * been silent this long too: five checks at the longest poll interval (MAX_POLL_MS, 2 min), so a
- * short outage during a long wait is bridged by the next checks.
- */
-const SILENT_BRIDGE_MS = 600_000;
-/** Order polling: the first re-check after about 5 s, doubling, at most every 2 minutes. */
-const FIRST_POLL_MS = 5_000;
-const MAX_POLL_MS = 120_000;
-// ---- Waits --------------------------------------------------------------------------------------
-/** Exponential backoff from BACKOFF_BASE_MS with up to 50 % jitter, capped at MAX_PAUSE_SECONDS. */
-function backoffMs({ retry, random }) {
-    const base = BACKOFF_BASE_MS * 2 ** (retry - 1);
-    return Math.min(MAX_PAUSE_SECONDS * 1000, Math.round(base + base * 0.5 * random));
-}
-/** The wait before re-checking an order after `check` checks: 5 s doubling to 2 min, ±10 % jitter. */
-function pollDelayMs({ check, random }) {
-    const base = Math.min(MAX_POLL_MS, FIRST_POLL_MS * 2 ** Math.max(0, check - 1));
-    return Math.min(MAX_POLL_MS, Math.round(base * (0.9 + 0.2 * random)));
-}
-/** Look-ups' share of a budget (requests in flight, or a rate window's limit): half, at least 1. */
-function lookupShare({ total }) {
-    return Math.max(1, Math.floor(total / 2));
-}
-/** The steady pace of look-ups their half of every window allows, as ms between two. */
-function lookupSpacingMs({ windows }) {
-    return Math.max(...windows.map(w => w.windowMs / lookupShare({ total: w.limit })));
-}
-/**
- * Milliseconds until a request of this kind may start, 0 or less when it may start now: after the
- * pause, with room in every window, and for a look-up also under half of every window (less the
- * room the waiting sends need).
- */
-function pacingDelayMs(input) {
-    const { kind, now, windows, starts, lookupStarts, pausedUntil, sendsWaiting, marginMs } = input;
-    const reserve = kind === 'lookup' ? sendsWaiting : 0;
-    const waits = [pausedUntil - now];
-    for (const { limit, windowMs } of windows) {
-        const room = { now, windowMs, marginMs };
-        waits.push(untilRoom({ ...room, starts, limit: Math.max(1, limit - reserve) }));
-        if (kind === 'lookup') {
-            waits.push(untilRoom({ ...room, starts: lookupStarts, limit: lookupShare({ total: limit }) }));
-        }
-    }
-    return Math.max(...waits);
-}
-/** Until `limit` starts fit in the window again: when the oldest of the last `limit` leaves it. */
-function untilRoom(window) {
-    const { starts, limit, windowMs, marginMs, now } = window;
-    if (starts.length < limit)
-        return -Infinity;
-    return starts[starts.length - limit] + windowMs + marginMs - now;
-}
-/** Whether DigiCert said "later": a 429 or a 503. */
-function saysLater({ failure }) {
-    return failure.kind === 'rate-limited' || failure.kind === 'unavailable';
-}
-/**
- * Whether a failure is no definite answer, so a look-up (which sends nothing) may be repeated: a
- * timeout, a reset, no connection, a 5xx or a 408.
- */
-function isTransient({ failure }) {
-    const { kind, status } = failure;
-    if (kind === 'timeout' || kind === 'network' || kind === 'unreached')
-        return true;
-    return kind === 'http' && status !== null && (status >= 500 || status === 408);
-}
-/**
- * After a failed request: a 429 or 503 is retried (see `laterRetry`); a look-up failing without a
- * definite answer is retried LOOKUP_RETRIES times, 2 s then 4 s apart, when orders are not waited
- * for (else at its next check). Nothing else is retried: a send may have reached DigiCert.
- */
-function retryDecision(input) {
-    const { failure, retry, now, pausedMs, pauseEnd } = input;
-    if (saysLater({ failure }))
-        return laterRetry(input);
-    if (input.request !== 'lookup' || !isTransient({ failure }))
-        return { retry: false, why: 'not-retryable', appended: '' };
-    if (input.waiting)
-        return { retry: false, why: 'next-check', appended: '' };
-    if (input.runStopped)
-        return { retry: false, why: 'run-stopped', appended: '' };
-    if (retry >= LOOKUP_RETRIES) {
-        return { retry: false, why: 'lookup-retries', appended: `; tried ${retry + 1} times` };
-    }
-    const waitMs = LOOKUP_RETRY_MS * 2 ** retry;
-    return { retry: true, waitMs, until: now + waitMs, pauseRun: false, pausedMs, pauseEnd };
-}
-/**
- * A 429 or 503, retried after its Retry-After (or backoff), at least MIN_RETRY_WAIT_MS doubling
- * per retry, unless max-retries is reached, the run stopped, the wait is longer than
- * MAX_PAUSE_SECONDS, or it would take the run's pauses past max-retries × MAX_PAUSE_SECONDS.
- */
-function laterRetry(input) {
-    const { failure, retry, maxRetries, now, pausedMs, pauseEnd } = input;
-    if (retry >= maxRetries)
-        return { retry: false, why: 'max-retries', appended: '' };
-    if (input.runStopped)
-        return { retry: false, why: 'run-stopped', appended: '' };
-    const asked = failure.retryAfterSeconds;
-    const floor = Math.min(MAX_PAUSE_SECONDS * 1000, MIN_RETRY_WAIT_MS * 2 ** retry);
-    const waitMs = Math.max(floor, asked !== undefined ? asked * 1000 : backoffMs({ retry: retry + 1, random: input.random }));
-    if (waitMs > MAX_PAUSE_SECONDS * 1000) {
-        const appended = `, longer than the ${MAX_PAUSE_SECONDS} s this action waits`;
-        return { retry: false, why: 'wait-too-long', appended };
-    }
-    // Waits overlap when several requests meet the same 429: only what extends the pause counts.
-    const until = now + waitMs;
-    const extension = Math.max(0, until - Math.max(now, pauseEnd));
-    if (pausedMs + extension > maxRetries * MAX_PAUSE_SECONDS * 1000) {
-        const waited = formatDuration(pausedMs / 1000);
-        const appended = `; the run already waited ${waited} for 429s and 503s, the most max-retries allows`;
-        return { retry: false, why: 'pause-budget-used', appended };
-    }
+/** The dry run's log: what is validated, the headers, the body once, then each request chain. */
+function dryRunLog({ idInput, planned }) {
+    const { requests, body } = planned;
     return {
-        retry: true,
-        waitMs,
-        until,
-        pauseRun: true,
-        pausedMs: pausedMs + extension,
-        pauseEnd: Math.max(pauseEnd, until)
+        lines: [
+            `dry-run: nothing is sent; ${idCount(idInput, requests.length)} validated`,
+            `each request carries X-DC-DEVKEY (the API key, not shown) and Accept: application/json`,
+            body === undefined
+                ? 'each call is sent without a body'
+                : `each call sends Content-Type: application/json and this body:\n${shownJson({ value: body, indent: 2 })}`
+        ],
+        group: {
+            title: `the requests that would be made (${requests.length})`,
+            lines: requests.map(({ steps }) => steps.map(s => `${s.method} ${s.url}`).join(' → then '))
+        }
     };
 }
-// ---- Fates and stops ----------------------------------------------------------------------------
-/** Failures that say nothing against the ID and sent nothing: send it again (later, or with a key that works). */
-const UNSENT_KINDS = ['rate-limited', 'unavailable', 'key-refused', 'unreached'];
-/**
- * Where an ID ends with this answer: sent on a 2xx the client took as CertCentral's answer; unsent
- * when DigiCert said later (429, 503), refused the key, the request never left the runner, or a
- * look-up (which sends nothing) got no definite answer, the runner's cancellation included;
- * failed otherwise (DigiCert refused this ID, a 2xx that is not its answer, or an unknown outcome).
- */
-function fateOf({ answer, request }) {
-    if (!(answer instanceof CertCentralError))
-        return 'sent';
-    if (request === 'lookup' && (isTransient({ failure: answer }) || answer.kind === 'cancelled'))
-        return 'unsent';
-    return UNSENT_KINDS.includes(answer.kind) ? 'unsent' : 'failed';
+
+;// CONCATENATED MODULE: ./src/report/report.ts
+
+
+
+
+
+/** Warning annotations at most (GitHub shows 10 a step); the rest are counted in one more. */
+const MAX_WARNING_ANNOTATIONS = 9;
+/** The report of a run (or a dry run): everything the step publishes once it has an outcome. */
+function buildReport({ context, outcome, planned, sanitizer }) {
+    const results = resultsOutput({ results: outcome.results, sanitizer });
+    const retryAfter = retryAfterOutput(retryAfterOf(outcome));
+    return {
+        dryRunLog: planned === undefined
+            ? undefined
+            : dryRunLog({
+                idInput: context.idInput,
+                planned: {
+                    ...planned,
+                    body: shownBody({
+                        ...planned,
+                        details: context.details,
+                        shown: detailsShown(context)
+                    })
+                }
+            }),
+        outputs: {
+            'status-code': String(verdictStatus(outcome) ?? ''),
+            results: results.json,
+            'sent-ids': idsOf(outcome.results, 'sent'),
+            'failed-ids': idsOf(outcome.results, 'failed'),
+            'unsent-ids': idsOf(outcome.results, 'unsent'),
+            'skipped-ids': idsOf(outcome.results, 'skipped'),
+            'retry-after': retryAfter.value
+        },
+        warnings: [...results.warnings, ...retryAfter.warnings],
+        summary: summaryHtml({ context, outcome, planned, sanitizer }),
+        errors: failureAnnotations({ context, outcome, sanitizer }),
+        verdict: verdict({ context, outcome, sanitizer }),
+        sent: {
+            operation: context.operation,
+            ids: outcome.results.filter(r => r.fate === 'sent').map(r => r.id)
+        }
+    };
 }
+function idsOf(results, fate) {
+    return results
+        .filter(r => r.fate === fate)
+        .map(r => r.id)
+        .join(',');
+}
+/** The plan's warnings, shown before the run starts: annotations within GitHub's 10. */
+function planWarningsReport(context) {
+    const { warnings } = context;
+    const more = warnings.length - MAX_WARNING_ANNOTATIONS;
+    return {
+        warnings: [
+            ...warnings.slice(0, MAX_WARNING_ANNOTATIONS),
+            ...(more > 0 ? [`and ${more} more warnings (see the job summary)`] : [])
+        ],
+        errors: []
+    };
+}
+/** The verdict alone: what is left to publish when nothing else can be. */
+function verdictReport(verdict) {
+    return { warnings: [], errors: [], verdict };
+}
+
+;// CONCATENATED MODULE: ./src/run/finding.ts
+// Finding a certificate (pure): the look-up chain of a file, serial, thumbprint or common name.
+// findStep names the next GET from the answers so far (withFindAnswer folds each in), the
+// certificate found (the first match; for a common name the newest, pickNewest), or why none is;
+// isMiss says which failed look-up is "not this step" of the chain.
+
+
 /** DigiCert's code for a path it does not know: the URL is wrong, whatever was asked. */
 const ROUTE_NOT_FOUND = 'not_found|route';
 /**
@@ -35207,194 +35249,11 @@ function isMiss({ failure }) {
         failure.codes.some(isNotFoundCode) &&
         !failure.codes.includes(ROUTE_NOT_FOUND));
 }
-/** The stop rules' words for a 404 that is not DigiCert's: the URL is wrong for every ID alike. */
-const NOT_DIGICERT_404 = "api-url's server answered HTTP 404 without DigiCert's errors";
-const NO_HISTORY = {
-    silent: 0,
-    silentSince: undefined,
-    recent: [],
-    first: { ended: 0, denied: 0 }
-};
-/**
- * Whether a failure is no answer from the host: never reached, or a request that ran out its
- * deadline, whatever came before (headers that then stall are no answer either).
- */
-function isSilent({ failure }) {
-    return failure.kind === 'unreached' || failure.kind === 'timeout';
-}
-/**
- * The history after one request: an answer of any kind ends a run of silent requests; the first
- * of a run sets when the silence began.
- */
-function afterAttempt({ history, failure, now }) {
-    if (failure === undefined || !isSilent({ failure }))
-        return { ...history, silent: 0, silentSince: undefined };
-    return { ...history, silent: history.silent + 1, silentSince: history.silentSince ?? now };
-}
-/** The history after an ID ended (not by a stop): its body-level error, and the first IDs' permissions. */
-function afterResult({ history, id, position, failure }) {
-    const error = failure === undefined ? '' : runError(failure);
-    const { ended, denied } = history.first;
-    return {
-        ...history,
-        recent: [...history.recent, { id, error }].slice(-STOP_AFTER),
-        first: position < STOP_AFTER
-            ? { ended: ended + 1, denied: denied + (failure?.kind === 'permission' ? 1 : 0) }
-            : history.first
-    };
-}
-/**
- * What a failure says of the run, as a stop says it: DigiCert's codes (but a not-found of the ID),
- * or a 404 that is not DigiCert's (a wrong api-url); '' when it names the ID only, or is no answer
- * of the server's (a timeout, a refused key, a 429: their own rules).
- */
-function runError(failure) {
-    if (failure.kind !== 'http' && failure.kind !== 'bad-success')
-        return '';
-    if (failure.status === 404 && failure.codes.length === 0)
-        return NOT_DIGICERT_404;
-    if (failure.codes.every(isNotFoundCode))
-        return '';
-    return `DigiCert answered ${[...new Set(failure.codes)].sort().join(', ')}`;
-}
-/**
- * Whether this stops the whole run, and why: the runner's cancellation; a refused key (every
- * other request would be refused too); STOP_AFTER requests in a row with no answer from the host
- * (while orders wait, only once it has been silent SILENT_BRIDGE_MS too: see `silenceStop`);
- * a 429 or 503 not retried; the same body-level error for STOP_AFTER IDs in a row; the first
- * STOP_AFTER IDs all denied for missing_permission.
- */
-function stopFor(input) {
-    if (input.event === 'cancelled') {
-        return { reason: 'cancelled', id: undefined, message: 'the run was cancelled' };
-    }
-    if (input.event === 'result')
-        return stopForResults(input);
-    const { id, failure } = input;
-    if (failure.kind === 'key-refused')
-        return { reason: failure.kind, id, message: failure.message };
-    const silence = silenceStop(input);
-    if (silence)
-        return silence;
-    if (!input.retried && (failure.kind === 'rate-limited' || failure.kind === 'unavailable')) {
-        return { reason: failure.kind, id, message: failure.message };
-    }
-    return undefined;
-}
-/**
- * The host's silence: STOP_AFTER requests in a row without an answer stop the run, built for a
- * host unreachable from the start. While orders wait for a next check, a short outage is bridged:
- * the run stops only once the host has also been silent SILENT_BRIDGE_MS, from the end of the
- * first silent request of the streak.
- */
-function silenceStop({ id, failure, history, now, ordersWaiting }) {
-    if (history.silent < STOP_AFTER)
-        return undefined;
-    const last = `so the rest were not tried (the last: ${failure.message})`;
-    if (!ordersWaiting) {
-        const message = `no answer from CertCentral for ${history.silent} requests in a row, ${last}`;
-        return { reason: 'unreachable', id, message };
-    }
-    const silentMs = now - (history.silentSince ?? now);
-    if (silentMs < SILENT_BRIDGE_MS)
-        return undefined;
-    const message = `no answer from CertCentral for ${history.silent} requests in a row over ${formatDuration(silentMs / 1000)}, longer than the next checks of the orders waiting could bridge (${formatDuration(SILENT_BRIDGE_MS / 1000)}), ${last}`;
-    return { reason: 'unreachable', id, message };
-}
-function stopForResults({ id, history }) {
-    const { recent, first } = history;
-    const [error] = recent.map(r => r.error);
-    if (error &&
-        recent.every(r => r.error === error) &&
-        new Set(recent.map(r => r.id)).size === STOP_AFTER) {
-        const ids = recent.map(r => r.id).join(', ');
-        const message = `${error} for ${STOP_AFTER} IDs in a row (${ids}), so the rest were not sent: fix what it says, then send them again`;
-        return { reason: 'same-error', id, message };
-    }
-    if (first.denied === STOP_AFTER) {
-        const message = `the first ${STOP_AFTER} IDs tried all got access_denied|missing_permission, so the rest were not sent: use a key whose user may manage them (not View Only), then send them again`;
-        return { reason: 'missing-permission', id, message };
-    }
-    return undefined;
-}
-/** The error of an ID the run stopped before it was sent: what stopped it, and how far it got. */
-function unsentError({ stop, noun, attempts }) {
-    const whys = {
-        cancelled: 'cancelled',
-        'key-refused': `CertCentral refused the API key (${noun} ${stop.id})`,
-        'rate-limited': `DigiCert rate-limited the key while sending ${noun} ${stop.id}; run again later for this ID`,
-        unavailable: `CertCentral was unavailable (HTTP 503) while sending ${noun} ${stop.id}; run again later for this ID`,
-        unreachable: `CertCentral gave no answer to ${STOP_AFTER} requests in a row (the last for ${noun} ${stop.id}); check the runner's network, proxy and api-url, then send it again`,
-        'same-error': stop.message,
-        'missing-permission': `the first ${STOP_AFTER} ${noun}s tried all got access_denied|missing_permission; use a key whose user may manage them, then send it again`
-    };
-    const why = whys[stop.reason];
-    return attempts === 0 ? `not attempted: ${why}` : `not sent: ${why}`;
-}
-/**
- * After an Order info look-up: send, end the ID, or look the order up again and when. Only a
- * definite answer ends an order (issued, a final status, a failure that is one); an order not
- * issued yet, or not known to be when the wait ends, is unsent (send it again later).
- */
-function orderStep(input) {
-    const { orderId: id, answer, now, waitSeconds, deadline } = input;
-    if (answer instanceof CertCentralError) {
-        if (waitSeconds === 0 || !isTransient({ failure: answer }))
-            return { step: 'settle' };
-        if (now >= deadline) {
-            const last = input.lastStatus === undefined ? '' : ` (last seen ${input.lastStatus})`;
-            return {
-                step: 'end',
-                fate: 'unsent',
-                error: `order ${id} was not known to be issued when the wait of ${formatDuration(waitSeconds)} ended${last}: its last check failed: ${answer.message}`,
-                hint: 'run again once CertCentral answers and the order is issued, or raise wait-for-issuance'
-            };
-        }
-        return nextCheck(input);
-    }
-    if (answer.status === ISSUED) {
-        if (input.orderTarget === 'order')
-            return { step: 'send', target: id };
-        if (answer.certificateId !== undefined)
-            return { step: 'send', target: answer.certificateId };
-        const error = answer.unusableCertificateId === undefined
-            ? `order ${id} is issued but its Order info names no certificate.id; check api-url`
-            : `order ${id} is issued but its Order info has an unusable certificate.id (${answer.unusableCertificateId}); check api-url`;
-        return { step: 'end', fate: 'failed', error };
-    }
-    if (isFinalWithoutCertificate(answer.status)) {
-        return {
-            step: 'end',
-            fate: 'failed',
-            error: `order ${id} is ${answer.status}: it ended without a certificate, so there is nothing to send`,
-            hint: 'check the order in CertCentral; a new order is needed'
-        };
-    }
-    if (waitSeconds === 0) {
-        const error = `order ${id} is not issued yet (status ${answer.status}); send it again once it is, or set wait-for-issuance to wait for it`;
-        return { step: 'end', fate: 'unsent', error };
-    }
-    if (now >= deadline) {
-        return {
-            step: 'end',
-            fate: 'unsent',
-            error: `order ${id} still ${answer.status} after ${formatDuration(waitSeconds)}`,
-            hint: 'run again once the order is issued, or raise wait-for-issuance'
-        };
-    }
-    return nextCheck(input);
-}
-/** When to look the order up again. */
-function nextCheck(input) {
-    const { now, deadline } = input;
-    // Many orders waiting at once share the look-up budget: checking one sooner than its share
-    // allows would only queue behind the others. The last check falls on the deadline, so "still
-    // pending" is said when the wait is over.
-    const share = Math.round(input.ordersWaiting * lookupSpacingMs({ windows: input.windows }));
-    const poll = pollDelayMs({ check: input.check, random: input.random });
-    return { step: 'wait', delayMs: Math.min(Math.max(poll, share), deadline - now) };
-}
 const NO_ANSWERS = { duplicates: {}, orders: {} };
+/** How an ID input's certificate is picked: a common name's the newest, any other's the match. */
+function pickOf({ idInput }) {
+    return idInput === 'common-name' ? 'newest' : 'match';
+}
 /** The chain's answers once a look-up step is answered. */
 function withFindAnswer({ answers, step, answer }) {
     if (step.step === 'duplicates') {
@@ -35427,49 +35286,64 @@ function withFindAnswer({ answers, step, answer }) {
 /** Said of an ID the chain did not find. */
 const NOT_FOUND = 'not found in this CertCentral account (check `region`)';
 /**
- * The next step of the look-up chain (issue 17): Order info by thumbprint, then by serial, then
- * the order list by serial and the duplicates of the orders it lists, then the issued orders with
- * the common name and their duplicates. The first match by serial or thumbprint wins; for a
- * common-name input, the newest issued, unexpired certificate among every primary and duplicate.
+ * The look-up chain for what is known, its links in the order they are walked (issue 17): the one
+ * definition of the chain, which findStep walks and the dry run lists. To match: Order info by
+ * thumbprint, then by serial, then the order list by serial, then the issued orders with the
+ * common name. The newest of a common name: its issued orders, then its orders in any status.
+ */
+function chainLinks({ known, pick }) {
+    const { thumbprint, serialNumber, commonName } = known;
+    const links = [];
+    if (pick === 'match' && thumbprint !== undefined)
+        links.push({ link: 'order-info', as: 'thumbprint', key: thumbprint });
+    if (pick === 'match' && serialNumber !== undefined) {
+        links.push({ link: 'order-info', as: 'serial', key: serialNumber });
+        const query = { filter: 'serial_number', value: serialNumber, offset: 0 };
+        links.push({ link: 'orders', query });
+    }
+    if (commonName !== undefined) {
+        links.push({ link: 'orders', query: { filter: 'common_name', value: commonName, offset: 0 } });
+        if (pick === 'newest')
+            links.push({ link: 'any-status', query: anyStatusQuery(commonName) });
+    }
+    return links;
+}
+/**
+ * The next step of the look-up chain: the links of chainLinks in order, each until it is answered.
+ * The first match by serial or thumbprint wins; for a common-name input, the newest issued,
+ * unexpired certificate among every primary and duplicate.
  */
 function findStep(input) {
-    const { known, answers } = input;
-    if (input.pick === 'newest')
-        return newestStep(input);
-    if (known.thumbprint !== undefined) {
-        if (answers.byThumbprint === undefined)
-            return { step: 'lookup', key: known.thumbprint, as: 'thumbprint' };
-        const hit = fromOrderInfo(known, answers.byThumbprint);
-        if (hit)
-            return { step: 'found', found: hit };
-    }
-    if (known.serialNumber !== undefined) {
-        if (answers.bySerial === undefined)
-            return { step: 'lookup', key: known.serialNumber, as: 'serial' };
-        const hit = fromOrderInfo(known, answers.bySerial);
-        if (hit)
-            return { step: 'found', found: hit };
-        if (answers.serialList === undefined) {
-            const query = { filter: 'serial_number', value: known.serialNumber, offset: 0 };
-            return { step: 'list', query };
-        }
-        const step = searchOrders(known, answers.serialList, answers);
-        if (step)
-            return step;
-    }
-    if (known.commonName !== undefined) {
-        const list = answers.commonNameList;
-        if (!list?.complete)
-            return commonNamePage(known.commonName, list);
-        const step = searchOrders(known, list.orders, answers);
+    for (const link of chainLinks(input)) {
+        const step = linkStep(input, link);
         if (step)
             return step;
     }
     return { step: 'not-found', error: NOT_FOUND };
 }
-function commonNamePage(commonName, list) {
-    const offset = list?.orders.length ?? 0;
-    return { step: 'list', query: { filter: 'common_name', value: commonName, offset } };
+/** The next step within one link: a look-up it still needs, or its end; undefined to go on. */
+function linkStep(input, link) {
+    const { known, answers } = input;
+    if (link.link === 'order-info') {
+        const order = link.as === 'thumbprint' ? answers.byThumbprint : answers.bySerial;
+        if (order === undefined)
+            return { step: 'lookup', key: link.key, as: link.as };
+        const hit = fromOrderInfo(known, order);
+        return hit ? { step: 'found', found: hit } : undefined;
+    }
+    if (link.link === 'any-status')
+        return notIssuedStep(link.query, answers.anyStatusList);
+    if (link.query.filter === 'serial_number') {
+        if (answers.serialList === undefined)
+            return { step: 'list', query: link.query };
+        return searchOrders(known, answers.serialList, answers);
+    }
+    const list = answers.commonNameList;
+    if (!list?.complete)
+        return { step: 'list', query: { ...link.query, offset: list?.orders.length ?? 0 } };
+    if (input.pick === 'newest')
+        return newestStep(input, link.query.value, list.orders);
+    return searchOrders(known, list.orders, answers);
 }
 /**
  * An Order info answer by thumbprint or serial: its primary certificate, when it names one and
@@ -35532,34 +35406,30 @@ function searchOrders(known, orders, answers) {
 }
 /**
  * A common name's newest issued, unexpired certificate, by date_issued (else valid_from) among the
- * orders' primaries and duplicates, each taken only when its name is the one asked (see
- * orderCandidates for what its order's Order info tells).
+ * listed orders' primaries and duplicates, each taken only when its name is the one asked (see
+ * orderCandidates for what its order's Order info tells), or the look-up they still need;
+ * undefined when there is none (the chain goes on: its orders in any status).
  */
-function newestStep({ known, answers, now }) {
-    const commonName = known.commonName;
-    const list = answers.commonNameList;
-    if (!list?.complete)
-        return commonNamePage(commonName, list);
+function newestStep({ answers, now }, commonName, orders) {
     const candidates = [];
-    for (const order of list.orders) {
+    for (const order of orders) {
         const found = orderCandidates(order, answers);
         if (!Array.isArray(found))
             return found;
         candidates.push(...found);
     }
     const newest = pickNewest({ candidates, commonName, now });
-    if (newest)
-        return { step: 'found', found: newest };
-    return notIssuedStep(commonName, answers.anyStatusList);
+    return newest ? { step: 'found', found: newest } : undefined;
 }
 /**
  * A common name without an issued certificate: its orders in any status first (one page, newest
  * first), then the first named as asked that still waits for its certificate (send again once it
  * is issued), else not found.
  */
-function notIssuedStep(commonName, orders) {
+function notIssuedStep(query, orders) {
     if (orders === undefined)
-        return { step: 'list', query: anyStatusQuery(commonName) };
+        return { step: 'list', query };
+    const commonName = query.value;
     const waiting = orders.find(({ status, certificate }) => isWaitingForCertificate(status) &&
         certificate?.commonName !== undefined &&
         sameDnsName(certificate.commonName, commonName));
@@ -35644,20 +35514,310 @@ function sameDnsName(a, b) {
     const fold = (name) => name.replace(/[A-Z]/g, letter => letter.toLowerCase());
     return fold(a) === fold(b);
 }
+
+;// CONCATENATED MODULE: ./src/run/pacing.ts
+/** Added to every window: DigiCert counts arrivals, we count departures. */
+const RATE_MARGIN_MS = 250;
+/** Look-ups' share of a budget (requests in flight, or a rate window's limit): half, at least 1. */
+function lookupShare({ total }) {
+    return Math.max(1, Math.floor(total / 2));
+}
+/** The steady pace of look-ups their half of every window allows, as ms between two. */
+function lookupSpacingMs({ windows }) {
+    return Math.max(...windows.map(w => w.windowMs / lookupShare({ total: w.limit })));
+}
 /**
- * Whether issued-within skips a certificate: issued (ISO 8601) longer ago than `seconds` before
- * `now` (the wall clock). No limit, or no known issue date, skips nothing. Returns the reason.
+ * Milliseconds until a request of this kind may start, 0 or less when it may start now: after the
+ * pause, with room in every window, and for a look-up also under half of every window (less the
+ * room the waiting sends need).
  */
-function skipFor({ issued, seconds, now }) {
-    if (seconds === undefined || issued === undefined)
-        return undefined;
-    const at = Date.parse(issued);
-    if (Number.isNaN(at) || now - at <= seconds * 1000)
-        return undefined;
-    return `issued on ${new Date(at).toISOString().slice(0, 10)}, longer ago than issued-within (${formatDuration(seconds)}): skipped, not sent`;
+function pacingDelayMs(input) {
+    const { kind, now, windows, starts, lookupStarts, pausedUntil, sendsWaiting, marginMs } = input;
+    const reserve = kind === 'lookup' ? sendsWaiting : 0;
+    const waits = [pausedUntil - now];
+    for (const { limit, windowMs } of windows) {
+        const room = { now, windowMs, marginMs };
+        waits.push(untilRoom({ ...room, starts, limit: Math.max(1, limit - reserve) }));
+        if (kind === 'lookup') {
+            waits.push(untilRoom({ ...room, starts: lookupStarts, limit: lookupShare({ total: limit }) }));
+        }
+    }
+    return Math.max(...waits);
+}
+/** Until `limit` starts fit in the window again: when the oldest of the last `limit` leaves it. */
+function untilRoom(window) {
+    const { starts, limit, windowMs, marginMs, now } = window;
+    if (starts.length < limit)
+        return -Infinity;
+    return starts[starts.length - limit] + windowMs + marginMs - now;
 }
 
-;// CONCATENATED MODULE: ./src/run/pacer.ts
+;// CONCATENATED MODULE: ./src/run/retry.ts
+
+const BACKOFF_BASE_MS = 5_000;
+/** The longest any single wait may be (a 429's Retry-After or backoff); longer stops the run. */
+const MAX_PAUSE_SECONDS = 300;
+/** A 429 or 503 retry waits at least this, doubling per retry, whatever Retry-After says. */
+const MIN_RETRY_WAIT_MS = 1_000;
+/** With wait-for-issuance 0, a look-up failing without a definite answer is tried this often more. */
+const LOOKUP_RETRIES = 2;
+/** ... first after this, doubling: 2 s, then 4 s. */
+const LOOKUP_RETRY_MS = 2_000;
+/** Exponential backoff from BACKOFF_BASE_MS with up to 50 % jitter, capped at MAX_PAUSE_SECONDS. */
+function backoffMs({ retry, random }) {
+    const base = BACKOFF_BASE_MS * 2 ** (retry - 1);
+    return Math.min(MAX_PAUSE_SECONDS * 1000, Math.round(base + base * 0.5 * random));
+}
+/** Whether DigiCert said "later": a 429 or a 503. */
+function saysLater({ failure }) {
+    return failure.kind === 'rate-limited' || failure.kind === 'unavailable';
+}
+/**
+ * Whether a failure is no definite answer, so a look-up (which sends nothing) may be repeated: a
+ * timeout, a reset, no connection, a 5xx or a 408.
+ */
+function isTransient({ failure }) {
+    const { kind, status } = failure;
+    if (kind === 'timeout' || kind === 'network' || kind === 'unreached')
+        return true;
+    return kind === 'http' && status !== null && (status >= 500 || status === 408);
+}
+/**
+ * After a failed request: a 429 or 503 is retried (see `laterRetry`); a look-up failing without a
+ * definite answer is retried LOOKUP_RETRIES times, 2 s then 4 s apart, when orders are not waited
+ * for (else at its next check). Nothing else is retried: a send may have reached DigiCert.
+ */
+function retryDecision(input) {
+    const { failure, retry, now, pausedMs, pauseEnd } = input;
+    if (saysLater({ failure }))
+        return laterRetry(input);
+    if (input.request !== 'lookup' || !isTransient({ failure }))
+        return { retry: false, why: 'not-retryable', appended: '' };
+    if (input.waiting)
+        return { retry: false, why: 'next-check', appended: '' };
+    if (input.runStopped)
+        return { retry: false, why: 'run-stopped', appended: '' };
+    if (retry >= LOOKUP_RETRIES) {
+        return { retry: false, why: 'lookup-retries', appended: `; tried ${retry + 1} times` };
+    }
+    const waitMs = LOOKUP_RETRY_MS * 2 ** retry;
+    return { retry: true, waitMs, until: now + waitMs, pauseRun: false, pausedMs, pauseEnd };
+}
+/**
+ * A 429 or 503, retried after its Retry-After (or backoff), at least MIN_RETRY_WAIT_MS doubling
+ * per retry, unless max-retries is reached, the run stopped, the wait is longer than
+ * MAX_PAUSE_SECONDS, or it would take the run's pauses past max-retries × MAX_PAUSE_SECONDS.
+ */
+function laterRetry(input) {
+    const { failure, retry, maxRetries, now, pausedMs, pauseEnd } = input;
+    if (retry >= maxRetries)
+        return { retry: false, why: 'max-retries', appended: '' };
+    if (input.runStopped)
+        return { retry: false, why: 'run-stopped', appended: '' };
+    const asked = failure.retryAfterSeconds;
+    const floor = Math.min(MAX_PAUSE_SECONDS * 1000, MIN_RETRY_WAIT_MS * 2 ** retry);
+    const waitMs = Math.max(floor, asked !== undefined ? asked * 1000 : backoffMs({ retry: retry + 1, random: input.random }));
+    if (waitMs > MAX_PAUSE_SECONDS * 1000) {
+        const appended = `, longer than the ${MAX_PAUSE_SECONDS} s this action waits`;
+        return { retry: false, why: 'wait-too-long', appended };
+    }
+    // Waits overlap when several requests meet the same 429: only what extends the pause counts.
+    const until = now + waitMs;
+    const extension = Math.max(0, until - Math.max(now, pauseEnd));
+    if (pausedMs + extension > maxRetries * MAX_PAUSE_SECONDS * 1000) {
+        const waited = formatDuration(pausedMs / 1000);
+        const appended = `; the run already waited ${waited} for 429s and 503s, the most max-retries allows`;
+        return { retry: false, why: 'pause-budget-used', appended };
+    }
+    return {
+        retry: true,
+        waitMs,
+        until,
+        pauseRun: true,
+        pausedMs: pausedMs + extension,
+        pauseEnd: Math.max(pauseEnd, until)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/run/orders.ts
+// An order ID's order (pure): whether it is looked up before the call at all (looksUpOrder), and,
+// after each Order info look-up, whether to send, end the ID, or look the order up again and when
+// (orderStep: the poll's backoff, pollDelayMs, against the share of the look-up budget each order
+// waiting leaves the others).
+
+
+
+
+
+
+
+/** Order polling: the first re-check after about 5 s, doubling, at most every 2 minutes. */
+const FIRST_POLL_MS = 5_000;
+const MAX_POLL_MS = 120_000;
+/** The wait before re-checking an order after `check` checks: 5 s doubling to 2 min, ±10 % jitter. */
+function pollDelayMs({ check, random }) {
+    const base = Math.min(MAX_POLL_MS, FIRST_POLL_MS * 2 ** Math.max(0, check - 1));
+    return Math.min(MAX_POLL_MS, Math.round(base * (0.9 + 0.2 * random)));
+}
+/**
+ * Whether an ID's order is looked up (Order info) before the call: for an order ID only, always
+ * when the call takes its certificate's ID, else (a seal: the order's own ID) only to wait for its
+ * issuance or for issued-within. A certificate ID is called as it is; a file, serial, thumbprint
+ * or common name is found by the look-up chain instead (finding.ts).
+ */
+function looksUpOrder({ idInput, operation, waitSeconds, issuedWithinSeconds }) {
+    if (idInput !== 'order-id')
+        return false;
+    const { orderTarget } = OPERATIONS[operation];
+    return orderTarget === 'certificate' || waitSeconds > 0 || issuedWithinSeconds !== undefined;
+}
+/**
+ * After an Order info look-up: send, end the ID, or look the order up again and when. Only a
+ * definite answer ends an order (issued, a final status, a failure that is one); an order not
+ * issued yet, or not known to be when the wait ends, is unsent (send it again later).
+ */
+function orderStep(input) {
+    const { orderId: id, answer, now, waitSeconds, deadline } = input;
+    if (answer instanceof CertCentralError) {
+        if (waitSeconds === 0 || !isTransient({ failure: answer }))
+            return { step: 'settle' };
+        if (now >= deadline) {
+            const last = input.lastStatus === undefined ? '' : ` (last seen ${input.lastStatus})`;
+            return {
+                step: 'end',
+                fate: 'unsent',
+                error: `order ${id} was not known to be issued when the wait of ${formatDuration(waitSeconds)} ended${last}: its last check failed: ${answer.message}`,
+                hint: 'run again once CertCentral answers and the order is issued, or raise wait-for-issuance'
+            };
+        }
+        return nextCheck(input);
+    }
+    if (answer.status === ISSUED) {
+        if (input.orderTarget === 'order')
+            return { step: 'send', target: id };
+        if (answer.certificateId !== undefined)
+            return { step: 'send', target: answer.certificateId };
+        const error = answer.unusableCertificateId === undefined
+            ? `order ${id} is issued but its Order info names no certificate.id; check api-url`
+            : `order ${id} is issued but its Order info has an unusable certificate.id (${answer.unusableCertificateId}); check api-url`;
+        return { step: 'end', fate: 'failed', error };
+    }
+    if (isFinalWithoutCertificate(answer.status)) {
+        return {
+            step: 'end',
+            fate: 'failed',
+            error: `order ${id} is ${answer.status}: it ended without a certificate, so there is nothing to send`,
+            hint: 'check the order in CertCentral; a new order is needed'
+        };
+    }
+    if (waitSeconds === 0) {
+        const error = `order ${id} is not issued yet (status ${answer.status}); send it again once it is, or set wait-for-issuance to wait for it`;
+        return { step: 'end', fate: 'unsent', error };
+    }
+    if (now >= deadline) {
+        return {
+            step: 'end',
+            fate: 'unsent',
+            error: `order ${id} still ${answer.status} after ${formatDuration(waitSeconds)}`,
+            hint: 'run again once the order is issued, or raise wait-for-issuance'
+        };
+    }
+    return nextCheck(input);
+}
+/** When to look the order up again. */
+function nextCheck(input) {
+    const { now, deadline } = input;
+    // Many orders waiting at once share the look-up budget: checking one sooner than its share
+    // allows would only queue behind the others. The last check falls on the deadline, so "still
+    // pending" is said when the wait is over.
+    const share = Math.round(input.ordersWaiting * lookupSpacingMs({ windows: input.windows }));
+    const poll = pollDelayMs({ check: input.check, random: input.random });
+    return { step: 'wait', delayMs: Math.min(Math.max(poll, share), deadline - now) };
+}
+
+;// CONCATENATED MODULE: ./src/run/dry-run.ts
+// The dry run: nothing is sent. Every ID is validated (dryRunOutcome), and the requests each would
+// make are listed (plannedRequests) from the rules the run itself follows: looksUpOrder (orders.ts:
+// whether an order ID's order is looked up before the call) and chainLinks (finding.ts: the
+// look-up chain's links for what is known). Every URL is built by the pure path builders of
+// certcentral/api.ts, below the base URL as shownBase shows it.
+
+
+
+
+
+/** A dry run of a plan: its outcome, the requests each ID would make, the body of each call. */
+function dryRun(plan) {
+    const base = api_shownBase({ baseUrl: plan.baseUrl });
+    return {
+        outcome: dryRunOutcome(plan.targets),
+        planned: {
+            requests: plan.targets.map(target => ({ id: target.id, steps: stepsOf(plan, target, base) })),
+            body: plan.body
+        }
+    };
+}
+/** A dry run's outcome: every ID validated, nothing sent, no request made; what each input tells. */
+function dryRunOutcome(targets) {
+    return {
+        results: targets.map(({ id, known }) => ({
+            id,
+            fate: 'validated',
+            status: null,
+            attempts: 0,
+            lookups: 0,
+            ...knownFields(known)
+        })),
+        stop: undefined,
+        retryAfter: undefined
+    };
+}
+/**
+ * The requests one ID would make, in order: a certificate ID the call alone; an order ID its
+ * look-up first when looksUpOrder says so; a file, serial, thumbprint or common name the look-ups
+ * of the chain that may find it (chainLinks), then the call. What a request takes that only an
+ * answer tells is shown as a placeholder: `{certificate.id}`, `{order.id}`.
+ */
+function plannedRequests({ plan, target }) {
+    return stepsOf(plan, target, shownBase({ baseUrl: plan.baseUrl }));
+}
+function stepsOf(plan, { id, known }, base) {
+    const { operation, idInput } = plan;
+    const spec = OPERATIONS[operation];
+    const shown = (method, path) => ({ method, url: base + path });
+    const call = (to) => shown(spec.method, spec.path.replace('{id}', to));
+    if (isFindingInput(idInput)) {
+        const links = chainLinks({ known, pick: pickOf({ idInput }) });
+        const lookups = listedOnce(links.flatMap(linkPaths)).map(path => shown('GET', path));
+        return [...lookups, call(spec.orderTarget === 'order' ? '{order.id}' : '{certificate.id}')];
+    }
+    if (!looksUpOrder(plan))
+        return [call(digits(id))];
+    const after = call(spec.orderTarget === 'order' ? digits(id) : '{certificate.id}');
+    return [shown('GET', orderInfoPath(id)), after];
+}
+/** An order's duplicate list, as listed: the order is known only once the chain lists it. */
+const DUPLICATES_OF_LISTED = '/order/certificate/{order.id}/duplicate';
+/**
+ * The GETs a link of the chain may make, as the dry run lists them: an Order info, or the first
+ * page of an order list and, after an `orders` list, the duplicate lists of the orders listed
+ * (the Order info of a listed order, which the newest may need, is not listed).
+ */
+function linkPaths(link) {
+    if (link.link === 'order-info')
+        return [orderInfoPath(link.key)];
+    if (link.link === 'any-status')
+        return [orderListPath(link.query)];
+    return [orderListPath(link.query), DUPLICATES_OF_LISTED];
+}
+/** The duplicate lists once, at their last place: after the last order list. */
+function listedOnce(paths) {
+    return paths.filter((path, i) => path !== DUPLICATES_OF_LISTED || paths.lastIndexOf(path) === i);
+}
+
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+;// CONCATENATED MODULE: ./src/run/gates.ts
 
 const silent = { info: () => { }, debug: () => { } };
 /**
@@ -35793,218 +35953,534 @@ function describeLimits(windows) {
 /** Milliseconds as seconds with one decimal, for the log: "12.0 s". */
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
-;// CONCATENATED MODULE: ./src/run/scheduler.ts
-// Runs a plan: which request goes when, how many at once (Slots), pacing under DigiCert's rate
-// limits (Pacer), retries of 429s, 503s and look-ups, waiting for orders to be issued, and stopping
-// the run. It only sequences: every rule (retry or give up, send or wait, an answer's fate, what
-// stops the run) is a pure function in decisions.ts, and what those rules remember of the run
-// (StopHistory) is kept here as plain data. Time and the CertCentral calls are injected, so tests
-// of waits, windows and polls run in milliseconds.
+;// CONCATENATED MODULE: ./src/run/fates.ts
+// Where an ID ends (pure): the fate an answer gives it (fateOf: sent, unsent or failed), and
+// whether issued-within skips its certificate (skipFor).
 
 
 
-
-
-
-
-
-const MAX_IN_FLIGHT = 4;
-/** The waiting line in the log comes at most this often. */
-const WAITING_LOG_MS = 60_000;
-const scheduler_silent = { info: () => { }, warning: () => { }, debug: () => { } };
-async function runPlan(options, api, clock = realClock) {
-    return new Run(options, api, clock).execute();
+/** Failures that say nothing against the ID and sent nothing: send it again (later, or with a key that works). */
+const UNSENT_KINDS = ['rate-limited', 'unavailable', 'key-refused', 'unreached'];
+/**
+ * Where an ID ends with this answer: sent on a 2xx the client took as CertCentral's answer; unsent
+ * when DigiCert said later (429, 503), refused the key, the request never left the runner, or a
+ * look-up (which sends nothing) got no definite answer, the runner's cancellation included;
+ * failed otherwise (DigiCert refused this ID, a 2xx that is not its answer, or an unknown outcome).
+ */
+function fateOf({ answer, request }) {
+    if (!(answer instanceof CertCentralError))
+        return 'sent';
+    if (request === 'lookup' && (isTransient({ failure: answer }) || answer.kind === 'cancelled'))
+        return 'unsent';
+    return UNSENT_KINDS.includes(answer.kind) ? 'unsent' : 'failed';
 }
-/** One run of a plan: its gates, its bookkeeping and the steps of each ID. */
-class Run {
-    options;
-    api;
-    clock;
-    log;
-    noun;
-    limits;
-    // Halts every wait at once on a stop (429, refused key) or the runner's cancellation. Requests in
-    // flight see only the runner's cancellation: after a 429 they finish and are reported.
-    halt = new AbortController();
+/**
+ * Whether issued-within skips a certificate: issued (ISO 8601) longer ago than `seconds` before
+ * `now` (the wall clock). No limit, or no known issue date, skips nothing. Returns the reason.
+ */
+function skipFor({ issued, seconds, now }) {
+    if (seconds === undefined || issued === undefined)
+        return undefined;
+    const at = Date.parse(issued);
+    if (Number.isNaN(at) || now - at <= seconds * 1000)
+        return undefined;
+    return `issued on ${new Date(at).toISOString().slice(0, 10)}, longer ago than issued-within (${formatDuration(seconds)}): skipped, not sent`;
+}
+
+;// CONCATENATED MODULE: ./src/run/stops.ts
+
+
+/** Requests in a row without an answer from the host, or IDs in a row with the same error, that stop the run. */
+const STOP_AFTER = 3;
+/**
+ * While orders wait for issuance, requests without an answer stop the run only once the host has
+ * been silent this long too: five checks at the longest poll interval (MAX_POLL_MS, 2 min), so a
+ * short outage during a long wait is bridged by the next checks.
+ */
+const SILENT_BRIDGE_MS = 600_000;
+/** The stop rules' words for a 404 that is not DigiCert's: the URL is wrong for every ID alike. */
+const NOT_DIGICERT_404 = "api-url's server answered HTTP 404 without DigiCert's errors";
+const NO_HISTORY = {
+    silent: 0,
+    silentSince: undefined,
+    recent: [],
+    first: { ended: 0, denied: 0 }
+};
+/**
+ * Whether a failure is no answer from the host: never reached, or a request that ran out its
+ * deadline, whatever came before (headers that then stall are no answer either).
+ */
+function isSilent({ failure }) {
+    return failure.kind === 'unreached' || failure.kind === 'timeout';
+}
+/**
+ * The history after one request: an answer of any kind ends a run of silent requests; the first
+ * of a run sets when the silence began.
+ */
+function afterAttempt({ history, failure, now }) {
+    if (failure === undefined || !isSilent({ failure }))
+        return { ...history, silent: 0, silentSince: undefined };
+    return { ...history, silent: history.silent + 1, silentSince: history.silentSince ?? now };
+}
+/** The history after an ID ended (not by a stop): its body-level error, and the first IDs' permissions. */
+function afterResult({ history, id, position, failure }) {
+    const error = failure === undefined ? '' : runError(failure);
+    const { ended, denied } = history.first;
+    return {
+        ...history,
+        recent: [...history.recent, { id, error }].slice(-STOP_AFTER),
+        first: position < STOP_AFTER
+            ? { ended: ended + 1, denied: denied + (failure?.kind === 'permission' ? 1 : 0) }
+            : history.first
+    };
+}
+/**
+ * What a failure says of the run, as a stop says it: DigiCert's codes (but a not-found of the ID),
+ * or a 404 that is not DigiCert's (a wrong api-url); '' when it names the ID only, or is no answer
+ * of the server's (a timeout, a refused key, a 429: their own rules).
+ */
+function runError(failure) {
+    if (failure.kind !== 'http' && failure.kind !== 'bad-success')
+        return '';
+    if (failure.status === 404 && failure.codes.length === 0)
+        return NOT_DIGICERT_404;
+    if (failure.codes.every(isNotFoundCode))
+        return '';
+    return `DigiCert answered ${[...new Set(failure.codes)].sort().join(', ')}`;
+}
+/**
+ * Whether this stops the whole run, and why: the runner's cancellation; a refused key (every
+ * other request would be refused too); STOP_AFTER requests in a row with no answer from the host
+ * (while orders wait, only once it has been silent SILENT_BRIDGE_MS too: see `silenceStop`);
+ * a 429 or 503 not retried; the same body-level error for STOP_AFTER IDs in a row; the first
+ * STOP_AFTER IDs all denied for missing_permission.
+ */
+function stopFor(input) {
+    if (input.event === 'cancelled') {
+        return { reason: 'cancelled', id: undefined, message: 'the run was cancelled' };
+    }
+    if (input.event === 'result')
+        return stopForResults(input);
+    const { id, failure } = input;
+    if (failure.kind === 'key-refused')
+        return { reason: failure.kind, id, message: failure.message };
+    const silence = silenceStop(input);
+    if (silence)
+        return silence;
+    if (!input.retried && (failure.kind === 'rate-limited' || failure.kind === 'unavailable')) {
+        return { reason: failure.kind, id, message: failure.message };
+    }
+    return undefined;
+}
+/**
+ * The host's silence: STOP_AFTER requests in a row without an answer stop the run, built for a
+ * host unreachable from the start. While orders wait for a next check, a short outage is bridged:
+ * the run stops only once the host has also been silent SILENT_BRIDGE_MS, from the end of the
+ * first silent request of the streak.
+ */
+function silenceStop({ id, failure, history, now, ordersWaiting }) {
+    if (history.silent < STOP_AFTER)
+        return undefined;
+    const last = `so the rest were not tried (the last: ${failure.message})`;
+    if (!ordersWaiting) {
+        const message = `no answer from CertCentral for ${history.silent} requests in a row, ${last}`;
+        return { reason: 'unreachable', id, message };
+    }
+    const silentMs = now - (history.silentSince ?? now);
+    if (silentMs < SILENT_BRIDGE_MS)
+        return undefined;
+    const message = `no answer from CertCentral for ${history.silent} requests in a row over ${formatDuration(silentMs / 1000)}, longer than the next checks of the orders waiting could bridge (${formatDuration(SILENT_BRIDGE_MS / 1000)}), ${last}`;
+    return { reason: 'unreachable', id, message };
+}
+function stopForResults({ id, history }) {
+    const { recent, first } = history;
+    const [error] = recent.map(r => r.error);
+    if (error &&
+        recent.every(r => r.error === error) &&
+        new Set(recent.map(r => r.id)).size === STOP_AFTER) {
+        const ids = recent.map(r => r.id).join(', ');
+        const message = `${error} for ${STOP_AFTER} IDs in a row (${ids}), so the rest were not sent: fix what it says, then send them again`;
+        return { reason: 'same-error', id, message };
+    }
+    if (first.denied === STOP_AFTER) {
+        const message = `the first ${STOP_AFTER} IDs tried all got access_denied|missing_permission, so the rest were not sent: use a key whose user may manage them (not View Only), then send them again`;
+        return { reason: 'missing-permission', id, message };
+    }
+    return undefined;
+}
+/** The error of an ID the run stopped before it was sent: what stopped it, and how far it got. */
+function unsentError({ stop, noun, attempts }) {
+    const whys = {
+        cancelled: 'cancelled',
+        'key-refused': `CertCentral refused the API key (${noun} ${stop.id})`,
+        'rate-limited': `DigiCert rate-limited the key while sending ${noun} ${stop.id}; run again later for this ID`,
+        unavailable: `CertCentral was unavailable (HTTP 503) while sending ${noun} ${stop.id}; run again later for this ID`,
+        unreachable: `CertCentral gave no answer to ${STOP_AFTER} requests in a row (the last for ${noun} ${stop.id}); check the runner's network, proxy and api-url, then send it again`,
+        'same-error': stop.message,
+        'missing-permission': `the first ${STOP_AFTER} ${noun}s tried all got access_denied|missing_permission; use a key whose user may manage them, then send it again`
+    };
+    const why = whys[stop.reason];
+    return attempts === 0 ? `not attempted: ${why}` : `not sent: ${why}`;
+}
+
+;// CONCATENATED MODULE: ./src/run/conclude.ts
+// How an ID's work concludes, as its result: once its last request was answered (resultOfAnswer:
+// the fate by fateOf), once its order or the look-up chain ended it without a send (resultOfEnd),
+// once the run stopped before it was sent (resultOfStop: unsentError says why), or once
+// issued-within skipped it (resultOfSkip). Every end but a stop is counted for the stop rules,
+// which may stop the run.
+
+
+
+/** The result of an ID whose last request was answered. */
+function resultOfAnswer(run, record, answer, request) {
+    const fate = fateOf({ answer, request });
+    const failure = answer instanceof CertCentralError ? answer : undefined;
+    run.countResult(record, failure);
+    if (!(answer instanceof CertCentralError))
+        return record.result(fate, { status: answer.status });
+    return record.result(fate, {
+        error: answer.message,
+        ...(answer.hint ? { hint: answer.hint } : {})
+    });
+}
+/** An ID that ended without a send: no HTTP error, so no status (the look-up's was 200). */
+function resultOfEnd(run, record, ending) {
+    run.countResult(record, undefined);
+    const { fate, error, hint } = ending;
+    return record.result(fate, { status: null, error, ...(hint ? { hint } : {}) });
+}
+/** The result of an ID the run stopped before it was sent. */
+function resultOfStop(run, record) {
+    run.waiting.delete(record.id);
+    const stop = run.stopped;
+    const error = unsentError({ stop, noun: run.noun, attempts: record.requestsMade });
+    return record.result('unsent', { error });
+}
+/** A certificate issued longer ago than issued-within: nothing sent, nothing to fix. */
+function resultOfSkip(run, record, skipReason) {
+    run.countResult(record, undefined);
+    return record.result('skipped', { skipReason });
+}
+
+;// CONCATENATED MODULE: ./src/run/find-certificate.ts
+
+
+
+/**
+ * The look-up chain of a file, serial, thumbprint or common name (finding.ts: findStep), each
+ * step a look-up: the certificate found, the ID's result (not found, a failed look-up), or
+ * undefined when the run stopped.
+ */
+async function findCertificate(run, record, known) {
+    const pick = pickOf({ idInput: run.options.idInput });
+    let answers = NO_ANSWERS;
+    for (;;) {
+        const step = findStep({ known, pick, answers, now: run.clock.wallNow() });
+        if (step.step === 'found') {
+            record.noteFound(step.found);
+            return step.found;
+        }
+        if (step.step === 'not-found')
+            return resultOfEnd(run, record, { step: 'end', fate: 'failed', error: step.error });
+        if (step.step === 'not-issued') {
+            record.facts.orderId = step.orderId;
+            record.facts.orderStatus = step.status;
+            return resultOfEnd(run, record, { step: 'end', fate: 'unsent', error: step.error });
+        }
+        const answer = await run.request('lookup', record, attempt => lookUp(run, step, attempt));
+        if (answer === undefined)
+            return undefined;
+        // A miss is "not this step" (a list is never one): the chain goes on. Any other failure,
+        // a 404 saying the URL is wrong among them, ends the ID.
+        const miss = answer instanceof CertCentralError && isMiss({ failure: answer });
+        if (answer instanceof CertCentralError && (!miss || step.step === 'list'))
+            return resultOfAnswer(run, record, answer, 'lookup');
+        // The step's status: an answer's, or a miss's 404 (which request has already kept).
+        record.facts.status = answer.status;
+        const content = answer instanceof CertCentralError ? null : answer;
+        answers = withFindAnswer({ answers, step, answer: content });
+    }
+}
+/** The request of one look-up step of the chain. */
+function lookUp(run, step, attempt) {
+    const { certCentral, options } = run;
+    const { cancel } = options;
+    if (step.step === 'lookup')
+        return certCentral.lookup(step.key, attempt, cancel);
+    if (step.step === 'list')
+        return certCentral.listOrders(step.query, attempt, cancel);
+    return certCentral.duplicates(step.orderId, attempt, cancel);
+}
+
+;// CONCATENATED MODULE: ./src/run/id-record.ts
+// One ID's record through its run: what it came to so far (its result's fields: what its input, the
+// chain or its order told, and the HTTP status of its last answer), the requests made for it
+// (sends and look-ups, each kind counting its own attempts), and its place in the plan.
+
+
+class IdRecord {
+    id;
+    position;
+    /** What the ID came to so far, for its result. */
+    facts;
+    /**
+     * Requests made for the ID, by kind: sends (the operation's call, the result's attempts) and
+     * look-ups (its lookups). Each count is also the number of that kind's last attempt.
+     */
+    made = { send: 0, lookup: 0 };
+    /** When its order was issued, once its Order info said so (for issued-within). */
+    issued;
+    constructor(id, 
+    /** Its place in the plan, 0 first: IDs start in this order, whatever order they end in. */
+    position, known) {
+        this.id = id;
+        this.position = position;
+        this.facts = { status: null, ...knownFields(known) };
+    }
+    /** The number of this kind's next attempt (1 first), counted as made. */
+    nextAttempt(kind) {
+        return ++this.made[kind];
+    }
+    /** Requests made for the ID, sends and look-ups: 0 when none ever left for it. */
+    get requestsMade() {
+        return requestsOf({ attempts: this.made.send, lookups: this.made.lookup });
+    }
+    /** The ID's result: what it came to and the requests made, then how it ended. */
+    result(fate, ending = {}) {
+        const { id, made } = this;
+        return { id, fate, attempts: made.send, lookups: made.lookup, ...this.facts, ...ending };
+    }
+    /** What the chain found, kept for the ID's result. */
+    noteFound(found) {
+        const { facts } = this;
+        facts.certificateId = found.certificateId;
+        if (found.orderId !== undefined)
+            facts.orderId = found.orderId;
+        if (found.commonName !== undefined)
+            facts.commonName = found.commonName;
+        if (found.serialNumber !== undefined)
+            facts.serialNumber = found.serialNumber;
+        if (found.thumbprint !== undefined)
+            facts.thumbprint = found.thumbprint;
+        if (found.validTill !== undefined)
+            facts.validTill = found.validTill;
+    }
+    /** What an Order info answer tells about the ID, kept for its result. */
+    noteOrder(answer) {
+        const { order } = answer;
+        const { facts } = this;
+        facts.status = answer.status;
+        if (order.commonName !== undefined)
+            facts.commonName = order.commonName;
+        if (order.validTill !== undefined)
+            facts.validTill = order.validTill;
+        if (order.status === ISSUED) {
+            delete facts.orderStatus;
+            if (order.certificateId !== undefined)
+                facts.certificateId = order.certificateId;
+        }
+        else {
+            facts.orderStatus = order.status;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run/wait-for-issuance.ts
+
+
+
+
+
+/** Looks an order up until it is issued; the ID the call takes, or the ID's final result. */
+async function waitForIssuance(run, record) {
+    const { id } = record;
+    for (let check = 1;; check++) {
+        const answer = await run.request('lookup', record, attempt => run.certCentral.lookup(id, attempt, run.options.cancel));
+        if (answer === undefined)
+            return undefined;
+        if (!(answer instanceof CertCentralError)) {
+            record.noteOrder(answer);
+            const issued = answer.order.dateIssued ?? answer.order.validFrom;
+            if (issued !== undefined)
+                record.issued = issued;
+        }
+        const now = run.clock.now();
+        const step = nextStep(run, record, answer, { check, now });
+        if (step.step !== 'wait') {
+            run.waiting.delete(id);
+            if (step.step === 'send')
+                return step.target;
+            // A settled look-up always failed: orderStep settles only on a failure.
+            return step.step === 'settle'
+                ? resultOfAnswer(run, record, answer, 'lookup')
+                : resultOfEnd(run, record, step);
+        }
+        const { delayMs } = step;
+        noteWaiting(run, record, answer, { check, nextCheck: now + delayMs, delayMs });
+        await run.clock.sleep(delayMs, run.halt);
+        if (run.stopped)
+            return undefined;
+    }
+}
+/** The order step after this check (see orderStep). */
+function nextStep(run, record, answer, { check, now }) {
+    const { id } = record;
+    return orderStep({
+        orderId: id,
+        answer: answer instanceof CertCentralError ? answer : answer.order,
+        lastStatus: record.facts.orderStatus,
+        orderTarget: OPERATIONS[run.options.operation].orderTarget,
+        check,
+        now,
+        waitSeconds: run.options.waitSeconds,
+        deadline: run.deadline,
+        ordersWaiting: run.waiting.withOrder(id),
+        windows: run.limits,
+        random: run.clock.random()
+    });
+}
+/** An order waits for its next check: counted as waiting, and said in the log. */
+function noteWaiting(run, record, answer, { check, nextCheck, delayMs }) {
+    const { id } = record;
+    const failed = answer instanceof CertCentralError;
+    const status = failed ? (record.facts.orderStatus ?? 'unknown') : answer.order.status;
+    run.waiting.set(id, status, nextCheck);
+    if (failed) {
+        run.log.info(`order ${id}: check ${check} failed (${answer.message}); trying again at the next check in ${seconds(delayMs)}`);
+    }
+    else
+        run.log.debug(`order ${id}: ${status}; check ${check + 1} in ${delayMs} ms`);
+    run.waiting.report(run.sent);
+}
+
+;// CONCATENATED MODULE: ./src/run/id-run.ts
+// One ID's work, from start to result: issued-within on a file's own date; its certificate found
+// (a file, serial, thumbprint or common name: find-certificate.ts) or its order waited for
+// (wait-for-issuance.ts); the operation's call for the ID it takes; its result (conclude.ts) and
+// its line in the log.
+
+
+
+
+
+
+
+
+
+/** One ID from start to result, with its line in the log. */
+async function runOneId(run, target, position) {
+    const { id, known } = target;
+    const result = await resultOf(run, new IdRecord(id, position, known), known);
+    const { log, noun } = run;
+    if (result.fate === 'sent')
+        log.info(`${noun} ${id}: sent (HTTP ${result.status})`);
+    else if (result.fate === 'skipped')
+        log.info(`${noun} ${id}: ${result.skipReason}`);
+    else if (requestsOf(result) > 0)
+        log.info(`${noun} ${id}: ${result.error}`);
+    return result;
+}
+/**
+ * The ID's work: skipped on its file's date; else its certificate found, or its order waited for
+ * (the ID the call takes, or the ID's result); then the call, unless the run stopped.
+ */
+async function resultOf(run, record, known) {
+    const { operation, idInput } = run.options;
+    // A file's issue date is known without a request.
+    const fileSkip = skipReason(run, known.validFrom);
+    if (fileSkip)
+        return resultOfSkip(run, record, fileSkip);
+    let target = record.id;
+    if (isFindingInput(idInput)) {
+        const found = await findCertificate(run, record, known);
+        if (found === undefined)
+            return resultOfStop(run, record);
+        if ('fate' in found)
+            return found;
+        const skip = known.file === undefined ? skipReason(run, found.issued) : undefined;
+        if (skip)
+            return resultOfSkip(run, record, skip);
+        const to = OPERATIONS[operation].orderTarget === 'order' ? found.orderId : found.certificateId;
+        if (to === undefined)
+            return resultOfEnd(run, record, orderUnknown(found));
+        target = to;
+    }
+    else if (looksUpOrder(run.options)) {
+        const issued = await waitForIssuance(run, record);
+        if (typeof issued !== 'string')
+            return issued ?? resultOfStop(run, record);
+        const skip = skipReason(run, record.issued);
+        if (skip)
+            return resultOfSkip(run, record, skip);
+        target = issued;
+    }
+    const answer = await makeCall(run, record, target);
+    if (answer === undefined)
+        return resultOfStop(run, record);
+    const result = resultOfAnswer(run, record, answer, 'send');
+    if (result.fate === 'sent')
+        run.sent++;
+    return result;
+}
+/** The operation's call for the ID it takes, through the run's gates; undefined when the run stopped. */
+function makeCall(run, record, target) {
+    const { operation, body, cancel } = run.options;
+    return run.request('send', record, attempt => run.certCentral.call(operation, target, body, attempt, cancel));
+}
+/** Why issued-within skips a certificate issued then, or undefined. */
+function skipReason(run, issued) {
+    const seconds = run.options.issuedWithinSeconds;
+    return skipFor({ issued, seconds, now: run.clock.wallNow() });
+}
+/** A found certificate whose order CertCentral did not name: a seal cannot go anywhere. */
+function orderUnknown(found) {
+    return {
+        step: 'end',
+        fate: 'failed',
+        error: `certificate ${found.certificateId} was found, but CertCentral did not name its order; give its order-id instead`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/run/requests.ts
+// One request through the run's gates, with its retries: a slot (Slots) held through its retries,
+// a turn under the rate windows (Pacer), and, after a request the host did not answer, none in
+// flight. Its failure is judged by the retry decision (retry.ts) and the stop rules (stops.ts):
+// retried after its own wait (a look-up's) or the whole run's pause (a 429's or 503's), or
+// reported. Also what retry-after says once the run is over.
+
+
+
+class Requests {
+    run;
     pacer;
     slots;
-    outcome = { results: [], stop: undefined, retryAfter: undefined };
-    /** When the wait for issuance ends. */
-    deadline;
-    /** Orders still waiting to be issued, with their last status and next check. */
-    waiting = new Map();
-    /** Each ID's place in the plan: IDs start in this order, whatever order they end in. */
-    positions = new Map();
-    sent = 0;
-    lastWaitingLog = -Infinity;
-    /** 429 and 503 pauses so far (overlaps counted once), and when the current one ends. */
-    pausedMs = 0;
-    pauseEnd = 0;
-    /** What the stop rules remember: silent requests in a row and since when, the last IDs' errors, the first IDs'. */
-    history = NO_HISTORY;
-    /** The wait DigiCert last asked for with a 429 or 503, and whether one left an ID unsent. */
-    retryAfter;
-    leftForLater = false;
     /** Requests on the wire, and who waits for there to be none (see `request`). */
     inFlight = 0;
     quietWaiters = [];
-    onCancel = () => this.stop({ event: 'cancelled' });
-    /** When each order looked up by order ID was issued, for issued-within. */
-    issuedOf = new Map();
-    wallNow;
-    constructor(options, api, clock) {
-        this.options = options;
-        this.api = api;
-        this.clock = clock;
-        this.log = options.log ?? scheduler_silent;
-        this.noun = idNoun(options.idInput);
-        this.limits = options.limits ?? RATE_LIMITS;
-        // Every order waiting for issuance sleeps on it at once: hundreds of listeners are expected,
-        // each removed when its wait ends, so Node's leak warning (from the 11th) would only mislead.
-        (0,external_node_events_.setMaxListeners)(0, this.halt.signal);
-        this.halt.signal.addEventListener('abort', () => this.wakeQuietWaiters());
-        this.pacer = new Pacer(this.limits, clock, this.halt.signal, this.log);
-        this.slots = new Slots(Math.max(1, options.concurrency ?? MAX_IN_FLIGHT));
-        this.deadline = clock.now() + options.waitSeconds * 1000;
-        this.wallNow = options.wallNow ?? Date.now;
+    /** 429 and 503 pauses so far (overlaps counted once), and when the current one ends. */
+    pausedMs = 0;
+    pauseEnd = 0;
+    /** The wait DigiCert last asked for with a 429 or 503, and whether one left an ID unsent. */
+    askedWait;
+    leftForLater = false;
+    constructor(run, pacer, slots) {
+        this.run = run;
+        this.pacer = pacer;
+        this.slots = slots;
+        run.halt.addEventListener('abort', () => this.wakeQuietWaiters());
     }
-    async execute() {
-        const { cancel, ids } = this.options;
-        // A signal aborts once; the listener goes when the run ends.
-        cancel?.addEventListener('abort', this.onCancel);
-        if (cancel?.aborted)
-            this.onCancel();
-        const targets = this.options.targets ?? ids.map(id => ({ id, known: {} }));
-        targets.forEach(({ id }, position) => this.positions.set(id, position));
-        this.outcome.results = await Promise.all(targets.map(target => this.finish(target)));
-        cancel?.removeEventListener('abort', this.onCancel);
-        // retry-after says when to send again: only when a 429 or 503 left IDs unsent.
-        this.outcome.retryAfter = this.leftForLater ? this.retryAfter : undefined;
-        return this.outcome;
-    }
-    /** One ID from start to result, with its line in the log. */
-    async finish(target) {
-        const { id } = target;
-        const result = await this.handle(target);
-        if (result.fate === 'sent')
-            this.log.info(`${this.noun} ${id}: sent (HTTP ${result.status})`);
-        else if (result.fate === 'skipped')
-            this.log.info(`${this.noun} ${id}: ${result.skipReason}`);
-        else if (requestsOf(result) > 0)
-            this.log.info(`${this.noun} ${id}: ${result.error}`);
-        return result;
-    }
-    async handle({ id, known }) {
-        const progress = { attempts: 0, lookups: 0, status: null, ...knownFields(known) };
-        const { operation, body, cancel, idInput, waitSeconds, issuedWithinSeconds } = this.options;
-        const spec = OPERATIONS[operation];
-        // A file's issue date is known without a request.
-        const fileSkip = this.skip(known.validFrom);
-        if (fileSkip)
-            return this.skipped(id, progress, fileSkip);
-        let target = id;
-        if (isFindingInput(idInput)) {
-            const found = await this.find({ id, known }, progress);
-            if (found === undefined)
-                return this.stopped(id, progress);
-            if ('fate' in found)
-                return found;
-            const skip = known.file === undefined ? this.skip(found.issued) : undefined;
-            if (skip)
-                return this.skipped(id, progress, skip);
-            const to = spec.orderTarget === 'order' ? found.orderId : found.certificateId;
-            if (to === undefined)
-                return this.ended(id, progress, orderUnknown(found));
-            target = to;
-        }
-        else if (idInput === 'order-id' &&
-            (spec.orderTarget === 'certificate' || waitSeconds > 0 || issuedWithinSeconds !== undefined)) {
-            const issued = await this.awaitIssued(id, progress);
-            if (typeof issued !== 'string')
-                return issued ?? this.stopped(id, progress);
-            const skip = this.skip(this.issuedOf.get(id));
-            if (skip)
-                return this.skipped(id, progress, skip);
-            target = issued;
-        }
-        const answer = await this.request('send', id, progress, attempt => this.api.call(operation, target, body, attempt, cancel));
-        if (answer === undefined)
-            return this.stopped(id, progress);
-        const result = this.settled(id, progress, answer, 'send');
-        if (result.fate === 'sent')
-            this.sent++;
-        return result;
-    }
-    /** Why issued-within skips a certificate issued then, or undefined. */
-    skip(issued) {
-        const seconds = this.options.issuedWithinSeconds;
-        return skipFor({ issued, seconds, now: this.wallNow() });
-    }
-    /** A certificate issued longer ago than issued-within: nothing sent, nothing to fix. */
-    skipped(id, progress, skipReason) {
-        this.noteResult(id, undefined);
-        return { id, fate: 'skipped', ...progress, skipReason };
-    }
-    /**
-     * The look-up chain of a file, serial, thumbprint or common name (decisions.findStep), each
-     * step a look-up: the certificate found, the ID's result (not found, a failed look-up), or
-     * undefined when the run stopped.
-     */
-    async find(target, progress) {
-        const { id, known } = target;
-        const pick = this.options.idInput === 'common-name' ? 'newest' : 'match';
-        let answers = NO_ANSWERS;
-        for (;;) {
-            const step = findStep({ known, pick, answers, now: this.wallNow() });
-            if (step.step === 'found') {
-                noteFound(progress, step.found);
-                return step.found;
-            }
-            if (step.step === 'not-found')
-                return this.ended(id, progress, { step: 'end', fate: 'failed', error: step.error });
-            if (step.step === 'not-issued') {
-                progress.orderId = step.orderId;
-                progress.orderStatus = step.status;
-                return this.ended(id, progress, { step: 'end', fate: 'unsent', error: step.error });
-            }
-            const answer = await this.request('lookup', id, progress, attempt => this.findRequest(step, attempt));
-            if (answer === undefined)
-                return undefined;
-            // A miss is "not this step" (a list is never one): the chain goes on. Any other failure,
-            // a 404 saying the URL is wrong among them, ends the ID.
-            const miss = answer instanceof CertCentralError && isMiss({ failure: answer });
-            if (answer instanceof CertCentralError && (!miss || step.step === 'list'))
-                return this.settled(id, progress, answer, 'lookup');
-            // The step's status: an answer's, or a miss's 404 (which request has already kept).
-            progress.status = answer.status;
-            const content = answer instanceof CertCentralError ? null : answer;
-            answers = withFindAnswer({ answers, step, answer: content });
-        }
-    }
-    /** The request of one look-up step of the chain. */
-    findRequest(step, attempt) {
-        const { cancel } = this.options;
-        if (step.step === 'lookup')
-            return this.api.lookup(step.key, attempt, cancel);
-        if (step.step === 'list')
-            return this.api.listOrders(step.query, attempt, cancel);
-        return this.api.duplicates(step.orderId, attempt, cancel);
-    }
-    /** Stops the run once (the first stop is the one reported), halting every wait. */
-    stop(event) {
-        const stop = stopFor(event);
-        if (!stop || this.outcome.stop)
-            return;
-        this.outcome.stop = stop;
-        this.log.debug(`stopping the run: ${stop.reason}${stop.id ? ` (${this.noun} ${stop.id})` : ''}`);
-        this.halt.abort();
+    /** retry-after says when to send again: only when a 429 or 503 left IDs unsent. */
+    get retryAfter() {
+        return this.leftForLater ? this.askedWait : undefined;
     }
     /**
      * One request with its slot, its turn under the rate limits and its retries (429s, 503s, and a
      * look-up's). Resolves with the answer, a CertCentralError, or undefined when the run stopped
      * before it could start.
      */
-    async request(kind, id, progress, send) {
+    async request(kind, record, send) {
+        const { run } = this;
         // The slot is held through the retries: a retry goes when the pause ends, not behind every ID
         // not yet started (nothing starts during the pause anyway).
         const release = await this.slots.acquire(kind);
@@ -36014,27 +36490,23 @@ class Run {
                 // After a request the host did not answer at all, the requests on the wire tell whether
                 // it answers anything: nothing new starts before they end, so a host that never answers
                 // costs one timeout-seconds, not one per slot.
-                if (this.history.silent > 0)
+                if (run.history.silent > 0)
                     await this.untilNoneInFlight();
                 // The run stopped while this request waited for its turn: nothing new starts.
-                if (this.outcome.stop)
+                if (run.stopped)
                     return undefined;
                 // Counted by kind: the result's attempts (sends) and lookups, and the debug lines' attempt.
-                const attempt = ++progress[kind === 'send' ? 'attempts' : 'lookups'];
+                const attempt = record.nextAttempt(kind);
                 this.inFlight++;
                 let answer;
                 let sleepMs;
                 try {
                     answer = await send(attempt).catch(asCertCentralError);
-                    this.history = afterAttempt({
-                        history: this.history,
-                        failure: answer instanceof CertCentralError ? answer : undefined,
-                        now: this.clock.now()
-                    });
+                    run.noteAttempt(answer instanceof CertCentralError ? answer : undefined);
                     if (!(answer instanceof CertCentralError))
                         return answer;
-                    progress.status = answer.status ?? progress.status;
-                    const next = this.afterFailure(kind, id, answer, retry);
+                    record.facts.status = answer.status ?? record.facts.status;
+                    const next = this.afterFailure(kind, record.id, answer, retry);
                     if (next instanceof CertCentralError)
                         return next;
                     sleepMs = next;
@@ -36045,7 +36517,7 @@ class Run {
                     this.leaveFlight();
                 }
                 if (sleepMs > 0)
-                    await this.clock.sleep(sleepMs, this.halt.signal);
+                    await run.clock.sleep(sleepMs, run.halt);
             }
         }
         finally {
@@ -36055,12 +36527,12 @@ class Run {
     /** A request is judged: those waiting go once none is in flight, or once the host answered. */
     leaveFlight() {
         this.inFlight--;
-        if (this.inFlight === 0 || this.history.silent === 0)
+        if (this.inFlight === 0 || this.run.history.silent === 0)
             this.wakeQuietWaiters();
     }
     /** Resolves when no request is in flight (at once if none is), the host answered, or the run halts. */
     untilNoneInFlight() {
-        if (this.inFlight === 0 || this.halt.signal.aborted)
+        if (this.inFlight === 0 || this.run.halt.aborted)
             return Promise.resolve();
         return new Promise(resolve => this.quietWaiters.push(resolve));
     }
@@ -36073,33 +36545,34 @@ class Run {
      * (0 when the whole run pauses instead, on the pacer).
      */
     afterFailure(kind, id, failure, retry) {
-        const { maxRetries } = this.options;
+        const { run } = this;
+        const { maxRetries } = run.options;
         const later = saysLater({ failure });
         // Only a 429 or 503 carries a Retry-After (CertCentralClient reads it on no other answer).
         if (failure.retryAfterSeconds !== undefined)
-            this.retryAfter = failure.retryAfterSeconds;
+            this.askedWait = failure.retryAfterSeconds;
         const decision = retryDecision({
             failure,
             request: kind,
-            waiting: this.options.waitSeconds > 0,
+            waiting: run.options.waitSeconds > 0,
             retry,
             maxRetries,
-            runStopped: this.outcome.stop !== undefined,
-            now: this.clock.now(),
-            random: this.clock.random(),
+            runStopped: run.stopped !== undefined,
+            now: run.clock.now(),
+            random: run.clock.random(),
             pausedMs: this.pausedMs,
             pauseEnd: this.pauseEnd
         });
         const last = decision.retry ? failure : withAppended(failure, decision.appended);
-        this.stop({
+        run.stop({
             event: 'failure',
             id,
             failure: last,
             retried: decision.retry,
-            history: this.history,
-            now: this.clock.now(),
+            history: run.history,
+            now: run.clock.now(),
             // Orders waiting for a next check may bridge a short silence (see stopFor).
-            ordersWaiting: this.waiting.size > 0
+            ordersWaiting: run.waiting.size > 0
         });
         if (!decision.retry) {
             if (later)
@@ -36107,149 +36580,13 @@ class Run {
             return last;
         }
         const of = later ? maxRetries : LOOKUP_RETRIES;
-        this.log.warning(`${this.noun} ${id}: ${failure.message}; retry ${retry + 1} of ${of} in ${seconds(decision.waitMs)}`);
+        run.log.warning(`${run.noun} ${id}: ${failure.message}; retry ${retry + 1} of ${of} in ${seconds(decision.waitMs)}`);
         if (!decision.pauseRun)
             return decision.waitMs;
         this.pausedMs = decision.pausedMs;
         this.pauseEnd = decision.pauseEnd;
         this.pacer.pause(decision.until);
         return 0;
-    }
-    /** Looks an order up until it is issued; the ID the call takes, or the ID's final result. */
-    async awaitIssued(id, progress) {
-        for (let check = 1;; check++) {
-            const answer = await this.request('lookup', id, progress, attempt => this.api.lookup(id, attempt, this.options.cancel));
-            if (answer === undefined)
-                return undefined;
-            const failed = answer instanceof CertCentralError;
-            if (!failed) {
-                noteOrder(progress, answer);
-                const issued = answer.order.dateIssued ?? answer.order.validFrom;
-                if (issued !== undefined)
-                    this.issuedOf.set(id, issued);
-            }
-            const now = this.clock.now();
-            const step = orderStep({
-                orderId: id,
-                answer: failed ? answer : answer.order,
-                lastStatus: progress.orderStatus,
-                orderTarget: OPERATIONS[this.options.operation].orderTarget,
-                check,
-                now,
-                waitSeconds: this.options.waitSeconds,
-                deadline: this.deadline,
-                ordersWaiting: this.waiting.size + (this.waiting.has(id) ? 0 : 1),
-                windows: this.limits,
-                random: this.clock.random()
-            });
-            if (step.step !== 'wait') {
-                this.waiting.delete(id);
-                if (step.step === 'send')
-                    return step.target;
-                // A settled look-up always failed: orderStep settles only on a failure.
-                return step.step === 'settle'
-                    ? this.settled(id, progress, answer, 'lookup')
-                    : this.ended(id, progress, step);
-            }
-            const status = failed ? (progress.orderStatus ?? 'unknown') : answer.order.status;
-            this.waiting.set(id, { status, nextCheck: now + step.delayMs });
-            if (failed) {
-                this.log.info(`order ${id}: check ${check} failed (${answer.message}); trying again at the next check in ${seconds(step.delayMs)}`);
-            }
-            else
-                this.log.debug(`order ${id}: ${status}; check ${check + 1} in ${step.delayMs} ms`);
-            this.reportWaiting();
-            await this.clock.sleep(step.delayMs, this.halt.signal);
-            if (this.outcome.stop)
-                return undefined;
-        }
-    }
-    reportWaiting() {
-        const now = this.clock.now();
-        // Called right after an order is counted as waiting, so there is always one to report.
-        if (now - this.lastWaitingLog < WAITING_LOG_MS)
-            return;
-        this.lastWaitingLog = now;
-        const waiting = [...this.waiting.values()];
-        const byStatus = new Map();
-        for (const { status } of waiting)
-            byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
-        const next = Math.min(...waiting.map(w => w.nextCheck));
-        this.log.info(`waiting for ${this.waiting.size} of ${this.options.ids.length} orders (${[...byStatus].map(([s, n]) => `${n} ${s}`).join(', ')}); ` +
-            `next check in ${Math.max(0, Math.round((next - now) / 1000))} s; ${this.sent} sent`);
-    }
-    /** The result of an ID whose last request was answered. */
-    settled(id, progress, answer, request) {
-        const fate = fateOf({ answer, request });
-        const failure = answer instanceof CertCentralError ? answer : undefined;
-        this.noteResult(id, failure);
-        if (!(answer instanceof CertCentralError))
-            return { id, fate, ...progress, status: answer.status };
-        return {
-            id,
-            fate,
-            ...progress,
-            error: answer.message,
-            ...(answer.hint ? { hint: answer.hint } : {})
-        };
-    }
-    /** An order that ended without a send: no HTTP error, so no status (the look-up's was 200). */
-    ended(id, progress, step) {
-        this.noteResult(id, undefined);
-        const { fate, error, hint } = step;
-        return { id, fate, ...progress, status: null, error, ...(hint ? { hint } : {}) };
-    }
-    /** An ID ended (not by a stop): counted for the stop rules, which may stop the run. */
-    noteResult(id, failure) {
-        const position = this.positions.get(id);
-        this.history = afterResult({ history: this.history, id, position, failure });
-        this.stop({ event: 'result', id, history: this.history });
-    }
-    /** The result of an ID the run stopped before it was sent. */
-    stopped(id, progress) {
-        this.waiting.delete(id);
-        const stop = this.outcome.stop;
-        const error = unsentError({ stop, noun: this.noun, attempts: requestsOf(progress) });
-        return { id, fate: 'unsent', ...progress, error };
-    }
-}
-/** What the chain found, kept for the ID's result. */
-function noteFound(progress, found) {
-    progress.certificateId = found.certificateId;
-    if (found.orderId !== undefined)
-        progress.orderId = found.orderId;
-    if (found.commonName !== undefined)
-        progress.commonName = found.commonName;
-    if (found.serialNumber !== undefined)
-        progress.serialNumber = found.serialNumber;
-    if (found.thumbprint !== undefined)
-        progress.thumbprint = found.thumbprint;
-    if (found.validTill !== undefined)
-        progress.validTill = found.validTill;
-}
-/** A found certificate whose order CertCentral did not name: a seal cannot go anywhere. */
-function orderUnknown(found) {
-    return {
-        step: 'end',
-        fate: 'failed',
-        error: `certificate ${found.certificateId} was found, but CertCentral did not name its order; give its order-id instead`
-    };
-}
-/** What an Order info answer tells about the ID, kept for its result. */
-function noteOrder(progress, answer) {
-    const { order } = answer;
-    progress.status = answer.status;
-    if (order.commonName !== undefined)
-        progress.commonName = order.commonName;
-    if (order.validTill !== undefined)
-        progress.validTill = order.validTill;
-    if (order.status === ISSUED) {
-        delete progress.orderStatus;
-        if (order.certificateId !== undefined)
-            progress.certificateId = order.certificateId;
-    }
-    else {
-        progress.orderStatus = order.status;
     }
 }
 /** The failure as reported: its message with what the retry decision appended (why no retry). */
@@ -36270,10 +36607,165 @@ function asCertCentralError(error) {
     return new CertCentralError({ message: `unexpected failure: ${message}`, kind: 'network' });
 }
 
+;// CONCATENATED MODULE: ./src/run/waiting-orders.ts
+/** The waiting line in the log comes at most this often. */
+const WAITING_LOG_MS = 60_000;
+class WaitingOrders {
+    clock;
+    log;
+    total;
+    orders = new Map();
+    lastLog = -Infinity;
+    constructor(clock, log, 
+    /** The run's IDs, all orders, for the waiting line. */
+    total) {
+        this.clock = clock;
+        this.log = log;
+        this.total = total;
+    }
+    /** Orders waiting now. */
+    get size() {
+        return this.orders.size;
+    }
+    /** Orders waiting once this one counts too. */
+    withOrder(id) {
+        return this.orders.size + (this.orders.has(id) ? 0 : 1);
+    }
+    /** An order waits: its last status, and when it is checked next. */
+    set(id, status, nextCheck) {
+        this.orders.set(id, { status, nextCheck });
+    }
+    /** An order waits no more. */
+    delete(id) {
+        this.orders.delete(id);
+    }
+    /** The waiting line, unless one came less than WAITING_LOG_MS ago; `sent`: IDs sent so far. */
+    report(sent) {
+        const now = this.clock.now();
+        // Called right after an order is counted as waiting, so there is always one to report.
+        if (now - this.lastLog < WAITING_LOG_MS)
+            return;
+        this.lastLog = now;
+        const waiting = [...this.orders.values()];
+        const byStatus = new Map();
+        for (const { status } of waiting)
+            byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+        const next = Math.min(...waiting.map(w => w.nextCheck));
+        this.log.info(`waiting for ${this.orders.size} of ${this.total} orders (${[...byStatus].map(([s, n]) => `${n} ${s}`).join(', ')}); ` +
+            `next check in ${Math.max(0, Math.round((next - now) / 1000))} s; ${sent} sent`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run/scheduler.ts
+// src/run/: sending a plan. runPlan runs each ID's work (id-run.ts: find its certificate or wait
+// for its order's issuance, make the call, conclude) through the run's gates (a slot and a turn
+// under DigiCert's rate limits: gates.ts, requests.ts) until every ID has its result or the run
+// stops. This module only sequences: the gates, the stop, the results in plan order. Every rule
+// is a pure function of one argument object in its own module: when a request may start
+// (pacing.ts), retried or not (retry.ts), the look-up chain (finding.ts), an order's next step
+// and whether it is looked up at all (orders.ts), an answer's fate and issued-within (fates.ts),
+// what stops the run (stops.ts); what those rules remember of the run (StopHistory) is kept here
+// as plain data. The dry run lists its requests from the same rules (dry-run.ts). Time and
+// CertCentral are injected (clock.ts, port.ts), so tests of waits, windows and polls run in
+// milliseconds.
+
+
+
+
+
+
+
+
+
+const MAX_IN_FLIGHT = 4;
+const scheduler_silent = { info: () => { }, warning: () => { }, debug: () => { } };
+async function runPlan(options, certCentral, clock = realClock) {
+    return new Run(options, certCentral, clock).execute();
+}
+/** One run of a plan: its gates, its stop, and each ID's work, whose results come in plan order. */
+class Run {
+    options;
+    certCentral;
+    clock;
+    log;
+    noun;
+    limits;
+    deadline;
+    waiting;
+    sent = 0;
+    // Halts every wait at once on a stop (429, refused key) or the runner's cancellation. Requests in
+    // flight see only the runner's cancellation: after a 429 they finish and are reported.
+    halting = new AbortController();
+    requests;
+    why;
+    /** What the stop rules remember: silent requests in a row and since when, the last IDs' errors, the first IDs'. */
+    remembered = NO_HISTORY;
+    onCancel = () => this.stop({ event: 'cancelled' });
+    constructor(options, certCentral, clock) {
+        this.options = options;
+        this.certCentral = certCentral;
+        this.clock = clock;
+        this.log = options.log ?? scheduler_silent;
+        this.noun = idNoun(options.idInput);
+        this.limits = options.limits ?? RATE_LIMITS;
+        // Every order waiting for issuance sleeps on it at once: hundreds of listeners are expected,
+        // each removed when its wait ends, so Node's leak warning (from the 11th) would only mislead.
+        (0,external_node_events_.setMaxListeners)(0, this.halting.signal);
+        const pacer = new Pacer(this.limits, clock, this.halting.signal, this.log);
+        const slots = new Slots(Math.max(1, options.concurrency ?? MAX_IN_FLIGHT));
+        this.requests = new Requests(this, pacer, slots);
+        this.deadline = clock.now() + options.waitSeconds * 1000;
+        this.waiting = new WaitingOrders(clock, this.log, options.ids.length);
+    }
+    get halt() {
+        return this.halting.signal;
+    }
+    get stopped() {
+        return this.why;
+    }
+    get history() {
+        return this.remembered;
+    }
+    async execute() {
+        const { cancel, ids } = this.options;
+        // A signal aborts once; the listener goes when the run ends.
+        cancel?.addEventListener('abort', this.onCancel);
+        if (cancel?.aborted)
+            this.onCancel();
+        const targets = this.options.targets ?? ids.map(id => ({ id, known: {} }));
+        // IDs start in plan order, whatever order they end in; their results are in plan order.
+        const results = await Promise.all(targets.map((target, position) => runOneId(this, target, position)));
+        cancel?.removeEventListener('abort', this.onCancel);
+        return { results, stop: this.why, retryAfter: this.requests.retryAfter };
+    }
+    request(kind, record, send) {
+        return this.requests.request(kind, record, send);
+    }
+    noteAttempt(failure) {
+        this.remembered = afterAttempt({ history: this.remembered, failure, now: this.clock.now() });
+    }
+    stop(event) {
+        const stop = stopFor(event);
+        if (!stop || this.why)
+            return;
+        this.why = stop;
+        this.log.debug(`stopping the run: ${stop.reason}${stop.id ? ` (${this.noun} ${stop.id})` : ''}`);
+        this.halting.abort();
+    }
+    countResult(record, failure) {
+        const { id, position } = record;
+        this.remembered = afterResult({ history: this.remembered, id, position, failure });
+        this.stop({ event: 'result', id, history: this.remembered });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
-// Inputs → plan → run (or dry run) → report → publish. The one place that talks to the runner's
-// environment: inputs, the key's masking, signals, and the wiring of transport, client, scheduler,
-// report and publishing.
+// Inputs → plan → run (or dry run) → report → publish: run() wires the stages, each in its folder
+// (src/input, src/run, src/certcentral, src/report), and publishes what a failed stage leaves. Here
+// too: the signals that cancel a run, the transport and client built for the plan, the run's live
+// log. The step's environment is read in src/input/read.ts.
+
+
 
 
 
@@ -36292,52 +36784,6 @@ function asCertCentralError(error) {
 
 
 const USER_AGENT = `${package_namespaceObject.UU}/${package_namespaceObject.rE} (GitHub Action; node ${process.version})`;
-/** Each non-blank line of a secret, trimmed and as given: setSecret masks one line. */
-function secretLines(value) {
-    const lines = new Set();
-    for (const line of value.split(/\r?\n|\r/)) {
-        const trimmed = line.trim();
-        // A line without surrounding whitespace is its trimmed self: the set keeps it once.
-        if (trimmed !== '')
-            lines.add(trimmed).add(line);
-    }
-    return [...lines];
-}
-/** Reads every input of action.yml, the key first and masked before anything can be logged. */
-function readInputs() {
-    const given = getInput('api-key', { trimWhitespace: false });
-    // Whitespace only counts as empty: the environment variable is used then.
-    const apiKey = given.trim() !== '' ? given : (process.env.DIGICERT_API_KEY ?? '');
-    for (const line of secretLines(apiKey))
-        core_setSecret(line);
-    const raw = { 'api-key': apiKey };
-    for (const name of Object.keys(ACTION_INPUTS)) {
-        if (name !== 'api-key')
-            raw[name] = getInput(name, { trimWhitespace: false });
-    }
-    return withDefaults(raw);
-}
-/** The names of the INPUT_ variables in the step's environment, never their values. */
-function inputVariableNames(env = process.env) {
-    return Object.keys(env).filter(name => name.startsWith('INPUT_'));
-}
-/**
- * certificate-file's files, read before the plan (parsePlan stays pure and synchronous), the walk
- * cancelled by `signal`; none when certificate-file is not given.
- */
-async function certificateFiles(inputs, signal) {
-    const patterns = certificateFilePatterns(inputs);
-    if (patterns.length === 0)
-        return [];
-    const base = workspace();
-    core_debug(`certificate-file: matching the patterns under ${base}`);
-    return readCertificateFiles(patterns, base, { signal });
-}
-/** Where relative certificate-file patterns start: GITHUB_WORKSPACE, else the working directory. */
-function workspace() {
-    const given = process.env.GITHUB_WORKSPACE ?? '';
-    return given.trim() === '' ? process.cwd() : given;
-}
 /**
  * The plan as the debug log shows it: everything but the key (and the targets, which repeat the
  * IDs), the base URL as shownBase shows it, and recipients and the message as the summary shows them
@@ -36351,19 +36797,21 @@ function describePlan(plan, context) {
     return shownJson({
         value: {
             ...rest,
-            baseUrl: shownBase({ baseUrl: plan.baseUrl }),
+            baseUrl: api_shownBase({ baseUrl: plan.baseUrl }),
             body: shownBody({ body: plan.body, details: plan.details, shown }),
             details: shownDetails({ details: plan.details, shown }),
             ids: plan.ids.length > 20 ? [...plan.ids.slice(0, 20), `… ${plan.ids.length} in all`] : plan.ids
         }
     });
 }
+/**
+ * The step: its inputs (the key masked first), the plan, the run or the dry run, the report, each
+ * published as it comes; a stage that fails publishes what it leaves (publishFailure).
+ */
 async function run(clock = realClock) {
     const inputs = readInputs();
     const shownAs = detailsContext(inputs['summary-details']);
-    // The key, and a path of api-url (a gateway's token) wherever a server echoes it; every address
-    // as `…@domain` where recipients are shown by count, input problems included.
-    const safe = new Sanitizer([...secretLines(inputs['api-key']), ...secretPathOf({ apiUrl: inputs['api-url'] })], { shown: detailsShown(shownAs) });
+    const safe = sanitizerFor(inputs, shownAs);
     const cancellation = cancelOnSignals(message => core_warning(message));
     let transport;
     // The IDs to report unsent should the run fail before it has an outcome. Once it has one, none:
@@ -36371,27 +36819,15 @@ async function run(clock = realClock) {
     // step send them twice).
     let unsentOnFailure = [];
     try {
-        const plan = parsePlan(inputs, {
-            proxyFor: runnerProxyFor,
-            certificateFiles: await certificateFiles(inputs, cancellation.signal),
-            inputVariables: inputVariableNames(),
-            wallNow: Date.now
-        });
+        const plan = await planOf(inputs, cancellation.signal, clock);
         unsentOnFailure = plan.ids;
         const context = reportContext(plan, shownAs);
         core_debug(`plan: ${describePlan(plan, context)}`);
         await publish(planWarningsReport(context));
-        const proxyWarning = runnerProxyWarning(new URL(plan.baseUrl));
-        if (proxyWarning)
-            core_warning(proxyWarning);
-        transport = new Transport({
-            timeoutMs: plan.timeoutMs,
-            userAgent: USER_AGENT,
-            maxSockets: MAX_IN_FLIGHT
-        });
+        transport = transportFor(plan);
         const client = clientFor(plan, transport, safe, clock);
         const { outcome, planned } = plan.dryRun
-            ? dryRun(plan, client)
+            ? dryRun(plan)
             : {
                 outcome: await send(plan, { client, transport, safe, clock, cancel: cancellation.signal })
             };
@@ -36407,10 +36843,41 @@ async function run(clock = realClock) {
     }
 }
 /**
+ * Everything the step shows passes through this one: the key, and a path of api-url (a gateway's
+ * token) wherever a server echoes it, redacted; every address as `…@domain` where recipients are
+ * shown by count (summary-details as read before the plan), input problems included.
+ */
+function sanitizerFor(inputs, shownAs) {
+    return new Sanitizer([...secretLines(inputs['api-key']), ...secretPathOf({ apiUrl: inputs['api-url'] })], { shown: detailsShown(shownAs) });
+}
+/**
+ * The plan, with what it needs of the environment: certificate-file's files (the walk cancelled by
+ * `signal`), the names of the INPUT_ variables, the runner's proxies and the clock's wall time.
+ */
+async function planOf(inputs, signal, clock) {
+    return parsePlan(inputs, {
+        proxyFor: runnerProxyFor,
+        certificateFiles: await certificateFiles(inputs, signal),
+        inputVariables: inputVariableNames(),
+        wallNow: () => clock.wallNow()
+    });
+}
+/** The transport for the plan's requests, after the warning about the runner's proxy, if any. */
+function transportFor(plan) {
+    const proxyWarning = runnerProxyWarning(new URL(plan.baseUrl));
+    if (proxyWarning)
+        core_warning(proxyWarning);
+    return new Transport({
+        timeoutMs: plan.timeoutMs,
+        userAgent: USER_AGENT,
+        maxSockets: MAX_IN_FLIGHT
+    });
+}
+/**
  * Input problems are expected; anything else is a bug of ours, reported the same way: outputs and
  * a summary a follow-up step can use (unless the run had an outcome), and the one failure message.
  * Outputs that cannot be written are not such a failure: publish() names the IDs sent then, and
- * goes on with the summary and the verdict (see src/publish.ts).
+ * goes on with the summary and the verdict (see src/report/publish.ts).
  */
 async function publishFailure(error, unsent, safe) {
     if (error instanceof InputError) {
@@ -36448,19 +36915,6 @@ function cancelOnSignals(warn) {
         }
     };
 }
-/**
- * summary-details as given (givenSummaryDetails: an invalid value counts as counts), and the
- * repository's visibility when it is auto, with the event file's warning: the event file is read
- * for nothing else. Known before the plan, so that input problems show recipients as the summary
- * would.
- */
-function detailsContext(given) {
-    const summaryDetails = givenSummaryDetails(given);
-    const { visibility, warnings } = summaryDetails === 'auto'
-        ? eventVisibility(process.env.GITHUB_EVENT_PATH)
-        : { visibility: 'unknown', warnings: [] };
-    return { summaryDetails, visibility, warnings };
-}
 /** What the report shows of the plan (never the key), with what summary-details came to. */
 function reportContext(plan, shownAs) {
     const { operation, idInput, details, dryRun, summaryDetails } = plan;
@@ -36474,29 +36928,6 @@ function reportContext(plan, shownAs) {
         visibility: shownAs.visibility
     };
 }
-/**
- * The repository's visibility from the workflow event file (GITHUB_EVENT_PATH): unknown, without
- * a word, when the runner names none; unknown with one warning when it cannot be read or parsed.
- * Nothing else depends on the file: the run's link is built from the runner's variables.
- */
-function eventVisibility(path) {
-    if (!path)
-        return { visibility: 'unknown', warnings: [] };
-    try {
-        return {
-            visibility: repositoryVisibility(JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'))),
-            warnings: []
-        };
-    }
-    catch (error) {
-        return {
-            visibility: 'unknown',
-            warnings: [
-                `the event file (GITHUB_EVENT_PATH) could not be read (${ioReason(error)}): the repository is taken as public, so the job summary shows recipients and the message by count (summary-details: full shows them)`
-            ]
-        };
-    }
-}
 function clientFor(plan, transport, safe, clock) {
     return new CertCentralClient({
         baseUrl: plan.baseUrl,
@@ -36506,21 +36937,8 @@ function clientFor(plan, transport, safe, clock) {
         transport,
         sanitizer: safe,
         log: { debug: message => core_debug(message) },
-        now: () => clock.now()
+        clock
     });
-}
-/** A dry run: nothing sent, every ID validated, and the requests each would make. */
-function dryRun(plan, client) {
-    return {
-        outcome: dryRunOutcome(plan.targets),
-        planned: {
-            requests: plan.targets.map(({ id, known }) => ({
-                id,
-                steps: client.plannedFor(plan.operation, id, { known, looksUp: looksUpOrders(plan) })
-            })),
-            body: plan.body
-        }
-    };
 }
 /** Sends: the line saying where to, then the scheduler's run with its live log. */
 async function send(plan, wiring) {
@@ -36538,17 +36956,12 @@ async function send(plan, wiring) {
         ids,
         targets,
         issuedWithinSeconds,
-        wallNow: Date.now,
         body,
         maxRetries,
         waitSeconds,
         cancel,
         log: liveLog(safe)
     }, client, clock);
-}
-/** Whether an order ID is looked up before a seal: only to wait for it or for issued-within. */
-function looksUpOrders(plan) {
-    return plan.waitSeconds > 0 || plan.issuedWithinSeconds !== undefined;
 }
 /** The scheduler's live log: each line sanitized, on one line. */
 function liveLog(safe) {
