@@ -221,3 +221,17 @@ export class Sanitizer {
     return `${cut}… (${flat.length} characters in all)`
   }
 }
+
+/**
+ * The reason an output or a file could not be written, on one line: a system error's code and
+ * text without the call and path (`ENOSPC: no space left on device`), anything else as it says.
+ */
+export function ioReason(error: unknown): string {
+  let text = error instanceof Error ? error.message : String(error)
+  const { syscall } = (error ?? {}) as { syscall?: unknown }
+  if (typeof syscall === 'string' && syscall !== '') {
+    const at = text.lastIndexOf(`, ${syscall}`)
+    if (at > 0) text = text.slice(0, at)
+  }
+  return new Sanitizer([]).text(text, SHOWN_CHARS.message)
+}

@@ -41,7 +41,7 @@ import {
   splitLines
 } from './parse.js'
 import { inputVariableProblems } from './input-names.js'
-import { SUMMARY_DETAILS, type SummaryDetails } from '../report/privacy.js'
+import { SUMMARY_DETAILS, type SummaryDetails } from './summary-details.js'
 
 export const MAX_RETRIES = 10
 export const MAX_TIMEOUT_SECONDS = 600

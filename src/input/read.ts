@@ -7,9 +7,13 @@ import { readFileSync } from 'node:fs'
 import { ACTION_INPUTS, type InputName } from '../action-metadata.js'
 import { readCertificateFiles, type FileReading } from './certificate-file.js'
 import { certificateFilePatterns, withDefaults, type RawInputs } from './plan.js'
-import type { ReportContext } from '../report/context.js'
-import { ioReason } from '../report/failures.js'
-import { givenSummaryDetails, repositoryVisibility, type Visibility } from '../report/privacy.js'
+import { ioReason } from '../sanitize.js'
+import {
+  givenSummaryDetails,
+  repositoryVisibility,
+  type Privacy,
+  type Visibility
+} from './summary-details.js'
 
 /** Each non-blank line of a secret, trimmed and as given: setSecret masks one line. */
 export function secretLines(value: string): string[] {
@@ -67,9 +71,7 @@ export function workspace(): string {
  * for nothing else. Known before the plan, so that input problems show recipients as the summary
  * would.
  */
-export function detailsContext(
-  given: string
-): Pick<ReportContext, 'summaryDetails' | 'visibility' | 'warnings'> {
+export function detailsContext(given: string): Privacy & { warnings: string[] } {
   const summaryDetails = givenSummaryDetails(given)
   const { visibility, warnings } =
     summaryDetails === 'auto'

@@ -5,7 +5,7 @@ import type { Detail, IdInput, Operation } from '../operations.js'
 import type { RunOutcome } from '../outcome.js'
 import type { Sanitizer } from '../sanitize.js'
 import type { DryRunPlan } from './dry-run-log.js'
-import type { Privacy } from './privacy.js'
+import type { Privacy } from '../input/summary-details.js'
 
 /** What the report shows of the plan. */
 export interface ReportContext extends Privacy {

@@ -147,20 +147,6 @@ export interface OutputsLostReport {
 }
 
 /**
- * The reason an output or a file could not be written, on one line: a system error's code and
- * text without the call and path (`ENOSPC: no space left on device`), anything else as it says.
- */
-export function ioReason(error: unknown): string {
-  let text = error instanceof Error ? error.message : String(error)
-  const { syscall } = (error ?? {}) as { syscall?: unknown }
-  if (typeof syscall === 'string' && syscall !== '') {
-    const at = text.lastIndexOf(`, ${syscall}`)
-    if (at > 0) text = text.slice(0, at)
-  }
-  return new Sanitizer([]).text(text, SHOWN_CHARS.message)
-}
-
-/**
  * The failure message when outputs are lost: the IDs sent named (at most MAX_NAMED_SENT_IDS, the
  * count always true), so that nobody sends them again, then which outputs and why.
  */

@@ -3,44 +3,7 @@
 // and their domains, the message's length); `auto` shows them in a private repository only, the
 // visibility read from the event file. Pure.
 import type { Detail } from '../operations.js'
-import { choiceOf } from '../input/parse.js'
-
-/** The input summary-details' values. */
-export const SUMMARY_DETAILS = ['auto', 'full', 'counts'] as const
-export type SummaryDetails = (typeof SUMMARY_DETAILS)[number]
-/**
- * summary-details as given, read before the plan (input problems are shown through the same
- * sanitizer, which hides addresses when detailsShown says counts): a value that is not one of
- * SUMMARY_DETAILS counts as `counts`, the safe side; the plan reports it as a problem.
- */
-export function givenSummaryDetails(value: string): SummaryDetails {
-  return choiceOf(value, SUMMARY_DETAILS) ?? 'counts'
-}
-
-/** Whether anyone can read the repository's runs; unknown when the event file does not say. */
-export type Visibility = 'public' | 'private' | 'unknown'
-
-/** What decides whether recipients and the message are shown (a part of the ReportContext). */
-export interface Privacy {
-  /** The input summary-details: what is shown of recipients and the message. */
-  summaryDetails: SummaryDetails
-  /** The repository's, from the event file (read only for summary-details: auto). */
-  visibility: Visibility
-}
-
-/**
- * The repository's visibility from a workflow event's payload: public when `repository.private`
- * is false or `repository.visibility` is `public` (either is enough: the safe side), private when
- * it says so (`internal` too), unknown otherwise.
- */
-export function repositoryVisibility(payload: unknown): Visibility {
-  const repository = (payload as { repository?: unknown } | null)?.repository
-  if (typeof repository !== 'object' || repository === null) return 'unknown'
-  const { private: isPrivate, visibility } = repository as Record<string, unknown>
-  if (isPrivate === false || visibility === 'public') return 'public'
-  if (isPrivate === true || visibility === 'private' || visibility === 'internal') return 'private'
-  return 'unknown'
-}
+import type { Privacy } from '../input/summary-details.js'
 
 /**
  * What the summary, the dry-run listing and the debug log show of recipients and the message:

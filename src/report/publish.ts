@@ -5,7 +5,8 @@
 // summary file have always had; a part that cannot be written never stops the others.
 import * as core from '@actions/core'
 import type { DryRunLog } from './dry-run-log.js'
-import { ioReason, outputsLostReport, type OutputsLost } from './failures.js'
+import { ioReason } from '../sanitize.js'
+import { outputsLostReport, type OutputsLost } from './failures.js'
 import type { Outputs, Report } from './report.js'
 import type { ErrorAnnotation } from './verdict.js'
 

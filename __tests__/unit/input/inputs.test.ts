@@ -1,4 +1,4 @@
-// From the step's raw inputs to a plan, or to one InputError listing every problem (src/inputs.ts).
+// From the step's raw inputs to a plan, or to one InputError listing every problem (src/input/plan.ts).
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'

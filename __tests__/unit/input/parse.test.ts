@@ -1,4 +1,4 @@
-// The single-value parsers shared by the plan and the operations (src/parse.ts).
+// The single-value parsers shared by the plan and the operations (src/input/parse.ts).
 import { describe, expect, it } from 'vitest'
 import {
   InputError,

@@ -1,10 +1,10 @@
-// Unit tests of src/report/failures.ts when the outputs are lost: the reason of a failed write, the failure
+// Unit tests of src/report/failures.ts when the outputs are lost: the reason of a failed write (ioReason, src/sanitize.ts), the failure
 // message naming the IDs sent, and what the log, the summary and the verdict say instead. Exact
 // texts, on the values the pure functions return.
 import { describe, expect, it } from 'vitest'
 import { buildReport, type Report } from '../../../src/report/report.js'
+import { ioReason } from '../../../src/sanitize.js'
 import {
-  ioReason,
   MAX_NAMED_SENT_IDS,
   MAX_SUMMARY_SENT_IDS,
   outputsLostMessage,

@@ -10,14 +10,16 @@ import {
   countedText,
   countsNote,
   detailsShown,
-  givenSummaryDetails,
-  repositoryVisibility,
   Placeholder,
   shownBody,
   shownDetails,
-  shownJson,
-  SUMMARY_DETAILS
+  shownJson
 } from '../../../src/report/privacy.js'
+import {
+  givenSummaryDetails,
+  repositoryVisibility,
+  SUMMARY_DETAILS
+} from '../../../src/input/summary-details.js'
 import { BASE, context, outcomeOf, safe, sent, validated } from '../../support/report.js'
 
 const MESSAGE = 'Renewed: install by Friday.\nCall 555-0100.'
