@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5028);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9052);
 // The action's entry point: awaited, so a pending request can never end the process as a success.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5028:
+/***/ 9052:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31717,6 +31717,20 @@ class Sanitizer {
         return `${cut}… (${flat.length} characters in all)`;
     }
 }
+/**
+ * The reason an output or a file could not be written, on one line: a system error's code and
+ * text without the call and path (`ENOSPC: no space left on device`), anything else as it says.
+ */
+function ioReason(error) {
+    let text = error instanceof Error ? error.message : String(error);
+    const { syscall } = (error ?? {});
+    if (typeof syscall === 'string' && syscall !== '') {
+        const at = text.lastIndexOf(`, ${syscall}`);
+        if (at > 0)
+            text = text.slice(0, at);
+    }
+    return new Sanitizer([]).text(text, SHOWN_CHARS.message);
+}
 
 ;// CONCATENATED MODULE: ./src/input/parse.ts
 // Pure parsers of single input values, shared by the plan (plan.ts) and the operations'
@@ -33946,7 +33960,11 @@ function inputVariableProblems({ variables, declared }) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/report/privacy.ts
+;// CONCATENATED MODULE: ./src/input/summary-details.ts
+// The input summary-details and what it depends on: its values, its value as given (read before
+// the plan, so that input problems are shown as privately as the run would show them), and the
+// repository's visibility from the workflow event's payload. The report decides from these what it
+// shows (src/report/privacy.ts); the input stage reads them. Pure.
 
 /** The input summary-details' values. */
 const SUMMARY_DETAILS = ['auto', 'full', 'counts'];
@@ -33973,111 +33991,6 @@ function repositoryVisibility(payload) {
     if (isPrivate === true || visibility === 'private' || visibility === 'internal')
         return 'private';
     return 'unknown';
-}
-/**
- * What the summary, the dry-run listing and the debug log show of recipients and the message:
- * `full` (the addresses, the message) or `counts`. `auto` shows them in a private repository only:
- * an unknown visibility counts as public.
- */
-function detailsShown({ summaryDetails, visibility }) {
-    if (summaryDetails !== 'auto')
-        return summaryDetails;
-    return visibility === 'private' ? 'full' : 'counts';
-}
-/** Why recipients and the message are shown by count, or undefined when they are shown. */
-function countsNote(context) {
-    if (detailsShown(context) === 'full')
-        return undefined;
-    const why = context.summaryDetails === 'counts'
-        ? 'summary-details is counts'
-        : context.visibility === 'public'
-            ? 'the repository is public'
-            : 'the event file does not say whether the repository is public';
-    return `Recipients and the message are shown by count: ${why} (summary-details: full shows them).`;
-}
-/** A private detail by count: `3 recipients at example.com, example.org`, or the message's length. */
-function countedText(hidden) {
-    if ('message' in hidden)
-        return `a custom message (${[...hidden.message].length} characters)`;
-    const { recipients } = hidden;
-    const domains = [
-        ...new Set(recipients.map(address => address.slice(address.lastIndexOf('@') + 1).toLowerCase()))
-    ];
-    return `${recipients.length} recipient${recipients.length === 1 ? '' : 's'} at ${domains.join(', ')}`;
-}
-/** The details as shown: label and value, a private one by count when `shown` is counts. */
-function shownDetails({ details, shown }) {
-    return details.map(([label, value, hidden]) => [
-        label,
-        hidden !== undefined && shown === 'counts' ? countedText(hidden) : value
-    ]);
-}
-/** A value shown in place of a private one: written `<text>`, unquoted (see shownJson). */
-class Placeholder {
-    text;
-    constructor(text) {
-        this.text = text;
-    }
-}
-/**
- * A body as the dry-run listing and the debug log show it: when `shown` is counts, each recipient's
- * address as `…@domain` and the message as a Placeholder of its length, wherever they stand in the
- * body (write it with shownJson).
- */
-function shownBody({ body, details, shown }) {
-    if (shown === 'full')
-        return body;
-    const hidden = new Map();
-    for (const [, , held] of details) {
-        if (held === undefined)
-            continue;
-        if ('message' in held) {
-            const length = [...held.message].length;
-            const characters = `${length} character${length === 1 ? '' : 's'}`;
-            hidden.set(held.message, new Placeholder(`a custom message of ${characters}, not shown`));
-        }
-        else
-            for (const address of held.recipients)
-                hidden.set(address, `…${address.slice(address.lastIndexOf('@'))}`);
-    }
-    const replaced = (value) => {
-        if (typeof value === 'string')
-            return hidden.get(value) ?? value;
-        if (typeof value !== 'object' || value === null)
-            return value;
-        if (Array.isArray(value))
-            return value.map(replaced);
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaced(item)]));
-    };
-    // No body stays none (replaced passes undefined through).
-    return replaced(body);
-}
-/**
- * `JSON.stringify(value, null, indent)`, but each Placeholder written as `<its text>`, unquoted:
- * not a JSON string, so that it cannot be taken for the value sent.
- */
-function shownJson({ value, indent = 0 }) {
-    const pad = ' '.repeat(indent);
-    const write = (item, depth) => {
-        if (item instanceof Placeholder)
-            return `<${item.text}>`;
-        if (typeof item !== 'object' || item === null)
-            return JSON.stringify(item);
-        const inner = depth + pad;
-        const list = Array.isArray(item);
-        const parts = list
-            ? item.map(entry => write(entry, inner) ?? 'null')
-            : Object.entries(item).flatMap(([key, entry]) => {
-                const written = write(entry, inner);
-                return written === undefined ? [] : [`${JSON.stringify(key)}:${pad && ' '}${written}`];
-            });
-        const [open, close] = list ? ['[', ']'] : ['{', '}'];
-        if (parts.length === 0)
-            return open + close;
-        const [before, after] = pad ? [`\n${inner}`, `\n${depth}`] : ['', ''];
-        return `${open}${before}${parts.join(`,${before}`)}${after}${close}`;
-    };
-    return write(value, '');
 }
 
 ;// CONCATENATED MODULE: ./src/input/plan.ts
@@ -34389,6 +34302,101 @@ function completePlan(read) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/input/read.ts
+// The one place that reads the runner's environment for the step's inputs: every input of
+// action.yml (the key first, masked), the names of the INPUT_ variables, the workspace and
+// certificate-file's files under it, and the event file's visibility for summary-details. All of it
+// is read before the plan, which gets it as values (plan.ts's parsePlan stays pure).
+
+
+
+
+
+
+
+/** Each non-blank line of a secret, trimmed and as given: setSecret masks one line. */
+function secretLines(value) {
+    const lines = new Set();
+    for (const line of value.split(/\r?\n|\r/)) {
+        const trimmed = line.trim();
+        // A line without surrounding whitespace is its trimmed self: the set keeps it once.
+        if (trimmed !== '')
+            lines.add(trimmed).add(line);
+    }
+    return [...lines];
+}
+/** Reads every input of action.yml, the key first and masked before anything can be logged. */
+function readInputs() {
+    const given = getInput('api-key', { trimWhitespace: false });
+    // Whitespace only counts as empty: the environment variable is used then.
+    const apiKey = given.trim() !== '' ? given : (process.env.DIGICERT_API_KEY ?? '');
+    for (const line of secretLines(apiKey))
+        core_setSecret(line);
+    const raw = { 'api-key': apiKey };
+    for (const name of Object.keys(ACTION_INPUTS)) {
+        if (name !== 'api-key')
+            raw[name] = getInput(name, { trimWhitespace: false });
+    }
+    return withDefaults(raw);
+}
+/** The names of the INPUT_ variables in the step's environment, never their values. */
+function inputVariableNames(env = process.env) {
+    return Object.keys(env).filter(name => name.startsWith('INPUT_'));
+}
+/**
+ * certificate-file's files, read before the plan (parsePlan stays pure and synchronous), the walk
+ * cancelled by `signal`; none when certificate-file is not given.
+ */
+async function certificateFiles(inputs, signal) {
+    const patterns = certificateFilePatterns(inputs);
+    if (patterns.length === 0)
+        return [];
+    const base = workspace();
+    core_debug(`certificate-file: matching the patterns under ${base}`);
+    return readCertificateFiles(patterns, base, { signal });
+}
+/** Where relative certificate-file patterns start: GITHUB_WORKSPACE, else the working directory. */
+function workspace() {
+    const given = process.env.GITHUB_WORKSPACE ?? '';
+    return given.trim() === '' ? process.cwd() : given;
+}
+/**
+ * summary-details as given (givenSummaryDetails: an invalid value counts as counts), and the
+ * repository's visibility when it is auto, with the event file's warning: the event file is read
+ * for nothing else. Known before the plan, so that input problems show recipients as the summary
+ * would.
+ */
+function detailsContext(given) {
+    const summaryDetails = givenSummaryDetails(given);
+    const { visibility, warnings } = summaryDetails === 'auto'
+        ? eventVisibility(process.env.GITHUB_EVENT_PATH)
+        : { visibility: 'unknown', warnings: [] };
+    return { summaryDetails, visibility, warnings };
+}
+/**
+ * The repository's visibility from the workflow event file (GITHUB_EVENT_PATH): unknown, without
+ * a word, when the runner names none; unknown with one warning when it cannot be read or parsed.
+ * Nothing else depends on the file: the run's link is built from the runner's variables.
+ */
+function eventVisibility(path) {
+    if (!path)
+        return { visibility: 'unknown', warnings: [] };
+    try {
+        return {
+            visibility: repositoryVisibility(JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'))),
+            warnings: []
+        };
+    }
+    catch (error) {
+        return {
+            visibility: 'unknown',
+            warnings: [
+                `the event file (GITHUB_EVENT_PATH) could not be read (${ioReason(error)}): the repository is taken as public, so the job summary shows recipients and the message by count (summary-details: full shows them)`
+            ]
+        };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/outcome.ts
 // What a run comes to: each ID's fate and result, and why the run stopped early if it did. The
 // scheduler produces it (or run/dry-run.ts's dryRunOutcome, for a dry run), the report shows it.
@@ -34660,6 +34668,113 @@ function resultEntry({ result, sanitizer }) {
     return entry;
 }
 
+;// CONCATENATED MODULE: ./src/report/privacy.ts
+/**
+ * What the summary, the dry-run listing and the debug log show of recipients and the message:
+ * `full` (the addresses, the message) or `counts`. `auto` shows them in a private repository only:
+ * an unknown visibility counts as public.
+ */
+function detailsShown({ summaryDetails, visibility }) {
+    if (summaryDetails !== 'auto')
+        return summaryDetails;
+    return visibility === 'private' ? 'full' : 'counts';
+}
+/** Why recipients and the message are shown by count, or undefined when they are shown. */
+function countsNote(context) {
+    if (detailsShown(context) === 'full')
+        return undefined;
+    const why = context.summaryDetails === 'counts'
+        ? 'summary-details is counts'
+        : context.visibility === 'public'
+            ? 'the repository is public'
+            : 'the event file does not say whether the repository is public';
+    return `Recipients and the message are shown by count: ${why} (summary-details: full shows them).`;
+}
+/** A private detail by count: `3 recipients at example.com, example.org`, or the message's length. */
+function countedText(hidden) {
+    if ('message' in hidden)
+        return `a custom message (${[...hidden.message].length} characters)`;
+    const { recipients } = hidden;
+    const domains = [
+        ...new Set(recipients.map(address => address.slice(address.lastIndexOf('@') + 1).toLowerCase()))
+    ];
+    return `${recipients.length} recipient${recipients.length === 1 ? '' : 's'} at ${domains.join(', ')}`;
+}
+/** The details as shown: label and value, a private one by count when `shown` is counts. */
+function shownDetails({ details, shown }) {
+    return details.map(([label, value, hidden]) => [
+        label,
+        hidden !== undefined && shown === 'counts' ? countedText(hidden) : value
+    ]);
+}
+/** A value shown in place of a private one: written `<text>`, unquoted (see shownJson). */
+class Placeholder {
+    text;
+    constructor(text) {
+        this.text = text;
+    }
+}
+/**
+ * A body as the dry-run listing and the debug log show it: when `shown` is counts, each recipient's
+ * address as `…@domain` and the message as a Placeholder of its length, wherever they stand in the
+ * body (write it with shownJson).
+ */
+function shownBody({ body, details, shown }) {
+    if (shown === 'full')
+        return body;
+    const hidden = new Map();
+    for (const [, , held] of details) {
+        if (held === undefined)
+            continue;
+        if ('message' in held) {
+            const length = [...held.message].length;
+            const characters = `${length} character${length === 1 ? '' : 's'}`;
+            hidden.set(held.message, new Placeholder(`a custom message of ${characters}, not shown`));
+        }
+        else
+            for (const address of held.recipients)
+                hidden.set(address, `…${address.slice(address.lastIndexOf('@'))}`);
+    }
+    const replaced = (value) => {
+        if (typeof value === 'string')
+            return hidden.get(value) ?? value;
+        if (typeof value !== 'object' || value === null)
+            return value;
+        if (Array.isArray(value))
+            return value.map(replaced);
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaced(item)]));
+    };
+    // No body stays none (replaced passes undefined through).
+    return replaced(body);
+}
+/**
+ * `JSON.stringify(value, null, indent)`, but each Placeholder written as `<its text>`, unquoted:
+ * not a JSON string, so that it cannot be taken for the value sent.
+ */
+function shownJson({ value, indent = 0 }) {
+    const pad = ' '.repeat(indent);
+    const write = (item, depth) => {
+        if (item instanceof Placeholder)
+            return `<${item.text}>`;
+        if (typeof item !== 'object' || item === null)
+            return JSON.stringify(item);
+        const inner = depth + pad;
+        const list = Array.isArray(item);
+        const parts = list
+            ? item.map(entry => write(entry, inner) ?? 'null')
+            : Object.entries(item).flatMap(([key, entry]) => {
+                const written = write(entry, inner);
+                return written === undefined ? [] : [`${JSON.stringify(key)}:${pad && ' '}${written}`];
+            });
+        const [open, close] = list ? ['[', ']'] : ['{', '}'];
+        if (parts.length === 0)
+            return open + close;
+        const [before, after] = pad ? [`\n${inner}`, `\n${depth}`] : ['', ''];
+        return `${open}${before}${parts.join(`,${before}`)}${after}${close}`;
+    };
+    return write(value, '');
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 // The job summary's HTML: the heading, the counts, the stop, the details (as summary-details shows
 // them), the warnings, then the table of IDs, failures first, within GitHub's 1 MiB. A new column
@@ -34869,20 +34984,6 @@ function nothingSentReport({ heading, problems, ids, sanitizer }) {
     };
 }
 /**
- * The reason an output or a file could not be written, on one line: a system error's code and
- * text without the call and path (`ENOSPC: no space left on device`), anything else as it says.
- */
-function ioReason(error) {
-    let text = error instanceof Error ? error.message : String(error);
-    const { syscall } = (error ?? {});
-    if (typeof syscall === 'string' && syscall !== '') {
-        const at = text.lastIndexOf(`, ${syscall}`);
-        if (at > 0)
-            text = text.slice(0, at);
-    }
-    return new Sanitizer([]).text(text, SHOWN_CHARS.message);
-}
-/**
  * The failure message when outputs are lost: the IDs sent named (at most MAX_NAMED_SENT_IDS, the
  * count always true), so that nobody sends them again, then which outputs and why.
  */
@@ -34927,107 +35028,13 @@ function outputsLostReport({ report, lost }) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/input/read.ts
-// The one place that reads the runner's environment for the step's inputs: every input of
-// action.yml (the key first, masked), the names of the INPUT_ variables, the workspace and
-// certificate-file's files under it, and the event file's visibility for summary-details. All of it
-// is read before the plan, which gets it as values (plan.ts's parsePlan stays pure).
-
-
-
-
-
-
-
-/** Each non-blank line of a secret, trimmed and as given: setSecret masks one line. */
-function secretLines(value) {
-    const lines = new Set();
-    for (const line of value.split(/\r?\n|\r/)) {
-        const trimmed = line.trim();
-        // A line without surrounding whitespace is its trimmed self: the set keeps it once.
-        if (trimmed !== '')
-            lines.add(trimmed).add(line);
-    }
-    return [...lines];
-}
-/** Reads every input of action.yml, the key first and masked before anything can be logged. */
-function readInputs() {
-    const given = getInput('api-key', { trimWhitespace: false });
-    // Whitespace only counts as empty: the environment variable is used then.
-    const apiKey = given.trim() !== '' ? given : (process.env.DIGICERT_API_KEY ?? '');
-    for (const line of secretLines(apiKey))
-        core_setSecret(line);
-    const raw = { 'api-key': apiKey };
-    for (const name of Object.keys(ACTION_INPUTS)) {
-        if (name !== 'api-key')
-            raw[name] = getInput(name, { trimWhitespace: false });
-    }
-    return withDefaults(raw);
-}
-/** The names of the INPUT_ variables in the step's environment, never their values. */
-function inputVariableNames(env = process.env) {
-    return Object.keys(env).filter(name => name.startsWith('INPUT_'));
-}
-/**
- * certificate-file's files, read before the plan (parsePlan stays pure and synchronous), the walk
- * cancelled by `signal`; none when certificate-file is not given.
- */
-async function certificateFiles(inputs, signal) {
-    const patterns = certificateFilePatterns(inputs);
-    if (patterns.length === 0)
-        return [];
-    const base = workspace();
-    core_debug(`certificate-file: matching the patterns under ${base}`);
-    return readCertificateFiles(patterns, base, { signal });
-}
-/** Where relative certificate-file patterns start: GITHUB_WORKSPACE, else the working directory. */
-function workspace() {
-    const given = process.env.GITHUB_WORKSPACE ?? '';
-    return given.trim() === '' ? process.cwd() : given;
-}
-/**
- * summary-details as given (givenSummaryDetails: an invalid value counts as counts), and the
- * repository's visibility when it is auto, with the event file's warning: the event file is read
- * for nothing else. Known before the plan, so that input problems show recipients as the summary
- * would.
- */
-function detailsContext(given) {
-    const summaryDetails = givenSummaryDetails(given);
-    const { visibility, warnings } = summaryDetails === 'auto'
-        ? eventVisibility(process.env.GITHUB_EVENT_PATH)
-        : { visibility: 'unknown', warnings: [] };
-    return { summaryDetails, visibility, warnings };
-}
-/**
- * The repository's visibility from the workflow event file (GITHUB_EVENT_PATH): unknown, without
- * a word, when the runner names none; unknown with one warning when it cannot be read or parsed.
- * Nothing else depends on the file: the run's link is built from the runner's variables.
- */
-function eventVisibility(path) {
-    if (!path)
-        return { visibility: 'unknown', warnings: [] };
-    try {
-        return {
-            visibility: repositoryVisibility(JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'))),
-            warnings: []
-        };
-    }
-    catch (error) {
-        return {
-            visibility: 'unknown',
-            warnings: [
-                `the event file (GITHUB_EVENT_PATH) could not be read (${ioReason(error)}): the repository is taken as public, so the job summary shows recipients and the message by count (summary-details: full shows them)`
-            ]
-        };
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/report/publish.ts
 // Publishing a report (report.ts) to the runner: the one place in src/ that calls @actions/core
 // for outputs, annotations, warnings, the verdict and the job summary, and the one that links the
 // workflow run (from the runner's variables alone, never the event file). Each part is its own
 // step, taking only its own piece of the report, in the order the log, the outputs file and the
 // summary file have always had; a part that cannot be written never stops the others.
+
 
 
 /**
