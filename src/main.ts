@@ -78,7 +78,7 @@ export async function run(clock: Clock = realClock): Promise<void> {
     unsentOnFailure = plan.ids
     const context = reportContext(plan, shownAs)
     core.debug(`plan: ${describePlan(plan, context)}`)
-    await publish(planWarningsReport(context))
+    await publish(planWarningsReport({ context, sanitizer: safe }))
     transport = transportFor(plan)
     const client = clientFor(plan, transport, safe, clock)
     const { outcome, planned } = plan.dryRun

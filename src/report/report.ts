@@ -18,7 +18,8 @@
 import type { OutputName } from '../action-metadata.js'
 import type { Operation } from '../operations.js'
 import type { Fate, IdResult } from '../outcome.js'
-import type { ReportContext, RunReportInput } from './context.js'
+import { SHOWN_CHARS } from '../sanitize.js'
+import type { RunReportInput } from './context.js'
 import { dryRunLog, type DryRunLog } from './dry-run-log.js'
 import { detailsShown, shownBody } from './privacy.js'
 import { resultsOutput } from './results.js'
@@ -115,13 +116,22 @@ function idsOf(results: IdResult[], fate: Fate): string {
     .join(',')
 }
 
-/** The plan's warnings, shown before the run starts: annotations within GitHub's 10. */
-export function planWarningsReport(context: ReportContext): Report {
+/**
+ * The plan's warnings, shown before the run starts: annotations within GitHub's 10, each through
+ * the sanitizer as the summary shows it (a file or an address a warning names, hidden by domain
+ * when recipients are shown by count).
+ */
+export function planWarningsReport({
+  context,
+  sanitizer
+}: Pick<RunReportInput, 'context' | 'sanitizer'>): Report {
   const { warnings } = context
   const more = warnings.length - MAX_WARNING_ANNOTATIONS
   return {
     warnings: [
-      ...warnings.slice(0, MAX_WARNING_ANNOTATIONS),
+      ...warnings
+        .slice(0, MAX_WARNING_ANNOTATIONS)
+        .map(warning => sanitizer.text(warning, SHOWN_CHARS.detail)),
       ...(more > 0 ? [`and ${more} more warnings (see the job summary)`] : [])
     ],
     errors: []

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { buildReport, planWarningsReport, verdictReport } from '../../../src/report/report.js'
 import type { IdResult } from '../../../src/outcome.js'
+import { Sanitizer } from '../../../src/sanitize.js'
 import {
   context,
   failed,
@@ -107,17 +108,18 @@ describe("planWarningsReport: the plan's warnings as annotations, before the run
   const numbered = (n: number): string[] => Array.from({ length: n }, (_, i) => `warning ${i}`)
 
   it('9 warnings: 9 annotations, and nothing else', () => {
-    expect(planWarningsReport(context({ warnings: numbered(9) }))).toEqual({
+    expect(
+      planWarningsReport({ context: context({ warnings: numbered(9) }), sanitizer: safe })
+    ).toEqual({
       warnings: numbered(9),
       errors: []
     })
   })
 
   it('10 warnings: 9 and one counting the last', () => {
-    expect(planWarningsReport(context({ warnings: numbered(10) })).warnings).toEqual([
-      ...numbered(9),
-      'and 1 more warnings (see the job summary)'
-    ])
+    expect(
+      planWarningsReport({ context: context({ warnings: numbered(10) }), sanitizer: safe }).warnings
+    ).toEqual([...numbered(9), 'and 1 more warnings (see the job summary)'])
   })
 
   it('75 warnings: 9 and one counting the other 66', () => {
@@ -125,10 +127,9 @@ describe("planWarningsReport: the plan's warnings as annotations, before the run
       { length: 75 },
       (_, i) => `seal-settings: "extra_${i}" is not a site-seal setting`
     )
-    expect(planWarningsReport(context({ warnings: many })).warnings).toEqual([
-      ...many.slice(0, 9),
-      'and 66 more warnings (see the job summary)'
-    ])
+    expect(
+      planWarningsReport({ context: context({ warnings: many }), sanitizer: safe }).warnings
+    ).toEqual([...many.slice(0, 9), 'and 66 more warnings (see the job summary)'])
   })
 
   it('annotates every warning when there are few, and none when there are none', () => {
@@ -136,8 +137,27 @@ describe("planWarningsReport: the plan's warnings as annotations, before the run
       'format: "Attachment" applies to send-certificate only',
       'seal-settings: "x" unknown'
     ]
-    expect(planWarningsReport(context({ warnings: few })).warnings).toEqual(few)
-    expect(planWarningsReport(context()).warnings).toEqual([])
+    expect(
+      planWarningsReport({ context: context({ warnings: few }), sanitizer: safe }).warnings
+    ).toEqual(few)
+    expect(planWarningsReport({ context: context(), sanitizer: safe }).warnings).toEqual([])
+  })
+
+  it('shows each warning as the summary does: through the sanitizer, an address by domain in counts', () => {
+    const warnings = [
+      `certificate-file: certs/ops@example.com.pem holds the same certificate as "a.pem"; it is sent once`,
+      `seal-settings: "${KEY}\u202e::x" is not a site-seal setting`
+    ]
+    const counts = new Sanitizer([KEY], { shown: 'counts' })
+    expect(
+      planWarningsReport({ context: context({ warnings }), sanitizer: counts }).warnings
+    ).toEqual([
+      'certificate-file: …@example.com.pem holds the same certificate as "a.pem"; it is sent once',
+      'seal-settings: "***::x" is not a site-seal setting'
+    ])
+    expect(
+      planWarningsReport({ context: context({ warnings }), sanitizer: safe }).warnings[0]
+    ).toContain('certs/ops@example.com.pem')
   })
 })
 
