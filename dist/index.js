@@ -35167,6 +35167,7 @@ function dryRunLog({ idInput, planned }) {
 
 
 
+
 /** Warning annotations at most (GitHub shows 10 a step); the rest are counted in one more. */
 const MAX_WARNING_ANNOTATIONS = 9;
 /** The report of a run (or a dry run): everything the step publishes once it has an outcome. */
@@ -35212,13 +35213,19 @@ function idsOf(results, fate) {
         .map(r => r.id)
         .join(',');
 }
-/** The plan's warnings, shown before the run starts: annotations within GitHub's 10. */
-function planWarningsReport(context) {
+/**
+ * The plan's warnings, shown before the run starts: annotations within GitHub's 10, each through
+ * the sanitizer as the summary shows it (a file or an address a warning names, hidden by domain
+ * when recipients are shown by count).
+ */
+function planWarningsReport({ context, sanitizer }) {
     const { warnings } = context;
     const more = warnings.length - MAX_WARNING_ANNOTATIONS;
     return {
         warnings: [
-            ...warnings.slice(0, MAX_WARNING_ANNOTATIONS),
+            ...warnings
+                .slice(0, MAX_WARNING_ANNOTATIONS)
+                .map(warning => sanitizer.text(warning, SHOWN_CHARS.detail)),
             ...(more > 0 ? [`and ${more} more warnings (see the job summary)`] : [])
         ],
         errors: []
@@ -36830,7 +36837,7 @@ async function run(clock = realClock) {
         unsentOnFailure = plan.ids;
         const context = reportContext(plan, shownAs);
         core_debug(`plan: ${describePlan(plan, context)}`);
-        await publish(planWarningsReport(context));
+        await publish(planWarningsReport({ context, sanitizer: safe }));
         transport = transportFor(plan);
         const client = clientFor(plan, transport, safe, clock);
         const { outcome, planned } = plan.dryRun
