@@ -305,7 +305,7 @@ const rows = [
 const ordersOut = join(mkdtempSync(join(tmpdir(), 'bench-orders-')), 'figures.json')
 execFileSync(
   process.execPath,
-  [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '__tests__/unit/orders-batch.test.ts'],
+  [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '__tests__/unit/run/orders-batch.test.ts'],
   { cwd: ROOT, env: { ...process.env, BENCH_ORDERS_OUT: ordersOut }, stdio: 'ignore' }
 )
 /** @type {{ requestsPerOrder: number, tooMany: number, medianLatenessS: number, maxLatenessS: number, longestPollIntervalS: number }} */
