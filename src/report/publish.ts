@@ -96,16 +96,17 @@ export type RunLinkContext = Pick<Context, 'serverUrl' | 'repo' | 'runId'>
  * integer, a server URL not http(s).
  */
 export function runLink(context: RunLinkContext): string | undefined {
-  let owner: string | undefined
-  let repo: string | undefined
+  let named: { owner: string; repo: string }
   try {
-    ;({ owner, repo } = context.repo)
+    named = context.repo
   } catch {
     return undefined
   }
+  // context.repo splits GITHUB_REPOSITORY at `/`: the name is missing from `acme`.
+  const { owner, repo = '' } = named
   const name = /^[\w.-]+$/
   const { runId } = context
-  if (!name.test(owner ?? '') || !name.test(repo ?? '')) return undefined
+  if (!name.test(owner) || !name.test(repo)) return undefined
   if (!Number.isSafeInteger(runId) || runId < 1) return undefined
   let server: URL
   try {

@@ -305,6 +305,8 @@ describe('runLink', () => {
     { ...run, GITHUB_RUN_ID: '0' },
     { ...run, GITHUB_RUN_ID: '-3' },
     { ...run, GITHUB_REPOSITORY: 'acme/' },
+    { ...run, GITHUB_REPOSITORY: 'acme/certs<b>' },
+    { ...run, GITHUB_REPOSITORY: 'acme<b>/certs' },
     { ...run, GITHUB_REPOSITORY: '/certs' }
   ])('%j links nothing', env => {
     expect(runLink(env)).toBeUndefined()
