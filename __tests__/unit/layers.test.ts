@@ -9,7 +9,10 @@ const ROOT = join(import.meta.dirname, '../..')
 
 type Graph = Map<string, string[]>
 
-/** Every module of src/ (paths like `src/run/retry.ts`) and the modules of src/ it imports. */
+/**
+ * Every module of src/ (paths like `src/run/retry.ts`) and the modules of src/ it imports (a
+ * package's file imported by its path, as run-context.ts does, is not a module of src/).
+ */
 function importGraph(): Graph {
   const graph: Graph = new Map()
   const walk = (dir: string): void => {
@@ -25,9 +28,11 @@ function importGraph(): Graph {
 
 function importsOf(path: string): string[] {
   const text = readFileSync(join(ROOT, path), 'utf8')
-  return [...text.matchAll(/^(?:import|export)[^'\n]*?from '(\.[^']+)'/gm)].map(([, target = '']) =>
-    relative(ROOT, normalize(join(ROOT, dirname(path), target))).replace(/\.js$/, '.ts')
-  )
+  return [...text.matchAll(/^(?:import|export)[^'\n]*?from '(\.[^']+)'/gm)]
+    .map(([, target = '']) =>
+      relative(ROOT, normalize(join(ROOT, dirname(path), target))).replace(/\.js$/, '.ts')
+    )
+    .filter(target => target.startsWith('src/'))
 }
 
 /** The folder a module lives in (`input`, `run`, `certcentral`, `report`), or `top`. */

@@ -1,9 +1,9 @@
 // The one place that reads the runner's environment for the step's inputs: every input of
 // action.yml (the key first, masked), the names of the INPUT_ variables, the workspace and
-// certificate-file's files under it, and the event file's visibility for summary-details. All of it
+// certificate-file's files under it, and the repository's visibility for summary-details (from
+// @actions/github's context, run-context.ts). All of it
 // is read before the plan, which gets it as values (plan.ts's parsePlan stays pure).
 import * as core from '@actions/core'
-import { readFileSync } from 'node:fs'
 import { ACTION_INPUTS, type InputName } from '../action-metadata.js'
 import { readCertificateFiles, type FileReading } from './certificate-file.js'
 import { certificateFilePatterns, withDefaults, type RawInputs } from './plan.js'
@@ -14,6 +14,7 @@ import {
   type Privacy,
   type Visibility
 } from './summary-details.js'
+import { readRunContext, type RunContext } from '../run-context.js'
 
 /** Each non-blank line of a secret, trimmed and as given: setSecret masks one line. */
 export function secretLines(value: string): string[] {
@@ -75,32 +76,27 @@ export function detailsContext(given: string): Privacy & { warnings: string[] } 
   const summaryDetails = givenSummaryDetails(given)
   const { visibility, warnings } =
     summaryDetails === 'auto'
-      ? eventVisibility(process.env.GITHUB_EVENT_PATH)
+      ? eventVisibility(readRunContext())
       : { visibility: 'unknown' as const, warnings: [] }
   return { summaryDetails, visibility, warnings }
 }
 
 /**
- * The repository's visibility from the workflow event file (GITHUB_EVENT_PATH): unknown, without
- * a word, when the runner names none; unknown with one warning when it cannot be read or parsed.
- * Nothing else depends on the file: the run's link is built from the runner's variables.
+ * The repository's visibility from the run's event payload (@actions/github's context): unknown,
+ * without a word, when the runner names no event file; unknown with one warning when it cannot be
+ * read or parsed. Nothing else depends on the file: the run's link is built from the runner's
+ * variables.
  */
-export function eventVisibility(path: string | undefined): {
+export function eventVisibility({ context, eventProblem }: RunContext): {
   visibility: Visibility
   warnings: string[]
 } {
-  if (!path) return { visibility: 'unknown', warnings: [] }
-  try {
-    return {
-      visibility: repositoryVisibility(JSON.parse(readFileSync(path, 'utf8'))),
-      warnings: []
-    }
-  } catch (error) {
-    return {
-      visibility: 'unknown',
-      warnings: [
-        `the event file (GITHUB_EVENT_PATH) could not be read (${ioReason(error)}): the repository is taken as public, so the job summary shows recipients and the message by count (summary-details: full shows them)`
-      ]
-    }
+  if (eventProblem === undefined)
+    return { visibility: repositoryVisibility(context.payload), warnings: [] }
+  return {
+    visibility: 'unknown',
+    warnings: [
+      `the event file (GITHUB_EVENT_PATH) could not be read (${ioReason(eventProblem)}): the repository is taken as public, so the job summary shows recipients and the message by count (summary-details: full shows them)`
+    ]
   }
 }

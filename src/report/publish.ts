@@ -1,9 +1,10 @@
 // Publishing a report (report.ts) to the runner: the one place in src/ that calls @actions/core
 // for outputs, annotations, warnings, the verdict and the job summary, and the one that links the
-// workflow run (from the runner's variables alone, never the event file). Each part is its own
+// workflow run (from @actions/github's context, never its event payload). Each part is its own
 // step, taking only its own piece of the report, in the order the log, the outputs file and the
 // summary file have always had; a part that cannot be written never stops the others.
 import * as core from '@actions/core'
+import { readRunContext, type Context } from '../run-context.js'
 import type { DryRunLog } from './dry-run-log.js'
 import { ioReason } from '../sanitize.js'
 import { outputsLostReport, type OutputsLost } from './failures.js'
@@ -67,7 +68,7 @@ export function publishWarnings(warnings: string[]): void {
 export async function publishSummary(html: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   try {
-    const link = runLink(process.env)
+    const link = runLink(readRunContext().context)
     core.summary.addRaw(html, true)
     if (link) core.summary.addLink('Workflow run', link)
     await core.summary.write()
@@ -86,21 +87,34 @@ export function publishVerdict(errors: ErrorAnnotation[], verdict: string | unde
   if (verdict !== undefined) core.setFailed(verdict)
 }
 
+/** What the run's link is made of: @actions/github's context, or the same fields. */
+export type RunLinkContext = Pick<Context, 'serverUrl' | 'repo' | 'runId'>
+
 /**
- * Link to this workflow run from the runner's variables (GITHUB_SERVER_URL, github.com when
- * unset; GITHUB_REPOSITORY; GITHUB_RUN_ID), never the event file; undefined when they name no
- * run: a repository not `owner/name`, a run ID not a number, a server URL not http(s).
+ * Link to this workflow run from @actions/github's context (its server URL, github.com when empty;
+ * its repository; its run ID); undefined when they name no run: no repository (context.repo
+ * throws), an owner or name that is not letters, digits, `_`, `.` or `-`, a run ID not a positive
+ * integer, a server URL not http(s).
  */
-export function runLink(env: Record<string, string | undefined>): string | undefined {
-  const repository = env.GITHUB_REPOSITORY ?? ''
-  const runId = env.GITHUB_RUN_ID ?? ''
-  if (!/^[\w.-]+\/[\w.-]+$/.test(repository) || !/^\d+$/.test(runId)) return undefined
+export function runLink(context: RunLinkContext): string | undefined {
+  let named: { owner: string; repo: string }
+  try {
+    named = context.repo
+  } catch {
+    return undefined
+  }
+  // context.repo splits GITHUB_REPOSITORY at `/`: the name is missing from `acme`.
+  const { owner, repo = '' } = named
+  const name = /^[\w.-]+$/
+  const { runId } = context
+  if (!name.test(owner) || !name.test(repo)) return undefined
+  if (!Number.isSafeInteger(runId) || runId < 1) return undefined
   let server: URL
   try {
-    server = new URL(env.GITHUB_SERVER_URL || 'https://github.com')
+    server = new URL(context.serverUrl || 'https://github.com')
   } catch {
     return undefined
   }
   if (server.protocol !== 'https:' && server.protocol !== 'http:') return undefined
-  return `${server.origin}${server.pathname.replace(/\/+$/, '')}/${repository}/actions/runs/${runId}`
+  return `${server.origin}${server.pathname.replace(/\/+$/, '')}/${owner}/${repo}/actions/runs/${runId}`
 }

@@ -18,8 +18,20 @@ vi.mock('@actions/core', async importOriginal => {
 })
 
 const { ACTION_INPUTS } = await import('../../../src/action-metadata.js')
-const { eventVisibility, inputVariableNames, readInputs, secretLines, workspace } =
-  await import('../../../src/input/read.js')
+const {
+  eventVisibility: visibilityOf,
+  inputVariableNames,
+  readInputs,
+  secretLines,
+  workspace
+} = await import('../../../src/input/read.js')
+const { readRunContext } = await import('../../../src/run-context.js')
+
+/** The visibility read.ts finds when the runner names this event file (@actions/github's context). */
+const eventVisibility = (path: string | undefined): ReturnType<typeof visibilityOf> => {
+  vi.stubEnv('GITHUB_EVENT_PATH', path)
+  return visibilityOf(readRunContext())
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'read-'))
 const files = { output: join(dir, 'output'), summary: join(dir, 'summary') }

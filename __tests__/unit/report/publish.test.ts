@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '@actions/core'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { publish, runLink } from '../../../src/report/publish.js'
+import { publish, runLink as linkOf } from '../../../src/report/publish.js'
+import { Context } from '../../../src/run-context.js'
 import type { Report } from '../../../src/report/report.js'
 import { parseOutputFile } from '../../../standin/run-action.js'
 import { NOTHING_SENT_OUTPUT_ORDER, RUN_OUTPUT_ORDER } from '../../support/outputs.js'
@@ -252,6 +253,13 @@ describe('publish: the summary', () => {
 })
 
 describe('runLink', () => {
+  /** The link from @actions/github's context under these runner variables (and no event file). */
+  const runLink = (env: Record<string, string | undefined>): string | undefined => {
+    vi.stubEnv('GITHUB_EVENT_PATH', undefined)
+    for (const name of ['GITHUB_SERVER_URL', 'GITHUB_REPOSITORY', 'GITHUB_RUN_ID'])
+      vi.stubEnv(name, env[name])
+    return linkOf(new Context())
+  }
   const run = { GITHUB_REPOSITORY: 'acme/certs', GITHUB_RUN_ID: '77' }
   it.each([
     [run, 'https://github.com/acme/certs/actions/runs/77'],
@@ -271,7 +279,15 @@ describe('runLink', () => {
     [
       { GITHUB_REPOSITORY: 'my-org/repo.name_2', GITHUB_RUN_ID: '1' },
       'https://github.com/my-org/repo.name_2/actions/runs/1'
-    ]
+    ],
+    // Values no runner sets, as @actions/github's context reads them (the first two parts of the
+    // repository, the run ID by parseInt), as in every action that links its run with it.
+    [
+      { ...run, GITHUB_REPOSITORY: 'acme/certs/x' },
+      'https://github.com/acme/certs/actions/runs/77'
+    ],
+    [{ ...run, GITHUB_RUN_ID: '7a' }, 'https://github.com/acme/certs/actions/runs/7'],
+    [{ ...run, GITHUB_RUN_ID: ' 77' }, 'https://github.com/acme/certs/actions/runs/77']
   ])('%j links %s', (env, link) => {
     expect(runLink(env)).toBe(link)
   })
@@ -281,15 +297,31 @@ describe('runLink', () => {
     { GITHUB_REPOSITORY: 'acme/certs' },
     { GITHUB_RUN_ID: '77' },
     { ...run, GITHUB_REPOSITORY: 'acme' },
-    { ...run, GITHUB_REPOSITORY: 'acme/certs/x' },
     { ...run, GITHUB_REPOSITORY: 'acme/<b>' },
     { ...run, GITHUB_REPOSITORY: ' acme/certs' },
-    { ...run, GITHUB_RUN_ID: '7a' },
-    { ...run, GITHUB_RUN_ID: ' 77' },
     { ...run, GITHUB_SERVER_URL: 'not a url' },
     { ...run, GITHUB_SERVER_URL: 'javascript:alert(1)' },
-    { ...run, GITHUB_SERVER_URL: 'ftp://ghe.example.com' }
+    { ...run, GITHUB_SERVER_URL: 'ftp://ghe.example.com' },
+    { ...run, GITHUB_RUN_ID: '0' },
+    { ...run, GITHUB_RUN_ID: '-3' },
+    { ...run, GITHUB_REPOSITORY: 'acme/' },
+    { ...run, GITHUB_REPOSITORY: 'acme/certs<b>' },
+    { ...run, GITHUB_REPOSITORY: 'acme<b>/certs' },
+    { ...run, GITHUB_REPOSITORY: '/certs' }
   ])('%j links nothing', env => {
     expect(runLink(env)).toBeUndefined()
+  })
+})
+
+describe('runLink from the event payload', () => {
+  it("takes the repository from the payload when GITHUB_REPOSITORY is unset (context.repo's rule), none from one without an owner", () => {
+    const run = { serverUrl: 'https://github.com', runId: 5 }
+    const payload = { repository: { name: 'certs', owner: { login: 'acme' } } }
+    vi.stubEnv('GITHUB_REPOSITORY', undefined)
+    const context = Object.assign(new Context(), run, { payload })
+    expect(linkOf(context)).toBe('https://github.com/acme/certs/actions/runs/5')
+    expect(linkOf(Object.assign(new Context(), run, { payload: { repository: {} } }))).toBe(
+      undefined
+    )
   })
 })
