@@ -197,6 +197,29 @@ describe('formatDeliveryNote', () => {
     expect(parseDeliveryNote(over[1] as string)?.recipients).toEqual([last(1)])
   })
 
+  it('writes up to 999 parts, and refuses the 1000th', () => {
+    const address = (i: number): string =>
+      `${String(i).padStart(60, 'x')}@${'d'.repeat(180)}.example`
+    const perPart = parseDeliveryNote(
+      formatDeliveryNote(
+        record({ recipients: Array.from({ length: 50 }, (_, i) => address(i)) })
+      )[0] as string
+    )?.recipients.length as number
+    const many = (n: number): string[] => Array.from({ length: n }, (_, i) => address(i))
+    expect(formatDeliveryNote(record({ recipients: many(MAX_NOTE_PARTS * perPart) }))).toHaveLength(
+      MAX_NOTE_PARTS
+    )
+    expect(() =>
+      formatDeliveryNote(record({ recipients: many(MAX_NOTE_PARTS * perPart + 1) }))
+    ).toThrow('a delivery record needs 1000 parts, more than 999')
+  })
+
+  it('writes a time of 0 (the epoch)', () => {
+    expect(formatDeliveryNote(record({ sentMs: 0 }))[0]?.split('\n')[4]).toBe(
+      'sent: 1970-01-01T00:00:00Z'
+    )
+  })
+
   it('refuses a record that needs more than 999 parts', () => {
     const long = (i: number): string => `${String(i).padStart(60, 'x')}@${'d'.repeat(180)}.example`
     const recipients = Array.from({ length: 7 * MAX_NOTE_PARTS }, (_, i) => long(i))
@@ -304,6 +327,7 @@ describe('parseDeliveryNote', () => {
     ['a date with an offset', withLine(4, 'sent: 2026-12-01T06:00:00+00:00')],
     ['a date that does not exist', withLine(4, 'sent: 2026-02-30T06:00:00Z')],
     ['an hour that does not exist', withLine(4, 'sent: 2026-12-01T24:00:00Z')],
+    ['a month that does not exist', withLine(4, 'sent: 2026-13-01T06:00:00Z')],
     ['a date that is no date', withLine(4, 'sent: yesterday')],
     ['no run', withLine(5, 'run: ')],
     ['a run that is no link', withLine(5, 'run: github')],
