@@ -72,14 +72,13 @@ const ATTEMPT = /^[1-9]\d{0,5}$/
 /** The run line's value: the link when it is a plain URL short enough, else `unknown`. */
 function runText({ run, attempt }: Pick<DeliveryRecord, 'run' | 'attempt'>): string {
   if (run === undefined || run.length > MAX_RUN_LINK_CHARS || !RUN_LINK.test(run)) return 'unknown'
-  return attempt !== undefined && ATTEMPT.test(String(attempt))
-    ? `${run} (attempt ${attempt})`
-    : run
+  // `undefined` is no count either.
+  return ATTEMPT.test(String(attempt)) ? `${run} (attempt ${attempt})` : run
 }
 
 /** A time as the note writes it: UTC, to the second. */
 export function noteTime({ ms }: { ms: number }): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`
 }
 
 /** The lines every part repeats after its heading. */
@@ -152,8 +151,9 @@ function checkRecord(record: DeliveryRecord): void {
 }
 
 function formatFits(operation: string, format: string): boolean {
-  if (operation === 'email-site-seal') return format === SEAL_FORMAT
-  return operation === 'send-certificate' && (FORMATS as readonly string[]).includes(format)
+  return operation === 'email-site-seal'
+    ? format === SEAL_FORMAT
+    : (FORMATS as readonly string[]).includes(format)
 }
 
 /** At least one recipient: addresses (each passing the `emails` check), or KEY_OWNER alone. */
@@ -175,8 +175,9 @@ function valueOf(line: string | undefined, key: string): string | undefined {
  */
 export function parseDeliveryNote(text: string): DeliveryNotePart | undefined {
   if (text.length > NOTE_PART_CHARS) return undefined
+  // A CR or LF left inside a line fails that line's own grammar (no field takes one).
   const lines = /\r\n/.test(text) ? text.split('\r\n') : text.split('\n')
-  if (lines.length !== 7 || lines.some(line => /[\r\n]/.test(line))) return undefined
+  if (lines.length !== 7) return undefined
   const head = parseHeading(lines[0] as string)
   const operation = choice(valueOf(lines[1], 'operation'), OPERATION_NAMES)
   const certificate = parseCertificate(valueOf(lines[2], 'certificate'))
@@ -195,9 +196,10 @@ function choice<T extends string>(value: string | undefined, choices: readonly T
 }
 
 function parseHeading(line: string): { part: number; of: number } | undefined {
-  const match = /^(.*) \(part (\d+) of (\d+)\)$/.exec(line)
-  if (!match || match[1] !== NOTE_HEADING) return undefined
-  const [part, of] = [match[2] as string, match[3] as string]
+  const lead = `${NOTE_HEADING} (part `
+  const match = line.startsWith(lead) ? /^(\d+) of (\d+)\)$/.exec(line.slice(lead.length)) : null
+  if (!match) return undefined
+  const [part, of] = [match[1] as string, match[2] as string]
   if (!COUNT.test(part) || !COUNT.test(of) || Number(part) > Number(of)) return undefined
   return { part: Number(part), of: Number(of) }
 }
@@ -235,7 +237,8 @@ function parseRun(
 /** Addresses joined by ", ", each once (without regard to case); or KEY_OWNER alone. */
 function parseRecipients(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined
-  const recipients = value === KEY_OWNER ? [KEY_OWNER] : value.split(', ')
+  // KEY_OWNER holds no ", ": it splits into itself.
+  const recipients = value.split(', ')
   if (!recipientsFit(recipients)) return undefined
   return distinct(recipients).length === recipients.length ? recipients : undefined
 }
@@ -288,10 +291,12 @@ export function deliveredBefore({
 
 /** Whether a delivery is recorded before another: by time, then by the lower note ID. */
 function earlier(a: Delivery, b: Delivery): boolean {
-  if (a.sent !== b.sent) return a.sent < b.sent
-  return a.noteId.length !== b.noteId.length
-    ? a.noteId.length < b.noteId.length
-    : a.noteId < b.noteId
+  return orderKey(a) < orderKey(b)
+}
+
+/** A delivery's place in time: its time, then its note ID as a number (both fixed width). */
+function orderKey({ sent, noteId }: Delivery): string {
+  return `${sent} ${noteId.padStart(20, '0')}`
 }
 
 /**

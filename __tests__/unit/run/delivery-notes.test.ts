@@ -118,6 +118,13 @@ describe('formatDeliveryNote', () => {
     expect(part?.split('\n')[6]).toBe("recipients: (the API key's user)")
   })
 
+  it('tells addresses apart as their lower case does (ß is not SS)', () => {
+    const [part] = formatDeliveryNote(
+      record({ recipients: ['straße@example.com', 'STRASSE@example.com'] })
+    )
+    expect(part?.split('\n')[6]).toBe('recipients: straße@example.com, STRASSE@example.com')
+  })
+
   it('writes each address once, without regard to case, first spelling first', () => {
     const [part] = formatDeliveryNote(
       record({ recipients: ['A@example.com', 'b@example.com', 'a@EXAMPLE.com'] })
@@ -272,6 +279,24 @@ describe('parseDeliveryNote', () => {
     }
   })
 
+  it.each<[string, string, object]>([
+    ['parts of two digits', withLine(0, `${NOTE_HEADING} (part 12 of 15)`), { part: 12, of: 15 }],
+    [
+      'parts of three digits',
+      withLine(0, `${NOTE_HEADING} (part 999 of 999)`),
+      { part: 999, of: 999 }
+    ],
+    [
+      'an attempt of two digits',
+      withLine(5, `run: ${RUN} (attempt 12)`),
+      { run: RUN, attempt: 12 }
+    ],
+    ['no attempt', withLine(5, `run: ${RUN}`), { run: RUN, attempt: undefined }],
+    ['no run link', withLine(5, 'run: unknown'), { run: undefined, attempt: undefined }]
+  ])('reads %s', (_, text, fields) => {
+    expect(parseDeliveryNote(text)).toMatchObject(fields)
+  })
+
   it('reads our note with every line ending in CR LF (should CertCentral store it so)', () => {
     expect(parseDeliveryNote(OURS.replaceAll('\n', '\r\n'))).toEqual(parseDeliveryNote(OURS))
   })
@@ -318,6 +343,12 @@ describe('parseDeliveryNote', () => {
     ['a serial of 65 digits', withLine(2, `certificate: 123456 serial ${'A'.repeat(65)}`)],
     ['no serial', withLine(2, 'certificate: 123456')],
     ['a word between', withLine(2, 'certificate: 123456 serialnumber 0A1B2C')],
+    ['a word before', withLine(2, 'certificate: x 123456 serial 0A1B2C')],
+    ['a word after', withLine(2, 'certificate: 123456 serial 0A1B2C x')],
+    ['a word before the run link', withLine(5, `run: x ${RUN} (attempt 2)`)],
+    ['a word before the heading', withLine(0, `x ${NOTE_HEADING} (part 1 of 1)`)],
+    ['a word after the heading', withLine(0, `${NOTE_HEADING} (part 1 of 1) x`)],
+    ['a line break inside the heading', withLine(0, `${NOTE_HEADING} (part 1\r of 1)`)],
     ['two spaces', withLine(2, 'certificate: 123456  serial 0A1B2C')],
     ['an unknown format', withLine(3, 'format: pem')],
     ['a seal’s format on a send', withLine(3, 'format: site seal')],
