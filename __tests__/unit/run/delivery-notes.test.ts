@@ -348,6 +348,7 @@ describe('parseDeliveryNote', () => {
     ['a word before the run link', withLine(5, `run: x ${RUN} (attempt 2)`)],
     ['a word before the heading', withLine(0, `x ${NOTE_HEADING} (part 1 of 1)`)],
     ['a word after the heading', withLine(0, `${NOTE_HEADING} (part 1 of 1) x`)],
+    ['a word inside the heading', withLine(0, `${NOTE_HEADING} (part x1 of 1)`)],
     ['a line break inside the heading', withLine(0, `${NOTE_HEADING} (part 1\r of 1)`)],
     ['two spaces', withLine(2, 'certificate: 123456  serial 0A1B2C')],
     ['an unknown format', withLine(3, 'format: pem')],
