@@ -21,6 +21,7 @@ export const ACTION_INPUTS = {
   'timeout-seconds': { default: '30', required: false },
   'max-retries': { default: '0', required: false },
   'dry-run': { default: 'false', required: false },
+  'deliver-once': { default: 'false', required: false },
   'summary-details': { default: 'auto', required: false }
 } as const
 

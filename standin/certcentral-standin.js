@@ -1,6 +1,6 @@
 // A CertCentral stand-in: a real HTTP(S) server on loopback that serves the endpoints the action
 // calls (send certificate, email site seal, order info, the order list, an order's duplicates and
-// reissues) from an account of orders and certificates (account.js), checks the key, headers and body
+// reissues, an order's notes: notes.js) from an account of orders and certificates (account.js), checks the key, headers and body
 // the way DigiCert's pages describe, answers a wrong key the way www.digicert.com was recorded
 // answering, records every request, and can be told to misbehave per ID.
 // Used by the tests, `npm run demo` and CI. `node standin/certcentral-standin.js --help` for the
@@ -18,6 +18,7 @@ import { EMPTY_ACCOUNT, parseAccount, readAccountFile } from './account.js'
 import { DEFAULT_ACCOUNT } from './default-account.js'
 import { FAULTS, RATE_LIMITED_BODY, faultEntry } from './faults.js'
 import { resourceOf } from './resources.js'
+import { addNote, checkMode, createNotes, listNotes } from './notes.js'
 import { UsageError, integerArg } from './usage.js'
 
 export {
@@ -100,6 +101,7 @@ export const INVALID_KEY_HEADERS = {
  * @property {string} pathPrefix  before /services/v2 in every path ('' by default)
  * @property {number[]} arrivals  when each request past the recording arrived
  * @property {RecordedRequest[]} requests
+ * @property {import('./notes.js').NotesStore} notes  the orders' notes, and their mode
  * @property {number} started
  */
 
@@ -120,6 +122,8 @@ export const INVALID_KEY_HEADERS = {
  *   token in the path): baseUrl holds it, and a request without it is off every route
  * @param {string} [options.hostname]  the name in origin and baseUrl (127.0.0.1 by default); the
  *   server still listens on 127.0.0.1 only: a name such as certcentral.test is for a proxy to map
+ * @param {'refuse' | 'fail' | 'hostile'} [options.notesMode]  Add note answers 403 (`refuse`) or
+ *   500 (`fail`); every notes list also carries hostile notes (`hostile`); see notes.js
  */
 export async function startStandIn(options = {}) {
   /** @type {Account} */
@@ -140,6 +144,7 @@ export async function startStandIn(options = {}) {
     pathPrefix: options.pathPrefix ?? '',
     arrivals: [],
     requests: [],
+    notes: createNotes(options.notesMode),
     started: 0
   }
   for (const [id, script] of Object.entries(options.orders ?? {})) setOrder(account, id, script)
@@ -187,6 +192,22 @@ export async function startStandIn(options = {}) {
      * @param {unknown} json
      */
     setAccount: json => void (account.certificates = parseAccount(json)),
+    /**
+     * An order's notes as List order notes answers them: newest first (hostile ones first in
+     * that mode).
+     * @param {string} orderId
+     */
+    notes: orderId => listNotes(account.notes, orderId).notes,
+    /**
+     * Adds a note to an order as a person (or another tool) would, `date_created` now or at `ms`.
+     * @param {string} orderId @param {string} text @param {number} [ms]
+     */
+    addNote: (orderId, text, ms) => addNote(account.notes, orderId, text, ms),
+    /**
+     * Sets the notes' mode (see notes.js), or none.
+     * @param {'refuse' | 'fail' | 'hostile' | undefined} mode
+     */
+    setNotesMode: mode => void (account.notes.mode = checkMode(mode)),
     /**
      * GETs of this order received so far, whatever they were answered.
      * @param {string} id
@@ -390,7 +411,8 @@ function answer({ account, req, res, id, text, fault }) {
       reply,
       errors,
       takeOrder: id => takeOrder(account, id),
-      account: account.certificates
+      account: account.certificates,
+      notes: account.notes
     })
   if (fault) {
     return faultEntry(fault.kind)?.act?.({

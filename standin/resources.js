@@ -4,6 +4,7 @@
 // The order list, the duplicate and reissue lists, and Order info by thumbprint or serial answer
 // from the account of issued certificates (account.js).
 import { listOrders, orderFor, orderInfo, relatedCertificates } from './account.js'
+import { addNote, listNotes } from './notes.js'
 
 /** certificate.valid_till and certificate.date_issued of an order without its own. */
 export const DEFAULT_VALID_TILL = '2027-01-15'
@@ -25,7 +26,7 @@ const BOOLEAN_SEAL_FIELDS = [
 const SEND_FIELDS = ['emails', 'certificate_collect_format', 'custom_message']
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
-/** @typedef {'send' | 'seal' | 'order' | 'list' | 'duplicate' | 'reissue'} Route */
+/** @typedef {'send' | 'seal' | 'order' | 'list' | 'duplicate' | 'reissue' | 'notes' | 'note'} Route */
 
 /**
  * What a handler answers from: the request, its body as text, the ID in its path (the path's
@@ -38,6 +39,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
  * @property {string} segment  what the resource's path captured ('' when it captures nothing)
  * @property {URLSearchParams} query
  * @property {import('./account.js').CertificateAccount} account
+ * @property {import('./notes.js').NotesStore} notes  the orders' notes and their mode
  * @property {import('./faults.js').Reply} reply
  * @property {import('./faults.js').ErrorsReply} errors
  * @property {(id: string) => { script: import('./certcentral-standin.js').OrderScript, served: number }} takeOrder
@@ -101,6 +103,18 @@ export const RESOURCES = [
       reply(200, JSON.stringify(relatedCertificates(account, segment, 'duplicates')))
   },
   {
+    name: 'notes',
+    method: 'GET',
+    path: /^\/services\/v2\/order\/certificate\/(\d+)\/note$/,
+    handle: ({ segment, reply, notes }) => reply(200, JSON.stringify(listNotes(notes, segment)))
+  },
+  {
+    name: 'note',
+    method: 'POST',
+    path: /^\/services\/v2\/order\/certificate\/(\d+)\/note$/,
+    handle: addNoteAnswer
+  },
+  {
     name: 'reissue',
     method: 'GET',
     path: /^\/services\/v2\/order\/certificate\/(\d+)\/reissue$/,
@@ -108,6 +122,29 @@ export const RESOURCES = [
       reply(200, JSON.stringify(relatedCertificates(account, segment, 'reissues')))
   }
 ]
+
+/**
+ * Add note: 201 with the note kept; in the notes' modes a 403 (`refuse`) or a 500 (`fail`) and
+ * nothing kept. A body without a text answers as DigiCert was seen answering (`description`).
+ * @param {ResourceContext} ctx
+ */
+function addNoteAnswer({ segment, text, reply, errors, notes }) {
+  if (notes.mode === 'refuse')
+    return errors(403, 'access_denied|missing_permission', 'You may not add notes to this order.')
+  if (notes.mode === 'fail') return reply(500, '{"errors":[{"code":"internal_error"}]}')
+  let body
+  try {
+    body = JSON.parse(text)
+  } catch {
+    return errors(400, 'bad_request_format', 'The request body is not valid JSON.')
+  }
+  if (typeof body?.text !== 'string' || body.text.trim() === '')
+    return reply(
+      400,
+      '{"errors":[{"code":"required_param:note","description":"Note is required"}]}'
+    )
+  reply(201, JSON.stringify(addNote(notes, segment, body.text)))
+}
 
 /** @param {string} method @param {string} path */
 export function resourceOf(method, path) {

@@ -24,6 +24,7 @@ export const sendInputs: RawInputs = Object.freeze({
   'timeout-seconds': '30',
   'max-retries': '0',
   'dry-run': 'false',
+  'deliver-once': 'false',
   'summary-details': 'auto'
 })
 

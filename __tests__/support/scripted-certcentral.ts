@@ -4,6 +4,7 @@
 // scripts use, the plans the scheduler tests run, and the result of an ID never attempted.
 import type { OrderQuery } from '../../src/certcentral/api.js'
 import type { CertificateSummary, OrderInfo, OrderList } from '../../src/certcentral/bodies.js'
+import type { AddedNote, NoteEntry } from '../../src/certcentral/note-bodies.js'
 import { CertCentralError, type FailureKind } from '../../src/certcentral/errors.js'
 import type { Operation } from '../../src/operations.js'
 import type { IdResult } from '../../src/outcome.js'
@@ -21,9 +22,13 @@ export type LookupAnswer = string | OrderInfo | Error
 export type ListAnswer = OrderList | Error
 /** What a duplicate list answers: its certificates, or an error to throw. */
 export type DuplicatesAnswer = CertificateSummary[] | Error
+/** What an order's notes list answers: its notes, or an error to throw. */
+export type NotesAnswer = NoteEntry[] | Error
+/** What Add note answers: an HTTP status (the note is then kept), or an error to throw. */
+export type NoteAnswer = number | Error
 
 export interface Call {
-  kind: 'send' | 'lookup' | 'list' | 'duplicates'
+  kind: 'send' | 'lookup' | 'list' | 'duplicates' | 'notes' | 'note'
   /** The ID the API was given: for a send by order ID, the certificate's. */
   id: string
   /** When the request started (virtual ms). */
@@ -35,6 +40,8 @@ export interface Call {
   status?: string
   /** The order-list query of a `list` call. */
   query?: OrderQuery
+  /** The text of a `note` call (Add note). */
+  text?: string
 }
 
 export interface Script {
@@ -49,6 +56,13 @@ export interface Script {
   lists?: Record<string, ListAnswer[]>
   /** Answers per order ID's duplicate list, in order; the last one repeats. Default: []. */
   duplicates?: Record<string, DuplicatesAnswer[]>
+  /**
+   * Answers per order ID's notes list, in order; the last one repeats. Default: the notes added so
+   * far (`note` calls answered with a 2xx), newest first.
+   */
+  notes?: Record<string, NotesAnswer[]>
+  /** Answers per order ID's Add note, in order; the last one repeats. Default 201. */
+  noteWrites?: Record<string, NoteAnswer[]>
   /** Answers a look-up without a `lookups` entry 404 instead of issued (by thumbprint or serial). */
   lookupsMissByDefault?: boolean
   /**
@@ -156,6 +170,38 @@ export class ScriptedApi implements CertCentralPort {
     await this.onTheWire('lookup', orderId, cancel)
     if (answer instanceof Error) throw answer
     return { status: 200, certificates: answer }
+  }
+
+  /** The notes added per order (Add note answered with a 2xx), oldest first. */
+  readonly written: Record<string, NoteEntry[]> = {}
+
+  async listNotes(
+    orderId: string,
+    attempt: number,
+    cancel?: AbortSignal
+  ): Promise<{ status: number; notes: NoteEntry[] }> {
+    this.calls.push({ kind: 'notes', id: orderId, at: this.clock.time, attempt })
+    const kept = [...(this.written[orderId] ?? [])].reverse()
+    const answer = next<NotesAnswer>(this.script.notes?.[orderId], kept)
+    await this.onTheWire('lookup', orderId, cancel)
+    if (answer instanceof Error) throw answer
+    return { status: 200, notes: answer }
+  }
+
+  async addNote(
+    orderId: string,
+    text: string,
+    attempt: number,
+    cancel?: AbortSignal
+  ): Promise<{ status: number; note: AddedNote }> {
+    this.calls.push({ kind: 'note', id: orderId, at: this.clock.time, attempt, text })
+    const answer = next<NoteAnswer>(this.script.noteWrites?.[orderId], 201)
+    await this.onTheWire('send', orderId, cancel)
+    if (answer instanceof Error) throw answer
+    const count = Object.values(this.written).flat().length
+    const note = { id: String(9001 + count), text, dateCreated: undefined }
+    ;(this.written[orderId] ??= []).push(note)
+    return { status: answer, note: { id: note.id, dateCreated: undefined } }
   }
 
   /** Every request, as `kind id` in the order made: what a chain cost. */

@@ -4,8 +4,21 @@
 // one argument object, each given the sanitizer and what else it needs: no request is made here.
 import { parseRetryAfter } from './api.js'
 import { countDigiCertErrors, isSendAnswer, parseDigiCertErrors } from './bodies.js'
-import { CertCentralError, MAY_HAVE_BEEN_SENT, type FailureKind } from './errors.js'
-import { UNAVAILABLE_HINT, hintFor, lacksPermission, refusesKey } from './hints.js'
+import {
+  CertCentralError,
+  MAY_HAVE_BEEN_SENT,
+  MAY_HAVE_BEEN_WRITTEN,
+  type FailureKind
+} from './errors.js'
+import {
+  NOTES_REFUSED_HINT,
+  UNAVAILABLE_HINT,
+  hintFor,
+  lacksPermission,
+  refusesKey,
+  refusesNotes
+} from './hints.js'
+import { parseAddedNote } from './note-bodies.js'
 import {
   MAX_BODY_BYTES,
   MAX_SUCCESS_BODY_BYTES,
@@ -22,9 +35,15 @@ interface Shown {
   sanitizer: Pick<Sanitizer, 'text'>
 }
 
-/** What a hint depends on: the input that held the ID (see HintContext). */
+/** What a hint depends on: the input that held the ID, and whether a note was asked (see HintContext). */
 interface Hinted extends Shown {
   idInput: string
+  request?: 'note'
+}
+
+/** What is said of a write whose outcome is unknown: a send's, or a note's. */
+function mayHaveBeen(request: 'note' | undefined): string {
+  return request === 'note' ? MAY_HAVE_BEEN_WRITTEN : MAY_HAVE_BEEN_SENT
 }
 
 /**
@@ -77,6 +96,32 @@ export function notAnAnswer({
 }
 
 /**
+ * Add note's 2xx as a failure when it is not CertCentral's answer (undefined when it is one: a body
+ * parseAddedNote reads, an `id`): cut off, HTML, DigiCert's `errors` or anything else. The note may
+ * have been written (MAY_HAVE_BEEN_WRITTEN), said before the body so that shortening keeps it.
+ */
+export function notANoteAnswer({
+  response,
+  sanitizer,
+  idInput
+}: Hinted & { response: RawResponse }): CertCentralError | undefined {
+  const { status, truncated } = response
+  if (!truncated && !isHtml(response) && parseAddedNote(response.text) !== undefined)
+    return undefined
+  const codes = errorsOf({ text: response.text, sanitizer })?.codes ?? []
+  const hint = hintFor(codes, { idInput, request: 'note' })
+  return new CertCentralError({
+    message:
+      `HTTP ${status}, an answer CertCentral does not give to Add note (${MAY_HAVE_BEEN_WRITTEN}): ` +
+      `${bodyShown({ response, sanitizer })}; check api-url and the network${hint ? `; ${hint}` : ''}`,
+    kind: 'bad-success',
+    status,
+    codes,
+    hint
+  })
+}
+
+/**
  * A look-up's 2xx that is an answer but not the one asked for (`problem`: "the order list is not
  * one", "the Order info of order 5 has no status"), with its body.
  */
@@ -121,6 +166,7 @@ export function judge({
   sends,
   sanitizer,
   idInput,
+  request,
   host,
   wallNow
 }: Hinted & {
@@ -133,11 +179,13 @@ export function judge({
   const errors = errorsOf({ text: response.text, sanitizer })
   const codes = errors?.codes ?? []
   const detail = errors?.detail ?? bodyShown({ response, sanitizer })
-  const context = { idInput }
+  const context = { idInput, request }
   // A 401 refuses the key whatever its code says (DigiCert documents none for it); a 404 that is
-  // not DigiCert's (no errors: empty, HTML, text) is a path it never saw, as not_found|route says.
+  // not DigiCert's (no errors: empty, HTML, text) is a path it never saw, as not_found|route says;
+  // a note's 403 that does not refuse the key refuses notes, whatever its code.
   const hint =
     hintFor(codes, context) ??
+    (request === 'note' && refusesNotes(status, codes) ? NOTES_REFUSED_HINT : undefined) ??
     (status === 401 ? hintFor(['access_denied|access_denied_invalid_key'], context) : undefined) ??
     (status === 404 && !errors ? hintFor(['not_found|route'], context) : undefined)
   const withHint = (text: string): string => (hint ? `${text}; ${hint}` : text)
@@ -152,7 +200,7 @@ export function judge({
       : 'http'
   // A server error after the request was written: DigiCert may have acted on it.
   // Said before the body, so that shortening a long message cannot drop it.
-  const unknown = sends && status >= 500 ? ` (${MAY_HAVE_BEEN_SENT})` : ''
+  const unknown = sends && status >= 500 ? ` (${mayHaveBeen(request)})` : ''
   return new CertCentralError({
     message: withHint(`HTTP ${status}${unknown}: ${detail}`),
     kind,
@@ -238,8 +286,16 @@ export function explainFailure({
   sends,
   sanitizer,
   host,
-  timeoutMs
-}: Shown & { error: unknown; sends: boolean; host: string; timeoutMs: number }): CertCentralError {
+  timeoutMs,
+  request
+}: Shown & {
+  error: unknown
+  sends: boolean
+  host: string
+  timeoutMs: number
+  /** `note` for a note's request: its unknown outcome is said of the note. */
+  request?: 'note'
+}): CertCentralError {
   if (!(error instanceof TransportError)) {
     // A bug of ours, not the network's: say so rather than blame the connection.
     const text = sanitizer.text(error instanceof Error ? error.message : error)
@@ -252,7 +308,7 @@ export function explainFailure({
       : error.kind
   return new CertCentralError(
     {
-      message: failureMessage({ error, sends, sanitizer, host, timeoutMs }),
+      message: failureMessage({ error, sends, sanitizer, host, timeoutMs, request }),
       kind,
       status: error.status
     },
@@ -266,8 +322,15 @@ function failureMessage({
   sends,
   sanitizer,
   host,
-  timeoutMs
-}: Shown & { error: TransportError; sends: boolean; host: string; timeoutMs: number }): string {
+  timeoutMs,
+  request
+}: Shown & {
+  error: TransportError
+  sends: boolean
+  host: string
+  timeoutMs: number
+  request?: 'note'
+}): string {
   const { status } = error
   const detail = sanitizer.text(error.detail, SHOWN_CHARS.message)
   const code = sanitizer.text(error.code, SHOWN_CHARS.systemCode)
@@ -278,14 +341,14 @@ function failureMessage({
         : `could not reach ${host} (${code}: ${detail})`
     return `${what}: nothing was sent; check the runner's network, proxy and api-url, then send it again`
   }
-  const unknown = sends ? `; ${MAY_HAVE_BEEN_SENT}` : ''
+  const unknown = sends ? `; ${mayHaveBeen(request)}` : ''
   switch (error.kind) {
     case 'timeout':
       return (
         `timed out after ${timeoutMs / 1000} s waiting for ${host}` +
         (status ? ` (HTTP ${status} arrived, its body did not)` : '') +
         (sends
-          ? `; ${MAY_HAVE_BEEN_SENT}, or raise timeout-seconds`
+          ? `; ${mayHaveBeen(request)}, or raise timeout-seconds`
           : '; raise timeout-seconds if it persists')
       )
     case 'cancelled':

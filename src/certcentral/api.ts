@@ -1,9 +1,11 @@
 // src/certcentral/: talking to DigiCert CertCentral, the one folder that knows its API.
 //   api.ts        (this module) what CertCentral is: base URLs, the key header, rate limits, the
-//                 paths of the look-ups (Order info, the order list, duplicates), Retry-After, and
+//                 paths of the look-ups (Order info, the order list, duplicates) and of an
+//                 order's notes, Retry-After, and
 //                 where the key may go; pure, no HTTP, no @actions/core
 //   bodies.ts     what its answers hold: Order info and an order's statuses, the order list and
 //                 the duplicates, a send's answer, DigiCert's error entries
+//   note-bodies.ts  an order's notes list and the Add note answer
 //   hints.ts      what each DigiCert error code asks the user to do: a new error hint goes there
 //   errors.ts     what a failed request is: CertCentralError, its kinds and fields
 //   answers.ts    an answer (or a transport failure) judged into success or a CertCentralError
@@ -79,6 +81,14 @@ export function orderListPath(query: OrderQuery): string {
         ? '&sort=-date_created'
         : '&filters[status]=issued'
   return `/order/certificate?filters[${query.filter}]=${value}${narrowed}&offset=${query.offset}&limit=${LIST_PAGE_LIMIT}`
+}
+
+/**
+ * An order's notes: `GET` lists them, `POST` with `{"text":…}` adds one (DigiCert's List order
+ * notes and Add note pages): `{base}/order/certificate/{order_id}/note`.
+ */
+export function orderNotesPath(orderId: string): string {
+  return `/order/certificate/${digits(orderId)}/note`
 }
 
 /** `GET {base}/order/certificate/{order_id}/duplicate`. */

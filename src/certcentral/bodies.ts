@@ -87,7 +87,7 @@ export function idAsWritten({ body, id }: { body: string; id: unknown }): string
 }
 
 /** A CertCentral ID as the ID a call takes: a positive safe integer, or its digits (at most 20). */
-function idOf(id: unknown): string | undefined {
+export function idOf(id: unknown): string | undefined {
   return (typeof id === 'number' && Number.isSafeInteger(id) && id > 0) ||
     (typeof id === 'string' && /^[1-9]\d{0,19}$/.test(id))
     ? String(id)
@@ -264,7 +264,7 @@ export function countDigiCertErrors(body: string): number {
   return Array.isArray(parsed.errors) ? parsed.errors.length : isRecord(parsed.errors) ? 1 : 0
 }
 
-function parseJson(text: string): unknown {
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text)
   } catch {
@@ -272,6 +272,6 @@ function parseJson(text: string): unknown {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -1,5 +1,5 @@
-// The CertCentral client: builds an operation's call or a look-up (Order info, the order list, an
-// order's duplicates) for one ID, sends it over the transport with the key, logs it, and hands the
+// The CertCentral client: builds an operation's call, a look-up (Order info, the order list, an
+// order's duplicates, its notes) or a note added to an order (a write, like a call) for one ID, sends it over the transport with the key, logs it, and hands the
 // answer to answers.ts, which judges it into success or a CertCentralError whose message is safe
 // to show and carries DigiCert's codes and a hint.
 import {
@@ -8,10 +8,12 @@ import {
   duplicatesPath,
   orderInfoPath,
   orderListPath,
+  orderNotesPath,
   shownBase,
   type OrderQuery
 } from './api.js'
-import { explainFailure, first, judge, notAnAnswer, unreadable } from './answers.js'
+import { explainFailure, first, judge, notANoteAnswer, notAnAnswer, unreadable } from './answers.js'
+import { parseAddedNote, parseNoteList, type AddedNote, type NoteEntry } from './note-bodies.js'
 import {
   parseCertificateList,
   parseOrderInfo,
@@ -49,6 +51,15 @@ export interface ClientOptions {
    * HTTP-date Retry-After that comes without a Date header; realClock by default.
    */
   clock?: Pick<Clock, 'now' | 'wallNow'>
+}
+
+/** How one request is made: its attempt, whether it writes (a send or a note) and its cancel. */
+interface ExchangeOptions {
+  attempt: number
+  sends: boolean
+  cancel?: AbortSignal | undefined
+  /** A note's write: its unknown outcomes and refusals are said of the note. */
+  note?: boolean
 }
 
 export class CertCentralClient {
@@ -93,6 +104,37 @@ export class CertCentralClient {
     const what = `the duplicate list of order ${orderId}`
     const certificates = this.read(response, what, parseCertificateList, 'is not one')
     return { status: response.status, certificates }
+  }
+
+  /** An order's notes (List order notes): a look-up. */
+  async listNotes(
+    orderId: string,
+    attempt: number,
+    cancel?: AbortSignal
+  ): Promise<{ status: number; notes: NoteEntry[] }> {
+    const request = { method: 'GET', path: orderNotesPath(orderId) }
+    const response = await this.exchange(request, undefined, { attempt, sends: false, cancel })
+    const notes = this.read(response, `the notes of order ${orderId}`, parseNoteList, 'are no list')
+    return { status: response.status, notes }
+  }
+
+  /**
+   * Adds a note to an order (Add note): a write, so its unknown outcomes say the note may have been
+   * written; resolves on a 2xx that is Add note's answer (an `id`), else throws (notANoteAnswer).
+   */
+  async addNote(
+    orderId: string,
+    text: string,
+    attempt: number,
+    cancel?: AbortSignal
+  ): Promise<{ status: number; note: AddedNote }> {
+    const request = { method: 'POST', path: orderNotesPath(orderId) }
+    const options = { attempt, sends: true, cancel, note: true }
+    const response = await this.exchange(request, { text }, options)
+    const { sanitizer, idInput } = this.options
+    const refused = notANoteAnswer({ response, sanitizer, idInput })
+    if (refused) throw refused
+    return { status: response.status, note: parseAddedNote(response.text) as AddedNote }
   }
 
   /** Throws the CertCentralError a 2xx is when it is not CertCentral's answer (notAnAnswer). */
@@ -160,8 +202,9 @@ export class CertCentralClient {
   private async exchange(
     { method, path }: Request,
     body: object | undefined,
-    { attempt, sends, cancel }: { attempt: number; sends: boolean; cancel?: AbortSignal }
+    { attempt, sends, cancel, note }: ExchangeOptions
   ): Promise<RawResponse> {
+    const request = note ? ('note' as const) : undefined
     const clock = this.options.clock ?? realClock
     const started = clock.now()
     const took = (): number => Math.round(clock.now() - started)
@@ -177,7 +220,8 @@ export class CertCentralClient {
       response = await this.options.transport.request(method, url, headers, text, cancel)
     } catch (error) {
       const { sanitizer, timeoutMs } = this.options
-      const failure = explainFailure({ error, sends, sanitizer, host: this.host, timeoutMs })
+      const host = this.host
+      const failure = explainFailure({ error, sends, sanitizer, host, timeoutMs, request })
       this.options.log.debug(
         `${method} ${this.base}${path} attempt ${attempt}: ${failure.kind} after ${took()} ms${failure.status ? ` (HTTP ${failure.status})` : ''}`
       )
@@ -197,6 +241,7 @@ export class CertCentralClient {
       sends,
       sanitizer,
       idInput,
+      request,
       host: this.host,
       wallNow: () => clock.wallNow()
     })

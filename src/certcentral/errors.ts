@@ -28,6 +28,10 @@ export type FailureKind =
 export const MAY_HAVE_BEEN_SENT =
   'it may have been sent: check the audit log in CertCentral before sending it again'
 
+/** Said of a note whose writing is unknown (a timeout, a 5xx, a 2xx that is not Add note's answer). */
+export const MAY_HAVE_BEEN_WRITTEN =
+  "the note may have been written: check the order's notes in CertCentral"
+
 /** What went wrong with one request, by name: see CertCentralError. */
 export interface CertCentralFailure {
   /** Safe to show: built from sanitized parts only. */

@@ -5,7 +5,13 @@
 export interface HintContext {
   /** The input that held the ID: `certificate-id` or `order-id`. */
   idInput: string
+  /** `note` for a request about an order's notes: a refusal then says notes may not be added. */
+  request?: 'note'
 }
+
+/** What a note refused for lack of permission asks of the user (deliver-once). */
+export const NOTES_REFUSED_HINT =
+  "the API key's user may not add notes to orders: use a key whose user may (not View Only), or turn deliver-once off"
 
 /**
  * One short, actionable sentence per DigiCert code this action can meet (DigiCert's Errors page).
@@ -14,8 +20,10 @@ export interface HintContext {
 export const HINTS: Record<string, (context: HintContext) => string> = {
   'access_denied|access_denied_invalid_key': () =>
     'the API key is wrong, revoked or expired: create one in CertCentral (Automation › API keys) and update the secret',
-  'access_denied|missing_permission': () =>
-    'a View Only key, or a user without the role: use a key without the View Only restriction whose user may manage this certificate or order',
+  'access_denied|missing_permission': ({ request }) =>
+    request === 'note'
+      ? NOTES_REFUSED_HINT
+      : 'a View Only key, or a user without the role: use a key without the View Only restriction whose user may manage this certificate or order',
   not_found: ({ idInput }) =>
     `check ${idInput}, and region if the account is on CertCentral Europe`,
   'not_found|order': () => 'check order-id, and region if the account is on CertCentral Europe',
@@ -64,6 +72,14 @@ export function refusesKey(status: number, codes: readonly string[]): boolean {
     (status === 403 &&
       codes.some(code => code.startsWith('access_denied') && code !== MISSING_PERMISSION))
   )
+}
+
+/**
+ * Whether a note's 403 refuses notes (deliver-once cannot record, so the run stops before its next
+ * send): any 403 but one that refuses the key itself (refusesKey).
+ */
+export function refusesNotes(status: number | null, codes: readonly string[]): boolean {
+  return status === 403 && !refusesKey(status, codes)
 }
 
 /**

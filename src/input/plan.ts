@@ -90,6 +90,11 @@ export interface Plan {
   timeoutMs: number
   maxRetries: number
   dryRun: boolean
+  /**
+   * deliver-once: each certificate's order notes are read before the call (who got it already is
+   * left out) and each send is recorded in a note on its order (run/delivery-notes.ts).
+   */
+  deliverOnce: boolean
   warnings: string[]
 }
 
@@ -334,6 +339,7 @@ interface GeneralInputs {
   timeoutSeconds: number | undefined
   maxRetries: number | undefined
   dryRun: boolean | undefined
+  deliverOnce: boolean | undefined
   summaryDetails: SummaryDetails | undefined
   waitSeconds: number | undefined
 }
@@ -359,6 +365,7 @@ function parseGeneralInputs(
       parseNumber('max-retries', inputs['max-retries'], { min: 0, max: MAX_RETRIES, integer: true })
     ),
     dryRun: collect(problems, () => parseBoolean('dry-run', inputs['dry-run'])),
+    deliverOnce: collect(problems, () => parseBoolean('deliver-once', inputs['deliver-once'])),
     summaryDetails: collect(problems, () =>
       parseChoice('summary-details', inputs['summary-details'], SUMMARY_DETAILS)
     ),
@@ -427,7 +434,7 @@ interface PlanParts extends GeneralInputs {
 /** The plan from what parsePlan read, or one InputError with every problem when there is any. */
 function completePlan(read: PlanParts): Plan {
   const { operation, apiKey, baseUrl, timeoutSeconds, maxRetries, dryRun, summaryDetails } = read
-  const { waitSeconds, operationInputs, issuedWithinSeconds, problems } = read
+  const { waitSeconds, operationInputs, issuedWithinSeconds, problems, deliverOnce } = read
   const idInput = operationInputs?.idInput
   const targets = operationInputs?.targets
   const prepared = operationInputs?.prepared
@@ -439,6 +446,7 @@ function completePlan(read: PlanParts): Plan {
     timeoutSeconds === undefined ||
     maxRetries === undefined ||
     dryRun === undefined ||
+    deliverOnce === undefined ||
     summaryDetails === undefined ||
     waitSeconds === undefined ||
     operationInputs === undefined ||
@@ -463,6 +471,7 @@ function completePlan(read: PlanParts): Plan {
     timeoutMs: Math.round(timeoutSeconds * 1000),
     maxRetries,
     dryRun,
+    deliverOnce,
     warnings: [...read.warnings, ...operationInputs.warnings, ...prepared.warnings]
   }
 }

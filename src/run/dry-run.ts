@@ -1,9 +1,16 @@
 // The dry run: nothing is sent. Every ID is validated (dryRunOutcome), and the requests each would
 // make are listed (plannedRequests) from the rules the run itself follows: looksUpOrder (orders.ts:
 // whether an order ID's order is looked up before the call) and chainLinks (finding.ts: the
-// look-up chain's links for what is known). Every URL is built by the pure path builders of
-// certcentral/api.ts, below the base URL as shownBase shows it.
-import { digits, orderInfoPath, orderListPath, shownBase } from '../certcentral/api.js'
+// look-up chain's links for what is known). With deliver-once, the order's notes are read before
+// the call and a note is added after it (withDeliveryNotes). Every URL is built by the pure path
+// builders of certcentral/api.ts, below the base URL as shownBase shows it.
+import {
+  digits,
+  orderInfoPath,
+  orderListPath,
+  orderNotesPath,
+  shownBase
+} from '../certcentral/api.js'
 import {
   OPERATIONS,
   isFindingInput,
@@ -30,6 +37,8 @@ export interface RequestsPlan {
   waitSeconds: number
   /** issued-within, in seconds, when given. */
   issuedWithinSeconds?: number | undefined
+  /** deliver-once: the order's notes read before the call, a note added after it. */
+  deliverOnce?: boolean
 }
 
 /** A dry run of a plan: its outcome, the requests each ID would make, the body of each call. */
@@ -41,7 +50,10 @@ export function dryRun(plan: RequestsPlan & { targets: Target[]; body: object | 
   return {
     outcome: dryRunOutcome(plan.targets),
     planned: {
-      requests: plan.targets.map(target => ({ id: target.id, steps: stepsOf(plan, target, base) })),
+      requests: plan.targets.map(target => ({
+        id: target.id,
+        steps: withDeliveryNotes({ plan, target, base, steps: stepsOf(plan, target, base) })
+      })),
       body: plan.body
     }
   }
@@ -76,7 +88,33 @@ export function plannedRequests({
   plan: RequestsPlan
   target: Target
 }): PlannedRequest[] {
-  return stepsOf(plan, target, shownBase({ baseUrl: plan.baseUrl }))
+  const base = shownBase({ baseUrl: plan.baseUrl })
+  return withDeliveryNotes({ plan, target, base, steps: stepsOf(plan, target, base) })
+}
+
+/** An order's notes, as listed when its ID is known only once an answer tells it. */
+const NOTES_OF_FOUND_ORDER = '/order/certificate/{order.id}/note'
+
+/**
+ * With deliver-once, an ID's requests with its order's notes read (GET) before the call, the last
+ * step, and a note added (POST) after it: the order ID itself for order-id, else `{order.id}`.
+ * Without it, the steps as they are.
+ */
+export function withDeliveryNotes({
+  plan,
+  target,
+  base,
+  steps
+}: {
+  plan: Pick<RequestsPlan, 'idInput' | 'deliverOnce'>
+  target: Pick<Target, 'id'>
+  base: string
+  steps: PlannedRequest[]
+}): PlannedRequest[] {
+  if (plan.deliverOnce !== true) return steps
+  const path = plan.idInput === 'order-id' ? orderNotesPath(target.id) : NOTES_OF_FOUND_ORDER
+  const notes = (method: string): PlannedRequest => ({ method, url: base + path })
+  return [...steps.slice(0, -1), notes('GET'), ...steps.slice(-1), notes('POST')]
 }
 
 function stepsOf(plan: RequestsPlan, { id, known }: Target, base: string): PlannedRequest[] {

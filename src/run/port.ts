@@ -1,8 +1,9 @@
-// What the run needs of CertCentral (CertCentralPort): the operation's call, and the look-ups of
-// an order and of the look-up chain. CertCentralClient (certcentral/client.ts) is the real one;
+// What the run needs of CertCentral (CertCentralPort): the operation's call, the look-ups of an
+// order and of the look-up chain, and an order's notes (listed: a look-up; added: a write). CertCentralClient (certcentral/client.ts) is the real one;
 // the tests' ScriptedApi answers from a script.
 import type { CertificateSummary, OrderInfo, OrderList } from '../certcentral/bodies.js'
 import type { OrderQuery } from '../certcentral/api.js'
+import type { AddedNote, NoteEntry } from '../certcentral/note-bodies.js'
 import type { Operation } from '../operations.js'
 
 /** The two kinds of request: an operation's call (a send) and an Order info look-up. */
@@ -35,4 +36,17 @@ export interface CertCentralPort {
     attempt: number,
     cancel?: AbortSignal
   ): Promise<{ status: number; certificates: CertificateSummary[] }>
+  /** An order's notes (List order notes): a look-up, repeated like any. */
+  listNotes(
+    orderId: string,
+    attempt: number,
+    cancel?: AbortSignal
+  ): Promise<{ status: number; notes: NoteEntry[] }>
+  /** Adds a note to an order: a write, retried only after a 429 or 503 (retryDecision). */
+  addNote(
+    orderId: string,
+    text: string,
+    attempt: number,
+    cancel?: AbortSignal
+  ): Promise<{ status: number; note: AddedNote }>
 }

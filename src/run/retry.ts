@@ -1,7 +1,7 @@
 // After a failed request (pure): retried or not, and after how long (retryDecision). A 429 or 503
 // after its Retry-After or a backoff, within max-retries and the run's pause budget; a look-up
-// without a definite answer twice more, or at its next check; a send never otherwise (it may have
-// reached DigiCert). Also which failures say "later" (saysLater) or are no answer (isTransient).
+// without a definite answer twice more, or at its next check; a write (a send, or a note added to
+// an order by deliver-once) never otherwise (it may have reached DigiCert). Also which failures say "later" (saysLater) or are no answer (isTransient).
 import type { CertCentralError } from '../certcentral/errors.js'
 import { formatDuration } from '../input/parse.js'
 import type { RequestKind } from './port.js'
@@ -24,8 +24,11 @@ export function backoffMs({ retry, random }: { retry: number; random: number }):
 
 export interface RetryInput {
   failure: CertCentralError
-  /** What failed: an operation's call (a send, never repeated but for a 429 or 503) or a look-up. */
-  request: RequestKind
+  /**
+   * What failed: a look-up, or a write never repeated but for a 429 or 503: an operation's call (a
+   * send) or a note added to an order (`note`, deliver-once's record).
+   */
+  request: RequestKind | 'note'
   /** Whether orders are waited for (wait-for-issuance > 0): a look-up is then repeated at its next check. */
   waiting: boolean
   /** Retries already made of this request: 0 after its first failure. */
@@ -85,7 +88,8 @@ export function isTransient({ failure }: { failure: CertCentralError }): boolean
 /**
  * After a failed request: a 429 or 503 is retried (see `laterRetry`); a look-up failing without a
  * definite answer is retried LOOKUP_RETRIES times, 2 s then 4 s apart, when orders are not waited
- * for (else at its next check). Nothing else is retried: a send may have reached DigiCert.
+ * for (else at its next check). Nothing else is retried: a write (a send or a note) may have
+ * reached DigiCert.
  */
 export function retryDecision(input: RetryInput): RetryDecision {
   const { failure, retry, now, pausedMs, pauseEnd } = input

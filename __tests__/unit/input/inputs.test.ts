@@ -143,6 +143,7 @@ describe('parsePlan builds', () => {
       timeoutMs: 2500,
       maxRetries: 3,
       dryRun: true,
+      deliverOnce: false,
       warnings: []
     })
   })

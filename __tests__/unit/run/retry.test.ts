@@ -86,7 +86,18 @@ describe('retryDecision', () => {
       { failure: failure('bad-success', 200), request: 'lookup' }
     ],
     ['a look-up cancelled', { failure: failure('cancelled'), request: 'lookup' }],
-    ['a look-up’s redirect', { failure: failure('redirect', 302), request: 'lookup' }]
+    ['a look-up’s redirect', { failure: failure('redirect', 302), request: 'lookup' }],
+    ['a note’s 500', { failure: failure('http', 500), request: 'note' }],
+    ['a note’s 502', { failure: failure('http', 502), request: 'note' }],
+    ['a note’s 408', { failure: failure('http', 408), request: 'note' }],
+    ['a note’s timeout', { failure: failure('timeout'), request: 'note' }],
+    ['a note’s reset', { failure: failure('network'), request: 'note' }],
+    ['a note never sent', { failure: failure('unreached'), request: 'note' }],
+    ['a note refused', { failure: failure('permission', 403), request: 'note' }],
+    [
+      'a note’s 2xx that is not an answer',
+      { failure: failure('bad-success', 201), request: 'note' }
+    ]
   ])(
     'never retries a send but for a 429 or 503, nor a look-up’s definite answer: %s',
     (_, more) => {
@@ -279,6 +290,30 @@ describe('retryDecision', () => {
     ]
   ])('retries a 429 %s', (_, more, expected) => {
     expect(retryDecision(input(more))).toStrictEqual(expected)
+  })
+
+  it.each<[string, CertCentralError]>([
+    ['a 429', rateLimited(12)],
+    [
+      'a 503',
+      new CertCentralError({
+        message: 'HTTP 503',
+        kind: 'unavailable',
+        status: 503,
+        retryAfterSeconds: 12
+      })
+    ]
+  ])('retries a note (a write) after %s as a send', (_, later) => {
+    const asSend = retryDecision(input({ failure: later }))
+    expect(retryDecision(input({ request: 'note', failure: later }))).toStrictEqual(asSend)
+    expect(asSend).toStrictEqual({
+      retry: true,
+      waitMs: 12_000,
+      until: 13_000,
+      pauseRun: true,
+      pausedMs: 12_000,
+      pauseEnd: 13_000
+    })
   })
 
   it('gives a 503 up as a 429 when no retries are allowed', () => {
