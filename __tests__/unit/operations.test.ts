@@ -21,6 +21,7 @@ import { inputErrorOf } from '../support/inputs.js'
 
 const noOwnInputs: Record<OperationInput, string> = {
   emails: '',
+  'recipients-from-order': '',
   format: 'attachment',
   message: '',
   'seal-settings': ''
@@ -108,6 +109,8 @@ describe('send-certificate prepare', () => {
         ['Format', 'downloadlink'],
         ['Message', 'Line one\nline two\n', { message: 'Line one\nline two\n' }]
       ],
+      emails: ['a@example.com', 'b@example.com'],
+      roles: [],
       warnings: []
     })
   })
@@ -138,7 +141,7 @@ describe('send-certificate prepare', () => {
     'requires recipients when emails holds separators only (%j)',
     emails => {
       expect(inputErrorOf(() => send.prepare({ ...noOwnInputs, emails })).problems).toEqual([
-        'emails: required for send-certificate (one or more recipients)'
+        'emails: required for send-certificate (one or more recipients), unless recipients-from-order reads them from each order'
       ])
     }
   )
@@ -154,7 +157,7 @@ describe('send-certificate prepare', () => {
       inputErrorOf(() => send.prepare({ ...noOwnInputs, format: 'pdf', message: 'bell\u0007' }))
         .problems
     ).toEqual([
-      'emails: required for send-certificate (one or more recipients)',
+      'emails: required for send-certificate (one or more recipients), unless recipients-from-order reads them from each order',
       'format: "pdf" is not one of attachment, plaintext, downloadlink',
       'message: contains control characters other than tabs and line breaks; remove them'
     ])
@@ -191,6 +194,8 @@ describe('email-site-seal prepare', () => {
         ['Recipient', "the API key's owner"],
         ['Seal settings', 'as set in CertCentral']
       ],
+      emails: [],
+      roles: [],
       warnings: []
     })
   })
@@ -252,6 +257,8 @@ describe('email-site-seal prepare', () => {
         ['Recipient', "the API key's owner"],
         ['Seal settings', 'as set in CertCentral']
       ],
+      emails: [],
+      roles: [],
       warnings: []
     })
   })

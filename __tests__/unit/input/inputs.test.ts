@@ -555,7 +555,7 @@ describe('emails in a plan', () => {
 
   it.each(['', ',', ', ;'])('requires recipients for send-certificate (emails %j)', emails => {
     expect(problemOf({ ...send, emails })).toBe(
-      'emails: required for send-certificate (one or more recipients)'
+      'emails: required for send-certificate (one or more recipients), unless recipients-from-order reads them from each order'
     )
   })
 
