@@ -250,6 +250,8 @@ async function send(
       targets,
       issuedWithinSeconds,
       body,
+      emails: plan.emails,
+      roles: plan.roles,
       maxRetries,
       waitSeconds,
       cancel,

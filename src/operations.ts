@@ -100,6 +100,12 @@ export interface Prepared {
   warnings: string[]
 }
 
+/** One call of a certificate to its own recipients: whom it mails, and its body. */
+export interface Call {
+  to: string[]
+  body: Record<string, unknown>
+}
+
 export interface OperationSpec {
   /** One line for docs and the dry run. */
   summary: string
@@ -115,13 +121,13 @@ export interface OperationSpec {
   /** Reads the operation's own inputs (already defaulted from action.yml); throws InputError. */
   prepare(inputs: Record<OperationInput, string>): Prepared
   /**
-   * The bodies of one certificate's calls to its own recipients (recipients-from-order), from the
-   * plan's body: one call to them all, or one call per recipient.
+   * One certificate's calls to its own recipients (recipients-from-order), each with whom it
+   * mails and its body, made from the plan's body: one call to them all, or one per recipient.
    */
-  bodiesFor(input: {
+  callsFor(input: {
     body: Record<string, unknown> | undefined
     recipients: readonly string[]
-  }): Record<string, unknown>[]
+  }): Call[]
 }
 
 export const FORMATS = ['attachment', 'plaintext', 'downloadlink'] as const
@@ -163,7 +169,9 @@ const sendCertificate: OperationSpec = {
     }
   },
   // One PUT to every recipient of the certificate.
-  bodiesFor: ({ body, recipients }) => [{ ...body, emails: [...recipients] }]
+  callsFor: ({ body, recipients }) => [
+    { to: [...recipients], body: { ...body, emails: [...recipients] } }
+  ]
 }
 
 /** `emails` and recipients-from-order, each undefined with its problems added. */
@@ -229,8 +237,11 @@ const emailSiteSeal: OperationSpec = {
     }
   },
   // DigiCert takes one recipient_email per call: one POST per recipient.
-  bodiesFor: ({ body, recipients }) =>
-    recipients.map(recipient => ({ ...body, recipient_email: recipient }))
+  callsFor: ({ body, recipients }) =>
+    recipients.map(recipient => ({
+      to: [recipient],
+      body: { ...body, recipient_email: recipient }
+    }))
 }
 
 /** Every operation the action performs. The input `operation` takes these names. */

@@ -14,9 +14,7 @@ import type { FindAnswers, Found } from './finding.js'
  * One look-up that reads a certificate's order: the order list filtered by the certificate's ID
  * (which names its order), or the Order info of the order found.
  */
-export type PeopleLink =
-  | { link: 'certificate-orders'; query: OrderQuery }
-  | { link: 'order-info' }
+export type PeopleLink = { link: 'certificate-orders'; query: OrderQuery } | { link: 'order-info' }
 
 /**
  * The look-ups that read the people of an ID's order before its call, in order: none without

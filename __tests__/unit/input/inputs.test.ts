@@ -129,6 +129,8 @@ describe('parsePlan builds', () => {
         certificate_collect_format: 'plaintext',
         custom_message: 'Line one\nline two\n'
       },
+      emails: ['a@example.com', 'b@example.com'],
+      roles: [],
       details: [
         [
           'Recipients',
