@@ -57,7 +57,6 @@ export async function readRecipients(
     )
     if (answer === undefined) return undefined
     if (answer instanceof CertCentralError) return resultOfAnswer(run, record, answer, 'lookup')
-    record.facts.status = answer.status
     answers = withPeopleAnswer(answers, answer)
   }
 }

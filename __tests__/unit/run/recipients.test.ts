@@ -157,7 +157,8 @@ describe('recipientsFor', () => {
     ],
     ['Ops <ops@example.com>', '"Ops <ops@example.com>": it contains a space or control character'],
     ['x'.repeat(250) + '@e.com', 'is longer'],
-    ['a'.repeat(4097), 'a value of more than 4096 characters']
+    ['a'.repeat(4097), 'a value of more than 4096 characters'],
+    ['a'.repeat(4096), 'is longer']
   ])('leaves out %j with a warning naming the order and the role', (address, problem) => {
     const result = recipientsFor({
       emails: ['ops@example.com'],
