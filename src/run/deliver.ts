@@ -47,6 +47,8 @@ export async function readRecipients(
       if (recipients.problem === undefined) return recipients
       return resultOfEnd(run, record, { step: 'end', fate: 'failed', error: recipients.problem })
     }
+    // The order is known before its Order info answers: a failure of it names the order too.
+    if (step.step === 'lookup' && idInput !== 'order-id') record.facts.orderId = step.orderId
     const answer = await run.request(
       'lookup',
       record,

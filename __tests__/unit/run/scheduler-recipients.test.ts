@@ -15,6 +15,7 @@ import {
   byCertificate,
   byOrder,
   certificate,
+  notFound,
   page,
   rateLimited
 } from '../../support/scripted-certcentral.js'
@@ -294,5 +295,85 @@ describe('runPlan with recipients-from-order', () => {
     expect(of('info').map(l => l.message)).toContain(
       'order 8101: sent to 1 recipient(s) (HTTP 204)'
     )
+  })
+})
+
+describe('runPlan with recipients-from-order, ended early', () => {
+  it("ends the ID on a failed look-up of its order, as any look-up's failure", async () => {
+    const clock = new FakeClock()
+    const api = new ScriptedApi(clock, {
+      lists: { 'certificate_id=500@0': [page([{ id: '8101', certificate: certificate('500') }])] },
+      lookups: { '8101': [notFound()] }
+    })
+    const outcome = await runPlan(byCertificate(['500'], roles), api, clock)
+    expect(api.sends()).toEqual([])
+    expect(outcome.results[0]).toMatchObject({
+      fate: 'failed',
+      status: 404,
+      lookups: 2,
+      orderId: '8101',
+      error: notFound().message
+    })
+  })
+
+  it('leaves the ID unsent when the run is cancelled before its order is read', async () => {
+    const clock = new FakeClock()
+    const cancel = new AbortController()
+    cancel.abort()
+    const api = new ScriptedApi(clock)
+    const outcome = await runPlan(
+      byCertificate(['500'], { ...roles, cancel: cancel.signal }),
+      api,
+      clock
+    )
+    expect(api.calls).toEqual([])
+    expect(outcome.results[0]).toMatchObject({ fate: 'unsent', attempts: 0, lookups: 0 })
+  })
+
+  it('fails a seal cancelled after its first recipient, the others not sent', async () => {
+    const clock = new FakeClock()
+    const cancel = new AbortController()
+    class CancelledAfterFirst extends ScriptedApi {
+      override async call(...args: Parameters<ScriptedApi['call']>) {
+        const answer = await super.call(...args)
+        cancel.abort()
+        return answer
+      }
+    }
+    const who = people({ additionalEmails: ['a@example.com', 'b@example.com'] })
+    const api = new CancelledAfterFirst(clock, { lookups: { '77': [order('77', who)] } })
+    const outcome = await runPlan(
+      byOrder(['77'], {
+        operation: 'email-site-seal',
+        body: undefined,
+        ...roles,
+        cancel: cancel.signal
+      }),
+      api,
+      clock
+    )
+    expect(api.sends().map(c => c.id)).toEqual(['77'])
+    expect(outcome.results[0]).toMatchObject({ fate: 'failed', attempts: 1, sentTo: 1 })
+    expect(outcome.results[0]?.error).toBe(
+      'sent to 1 of 2 recipients (a@example.com); not to 1 (b@example.com): not sent: cancelled'
+    )
+  })
+
+  it('leaves unsent a certificate cancelled once its order was read, before any send', async () => {
+    const clock = new FakeClock()
+    const cancel = new AbortController()
+    class CancelledAfterLookup extends ScriptedApi {
+      override async lookup(...args: Parameters<ScriptedApi['lookup']>) {
+        const answer = await super.lookup(...args)
+        cancel.abort()
+        return answer
+      }
+    }
+    const api = new CancelledAfterLookup(clock, {
+      lookups: { '77': [order('77', people({ requester: 'a@example.com' }))] }
+    })
+    const outcome = await runPlan(byOrder(['77'], { ...roles, cancel: cancel.signal }), api, clock)
+    expect(api.sends()).toEqual([])
+    expect(outcome.results[0]).toMatchObject({ fate: 'unsent', attempts: 0, lookups: 1, sentTo: 0 })
   })
 })
