@@ -87,8 +87,8 @@ function emailOf(value: unknown): string | undefined {
 
 /** A custom field with a string label and a string value; none otherwise. */
 function customField(entry: unknown): CustomField[] {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return []
-  const { label, value } = entry as Record<string, unknown>
+  // A string, a number or an array has no label: none of them is a field.
+  const { label, value } = (entry ?? {}) as Record<string, unknown>
   const text = textOf(value)
   if (typeof label !== 'string' || text === undefined) return []
   return [{ label: label.slice(0, MAX_PERSON_CHARS + 1), value: text }]

@@ -82,6 +82,6 @@ export function roleWords(role: Role): string {
 /** Roles in a message: `additional emails or requester`, `a, b or c`. */
 export function rolesWords(roles: readonly Role[], joiner = 'or'): string {
   const words = roles.map(roleWords)
-  if (words.length <= 1) return words.join('')
+  if (words.length <= 1) return words[0] ?? ''
   return `${words.slice(0, -1).join(', ')} ${joiner} ${words[words.length - 1] as string}`
 }

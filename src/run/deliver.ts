@@ -34,7 +34,6 @@ export async function readRecipients(
     if (step.step === 'no-order')
       return resultOfEnd(run, record, { step: 'end', fate: 'failed', error: step.error })
     if (step.step === 'read') {
-      if (step.orderId !== undefined && idInput !== 'order-id') record.facts.orderId = step.orderId
       const recipients = recipientsFor({
         emails,
         roles,
@@ -47,8 +46,9 @@ export async function readRecipients(
       if (recipients.problem === undefined) return recipients
       return resultOfEnd(run, record, { step: 'end', fate: 'failed', error: recipients.problem })
     }
-    // The order is known before its Order info answers: a failure of it names the order too.
-    if (step.step === 'lookup' && idInput !== 'order-id') record.facts.orderId = step.orderId
+    // The order is known before its Order info answers: a failure of it names the order too (an
+    // order ID is never looked up here: its own look-up read its Order info).
+    if (step.step === 'lookup') record.facts.orderId = step.orderId
     const answer = await run.request(
       'lookup',
       record,
@@ -70,6 +70,21 @@ function withPeopleAnswer(
 ): PeopleAnswers {
   if ('list' in answer) return { ...answers, listed: answer.list.orders }
   return { ...answers, order: answer.order }
+}
+
+/**
+ * The certificate sent to its own people: its recipients read (readRecipients), then its calls
+ * (sendToRecipients); or its result when it ends before.
+ */
+export async function sendToOwnPeople(
+  run: RunContext,
+  record: IdRecord,
+  target: string
+): Promise<IdResult> {
+  const read = await readRecipients(run, record)
+  if (read === undefined) return resultOfStop(run, record)
+  if ('fate' in read) return read
+  return sendToRecipients(run, record, target, read.recipients)
 }
 
 /**
@@ -105,9 +120,7 @@ export async function sendToRecipients(
     record.facts.sentTo = sent.length
     last = answer
   }
-  const result = resultOfAnswer(run, record, last as { status: number }, 'send')
-  run.sent++
-  return result
+  return resultOfAnswer(run, record, last as { status: number }, 'send')
 }
 
 /** An ID sent to some of its recipients, refused or stopped for another: failed, saying which. */
@@ -130,7 +143,7 @@ function partly(
     `not to ${left.length} (${left.join(', ')}): ${why}`
   const hint =
     'send to those not sent by hand or with emails; running the step again would mail the others again'
-  if (failure === undefined) return record.result('failed', { error, hint })
+  // Counted for the stop rules (after a stop, which is already decided, it changes nothing).
   run.countResult(record, failure)
   return record.result('failed', { error, hint })
 }

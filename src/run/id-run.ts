@@ -10,7 +10,7 @@ import type { RunContext } from './context.js'
 import { skipFor } from './fates.js'
 import { findCertificate } from './find-certificate.js'
 import type { Found } from './finding.js'
-import { readRecipients, sendToRecipients } from './deliver.js'
+import { sendToOwnPeople } from './deliver.js'
 import { IdRecord } from './id-record.js'
 import { looksUpOrder } from './orders.js'
 import { waitForIssuance } from './wait-for-issuance.js'
@@ -57,15 +57,14 @@ async function resultOf(run: RunContext, record: IdRecord, known: Known): Promis
     if (skip) return resultOfSkip(run, record, skip)
     target = issued
   }
-  if (run.options.roles?.length) {
-    const read = await readRecipients(run, record)
-    if (read === undefined) return resultOfStop(run, record)
-    if ('fate' in read) return read
-    return sendToRecipients(run, record, target, read.recipients)
-  }
+  if (run.options.roles?.length) return counted(run, await sendToOwnPeople(run, record, target))
   const answer = await makeCall(run, record, target)
   if (answer === undefined) return resultOfStop(run, record)
-  const result = resultOfAnswer(run, record, answer, 'send')
+  return counted(run, resultOfAnswer(run, record, answer, 'send'))
+}
+
+/** An ID's result, counted among those sent (for the waiting line) when it was. */
+function counted(run: RunContext, result: IdResult): IdResult {
   if (result.fate === 'sent') run.sent++
   return result
 }

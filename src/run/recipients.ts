@@ -49,7 +49,7 @@ export function recipientsFor(input: RecipientsInput): Recipients {
   const leftOut: string[] = []
   const rolesWithout: Role[] = []
   for (const role of roles) {
-    let usable = 0
+    let named = false
     for (const address of roleAddresses(role, people)) {
       const problem =
         address.length > MAX_PERSON_CHARS
@@ -57,11 +57,11 @@ export function recipientsFor(input: RecipientsInput): Recipients {
           : emailProblem(address) && `${quote(address)}: it ${emailProblem(address)}`
       if (problem) leftOut.push(`${order}: ${roleWords(role)} ${problem}; left out`)
       else {
-        usable++
+        named = true
         add(address)
       }
     }
-    if (usable === 0) rolesWithout.push(role)
+    if (!named) rolesWithout.push(role)
   }
   const result = { rolesWithout, warnings: boundedWarnings(leftOut) }
   const problem = recipientsProblem({ ...input, order, count: recipients.length })

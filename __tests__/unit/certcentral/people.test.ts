@@ -80,9 +80,10 @@ describe('parsePeople', () => {
     ['a blank email', { email: '   ' }],
     ['an array of users', [user('a@example.com')]]
   ])('reads no requester or contact from %s', (_, value) => {
+    // Strictly: no requester or contact key at all, not one set to undefined.
     expect(
       parsePeople({ user: value, organization_contact: value, technical_contact: value })
-    ).toEqual(none)
+    ).toStrictEqual(none)
   })
 
   it.each([

@@ -73,10 +73,15 @@ describe('roleAddresses', () => {
     expect(
       roleAddresses('custom-field:L', people({ customFields: [{ label: 'L', value: cut }] }))
     ).toEqual([cut])
-    const edge = 'x'.repeat(4096)
-    expect(
-      roleAddresses('custom-field:L', people({ customFields: [{ label: 'L', value: edge }] }))
-    ).toEqual([edge])
+    // At exactly 4096 characters a value is still split.
+    const edge = 'a@example.com, '.repeat(273).padEnd(4096, 'x')
+    expect(edge).toHaveLength(4096)
+    const split = roleAddresses(
+      'custom-field:L',
+      people({ customFields: [{ label: 'L', value: edge }] })
+    )
+    // (split as emails is: each address once)
+    expect(split).toEqual(['a@example.com', 'x'])
   })
 })
 
@@ -129,6 +134,17 @@ describe('recipientsFor', () => {
         'order 8101: additional emails "not an address": it contains a space or control character; left out'
       ]
     })
+  })
+
+  it('compares addresses in lower case: ß and ss are two addresses', () => {
+    expect(
+      recipientsFor({
+        emails: ['straße@example.com'],
+        roles: ['requester'],
+        people: people({ requester: 'STRASSE@example.com' }),
+        orderId: '1'
+      }).recipients
+    ).toEqual(['straße@example.com', 'STRASSE@example.com'])
   })
 
   it('counts a role whose address another role named already as naming one', () => {
@@ -185,7 +201,12 @@ describe('recipientsFor', () => {
         people: people({ additionalEmails: bad(n) }),
         orderId: '7'
       }).warnings
-    expect(warningsOf(5)).toHaveLength(5)
+    expect(warningsOf(5)).toEqual(
+      bad(5).map(
+        b =>
+          `order 7: additional emails "${b}": it is not an email address (it needs exactly one @); left out`
+      )
+    )
     expect(warningsOf(6)).toEqual([
       ...bad(4).map(
         b =>

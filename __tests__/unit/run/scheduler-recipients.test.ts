@@ -222,6 +222,37 @@ describe('runPlan with recipients-from-order', () => {
     })
   })
 
+  it('names an order ID as its order when its Order info names none', async () => {
+    const clock = new FakeClock()
+    const api = new ScriptedApi(clock, {
+      lookups: { '8101': [{ ...order('8101', people()), orderId: undefined }] }
+    })
+    const outcome = await runPlan(byOrder(['8101'], roles), api, clock)
+    expect(outcome.results[0]?.error).toBe(
+      'order 8101 names no additional emails or requester: add them in CertCentral, or give `emails`'
+    )
+  })
+
+  it('fails a seal refused for its third recipient, naming the two sent', async () => {
+    const clock = new FakeClock()
+    const who = people({ additionalEmails: ['a@example.com', 'b@example.com', 'c@example.org'] })
+    const api = new ScriptedApi(clock, {
+      lookups: { '77': [order('77', who)] },
+      sends: { '77': [204, 204, badRequest()] }
+    })
+    const outcome = await runPlan(
+      byOrder(['77'], { operation: 'email-site-seal', body: undefined, ...roles }),
+      api,
+      clock
+    )
+    expect(outcome.results[0]).toMatchObject({
+      fate: 'failed',
+      attempts: 3,
+      sentTo: 2,
+      error: `sent to 2 of 3 recipients (a@example.com, b@example.com); not to 1 (c@example.org): ${badRequest().message}`
+    })
+  })
+
   it('fails a seal refused for its second recipient, naming those sent and those not', async () => {
     const clock = new FakeClock()
     const who = people({ additionalEmails: ['a@example.com', 'b@example.com', 'c@example.org'] })
