@@ -1,7 +1,8 @@
 // npm run demo: runs the bundled action for real, the way the runner does, against the
 // CertCentral stand-in on loopback: a send-certificate, a send from a certificate file (certbot's
 // fullchain.pem, found in the stand-in's built-in account by its thumbprint), a send by order ID
-// that waits for a pending order to be issued, and an email-site-seal. Prints what the stand-in
+// that waits for a pending order to be issued, a send to each certificate's own people (its
+// order's additional emails and requester: recipients-from-order), and an email-site-seal. Prints what the stand-in
 // received, the step's outputs and its job summary. Nothing leaves this machine.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -69,6 +70,17 @@ const steps = [
     }
   },
   {
+    title:
+      "send-certificate to each certificate's own people: its order's additional emails and requester",
+    inputs: {
+      operation: 'send-certificate',
+      // 5008001 and 5008004: orders 8001 and 8004 of the built-in account, each naming its people
+      'certificate-id': '5008001, 5008004',
+      'recipients-from-order': 'additional-emails, requester',
+      'summary-details': 'full'
+    }
+  },
+  {
     title: 'email-site-seal: the seal code of one order, medium size, magnified on hover',
     inputs: {
       operation: 'email-site-seal',
@@ -97,6 +109,7 @@ try {
       console.log(`  X-DC-DEVKEY: ${request.keyValid ? 'valid key' : 'missing or wrong'}`)
       console.log(`  Content-Type: ${contentType}\n  User-Agent: ${userAgent}`)
       console.log(`  body: ${JSON.stringify(request.body)}`)
+      if (request.recipients.length) console.log(`  mailed to: ${request.recipients.join(', ')}`)
     }
     console.log('--- outputs')
     for (const [name, value] of Object.entries(result.outputs)) console.log(`${name}: ${value}`)

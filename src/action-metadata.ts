@@ -13,6 +13,7 @@ export const ACTION_INPUTS = {
   'issued-within': { default: '', required: false },
   'wait-for-issuance': { default: '0', required: false },
   emails: { default: '', required: false },
+  'recipients-from-order': { default: '', required: false },
   format: { default: 'attachment', required: false },
   message: { default: '', required: false },
   'seal-settings': { default: '', required: false },

@@ -47,6 +47,8 @@ function describePlan(plan: Plan, context: ReportContext): string {
   const rest: Partial<Plan> = { ...plan }
   delete rest.apiKey
   delete rest.targets
+  // The addresses of emails are in the body and the details, each shown as summary-details says.
+  delete rest.emails
   return shownJson({
     value: {
       ...rest,
@@ -250,6 +252,8 @@ async function send(
       targets,
       issuedWithinSeconds,
       body,
+      emails: plan.emails,
+      roles: plan.roles,
       maxRetries,
       waitSeconds,
       cancel,

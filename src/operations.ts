@@ -15,6 +15,7 @@ import {
   parseEmails,
   quote
 } from './input/parse.js'
+import { MAX_RECIPIENTS, parseRoles, type Role } from './input/roles.js'
 
 /**
  * Inputs that hold IDs: a certificate ID goes straight to the call, an order ID is looked up, and
@@ -67,6 +68,7 @@ export interface Target {
 /** Inputs that belong to one operation or another; the rest apply to all. */
 export const OPERATION_INPUTS = [
   'emails',
+  'recipients-from-order',
   'format',
   'message',
   'seal-settings'
@@ -84,11 +86,24 @@ export type Private = { recipients: string[] } | { message: string }
 
 /** What the operation's own inputs came to: the body for every ID and what the report shows. */
 export interface Prepared {
-  /** The JSON body sent for every ID; undefined sends none. */
+  /**
+   * The JSON body sent for every ID; undefined sends none. With recipients-from-order, each ID's
+   * own bodies are made from it (bodiesFor).
+   */
   body: Record<string, unknown> | undefined
+  /** The addresses of `emails`. */
+  emails: string[]
+  /** recipients-from-order's roles; none when it is not given. */
+  roles: Role[]
   /** What the summary shows once, above its table. */
   details: Detail[]
   warnings: string[]
+}
+
+/** One call of a certificate to its own recipients: whom it mails, and its body. */
+export interface Call {
+  to: string[]
+  body: Record<string, unknown>
 }
 
 export interface OperationSpec {
@@ -105,6 +120,14 @@ export interface OperationSpec {
   uses: readonly OperationInput[]
   /** Reads the operation's own inputs (already defaulted from action.yml); throws InputError. */
   prepare(inputs: Record<OperationInput, string>): Prepared
+  /**
+   * One certificate's calls to its own recipients (recipients-from-order), each with whom it
+   * mails and its body, made from the plan's body: one call to them all, or one per recipient.
+   */
+  callsFor(input: {
+    body: Record<string, unknown> | undefined
+    recipients: readonly string[]
+  }): Call[]
 }
 
 export const FORMATS = ['attachment', 'plaintext', 'downloadlink'] as const
@@ -116,23 +139,22 @@ const sendCertificate: OperationSpec = {
   path: '/certificate/{id}/sendemail',
   idInputs: ID_INPUTS,
   orderTarget: 'certificate',
-  uses: ['emails', 'format', 'message'],
+  uses: ['emails', 'recipients-from-order', 'format', 'message'],
   prepare(inputs) {
     const problems: string[] = []
-    const emails = collect(problems, () => parseEmails('emails', inputs.emails))
+    const { emails, roles } = recipientInputs(inputs, problems)
     // Separators alone (`,` from two empty variables) leave no recipient either.
-    if (emails?.length === 0) {
-      problems.push('emails: required for send-certificate (one or more recipients)')
+    if (emails?.length === 0 && roles?.length === 0) {
+      problems.push(
+        'emails: required for send-certificate (one or more recipients), unless recipients-from-order reads them from each order'
+      )
     }
     const format = collect(problems, () => parseChoice('format', inputs.format, FORMATS))
     const message = collect(problems, () => parseMessage(inputs.message))
-    if (problems.length || emails === undefined || format === undefined) {
+    if (problems.length || emails === undefined || roles === undefined || format === undefined) {
       throw new InputError(problems)
     }
-    const details: Detail[] = [
-      ['Recipients', emails.join(', '), { recipients: emails }],
-      ['Format', format]
-    ]
+    const details: Detail[] = [...recipientDetails('Recipients', emails, roles), ['Format', format]]
     if (message !== undefined) details.push(['Message', message, { message }])
     return {
       body: {
@@ -140,10 +162,39 @@ const sendCertificate: OperationSpec = {
         certificate_collect_format: format,
         ...(message === undefined ? {} : { custom_message: message })
       },
+      emails,
+      roles,
       details,
       warnings: []
     }
+  },
+  // One PUT to every recipient of the certificate.
+  callsFor: ({ body, recipients }) => [
+    { to: [...recipients], body: { ...body, emails: [...recipients] } }
+  ]
+}
+
+/** `emails` and recipients-from-order, each undefined with its problems added. */
+function recipientInputs(
+  inputs: Record<OperationInput, string>,
+  problems: string[]
+): { emails: string[] | undefined; roles: Role[] | undefined } {
+  const emails = collect(problems, () => parseEmails('emails', inputs.emails))
+  const roles = collect(problems, () => parseRoles(inputs['recipients-from-order']))
+  if (roles?.length && emails && emails.length > MAX_RECIPIENTS) {
+    problems.push(
+      `emails: ${emails.length} recipients, more than the ${MAX_RECIPIENTS} one certificate is sent to with recipients-from-order`
+    )
   }
+  return { emails, roles }
+}
+
+/** The summary's lines for `emails` (when it names any) and recipients-from-order (when given). */
+function recipientDetails(label: string, emails: string[], roles: Role[]): Detail[] {
+  const details: Detail[] = []
+  if (emails.length) details.push([label, emails.join(', '), { recipients: emails }])
+  if (roles.length) details.push(['Recipients from each order', roles.join(', ')])
+  return details
 }
 
 const emailSiteSeal: OperationSpec = {
@@ -152,10 +203,10 @@ const emailSiteSeal: OperationSpec = {
   path: '/order/certificate/{id}/site-seal/email-seal',
   idInputs: ['order-id', ...FINDING_INPUTS],
   orderTarget: 'order',
-  uses: ['emails', 'seal-settings'],
+  uses: ['emails', 'recipients-from-order', 'seal-settings'],
   prepare(inputs) {
     const problems: string[] = []
-    const emails = collect(problems, () => parseEmails('emails', inputs.emails))
+    const { emails, roles } = recipientInputs(inputs, problems)
     if (emails && emails.length > 1) {
       problems.push(
         `emails: email-site-seal sends to one recipient only, got ${emails.length} recipients (${emails.slice(0, 5).join(', ')}${emails.length > 5 ? ', …' : ''}); ` +
@@ -163,15 +214,18 @@ const emailSiteSeal: OperationSpec = {
       )
     }
     const seal = collect(problems, () => parseSealSettings(inputs['seal-settings']))
-    if (problems.length || !emails || !seal) throw new InputError(problems)
+    if (problems.length || !emails || !roles || !seal) throw new InputError(problems)
     const body = { ...(emails[0] ? { recipient_email: emails[0] } : {}), ...seal.settings }
     return {
       // DigiCert's own examples send no body when nothing is set.
       body: Object.keys(body).length ? body : undefined,
+      emails,
+      roles,
       details: [
-        emails[0] === undefined
-          ? ['Recipient', "the API key's owner"]
-          : ['Recipient', emails[0], { recipients: [emails[0]] }],
+        // With roles, a seal never falls back to the key's owner.
+        ...(emails[0] === undefined && roles.length === 0
+          ? [['Recipient', "the API key's owner"] as Detail]
+          : recipientDetails('Recipient', emails, roles)),
         [
           'Seal settings',
           Object.keys(seal.settings).length
@@ -181,7 +235,13 @@ const emailSiteSeal: OperationSpec = {
       ],
       warnings: seal.warnings
     }
-  }
+  },
+  // DigiCert takes one recipient_email per call: one POST per recipient.
+  callsFor: ({ body, recipients }) =>
+    recipients.map(recipient => ({
+      to: [recipient],
+      body: { ...body, recipient_email: recipient }
+    }))
 }
 
 /** Every operation the action performs. The input `operation` takes these names. */

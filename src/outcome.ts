@@ -39,6 +39,13 @@ export interface IdResult {
   file?: string
   /** Why a skipped ID was skipped (issued-within), for the log and the summary. */
   skipReason?: string
+  /**
+   * With recipients-from-order: whom the certificate was to be sent to (`emails` and its order's
+   * people, recipientsFor), how many of them it was sent to, and the roles that named no one.
+   */
+  recipients?: string[]
+  sentTo?: number
+  rolesWithout?: string[]
 }
 
 /** Requests made for an ID, sends and look-ups: 0 when none ever left for it. */

@@ -41,6 +41,7 @@ export const LIST_LIMIT = 1000
  * @property {AccountCertificate} certificate  the primary
  * @property {AccountCertificate[]} duplicates
  * @property {AccountCertificate[]} reissues  the order's earlier certificates
+ * @property {Record<string, unknown>} people  Order info's people fields, as given (PEOPLE_FIELDS)
  */
 
 /**
@@ -74,7 +75,27 @@ const ACCOUNT_FIELDS = [
   'list_omits_common_name',
   'list_ignores_common_name'
 ]
-const ORDER_FIELDS = ['id', 'status', 'date_created', 'certificate', 'duplicates', 'reissues']
+/**
+ * Order info's people (issue 24), served as given, odd shapes included (null, "", [] where an
+ * object is expected): who the order names, which recipients-from-order reads.
+ */
+export const PEOPLE_FIELDS = [
+  'additional_emails',
+  'user',
+  'organization_contact',
+  'technical_contact',
+  'user_assignments',
+  'custom_fields'
+]
+const ORDER_FIELDS = [
+  'id',
+  'status',
+  'date_created',
+  'certificate',
+  'duplicates',
+  'reissues',
+  ...PEOPLE_FIELDS
+]
 const CERTIFICATE_FIELDS = [
   'id',
   'pem',
@@ -234,7 +255,8 @@ function parseOrder(value, where) {
     date_created: date(order.date_created, `${where}.date_created`, ACCOUNT_DATE_ISSUED),
     certificate: parseCertificate(order.certificate, `${where}.certificate`),
     duplicates: list('duplicates'),
-    reissues: list('reissues')
+    reissues: list('reissues'),
+    people: Object.fromEntries(PEOPLE_FIELDS.filter(f => f in order).map(f => [f, order[f]]))
   }
 }
 
@@ -400,7 +422,8 @@ export function orderInfo(order) {
     status: order.status,
     certificate,
     date_created: order.date_created,
-    product: PRODUCT
+    product: PRODUCT,
+    ...order.people
   }
 }
 

@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url'
 import { EMPTY_ACCOUNT, parseAccount, readAccountFile } from './account.js'
 import { DEFAULT_ACCOUNT } from './default-account.js'
 import { FAULTS, RATE_LIMITED_BODY, faultEntry } from './faults.js'
-import { resourceOf } from './resources.js'
+import { recipientsOf, resourceOf } from './resources.js'
 import { addNote, checkMode, createNotes, listNotes } from './notes.js'
 import { UsageError, integerArg } from './usage.js'
 
@@ -69,6 +69,8 @@ export const INVALID_KEY_HEADERS = {
  * @property {string[]} [dnsNames]  `[commonName]` by default
  * @property {string} [dateIssued]  DEFAULT_DATE_ISSUED by default
  * @property {string} [validTill]  DEFAULT_VALID_TILL by default
+ * @property {Record<string, unknown>} [people]  Order info's people fields (additional_emails,
+ *   user, …), served as given
  */
 
 /**
@@ -80,6 +82,7 @@ export const INVALID_KEY_HEADERS = {
  * @property {boolean} keyValid  the stand-in's key or its view-only key
  * @property {Record<string, string | string[] | undefined>} headers  every header but the key
  * @property {unknown} body  parsed JSON, or the raw text when it was not JSON ('' when empty)
+ * @property {string[]} recipients  whom a send (`emails`) or seal (`recipient_email`) asked to mail
  * @property {number} status  what the stand-in answered (0 when it hung or reset before a status)
  * @property {number} at  milliseconds since the stand-in started
  */
@@ -102,6 +105,7 @@ export const INVALID_KEY_HEADERS = {
  * @property {number[]} arrivals  when each request past the recording arrived
  * @property {RecordedRequest[]} requests
  * @property {import('./notes.js').NotesStore} notes  the orders' notes, and their mode
+ * @property {Set<string>} refused  recipients every send or seal naming them is refused for
  * @property {number} started
  */
 
@@ -117,6 +121,8 @@ export const INVALID_KEY_HEADERS = {
  * @param {{ limit: number, windowMs: number }[]} [options.rateLimits]  answer 429 past these windows
  * @param {RateLimitFirst} [options.rateLimitFirst]  answer the first `count` requests 429
  *   request_limit_exceeded, whatever the ID (with Retry-After `retryAfter` when given), then serve
+ * @param {string[]} [options.refuseRecipients]  a send or seal naming one of these addresses (in
+ *   any case) is answered 400 invalid_value, as an address DigiCert will not mail
  * @param {{ key: string | Buffer, cert: string | Buffer }} [options.tls]  serve HTTPS
  * @param {string} [options.pathPrefix]  served before /services/v2 (e.g. `/t0k3n`, a gateway's
  *   token in the path): baseUrl holds it, and a request without it is off every route
@@ -145,6 +151,7 @@ export async function startStandIn(options = {}) {
     arrivals: [],
     requests: [],
     notes: createNotes(options.notesMode),
+    refused: new Set((options.refuseRecipients ?? []).map(r => r.toLowerCase())),
     started: 0
   }
   for (const [id, script] of Object.entries(options.orders ?? {})) setOrder(account, id, script)
@@ -327,6 +334,7 @@ function record(account, req, { text, id, status }) {
     keyValid: key === account.apiKey || key === VIEW_ONLY_KEY,
     headers,
     body,
+    recipients: recipientsOf(body),
     status,
     at: Date.now() - account.started
   }
@@ -412,7 +420,8 @@ function answer({ account, req, res, id, text, fault }) {
       errors,
       takeOrder: id => takeOrder(account, id),
       account: account.certificates,
-      notes: account.notes
+      notes: account.notes,
+      refused: account.refused
     })
   if (fault) {
     return faultEntry(fault.kind)?.act?.({

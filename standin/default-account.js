@@ -2,7 +2,9 @@
 // --account, and what `npm run demo` uses. A few orders: 8001 (www.example.com, its primary a real
 // certificate, DEMO_CERTIFICATE_PEM, valid until 2036, signed by a throwaway test CA, and one
 // duplicate), 8002 (reissued: its earlier certificate in the reissue list), 8003 and 8004 (two
-// issued orders for api.example.com, the older listed first), 8005 (pending).
+// issued orders for api.example.com, the older listed first), 8005 (pending). Their people (Order
+// info's additional_emails, user, contacts, custom fields) as CertCentral writes them, odd shapes
+// too (null, "" and [] where an object is expected), for recipients-from-order.
 
 /** www.example.com (SANs www.example.com, example.com), 2026-11-20 to 2036-11-20: order 8001's primary. */
 export const DEMO_CERTIFICATE_PEM =
@@ -65,6 +67,25 @@ export const DEFAULT_ACCOUNT = {
       status: 'issued',
       date_created: '2026-11-19T08:00:00+00:00',
       certificate: { id: 5008001, pem: DEMO_CERTIFICATE_PEM },
+      additional_emails: ['web-team@example.com', 'oncall@example.org'],
+      user: { id: 11, first_name: 'Ada', last_name: 'Admin', email: 'ada@example.com' },
+      organization_contact: {
+        first_name: 'Olga',
+        last_name: 'Org',
+        email: 'certificates@example.com',
+        job_title: 'Security',
+        telephone: '555-0100'
+      },
+      technical_contact: {
+        first_name: 'Tom',
+        last_name: 'Tech',
+        email: 'tls@example.com',
+        job_title: 'Ops',
+        telephone: '555-0101'
+      },
+      custom_fields: [
+        { metadata_id: 276, label: 'Owners', value: 'shop@example.com, pay@example.com' }
+      ],
       duplicates: [
         {
           id: 5008011,
@@ -81,6 +102,10 @@ export const DEFAULT_ACCOUNT = {
       id: 8002,
       status: 'issued',
       date_created: '2026-03-02T09:00:00+00:00',
+      additional_emails: null,
+      user: { id: 12, first_name: 'Sam', last_name: 'Shop', email: 'sam@shop.example.com' },
+      organization_contact: [],
+      technical_contact: '',
       certificate: {
         id: 5008022,
         common_name: 'shop.example.com',
@@ -105,6 +130,8 @@ export const DEFAULT_ACCOUNT = {
       id: 8003,
       status: 'issued',
       date_created: '2026-02-01T09:00:00+00:00',
+      additional_emails: [],
+      user: [],
       certificate: {
         id: 5008003,
         common_name: 'api.example.com',
@@ -118,6 +145,11 @@ export const DEFAULT_ACCOUNT = {
       id: 8004,
       status: 'issued',
       date_created: '2026-10-01T09:00:00+00:00',
+      additional_emails: ['api-team@example.com'],
+      user: { id: 13, first_name: 'Ari', last_name: 'Api', email: 'ari@example.com' },
+      user_assignments: [
+        { id: 14, first_name: 'Una', last_name: 'User', email: 'una@example.com' }
+      ],
       certificate: {
         id: 5008004,
         common_name: 'api.example.com',

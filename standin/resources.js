@@ -43,6 +43,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
  * @property {import('./faults.js').Reply} reply
  * @property {import('./faults.js').ErrorsReply} errors
  * @property {(id: string) => { script: import('./certcentral-standin.js').OrderScript, served: number }} takeOrder
+ * @property {ReadonlySet<string>} refused  recipients a send or seal is refused for (lower case)
  */
 
 /**
@@ -60,7 +61,7 @@ export const RESOURCES = [
     method: 'PUT',
     // any certificate ID: the account's primaries, duplicates and reissues, and every other
     path: /^\/services\/v2\/certificate\/\d+\/sendemail$/,
-    handle: ctx => jsonBody(ctx, sendProblem)
+    handle: ctx => jsonBody(ctx, body => refusal(ctx, body) ?? sendProblem(body))
   },
   {
     name: 'seal',
@@ -68,7 +69,10 @@ export const RESOURCES = [
     path: /^\/services\/v2\/order\/certificate\/\d+\/site-seal\/email-seal$/,
     // any order ID, the account's among them. The email-seal call needs no body at all; a body,
     // when there is one, must be JSON.
-    handle: ctx => (ctx.text === '' ? ctx.reply(204) : jsonBody(ctx, sealProblem))
+    handle: ctx =>
+      ctx.text === ''
+        ? ctx.reply(204)
+        : jsonBody(ctx, body => refusal(ctx, body) ?? sealProblem(body))
   },
   {
     name: 'order',
@@ -146,6 +150,34 @@ function addNoteAnswer({ segment, text, reply, errors, notes }) {
   reply(201, JSON.stringify(addNote(notes, segment, body.text)))
 }
 
+/**
+ * The recipients a send (`emails`) or a seal (`recipient_email`) body asks to mail, as written;
+ * none when it names none.
+ * @param {unknown} body
+ * @returns {string[]}
+ */
+export function recipientsOf(body) {
+  if (typeof body !== 'object' || body === null) return []
+  const b = /** @type {Record<string, unknown>} */ (body)
+  if (Array.isArray(b.emails)) return b.emails.filter(e => typeof e === 'string')
+  return typeof b.recipient_email === 'string' ? [b.recipient_email] : []
+}
+
+/**
+ * A body naming a refused recipient (startStandIn's refuseRecipients): 400, as DigiCert refuses
+ * an address it will not mail.
+ * @param {ResourceContext} ctx
+ * @param {unknown} body
+ */
+function refusal({ refused }, body) {
+  const address = recipientsOf(body).find(r => refused.has(r.toLowerCase()))
+  if (address === undefined) return undefined
+  const field = Array.isArray(/** @type {Record<string, unknown>} */ (body).emails)
+    ? 'emails'
+    : 'recipient_email'
+  return { code: `invalid_value:${field}`, message: `${address} cannot be mailed.` }
+}
+
 /** @param {string} method @param {string} path */
 export function resourceOf(method, path) {
   return RESOURCES.find(r => r.method === method && r.path.test(path))
@@ -200,7 +232,8 @@ export function orderBody(id, script, served) {
     status,
     certificate,
     date_created: '2026-01-14T09:30:00+00:00',
-    product: { name_id: 'ssl_basic', name: 'Basic TLS/SSL', type: 'ssl_certificate' }
+    product: { name_id: 'ssl_basic', name: 'Basic TLS/SSL', type: 'ssl_certificate' },
+    ...script.people
   }
 }
 

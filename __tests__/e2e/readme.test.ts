@@ -99,7 +99,8 @@ describe('README workflows', () => {
         'Large batches: one job per slice, one key at a time',
         'Send what an ACME renewal wrote: a certificate file',
         'By serial number, thumbprint or common name',
-        'A daily schedule: send each renewal once'
+        'A daily schedule: send each renewal once',
+        'Each certificate to its own people'
       ])
     )
   })
@@ -467,6 +468,34 @@ describe.each(RUNTIMES)('README recipes run as written, dist/index.js under %s',
       'www.example.com'
     ])
     expect(sendsSince(before)).toEqual([])
+  })
+
+  it("each certificate to its own people: fifty renewed certificates, each mailed only to its order's", async () => {
+    const orders = Array.from({ length: 50 }, (_, i) => ({
+      id: 9100 + i,
+      certificate: { id: 9200 + i, common_name: `app${i}.example.com`, serial_number: `0A${i}` },
+      additional_emails: [`team${i}@example.com`],
+      user: { id: i, first_name: 'A', last_name: 'B', email: `lead${i}@example.com` }
+    }))
+    const action = await setUp({}, { account: { orders } })
+    const ctx = contexts('standin-api-key-0000')
+    ctx.needs = {
+      renew: { outputs: { 'certificate-ids': orders.map(o => o.certificate.id).join(',') } }
+    }
+    const run = await runSteps(stepsUnder('Each certificate to its own people', 'deliver'), {
+      action,
+      contexts: ctx
+    })
+    expect(run.result).toBe('success')
+    expect(run.steps[0]?.outputs['sent-ids']?.split(',')).toHaveLength(50)
+    const mailed = (standIn?.requests ?? []).filter(r => r.path.endsWith('/sendemail'))
+    expect(mailed).toHaveLength(50)
+    orders.forEach((o, i) => {
+      expect(mailed.find(r => r.id === String(o.certificate.id))?.recipients).toEqual([
+        `team${i}@example.com`,
+        `lead${i}@example.com`
+      ])
+    })
   })
 
   it('a red step in a plain recipe fails the job (no continue-on-error hides it)', async () => {

@@ -361,6 +361,9 @@ describe('run() against the stand-in', () => {
     expect(plan.ids).toEqual(shown(ids))
     expect(plan).toMatchObject({ operation: 'send-certificate', idInput: 'certificate-id' })
     expect(plan).not.toHaveProperty('apiKey')
+    // emails' addresses only in the body and the details, each as summary-details shows them
+    expect(plan).not.toHaveProperty('emails')
+    expect(plan.roles).toEqual([])
     expect(JSON.parse(outputs().results as string)).toHaveLength(count)
   })
 

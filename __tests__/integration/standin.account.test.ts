@@ -581,7 +581,8 @@ describe('the account file', () => {
         valid_till: '2027-01-15'
       },
       duplicates: [],
-      reissues: []
+      reissues: [],
+      people: {}
     })
     expect(parsed.listMatchesDuplicates).toBe(false)
   })

@@ -80,6 +80,13 @@ export interface AccountOrder {
   certificate: AccountCertificate
   duplicates?: AccountCertificate[]
   reissues?: AccountCertificate[]
+  /** Order info's people (recipients-from-order), any shape: served as given. */
+  additional_emails?: unknown
+  user?: unknown
+  organization_contact?: unknown
+  technical_contact?: unknown
+  user_assignments?: unknown
+  custom_fields?: unknown
 }
 
 /** The stand-in's account (`--account FILE`, startStandIn's `account`, `setAccount`). */

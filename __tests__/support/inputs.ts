@@ -16,6 +16,7 @@ export const sendInputs: RawInputs = Object.freeze({
   'issued-within': '',
   'wait-for-issuance': '0',
   emails: 'ops@example.com',
+  'recipients-from-order': '',
   format: 'attachment',
   message: '',
   'seal-settings': '',

@@ -88,9 +88,16 @@ export const entryOf = ({
   commonName,
   validTill,
   orderStatus,
+  // The addresses are never in results: only their count (sentTo).
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  recipients,
+  sentTo,
+  rolesWithout,
   ...rest
 }: IdResult): ResultEntry => ({
   ...rest,
+  ...(sentTo === undefined ? {} : { recipients: sentTo }),
+  ...(rolesWithout === undefined ? {} : { roles_without_recipients: rolesWithout }),
   ok: fate === 'sent' || fate === 'validated',
   outcome: fate,
   ...(certificateId === undefined ? {} : { certificate_id: certificateId }),

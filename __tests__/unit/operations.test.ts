@@ -21,6 +21,7 @@ import { inputErrorOf } from '../support/inputs.js'
 
 const noOwnInputs: Record<OperationInput, string> = {
   emails: '',
+  'recipients-from-order': '',
   format: 'attachment',
   message: '',
   'seal-settings': ''
@@ -108,6 +109,8 @@ describe('send-certificate prepare', () => {
         ['Format', 'downloadlink'],
         ['Message', 'Line one\nline two\n', { message: 'Line one\nline two\n' }]
       ],
+      emails: ['a@example.com', 'b@example.com'],
+      roles: [],
       warnings: []
     })
   })
@@ -138,7 +141,7 @@ describe('send-certificate prepare', () => {
     'requires recipients when emails holds separators only (%j)',
     emails => {
       expect(inputErrorOf(() => send.prepare({ ...noOwnInputs, emails })).problems).toEqual([
-        'emails: required for send-certificate (one or more recipients)'
+        'emails: required for send-certificate (one or more recipients), unless recipients-from-order reads them from each order'
       ])
     }
   )
@@ -154,7 +157,7 @@ describe('send-certificate prepare', () => {
       inputErrorOf(() => send.prepare({ ...noOwnInputs, format: 'pdf', message: 'bell\u0007' }))
         .problems
     ).toEqual([
-      'emails: required for send-certificate (one or more recipients)',
+      'emails: required for send-certificate (one or more recipients), unless recipients-from-order reads them from each order',
       'format: "pdf" is not one of attachment, plaintext, downloadlink',
       'message: contains control characters other than tabs and line breaks; remove them'
     ])
@@ -191,6 +194,8 @@ describe('email-site-seal prepare', () => {
         ['Recipient', "the API key's owner"],
         ['Seal settings', 'as set in CertCentral']
       ],
+      emails: [],
+      roles: [],
       warnings: []
     })
   })
@@ -252,6 +257,8 @@ describe('email-site-seal prepare', () => {
         ['Recipient', "the API key's owner"],
         ['Seal settings', 'as set in CertCentral']
       ],
+      emails: [],
+      roles: [],
       warnings: []
     })
   })
@@ -551,5 +558,91 @@ describe('seal-settings numbers JSON.parse cannot keep', () => {
     [16, false]
   ])('isUnusableNumber(%d) is %s', (value, unusable) => {
     expect(isUnusableNumber({ value })).toBe(unusable)
+  })
+})
+
+describe('recipients-from-order in the operations', () => {
+  const roles = { ...noOwnInputs, 'recipients-from-order': 'additional-emails, requester' }
+
+  it('lets send-certificate go without emails when roles are given', () => {
+    expect(send.prepare(roles)).toEqual({
+      body: { emails: [], certificate_collect_format: 'attachment' },
+      emails: [],
+      roles: ['additional-emails', 'requester'],
+      details: [
+        ['Recipients from each order', 'additional-emails, requester'],
+        ['Format', 'attachment']
+      ],
+      warnings: []
+    })
+  })
+
+  it('shows emails and the roles together', () => {
+    expect(send.prepare({ ...roles, emails: 'ops@example.com' }).details).toEqual([
+      ['Recipients', 'ops@example.com', { recipients: ['ops@example.com'] }],
+      ['Recipients from each order', 'additional-emails, requester'],
+      ['Format', 'attachment']
+    ])
+  })
+
+  it("never shows the key's owner as a seal's recipient when roles are given", () => {
+    expect(seal.prepare(roles).details).toEqual([
+      ['Recipients from each order', 'additional-emails, requester'],
+      ['Seal settings', 'as set in CertCentral']
+    ])
+    expect(seal.prepare({ ...roles, emails: 'web@example.com' }).details).toEqual([
+      ['Recipient', 'web@example.com', { recipients: ['web@example.com'] }],
+      ['Recipients from each order', 'additional-emails, requester'],
+      ['Seal settings', 'as set in CertCentral']
+    ])
+  })
+
+  it('still takes at most one emails address for a seal', () => {
+    expect(
+      inputErrorOf(() => seal.prepare({ ...roles, emails: 'a@example.com, b@example.com' }))
+        .problems
+    ).toHaveLength(1)
+  })
+
+  it('refuses a role that is none, with every other problem', () => {
+    expect(
+      inputErrorOf(() =>
+        send.prepare({ ...noOwnInputs, 'recipients-from-order': 'owner', format: 'x' })
+      ).problems.map(p => p.split(':')[0])
+    ).toEqual(['recipients-from-order', 'format'])
+  })
+
+  it('refuses more than 100 emails with roles, not without', () => {
+    const many = (n: number) => Array.from({ length: n }, (_, i) => `r${i}@example.com`).join(',')
+    expect(inputErrorOf(() => send.prepare({ ...roles, emails: many(101) })).problems).toEqual([
+      'emails: 101 recipients, more than the 100 one certificate is sent to with recipients-from-order'
+    ])
+    expect(send.prepare({ ...roles, emails: many(100) }).emails).toHaveLength(100)
+    expect(send.prepare({ ...noOwnInputs, emails: many(101) }).emails).toHaveLength(101)
+  })
+
+  it('makes one PUT to every recipient of a certificate', () => {
+    const body = { emails: ['ops@example.com'], certificate_collect_format: 'plaintext' }
+    expect(send.callsFor({ body, recipients: ['ops@example.com', 'dev@example.org'] })).toEqual([
+      {
+        to: ['ops@example.com', 'dev@example.org'],
+        body: {
+          emails: ['ops@example.com', 'dev@example.org'],
+          certificate_collect_format: 'plaintext'
+        }
+      }
+    ])
+  })
+
+  it('makes one seal POST per recipient, with the settings', () => {
+    const body = { recipient_email: 'web@example.com', seal_size: 'm' }
+    expect(seal.callsFor({ body, recipients: ['web@example.com', 'a@example.com'] })).toEqual([
+      { to: ['web@example.com'], body: { recipient_email: 'web@example.com', seal_size: 'm' } },
+      { to: ['a@example.com'], body: { recipient_email: 'a@example.com', seal_size: 'm' } }
+    ])
+    expect(seal.callsFor({ body: undefined, recipients: ['a@example.com'] })).toEqual([
+      { to: ['a@example.com'], body: { recipient_email: 'a@example.com' } }
+    ])
+    expect(seal.callsFor({ body: undefined, recipients: [] })).toEqual([])
   })
 })

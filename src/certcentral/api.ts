@@ -59,11 +59,13 @@ export function digits(id: string): string {
 export const LIST_PAGE_LIMIT = 100
 
 /**
- * The filters the order list is asked with: by serial; issued orders by common name, page by
+ * The filters the order list is asked with: by serial; by certificate ID; issued orders by common name, page by
  * page; or (`anyStatus`) a common name's orders in any status, newest first (anyStatusQuery).
  */
 export type OrderQuery =
   | { filter: 'serial_number'; value: string; offset: number }
+  /** The order of a certificate ID (recipients-from-order reads its people). */
+  | { filter: 'certificate_id'; value: string; offset: number }
   | { filter: 'common_name'; value: string; offset: number; anyStatus?: true }
 
 /** A common name's orders in any status, newest first, the first page: is one still waiting? */

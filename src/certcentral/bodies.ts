@@ -2,6 +2,7 @@
 // statuses an order goes through, the order list and the duplicate list, what a send's answer is,
 // and DigiCert's error entries. Pure: no HTTP; the caller sanitizes what it shows.
 import { asText } from '../sanitize.js'
+import { parsePeople, type OrderPeople } from './people.js'
 
 // ---- Order info -------------------------------------------------------------------------------
 
@@ -37,6 +38,8 @@ export interface OrderInfo {
   /** When the primary certificate was issued (ISO 8601), and its validity's start. */
   dateIssued?: string | undefined
   validFrom?: string | undefined
+  /** Who the order names (people.ts), when the answer has any of its people's fields. */
+  people?: OrderPeople | undefined
 }
 
 /** Reads the fields this action uses from an Order info body; undefined when it is not one. */
@@ -62,7 +65,8 @@ export function parseOrderInfo(body: string): OrderInfo | undefined {
       serialNumber: hexOf(certificate.serial_number),
       thumbprint: hexOf(certificate.thumbprint),
       dateIssued: textOf(certificate.date_issued),
-      validFrom: textOf(certificate.valid_from)
+      validFrom: textOf(certificate.valid_from),
+      people: parsePeople(parsed)
     })
   }
 }

@@ -41,6 +41,7 @@ import {
   splitLines
 } from './parse.js'
 import { inputVariableProblems } from './input-names.js'
+import type { Role } from './roles.js'
 import { SUMMARY_DETAILS, type SummaryDetails } from './summary-details.js'
 
 export const MAX_RETRIES = 10
@@ -81,6 +82,10 @@ export interface Plan {
   issuedWithinSeconds: number | undefined
   /** The JSON body sent for every ID; undefined sends none. */
   body: Record<string, unknown> | undefined
+  /** The addresses of `emails`. */
+  emails: string[]
+  /** recipients-from-order: the roles of each certificate's order it is also sent to; none when not given. */
+  roles: Role[]
   /** What the summary shows once of the operation's own inputs. */
   details: Detail[]
   /** What the summary shows of recipients and the message (summary-details). */
@@ -465,6 +470,8 @@ function completePlan(read: PlanParts): Plan {
     targets,
     issuedWithinSeconds,
     body: prepared.body,
+    emails: prepared.emails,
+    roles: prepared.roles,
     details: prepared.details,
     summaryDetails,
     waitSeconds,

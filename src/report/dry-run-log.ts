@@ -1,6 +1,6 @@
 // The dry run's log: what is validated, the headers every request carries, the body once (as
 // summary-details shows it), then the requests each ID would make. Pure.
-import type { PlannedRequest } from '../run/dry-run.js'
+import { stepText, type PlannedRequest } from '../run/dry-run.js'
 import { idCount, type IdInput } from '../operations.js'
 import { shownJson } from './privacy.js'
 
@@ -35,7 +35,7 @@ export function dryRunLog({
     ],
     group: {
       title: `the requests that would be made (${requests.length})`,
-      lines: requests.map(({ steps }) => steps.map(s => `${s.method} ${s.url}`).join(' → then '))
+      lines: requests.map(({ steps }) => steps.map(stepText).join(' → then '))
     }
   }
 }

@@ -29,6 +29,10 @@ export interface ResultEntry {
   valid_till?: string
   file?: string
   order_status?: string
+  /** recipients-from-order: how many addresses the certificate was sent to. */
+  recipients?: number
+  /** recipients-from-order: the roles its order named no usable address for. */
+  roles_without_recipients?: string[]
 }
 
 /**
@@ -202,5 +206,11 @@ export function resultEntry({
     const value = known[field]
     if (value !== undefined) entry[field] = value
   }
+  // Counts and role names only: never an address (summary-details has no say in outputs).
+  if (result.sentTo !== undefined) entry.recipients = result.sentTo
+  if (result.rolesWithout !== undefined)
+    entry.roles_without_recipients = result.rolesWithout.map(role =>
+      sanitizer.text(role, SHOWN_CHARS.field)
+    )
   return entry
 }

@@ -6,8 +6,9 @@ import { idCount, idNoun } from '../operations.js'
 import type { Fate, IdResult } from '../outcome.js'
 import { SHOWN_CHARS } from '../sanitize.js'
 import type { RunReportInput } from './context.js'
-import { countsNote, detailsShown, shownDetails } from './privacy.js'
+import { countedText, countsNote, detailsShown, shownDetails } from './privacy.js'
 import { isDelivered } from './verdict.js'
+import { stepText } from '../run/dry-run.js'
 
 /** GitHub refuses a job summary over 1 MiB; this leaves room for the parts after the table. */
 export const SUMMARY_BUDGET_BYTES = 900 * 1024
@@ -78,12 +79,16 @@ function summaryTable({ context, outcome, planned, sanitizer }: RunReportInput):
   const withSerial =
     context.idInput !== 'serial-number' && results.some(r => r.serialNumber !== undefined)
   const stepsById = new Map((planned?.requests ?? []).map(p => [p.id, p.steps]))
+  // recipients-from-order: each certificate's own recipients, as summary-details shows them.
+  const withRecipients = !context.dryRun && results.some(r => r.recipients !== undefined)
+  const shownAs = detailsShown(context)
   const headers = [
     noun.charAt(0).toUpperCase() + noun.slice(1),
     ...(withOrder ? ['Certificate'] : []),
     ...(withCommonName ? ['Common name'] : []),
     ...(withSerial ? ['Serial'] : []),
     ...(withOrder ? ['Expires'] : []),
+    ...(withRecipients ? ['Recipients'] : []),
     ...(context.dryRun ? ['Requests'] : ['HTTP status', 'Outcome'])
   ]
   const rows: string[] = [`<tr>${headers.map(h => `<th>${escape(h)}</th>`).join('')}</tr>`]
@@ -97,8 +102,9 @@ function summaryTable({ context, outcome, planned, sanitizer }: RunReportInput):
       ...(withCommonName ? [result.commonName ?? '—'] : []),
       ...(withSerial ? [result.serialNumber ?? '—'] : []),
       ...(withOrder ? [result.validTill ?? '—'] : []),
+      ...(withRecipients ? [recipientsCell({ result, shown: shownAs })] : []),
       ...(context.dryRun
-        ? [(stepsById.get(result.id) ?? []).map(s => `${s.method} ${s.url}`).join(' → ')]
+        ? [(stepsById.get(result.id) ?? []).map(stepText).join(' → ')]
         : [
             // A skipped ID's status was its look-up's: no send's, so none is shown.
             result.status === null || result.fate === 'skipped' ? '—' : String(result.status),
@@ -115,6 +121,28 @@ function summaryTable({ context, outcome, planned, sanitizer }: RunReportInput):
       ? `\n<p>${escape(`${ordered.length - shown} more ${noun}(s) are not shown here; every ID is in the results output (and in sent-ids, failed-ids, unsent-ids).`)}</p>`
       : ''
   return `<table>${rows.join('')}</table>${more}`
+}
+
+/**
+ * A certificate's own recipients (recipients-from-order): each address with `full`, else their
+ * count and domains; then the roles its order named no one for.
+ */
+export function recipientsCell({
+  result,
+  shown
+}: {
+  result: IdResult
+  shown: 'full' | 'counts'
+}): string {
+  const recipients = result.recipients ?? []
+  const listed =
+    recipients.length === 0
+      ? '—'
+      : shown === 'full'
+        ? recipients.join(', ')
+        : countedText({ recipients })
+  const without = result.rolesWithout ?? []
+  return without.length ? `${listed} (none named for ${without.join(', ')})` : listed
 }
 
 function outcomeText(result: IdResult): string {

@@ -6,6 +6,7 @@
 import type { RateWindow } from '../certcentral/api.js'
 import type { CertCentralError } from '../certcentral/errors.js'
 import type { Clock } from '../clock.js'
+import type { Role } from '../input/roles.js'
 import type { IdInput, Operation, Target } from '../operations.js'
 import type { IdRecord } from './id-record.js'
 import type { CertCentralPort, RequestKind } from './port.js'
@@ -27,6 +28,10 @@ export interface RunOptions {
   /** issued-within in seconds: a certificate issued longer ago is skipped. */
   issuedWithinSeconds?: number
   body: object | undefined
+  /** The addresses of `emails`, which recipients-from-order adds each order's people to. */
+  emails?: readonly string[]
+  /** recipients-from-order: the roles of each certificate's order it is also sent to. */
+  roles?: readonly Role[]
   maxRetries: number
   /** How long to wait for an order to be issued, in seconds (order IDs only). */
   waitSeconds: number

@@ -1,9 +1,10 @@
 // The dry run: nothing is sent. Every ID is validated (dryRunOutcome), and the requests each would
 // make are listed (plannedRequests) from the rules the run itself follows: looksUpOrder (orders.ts:
-// whether an order ID's order is looked up before the call) and chainLinks (finding.ts: the
-// look-up chain's links for what is known). With deliver-once, the order's notes are read before
-// the call and a note is added after it (withDeliveryNotes). Every URL is built by the pure path
-// builders of certcentral/api.ts, below the base URL as shownBase shows it.
+// whether an order ID's order is looked up before the call), chainLinks (finding.ts: the
+// look-up chain's links for what is known) and peopleLinks (people.ts: the look-ups that read a
+// certificate's order for recipients-from-order). With deliver-once, the order's notes are read
+// before the call and a note is added after it (withDeliveryNotes). Every URL is built by the pure
+// path builders of certcentral/api.ts, below the base URL as shownBase shows it.
 import {
   digits,
   orderInfoPath,
@@ -21,11 +22,22 @@ import {
 import { knownFields, type RunOutcome } from '../outcome.js'
 import { chainLinks, pickOf, type ChainLink } from './finding.js'
 import { looksUpOrder } from './orders.js'
+import { peopleLinks } from './people.js'
+import type { Role } from '../input/roles.js'
 
-/** A request as shown (dry run, summary): `url` is the base URL as shownBase shows it, then the path. */
+/**
+ * A request as shown (dry run, summary): `url` is the base URL as shownBase shows it, then the
+ * path; `note` what it is for, when it says more than the URL (the roles an Order info reads).
+ */
 export interface PlannedRequest {
   method: string
   url: string
+  note?: string
+}
+
+/** A planned request on one line: `GET https://…/order/certificate/1 (reads requester)`. */
+export function stepText({ method, url, note }: PlannedRequest): string {
+  return `${method} ${url}${note === undefined ? '' : ` (${note})`}`
 }
 
 /** What the dry run lists the requests from: the plan's operation, IDs, base URL and waits. */
@@ -39,6 +51,8 @@ export interface RequestsPlan {
   issuedWithinSeconds?: number | undefined
   /** deliver-once: the order's notes read before the call, a note added after it. */
   deliverOnce?: boolean
+  /** recipients-from-order's roles: the look-ups that read each order's people. */
+  roles?: readonly Role[] | undefined
 }
 
 /** A dry run of a plan: its outcome, the requests each ID would make, the body of each call. */
@@ -118,19 +132,38 @@ export function withDeliveryNotes({
 }
 
 function stepsOf(plan: RequestsPlan, { id, known }: Target, base: string): PlannedRequest[] {
-  const { operation, idInput } = plan
+  const { operation, idInput, roles = [] } = plan
   const spec = OPERATIONS[operation]
-  const shown = (method: string, path: string): PlannedRequest => ({ method, url: base + path })
-  const call = (to: string): PlannedRequest => shown(spec.method, spec.path.replace('{id}', to))
-  if (isFindingInput(idInput)) {
+  const shown = (method: string, path: string, note?: string): PlannedRequest => ({
+    method,
+    url: base + path,
+    ...(note === undefined ? {} : { note })
+  })
+  const perRecipient =
+    roles.length && spec.orderTarget === 'order' ? 'one per recipient' : undefined
+  const call = (to: string): PlannedRequest =>
+    shown(spec.method, spec.path.replace('{id}', to), perRecipient)
+  const reads = roles.length ? `reads ${roles.join(', ')} of its order` : undefined
+  // A certificate found by the chain: its order's Order info may have been read on the way.
+  const found = isFindingInput(idInput)
+  const people = peopleLinks({ idInput, id, roles }).map(link =>
+    link.link === 'certificate-orders'
+      ? shown('GET', orderListPath(link.query))
+      : shown('GET', ORDER_FOUND, found ? `${reads as string}, unless the chain read it` : reads)
+  )
+  if (found) {
     const links = chainLinks({ known, pick: pickOf({ idInput }) })
     const lookups = listedOnce(links.flatMap(linkPaths)).map(path => shown('GET', path))
-    return [...lookups, call(spec.orderTarget === 'order' ? '{order.id}' : '{certificate.id}')]
+    const to = spec.orderTarget === 'order' ? '{order.id}' : '{certificate.id}'
+    return [...lookups, ...people, call(to)]
   }
-  if (!looksUpOrder(plan)) return [call(digits(id))]
+  if (!looksUpOrder(plan)) return [...people, call(digits(id))]
   const after = call(spec.orderTarget === 'order' ? digits(id) : '{certificate.id}')
-  return [shown('GET', orderInfoPath(id)), after]
+  return [shown('GET', orderInfoPath(id), reads), after]
 }
+
+/** The Order info of an order known only once a look-up names it. */
+const ORDER_FOUND = '/order/certificate/{order.id}'
 
 /** An order's duplicate list, as listed: the order is known only once the chain lists it. */
 const DUPLICATES_OF_LISTED = '/order/certificate/{order.id}/duplicate'

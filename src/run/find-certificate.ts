@@ -19,6 +19,7 @@ import {
   type Found
 } from './finding.js'
 import type { IdRecord } from './id-record.js'
+import { chainOrderInfo } from './people.js'
 
 /**
  * The look-up chain of a file, serial, thumbprint or common name (finding.ts: findStep), each
@@ -36,6 +37,8 @@ export async function findCertificate(
     const step = findStep({ known, pick, answers, now: run.clock.wallNow() })
     if (step.step === 'found') {
       record.noteFound(step.found)
+      // Its order's Order info, when the chain read it: its people need no second look-up.
+      record.order = chainOrderInfo({ answers, found: step.found })
       return step.found
     }
     if (step.step === 'not-found')

@@ -131,7 +131,8 @@ export function withFindAnswer({
   const page = answer !== null && 'list' in answer ? answer.list : undefined
   const orders = page?.orders ?? []
   if (step.query.filter === 'serial_number') return { ...answers, serialList: orders }
-  if (step.query.anyStatus) return { ...answers, anyStatusList: orders }
+  if (step.query.filter === 'common_name' && step.query.anyStatus)
+    return { ...answers, anyStatusList: orders }
   const all = [...(answers.commonNameList?.orders ?? []), ...orders]
   // The last page: what the total says is read, or a page that brought nothing (no loop forever).
   // At most MAX_LIST_ENTRIES orders in all: a common name on more orders is not paged further.

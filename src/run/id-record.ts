@@ -5,6 +5,7 @@ import { ISSUED, type OrderInfo } from '../certcentral/bodies.js'
 import type { Known } from '../operations.js'
 import { knownFields, requestsOf, type Fate, type IdResult } from '../outcome.js'
 import type { Found } from './finding.js'
+import type { Recipients } from './recipients.js'
 import type { RequestKind } from './port.js'
 
 /** What one ID came to before its result is written. */
@@ -18,6 +19,9 @@ export type Facts = Pick<
   | 'serialNumber'
   | 'thumbprint'
   | 'file'
+  | 'recipients'
+  | 'sentTo'
+  | 'rolesWithout'
 > & {
   status: number | null
 }
@@ -32,6 +36,13 @@ export class IdRecord {
   private readonly made: Record<RequestKind, number> = { send: 0, lookup: 0 }
   /** When its order was issued, once its Order info said so (for issued-within). */
   issued: string | undefined
+  /** The Order info of its certificate's order, as last read (its people: recipients-from-order). */
+  order: OrderInfo | undefined
+  /**
+   * With recipients-from-order, whom its certificate is sent to (recipientsFor): computed once,
+   * before its calls are built.
+   */
+  recipients: Recipients | undefined
 
   constructor(
     readonly id: string,
@@ -58,6 +69,14 @@ export class IdRecord {
     return { id, fate, attempts: made.send, lookups: made.lookup, ...this.facts, ...ending }
   }
 
+  /** Whom its certificate is sent to: kept, with what its result shows of them. */
+  noteRecipients(recipients: Recipients): void {
+    this.recipients = recipients
+    this.facts.recipients = recipients.recipients
+    this.facts.rolesWithout = recipients.rolesWithout
+    this.facts.sentTo = 0
+  }
+
   /** What the chain found, kept for the ID's result. */
   noteFound(found: Found): void {
     const { facts } = this
@@ -73,6 +92,7 @@ export class IdRecord {
   noteOrder(answer: { status: number; order: OrderInfo }): void {
     const { order } = answer
     const { facts } = this
+    this.order = order
     facts.status = answer.status
     if (order.commonName !== undefined) facts.commonName = order.commonName
     if (order.validTill !== undefined) facts.validTill = order.validTill

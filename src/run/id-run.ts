@@ -1,7 +1,7 @@
 // One ID's work, from start to result: issued-within on a file's own date; its certificate found
 // (a file, serial, thumbprint or common name: find-certificate.ts) or its order waited for
-// (wait-for-issuance.ts); the operation's call for the ID it takes; its result (conclude.ts) and
-// its line in the log.
+// (wait-for-issuance.ts); the operation's call for the ID it takes, or with recipients-from-order
+// its calls to its own people (deliver.ts); its result (conclude.ts) and its line in the log.
 import { CertCentralError } from '../certcentral/errors.js'
 import { OPERATIONS, isFindingInput, type Known, type Target } from '../operations.js'
 import { requestsOf, type IdResult } from '../outcome.js'
@@ -10,6 +10,7 @@ import type { RunContext } from './context.js'
 import { skipFor } from './fates.js'
 import { findCertificate } from './find-certificate.js'
 import type { Found } from './finding.js'
+import { sendToOwnPeople } from './deliver.js'
 import { IdRecord } from './id-record.js'
 import { looksUpOrder } from './orders.js'
 import { waitForIssuance } from './wait-for-issuance.js'
@@ -23,7 +24,8 @@ export async function runOneId(
   const { id, known } = target
   const result = await resultOf(run, new IdRecord(id, position, known), known)
   const { log, noun } = run
-  if (result.fate === 'sent') log.info(`${noun} ${id}: sent (HTTP ${result.status})`)
+  const to = result.sentTo === undefined ? '' : ` to ${result.sentTo} recipient(s)`
+  if (result.fate === 'sent') log.info(`${noun} ${id}: sent${to} (HTTP ${result.status})`)
   else if (result.fate === 'skipped') log.info(`${noun} ${id}: ${result.skipReason}`)
   else if (requestsOf(result) > 0) log.info(`${noun} ${id}: ${result.error}`)
   return result
@@ -55,9 +57,14 @@ async function resultOf(run: RunContext, record: IdRecord, known: Known): Promis
     if (skip) return resultOfSkip(run, record, skip)
     target = issued
   }
+  if (run.options.roles?.length) return counted(run, await sendToOwnPeople(run, record, target))
   const answer = await makeCall(run, record, target)
   if (answer === undefined) return resultOfStop(run, record)
-  const result = resultOfAnswer(run, record, answer, 'send')
+  return counted(run, resultOfAnswer(run, record, answer, 'send'))
+}
+
+/** An ID's result, counted among those sent (for the waiting line) when it was. */
+function counted(run: RunContext, result: IdResult): IdResult {
   if (result.fate === 'sent') run.sent++
   return result
 }

@@ -6,6 +6,7 @@ import { ISSUED, isFinalWithoutCertificate, type OrderInfo } from '../certcentra
 import { type RateWindow } from '../certcentral/api.js'
 import { CertCentralError } from '../certcentral/errors.js'
 import { formatDuration } from '../input/parse.js'
+import type { Role } from '../input/roles.js'
 import { OPERATIONS, type IdInput, type Operation } from '../operations.js'
 import type { Fate } from '../outcome.js'
 import { lookupSpacingMs } from './pacing.js'
@@ -23,15 +24,17 @@ export function pollDelayMs({ check, random }: { check: number; random: number }
 
 /**
  * Whether an ID's order is looked up (Order info) before the call: for an order ID only, always
- * when the call takes its certificate's ID, else (a seal: the order's own ID) only to wait for its
- * issuance or for issued-within. A certificate ID is called as it is; a file, serial, thumbprint
- * or common name is found by the look-up chain instead (finding.ts).
+ * when the call takes its certificate's ID or recipients-from-order reads its people, else (a
+ * seal: the order's own ID) only to wait for its issuance or for issued-within. A certificate ID
+ * is called as it is (its order read first by peopleLinks when roles are given); a file, serial,
+ * thumbprint or common name is found by the look-up chain instead (finding.ts).
  */
 export function looksUpOrder({
   idInput,
   operation,
   waitSeconds,
-  issuedWithinSeconds
+  issuedWithinSeconds,
+  roles = []
 }: {
   idInput: IdInput
   operation: Operation
@@ -39,10 +42,17 @@ export function looksUpOrder({
   waitSeconds: number
   /** issued-within, in seconds, when given. */
   issuedWithinSeconds?: number | undefined
+  /** recipients-from-order's roles: any reads the order's people. */
+  roles?: readonly Role[] | undefined
 }): boolean {
   if (idInput !== 'order-id') return false
   const { orderTarget } = OPERATIONS[operation]
-  return orderTarget === 'certificate' || waitSeconds > 0 || issuedWithinSeconds !== undefined
+  return (
+    orderTarget === 'certificate' ||
+    roles.length > 0 ||
+    waitSeconds > 0 ||
+    issuedWithinSeconds !== undefined
+  )
 }
 
 export interface OrderStepInput {

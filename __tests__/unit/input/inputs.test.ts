@@ -129,6 +129,8 @@ describe('parsePlan builds', () => {
         certificate_collect_format: 'plaintext',
         custom_message: 'Line one\nline two\n'
       },
+      emails: ['a@example.com', 'b@example.com'],
+      roles: [],
       details: [
         [
           'Recipients',
@@ -556,7 +558,7 @@ describe('emails in a plan', () => {
 
   it.each(['', ',', ', ;'])('requires recipients for send-certificate (emails %j)', emails => {
     expect(problemOf({ ...send, emails })).toBe(
-      'emails: required for send-certificate (one or more recipients)'
+      'emails: required for send-certificate (one or more recipients), unless recipients-from-order reads them from each order'
     )
   })
 

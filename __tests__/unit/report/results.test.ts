@@ -343,3 +343,28 @@ describe('results: measured after every shortening, with a final fallback', () =
     expect(all).toBeLessThan(1_000_000)
   })
 })
+
+describe('resultEntry with recipients-from-order', () => {
+  const result: IdResult = {
+    ...sent('5'),
+    recipients: ['a@example.com', 'b@example.org'],
+    sentTo: 2,
+    rolesWithout: ['requester', 'custom-field:Own\u202eers']
+  }
+
+  it('gives the number sent to and the roles that named no one, never an address', () => {
+    const entry = resultEntry({ result, sanitizer: safe })
+    expect(JSON.stringify(entry)).toBe(
+      '{"id":"5","ok":true,"outcome":"sent","status":204,"attempts":1,"lookups":0,"recipients":2,"roles_without_recipients":["requester","custom-field:Owners"]}'
+    )
+  })
+
+  it('gives 0 and no roles when so', () => {
+    expect(
+      resultEntry({
+        result: { ...failed('6', 400, 'x'), sentTo: 0, rolesWithout: [] },
+        sanitizer: safe
+      })
+    ).toMatchObject({ recipients: 0, roles_without_recipients: [] })
+  })
+})

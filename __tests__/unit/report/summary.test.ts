@@ -3,7 +3,11 @@
 import { describe, expect, it } from 'vitest'
 import { buildReport } from '../../../src/report/report.js'
 import type { ReportContext } from '../../../src/report/context.js'
-import { MAX_SUMMARY_ROWS, SUMMARY_BUDGET_BYTES } from '../../../src/report/summary.js'
+import {
+  MAX_SUMMARY_ROWS,
+  SUMMARY_BUDGET_BYTES,
+  recipientsCell
+} from '../../../src/report/summary.js'
 import type { DryRunPlan } from '../../../src/report/dry-run-log.js'
 import { inputProblemsReport } from '../../../src/report/failures.js'
 import type { IdResult, RunOutcome } from '../../../src/outcome.js'
@@ -391,5 +395,49 @@ describe('the summary: the HTML in full', () => {
     )
     expect(rows).toHaveLength(k + 2)
     expect(visible(html)).toContain('1 more certificate(s) are not shown here')
+  })
+})
+
+describe('the summary with recipients-from-order', () => {
+  const own = (id: string, recipients: string[], rolesWithout: string[] = []): IdResult => ({
+    ...sent(id),
+    recipients,
+    sentTo: recipients.length,
+    rolesWithout
+  })
+  const outcome = outcomeOf([
+    own('61', ['a@example.com', 'b@example.org']),
+    own('62', ['c@example.com'], ['requester'])
+  ])
+
+  it("shows each certificate's own recipients with full", () => {
+    const table = tableOf(summaryOf(outcome, { summaryDetails: 'full' }))
+    expect(table).toContain('<th>Recipients</th>')
+    expect(visible(table)).toContain('a@example.com, b@example.org')
+    expect(visible(table)).toContain('c@example.com (none named for requester)')
+  })
+
+  it('shows them by count and domain with counts, and in a public repository', () => {
+    for (const over of [
+      { summaryDetails: 'counts' as const },
+      { summaryDetails: 'auto' as const, visibility: 'public' as const }
+    ]) {
+      const text = visible(tableOf(summaryOf(outcome, over)))
+      expect(text).toContain('2 recipients at example.com, example.org')
+      expect(text).toContain('1 recipient at example.com (none named for requester)')
+      expect(text).not.toContain('a@example.com')
+    }
+  })
+
+  it('has no Recipients column without recipients-from-order, nor in a dry run', () => {
+    expect(summaryOf(outcomeOf([sent('61')]))).not.toContain('<th>Recipients</th>')
+    expect(summaryOf(outcome, { dryRun: true })).not.toContain('<th>Recipients</th>')
+  })
+
+  it('shows — for a certificate with no recipients', () => {
+    expect(recipientsCell({ result: own('1', [], ['requester']), shown: 'full' })).toBe(
+      '— (none named for requester)'
+    )
+    expect(recipientsCell({ result: sent('1'), shown: 'counts' })).toBe('—')
   })
 })

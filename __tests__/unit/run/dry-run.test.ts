@@ -5,6 +5,7 @@ import {
   dryRun,
   dryRunOutcome,
   plannedRequests,
+  stepText,
   type PlannedRequest,
   type RequestsPlan
 } from '../../../src/run/dry-run.js'
@@ -238,5 +239,78 @@ describe('dryRunOutcome', () => {
       stop: undefined,
       retryAfter: undefined
     })
+  })
+})
+
+describe('plannedRequests with recipients-from-order', () => {
+  const plan = (operation: Operation, idInput: IdInput): RequestsPlan => ({
+    baseUrl,
+    operation,
+    idInput,
+    waitSeconds: 0,
+    roles: ['additional-emails', 'requester']
+  })
+  const reads = 'reads additional-emails, requester of its order'
+
+  it('lists the order of a certificate ID, then its Order info, then the call', () => {
+    expect(
+      plannedRequests({
+        plan: plan('send-certificate', 'certificate-id'),
+        target: { id: '12', known: {} }
+      })
+    ).toEqual([
+      {
+        method: 'GET',
+        url: `${shown}/order/certificate?filters[certificate_id]=12&offset=0&limit=100`
+      },
+      { method: 'GET', url: `${shown}/order/certificate/{order.id}`, note: reads },
+      { method: 'PUT', url: `${shown}/certificate/12/sendemail` }
+    ])
+  })
+
+  it("reads an order ID's own Order info, and a seal's POST is one per recipient", () => {
+    expect(
+      plannedRequests({
+        plan: plan('email-site-seal', 'order-id'),
+        target: { id: '34', known: {} }
+      })
+    ).toEqual([
+      { method: 'GET', url: `${shown}/order/certificate/34`, note: reads },
+      {
+        method: 'POST',
+        url: `${shown}/order/certificate/34/site-seal/email-seal`,
+        note: 'one per recipient'
+      }
+    ])
+    expect(
+      plannedRequests({
+        plan: plan('send-certificate', 'order-id'),
+        target: { id: '34', known: {} }
+      })
+    ).toEqual([
+      { method: 'GET', url: `${shown}/order/certificate/34`, note: reads },
+      { method: 'PUT', url: `${shown}/certificate/{certificate.id}/sendemail` }
+    ])
+  })
+
+  it('reads the order a file, serial, thumbprint or common name is found on, after the chain', () => {
+    const steps = plannedRequests({
+      plan: plan('send-certificate', 'thumbprint'),
+      target: { id: THUMB, known: { thumbprint: THUMB } }
+    })
+    expect(steps).toEqual([
+      { method: 'GET', url: `${shown}/order/certificate/${THUMB}` },
+      {
+        method: 'GET',
+        url: `${shown}/order/certificate/{order.id}`,
+        note: `${reads}, unless the chain read it`
+      },
+      { method: 'PUT', url: `${shown}/certificate/{certificate.id}/sendemail` }
+    ])
+  })
+
+  it('shows a step with its note on one line', () => {
+    expect(stepText({ method: 'GET', url: 'u', note: 'n' })).toBe('GET u (n)')
+    expect(stepText({ method: 'PUT', url: 'u' })).toBe('PUT u')
   })
 })

@@ -13,6 +13,7 @@ import {
   type OrderStepInput
 } from '../../../src/run/orders.js'
 import type { IdInput, Operation } from '../../../src/operations.js'
+import type { Role } from '../../../src/input/roles.js'
 import { failure, notFound } from '../../support/scripted-certcentral.js'
 
 describe('the constants the rules use', () => {
@@ -254,6 +255,20 @@ describe('looksUpOrder', () => {
     '%s, %s, wait %s s, issued-within %s: %s',
     (idInput, operation, waitSeconds, issuedWithinSeconds, expected) => {
       expect(looksUpOrder({ idInput, operation, waitSeconds, issuedWithinSeconds })).toBe(expected)
+    }
+  )
+
+  it.each([
+    // [ID input, operation, roles, looked up]: recipients-from-order reads an order ID's own order
+    ['order-id', 'email-site-seal', [], false],
+    ['order-id', 'email-site-seal', ['requester'], true],
+    ['order-id', 'send-certificate', ['requester'], true],
+    ...inputs.map(input => [input, 'email-site-seal', ['requester'], false]),
+    ...inputs.map(input => [input, 'send-certificate', ['additional-emails'], false])
+  ] as [IdInput, Operation, Role[], boolean][])(
+    '%s, %s, roles %j, no wait: %s',
+    (idInput, operation, roles, expected) => {
+      expect(looksUpOrder({ idInput, operation, waitSeconds: 0, roles })).toBe(expected)
     }
   )
 })
