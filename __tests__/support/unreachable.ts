@@ -57,25 +57,38 @@ export async function blackHole(): Promise<{ port: number; close: () => Promise<
   }
 }
 
-/** A server on 127.0.0.1 that accepts every connection, reads it, and never answers. */
+/**
+ * A server on 127.0.0.1 that accepts every connection, reads it, and never answers (a proxy that
+ * never answers CONNECT, too): what arrived is kept, its first 4 KiB, as latin1 text.
+ */
 export async function silentHost(): Promise<{
   port: number
   connections: () => number
+  /** Connections the client has not closed yet. */
+  open: () => number
+  /** The first 4 KiB that arrived, over every connection, as latin1 text. */
+  received: () => string
   close: () => Promise<void>
 }> {
   const sockets = new Set<net.Socket>()
   let connections = 0
+  let received = ''
   const server = net.createServer(socket => {
     connections++
     sockets.add(socket)
     socket.on('error', () => undefined)
     socket.once('close', () => sockets.delete(socket))
-    socket.resume()
+    socket.on('data', (chunk: Buffer) => {
+      if (received.length < 4096)
+        received += chunk.toString('latin1').slice(0, 4096 - received.length)
+    })
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   return {
     port: (server.address() as net.AddressInfo).port,
     connections: () => connections,
+    open: () => sockets.size,
+    received: () => received,
     close: () =>
       new Promise<void>(resolve => {
         for (const socket of sockets) socket.destroy()
