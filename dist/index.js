@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9052);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6182);
 // The action's entry point: awaited, so a pending request can never end the process as a success.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9052:
+/***/ 6182:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31504,6 +31504,7 @@ const ACTION_INPUTS = {
     'issued-within': { default: '', required: false },
     'wait-for-issuance': { default: '0', required: false },
     emails: { default: '', required: false },
+    'recipients-from-order': { default: '', required: false },
     format: { default: 'attachment', required: false },
     message: { default: '', required: false },
     'seal-settings': { default: '', required: false },
@@ -31512,6 +31513,7 @@ const ACTION_INPUTS = {
     'timeout-seconds': { default: '30', required: false },
     'max-retries': { default: '0', required: false },
     'dry-run': { default: 'false', required: false },
+    'deliver-once': { default: 'false', required: false },
     'summary-details': { default: 'auto', required: false }
 };
 /** The outputs' names, in action.yml's order. */
@@ -32071,6 +32073,21 @@ function parseLongDuration(input, value, maxSeconds) {
 // per position of a pattern) and stops when its signal is aborted (MatchingCancelled). The I/O
 // lives here, called by read.ts before the plan: parsePlan receives the readings through its
 // Environment and stays pure. No file's content is ever returned, logged or put in a message.
+//
+// Why not @actions/glob (0.7.0), measured for issue 26: it cannot keep the walk's bounds. Its
+// globGenerator() takes no signal and counts nothing, so a walk can be neither bounded in entries
+// nor stopped: a caller can only stop waiting, and the walk goes on (one lstat or stat an entry,
+// whole directories read at once) until its next match or its end, holding the process. A tree of
+// 100,000 files took it 16.8 s to walk here (2 shared cores, loaded). The tests "takes no signal
+// and counts nothing" (even return() waits for a whole tree without a match) and "offers no
+// option that bounds or stops a walk" (a type-level pin) in
+// __tests__/integration/library-limits.glob.test.ts show it next to this walk, and fail the day
+// the library keeps the rule (its hidden names differ too, which an option and a filter could
+// mend: "matches hidden names by default", same file). And the symbolic-link loop the end-to-end
+// cancellation test walks (`self/*/*/*/*/*/x`, 10 links to `.`) ends at once under it
+// (followSymbolicLinks false: links not followed; true: the cycle detected), so that test would
+// need another tree ("ends the symbolic-link loop ... at once", same file). Running it in a worker
+// thread that cancellation terminates would keep both.
 
 
 
@@ -32423,10 +32440,12 @@ var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./src/certcentral/api.ts
 // src/certcentral/: talking to DigiCert CertCentral, the one folder that knows its API.
 //   api.ts        (this module) what CertCentral is: base URLs, the key header, rate limits, the
-//                 paths of the look-ups (Order info, the order list, duplicates), Retry-After, and
+//                 paths of the look-ups (Order info, the order list, duplicates) and of an
+//                 order's notes, Retry-After, and
 //                 where the key may go; pure, no HTTP, no @actions/core
 //   bodies.ts     what its answers hold: Order info and an order's statuses, the order list and
 //                 the duplicates, a send's answer, DigiCert's error entries
+//   note-bodies.ts  an order's notes list and the Add note answer
 //   hints.ts      what each DigiCert error code asks the user to do: a new error hint goes there
 //   errors.ts     what a failed request is: CertCentralError, its kinds and fields
 //   answers.ts    an answer (or a transport failure) judged into success or a CertCentralError
@@ -32479,6 +32498,13 @@ function orderListPath(query) {
             ? '&sort=-date_created'
             : '&filters[status]=issued';
     return `/order/certificate?filters[${query.filter}]=${value}${narrowed}&offset=${query.offset}&limit=${LIST_PAGE_LIMIT}`;
+}
+/**
+ * An order's notes: `GET` lists them, `POST` with `{"text":…}` adds one (DigiCert's List order
+ * notes and Add note pages): `{base}/order/certificate/{order_id}/note`.
+ */
+function orderNotesPath(orderId) {
+    return `/order/certificate/${digits(orderId)}/note`;
 }
 /** `GET {base}/order/certificate/{order_id}/duplicate`. */
 function duplicatesPath(orderId) {
@@ -32567,10 +32593,89 @@ function secretPathOf({ apiUrl }) {
     return path === undefined ? [] : [path];
 }
 
+;// CONCATENATED MODULE: ./src/certcentral/people.ts
+// Who a certificate belongs to, as its Order info names them (issue 24): the order's additional
+// emails, the user who placed it (`user`), its organization and technical contacts, the users
+// assigned to it and its custom fields. Read tolerantly (any field may be absent, null, "" or an
+// empty array where an object is expected) and bounded (MAX_PEOPLE_ENTRIES per list, each string
+// cut past MAX_PERSON_CHARS): the raw strings, not yet checked as addresses
+// (src/run/recipients.ts does), never shown but through the Sanitizer. Pure.
+/** Entries read at most from one list of Order info's people: a hostile answer may hold more. */
+const MAX_PEOPLE_ENTRIES = 1000;
+/**
+ * A string read is kept to this many characters and one more: longer than this, it is left out
+ * whole (recipientsFor says so), a list cut short could still look like addresses.
+ */
+const MAX_PERSON_CHARS = 4096;
+/** The Order info fields the people are read from: with none of them, an answer names no one. */
+const PEOPLE_FIELDS = [
+    'additional_emails',
+    'user',
+    'organization_contact',
+    'technical_contact',
+    'user_assignments',
+    'custom_fields'
+];
+/** The people an Order info body (parsed JSON) names; undefined when it has none of PEOPLE_FIELDS. */
+function parsePeople(order) {
+    if (!PEOPLE_FIELDS.some(field => order[field] !== undefined))
+        return undefined;
+    const additional = listOf(order.additional_emails);
+    const assigned = listOf(order.user_assignments);
+    const fields = listOf(order.custom_fields);
+    const people = {
+        additionalEmails: additional.read.flatMap(entry => textOf(entry) ?? []),
+        assignedUsers: assigned.read.flatMap(entry => emailOf(entry) ?? []),
+        customFields: fields.read.flatMap(customField),
+        unread: additional.unread + assigned.unread + fields.unread
+    };
+    const requester = emailOf(order.user);
+    const organization = emailOf(order.organization_contact);
+    const technical = emailOf(order.technical_contact);
+    if (requester !== undefined)
+        people.requester = requester;
+    if (organization !== undefined)
+        people.organizationContact = organization;
+    if (technical !== undefined)
+        people.technicalContact = technical;
+    return people;
+}
+/** A list's first MAX_PEOPLE_ENTRIES entries, and how many more it has; none when not a list. */
+function listOf(value) {
+    if (!Array.isArray(value))
+        return { read: [], unread: 0 };
+    return {
+        read: value.slice(0, MAX_PEOPLE_ENTRIES),
+        unread: Math.max(0, value.length - MAX_PEOPLE_ENTRIES)
+    };
+}
+/** A non-empty string, cut to MAX_PERSON_CHARS + 1 characters; else undefined. */
+function textOf(value) {
+    if (typeof value !== 'string' || value.trim() === '')
+        return undefined;
+    return value.slice(0, MAX_PERSON_CHARS + 1);
+}
+/** A person's `email` (a user or a contact); undefined when the value is no object with one. */
+function emailOf(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return undefined;
+    return textOf(value.email);
+}
+/** A custom field with a string label and a string value; none otherwise. */
+function customField(entry) {
+    // A string, a number or an array has no label: none of them is a field.
+    const { label, value } = (entry ?? {});
+    const text = textOf(value);
+    if (typeof label !== 'string' || text === undefined)
+        return [];
+    return [{ label: label.slice(0, MAX_PERSON_CHARS + 1), value: text }];
+}
+
 ;// CONCATENATED MODULE: ./src/certcentral/bodies.ts
 // What CertCentral's answers hold, read tolerantly from untrusted text: Order info and the
 // statuses an order goes through, the order list and the duplicate list, what a send's answer is,
 // and DigiCert's error entries. Pure: no HTTP; the caller sanitizes what it shows.
+
 
 // ---- Order info -------------------------------------------------------------------------------
 /** The status in which an order's certificate can be sent. */
@@ -32585,13 +32690,13 @@ const FINAL_WITHOUT_CERTIFICATE = [
 ];
 /** Reads the fields this action uses from an Order info body; undefined when it is not one. */
 function parseOrderInfo(body) {
-    const parsed = parseJson(body);
-    if (!isRecord(parsed) || typeof parsed.status !== 'string')
+    const parsed = bodies_parseJson(body);
+    if (!bodies_isRecord(parsed) || typeof parsed.status !== 'string')
         return undefined;
     const status = parsed.status.trim().toLowerCase();
     if (status === '')
         return undefined;
-    const certificate = isRecord(parsed.certificate) ? parsed.certificate : {};
+    const certificate = bodies_isRecord(parsed.certificate) ? parsed.certificate : {};
     const id = certificate.id;
     const certificateId = idOf(id);
     return {
@@ -32600,15 +32705,16 @@ function parseOrderInfo(body) {
         ...(certificateId === undefined && id !== undefined && id !== null
             ? { unusableCertificateId: idAsWritten({ body, id }) }
             : {}),
-        commonName: textOf(certificate.common_name),
-        validTill: textOf(certificate.valid_till),
+        commonName: bodies_textOf(certificate.common_name),
+        validTill: bodies_textOf(certificate.valid_till),
         // The fields the look-up chain reads, each only when given.
         ...defined({
             orderId: idOf(parsed.id),
             serialNumber: bodies_hexOf(certificate.serial_number),
             thumbprint: bodies_hexOf(certificate.thumbprint),
-            dateIssued: textOf(certificate.date_issued),
-            validFrom: textOf(certificate.valid_from)
+            dateIssued: bodies_textOf(certificate.date_issued),
+            validFrom: bodies_textOf(certificate.valid_from),
+            people: parsePeople(parsed)
         })
     };
 }
@@ -32635,7 +32741,7 @@ function idOf(id) {
         ? String(id)
         : undefined;
 }
-function textOf(value) {
+function bodies_textOf(value) {
     return typeof value === 'string' ? value : undefined;
 }
 /** A serial or thumbprint as CertCentral gives it, upper case without separators; else undefined. */
@@ -32662,7 +32768,7 @@ function sameHex(a, b) {
 /** Entries read at most from one answer (a list or a duplicate list): a hostile body may hold more. */
 const MAX_LIST_ENTRIES = 1000;
 function parseCertificateSummary(value) {
-    if (!isRecord(value))
+    if (!bodies_isRecord(value))
         return undefined;
     const id = idOf(value.id);
     if (id === undefined)
@@ -32671,11 +32777,11 @@ function parseCertificateSummary(value) {
         id,
         serialNumber: bodies_hexOf(value.serial_number),
         thumbprint: bodies_hexOf(value.thumbprint),
-        commonName: textOf(value.common_name),
-        status: textOf(value.status)?.toLowerCase(),
-        dateIssued: textOf(value.date_issued),
-        validFrom: textOf(value.valid_from),
-        validTill: textOf(value.valid_till)
+        commonName: bodies_textOf(value.common_name),
+        status: bodies_textOf(value.status)?.toLowerCase(),
+        dateIssued: bodies_textOf(value.date_issued),
+        validFrom: bodies_textOf(value.valid_from),
+        validTill: bodies_textOf(value.valid_till)
     };
 }
 /**
@@ -32683,21 +32789,21 @@ function parseCertificateSummary(value) {
  * (recorded from DigiCert); at most MAX_LIST_ENTRIES orders are read, entries without an ID skipped.
  */
 function parseOrderList(body) {
-    const parsed = parseJson(body);
-    if (!isRecord(parsed))
+    const parsed = bodies_parseJson(body);
+    if (!bodies_isRecord(parsed))
         return undefined;
-    const page = isRecord(parsed.page) ? parsed.page : {};
+    const page = bodies_isRecord(parsed.page) ? parsed.page : {};
     if (parsed.orders !== undefined && !Array.isArray(parsed.orders))
         return undefined;
     const entries = (parsed.orders ?? []).slice(0, MAX_LIST_ENTRIES);
     const orders = entries.flatMap((entry) => {
-        if (!isRecord(entry))
+        if (!bodies_isRecord(entry))
             return [];
         const id = idOf(entry.id);
         if (id === undefined)
             return [];
         const hasDuplicates = typeof entry.has_duplicates === 'boolean' ? entry.has_duplicates : undefined;
-        const status = textOf(entry.status)?.toLowerCase() ?? '';
+        const status = bodies_textOf(entry.status)?.toLowerCase() ?? '';
         return [{ id, status, certificate: parseCertificateSummary(entry.certificate), hasDuplicates }];
     });
     const count = (value, fallback) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : fallback;
@@ -32706,8 +32812,8 @@ function parseOrderList(body) {
 }
 /** A duplicate (or reissue) list: `{"certificates":[...]}`; undefined when the body is not one. */
 function parseCertificateList(body) {
-    const parsed = parseJson(body);
-    if (!isRecord(parsed))
+    const parsed = bodies_parseJson(body);
+    if (!bodies_isRecord(parsed))
         return undefined;
     if (parsed.certificates === undefined)
         return [];
@@ -32744,15 +32850,15 @@ const MAX_ERRORS_READ = 5;
  * `message`, else `description`; non-string fields as JSON. Undefined when the body has none.
  */
 function parseDigiCertErrors(body) {
-    const parsed = parseJson(body);
-    if (!isRecord(parsed))
+    const parsed = bodies_parseJson(body);
+    if (!bodies_isRecord(parsed))
         return undefined;
     const errors = parsed.errors;
-    const entries = Array.isArray(errors) ? errors : isRecord(errors) ? [errors] : [];
+    const entries = Array.isArray(errors) ? errors : bodies_isRecord(errors) ? [errors] : [];
     if (entries.length === 0)
         return undefined;
     return entries.slice(0, MAX_ERRORS_READ).map(entry => {
-        const e = isRecord(entry) ? entry : { message: entry };
+        const e = bodies_isRecord(entry) ? entry : { message: entry };
         return {
             code: asText(e.code ?? '(no code)'),
             message: asText(e.message ?? e.description ?? '')
@@ -32761,12 +32867,12 @@ function parseDigiCertErrors(body) {
 }
 /** How many entries a body's `errors` holds, including those parseDigiCertErrors did not read. */
 function countDigiCertErrors(body) {
-    const parsed = parseJson(body);
-    if (!isRecord(parsed))
+    const parsed = bodies_parseJson(body);
+    if (!bodies_isRecord(parsed))
         return 0;
-    return Array.isArray(parsed.errors) ? parsed.errors.length : isRecord(parsed.errors) ? 1 : 0;
+    return Array.isArray(parsed.errors) ? parsed.errors.length : bodies_isRecord(parsed.errors) ? 1 : 0;
 }
-function parseJson(text) {
+function bodies_parseJson(text) {
     try {
         return JSON.parse(text);
     }
@@ -32774,13 +32880,15 @@ function parseJson(text) {
         return undefined;
     }
 }
-function isRecord(value) {
+function bodies_isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 ;// CONCATENATED MODULE: ./src/certcentral/errors.ts
 /** Said of a send whose outcome is unknown (a timeout, a reset, a 5xx). */
 const MAY_HAVE_BEEN_SENT = 'it may have been sent: check the audit log in CertCentral before sending it again';
+/** Said of a note whose writing is unknown (a timeout, a 5xx, a 2xx that is not Add note's answer). */
+const MAY_HAVE_BEEN_WRITTEN = "the note may have been written: check the order's notes in CertCentral";
 /**
  * A request that did not succeed, with its fields by name (as ky's HTTPError). One that failed in
  * the transport keeps the TransportError as its `cause` (the standard Error cause): the system's
@@ -32807,13 +32915,17 @@ class CertCentralError extends Error {
 // What each DigiCert error code asks the user to do: one short, actionable hint per code (the
 // README's troubleshooting table is tested against HINTS), and which codes refuse the key itself
 // or only a permission. A new DigiCert error hint goes here. Pure.
+/** What a note refused for lack of permission asks of the user (deliver-once). */
+const NOTES_REFUSED_HINT = "the API key's user may not add notes to orders: use a key whose user may (not View Only), or turn deliver-once off";
 /**
  * One short, actionable sentence per DigiCert code this action can meet (DigiCert's Errors page).
  * The README's troubleshooting table is tested against this table.
  */
 const HINTS = {
     'access_denied|access_denied_invalid_key': () => 'the API key is wrong, revoked or expired: create one in CertCentral (Automation › API keys) and update the secret',
-    'access_denied|missing_permission': () => 'a View Only key, or a user without the role: use a key without the View Only restriction whose user may manage this certificate or order',
+    'access_denied|missing_permission': ({ request }) => request === 'note'
+        ? NOTES_REFUSED_HINT
+        : 'a View Only key, or a user without the role: use a key without the View Only restriction whose user may manage this certificate or order',
     not_found: ({ idInput }) => `check ${idInput}, and region if the account is on CertCentral Europe`,
     'not_found|order': () => 'check order-id, and region if the account is on CertCentral Europe',
     'not_found|route': () => 'the URL is wrong: check that api-url ends in /services/v2',
@@ -32855,11 +32967,78 @@ function refusesKey(status, codes) {
             codes.some(code => code.startsWith('access_denied') && code !== MISSING_PERMISSION)));
 }
 /**
+ * Whether a note's 403 refuses notes (deliver-once cannot record, so the run stops before its next
+ * send): any 403 but one that refuses the key itself (refusesKey).
+ */
+function refusesNotes(status, codes) {
+    return status === 403 && !refusesKey(status, codes);
+}
+/**
  * Whether a 403 says only that the key's user may not act on this ID (`missing_permission`): it may
  * hold for this certificate and not the next (another division), so it is not a refused key.
  */
 function lacksPermission(status, codes) {
     return status === 403 && codes.includes(MISSING_PERMISSION) && !refusesKey(status, codes);
+}
+
+;// CONCATENATED MODULE: ./src/certcentral/note-bodies.ts
+// What CertCentral's answers about an order's notes hold, read tolerantly and bounded from
+// untrusted text: the notes list (List order notes, or a `notes` array in Order info) and the Add
+// note answer. Pure: no HTTP; the caller sanitizes what it shows. Which notes are ours is decided
+// by run/delivery-notes.ts, on the text as read here.
+
+/** Notes read at most from one list: a hostile body may hold more. */
+const MAX_NOTES_READ = 1000;
+/** A note's text longer than this is cut to it (ours are far shorter, so it is then not ours). */
+const MAX_NOTE_TEXT_CHARS = 20_000;
+/** The notes of a list's `notes` array: those with an ID and a text, at most MAX_NOTES_READ. */
+function notesOf(entries) {
+    return entries.slice(0, MAX_NOTES_READ).flatMap((entry) => {
+        if (!bodies_isRecord(entry) || typeof entry.text !== 'string')
+            return [];
+        const id = idOf(entry.id);
+        if (id === undefined)
+            return [];
+        const dateCreated = typeof entry.date_created === 'string' ? entry.date_created : undefined;
+        return [{ id, text: entry.text.slice(0, MAX_NOTE_TEXT_CHARS), dateCreated }];
+    });
+}
+/**
+ * List order notes' answer, `{"notes":[{id, date_created, text, user}, …]}`; an empty list may
+ * come without `notes`. Undefined when the body is not one (not an object, `notes` not an array,
+ * DigiCert's `errors`). Notes without an ID or a string text are skipped.
+ */
+function parseNoteList(body) {
+    const parsed = bodies_parseJson(body);
+    if (!bodies_isRecord(parsed) || parsed.errors !== undefined)
+        return undefined;
+    if (parsed.notes === undefined)
+        return [];
+    return Array.isArray(parsed.notes) ? notesOf(parsed.notes) : undefined;
+}
+/**
+ * The `notes` array of an Order info body, read as parseNoteList reads a list; undefined when it
+ * has none (which never means "no notes": DigiCert does not document it there).
+ */
+function parseOrderInfoNotes(body) {
+    const parsed = parseJson(body);
+    if (!isRecord(parsed) || !Array.isArray(parsed.notes))
+        return undefined;
+    return notesOf(parsed.notes);
+}
+/**
+ * Add note's answer, `{"id":int, "date_created":…, "text":…, "user":{…}}`; undefined when the body
+ * is not one (no usable `id`, or DigiCert's `errors`): a 2xx without it is not CertCentral's answer.
+ */
+function parseAddedNote(body) {
+    const parsed = bodies_parseJson(body);
+    if (!bodies_isRecord(parsed) || parsed.errors !== undefined)
+        return undefined;
+    const id = idOf(parsed.id);
+    if (id === undefined)
+        return undefined;
+    const dateCreated = typeof parsed.date_created === 'string' ? parsed.date_created : undefined;
+    return { id, dateCreated };
 }
 
 // EXTERNAL MODULE: external "node:http"
@@ -33007,6 +33186,21 @@ function runnerProxyWarning(url) {
 // ignores the runner's proxy variables. We keep @actions/http-client for what it is the reference
 // for: the runner's https_proxy / no_proxy conventions (getProxyUrl, read in proxy.ts), so
 // self-hosted runners behind a proxy work as with every other action.
+//
+// Why not the undici that http-client bundles (6.29.1) with its ProxyAgent (getAgentDispatcher),
+// measured for issue 26 on Node 20: the rule "one deadline over the whole request, the proxy's
+// CONNECT included" fails. undici looks at a request's AbortSignal only once the connection is
+// open, and ProxyAgent does not hand it to the CONNECT: through a proxy that never answers, a
+// request with AbortSignal.timeout(300) settled after 301.9 s (the proxy client's 300 s
+// headersTimeout) and the CONNECT socket stayed open as long. The test "does not bound the
+// CONNECT by the request signal" (__tests__/integration/library-limits.undici.test.ts) shows it
+// (still pending, its socket open, 1 s after a 200 ms signal) next to this Transport, and fails
+// the day undici keeps the rule; the integration tests "times out a proxy that never answers
+// CONNECT" and "drops a CONNECT that has not been answered by the deadline" (transport.test.ts)
+// pin the rule here. ProxyAgent also names no port in the CONNECT's Host for a default port (its
+// request line does), and a refused tunnel is "Proxy response (403) !== 200 when HTTP Tunneling"
+// without the proxy named (the tests "names no port in the Host" and "does not name the proxy",
+// same file). So TunnelAgent below stays, for that rule.
 
 
 
@@ -33284,8 +33478,13 @@ function connectRequest({ proxy, target }) {
 
 
 
+
 /** Errors of one answer listed in a message; the rest are counted. */
 const MAX_ERRORS_SHOWN = 3;
+/** What is said of a write whose outcome is unknown: a send's, or a note's. */
+function mayHaveBeen(request) {
+    return request === 'note' ? MAY_HAVE_BEEN_WRITTEN : MAY_HAVE_BEEN_SENT;
+}
 /**
  * A 2xx that is not CertCentral's answer, as a failure (undefined when it is one): cut off, an
  * HTML page, DigiCert's `errors`, or for a send anything but what isSendAnswer takes (a 204, an
@@ -33320,6 +33519,26 @@ function notAnAnswer({ response, what, sanitizer, idInput }) {
     return undefined;
 }
 /**
+ * Add note's 2xx as a failure when it is not CertCentral's answer (undefined when it is one: a body
+ * parseAddedNote reads, an `id`): cut off, HTML, DigiCert's `errors` or anything else. The note may
+ * have been written (MAY_HAVE_BEEN_WRITTEN), said before the body so that shortening keeps it.
+ */
+function notANoteAnswer({ response, sanitizer, idInput }) {
+    const { status, truncated } = response;
+    if (!truncated && !isHtml(response) && parseAddedNote(response.text) !== undefined)
+        return undefined;
+    const codes = errorsOf({ text: response.text, sanitizer })?.codes ?? [];
+    const hint = hintFor(codes, { idInput, request: 'note' });
+    return new CertCentralError({
+        message: `HTTP ${status}, an answer CertCentral does not give to Add note (${MAY_HAVE_BEEN_WRITTEN}): ` +
+            `${bodyShown({ response, sanitizer })}; check api-url and the network${hint ? `; ${hint}` : ''}`,
+        kind: 'bad-success',
+        status,
+        codes,
+        hint
+    });
+}
+/**
  * A look-up's 2xx that is an answer but not the one asked for (`problem`: "the order list is not
  * one", "the Order info of order 5 has no status"), with its body.
  */
@@ -33351,15 +33570,17 @@ function errorsOf({ text, sanitizer }) {
  * (429, 503), a refused key, a missing permission, or another error status. `host` is the host
  * asked (for a redirect's message); `wallNow` reads the wall clock for an HTTP-date Retry-After.
  */
-function judge({ response, sends, sanitizer, idInput, host, wallNow }) {
+function judge({ response, sends, sanitizer, idInput, request, host, wallNow }) {
     const { status } = response;
     const errors = errorsOf({ text: response.text, sanitizer });
     const codes = errors?.codes ?? [];
     const detail = errors?.detail ?? bodyShown({ response, sanitizer });
-    const context = { idInput };
+    const context = { idInput, request };
     // A 401 refuses the key whatever its code says (DigiCert documents none for it); a 404 that is
-    // not DigiCert's (no errors: empty, HTML, text) is a path it never saw, as not_found|route says.
+    // not DigiCert's (no errors: empty, HTML, text) is a path it never saw, as not_found|route says;
+    // a note's 403 that does not refuse the key refuses notes, whatever its code.
     const hint = hintFor(codes, context) ??
+        (request === 'note' && refusesNotes(status, codes) ? NOTES_REFUSED_HINT : undefined) ??
         (status === 401 ? hintFor(['access_denied|access_denied_invalid_key'], context) : undefined) ??
         (status === 404 && !errors ? hintFor(['not_found|route'], context) : undefined);
     const withHint = (text) => (hint ? `${text}; ${hint}` : text);
@@ -33374,7 +33595,7 @@ function judge({ response, sends, sanitizer, idInput, host, wallNow }) {
             : 'http';
     // A server error after the request was written: DigiCert may have acted on it.
     // Said before the body, so that shortening a long message cannot drop it.
-    const unknown = sends && status >= 500 ? ` (${MAY_HAVE_BEEN_SENT})` : '';
+    const unknown = sends && status >= 500 ? ` (${mayHaveBeen(request)})` : '';
     return new CertCentralError({
         message: withHint(`HTTP ${status}${unknown}: ${detail}`),
         kind,
@@ -33433,7 +33654,7 @@ function bodyShown({ response, sanitizer }) {
  * or a network failure, said to maybe have sent a send. Anything but a TransportError is a bug of
  * ours. `host` and `timeoutMs` (the transport's deadline) are for the message.
  */
-function explainFailure({ error, sends, sanitizer, host, timeoutMs }) {
+function explainFailure({ error, sends, sanitizer, host, timeoutMs, request }) {
     if (!(error instanceof TransportError)) {
         // A bug of ours, not the network's: say so rather than blame the connection.
         const text = sanitizer.text(error instanceof Error ? error.message : error);
@@ -33445,13 +33666,13 @@ function explainFailure({ error, sends, sanitizer, host, timeoutMs }) {
             ? 'network'
             : error.kind;
     return new CertCentralError({
-        message: failureMessage({ error, sends, sanitizer, host, timeoutMs }),
+        message: failureMessage({ error, sends, sanitizer, host, timeoutMs, request }),
         kind,
         status: error.status
     }, { cause: error });
 }
 /** What explainFailure says of a TransportError, its system text sanitized. */
-function failureMessage({ error, sends, sanitizer, host, timeoutMs }) {
+function failureMessage({ error, sends, sanitizer, host, timeoutMs, request }) {
     const { status } = error;
     const detail = sanitizer.text(error.detail, SHOWN_CHARS.message);
     const code = sanitizer.text(error.code, SHOWN_CHARS.systemCode);
@@ -33461,13 +33682,13 @@ function failureMessage({ error, sends, sanitizer, host, timeoutMs }) {
             : `could not reach ${host} (${code}: ${detail})`;
         return `${what}: nothing was sent; check the runner's network, proxy and api-url, then send it again`;
     }
-    const unknown = sends ? `; ${MAY_HAVE_BEEN_SENT}` : '';
+    const unknown = sends ? `; ${mayHaveBeen(request)}` : '';
     switch (error.kind) {
         case 'timeout':
             return (`timed out after ${timeoutMs / 1000} s waiting for ${host}` +
                 (status ? ` (HTTP ${status} arrived, its body did not)` : '') +
                 (sends
-                    ? `; ${MAY_HAVE_BEEN_SENT}, or raise timeout-seconds`
+                    ? `; ${mayHaveBeen(request)}, or raise timeout-seconds`
                     : '; raise timeout-seconds if it persists'));
         case 'cancelled':
             return sends
@@ -33490,7 +33711,87 @@ function first(value) {
     return Array.isArray(value) ? value[0] : value;
 }
 
+;// CONCATENATED MODULE: ./src/input/roles.ts
+// recipients-from-order: the roles of an order whose people a certificate is also sent to (issue
+// 24). parseRoles reads the input (roles separated by commas or new lines, a custom field by its
+// label); roleWords names roles in a message. Which field of Order info each role reads is in
+// src/run/recipients.ts (recipientsFor); the fields themselves are read in
+// src/certcentral/people.ts. Pure.
+
+
+/** The roles an order names people for, by the names recipients-from-order takes. */
+const ROLE_NAMES = [
+    'additional-emails',
+    'requester',
+    'organization-contact',
+    'technical-contact',
+    'assigned-users'
+];
+/** Recipients one certificate is sent to at most, `emails` and its order's together (action.yml). */
+const MAX_RECIPIENTS = 100;
+/** A custom field is named `custom-field:<label>`, its label as CertCentral shows it. */
+const CUSTOM_FIELD = 'custom-field:';
+/** A custom field's label is at most this long. */
+const MAX_LABEL_CHARS = 200;
+const roles_FORMAT_CHARACTER = new RegExp(FORMAT_CHARACTERS.source, 'u');
+/**
+ * recipients-from-order: roles separated by commas or new lines, each trimmed, each once (the
+ * first kept); a role name in any case; `custom-field:<label>` with the label exact (trimmed; not
+ * empty, no control or format character, at most MAX_LABEL_CHARS). Empty: no role. Throws an
+ * InputError naming every role that is none.
+ */
+function parseRoles(value) {
+    const problems = [];
+    const roles = [];
+    for (const written of splitLines(value)) {
+        const role = roleOf(written, problems);
+        if (role !== undefined && !roles.includes(role))
+            roles.push(role);
+    }
+    if (problems.length)
+        throw new InputError(problems);
+    return roles;
+}
+/** One role as written, or undefined with its problem added. */
+function roleOf(written, problems) {
+    const input = 'recipients-from-order';
+    if (written.toLowerCase().startsWith(CUSTOM_FIELD)) {
+        const label = written.slice(CUSTOM_FIELD.length).trim();
+        const problem = label === ''
+            ? 'names no label; write custom-field:<label>, the label as CertCentral shows it'
+            : CONTROL.test(label) || roles_FORMAT_CHARACTER.test(label)
+                ? 'holds a control or invisible format character; type the label again without it'
+                : label.length > MAX_LABEL_CHARS
+                    ? `has a label longer than ${MAX_LABEL_CHARS} characters`
+                    : undefined;
+        if (problem === undefined)
+            return `${CUSTOM_FIELD}${label}`;
+        problems.push(`${input}: ${quote(written)} ${problem}`);
+        return undefined;
+    }
+    const name = ROLE_NAMES.find(role => role === written.toLowerCase());
+    if (name !== undefined)
+        return name;
+    problems.push(`${input}: ${quote(written)} is not a role; use ${ROLE_NAMES.join(', ')} or custom-field:<label>` +
+        didYouMean(written, [...ROLE_NAMES, 'custom-field']));
+    return undefined;
+}
+/** How a message names a role: `additional emails`, `requester`, `custom field "Owners"`. */
+function roleWords(role) {
+    if (role.startsWith(CUSTOM_FIELD))
+        return `custom field ${JSON.stringify(role.slice(CUSTOM_FIELD.length))}`;
+    return role.replace(/-/g, ' ');
+}
+/** Roles in a message: `additional emails or requester`, `a, b or c`. */
+function rolesWords(roles, joiner = 'or') {
+    const words = roles.map(roleWords);
+    if (words.length <= 1)
+        return words[0] ?? '';
+    return `${words.slice(0, -1).join(', ')} ${joiner} ${words[words.length - 1]}`;
+}
+
 ;// CONCATENATED MODULE: ./src/operations.ts
+
 
 /**
  * Inputs that hold IDs: a certificate ID goes straight to the call, an order ID is looked up, and
@@ -33517,6 +33818,7 @@ function isFindingInput(input) {
 /** Inputs that belong to one operation or another; the rest apply to all. */
 const OPERATION_INPUTS = [
     'emails',
+    'recipients-from-order',
     'format',
     'message',
     'seal-settings'
@@ -33528,23 +33830,20 @@ const sendCertificate = {
     path: '/certificate/{id}/sendemail',
     idInputs: ID_INPUTS,
     orderTarget: 'certificate',
-    uses: ['emails', 'format', 'message'],
+    uses: ['emails', 'recipients-from-order', 'format', 'message'],
     prepare(inputs) {
         const problems = [];
-        const emails = collect(problems, () => parseEmails('emails', inputs.emails));
+        const { emails, roles } = recipientInputs(inputs, problems);
         // Separators alone (`,` from two empty variables) leave no recipient either.
-        if (emails?.length === 0) {
-            problems.push('emails: required for send-certificate (one or more recipients)');
+        if (emails?.length === 0 && roles?.length === 0) {
+            problems.push('emails: required for send-certificate (one or more recipients), unless recipients-from-order reads them from each order');
         }
         const format = collect(problems, () => parseChoice('format', inputs.format, FORMATS));
         const message = collect(problems, () => parseMessage(inputs.message));
-        if (problems.length || emails === undefined || format === undefined) {
+        if (problems.length || emails === undefined || roles === undefined || format === undefined) {
             throw new InputError(problems);
         }
-        const details = [
-            ['Recipients', emails.join(', '), { recipients: emails }],
-            ['Format', format]
-        ];
+        const details = [...recipientDetails('Recipients', emails, roles), ['Format', format]];
         if (message !== undefined)
             details.push(['Message', message, { message }]);
         return {
@@ -33553,36 +33852,63 @@ const sendCertificate = {
                 certificate_collect_format: format,
                 ...(message === undefined ? {} : { custom_message: message })
             },
+            emails,
+            roles,
             details,
             warnings: []
         };
-    }
+    },
+    // One PUT to every recipient of the certificate.
+    callsFor: ({ body, recipients }) => [
+        { to: [...recipients], body: { ...body, emails: [...recipients] } }
+    ]
 };
+/** `emails` and recipients-from-order, each undefined with its problems added. */
+function recipientInputs(inputs, problems) {
+    const emails = collect(problems, () => parseEmails('emails', inputs.emails));
+    const roles = collect(problems, () => parseRoles(inputs['recipients-from-order']));
+    if (roles?.length && emails && emails.length > MAX_RECIPIENTS) {
+        problems.push(`emails: ${emails.length} recipients, more than the ${MAX_RECIPIENTS} one certificate is sent to with recipients-from-order`);
+    }
+    return { emails, roles };
+}
+/** The summary's lines for `emails` (when it names any) and recipients-from-order (when given). */
+function recipientDetails(label, emails, roles) {
+    const details = [];
+    if (emails.length)
+        details.push([label, emails.join(', '), { recipients: emails }]);
+    if (roles.length)
+        details.push(['Recipients from each order', roles.join(', ')]);
+    return details;
+}
 const emailSiteSeal = {
     summary: "emails an order's site-seal code to one address, or to the key's owner",
     method: 'POST',
     path: '/order/certificate/{id}/site-seal/email-seal',
     idInputs: ['order-id', ...FINDING_INPUTS],
     orderTarget: 'order',
-    uses: ['emails', 'seal-settings'],
+    uses: ['emails', 'recipients-from-order', 'seal-settings'],
     prepare(inputs) {
         const problems = [];
-        const emails = collect(problems, () => parseEmails('emails', inputs.emails));
+        const { emails, roles } = recipientInputs(inputs, problems);
         if (emails && emails.length > 1) {
             problems.push(`emails: email-site-seal sends to one recipient only, got ${emails.length} recipients (${emails.slice(0, 5).join(', ')}${emails.length > 5 ? ', …' : ''}); ` +
                 "run the step once per recipient, or leave emails empty to mail the key's owner");
         }
         const seal = collect(problems, () => parseSealSettings(inputs['seal-settings']));
-        if (problems.length || !emails || !seal)
+        if (problems.length || !emails || !roles || !seal)
             throw new InputError(problems);
         const body = { ...(emails[0] ? { recipient_email: emails[0] } : {}), ...seal.settings };
         return {
             // DigiCert's own examples send no body when nothing is set.
             body: Object.keys(body).length ? body : undefined,
+            emails,
+            roles,
             details: [
-                emails[0] === undefined
-                    ? ['Recipient', "the API key's owner"]
-                    : ['Recipient', emails[0], { recipients: [emails[0]] }],
+                // With roles, a seal never falls back to the key's owner.
+                ...(emails[0] === undefined && roles.length === 0
+                    ? [['Recipient', "the API key's owner"]]
+                    : recipientDetails('Recipient', emails, roles)),
                 [
                     'Seal settings',
                     Object.keys(seal.settings).length
@@ -33592,7 +33918,12 @@ const emailSiteSeal = {
             ],
             warnings: seal.warnings
         };
-    }
+    },
+    // DigiCert takes one recipient_email per call: one POST per recipient.
+    callsFor: ({ body, recipients }) => recipients.map(recipient => ({
+        to: [recipient],
+        body: { ...body, recipient_email: recipient }
+    }))
 };
 /** Every operation the action performs. The input `operation` takes these names. */
 const OPERATIONS = {
@@ -33782,10 +34113,11 @@ const realClock = {
 };
 
 ;// CONCATENATED MODULE: ./src/certcentral/client.ts
-// The CertCentral client: builds an operation's call or a look-up (Order info, the order list, an
-// order's duplicates) for one ID, sends it over the transport with the key, logs it, and hands the
+// The CertCentral client: builds an operation's call, a look-up (Order info, the order list, an
+// order's duplicates, its notes) or a note added to an order (a write, like a call) for one ID, sends it over the transport with the key, logs it, and hands the
 // answer to answers.ts, which judges it into success or a CertCentralError whose message is safe
 // to show and carries DigiCert's codes and a hint.
+
 
 
 
@@ -33823,6 +34155,27 @@ class CertCentralClient {
         const what = `the duplicate list of order ${orderId}`;
         const certificates = this.read(response, what, parseCertificateList, 'is not one');
         return { status: response.status, certificates };
+    }
+    /** An order's notes (List order notes): a look-up. */
+    async listNotes(orderId, attempt, cancel) {
+        const request = { method: 'GET', path: orderNotesPath(orderId) };
+        const response = await this.exchange(request, undefined, { attempt, sends: false, cancel });
+        const notes = this.read(response, `the notes of order ${orderId}`, parseNoteList, 'are no list');
+        return { status: response.status, notes };
+    }
+    /**
+     * Adds a note to an order (Add note): a write, so its unknown outcomes say the note may have been
+     * written; resolves on a 2xx that is Add note's answer (an `id`), else throws (notANoteAnswer).
+     */
+    async addNote(orderId, text, attempt, cancel) {
+        const request = { method: 'POST', path: orderNotesPath(orderId) };
+        const options = { attempt, sends: true, cancel, note: true };
+        const response = await this.exchange(request, { text }, options);
+        const { sanitizer, idInput } = this.options;
+        const refused = notANoteAnswer({ response, sanitizer, idInput });
+        if (refused)
+            throw refused;
+        return { status: response.status, note: parseAddedNote(response.text) };
     }
     /** Throws the CertCentralError a 2xx is when it is not CertCentral's answer (notAnAnswer). */
     expectAnswer(response, what) {
@@ -33865,7 +34218,8 @@ class CertCentralClient {
             order.unusableCertificateId = this.options.sanitizer.text(order.unusableCertificateId, SHOWN_CHARS.id);
         return { status: response.status, order };
     }
-    async exchange({ method, path }, body, { attempt, sends, cancel }) {
+    async exchange({ method, path }, body, { attempt, sends, cancel, note }) {
+        const request = note ? 'note' : undefined;
         const clock = this.options.clock ?? realClock;
         const started = clock.now();
         const took = () => Math.round(clock.now() - started);
@@ -33882,7 +34236,8 @@ class CertCentralClient {
         }
         catch (error) {
             const { sanitizer, timeoutMs } = this.options;
-            const failure = explainFailure({ error, sends, sanitizer, host: this.host, timeoutMs });
+            const host = this.host;
+            const failure = explainFailure({ error, sends, sanitizer, host, timeoutMs, request });
             this.options.log.debug(`${method} ${this.base}${path} attempt ${attempt}: ${failure.kind} after ${took()} ms${failure.status ? ` (HTTP ${failure.status})` : ''}`);
             throw failure;
         }
@@ -33899,6 +34254,7 @@ class CertCentralClient {
             sends,
             sanitizer,
             idInput,
+            request,
             host: this.host,
             wallNow: () => clock.wallNow()
         });
@@ -34220,6 +34576,7 @@ function parseGeneralInputs(inputs, env, problems) {
         })),
         maxRetries: collect(problems, () => parseNumber('max-retries', inputs['max-retries'], { min: 0, max: MAX_RETRIES, integer: true })),
         dryRun: collect(problems, () => parseBoolean('dry-run', inputs['dry-run'])),
+        deliverOnce: collect(problems, () => parseBoolean('deliver-once', inputs['deliver-once'])),
         summaryDetails: collect(problems, () => parseChoice('summary-details', inputs['summary-details'], SUMMARY_DETAILS)),
         waitSeconds: collect(problems, () => parseDuration('wait-for-issuance', inputs['wait-for-issuance'], MAX_WAIT_FOR_ISSUANCE_SECONDS))
     };
@@ -34262,7 +34619,7 @@ function parsePlan(inputs, env) {
 /** The plan from what parsePlan read, or one InputError with every problem when there is any. */
 function completePlan(read) {
     const { operation, apiKey, baseUrl, timeoutSeconds, maxRetries, dryRun, summaryDetails } = read;
-    const { waitSeconds, operationInputs, issuedWithinSeconds, problems } = read;
+    const { waitSeconds, operationInputs, issuedWithinSeconds, problems, deliverOnce } = read;
     const idInput = operationInputs?.idInput;
     const targets = operationInputs?.targets;
     const prepared = operationInputs?.prepared;
@@ -34273,6 +34630,7 @@ function completePlan(read) {
         timeoutSeconds === undefined ||
         maxRetries === undefined ||
         dryRun === undefined ||
+        deliverOnce === undefined ||
         summaryDetails === undefined ||
         waitSeconds === undefined ||
         operationInputs === undefined ||
@@ -34290,22 +34648,120 @@ function completePlan(read) {
         targets,
         issuedWithinSeconds,
         body: prepared.body,
+        emails: prepared.emails,
+        roles: prepared.roles,
         details: prepared.details,
         summaryDetails,
         waitSeconds,
         timeoutMs: Math.round(timeoutSeconds * 1000),
         maxRetries,
         dryRun,
+        deliverOnce,
         warnings: [...read.warnings, ...operationInputs.warnings, ...prepared.warnings]
     };
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
+
+
+class Context {
+    /**
+     * Hydrate the context from the environment
+     */
+    constructor() {
+        var _a, _b, _c;
+        this.payload = {};
+        if (process.env.GITHUB_EVENT_PATH) {
+            if ((0,external_fs_namespaceObject.existsSync)(process.env.GITHUB_EVENT_PATH)) {
+                this.payload = JSON.parse((0,external_fs_namespaceObject.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+            }
+            else {
+                const path = process.env.GITHUB_EVENT_PATH;
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_namespaceObject.EOL}`);
+            }
+        }
+        this.eventName = process.env.GITHUB_EVENT_NAME;
+        this.sha = process.env.GITHUB_SHA;
+        this.ref = process.env.GITHUB_REF;
+        this.workflow = process.env.GITHUB_WORKFLOW;
+        this.action = process.env.GITHUB_ACTION;
+        this.actor = process.env.GITHUB_ACTOR;
+        this.job = process.env.GITHUB_JOB;
+        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
+        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
+        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
+        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
+        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
+        this.graphqlUrl =
+            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
+    }
+    get issue() {
+        const payload = this.payload;
+        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
+    }
+    get repo() {
+        if (process.env.GITHUB_REPOSITORY) {
+            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
+            return { owner, repo };
+        }
+        if (this.payload.repository) {
+            return {
+                owner: this.payload.repository.owner.login,
+                repo: this.payload.repository.name
+            };
+        }
+        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
+    }
+}
+//# sourceMappingURL=context.js.map
+;// CONCATENATED MODULE: ./src/run-context.ts
+// The run's context as the toolkit reads it: @actions/github's Context (the server URL, the
+// repository, the run ID, the event payload), from the runner's variables and the event file
+// (GITHUB_EVENT_PATH), the way other actions read them. read.ts takes the repository's visibility
+// from its payload, publish.ts the run's link from the rest.
+//
+// Only the Context class is loaded, by its file: the package's one entry point (its `exports` name
+// no other that holds the class) also loads Octokit and undici and reads the event file as it is
+// imported, which costs start-up (docs/performance.md) and would crash the action on a broken
+// event file before it could warn.
+
+
+
+/**
+ * The run's context from this process's environment. An event file that is missing, unreadable or
+ * not JSON gives the context without a payload and the reason (Context itself would throw, or
+ * print a line for a missing file and go on): the run's link never depends on the event file.
+ */
+function readRunContext() {
+    const path = process.env.GITHUB_EVENT_PATH;
+    try {
+        if (path)
+            (0,external_node_fs_namespaceObject.statSync)(path);
+        return { context: new Context() };
+    }
+    catch (eventProblem) {
+        return { context: withoutEventFile(), eventProblem };
+    }
+}
+/** The context as if the runner named no event file (GITHUB_EVENT_PATH hidden while it is read). */
+function withoutEventFile() {
+    const path = process.env.GITHUB_EVENT_PATH;
+    delete process.env.GITHUB_EVENT_PATH;
+    try {
+        return new Context();
+    }
+    finally {
+        process.env.GITHUB_EVENT_PATH = path;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/input/read.ts
 // The one place that reads the runner's environment for the step's inputs: every input of
 // action.yml (the key first, masked), the names of the INPUT_ variables, the workspace and
-// certificate-file's files under it, and the event file's visibility for summary-details. All of it
+// certificate-file's files under it, and the repository's visibility for summary-details (from
+// @actions/github's context, run-context.ts). All of it
 // is read before the plan, which gets it as values (plan.ts's parsePlan stays pure).
 
 
@@ -34369,32 +34825,25 @@ function workspace() {
 function detailsContext(given) {
     const summaryDetails = givenSummaryDetails(given);
     const { visibility, warnings } = summaryDetails === 'auto'
-        ? eventVisibility(process.env.GITHUB_EVENT_PATH)
+        ? eventVisibility(readRunContext())
         : { visibility: 'unknown', warnings: [] };
     return { summaryDetails, visibility, warnings };
 }
 /**
- * The repository's visibility from the workflow event file (GITHUB_EVENT_PATH): unknown, without
- * a word, when the runner names none; unknown with one warning when it cannot be read or parsed.
- * Nothing else depends on the file: the run's link is built from the runner's variables.
+ * The repository's visibility from the run's event payload (@actions/github's context): unknown,
+ * without a word, when the runner names no event file; unknown with one warning when it cannot be
+ * read or parsed. Nothing else depends on the file: the run's link is built from the runner's
+ * variables.
  */
-function eventVisibility(path) {
-    if (!path)
-        return { visibility: 'unknown', warnings: [] };
-    try {
-        return {
-            visibility: repositoryVisibility(JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'))),
-            warnings: []
-        };
-    }
-    catch (error) {
-        return {
-            visibility: 'unknown',
-            warnings: [
-                `the event file (GITHUB_EVENT_PATH) could not be read (${ioReason(error)}): the repository is taken as public, so the job summary shows recipients and the message by count (summary-details: full shows them)`
-            ]
-        };
-    }
+function eventVisibility({ context, eventProblem }) {
+    if (eventProblem === undefined)
+        return { visibility: repositoryVisibility(context.payload), warnings: [] };
+    return {
+        visibility: 'unknown',
+        warnings: [
+            `the event file (GITHUB_EVENT_PATH) could not be read (${ioReason(eventProblem)}): the repository is taken as public, so the job summary shows recipients and the message by count (summary-details: full shows them)`
+        ]
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/outcome.ts
@@ -34665,6 +35114,11 @@ function resultEntry({ result, sanitizer }) {
         if (value !== undefined)
             entry[field] = value;
     }
+    // Counts and role names only: never an address (summary-details has no say in outputs).
+    if (result.sentTo !== undefined)
+        entry.recipients = result.sentTo;
+    if (result.rolesWithout !== undefined)
+        entry.roles_without_recipients = result.rolesWithout.map(role => sanitizer.text(role, SHOWN_CHARS.field));
     return entry;
 }
 
@@ -34775,467 +35229,6 @@ function shownJson({ value, indent = 0 }) {
     return write(value, '');
 }
 
-;// CONCATENATED MODULE: ./src/report/summary.ts
-// The job summary's HTML: the heading, the counts, the stop, the details (as summary-details shows
-// them), the warnings, then the table of IDs, failures first, within GitHub's 1 MiB. A new column
-// of the table is a header and a cell in summaryTable (its value a field of the ID's result). Every
-// text is escaped (escape), a backtick span shown as code (prose). Pure.
-
-
-
-
-/** GitHub refuses a job summary over 1 MiB; this leaves room for the parts after the table. */
-const SUMMARY_BUDGET_BYTES = 900 * 1024;
-/** Warnings the summary lists at most; the rest are counted. */
-const MAX_SUMMARY_WARNINGS = 50;
-/** Rows the summary table shows at most; the rest are counted and in `results`. */
-const MAX_SUMMARY_ROWS = 1000;
-/** The job summary: heading, counts, the stop, the details, the warnings, then the table. */
-function summaryHtml({ context, outcome, planned, sanitizer }) {
-    const { operation, dryRun, details, warnings } = context;
-    const noun = idNoun(context.idInput);
-    const results = outcome.results;
-    const parts = [
-        `<h2>DigiCert CertCentral: ${summary_escape(operation)}${dryRun ? ' (dry run)' : ''}</h2>`
-    ];
-    const count = (fate) => results.filter(r => r.fate === fate).length;
-    parts.push(`<p>${summary_escape(dryRun
-        ? `${idCount(context.idInput, results.length)} validated, nothing sent.`
-        : `${results.length} ${noun}(s): ✅ ${count('sent')} sent · ❌ ${count('failed')} failed · ⏸ ${count('unsent')} not sent` +
-            (count('skipped') ? ` · ⏭ ${count('skipped')} skipped (issued-within)` : ''))}</p>`);
-    if (outcome.stop)
-        parts.push(`<p>${prose(`The run stopped: ${sanitizer.text(outcome.stop.message, SHOWN_CHARS.error)}`)}</p>`);
-    const shown = detailsShown(context);
-    parts.push(`<ul>${[['IDs from', context.idInput], ...shownDetails({ details, shown })]
-        .map(([label, value]) => `<li><strong>${summary_escape(label)}</strong>: ${summary_escape(sanitizer.text(value, SHOWN_CHARS.detail))}</li>`)
-        .join('')}</ul>`);
-    const note = countsNote(context);
-    if (note !== undefined && details.some(detail => detail[2] !== undefined))
-        parts.push(`<p>${summary_escape(note)}</p>`);
-    if (warnings.length) {
-        const more = warnings.length - MAX_SUMMARY_WARNINGS;
-        const items = warnings
-            .slice(0, MAX_SUMMARY_WARNINGS)
-            .concat(more > 0 ? [`and ${more} more warnings`] : []);
-        parts.push(`<p><strong>Warnings</strong></p><ul>${items.map(w => `<li>${prose(sanitizer.text(w, SHOWN_CHARS.detail))}</li>`).join('')}</ul>`);
-    }
-    parts.push(summaryTable({ context, outcome, planned, sanitizer }));
-    return parts.join('\n');
-}
-/** The summary's table, failures first, within MAX_SUMMARY_ROWS and SUMMARY_BUDGET_BYTES. */
-function summaryTable({ context, outcome, planned, sanitizer }) {
-    const { results } = outcome;
-    const noun = idNoun(context.idInput);
-    // Failures first: on a large batch they are what the reader came for. The sort is stable: a
-    // dry run's results (all validated) stay in input order.
-    const rank = { failed: 0, unsent: 1, sent: 2, skipped: 3, validated: 4 };
-    const ordered = [...results].sort((a, b) => rank[a.fate] - rank[b.fate]);
-    const withOrder = results.some(r => r.commonName !== undefined || r.validTill !== undefined || r.certificateId !== undefined);
-    // A column the ID column already is (common names, serial numbers) is not shown twice.
-    const withCommonName = withOrder && context.idInput !== 'common-name';
-    const withSerial = context.idInput !== 'serial-number' && results.some(r => r.serialNumber !== undefined);
-    const stepsById = new Map((planned?.requests ?? []).map(p => [p.id, p.steps]));
-    const headers = [
-        noun.charAt(0).toUpperCase() + noun.slice(1),
-        ...(withOrder ? ['Certificate'] : []),
-        ...(withCommonName ? ['Common name'] : []),
-        ...(withSerial ? ['Serial'] : []),
-        ...(withOrder ? ['Expires'] : []),
-        ...(context.dryRun ? ['Requests'] : ['HTTP status', 'Outcome'])
-    ];
-    const rows = [`<tr>${headers.map(h => `<th>${summary_escape(h)}</th>`).join('')}</tr>`];
-    let bytes = 0;
-    let shown = 0;
-    for (const result of ordered) {
-        if (shown >= MAX_SUMMARY_ROWS || bytes > SUMMARY_BUDGET_BYTES)
-            break;
-        const cells = [
-            result.id,
-            ...(withOrder ? [result.certificateId ?? '—'] : []),
-            ...(withCommonName ? [result.commonName ?? '—'] : []),
-            ...(withSerial ? [result.serialNumber ?? '—'] : []),
-            ...(withOrder ? [result.validTill ?? '—'] : []),
-            ...(context.dryRun
-                ? [(stepsById.get(result.id) ?? []).map(s => `${s.method} ${s.url}`).join(' → ')]
-                : [
-                    // A skipped ID's status was its look-up's: no send's, so none is shown.
-                    result.status === null || result.fate === 'skipped' ? '—' : String(result.status),
-                    outcomeText(result)
-                ])
-        ];
-        const row = `<tr>${cells.map(c => `<td>${prose(sanitizer.text(c, SHOWN_CHARS.error))}</td>`).join('')}</tr>`;
-        bytes += Buffer.byteLength(row);
-        rows.push(row);
-        shown++;
-    }
-    const more = shown < ordered.length
-        ? `\n<p>${summary_escape(`${ordered.length - shown} more ${noun}(s) are not shown here; every ID is in the results output (and in sent-ids, failed-ids, unsent-ids).`)}</p>`
-        : '';
-    return `<table>${rows.join('')}</table>${more}`;
-}
-function outcomeText(result) {
-    if (result.fate === 'skipped')
-        return `⏭ ${result.skipReason ?? 'skipped'}`;
-    // Retries of the send after a 429 or 503 (look-ups are no retries).
-    const retries = result.attempts - 1;
-    if (isDelivered(result))
-        return retries > 0 ? `✅ sent (after ${retries} retr${retries === 1 ? 'y' : 'ies'})` : '✅ sent';
-    return `${result.fate === 'unsent' ? '⏸' : '❌'} ${result.error ?? 'failed'}`;
-}
-/** Text as HTML that GitHub shows as written: markup and markdown characters as entities. */
-function summary_escape(text) {
-    return text.replace(/[&<>"'|`*_[\]\\]/g, c => `&#${c.charCodeAt(0)};`);
-}
-/**
- * Text for the summary: escaped, then each backtick-delimited span as code (`region` becomes
- * <code>region</code>). Escaped first, so that nothing of the text but such a span becomes markup;
- * a lone or empty pair of backticks stays as written. Logs and outputs keep the backticks.
- */
-function prose(text) {
-    return summary_escape(text).replace(/&#96;(.+?)&#96;/g, '<code>$1</code>');
-}
-
-;// CONCATENATED MODULE: ./src/report/failures.ts
-// The reports of a step that failed around its run rather than by an ID: input problems, a run
-// cancelled before its plan, an unexpected failure (a bug of ours) — each writes every output,
-// every ID unsent, and says what happened — and what is published instead when the outputs
-// themselves cannot be written (the IDs sent named, so that nobody sends them again). Pure.
-
-
-
-
-/** Sent IDs a failure message names at most when the outputs are lost; the rest are counted. */
-const MAX_NAMED_SENT_IDS = 20;
-/** Sent IDs the summary lists at most when the outputs are lost; the log lists every one. */
-const MAX_SUMMARY_SENT_IDS = 2000;
-/** Sent IDs per log line when the outputs are lost. */
-const SENT_IDS_PER_LOG_LINE = 100;
-/** The report of input problems: every output (results is []), the problems listed, the verdict. */
-function inputProblemsReport({ error, sanitizer }) {
-    return {
-        ...nothingSentReport({
-            heading: 'invalid inputs, nothing sent',
-            problems: error.problems,
-            ids: [],
-            sanitizer
-        }),
-        // The same text as error.message, each problem sanitized as the summary lists it.
-        verdict: new InputError(error.problems.map(problem => sanitizer.text(problem, SHOWN_CHARS.problem))).message
-    };
-}
-/**
- * The report of a run cancelled before it had a plan (while certificate-file was matched): every
- * output (results is []), nothing sent, the verdict.
- */
-function cancelledReport({ message, sanitizer }) {
-    return {
-        ...nothingSentReport({
-            heading: 'cancelled, nothing sent',
-            problems: [message],
-            ids: [],
-            sanitizer
-        }),
-        verdict: message
-    };
-}
-/** The verdict of a failure that is a bug of ours: the reason, sanitized, on one line. */
-function unexpectedMessage({ error, sanitizer }) {
-    return `unexpected error: ${sanitizer.text(error instanceof Error ? error.message : error, SHOWN_CHARS.logLine)}`;
-}
-/**
- * The report of a run that ended before it had an outcome (a bug of ours): every ID unsent with
- * the reason, so that a follow-up step can still send them, and the verdict.
- */
-function unexpectedReport({ message, ids, sanitizer }) {
-    return {
-        ...nothingSentReport({ heading: 'the action failed', problems: [message], ids, sanitizer }),
-        verdict: message
-    };
-}
-function nothingSentReport({ heading, problems, ids, sanitizer }) {
-    const why = sanitizer.text(problems[0], SHOWN_CHARS.error);
-    const results = ids.map(id => ({
-        id,
-        ok: false,
-        outcome: 'unsent',
-        status: null,
-        attempts: 0,
-        lookups: 0,
-        error: `not attempted: ${why}`
-    }));
-    const bounded = boundedResults({ entries: results });
-    return {
-        // In the order these outputs have always been set.
-        outputs: {
-            'status-code': '',
-            'sent-ids': '',
-            'failed-ids': '',
-            'retry-after': '',
-            'unsent-ids': ids.join(','),
-            'skipped-ids': '',
-            results: bounded.json
-        },
-        warnings: bounded.warnings,
-        summary: [
-            `<h2>DigiCert CertCentral: ${summary_escape(heading)}</h2>`,
-            `<ul>${problems.map(p => `<li>${prose(sanitizer.text(p, SHOWN_CHARS.problem))}</li>`).join('')}</ul>`
-        ].join('\n'),
-        errors: []
-    };
-}
-/**
- * The failure message when outputs are lost: the IDs sent named (at most MAX_NAMED_SENT_IDS, the
- * count always true), so that nobody sends them again, then which outputs and why.
- */
-function outputsLostMessage({ sent, lost }) {
-    const which = lost.all
-        ? 'the outputs'
-        : `the output${lost.names.length === 1 ? '' : 's'} ${lost.names.join(', ')}`;
-    const failure = `${which} could not be written (${lost.reason})`;
-    if (sent === undefined)
-        return failure;
-    const { operation, ids } = sent;
-    if (ids.length === 0)
-        return `${operation}: nothing was sent, but ${failure}`;
-    const more = ids.length - MAX_NAMED_SENT_IDS;
-    const named = ids.slice(0, MAX_NAMED_SENT_IDS).join(', ');
-    const rest = more > 0 ? ` and ${more} more, listed in the log and the job summary` : '';
-    return `${operation}: ${ids.length} sent (${named}${rest}), but ${failure}: do not send these again`;
-}
-/**
- * A report whose outputs were lost, as it is published instead: the log lists every ID sent, the
- * summary starts with the failure and the IDs sent, and the verdict leads with the failure.
- */
-function outputsLostReport({ report, lost }) {
-    const { sent } = report;
-    const message = outputsLostMessage({ sent, lost });
-    const ids = sent?.ids ?? [];
-    const log = [];
-    if (ids.length)
-        log.push(`the outputs could not be written; sent (${ids.length}):`);
-    for (let at = 0; at < ids.length; at += SENT_IDS_PER_LOG_LINE)
-        log.push(ids.slice(at, at + SENT_IDS_PER_LOG_LINE).join(','));
-    const more = ids.length - MAX_SUMMARY_SENT_IDS;
-    const listed = ids.length
-        ? `\n<p>${summary_escape(`Sent (${ids.length}): ${ids.slice(0, MAX_SUMMARY_SENT_IDS).join(', ')}${more > 0 ? ` and ${more} more, listed in the log` : ''}`)}</p>`
-        : '';
-    return {
-        log,
-        summary: report.summary === undefined
-            ? undefined
-            : `<p><strong>${prose(message)}</strong></p>${listed}\n${report.summary}`,
-        verdict: report.verdict === undefined ? message : `${message}. ${report.verdict}`
-    };
-}
-
-;// CONCATENATED MODULE: ./src/report/publish.ts
-// Publishing a report (report.ts) to the runner: the one place in src/ that calls @actions/core
-// for outputs, annotations, warnings, the verdict and the job summary, and the one that links the
-// workflow run (from the runner's variables alone, never the event file). Each part is its own
-// step, taking only its own piece of the report, in the order the log, the outputs file and the
-// summary file have always had; a part that cannot be written never stops the others.
-
-
-
-/**
- * Publishes a report: the dry-run log, the outputs and the warnings, the summary, then the error
- * annotations and the verdict. Each output and the summary are written on their own: a summary
- * that cannot be written is a warning; outputs that cannot be written fail the step with a
- * message naming the IDs sent (and the log and the summary list them), never with an
- * "unexpected error", and everything else is still published.
- */
-async function publish(report) {
-    if (report.dryRunLog)
-        publishDryRunLog(report.dryRunLog);
-    const lost = report.outputs ? publishOutputs(report.outputs) : undefined;
-    publishWarnings(report.warnings);
-    const instead = lost === undefined ? undefined : outputsLostReport({ report, lost });
-    for (const line of instead?.log ?? [])
-        info(line);
-    const summary = instead ? instead.summary : report.summary;
-    if (summary !== undefined)
-        await publishSummary(summary);
-    publishVerdict(report.errors, instead ? instead.verdict : report.verdict);
-}
-/** The dry run's lines, then its group. */
-function publishDryRunLog({ lines, group }) {
-    for (const line of lines)
-        info(line);
-    startGroup(group.title);
-    for (const line of group.lines)
-        info(line);
-    endGroup();
-}
-/**
- * Every output, in the report's order, each on its own: one that cannot be written does not stop
- * the next. Returns which could not be written and why (the first reason), or undefined.
- */
-function publishOutputs(outputs) {
-    const names = [];
-    let reason;
-    const all = Object.entries(outputs);
-    for (const [name, value] of all) {
-        try {
-            setOutput(name, value);
-        }
-        catch (error) {
-            names.push(name);
-            reason ??= ioReason(error);
-        }
-    }
-    return reason === undefined ? undefined : { names, all: names.length === all.length, reason };
-}
-/** Warning annotations, in order. */
-function publishWarnings(warnings) {
-    for (const warning of warnings)
-        core_warning(warning);
-}
-/**
- * Writes the job summary, followed by the workflow run's link when the run names one; without
- * GITHUB_STEP_SUMMARY nothing. A summary that cannot be written is a warning, never a failed send.
- */
-async function publishSummary(html) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    try {
-        const link = runLink(process.env);
-        summary.addRaw(html, true);
-        if (link)
-            summary.addLink('Workflow run', link);
-        await summary.write();
-    }
-    catch (error) {
-        core_warning(`could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    finally {
-        summary.emptyBuffer();
-    }
-}
-/** The error annotations, each titled, then the verdict (setFailed) if there is one. */
-function publishVerdict(errors, verdict) {
-    for (const { message, title } of errors)
-        error(message, { title });
-    if (verdict !== undefined)
-        setFailed(verdict);
-}
-/**
- * Link to this workflow run from the runner's variables (GITHUB_SERVER_URL, github.com when
- * unset; GITHUB_REPOSITORY; GITHUB_RUN_ID), never the event file; undefined when they name no
- * run: a repository not `owner/name`, a run ID not a number, a server URL not http(s).
- */
-function runLink(env) {
-    const repository = env.GITHUB_REPOSITORY ?? '';
-    const runId = env.GITHUB_RUN_ID ?? '';
-    if (!/^[\w.-]+\/[\w.-]+$/.test(repository) || !/^\d+$/.test(runId))
-        return undefined;
-    let server;
-    try {
-        server = new URL(env.GITHUB_SERVER_URL || 'https://github.com');
-    }
-    catch {
-        return undefined;
-    }
-    if (server.protocol !== 'https:' && server.protocol !== 'http:')
-        return undefined;
-    return `${server.origin}${server.pathname.replace(/\/+$/, '')}/${repository}/actions/runs/${runId}`;
-}
-
-;// CONCATENATED MODULE: ./src/report/dry-run-log.ts
-
-
-/** The dry run's log: what is validated, the headers, the body once, then each request chain. */
-function dryRunLog({ idInput, planned }) {
-    const { requests, body } = planned;
-    return {
-        lines: [
-            `dry-run: nothing is sent; ${idCount(idInput, requests.length)} validated`,
-            `each request carries X-DC-DEVKEY (the API key, not shown) and Accept: application/json`,
-            body === undefined
-                ? 'each call is sent without a body'
-                : `each call sends Content-Type: application/json and this body:\n${shownJson({ value: body, indent: 2 })}`
-        ],
-        group: {
-            title: `the requests that would be made (${requests.length})`,
-            lines: requests.map(({ steps }) => steps.map(s => `${s.method} ${s.url}`).join(' → then '))
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/report/report.ts
-
-
-
-
-
-
-/** Warning annotations at most (GitHub shows 10 a step); the rest are counted in one more. */
-const MAX_WARNING_ANNOTATIONS = 9;
-/** The report of a run (or a dry run): everything the step publishes once it has an outcome. */
-function buildReport({ context, outcome, planned, sanitizer }) {
-    const results = resultsOutput({ results: outcome.results, sanitizer });
-    const retryAfter = retryAfterOutput(retryAfterOf(outcome));
-    return {
-        dryRunLog: planned === undefined
-            ? undefined
-            : dryRunLog({
-                idInput: context.idInput,
-                planned: {
-                    ...planned,
-                    body: shownBody({
-                        ...planned,
-                        details: context.details,
-                        shown: detailsShown(context)
-                    })
-                }
-            }),
-        outputs: {
-            'status-code': String(verdictStatus(outcome) ?? ''),
-            results: results.json,
-            'sent-ids': idsOf(outcome.results, 'sent'),
-            'failed-ids': idsOf(outcome.results, 'failed'),
-            'unsent-ids': idsOf(outcome.results, 'unsent'),
-            'skipped-ids': idsOf(outcome.results, 'skipped'),
-            'retry-after': retryAfter.value
-        },
-        warnings: [...results.warnings, ...retryAfter.warnings],
-        summary: summaryHtml({ context, outcome, planned, sanitizer }),
-        errors: failureAnnotations({ context, outcome, sanitizer }),
-        verdict: verdict({ context, outcome, sanitizer }),
-        sent: {
-            operation: context.operation,
-            ids: outcome.results.filter(r => r.fate === 'sent').map(r => r.id)
-        }
-    };
-}
-function idsOf(results, fate) {
-    return results
-        .filter(r => r.fate === fate)
-        .map(r => r.id)
-        .join(',');
-}
-/**
- * The plan's warnings, shown before the run starts: annotations within GitHub's 10, each through
- * the sanitizer as the summary shows it (a file or an address a warning names, hidden by domain
- * when recipients are shown by count).
- */
-function planWarningsReport({ context, sanitizer }) {
-    const { warnings } = context;
-    const more = warnings.length - MAX_WARNING_ANNOTATIONS;
-    return {
-        warnings: [
-            ...warnings
-                .slice(0, MAX_WARNING_ANNOTATIONS)
-                .map(warning => sanitizer.text(warning, SHOWN_CHARS.detail)),
-            ...(more > 0 ? [`and ${more} more warnings (see the job summary)`] : [])
-        ],
-        errors: []
-    };
-}
-/** The verdict alone: what is left to publish when nothing else can be. */
-function verdictReport(verdict) {
-    return { warnings: [], errors: [], verdict };
-}
-
 ;// CONCATENATED MODULE: ./src/run/finding.ts
 // Finding a certificate (pure): the look-up chain of a file, serial, thumbprint or common name.
 // findStep names the next GET from the answers so far (withFindAnswer folds each in), the
@@ -35286,7 +35279,7 @@ function withFindAnswer({ answers, step, answer }) {
     const orders = page?.orders ?? [];
     if (step.query.filter === 'serial_number')
         return { ...answers, serialList: orders };
-    if (step.query.anyStatus)
+    if (step.query.filter === 'common_name' && step.query.anyStatus)
         return { ...answers, anyStatusList: orders };
     const all = [...(answers.commonNameList?.orders ?? []), ...orders];
     // The last page: what the total says is read, or a page that brought nothing (no loop forever).
@@ -35599,7 +35592,8 @@ function isTransient({ failure }) {
 /**
  * After a failed request: a 429 or 503 is retried (see `laterRetry`); a look-up failing without a
  * definite answer is retried LOOKUP_RETRIES times, 2 s then 4 s apart, when orders are not waited
- * for (else at its next check). Nothing else is retried: a send may have reached DigiCert.
+ * for (else at its next check). Nothing else is retried: a write (a send or a note) may have
+ * reached DigiCert.
  */
 function retryDecision(input) {
     const { failure, retry, now, pausedMs, pauseEnd } = input;
@@ -35675,15 +35669,19 @@ function pollDelayMs({ check, random }) {
 }
 /**
  * Whether an ID's order is looked up (Order info) before the call: for an order ID only, always
- * when the call takes its certificate's ID, else (a seal: the order's own ID) only to wait for its
- * issuance or for issued-within. A certificate ID is called as it is; a file, serial, thumbprint
- * or common name is found by the look-up chain instead (finding.ts).
+ * when the call takes its certificate's ID or recipients-from-order reads its people, else (a
+ * seal: the order's own ID) only to wait for its issuance or for issued-within. A certificate ID
+ * is called as it is (its order read first by peopleLinks when roles are given); a file, serial,
+ * thumbprint or common name is found by the look-up chain instead (finding.ts).
  */
-function looksUpOrder({ idInput, operation, waitSeconds, issuedWithinSeconds }) {
+function looksUpOrder({ idInput, operation, waitSeconds, issuedWithinSeconds, roles = [] }) {
     if (idInput !== 'order-id')
         return false;
     const { orderTarget } = OPERATIONS[operation];
-    return orderTarget === 'certificate' || waitSeconds > 0 || issuedWithinSeconds !== undefined;
+    return (orderTarget === 'certificate' ||
+        roles.length > 0 ||
+        waitSeconds > 0 ||
+        issuedWithinSeconds !== undefined);
 }
 /**
  * After an Order info look-up: send, end the ID, or look the order up again and when. Only a
@@ -35749,24 +35747,111 @@ function nextCheck(input) {
     return { step: 'wait', delayMs: Math.min(Math.max(poll, share), deadline - now) };
 }
 
+;// CONCATENATED MODULE: ./src/run/people.ts
+/**
+ * The look-ups that read the people of an ID's order before its call, in order: none without
+ * roles, nor for an order ID (its own Order info is its look-up); for a certificate ID the order
+ * list filtered by certificate_id, then its order's Order info; for a file, serial, thumbprint or
+ * common name the Order info of the order found, which the chain may have read already.
+ */
+function peopleLinks({ idInput, id, roles }) {
+    if (roles.length === 0 || idInput === 'order-id')
+        return [];
+    if (idInput !== 'certificate-id')
+        return [{ link: 'order-info' }];
+    const query = { filter: 'certificate_id', value: id, offset: 0 };
+    return [{ link: 'certificate-orders', query }, { link: 'order-info' }];
+}
+/** The next look-up of an ID's order's people (peopleLinks in order), or what they read. */
+function peopleStep({ links, id, answers }) {
+    let orderId = answers.orderId;
+    for (const link of links) {
+        if (answers.order !== undefined)
+            break;
+        if (link.link === 'certificate-orders') {
+            if (orderId !== undefined)
+                continue;
+            if (answers.listed === undefined)
+                return { step: 'list', query: link.query };
+            const listed = listedOrder({ id, orders: answers.listed });
+            if ('error' in listed)
+                return { step: 'no-order', error: listed.error };
+            orderId = listed.orderId;
+        }
+        else if (orderId === undefined) {
+            return {
+                step: 'no-order',
+                error: `certificate ${id} was found, but CertCentral did not name its order, whose people recipients-from-order reads; give its order-id instead`
+            };
+        }
+        else
+            return { step: 'lookup', orderId };
+    }
+    return { step: 'read', orderId: answers.order?.orderId ?? orderId, people: answers.order?.people };
+}
+/**
+ * The order the list filtered by certificate_id names for a certificate ID: the one whose primary
+ * it is, else the only one listed (a duplicate's order); none, or several of which none is its
+ * primary's, cannot say which order's people to mail.
+ */
+function listedOrder({ id, orders }) {
+    const primary = orders.find(order => order.certificate?.id === id);
+    const only = orders.length === 1 ? orders[0] : undefined;
+    const order = primary ?? only;
+    if (order !== undefined)
+        return { orderId: order.id };
+    if (orders.length === 0)
+        return {
+            error: `certificate ${id} is on no order this key can see, so no one to send it to could be read from its order (check \`region\`, and the key's division)`
+        };
+    return {
+        error: `the order list filtered by certificate ${id} names ${orders.length} orders, none with it as its certificate: cannot tell whose people to send it to; give its order-id instead`
+    };
+}
+/**
+ * The Order info the look-up chain already read of the found certificate's order (by thumbprint,
+ * by serial, or of a listed order), if any: the same order by its ID, or, when the answer names
+ * no order ID, by its certificate.
+ */
+function chainOrderInfo({ answers, found }) {
+    const read = [answers.byThumbprint, answers.bySerial];
+    if (found.orderId !== undefined)
+        read.push(answers.orders[found.orderId]);
+    return (read.find(order => order !== undefined &&
+        order !== null &&
+        (order.orderId === undefined
+            ? order.certificateId === found.certificateId
+            : order.orderId === found.orderId)) ?? undefined);
+}
+
 ;// CONCATENATED MODULE: ./src/run/dry-run.ts
 // The dry run: nothing is sent. Every ID is validated (dryRunOutcome), and the requests each would
 // make are listed (plannedRequests) from the rules the run itself follows: looksUpOrder (orders.ts:
-// whether an order ID's order is looked up before the call) and chainLinks (finding.ts: the
-// look-up chain's links for what is known). Every URL is built by the pure path builders of
-// certcentral/api.ts, below the base URL as shownBase shows it.
+// whether an order ID's order is looked up before the call), chainLinks (finding.ts: the
+// look-up chain's links for what is known) and peopleLinks (people.ts: the look-ups that read a
+// certificate's order for recipients-from-order). With deliver-once, the order's notes are read
+// before the call and a note is added after it (withDeliveryNotes). Every URL is built by the pure
+// path builders of certcentral/api.ts, below the base URL as shownBase shows it.
 
 
 
 
 
+
+/** A planned request on one line: `GET https://…/order/certificate/1 (reads requester)`. */
+function stepText({ method, url, note }) {
+    return `${method} ${url}${note === undefined ? '' : ` (${note})`}`;
+}
 /** A dry run of a plan: its outcome, the requests each ID would make, the body of each call. */
 function dryRun(plan) {
     const base = api_shownBase({ baseUrl: plan.baseUrl });
     return {
         outcome: dryRunOutcome(plan.targets),
         planned: {
-            requests: plan.targets.map(target => ({ id: target.id, steps: stepsOf(plan, target, base) })),
+            requests: plan.targets.map(target => ({
+                id: target.id,
+                steps: withDeliveryNotes({ plan, target, base, steps: stepsOf(plan, target, base) })
+            })),
             body: plan.body
         }
     };
@@ -35793,23 +35878,52 @@ function dryRunOutcome(targets) {
  * answer tells is shown as a placeholder: `{certificate.id}`, `{order.id}`.
  */
 function plannedRequests({ plan, target }) {
-    return stepsOf(plan, target, shownBase({ baseUrl: plan.baseUrl }));
+    const base = shownBase({ baseUrl: plan.baseUrl });
+    return withDeliveryNotes({ plan, target, base, steps: stepsOf(plan, target, base) });
+}
+/** An order's notes, as listed when its ID is known only once an answer tells it. */
+const NOTES_OF_FOUND_ORDER = '/order/certificate/{order.id}/note';
+/**
+ * With deliver-once, an ID's requests with its order's notes read (GET) before the call, the last
+ * step, and a note added (POST) after it: the order ID itself for order-id, else `{order.id}`.
+ * Without it, the steps as they are.
+ */
+function withDeliveryNotes({ plan, target, base, steps }) {
+    if (plan.deliverOnce !== true)
+        return steps;
+    const path = plan.idInput === 'order-id' ? orderNotesPath(target.id) : NOTES_OF_FOUND_ORDER;
+    const notes = (method) => ({ method, url: base + path });
+    return [...steps.slice(0, -1), notes('GET'), ...steps.slice(-1), notes('POST')];
 }
 function stepsOf(plan, { id, known }, base) {
-    const { operation, idInput } = plan;
+    const { operation, idInput, roles = [] } = plan;
     const spec = OPERATIONS[operation];
-    const shown = (method, path) => ({ method, url: base + path });
-    const call = (to) => shown(spec.method, spec.path.replace('{id}', to));
-    if (isFindingInput(idInput)) {
+    const shown = (method, path, note) => ({
+        method,
+        url: base + path,
+        ...(note === undefined ? {} : { note })
+    });
+    const perRecipient = roles.length && spec.orderTarget === 'order' ? 'one per recipient' : undefined;
+    const call = (to) => shown(spec.method, spec.path.replace('{id}', to), perRecipient);
+    const reads = roles.length ? `reads ${roles.join(', ')} of its order` : undefined;
+    // A certificate found by the chain: its order's Order info may have been read on the way.
+    const found = isFindingInput(idInput);
+    const people = peopleLinks({ idInput, id, roles }).map(link => link.link === 'certificate-orders'
+        ? shown('GET', orderListPath(link.query))
+        : shown('GET', ORDER_FOUND, found ? `${reads}, unless the chain read it` : reads));
+    if (found) {
         const links = chainLinks({ known, pick: pickOf({ idInput }) });
         const lookups = listedOnce(links.flatMap(linkPaths)).map(path => shown('GET', path));
-        return [...lookups, call(spec.orderTarget === 'order' ? '{order.id}' : '{certificate.id}')];
+        const to = spec.orderTarget === 'order' ? '{order.id}' : '{certificate.id}';
+        return [...lookups, ...people, call(to)];
     }
     if (!looksUpOrder(plan))
-        return [call(digits(id))];
+        return [...people, call(digits(id))];
     const after = call(spec.orderTarget === 'order' ? digits(id) : '{certificate.id}');
-    return [shown('GET', orderInfoPath(id)), after];
+    return [shown('GET', orderInfoPath(id), reads), after];
 }
+/** The Order info of an order known only once a look-up names it. */
+const ORDER_FOUND = '/order/certificate/{order.id}';
 /** An order's duplicate list, as listed: the order is known only once the chain lists it. */
 const DUPLICATES_OF_LISTED = '/order/certificate/{order.id}/duplicate';
 /**
@@ -35827,6 +35941,503 @@ function linkPaths(link) {
 /** The duplicate lists once, at their last place: after the last order list. */
 function listedOnce(paths) {
     return paths.filter((path, i) => path !== DUPLICATES_OF_LISTED || paths.lastIndexOf(path) === i);
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+// The job summary's HTML: the heading, the counts, the stop, the details (as summary-details shows
+// them), the warnings, then the table of IDs, failures first, within GitHub's 1 MiB. A new column
+// of the table is a header and a cell in summaryTable (its value a field of the ID's result). Every
+// text is escaped (escape), a backtick span shown as code (prose). Pure.
+
+
+
+
+
+/** GitHub refuses a job summary over 1 MiB; this leaves room for the parts after the table. */
+const SUMMARY_BUDGET_BYTES = 900 * 1024;
+/** Warnings the summary lists at most; the rest are counted. */
+const MAX_SUMMARY_WARNINGS = 50;
+/** Rows the summary table shows at most; the rest are counted and in `results`. */
+const MAX_SUMMARY_ROWS = 1000;
+/** The job summary: heading, counts, the stop, the details, the warnings, then the table. */
+function summaryHtml({ context, outcome, planned, sanitizer }) {
+    const { operation, dryRun, details, warnings } = context;
+    const noun = idNoun(context.idInput);
+    const results = outcome.results;
+    const parts = [
+        `<h2>DigiCert CertCentral: ${summary_escape(operation)}${dryRun ? ' (dry run)' : ''}</h2>`
+    ];
+    const count = (fate) => results.filter(r => r.fate === fate).length;
+    parts.push(`<p>${summary_escape(dryRun
+        ? `${idCount(context.idInput, results.length)} validated, nothing sent.`
+        : `${results.length} ${noun}(s): ✅ ${count('sent')} sent · ❌ ${count('failed')} failed · ⏸ ${count('unsent')} not sent` +
+            (count('skipped') ? ` · ⏭ ${count('skipped')} skipped (issued-within)` : ''))}</p>`);
+    if (outcome.stop)
+        parts.push(`<p>${prose(`The run stopped: ${sanitizer.text(outcome.stop.message, SHOWN_CHARS.error)}`)}</p>`);
+    const shown = detailsShown(context);
+    parts.push(`<ul>${[['IDs from', context.idInput], ...shownDetails({ details, shown })]
+        .map(([label, value]) => `<li><strong>${summary_escape(label)}</strong>: ${summary_escape(sanitizer.text(value, SHOWN_CHARS.detail))}</li>`)
+        .join('')}</ul>`);
+    const note = countsNote(context);
+    if (note !== undefined && details.some(detail => detail[2] !== undefined))
+        parts.push(`<p>${summary_escape(note)}</p>`);
+    if (warnings.length) {
+        const more = warnings.length - MAX_SUMMARY_WARNINGS;
+        const items = warnings
+            .slice(0, MAX_SUMMARY_WARNINGS)
+            .concat(more > 0 ? [`and ${more} more warnings`] : []);
+        parts.push(`<p><strong>Warnings</strong></p><ul>${items.map(w => `<li>${prose(sanitizer.text(w, SHOWN_CHARS.detail))}</li>`).join('')}</ul>`);
+    }
+    parts.push(summaryTable({ context, outcome, planned, sanitizer }));
+    return parts.join('\n');
+}
+/** The summary's table, failures first, within MAX_SUMMARY_ROWS and SUMMARY_BUDGET_BYTES. */
+function summaryTable({ context, outcome, planned, sanitizer }) {
+    const { results } = outcome;
+    const noun = idNoun(context.idInput);
+    // Failures first: on a large batch they are what the reader came for. The sort is stable: a
+    // dry run's results (all validated) stay in input order.
+    const rank = { failed: 0, unsent: 1, sent: 2, skipped: 3, validated: 4 };
+    const ordered = [...results].sort((a, b) => rank[a.fate] - rank[b.fate]);
+    const withOrder = results.some(r => r.commonName !== undefined || r.validTill !== undefined || r.certificateId !== undefined);
+    // A column the ID column already is (common names, serial numbers) is not shown twice.
+    const withCommonName = withOrder && context.idInput !== 'common-name';
+    const withSerial = context.idInput !== 'serial-number' && results.some(r => r.serialNumber !== undefined);
+    const stepsById = new Map((planned?.requests ?? []).map(p => [p.id, p.steps]));
+    // recipients-from-order: each certificate's own recipients, as summary-details shows them.
+    const withRecipients = !context.dryRun && results.some(r => r.recipients !== undefined);
+    const shownAs = detailsShown(context);
+    const headers = [
+        noun.charAt(0).toUpperCase() + noun.slice(1),
+        ...(withOrder ? ['Certificate'] : []),
+        ...(withCommonName ? ['Common name'] : []),
+        ...(withSerial ? ['Serial'] : []),
+        ...(withOrder ? ['Expires'] : []),
+        ...(withRecipients ? ['Recipients'] : []),
+        ...(context.dryRun ? ['Requests'] : ['HTTP status', 'Outcome'])
+    ];
+    const rows = [`<tr>${headers.map(h => `<th>${summary_escape(h)}</th>`).join('')}</tr>`];
+    let bytes = 0;
+    let shown = 0;
+    for (const result of ordered) {
+        if (shown >= MAX_SUMMARY_ROWS || bytes > SUMMARY_BUDGET_BYTES)
+            break;
+        const cells = [
+            result.id,
+            ...(withOrder ? [result.certificateId ?? '—'] : []),
+            ...(withCommonName ? [result.commonName ?? '—'] : []),
+            ...(withSerial ? [result.serialNumber ?? '—'] : []),
+            ...(withOrder ? [result.validTill ?? '—'] : []),
+            ...(withRecipients ? [recipientsCell({ result, shown: shownAs })] : []),
+            ...(context.dryRun
+                ? [(stepsById.get(result.id) ?? []).map(stepText).join(' → ')]
+                : [
+                    // A skipped ID's status was its look-up's: no send's, so none is shown.
+                    result.status === null || result.fate === 'skipped' ? '—' : String(result.status),
+                    outcomeText(result)
+                ])
+        ];
+        const row = `<tr>${cells.map(c => `<td>${prose(sanitizer.text(c, SHOWN_CHARS.error))}</td>`).join('')}</tr>`;
+        bytes += Buffer.byteLength(row);
+        rows.push(row);
+        shown++;
+    }
+    const more = shown < ordered.length
+        ? `\n<p>${summary_escape(`${ordered.length - shown} more ${noun}(s) are not shown here; every ID is in the results output (and in sent-ids, failed-ids, unsent-ids).`)}</p>`
+        : '';
+    return `<table>${rows.join('')}</table>${more}`;
+}
+/**
+ * A certificate's own recipients (recipients-from-order): each address with `full`, else their
+ * count and domains; then the roles its order named no one for.
+ */
+function recipientsCell({ result, shown }) {
+    const recipients = result.recipients ?? [];
+    const listed = recipients.length === 0
+        ? '—'
+        : shown === 'full'
+            ? recipients.join(', ')
+            : countedText({ recipients });
+    const without = result.rolesWithout ?? [];
+    return without.length ? `${listed} (none named for ${without.join(', ')})` : listed;
+}
+function outcomeText(result) {
+    if (result.fate === 'skipped')
+        return `⏭ ${result.skipReason ?? 'skipped'}`;
+    // Retries of the send after a 429 or 503 (look-ups are no retries).
+    const retries = result.attempts - 1;
+    if (isDelivered(result))
+        return retries > 0 ? `✅ sent (after ${retries} retr${retries === 1 ? 'y' : 'ies'})` : '✅ sent';
+    return `${result.fate === 'unsent' ? '⏸' : '❌'} ${result.error ?? 'failed'}`;
+}
+/** Text as HTML that GitHub shows as written: markup and markdown characters as entities. */
+function summary_escape(text) {
+    return text.replace(/[&<>"'|`*_[\]\\]/g, c => `&#${c.charCodeAt(0)};`);
+}
+/**
+ * Text for the summary: escaped, then each backtick-delimited span as code (`region` becomes
+ * <code>region</code>). Escaped first, so that nothing of the text but such a span becomes markup;
+ * a lone or empty pair of backticks stays as written. Logs and outputs keep the backticks.
+ */
+function prose(text) {
+    return summary_escape(text).replace(/&#96;(.+?)&#96;/g, '<code>$1</code>');
+}
+
+;// CONCATENATED MODULE: ./src/report/failures.ts
+// The reports of a step that failed around its run rather than by an ID: input problems, a run
+// cancelled before its plan, an unexpected failure (a bug of ours) — each writes every output,
+// every ID unsent, and says what happened — and what is published instead when the outputs
+// themselves cannot be written (the IDs sent named, so that nobody sends them again). Pure.
+
+
+
+
+/** Sent IDs a failure message names at most when the outputs are lost; the rest are counted. */
+const MAX_NAMED_SENT_IDS = 20;
+/** Sent IDs the summary lists at most when the outputs are lost; the log lists every one. */
+const MAX_SUMMARY_SENT_IDS = 2000;
+/** Sent IDs per log line when the outputs are lost. */
+const SENT_IDS_PER_LOG_LINE = 100;
+/** The report of input problems: every output (results is []), the problems listed, the verdict. */
+function inputProblemsReport({ error, sanitizer }) {
+    return {
+        ...nothingSentReport({
+            heading: 'invalid inputs, nothing sent',
+            problems: error.problems,
+            ids: [],
+            sanitizer
+        }),
+        // The same text as error.message, each problem sanitized as the summary lists it.
+        verdict: new InputError(error.problems.map(problem => sanitizer.text(problem, SHOWN_CHARS.problem))).message
+    };
+}
+/**
+ * The report of a run cancelled before it had a plan (while certificate-file was matched): every
+ * output (results is []), nothing sent, the verdict.
+ */
+function cancelledReport({ message, sanitizer }) {
+    return {
+        ...nothingSentReport({
+            heading: 'cancelled, nothing sent',
+            problems: [message],
+            ids: [],
+            sanitizer
+        }),
+        verdict: message
+    };
+}
+/** The verdict of a failure that is a bug of ours: the reason, sanitized, on one line. */
+function unexpectedMessage({ error, sanitizer }) {
+    return `unexpected error: ${sanitizer.text(error instanceof Error ? error.message : error, SHOWN_CHARS.logLine)}`;
+}
+/**
+ * The report of a run that ended before it had an outcome (a bug of ours): every ID unsent with
+ * the reason, so that a follow-up step can still send them, and the verdict.
+ */
+function unexpectedReport({ message, ids, sanitizer }) {
+    return {
+        ...nothingSentReport({ heading: 'the action failed', problems: [message], ids, sanitizer }),
+        verdict: message
+    };
+}
+function nothingSentReport({ heading, problems, ids, sanitizer }) {
+    const why = sanitizer.text(problems[0], SHOWN_CHARS.error);
+    const results = ids.map(id => ({
+        id,
+        ok: false,
+        outcome: 'unsent',
+        status: null,
+        attempts: 0,
+        lookups: 0,
+        error: `not attempted: ${why}`
+    }));
+    const bounded = boundedResults({ entries: results });
+    return {
+        // In the order these outputs have always been set.
+        outputs: {
+            'status-code': '',
+            'sent-ids': '',
+            'failed-ids': '',
+            'retry-after': '',
+            'unsent-ids': ids.join(','),
+            'skipped-ids': '',
+            results: bounded.json
+        },
+        warnings: bounded.warnings,
+        summary: [
+            `<h2>DigiCert CertCentral: ${summary_escape(heading)}</h2>`,
+            `<ul>${problems.map(p => `<li>${prose(sanitizer.text(p, SHOWN_CHARS.problem))}</li>`).join('')}</ul>`
+        ].join('\n'),
+        errors: []
+    };
+}
+/**
+ * The failure message when outputs are lost: the IDs sent named (at most MAX_NAMED_SENT_IDS, the
+ * count always true), so that nobody sends them again, then which outputs and why.
+ */
+function outputsLostMessage({ sent, lost }) {
+    const which = lost.all
+        ? 'the outputs'
+        : `the output${lost.names.length === 1 ? '' : 's'} ${lost.names.join(', ')}`;
+    const failure = `${which} could not be written (${lost.reason})`;
+    if (sent === undefined)
+        return failure;
+    const { operation, ids } = sent;
+    if (ids.length === 0)
+        return `${operation}: nothing was sent, but ${failure}`;
+    const more = ids.length - MAX_NAMED_SENT_IDS;
+    const named = ids.slice(0, MAX_NAMED_SENT_IDS).join(', ');
+    const rest = more > 0 ? ` and ${more} more, listed in the log and the job summary` : '';
+    return `${operation}: ${ids.length} sent (${named}${rest}), but ${failure}: do not send these again`;
+}
+/**
+ * A report whose outputs were lost, as it is published instead: the log lists every ID sent, the
+ * summary starts with the failure and the IDs sent, and the verdict leads with the failure.
+ */
+function outputsLostReport({ report, lost }) {
+    const { sent } = report;
+    const message = outputsLostMessage({ sent, lost });
+    const ids = sent?.ids ?? [];
+    const log = [];
+    if (ids.length)
+        log.push(`the outputs could not be written; sent (${ids.length}):`);
+    for (let at = 0; at < ids.length; at += SENT_IDS_PER_LOG_LINE)
+        log.push(ids.slice(at, at + SENT_IDS_PER_LOG_LINE).join(','));
+    const more = ids.length - MAX_SUMMARY_SENT_IDS;
+    const listed = ids.length
+        ? `\n<p>${summary_escape(`Sent (${ids.length}): ${ids.slice(0, MAX_SUMMARY_SENT_IDS).join(', ')}${more > 0 ? ` and ${more} more, listed in the log` : ''}`)}</p>`
+        : '';
+    return {
+        log,
+        summary: report.summary === undefined
+            ? undefined
+            : `<p><strong>${prose(message)}</strong></p>${listed}\n${report.summary}`,
+        verdict: report.verdict === undefined ? message : `${message}. ${report.verdict}`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/publish.ts
+// Publishing a report (report.ts) to the runner: the one place in src/ that calls @actions/core
+// for outputs, annotations, warnings, the verdict and the job summary, and the one that links the
+// workflow run (from @actions/github's context, never its event payload). Each part is its own
+// step, taking only its own piece of the report, in the order the log, the outputs file and the
+// summary file have always had; a part that cannot be written never stops the others.
+
+
+
+
+/**
+ * Publishes a report: the dry-run log, the outputs and the warnings, the summary, then the error
+ * annotations and the verdict. Each output and the summary are written on their own: a summary
+ * that cannot be written is a warning; outputs that cannot be written fail the step with a
+ * message naming the IDs sent (and the log and the summary list them), never with an
+ * "unexpected error", and everything else is still published.
+ */
+async function publish(report) {
+    if (report.dryRunLog)
+        publishDryRunLog(report.dryRunLog);
+    const lost = report.outputs ? publishOutputs(report.outputs) : undefined;
+    publishWarnings(report.warnings);
+    const instead = lost === undefined ? undefined : outputsLostReport({ report, lost });
+    for (const line of instead?.log ?? [])
+        info(line);
+    const summary = instead ? instead.summary : report.summary;
+    if (summary !== undefined)
+        await publishSummary(summary);
+    publishVerdict(report.errors, instead ? instead.verdict : report.verdict);
+}
+/** The dry run's lines, then its group. */
+function publishDryRunLog({ lines, group }) {
+    for (const line of lines)
+        info(line);
+    startGroup(group.title);
+    for (const line of group.lines)
+        info(line);
+    endGroup();
+}
+/**
+ * Every output, in the report's order, each on its own: one that cannot be written does not stop
+ * the next. Returns which could not be written and why (the first reason), or undefined.
+ */
+function publishOutputs(outputs) {
+    const names = [];
+    let reason;
+    const all = Object.entries(outputs);
+    for (const [name, value] of all) {
+        try {
+            setOutput(name, value);
+        }
+        catch (error) {
+            names.push(name);
+            reason ??= ioReason(error);
+        }
+    }
+    return reason === undefined ? undefined : { names, all: names.length === all.length, reason };
+}
+/** Warning annotations, in order. */
+function publishWarnings(warnings) {
+    for (const warning of warnings)
+        core_warning(warning);
+}
+/**
+ * Writes the job summary, followed by the workflow run's link when the run names one; without
+ * GITHUB_STEP_SUMMARY nothing. A summary that cannot be written is a warning, never a failed send.
+ */
+async function publishSummary(html) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        const link = runLink(readRunContext().context);
+        summary.addRaw(html, true);
+        if (link)
+            summary.addLink('Workflow run', link);
+        await summary.write();
+    }
+    catch (error) {
+        core_warning(`could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    finally {
+        summary.emptyBuffer();
+    }
+}
+/** The error annotations, each titled, then the verdict (setFailed) if there is one. */
+function publishVerdict(errors, verdict) {
+    for (const { message, title } of errors)
+        error(message, { title });
+    if (verdict !== undefined)
+        setFailed(verdict);
+}
+/**
+ * Link to this workflow run from @actions/github's context (its server URL, github.com when empty;
+ * its repository; its run ID); undefined when they name no run: no repository (context.repo
+ * throws), an owner or name that is not letters, digits, `_`, `.` or `-`, a run ID not a positive
+ * integer, a server URL not http(s).
+ */
+function runLink(context) {
+    let named;
+    try {
+        named = context.repo;
+    }
+    catch {
+        return undefined;
+    }
+    // context.repo splits GITHUB_REPOSITORY at `/`: the name is missing from `acme`.
+    const { owner, repo = '' } = named;
+    const name = /^[\w.-]+$/;
+    const { runId } = context;
+    if (!name.test(owner) || !name.test(repo))
+        return undefined;
+    if (!Number.isSafeInteger(runId) || runId < 1)
+        return undefined;
+    let server;
+    try {
+        server = new URL(context.serverUrl || 'https://github.com');
+    }
+    catch {
+        return undefined;
+    }
+    if (server.protocol !== 'https:' && server.protocol !== 'http:')
+        return undefined;
+    return `${server.origin}${server.pathname.replace(/\/+$/, '')}/${owner}/${repo}/actions/runs/${runId}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/dry-run-log.ts
+// The dry run's log: what is validated, the headers every request carries, the body once (as
+// summary-details shows it), then the requests each ID would make. Pure.
+
+
+
+/** The dry run's log: what is validated, the headers, the body once, then each request chain. */
+function dryRunLog({ idInput, planned }) {
+    const { requests, body } = planned;
+    return {
+        lines: [
+            `dry-run: nothing is sent; ${idCount(idInput, requests.length)} validated`,
+            `each request carries X-DC-DEVKEY (the API key, not shown) and Accept: application/json`,
+            body === undefined
+                ? 'each call is sent without a body'
+                : `each call sends Content-Type: application/json and this body:\n${shownJson({ value: body, indent: 2 })}`
+        ],
+        group: {
+            title: `the requests that would be made (${requests.length})`,
+            lines: requests.map(({ steps }) => steps.map(stepText).join(' → then '))
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/report.ts
+
+
+
+
+
+
+/** Warning annotations at most (GitHub shows 10 a step); the rest are counted in one more. */
+const MAX_WARNING_ANNOTATIONS = 9;
+/** The report of a run (or a dry run): everything the step publishes once it has an outcome. */
+function buildReport({ context, outcome, planned, sanitizer }) {
+    const results = resultsOutput({ results: outcome.results, sanitizer });
+    const retryAfter = retryAfterOutput(retryAfterOf(outcome));
+    return {
+        dryRunLog: planned === undefined
+            ? undefined
+            : dryRunLog({
+                idInput: context.idInput,
+                planned: {
+                    ...planned,
+                    body: shownBody({
+                        ...planned,
+                        details: context.details,
+                        shown: detailsShown(context)
+                    })
+                }
+            }),
+        outputs: {
+            'status-code': String(verdictStatus(outcome) ?? ''),
+            results: results.json,
+            'sent-ids': idsOf(outcome.results, 'sent'),
+            'failed-ids': idsOf(outcome.results, 'failed'),
+            'unsent-ids': idsOf(outcome.results, 'unsent'),
+            'skipped-ids': idsOf(outcome.results, 'skipped'),
+            'retry-after': retryAfter.value
+        },
+        warnings: [...results.warnings, ...retryAfter.warnings],
+        summary: summaryHtml({ context, outcome, planned, sanitizer }),
+        errors: failureAnnotations({ context, outcome, sanitizer }),
+        verdict: verdict({ context, outcome, sanitizer }),
+        sent: {
+            operation: context.operation,
+            ids: outcome.results.filter(r => r.fate === 'sent').map(r => r.id)
+        }
+    };
+}
+function idsOf(results, fate) {
+    return results
+        .filter(r => r.fate === fate)
+        .map(r => r.id)
+        .join(',');
+}
+/**
+ * The plan's warnings, shown before the run starts: annotations within GitHub's 10, each through
+ * the sanitizer as the summary shows it (a file or an address a warning names, hidden by domain
+ * when recipients are shown by count).
+ */
+function planWarningsReport({ context, sanitizer }) {
+    const { warnings } = context;
+    const more = warnings.length - MAX_WARNING_ANNOTATIONS;
+    return {
+        warnings: [
+            ...warnings
+                .slice(0, MAX_WARNING_ANNOTATIONS)
+                .map(warning => sanitizer.text(warning, SHOWN_CHARS.detail)),
+            ...(more > 0 ? [`and ${more} more warnings (see the job summary)`] : [])
+        ],
+        errors: []
+    };
+}
+/** The verdict alone: what is left to publish when nothing else can be. */
+function verdictReport(verdict) {
+    return { warnings: [], errors: [], verdict };
 }
 
 // EXTERNAL MODULE: external "node:events"
@@ -36181,6 +36792,7 @@ function resultOfSkip(run, record, skipReason) {
 
 
 
+
 /**
  * The look-up chain of a file, serial, thumbprint or common name (finding.ts: findStep), each
  * step a look-up: the certificate found, the ID's result (not found, a failed look-up), or
@@ -36193,6 +36805,8 @@ async function findCertificate(run, record, known) {
         const step = findStep({ known, pick, answers, now: run.clock.wallNow() });
         if (step.step === 'found') {
             record.noteFound(step.found);
+            // Its order's Order info, when the chain read it: its people need no second look-up.
+            record.order = chainOrderInfo({ answers, found: step.found });
             return step.found;
         }
         if (step.step === 'not-found')
@@ -36227,6 +36841,206 @@ function lookUp(run, step, attempt) {
     return certCentral.duplicates(step.orderId, attempt, cancel);
 }
 
+;// CONCATENATED MODULE: ./src/run/recipients.ts
+
+
+
+/** Warnings said at most for one certificate; the rest are counted in the last. */
+const MAX_RECIPIENT_WARNINGS = 5;
+/** The certificate's recipients, the roles that named no one, and what was left out and why. */
+function recipientsFor(input) {
+    const { emails, roles, people, orderId } = input;
+    const order = orderId === undefined ? 'its order' : `order ${orderId}`;
+    const recipients = [];
+    const seen = new Set();
+    const add = (address) => {
+        const key = address.toLowerCase();
+        if (seen.has(key))
+            return;
+        seen.add(key);
+        recipients.push(address);
+    };
+    emails.forEach(add);
+    const leftOut = [];
+    const rolesWithout = [];
+    for (const role of roles) {
+        let named = false;
+        for (const address of roleAddresses(role, people)) {
+            const problem = address.length > MAX_PERSON_CHARS
+                ? `a value of more than ${MAX_PERSON_CHARS} characters`
+                : emailProblem(address) && `${quote(address)}: it ${emailProblem(address)}`;
+            if (problem)
+                leftOut.push(`${order}: ${roleWords(role)} ${problem}; left out`);
+            else {
+                named = true;
+                add(address);
+            }
+        }
+        if (!named)
+            rolesWithout.push(role);
+    }
+    const result = { rolesWithout, warnings: boundedWarnings(leftOut) };
+    const problem = recipientsProblem({ ...input, order, count: recipients.length });
+    return problem === undefined ? { recipients, ...result } : { recipients: [], ...result, problem };
+}
+/** Why nothing is sent: no one at all, or more than MAX_RECIPIENTS; undefined when neither. */
+function recipientsProblem({ emails, roles, people, order, count }) {
+    if (count === 0)
+        return `${order} names no ${rolesWords(roles)}: add them in CertCentral, or give \`emails\``;
+    if (count <= MAX_RECIPIENTS)
+        return undefined;
+    const unread = people?.unread
+        ? ` (and ${people.unread.toLocaleString('en-US')} entries not read)`
+        : '';
+    return (`${order} names ${count.toLocaleString('en-US')} recipients${unread} for ${rolesWords(roles, 'and')}` +
+        `${emails.length ? ' with emails' : ''}: more than the ${MAX_RECIPIENTS} one certificate is sent to; ` +
+        'shorten its lists in CertCentral, or narrow recipients-from-order');
+}
+/** The warnings for one certificate, at most MAX_RECIPIENT_WARNINGS, the rest counted. */
+function boundedWarnings(warnings) {
+    if (warnings.length <= MAX_RECIPIENT_WARNINGS)
+        return warnings;
+    const kept = warnings.slice(0, MAX_RECIPIENT_WARNINGS - 1);
+    const more = warnings.length - kept.length;
+    return [...kept, `and ${more.toLocaleString('en-US')} more addresses of the order left out`];
+}
+/**
+ * The raw addresses a role names in an order, in its order: a list's entries, a person's email, a
+ * custom field's value (every field with the label, exact) split as `emails` is split.
+ */
+function roleAddresses(role, people) {
+    if (people === undefined)
+        return [];
+    if (role.startsWith(CUSTOM_FIELD)) {
+        const label = role.slice(CUSTOM_FIELD.length);
+        return people.customFields
+            .filter((field) => field.label === label)
+            .flatMap(({ value }) => (value.length > MAX_PERSON_CHARS ? [value] : splitList(value)));
+    }
+    switch (role) {
+        case 'additional-emails':
+            return people.additionalEmails;
+        case 'assigned-users':
+            return people.assignedUsers;
+        case 'requester':
+            return people.requester === undefined ? [] : [people.requester];
+        case 'organization-contact':
+            return people.organizationContact === undefined ? [] : [people.organizationContact];
+        default:
+            return people.technicalContact === undefined ? [] : [people.technicalContact];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run/deliver.ts
+
+
+
+
+
+
+/**
+ * The certificate's recipients (its order read first when needed), kept on its record; or its
+ * result when it ends here (no order, no one to send to, a failed look-up), or undefined when the
+ * run stopped.
+ */
+async function readRecipients(run, record) {
+    const { idInput, roles = [], emails = [] } = run.options;
+    const links = peopleLinks({ idInput, id: record.id, roles });
+    // An order ID is its own order (its Order info read by its look-up: record.order).
+    const orderId = idInput === 'order-id' ? record.id : record.facts.orderId;
+    let answers = { orderId, order: record.order };
+    for (;;) {
+        const step = peopleStep({ links, id: record.id, answers });
+        if (step.step === 'no-order')
+            return resultOfEnd(run, record, { step: 'end', fate: 'failed', error: step.error });
+        if (step.step === 'read') {
+            const recipients = recipientsFor({
+                emails,
+                roles,
+                people: step.people,
+                orderId: step.orderId
+            });
+            record.noteRecipients(recipients);
+            for (const warning of recipients.warnings)
+                run.log.warning(`${run.noun} ${record.id}: ${warning}`);
+            if (recipients.problem === undefined)
+                return recipients;
+            return resultOfEnd(run, record, { step: 'end', fate: 'failed', error: recipients.problem });
+        }
+        // The order is known before its Order info answers: a failure of it names the order too (an
+        // order ID is never looked up here: its own look-up read its Order info).
+        if (step.step === 'lookup')
+            record.facts.orderId = step.orderId;
+        const answer = await run.request('lookup', record, (attempt) => step.step === 'list'
+            ? run.certCentral.listOrders(step.query, attempt, run.options.cancel)
+            : run.certCentral.lookup(step.orderId, attempt, run.options.cancel));
+        if (answer === undefined)
+            return undefined;
+        if (answer instanceof CertCentralError)
+            return resultOfAnswer(run, record, answer, 'lookup');
+        answers = withPeopleAnswer(answers, answer);
+    }
+}
+/** The answers once a look-up of the order is answered: the orders listed, or its Order info. */
+function withPeopleAnswer(answers, answer) {
+    if ('list' in answer)
+        return { ...answers, listed: answer.list.orders };
+    return { ...answers, order: answer.order };
+}
+/**
+ * The certificate sent to its own people: its recipients read (readRecipients), then its calls
+ * (sendToRecipients); or its result when it ends before.
+ */
+async function sendToOwnPeople(run, record, target) {
+    const read = await readRecipients(run, record);
+    if (read === undefined)
+        return resultOfStop(run, record);
+    if ('fate' in read)
+        return read;
+    return sendToRecipients(run, record, target, read.recipients);
+}
+/**
+ * The certificate's calls to its recipients, one after the other: its result once every call is
+ * sent, the first refused with none sent before (as any send), or failed naming those sent and
+ * those not when some were.
+ */
+async function sendToRecipients(run, record, target, recipients) {
+    const { operation, body, cancel } = run.options;
+    const calls = OPERATIONS[operation].callsFor({
+        body: body,
+        recipients
+    });
+    const sent = [];
+    let last;
+    for (const call of calls) {
+        const answer = await run.request('send', record, attempt => run.certCentral.call(operation, target, call.body, attempt, cancel));
+        if (answer === undefined || answer instanceof CertCentralError) {
+            if (sent.length === 0)
+                return answer === undefined
+                    ? resultOfStop(run, record)
+                    : resultOfAnswer(run, record, answer, 'send');
+            return partly(run, record, { sent, recipients, failure: answer });
+        }
+        sent.push(...call.to);
+        record.facts.sentTo = sent.length;
+        last = answer;
+    }
+    return resultOfAnswer(run, record, last, 'send');
+}
+/** An ID sent to some of its recipients, refused or stopped for another: failed, saying which. */
+function partly(run, record, { sent, recipients, failure }) {
+    const left = recipients.slice(sent.length);
+    const why = failure === undefined
+        ? unsentError({ stop: run.stopped, noun: run.noun, attempts: record.requestsMade })
+        : failure.message;
+    const error = `sent to ${sent.length} of ${recipients.length} recipients (${sent.join(', ')}); ` +
+        `not to ${left.length} (${left.join(', ')}): ${why}`;
+    const hint = 'send to those not sent by hand or with emails; running the step again would mail the others again';
+    // Counted for the stop rules (after a stop, which is already decided, it changes nothing).
+    run.countResult(record, failure);
+    return record.result('failed', { error, hint });
+}
+
 ;// CONCATENATED MODULE: ./src/run/id-record.ts
 // One ID's record through its run: what it came to so far (its result's fields: what its input, the
 // chain or its order told, and the HTTP status of its last answer), the requests made for it
@@ -36245,6 +37059,13 @@ class IdRecord {
     made = { send: 0, lookup: 0 };
     /** When its order was issued, once its Order info said so (for issued-within). */
     issued;
+    /** The Order info of its certificate's order, as last read (its people: recipients-from-order). */
+    order;
+    /**
+     * With recipients-from-order, whom its certificate is sent to (recipientsFor): computed once,
+     * before its calls are built.
+     */
+    recipients;
     constructor(id, 
     /** Its place in the plan, 0 first: IDs start in this order, whatever order they end in. */
     position, known) {
@@ -36265,6 +37086,13 @@ class IdRecord {
         const { id, made } = this;
         return { id, fate, attempts: made.send, lookups: made.lookup, ...this.facts, ...ending };
     }
+    /** Whom its certificate is sent to: kept, with what its result shows of them. */
+    noteRecipients(recipients) {
+        this.recipients = recipients;
+        this.facts.recipients = recipients.recipients;
+        this.facts.rolesWithout = recipients.rolesWithout;
+        this.facts.sentTo = 0;
+    }
     /** What the chain found, kept for the ID's result. */
     noteFound(found) {
         const { facts } = this;
@@ -36284,6 +37112,7 @@ class IdRecord {
     noteOrder(answer) {
         const { order } = answer;
         const { facts } = this;
+        this.order = order;
         facts.status = answer.status;
         if (order.commonName !== undefined)
             facts.commonName = order.commonName;
@@ -36371,8 +37200,9 @@ function noteWaiting(run, record, answer, { check, nextCheck, delayMs }) {
 ;// CONCATENATED MODULE: ./src/run/id-run.ts
 // One ID's work, from start to result: issued-within on a file's own date; its certificate found
 // (a file, serial, thumbprint or common name: find-certificate.ts) or its order waited for
-// (wait-for-issuance.ts); the operation's call for the ID it takes; its result (conclude.ts) and
-// its line in the log.
+// (wait-for-issuance.ts); the operation's call for the ID it takes, or with recipients-from-order
+// its calls to its own people (deliver.ts); its result (conclude.ts) and its line in the log.
+
 
 
 
@@ -36387,8 +37217,9 @@ async function runOneId(run, target, position) {
     const { id, known } = target;
     const result = await resultOf(run, new IdRecord(id, position, known), known);
     const { log, noun } = run;
+    const to = result.sentTo === undefined ? '' : ` to ${result.sentTo} recipient(s)`;
     if (result.fate === 'sent')
-        log.info(`${noun} ${id}: sent (HTTP ${result.status})`);
+        log.info(`${noun} ${id}: sent${to} (HTTP ${result.status})`);
     else if (result.fate === 'skipped')
         log.info(`${noun} ${id}: ${result.skipReason}`);
     else if (requestsOf(result) > 0)
@@ -36429,10 +37260,15 @@ async function resultOf(run, record, known) {
             return resultOfSkip(run, record, skip);
         target = issued;
     }
+    if (run.options.roles?.length)
+        return counted(run, await sendToOwnPeople(run, record, target));
     const answer = await makeCall(run, record, target);
     if (answer === undefined)
         return resultOfStop(run, record);
-    const result = resultOfAnswer(run, record, answer, 'send');
+    return counted(run, resultOfAnswer(run, record, answer, 'send'));
+}
+/** An ID's result, counted among those sent (for the waiting line) when it was. */
+function counted(run, result) {
     if (result.fate === 'sent')
         run.sent++;
     return result;
@@ -36808,6 +37644,8 @@ function describePlan(plan, context) {
     const rest = { ...plan };
     delete rest.apiKey;
     delete rest.targets;
+    // The addresses of emails are in the body and the details, each shown as summary-details says.
+    delete rest.emails;
     return shownJson({
         value: {
             ...rest,
@@ -36971,6 +37809,8 @@ async function send(plan, wiring) {
         targets,
         issuedWithinSeconds,
         body,
+        emails: plan.emails,
+        roles: plan.roles,
         maxRetries,
         waitSeconds,
         cancel,
