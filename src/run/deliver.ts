@@ -41,8 +41,10 @@ export async function readRecipients(
         orderId: step.orderId
       })
       record.noteRecipients(recipients)
+      // An order ID's warnings already begin with the order: its ID is not named twice.
+      const prefix = `${run.noun} ${record.id}: `
       for (const warning of recipients.warnings)
-        run.log.warning(`${run.noun} ${record.id}: ${warning}`)
+        run.log.warning(warning.startsWith(prefix) ? warning : prefix + warning)
       if (recipients.problem === undefined) return recipients
       return resultOfEnd(run, record, { step: 'end', fate: 'failed', error: recipients.problem })
     }

@@ -321,7 +321,7 @@ describe('runPlan with recipients-from-order', () => {
     })
     await runPlan(byOrder(['8101'], { ...roles, log }), api, clock)
     expect(of('warning').map(l => l.message)).toEqual([
-      'order 8101: order 8101: additional emails "bad": it is not an email address (it needs exactly one @); left out'
+      'order 8101: additional emails "bad": it is not an email address (it needs exactly one @); left out'
     ])
     expect(of('info').map(l => l.message)).toContain(
       'order 8101: sent to 1 recipient(s) (HTTP 204)'
