@@ -407,4 +407,19 @@ describe('runPlan with recipients-from-order, ended early', () => {
     expect(api.sends()).toEqual([])
     expect(outcome.results[0]).toMatchObject({ fate: 'unsent', attempts: 0, lookups: 1, sentTo: 0 })
   })
+
+  it("names the certificate before its order's warning, and an order ID once", async () => {
+    const clock = new FakeClock()
+    const { log, of } = recordLog(clock)
+    const api = new ScriptedApi(clock, {
+      lists: { 'certificate_id=500@0': [page([{ id: '8101', certificate: certificate('500') }])] },
+      lookups: {
+        '8101': [order('8101', people({ additionalEmails: ['bad', 'ok@example.com'] }))]
+      }
+    })
+    await runPlan(byCertificate(['500'], { ...roles, log }), api, clock)
+    expect(of('warning').map(l => l.message)).toEqual([
+      'certificate 500: order 8101: additional emails "bad": it is not an email address (it needs exactly one @); left out'
+    ])
+  })
 })
