@@ -37,7 +37,10 @@ export interface IdResult {
   thumbprint?: string
   /** The certificate file the ID came from. */
   file?: string
-  /** Why a skipped ID was skipped (issued-within), for the log and the summary. */
+  /**
+   * Why a skipped ID was skipped: issued-within, or deliver-once ("sent to all 3 recipients on
+   * 2026-12-01, note 4512"), for the log and the summary.
+   */
   skipReason?: string
   /**
    * With recipients-from-order: whom the certificate was to be sent to (`emails` and its order's
