@@ -111,7 +111,7 @@ describe.each(RUNTIMES)('deliver-once across runs under %s', (_, nodePath) => {
       expect.objectContaining({ outcome: 'sent', recorded: true, recipients: 2 })
     ])
     const [note] = standIn.notes(String(first.id))
-    expect(note?.text.split('\n')).toEqual([
+    expect(String(note?.text).split('\n')).toEqual([
       'certcentral-email-action delivery record v1 (part 1 of 1)',
       'operation: send-certificate',
       expect.stringMatching(new RegExp(`^certificate: ${first.certificate.id} serial [0-9A-F]+$`)),
@@ -202,7 +202,7 @@ describe.each(RUNTIMES)('deliver-once across runs under %s', (_, nodePath) => {
       [`${certificateIdOf(order)} first@example.com`]: 1,
       [`${certificateIdOf(order)} Second@example.com`]: 1
     })
-    expect(standIn.notes(String(order.id)).map(n => n.text.split('\n').at(-1))).toEqual([
+    expect(standIn.notes(String(order.id)).map(n => String(n.text).split('\n').at(-1))).toEqual([
       'recipients: Second@example.com',
       'recipients: first@example.com'
     ])
