@@ -286,4 +286,29 @@ describe.each(RUNTIMES)('deliver-once across runs under %s', (_, nodePath) => {
       [`${certificate.id} dev@example.com`]: 1
     })
   })
+
+  it('notes carrying hostile text: none counts, none reaches the log, outputs or summary', async () => {
+    const order = newOrder(`hostile-${freshId()}.example.com`, ['ops@example.com'])
+    standIn.setNotesMode('hostile')
+    const before = standIn.requests.length
+    const result = await run({
+      'order-id': String(order.id),
+      'recipients-from-order': 'additional-emails'
+    })
+    expectCleanRun(result, standIn.apiKey)
+    expect(result.code).toBe(0)
+    expect(mailsSince(before)).toEqual({ [`${certificateIdOf(order)} ops@example.com`]: 1 })
+    expect(resultsOf(result)).toEqual([
+      expect.objectContaining({ outcome: 'sent', recorded: true })
+    ])
+    const everything = result.stdout + JSON.stringify(result.outputs) + result.summary
+    for (const text of ['forged', 'evil', '\u202e', '\u200b', 'x'.repeat(100), 'A person wrote'])
+      expect(everything).not.toContain(text)
+    expect(
+      workflowCommands(result.stdout).filter(
+        c =>
+          c.name !== 'add-mask' && c.name !== 'group' && c.name !== 'endgroup' && c.name !== 'debug'
+      )
+    ).toEqual([])
+  })
 })

@@ -8,6 +8,7 @@ import type { OrderInfo } from '../../../src/certcentral/bodies.js'
 import type { NoteEntry } from '../../../src/certcentral/note-bodies.js'
 import { formatDeliveryNote, KEY_OWNER } from '../../../src/run/delivery-notes.js'
 import type { Operation } from '../../../src/operations.js'
+import { gateOf } from '../../../src/run/port.js'
 import { runPlan } from '../../../src/run/scheduler.js'
 import type { RunOptions } from '../../../src/run/scheduler.js'
 import { FakeClock, recordLog } from '../../support/clock.js'
@@ -321,5 +322,15 @@ describe('runPlan with deliver-once', () => {
     const outcome = await runPlan(options, api, clock)
     expect(api.trail()).toEqual(['lookup 8101', `send ${certificateOf('8101')}`])
     expect(outcome.results[0]?.recorded).toBeUndefined()
+  })
+})
+
+describe('gateOf', () => {
+  it.each([
+    ['send', 'send'],
+    ['lookup', 'lookup'],
+    ['note', 'send']
+  ] as const)('puts a %s through the %s gates', (use, gate) => {
+    expect(gateOf(use)).toBe(gate)
   })
 })
