@@ -185,8 +185,11 @@ function partly(
   const error =
     `sent to ${sent.length} of ${recipients.length} recipients (${sent.join(', ')}); ` +
     `not to ${left.length} (${left.join(', ')}): ${why}`
+  // With deliver-once, a note recording those sent makes a second run mail only the others.
   const hint =
-    'send to those not sent by hand or with emails; running the step again would mail the others again'
+    record.facts.recorded === true
+      ? 'run the step again once fixed: deliver-once recorded those sent, so only the others are mailed'
+      : 'send to those not sent by hand or with emails; running the step again would mail the others again'
   // Counted for the stop rules (after a stop, which is already decided, it changes nothing).
   run.countResult(record, failure)
   return record.result('failed', { error, hint })

@@ -16,6 +16,7 @@ import {
   BODY,
   ScriptedApi,
   badGateway,
+  badRequest,
   byCertificate,
   byOrder,
   certificate,
@@ -276,6 +277,63 @@ describe('runPlan with deliver-once', () => {
     expect(api.sends().map(c => c.body)).toEqual([{ recipient_email: 'y@example.com' }])
     expect(api.calls.at(-1)?.text).toMatch(/\nrecipients: y@example\.com$/)
     expect(outcome.results[0]).toMatchObject({ fate: 'sent', recorded: true, sentTo: 1 })
+  })
+
+  it('a seal refused for one of its people: failed, those sent recorded; a re-run mails only the rest', async () => {
+    const people = {
+      additionalEmails: ['x@example.com', 'y@example.com', 'z@example.com'],
+      assignedUsers: [],
+      customFields: [],
+      unread: 0
+    }
+    const { clock, api, options } = setUp(
+      ['8101'],
+      {
+        lookups: { '8101': [{ ...issued('8101'), people }] },
+        sends: { '8101': [204, badRequest(), 204] }
+      },
+      { operation: 'email-site-seal', body: undefined, emails: [], roles: ['additional-emails'] }
+    )
+    const outcome = await runPlan(options, api, clock)
+    expect(outcome.results[0]).toMatchObject({
+      fate: 'failed',
+      recorded: true,
+      hint: 'run the step again once fixed: deliver-once recorded those sent, so only the others are mailed'
+    })
+    expect(api.calls.at(-1)?.text).toMatch(/\nrecipients: x@example\.com$/)
+    const before = api.sends().length
+    const again = await runPlan(options, api, clock)
+    expect(
+      api
+        .sends()
+        .slice(before)
+        .map(c => c.body)
+    ).toEqual([{ recipient_email: 'y@example.com' }, { recipient_email: 'z@example.com' }])
+    expect(again.results[0]).toMatchObject({ fate: 'sent', recorded: true, sentTo: 2 })
+  })
+
+  it('a seal refused for one, its note not written: the hint says not to run it again', async () => {
+    const people = {
+      additionalEmails: ['x@example.com', 'y@example.com'],
+      assignedUsers: [],
+      customFields: [],
+      unread: 0
+    }
+    const { clock, api, options } = setUp(
+      ['8101'],
+      {
+        lookups: { '8101': [{ ...issued('8101'), people }] },
+        sends: { '8101': [204, badRequest()] },
+        noteWrites: { '8101': [badGateway()] }
+      },
+      { operation: 'email-site-seal', body: undefined, emails: [], roles: ['additional-emails'] }
+    )
+    const outcome = await runPlan(options, api, clock)
+    expect(outcome.results[0]).toMatchObject({
+      fate: 'failed',
+      recorded: false,
+      hint: 'send to those not sent by hand or with emails; running the step again would mail the others again'
+    })
   })
 
   it("a certificate ID: its order listed and read, the serial its order's", async () => {
