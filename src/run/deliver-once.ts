@@ -64,12 +64,14 @@ export function deliveredCertificate({
     return {
       error: `order ${orderId} names no certificate ID, which deliver-once's note records; ${fix}`
     }
-  const ofOrder = order?.certificateId === certificateId ? order.serialNumber : undefined
-  const serial = facts.serialNumber ?? ofOrder
-  if (serial === undefined)
+  const own = order?.certificateId === certificateId
+  const serial = facts.serialNumber ?? (own ? order?.serialNumber : undefined)
+  if (serial === undefined) {
+    const why = own ? `order ${orderId}'s Order info gives none` : "not its order's own certificate"
     return {
-      error: `CertCentral did not give the serial of certificate ${certificateId} (not its order's own certificate), which deliver-once's note records; give its serial-number or certificate-file instead, or turn deliver-once off`
+      error: `CertCentral did not give the serial of certificate ${certificateId} (${why}), which deliver-once's note records; give its serial-number or certificate-file instead, or turn deliver-once off`
     }
+  }
   return { orderId, certificateId, serial }
 }
 

@@ -28,8 +28,8 @@ type Case = [
 ]
 
 const fix = 'give its order-id instead, or turn deliver-once off'
-const noSerial = (id: string) => ({
-  error: `CertCentral did not give the serial of certificate ${id} (not its order's own certificate), which deliver-once's note records; give its serial-number or certificate-file instead, or turn deliver-once off`
+const noSerial = (id: string, why = "not its order's own certificate") => ({
+  error: `CertCentral did not give the serial of certificate ${id} (${why}), which deliver-once's note records; give its serial-number or certificate-file instead, or turn deliver-once off`
 })
 
 describe('deliveredCertificate', () => {
@@ -99,6 +99,17 @@ describe('deliveredCertificate', () => {
         order: order()
       },
       noSerial('501')
+    ],
+    [
+      'an order ID whose Order info gives no serial',
+      {
+        idInput: 'order-id',
+        operation: 'send-certificate',
+        target: '500',
+        facts: {},
+        order: order({ serialNumber: undefined })
+      },
+      noSerial('500', "order 9's Order info gives none")
     ],
     [
       'no Order info: no serial',

@@ -171,6 +171,19 @@ describe('runPlan with deliver-once', () => {
     )
   })
 
+  it('a note that cannot be made (no wall clock to date it): sent, recorded false, why said', async () => {
+    const clock = new FakeClock(0.5, Number.NaN)
+    const api = new ScriptedApi(clock, { lookups: { '8101': [issued('8101')] } })
+    const log = recordLog(clock)
+    const options = byOrder(['8101'], { deliverOnce: true, emails: BODY.emails, log: log.log })
+    const outcome = await runPlan(options, api, clock)
+    expect(api.calls.filter(c => c.kind === 'note')).toEqual([])
+    expect(outcome.results[0]).toMatchObject({ fate: 'sent', recorded: false })
+    expect(log.of('info').map(l => l.message)).toContain(
+      'order 8101: sent, but not recorded on order 8101: a delivery record with an unusable time'
+    )
+  })
+
   it('a note answered 429 is retried after the pause, within max-retries', async () => {
     const { clock, api, options } = setUp(
       ['8101'],
