@@ -18,7 +18,7 @@ import {
 } from './input/read.js'
 import { idCount } from './operations.js'
 import type { RunOutcome } from './outcome.js'
-import { publish } from './report/publish.js'
+import { publish, runLink } from './report/publish.js'
 import { buildReport, planWarningsReport, verdictReport } from './report/report.js'
 import type { ReportContext } from './report/context.js'
 import { detailsShown, shownBody, shownJson, shownDetails } from './report/privacy.js'
@@ -30,7 +30,8 @@ import {
 } from './report/failures.js'
 import { realClock, type Clock } from './clock.js'
 import { dryRun } from './run/dry-run.js'
-import { MAX_IN_FLIGHT, runPlan, type RunLog } from './run/scheduler.js'
+import { MAX_IN_FLIGHT, runPlan, type RunLog, type RunOptions } from './run/scheduler.js'
+import { readRunContext } from './run-context.js'
 import { SHOWN_CHARS, Sanitizer } from './sanitize.js'
 import { runnerProxyFor, runnerProxyWarning } from './certcentral/proxy.js'
 import { Transport } from './certcentral/transport.js'
@@ -254,6 +255,7 @@ async function send(
       body,
       emails: plan.emails,
       roles: plan.roles,
+      ...deliveryRun(plan.deliverOnce),
       maxRetries,
       waitSeconds,
       cancel,
@@ -262,6 +264,18 @@ async function send(
     client,
     clock
   )
+}
+
+/**
+ * deliver-once, and what its notes say of this workflow run: its link (the summary's, runLink)
+ * and its attempt (GITHUB_RUN_ATTEMPT, as @actions/github's context reads it).
+ */
+function deliveryRun(
+  deliverOnce: boolean
+): Pick<RunOptions, 'deliverOnce' | 'runLink' | 'runAttempt'> {
+  if (!deliverOnce) return {}
+  const { context } = readRunContext()
+  return { deliverOnce, runLink: runLink(context), runAttempt: context.runAttempt }
 }
 
 /** The scheduler's live log: each line sanitized, on one line. */

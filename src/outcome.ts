@@ -37,7 +37,10 @@ export interface IdResult {
   thumbprint?: string
   /** The certificate file the ID came from. */
   file?: string
-  /** Why a skipped ID was skipped (issued-within), for the log and the summary. */
+  /**
+   * Why a skipped ID was skipped: issued-within, or deliver-once ("sent to all 3 recipients on
+   * 2026-12-01, note 4512"), for the log and the summary.
+   */
   skipReason?: string
   /**
    * With recipients-from-order: whom the certificate was to be sent to (`emails` and its order's
@@ -46,6 +49,11 @@ export interface IdResult {
   recipients?: string[]
   sentTo?: number
   rolesWithout?: string[]
+  /**
+   * With deliver-once, once something was sent for the ID: whether its delivery note was written
+   * on its order (false: sent, but a later run may mail it again).
+   */
+  recorded?: boolean
 }
 
 /** Requests made for an ID, sends and look-ups: 0 when none ever left for it. */
@@ -56,7 +64,8 @@ export function requestsOf({ attempts, lookups }: Pick<IdResult, 'attempts' | 'l
 /**
  * Why a run stopped: DigiCert said later (a 429 or 503 not retried), refused the key, gave no
  * answer for several requests in a row, gave the same error for several IDs in a row, or denied
- * the first IDs for a missing permission; or the runner cancelled it.
+ * the first IDs for a missing permission, or refused deliver-once's note (403); or the runner
+ * cancelled it.
  */
 export type StopReason =
   | 'rate-limited'
@@ -65,6 +74,7 @@ export type StopReason =
   | 'unreachable'
   | 'same-error'
   | 'missing-permission'
+  | 'notes-refused'
   | 'cancelled'
 
 export interface RunOutcome {

@@ -1,6 +1,12 @@
-// End-to-end, deliver-once as far as it goes before the run acts on it: dist/index.js under this
-// machine's Node and Node 24 accepts the input, refuses a wrong value before any request, and a
-// dry run lists each order's notes GET before the call and the note POST after it.
+// End-to-end, deliver-once (issue 25): dist/index.js under this machine's Node and Node 24, against
+// the stand-in's account and its order notes. Each person gets each certificate once: three daily
+// common-name runs with a renewal between (one run late), a re-run after a job stopped half-way, a
+// new additional_email between runs; a note not written (500: sent, not recorded, warned), notes
+// refused (403: the run stops before the next send), a hand-written near-copy of our note
+// (ignored); the input refused when wrong, and a dry run that lists the notes' requests.
+//
+// Loopback only: every child runs with a preload that refuses any DNS lookup and any connection
+// to a non-loopback address.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -59,7 +65,7 @@ describe.each(RUNTIMES)('deliver-once under %s', (_, nodePath) => {
     expect(groupLines(result.stdout)).toEqual(
       [a, b].map(
         id =>
-          `GET ${base}/order/certificate/${id}/note → then POST ${base}/order/certificate/${id}/site-seal/email-seal → then POST ${base}/order/certificate/${id}/note`
+          `GET ${base}/order/certificate/${id} (reads its order and serial, for deliver-once) → then GET ${base}/order/certificate/${id}/note → then POST ${base}/order/certificate/${id}/site-seal/email-seal → then POST ${base}/order/certificate/${id}/note`
       )
     )
     expect(resultsOf(result).map(r => r.outcome)).toEqual(['validated', 'validated'])

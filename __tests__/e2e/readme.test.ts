@@ -6,7 +6,8 @@
 // day; its job must end red unless every ID was sent. Its success path runs against a 429 that
 // clears (the stand-in's rate-limit-first: the first 7 requests, whatever the ID). The certificate-file recipe runs in a
 // workspace where a script standing in for certbot leaves the stand-in's built-in certificate; the
-// daily schedule runs three days running (the action's wall clock moved on a day each time).
+// daily schedule (deliver-once) runs three days running, one run late (the action's wall clock
+// moved on each time), each person mailed each certificate once.
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -404,12 +405,13 @@ describe.each(RUNTIMES)('README recipes run as written, dist/index.js under %s',
     expect(standIn?.requests.every(r => r.status === 200 || r.status === 204)).toBe(true)
   })
 
-  it('daily schedule: each renewal is sent by the first run after it, skipped by the next', async () => {
+  it('daily schedule with deliver-once: three days, a renewal between, one run late: each person mailed each certificate once', async () => {
     const now = Date.now()
     const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, '+00:00')
     const order = (id: number, commonName: string, serial: string, issued: number) => ({
       id,
       status: 'issued',
+      additional_emails: [`team@${commonName}`],
       certificate: {
         id: id + 5_000_000,
         common_name: commonName,
@@ -423,14 +425,19 @@ describe.each(RUNTIMES)('README recipes run as written, dist/index.js under %s',
     const action = await setUp({}, { account: { orders: [www, api] } })
     const steps = stepsUnder('A daily schedule: send each renewal once', 'deliver')
     const ctx = contexts('standin-api-key-0000')
-    const sendsSince = (before: number) =>
+    /** Each certificate and address mailed since `before`: `5009101 ops@example.com`. */
+    const mailsSince = (before: number) =>
       (standIn?.requests ?? [])
         .slice(before)
         .filter(r => r.path.endsWith('/sendemail'))
-        .map(r => r.path.replace(/^.*\/certificate\/(\d+)\/sendemail$/, '$1'))
+        .flatMap(r =>
+          r.recipients.map(
+            address => `${r.path.replace(/^.*\/certificate\/(\d+)\/sendemail$/, '$1')} ${address}`
+          )
+        )
         .sort()
 
-    // day 0: both issued hours ago: both sent
+    // day 0: both issued hours ago: both sent, to ops@ and each order's team
     let before = standIn?.requests.length ?? 0
     const first = await runSteps(steps, { action, contexts: ctx })
     expect(first.result).toBe('success')
@@ -440,12 +447,17 @@ describe.each(RUNTIMES)('README recipes run as written, dist/index.js under %s',
       'api.example.com',
       'www.example.com'
     ])
-    expect(sendsSince(before)).toEqual(['5009101', '5009102'])
+    expect(mailsSince(before)).toEqual([
+      '5009101 ops@example.com',
+      '5009101 team@www.example.com',
+      '5009102 ops@example.com',
+      '5009102 team@api.example.com'
+    ])
 
-    // day 1: api.example.com renewed in the night (a new order); www.example.com was not
+    // day 1, the run 9 hours late: api.example.com renewed in the night (a new order)
     const renewed = order(9103, 'api.example.com', '1A03', now + DAY_MS - 5 * 60 * 60 * 1000)
     standIn?.setAccount({ orders: [www, api, renewed] })
-    clockAheadMs = DAY_MS
+    clockAheadMs = DAY_MS + 9 * 60 * 60 * 1000
     before = standIn?.requests.length ?? 0
     const second = await runSteps(steps, { action, contexts: ctx })
     expect(second.result).toBe('success')
@@ -454,20 +466,24 @@ describe.each(RUNTIMES)('README recipes run as written, dist/index.js under %s',
       'sent-ids': 'api.example.com',
       'skipped-ids': 'www.example.com'
     })
-    expect(sendsSince(before)).toEqual(['5009103'])
+    expect(mailsSince(before)).toEqual(['5009103 ops@example.com', '5009103 team@api.example.com'])
 
-    // day 2: nothing new: both skipped, nothing sent, the job green
+    // day 2: nothing new: both skipped (recorded on their orders), nothing sent, the job green
     clockAheadMs = 2 * DAY_MS
     before = standIn?.requests.length ?? 0
     const third = await runSteps(steps, { action, contexts: ctx })
     expect(third.result).toBe('success')
     expect(third.steps[0]?.log).not.toMatch(/::(warning|error)::/)
+    expect(third.steps[0]?.log).toContain('sent to all 2 recipients on')
     expect(third.steps[0]?.outputs).toMatchObject({ 'sent-ids': '', 'failed-ids': '' })
     expect(third.steps[0]?.outputs['skipped-ids']?.split(',').sort()).toEqual([
       'api.example.com',
       'www.example.com'
     ])
-    expect(sendsSince(before)).toEqual([])
+    expect(mailsSince(before)).toEqual([])
+    expect(standIn?.notes('9103').map(n => String(n.text).split('\n').at(-1))).toEqual([
+      'recipients: ops@example.com, team@api.example.com'
+    ])
   })
 
   it("each certificate to its own people: fifty renewed certificates, each mailed only to its order's", async () => {

@@ -931,3 +931,51 @@ describe('run() with a proxy variable that cannot be used', () => {
     expect(messages('warning')).toEqual([])
   })
 })
+
+describe('run() with deliver-once', () => {
+  let own: StandIn
+  const orderId = 9_700_001
+  beforeAll(async () => {
+    own = await startStandIn({
+      account: {
+        orders: [
+          {
+            id: orderId,
+            certificate: { id: 9_800_001, common_name: 'once.example.com', serial_number: '0A1B' }
+          }
+        ]
+      }
+    })
+  })
+  afterAll(async () => {
+    await own.close()
+  })
+
+  it("writes the workflow run's link and attempt in the note, once; a second run skips", async () => {
+    vi.stubEnv('GITHUB_REPOSITORY', 'acme/certs')
+    vi.stubEnv('GITHUB_RUN_ID', '789')
+    vi.stubEnv('GITHUB_RUN_ATTEMPT', '3')
+    const inputs = {
+      'api-key': own.apiKey,
+      'api-url': own.baseUrl,
+      operation: 'send-certificate',
+      'order-id': String(orderId),
+      emails: 'ops@example.com',
+      'deliver-once': 'true'
+    }
+    await runWith(inputs)
+    expect(own.notes(String(orderId)).map(n => String(n.text).split('\n').slice(2))).toEqual([
+      [
+        'certificate: 9800001 serial 0A1B',
+        'format: attachment',
+        expect.stringMatching(/^sent: /),
+        'run: https://github.com/acme/certs/actions/runs/789 (attempt 3)',
+        'recipients: ops@example.com'
+      ]
+    ])
+    await runWith(inputs)
+    expect(own.requests.filter(r => r.method === 'PUT')).toHaveLength(1)
+    expect(own.notes(String(orderId))).toHaveLength(1)
+    expect(printed.join('\n')).toContain(`order ${orderId}: sent to its recipient on `)
+  })
+})

@@ -28,6 +28,7 @@ import {
   failureAnnotations,
   retryAfterOf,
   retryAfterOutput,
+  notRecordedWarnings,
   verdict,
   verdictStatus,
   type ErrorAnnotation
@@ -98,7 +99,11 @@ export function buildReport({ context, outcome, planned, sanitizer }: RunReportI
       'skipped-ids': idsOf(outcome.results, 'skipped'),
       'retry-after': retryAfter.value
     },
-    warnings: [...results.warnings, ...retryAfter.warnings],
+    warnings: [
+      ...notRecordedWarnings({ context, outcome, sanitizer }),
+      ...results.warnings,
+      ...retryAfter.warnings
+    ],
     summary: summaryHtml({ context, outcome, planned, sanitizer }),
     errors: failureAnnotations({ context, outcome, sanitizer }),
     verdict: verdict({ context, outcome, sanitizer }),

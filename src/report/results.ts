@@ -19,7 +19,7 @@ export interface ResultEntry {
   lookups: number
   error?: string
   hint?: string
-  /** Why a skipped ID was skipped (issued-within), as the log and the summary say it. */
+  /** Why a skipped ID was skipped (issued-within, or deliver-once), as the log and the summary say it. */
   reason?: string
   certificate_id?: string
   order_id?: string
@@ -33,6 +33,8 @@ export interface ResultEntry {
   recipients?: number
   /** recipients-from-order: the roles its order named no usable address for. */
   roles_without_recipients?: string[]
+  /** deliver-once, once something was sent: whether its note on the order was written. */
+  recorded?: boolean
 }
 
 /**
@@ -212,5 +214,6 @@ export function resultEntry({
     entry.roles_without_recipients = result.rolesWithout.map(role =>
       sanitizer.text(role, SHOWN_CHARS.field)
     )
+  if (result.recorded !== undefined) entry.recorded = result.recorded
   return entry
 }

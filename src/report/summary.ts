@@ -26,12 +26,14 @@ export function summaryHtml({ context, outcome, planned, sanitizer }: RunReportI
     `<h2>DigiCert CertCentral: ${escape(operation)}${dryRun ? ' (dry run)' : ''}</h2>`
   ]
   const count = (fate: Fate): number => results.filter(r => r.fate === fate).length
+  const notRecorded = results.filter(r => r.recorded === false).length
   parts.push(
     `<p>${escape(
       dryRun
         ? `${idCount(context.idInput, results.length)} validated, nothing sent.`
         : `${results.length} ${noun}(s): ✅ ${count('sent')} sent · ❌ ${count('failed')} failed · ⏸ ${count('unsent')} not sent` +
-            (count('skipped') ? ` · ⏭ ${count('skipped')} skipped (issued-within)` : '')
+            (count('skipped') ? ` · ⏭ ${count('skipped')} skipped` : '') +
+            (notRecorded ? ` · ⚠ ${notRecorded} sent but not recorded (deliver-once)` : '')
     )}</p>`
   )
   if (outcome.stop)

@@ -23,6 +23,26 @@ export function isFine(result: IdResult): boolean {
   return isDelivered(result) || result.fate === 'skipped'
 }
 
+/** IDs named at most by the not-recorded warning; the rest are counted. */
+export const MAX_NOT_RECORDED_NAMED = 20
+
+/**
+ * deliver-once's one warning for the IDs sent whose note could not be written (recorded false,
+ * sent or sent to some): "sent but not recorded: a later run may mail them again", naming them
+ * (at most MAX_NOT_RECORDED_NAMED); none when every note was written.
+ */
+export function notRecordedWarnings({ context, outcome, sanitizer }: VerdictInput): string[] {
+  const ids = outcome.results.filter(r => r.recorded === false).map(r => r.id)
+  if (ids.length === 0) return []
+  const noun = idNoun(context.idInput)
+  const named = ids.slice(0, MAX_NOT_RECORDED_NAMED).map(id => sanitizer.text(id, SHOWN_CHARS.id))
+  const more = ids.length - named.length
+  const list = named.join(', ') + (more > 0 ? ` and ${more} more (recorded: false in results)` : '')
+  return [
+    `sent but not recorded: a later run may mail them again (${ids.length} ${noun}${ids.length === 1 ? '' : 's'}: ${list}); deliver-once's note on the order could not be written, see the log`
+  ]
+}
+
 /** GitHub shows 10 error annotations a step; the verdict (setFailed) is one of them. */
 export const MAX_ID_ANNOTATIONS = 9
 

@@ -9,7 +9,7 @@ import type { Clock } from '../clock.js'
 import type { Role } from '../input/roles.js'
 import type { IdInput, Operation, Target } from '../operations.js'
 import type { IdRecord } from './id-record.js'
-import type { CertCentralPort, RequestKind } from './port.js'
+import type { CertCentralPort, RequestUse } from './port.js'
 import type { RunStop, StopEvent, StopHistory } from './stops.js'
 import type { WaitingOrders } from './waiting-orders.js'
 
@@ -37,6 +37,14 @@ export interface RunOptions {
   waitSeconds: number
   concurrency?: number
   limits?: readonly RateWindow[]
+  /**
+   * deliver-once: each certificate's order notes read before its call, its recipients already
+   * delivered left out, a note written after each send (deliver-once.ts).
+   */
+  deliverOnce?: boolean
+  /** The workflow run's link and attempt, written in deliver-once's notes; undefined: unknown. */
+  runLink?: string | undefined
+  runAttempt?: number | undefined
   /** The runner's cancellation (SIGINT/SIGTERM). */
   cancel?: AbortSignal
   log?: RunLog
@@ -71,7 +79,7 @@ export interface RunContext {
    * could start.
    */
   request<T>(
-    kind: RequestKind,
+    kind: RequestUse,
     record: IdRecord,
     send: (attempt: number) => Promise<T>
   ): Promise<T | CertCentralError | undefined>

@@ -24,8 +24,8 @@ export async function readRecipients(
   run: RunContext,
   record: IdRecord
 ): Promise<Recipients | IdResult | undefined> {
-  const { idInput, roles = [], emails = [] } = run.options
-  const links = peopleLinks({ idInput, id: record.id, roles })
+  const { idInput, roles = [], emails = [], deliverOnce } = run.options
+  const links = peopleLinks({ idInput, id: record.id, roles, deliverOnce })
   // An order ID is its own order (its Order info read by its look-up: record.order).
   const orderId = idInput === 'order-id' ? record.id : record.facts.orderId
   let answers: PeopleAnswers = { orderId, order: record.order }
@@ -34,6 +34,8 @@ export async function readRecipients(
     if (step.step === 'no-order')
       return resultOfEnd(run, record, { step: 'end', fate: 'failed', error: step.error })
     if (step.step === 'read') {
+      // deliver-once without roles read the order for its certificate only: `emails` as given.
+      if (roles.length === 0) return { recipients: [...emails], rolesWithout: [], warnings: [] }
       const recipients = recipientsFor({
         emails,
         roles,
@@ -61,6 +63,8 @@ export async function readRecipients(
     )
     if (answer === undefined) return undefined
     if (answer instanceof CertCentralError) return resultOfAnswer(run, record, answer, 'lookup')
+    // Kept: deliver-once reads the serial of the order's certificate from it.
+    if ('order' in answer) record.order = answer.order
     answers = withPeopleAnswer(answers, answer)
   }
 }
@@ -100,29 +104,69 @@ export async function sendToRecipients(
   target: string,
   recipients: readonly string[]
 ): Promise<IdResult> {
-  const { operation, body, cancel } = run.options
+  const { operation, body } = run.options
   const calls = OPERATIONS[operation].callsFor({
     body: body as Record<string, unknown> | undefined,
     recipients
   })
+  return sendingResult(run, record, await sendCalls(run, record, target, calls), recipients)
+}
+
+/** One call to some recipients: whom it mails and its body (none: the plan's own, undefined). */
+export interface SendCall {
+  to: string[]
+  body: object | undefined
+}
+
+/** How a certificate's calls went: whom they reached, the last answer, what ended them early. */
+export interface Sending {
+  sent: string[]
+  last: { status: number } | undefined
+  /** The refusal that ended the calls, `stopped` when the run stopped first; undefined: all sent. */
+  failure: CertCentralError | 'stopped' | undefined
+}
+
+/** A certificate's calls, one after the other, until one is refused or the run stops. */
+export async function sendCalls(
+  run: RunContext,
+  record: IdRecord,
+  target: string,
+  calls: readonly SendCall[]
+): Promise<Sending> {
+  const { operation, cancel } = run.options
   const sent: string[] = []
   let last: { status: number } | undefined
   for (const call of calls) {
     const answer = await run.request('send', record, attempt =>
       run.certCentral.call(operation, target, call.body, attempt, cancel)
     )
-    if (answer === undefined || answer instanceof CertCentralError) {
-      if (sent.length === 0)
-        return answer === undefined
-          ? resultOfStop(run, record)
-          : resultOfAnswer(run, record, answer, 'send')
-      return partly(run, record, { sent, recipients, failure: answer })
-    }
+    if (answer === undefined) return { sent, last, failure: 'stopped' }
+    if (answer instanceof CertCentralError) return { sent, last, failure: answer }
     sent.push(...call.to)
     record.facts.sentTo = sent.length
     last = answer
   }
-  return resultOfAnswer(run, record, last as { status: number }, 'send')
+  return { sent, last, failure: undefined }
+}
+
+/**
+ * The result of a certificate's calls: sent once every call is; the first refused with none sent
+ * before as any send (or unsent when the run stopped first); failed naming those sent and those
+ * not when some were.
+ */
+export function sendingResult(
+  run: RunContext,
+  record: IdRecord,
+  { sent, last, failure }: Sending,
+  recipients: readonly string[]
+): IdResult {
+  if (failure === undefined) return resultOfAnswer(run, record, last as { status: number }, 'send')
+  if (sent.length === 0)
+    return failure === 'stopped'
+      ? resultOfStop(run, record)
+      : resultOfAnswer(run, record, failure, 'send')
+  const refused = failure === 'stopped' ? undefined : failure
+  return partly(run, record, { sent, recipients, failure: refused })
 }
 
 /** An ID sent to some of its recipients, refused or stopped for another: failed, saying which. */
@@ -143,8 +187,11 @@ function partly(
   const error =
     `sent to ${sent.length} of ${recipients.length} recipients (${sent.join(', ')}); ` +
     `not to ${left.length} (${left.join(', ')}): ${why}`
+  // With deliver-once, a note recording those sent makes a second run mail only the others.
   const hint =
-    'send to those not sent by hand or with emails; running the step again would mail the others again'
+    record.facts.recorded === true
+      ? 'run the step again once fixed: deliver-once recorded those sent, so only the others are mailed'
+      : 'send to those not sent by hand or with emails; running the step again would mail the others again'
   // Counted for the stop rules (after a stop, which is already decided, it changes nothing).
   run.countResult(record, failure)
   return record.result('failed', { error, hint })

@@ -143,10 +143,15 @@ function stepsOf(plan: RequestsPlan, { id, known }: Target, base: string): Plann
     roles.length && spec.orderTarget === 'order' ? 'one per recipient' : undefined
   const call = (to: string): PlannedRequest =>
     shown(spec.method, spec.path.replace('{id}', to), perRecipient)
-  const reads = roles.length ? `reads ${roles.join(', ')} of its order` : undefined
+  const reads = roles.length
+    ? `reads ${roles.join(', ')} of its order`
+    : plan.deliverOnce
+      ? 'reads its order and serial, for deliver-once'
+      : undefined
   // A certificate found by the chain: its order's Order info may have been read on the way.
   const found = isFindingInput(idInput)
-  const people = peopleLinks({ idInput, id, roles }).map(link =>
+  const { deliverOnce } = plan
+  const people = peopleLinks({ idInput, id, roles, deliverOnce }).map(link =>
     link.link === 'certificate-orders'
       ? shown('GET', orderListPath(link.query))
       : shown('GET', ORDER_FOUND, found ? `${reads as string}, unless the chain read it` : reads)

@@ -6,7 +6,7 @@ import type { Known } from '../operations.js'
 import { knownFields, requestsOf, type Fate, type IdResult } from '../outcome.js'
 import type { Found } from './finding.js'
 import type { Recipients } from './recipients.js'
-import type { RequestKind } from './port.js'
+import type { RequestUse } from './port.js'
 
 /** What one ID came to before its result is written. */
 export type Facts = Pick<
@@ -22,6 +22,7 @@ export type Facts = Pick<
   | 'recipients'
   | 'sentTo'
   | 'rolesWithout'
+  | 'recorded'
 > & {
   status: number | null
 }
@@ -30,10 +31,11 @@ export class IdRecord {
   /** What the ID came to so far, for its result. */
   readonly facts: Facts
   /**
-   * Requests made for the ID, by kind: sends (the operation's call, the result's attempts) and
-   * look-ups (its lookups). Each count is also the number of that kind's last attempt.
+   * Requests made for the ID, by kind: sends (the operation's call, the result's attempts),
+   * look-ups (its lookups) and deliver-once's notes (counted apart: a note is no send). Each count
+   * is also the number of that kind's last attempt.
    */
-  private readonly made: Record<RequestKind, number> = { send: 0, lookup: 0 }
+  private readonly made: Record<RequestUse, number> = { send: 0, lookup: 0, note: 0 }
   /** When its order was issued, once its Order info said so (for issued-within). */
   issued: string | undefined
   /** The Order info of its certificate's order, as last read (its people: recipients-from-order). */
@@ -54,7 +56,7 @@ export class IdRecord {
   }
 
   /** The number of this kind's next attempt (1 first), counted as made. */
-  nextAttempt(kind: RequestKind): number {
+  nextAttempt(kind: RequestUse): number {
     return ++this.made[kind]
   }
 

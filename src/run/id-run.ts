@@ -1,7 +1,8 @@
 // One ID's work, from start to result: issued-within on a file's own date; its certificate found
 // (a file, serial, thumbprint or common name: find-certificate.ts) or its order waited for
 // (wait-for-issuance.ts); the operation's call for the ID it takes, or with recipients-from-order
-// its calls to its own people (deliver.ts); its result (conclude.ts) and its line in the log.
+// its calls to its own people (deliver.ts), or with deliver-once its calls to those who have not
+// got it, recorded on its order (deliver-once.ts); its result (conclude.ts) and its line in the log.
 import { CertCentralError } from '../certcentral/errors.js'
 import { OPERATIONS, isFindingInput, type Known, type Target } from '../operations.js'
 import { requestsOf, type IdResult } from '../outcome.js'
@@ -11,6 +12,7 @@ import { skipFor } from './fates.js'
 import { findCertificate } from './find-certificate.js'
 import type { Found } from './finding.js'
 import { sendToOwnPeople } from './deliver.js'
+import { deliverOnce } from './deliver-once.js'
 import { IdRecord } from './id-record.js'
 import { looksUpOrder } from './orders.js'
 import { waitForIssuance } from './wait-for-issuance.js'
@@ -57,6 +59,7 @@ async function resultOf(run: RunContext, record: IdRecord, known: Known): Promis
     if (skip) return resultOfSkip(run, record, skip)
     target = issued
   }
+  if (run.options.deliverOnce) return counted(run, await deliverOnce(run, record, target))
   if (run.options.roles?.length) return counted(run, await sendToOwnPeople(run, record, target))
   const answer = await makeCall(run, record, target)
   if (answer === undefined) return resultOfStop(run, record)

@@ -24,8 +24,9 @@ export function pollDelayMs({ check, random }: { check: number; random: number }
 
 /**
  * Whether an ID's order is looked up (Order info) before the call: for an order ID only, always
- * when the call takes its certificate's ID or recipients-from-order reads its people, else (a
- * seal: the order's own ID) only to wait for its issuance or for issued-within. A certificate ID
+ * when the call takes its certificate's ID, recipients-from-order reads its people or deliver-once
+ * records its certificate (ID and serial), else (a seal: the order's own ID) only to wait for its
+ * issuance or for issued-within. A certificate ID
  * is called as it is (its order read first by peopleLinks when roles are given); a file, serial,
  * thumbprint or common name is found by the look-up chain instead (finding.ts).
  */
@@ -34,7 +35,8 @@ export function looksUpOrder({
   operation,
   waitSeconds,
   issuedWithinSeconds,
-  roles = []
+  roles = [],
+  deliverOnce = false
 }: {
   idInput: IdInput
   operation: Operation
@@ -44,12 +46,15 @@ export function looksUpOrder({
   issuedWithinSeconds?: number | undefined
   /** recipients-from-order's roles: any reads the order's people. */
   roles?: readonly Role[] | undefined
+  /** deliver-once: its note names the order's certificate (ID and serial). */
+  deliverOnce?: boolean | undefined
 }): boolean {
   if (idInput !== 'order-id') return false
   const { orderTarget } = OPERATIONS[operation]
   return (
     orderTarget === 'certificate' ||
     roles.length > 0 ||
+    deliverOnce ||
     waitSeconds > 0 ||
     issuedWithinSeconds !== undefined
   )

@@ -20,18 +20,23 @@ export type PeopleLink = { link: 'certificate-orders'; query: OrderQuery } | { l
  * The look-ups that read the people of an ID's order before its call, in order: none without
  * roles, nor for an order ID (its own Order info is its look-up); for a certificate ID the order
  * list filtered by certificate_id, then its order's Order info; for a file, serial, thumbprint or
- * common name the Order info of the order found, which the chain may have read already.
+ * common name the Order info of the order found, which the chain may have read already. With
+ * deliver-once and no roles, a certificate ID's the same two (its order and serial, for the
+ * note), a found certificate's none (the chain told both).
  */
 export function peopleLinks({
   idInput,
   id,
-  roles
+  roles,
+  deliverOnce = false
 }: {
   idInput: IdInput
   id: string
   roles: readonly Role[]
+  deliverOnce?: boolean | undefined
 }): PeopleLink[] {
-  if (roles.length === 0 || idInput === 'order-id') return []
+  if (idInput === 'order-id') return []
+  if (roles.length === 0 && !(deliverOnce && idInput === 'certificate-id')) return []
   if (idInput !== 'certificate-id') return [{ link: 'order-info' }]
   const query: OrderQuery = { filter: 'certificate_id', value: id, offset: 0 }
   return [{ link: 'certificate-orders', query }, { link: 'order-info' }]

@@ -9,6 +9,18 @@ import type { Operation } from '../operations.js'
 /** The two kinds of request: an operation's call (a send) and an Order info look-up. */
 export type RequestKind = 'send' | 'lookup'
 
+/**
+ * What a request is for: a send, a look-up, or deliver-once's note on an order (a write, paced
+ * and held as a send, never repeated but after a 429 or 503, and still made after a stop for the
+ * sends already made).
+ */
+export type RequestUse = RequestKind | 'note'
+
+/** The gate a request goes through: a note goes as a send. */
+export function gateOf(use: RequestUse): RequestKind {
+  return use === 'note' ? 'send' : use
+}
+
 /** The CertCentral port: what the runner needs of CertCentral, the operation's call and the Order info look-up. */
 export interface CertCentralPort {
   call(

@@ -2,12 +2,13 @@
 // a turn under the rate windows (Pacer), and, after a request the host did not answer, none in
 // flight. Its failure is judged by the retry decision (retry.ts) and the stop rules (stops.ts):
 // retried after its own wait (a look-up's) or the whole run's pause (a 429's or 503's), or
-// reported. Also what retry-after says once the run is over.
+// reported. A deliver-once note goes through the send's gates, and is still made after a stop.
+// Also what retry-after says once the run is over.
 import { CertCentralError } from '../certcentral/errors.js'
 import type { RunContext } from './context.js'
 import { seconds, type Pacer, type Slots } from './gates.js'
 import type { IdRecord } from './id-record.js'
-import type { RequestKind } from './port.js'
+import { gateOf, type RequestUse } from './port.js'
 import { LOOKUP_RETRIES, retryDecision, saysLater } from './retry.js'
 
 export class Requests {
@@ -40,23 +41,25 @@ export class Requests {
    * before it could start.
    */
   async request<T>(
-    kind: RequestKind,
+    kind: RequestUse,
     record: IdRecord,
     send: (attempt: number) => Promise<T>
   ): Promise<T | CertCentralError | undefined> {
     const { run } = this
     // The slot is held through the retries: a retry goes when the pause ends, not behind every ID
     // not yet started (nothing starts during the pause anyway).
-    const release = await this.slots.acquire(kind)
+    const gate = gateOf(kind)
+    const release = await this.slots.acquire(gate)
     try {
       for (let retry = 0; ; retry++) {
-        await this.pacer.acquire(kind)
+        await this.pacer.acquire(gate)
         // After a request the host did not answer at all, the requests on the wire tell whether
         // it answers anything: nothing new starts before they end, so a host that never answers
         // costs one timeout-seconds, not one per slot.
         if (run.history.silent > 0) await this.untilNoneInFlight()
-        // The run stopped while this request waited for its turn: nothing new starts.
-        if (run.stopped) return undefined
+        // The run stopped while this request waited for its turn: nothing new starts, but the
+        // note of a send already made (a stop ends new sends, not their record).
+        if (run.stopped && kind !== 'note') return undefined
         // Counted by kind: the result's attempts (sends) and lookups, and the debug lines' attempt.
         const attempt = record.nextAttempt(kind)
         this.inFlight++
@@ -103,7 +106,7 @@ export class Requests {
    * (0 when the whole run pauses instead, on the pacer).
    */
   private afterFailure(
-    kind: RequestKind,
+    kind: RequestUse,
     id: string,
     failure: CertCentralError,
     retry: number
@@ -129,6 +132,7 @@ export class Requests {
     run.stop({
       event: 'failure',
       id,
+      request: kind,
       failure: last,
       retried: decision.retry,
       history: run.history,

@@ -19,7 +19,7 @@ import type { RunContext, RunLog, RunOptions } from './context.js'
 import { Pacer, Slots } from './gates.js'
 import type { IdRecord } from './id-record.js'
 import { runOneId } from './id-run.js'
-import type { CertCentralPort, RequestKind } from './port.js'
+import type { CertCentralPort, RequestUse } from './port.js'
 import { Requests } from './requests.js'
 import {
   NO_HISTORY,
@@ -108,7 +108,7 @@ class Run implements RunContext {
   }
 
   request<T>(
-    kind: RequestKind,
+    kind: RequestUse,
     record: IdRecord,
     send: (attempt: number) => Promise<T>
   ): Promise<T | CertCentralError | undefined> {

@@ -2,9 +2,11 @@
 // (StopHistory, plain data the scheduler keeps: afterAttempt after each request, afterResult after
 // each ID), and what an ID the stop left unsent is told (unsentError).
 import type { CertCentralError } from '../certcentral/errors.js'
+import { NOTES_REFUSED_HINT, refusesNotes } from '../certcentral/hints.js'
 import { formatDuration } from '../input/parse.js'
 import type { RunOutcome } from '../outcome.js'
 import { isNotFoundCode } from './finding.js'
+import type { RequestUse } from './port.js'
 
 /** Requests in a row without an answer from the host, or IDs in a row with the same error, that stop the run. */
 export const STOP_AFTER = 3
@@ -115,6 +117,8 @@ export type StopEvent =
   | {
       event: 'failure'
       id: string
+      /** What the request was for: a note's 403 stops the run (deliver-once cannot record). */
+      request?: RequestUse
       failure: CertCentralError
       retried: boolean
       history: StopHistory
@@ -131,7 +135,8 @@ export type StopEvent =
  * other request would be refused too); STOP_AFTER requests in a row with no answer from the host
  * (while orders wait, only once it has been silent SILENT_BRIDGE_MS too: see `silenceStop`);
  * a 429 or 503 not retried; the same body-level error for STOP_AFTER IDs in a row; the first
- * STOP_AFTER IDs all denied for missing_permission.
+ * STOP_AFTER IDs all denied for missing_permission; deliver-once's note refused with a 403 that
+ * does not refuse the key (refusesNotes: every next send could not be recorded either).
  */
 export function stopFor(input: StopEvent): RunStop | undefined {
   if (input.event === 'cancelled') {
@@ -140,6 +145,10 @@ export function stopFor(input: StopEvent): RunStop | undefined {
   if (input.event === 'result') return stopForResults(input)
   const { id, failure } = input
   if (failure.kind === 'key-refused') return { reason: failure.kind, id, message: failure.message }
+  if (input.request === 'note' && refusesNotes(failure.status, failure.codes)) {
+    const message = `CertCentral refused deliver-once's note after ${id} was sent (HTTP 403), so the rest were not sent: ${NOTES_REFUSED_HINT}`
+    return { reason: 'notes-refused', id, message }
+  }
   const silence = silenceStop(input)
   if (silence) return silence
   if (!input.retried && (failure.kind === 'rate-limited' || failure.kind === 'unavailable')) {
@@ -217,7 +226,8 @@ export function unsentError({
     unavailable: `CertCentral was unavailable (HTTP 503) while sending ${noun} ${stop.id}; run again later for this ID`,
     unreachable: `CertCentral gave no answer to ${STOP_AFTER} requests in a row (the last for ${noun} ${stop.id}); check the runner's network, proxy and api-url, then send it again`,
     'same-error': stop.message,
-    'missing-permission': `the first ${STOP_AFTER} ${noun}s tried all got access_denied|missing_permission; use a key whose user may manage them, then send it again`
+    'missing-permission': `the first ${STOP_AFTER} ${noun}s tried all got access_denied|missing_permission; use a key whose user may manage them, then send it again`,
+    'notes-refused': `CertCentral refused deliver-once's note after ${noun} ${stop.id} was sent (HTTP 403): ${NOTES_REFUSED_HINT}; then send it again`
   }
   const why = whys[stop.reason]
   return attempts === 0 ? `not attempted: ${why}` : `not sent: ${why}`

@@ -165,7 +165,7 @@ describe('a run with skipped IDs', () => {
       sanitizer: safe
     }).summary as string
     expect(summary).toContain(
-      '<p>2 file(s): ✅ 1 sent · ❌ 0 failed · ⏸ 0 not sent · ⏭ 1 skipped (issued-within)</p>'
+      '<p>2 file(s): ✅ 1 sent · ❌ 0 failed · ⏸ 0 not sent · ⏭ 1 skipped</p>'
     )
     expect(summary).toContain(
       '<tr><th>File</th><th>Certificate</th><th>Common name</th><th>Serial</th><th>Expires</th><th>HTTP status</th><th>Outcome</th></tr>'

@@ -368,3 +368,19 @@ describe('resultEntry with recipients-from-order', () => {
     ).toMatchObject({ recipients: 0, roles_without_recipients: [] })
   })
 })
+
+describe('resultEntry with deliver-once', () => {
+  it.each([
+    [true, ',"recorded":true}'],
+    [false, ',"recorded":false}']
+  ])('gives recorded %s', (recorded, tail) => {
+    const json = JSON.stringify(resultEntry({ result: sent('5', { recorded }), sanitizer: safe }))
+    expect(json).toBe(
+      `{"id":"5","ok":true,"outcome":"sent","status":204,"attempts":1,"lookups":0${tail}`
+    )
+  })
+
+  it('gives none without deliver-once', () => {
+    expect(resultEntry({ result: sent('5'), sanitizer: safe })).not.toHaveProperty('recorded')
+  })
+})

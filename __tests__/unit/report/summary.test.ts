@@ -441,3 +441,20 @@ describe('the summary with recipients-from-order', () => {
     expect(recipientsCell({ result: sent('1'), shown: 'counts' })).toBe('—')
   })
 })
+
+describe('the summary with deliver-once', () => {
+  it('counts those skipped, and those sent but not recorded, only when there are any', () => {
+    const skipped: IdResult = {
+      ...sent('3'),
+      fate: 'skipped',
+      skipReason: 'sent to its recipient on 2026-12-01, note 9001'
+    }
+    const html = summaryOf(outcomeOf([sent('1', { recorded: false }), sent('2'), skipped]))
+    expect(html).toContain(
+      '<p>3 certificate(s): ✅ 2 sent · ❌ 0 failed · ⏸ 0 not sent · ⏭ 1 skipped · ⚠ 1 sent but not recorded (deliver-once)</p>'
+    )
+    expect(summaryOf(outcomeOf([sent('1', { recorded: true })]))).toContain(
+      '<p>1 certificate(s): ✅ 1 sent · ❌ 0 failed · ⏸ 0 not sent</p>'
+    )
+  })
+})

@@ -7,6 +7,7 @@ import type { ReportContext } from '../../../src/report/context.js'
 import {
   isDelivered,
   MAX_ID_ANNOTATIONS,
+  MAX_NOT_RECORDED_NAMED,
   retryAfterOf,
   retryAfterOutput
 } from '../../../src/report/verdict.js'
@@ -330,5 +331,40 @@ describe('retryAfterOutput', () => {
         'DigiCert asked to wait 86401 s, not a whole number of seconds up to 86400 (a day): the retry-after output is left empty'
       ]
     })
+  })
+})
+
+describe("deliver-once's warning for IDs sent but not recorded", () => {
+  it('is one warning naming them, sent or sent to some; the run still succeeds', () => {
+    const outcome = outcomeOf([
+      sent('1', { recorded: false }),
+      sent('2', { recorded: true }),
+      sent('3'),
+      { ...failed('4', 403, 'sent to 1 of 2'), recorded: false }
+    ])
+    const { warnings, verdict } = report(outcome, { idInput: 'order-id' })
+    expect(warnings).toEqual([
+      "sent but not recorded: a later run may mail them again (2 orders: 1, 4); deliver-once's note on the order could not be written, see the log"
+    ])
+    expect(verdict).toContain('1 failed')
+    expect(report(outcomeOf([sent('1', { recorded: false })])).verdict).toBeUndefined()
+  })
+
+  it('says it for one, and none when every note was written', () => {
+    expect(report(outcomeOf([sent('7', { recorded: false })])).warnings).toEqual([
+      "sent but not recorded: a later run may mail them again (1 certificate: 7); deliver-once's note on the order could not be written, see the log"
+    ])
+    expect(report(outcomeOf([sent('7', { recorded: true }), sent('8')])).warnings).toEqual([])
+  })
+
+  it(`names at most ${MAX_NOT_RECORDED_NAMED}, counting the rest`, () => {
+    const many = ids(MAX_NOT_RECORDED_NAMED + 3).map(id => sent(id, { recorded: false }))
+    const [warning] = report(outcomeOf(many)).warnings
+    const named = many.slice(0, MAX_NOT_RECORDED_NAMED).map(r => r.id)
+    expect(warning).toBe(
+      `sent but not recorded: a later run may mail them again (${MAX_NOT_RECORDED_NAMED + 3} certificates: ${named.join(', ')} and 3 more (recorded: false in results)); deliver-once's note on the order could not be written, see the log`
+    )
+    const exactly = many.slice(0, MAX_NOT_RECORDED_NAMED)
+    expect(report(outcomeOf(exactly)).warnings[0]).not.toContain('more')
   })
 })

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import {
   dryRun,
   plannedRequests,
+  stepText,
   withDeliveryNotes,
   type PlannedRequest,
   type RequestsPlan
@@ -20,7 +21,7 @@ function planned(
 ): string[] {
   const plan: RequestsPlan = { baseUrl: shown, operation, idInput, waitSeconds: 0, deliverOnce }
   const known = idInput === 'common-name' ? { commonName: id } : {}
-  return plannedRequests({ plan, target: { id, known } }).map(s => `${s.method} ${s.url}`)
+  return plannedRequests({ plan, target: { id, known } }).map(stepText)
 }
 
 describe('withDeliveryNotes', () => {
@@ -30,6 +31,8 @@ describe('withDeliveryNotes', () => {
       '12',
       'certificate-id',
       [
+        `GET ${shown}/order/certificate?filters[certificate_id]=12&offset=0&limit=100`,
+        `GET ${shown}/order/certificate/{order.id} (reads its order and serial, for deliver-once)`,
         `GET ${shown}/order/certificate/{order.id}/note`,
         `PUT ${shown}/certificate/12/sendemail`,
         `POST ${shown}/order/certificate/{order.id}/note`
@@ -40,7 +43,7 @@ describe('withDeliveryNotes', () => {
       '34',
       'order-id',
       [
-        `GET ${shown}/order/certificate/34`,
+        `GET ${shown}/order/certificate/34 (reads its order and serial, for deliver-once)`,
         `GET ${shown}/order/certificate/34/note`,
         `PUT ${shown}/certificate/{certificate.id}/sendemail`,
         `POST ${shown}/order/certificate/34/note`
@@ -51,6 +54,7 @@ describe('withDeliveryNotes', () => {
       '56',
       'order-id',
       [
+        `GET ${shown}/order/certificate/56 (reads its order and serial, for deliver-once)`,
         `GET ${shown}/order/certificate/56/note`,
         `POST ${shown}/order/certificate/56/site-seal/email-seal`,
         `POST ${shown}/order/certificate/56/note`
@@ -105,9 +109,9 @@ describe('withDeliveryNotes', () => {
       body: undefined
     })
     expect(listed.requests.map(r => [r.id, r.steps.map(s => s.method)])).toEqual([
-      ['7', ['GET', 'POST', 'POST']],
-      ['8', ['GET', 'POST', 'POST']]
+      ['7', ['GET', 'GET', 'POST', 'POST']],
+      ['8', ['GET', 'GET', 'POST', 'POST']]
     ])
-    expect(listed.requests[1]?.steps[2]?.url).toBe(`${shown}/order/certificate/8/note`)
+    expect(listed.requests[1]?.steps[3]?.url).toBe(`${shown}/order/certificate/8/note`)
   })
 })

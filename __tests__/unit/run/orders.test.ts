@@ -271,4 +271,19 @@ describe('looksUpOrder', () => {
       expect(looksUpOrder({ idInput, operation, waitSeconds: 0, roles })).toBe(expected)
     }
   )
+
+  it.each([
+    // [ID input, operation, deliver-once, looked up]: its note names the order's certificate
+    ['order-id', 'email-site-seal', true, true],
+    ['order-id', 'email-site-seal', false, false],
+    ['order-id', 'email-site-seal', undefined, false],
+    ['order-id', 'send-certificate', true, true],
+    ...inputs.map(input => [input, 'email-site-seal', true, false]),
+    ...inputs.map(input => [input, 'send-certificate', true, false])
+  ] as [IdInput, Operation, boolean | undefined, boolean][])(
+    '%s, %s, deliver-once %s, no wait: %s',
+    (idInput, operation, deliverOnce, expected) => {
+      expect(looksUpOrder({ idInput, operation, waitSeconds: 0, deliverOnce })).toBe(expected)
+    }
+  )
 })

@@ -72,6 +72,31 @@ describe('peopleLinks', () => {
   })
 })
 
+describe('peopleLinks with deliver-once', () => {
+  it.each([
+    // without roles, only a certificate ID's order is read (its order and serial, for the note)
+    ['certificate-id', [], [LIST, INFO]],
+    ['order-id', [], []],
+    ['certificate-file', [], []],
+    ['serial-number', [], []],
+    ['thumbprint', [], []],
+    ['common-name', [], []],
+    ['certificate-id', ['requester'], [LIST, INFO]],
+    ['common-name', ['requester'], [INFO]]
+  ] as [IdInput, Role[], PeopleLink[]][])(
+    'makes these for %s, roles %j',
+    (idInput, roles, links) => {
+      expect(peopleLinks({ idInput, id: '500', roles, deliverOnce: true })).toEqual(links)
+    }
+  )
+
+  it('makes none for a certificate ID with deliver-once off', () => {
+    expect(
+      peopleLinks({ idInput: 'certificate-id', id: '500', roles: [], deliverOnce: false })
+    ).toEqual([])
+  })
+})
+
 describe('peopleStep', () => {
   const step = (links: PeopleLink[], answers: Parameters<typeof peopleStep>[0]['answers']) =>
     peopleStep({ links, id: '500', answers })

@@ -15,6 +15,7 @@ import {
   type RunStop,
   type StopHistory
 } from '../../../src/run/stops.js'
+import type { RequestUse } from '../../../src/run/port.js'
 import { failure, keyRefused, notFound } from '../../support/scripted-certcentral.js'
 
 describe('the constants the rules use', () => {
@@ -83,6 +84,47 @@ describe('stopFor', () => {
     ['not for a request cancelled in flight', failure('cancelled'), undefined]
   ])('stops for %s', (_, last, expected) => {
     expect(stopOn(last)).toStrictEqual(expected)
+  })
+
+  it.each<[string, RequestUse | undefined, CertCentralError, RunStop['reason'] | undefined]>([
+    [
+      'a missing permission',
+      'note',
+      failure('permission', 403, ['access_denied|missing_permission']),
+      'notes-refused'
+    ],
+    ['a 403 of any other code', 'note', failure('http', 403, ['forbidden']), 'notes-refused'],
+    ['a 403 without a code', 'note', failure('http', 403), 'notes-refused'],
+    ['a refused key', 'note', keyRefused(), 'key-refused'],
+    ['a 500', 'note', failure('http', 500), undefined],
+    ['a 400', 'note', failure('http', 400), undefined],
+    [
+      "a send's 403",
+      'send',
+      failure('permission', 403, ['access_denied|missing_permission']),
+      undefined
+    ],
+    ["a look-up's 403", 'lookup', failure('http', 403), undefined],
+    ['a 403 of no request named', undefined, failure('http', 403), undefined]
+  ])("a note's %s (%s): %s", (_, request, last, reason) => {
+    const stop = stopFor({
+      event: 'failure',
+      id: '7',
+      request,
+      failure: last,
+      retried: false,
+      history: quiet,
+      now: 0,
+      ordersWaiting: false
+    })
+    expect(stop?.reason).toBe(reason)
+    if (reason === 'notes-refused')
+      expect(stop).toStrictEqual({
+        reason,
+        id: '7',
+        message:
+          "CertCentral refused deliver-once's note after 7 was sent (HTTP 403), so the rest were not sent: the API key's user may not add notes to orders: use a key whose user may (not View Only), or turn deliver-once off"
+      })
   })
 
   it('stops for a refused key even when retried, but not for a 429 or 503 retried', () => {
@@ -405,6 +447,12 @@ describe('unsentError', () => {
       'certificate',
       0,
       'not attempted: the first 3 certificates tried all got access_denied|missing_permission; use a key whose user may manage them, then send it again'
+    ],
+    [
+      stop('notes-refused', '7'),
+      'order',
+      0,
+      "not attempted: CertCentral refused deliver-once's note after order 7 was sent (HTTP 403): the API key's user may not add notes to orders: use a key whose user may (not View Only), or turn deliver-once off; then send it again"
     ]
   ])('%o for a %s after %i requests', (s, noun, attempts, expected) => {
     expect(unsentError({ stop: s, noun, attempts })).toBe(expected)
