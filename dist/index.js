@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6182);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6626);
 // The action's entry point: awaited, so a pending request can never end the process as a success.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6182:
+/***/ 6626:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34888,6 +34888,25 @@ function isDelivered(result) {
 function isFine(result) {
     return isDelivered(result) || result.fate === 'skipped';
 }
+/** IDs named at most by the not-recorded warning; the rest are counted. */
+const MAX_NOT_RECORDED_NAMED = 20;
+/**
+ * deliver-once's one warning for the IDs sent whose note could not be written (recorded false,
+ * sent or sent to some): "sent but not recorded: a later run may mail them again", naming them
+ * (at most MAX_NOT_RECORDED_NAMED); none when every note was written.
+ */
+function notRecordedWarnings({ context, outcome, sanitizer }) {
+    const ids = outcome.results.filter(r => r.recorded === false).map(r => r.id);
+    if (ids.length === 0)
+        return [];
+    const noun = idNoun(context.idInput);
+    const named = ids.slice(0, MAX_NOT_RECORDED_NAMED).map(id => sanitizer.text(id, SHOWN_CHARS.id));
+    const more = ids.length - named.length;
+    const list = named.join(', ') + (more > 0 ? ` and ${more} more (recorded: false in results)` : '');
+    return [
+        `sent but not recorded: a later run may mail them again (${ids.length} ${noun}${ids.length === 1 ? '' : 's'}: ${list}); deliver-once's note on the order could not be written, see the log`
+    ];
+}
 /** GitHub shows 10 error annotations a step; the verdict (setFailed) is one of them. */
 const MAX_ID_ANNOTATIONS = 9;
 /**
@@ -35119,6 +35138,8 @@ function resultEntry({ result, sanitizer }) {
         entry.recipients = result.sentTo;
     if (result.rolesWithout !== undefined)
         entry.roles_without_recipients = result.rolesWithout.map(role => sanitizer.text(role, SHOWN_CHARS.field));
+    if (result.recorded !== undefined)
+        entry.recorded = result.recorded;
     return entry;
 }
 
@@ -35669,17 +35690,19 @@ function pollDelayMs({ check, random }) {
 }
 /**
  * Whether an ID's order is looked up (Order info) before the call: for an order ID only, always
- * when the call takes its certificate's ID or recipients-from-order reads its people, else (a
- * seal: the order's own ID) only to wait for its issuance or for issued-within. A certificate ID
+ * when the call takes its certificate's ID, recipients-from-order reads its people or deliver-once
+ * records its certificate (ID and serial), else (a seal: the order's own ID) only to wait for its
+ * issuance or for issued-within. A certificate ID
  * is called as it is (its order read first by peopleLinks when roles are given); a file, serial,
  * thumbprint or common name is found by the look-up chain instead (finding.ts).
  */
-function looksUpOrder({ idInput, operation, waitSeconds, issuedWithinSeconds, roles = [] }) {
+function looksUpOrder({ idInput, operation, waitSeconds, issuedWithinSeconds, roles = [], deliverOnce = false }) {
     if (idInput !== 'order-id')
         return false;
     const { orderTarget } = OPERATIONS[operation];
     return (orderTarget === 'certificate' ||
         roles.length > 0 ||
+        deliverOnce ||
         waitSeconds > 0 ||
         issuedWithinSeconds !== undefined);
 }
@@ -35752,10 +35775,14 @@ function nextCheck(input) {
  * The look-ups that read the people of an ID's order before its call, in order: none without
  * roles, nor for an order ID (its own Order info is its look-up); for a certificate ID the order
  * list filtered by certificate_id, then its order's Order info; for a file, serial, thumbprint or
- * common name the Order info of the order found, which the chain may have read already.
+ * common name the Order info of the order found, which the chain may have read already. With
+ * deliver-once and no roles, a certificate ID's the same two (its order and serial, for the
+ * note), a found certificate's none (the chain told both).
  */
-function peopleLinks({ idInput, id, roles }) {
-    if (roles.length === 0 || idInput === 'order-id')
+function peopleLinks({ idInput, id, roles, deliverOnce = false }) {
+    if (idInput === 'order-id')
+        return [];
+    if (roles.length === 0 && !(deliverOnce && idInput === 'certificate-id'))
         return [];
     if (idInput !== 'certificate-id')
         return [{ link: 'order-info' }];
@@ -35905,10 +35932,15 @@ function stepsOf(plan, { id, known }, base) {
     });
     const perRecipient = roles.length && spec.orderTarget === 'order' ? 'one per recipient' : undefined;
     const call = (to) => shown(spec.method, spec.path.replace('{id}', to), perRecipient);
-    const reads = roles.length ? `reads ${roles.join(', ')} of its order` : undefined;
+    const reads = roles.length
+        ? `reads ${roles.join(', ')} of its order`
+        : plan.deliverOnce
+            ? 'reads its order and serial, for deliver-once'
+            : undefined;
     // A certificate found by the chain: its order's Order info may have been read on the way.
     const found = isFindingInput(idInput);
-    const people = peopleLinks({ idInput, id, roles }).map(link => link.link === 'certificate-orders'
+    const { deliverOnce } = plan;
+    const people = peopleLinks({ idInput, id, roles, deliverOnce }).map(link => link.link === 'certificate-orders'
         ? shown('GET', orderListPath(link.query))
         : shown('GET', ORDER_FOUND, found ? `${reads}, unless the chain read it` : reads));
     if (found) {
@@ -35968,10 +36000,12 @@ function summaryHtml({ context, outcome, planned, sanitizer }) {
         `<h2>DigiCert CertCentral: ${summary_escape(operation)}${dryRun ? ' (dry run)' : ''}</h2>`
     ];
     const count = (fate) => results.filter(r => r.fate === fate).length;
+    const notRecorded = results.filter(r => r.recorded === false).length;
     parts.push(`<p>${summary_escape(dryRun
         ? `${idCount(context.idInput, results.length)} validated, nothing sent.`
         : `${results.length} ${noun}(s): ✅ ${count('sent')} sent · ❌ ${count('failed')} failed · ⏸ ${count('unsent')} not sent` +
-            (count('skipped') ? ` · ⏭ ${count('skipped')} skipped (issued-within)` : ''))}</p>`);
+            (count('skipped') ? ` · ⏭ ${count('skipped')} skipped` : '') +
+            (notRecorded ? ` · ⚠ ${notRecorded} sent but not recorded (deliver-once)` : ''))}</p>`);
     if (outcome.stop)
         parts.push(`<p>${prose(`The run stopped: ${sanitizer.text(outcome.stop.message, SHOWN_CHARS.error)}`)}</p>`);
     const shown = detailsShown(context);
@@ -36401,7 +36435,11 @@ function buildReport({ context, outcome, planned, sanitizer }) {
             'skipped-ids': idsOf(outcome.results, 'skipped'),
             'retry-after': retryAfter.value
         },
-        warnings: [...results.warnings, ...retryAfter.warnings],
+        warnings: [
+            ...notRecordedWarnings({ context, outcome, sanitizer }),
+            ...results.warnings,
+            ...retryAfter.warnings
+        ],
         summary: summaryHtml({ context, outcome, planned, sanitizer }),
         errors: failureAnnotations({ context, outcome, sanitizer }),
         verdict: verdict({ context, outcome, sanitizer }),
@@ -36615,6 +36653,7 @@ function skipFor({ issued, seconds, now }) {
 ;// CONCATENATED MODULE: ./src/run/stops.ts
 
 
+
 /** Requests in a row without an answer from the host, or IDs in a row with the same error, that stop the run. */
 const STOP_AFTER = 3;
 /**
@@ -36678,7 +36717,8 @@ function runError(failure) {
  * other request would be refused too); STOP_AFTER requests in a row with no answer from the host
  * (while orders wait, only once it has been silent SILENT_BRIDGE_MS too: see `silenceStop`);
  * a 429 or 503 not retried; the same body-level error for STOP_AFTER IDs in a row; the first
- * STOP_AFTER IDs all denied for missing_permission.
+ * STOP_AFTER IDs all denied for missing_permission; deliver-once's note refused with a 403 that
+ * does not refuse the key (refusesNotes: every next send could not be recorded either).
  */
 function stopFor(input) {
     if (input.event === 'cancelled') {
@@ -36689,6 +36729,10 @@ function stopFor(input) {
     const { id, failure } = input;
     if (failure.kind === 'key-refused')
         return { reason: failure.kind, id, message: failure.message };
+    if (input.request === 'note' && refusesNotes(failure.status, failure.codes)) {
+        const message = `CertCentral refused deliver-once's note after ${id} was sent (HTTP 403), so the rest were not sent: ${NOTES_REFUSED_HINT}`;
+        return { reason: 'notes-refused', id, message };
+    }
     const silence = silenceStop(input);
     if (silence)
         return silence;
@@ -36742,7 +36786,8 @@ function unsentError({ stop, noun, attempts }) {
         unavailable: `CertCentral was unavailable (HTTP 503) while sending ${noun} ${stop.id}; run again later for this ID`,
         unreachable: `CertCentral gave no answer to ${STOP_AFTER} requests in a row (the last for ${noun} ${stop.id}); check the runner's network, proxy and api-url, then send it again`,
         'same-error': stop.message,
-        'missing-permission': `the first ${STOP_AFTER} ${noun}s tried all got access_denied|missing_permission; use a key whose user may manage them, then send it again`
+        'missing-permission': `the first ${STOP_AFTER} ${noun}s tried all got access_denied|missing_permission; use a key whose user may manage them, then send it again`,
+        'notes-refused': `CertCentral refused deliver-once's note after ${noun} ${stop.id} was sent (HTTP 403): ${NOTES_REFUSED_HINT}; then send it again`
     };
     const why = whys[stop.reason];
     return attempts === 0 ? `not attempted: ${why}` : `not sent: ${why}`;
@@ -36944,8 +36989,8 @@ function roleAddresses(role, people) {
  * run stopped.
  */
 async function readRecipients(run, record) {
-    const { idInput, roles = [], emails = [] } = run.options;
-    const links = peopleLinks({ idInput, id: record.id, roles });
+    const { idInput, roles = [], emails = [], deliverOnce } = run.options;
+    const links = peopleLinks({ idInput, id: record.id, roles, deliverOnce });
     // An order ID is its own order (its Order info read by its look-up: record.order).
     const orderId = idInput === 'order-id' ? record.id : record.facts.orderId;
     let answers = { orderId, order: record.order };
@@ -36954,6 +36999,9 @@ async function readRecipients(run, record) {
         if (step.step === 'no-order')
             return resultOfEnd(run, record, { step: 'end', fate: 'failed', error: step.error });
         if (step.step === 'read') {
+            // deliver-once without roles read the order for its certificate only: `emails` as given.
+            if (roles.length === 0)
+                return { recipients: [...emails], rolesWithout: [], warnings: [] };
             const recipients = recipientsFor({
                 emails,
                 roles,
@@ -36961,8 +37009,10 @@ async function readRecipients(run, record) {
                 orderId: step.orderId
             });
             record.noteRecipients(recipients);
+            // An order ID's warnings already begin with the order: its ID is not named twice.
+            const prefix = `${run.noun} ${record.id}: `;
             for (const warning of recipients.warnings)
-                run.log.warning(`${run.noun} ${record.id}: ${warning}`);
+                run.log.warning(warning.startsWith(prefix) ? warning : prefix + warning);
             if (recipients.problem === undefined)
                 return recipients;
             return resultOfEnd(run, record, { step: 'end', fate: 'failed', error: recipients.problem });
@@ -36978,6 +37028,9 @@ async function readRecipients(run, record) {
             return undefined;
         if (answer instanceof CertCentralError)
             return resultOfAnswer(run, record, answer, 'lookup');
+        // Kept: deliver-once reads the serial of the order's certificate from it.
+        if ('order' in answer)
+            record.order = answer.order;
         answers = withPeopleAnswer(answers, answer);
     }
 }
@@ -37005,27 +37058,44 @@ async function sendToOwnPeople(run, record, target) {
  * those not when some were.
  */
 async function sendToRecipients(run, record, target, recipients) {
-    const { operation, body, cancel } = run.options;
+    const { operation, body } = run.options;
     const calls = OPERATIONS[operation].callsFor({
         body: body,
         recipients
     });
+    return sendingResult(run, record, await sendCalls(run, record, target, calls), recipients);
+}
+/** A certificate's calls, one after the other, until one is refused or the run stops. */
+async function sendCalls(run, record, target, calls) {
+    const { operation, cancel } = run.options;
     const sent = [];
     let last;
     for (const call of calls) {
         const answer = await run.request('send', record, attempt => run.certCentral.call(operation, target, call.body, attempt, cancel));
-        if (answer === undefined || answer instanceof CertCentralError) {
-            if (sent.length === 0)
-                return answer === undefined
-                    ? resultOfStop(run, record)
-                    : resultOfAnswer(run, record, answer, 'send');
-            return partly(run, record, { sent, recipients, failure: answer });
-        }
+        if (answer === undefined)
+            return { sent, last, failure: 'stopped' };
+        if (answer instanceof CertCentralError)
+            return { sent, last, failure: answer };
         sent.push(...call.to);
         record.facts.sentTo = sent.length;
         last = answer;
     }
-    return resultOfAnswer(run, record, last, 'send');
+    return { sent, last, failure: undefined };
+}
+/**
+ * The result of a certificate's calls: sent once every call is; the first refused with none sent
+ * before as any send (or unsent when the run stopped first); failed naming those sent and those
+ * not when some were.
+ */
+function sendingResult(run, record, { sent, last, failure }, recipients) {
+    if (failure === undefined)
+        return resultOfAnswer(run, record, last, 'send');
+    if (sent.length === 0)
+        return failure === 'stopped'
+            ? resultOfStop(run, record)
+            : resultOfAnswer(run, record, failure, 'send');
+    const refused = failure === 'stopped' ? undefined : failure;
+    return partly(run, record, { sent, recipients, failure: refused });
 }
 /** An ID sent to some of its recipients, refused or stopped for another: failed, saying which. */
 function partly(run, record, { sent, recipients, failure }) {
@@ -37035,10 +37105,387 @@ function partly(run, record, { sent, recipients, failure }) {
         : failure.message;
     const error = `sent to ${sent.length} of ${recipients.length} recipients (${sent.join(', ')}); ` +
         `not to ${left.length} (${left.join(', ')}): ${why}`;
-    const hint = 'send to those not sent by hand or with emails; running the step again would mail the others again';
+    // With deliver-once, a note recording those sent makes a second run mail only the others.
+    const hint = record.facts.recorded === true
+        ? 'run the step again once fixed: deliver-once recorded those sent, so only the others are mailed'
+        : 'send to those not sent by hand or with emails; running the step again would mail the others again';
     // Counted for the stop rules (after a stop, which is already decided, it changes nothing).
     run.countResult(record, failure);
     return record.result('failed', { error, hint });
+}
+
+;// CONCATENATED MODULE: ./src/run/delivery-notes.ts
+// deliver-once's record on an order (pure): a delivery as the text of one or more order notes
+// (formatDeliveryNote), a note's text read back only when it is exactly ours (parseDeliveryNote),
+// and what an order's notes say was delivered already: to whom, by which note and when
+// (deliveredBefore), so which recipients are left and why a certificate is skipped
+// (recipientsLeft). A person reads the note on the order; the action recognises its own notes and
+// nothing else: a note by a person or another tool, or a near-copy of ours, never counts.
+//
+// One part of a note, its lines joined by "\n" (each part alone names the certificate, the
+// operation and its recipients):
+//   certcentral-email-action delivery record v1 (part 1 of 1)
+//   operation: send-certificate
+//   certificate: 123456 serial 0A1B2C
+//   format: attachment
+//   sent: 2026-12-01T06:00:00Z
+//   run: https://github.com/owner/repo/actions/runs/789 (attempt 2)
+//   recipients: a@example.com, b@example.com
+
+
+
+/** The first line's words: the action's name and the record's version. */
+const NOTE_HEADING = 'certcentral-email-action delivery record v1';
+/** A part's length at most, in UTF-16 code units: CertCentral documents no maximum. */
+const NOTE_PART_CHARS = 2000;
+/** Parts of one record at most (the heading says "part i of n" with n below 1000). */
+const MAX_NOTE_PARTS = 999;
+/** Longest run link written; a longer one (or one that is not a plain URL) is written `unknown`. */
+const MAX_RUN_LINK_CHARS = 400;
+/** The recipient of a seal sent without `emails`: DigiCert mails the key's owner. */
+const KEY_OWNER = "(the API key's user)";
+/** What the `format:` line says of a seal, which has no format. */
+const SEAL_FORMAT = 'site seal';
+const RUN_LINK = /^https?:\/\/[A-Za-z0-9\-._~:/?#[\]@!$&'*+,;=%]+$/;
+const SENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+const SERIAL = /^[0-9A-F]{1,64}$/;
+const COUNT = /^[1-9]\d{0,2}$/;
+const ATTEMPT = /^[1-9]\d{0,5}$/;
+/** The run line's value: the link when it is a plain URL short enough, else `unknown`. */
+function runText({ run, attempt }) {
+    if (run === undefined || run.length > MAX_RUN_LINK_CHARS || !RUN_LINK.test(run))
+        return 'unknown';
+    // `undefined` is no count either.
+    return ATTEMPT.test(String(attempt)) ? `${run} (attempt ${attempt})` : run;
+}
+/** A time as the note writes it: UTC, to the second. */
+function noteTime({ ms }) {
+    return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+}
+/** The lines every part repeats after its heading. */
+function headerLines(record) {
+    return [
+        `operation: ${record.operation}`,
+        `certificate: ${record.certificateId} serial ${record.serial}`,
+        `format: ${record.format}`,
+        `sent: ${noteTime({ ms: record.sentMs })}`,
+        `run: ${runText(record)}`
+    ];
+}
+/** The addresses once each, without regard to case, in their order. */
+function distinct(recipients) {
+    const seen = new Set();
+    return recipients.filter(address => {
+        const key = address.toLowerCase();
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+/**
+ * A delivery as the texts of its note's parts, each at most NOTE_PART_CHARS long and recognisable
+ * on its own (parseDeliveryNote reads each back as this record with its share of the recipients).
+ * Throws on a record the grammar cannot hold (a bug of the caller's): no recipient, a recipient
+ * that is not an address, an ID or serial that is not one, more than MAX_NOTE_PARTS parts.
+ */
+function formatDeliveryNote(record) {
+    const recipients = distinct(record.recipients);
+    checkRecord({ ...record, recipients });
+    const header = headerLines(record).join('\n');
+    // Room for the widest heading, so that the count of parts cannot push a part past the bound.
+    const room = NOTE_PART_CHARS - `${heading(MAX_NOTE_PARTS, MAX_NOTE_PARTS)}\n${header}\nrecipients: `.length;
+    const groups = [];
+    let length = Infinity;
+    for (const address of recipients) {
+        const added = address.length + 2;
+        if (length + added - 2 > room) {
+            groups.push([]);
+            length = 0;
+        }
+        ;
+        groups.at(-1).push(address);
+        length += added;
+    }
+    if (groups.length > MAX_NOTE_PARTS)
+        throw new Error(`a delivery record needs ${groups.length} parts, more than ${MAX_NOTE_PARTS}`);
+    return groups.map((group, i) => `${heading(i + 1, groups.length)}\n${header}\nrecipients: ${group.join(', ')}`);
+}
+function heading(part, of) {
+    return `${NOTE_HEADING} (part ${part} of ${of})`;
+}
+/** Throws when the record cannot be written as a note that parses back. */
+function checkRecord(record) {
+    const problems = [
+        ID_PATTERN.test(record.certificateId) ? '' : 'certificate ID',
+        SERIAL.test(record.serial) ? '' : 'serial',
+        formatFits(record.operation, record.format) ? '' : 'format',
+        Number.isFinite(record.sentMs) && record.sentMs >= 0 ? '' : 'time',
+        recipientsFit(record.recipients) ? '' : 'recipients'
+    ].filter(problem => problem !== '');
+    if (problems.length)
+        throw new Error(`a delivery record with an unusable ${problems.join(', ')}`);
+}
+function formatFits(operation, format) {
+    return operation === 'email-site-seal'
+        ? format === SEAL_FORMAT
+        : FORMATS.includes(format);
+}
+/** At least one recipient: addresses (each passing the `emails` check), or KEY_OWNER alone. */
+function recipientsFit(recipients) {
+    if (recipients.length === 1 && recipients[0] === KEY_OWNER)
+        return true;
+    return recipients.length > 0 && recipients.every(address => emailProblem(address) === undefined);
+}
+/** `key: value` when the line is exactly that, else undefined. */
+function delivery_notes_valueOf(line, key) {
+    const lead = `${key}: `;
+    return line?.startsWith(lead) ? line.slice(lead.length) : undefined;
+}
+/**
+ * A note's text as one part of our delivery record, only when every line is exactly of our
+ * grammar (see the module's header; lines joined by "\n", or all by "\r\n" should CertCentral
+ * store them so); anything else (a person's note, another tool's, a near-copy) is undefined.
+ */
+function parseDeliveryNote(text) {
+    if (text.length > NOTE_PART_CHARS)
+        return undefined;
+    // A CR or LF left inside a line fails that line's own grammar (no field takes one).
+    const lines = /\r\n/.test(text) ? text.split('\r\n') : text.split('\n');
+    if (lines.length !== 7)
+        return undefined;
+    const head = parseHeading(lines[0]);
+    const operation = choice(delivery_notes_valueOf(lines[1], 'operation'), OPERATION_NAMES);
+    const certificate = parseCertificate(delivery_notes_valueOf(lines[2], 'certificate'));
+    const format = delivery_notes_valueOf(lines[3], 'format');
+    const sent = parseSent(delivery_notes_valueOf(lines[4], 'sent'));
+    const run = parseRun(delivery_notes_valueOf(lines[5], 'run'));
+    const recipients = parseRecipients(delivery_notes_valueOf(lines[6], 'recipients'));
+    if (!head || !operation || !certificate || format === undefined || !sent || !run || !recipients)
+        return undefined;
+    if (!formatFits(operation, format))
+        return undefined;
+    return { ...head, operation, ...certificate, format, sent, ...run, recipients };
+}
+function choice(value, choices) {
+    return choices.find(c => c === value);
+}
+function parseHeading(line) {
+    const lead = `${NOTE_HEADING} (part `;
+    const match = line.startsWith(lead) ? /^(\d+) of (\d+)\)$/.exec(line.slice(lead.length)) : null;
+    if (!match)
+        return undefined;
+    const [part, of] = [match[1], match[2]];
+    if (!COUNT.test(part) || !COUNT.test(of) || Number(part) > Number(of))
+        return undefined;
+    return { part: Number(part), of: Number(of) };
+}
+function parseCertificate(value) {
+    const match = value === undefined ? null : /^(\S+) serial (\S+)$/.exec(value);
+    if (!match)
+        return undefined;
+    const [certificateId, serial] = [match[1], match[2]];
+    return ID_PATTERN.test(certificateId) && SERIAL.test(serial)
+        ? { certificateId, serial }
+        : undefined;
+}
+/** A time exactly as noteTime writes it: a real date, UTC, to the second. */
+function parseSent(value) {
+    if (value === undefined || !SENT.test(value))
+        return undefined;
+    const ms = Date.parse(value);
+    return !Number.isNaN(ms) && noteTime({ ms }) === value ? value : undefined;
+}
+function parseRun(value) {
+    if (value === 'unknown')
+        return { run: undefined, attempt: undefined };
+    const match = value === undefined ? null : /^(\S+)(?: \(attempt (\d+)\))?$/.exec(value);
+    if (!match)
+        return undefined;
+    const [run, attempt] = [match[1], match[2]];
+    if (run.length > MAX_RUN_LINK_CHARS || !RUN_LINK.test(run))
+        return undefined;
+    if (attempt !== undefined && !ATTEMPT.test(attempt))
+        return undefined;
+    return { run, attempt: attempt === undefined ? undefined : Number(attempt) };
+}
+/** Addresses joined by ", ", each once (without regard to case); or KEY_OWNER alone. */
+function parseRecipients(value) {
+    if (value === undefined)
+        return undefined;
+    // KEY_OWNER holds no ", ": it splits into itself.
+    const recipients = value.split(', ');
+    if (!recipientsFit(recipients))
+        return undefined;
+    return distinct(recipients).length === recipients.length ? recipients : undefined;
+}
+/**
+ * Who already got this certificate (certificate ID and serial both its own) by this operation,
+ * by a note of ours: each recipient in lower case, with the earliest note that names it (by its
+ * `sent:` time, then the lower note ID). Notes that are not exactly ours count for nothing.
+ */
+function deliveredBefore({ notes, certificateId, serial, operation }) {
+    const delivered = new Map();
+    for (const note of notes) {
+        const part = parseDeliveryNote(note.text);
+        if (!part || part.operation !== operation || part.certificateId !== certificateId)
+            continue;
+        if (!sameHex(part.serial, serial))
+            continue;
+        for (const address of part.recipients) {
+            const key = address.toLowerCase();
+            const known = delivered.get(key);
+            const delivery = { noteId: note.id, sent: part.sent };
+            if (!known || earlier(delivery, known))
+                delivered.set(key, delivery);
+        }
+    }
+    return delivered;
+}
+/** Whether a delivery is recorded before another: by time, then by the lower note ID. */
+function earlier(a, b) {
+    return orderKey(a) < orderKey(b);
+}
+/** A delivery's place in time: its time, then its note ID as a number (both fixed width). */
+function orderKey({ sent, noteId }) {
+    return `${sent} ${noteId.padStart(20, '0')}`;
+}
+/**
+ * The recipients who have not got it yet (`rest`, in their order), and when every one has, why the
+ * certificate is skipped: "sent to all 3 recipients on 2026-12-01, note 4512" (the latest of their
+ * deliveries: the date it says and its note).
+ */
+function recipientsLeft({ recipients, delivered }) {
+    const rest = recipients.filter(address => !delivered.has(address.toLowerCase()));
+    if (rest.length > 0 || recipients.length === 0)
+        return { rest, skip: undefined };
+    const deliveries = recipients.map(address => delivered.get(address.toLowerCase()));
+    const latest = deliveries.reduce((a, b) => (earlier(a, b) ? b : a));
+    const whom = recipients.length === 1 ? 'its recipient' : `all ${recipients.length} recipients`;
+    return { rest, skip: `sent to ${whom} on ${latest.sent.slice(0, 10)}, note ${latest.noteId}` };
+}
+
+;// CONCATENATED MODULE: ./src/run/deliver-once.ts
+// deliver-once in the run (issue 25): a certificate reaches each of its recipients once, recorded
+// on its order. Before the call, its recipients (deliver.ts: readRecipients) and its order's notes
+// (one look-up); the recipients a note of ours names for this certificate and operation are left
+// out (delivery-notes.ts: deliveredBefore, recipientsLeft), and when none is left the ID is
+// skipped. After the calls (deliver.ts: sendCalls), a note recording those reached (even when the
+// run stopped meanwhile: a stop ends new sends, not their record); a note not written leaves the
+// ID sent, with `recorded: false`. Which certificate a note names is deliveredCertificate (pure).
+
+
+
+
+
+/**
+ * The certificate an ID's note names and its order, from what its run learnt before the call:
+ * the order is the ID itself (order-id) or the one found or listed; the certificate is the one
+ * the call takes (send-certificate) or the order's (a seal); the serial is the one its input or
+ * the chain told, else its order's when the order's certificate is this one. An error when one is
+ * not known: nothing can be recorded, so nothing is sent.
+ */
+function deliveredCertificate({ idInput, operation, id, target, facts, order }) {
+    const orderId = idInput === 'order-id' ? id : (facts.orderId ?? order?.orderId);
+    const certificateId = OPERATIONS[operation].orderTarget === 'certificate' ? target : facts.certificateId;
+    const fix = 'give its order-id instead, or turn deliver-once off';
+    if (orderId === undefined)
+        return {
+            error: `CertCentral did not name the order of ${id}, where deliver-once reads and writes its notes; ${fix}`
+        };
+    if (certificateId === undefined)
+        return {
+            error: `order ${orderId} names no certificate ID, which deliver-once's note records; ${fix}`
+        };
+    const own = order?.certificateId === certificateId;
+    const serial = facts.serialNumber ?? (own ? order?.serialNumber : undefined);
+    if (serial === undefined) {
+        const why = own ? `order ${orderId}'s Order info gives none` : "not its order's own certificate";
+        return {
+            error: `CertCentral did not give the serial of certificate ${certificateId} (${why}), which deliver-once's note records; give its serial-number or certificate-file instead, or turn deliver-once off`
+        };
+    }
+    return { orderId, certificateId, serial };
+}
+/**
+ * The certificate sent once to each of its recipients: its recipients and its order's notes read,
+ * those already delivered left out (skipped when none is left), the calls to the rest, then the
+ * note recording those reached.
+ */
+async function deliverOnce(run, record, target) {
+    const { idInput, operation, cancel } = run.options;
+    const read = await readRecipients(run, record);
+    if (read === undefined)
+        return resultOfStop(run, record);
+    if ('fate' in read)
+        return read;
+    const { facts, order, id } = record;
+    const noted = deliveredCertificate({ idInput, operation, id, target, facts, order });
+    if ('error' in noted)
+        return resultOfEnd(run, record, { step: 'end', fate: 'failed', ...noted });
+    const answer = await run.request('lookup', record, attempt => run.certCentral.listNotes(noted.orderId, attempt, cancel));
+    if (answer === undefined)
+        return resultOfStop(run, record);
+    if (answer instanceof CertCentralError)
+        return resultOfAnswer(run, record, answer, 'lookup');
+    // A seal without `emails` or roles goes to the API key's user: recorded as such.
+    const recipients = read.recipients.length ? read.recipients : [KEY_OWNER];
+    const delivered = deliveredBefore({ notes: answer.notes, operation, ...noted });
+    const { rest, skip } = recipientsLeft({ recipients, delivered });
+    if (skip !== undefined)
+        return resultOfSkip(run, record, skip);
+    const sending = await sendCalls(run, record, target, callsTo(run, rest));
+    if (sending.sent.length > 0)
+        record.facts.recorded = await writeNote(run, record, noted, sending.sent);
+    return sendingResult(run, record, sending, rest);
+}
+/** The calls to these recipients: the plan's body alone for the API key's user (a seal). */
+function callsTo(run, recipients) {
+    const { operation } = run.options;
+    const body = run.options.body;
+    if (recipients[0] === KEY_OWNER)
+        return [{ to: recipients, body }];
+    return OPERATIONS[operation].callsFor({ body, recipients });
+}
+/**
+ * The note recording a delivery, written part by part on the certificate's order (each a write:
+ * retried only after a 429 or 503, made even after a stop); whether every part was written. The
+ * first part not written ends it, with a line in the log saying why.
+ */
+async function writeNote(run, record, { orderId, certificateId, serial }, sent) {
+    const { operation, cancel, runLink, runAttempt } = run.options;
+    const format = operation === 'email-site-seal'
+        ? SEAL_FORMAT
+        : String(run.options.body.certificate_collect_format);
+    const lost = (why) => {
+        run.log.info(`${run.noun} ${record.id}: sent, but not recorded on order ${orderId}: ${why}`);
+        return false;
+    };
+    let parts;
+    try {
+        const sentMs = run.clock.wallNow();
+        parts = formatDeliveryNote({
+            operation,
+            certificateId,
+            serial,
+            format,
+            sentMs,
+            run: runLink,
+            attempt: runAttempt,
+            recipients: sent
+        });
+    }
+    catch (error) {
+        return lost(error.message);
+    }
+    for (const text of parts) {
+        const answer = await run.request('note', record, attempt => run.certCentral.addNote(orderId, text, attempt, cancel));
+        if (answer === undefined)
+            return lost('the run stopped');
+        if (answer instanceof CertCentralError)
+            return lost(answer.message);
+    }
+    return true;
 }
 
 ;// CONCATENATED MODULE: ./src/run/id-record.ts
@@ -37053,10 +37500,11 @@ class IdRecord {
     /** What the ID came to so far, for its result. */
     facts;
     /**
-     * Requests made for the ID, by kind: sends (the operation's call, the result's attempts) and
-     * look-ups (its lookups). Each count is also the number of that kind's last attempt.
+     * Requests made for the ID, by kind: sends (the operation's call, the result's attempts),
+     * look-ups (its lookups) and deliver-once's notes (counted apart: a note is no send). Each count
+     * is also the number of that kind's last attempt.
      */
-    made = { send: 0, lookup: 0 };
+    made = { send: 0, lookup: 0, note: 0 };
     /** When its order was issued, once its Order info said so (for issued-within). */
     issued;
     /** The Order info of its certificate's order, as last read (its people: recipients-from-order). */
@@ -37201,7 +37649,9 @@ function noteWaiting(run, record, answer, { check, nextCheck, delayMs }) {
 // One ID's work, from start to result: issued-within on a file's own date; its certificate found
 // (a file, serial, thumbprint or common name: find-certificate.ts) or its order waited for
 // (wait-for-issuance.ts); the operation's call for the ID it takes, or with recipients-from-order
-// its calls to its own people (deliver.ts); its result (conclude.ts) and its line in the log.
+// its calls to its own people (deliver.ts), or with deliver-once its calls to those who have not
+// got it, recorded on its order (deliver-once.ts); its result (conclude.ts) and its line in the log.
+
 
 
 
@@ -37260,6 +37710,8 @@ async function resultOf(run, record, known) {
             return resultOfSkip(run, record, skip);
         target = issued;
     }
+    if (run.options.deliverOnce)
+        return counted(run, await deliverOnce(run, record, target));
     if (run.options.roles?.length)
         return counted(run, await sendToOwnPeople(run, record, target));
     const answer = await makeCall(run, record, target);
@@ -37292,12 +37744,20 @@ function orderUnknown(found) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/run/port.ts
+/** The gate a request goes through: a note goes as a send. */
+function gateOf(use) {
+    return use === 'note' ? 'send' : use;
+}
+
 ;// CONCATENATED MODULE: ./src/run/requests.ts
 // One request through the run's gates, with its retries: a slot (Slots) held through its retries,
 // a turn under the rate windows (Pacer), and, after a request the host did not answer, none in
 // flight. Its failure is judged by the retry decision (retry.ts) and the stop rules (stops.ts):
 // retried after its own wait (a look-up's) or the whole run's pause (a 429's or 503's), or
-// reported. Also what retry-after says once the run is over.
+// reported. A deliver-once note goes through the send's gates, and is still made after a stop.
+// Also what retry-after says once the run is over.
+
 
 
 
@@ -37333,17 +37793,19 @@ class Requests {
         const { run } = this;
         // The slot is held through the retries: a retry goes when the pause ends, not behind every ID
         // not yet started (nothing starts during the pause anyway).
-        const release = await this.slots.acquire(kind);
+        const gate = gateOf(kind);
+        const release = await this.slots.acquire(gate);
         try {
             for (let retry = 0;; retry++) {
-                await this.pacer.acquire(kind);
+                await this.pacer.acquire(gate);
                 // After a request the host did not answer at all, the requests on the wire tell whether
                 // it answers anything: nothing new starts before they end, so a host that never answers
                 // costs one timeout-seconds, not one per slot.
                 if (run.history.silent > 0)
                     await this.untilNoneInFlight();
-                // The run stopped while this request waited for its turn: nothing new starts.
-                if (run.stopped)
+                // The run stopped while this request waited for its turn: nothing new starts, but the
+                // note of a send already made (a stop ends new sends, not their record).
+                if (run.stopped && kind !== 'note')
                     return undefined;
                 // Counted by kind: the result's attempts (sends) and lookups, and the debug lines' attempt.
                 const attempt = record.nextAttempt(kind);
@@ -37417,6 +37879,7 @@ class Requests {
         run.stop({
             event: 'failure',
             id,
+            request: kind,
             failure: last,
             retried: decision.retry,
             history: run.history,
@@ -37633,6 +38096,7 @@ class Run {
 
 
 
+
 const USER_AGENT = `${package_namespaceObject.UU}/${package_namespaceObject.rE} (GitHub Action; node ${process.version})`;
 /**
  * The plan as the debug log shows it: everything but the key (and the targets, which repeat the
@@ -37811,11 +38275,22 @@ async function send(plan, wiring) {
         body,
         emails: plan.emails,
         roles: plan.roles,
+        ...deliveryRun(plan.deliverOnce),
         maxRetries,
         waitSeconds,
         cancel,
         log: liveLog(safe)
     }, client, clock);
+}
+/**
+ * deliver-once, and what its notes say of this workflow run: its link (the summary's, runLink)
+ * and its attempt (GITHUB_RUN_ATTEMPT, as @actions/github's context reads it).
+ */
+function deliveryRun(deliverOnce) {
+    if (!deliverOnce)
+        return {};
+    const { context } = readRunContext();
+    return { deliverOnce, runLink: runLink(context), runAttempt: context.runAttempt };
 }
 /** The scheduler's live log: each line sanitized, on one line. */
 function liveLog(safe) {
