@@ -4,6 +4,7 @@
 // scripts use, the plans the scheduler tests run, and the result of an ID never attempted.
 import type { OrderQuery } from '../../src/certcentral/api.js'
 import type { CertificateSummary, OrderInfo, OrderList } from '../../src/certcentral/bodies.js'
+import type { OrderPeople } from '../../src/certcentral/people.js'
 import type { AddedNote, NoteEntry } from '../../src/certcentral/note-bodies.js'
 import { CertCentralError, type FailureKind } from '../../src/certcentral/errors.js'
 import type { Operation } from '../../src/operations.js'
@@ -289,6 +290,15 @@ function next<A>(answers: A[] | undefined, fallback: A): A {
   if (!answers || answers.length === 0) return fallback
   return (answers.length > 1 ? answers.shift() : answers[0]) as A
 }
+
+/** An order's people (Order info's people fields, issue 24): no one but what `over` names. */
+export const people = (over: Partial<OrderPeople> = {}): OrderPeople => ({
+  additionalEmails: [],
+  assignedUsers: [],
+  customFields: [],
+  unread: 0,
+  ...over
+})
 
 // ---- What the scripts answer ----------------------------------------------------------------
 

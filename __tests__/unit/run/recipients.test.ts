@@ -1,21 +1,14 @@
 // Who one certificate is sent to (src/run/recipients.ts): recipientsFor and roleAddresses on tables
 // of orders, each with the exact recipients, roles without, warnings and problem.
 import { describe, expect, it } from 'vitest'
-import type { OrderPeople } from '../../../src/certcentral/people.js'
 import type { Role } from '../../../src/input/roles.js'
 import {
   MAX_RECIPIENT_WARNINGS,
   recipientsFor,
   roleAddresses
 } from '../../../src/run/recipients.js'
+import { people } from '../../support/scripted-certcentral.js'
 
-const people = (over: Partial<OrderPeople> = {}): OrderPeople => ({
-  additionalEmails: [],
-  assignedUsers: [],
-  customFields: [],
-  unread: 0,
-  ...over
-})
 const full = people({
   additionalEmails: ['add1@example.com', 'add2@example.org'],
   requester: 'req@example.com',

@@ -23,6 +23,7 @@ import {
   keyRefused,
   missingPermission,
   page,
+  people,
   rateLimited,
   type Script
 } from '../../support/scripted-certcentral.js'
@@ -274,17 +275,12 @@ describe('runPlan with deliver-once', () => {
   })
 
   it('a seal to its people: one POST each for those left, one note for those reached', async () => {
-    const people = {
-      additionalEmails: ['x@example.com', 'y@example.com'],
-      assignedUsers: [],
-      customFields: [],
-      unread: 0
-    }
+    const who = people({ additionalEmails: ['x@example.com', 'y@example.com'] })
     const text = ours('8101', ['x@example.com'], { operation: 'email-site-seal' })
     const { clock, api, options } = setUp(
       ['8101'],
       {
-        lookups: { '8101': [{ ...issued('8101'), people }] },
+        lookups: { '8101': [{ ...issued('8101'), people: who }] },
         notes: { '8101': [[note('3', text)]] }
       },
       { operation: 'email-site-seal', body: undefined, emails: [], roles: ['additional-emails'] }
@@ -296,16 +292,11 @@ describe('runPlan with deliver-once', () => {
   })
 
   it('a seal refused for one of its people: failed, those sent recorded; a re-run mails only the rest', async () => {
-    const people = {
-      additionalEmails: ['x@example.com', 'y@example.com', 'z@example.com'],
-      assignedUsers: [],
-      customFields: [],
-      unread: 0
-    }
+    const who = people({ additionalEmails: ['x@example.com', 'y@example.com', 'z@example.com'] })
     const { clock, api, options } = setUp(
       ['8101'],
       {
-        lookups: { '8101': [{ ...issued('8101'), people }] },
+        lookups: { '8101': [{ ...issued('8101'), people: who }] },
         sends: { '8101': [204, badRequest(), 204] }
       },
       { operation: 'email-site-seal', body: undefined, emails: [], roles: ['additional-emails'] }
@@ -329,16 +320,11 @@ describe('runPlan with deliver-once', () => {
   })
 
   it('a seal refused for one, its note not written: the hint says not to run it again', async () => {
-    const people = {
-      additionalEmails: ['x@example.com', 'y@example.com'],
-      assignedUsers: [],
-      customFields: [],
-      unread: 0
-    }
+    const who = people({ additionalEmails: ['x@example.com', 'y@example.com'] })
     const { clock, api, options } = setUp(
       ['8101'],
       {
-        lookups: { '8101': [{ ...issued('8101'), people }] },
+        lookups: { '8101': [{ ...issued('8101'), people: who }] },
         sends: { '8101': [204, badRequest()] },
         noteWrites: { '8101': [badGateway()] }
       },

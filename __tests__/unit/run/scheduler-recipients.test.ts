@@ -17,17 +17,11 @@ import {
   certificate,
   notFound,
   page,
+  people,
   rateLimited
 } from '../../support/scripted-certcentral.js'
 import { certificateOf } from '../../support/standin.js'
 
-const people = (over: Partial<OrderPeople> = {}): OrderPeople => ({
-  additionalEmails: [],
-  assignedUsers: [],
-  customFields: [],
-  unread: 0,
-  ...over
-})
 const order = (
   orderId: string,
   who: OrderPeople | undefined,
