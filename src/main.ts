@@ -18,7 +18,7 @@ import {
 } from './input/read.js'
 import { idCount } from './operations.js'
 import type { RunOutcome } from './outcome.js'
-import { publish, runLink } from './report/publish.js'
+import { publish, runLink, type RunOfReport } from './report/publish.js'
 import { buildReport, planWarningsReport, verdictReport } from './report/report.js'
 import type { ReportContext } from './report/context.js'
 import { detailsShown, shownBody, shownJson, shownDetails } from './report/privacy.js'
@@ -31,7 +31,7 @@ import {
 import { realClock, type Clock } from './clock.js'
 import { dryRun } from './run/dry-run.js'
 import { MAX_IN_FLIGHT, runPlan, type RunLog, type RunOptions } from './run/scheduler.js'
-import { readRunContext } from './run-context.js'
+import { onceRunContext, readRunContext } from './run-context.js'
 import { SHOWN_CHARS, Sanitizer } from './sanitize.js'
 import { runnerProxyFor, runnerProxyWarning } from './certcentral/proxy.js'
 import { Transport } from './certcentral/transport.js'
@@ -68,7 +68,9 @@ function describePlan(plan: Plan, context: ReportContext): string {
  */
 export async function run(clock: Clock = realClock): Promise<void> {
   const inputs = readInputs()
-  const shownAs = detailsContext(inputs['summary-details'])
+  // The event file is read at most once, by the first that needs it.
+  const ofRun: RunOfReport = { runContext: onceRunContext() }
+  const shownAs = detailsContext(inputs['summary-details'], ofRun.runContext)
   const safe = sanitizerFor(inputs, shownAs)
   const cancellation = cancelOnSignals(message => core.warning(message))
   let transport: Transport | undefined
@@ -81,18 +83,25 @@ export async function run(clock: Clock = realClock): Promise<void> {
     unsentOnFailure = plan.ids
     const context = reportContext(plan, shownAs)
     core.debug(`plan: ${describePlan(plan, context)}`)
-    await publish(planWarningsReport({ context, sanitizer: safe }))
+    await publish(planWarningsReport({ context, sanitizer: safe }), ofRun)
     transport = transportFor(plan)
     const client = clientFor(plan, transport, safe, clock)
     const { outcome, planned } = plan.dryRun
       ? dryRun(plan)
       : {
-          outcome: await send(plan, { client, transport, safe, clock, cancel: cancellation.signal })
+          outcome: await send(plan, {
+            client,
+            transport,
+            safe,
+            clock,
+            cancel: cancellation.signal,
+            ofRun
+          })
         }
     unsentOnFailure = undefined
-    await publish(buildReport({ context, outcome, planned, sanitizer: safe }))
+    await publish(buildReport({ context, outcome, planned, sanitizer: safe }), ofRun)
   } catch (error) {
-    await publishFailure(error, unsentOnFailure, safe)
+    await publishFailure(error, { unsent: unsentOnFailure, safe, ofRun })
   } finally {
     transport?.dispose()
     cancellation.dispose()
@@ -146,15 +155,14 @@ function transportFor(plan: Plan): Transport {
  */
 async function publishFailure(
   error: unknown,
-  unsent: string[] | undefined,
-  safe: Sanitizer
+  { unsent, safe, ofRun }: { unsent: string[] | undefined; safe: Sanitizer; ofRun: RunOfReport }
 ): Promise<void> {
   if (error instanceof InputError) {
-    await publish(inputProblemsReport({ error, sanitizer: safe }))
+    await publish(inputProblemsReport({ error, sanitizer: safe }), ofRun)
     return
   }
   if (error instanceof MatchingCancelled) {
-    await publish(cancelledReport({ message: error.message, sanitizer: safe }))
+    await publish(cancelledReport({ message: error.message, sanitizer: safe }), ofRun)
     return
   }
   const message = unexpectedMessage({ error, sanitizer: safe })
@@ -162,7 +170,7 @@ async function publishFailure(
     unsent === undefined
       ? verdictReport(message)
       : unexpectedReport({ message, ids: unsent, sanitizer: safe })
-  await publish(report).catch(() => publish(verdictReport(message)))
+  await publish(report, ofRun).catch(() => publish(verdictReport(message), ofRun))
 }
 
 /**
@@ -232,9 +240,10 @@ async function send(
     safe: Sanitizer
     clock: Clock
     cancel: AbortSignal
+    ofRun: RunOfReport
   }
 ): Promise<RunOutcome> {
-  const { client, transport, safe, clock, cancel } = wiring
+  const { client, transport, safe, clock, cancel, ofRun } = wiring
   const proxy = transport.proxyOf(new URL(plan.baseUrl))
   core.info(
     `${plan.operation}: ${idCount(plan.idInput, plan.ids.length)} via ${new URL(plan.baseUrl).host}` +
@@ -255,7 +264,7 @@ async function send(
       body,
       emails: plan.emails,
       roles: plan.roles,
-      ...deliveryRun(plan.deliverOnce),
+      ...deliveryRun(plan.deliverOnce, ofRun),
       maxRetries,
       waitSeconds,
       cancel,
@@ -271,10 +280,11 @@ async function send(
  * and its attempt (GITHUB_RUN_ATTEMPT, as @actions/github's context reads it).
  */
 function deliveryRun(
-  deliverOnce: boolean
+  deliverOnce: boolean,
+  { runContext = readRunContext }: RunOfReport
 ): Pick<RunOptions, 'deliverOnce' | 'runLink' | 'runAttempt'> {
   if (!deliverOnce) return {}
-  const { context } = readRunContext()
+  const { context } = runContext()
   return { deliverOnce, runLink: runLink(context), runAttempt: context.runAttempt }
 }
 

@@ -1,7 +1,8 @@
 // The run's context as the toolkit reads it: @actions/github's Context (the server URL, the
 // repository, the run ID, the event payload), from the runner's variables and the event file
-// (GITHUB_EVENT_PATH), the way other actions read them. read.ts takes the repository's visibility
-// from its payload, publish.ts the run's link from the rest.
+// (GITHUB_EVENT_PATH), the way other actions read them, once a run (onceRunContext, made in
+// main.ts): read.ts takes the repository's visibility from its payload, main.ts deliver-once's
+// link and attempt, publish.ts the summary's link.
 //
 // Only the Context class is loaded, by its file: the package's one entry point (its `exports` name
 // no other that holds the class) also loads Octokit and undici and reads the event file as it is
@@ -32,6 +33,16 @@ export function readRunContext(): RunContext {
   } catch (eventProblem) {
     return { context: withoutEventFile(), eventProblem }
   }
+}
+
+/**
+ * The run's context, read at most once: on the first call, by whoever needs it first (the
+ * repository's visibility, deliver-once's note, the summary's link), then the same for all. A run
+ * that needs none of them never reads the event file.
+ */
+export function onceRunContext(read: () => RunContext = readRunContext): () => RunContext {
+  let read_: RunContext | undefined
+  return () => (read_ ??= read())
 }
 
 /** The context as if the runner named no event file (GITHUB_EVENT_PATH hidden while it is read). */

@@ -27,6 +27,21 @@ import { REPOSITORIES, eventFile } from '../support/event.js'
 import { installNetworkGuard } from '../support/network-guard.js'
 import { EMPTY_OUTPUTS, outputsWith } from '../support/outputs.js'
 
+// readRunContext as it is, counted: the event file is read at most once a run.
+const eventReads = vi.hoisted(() => ({ count: 0 }))
+vi.mock('../../src/run-context.js', async importOriginal => {
+  const original = await importOriginal<typeof import('../../src/run-context.js')>()
+  const readRunContext: typeof original.readRunContext = () => {
+    eventReads.count++
+    return original.readRunContext()
+  }
+  return {
+    ...original,
+    readRunContext,
+    onceRunContext: (read = readRunContext) => original.onceRunContext(read)
+  }
+})
+
 let standIn: StandIn
 
 // core.summary remembers the first file it wrote to, so every test shares one, emptied first.
@@ -977,5 +992,39 @@ describe('run() with deliver-once', () => {
     expect(own.requests.filter(r => r.method === 'PUT')).toHaveLength(1)
     expect(own.notes(String(orderId))).toHaveLength(1)
     expect(printed.join('\n')).toContain(`order ${orderId}: sent to its recipient on `)
+  })
+
+  it('reads the event file once for the visibility, the note and the summary', async () => {
+    vi.stubEnv('GITHUB_EVENT_PATH', eventFile(REPOSITORIES.private))
+    vi.stubEnv('GITHUB_REPOSITORY', 'acme/certs')
+    vi.stubEnv('GITHUB_RUN_ID', '790')
+    eventReads.count = 0
+    await runWith({
+      'api-key': own.apiKey,
+      'api-url': own.baseUrl,
+      operation: 'send-certificate',
+      'order-id': String(orderId),
+      emails: 'once-more@example.com',
+      'deliver-once': 'true'
+    })
+    expect(eventReads.count).toBe(1)
+    expect(readFileSync(files.summary, 'utf8')).toContain(
+      'https://github.com/acme/certs/actions/runs/790'
+    )
+    expect(own.notes(String(orderId))[0]?.text).toContain('acme/certs/actions/runs/790')
+  })
+
+  it('reads no event file when nothing needs it', async () => {
+    vi.stubEnv('GITHUB_EVENT_PATH', eventFile(REPOSITORIES.private))
+    vi.stubEnv('GITHUB_STEP_SUMMARY', '')
+    eventReads.count = 0
+    await runWith({
+      operation: 'send-certificate',
+      'certificate-id': freshId(),
+      emails: 'ops@example.com',
+      'summary-details': 'full',
+      'dry-run': 'true'
+    })
+    expect(eventReads.count).toBe(0)
   })
 })

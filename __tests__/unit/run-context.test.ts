@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { readRunContext } from '../../src/run-context.js'
+import { onceRunContext, readRunContext, type RunContext } from '../../src/run-context.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'run-context-'))
 afterEach(() => vi.unstubAllEnvs())
@@ -37,5 +37,16 @@ describe('readRunContext', () => {
     if (code) expect(eventProblem).toMatchObject({ code })
     else expect(eventProblem).toBeInstanceOf(SyntaxError)
     expect(process.env.GITHUB_EVENT_PATH).toBe(path)
+  })
+})
+
+describe('onceRunContext', () => {
+  it('reads on the first call only, then gives the same context', () => {
+    const read = vi.fn((): RunContext => readRunContext())
+    const runContext = onceRunContext(read)
+    expect(read).not.toHaveBeenCalled()
+    const first = runContext()
+    expect(runContext()).toBe(first)
+    expect(read).toHaveBeenCalledTimes(1)
   })
 })

@@ -72,11 +72,14 @@ export function workspace(): string {
  * for nothing else. Known before the plan, so that input problems show recipients as the summary
  * would.
  */
-export function detailsContext(given: string): Privacy & { warnings: string[] } {
+export function detailsContext(
+  given: string,
+  runContext: () => RunContext = readRunContext
+): Privacy & { warnings: string[] } {
   const summaryDetails = givenSummaryDetails(given)
   const { visibility, warnings } =
     summaryDetails === 'auto'
-      ? eventVisibility(readRunContext())
+      ? eventVisibility(runContext())
       : { visibility: 'unknown' as const, warnings: [] }
   return { summaryDetails, visibility, warnings }
 }

@@ -4,7 +4,7 @@
 // step, taking only its own piece of the report, in the order the log, the outputs file and the
 // summary file have always had; a part that cannot be written never stops the others.
 import * as core from '@actions/core'
-import { readRunContext, type Context } from '../run-context.js'
+import { readRunContext, type Context, type RunContext } from '../run-context.js'
 import type { DryRunLog } from './dry-run-log.js'
 import { ioReason } from '../sanitize.js'
 import { outputsLostReport, type OutputsLost } from './failures.js'
@@ -18,15 +18,23 @@ import type { ErrorAnnotation } from './verdict.js'
  * message naming the IDs sent (and the log and the summary list them), never with an
  * "unexpected error", and everything else is still published.
  */
-export async function publish(report: Report): Promise<void> {
+export async function publish(report: Report, run: RunOfReport = {}): Promise<void> {
   if (report.dryRunLog) publishDryRunLog(report.dryRunLog)
   const lost = report.outputs ? publishOutputs(report.outputs) : undefined
   publishWarnings(report.warnings)
   const instead = lost === undefined ? undefined : outputsLostReport({ report, lost })
   for (const line of instead?.log ?? []) core.info(line)
   const summary = instead ? instead.summary : report.summary
-  if (summary !== undefined) await publishSummary(summary)
+  if (summary !== undefined) await publishSummary(summary, run)
   publishVerdict(report.errors, instead ? instead.verdict : report.verdict)
+}
+
+/**
+ * The workflow run a report belongs to: its context, read when the summary is written (main.ts
+ * reads it once a run, onceRunContext), for the run's link.
+ */
+export interface RunOfReport {
+  runContext?: () => RunContext
 }
 
 /** The dry run's lines, then its group. */
@@ -65,10 +73,13 @@ export function publishWarnings(warnings: string[]): void {
  * Writes the job summary, followed by the workflow run's link when the run names one; without
  * GITHUB_STEP_SUMMARY nothing. A summary that cannot be written is a warning, never a failed send.
  */
-export async function publishSummary(html: string): Promise<void> {
+export async function publishSummary(
+  html: string,
+  { runContext = readRunContext }: RunOfReport = {}
+): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   try {
-    const link = runLink(readRunContext().context)
+    const link = runLink(runContext().context)
     core.summary.addRaw(html, true)
     if (link) core.summary.addLink('Workflow run', link)
     await core.summary.write()
