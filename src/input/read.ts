@@ -6,6 +6,7 @@
 import * as core from '@actions/core'
 import { ACTION_INPUTS, type InputName } from '../action-metadata.js'
 import { readCertificateFiles, type FileReading } from './certificate-file.js'
+import type { Walker } from './glob-walk.js'
 import { certificateFilePatterns, withDefaults, type RawInputs } from './plan.js'
 import { ioReason } from '../sanitize.js'
 import {
@@ -47,17 +48,19 @@ export function inputVariableNames(env: NodeJS.ProcessEnv = process.env): string
 
 /**
  * certificate-file's files, read before the plan (parsePlan stays pure and synchronous), the walk
- * cancelled by `signal`; none when certificate-file is not given.
+ * run by `walker` (the action's: a worker thread) and cancelled by `signal`; none when
+ * certificate-file is not given.
  */
 export async function certificateFiles(
   inputs: RawInputs,
-  signal: AbortSignal
+  signal: AbortSignal,
+  walker?: Walker
 ): Promise<FileReading[]> {
   const patterns = certificateFilePatterns(inputs)
   if (patterns.length === 0) return []
   const base = workspace()
   core.debug(`certificate-file: matching the patterns under ${base}`)
-  return readCertificateFiles(patterns, base, { signal })
+  return readCertificateFiles(patterns, base, { signal, ...(walker ? { walker } : {}) })
 }
 
 /** Where relative certificate-file patterns start: GITHUB_WORKSPACE, else the working directory. */
