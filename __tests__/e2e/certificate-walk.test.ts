@@ -1,5 +1,5 @@
 // End-to-end (issue 26): the certificate-file walk in the bundle's worker thread, as the action
-// runs it (dist/index.js re-entered as the worker, src/input/glob-walk.ts's inWorker): the same
+// runs it (dist/index.js re-entered as the worker, src/input/walk-worker.ts's inWorker): the same
 // readings as the walk in this thread, a walk past its bound in time stopped with the patterns
 // named, and a cancelled walk stopped at once, the worker terminated either way. The tree that
 // takes long is a linkedTree (10^8 paths through symbolic links, made in a moment). Run under this
@@ -10,7 +10,8 @@ import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROOT } from '../../standin/run-action.js'
 import { MatchingCancelled, readCertificateFiles } from '../../src/input/certificate-file.js'
-import { inThread, inWorker } from '../../src/input/glob-walk.js'
+import { inThread } from '../../src/input/glob-walk.js'
+import { inWorker } from '../../src/input/walk-worker.js'
 import { linkedTree, makeCertificates, type Certificates } from '../support/certificates.js'
 
 const BUNDLE = join(ROOT, 'dist', 'index.js')

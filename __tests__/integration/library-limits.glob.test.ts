@@ -71,7 +71,7 @@ describe('@actions/glob against the rules of the certificate-file walk, and the 
     vi.restoreAllMocks()
     expect(
       calls.readdir(),
-      '@actions/glob now stops a walk it was told to stop: consider walking without the worker thread (glob-walk.ts, issue 26)'
+      '@actions/glob now stops a walk it was told to stop: consider walking without the worker thread (walk-worker.ts, issue 26)'
     ).toBe(DIRS + 1)
     // one stat or lstat an entry, at least: the whole tree visited for nothing
     expect(calls.stats()).toBeGreaterThanOrEqual(DIRS * (FILES_EACH + 1))
@@ -102,7 +102,7 @@ describe('@actions/glob against the rules of the certificate-file walk, and the 
       | 'omitBrokenSymbolicLinks'
       | 'excludeHiddenFiles'
     // If GlobOptions gains an option, `npm run typecheck` fails here: see whether it bounds or
-    // stops the walk, and whether the worker thread of glob-walk.ts can go (issue 26).
+    // stops the walk, and whether the worker thread of walk-worker.ts can go (issue 26).
     const same: [keyof glob.GlobOptions] extends [Known]
       ? [Known] extends [keyof glob.GlobOptions]
         ? true

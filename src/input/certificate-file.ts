@@ -6,7 +6,7 @@
 // each pattern with the exclusions after it), the walk within its bounds (MAX_MATCHES files a
 // pattern; MATCH_BOUND_MS for all patterns together, past which the walk is stopped; stopped at
 // once when the run is cancelled, MatchingCancelled), what each pattern came to (walkProblem), and
-// the reading. The walk runs where it can be stopped (a worker thread, glob-walk.ts's inWorker)
+// the reading. The walk runs where it can be stopped (a worker thread, walk-worker.ts's inWorker)
 // because @actions/glob takes no signal and counts nothing. The I/O lives here, called by read.ts
 // before the plan: parsePlan receives the readings through its Environment and stays pure. No
 // file's content is ever returned, logged or put in a message.
@@ -147,7 +147,8 @@ export type PatternOutcome = PatternWalk | { outOfTime: true }
 
 /**
  * The problem of a pattern by what it came to, or undefined when it matched files: nothing, too
- * many, only a directory, nothing its exclusions left, a path it could not read, out of time.
+ * many, only a directory, nothing its exclusions left, refused by @actions/glob, a path it could
+ * not read, out of time.
  */
 export function walkProblem({
   pattern,
@@ -171,6 +172,7 @@ export function walkProblem({
   }
   if ('excludedAll' in outcome)
     return 'matches files, but the exclusions below it (lines starting with !) remove all of them; check the exclusions'
+  if ('refused' in outcome) return `is not a pattern @actions/glob takes (${outcome.refused})`
   if ('unreadable' in outcome) {
     const { code, path } = outcome.unreadable
     return `cannot be matched: ${quote(displayPath(path, workspace))} cannot be read (${code}); check its permissions, or give a pattern that leaves it out`

@@ -8,14 +8,13 @@
 // @actions/glob cannot be bounded or stopped from outside: its globGenerator() takes no signal and
 // counts nothing, and one next() waits until the next match or the end of the tree
 // (__tests__/integration/library-limits.glob.test.ts). So the action runs the walk in a worker
-// thread (inWorker: the bundle re-entered with workerData naming the role, index.ts dispatching
-// to serveWalk), which certificate-file.ts terminates when the run is cancelled or its bound in
-// time passes. inThread runs the same walk in this thread: for tests, which run the sources (a
-// worker cannot load TypeScript); it cannot be stopped, only no longer waited for. @actions/glob
+// thread (walk-worker.ts's inWorker), which certificate-file.ts terminates when the run is
+// cancelled or its bound in time passes. inThread runs the same walk in this thread: for tests,
+// which run the sources (a worker cannot load TypeScript); it cannot be stopped, only no longer
+// waited for. @actions/glob
 // and minimatch are imported only when a walk runs (their own chunk in dist/), so a step without
 // certificate-file never loads them.
 import { stat } from 'node:fs/promises'
-import { Worker, parentPort, workerData } from 'node:worker_threads'
 
 /** One pattern to match: absolute, with the exclusions that follow it (absolute, without `!`). */
 export interface PatternJob {
@@ -37,6 +36,8 @@ export type PatternWalk =
   | { excludedAll: true }
   /** A path the walk had to read could not be (EACCES on a directory, …). */
   | { unreadable: { code: string; path: string } }
+  /** @actions/glob refused the pattern (a `.` or `..` spelled as a class, `[.]`), saying why. */
+  | { refused: string }
 
 /** A walk under way. */
 export interface WalkHandle {
@@ -48,9 +49,6 @@ export interface WalkHandle {
 
 /** Walks the jobs in order, handing each one's result to `each` as soon as it is known. */
 export type Walker = (jobs: PatternJob[], each: (walk: PatternWalk) => void) => WalkHandle
-
-/** What workerData says when the bundle is started as the walk's worker. */
-export const WALK_ROLE = 'certificate-file walk'
 
 /** @actions/glob's options: the toolkit's defaults, but no implicit descendants (see header). */
 const GLOB_OPTIONS = {
@@ -106,7 +104,8 @@ export async function walkPattern(job: PatternJob): Promise<PatternWalk> {
       ? { excludedAll: true }
       : walk
   } catch (error) {
-    const { code, path } = error as NodeJS.ErrnoException
+    const { code, path, message } = error as NodeJS.ErrnoException
+    if (code === 'ERR_ASSERTION') return { refused: message }
     if (code === undefined || path === undefined) throw error
     return { unreadable: { code, path } }
   }
@@ -119,48 +118,3 @@ export const inThread: Walker = (jobs, each) => ({
   })(),
   stop: async () => {}
 })
-
-/**
- * The walk in a worker thread started from `entry` (the bundle, dist/index.js), its output
- * dropped (@actions/glob logs its options and search paths with core.debug), stopped by
- * terminating it.
- */
-export function inWorker(entry: URL): Walker {
-  return (jobs, each) => {
-    const worker = new Worker(entry, {
-      workerData: { role: WALK_ROLE, jobs },
-      stdout: true,
-      stderr: true
-    })
-    worker.stdout.resume()
-    worker.stderr.resume()
-    const done = new Promise<void>((resolve, reject) => {
-      let received = 0
-      worker.on('message', (walk: PatternWalk) => {
-        each(walk)
-        if (++received === jobs.length) resolve()
-      })
-      worker.on('error', reject)
-      worker.on('exit', code =>
-        reject(
-          new Error(
-            `the certificate-file walk's worker ended (exit code ${code}) after ${received} of ${jobs.length} patterns`
-          )
-        )
-      )
-    })
-    return {
-      done,
-      stop: async () => {
-        await worker.terminate()
-      }
-    }
-  }
-}
-
-/** The worker's side: walks the jobs workerData names, posting each one's result. */
-export async function serveWalk(): Promise<void> {
-  const data = workerData as { role?: string; jobs?: PatternJob[] } | null
-  if (data?.role !== WALK_ROLE || !data.jobs || !parentPort) return
-  for (const job of data.jobs) parentPort.postMessage(await walkPattern(job))
-}

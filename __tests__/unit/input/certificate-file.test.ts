@@ -163,6 +163,10 @@ describe('walkProblem: what a pattern came to', () => {
       'matches files, but the exclusions below it (lines starting with !) remove all of them; check the exclusions'
     ],
     [
+      { refused: "Invalid pattern '/w/[.]'. Relative pathing '.' and '..' is not allowed." },
+      "is not a pattern @actions/glob takes (Invalid pattern '/w/[.]'. Relative pathing '.' and '..' is not allowed.)"
+    ],
+    [
       { unreadable: { code: 'EACCES', path: '/w/live/private' } },
       'cannot be matched: "live/private" cannot be read (EACCES); check its permissions, or give a pattern that leaves it out'
     ],
@@ -270,6 +274,11 @@ describe('the walk (@actions/glob) and readCertificateFiles', () => {
     expect(top).toContain('notes.txt')
     expect(top.filter(f => f.includes('live'))).toEqual([])
     expect(await walkOf('nothing', certs.dir)).toEqual({ files: [] })
+    expect(await walkOf('live/[.]/x', certs.dir)).toEqual({
+      refused: expect.stringMatching(
+        /^Invalid pattern .*Relative pathing '.' and '..' is not allowed/
+      )
+    })
   })
 
   it('reads each file once, relative to the workspace, with what it holds', async () => {
