@@ -440,6 +440,26 @@ describe('the walk: order, permissions, links', () => {
     }
   )
 
+  it('names a path it cannot read, as root too (links that lead to each other: ELOOP)', async () => {
+    const files = tempDir()
+    try {
+      symlinkSync(join(files.dir, 'b'), join(files.dir, 'a'))
+      symlinkSync(join(files.dir, 'a'), join(files.dir, 'b'))
+      expect(await walkOf('a/*.pem', files.dir)).toEqual({
+        unreadable: { code: 'ELOOP', path: join(files.dir, 'a') }
+      })
+      expect(await readCertificateFiles(['a/*.pem'], files.dir)).toEqual([
+        {
+          path: 'a/*.pem',
+          problem:
+            'cannot be matched: "a" cannot be read (ELOOP); check its permissions, or give a pattern that leaves it out'
+        }
+      ])
+    } finally {
+      files.cleanup()
+    }
+  })
+
   it('ends a symbolic-link loop where it comes back, and skips a broken link', async () => {
     const loop = tempDir()
     try {
@@ -466,6 +486,8 @@ describe('the walk: order, permissions, links', () => {
       expect(await walkOf('**/*.pem', many.dir, ['d1/one-more.pem'])).toEqual({
         files: expect.any(Array)
       })
+      // exclusions that leave none of more files than the bound: the pattern had files
+      expect(await walkOf('**/*.pem', many.dir, ['**/*.pem'], 3)).toEqual({ excludedAll: true })
       const readings = await readCertificateFiles(['d0/f0.pem', '**/*.pem'], many.dir)
       expect(readings).toEqual([
         { path: 'd0/f0.pem', problem: 'holds no certificate (neither PEM nor DER)' },
