@@ -26,7 +26,7 @@ export const MAX_MATCHES = 1000
 /**
  * How long the patterns of one step may take to match together: past it, the walk is stopped and
  * each pattern not yet matched is an input problem. A tree of 100,000 entries takes @actions/glob
- * about 17 s on a loaded 2-core runner (docs/performance.md): a minute is several times what a
+ * 10 to 17 s on a loaded 2-core runner (docs/performance.md): a minute is several times what a
  * pattern over a workspace needs, and a pattern that needs more walks far more than certificates.
  */
 export const MATCH_BOUND_MS = 60_000
