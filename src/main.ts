@@ -129,7 +129,10 @@ async function planOf(
 ): Promise<Plan> {
   return parsePlan(inputs, {
     proxyFor: runnerProxyFor,
-    certificateFiles: await certificateFiles(inputs, signal, walker),
+    certificateFiles: await certificateFiles(inputs, signal, {
+      clock,
+      ...(walker ? { walker } : {})
+    }),
     inputVariables: inputVariableNames(),
     wallNow: () => clock.wallNow()
   })
