@@ -94,7 +94,7 @@ export function absolutePattern({
   workspace: string
   path?: PlatformPath
 }): string {
-  if (path.isAbsolute(pattern)) return path.resolve(pattern)
+  // resolve() leaves an absolute pattern as it is (but `.`, `..` and doubled separators)
   const windows = path.sep === '\\'
   return path.resolve(escapeGlob({ path: workspace, windows }), pattern)
 }
@@ -142,8 +142,8 @@ export function patternJobs({
   return result
 }
 
-/** What a pattern came to, or the bound in time passed before it was matched. */
-export type PatternOutcome = PatternWalk | { outOfTime: true }
+/** What a pattern came to, or the bound in time (ms) that passed before it was matched. */
+export type PatternOutcome = PatternWalk | { outOfTimeMs: number }
 
 /**
  * The problem of a pattern by what it came to, or undefined when it matched files: nothing, too
@@ -154,14 +154,12 @@ export function walkProblem({
   pattern,
   outcome,
   workspace,
-  maxMatches = MAX_MATCHES,
-  boundMs = MATCH_BOUND_MS
+  maxMatches = MAX_MATCHES
 }: {
   pattern: string
   outcome: PatternOutcome
   workspace: string
   maxMatches?: number
-  boundMs?: number
 }): string | undefined {
   if ('files' in outcome)
     return outcome.files.length === 0 ? noMatch(pattern, workspace) : undefined
@@ -177,12 +175,12 @@ export function walkProblem({
     const { code, path } = outcome.unreadable
     return `cannot be matched: ${quote(displayPath(path, workspace))} cannot be read (${code}); check its permissions, or give a pattern that leaves it out`
   }
-  return `was not matched within ${boundMs / 1000} s (the bound on matching all the patterns of certificate-file together); narrow it, or start it in a deeper directory`
+  return `was not matched within ${outcome.outOfTimeMs / 1000} s (the bound on matching all the patterns of certificate-file together); narrow it, or start it in a deeper directory`
 }
 
 /**
  * Each job's outcome, the walk stopped once `boundMs` passes (the jobs not matched by then
- * outOfTime) or `signal` aborts (MatchingCancelled); the walk is always stopped before this returns.
+ * outOfTimeMs) or `signal` aborts (MatchingCancelled); the walk is always stopped before this returns.
  */
 async function walkWithin({
   jobs,
@@ -212,7 +210,7 @@ async function walkWithin({
     await handle.stop()
   }
   if (signal?.aborted) throw new MatchingCancelled()
-  return jobs.map((_, i) => walks[i] ?? { outOfTime: true })
+  return jobs.map((_, i) => walks[i] ?? { outOfTimeMs: boundMs })
 }
 
 // ---- Reading ------------------------------------------------------------------------------------
@@ -341,7 +339,7 @@ export async function readCertificateFiles(
       continue
     }
     const outcome = outcomes[jobs.indexOf(line.job)] as PatternOutcome
-    const problem = walkProblem({ pattern: line.pattern, outcome, workspace, maxMatches, boundMs })
+    const problem = walkProblem({ pattern: line.pattern, outcome, workspace, maxMatches })
     if (problem !== undefined) readings.push({ path: line.pattern, problem })
     for (const file of 'files' in outcome ? outcome.files : []) {
       const real = await realPath(file)

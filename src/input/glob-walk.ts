@@ -67,14 +67,13 @@ async function matchesOf(lines: string[], job: PatternJob): Promise<PatternWalk>
   ])
   const windows = process.platform === 'win32'
   // The options @actions/glob gives minimatch, but dot: a hidden name only where the pattern
-  // spells its dot, as `*`, `?`, `[...]` and `**` have always treated one here.
+  // spells its dot, as `*`, `?`, `[...]` and `**` have always treated one here. (No nocomment or
+  // nonegate: an absolute pattern starts with neither `#` nor `!`.)
   const shown = new Minimatch(windows ? job.include.replace(/\\/g, '/') : job.include, {
     dot: false,
     nobrace: true,
     nocase: windows,
-    nocomment: true,
-    noext: true,
-    nonegate: true
+    noext: true
   })
   const globber = await create(lines.join('\n'), GLOB_OPTIONS)
   const files: string[] = []

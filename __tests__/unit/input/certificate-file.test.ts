@@ -75,6 +75,7 @@ describe('escapeGlob and absolutePattern', () => {
     ['*.pem', '/w/[a]*', posix, '/w/[[]a][*]/*.pem'],
     ['/etc/ssl/../ssl/*.pem', '/w', posix, '/etc/ssl/*.pem'],
     ['/etc/[a]*.pem', '/w/[b]', posix, '/etc/[a]*.pem'],
+    ['x.pem', '/w/a\\b', posix, '/w/a\\\\b/x.pem'],
     ['certs\\*.pem', 'C:\\w[1]', win32, 'C:\\w[[]1]\\certs\\*.pem'],
     ['D:\\certs\\*.pem', 'C:\\w', win32, 'D:\\certs\\*.pem']
   ])('%j under %j: %j', (pattern, workspace, path, absolute) => {
@@ -171,7 +172,7 @@ describe('walkProblem: what a pattern came to', () => {
       'cannot be matched: "live/private" cannot be read (EACCES); check its permissions, or give a pattern that leaves it out'
     ],
     [
-      { outOfTime: true },
+      { outOfTimeMs: 60_000 },
       'was not matched within 60 s (the bound on matching all the patterns of certificate-file together); narrow it, or start it in a deeper directory'
     ]
   ])('%j: %j', (outcome, problem) => {
@@ -180,11 +181,12 @@ describe('walkProblem: what a pattern came to', () => {
 
   it('names the bounds it is given, and an absolute pattern without the workspace', () => {
     const problem = (outcome: PatternOutcome) =>
-      walkProblem({ pattern: '/x/*', outcome, workspace: '/w', maxMatches: 7, boundMs: 2500 })
+      walkProblem({ pattern: '/x//', outcome, workspace: '/w', maxMatches: 7 })
     expect(problem({ tooMany: true })).toBe('matches more than 7 files; narrow the pattern')
-    expect(problem({ outOfTime: true })).toMatch(/^was not matched within 2.5 s /)
+    expect(problem({ outOfTimeMs: 2500 })).toMatch(/^was not matched within 2.5 s /)
     expect(problem({ files: [] })).toBe('matches no file')
     expect(problem({ directory: '/x/d' })).toContain('("/x/d")')
+    expect(problem({ directory: '/x/d' })).toMatch(/e\.g\. "\/x\/\*\.pem"$/)
   })
 
   it('states its bounds: 1000 files a pattern, a minute for the patterns of a step', () => {
@@ -258,6 +260,38 @@ describe('the walk (@actions/glob) and readCertificateFiles', () => {
       count === 0 ? { excludedAll: true } : count
     )
   })
+
+  it('says a pattern with exclusions that matches nothing at all matches nothing', async () => {
+    expect(await walkOf('nothing/*', certs.dir, ['**/x'])).toEqual({ files: [] })
+  })
+
+  it.each([
+    ['\\[1].pem', ['[1].pem']],
+    ['[[]1].pem', ['[1].pem']],
+    ['{a,b}.pem', ['{a,b}.pem']],
+    ['+(x).pem', ['+(x).pem']],
+    ['!(x).pem', ['!(x).pem']]
+  ])(
+    '%j: a backslash escapes, braces and extglobs are plain characters',
+    async (pattern, files) => {
+      const names = tempDir()
+      try {
+        for (const name of [
+          '[1].pem',
+          '1.pem',
+          '{a,b}.pem',
+          'a.pem',
+          '+(x).pem',
+          'x.pem',
+          '!(x).pem'
+        ])
+          names.write(name, '')
+        expect(await filesOf(pattern, names.dir)).toEqual(files)
+      } finally {
+        names.cleanup()
+      }
+    }
+  )
 
   it('reports a pattern naming a directory, or matching only directories, apart from no match', async () => {
     expect(await walkOf('live/example.com', certs.dir)).toEqual({
@@ -417,6 +451,10 @@ describe('the walk: order, permissions, links', () => {
       files.write('b.pem', '')
       files.write('a/x.pem', '')
       expect(await filesOf('**/*.pem', files.dir)).toEqual(['a/x.pem', 'b.pem'])
+      // and not in the order the directory lists them
+      const names = Array.from({ length: 30 }, (_, i) => `n${(i * 7919) % 1000}.pem`)
+      for (const name of names) files.write(`many/${name}`, '')
+      expect(await filesOf('many/*.pem', files.dir)).toEqual(names.map(n => `many/${n}`).sort())
     } finally {
       files.cleanup()
     }
@@ -529,7 +567,11 @@ describe('the bound in time and cancellation', () => {
     })
     expect(clock.sleeps).toEqual([MATCH_BOUND_MS])
     expect(seen).toEqual({ jobs: 3, stopped: 1 })
-    const late = walkProblem({ pattern: 'b', outcome: { outOfTime: true }, workspace: '/w' })
+    const late = walkProblem({
+      pattern: 'b',
+      outcome: { outOfTimeMs: MATCH_BOUND_MS },
+      workspace: '/w'
+    })
     expect(readings).toEqual([
       { path: 'a/*.pem', problem: 'matches no file (relative to the workspace /w)' },
       { path: 'b/**/*.pem', problem: late },
@@ -599,6 +641,20 @@ describe('the bound in time and cancellation', () => {
         each({ files: [join(certs.dir, 'notes.txt'), join(certs.dir, 'request.csr')] })
       }),
       stop: async () => cancel.abort()
+    })
+    await expect(
+      readCertificateFiles(['*'], certs.dir, { walker, signal: cancel.signal })
+    ).rejects.toBeInstanceOf(MatchingCancelled)
+  })
+
+  it('reads no more files once cancelled while it reads them', async () => {
+    const cancel = new AbortController()
+    const walker: Walker = (_, each) => ({
+      done: Promise.resolve().then(() => {
+        each({ files: [join(certs.dir, 'notes.txt'), join(certs.dir, 'request.csr')] })
+      }),
+      // cancelled once the walk is over, while the first file's real path is looked up
+      stop: async () => void setImmediate(() => cancel.abort())
     })
     await expect(
       readCertificateFiles(['*'], certs.dir, { walker, signal: cancel.signal })
@@ -694,7 +750,7 @@ describe("the README's troubleshooting", () => {
     expect(troubleshooting).toContain('`… matches no file`')
     expect(said({ tooMany: true })).toMatch(new RegExp(`^matches more than ${MAX_MATCHES} files`))
     expect(troubleshooting).toContain(`\`… matches more than ${MAX_MATCHES} files\``)
-    expect(said({ outOfTime: true })).toMatch(
+    expect(said({ outOfTimeMs: MATCH_BOUND_MS })).toMatch(
       new RegExp(`^was not matched within ${MATCH_BOUND_MS / 1000} s`)
     )
     expect(troubleshooting).toContain(`\`… was not matched within ${MATCH_BOUND_MS / 1000} s`)
