@@ -445,12 +445,16 @@ describe('the walk (@actions/glob) and readCertificateFiles', () => {
 })
 
 describe('the walk: order, permissions, links', () => {
-  it("sorts the files, not in the order ** walks them (each directory's files before its subdirectories)", async () => {
+  it('sorts the files, not in the order ** walks them (depth first, in the order of each listing)', async () => {
     const files = tempDir()
     try {
       files.write('b.pem', '')
       files.write('a/x.pem', '')
       expect(await filesOf('**/*.pem', files.dir)).toEqual(['a/x.pem', 'b.pem'])
+      // a directory's files after another directory's, though `a.pem` sorts before `a/x.pem`
+      files.write('c/a.pem', '')
+      files.write('c/a/x.pem', '')
+      expect(await filesOf('c/**/*.pem', files.dir)).toEqual(['c/a.pem', 'c/a/x.pem'])
       // and not in the order the directory lists them
       const names = Array.from({ length: 30 }, (_, i) => `n${(i * 7919) % 1000}.pem`)
       for (const name of names) files.write(`many/${name}`, '')
