@@ -11,7 +11,18 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseLicenses } from './licenses.js'
 
-export const ALLOWED = ['MIT', 'ISC', 'Apache-2.0', 'BSD-2-Clause', 'BSD-3-Clause', '0BSD']
+// BlueOak-1.0.0 (minimatch, which @actions/glob matches with; issue 26): permissive like MIT (every
+// use, a patent grant, no warranty); its one rule, that a copy carries the licence's text or link,
+// is what dist/licenses.txt does.
+export const ALLOWED = [
+  'MIT',
+  'ISC',
+  'Apache-2.0',
+  'BSD-2-Clause',
+  'BSD-3-Clause',
+  '0BSD',
+  'BlueOak-1.0.0'
+]
 
 /**
  * Whether an SPDX licence expression is satisfied by the allowed licences.

@@ -5,6 +5,7 @@
 import * as core from '@actions/core'
 import pkg from '../package.json' with { type: 'json' }
 import { MatchingCancelled } from './input/certificate-file.js'
+import type { Walker } from './input/glob-walk.js'
 import { secretPathOf, shownBase } from './certcentral/api.js'
 import { CertCentralClient } from './certcentral/client.js'
 import { parsePlan, type Plan, type RawInputs } from './input/plan.js'
@@ -64,9 +65,11 @@ function describePlan(plan: Plan, context: ReportContext): string {
 
 /**
  * The step: its inputs (the key masked first), the plan, the run or the dry run, the report, each
- * published as it comes; a stage that fails publishes what it leaves (publishFailure).
+ * published as it comes; a stage that fails publishes what it leaves (publishFailure). certificate-file
+ * is walked by `walker`: index.ts gives a worker thread, which cancellation and the bound stop;
+ * tests, which run the sources, walk in this thread.
  */
-export async function run(clock: Clock = realClock): Promise<void> {
+export async function run(clock: Clock = realClock, walker?: Walker): Promise<void> {
   const inputs = readInputs()
   // The event file is read at most once, by the first that needs it.
   const ofRun: RunOfReport = { runContext: onceRunContext() }
@@ -79,7 +82,7 @@ export async function run(clock: Clock = realClock): Promise<void> {
   // step send them twice).
   let unsentOnFailure: string[] | undefined = []
   try {
-    const plan = await planOf(inputs, cancellation.signal, clock)
+    const plan = await planOf(inputs, cancellation.signal, clock, walker)
     unsentOnFailure = plan.ids
     const context = reportContext(plan, shownAs)
     core.debug(`plan: ${describePlan(plan, context)}`)
@@ -127,10 +130,18 @@ function sanitizerFor(
  * The plan, with what it needs of the environment: certificate-file's files (the walk cancelled by
  * `signal`), the names of the INPUT_ variables, the runner's proxies and the clock's wall time.
  */
-async function planOf(inputs: RawInputs, signal: AbortSignal, clock: Clock): Promise<Plan> {
+async function planOf(
+  inputs: RawInputs,
+  signal: AbortSignal,
+  clock: Clock,
+  walker: Walker | undefined
+): Promise<Plan> {
   return parsePlan(inputs, {
     proxyFor: runnerProxyFor,
-    certificateFiles: await certificateFiles(inputs, signal),
+    certificateFiles: await certificateFiles(inputs, signal, {
+      clock,
+      ...(walker ? { walker } : {})
+    }),
     inputVariables: inputVariableNames(),
     wallNow: () => clock.wallNow()
   })

@@ -367,6 +367,24 @@ describe.each(RUNTIMES)('dist/index.js under %s', (_, nodePath) => {
     expect(sent).toHaveLength(2)
   })
 
+  it('leaves out what a ! line matches, and refuses a pattern whose files it all leaves out', async () => {
+    const before = standIn.requests.length
+    const result = await sendFile('glob/*/cert.pem\n!glob/b/*')
+    expect(result.code).toBe(0)
+    expectCleanRun(result, standIn.apiKey)
+    expect(pathsSince(before)).toEqual([
+      orderInfo(c.globA.thumbprint),
+      send((held.globA as Holding).certificateId)
+    ])
+    expect(result.outputs['sent-ids']).toBe('glob/a/cert.pem')
+    const emptied = await sendFile('glob/b/*\n!glob/**/cert.*')
+    expect(emptied.code).toBe(1)
+    expect(standIn.requests.length).toBe(before + 2)
+    expect(messagesOf(emptied.stdout, 'error')).toEqual([
+      'certificate-file: "glob/b/*" matches files, but the exclusions below it (lines starting with !) remove all of them; check the exclusions'
+    ])
+  })
+
   it('counts one certificate in two files once, with a warning naming both', async () => {
     const before = standIn.requests.length
     const result = await sendFile('same/*.pem')

@@ -1,30 +1,29 @@
-// Why the certificate-file walk stays hand-written (src/input/certificate-file.ts): what
-// @actions/glob (0.7.0, a dev dependency for these tests only) does today where a rule of ours says
-// otherwise, each next to what readCertificateFiles does on the same tree. Each test asserts the
+// What @actions/glob (0.7.0) does where a rule of the certificate-file walk says otherwise, and
+// what the walk (src/input/certificate-file.ts, glob-walk.ts) does about it, on the same tree: it
+// takes no signal and counts nothing, so the action walks in a worker thread that it terminates
+// (proved on dist/ by __tests__/e2e/certificate-walk.test.ts); it matches hidden names, so the
+// walk keeps only those the pattern spells (minimatch with dot: false). Each test asserts the
 // library's CURRENT behaviour: it fails the day a new version keeps the rule, and its message then
-// says to reconsider issue 26. Temporary trees only; the library's file-system calls are counted
-// with spies on node:fs's promises object (it calls fs.promises.readdir / stat / lstat), which
-// pass every call through. Fast: about half a second in all.
+// says what to simplify (issue 26). Temporary trees only; the library's file-system calls are
+// counted with spies on node:fs's promises object (it calls fs.promises.readdir / stat / lstat),
+// which pass every call through. Fast: about half a second in all.
 import * as fs from 'node:fs'
 import { symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import * as glob from '@actions/glob'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import {
-  MAX_ENTRIES_VISITED,
   MatchingCancelled,
-  Walk,
-  matchFiles,
+  absolutePattern,
   readCertificateFiles
 } from '../../src/input/certificate-file.js'
+import { walkPattern, type Walker } from '../../src/input/glob-walk.js'
 import { tempDir, type TempDir } from '../support/certificates.js'
 
 /** The tree: DIRS directories of FILES_EACH files, none of them a match for PATTERN. */
 const DIRS = 40
 const FILES_EACH = 75
 const PATTERN = '**/*.pem'
-/** A bound far below the tree's size, as MAX_ENTRIES_VISITED is far below a runner's disk. */
-const BOUND = 100
 
 let tree: TempDir
 const write = process.stdout.write.bind(process.stdout)
@@ -55,12 +54,12 @@ function countCalls(): { readdir: () => number; stats: () => number } {
   }
 }
 
-describe('@actions/glob against the rules of the certificate-file walk', () => {
-  it('takes no signal and counts nothing: one next(), and even return(), wait for the whole tree, where our walk stops', async () => {
+describe('@actions/glob against the rules of the certificate-file walk, and the walk on it', () => {
+  it('takes no signal and counts nothing: one next(), and even return(), wait for the whole tree, where our walk is stopped', async () => {
     const cancelled = new AbortController()
     cancelled.abort()
     // @ts-expect-error GlobOptions has no signal in 0.7.0. Once this line type-checks, the option
-    // exists: see whether it stops the walk, and reconsider @actions/glob (issue 26).
+    // exists: see whether it stops the walk, and whether the worker thread can go (issue 26).
     const globber = await glob.create(join(tree.dir, PATTERN), { signal: cancelled.signal })
     const calls = countCalls()
     const walking = globber.globGenerator()
@@ -72,21 +71,27 @@ describe('@actions/glob against the rules of the certificate-file walk', () => {
     vi.restoreAllMocks()
     expect(
       calls.readdir(),
-      '@actions/glob now stops a walk it was told to stop: consider replacing the certificate-file walk (issue 26)'
+      '@actions/glob now stops a walk it was told to stop: consider walking without the worker thread (walk-worker.ts, issue 26)'
     ).toBe(DIRS + 1)
     // one stat or lstat an entry, at least: the whole tree visited for nothing
     expect(calls.stats()).toBeGreaterThanOrEqual(DIRS * (FILES_EACH + 1))
 
-    // Ours, on the same tree: cancelled before a directory is read; bounded in entries.
+    // Ours, on the same tree: cancelled, no walk is started; past its bound in time, the walk
+    // is stopped (in the action, the worker terminated) and the pattern named.
+    const cancelledCalls = countCalls()
     await expect(
       readCertificateFiles([PATTERN], tree.dir, { signal: cancelled.signal })
     ).rejects.toBeInstanceOf(MatchingCancelled)
-    const walk = new Walk({ matches: 1000, entries: BOUND })
-    expect(await matchFiles(PATTERN, tree.dir, walk)).toEqual({
-      problem: `reads more than ${BOUND} directory entries (all patterns together); narrow the pattern, or start it in a deeper directory`
+    expect(cancelledCalls.readdir()).toBe(0)
+    let ended = false
+    const never: Walker = () => ({
+      done: new Promise(() => {}),
+      stop: async () => void (ended = true)
     })
-    expect(walk.entriesRead).toBe(BOUND + 1)
-    expect(new Walk().limits.entries).toBe(MAX_ENTRIES_VISITED)
+    expect(await readCertificateFiles([PATTERN], tree.dir, { walker: never, boundMs: 50 })).toEqual(
+      [{ path: PATTERN, problem: expect.stringMatching(/^was not matched within 0.05 s /) }]
+    )
+    expect(ended).toBe(true)
   })
 
   it('offers no option that bounds or stops a walk (a type-level pin: typecheck fails when one is added)', () => {
@@ -97,7 +102,7 @@ describe('@actions/glob against the rules of the certificate-file walk', () => {
       | 'omitBrokenSymbolicLinks'
       | 'excludeHiddenFiles'
     // If GlobOptions gains an option, `npm run typecheck` fails here: see whether it bounds or
-    // stops the walk, and reconsider @actions/glob for certificate-file (issue 26).
+    // stops the walk, and whether the worker thread of walk-worker.ts can go (issue 26).
     const same: [keyof glob.GlobOptions] extends [Known]
       ? [Known] extends [keyof glob.GlobOptions]
         ? true
@@ -106,7 +111,7 @@ describe('@actions/glob against the rules of the certificate-file walk', () => {
     expect(same).toBe(true)
   })
 
-  it('ends the symbolic-link loop of the end-to-end cancellation test at once, which our walk walks until its bound', async () => {
+  it('ends a symbolic-link loop at once, following links or not, and so does our walk', async () => {
     const loop = tempDir()
     try {
       fs.mkdirSync(join(loop.dir, 'self'))
@@ -120,21 +125,20 @@ describe('@actions/glob against the rules of the certificate-file walk', () => {
         // self read once: its links not followed (false), or each found to be a cycle (true)
         expect(
           calls.readdir(),
-          `@actions/glob (followSymbolicLinks: ${followSymbolicLinks}) now walks the loop: update the header of certificate-file.ts (issue 26)`
+          `@actions/glob (followSymbolicLinks: ${followSymbolicLinks}) now walks the loop: the walk needs a bound on loops of its own (issue 26)`
         ).toBe(1)
       }
-      // ours walks every path through the links (10 + 100 + ... entries) until its bound
-      const walk = new Walk({ matches: 1000, entries: 1000 })
-      expect(await matchFiles(pattern, loop.dir, walk)).toEqual({
-        problem:
-          'reads more than 1000 directory entries (all patterns together); narrow the pattern, or start it in a deeper directory'
+      const calls = countCalls()
+      expect(await walkPattern({ include: pattern, exclude: [], limit: 1000 })).toEqual({
+        files: []
       })
+      expect(calls.readdir()).toBe(1)
     } finally {
       loop.cleanup()
     }
   })
 
-  it('matches hidden names by default, and with excludeHiddenFiles drops a hidden folder named in full, where ours does neither', async () => {
+  it('matches hidden names by default, and with excludeHiddenFiles drops a hidden folder named in full, where our walk does neither', async () => {
     const hidden = tempDir()
     try {
       for (const name of ['c.pem', '.git/a.pem', '.certs/b.pem']) hidden.write(name, '')
@@ -143,14 +147,15 @@ describe('@actions/glob against the rules of the certificate-file walk', () => {
           .map(file => file.slice(hidden.dir.length + 1))
           .sort()
       const ours = async (pattern: string): Promise<string[]> => {
-        const matched = await matchFiles(pattern, hidden.dir)
+        const include = absolutePattern({ pattern, workspace: hidden.dir })
+        const matched = await walkPattern({ include, exclude: [], limit: 1000 })
         return 'files' in matched ? matched.files.map(f => f.slice(hidden.dir.length + 1)) : []
       }
       // ours: `**` does not descend hidden folders; a hidden folder named in full is read
       expect(await ours('**/*.pem')).toEqual(['c.pem'])
       expect(await ours('.certs/*.pem')).toEqual(['.certs/b.pem'])
       const message =
-        '@actions/glob now treats hidden names as certificate-file does: update the header of certificate-file.ts (issue 26)'
+        '@actions/glob now treats hidden names as certificate-file does: drop the minimatch filter of glob-walk.ts (issue 26)'
       expect(await globbed('**/*.pem'), message).toEqual(['.certs/b.pem', '.git/a.pem', 'c.pem'])
       expect(await globbed('.certs/*.pem', { excludeHiddenFiles: true }), message).toEqual([])
     } finally {

@@ -14,7 +14,7 @@
 //   ...
 //   certs.cleanup()
 import { X509Certificate, generateKeyPairSync } from 'node:crypto'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import forge from 'node-forge'
@@ -120,6 +120,22 @@ export function tempDir(): TempDir {
     },
     cleanup: () => rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/**
+ * A tree that takes a walk that follows links (@actions/glob) far longer than any test, made in a
+ * moment: `top` and eight more directories, each holding ten symbolic links to the next, so that
+ * a `**` under `top` has 10^8 paths to walk, none a cycle (a link leads down, never back to a
+ * directory it is in). The directories after `top` are its siblings, named `linked-1` to `linked-8`.
+ */
+export function linkedTree(top: string): void {
+  const parent = dirname(top)
+  const dirs = [top, ...Array.from({ length: 8 }, (_, i) => join(parent, `linked-${i + 1}`))]
+  dirs.forEach((dir, d) => {
+    mkdirSync(dir, { recursive: true })
+    const next = dirs[d + 1]
+    if (next !== undefined) for (let i = 0; i < 10; i++) symlinkSync(next, join(dir, `l${i}`))
+  })
 }
 
 /** The test CA, its leaves and the files they go to (the temporary directory `dir`). */

@@ -1,39 +1,35 @@
-// Certificate files: the `certificate-file` input's patterns matched against the file system with
-// a small glob matcher (`*`, `?`, `**`, `[...]`; no dependency), and each file read (at most
-// MAX_FILE_BYTES) with node:crypto's X509Certificate into plain facts: serial, SHA-1 thumbprint,
-// common name (read from the DER, der.ts), validity. The walk is asynchronous, bounded
-// (MAX_MATCHES files a pattern, MAX_ENTRIES_VISITED directory entries a step, each directory once
-// per position of a pattern) and stops when its signal is aborted (MatchingCancelled). The I/O
-// lives here, called by read.ts before the plan: parsePlan receives the readings through its
-// Environment and stays pure. No file's content is ever returned, logged or put in a message.
-//
-// Why not @actions/glob (0.7.0), measured for issue 26: it cannot keep the walk's bounds. Its
-// globGenerator() takes no signal and counts nothing, so a walk can be neither bounded in entries
-// nor stopped: a caller can only stop waiting, and the walk goes on (one lstat or stat an entry,
-// whole directories read at once) until its next match or its end, holding the process. A tree of
-// 100,000 files took it 16.8 s to walk here (2 shared cores, loaded). The tests "takes no signal
-// and counts nothing" (even return() waits for a whole tree without a match) and "offers no
-// option that bounds or stops a walk" (a type-level pin) in
-// __tests__/integration/library-limits.glob.test.ts show it next to this walk, and fail the day
-// the library keeps the rule (its hidden names differ too, which an option and a filter could
-// mend: "matches hidden names by default", same file). And the symbolic-link loop the end-to-end
-// cancellation test walks (`self/*/*/*/*/*/x`, 10 links to `.`) ends at once under it
-// (followSymbolicLinks false: links not followed; true: the cycle detected), so that test would
-// need another tree ("ends the symbolic-link loop ... at once", same file). Running it in a worker
-// thread that cancellation terminates would keep both.
+// Certificate files: the `certificate-file` input's lines matched against the file system with
+// @actions/glob (glob-walk.ts: `*`, `?`, `[...]`, `**`; `!` exclusions on lines of their own), and
+// each file read (at most MAX_FILE_BYTES) with node:crypto's X509Certificate into plain facts:
+// serial, SHA-1 thumbprint, common name (read from the DER, der.ts), validity. Here: the lines as
+// jobs (patternJobs: relative ones under the workspace, its glob characters escaped, escapeGlob;
+// each pattern with the exclusions after it), the walk within its bounds (MAX_MATCHES files a
+// pattern; MATCH_BOUND_MS for all patterns together, past which the walk is stopped; stopped at
+// once when the run is cancelled, MatchingCancelled), what each pattern came to (walkProblem), and
+// the reading. The walk runs where it can be stopped (a worker thread, walk-worker.ts's inWorker)
+// because @actions/glob takes no signal and counts nothing. The I/O lives here, called by read.ts
+// before the plan: parsePlan receives the readings through its Environment and stays pure. No
+// file's content is ever returned, logged or put in a message.
 import { X509Certificate } from 'node:crypto'
-import { open, opendir, realpath, stat } from 'node:fs/promises'
-import nativePath, { isAbsolute, join, relative, resolve, sep, type PlatformPath } from 'node:path'
+import { open, realpath } from 'node:fs/promises'
+import nativePath, { isAbsolute, relative, sep, type PlatformPath } from 'node:path'
+import { realClock, type Clock } from '../clock.js'
 import { commonNameOf } from './der.js'
-import { CONTROL, codePointName } from './parse.js'
+import { inThread, type PatternJob, type PatternWalk, type Walker } from './glob-walk.js'
+import { CONTROL, codePointName, quote } from './parse.js'
 import { FORMAT_CHARACTERS } from '../sanitize.js'
 
 /** A file is read up to this size; a larger one is not a certificate file. */
 export const MAX_FILE_BYTES = 1024 * 1024
 /** Files one pattern may match at most: more is an input problem (a `**` over a large tree). */
 export const MAX_MATCHES = 1000
-/** Directory entries the patterns of one step may read together: more is an input problem. */
-export const MAX_ENTRIES_VISITED = 100_000
+/**
+ * How long the patterns of one step may take to match together: past it, the walk is stopped and
+ * each pattern not yet matched is an input problem. A tree of 100,000 entries takes @actions/glob
+ * 10 to 17 s on a loaded 2-core runner (docs/performance.md): a minute is several times what a
+ * pattern over a workspace needs, and a pattern that needs more walks far more than certificates.
+ */
+export const MATCH_BOUND_MS = 60_000
 
 /** What a certificate file holds, as the plan and the report use it. */
 export interface CertificateFacts {
@@ -54,16 +50,17 @@ export interface CertificateFacts {
 export type FileReading =
   { path: string; facts: CertificateFacts } | { path: string; problem: string }
 
-/** The bounds of a walk: files a pattern may match, directory entries all patterns may read. */
-export interface WalkLimits {
-  matches: number
-  entries: number
-}
-
-/** How to read: the walk's cancellation and its bounds (MAX_MATCHES, MAX_ENTRIES_VISITED). */
+/** How to read: the walk's cancellation, where it runs, and its bounds. */
 export interface ReadOptions {
   signal?: AbortSignal
-  limits?: WalkLimits
+  /** Where the walk runs: in this thread unless told (the action gives inWorker). */
+  walker?: Walker
+  /** The clock the bound in time is waited on. */
+  clock?: Clock
+  /** MATCH_BOUND_MS unless told. */
+  boundMs?: number
+  /** MAX_MATCHES unless told. */
+  maxMatches?: number
 }
 
 /** The run was cancelled (SIGINT, SIGTERM) while the patterns were matched or the files read. */
@@ -74,179 +71,146 @@ export class MatchingCancelled extends Error {
   }
 }
 
-// ---- Glob ---------------------------------------------------------------------------------------
+// ---- Patterns ------------------------------------------------------------------------------------
 
-/** Whether a path segment holds a wildcard. */
-export function isGlob(segment: string): boolean {
-  return /[*?[]/.test(segment)
+/**
+ * A path as a glob pattern that matches only itself, as @actions/glob escapes one: `*`, `?` and
+ * `[` in a class of their own, a backslash doubled (but on Windows, where it separates).
+ */
+export function escapeGlob({ path, windows }: { path: string; windows: boolean }): string {
+  return (windows ? path : path.replace(/\\/g, '\\\\'))
+    .replace(/\[/g, '[[]')
+    .replace(/\?/g, '[?]')
+    .replace(/\*/g, '[*]')
 }
 
-/** One path segment's pattern as a regular expression: `*`, `?`, `[...]` (`[!...]` negates). */
-export function segmentPattern(segment: string): RegExp {
-  let source = ''
-  for (let i = 0; i < segment.length; i++) {
-    const c = segment[i] as string
-    if (c === '*') source += '[^/]*'
-    else if (c === '?') source += '[^/]'
-    else if (c === '[') {
-      const end = segment.indexOf(']', i + 2)
-      if (end === -1) source += '\\['
-      else {
-        const body = segment.slice(i + 1, end)
-        const negated = body.startsWith('!') || body.startsWith('^')
-        const chars = (negated ? body.slice(1) : body).replace(/[\\\]^]/g, '\\$&')
-        source += `[${negated ? '^' : ''}${chars}]`
-        i = end
+/** A pattern as @actions/glob takes it: absolute; a relative one under the (escaped) workspace. */
+export function absolutePattern({
+  pattern,
+  workspace,
+  path = nativePath
+}: {
+  pattern: string
+  workspace: string
+  path?: PlatformPath
+}): string {
+  // resolve() leaves an absolute pattern as it is (but `.`, `..` and doubled separators)
+  const windows = path.sep === '\\'
+  return path.resolve(escapeGlob({ path: workspace, windows }), pattern)
+}
+
+/** A line of certificate-file: a pattern to match, or a problem of the line (a reading). */
+export type PatternLine = { pattern: string; job: PatternJob } | { path: string; problem: string }
+
+/**
+ * certificate-file's lines as jobs, in order: a line starting with `!` excludes what it matches
+ * from the patterns above it; one with no pattern after the `!`, or above every pattern, is a
+ * problem of its own.
+ */
+export function patternJobs({
+  lines,
+  workspace,
+  maxMatches = MAX_MATCHES
+}: {
+  lines: string[]
+  workspace: string
+  maxMatches?: number
+}): PatternLine[] {
+  const result: PatternLine[] = []
+  const jobs: PatternJob[] = []
+  for (const line of lines) {
+    if (!line.startsWith('!')) {
+      const job = {
+        include: absolutePattern({ pattern: line, workspace }),
+        exclude: [],
+        limit: maxMatches
       }
-    } else source += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-  }
-  return new RegExp(`^${source}$`)
-}
-
-/** Whether a wildcard may match this name: a hidden one only when the pattern starts with a dot. */
-function visible(name: string, segment: string): boolean {
-  return !name.startsWith('.') || segment.startsWith('.')
-}
-
-/**
- * An absolute path's root (`/`, `C:\`, `\\server\share\`) and the names after it, split with
- * `path` (node:path, or its posix or win32 flavour in tests).
- */
-export function splitAbsolute({ absolute, path }: { absolute: string; path: PlatformPath }): {
-  root: string
-  segments: string[]
-} {
-  const { root } = path.parse(absolute)
-  return { root, segments: absolute.slice(root.length).split(path.sep).filter(Boolean) }
-}
-
-/** One directory entry: its name, and whether it is a directory (a symlink to one is not). */
-interface Entry {
-  name: string
-  directory: boolean
-}
-
-/**
- * A step's walk: its bounds and cancellation, the directory entries read so far (by every
- * pattern) and each directory's entries once read (so that several `**` read a directory once).
- */
-export class Walk {
-  /** Directory entries read so far, by every pattern of the step. */
-  entriesRead = 0
-  /** Steps of the walk so far: a directory (or a file) at a position of a pattern. */
-  visits = 0
-  private readonly listings = new Map<string, Entry[]>()
-
-  constructor(
-    readonly limits: WalkLimits = { matches: MAX_MATCHES, entries: MAX_ENTRIES_VISITED },
-    private readonly signal?: AbortSignal
-  ) {}
-
-  /** Throws MatchingCancelled once the signal is aborted. */
-  checkCancelled(): void {
-    if (this.signal?.aborted) throw new MatchingCancelled()
-  }
-
-  /**
-   * A directory's entries ([] when it cannot be read), each counted against the bound once. The
-   * directory is opened asynchronously, then read in small batches (readSync: no wait on the
-   * thread pool for each, so a walk of many small directories stays fast), and never past the
-   * bound (a directory of millions of entries is not read whole).
-   */
-  async entries(dir: string): Promise<Entry[]> {
-    const known = this.listings.get(dir)
-    if (known) return known
-    const read: Entry[] = []
-    const handle = await opendir(dir).catch(() => undefined)
-    try {
-      this.checkCancelled()
-      for (let e = handle?.readSync(); e; e = handle?.readSync()) {
-        if (++this.entriesRead > this.limits.entries) throw new WalkBound('entries')
-        read.push({ name: e.name, directory: e.isDirectory() })
-      }
-    } catch (error) {
-      if (error instanceof WalkBound || error instanceof MatchingCancelled) throw error
-    } finally {
-      handle?.closeSync()
+      jobs.push(job)
+      result.push({ pattern: line, job })
+      continue
     }
-    this.listings.set(dir, read)
-    return read
+    const excluded = line.slice(1).trim()
+    const problem =
+      excluded === ''
+        ? 'is an exclusion without a pattern: write the pattern after the !, e.g. !certs/**/chain.pem'
+        : jobs.length === 0
+          ? 'excludes nothing: an exclusion applies to the patterns above it; put it after them'
+          : undefined
+    if (problem !== undefined) result.push({ path: line, problem })
+    else for (const job of jobs) job.exclude.push(absolutePattern({ pattern: excluded, workspace }))
   }
+  return result
 }
 
-/** A pattern's walk went past one of its bounds. */
-class WalkBound extends Error {
-  constructor(readonly bound: keyof WalkLimits) {
-    super(bound)
+/** What a pattern came to, or the bound in time (ms) that passed before it was matched. */
+export type PatternOutcome = PatternWalk | { outOfTimeMs: number }
+
+/**
+ * The problem of a pattern by what it came to, or undefined when it matched files: nothing, too
+ * many, only a directory, nothing its exclusions left, refused by @actions/glob, a path it could
+ * not read, out of time.
+ */
+export function walkProblem({
+  pattern,
+  outcome,
+  workspace,
+  maxMatches = MAX_MATCHES
+}: {
+  pattern: string
+  outcome: PatternOutcome
+  workspace: string
+  maxMatches?: number
+}): string | undefined {
+  if ('files' in outcome)
+    return outcome.files.length === 0 ? noMatch(pattern, workspace) : undefined
+  if ('tooMany' in outcome) return `matches more than ${maxMatches} files; narrow the pattern`
+  if ('directory' in outcome) {
+    const example = quote(`${pattern.replace(/[\\/]+$/, '')}/*.pem`)
+    return `matches a directory (${quote(displayPath(outcome.directory, workspace))}), not a file: certificate-file reads no directory whole; name the files in it, e.g. ${example}`
   }
+  if ('excludedAll' in outcome)
+    return 'matches files, but the exclusions below it (lines starting with !) remove all of them; check the exclusions'
+  if ('refused' in outcome) return `is not a pattern @actions/glob takes (${outcome.refused})`
+  if ('unreadable' in outcome) {
+    const { code, path } = outcome.unreadable
+    return `cannot be matched: ${quote(displayPath(path, workspace))} cannot be read (${code}); check its permissions, or give a pattern that leaves it out`
+  }
+  return `was not matched within ${outcome.outOfTimeMs / 1000} s (the bound on matching all the patterns of certificate-file together); narrow it, or start it in a deeper directory`
 }
 
 /**
- * The files a pattern matches, absolute, sorted; a path without wildcards matches itself when it
- * is a file. `**` matches any number of directories (hidden ones and symlinks to directories are
- * not descended). Each directory is walked at most once per position in the pattern. Throws
- * WalkBound past a bound, MatchingCancelled once cancelled.
+ * Each job's outcome, the walk stopped once `boundMs` passes (the jobs not matched by then
+ * outOfTimeMs) or `signal` aborts (MatchingCancelled); the walk is always stopped before this returns.
  */
-async function walkPattern(pattern: string, base: string, walk: Walk): Promise<string[]> {
-  const { root, segments } = splitAbsolute({ absolute: resolve(base, pattern), path: nativePath })
-  const found = new Set<string>()
-  const visited = new Set<string>()
-  const step = async (dir: string, position: number): Promise<void> => {
-    const key = `${position}\u0000${dir}`
-    if (visited.has(key)) return
-    visited.add(key)
-    walk.visits++
-    walk.checkCancelled()
-    const segment = segments[position]
-    if (segment === undefined) {
-      if (await isFile(dir)) found.add(dir)
-      if (found.size > walk.limits.matches) throw new WalkBound('matches')
-      return
-    }
-    if (segment === '**') {
-      await step(dir, position + 1)
-      for (const e of await walk.entries(dir))
-        if (e.directory && !e.name.startsWith('.')) await step(join(dir, e.name), position)
-      return
-    }
-    if (!isGlob(segment)) return step(join(dir, segment), position + 1)
-    const match = segmentPattern(segment)
-    for (const e of await walk.entries(dir))
-      if (visible(e.name, segment) && match.test(e.name))
-        await step(join(dir, e.name), position + 1)
-  }
-  await step(root, 0)
-  return [...found].sort()
-}
-
-/**
- * The files a pattern matches (see walkPattern), or the problem of a pattern that went past a
- * bound, naming the bound. Throws MatchingCancelled once the walk's signal is aborted.
- */
-export async function matchFiles(
-  pattern: string,
-  base: string,
-  walk: Walk = new Walk()
-): Promise<{ files: string[] } | { problem: string }> {
+async function walkWithin({
+  jobs,
+  walker,
+  clock,
+  boundMs,
+  signal
+}: {
+  jobs: PatternJob[]
+  walker: Walker
+  clock: Clock
+  boundMs: number
+  signal: AbortSignal | undefined
+}): Promise<PatternOutcome[]> {
+  const walks: PatternWalk[] = []
+  let listening = true
+  const handle = walker(jobs, walk => {
+    if (listening) walks.push(walk)
+  })
+  const waited = new AbortController()
   try {
-    return { files: await walkPattern(pattern, base, walk) }
-  } catch (error) {
-    if (!(error instanceof WalkBound)) throw error
-    return {
-      problem:
-        error.bound === 'matches'
-          ? `matches more than ${walk.limits.matches} files; narrow the pattern`
-          : `reads more than ${walk.limits.entries} directory entries (all patterns together); narrow the pattern, or start it in a deeper directory`
-    }
+    const halt = signal ? AbortSignal.any([signal, waited.signal]) : waited.signal
+    await Promise.race([handle.done, clock.sleep(boundMs, halt)])
+  } finally {
+    listening = false
+    waited.abort()
+    await handle.stop()
   }
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile()
-  } catch {
-    return false
-  }
+  if (signal?.aborted) throw new MatchingCancelled()
+  return jobs.map((_, i) => walks[i] ?? { outOfTimeMs: boundMs })
 }
 
 // ---- Reading ------------------------------------------------------------------------------------
@@ -352,31 +316,36 @@ export function noMatch(pattern: string, workspace: string): string {
 }
 
 /**
- * Reads the certificate files the patterns name, each file once (by its real path), in the order
- * the patterns give them. Patterns are relative to `workspace` unless absolute. Rejects with
- * MatchingCancelled once `options.signal` is aborted.
+ * Reads the certificate files certificate-file's lines name, each file once (by its real path), in
+ * the order the patterns give them (each pattern's sorted). Patterns are relative to `workspace`
+ * unless absolute. Rejects with MatchingCancelled once `options.signal` is aborted.
  */
 export async function readCertificateFiles(
-  patterns: string[],
+  lines: string[],
   workspace: string,
   options: ReadOptions = {}
 ): Promise<FileReading[]> {
-  const walk = new Walk(options.limits, options.signal)
+  const { signal, walker = inThread, clock = realClock } = options
+  const { boundMs = MATCH_BOUND_MS, maxMatches = MAX_MATCHES } = options
+  if (signal?.aborted) throw new MatchingCancelled()
+  const planned = patternJobs({ lines, workspace, maxMatches })
+  const jobs = planned.flatMap(line => ('job' in line ? [line.job] : []))
+  const outcomes = await walkWithin({ jobs, walker, clock, boundMs, signal })
   const readings: FileReading[] = []
   const seen = new Set<string>()
-  for (const pattern of patterns) {
-    const matched = await matchFiles(pattern, workspace, walk)
-    if ('problem' in matched) {
-      readings.push({ path: pattern, problem: matched.problem })
+  for (const line of planned) {
+    if (!('job' in line)) {
+      readings.push(line)
       continue
     }
-    if (matched.files.length === 0)
-      readings.push({ path: pattern, problem: noMatch(pattern, workspace) })
-    for (const file of matched.files) {
+    const outcome = outcomes[jobs.indexOf(line.job)] as PatternOutcome
+    const problem = walkProblem({ pattern: line.pattern, outcome, workspace, maxMatches })
+    if (problem !== undefined) readings.push({ path: line.pattern, problem })
+    for (const file of 'files' in outcome ? outcome.files : []) {
       const real = await realPath(file)
       if (seen.has(real)) continue
       seen.add(real)
-      walk.checkCancelled()
+      if (signal?.aborted) throw new MatchingCancelled()
       readings.push(await readOne(file, workspace))
     }
   }

@@ -5,7 +5,7 @@
 // is read before the plan, which gets it as values (plan.ts's parsePlan stays pure).
 import * as core from '@actions/core'
 import { ACTION_INPUTS, type InputName } from '../action-metadata.js'
-import { readCertificateFiles, type FileReading } from './certificate-file.js'
+import { readCertificateFiles, type FileReading, type ReadOptions } from './certificate-file.js'
 import { certificateFilePatterns, withDefaults, type RawInputs } from './plan.js'
 import { ioReason } from '../sanitize.js'
 import {
@@ -47,17 +47,19 @@ export function inputVariableNames(env: NodeJS.ProcessEnv = process.env): string
 
 /**
  * certificate-file's files, read before the plan (parsePlan stays pure and synchronous), the walk
- * cancelled by `signal`; none when certificate-file is not given.
+ * run by `how.walker` (the action's: a worker thread; in this thread unless given), bounded in
+ * time on `how.clock` and cancelled by `signal`; none when certificate-file is not given.
  */
 export async function certificateFiles(
   inputs: RawInputs,
-  signal: AbortSignal
+  signal: AbortSignal,
+  how: Pick<ReadOptions, 'walker' | 'clock'> = {}
 ): Promise<FileReading[]> {
   const patterns = certificateFilePatterns(inputs)
   if (patterns.length === 0) return []
   const base = workspace()
   core.debug(`certificate-file: matching the patterns under ${base}`)
-  return readCertificateFiles(patterns, base, { signal })
+  return readCertificateFiles(patterns, base, { ...how, signal })
 }
 
 /** Where relative certificate-file patterns start: GITHUB_WORKSPACE, else the working directory. */
