@@ -10,10 +10,13 @@
 // the target is 127.0.0.1 written as an IPv4-mapped IPv6 literal, [::ffff:127.0.0.1]: no name to
 // look up, loopback if anything ever connected to it, and the proxy (127.0.0.1) is all that is
 // ever reached. Fast: about 1 s in all.
+import { execFileSync } from 'node:child_process'
 import * as net from 'node:net'
 import { HttpClient } from '@actions/http-client'
+import { Client } from 'undici'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Transport, TransportError } from '../../src/certcentral/transport.js'
+import { RUNTIMES } from '../support/node24.js'
 import { silentHost } from '../support/unreachable.js'
 
 /** A target getAgentDispatcher sends through the proxy: loopback, but not by its loopback names. */
@@ -178,4 +181,85 @@ describe("undici's ProxyAgent (@actions/http-client's getAgentDispatcher) agains
       'undici now says more when a proxy refuses a tunnel: update the header of transport.ts (issue 26)'
     ).toBe('Proxy response (403) !== 200 when HTTP Tunneling')
   })
+})
+
+/**
+ * The peak RSS (MB) of a Node process that makes 20 kept-alive PUTs to a server of its own on
+ * 127.0.0.1, through undici's Client (the copy @actions/http-client installs) or through node:http
+ * (what Transport uses): the process's baseline aside, what answering costs each client.
+ */
+function peakRssOf(client: 'undici' | 'node:http', node: string): number {
+  const script = `
+    import http from 'node:http'
+    import { createRequire } from 'node:module'
+    const server = http.createServer((q, s) => { q.resume(); q.on('end', () => s.end('{}')) })
+    await new Promise(r => server.listen(0, '127.0.0.1', r))
+    const origin = 'http://127.0.0.1:' + server.address().port
+    if (process.argv[1] === 'undici') {
+      const { Client } = createRequire(process.cwd() + '/package.json')('undici')
+      const c = new Client(origin)
+      for (let i = 0; i < 20; i++) await (await c.request({ path: '/', method: 'PUT', body: '{}' })).body.text()
+      await c.close()
+    } else {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+      for (let i = 0; i < 20; i++) await new Promise((ok, no) => {
+        const q = http.request(origin, { method: 'PUT', agent }, s => { s.resume(); s.on('end', ok) })
+        q.on('error', no)
+        q.end('{}')
+      })
+      agent.destroy()
+    }
+    server.close()
+    process.stdout.write(String(process.resourceUsage().maxRSS / 1024))`
+  const out = execFileSync(node, ['--input-type=module', '-e', script, client], {
+    encoding: 'utf8'
+  })
+  return Number(out)
+}
+
+describe("undici's HTTP/1.1 client against our rules", () => {
+  it.each(RUNTIMES)(
+    "costs over 8 MB more peak RSS than node:http for the same 20 requests (%s): the batch's 80 MB budget",
+    (_, node) => {
+      // Measured for issue 26 (branch i26-tunnel, the transport on undici): undici parses HTTP
+      // with llhttp compiled to WebAssembly, and V8's compile of it raised the 300-ID batch's peak
+      // RSS from 63 to 89 MB on Node 20 and from 79 to 90 MB on Node 24, over the 80 MB budget of
+      // docs/performance.md (Node's http uses llhttp compiled in). Here about +15 MB and +18 MB.
+      const ours = peakRssOf('node:http', node())
+      const undici = peakRssOf('undici', node())
+      expect(
+        undici - ours,
+        `undici now costs ${(undici - ours).toFixed(1)} MB over node:http: the transport on undici (branch i26-tunnel) may fit the batch's 80 MB now (issue 26)`
+      ).toBeGreaterThan(8)
+    }
+  )
+
+  it.each([
+    ['a space in a header name', 'HTTP/1.1 204 No Content\r\nX Bad: 1\r\n\r\n'],
+    ['a folded header', 'HTTP/1.1 204 No Content\r\nX-A: 1\r\n  2\r\n\r\n']
+  ])(
+    'takes an answer with %s as a 204 (sent), where Transport refuses it as no answer',
+    async (_, answer) => {
+      const server = net.createServer(socket => {
+        socket.on('error', () => undefined)
+        socket.once('data', () => socket.end(answer))
+      })
+      await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+      cleanups.push(() => new Promise(resolve => server.close(resolve)))
+      const origin = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`
+      const client = new Client(origin)
+      cleanups.push(() => client.destroy().catch(() => undefined))
+      const undici = await client.request({ path: '/', method: 'PUT', body: '{}' })
+      await undici.body.text()
+      expect(
+        undici.statusCode,
+        'undici now refuses a malformed answer as Node does: the transport on undici (branch i26-tunnel) would keep the hostile-answer rules here (issue 26)'
+      ).toBe(204)
+      const ours = transport().request('PUT', new URL(`${origin}/`), {}, '{}')
+      await expect(ours).rejects.toMatchObject({
+        kind: 'network',
+        code: 'HPE_INVALID_HEADER_TOKEN'
+      })
+    }
+  )
 })
