@@ -4,11 +4,11 @@
 // turn. What the run does is the same as if all had started at once: every ID's first request
 // waits where it would have waited then, ahead of every later request of its kind and behind the
 // first requests of the IDs before it (Slots keeps them apart), and the next IDs start whenever
-// one gets its slot and fewer than `ahead` wait, more than the slots that can take them before
-// the next IDs start, so that queue never runs dry while IDs are left. An ID that issued-within
-// skips by its file's own date is judged, and ends, as the run starts, as it always did; once the
-// run stopped, the IDs not started end unsent at once, as their first request would have ended
-// them. The results come in plan order.
+// one gets its slot while there is `room` (fewer first requests wait than twice the slots: more
+// than the slots could take before the next IDs start), so that queue never runs dry while IDs
+// are left. An ID that issued-within skips by its file's own date is judged, and ends, as the run
+// starts, as it always did; once the run stopped, the IDs not started end unsent at once, as their
+// first request would have ended them. The results come in plan order.
 import type { Known, Target } from '../operations.js'
 import type { IdResult } from '../outcome.js'
 import type { RunContext } from './context.js'
