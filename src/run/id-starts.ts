@@ -54,7 +54,7 @@ export class IdStarts {
     for (let position = 0; position < this.count; position++) {
       const target = this.targetAt(position)
       const fileSkip = fileSkipOf(this.run, target.known)
-      const inTurn = position === this.next && (fileSkip !== undefined || this.room())
+      const inTurn = position === this.next && this.room()
       if (fileSkip !== undefined && !inTurn) this.early[position] = 1
       if (inTurn) this.next++
       if (inTurn || fileSkip !== undefined) this.start(position, target, fileSkip)
@@ -68,7 +68,8 @@ export class IdStarts {
    * them could have started a request.
    */
   topUp(): void {
-    while (this.next < this.count && (this.run.stopped !== undefined || this.room())) {
+    // After a stop, nothing goes on waiting: the loop ends the rest at once.
+    while (this.next < this.count && this.room()) {
       const position = this.next++
       if (this.early[position]) continue
       const target = this.targetAt(position)

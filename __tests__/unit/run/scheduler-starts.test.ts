@@ -4,8 +4,9 @@
 // issued-within skips ending as the run starts wherever it is in the plan, the IDs not started
 // when the run stops ending unsent, not attempted, and an empty plan. What the run holds at its
 // start is measured in __tests__/integration/run.footprint.test.ts.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { Known, Target } from '../../../src/operations.js'
+import { Slots } from '../../../src/run/gates.js'
 import { MAX_IN_FLIGHT, runPlan } from '../../../src/run/scheduler.js'
 import { FakeClock, recordLog } from '../../support/clock.js'
 import {
@@ -76,11 +77,16 @@ describe('IDs start as their turn nears, as if all had started with the run', ()
       latencyMs: 10
     })
     const targets = serials.map((id): Target => ({ id, known: { serialNumber: id } }))
+    const acquired = vi.spyOn(Slots.prototype, 'acquire')
     const outcome = await runPlan(
       byCertificate(serials, { idInput: 'serial-number', targets }),
       api,
       clock
     )
+    // Those started before the stop, twice the slots ahead and two on the wire, and the send of
+    // the second (found); the others never queued for a slot.
+    expect(acquired.mock.calls.length).toBeLessThanOrEqual(2 * MAX_IN_FLIGHT + 3)
+    acquired.mockRestore()
     expect(outcome.stop?.reason).toBe('key-refused')
     // The two look-ups the slots took at once; every other ID was never attempted.
     expect(api.trail()).toEqual([`lookup ${serials[0]}`, `lookup ${serials[1]}`])
