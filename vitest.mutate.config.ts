@@ -13,7 +13,8 @@ export default defineConfig({
       '__tests__/integration/certcentral.test.ts',
       '__tests__/integration/main.run.test.ts',
       '__tests__/integration/main.inputs.test.ts',
-      '__tests__/integration/transport.test.ts'
+      '__tests__/integration/transport.test.ts',
+      '__tests__/integration/run.footprint.test.ts'
     ],
     testTimeout: 30_000,
     hookTimeout: 120_000,

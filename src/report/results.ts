@@ -1,7 +1,8 @@
 // The `results` output: one entry per ID in action.yml's snake_case (resultEntry; a new field of
 // an ID's result is a field here), and its size budget: the JSON measured as GitHub counts an
 // output, shortened stage by stage (RESULTS_STAGES) until it fits RESULTS_BUDGET, with a warning
-// saying what was left out. Pure; every text passes through the sanitizer.
+// saying what was left out (a stage that would write the same JSON again is passed over:
+// writesTheSame). Pure; every text passes through the sanitizer.
 import type { Fate, IdResult } from '../outcome.js'
 import { SHOWN_CHARS, type Sanitizer } from '../sanitize.js'
 import { isFine } from './verdict.js'
@@ -94,7 +95,13 @@ export function boundedResults({
   entries: ResultEntry[]
   budget?: number
 }): { json: string; warnings: string[] } {
+  const longest = entries.reduce((most, entry) => Math.max(most, entry.error?.length ?? 0), 0)
+  let tried: ResultsStage | undefined
   for (const stage of RESULTS_STAGES) {
+    // A stage that cuts no error would write the JSON that did not fit again (a megabyte for
+    // 10,000 IDs): the next one is tried instead.
+    if (tried && writesTheSame({ tried, stage, longest })) continue
+    tried = stage
     const json = JSON.stringify(shortenedResults({ entries, stage }))
     if (outputSize(json) <= budget) return { json, warnings: resultsWarnings({ entries, stage }) }
   }
@@ -104,6 +111,25 @@ export function boundedResults({
       `results: too many IDs for the output's ${budget} characters even listing only those not sent; results is [], see sent-ids, failed-ids and unsent-ids`
     ]
   }
+}
+
+/**
+ * Whether a stage writes the same `results` as the stage tried before it: the same entries, each
+ * error whole in both (no cut shorter than the longest error; a stage without errors leaves out
+ * the hints too).
+ */
+export function writesTheSame({
+  tried,
+  stage,
+  longest
+}: {
+  tried: ResultsStage
+  stage: ResultsStage
+  /** The longest error of the entries. */
+  longest: number
+}): boolean {
+  const whole = (s: ResultsStage): boolean => s.errorChars > 0 && s.errorChars >= longest
+  return tried.entries === stage.entries && whole(tried) && whole(stage)
 }
 
 /** The entries a stage of RESULTS_STAGES keeps, each error cut (or left out with its hint). */

@@ -100,18 +100,38 @@ export class Pacer {
   }
 }
 
-/** Requests in flight at most, with look-ups holding at most half of them. */
+/**
+ * Requests in flight at most, with look-ups holding at most half of them. Of each kind, an ID's
+ * first request (made as its work starts) waits ahead of every later one: the Run starts each ID
+ * as its turn nears (IdStarts), and its first request takes the place it would have had, had
+ * every ID started with the run. Told when a first request gets its slot (`onFirstTurn`, in a
+ * microtask), the Run starts the next IDs.
+ */
 export class Slots {
   private inUse = 0
   private lookupsInUse = 0
-  private readonly waiting: Record<RequestKind, (() => void)[]> = { send: [], lookup: [] }
+  private readonly waiting: Record<RequestKind, Queue> = {
+    send: { first: [], later: [] },
+    lookup: { first: [], later: [] }
+  }
 
-  constructor(private readonly size: number) {}
+  constructor(
+    private readonly size: number,
+    private readonly onFirstTurn: () => void = () => {}
+  ) {}
 
-  /** Resolves with the release of a slot, when one is free for this kind; sends go first. */
-  acquire(kind: RequestKind): Promise<() => void> {
+  /** First requests waiting for a slot, of both kinds. */
+  get firstsWaiting(): number {
+    return this.waiting.send.first.length + this.waiting.lookup.first.length
+  }
+
+  /**
+   * Resolves with the release of a slot, when one is free for this kind; sends go first, and of
+   * each kind the IDs' first requests (`first`) before the later ones.
+   */
+  acquire(kind: RequestKind, first = false): Promise<() => void> {
     return new Promise(resolve => {
-      this.waiting[kind].push(() => resolve(() => this.release(kind)))
+      this.waiting[kind][first ? 'first' : 'later'].push(() => resolve(() => this.release(kind)))
       this.grant()
     })
   }
@@ -125,17 +145,32 @@ export class Slots {
   private grant(): void {
     while (this.inUse < this.size) {
       const lookupRoom = this.lookupsInUse < lookupShare({ total: this.size })
-      const kind: RequestKind | undefined = this.waiting.send.length
+      const kind: RequestKind | undefined = waitingOf(this.waiting.send)
         ? 'send'
-        : this.waiting.lookup.length && lookupRoom
+        : waitingOf(this.waiting.lookup) && lookupRoom
           ? 'lookup'
           : undefined
       if (!kind) return
+      const queue = waitingOf(this.waiting[kind]) as (() => void)[]
+      const first = queue === this.waiting[kind].first
       this.inUse++
       if (kind === 'lookup') this.lookupsInUse++
-      ;(this.waiting[kind].shift() as () => void)()
+      ;(queue.shift() as () => void)()
+      if (first) queueMicrotask(this.onFirstTurn)
     }
   }
+}
+
+/** The requests of one kind waiting for a slot: the IDs' first ones, and the later ones. */
+interface Queue {
+  first: (() => void)[]
+  later: (() => void)[]
+}
+
+/** The queue whose head is granted next: the first requests, then the later; undefined when none waits. */
+function waitingOf({ first, later }: Queue): (() => void)[] | undefined {
+  if (first.length) return first
+  return later.length ? later : undefined
 }
 
 export function describeLimits(windows: readonly RateWindow[]): string {

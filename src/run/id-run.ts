@@ -17,14 +17,18 @@ import { IdRecord } from './id-record.js'
 import { looksUpOrder } from './orders.js'
 import { waitForIssuance } from './wait-for-issuance.js'
 
-/** One ID from start to result, with its line in the log. */
+/**
+ * One ID from start to result, with its line in the log; `fileSkip`: why issued-within skips it by
+ * its file's own date, as judged when the run started (fileSkipOf).
+ */
 export async function runOneId(
   run: RunContext,
   target: Target,
-  position: number
+  position: number,
+  fileSkip: string | undefined
 ): Promise<IdResult> {
   const { id, known } = target
-  const result = await resultOf(run, new IdRecord(id, position, known), known)
+  const result = await resultOf(run, new IdRecord(id, position, known), known, fileSkip)
   const { log, noun } = run
   const to = result.sentTo === undefined ? '' : ` to ${result.sentTo} recipient(s)`
   if (result.fate === 'sent') log.info(`${noun} ${id}: sent${to} (HTTP ${result.status})`)
@@ -34,13 +38,32 @@ export async function runOneId(
 }
 
 /**
+ * The result of an ID the run stopped before its work started: unsent, not attempted (what its
+ * first request would have come to, had it waited for its turn).
+ */
+export function stoppedBeforeStart(run: RunContext, target: Target, position: number): IdResult {
+  return resultOfStop(run, new IdRecord(target.id, position, target.known))
+}
+
+/**
+ * Why issued-within skips an ID by its file's own date, or undefined: known without a request, so
+ * judged for every ID as the run starts, and such an ID ends then.
+ */
+export function fileSkipOf(run: RunContext, known: Known): string | undefined {
+  return skipReason(run, known.validFrom)
+}
+
+/**
  * The ID's work: skipped on its file's date; else its certificate found, or its order waited for
  * (the ID the call takes, or the ID's result); then the call, unless the run stopped.
  */
-async function resultOf(run: RunContext, record: IdRecord, known: Known): Promise<IdResult> {
+async function resultOf(
+  run: RunContext,
+  record: IdRecord,
+  known: Known,
+  fileSkip: string | undefined
+): Promise<IdResult> {
   const { operation, idInput } = run.options
-  // A file's issue date is known without a request.
-  const fileSkip = skipReason(run, known.validFrom)
   if (fileSkip) return resultOfSkip(run, record, fileSkip)
   let target = record.id
   if (isFindingInput(idInput)) {

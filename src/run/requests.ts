@@ -38,18 +38,20 @@ export class Requests {
   /**
    * One request with its slot, its turn under the rate limits and its retries (429s, 503s, and a
    * look-up's). Resolves with the answer, a CertCentralError, or undefined when the run stopped
-   * before it could start.
+   * before it could start. An ID's first request waits ahead of the later ones (Slots).
    */
   async request<T>(
     kind: RequestUse,
     record: IdRecord,
-    send: (attempt: number) => Promise<T>
+    send: (attempt: number) => Promise<T>,
+    /** Whether it is its ID's first request, made as the ID's work starts (see Slots). */
+    first = false
   ): Promise<T | CertCentralError | undefined> {
     const { run } = this
     // The slot is held through the retries: a retry goes when the pause ends, not behind every ID
     // not yet started (nothing starts during the pause anyway).
     const gate = gateOf(kind)
-    const release = await this.slots.acquire(gate)
+    const release = await this.slots.acquire(gate, first)
     try {
       for (let retry = 0; ; retry++) {
         await this.pacer.acquire(gate)

@@ -1,7 +1,8 @@
 // src/run/: sending a plan. runPlan runs each ID's work (id-run.ts: find its certificate or wait
 // for its order's issuance, make the call, conclude) through the run's gates (a slot and a turn
 // under DigiCert's rate limits: gates.ts, requests.ts) until every ID has its result or the run
-// stops. This module only sequences: the gates, the stop, the results in plan order. Every rule
+// stops. This module only sequences: the gates, the stop, the results in plan order; each ID's
+// work starts in plan order as its turn nears (id-starts.ts), not all at once. Every rule
 // is a pure function of one argument object in its own module: when a request may start
 // (pacing.ts), retried or not (retry.ts), the look-up chain (finding.ts), an order's next step
 // and whether it is looked up at all (orders.ts), an answer's fate and issued-within (fates.ts),
@@ -18,7 +19,7 @@ import type { RunOutcome } from '../outcome.js'
 import type { RunContext, RunLog, RunOptions } from './context.js'
 import { Pacer, Slots } from './gates.js'
 import type { IdRecord } from './id-record.js'
-import { runOneId } from './id-run.js'
+import { IdStarts } from './id-starts.js'
 import type { CertCentralPort, RequestUse } from './port.js'
 import { Requests } from './requests.js'
 import {
@@ -35,6 +36,8 @@ import { WaitingOrders } from './waiting-orders.js'
 export type { RunLog, RunOptions } from './context.js'
 
 export const MAX_IN_FLIGHT = 4
+/** First requests kept waiting, per slot: more than the slots, which could take them all at once. */
+const START_AHEAD = 2
 
 const silent: RunLog = { info: () => {}, warning: () => {}, debug: () => {} }
 
@@ -58,6 +61,7 @@ class Run implements RunContext {
   // flight see only the runner's cancellation: after a 429 they finish and are reported.
   private readonly halting = new AbortController()
   private readonly requests: Requests
+  private readonly starts: IdStarts
   private why: RunStop | undefined
   /** What the stop rules remember: silent requests in a row and since when, the last IDs' errors, the first IDs'. */
   private remembered: StopHistory = NO_HISTORY
@@ -75,7 +79,10 @@ class Run implements RunContext {
     // each removed when its wait ends, so Node's leak warning (from the 11th) would only mislead.
     setMaxListeners(0, this.halting.signal)
     const pacer = new Pacer(this.limits, clock, this.halting.signal, this.log)
-    const slots = new Slots(Math.max(1, options.concurrency ?? MAX_IN_FLIGHT))
+    const size = Math.max(1, options.concurrency ?? MAX_IN_FLIGHT)
+    // The next IDs start as a first request gets its slot, while fewer than twice the slots wait.
+    const slots = new Slots(size, () => this.starts.topUp())
+    this.starts = new IdStarts(this, () => slots.firstsWaiting < START_AHEAD * size)
     this.requests = new Requests(this, pacer, slots)
     this.deadline = clock.now() + options.waitSeconds * 1000
     this.waiting = new WaitingOrders(clock, this.log, options.ids.length)
@@ -94,15 +101,12 @@ class Run implements RunContext {
   }
 
   async execute(): Promise<RunOutcome> {
-    const { cancel, ids } = this.options
+    const { cancel } = this.options
     // A signal aborts once; the listener goes when the run ends.
     cancel?.addEventListener('abort', this.onCancel)
     if (cancel?.aborted) this.onCancel()
-    const targets = this.options.targets ?? ids.map(id => ({ id, known: {} }))
     // IDs start in plan order, whatever order they end in; their results are in plan order.
-    const results = await Promise.all(
-      targets.map((target, position) => runOneId(this, target, position))
-    )
+    const results = await this.starts.all()
     cancel?.removeEventListener('abort', this.onCancel)
     return { results, stop: this.why, retryAfter: this.requests.retryAfter }
   }
@@ -112,7 +116,7 @@ class Run implements RunContext {
     record: IdRecord,
     send: (attempt: number) => Promise<T>
   ): Promise<T | CertCentralError | undefined> {
-    return this.requests.request(kind, record, send)
+    return this.requests.request(kind, record, send, this.starts.starting)
   }
 
   noteAttempt(failure: CertCentralError | undefined): void {

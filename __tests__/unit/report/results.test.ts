@@ -1,7 +1,7 @@
 // Unit tests of src/report/results.ts: a `results` entry field by field, and the output within its
 // budget: measured after every shortening (RESULTS_STAGES), with a final fallback, each with its
 // warning. The output as buildReport sets it: report.outputs.test.ts.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { buildReport, type Outputs } from '../../../src/report/report.js'
 import {
   boundedResults,
@@ -12,7 +12,9 @@ import {
   RESULTS_BUDGET,
   resultEntry,
   resultsOutput,
-  type ResultEntry
+  writesTheSame,
+  type ResultEntry,
+  type ResultsStage
 } from '../../../src/report/results.js'
 import type { IdResult } from '../../../src/outcome.js'
 import type { Sanitizer } from '../../../src/sanitize.js'
@@ -292,6 +294,48 @@ describe('results: measured after every shortening, with a final fallback', () =
         `results: too many IDs for the output's ${budget} characters even listing only those not sent; results is [], see sent-ids, failed-ids and unsent-ids`
       ])
     }
+  })
+
+  it.each([
+    // tried, stage, the longest error, the same results
+    [{ entries: 'all', errorChars: Infinity }, { entries: 'all', errorChars: 120 }, 50, true],
+    [{ entries: 'all', errorChars: Infinity }, { entries: 'all', errorChars: 120 }, 120, true],
+    [{ entries: 'all', errorChars: Infinity }, { entries: 'all', errorChars: 120 }, 121, false],
+    [{ entries: 'all', errorChars: 120 }, { entries: 'all', errorChars: 40 }, 40, true],
+    [{ entries: 'all', errorChars: 120 }, { entries: 'all', errorChars: 40 }, 41, false],
+    [{ entries: 'all', errorChars: 40 }, { entries: 'all', errorChars: 120 }, 41, false],
+    [{ entries: 'all', errorChars: 40 }, { entries: 'all', errorChars: 0 }, 0, false],
+    [{ entries: 'all', errorChars: 0 }, { entries: 'all', errorChars: 40 }, 0, false],
+    [{ entries: 'all', errorChars: 40 }, { entries: 'not-delivered', errorChars: 40 }, 10, false],
+    [
+      { entries: 'not-delivered', errorChars: 40 },
+      { entries: 'not-delivered', errorChars: 0 },
+      0,
+      false
+    ]
+  ] as [ResultsStage, ResultsStage, number, boolean][])(
+    'a stage cutting no error writes what the stage tried before it wrote: %j then %j, longest %i: %s',
+    (tried, stage, longest, same) => {
+      expect(writesTheSame({ tried, stage, longest })).toBe(same)
+    }
+  )
+
+  it('skips a stage that would write the JSON that did not fit again, and finds the same', () => {
+    // Errors of 30 characters: the stages cutting to 120 and to 40 write what the first wrote.
+    const short = [entry('1', false, 'e'.repeat(30)), entry('2', true), entry('3', false, 'f')]
+    const at = (stage: ResultsStage): number =>
+      outputSize(JSON.stringify(shortenedResults({ entries: short, stage })))
+    const [whole, , , bare] = RESULTS_STAGES.map(at) as [number, number, number, number]
+    const stringify = vi.spyOn(JSON, 'stringify')
+    const shown = boundedResults({ entries: short, budget: whole - 1 })
+    // The first stage and the one without errors; not the two cutting to 120 and 40.
+    expect(stringify).toHaveBeenCalledTimes(2)
+    stringify.mockRestore()
+    expect(outputSize(shown.json)).toBe(bare)
+    expect(shown).toEqual({
+      json: JSON.stringify(shortenedResults({ entries: short, stage: RESULTS_STAGES[3] })),
+      warnings: resultsWarnings({ entries: short, stage: RESULTS_STAGES[3] })
+    })
   })
 
   it('a budget met in UTF-16 code units but not in UTF-8 bytes is not met', () => {

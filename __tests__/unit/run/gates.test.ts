@@ -190,6 +190,67 @@ describe('Slots', () => {
     await settle()
     expect(order).toEqual(['send', 'lookup'])
   })
+
+  it("serves an ID's first request of a kind before the later ones queued ahead of it, in order", async () => {
+    for (const kind of ['send', 'lookup'] as const) {
+      const slots = new Slots(1)
+      const order: string[] = []
+      const held = await slots.acquire(kind)
+      const queue = (name: string, first: boolean): void =>
+        // A later one as most are asked for: without saying it is not a first.
+        void (first ? slots.acquire(kind, true) : slots.acquire(kind)).then(release => {
+          order.push(name)
+          release()
+        })
+      queue('later 1', false)
+      queue('first 1', true)
+      queue('later 2', false)
+      queue('first 2', true)
+      expect(slots.firstsWaiting).toBe(2)
+      held()
+      await settle()
+      expect(order).toEqual(['first 1', 'first 2', 'later 1', 'later 2'])
+      expect(slots.firstsWaiting).toBe(0)
+    }
+  })
+
+  it("still gives sends, later ones too, a slot before a look-up that is an ID's first", async () => {
+    const slots = new Slots(1)
+    const order: string[] = []
+    const held = await slots.acquire('send')
+    void slots.acquire('lookup', true).then(() => void order.push('first lookup'))
+    void slots.acquire('send', false).then(release => {
+      order.push('later send')
+      release()
+    })
+    expect(slots.firstsWaiting).toBe(1)
+    held()
+    await settle()
+    expect(order).toEqual(['later send', 'first lookup'])
+  })
+
+  it('says, in a microtask after each, when a first request gets its slot, and only then', async () => {
+    const turns: number[] = []
+    const slots = new Slots(2, () => turns.push(slots.firstsWaiting))
+    const releases: (() => void)[] = []
+    const take = (first: boolean): void =>
+      void slots.acquire('send', first).then(release => void releases.push(release))
+    take(true)
+    // Not while the slot is granted: once the code granting it has run.
+    expect(turns).toEqual([])
+    take(false)
+    take(true)
+    take(true)
+    await settle()
+    // The first one and the later one took the two slots; the two first ones wait.
+    expect(turns).toEqual([2])
+    ;(releases[1] as () => void)()
+    await settle()
+    expect(turns).toEqual([2, 1])
+    ;(releases[0] as () => void)()
+    await settle()
+    expect(turns).toEqual([2, 1, 0])
+  })
 })
 
 describe('what pacing writes', () => {
