@@ -28473,7 +28473,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9373);
 /* harmony import */ var _input_walk_worker_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5874);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1025);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6654);
 // The action's entry point: awaited, so a pending request can never end the process as a success.
 // The same bundle is the certificate-file walk's worker thread (input/walk-worker.ts): started by
 // inWorker from this file's URL, it only serves the walk its workerData names.
@@ -28661,7 +28661,7 @@ async function serveWalk() {
 
 /***/ }),
 
-/***/ 1025:
+/***/ 6654:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30419,6 +30419,18 @@ function runnerProxyWarning(url) {
 // request line does), and a refused tunnel is "Proxy response (403) !== 200 when HTTP Tunneling"
 // without the proxy named (the tests "names no port in the Host" and "does not name the proxy",
 // same file). So TunnelAgent below stays, for that rule.
+//
+// And the requests themselves stay on node:http. The whole transport was built on undici for issue
+// 26 (an undici Agent with our CONNECT as its connector, the low-level dispatch API, a table from
+// undici's errors to Node's words; kept on the branch i26-tunnel) and measured: every e2e test
+// passed, but two rules broke. The batch's peak RSS budget (80 MB, docs/performance.md): undici
+// parses HTTP with llhttp compiled to WebAssembly, and V8's compile of it raised the 300-ID batch
+// from 63 to 89 MB on Node 20 and from 79 to 90 MB on Node 24 (and a short run's exit waited for
+// it on Node 20, 250 to 600 ms); Node's http has llhttp compiled in. And hostile answers: of 24
+// malformed answers, undici took 9 differently, some as answers (a space in a header name, a
+// folded header: a 204 would be "sent"), where Node's parser refuses them. The tests "costs over
+// 8 MB more peak RSS than node:http" and "takes an answer with ... as a 204"
+// (library-limits.undici.test.ts) show both and fail the day undici keeps the rules.
 
 
 
@@ -32251,7 +32263,14 @@ function resultsOutput({ results, sanitizer }) {
  * saying what was left out; `[]` with a warning when none does.
  */
 function boundedResults({ entries, budget = RESULTS_BUDGET }) {
+    const longest = entries.reduce((most, entry) => Math.max(most, entry.error?.length ?? 0), 0);
+    let tried;
     for (const stage of RESULTS_STAGES) {
+        // A stage that cuts no error would write the JSON that did not fit again (a megabyte for
+        // 10,000 IDs): the next one is tried instead.
+        if (tried && writesTheSame({ tried, stage, longest }))
+            continue;
+        tried = stage;
         const json = JSON.stringify(shortenedResults({ entries, stage }));
         if (outputSize(json) <= budget)
             return { json, warnings: resultsWarnings({ entries, stage }) };
@@ -32262,6 +32281,15 @@ function boundedResults({ entries, budget = RESULTS_BUDGET }) {
             `results: too many IDs for the output's ${budget} characters even listing only those not sent; results is [], see sent-ids, failed-ids and unsent-ids`
         ]
     };
+}
+/**
+ * Whether a stage writes the same `results` as the stage tried before it: the same entries, each
+ * error whole in both (no cut shorter than the longest error; a stage without errors leaves out
+ * the hints too).
+ */
+function writesTheSame({ tried, stage, longest }) {
+    const whole = (s) => s.errorChars > 0 && s.errorChars >= longest;
+    return tried.entries === stage.entries && whole(tried) && whole(stage);
 }
 /** The entries a stage of RESULTS_STAGES keeps, each error cut (or left out with its hint). */
 function shortenedResults({ entries, stage }) {
@@ -33783,19 +33811,37 @@ class Pacer {
             starts.splice(0, starts.length - longest);
     }
 }
-/** Requests in flight at most, with look-ups holding at most half of them. */
+/**
+ * Requests in flight at most, with look-ups holding at most half of them. Of each kind, an ID's
+ * first request (made as its work starts) waits ahead of every later one: the Run starts each ID
+ * as its turn nears (IdStarts), and its first request takes the place it would have had, had
+ * every ID started with the run. Told when a first request gets its slot (`onFirstTurn`, in a
+ * microtask), the Run starts the next IDs.
+ */
 class Slots {
     size;
+    onFirstTurn;
     inUse = 0;
     lookupsInUse = 0;
-    waiting = { send: [], lookup: [] };
-    constructor(size) {
+    waiting = {
+        send: { first: [], later: [] },
+        lookup: { first: [], later: [] }
+    };
+    constructor(size, onFirstTurn = () => { }) {
         this.size = size;
+        this.onFirstTurn = onFirstTurn;
     }
-    /** Resolves with the release of a slot, when one is free for this kind; sends go first. */
-    acquire(kind) {
+    /** First requests waiting for a slot, of both kinds. */
+    get firstsWaiting() {
+        return this.waiting.send.first.length + this.waiting.lookup.first.length;
+    }
+    /**
+     * Resolves with the release of a slot, when one is free for this kind; sends go first, and of
+     * each kind the IDs' first requests (`first`) before the later ones.
+     */
+    acquire(kind, first = false) {
         return new Promise(resolve => {
-            this.waiting[kind].push(() => resolve(() => this.release(kind)));
+            this.waiting[kind][first ? 'first' : 'later'].push(() => resolve(() => this.release(kind)));
             this.grant();
         });
     }
@@ -33808,19 +33854,29 @@ class Slots {
     grant() {
         while (this.inUse < this.size) {
             const lookupRoom = this.lookupsInUse < lookupShare({ total: this.size });
-            const kind = this.waiting.send.length
+            const kind = waitingOf(this.waiting.send)
                 ? 'send'
-                : this.waiting.lookup.length && lookupRoom
+                : waitingOf(this.waiting.lookup) && lookupRoom
                     ? 'lookup'
                     : undefined;
             if (!kind)
                 return;
+            const queue = waitingOf(this.waiting[kind]);
+            const first = queue === this.waiting[kind].first;
             this.inUse++;
             if (kind === 'lookup')
                 this.lookupsInUse++;
-            this.waiting[kind].shift()();
+            queue.shift()();
+            if (first)
+                queueMicrotask(this.onFirstTurn);
         }
     }
+}
+/** The queue whose head is granted next: the first requests, then the later; undefined when none waits. */
+function waitingOf({ first, later }) {
+    if (first.length)
+        return first;
+    return later.length ? later : undefined;
 }
 function describeLimits(windows) {
     return `DigiCert's rate limits (${windows.map(w => `${w.limit} requests per ${w.windowMs / 1000} s`).join(', ')})`;
@@ -34874,10 +34930,13 @@ function noteWaiting(run, record, answer, { check, nextCheck, delayMs }) {
 
 
 
-/** One ID from start to result, with its line in the log. */
-async function runOneId(run, target, position) {
+/**
+ * One ID from start to result, with its line in the log; `fileSkip`: why issued-within skips it by
+ * its file's own date, as judged when the run started (fileSkipOf).
+ */
+async function runOneId(run, target, position, fileSkip) {
     const { id, known } = target;
-    const result = await resultOf(run, new IdRecord(id, position, known), known);
+    const result = await resultOf(run, new IdRecord(id, position, known), known, fileSkip);
     const { log, noun } = run;
     const to = result.sentTo === undefined ? '' : ` to ${result.sentTo} recipient(s)`;
     if (result.fate === 'sent')
@@ -34889,13 +34948,25 @@ async function runOneId(run, target, position) {
     return result;
 }
 /**
+ * The result of an ID the run stopped before its work started: unsent, not attempted (what its
+ * first request would have come to, had it waited for its turn).
+ */
+function stoppedBeforeStart(run, target, position) {
+    return resultOfStop(run, new IdRecord(target.id, position, target.known));
+}
+/**
+ * Why issued-within skips an ID by its file's own date, or undefined: known without a request, so
+ * judged for every ID as the run starts, and such an ID ends then.
+ */
+function fileSkipOf(run, known) {
+    return skipReason(run, known.validFrom);
+}
+/**
  * The ID's work: skipped on its file's date; else its certificate found, or its order waited for
  * (the ID the call takes, or the ID's result); then the call, unless the run stopped.
  */
-async function resultOf(run, record, known) {
+async function resultOf(run, record, known, fileSkip) {
     const { operation, idInput } = run.options;
-    // A file's issue date is known without a request.
-    const fileSkip = skipReason(run, known.validFrom);
     if (fileSkip)
         return resultOfSkip(run, record, fileSkip);
     let target = record.id;
@@ -34956,6 +35027,93 @@ function orderUnknown(found) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/run/id-starts.ts
+
+/** What is known of an ID given as it is (no file, serial or name): nothing, shared by all. */
+const NOTHING_KNOWN = Object.freeze({});
+class IdStarts {
+    run;
+    room;
+    /** True while an ID's work is being started: a request it makes then is its first. */
+    starting = false;
+    count;
+    results;
+    /** IDs started as the run started (issued-within skipped them by their file's date). */
+    early;
+    /** The next ID in plan order to start (unless it started early). */
+    next = 0;
+    ended = 0;
+    resolve = () => { };
+    reject = () => { };
+    constructor(run, 
+    /** Whether another ID may start: fewer first requests wait than the run keeps ahead. */
+    room) {
+        this.run = run;
+        this.room = room;
+        this.count = run.options.ids.length;
+        this.results = new Array(this.count);
+        this.early = new Uint8Array(this.count);
+    }
+    /**
+     * Starts the run's IDs: those issued-within skips by their file's date, and the first ones in
+     * plan order while there is room. Resolves with every ID's result in plan order once all ended;
+     * rejects with the first failure of an ID's work.
+     */
+    all() {
+        const ended = new Promise((resolve, reject) => {
+            this.resolve = resolve;
+            this.reject = reject;
+        });
+        if (this.count === 0)
+            this.resolve([]);
+        for (let position = 0; position < this.count; position++) {
+            const target = this.targetAt(position);
+            const fileSkip = fileSkipOf(this.run, target.known);
+            const inTurn = position === this.next && this.room();
+            if (fileSkip !== undefined && !inTurn)
+                this.early[position] = 1;
+            if (inTurn)
+                this.next++;
+            if (inTurn || fileSkip !== undefined)
+                this.start(position, target, fileSkip);
+        }
+        return ended;
+    }
+    /**
+     * Starts the next IDs in plan order while there is room (called as a first request gets its
+     * slot). Once the run stopped, the IDs not started end at once as the stop left them: none of
+     * them could have started a request.
+     */
+    topUp() {
+        // After a stop, nothing goes on waiting: the loop ends the rest at once.
+        while (this.next < this.count && this.room()) {
+            const position = this.next++;
+            if (this.early[position])
+                continue;
+            const target = this.targetAt(position);
+            if (this.run.stopped)
+                this.end(position, stoppedBeforeStart(this.run, target, position));
+            else
+                this.start(position, target, undefined);
+        }
+    }
+    targetAt(position) {
+        const { targets, ids } = this.run.options;
+        return targets?.[position] ?? { id: ids[position], known: NOTHING_KNOWN };
+    }
+    start(position, target, fileSkip) {
+        this.starting = true;
+        const work = runOneId(this.run, target, position, fileSkip);
+        this.starting = false;
+        work.then(result => this.end(position, result), this.reject);
+    }
+    end(position, result) {
+        this.results[position] = result;
+        if (++this.ended === this.count)
+            this.resolve(this.results);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/run/port.ts
 /** The gate a request goes through: a note goes as a send. */
 function gateOf(use) {
@@ -34999,14 +35157,16 @@ class Requests {
     /**
      * One request with its slot, its turn under the rate limits and its retries (429s, 503s, and a
      * look-up's). Resolves with the answer, a CertCentralError, or undefined when the run stopped
-     * before it could start.
+     * before it could start. An ID's first request waits ahead of the later ones (Slots).
      */
-    async request(kind, record, send) {
+    async request(kind, record, send, 
+    /** Whether it is its ID's first request, made as the ID's work starts (see Slots). */
+    first = false) {
         const { run } = this;
         // The slot is held through the retries: a retry goes when the pause ends, not behind every ID
         // not yet started (nothing starts during the pause anyway).
         const gate = gateOf(kind);
-        const release = await this.slots.acquire(gate);
+        const release = await this.slots.acquire(gate, first);
         try {
             for (let retry = 0;; retry++) {
                 await this.pacer.acquire(gate);
@@ -35185,7 +35345,8 @@ class WaitingOrders {
 // src/run/: sending a plan. runPlan runs each ID's work (id-run.ts: find its certificate or wait
 // for its order's issuance, make the call, conclude) through the run's gates (a slot and a turn
 // under DigiCert's rate limits: gates.ts, requests.ts) until every ID has its result or the run
-// stops. This module only sequences: the gates, the stop, the results in plan order. Every rule
+// stops. This module only sequences: the gates, the stop, the results in plan order; each ID's
+// work starts in plan order as its turn nears (id-starts.ts), not all at once. Every rule
 // is a pure function of one argument object in its own module: when a request may start
 // (pacing.ts), retried or not (retry.ts), the look-up chain (finding.ts), an order's next step
 // and whether it is looked up at all (orders.ts), an answer's fate and issued-within (fates.ts),
@@ -35203,6 +35364,8 @@ class WaitingOrders {
 
 
 const MAX_IN_FLIGHT = 4;
+/** First requests kept waiting, per slot: more than the slots, which could take them all at once. */
+const START_AHEAD = 2;
 const scheduler_silent = { info: () => { }, warning: () => { }, debug: () => { } };
 async function runPlan(options, certCentral, clock = src_clock/* realClock */.d) {
     return new Run(options, certCentral, clock).execute();
@@ -35222,6 +35385,7 @@ class Run {
     // flight see only the runner's cancellation: after a 429 they finish and are reported.
     halting = new AbortController();
     requests;
+    starts;
     why;
     /** What the stop rules remember: silent requests in a row and since when, the last IDs' errors, the first IDs'. */
     remembered = NO_HISTORY;
@@ -35237,7 +35401,10 @@ class Run {
         // each removed when its wait ends, so Node's leak warning (from the 11th) would only mislead.
         (0,external_node_events_.setMaxListeners)(0, this.halting.signal);
         const pacer = new Pacer(this.limits, clock, this.halting.signal, this.log);
-        const slots = new Slots(Math.max(1, options.concurrency ?? MAX_IN_FLIGHT));
+        const size = Math.max(1, options.concurrency ?? MAX_IN_FLIGHT);
+        // The next IDs start as a first request gets its slot, while fewer than twice the slots wait.
+        const slots = new Slots(size, () => this.starts.topUp());
+        this.starts = new IdStarts(this, () => slots.firstsWaiting < START_AHEAD * size);
         this.requests = new Requests(this, pacer, slots);
         this.deadline = clock.now() + options.waitSeconds * 1000;
         this.waiting = new WaitingOrders(clock, this.log, options.ids.length);
@@ -35252,19 +35419,18 @@ class Run {
         return this.remembered;
     }
     async execute() {
-        const { cancel, ids } = this.options;
+        const { cancel } = this.options;
         // A signal aborts once; the listener goes when the run ends.
         cancel?.addEventListener('abort', this.onCancel);
         if (cancel?.aborted)
             this.onCancel();
-        const targets = this.options.targets ?? ids.map(id => ({ id, known: {} }));
         // IDs start in plan order, whatever order they end in; their results are in plan order.
-        const results = await Promise.all(targets.map((target, position) => runOneId(this, target, position)));
+        const results = await this.starts.all();
         cancel?.removeEventListener('abort', this.onCancel);
         return { results, stop: this.why, retryAfter: this.requests.retryAfter };
     }
     request(kind, record, send) {
-        return this.requests.request(kind, record, send);
+        return this.requests.request(kind, record, send, this.starts.starting);
     }
     noteAttempt(failure) {
         this.remembered = afterAttempt({ history: this.remembered, failure, now: this.clock.now() });
