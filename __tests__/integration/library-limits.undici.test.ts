@@ -1,17 +1,18 @@
-// Why the transport keeps its own CONNECT tunnel (TunnelAgent, src/certcentral/transport.ts):
-// what the undici that @actions/http-client bundles (its ProxyAgent, as getAgentDispatcher hands
-// it out for the runner's https_proxy) does today where a rule of ours says otherwise, each next
-// to what our Transport does through the same proxy. Each test asserts undici's CURRENT behaviour:
-// it fails the day a new version keeps the rule, and its message then says to reconsider issue 26.
+// Why the transport keeps a hand-written CONNECT (src/certcentral/tunnel.ts) and its own pool of
+// undici Clients (Connection, src/certcentral/transport.ts): what the undici that
+// @actions/http-client bundles does today where a rule of ours says otherwise, each next to what
+// our Transport does. Each test asserts undici's CURRENT behaviour: it fails the day a new version
+// keeps the rule, and its message then says what to reconsider (issue 26).
 //
-// undici is not imported: the ProxyAgent is http-client's own, from getAgentDispatcher, exactly as
-// a replacement would get it (http-client imports the copy npm installs for it, node_modules/undici
-// 6.29.1). getAgentDispatcher bypasses the proxy for loopback names (127.*, localhost, [::1]), so
-// the target is 127.0.0.1 written as an IPv4-mapped IPv6 literal, [::ffff:127.0.0.1]: no name to
-// look up, loopback if anything ever connected to it, and the proxy (127.0.0.1) is all that is
-// ever reached. Fast: about 1 s in all.
+// The ProxyAgent is http-client's own, from getAgentDispatcher, exactly as a replacement would get
+// it (http-client imports the copy npm installs for it, node_modules/undici 6.29.1, the one the
+// transport imports too). getAgentDispatcher bypasses the proxy for loopback names (127.*,
+// localhost, [::1]), so the target is 127.0.0.1 written as an IPv4-mapped IPv6 literal,
+// [::ffff:127.0.0.1]: no name to look up, loopback if anything ever connected to it, and the proxy
+// (127.0.0.1) is all that is ever reached. Fast: about 1.5 s in all.
 import * as net from 'node:net'
 import { HttpClient } from '@actions/http-client'
+import { Client } from 'undici'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Transport, TransportError } from '../../src/certcentral/transport.js'
 import { silentHost } from '../support/unreachable.js'
@@ -116,7 +117,7 @@ describe("undici's ProxyAgent (@actions/http-client's getAgentDispatcher) agains
     expect(proxy.connections()).toBe(2)
     expect(
       undici(),
-      'undici now bounds CONNECT by the signal: consider replacing TunnelAgent (issue 26)'
+      'undici now bounds CONNECT by the signal: consider ProxyAgent instead of the CONNECT of tunnel.ts (issue 26)'
     ).toBe('pending')
     expect(proxy.open(), "only undici's CONNECT socket is still open").toBe(1)
   })
@@ -150,7 +151,7 @@ describe("undici's ProxyAgent (@actions/http-client's getAgentDispatcher) agains
     ])
     expect(
       lines(undiciHead),
-      'undici now names the port in the Host of a CONNECT: update the header of transport.ts (issue 26)'
+      'undici now names the port in the Host of a CONNECT: update the header of tunnel.ts (issue 26)'
     ).toEqual(['CONNECT [::ffff:7f00:1]:443 HTTP/1.1', 'Host: [::ffff:7f00:1]'])
   })
 
@@ -175,7 +176,41 @@ describe("undici's ProxyAgent (@actions/http-client's getAgentDispatcher) agains
     expect(proxy.received()).toContain('CONNECT [::ffff:7f00:1]:443 HTTP/1.1')
     expect(
       String((error as Error).message),
-      'undici now says more when a proxy refuses a tunnel: update the header of transport.ts (issue 26)'
+      'undici now says more when a proxy refuses a tunnel: update the header of tunnel.ts (issue 26)'
     ).toBe('Proxy response (403) !== 200 when HTTP Tunneling')
+  })
+})
+
+describe("undici's Client against our rules", () => {
+  it('connects again after a request aborted on its connection, where Transport does not', async () => {
+    const host = await silentHost()
+    cleanups.push(() => host.close())
+    const origin = `http://127.0.0.1:${host.port}`
+    const client = new Client(origin)
+    cleanups.push(() => client.destroy().catch(() => undefined))
+    const cancel = new AbortController()
+    const request = client.request({ path: '/', method: 'PUT', body: '{}', signal: cancel.signal })
+    await vi.waitFor(() => expect(host.connections()).toBe(1), { timeout: 2000, interval: 10 })
+    cancel.abort()
+    await expect(request).rejects.toMatchObject({ name: 'AbortError' })
+    await new Promise(resolve => setTimeout(resolve, 300))
+    expect(
+      host.connections(),
+      "undici no longer connects again for an aborted request: Connection's refusal may go (issue 26)"
+    ).toBe(2)
+    // Ours: the timed-out request's connection is closed and no other opened after it.
+    const t = new Transport({
+      timeoutMs: DEADLINE_MS,
+      userAgent: 'library-limits',
+      maxSockets: 4,
+      proxyFor: () => undefined
+    })
+    cleanups.push(() => t.dispose())
+    await expect(t.request('PUT', new URL(`${origin}/`), {}, '{}')).rejects.toMatchObject({
+      kind: 'timeout',
+      reached: true
+    })
+    await new Promise(resolve => setTimeout(resolve, 300))
+    expect(host.connections()).toBe(3)
   })
 })

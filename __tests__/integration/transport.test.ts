@@ -1212,3 +1212,76 @@ describe("the runner's proxy conventions", () => {
     expect(t.proxyOf(new URL('https://localhost/'))).toBeUndefined()
   })
 })
+
+// ---- where undici, on its own, would differ ------------------------------------------------------
+
+describe('on undici, as on node:http', () => {
+  it('opens no second connection to a host that never answers, after the deadline', async () => {
+    const server = await rawServer(() => undefined)
+    const t = transport({ timeoutMs: DEADLINE_MS })
+    await expect(t.request('PUT', server.url, {}, '{}')).rejects.toMatchObject({
+      kind: 'timeout',
+      reached: true
+    })
+    await within(server.allClosed(), 500, 'the server seeing the timed-out connection close')
+    await new Promise(resolve => setTimeout(resolve, 100))
+    expect(server.connections()).toBe(1)
+  })
+
+  it('takes an informational answer followed by silence for no answer: a timeout without a status', async () => {
+    const server = await rawServer(socket =>
+      socket.write('HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n')
+    )
+    await expect(
+      transport({ timeoutMs: DEADLINE_MS }).request('GET', server.url, {}, undefined)
+    ).rejects.toMatchObject({ kind: 'timeout', status: null, reached: true })
+  })
+
+  it('takes the answer after an informational one', async () => {
+    const server = await rawServer(socket =>
+      socket.write(
+        'HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}'
+      )
+    )
+    await expect(transport().request('GET', server.url, {}, undefined)).resolves.toMatchObject({
+      status: 200,
+      text: '{}'
+    })
+  })
+
+  it("names an answer that cannot be parsed in Node's words", async () => {
+    const server = await rawServer(socket =>
+      socket.end('HTTP/1.1 200 OK\r\nX-A: a\x01b\r\nContent-Length: 2\r\n\r\n{}')
+    )
+    await expect(transport().request('GET', server.url, {}, undefined)).rejects.toMatchObject({
+      kind: 'network',
+      code: 'HPE_INVALID_HEADER_TOKEN',
+      detail: 'Parse Error: Invalid header value char',
+      reached: true
+    })
+  })
+
+  it('keeps no body of a 204, whatever follows it', async () => {
+    const server = await rawServer(socket =>
+      socket.write('HTTP/1.1 204 No Content\r\nContent-Length: 2\r\n\r\n{}')
+    )
+    await expect(transport().request('PUT', server.url, {}, '{}')).resolves.toMatchObject({
+      status: 204,
+      text: '',
+      truncated: false
+    })
+  })
+
+  it('closes a TLS handshake still under way when disposed', async () => {
+    const server = await rawServer(() => undefined)
+    const t = transport({ timeoutMs: 10_000 })
+    const cancel = new AbortController()
+    const url = new URL(`https://127.0.0.1:${server.url.port}/services/v2/x`)
+    const request = t.request('GET', url, {}, undefined, cancel.signal)
+    await until(() => server.connections() > 0, 'the ClientHello arriving')
+    cancel.abort()
+    await expect(request).rejects.toMatchObject({ kind: 'cancelled', reached: false })
+    t.dispose()
+    await within(server.allClosed(), 500, 'the server seeing the handshake close')
+  })
+})
