@@ -1285,3 +1285,18 @@ describe('on undici, as on node:http', () => {
     await within(server.allClosed(), 500, 'the server seeing the handshake close')
   })
 })
+
+describe('keep-alive on undici', () => {
+  it("keeps a connection for the server's Keep-Alive timeout but half a second", async () => {
+    const server = http.createServer((_, res) => res.end('{}'))
+    // Node's server says `Keep-Alive: timeout=2` and closes the connection after 2 s idle.
+    server.keepAliveTimeout = 2000
+    const { port, connections } = await listen(server)
+    const t = transport()
+    const url = new URL(`http://127.0.0.1:${port}/`)
+    await t.request('GET', url, {}, undefined)
+    await new Promise(resolve => setTimeout(resolve, 1200))
+    await t.request('GET', url, {}, undefined)
+    expect(connections()).toBe(1)
+  })
+})

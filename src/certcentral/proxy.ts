@@ -1,7 +1,7 @@
 // The runner's proxy conventions, as the other actions on a runner follow them: which proxy a
 // request goes through (https_proxy, no_proxy, loopback bypass, as @actions/http-client's
 // getProxyUrl reads them), and the warning for a proxy variable that is set but cannot be used
-// (named, never quoted: it may hold a password). The tunnel itself is in transport.ts.
+// (named, never quoted: it may hold a password). The tunnel itself is in tunnel.ts.
 import { checkBypass, getProxyUrl } from '@actions/http-client/lib/proxy'
 
 /** The runner's proxy conventions (https_proxy, no_proxy, loopback bypass) as http-client reads them. */
@@ -13,8 +13,8 @@ export function runnerProxyFor(url: URL): URL | undefined {
     // A value without a scheme that is no URL with http:// before it either: no proxy (proxy stays
     // undefined), and runnerProxyWarning says why.
   }
-  // getProxyUrl's URL answers username and password already decoded; TunnelAgent decodes them
-  // once, so hand it a plain URL with the credentials as written in https_proxy.
+  // getProxyUrl's URL answers username and password already decoded; the CONNECT (tunnel.ts)
+  // decodes them once, so hand it a plain URL with the credentials as written in https_proxy.
   return proxy?.hostname ? new URL(proxy.href) : undefined
 }
 

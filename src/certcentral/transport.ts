@@ -12,7 +12,10 @@
 // timeouts are off: the one deadline is ours (settleOnce, src/deadline.ts), over the whole
 // request, and when it passes or the run is cancelled the request is aborted and its connection
 // closed. undici's errors are told in Node's words (nodeTermsOf below), so nothing a user sees
-// changed when the transport moved from node:http to undici.
+// changed when the transport moved from node:http to undici. Where undici on its own would break a
+// rule or differ from Node, the code says so where it steps in: Connection (no second connection
+// after an aborted request), follow() (a kept-alive connection reused; a status below 100 is the
+// answer, a 1xx is not; a 204 or 304 keeps no body), headersOf (repeated header fields).
 //
 // Why not HttpClient.request() from @actions/http-client, or fetch: http-client follows redirects
 // with the key, its socketTimeout is idle-only, and its readBody() stays pending when a connection
@@ -188,6 +191,10 @@ export class Transport {
         // Off: the request's deadline is the one timeout (0 disables undici's).
         headersTimeout: 0,
         bodyTimeout: 0,
+        // A kept-alive connection is closed this long before the server's Keep-Alive timeout
+        // (undici's default, 2 s, closed the stand-in's 5 s connections in the 4 s between two of
+        // DigiCert's rate windows, and the batch opened 12 connections instead of 4).
+        keepAliveTimeoutThreshold: 500,
         factory: connectionPool,
         connect: proxy
           ? tunnelConnector({ proxy, timeoutMs, opening })
