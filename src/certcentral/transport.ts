@@ -15,7 +15,11 @@
 // changed when the transport moved from node:http to undici. Where undici on its own would break a
 // rule or differ from Node, the code says so where it steps in: Connection (no second connection
 // after an aborted request), follow() (a kept-alive connection reused; a status below 100 is the
-// answer, a 1xx is not; a 204 or 304 keeps no body), headersOf (repeated header fields).
+// answer, a 1xx is not; a 204 or 304 keeps no body), headersOf (repeated header fields). What it
+// costs, measured for issue 26 (docs/performance.md): undici parses HTTP with llhttp compiled to
+// WebAssembly, whose optimising compilation raises the 300-ID batch's peak RSS by 10 to 25 MB
+// (about 89 MB on Node 20 and 24, over the 80 MB target) and, on Node 20, delays the end of a run
+// (Node waits for V8's background compilation before it exits).
 //
 // Why not HttpClient.request() from @actions/http-client, or fetch: http-client follows redirects
 // with the key, its socketTimeout is idle-only, and its readBody() stays pending when a connection
