@@ -1261,15 +1261,38 @@ describe('on undici, as on node:http', () => {
     })
   })
 
-  it('keeps no body of a 204, whatever follows it', async () => {
+  it.each([204, 304])('keeps no body of a %s, whatever follows it', async status => {
     const server = await rawServer(socket =>
-      socket.write('HTTP/1.1 204 No Content\r\nContent-Length: 2\r\n\r\n{}')
+      socket.write(`HTTP/1.1 ${status} No Content\r\nContent-Length: 2\r\n\r\n{}`)
     )
     await expect(transport().request('PUT', server.url, {}, '{}')).resolves.toMatchObject({
-      status: 204,
+      status,
       text: '',
       truncated: false
     })
+  })
+
+  it('takes a status below 100 for the answer, as Node did, its body unread', async () => {
+    const server = await rawServer(socket =>
+      socket.write('HTTP/1.1 099 Odd\r\nX-A: a\r\nContent-Length: 2\r\n\r\n{}')
+    )
+    await expect(transport().request('GET', server.url, {}, undefined)).resolves.toEqual({
+      status: 99,
+      headers: { 'x-a': 'a', 'content-length': '2' },
+      text: '',
+      truncated: false
+    })
+    await within(server.allClosed(), 500, 'the server seeing the connection close')
+  })
+
+  it('drops a TLS handshake not completed by the deadline within about a second, without dispose()', async () => {
+    const server = await rawServer(() => undefined)
+    const url = new URL(`https://127.0.0.1:${server.url.port}/services/v2/x`)
+    await expect(
+      transport({ timeoutMs: DEADLINE_MS }).request('GET', url, {}, undefined)
+    ).rejects.toMatchObject({ kind: 'timeout', reached: false })
+    // undici's connect timeout (the deadline's length) closes it, on its timers of about 1 s.
+    await within(server.allClosed(), 1500, 'the server seeing the handshake close')
   })
 
   it('closes a TLS handshake still under way when disposed', async () => {
