@@ -30422,14 +30422,14 @@ function runnerProxyWarning(url) {
 //
 // And the requests themselves stay on node:http. The whole transport was built on undici for issue
 // 26 (an undici Agent with our CONNECT as its connector, the low-level dispatch API, a table from
-// undici's errors to Node's words; kept on the branch i26-tunnel) and measured: every e2e test
-// passed, but two rules broke. The batch's peak RSS budget (80 MB, docs/performance.md): undici
-// parses HTTP with llhttp compiled to WebAssembly, and V8's compile of it raised the 300-ID batch
-// from 63 to 89 MB on Node 20 and from 79 to 90 MB on Node 24 (and a short run's exit waited for
-// it on Node 20, 250 to 600 ms); Node's http has llhttp compiled in. And hostile answers: of 24
-// malformed answers, undici took 9 differently, some as answers (a space in a header name, a
-// folded header: a 204 would be "sent"), where Node's parser refuses them. The tests "costs over
-// 8 MB more peak RSS than node:http" and "takes an answer with ... as a 204"
+// undici's errors to Node's words; commit a77febd, in main's history, merged without its changes)
+// and measured: every e2e test passed, but two rules broke. The batch's peak RSS budget (80 MB,
+// docs/performance.md): undici parses HTTP with llhttp compiled to WebAssembly, and V8's compile of
+// it raised the 300-ID batch from 63 to 89 MB on Node 20 and from 79 to 90 MB on Node 24 (and a
+// short run's exit waited for it on Node 20, 250 to 600 ms); Node's http has llhttp compiled in.
+// And hostile answers: of 24 malformed answers, undici took 9 differently, some as answers (a space
+// in a header name, a folded header: a 204 would be "sent"), where Node's parser refuses them. The
+// tests "costs over 8 MB more peak RSS than node:http" and "takes an answer with ... as a 204"
 // (library-limits.undici.test.ts) show both and fail the day undici keeps the rules.
 
 

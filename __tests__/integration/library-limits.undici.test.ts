@@ -221,15 +221,16 @@ describe("undici's HTTP/1.1 client against our rules", () => {
   it.each(RUNTIMES)(
     "costs over 8 MB more peak RSS than node:http for the same 20 requests (%s): the batch's 80 MB budget",
     (_, node) => {
-      // Measured for issue 26 (branch i26-tunnel, the transport on undici): undici parses HTTP
-      // with llhttp compiled to WebAssembly, and V8's compile of it raised the 300-ID batch's peak
-      // RSS from 63 to 89 MB on Node 20 and from 79 to 90 MB on Node 24, over the 80 MB budget of
-      // docs/performance.md (Node's http uses llhttp compiled in). Here about +15 MB and +18 MB.
+      // Measured for issue 26 (the transport on undici, commit a77febd in main's history): undici
+      // parses HTTP with llhttp compiled to WebAssembly, and V8's compile of it raised the 300-ID
+      // batch's peak RSS from 63 to 89 MB on Node 20 and from 79 to 90 MB on Node 24, over the 80
+      // MB budget of docs/performance.md (Node's http uses llhttp compiled in). Here about +15 MB
+      // and +18 MB.
       const ours = peakRssOf('node:http', node())
       const undici = peakRssOf('undici', node())
       expect(
         undici - ours,
-        `undici now costs ${(undici - ours).toFixed(1)} MB over node:http: the transport on undici (branch i26-tunnel) may fit the batch's 80 MB now (issue 26)`
+        `undici now costs ${(undici - ours).toFixed(1)} MB over node:http: the transport on undici (commit a77febd) may fit the batch's 80 MB now (issue 26)`
       ).toBeGreaterThan(8)
     }
   )
@@ -253,7 +254,7 @@ describe("undici's HTTP/1.1 client against our rules", () => {
       await undici.body.text()
       expect(
         undici.statusCode,
-        'undici now refuses a malformed answer as Node does: the transport on undici (branch i26-tunnel) would keep the hostile-answer rules here (issue 26)'
+        'undici now refuses a malformed answer as Node does: the transport on undici (commit a77febd) would keep the hostile-answer rules here (issue 26)'
       ).toBe(204)
       const ours = transport().request('PUT', new URL(`${origin}/`), {}, '{}')
       await expect(ours).rejects.toMatchObject({
