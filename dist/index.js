@@ -29654,12 +29654,14 @@ async function readCertificateFiles(lines, workspace, options = {}) {
     const outcomes = await walkWithin({ jobs, walker, clock, boundMs, signal });
     const readings = [];
     const seen = new Set();
+    // The outcomes are in the order of the jobs, which is that of the planned lines holding one.
+    let walked = 0;
     for (const line of planned) {
         if (!('job' in line)) {
             readings.push(line);
             continue;
         }
-        const outcome = outcomes[jobs.indexOf(line.job)];
+        const outcome = outcomes[walked++];
         const problem = walkProblem({ pattern: line.pattern, outcome, workspace, maxMatches });
         if (problem !== undefined)
             readings.push({ path: line.pattern, problem });

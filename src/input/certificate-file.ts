@@ -333,12 +333,14 @@ export async function readCertificateFiles(
   const outcomes = await walkWithin({ jobs, walker, clock, boundMs, signal })
   const readings: FileReading[] = []
   const seen = new Set<string>()
+  // The outcomes are in the order of the jobs, which is that of the planned lines holding one.
+  let walked = 0
   for (const line of planned) {
     if (!('job' in line)) {
       readings.push(line)
       continue
     }
-    const outcome = outcomes[jobs.indexOf(line.job)] as PatternOutcome
+    const outcome = outcomes[walked++] as PatternOutcome
     const problem = walkProblem({ pattern: line.pattern, outcome, workspace, maxMatches })
     if (problem !== undefined) readings.push({ path: line.pattern, problem })
     for (const file of 'files' in outcome ? outcome.files : []) {
